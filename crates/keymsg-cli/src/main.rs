@@ -1,0 +1,5 @@
+//! The `keymsg` command line.
+
+fn main() {
+    println!("keymsg");
+}

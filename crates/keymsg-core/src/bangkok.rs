@@ -1,0 +1,195 @@
+//! Time in Asia/Bangkok: a fixed UTC+7 offset, no daylight saving.
+//!
+//! Every month, day and validity window in keymsg is reckoned in Bangkok local
+//! time: an insertion at 2026-01-31T17:00:00Z belongs to February 2026.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+
+/// Asia/Bangkok's offset from UTC (+07:00, all year).
+pub const OFFSET: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
+    Ok(o) => o,
+    Err(_) => UtcOffset::UTC, // unreachable: 7 h is a valid offset
+};
+
+/// The instant as Bangkok local time.
+pub fn local(instant: OffsetDateTime) -> OffsetDateTime {
+    instant.to_offset(OFFSET)
+}
+
+/// The Bangkok calendar date of an instant.
+pub fn local_date(instant: OffsetDateTime) -> Date {
+    local(instant).date()
+}
+
+/// Local midnight (00:00 Asia/Bangkok) at the start of `date`, as an instant.
+pub fn start_of_day(date: Date) -> OffsetDateTime {
+    PrimitiveDateTime::new(date, Time::MIDNIGHT).assume_offset(OFFSET)
+}
+
+/// The current instant.
+pub fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+/// A calendar month (`YYYY-MM`) in Asia/Bangkok.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct YearMonth {
+    year: i32,
+    month: Month,
+}
+
+/// Error for a month that is not `YYYY-MM`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid month `{0}` (expected YYYY-MM, e.g. 2026-03)")]
+pub struct BadMonth(pub String);
+
+impl YearMonth {
+    /// A month from a year and a month number (1–12).
+    pub fn new(year: i32, month: u8) -> Result<Self, BadMonth> {
+        let m = Month::try_from(month).map_err(|_| BadMonth(format!("{year:04}-{month:02}")))?;
+        if !(1..=9999).contains(&year) {
+            return Err(BadMonth(format!("{year:04}-{month:02}")));
+        }
+        Ok(Self { year, month: m })
+    }
+
+    /// The Bangkok month an instant falls in.
+    pub fn of(instant: OffsetDateTime) -> Self {
+        let d = local_date(instant);
+        Self {
+            year: d.year(),
+            month: d.month(),
+        }
+    }
+
+    /// Year (Common Era).
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    /// Year in the Buddhist Era (CE + 543), as used on Thai forms.
+    pub fn year_be(self) -> i32 {
+        self.year + 543
+    }
+
+    /// Month number, 1–12.
+    pub fn month(self) -> u8 {
+        self.month as u8
+    }
+
+    /// First day of the month.
+    pub fn first_day(self) -> Date {
+        // Day 1 exists in every month.
+        Date::from_calendar_date(self.year, self.month, 1).unwrap_or(Date::MIN)
+    }
+
+    /// The following month.
+    pub fn next(self) -> Self {
+        match self.month {
+            Month::December => Self {
+                year: self.year + 1,
+                month: Month::January,
+            },
+            m => Self {
+                year: self.year,
+                month: m.next(),
+            },
+        }
+    }
+
+    /// The preceding month.
+    pub fn prev(self) -> Self {
+        match self.month {
+            Month::January => Self {
+                year: self.year - 1,
+                month: Month::December,
+            },
+            m => Self {
+                year: self.year,
+                month: m.previous(),
+            },
+        }
+    }
+
+    /// The instants `[start, end)` covered by this month in Bangkok.
+    pub fn bounds(self) -> (OffsetDateTime, OffsetDateTime) {
+        (
+            start_of_day(self.first_day()),
+            start_of_day(self.next().first_day()),
+        )
+    }
+}
+
+impl fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month as u8)
+    }
+}
+
+impl FromStr for YearMonth {
+    type Err = BadMonth;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || BadMonth(s.to_owned());
+        let (y, m) = s.split_once('-').ok_or_else(bad)?;
+        if y.len() != 4 || m.len() != 2 || !(y.bytes().chain(m.bytes())).all(|b| b.is_ascii_digit())
+        {
+            return Err(bad());
+        }
+        let year: i32 = y.parse().map_err(|_| bad())?;
+        let month: u8 = m.parse().map_err(|_| bad())?;
+        Self::new(year, month).map_err(|_| bad())
+    }
+}
+
+impl Serialize for YearMonth {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for YearMonth {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn month_is_taken_in_bangkok() {
+        assert_eq!(
+            YearMonth::of(datetime!(2026-01-31 16:59:59 UTC)).to_string(),
+            "2026-01"
+        );
+        assert_eq!(
+            YearMonth::of(datetime!(2026-01-31 17:00:00 UTC)).to_string(),
+            "2026-02"
+        );
+        assert_eq!(
+            YearMonth::of(datetime!(2026-02-28 17:30:00 UTC)).to_string(),
+            "2026-03"
+        );
+    }
+
+    #[test]
+    fn parse_and_bounds() {
+        let m: YearMonth = "2026-12".parse().unwrap();
+        assert_eq!(m.next().to_string(), "2027-01");
+        assert_eq!(m.prev().to_string(), "2026-11");
+        assert_eq!(m.year_be(), 2569);
+        let (a, b) = m.bounds();
+        assert_eq!(a, datetime!(2026-11-30 17:00 UTC));
+        assert_eq!(b, datetime!(2026-12-31 17:00 UTC));
+        for bad in ["2026-13", "2026-1", "26-01", "2026/01", "２０２６-01", ""] {
+            assert!(bad.parse::<YearMonth>().is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! Catalog errors: every message names the file and, for content problems, the
+//! message id, field and character offset.
+
+use std::fmt;
+
+/// Why a catalog could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CatalogError {
+    /// The file could not be read.
+    #[error("{source_name}: cannot read: {error}")]
+    Io {
+        /// File path or label.
+        source_name: String,
+        /// Underlying error.
+        error: std::io::Error,
+    },
+    /// The file is larger than [`super::MAX_CATALOG_BYTES`].
+    #[error("{source_name}: file is {size} bytes, over the limit of {limit} bytes")]
+    TooLarge {
+        /// File path or label.
+        source_name: String,
+        /// Actual size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// The file is not UTF-8.
+    #[error("{source_name}: invalid UTF-8 at byte offset {offset}")]
+    InvalidUtf8 {
+        /// File path or label.
+        source_name: String,
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// The file extension names no format we read.
+    #[error("{source_name}: unknown catalog format (use a .toml or .json file)")]
+    UnknownFormat {
+        /// File path or label.
+        source_name: String,
+    },
+    /// TOML/JSON syntax or shape error.
+    #[error("{source_name}:{line}:{column}: {message}")]
+    Syntax {
+        /// File path or label.
+        source_name: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column, in characters.
+        column: usize,
+        /// Parser message.
+        message: String,
+    },
+    /// The file's schema is newer than this library understands.
+    #[error(
+        "{source_name}: schema {found} is not supported (this keymsg reads schema 1 to {supported})"
+    )]
+    UnsupportedSchema {
+        /// File path or label.
+        source_name: String,
+        /// Schema in the file.
+        found: u32,
+        /// Newest schema supported.
+        supported: u32,
+    },
+    /// The file parsed but its content is invalid.
+    #[error("{source_name}: {} problem(s):\n{}", problems.len(), ProblemList(problems))]
+    Invalid {
+        /// File path or label.
+        source_name: String,
+        /// Every problem found, in file order.
+        problems: Vec<Problem>,
+    },
+}
+
+struct ProblemList<'a>(&'a [Problem]);
+
+impl fmt::Display for ProblemList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "  {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl CatalogError {
+    /// One line per problem, each prefixed with the file name — what `keymsg check` prints.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            CatalogError::Invalid {
+                source_name,
+                problems,
+            } => problems
+                .iter()
+                .map(|p| format!("{source_name}: {p}"))
+                .collect(),
+            other => vec![other.to_string()],
+        }
+    }
+}
+
+/// One content problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The message id, for problems inside a message.
+    pub message_id: Option<String>,
+    /// Dotted field path, e.g. `text.th.short`, `until`, `allow.phones[2]`.
+    pub field: String,
+    /// Character (not byte) offset into the field's value, where it applies.
+    pub offset: Option<usize>,
+    /// What is wrong.
+    pub kind: ProblemKind,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(id) = &self.message_id {
+            write!(f, "message `{id}`: ")?;
+        }
+        write!(f, "field `{}`", self.field)?;
+        if let Some(o) = self.offset {
+            write!(f, " at char {o}")?;
+        }
+        write!(f, ": {}", self.kind)
+    }
+}
+
+/// What is wrong with a catalog's content.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// Text is empty or only white space.
+    #[error("text is empty")]
+    Empty,
+    /// A required field or language is missing.
+    #[error("missing {0}")]
+    Missing(String),
+    /// Two messages share an id.
+    #[error("duplicate message id (first used by message #{first_index})")]
+    DuplicateId {
+        /// 0-based index of the first message with this id.
+        first_index: usize,
+    },
+    /// The id has characters outside `[A-Za-z0-9._-]`, or is too long.
+    #[error("invalid id: use 1 to 64 ASCII letters, digits, `.`, `_` or `-`")]
+    BadId,
+    /// A C0/C1 control character or DEL.
+    #[error("control character U+{0:04X} (would reach the printer as a raw control byte)")]
+    Control(u32),
+    /// A bidirectional formatting control.
+    #[error("bidirectional control U+{0:04X}")]
+    Bidi(u32),
+    /// An invisible (default-ignorable) character inside a number, URL or id.
+    #[error("invisible character U+{0:04X} inside a number, URL or e-mail")]
+    Invisible(u32),
+    /// A date or instant that does not parse.
+    #[error("invalid date `{0}` (use YYYY-MM-DD or an RFC 3339 instant)")]
+    BadDate(String),
+    /// `until` is not after `from`.
+    #[error("validity window ends before it starts")]
+    WindowInverted,
+    /// A phone number not on the allow-list.
+    #[error("phone number `{0}` is not on the catalog's allow-list")]
+    PhoneNotAllowed(String),
+    /// A URL or e-mail host not on the allow-list.
+    #[error("host `{0}` is not on the catalog's allow-list")]
+    HostNotAllowed(String),
+    /// A text variant cannot be laid out on a profile the message is enabled for.
+    #[error("does not fit profile `{profile}`: {reason}")]
+    DoesNotFit {
+        /// Profile name.
+        profile: String,
+        /// Why.
+        reason: String,
+    },
+    /// A value outside its range.
+    #[error("{0}")]
+    OutOfRange(String),
+    /// Unknown selection policy or surface key.
+    #[error("unknown {what} `{name}`")]
+    Unknown {
+        /// What kind of name.
+        what: &'static str,
+        /// The name given.
+        name: String,
+    },
+}

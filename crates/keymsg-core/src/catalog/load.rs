@@ -1,0 +1,154 @@
+//! Reading catalog files: size limit, UTF-8 check, TOML / JSON parsing.
+
+use std::path::Path;
+
+use super::error::CatalogError;
+use super::model::Catalog;
+use super::raw::RawCatalog;
+use super::validate;
+
+/// Largest catalog file accepted: 4 MiB. The embedded default is about 30 KiB;
+/// anything near this limit is a mistake (or an attack), not a catalog.
+pub const MAX_CATALOG_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Catalog file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// TOML (human-edited).
+    Toml,
+    /// JSON (machine-made).
+    Json,
+}
+
+impl Format {
+    /// The format for a path's extension (`.toml` / `.json`, case-insensitive).
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "toml" => Some(Format::Toml),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "toml" => Ok(Format::Toml),
+            "json" => Ok(Format::Json),
+            other => Err(format!("unknown catalog format `{other}` (toml or json)")),
+        }
+    }
+}
+
+impl Catalog {
+    /// Load and validate a catalog file; the format comes from the extension.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Catalog, CatalogError> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let format = Format::from_path(path).ok_or_else(|| CatalogError::UnknownFormat {
+            source_name: name.clone(),
+        })?;
+        let io = |error| CatalogError::Io {
+            source_name: name.clone(),
+            error,
+        };
+        let size = std::fs::metadata(path).map_err(io)?.len();
+        check_size(&name, size)?;
+        let bytes = std::fs::read(path).map_err(io)?;
+        Catalog::from_bytes(&bytes, format, &name)
+    }
+
+    /// Parse and validate catalog bytes. `source_name` labels errors.
+    pub fn from_bytes(
+        bytes: &[u8],
+        format: Format,
+        source_name: &str,
+    ) -> Result<Catalog, CatalogError> {
+        check_size(source_name, bytes.len() as u64)?;
+        let text = std::str::from_utf8(bytes).map_err(|e| CatalogError::InvalidUtf8 {
+            source_name: source_name.to_owned(),
+            offset: e.valid_up_to(),
+        })?;
+        Catalog::from_str_as(text, format, source_name)
+    }
+
+    /// Parse and validate catalog text. `source_name` labels errors.
+    pub fn from_str_as(
+        text: &str,
+        format: Format,
+        source_name: &str,
+    ) -> Result<Catalog, CatalogError> {
+        check_size(source_name, text.len() as u64)?;
+        let raw = parse_raw(text, format, source_name)?;
+        validate::validate(raw, source_name)
+    }
+}
+
+fn check_size(source_name: &str, size: u64) -> Result<(), CatalogError> {
+    if size > MAX_CATALOG_BYTES {
+        return Err(CatalogError::TooLarge {
+            source_name: source_name.to_owned(),
+            size,
+            limit: MAX_CATALOG_BYTES,
+        });
+    }
+    Ok(())
+}
+
+/// Parse without validating.
+pub(crate) fn parse_raw(
+    text: &str,
+    format: Format,
+    source_name: &str,
+) -> Result<RawCatalog, CatalogError> {
+    match format {
+        Format::Toml => toml::from_str::<RawCatalog>(text).map_err(|e| {
+            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+            CatalogError::Syntax {
+                source_name: source_name.to_owned(),
+                line,
+                column,
+                message: e.message().to_owned(),
+            }
+        }),
+        Format::Json => {
+            serde_json::from_str::<RawCatalog>(text).map_err(|e| CatalogError::Syntax {
+                source_name: source_name.to_owned(),
+                line: e.line(),
+                column: e.column(),
+                message: strip_json_position(&e.to_string()),
+            })
+        }
+    }
+}
+
+/// 1-based (line, column in chars) of a byte offset.
+fn line_col(text: &str, byte: usize) -> (usize, usize) {
+    let before = text.get(..byte).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+fn strip_json_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg.get(..i).unwrap_or(msg).to_owned(),
+        None => msg.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_chars() {
+        let t = "a = 1\nกขค = x";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 6), (2, 1));
+        assert_eq!(line_col(t, 6 + 9), (2, 4));
+    }
+}

@@ -1,0 +1,176 @@
+//! The validated, immutable catalog.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+
+use super::raw::RawCatalog;
+use crate::Surface;
+
+/// A validated catalog of key messages. Cheap to clone (shared).
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub(crate) inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) meta: CatalogMeta,
+    pub(crate) messages: Vec<Message>,
+    pub(crate) by_id: HashMap<String, usize>,
+    /// The file as written (for `keymsg catalog` and re-serialisation).
+    pub(crate) raw: RawCatalog,
+}
+
+/// Catalog-wide metadata.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogMeta {
+    /// Schema of the file it was loaded from.
+    pub schema: u32,
+    /// Catalog version (monotonic).
+    pub version: u64,
+    /// Issuer, if stated.
+    pub issuer: Option<String>,
+    /// The instant the catalog expires, if stated.
+    pub expires: Option<OffsetDateTime>,
+    /// Allowed phone numbers, ASCII digits only.
+    pub allowed_phones: Vec<String>,
+    /// Allowed URL hosts, lower case.
+    pub allowed_hosts: Vec<String>,
+    /// Selection policy names by surface name (and `default`), unparsed.
+    pub policy: BTreeMap<String, String>,
+}
+
+/// One key message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    /// Stable id.
+    pub id: String,
+    /// Scam type.
+    pub topic: String,
+    /// Text by language code; always has `th`.
+    pub text: BTreeMap<String, Text>,
+    /// Surfaces it may appear on.
+    pub surfaces: Vec<Surface>,
+    /// Relative weight within its tier (0 = never chosen by weight).
+    pub weight: u32,
+    /// Priority tier.
+    pub priority: i32,
+    /// When it may be shown.
+    pub window: Window,
+}
+
+/// The variants of a message in one language, NFC-normalised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    /// Full text.
+    pub long: String,
+    /// Shorter text, if any.
+    pub short: Option<String>,
+    /// Pop-up title, if any.
+    pub title: Option<String>,
+}
+
+/// Which variant of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TextKind {
+    /// [`Text::long`].
+    Long,
+    /// [`Text::short`].
+    Short,
+    /// [`Text::title`].
+    Title,
+}
+
+impl TextKind {
+    /// `long`, `short` or `title`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextKind::Long => "long",
+            TextKind::Short => "short",
+            TextKind::Title => "title",
+        }
+    }
+}
+
+impl Text {
+    /// The variant of a kind, if present.
+    pub fn get(&self, kind: TextKind) -> Option<&str> {
+        match kind {
+            TextKind::Long => Some(&self.long),
+            TextKind::Short => self.short.as_deref(),
+            TextKind::Title => self.title.as_deref(),
+        }
+    }
+
+    /// Body variants, longest first (long, then short).
+    pub fn body_variants(&self) -> impl Iterator<Item = (TextKind, &str)> {
+        [TextKind::Long, TextKind::Short]
+            .into_iter()
+            .filter_map(|k| self.get(k).map(|t| (k, t)))
+    }
+}
+
+/// A half-open validity window `[from, until)` of instants; `None` is unbounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Window {
+    /// First instant the message is valid.
+    pub from: Option<OffsetDateTime>,
+    /// First instant the message is no longer valid.
+    pub until: Option<OffsetDateTime>,
+}
+
+impl Window {
+    /// Whether `instant` is inside the window.
+    pub fn contains(&self, instant: OffsetDateTime) -> bool {
+        self.from.is_none_or(|f| instant >= f) && self.until.is_none_or(|u| instant < u)
+    }
+}
+
+impl Message {
+    /// Text in `lang`, if the message has it.
+    pub fn text(&self, lang: &str) -> Option<&Text> {
+        self.text.get(lang)
+    }
+
+    /// Whether the message may appear on `surface`.
+    pub fn allows(&self, surface: Surface) -> bool {
+        self.surfaces.contains(&surface)
+    }
+}
+
+impl Catalog {
+    /// Catalog metadata.
+    pub fn meta(&self) -> &CatalogMeta {
+        &self.inner.meta
+    }
+
+    /// Catalog version.
+    pub fn version(&self) -> u64 {
+        self.inner.meta.version
+    }
+
+    /// All messages, in file order.
+    pub fn messages(&self) -> &[Message] {
+        &self.inner.messages
+    }
+
+    /// The message with `id`.
+    pub fn get(&self, id: &str) -> Option<&Message> {
+        self.inner
+            .by_id
+            .get(id)
+            .and_then(|&i| self.inner.messages.get(i))
+    }
+
+    /// The file as written, for re-serialisation.
+    pub fn raw(&self) -> &RawCatalog {
+        &self.inner.raw
+    }
+
+    /// Whether the catalog has expired at `instant`.
+    pub fn is_expired_at(&self, instant: OffsetDateTime) -> bool {
+        self.inner.meta.expires.is_some_and(|e| instant >= e)
+    }
+}

@@ -1,0 +1,37 @@
+//! # keymsg-core
+//!
+//! Anti-online-scam key messages for the foot of Thai receipts, invoices and
+//! bills and for citizen-app pop-ups — the "Documents and Application" channel
+//! of the Ministry of Interior's monthly awareness report.
+//!
+//! The data flow:
+//!
+//! ```text
+//! catalog ─► select(request) ─► render(message, profile) ─► count(insertion) ─► report(month)
+//! ```
+//!
+//! - [`catalog`]: messages, loading, validation, the embedded default catalog;
+//! - [`select`]: which message to show (sticky, cycle, round-robin, ...);
+//! - [`layout`]: Thai-aware width, wrap, truncate, fit and encode;
+//! - [`store`]: durable, idempotent counting;
+//! - [`report`]: the monthly form.
+//!
+//! ```
+//! let catalog = keymsg_core::Catalog::embedded()?;
+//! assert!(catalog.get("aoc-1441").is_some());
+//! # Ok::<(), keymsg_core::Error>(())
+//! ```
+
+pub mod bangkok;
+pub mod catalog;
+mod error;
+pub mod layout;
+pub mod report;
+pub mod select;
+pub mod store;
+pub mod text;
+mod vocab;
+
+pub use catalog::Catalog;
+pub use error::{Error, Result};
+pub use vocab::{Channel, Surface, UnknownName};

@@ -1,0 +1,1 @@
+//! Workspace-level test package; the tests live in `tests.rs` and its modules.
