@@ -37,8 +37,8 @@ use unicode_normalization::UnicodeNormalization;
 use super::error::{CatalogError, Problem, ProblemKind};
 use super::model::{Catalog, CatalogMeta, Inner, Message, Text, Window};
 use super::raw::{RawCatalog, RawText};
-use crate::text::spans::{is_digit, is_host_syntax, phone_key, span_digits};
 use crate::Surface;
+use crate::text::spans::{is_digit, is_host_syntax, phone_key, span_digits};
 use moment::{Edge, parse_moment};
 use text::{Allow, check_chars, check_name, check_text};
 
