@@ -8,8 +8,8 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use keymsg_core::store::{Counted, Insertion, Store, StoreOptions};
 use keymsg_core::Surface;
+use keymsg_core::store::{Counted, Insertion, Store, StoreOptions};
 use time::macros::datetime;
 
 const CHILD_ENV: &str = "KEYMSG_STORE_CHILD";
@@ -135,7 +135,10 @@ fn kill_9_never_loses_an_acknowledged_count() {
         start.elapsed()
     );
     // Most kills must land while the child is counting, or the test proves little.
-    assert!(rounds_with_acks >= rounds / 2, "{rounds_with_acks} of {rounds}");
+    assert!(
+        rounds_with_acks >= rounds / 2,
+        "{rounds_with_acks} of {rounds}"
+    );
 
     // Reopen as a different writer (a different file than the children's).
     let store = Store::open(
@@ -191,7 +194,11 @@ fn kill_9_never_loses_an_acknowledged_count() {
         .collect();
     for (round, max) in acked.iter().enumerate() {
         let want: u64 = max.iter().map(|m| m.map_or(1, |m| m + 2)).sum();
-        assert_eq!(after.get(&format!("r{round}")).copied(), Some(want), "round {round}");
+        assert_eq!(
+            after.get(&format!("r{round}")).copied(),
+            Some(want),
+            "round {round}"
+        );
     }
     store.integrity_check().unwrap();
 }
@@ -212,7 +219,9 @@ fn eight_processes_four_threads_each_count_exactly() {
     }
     eprintln!("8 × 4 × 5000 insertions in {:?}", start.elapsed());
     let store = Store::open(dir.path(), StoreOptions::default()).unwrap();
-    let rows = store.month_counts("2026-05".parse().unwrap(), None).unwrap();
+    let rows = store
+        .month_counts("2026-05".parse().unwrap(), None)
+        .unwrap();
     assert_eq!(rows.iter().map(|r| r.count).sum::<u64>(), 160_000);
     store.integrity_check().unwrap();
 }

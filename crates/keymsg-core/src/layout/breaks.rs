@@ -15,8 +15,7 @@ use icu_segmenter::options::LineBreakOptions;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::thai::{
-    MAI_YAMOK, PAI_YAN_YAI, PAIYANNOI, cannot_start_line, is_break_space, is_glue,
-    is_leading_vowel,
+    MAI_YAMOK, PAI_YAN_YAI, PAIYANNOI, cannot_start_line, is_break_space, is_glue, is_leading_vowel,
 };
 use crate::text::spans::{Span, protected_spans};
 
@@ -161,7 +160,10 @@ mod tests {
         let b = break_opportunities(t);
         assert!(!b.is_empty());
         assert!(b.windows(2).all(|w| w[0] < w[1]));
-        assert!(b.iter().all(|&p| p > 0 && p < t.len() && t.is_char_boundary(p)));
+        assert!(
+            b.iter()
+                .all(|&p| p > 0 && p < t.len() && t.is_char_boundary(p))
+        );
         assert!(break_opportunities("").is_empty());
         assert!(break_opportunities("ก").is_empty());
     }
@@ -208,7 +210,8 @@ mod tests {
 
     #[test]
     fn mai_yamok_stays_with_its_word() {
-        for t in ["เด็กๆ เล่นกัน", "ของต่างๆ นานา", "เด็ก ๆ เล่นกัน", "มากๆๆ จริง"] {
+        for t in ["เด็กๆ เล่นกัน", "ของต่างๆ นานา", "เด็ก ๆ เล่นกัน", "มากๆๆ จริง"]
+        {
             for p in break_opportunities(t) {
                 let rest = t[p..].trim_start();
                 assert!(!rest.starts_with('ๆ'), "{t:?} breaks before ๆ at {p}");

@@ -235,7 +235,11 @@ fn wrap_paragraph(p: &str, width_limit: usize, emit: &mut impl FnMut(Range<usize
         let full_w = slice_width(unit_start..unit_end);
         match line {
             Some((ls, le, lw)) if lw + content_w <= width_limit => {
-                let le = if content_end > unit_start { content_end } else { le };
+                let le = if content_end > unit_start {
+                    content_end
+                } else {
+                    le
+                };
                 line = Some((ls, le, lw + full_w));
             }
             _ => {
@@ -244,7 +248,11 @@ fn wrap_paragraph(p: &str, width_limit: usize, emit: &mut impl FnMut(Range<usize
                 }
                 if content_w <= width_limit {
                     // An all-space unit at paragraph start is kept (indentation).
-                    let le = if content_end > unit_start { content_end } else { unit_end };
+                    let le = if content_end > unit_start {
+                        content_end
+                    } else {
+                        unit_end
+                    };
                     line = Some((unit_start, le, full_w));
                 } else {
                     let pieces = split_overlong(p, unit_start..content_end, width_limit);

@@ -167,10 +167,8 @@ impl Store {
         let label = own.display().to_string();
         let conn = schema::open_file(&own, Mode::Writer(opts.durability), opts.busy_timeout)?;
         // Prove we can write (an existing file on a read-only mount opens fine).
-        conn.execute_batch(
-            "BEGIN IMMEDIATE; UPDATE schema_version SET version = version; COMMIT;",
-        )
-        .map_err(|e| map_err(&label, e))?;
+        conn.execute_batch("BEGIN IMMEDIATE; UPDATE schema_version SET version = version; COMMIT;")
+            .map_err(|e| map_err(&label, e))?;
         apply_max_bytes(&conn, &label, opts.max_file_bytes)?;
         let mut writer = Writer::new(
             Some(conn),
@@ -438,9 +436,9 @@ impl Store {
         month: YearMonth,
         agency: Option<&str>,
     ) -> Result<Option<OffsetDateTime>, StoreError> {
-        Ok(self.last_mark(month, agency)?.and_then(|(at, _)| {
-            OffsetDateTime::from_unix_timestamp_nanos(i128::from(at)).ok()
-        }))
+        Ok(self
+            .last_mark(month, agency)?
+            .and_then(|(at, _)| OffsetDateTime::from_unix_timestamp_nanos(i128::from(at)).ok()))
     }
 
     /// Counts added since the newest [`Store::mark_reported`] for (month,

@@ -124,8 +124,7 @@ impl Writer {
             .map_err(err)?;
         let mut out = Vec::with_capacity(items.len());
         // (month, agency, message, surface, kind, version) -> (counted, reprints)
-        let mut groups: HashMap<(String, &str, &str, &str, &str, i64), (i64, i64)> =
-            HashMap::new();
+        let mut groups: HashMap<(String, &str, &str, &str, &str, i64), (i64, i64)> = HashMap::new();
         {
             let mut add_key = tx
                 .prepare_cached(
@@ -287,9 +286,14 @@ impl Group {
         let (tickets, items): (Vec<u64>, Vec<Insertion>) = batch.into_iter().unzip();
         let res = self.writer().and_then(|mut w| w.run_batch(&items));
         match res {
-            Ok(counted) => tickets.into_iter().zip(counted.into_iter().map(Ok)).collect(),
-            Err(e) => tickets.into_iter().map(|t| (t, Err(e.replicate()))).collect(),
+            Ok(counted) => tickets
+                .into_iter()
+                .zip(counted.into_iter().map(Ok))
+                .collect(),
+            Err(e) => tickets
+                .into_iter()
+                .map(|t| (t, Err(e.replicate())))
+                .collect(),
         }
     }
 }
-
