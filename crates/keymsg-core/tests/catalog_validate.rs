@@ -20,7 +20,9 @@ fn with_text(th: &str) -> Value {
             "phones": ["1441", "191", "02-123-4567", "๑๑๒๙"],
             "hosts": ["thaipoliceonline.go.th", "pea.co.th"]
         },
-        "messages": [{ "id": "m", "topic": "general", "text": { "th": { "long": th } } }]
+        // Receipts only: these tests are about characters, not layout budgets.
+        "messages": [{ "id": "m", "topic": "general", "surfaces": ["receipt"],
+                       "text": { "th": { "long": th } } }]
     })
 }
 
@@ -462,4 +464,24 @@ fn english_and_other_variants_are_checked_too() {
     let (_, field, offset, kind) = only(&v);
     assert_eq!((field.as_str(), offset), ("text.en.short", Some(5)));
     assert_eq!(kind, ProblemKind::PhoneNotAllowed("1999".into()));
+}
+
+#[test]
+fn text_that_cannot_fit_an_enabled_profile_is_rejected_per_profile() {
+    // 94 columns: fits a 32-column receipt in 3 lines, but not one SMS segment.
+    let th = "ถ้ามีคนโทรมาอ้างว่าเป็นเจ้าหน้าที่ตำรวจและสั่งให้โอนเงิน โปรดวางสายทันที แล้วโทรแจ้ง 1441";
+    let mut v = with_text(th);
+    assert_valid(&v);
+    v["messages"][0]["surfaces"] = json!(["receipt", "sms"]);
+    let (id, field, offset, kind) = only(&v);
+    assert_eq!(id.as_deref(), Some("m"));
+    assert_eq!(field, "text.th");
+    assert_eq!(offset, None);
+    match kind {
+        ProblemKind::DoesNotFit { profile, .. } => assert_eq!(profile, "sms"),
+        other => panic!("{other:?}"),
+    }
+    // A short variant that fits one segment makes it valid again.
+    v["messages"][0]["text"]["th"]["short"] = json!("อย่าโอนเงินให้คนที่อ้างเป็นตำรวจ สงสัยโทร 1441");
+    assert_valid(&v);
 }
