@@ -2,6 +2,14 @@
 //! receipt printer). Verified with a counting global allocator; this file holds
 //! one test so no other test allocates concurrently.
 
+// Test helpers outside #[test] functions may panic too (clippy.toml covers only the tests).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -49,8 +57,12 @@ fn pick_does_not_allocate() {
     let cat = catalog(100);
     let policies = [
         Policy::Sticky,
-        Policy::Cycle { period: Period::Month },
-        Policy::TimeSliced { period: Period::Week },
+        Policy::Cycle {
+            period: Period::Month,
+        },
+        Policy::TimeSliced {
+            period: Period::Week,
+        },
         Policy::RoundRobin,
         Policy::Random { seed: Some(1) },
     ];

@@ -1,9 +1,17 @@
 //! Eligibility, windows in Asia/Bangkok, explain, tokens and pop-up caps.
 
+// Test helpers outside #[test] functions may panic too (clippy.toml covers only the tests).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
 use keymsg_core::catalog::Format;
 use keymsg_core::select::{
-    CapOutcome, CapReason, Caps, MemoryLog, Period, Policy, Request, SelectError, Selector, Verdict,
-    policy_for,
+    CapOutcome, CapReason, Caps, MemoryLog, Period, Policy, Request, SelectError, Selector,
+    Verdict, policy_for,
 };
 use keymsg_core::{Catalog, Surface};
 use time::Duration;
@@ -73,15 +81,27 @@ fn window_dates_are_bangkok_days() {
 #[test]
 fn month_edge_for_periods() {
     let c = cat(CATALOG);
-    let sel = Selector::new(&c)
-        .unwrap()
-        .with_policy(None, Policy::TimeSliced { period: Period::Month });
+    let sel = Selector::new(&c).unwrap().with_policy(
+        None,
+        Policy::TimeSliced {
+            period: Period::Month,
+        },
+    );
     // Two eligible billboard messages (always, popup-only is popup only -> 1); use popup.
     let at = |t| Request::new(Surface::Popup).at(t);
-    let jan = sel.pick(&at(datetime!(2026-01-31 16:59:59 UTC))).unwrap().index;
-    let feb = sel.pick(&at(datetime!(2026-01-31 17:00:00 UTC))).unwrap().index;
+    let jan = sel
+        .pick(&at(datetime!(2026-01-31 16:59:59 UTC)))
+        .unwrap()
+        .index;
+    let feb = sel
+        .pick(&at(datetime!(2026-01-31 17:00:00 UTC)))
+        .unwrap()
+        .index;
     assert_ne!(jan, feb, "the month changes at 17:00Z, not at UTC midnight");
-    let feb_end = sel.pick(&at(datetime!(2026-02-28 16:59:59 UTC))).unwrap().index;
+    let feb_end = sel
+        .pick(&at(datetime!(2026-02-28 16:59:59 UTC)))
+        .unwrap()
+        .index;
     assert_eq!(feb, feb_end);
 }
 
@@ -89,19 +109,38 @@ fn month_edge_for_periods() {
 fn explain_lists_every_reason() {
     let sel = Selector::new(&cat(CATALOG)).unwrap();
     let ex = sel.explain(&receipt(datetime!(2026-03-10 12:00 +7)));
-    let verdict = |id: &str| ex.candidates.iter().find(|c| c.message_id == id).unwrap().verdict;
+    let verdict = |id: &str| {
+        ex.candidates
+            .iter()
+            .find(|c| c.message_id == id)
+            .unwrap()
+            .verdict
+    };
     assert_eq!(verdict("march"), Verdict::Eligible);
     assert_eq!(verdict("always"), Verdict::LowerTier { winning: 1 });
     assert_eq!(verdict("off"), Verdict::ZeroWeight);
     assert_eq!(verdict("popup-only"), Verdict::WrongSurface);
     assert_eq!(ex.tier, Some(1));
     assert_eq!(ex.chosen.as_ref().unwrap().message_id, "march");
-    assert!(ex.rule.starts_with("sticky: document key hash"), "{}", ex.rule);
+    assert!(
+        ex.rule.starts_with("sticky: document key hash"),
+        "{}",
+        ex.rule
+    );
     let text = ex.to_string();
-    assert!(text.contains("* march") && text.contains("weight 0"), "{text}");
+    assert!(
+        text.contains("* march") && text.contains("weight 0"),
+        "{text}"
+    );
 
     let ex = sel.explain(&receipt(datetime!(2026-04-10 12:00 +7)).lang("en"));
-    let verdict = |id: &str| ex.candidates.iter().find(|c| c.message_id == id).unwrap().verdict;
+    let verdict = |id: &str| {
+        ex.candidates
+            .iter()
+            .find(|c| c.message_id == id)
+            .unwrap()
+            .verdict
+    };
     assert_eq!(verdict("march"), Verdict::OutsideWindow);
     assert_eq!(verdict("off"), Verdict::NoLanguage);
     assert_eq!(ex.chosen.as_ref().unwrap().message_id, "always");
@@ -111,7 +150,11 @@ fn explain_lists_every_reason() {
 fn nothing_eligible_is_a_clear_error() {
     let sel = Selector::new(&cat(CATALOG)).unwrap();
     let err = sel
-        .select(&Request::new(Surface::Sms).lang("zh").at(datetime!(2026-03-10 12:00 +7)))
+        .select(
+            &Request::new(Surface::Sms)
+                .lang("zh")
+                .at(datetime!(2026-03-10 12:00 +7)),
+        )
         .unwrap_err();
     assert!(matches!(err, SelectError::NothingEligible { .. }), "{err}");
     assert!(err.to_string().contains("`zh`"), "{err}");
@@ -123,7 +166,9 @@ fn nothing_eligible_is_a_clear_error() {
 #[test]
 fn replay_survives_weight_changes_and_names_missing_messages() {
     let sel = Selector::new(&cat(CATALOG)).unwrap();
-    let s = sel.select(&receipt(datetime!(2026-03-10 12:00 +7))).unwrap();
+    let s = sel
+        .select(&receipt(datetime!(2026-03-10 12:00 +7)))
+        .unwrap();
     assert_eq!(s.token.as_str(), "k1.4.march");
     // New catalog: other weights, a later version, and March is over.
     let changed = CATALOG
@@ -144,23 +189,35 @@ fn policies_come_from_the_catalog_with_documented_defaults() {
     assert_eq!(policy_for(&c, Surface::Receipt).unwrap(), Policy::Sticky);
     assert_eq!(
         policy_for(&c, Surface::Popup).unwrap(),
-        Policy::Cycle { period: Period::Week }
+        Policy::Cycle {
+            period: Period::Week
+        }
     );
     // `default = "sticky"` applies to billboard too.
     assert_eq!(policy_for(&c, Surface::Billboard).unwrap(), Policy::Sticky);
-    let bare = cat(&CATALOG.replace("[policy]\ndefault = \"sticky\"\npopup = \"cycle:week\"\n", ""));
+    let bare = cat(&CATALOG.replace(
+        "[policy]\ndefault = \"sticky\"\npopup = \"cycle:week\"\n",
+        "",
+    ));
     assert_eq!(policy_for(&bare, Surface::Invoice).unwrap(), Policy::Sticky);
     assert_eq!(
         policy_for(&bare, Surface::Sms).unwrap(),
-        Policy::Cycle { period: Period::Month }
+        Policy::Cycle {
+            period: Period::Month
+        }
     );
     assert_eq!(
         policy_for(&bare, Surface::Billboard).unwrap(),
-        Policy::TimeSliced { period: Period::Day }
+        Policy::TimeSliced {
+            period: Period::Day
+        }
     );
     let typo = cat(&CATALOG.replace("popup = \"cycle:week\"", "popup = \"cycle:fortnight\""));
     let e = Selector::new(&typo).unwrap_err();
-    assert!(e.to_string().contains("cycle:fortnight") && e.to_string().contains("`popup`"), "{e}");
+    assert!(
+        e.to_string().contains("cycle:fortnight") && e.to_string().contains("`popup`"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -199,8 +256,13 @@ fn popup_caps_per_day_week_and_gap() {
     assert_eq!(r, CapReason::PerDay { limit: 2, seen: 2 });
     assert_eq!(retry, datetime!(2026-03-03 00:00 +7));
     // Same subject under another spelling shares the cap.
-    let other = Request::new(Surface::Popup).subject_key(" user-1 ").at(datetime!(2026-03-02 23:00 +7));
-    assert!(matches!(sel.select_capped(&other, &caps, &log).unwrap(), CapOutcome::Capped { .. }));
+    let other = Request::new(Surface::Popup)
+        .subject_key(" user-1 ")
+        .at(datetime!(2026-03-02 23:00 +7));
+    assert!(matches!(
+        sel.select_capped(&other, &caps, &log).unwrap(),
+        CapOutcome::Capped { .. }
+    ));
     assert_eq!(show(datetime!(2026-03-03 00:00 +7)), None);
     let (r, retry) = show(datetime!(2026-03-04 12:00 +7)).unwrap();
     assert_eq!(r, CapReason::PerWeek { limit: 3, seen: 3 });

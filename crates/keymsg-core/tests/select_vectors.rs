@@ -1,6 +1,14 @@
 //! Runs every vector of `tests/vectors/selection.json` (shared with the C and
 //! Python suites; format in `docs/SELECTION.md`).
 
+// Test helpers outside #[test] functions may panic too (clippy.toml covers only the tests).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
 use keymsg_core::catalog::Format;
 use keymsg_core::select::{Policy, Request, SelectError, Selector, Token, hash};
 use keymsg_core::{Catalog, Surface};
@@ -9,7 +17,10 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 fn vectors() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/selection.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/vectors/selection.json"
+    );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -33,20 +44,30 @@ fn primitive_vectors() {
         .collect();
     assert_eq!(table, hash::LOG2_TABLE_Q26.to_vec());
     for f in v["fnv1a64"].as_array().unwrap() {
-        assert_eq!(hash::fnv1a64(f["input"].as_str().unwrap().as_bytes()), hex(&f["hash"]));
+        assert_eq!(
+            hash::fnv1a64(f["input"].as_str().unwrap().as_bytes()),
+            hex(&f["hash"])
+        );
     }
     for f in v["fmix64"].as_array().unwrap() {
         assert_eq!(hash::fmix64(hex(&f["input"])), hex(&f["output"]));
     }
     for k in v["key_hashes"].as_array().unwrap() {
         let key = k["key"].as_str().unwrap();
-        assert_eq!(hash::canonical_key(key), k["canonical"].as_str().unwrap(), "{key:?}");
+        assert_eq!(
+            hash::canonical_key(key),
+            k["canonical"].as_str().unwrap(),
+            "{key:?}"
+        );
         let want = |f: &str| k[f].as_str().map(|_| hex(&k[f]));
         assert_eq!(hash::sticky_key_hash(key), want("sticky_hash"), "{key:?}");
         assert_eq!(hash::cycle_key_hash(key), want("cycle_hash"), "{key:?}");
     }
     for m in v["message_hashes"].as_array().unwrap() {
-        assert_eq!(hash::message_hash(m["id"].as_str().unwrap()), hex(&m["hash"]));
+        assert_eq!(
+            hash::message_hash(m["id"].as_str().unwrap()),
+            hex(&m["hash"])
+        );
     }
     for n in v["neg_log2_q26"].as_array().unwrap() {
         assert_eq!(
@@ -87,10 +108,18 @@ fn selection_vectors() {
         match sel.select(&req) {
             Ok(s) => {
                 assert_eq!(s.message_id, exp["message_id"].as_str().unwrap(), "{name}");
-                assert_eq!(s.policy.to_string(), exp["policy"].as_str().unwrap(), "{name}");
+                assert_eq!(
+                    s.policy.to_string(),
+                    exp["policy"].as_str().unwrap(),
+                    "{name}"
+                );
                 assert_eq!(s.token.as_str(), exp["token"].as_str().unwrap(), "{name}");
                 if !exp["key_hash"].is_null() {
-                    let key = req.document_key.as_deref().or(req.subject_key.as_deref()).unwrap();
+                    let key = req
+                        .document_key
+                        .as_deref()
+                        .or(req.subject_key.as_deref())
+                        .unwrap();
                     let h = match s.policy {
                         Policy::Sticky => hash::sticky_key_hash(key),
                         _ => hash::cycle_key_hash(key),
@@ -127,7 +156,9 @@ fn token_vectors() {
                 let tok = Token::parse(s).unwrap();
                 assert_eq!(tok.catalog_version(), t["version"].as_u64().unwrap());
             }
-            (Err(SelectError::BadToken { .. }), false) => assert_eq!(t["error"], "bad-token", "{s}"),
+            (Err(SelectError::BadToken { .. }), false) => {
+                assert_eq!(t["error"], "bad-token", "{s}")
+            }
             (Err(SelectError::UnknownMessage { .. }), false) => {
                 assert_eq!(t["error"], "unknown-message", "{s}")
             }

@@ -94,7 +94,10 @@ impl MemoryLog {
 
     /// Forget impressions before `before` (keeps memory bounded).
     pub fn prune(&self, before: OffsetDateTime) {
-        let mut map = self.map.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut map = self
+            .map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         map.retain(|_, v| {
             v.retain(|&t| t >= before);
             !v.is_empty()
@@ -108,7 +111,10 @@ impl ImpressionLog for MemoryLog {
         subject: &str,
         since: OffsetDateTime,
     ) -> Result<Vec<OffsetDateTime>, SelectError> {
-        let map = self.map.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let map = self
+            .map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         Ok(map
             .get(subject)
             .map(|v| v.iter().copied().filter(|&t| t >= since).collect())
@@ -116,7 +122,10 @@ impl ImpressionLog for MemoryLog {
     }
 
     fn note(&self, subject: &str, at: OffsetDateTime) -> Result<(), SelectError> {
-        let mut map = self.map.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut map = self
+            .map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         map.entry(subject.to_owned()).or_default().push(at);
         Ok(())
     }
@@ -163,13 +172,19 @@ impl Caps {
         if let Some(limit) = self.per_day {
             let n = count(day_start);
             if n >= limit {
-                hold(CapReason::PerDay { limit, seen: n }, Period::Day.next_start(at));
+                hold(
+                    CapReason::PerDay { limit, seen: n },
+                    Period::Day.next_start(at),
+                );
             }
         }
         if let Some(limit) = self.per_week {
             let n = count(week_start);
             if n >= limit {
-                hold(CapReason::PerWeek { limit, seen: n }, Period::Week.next_start(at));
+                hold(
+                    CapReason::PerWeek { limit, seen: n },
+                    Period::Week.next_start(at),
+                );
             }
         }
         if let (Some(gap), Some(&last)) = (self.min_gap, seen.iter().max())

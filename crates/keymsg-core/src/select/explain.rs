@@ -96,7 +96,10 @@ impl Selector {
                     index: o.index,
                     policy: o.policy,
                 };
-                (self.selection(pick).ok(), rule_text(self.policy(req.surface), &o))
+                (
+                    self.selection(pick).ok(),
+                    rule_text(self.policy(req.surface), &o),
+                )
             }
             Err(e) => (None, e.to_string()),
         };
@@ -204,10 +207,12 @@ impl fmt::Display for Explanation {
 impl Explanation {
     /// The selection, or [`SelectError::NothingEligible`].
     pub fn selection(&self) -> Result<&Selection, SelectError> {
-        self.chosen.as_ref().ok_or_else(|| SelectError::NothingEligible {
-            surface: self.surface,
-            lang: self.lang.clone(),
-            at: self.at,
-        })
+        self.chosen
+            .as_ref()
+            .ok_or_else(|| SelectError::NothingEligible {
+                surface: self.surface,
+                lang: self.lang.clone(),
+                at: self.at,
+            })
     }
 }

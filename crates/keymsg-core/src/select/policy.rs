@@ -43,7 +43,9 @@ impl Period {
         match self {
             Period::Day => day,
             Period::Week => (day - 4).div_euclid(7),
-            Period::Month => (i64::from(date.year()) - 1970) * 12 + i64::from(date.month() as u8) - 1,
+            Period::Month => {
+                (i64::from(date.year()) - 1970) * 12 + i64::from(date.month() as u8) - 1
+            }
         }
     }
 
@@ -148,7 +150,9 @@ impl Policy {
             Surface::Popup | Surface::Push | Surface::Sms => Policy::Cycle {
                 period: Period::Month,
             },
-            Surface::Billboard => Policy::TimeSliced { period: Period::Day },
+            Surface::Billboard => Policy::TimeSliced {
+                period: Period::Day,
+            },
         }
     }
 
@@ -170,7 +174,9 @@ impl fmt::Display for Policy {
             Policy::Cycle {
                 period: Period::Month,
             }
-            | Policy::TimeSliced { period: Period::Day }
+            | Policy::TimeSliced {
+                period: Period::Day,
+            }
             | Policy::Random { seed: None }
             | Policy::Sticky
             | Policy::RoundRobin => f.write_str(self.kind()),
@@ -211,9 +217,10 @@ impl FromStr for Policy {
             }),
             "random" => match arg {
                 None => Ok(Policy::Random { seed: None }),
-                Some(a) if !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit()) => {
-                    a.parse().map(|s| Policy::Random { seed: Some(s) }).map_err(|_| unknown())
-                }
+                Some(a) if !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit()) => a
+                    .parse()
+                    .map(|s| Policy::Random { seed: Some(s) })
+                    .map_err(|_| unknown()),
                 Some(_) => Err(unknown()),
             },
             _ => Err(unknown()),
@@ -228,10 +235,11 @@ pub fn check_policy_map(map: &BTreeMap<String, String>) -> Result<(), SelectErro
         if !POLICY_KEYS.contains(&key.as_str()) {
             return Err(SelectError::UnknownPolicyKey { key: key.clone() });
         }
-        name.parse::<Policy>().map_err(|_| SelectError::UnknownPolicy {
-            name: name.clone(),
-            key: Some(key.clone()),
-        })?;
+        name.parse::<Policy>()
+            .map_err(|_| SelectError::UnknownPolicy {
+                name: name.clone(),
+                key: Some(key.clone()),
+            })?;
     }
     Ok(())
 }
@@ -268,14 +276,27 @@ mod tests {
         assert_eq!("cycle".parse::<Policy>().unwrap().to_string(), "cycle");
         assert_eq!(
             "cycle:week".parse::<Policy>().unwrap(),
-            Policy::Cycle { period: Period::Week }
+            Policy::Cycle {
+                period: Period::Week
+            }
         );
         assert_eq!(
             "random:42".parse::<Policy>().unwrap(),
             Policy::Random { seed: Some(42) }
         );
-        assert_eq!("random:42".parse::<Policy>().unwrap().to_string(), "random:42");
-        for bad in ["", "Sticky", "sticky:day", "cycle:year", "random:", "random:-1", "rr"] {
+        assert_eq!(
+            "random:42".parse::<Policy>().unwrap().to_string(),
+            "random:42"
+        );
+        for bad in [
+            "",
+            "Sticky",
+            "sticky:day",
+            "cycle:year",
+            "random:",
+            "random:-1",
+            "rr",
+        ] {
             assert!(bad.parse::<Policy>().is_err(), "{bad}");
         }
     }
@@ -297,7 +318,10 @@ mod tests {
         assert_eq!(Period::Week.index(mon), Period::Week.index(sun) + 1);
         assert_eq!(Period::Week.start(sun), datetime!(2026-02-23 00:00 +7));
         assert_eq!(Period::Week.next_start(sun), mon);
-        assert_eq!(Period::Month.next_start(sun), datetime!(2026-04-01 00:00 +7));
+        assert_eq!(
+            Period::Month.next_start(sun),
+            datetime!(2026-04-01 00:00 +7)
+        );
         assert_eq!(Period::Day.next_start(sun), mon);
     }
 

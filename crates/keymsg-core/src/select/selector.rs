@@ -40,11 +40,26 @@ pub struct Pick {
 /// Rule-specific numbers behind a choice, for [`Selector::explain`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Detail {
-    Sticky { key_hash: u64 },
-    Cycle { key_hash: u64, start: u64, period_index: i64, position: u64 },
-    RoundRobin { sequence: u64, from_counter: bool },
-    TimeSliced { period_index: i64, position: u64 },
-    Random { draw: u64 },
+    Sticky {
+        key_hash: u64,
+    },
+    Cycle {
+        key_hash: u64,
+        start: u64,
+        period_index: i64,
+        position: u64,
+    },
+    RoundRobin {
+        sequence: u64,
+        from_counter: bool,
+    },
+    TimeSliced {
+        period_index: i64,
+        position: u64,
+    },
+    Random {
+        draw: u64,
+    },
 }
 
 /// Everything [`Selector::choose`] decided.
@@ -167,13 +182,13 @@ impl Selector {
 
     /// The full [`Selection`] for a [`Pick`].
     pub fn selection(&self, p: Pick) -> Result<Selection, SelectError> {
-        let m = self
-            .catalog
-            .messages()
-            .get(p.index)
-            .ok_or_else(|| SelectError::UnknownMessage {
-                id: format!("#{}", p.index),
-            })?;
+        let m =
+            self.catalog
+                .messages()
+                .get(p.index)
+                .ok_or_else(|| SelectError::UnknownMessage {
+                    id: format!("#{}", p.index),
+                })?;
         Ok(Selection {
             message_id: m.id.clone(),
             index: p.index,
@@ -291,24 +306,26 @@ impl Selector {
                 ),
                 None => round_robin(),
             },
-            Policy::Cycle { period } => match req.subject_key.as_deref().and_then(hash::cycle_key_hash) {
-                Some(key_hash) => {
-                    let start = hash::reduce(key_hash, n64);
-                    let period_index = period.index(at);
-                    let position = (start + period_index.rem_euclid(n as i64) as u64) % n64;
-                    out(
-                        nth(position),
-                        configured,
-                        Detail::Cycle {
-                            key_hash,
-                            start,
-                            period_index,
-                            position,
-                        },
-                    )
+            Policy::Cycle { period } => {
+                match req.subject_key.as_deref().and_then(hash::cycle_key_hash) {
+                    Some(key_hash) => {
+                        let start = hash::reduce(key_hash, n64);
+                        let period_index = period.index(at);
+                        let position = (start + period_index.rem_euclid(n as i64) as u64) % n64;
+                        out(
+                            nth(position),
+                            configured,
+                            Detail::Cycle {
+                                key_hash,
+                                start,
+                                period_index,
+                                position,
+                            },
+                        )
+                    }
+                    None => time_sliced(period),
                 }
-                None => time_sliced(period),
-            },
+            }
             Policy::RoundRobin => round_robin(),
             Policy::TimeSliced { period } => time_sliced(period),
             Policy::Random { .. } => {

@@ -59,7 +59,9 @@ impl Token {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
         {
-            return Err(bad("message id has a character other than A-Z a-z 0-9 . _ -"));
+            return Err(bad(
+                "message id has a character other than A-Z a-z 0-9 . _ -",
+            ));
         }
         Ok(Token {
             text: s.to_owned(),
