@@ -1,6 +1,14 @@
 //! Roll-up of units' reports: no double counting, order independence,
 //! missing units, deadlines.
 
+// Test helpers outside #[test] functions may panic on bad fixtures.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod report_common;
 
 use keymsg_core::bangkok::YearMonth;
