@@ -74,14 +74,15 @@ impl Config {
 
     /// Load and parse one file; relative paths are resolved against its directory.
     pub fn load(path: &Path) -> Result<Config, CliError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            CliError::Io(format!("config `{}`: cannot read: {e}", path.display()))
-        })?;
-        let mut config = Config::parse(&text).map_err(|e| {
-            CliError::Invalid(vec![format!("config `{}`: {e}", path.display())])
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| CliError::Io(format!("config `{}`: cannot read: {e}", path.display())))?;
+        let mut config = Config::parse(&text)
+            .map_err(|e| CliError::Invalid(vec![format!("config `{}`: {e}", path.display())]))?;
         let base = path.parent().unwrap_or(Path::new(""));
-        for p in [&mut config.catalog, &mut config.store].into_iter().flatten() {
+        for p in [&mut config.catalog, &mut config.store]
+            .into_iter()
+            .flatten()
+        {
             if p.is_relative() {
                 *p = base.join(&*p);
             }

@@ -122,7 +122,9 @@ pub fn parse_at(s: &str) -> Result<OffsetDateTime, String> {
 pub fn parse_width(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(n) if n >= 1 => Ok(n),
-        _ => Err(format!("`{s}` is not a width: use a whole number of columns, 1 or more")),
+        _ => Err(format!(
+            "`{s}` is not a width: use a whole number of columns, 1 or more"
+        )),
     }
 }
 

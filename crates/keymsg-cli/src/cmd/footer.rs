@@ -201,9 +201,8 @@ impl Output {
         }
         let bytes = match self.encoding {
             Encoding::Utf8 => text.into_bytes(),
-            enc => layout::encode(&text, enc).map_err(|e| {
-                CliError::Invalid(vec![format!("message `{}`: {e}", r.message_id)])
-            })?,
+            enc => layout::encode(&text, enc)
+                .map_err(|e| CliError::Invalid(vec![format!("message `{}`: {e}", r.message_id)]))?,
         };
         stdout_bytes(&bytes)
     }

@@ -44,7 +44,8 @@ pub struct Args {
 }
 
 fn parse_level(s: &str) -> Result<Level, String> {
-    s.parse().map_err(|e: keymsg_core::UnknownName| e.to_string())
+    s.parse()
+        .map_err(|e: keymsg_core::UnknownName| e.to_string())
 }
 
 /// Run `keymsg merge`.

@@ -4,7 +4,8 @@
 //! The lines are the engine's own layout ([`layout::fit`]), one `<div>` each
 //! with `white-space: pre`; the browser never re-wraps them. (Thai tone marks
 //! and vowels above/below take no column, so only the computed lines show the
-//! real result.)
+//! real result.) The receipt strip asks for a monospace Thai font first
+//! (`Tlwg Mono`, Debian `fonts-tlwg-mono`), so its width is the printout's.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -79,8 +80,13 @@ fn resolve_profile(name: &str, width: Option<usize>, config: &Config) -> Result<
         })?;
     match (width, base.kind()) {
         (None, _) => Ok(base),
-        (Some(width), ProfileKind::Columns { max_lines, align, .. }) => Ok(Profile::new(
-            format!("{name}@{width}"),
+        (
+            Some(width),
+            ProfileKind::Columns {
+                max_lines, align, ..
+            },
+        ) => Ok(Profile::new(
+            format!("{name}.w{width}"),
             ProfileKind::Columns {
                 width,
                 max_lines,
@@ -106,7 +112,7 @@ fn surface_of(profile: &Profile) -> Surface {
 }
 
 const STYLE: &str = r#"
-body { font-family: "Sarabun", "TH Sarabun New", "Noto Sans Thai", "Loma", "Garuda", sans-serif;
+body { font-family: "Sarabun", "TH Sarabun New", "Noto Sans Thai", "Loma", "Garuda", "Tlwg Typo", sans-serif;
        background: #eef0f3; color: #222; margin: 24px; }
 h1 { font-size: 20px; margin: 0 0 4px; }
 .meta { color: #555; font-size: 13px; margin-bottom: 16px; }
@@ -121,8 +127,10 @@ h1 { font-size: 20px; margin: 0 0 4px; }
 .b-off { background: #888; }
 .receipt { display: inline-block; background: #fff; padding: 8px 10px;
            box-shadow: 0 1px 3px rgba(0,0,0,.3);
-           font-family: "TH Sarabun New", "Sarabun", "Loma", "Garuda", "Noto Sans Mono",
-                        "DejaVu Sans Mono", monospace; font-size: 15px; line-height: 1.5; }
+           /* Monospace Thai first (Debian fonts-tlwg-mono): one cell per base
+              letter, marks stacked, so the strip is as wide as the printout. */
+           font-family: "Tlwg Mono", "TlwgMono", "Tlwg Typo", "TH Sarabun New", "Sarabun",
+                        "Loma", "Garuda", monospace; font-size: 16px; line-height: 1.6; }
 .line { white-space: pre; }
 .rule { white-space: pre; color: #999; }
 .line.overflow { background: #ffd6d6; outline: 1px solid #c62828; }
@@ -249,12 +257,12 @@ fn receipt(h: &mut String, fitted: &Fitted, w: usize, max_lines: Option<usize>) 
         };
         let _ = write!(h, "<div class=\"{cls}\">{}</div>", esc(line));
     }
-    let _ = write!(h, "<div class=\"rule\">{rule}</div></div>\n");
+    let _ = writeln!(h, "<div class=\"rule\">{rule}</div></div>");
     let n = fitted.lines.len();
     let over = max_lines.is_some_and(|m| n > m);
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<div class=\"count{}\">{n}{} lines</div>\n",
+        "<div class=\"count{}\">{n}{} lines</div>",
         if over { " over" } else { "" },
         max_lines.map(|m| format!(" / {m}")).unwrap_or_default()
     );
@@ -283,7 +291,10 @@ fn phone(h: &mut String, fitted: &Fitted, profile: &Profile) {
             mt.graphemes, mb.graphemes
         ),
         ProfileKind::Sms { segments } => {
-            format!("{} UTF-16 units, {}/{segments} segment(s)", mb.utf16_units, mb.sms_segments)
+            format!(
+                "{} UTF-16 units, {}/{segments} segment(s)",
+                mb.utf16_units, mb.sms_segments
+            )
         }
         ProfileKind::Push { max_bytes } => format!(
             "title {} + body {} bytes (payload ≤ {max_bytes})",
@@ -291,7 +302,7 @@ fn phone(h: &mut String, fitted: &Fitted, profile: &Profile) {
         ),
         _ => String::new(),
     };
-    let _ = write!(h, "<div class=\"count\">{}</div>\n", esc(&count));
+    let _ = writeln!(h, "<div class=\"count\">{}</div>", esc(&count));
 }
 
 /// Escape text for HTML element content and attribute values.
@@ -329,7 +340,11 @@ mod tests {
         let profile = Profile::builtin("receipt-58mm").unwrap();
         let html = page(&catalog, &profile, "th").unwrap();
         for m in catalog.messages() {
-            assert!(html.contains(&format!("<span class=\"id\">{}</span>", m.id)), "{}", m.id);
+            assert!(
+                html.contains(&format!("<span class=\"id\">{}</span>", m.id)),
+                "{}",
+                m.id
+            );
         }
         assert!(html.contains("--------------------------------</div>")); // 32-column rule
         let popup = page(&catalog, &Profile::builtin("popup").unwrap(), "th").unwrap();

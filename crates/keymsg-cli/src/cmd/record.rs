@@ -45,7 +45,8 @@ pub struct Args {
 }
 
 fn parse_channel(s: &str) -> Result<Channel, String> {
-    s.parse().map_err(|e: keymsg_core::UnknownName| e.to_string())
+    s.parse()
+        .map_err(|e: keymsg_core::UnknownName| e.to_string())
 }
 
 /// Run `keymsg record`.

@@ -63,7 +63,13 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
             "XLSX is binary: give -o FILE.xlsx or redirect stdout to a file".into(),
         ));
     }
-    let report = build(&store_path, args.month, args.agency.or_else(|| config.agency.clone()), config, args.catalog.as_deref())?;
+    let report = build(
+        &store_path,
+        args.month,
+        args.agency.or_else(|| config.agency.clone()),
+        config,
+        args.catalog.as_deref(),
+    )?;
     let digits = if args.digits == "arabic" {
         Digits::Arabic
     } else {

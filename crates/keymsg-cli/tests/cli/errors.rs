@@ -24,7 +24,11 @@ fn bad_catalog_is_1_with_file_message_and_position() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     // Syntax error: file, line and column.
-    std::fs::write(dir.join("syntax.toml"), "version = 1\n[[messages]\nid = \"x\"\n").unwrap();
+    std::fs::write(
+        dir.join("syntax.toml"),
+        "version = 1\n[[messages]\nid = \"x\"\n",
+    )
+    .unwrap();
     let line = fails(dir, &["check", "syntax.toml"], 1);
     assert!(line.starts_with("keymsg: syntax.toml:2:"), "{line}");
 
@@ -41,9 +45,18 @@ fn bad_catalog_is_1_with_file_message_and_position() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 2, "{stderr}");
-    assert!(lines[0].contains("bad.toml") && lines[0].contains("message `a`"), "{stderr}");
-    assert!(lines[1].contains("bad.toml") && lines[1].contains("message `b`"), "{stderr}");
-    assert!(lines[1].contains("at char"), "position of the phone number: {stderr}");
+    assert!(
+        lines[0].contains("bad.toml") && lines[0].contains("message `a`"),
+        "{stderr}"
+    );
+    assert!(
+        lines[1].contains("bad.toml") && lines[1].contains("message `b`"),
+        "{stderr}"
+    );
+    assert!(
+        lines[1].contains("at char"),
+        "position of the phone number: {stderr}"
+    );
 
     // The same catalog given to footer fails the same way.
     let out = run(dir, &["footer", "--catalog", "bad.toml"], "");
@@ -55,7 +68,10 @@ fn unknown_profile_is_usage_error_2() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let line = fails(dir, &["footer", "--profile", "receipt-99mm"], 2);
-    assert!(line.contains("receipt-99mm") && line.contains("receipt-58mm"), "{line}");
+    assert!(
+        line.contains("receipt-99mm") && line.contains("receipt-58mm"),
+        "{line}"
+    );
     let line = fails(dir, &["preview", "--profile", "receipt-99mm"], 2);
     assert!(line.contains("receipt-99mm"), "{line}");
     let line = fails(dir, &["footer", "--profile", "popup", "--width", "20"], 2);
@@ -68,7 +84,11 @@ fn unwritable_store_is_store_error_3() {
     let dir = tmp.path();
     std::fs::write(dir.join("plain-file"), "not a directory").unwrap();
     // A store below a regular file cannot be created (even as root).
-    let line = fails(dir, &["footer", "--store", "plain-file/store", "--key", "K"], 3);
+    let line = fails(
+        dir,
+        &["footer", "--store", "plain-file/store", "--key", "K"],
+        3,
+    );
     assert!(line.contains("plain-file/store"), "{line}");
     // A regular file is not a store.
     let line = fails(dir, &["footer", "--store", "plain-file", "--key", "K"], 3);
@@ -76,8 +96,17 @@ fn unwritable_store_is_store_error_3() {
     let line = fails(
         dir,
         &[
-            "record", "--store", "plain-file", "--month", "2026-03", "--channel", "online",
-            "--message", "aoc-1441", "--count", "1",
+            "record",
+            "--store",
+            "plain-file",
+            "--month",
+            "2026-03",
+            "--channel",
+            "online",
+            "--message",
+            "aoc-1441",
+            "--count",
+            "1",
         ],
         3,
     );
@@ -95,8 +124,17 @@ fn bad_month_is_usage_error_2() {
         let line = fails(
             dir,
             &[
-                "record", "--store", "s", "--month", month, "--channel", "online", "--message",
-                "aoc-1441", "--count", "1",
+                "record",
+                "--store",
+                "s",
+                "--month",
+                month,
+                "--channel",
+                "online",
+                "--message",
+                "aoc-1441",
+                "--count",
+                "1",
             ],
             2,
         );
@@ -118,8 +156,17 @@ fn other_usage_and_input_errors() {
     let line = fails(
         dir,
         &[
-            "record", "--store", "s", "--month", "2026-03", "--channel", "radio", "--message",
-            "aoc-1441", "--count", "1",
+            "record",
+            "--store",
+            "s",
+            "--month",
+            "2026-03",
+            "--channel",
+            "radio",
+            "--message",
+            "aoc-1441",
+            "--count",
+            "1",
         ],
         2,
     );
@@ -128,8 +175,17 @@ fn other_usage_and_input_errors() {
     let line = fails(
         dir,
         &[
-            "record", "--store", "s", "--month", "2026-03", "--channel", "online", "--message",
-            "no-such-id", "--count", "1",
+            "record",
+            "--store",
+            "s",
+            "--month",
+            "2026-03",
+            "--channel",
+            "online",
+            "--message",
+            "no-such-id",
+            "--count",
+            "1",
         ],
         1,
     );
@@ -160,7 +216,10 @@ fn bad_config_is_1_naming_file_and_line() {
     let dir = tmp.path();
     std::fs::write(dir.join("keymsg.toml"), "agency = \"x\"\nstroe = \"s\"\n").unwrap();
     let line = fails(dir, &["footer"], 1);
-    assert!(line.contains("keymsg.toml") && line.contains("line 2"), "{line}");
+    assert!(
+        line.contains("keymsg.toml") && line.contains("line 2"),
+        "{line}"
+    );
     assert!(line.contains("stroe"), "{line}");
     // Commands that need no config still work.
     assert_eq!(ok(dir, &["width"], "abc\n"), "3\n");

@@ -1,6 +1,13 @@
 //! End-to-end tests of the `keymsg` binary: each runs the real executable in
 //! a temporary directory (so no `keymsg.toml` or `$KEYMSG_CONFIG` of the
 //! developer's leaks in) and checks stdout, stderr and the exit code.
+// Test helpers outside `#[test]` functions may panic too.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod errors;
 mod month;
@@ -60,7 +67,11 @@ pub fn fails(dir: &Path, args: &[&str], code: i32) -> String {
         "keymsg {args:?}: wrong exit code; stderr: {stderr}"
     );
     let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "keymsg {args:?}: want one line, got: {stderr}");
+    assert_eq!(
+        lines.len(),
+        1,
+        "keymsg {args:?}: want one line, got: {stderr}"
+    );
     assert!(lines[0].starts_with("keymsg: "), "{stderr}");
     assert!(out.stdout.is_empty(), "no output on error");
     lines[0].to_owned()

@@ -22,20 +22,44 @@ fn bill_run(dir: &Path, agency: &str, keys_file: &str) -> Vec<Value> {
     let out = ok(
         dir,
         &[
-            "footer", "--catalog", "cat.toml", "--store", "store", "--agency", agency, "--at", AT,
-            "--keys-from", keys_file, "--once-per-key", "--kind", "water-bill", "--json",
+            "footer",
+            "--catalog",
+            "cat.toml",
+            "--store",
+            "store",
+            "--agency",
+            agency,
+            "--at",
+            AT,
+            "--keys-from",
+            keys_file,
+            "--once-per-key",
+            "--kind",
+            "water-bill",
+            "--json",
         ],
         "",
     );
-    out.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 fn report_json(dir: &Path, agency: &str, file: &str) -> Value {
     ok(
         dir,
         &[
-            "report", "--catalog", "cat.toml", "--store", "store", "--agency", agency, "--month",
-            "2026-03", "-o", file,
+            "report",
+            "--catalog",
+            "cat.toml",
+            "--store",
+            "store",
+            "--agency",
+            agency,
+            "--month",
+            "2026-03",
+            "-o",
+            file,
         ],
         "",
     );
@@ -61,7 +85,15 @@ fn a_whole_month() {
     assert_eq!(footers.len(), 1000);
     let mut per_message: BTreeMap<String, u64> = BTreeMap::new();
     for f in &footers {
-        for field in ["message_id", "text", "lines", "title", "token", "fit", "counted"] {
+        for field in [
+            "message_id",
+            "text",
+            "lines",
+            "title",
+            "token",
+            "fit",
+            "counted",
+        ] {
             assert!(f.get(field).is_some(), "missing {field} in {f}");
         }
         assert_eq!(f["counted"], true, "{f}");
@@ -78,14 +110,24 @@ fn a_whole_month() {
             .entry(f["message_id"].as_str().unwrap().to_owned())
             .or_default() += 1;
     }
-    assert!(per_message.len() > 5, "sticky selection spreads keys: {per_message:?}");
+    assert!(
+        per_message.len() > 5,
+        "sticky selection spreads keys: {per_message:?}"
+    );
 
     // A document key always gets the same message (one process per footer).
     for f in footers.iter().take(3) {
         let tok = f["token"].as_str().unwrap();
         let id = f["message_id"].as_str().unwrap();
-        let key = format!("INV-A-{:06}", 1 + footers.iter().position(|g| g == f).unwrap());
-        let single = ok(dir, &["footer", "--catalog", "cat.toml", "--key", &key, "--json"], "");
+        let key = format!(
+            "INV-A-{:06}",
+            1 + footers.iter().position(|g| g == f).unwrap()
+        );
+        let single = ok(
+            dir,
+            &["footer", "--catalog", "cat.toml", "--key", &key, "--json"],
+            "",
+        );
         let single: Value = serde_json::from_str(&single).unwrap();
         assert_eq!(single["message_id"], id);
         assert_eq!(single["counted"], false, "no store, nothing counted");
@@ -113,8 +155,20 @@ fn a_whole_month() {
         ok(
             dir,
             &[
-                "record", "--catalog", "cat.toml", "--store", "store", "--agency", "unit-a",
-                "--month", "2026-03", "--channel", channel, "--message", message, "--count",
+                "record",
+                "--catalog",
+                "cat.toml",
+                "--store",
+                "store",
+                "--agency",
+                "unit-a",
+                "--month",
+                "2026-03",
+                "--channel",
+                channel,
+                "--message",
+                message,
+                "--count",
                 count,
             ],
             "",
@@ -136,14 +190,24 @@ fn a_whole_month() {
             per_message.get(id).copied().unwrap_or(0),
             "documents of {id}"
         );
-        for k in ["content", "online", "on_air", "on_ground", "billboard", "community"] {
+        for k in [
+            "content",
+            "online",
+            "on_air",
+            "on_ground",
+            "billboard",
+            "community",
+        ] {
             assert!(row.get(k).is_some(), "row field {k}");
         }
     }
 
     ok(
         dir,
-        &["report", "--store", "store", "--agency", "unit-a", "--month", "2026-03", "-o", "a.xlsx"],
+        &[
+            "report", "--store", "store", "--agency", "unit-a", "--month", "2026-03", "-o",
+            "a.xlsx",
+        ],
         "",
     );
     let xlsx = std::fs::read(dir.join("a.xlsx")).unwrap();
@@ -152,7 +216,10 @@ fn a_whole_month() {
     // XLSX to a pipe (not a terminal) is allowed.
     let piped = run(
         dir,
-        &["report", "--store", "store", "--agency", "unit-a", "--month", "2026-03", "--format", "xlsx"],
+        &[
+            "report", "--store", "store", "--agency", "unit-a", "--month", "2026-03", "--format",
+            "xlsx",
+        ],
         "",
     );
     assert!(piped.status.success());
@@ -160,15 +227,30 @@ fn a_whole_month() {
 
     let csv = ok(
         dir,
-        &["report", "--store", "store", "--agency", "unit-a", "--month", "2026-03", "--format", "csv", "--digits", "arabic"],
+        &[
+            "report", "--store", "store", "--agency", "unit-a", "--month", "2026-03", "--format",
+            "csv", "--digits", "arabic",
+        ],
         "",
     );
-    assert!(csv.starts_with('\u{feff}'), "CSV starts with a BOM for Excel");
-    assert!(csv.contains("aoc-1441"));
+    assert!(
+        csv.starts_with('\u{feff}'),
+        "CSV starts with a BOM for Excel"
+    );
+    assert!(
+        csv.contains("Documents and Application"),
+        "the form's column heading"
+    );
+    assert!(
+        csv.contains("มีนาคม 2569"),
+        "month in Thai, arabic digits: {csv}"
+    );
     assert!(csv.contains("1000"), "total documents in the CSV");
     let md = ok(
         dir,
-        &["report", "--store", "store", "--agency", "unit-a", "--month", "2026-03"],
+        &[
+            "report", "--store", "store", "--agency", "unit-a", "--month", "2026-03",
+        ],
         "",
     );
     assert!(md.contains("มีนาคม ๒๕๖๙"), "Thai month and BE year: {md}");
@@ -183,27 +265,46 @@ fn a_whole_month() {
     let out = run(
         dir,
         &[
-            "merge", "a.json", "b.json", "a.json", "--agency", "อำเภอตัวอย่าง", "--expect",
-            "unit-a,unit-b,unit-c", "-o", "district.json",
+            "merge",
+            "a.json",
+            "b.json",
+            "a.json",
+            "--agency",
+            "อำเภอตัวอย่าง",
+            "--expect",
+            "unit-a,unit-b,unit-c",
+            "-o",
+            "district.json",
         ],
         "",
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let summary = String::from_utf8(out.stdout).unwrap();
     assert!(summary.contains("missing: unit-c"), "{summary}");
-    assert!(summary.contains("due to the province by 2026-04-01"), "{summary}");
+    assert!(
+        summary.contains("due to the province by 2026-04-01"),
+        "{summary}"
+    );
     let d: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("district.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.join("district.json")).unwrap()).unwrap();
     assert_eq!(d["agency"], "อำเภอตัวอย่าง");
-    assert_eq!(d["totals"]["documents"], 1250, "unit A given twice counts once");
+    assert_eq!(
+        d["totals"]["documents"], 1250,
+        "unit A given twice counts once"
+    );
     assert_eq!(d["totals"]["community"], 40);
     assert_eq!(d["missing_units"], serde_json::json!(["unit-c"]));
 
     // The whole store (no agency): both units.
     let all = ok(
         dir,
-        &["report", "--store", "store", "--month", "2026-03", "--format", "json"],
+        &[
+            "report", "--store", "store", "--month", "2026-03", "--format", "json",
+        ],
         "",
     );
     let all: Value = serde_json::from_str(&all).unwrap();
@@ -212,7 +313,9 @@ fn a_whole_month() {
     // Nothing was counted in another month.
     let april = ok(
         dir,
-        &["report", "--store", "store", "--month", "2026-04", "--format", "json"],
+        &[
+            "report", "--store", "store", "--month", "2026-04", "--format", "json",
+        ],
         "",
     );
     let april: Value = serde_json::from_str(&april).unwrap();
@@ -235,17 +338,35 @@ fn config_file_supplies_defaults_and_flags_override() {
         .args(["footer", "--key", "K-1", "--at", AT, "--json"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let f: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(f["counted"], true, "store from the config (relative to the file)");
+    assert_eq!(
+        f["counted"], true,
+        "store from the config (relative to the file)"
+    );
     assert!(dir.join("store").is_dir());
     for l in f["lines"].as_array().unwrap() {
-        assert!(super::columns(l.as_str().unwrap()) <= 20, "kiosk profile from the config");
+        assert!(
+            super::columns(l.as_str().unwrap()) <= 20,
+            "kiosk profile from the config"
+        );
     }
     // The agency came from the config too.
     let r = ok(
         dir,
-        &["--config", "etc/keymsg.toml", "report", "--month", "2026-03", "--format", "json"],
+        &[
+            "--config",
+            "etc/keymsg.toml",
+            "report",
+            "--month",
+            "2026-03",
+            "--format",
+            "json",
+        ],
         "",
     );
     let r: Value = serde_json::from_str(&r).unwrap();
@@ -254,7 +375,17 @@ fn config_file_supplies_defaults_and_flags_override() {
     // A flag overrides the config.
     let r = ok(
         dir,
-        &["--config", "etc/keymsg.toml", "report", "--agency", "other", "--month", "2026-03", "--format", "json"],
+        &[
+            "--config",
+            "etc/keymsg.toml",
+            "report",
+            "--agency",
+            "other",
+            "--month",
+            "2026-03",
+            "--format",
+            "json",
+        ],
         "",
     );
     assert!(r.contains("\"documents\": 0"));

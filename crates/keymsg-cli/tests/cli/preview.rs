@@ -1,5 +1,6 @@
 //! `keymsg preview` renders in headless Chromium (Debian package `chromium`).
-//! Without Chromium the test fails, unless `KEYMSG_SKIP_CHROMIUM=1`.
+//! Without Chromium, or without a Thai font (Debian `fonts-tlwg-mono`), the
+//! test fails, unless `KEYMSG_SKIP_CHROMIUM=1`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -63,13 +64,25 @@ fn preview_renders_in_headless_chromium() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     // The HTML is produced (and checked) whether or not Chromium is here.
-    ok(dir, &["preview", "--profile", "receipt-58mm", "-o", "receipt.html"], "");
-    ok(dir, &["preview", "--profile", "popup", "-o", "popup.html"], "");
+    ok(
+        dir,
+        &["preview", "--profile", "receipt-58mm", "-o", "receipt.html"],
+        "",
+    );
+    ok(
+        dir,
+        &["preview", "--profile", "popup", "-o", "popup.html"],
+        "",
+    );
     let receipt = std::fs::read_to_string(dir.join("receipt.html")).unwrap();
     assert!(receipt.starts_with("<!DOCTYPE html>"));
     assert!(receipt.contains("white-space: pre"));
     assert!(receipt.contains(&format!("<div class=\"rule\">{}</div>", "-".repeat(32))));
-    assert!(std::fs::read_to_string(dir.join("popup.html")).unwrap().contains("class=\"phone\""));
+    assert!(
+        std::fs::read_to_string(dir.join("popup.html"))
+            .unwrap()
+            .contains("class=\"phone\"")
+    );
 
     let Some(browser) = chromium() else {
         if std::env::var_os("KEYMSG_SKIP_CHROMIUM").is_some_and(|v| v == "1") {
@@ -81,10 +94,31 @@ fn preview_renders_in_headless_chromium() {
              or set KEYMSG_SKIP_CHROMIUM=1 to skip this check"
         );
     };
-    std::fs::write(dir.join("blank.html"), "<!DOCTYPE html><html><body></body></html>").unwrap();
+    // Without a Thai font every Thai letter renders as a box ("tofu"): the
+    // page "renders" but shows nothing a person could check.
+    if let Ok(fc) = Command::new("fc-list")
+        .args([":lang=th", "family"])
+        .output()
+    {
+        assert!(
+            !String::from_utf8_lossy(&fc.stdout).trim().is_empty(),
+            "no Thai font installed: Thai would render as boxes; install the Debian package \
+             `fonts-tlwg-mono` (monospace Thai, used by the receipt strip) or set KEYMSG_SKIP_CHROMIUM=1"
+        );
+    }
+    std::fs::write(
+        dir.join("blank.html"),
+        "<!DOCTYPE html><html><body></body></html>",
+    )
+    .unwrap();
     let blank = screenshot(&browser, dir, &dir.join("blank.html"), "blank.png");
     for page in ["receipt", "popup"] {
-        let png = screenshot(&browser, dir, &dir.join(format!("{page}.html")), &format!("{page}.png"));
+        let png = screenshot(
+            &browser,
+            dir,
+            &dir.join(format!("{page}.html")),
+            &format!("{page}.png"),
+        );
         assert_eq!(png_size(&png), (800, 2000), "{page}");
         // A blank page compresses to almost nothing; a page of Thai text does not.
         assert!(
@@ -111,11 +145,22 @@ fn preview_marks_truncation_and_escapes_html() {
     .unwrap();
     let html = ok(
         dir,
-        &["preview", "--catalog", "c.toml", "--profile", "billboard", "--width", "12"],
+        &[
+            "preview",
+            "--catalog",
+            "c.toml",
+            "--profile",
+            "billboard",
+            "--width",
+            "12",
+        ],
         "",
     );
     assert!(html.contains("&lt;b&gt;topic&lt;/b&gt;"), "topic escaped");
     assert!(!html.contains("<b>topic"));
     assert!(html.contains("t &amp; u"));
-    assert!(html.contains("short variant") || html.contains(">truncated<"), "{html}");
+    assert!(
+        html.contains("short variant") || html.contains(">truncated<"),
+        "{html}"
+    );
 }

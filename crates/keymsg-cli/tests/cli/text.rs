@@ -29,8 +29,15 @@ fn check_lines(input: &str, lines: &[&str], width: usize) {
             !is_following_vowel(first) && first != 'ๆ',
             "width {width}: line starts with {first:?}: {line:?}"
         );
-        assert!(!is_leading_vowel(last), "width {width}: line ends with {last:?}: {line:?}");
-        assert!(columns(line) <= width, "width {width}: {line:?} is {} columns", columns(line));
+        assert!(
+            !is_leading_vowel(last),
+            "width {width}: line ends with {last:?}: {line:?}"
+        );
+        assert!(
+            columns(line) <= width,
+            "width {width}: {line:?} is {} columns",
+            columns(line)
+        );
     }
     // Nothing lost or reordered: only spaces at breaks are dropped.
     let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
@@ -64,7 +71,15 @@ fn wrap_max_lines_and_hard_breaks() {
     let tmp = tempfile::tempdir().unwrap();
     let out = ok(
         tmp.path(),
-        &["wrap", "--width", "20", "--max-lines", "2", "--ellipsis", "..."],
+        &[
+            "wrap",
+            "--width",
+            "20",
+            "--max-lines",
+            "2",
+            "--ellipsis",
+            "...",
+        ],
         SENTENCES[0],
     );
     let lines: Vec<&str> = out.lines().collect();
@@ -72,8 +87,19 @@ fn wrap_max_lines_and_hard_breaks() {
     assert!(lines[1].ends_with("..."), "{out}");
     assert!(columns(lines[1]) <= 20);
     // A line break in the input is kept.
-    assert_eq!(ok(tmp.path(), &["wrap", "--width", "20"], "โทร 1441\nโทร 191\n"), "โทร 1441\nโทร 191\n");
-    let centred = ok(tmp.path(), &["wrap", "--width", "10", "--align", "center"], "1441");
+    assert_eq!(
+        ok(
+            tmp.path(),
+            &["wrap", "--width", "20"],
+            "โทร 1441\nโทร 191\n"
+        ),
+        "โทร 1441\nโทร 191\n"
+    );
+    let centred = ok(
+        tmp.path(),
+        &["wrap", "--width", "10", "--align", "center"],
+        "1441",
+    );
     assert_eq!(centred, "   1441\n");
 }
 
@@ -90,11 +116,17 @@ fn width_and_truncate() {
     assert_eq!(m["utf16_units"], 3);
     assert_eq!(m["utf8_bytes"], 9);
     assert_eq!(m["sms_segments"], 1);
-    let t = ok(dir, &["truncate", "--width", "12"], "ระวังมิจฉาชีพแอบอ้างเป็นเจ้าหน้าที่\nสั้น\n");
+    let t = ok(
+        dir,
+        &["truncate", "--width", "12"],
+        "ระวังมิจฉาชีพแอบอ้างเป็นเจ้าหน้าที่\nสั้น\n",
+    );
     let lines: Vec<&str> = t.lines().collect();
     assert_eq!(lines.len(), 2);
     assert!(lines[0].ends_with('…') && columns(lines[0]) <= 12, "{t}");
-    assert!(!is_leading_vowel(lines[0].trim_end_matches('…').chars().last().unwrap()));
+    assert!(!is_leading_vowel(
+        lines[0].trim_end_matches('…').chars().last().unwrap()
+    ));
     assert_eq!(lines[1], "สั้น");
 }
 
@@ -103,16 +135,45 @@ fn footer_encodings_for_old_printers() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let utf8 = ok(dir, &["footer", "--key", "INV-1", "--at", "2026-03-15"], "");
-    let out = super::run(dir, &["footer", "--key", "INV-1", "--at", "2026-03-15", "--encoding", "tis-620"], "");
+    let out = super::run(
+        dir,
+        &[
+            "footer",
+            "--key",
+            "INV-1",
+            "--at",
+            "2026-03-15",
+            "--encoding",
+            "tis-620",
+        ],
+        "",
+    );
     assert!(out.status.success());
     // TIS-620: one byte per Thai character, ก = 0xA1 (U+0E01 - 0xD60).
     let expected: Vec<u8> = utf8
         .chars()
-        .map(|c| if c.is_ascii() { c as u8 } else { (c as u32 - 0x0E01 + 0xA1) as u8 })
+        .map(|c| {
+            if c.is_ascii() {
+                c as u8
+            } else {
+                (c as u32 - 0x0E01 + 0xA1) as u8
+            }
+        })
         .collect();
     assert_eq!(out.stdout, expected);
     // Framed at the profile's width.
-    let framed = ok(dir, &["footer", "--key", "INV-1", "--profile", "receipt-80mm", "--frame"], "");
+    let framed = ok(
+        dir,
+        &[
+            "footer",
+            "--key",
+            "INV-1",
+            "--profile",
+            "receipt-80mm",
+            "--frame",
+        ],
+        "",
+    );
     let lines: Vec<&str> = framed.lines().collect();
     assert_eq!(lines[0], "-".repeat(48));
     assert_eq!(*lines.last().unwrap(), "-".repeat(48));
