@@ -44,13 +44,27 @@ fn clap_error(e: &clap::Error) -> ExitCode {
         }
         _ => {
             let rendered = e.render().to_string();
-            let first = rendered
+            let text: Vec<&str> = rendered
                 .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("invalid command line")
-                .trim_start_matches("error: ");
-            eprintln!("keymsg: {first} (see `keymsg --help`)");
+                .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
+                .collect();
+            let text = text.join(" ");
+            let text = text.trim_start_matches("error: ");
+            eprintln!("keymsg: {text} (see `keymsg{} --help`)", subcommand_named());
             ExitCode::from(2)
         }
     }
+}
+
+/// ` footer` when the command line names the `footer` subcommand, else empty.
+fn subcommand_named() -> String {
+    use clap::CommandFactory;
+    let cmd = cmd::Cli::command();
+    std::env::args()
+        .skip(1)
+        .find(|a| cmd.get_subcommands().any(|s| s.get_name() == a))
+        .map(|a| format!(" {a}"))
+        .unwrap_or_default()
 }
