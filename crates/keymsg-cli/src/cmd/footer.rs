@@ -31,7 +31,7 @@ pub struct Args {
     #[command(flatten)]
     engine: EngineArgs,
     /// Layout profile: receipt-58mm (default), receipt-80mm, receipt-80mm-42,
-    /// invoice-a4, billboard, or one from the config's [[profile_def]].
+    /// invoice-a4, billboard, or one from the config (`[[profile_def]]`).
     #[arg(long, value_name = "NAME")]
     profile: Option<String>,
     /// Line width in columns (overrides the profile's width).
