@@ -350,7 +350,7 @@ struct keymsg_str keymsg_last_error_message(void);
  * `status` is any integer: unknown codes give `"unknown keymsg_status code"`.
  * The returned view points to static storage (never freed, valid forever)
  * and is NUL-terminated. For the details of a particular failure use
- * [`keymsg_last_error_message`]. Thread-safe.
+ * `keymsg_last_error_message()`. Thread-safe.
  */
 struct keymsg_str keymsg_status_message(uint32_t status);
 

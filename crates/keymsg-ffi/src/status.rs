@@ -188,7 +188,7 @@ impl keymsg_status {
 /// `status` is any integer: unknown codes give `"unknown keymsg_status code"`.
 /// The returned view points to static storage (never freed, valid forever)
 /// and is NUL-terminated. For the details of a particular failure use
-/// [`keymsg_last_error_message`]. Thread-safe.
+/// `keymsg_last_error_message()`. Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn keymsg_status_message(status: u32) -> keymsg_str {
     guard_value(keymsg_str::EMPTY, || {

@@ -2,7 +2,7 @@
 //!
 //! One convention everywhere:
 //! - **inputs** are `(const char *ptr, size_t len)` pairs of UTF-8 without NUL
-//!   bytes (checked: see [`crate::ffi`]);
+//!   bytes (checked before use);
 //! - **outputs** of variable size are library-owned objects (`keymsg_string`,
 //!   `keymsg_lines`, `keymsg_result`, ...) that the caller frees with the
 //!   type's `_free` function; their contents are read through borrowed
