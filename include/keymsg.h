@@ -68,8 +68,9 @@ enum keymsg_status
    */
   KEYMSG_INTERIOR_NUL = 4,
   /**
-   * An argument is outside its documented range (unknown format number,
-   * width 0, unknown channel, malformed month, ...).
+   * An argument is outside its documented range (unknown format, channel
+   * or profile, width 0, malformed month or instant, an engine without a
+   * store asked to record or report, ...). The message names the parameter.
    */
   KEYMSG_INVALID_ARGUMENT = 5,
   /**
@@ -110,26 +111,114 @@ enum keymsg_status
    */
   KEYMSG_CATALOG_OTHER = 199,
   /**
-   * Layout: the width cannot hold any text.
+   * Layout: the width (or a line limit of 0) cannot hold any text.
    */
   KEYMSG_LAYOUT_WIDTH_TOO_SMALL = 200,
+  /**
+   * Layout: the ellipsis alone is wider than the width.
+   */
+  KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE = 201,
+  /**
+   * Layout: the text holds a control character (other than a line feed),
+   * which would reach a printer as a command.
+   */
+  KEYMSG_LAYOUT_CONTROL_CHARACTER = 202,
+  /**
+   * Layout: a character has no mapping in the target encoding.
+   */
+  KEYMSG_LAYOUT_UNENCODABLE = 203,
+  /**
+   * Layout: a byte has no character in the source encoding.
+   */
+  KEYMSG_LAYOUT_UNDECODABLE = 204,
+  /**
+   * Layout: a layout profile definition is invalid.
+   */
+  KEYMSG_LAYOUT_INVALID_PROFILE = 205,
+  /**
+   * Layout: a text variant the profile needs (e.g. a pop-up title) is missing.
+   */
+  KEYMSG_LAYOUT_MISSING_VARIANT = 206,
   /**
    * Layout: another layout or encoding error (newer core).
    */
   KEYMSG_LAYOUT_OTHER = 299,
   /**
    * Selection: no message is eligible for the request (surface, language,
-   * validity window).
+   * validity window, weight).
    */
   KEYMSG_SELECT_NOTHING_ELIGIBLE = 300,
+  /**
+   * Selection: unknown selection policy name.
+   */
+  KEYMSG_SELECT_UNKNOWN_POLICY = 301,
+  /**
+   * Selection: a catalog `[policy]` key that is neither `default` nor a surface.
+   */
+  KEYMSG_SELECT_UNKNOWN_POLICY_KEY = 302,
+  /**
+   * Selection: a malformed selection token.
+   */
+  KEYMSG_SELECT_BAD_TOKEN = 303,
+  /**
+   * Selection: a token names a message the catalog does not have.
+   */
+  KEYMSG_SELECT_UNKNOWN_MESSAGE = 304,
+  /**
+   * Selection: the policy needs a key the request does not have.
+   */
+  KEYMSG_SELECT_MISSING_KEY = 305,
+  /**
+   * Selection: the pop-up impression log failed.
+   */
+  KEYMSG_SELECT_IMPRESSION_LOG = 306,
   /**
    * Selection: another selection error (newer core).
    */
   KEYMSG_SELECT_OTHER = 399,
   /**
-   * Store: the SQLite insertion store failed.
+   * Store: an SQLite error not covered by a more specific code.
    */
   KEYMSG_STORE_SQLITE = 400,
+  /**
+   * Store: a file-system error (directory, marker or lock file).
+   */
+  KEYMSG_STORE_IO = 401,
+  /**
+   * Store: the disk is full. Nothing was counted by the failed call and
+   * nothing is corrupted; counting works again once space is available.
+   */
+  KEYMSG_STORE_DISK_FULL = 402,
+  /**
+   * Store: the file is damaged or not SQLite. keymsg never recreates it:
+   * move it away or restore a backup.
+   */
+  KEYMSG_STORE_CORRUPT = 403,
+  /**
+   * Store: the file is an SQLite database but not a keymsg store.
+   */
+  KEYMSG_STORE_FOREIGN = 404,
+  /**
+   * Store: the path is not usable as a store directory.
+   */
+  KEYMSG_STORE_NOT_A_STORE = 405,
+  /**
+   * Store: written by a newer keymsg; upgrade (the file is left untouched).
+   */
+  KEYMSG_STORE_NEWER_SCHEMA = 406,
+  /**
+   * Store: the store cannot be written (permissions, read-only mount).
+   */
+  KEYMSG_STORE_READ_ONLY = 407,
+  /**
+   * Store: an invalid writer id.
+   */
+  KEYMSG_STORE_BAD_WRITER_ID = 408,
+  /**
+   * Store: another thread panicked while holding the store's lock; the
+   * store refuses further work in this process.
+   */
+  KEYMSG_STORE_POISONED = 409,
   /**
    * Store: another store error (newer core).
    */
@@ -138,6 +227,38 @@ enum keymsg_status
    * Report: reading or writing a report file failed.
    */
   KEYMSG_REPORT_IO = 500,
+  /**
+   * Report: the text is not a well-formed report.
+   */
+  KEYMSG_REPORT_JSON = 501,
+  /**
+   * Report: the JSON has no `schema` field (not a keymsg report?).
+   */
+  KEYMSG_REPORT_MISSING_SCHEMA = 502,
+  /**
+   * Report: written with a schema this version cannot read.
+   */
+  KEYMSG_REPORT_UNSUPPORTED_SCHEMA = 503,
+  /**
+   * Report: writing the XLSX workbook failed.
+   */
+  KEYMSG_REPORT_XLSX = 504,
+  /**
+   * Report: a merge was given no reports.
+   */
+  KEYMSG_REPORT_NO_REPORTS = 505,
+  /**
+   * Report: reports for different months were merged.
+   */
+  KEYMSG_REPORT_MONTH_MISMATCH = 506,
+  /**
+   * Report: a report without an agency cannot be merged.
+   */
+  KEYMSG_REPORT_EMPTY_AGENCY = 507,
+  /**
+   * Report: an amendment for another agency or month.
+   */
+  KEYMSG_REPORT_AMEND_MISMATCH = 508,
   /**
    * Report: another report error (newer core).
    */
@@ -182,6 +303,149 @@ typedef uint32_t keymsg_catalog_format;
 #endif // __cplusplus
 
 /**
+ * A column of the Ministry's monthly form (`keymsg_engine_record`).
+ * Passed as a `uint32_t`.
+ */
+enum keymsg_channel
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Online: web site, Facebook, Instagram, official LINE.
+   */
+  KEYMSG_CHANNEL_ONLINE = 1,
+  /**
+   * On Air: broadcast towers, radio, cable TV.
+   */
+  KEYMSG_CHANNEL_ON_AIR = 2,
+  /**
+   * On Ground: meetings of officials and local leaders.
+   */
+  KEYMSG_CHANNEL_ON_GROUND = 3,
+  /**
+   * Digital Billboard: LED signs.
+   */
+  KEYMSG_CHANNEL_BILLBOARD = 4,
+  /**
+   * Community: face-to-face, village heads, volunteers.
+   */
+  KEYMSG_CHANNEL_COMMUNITY = 5,
+  /**
+   * Documents and Application: receipts, bills, app pop-ups.
+   */
+  KEYMSG_CHANNEL_DOCUMENTS = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum keymsg_channel keymsg_channel;
+#else
+typedef uint32_t keymsg_channel;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How hard the insertion store works to keep an acknowledged count
+ * (`keymsg_engine_options_set_durability`). Passed as a `uint32_t`.
+ */
+enum keymsg_durability
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Survives a crash or `kill -9` of the process (the default).
+   */
+  KEYMSG_DURABILITY_PROCESS = 1,
+  /**
+   * Also survives a power failure (an fsync per commit group; slower).
+   */
+  KEYMSG_DURABILITY_POWER = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum keymsg_durability keymsg_durability;
+#else
+typedef uint32_t keymsg_durability;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Report formats (`keymsg_engine_report`). Passed as a `uint32_t`.
+ */
+enum keymsg_report_format
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * JSON: lossless and mergeable (UTF-8 text).
+   */
+  KEYMSG_REPORT_FORMAT_JSON = 1,
+  /**
+   * CSV: UTF-8 with a byte-order mark so Excel shows Thai (text).
+   */
+  KEYMSG_REPORT_FORMAT_CSV = 2,
+  /**
+   * Markdown, for a quick look (UTF-8 text).
+   */
+  KEYMSG_REPORT_FORMAT_MARKDOWN = 3,
+  /**
+   * XLSX workbook, what offices use (binary).
+   */
+  KEYMSG_REPORT_FORMAT_XLSX = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum keymsg_report_format keymsg_report_format;
+#else
+typedef uint32_t keymsg_report_format;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Where a message is shown (`keymsg_footer_request.surface`). Passed as a
+ * `uint32_t`; 0 in a request means the default (receipt).
+ */
+enum keymsg_surface
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Footer of a printed receipt.
+   */
+  KEYMSG_SURFACE_RECEIPT = 1,
+  /**
+   * Footer of an invoice or bill.
+   */
+  KEYMSG_SURFACE_INVOICE = 2,
+  /**
+   * In-app pop-up notification.
+   */
+  KEYMSG_SURFACE_POPUP = 3,
+  /**
+   * Push notification payload.
+   */
+  KEYMSG_SURFACE_PUSH = 4,
+  /**
+   * A single SMS segment.
+   */
+  KEYMSG_SURFACE_SMS = 5,
+  /**
+   * Digital billboard.
+   */
+  KEYMSG_SURFACE_BILLBOARD = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum keymsg_surface keymsg_surface;
+#else
+typedef uint32_t keymsg_surface;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A validated catalog of key messages (opaque).
  *
  * Created by `keymsg_catalog_default`, `keymsg_catalog_from_file` or
@@ -196,6 +460,52 @@ typedef uint32_t keymsg_catalog_format;
 typedef struct keymsg_catalog keymsg_catalog;
 
 /**
+ * Selects, lays out and counts key messages (opaque).
+ *
+ * Thread safety: fully thread-safe. One `const keymsg_engine *` may be
+ * shared by any number of threads calling footer, pop-up, replay, flush,
+ * record and report at once (counts are exact). Only `keymsg_engine_free`
+ * must not race with other calls.
+ */
+typedef struct keymsg_engine keymsg_engine;
+
+/**
+ * Settings for `keymsg_engine_new` (opaque, built with setters so new
+ * settings never change the ABI).
+ *
+ * Defaults: the embedded catalog; no store (nothing is counted); agency
+ * `"unknown"`; the catalog's own selection policy; process durability;
+ * fail open (text is returned even if counting fails).
+ *
+ * Thread safety: not synchronised: use one options object from one thread
+ * at a time. It is only read by `keymsg_engine_new`, which copies what it
+ * needs, so it may be freed right after.
+ */
+typedef struct keymsg_engine_options keymsg_engine_options;
+
+/**
+ * A library-owned list of UTF-8 lines, without line terminators.
+ *
+ * Returned by `keymsg_wrap`; read with `keymsg_lines_count` and
+ * `keymsg_lines_get`; freed with `keymsg_lines_free`.
+ *
+ * Thread safety: immutable; a `const keymsg_lines *` may be read from any
+ * number of threads at once. Freeing must not race with reading.
+ */
+typedef struct keymsg_lines keymsg_lines;
+
+/**
+ * A rendered footer or pop-up (opaque): the text, its lines, the message id,
+ * the pop-up title, the selection token and how it was fitted.
+ *
+ * Read with the `keymsg_result_*` accessors; every view they return is
+ * valid until the result is freed with `keymsg_result_free`, and is not
+ * NUL-terminated. Immutable: may be read from any number of threads at
+ * once; freeing must not race with reading.
+ */
+typedef struct keymsg_result keymsg_result;
+
+/**
  * A library-owned byte string (UTF-8 text, except where a function says it
  * returns binary data such as an XLSX report).
  *
@@ -204,6 +514,140 @@ typedef struct keymsg_catalog keymsg_catalog;
  * number of threads at once; freeing must not race with reading.
  */
 typedef struct keymsg_string keymsg_string;
+
+/**
+ * A footer request for `keymsg_engine_footer` and `keymsg_engine_replay`.
+ *
+ * Zero-initialise it (`keymsg_footer_request req = {0};`) and set what you
+ * need: every NULL or 0 field takes its default. Text fields are
+ * `(pointer, length)` UTF-8, checked like every other text argument. The
+ * request is only read during the call.
+ */
+typedef struct keymsg_footer_request {
+  /**
+   * Document key (receipt or invoice number): the same key gets the same
+   * message on any host, also on reprint. NULL: no key (selection rotates).
+   */
+  const char *key;
+  /**
+   * Length of `key` in bytes.
+   */
+  size_t key_len;
+  /**
+   * Layout profile: `"receipt-58mm"`, `"receipt-80mm"`,
+   * `"receipt-80mm-42"`, `"invoice-a4"`, ... NULL: `"receipt-58mm"`.
+   */
+  const char *profile;
+  /**
+   * Length of `profile` in bytes.
+   */
+  size_t profile_len;
+  /**
+   * Line width in columns, overriding the profile's. 0: the profile's.
+   */
+  size_t width;
+  /**
+   * Language code, `"th"` or `"en"`. NULL: `"th"`.
+   */
+  const char *lang;
+  /**
+   * Length of `lang` in bytes.
+   */
+  size_t lang_len;
+  /**
+   * The instant, RFC 3339 (e.g. `"2026-03-01T09:00:00+07:00"`): chooses by
+   * validity windows and the month counted. NULL: now.
+   */
+  const char *at;
+  /**
+   * Length of `at` in bytes.
+   */
+  size_t at_len;
+  /**
+   * A `keymsg_surface`. 0: receipt.
+   */
+  uint32_t surface;
+  /**
+   * Document kind recorded with the count (e.g. `"electricity-bill"`).
+   * NULL: none.
+   */
+  const char *kind;
+  /**
+   * Length of `kind` in bytes.
+   */
+  size_t kind_len;
+  /**
+   * Idempotency key: a retry with the same key counts once. NULL: none.
+   */
+  const char *idempotency_key;
+  /**
+   * Length of `idempotency_key` in bytes.
+   */
+  size_t idempotency_key_len;
+  /**
+   * Whether `sequence` is set.
+   */
+  bool has_sequence;
+  /**
+   * Caller's sequence number, for the `round-robin` policy.
+   */
+  uint64_t sequence;
+} keymsg_footer_request;
+
+/**
+ * A pop-up request for `keymsg_engine_popup`. Zero-initialise it and set
+ * what you need; NULL fields take their defaults.
+ */
+typedef struct keymsg_popup_request {
+  /**
+   * Subject key (user id): each user sees the messages in turn. NULL: no key.
+   */
+  const char *key;
+  /**
+   * Length of `key` in bytes.
+   */
+  size_t key_len;
+  /**
+   * Language code, `"th"` or `"en"`. NULL: `"th"`.
+   */
+  const char *lang;
+  /**
+   * Length of `lang` in bytes.
+   */
+  size_t lang_len;
+  /**
+   * Layout profile. NULL: `"popup"`.
+   */
+  const char *profile;
+  /**
+   * Length of `profile` in bytes.
+   */
+  size_t profile_len;
+  /**
+   * The instant, RFC 3339. NULL: now.
+   */
+  const char *at;
+  /**
+   * Length of `at` in bytes.
+   */
+  size_t at_len;
+  /**
+   * App kind recorded with the count (e.g. `"PEA Smart Plus"`). NULL: none.
+   */
+  const char *kind;
+  /**
+   * Length of `kind` in bytes.
+   */
+  size_t kind_len;
+  /**
+   * Idempotency key: a retry with the same key counts once. NULL: none.
+   */
+  const char *idempotency_key;
+  /**
+   * Length of `idempotency_key` in bytes.
+   */
+  size_t idempotency_key_len;
+} keymsg_popup_request;
 
 /**
  * A borrowed view of bytes owned by keymsg: `len` bytes at `data`.
@@ -263,7 +707,9 @@ keymsg_status keymsg_catalog_default(struct keymsg_catalog **catalog_out);
  * `path` is NULL or points to `path_len` readable bytes; `catalog_out` is
  * NULL or valid for writing one pointer.
  */
-keymsg_status keymsg_catalog_from_file(const char *path, size_t path_len, struct keymsg_catalog **catalog_out);
+keymsg_status keymsg_catalog_from_file(const char *path,
+                                       size_t path_len,
+                                       struct keymsg_catalog **catalog_out);
 
 /**
  * Parse and validate a catalog held in memory.
@@ -283,7 +729,10 @@ keymsg_status keymsg_catalog_from_file(const char *path, size_t path_len, struct
  * `bytes` is NULL or points to `len` readable bytes; `catalog_out` is NULL
  * or valid for writing one pointer.
  */
-keymsg_status keymsg_catalog_from_bytes(const uint8_t *bytes, size_t len, uint32_t format, struct keymsg_catalog **catalog_out);
+keymsg_status keymsg_catalog_from_bytes(const uint8_t *bytes,
+                                        size_t len,
+                                        uint32_t format,
+                                        struct keymsg_catalog **catalog_out);
 
 /**
  * Free a catalog. NULL is a no-op. Engines created from it are not
@@ -327,7 +776,334 @@ size_t keymsg_catalog_message_count(const struct keymsg_catalog *catalog);
  * `catalog` is NULL or a live catalog; `text_out` is NULL or valid for
  * writing one pointer.
  */
-keymsg_status keymsg_catalog_to_string(const struct keymsg_catalog *catalog, uint32_t format, struct keymsg_string **text_out);
+keymsg_status keymsg_catalog_to_string(const struct keymsg_catalog *catalog,
+                                       uint32_t format,
+                                       struct keymsg_string **text_out);
+
+/**
+ * Create an options object with every setting at its default.
+ *
+ * On success writes it to `*options_out` (free with
+ * `keymsg_engine_options_free`). Errors: `KEYMSG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `options_out` is NULL or valid for writing one pointer.
+ */
+keymsg_status keymsg_engine_options_new(struct keymsg_engine_options **options_out);
+
+/**
+ * Free an options object. NULL is a no-op.
+ *
+ * # Safety
+ * `options` is NULL or an options object from keymsg, not yet freed.
+ */
+void keymsg_engine_options_free(struct keymsg_engine_options *options);
+
+/**
+ * Use `catalog` instead of the embedded default. The options keep their own
+ * reference: `catalog` may be freed afterwards.
+ * Errors: `KEYMSG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `options` and `catalog` are NULL or live objects from keymsg.
+ */
+keymsg_status keymsg_engine_options_set_catalog(struct keymsg_engine_options *options,
+                                                const struct keymsg_catalog *catalog);
+
+/**
+ * Count insertions in the SQLite store at `path` (UTF-8, created if
+ * missing). Without a store nothing is counted.
+ * Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
+ *
+ * # Safety
+ * `options` is NULL or live; `path` is NULL or points to `path_len` bytes.
+ */
+keymsg_status keymsg_engine_options_set_store_path(struct keymsg_engine_options *options,
+                                                   const char *path,
+                                                   size_t path_len);
+
+/**
+ * Count insertions in a private in-memory store (for tests; lost when the
+ * engine is freed). Errors: `KEYMSG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `options` is NULL or a live options object.
+ */
+keymsg_status keymsg_engine_options_set_in_memory_store(struct keymsg_engine_options *options);
+
+/**
+ * The agency or unit recorded with every insertion and named on reports
+ * (UTF-8). Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`,
+ * `KEYMSG_INTERIOR_NUL`.
+ *
+ * # Safety
+ * `options` is NULL or live; `agency` is NULL or points to `agency_len` bytes.
+ */
+keymsg_status keymsg_engine_options_set_agency(struct keymsg_engine_options *options,
+                                               const char *agency,
+                                               size_t agency_len);
+
+/**
+ * Override the catalog's selection policy (`"sticky"`, `"cycle"`,
+ * `"round-robin"`, `"time-sliced"`, `"random"`). An unknown name is
+ * reported by `keymsg_engine_new`. Errors: `KEYMSG_NULL_PARAMETER`,
+ * `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
+ *
+ * # Safety
+ * `options` is NULL or live; `policy` is NULL or points to `policy_len` bytes.
+ */
+keymsg_status keymsg_engine_options_set_policy(struct keymsg_engine_options *options,
+                                               const char *policy,
+                                               size_t policy_len);
+
+/**
+ * Durability of counts: a `keymsg_durability` value. Errors:
+ * `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_ARGUMENT` (unknown value).
+ *
+ * # Safety
+ * `options` is NULL or a live options object.
+ */
+keymsg_status keymsg_engine_options_set_durability(struct keymsg_engine_options *options,
+                                                   uint32_t durability);
+
+/**
+ * Fail closed (`true`): when counting fails, footer and pop-up calls fail
+ * with the store's status instead of returning text. Default (`false`,
+ * fail open): the text is returned with `keymsg_result_counted` false and
+ * `keymsg_result_count_error` set, so a receipt never fails to print
+ * because of the store. Errors: `KEYMSG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `options` is NULL or a live options object.
+ */
+keymsg_status keymsg_engine_options_set_fail_closed(struct keymsg_engine_options *options,
+                                                    bool fail_closed);
+
+/**
+ * Create an engine. `options` may be NULL for all defaults.
+ *
+ * On success writes the engine to `*engine_out` (free with
+ * `keymsg_engine_free`); on error it is untouched. Errors:
+ * `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_ARGUMENT` (e.g. unknown
+ * policy), `KEYMSG_CATALOG_*` (embedded catalog), `KEYMSG_STORE_*` (cannot
+ * open or create the store). Thread-safe.
+ *
+ * # Safety
+ * `options` is NULL or a live options object not being modified by another
+ * thread; `engine_out` is NULL or valid for writing one pointer.
+ */
+keymsg_status keymsg_engine_new(const struct keymsg_engine_options *options,
+                                struct keymsg_engine **engine_out);
+
+/**
+ * Free an engine, flushing pending counts first (errors from that final
+ * flush are lost: call `keymsg_engine_flush` first to see them). NULL is a
+ * no-op.
+ *
+ * # Safety
+ * `engine` is NULL or an engine from keymsg, not yet freed, and no other
+ * thread is using it.
+ */
+void keymsg_engine_free(struct keymsg_engine *engine);
+
+/**
+ * The footer for a document: select a message, lay it out for the profile
+ * and count the insertion (if the engine has a store). `request` may be
+ * NULL for all defaults.
+ *
+ * On success writes a new `keymsg_result` to `*result_out` (free with
+ * `keymsg_result_free`); on error nothing is written and nothing counted.
+ * Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`,
+ * `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT` (unknown profile, bad
+ * instant), `KEYMSG_SELECT_*`, `KEYMSG_LAYOUT_*`, `KEYMSG_STORE_*` (only
+ * when fail-open is off). Thread-safe.
+ *
+ * # Safety
+ * `engine` and `request` are NULL or live; the request's text fields obey
+ * the `(pointer, length)` rule; `result_out` is NULL or valid for writing one
+ * pointer.
+ */
+keymsg_status keymsg_engine_footer(const struct keymsg_engine *engine,
+                                   const struct keymsg_footer_request *request,
+                                   struct keymsg_result **result_out);
+
+/**
+ * The pop-up (title + body) for a subject: select, lay out for the pop-up
+ * profile, count. `request` may be NULL for all defaults. Results and
+ * errors as `keymsg_engine_footer`.
+ * Thread-safe.
+ *
+ * # Safety
+ * As `keymsg_engine_footer`.
+ */
+keymsg_status keymsg_engine_popup(const struct keymsg_engine *engine,
+                                  const struct keymsg_popup_request *request,
+                                  struct keymsg_result **result_out);
+
+/**
+ * Reprint: the message of a selection token (from `keymsg_result_token`)
+ * laid out again as `request` asks (profile, width, language; NULL: all
+ * defaults), even if the catalog's weights changed since. Counted as a
+ * reprint.
+ *
+ * Results as `keymsg_engine_footer`. Errors also: `KEYMSG_SELECT_BAD_TOKEN`
+ * (malformed token), `KEYMSG_SELECT_UNKNOWN_MESSAGE` (the message is no
+ * longer in the catalog). Thread-safe.
+ *
+ * # Safety
+ * As `keymsg_engine_footer`; `token` is NULL or points to `token_len` bytes;
+ * `request` may be NULL.
+ */
+keymsg_status keymsg_engine_replay(const struct keymsg_engine *engine,
+                                   const char *token,
+                                   size_t token_len,
+                                   const struct keymsg_footer_request *request,
+                                   struct keymsg_result **result_out);
+
+/**
+ * Make every count acknowledged so far durable now (the engine batches
+ * commits). Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_STORE_*`. Thread-safe.
+ *
+ * # Safety
+ * `engine` is NULL or a live engine.
+ */
+keymsg_status keymsg_engine_flush(const struct keymsg_engine *engine);
+
+/**
+ * Record a count entered by hand for one column of the monthly form
+ * (`channel` is a `keymsg_channel`) and month (`"YYYY-MM"`), for the
+ * message `message_id`. Errors: `KEYMSG_NULL_PARAMETER`,
+ * `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT`
+ * (bad month or channel, unknown message), `KEYMSG_STORE_*`. Thread-safe.
+ *
+ * # Safety
+ * `engine` is NULL or live; each `(pointer, length)` pair is NULL or points
+ * to that many bytes.
+ */
+keymsg_status keymsg_engine_record(const struct keymsg_engine *engine,
+                                   const char *month,
+                                   size_t month_len,
+                                   uint32_t channel,
+                                   const char *message_id,
+                                   size_t message_id_len,
+                                   uint64_t count);
+
+/**
+ * The monthly report for `month` (`"YYYY-MM"`) in `format` (a
+ * `keymsg_report_format`): JSON, CSV and Markdown are UTF-8 text, XLSX is
+ * a binary workbook (use the view's `len`; it may contain NUL bytes).
+ *
+ * On success writes a new `keymsg_string` to `*report_out` (free with
+ * `keymsg_string_free`). Errors: `KEYMSG_NULL_PARAMETER`,
+ * `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT`
+ * (bad month or format), `KEYMSG_STORE_*`, `KEYMSG_REPORT_*`. Thread-safe.
+ *
+ * # Safety
+ * `engine` is NULL or live; `month` is NULL or points to `month_len` bytes;
+ * `report_out` is NULL or valid for writing one pointer.
+ */
+keymsg_status keymsg_engine_report(const struct keymsg_engine *engine,
+                                   const char *month,
+                                   size_t month_len,
+                                   uint32_t format,
+                                   struct keymsg_string **report_out);
+
+/**
+ * The whole text, lines joined by `\n` (no trailing newline).
+ * `{NULL, 0}` if `result` is NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+struct keymsg_str keymsg_result_text(const struct keymsg_result *result);
+
+/**
+ * The number of lines. 0 if `result` is NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+size_t keymsg_result_line_count(const struct keymsg_result *result);
+
+/**
+ * Line `index` (0-based). `{NULL, 0}` if `result` is NULL or `index` is out
+ * of range.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+struct keymsg_str keymsg_result_line(const struct keymsg_result *result, size_t index);
+
+/**
+ * The id of the selected message. `{NULL, 0}` if `result` is NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+struct keymsg_str keymsg_result_message_id(const struct keymsg_result *result);
+
+/**
+ * The pop-up title. `{NULL, 0}` if there is none (footers) or `result` is NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+struct keymsg_str keymsg_result_title(const struct keymsg_result *result);
+
+/**
+ * The selection token: store it with the document and pass it to
+ * `keymsg_engine_replay` to reprint the same message. `{NULL, 0}` if
+ * `result` is NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+struct keymsg_str keymsg_result_token(const struct keymsg_result *result);
+
+/**
+ * Which variant was used: `"long"` or `"short"`. `{NULL, 0}` if `result`
+ * is NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+struct keymsg_str keymsg_result_variant(const struct keymsg_result *result);
+
+/**
+ * Whether no variant fitted and the text had to be truncated. `false` if
+ * `result` is NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+bool keymsg_result_truncated(const struct keymsg_result *result);
+
+/**
+ * Whether the insertion was counted. `false` if the engine has no store, if
+ * counting failed (fail-open; see `keymsg_result_count_error`) or if
+ * `result` is NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+bool keymsg_result_counted(const struct keymsg_result *result);
+
+/**
+ * Why counting failed, when the engine is fail-open and it did.
+ * `{NULL, 0}` if counting succeeded or was not attempted, or `result` is NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+struct keymsg_str keymsg_result_count_error(const struct keymsg_result *result);
+
+/**
+ * Free a result. NULL is a no-op.
+ *
+ * # Safety
+ * `result` is NULL or a result from keymsg, not yet freed.
+ */
+void keymsg_result_free(struct keymsg_result *result);
 
 /**
  * The detailed message of the calling thread's most recent failed call.
@@ -342,6 +1118,95 @@ keymsg_status keymsg_catalog_to_string(const struct keymsg_catalog *catalog, uin
  * need it longer. Never NULL. Thread-safe (each thread has its own message).
  */
 struct keymsg_str keymsg_last_error_message(void);
+
+/**
+ * Display width of `text` in terminal / receipt-printer columns: Thai
+ * combining vowels and tone marks count 0, SARA AM 1, East Asian wide
+ * characters and emoji 2 (never bytes, code points or graphemes).
+ *
+ * On success writes the width to `*width_out`. Errors:
+ * `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
+ * Thread-safe.
+ *
+ * # Safety
+ * `text` is NULL or points to `text_len` readable bytes; `width_out` is NULL
+ * or valid for writing a `size_t`.
+ */
+keymsg_status keymsg_width(const char *text, size_t text_len, size_t *width_out);
+
+/**
+ * Wrap `text` into lines of at most `width` columns, breaking only where
+ * Thai and UAX #14 rules allow (never inside a Thai cluster or word where a
+ * break is illegal, never inside a phone number, amount or URL).
+ *
+ * `max_lines` 0 means no limit; otherwise the last line is truncated with
+ * the ellipsis if the text does not fit. `ellipsis` is optional text: NULL
+ * means `"…"` (then `ellipsis_len` is ignored).
+ *
+ * On success writes a new `keymsg_lines` to `*lines_out` (free it with
+ * `keymsg_lines_free`); on error it is untouched. Errors:
+ * `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`,
+ * `KEYMSG_INVALID_ARGUMENT`, `KEYMSG_LAYOUT_*`. Thread-safe.
+ *
+ * # Safety
+ * Each `(pointer, length)` pair is NULL or points to that many readable
+ * bytes; `lines_out` is NULL or valid for writing one pointer.
+ */
+keymsg_status keymsg_wrap(const char *text,
+                          size_t text_len,
+                          size_t width,
+                          size_t max_lines,
+                          const char *ellipsis,
+                          size_t ellipsis_len,
+                          struct keymsg_lines **lines_out);
+
+/**
+ * The longest prefix of `text` ending at a legal break whose width plus the
+ * ellipsis fits in `width` columns, with the ellipsis appended if anything
+ * was cut. A protected span (phone number, amount, URL) is kept whole or
+ * dropped whole. `ellipsis` NULL means `"…"`.
+ *
+ * On success writes a new UTF-8 `keymsg_string` to `*text_out` (free it with
+ * `keymsg_string_free`); on error it is untouched. Errors as `keymsg_wrap`.
+ * Thread-safe.
+ *
+ * # Safety
+ * As `keymsg_wrap`; `text_out` is NULL or valid for writing one pointer.
+ */
+keymsg_status keymsg_truncate(const char *text,
+                              size_t text_len,
+                              size_t width,
+                              const char *ellipsis,
+                              size_t ellipsis_len,
+                              struct keymsg_string **text_out);
+
+/**
+ * The number of lines. Returns 0 if `lines` is NULL. Thread-safe.
+ *
+ * # Safety
+ * `lines` is NULL or a live `keymsg_lines`.
+ */
+size_t keymsg_lines_count(const struct keymsg_lines *lines);
+
+/**
+ * Line `index` (0-based), without a line terminator.
+ *
+ * The view is valid until `lines` is freed and is not NUL-terminated.
+ * Returns `{NULL, 0}` if `lines` is NULL or `index` is out of range (an
+ * empty line is `{non-NULL, 0}`). Thread-safe.
+ *
+ * # Safety
+ * `lines` is NULL or a live `keymsg_lines`.
+ */
+struct keymsg_str keymsg_lines_get(const struct keymsg_lines *lines, size_t index);
+
+/**
+ * Free a `keymsg_lines`. NULL is a no-op.
+ *
+ * # Safety
+ * `lines` is NULL or a `keymsg_lines` returned by keymsg and not yet freed.
+ */
+void keymsg_lines_free(struct keymsg_lines *lines);
 
 /**
  * A short, fixed English description of a status code, e.g.

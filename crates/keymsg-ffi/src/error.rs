@@ -90,7 +90,9 @@ impl FfiError {
     }
 }
 
-/// The one mapping from core errors to status codes.
+/// The one mapping from core errors to status codes: each area has a block
+/// of codes, each variant its own code, and `*_OTHER` for variants added to
+/// the core after this table.
 pub(crate) fn core_status(e: &Error) -> keymsg_status {
     match e {
         Error::Catalog(e) => match e {
@@ -105,22 +107,47 @@ pub(crate) fn core_status(e: &Error) -> keymsg_status {
         },
         Error::Layout(e) => match e {
             LayoutError::WidthTooSmall(_) => KEYMSG_LAYOUT_WIDTH_TOO_SMALL,
-            #[allow(unreachable_patterns)]
+            LayoutError::EllipsisTooWide { .. } => KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE,
+            LayoutError::ControlCharacter { .. } => KEYMSG_LAYOUT_CONTROL_CHARACTER,
+            LayoutError::Unencodable { .. } => KEYMSG_LAYOUT_UNENCODABLE,
+            LayoutError::Undecodable { .. } => KEYMSG_LAYOUT_UNDECODABLE,
+            LayoutError::InvalidProfile { .. } => KEYMSG_LAYOUT_INVALID_PROFILE,
+            LayoutError::MissingVariant { .. } => KEYMSG_LAYOUT_MISSING_VARIANT,
             _ => KEYMSG_LAYOUT_OTHER,
         },
         Error::Select(e) => match e {
             SelectError::NothingEligible { .. } => KEYMSG_SELECT_NOTHING_ELIGIBLE,
-            #[allow(unreachable_patterns)]
+            SelectError::UnknownPolicy { .. } => KEYMSG_SELECT_UNKNOWN_POLICY,
+            SelectError::UnknownPolicyKey { .. } => KEYMSG_SELECT_UNKNOWN_POLICY_KEY,
+            SelectError::BadToken { .. } => KEYMSG_SELECT_BAD_TOKEN,
+            SelectError::UnknownMessage { .. } => KEYMSG_SELECT_UNKNOWN_MESSAGE,
+            SelectError::MissingKey { .. } => KEYMSG_SELECT_MISSING_KEY,
+            SelectError::ImpressionLog(_) => KEYMSG_SELECT_IMPRESSION_LOG,
             _ => KEYMSG_SELECT_OTHER,
         },
         Error::Store(e) => match e {
             StoreError::Sqlite { .. } => KEYMSG_STORE_SQLITE,
-            #[allow(unreachable_patterns)]
+            StoreError::Io { .. } => KEYMSG_STORE_IO,
+            StoreError::DiskFull { .. } => KEYMSG_STORE_DISK_FULL,
+            StoreError::Corrupt { .. } => KEYMSG_STORE_CORRUPT,
+            StoreError::Foreign { .. } => KEYMSG_STORE_FOREIGN,
+            StoreError::NotAStore { .. } => KEYMSG_STORE_NOT_A_STORE,
+            StoreError::NewerSchema { .. } => KEYMSG_STORE_NEWER_SCHEMA,
+            StoreError::ReadOnly { .. } => KEYMSG_STORE_READ_ONLY,
+            StoreError::BadWriterId(_) => KEYMSG_STORE_BAD_WRITER_ID,
+            StoreError::Poisoned { .. } => KEYMSG_STORE_POISONED,
             _ => KEYMSG_STORE_OTHER,
         },
         Error::Report(e) => match e {
             ReportError::Io { .. } => KEYMSG_REPORT_IO,
-            #[allow(unreachable_patterns)]
+            ReportError::Json(_) => KEYMSG_REPORT_JSON,
+            ReportError::MissingSchema => KEYMSG_REPORT_MISSING_SCHEMA,
+            ReportError::UnsupportedSchema { .. } => KEYMSG_REPORT_UNSUPPORTED_SCHEMA,
+            ReportError::Xlsx(_) => KEYMSG_REPORT_XLSX,
+            ReportError::NoReports => KEYMSG_REPORT_NO_REPORTS,
+            ReportError::MonthMismatch { .. } => KEYMSG_REPORT_MONTH_MISMATCH,
+            ReportError::EmptyAgency { .. } => KEYMSG_REPORT_EMPTY_AGENCY,
+            ReportError::AmendMismatch { .. } => KEYMSG_REPORT_AMEND_MISMATCH,
             _ => KEYMSG_REPORT_OTHER,
         },
         Error::InvalidArgument { .. } => KEYMSG_INVALID_ARGUMENT,

@@ -29,7 +29,6 @@ pub(crate) unsafe fn str_arg<'a>(
 ///
 /// # Safety
 /// As [`str_arg`].
-#[allow(dead_code)] // used by the engine request functions
 pub(crate) unsafe fn opt_str_arg<'a>(
     name: &'static str,
     ptr: *const c_char,

@@ -29,13 +29,21 @@
 #![allow(non_camel_case_types)]
 
 pub mod catalog;
+pub mod engine;
 pub mod error;
 mod ffi;
+pub mod layout;
+pub mod lines;
 mod panic;
 pub mod status;
 pub mod string;
 pub mod version;
 
 pub use catalog::{keymsg_catalog, keymsg_catalog_format};
+pub use engine::{
+    keymsg_channel, keymsg_durability, keymsg_engine, keymsg_engine_options, keymsg_footer_request,
+    keymsg_popup_request, keymsg_report_format, keymsg_result, keymsg_surface,
+};
+pub use lines::keymsg_lines;
 pub use status::keymsg_status;
 pub use string::{keymsg_str, keymsg_string};

@@ -40,8 +40,9 @@ pub enum keymsg_status {
     /// A (pointer, length) text argument contains a NUL byte. The message
     /// names the parameter and the byte offset.
     KEYMSG_INTERIOR_NUL = 4,
-    /// An argument is outside its documented range (unknown format number,
-    /// width 0, unknown channel, malformed month, ...).
+    /// An argument is outside its documented range (unknown format, channel
+    /// or profile, width 0, malformed month or instant, an engine without a
+    /// store asked to record or report, ...). The message names the parameter.
     KEYMSG_INVALID_ARGUMENT = 5,
     /// An error of a kind this C layer does not know yet (newer core).
     KEYMSG_ERROR_OTHER = 99,
@@ -64,24 +65,86 @@ pub enum keymsg_status {
     /// Catalog: another catalog error (newer core).
     KEYMSG_CATALOG_OTHER = 199,
 
-    /// Layout: the width cannot hold any text.
+    /// Layout: the width (or a line limit of 0) cannot hold any text.
     KEYMSG_LAYOUT_WIDTH_TOO_SMALL = 200,
+    /// Layout: the ellipsis alone is wider than the width.
+    KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE = 201,
+    /// Layout: the text holds a control character (other than a line feed),
+    /// which would reach a printer as a command.
+    KEYMSG_LAYOUT_CONTROL_CHARACTER = 202,
+    /// Layout: a character has no mapping in the target encoding.
+    KEYMSG_LAYOUT_UNENCODABLE = 203,
+    /// Layout: a byte has no character in the source encoding.
+    KEYMSG_LAYOUT_UNDECODABLE = 204,
+    /// Layout: a layout profile definition is invalid.
+    KEYMSG_LAYOUT_INVALID_PROFILE = 205,
+    /// Layout: a text variant the profile needs (e.g. a pop-up title) is missing.
+    KEYMSG_LAYOUT_MISSING_VARIANT = 206,
     /// Layout: another layout or encoding error (newer core).
     KEYMSG_LAYOUT_OTHER = 299,
 
     /// Selection: no message is eligible for the request (surface, language,
-    /// validity window).
+    /// validity window, weight).
     KEYMSG_SELECT_NOTHING_ELIGIBLE = 300,
+    /// Selection: unknown selection policy name.
+    KEYMSG_SELECT_UNKNOWN_POLICY = 301,
+    /// Selection: a catalog `[policy]` key that is neither `default` nor a surface.
+    KEYMSG_SELECT_UNKNOWN_POLICY_KEY = 302,
+    /// Selection: a malformed selection token.
+    KEYMSG_SELECT_BAD_TOKEN = 303,
+    /// Selection: a token names a message the catalog does not have.
+    KEYMSG_SELECT_UNKNOWN_MESSAGE = 304,
+    /// Selection: the policy needs a key the request does not have.
+    KEYMSG_SELECT_MISSING_KEY = 305,
+    /// Selection: the pop-up impression log failed.
+    KEYMSG_SELECT_IMPRESSION_LOG = 306,
     /// Selection: another selection error (newer core).
     KEYMSG_SELECT_OTHER = 399,
 
-    /// Store: the SQLite insertion store failed.
+    /// Store: an SQLite error not covered by a more specific code.
     KEYMSG_STORE_SQLITE = 400,
+    /// Store: a file-system error (directory, marker or lock file).
+    KEYMSG_STORE_IO = 401,
+    /// Store: the disk is full. Nothing was counted by the failed call and
+    /// nothing is corrupted; counting works again once space is available.
+    KEYMSG_STORE_DISK_FULL = 402,
+    /// Store: the file is damaged or not SQLite. keymsg never recreates it:
+    /// move it away or restore a backup.
+    KEYMSG_STORE_CORRUPT = 403,
+    /// Store: the file is an SQLite database but not a keymsg store.
+    KEYMSG_STORE_FOREIGN = 404,
+    /// Store: the path is not usable as a store directory.
+    KEYMSG_STORE_NOT_A_STORE = 405,
+    /// Store: written by a newer keymsg; upgrade (the file is left untouched).
+    KEYMSG_STORE_NEWER_SCHEMA = 406,
+    /// Store: the store cannot be written (permissions, read-only mount).
+    KEYMSG_STORE_READ_ONLY = 407,
+    /// Store: an invalid writer id.
+    KEYMSG_STORE_BAD_WRITER_ID = 408,
+    /// Store: another thread panicked while holding the store's lock; the
+    /// store refuses further work in this process.
+    KEYMSG_STORE_POISONED = 409,
     /// Store: another store error (newer core).
     KEYMSG_STORE_OTHER = 499,
 
     /// Report: reading or writing a report file failed.
     KEYMSG_REPORT_IO = 500,
+    /// Report: the text is not a well-formed report.
+    KEYMSG_REPORT_JSON = 501,
+    /// Report: the JSON has no `schema` field (not a keymsg report?).
+    KEYMSG_REPORT_MISSING_SCHEMA = 502,
+    /// Report: written with a schema this version cannot read.
+    KEYMSG_REPORT_UNSUPPORTED_SCHEMA = 503,
+    /// Report: writing the XLSX workbook failed.
+    KEYMSG_REPORT_XLSX = 504,
+    /// Report: a merge was given no reports.
+    KEYMSG_REPORT_NO_REPORTS = 505,
+    /// Report: reports for different months were merged.
+    KEYMSG_REPORT_MONTH_MISMATCH = 506,
+    /// Report: a report without an agency cannot be merged.
+    KEYMSG_REPORT_EMPTY_AGENCY = 507,
+    /// Report: an amendment for another agency or month.
+    KEYMSG_REPORT_AMEND_MISMATCH = 508,
     /// Report: another report error (newer core).
     KEYMSG_REPORT_OTHER = 599,
 }
@@ -108,12 +171,41 @@ impl keymsg_status {
         KEYMSG_CATALOG_INVALID,
         KEYMSG_CATALOG_OTHER,
         KEYMSG_LAYOUT_WIDTH_TOO_SMALL,
+        KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE,
+        KEYMSG_LAYOUT_CONTROL_CHARACTER,
+        KEYMSG_LAYOUT_UNENCODABLE,
+        KEYMSG_LAYOUT_UNDECODABLE,
+        KEYMSG_LAYOUT_INVALID_PROFILE,
+        KEYMSG_LAYOUT_MISSING_VARIANT,
         KEYMSG_LAYOUT_OTHER,
         KEYMSG_SELECT_NOTHING_ELIGIBLE,
+        KEYMSG_SELECT_UNKNOWN_POLICY,
+        KEYMSG_SELECT_UNKNOWN_POLICY_KEY,
+        KEYMSG_SELECT_BAD_TOKEN,
+        KEYMSG_SELECT_UNKNOWN_MESSAGE,
+        KEYMSG_SELECT_MISSING_KEY,
+        KEYMSG_SELECT_IMPRESSION_LOG,
         KEYMSG_SELECT_OTHER,
         KEYMSG_STORE_SQLITE,
+        KEYMSG_STORE_IO,
+        KEYMSG_STORE_DISK_FULL,
+        KEYMSG_STORE_CORRUPT,
+        KEYMSG_STORE_FOREIGN,
+        KEYMSG_STORE_NOT_A_STORE,
+        KEYMSG_STORE_NEWER_SCHEMA,
+        KEYMSG_STORE_READ_ONLY,
+        KEYMSG_STORE_BAD_WRITER_ID,
+        KEYMSG_STORE_POISONED,
         KEYMSG_STORE_OTHER,
         KEYMSG_REPORT_IO,
+        KEYMSG_REPORT_JSON,
+        KEYMSG_REPORT_MISSING_SCHEMA,
+        KEYMSG_REPORT_UNSUPPORTED_SCHEMA,
+        KEYMSG_REPORT_XLSX,
+        KEYMSG_REPORT_NO_REPORTS,
+        KEYMSG_REPORT_MONTH_MISMATCH,
+        KEYMSG_REPORT_EMPTY_AGENCY,
+        KEYMSG_REPORT_AMEND_MISMATCH,
         KEYMSG_REPORT_OTHER,
     ];
 
@@ -141,12 +233,41 @@ impl keymsg_status {
             KEYMSG_CATALOG_INVALID => c"KEYMSG_CATALOG_INVALID",
             KEYMSG_CATALOG_OTHER => c"KEYMSG_CATALOG_OTHER",
             KEYMSG_LAYOUT_WIDTH_TOO_SMALL => c"KEYMSG_LAYOUT_WIDTH_TOO_SMALL",
+            KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE => c"KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE",
+            KEYMSG_LAYOUT_CONTROL_CHARACTER => c"KEYMSG_LAYOUT_CONTROL_CHARACTER",
+            KEYMSG_LAYOUT_UNENCODABLE => c"KEYMSG_LAYOUT_UNENCODABLE",
+            KEYMSG_LAYOUT_UNDECODABLE => c"KEYMSG_LAYOUT_UNDECODABLE",
+            KEYMSG_LAYOUT_INVALID_PROFILE => c"KEYMSG_LAYOUT_INVALID_PROFILE",
+            KEYMSG_LAYOUT_MISSING_VARIANT => c"KEYMSG_LAYOUT_MISSING_VARIANT",
             KEYMSG_LAYOUT_OTHER => c"KEYMSG_LAYOUT_OTHER",
             KEYMSG_SELECT_NOTHING_ELIGIBLE => c"KEYMSG_SELECT_NOTHING_ELIGIBLE",
+            KEYMSG_SELECT_UNKNOWN_POLICY => c"KEYMSG_SELECT_UNKNOWN_POLICY",
+            KEYMSG_SELECT_UNKNOWN_POLICY_KEY => c"KEYMSG_SELECT_UNKNOWN_POLICY_KEY",
+            KEYMSG_SELECT_BAD_TOKEN => c"KEYMSG_SELECT_BAD_TOKEN",
+            KEYMSG_SELECT_UNKNOWN_MESSAGE => c"KEYMSG_SELECT_UNKNOWN_MESSAGE",
+            KEYMSG_SELECT_MISSING_KEY => c"KEYMSG_SELECT_MISSING_KEY",
+            KEYMSG_SELECT_IMPRESSION_LOG => c"KEYMSG_SELECT_IMPRESSION_LOG",
             KEYMSG_SELECT_OTHER => c"KEYMSG_SELECT_OTHER",
             KEYMSG_STORE_SQLITE => c"KEYMSG_STORE_SQLITE",
+            KEYMSG_STORE_IO => c"KEYMSG_STORE_IO",
+            KEYMSG_STORE_DISK_FULL => c"KEYMSG_STORE_DISK_FULL",
+            KEYMSG_STORE_CORRUPT => c"KEYMSG_STORE_CORRUPT",
+            KEYMSG_STORE_FOREIGN => c"KEYMSG_STORE_FOREIGN",
+            KEYMSG_STORE_NOT_A_STORE => c"KEYMSG_STORE_NOT_A_STORE",
+            KEYMSG_STORE_NEWER_SCHEMA => c"KEYMSG_STORE_NEWER_SCHEMA",
+            KEYMSG_STORE_READ_ONLY => c"KEYMSG_STORE_READ_ONLY",
+            KEYMSG_STORE_BAD_WRITER_ID => c"KEYMSG_STORE_BAD_WRITER_ID",
+            KEYMSG_STORE_POISONED => c"KEYMSG_STORE_POISONED",
             KEYMSG_STORE_OTHER => c"KEYMSG_STORE_OTHER",
             KEYMSG_REPORT_IO => c"KEYMSG_REPORT_IO",
+            KEYMSG_REPORT_JSON => c"KEYMSG_REPORT_JSON",
+            KEYMSG_REPORT_MISSING_SCHEMA => c"KEYMSG_REPORT_MISSING_SCHEMA",
+            KEYMSG_REPORT_UNSUPPORTED_SCHEMA => c"KEYMSG_REPORT_UNSUPPORTED_SCHEMA",
+            KEYMSG_REPORT_XLSX => c"KEYMSG_REPORT_XLSX",
+            KEYMSG_REPORT_NO_REPORTS => c"KEYMSG_REPORT_NO_REPORTS",
+            KEYMSG_REPORT_MONTH_MISMATCH => c"KEYMSG_REPORT_MONTH_MISMATCH",
+            KEYMSG_REPORT_EMPTY_AGENCY => c"KEYMSG_REPORT_EMPTY_AGENCY",
+            KEYMSG_REPORT_AMEND_MISMATCH => c"KEYMSG_REPORT_AMEND_MISMATCH",
             KEYMSG_REPORT_OTHER => c"KEYMSG_REPORT_OTHER",
         }
     }
@@ -171,12 +292,41 @@ impl keymsg_status {
             KEYMSG_CATALOG_INVALID => c"catalog failed validation",
             KEYMSG_CATALOG_OTHER => c"catalog error",
             KEYMSG_LAYOUT_WIDTH_TOO_SMALL => c"width too small to lay out any text",
+            KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE => c"ellipsis wider than the width",
+            KEYMSG_LAYOUT_CONTROL_CHARACTER => c"control character in text to lay out",
+            KEYMSG_LAYOUT_UNENCODABLE => c"character cannot be encoded",
+            KEYMSG_LAYOUT_UNDECODABLE => c"byte cannot be decoded",
+            KEYMSG_LAYOUT_INVALID_PROFILE => c"invalid layout profile",
+            KEYMSG_LAYOUT_MISSING_VARIANT => c"text variant required by the profile is missing",
             KEYMSG_LAYOUT_OTHER => c"layout error",
             KEYMSG_SELECT_NOTHING_ELIGIBLE => c"no message is eligible for the request",
+            KEYMSG_SELECT_UNKNOWN_POLICY => c"unknown selection policy",
+            KEYMSG_SELECT_UNKNOWN_POLICY_KEY => c"unknown policy key in the catalog",
+            KEYMSG_SELECT_BAD_TOKEN => c"invalid selection token",
+            KEYMSG_SELECT_UNKNOWN_MESSAGE => c"the token names a message the catalog does not have",
+            KEYMSG_SELECT_MISSING_KEY => c"the request lacks a key the policy needs",
+            KEYMSG_SELECT_IMPRESSION_LOG => c"pop-up impression log failed",
             KEYMSG_SELECT_OTHER => c"selection error",
             KEYMSG_STORE_SQLITE => c"insertion store (SQLite) error",
+            KEYMSG_STORE_IO => c"insertion store file-system error",
+            KEYMSG_STORE_DISK_FULL => c"disk full: nothing counted, nothing corrupted",
+            KEYMSG_STORE_CORRUPT => c"insertion store is corrupt",
+            KEYMSG_STORE_FOREIGN => c"not a keymsg store",
+            KEYMSG_STORE_NOT_A_STORE => c"path is not usable as a store",
+            KEYMSG_STORE_NEWER_SCHEMA => c"store written by a newer keymsg",
+            KEYMSG_STORE_READ_ONLY => c"insertion store is read-only",
+            KEYMSG_STORE_BAD_WRITER_ID => c"invalid store writer id",
+            KEYMSG_STORE_POISONED => c"insertion store poisoned by an earlier panic",
             KEYMSG_STORE_OTHER => c"insertion store error",
             KEYMSG_REPORT_IO => c"report file could not be read or written",
+            KEYMSG_REPORT_JSON => c"malformed report JSON",
+            KEYMSG_REPORT_MISSING_SCHEMA => c"report JSON has no schema",
+            KEYMSG_REPORT_UNSUPPORTED_SCHEMA => c"report schema not supported",
+            KEYMSG_REPORT_XLSX => c"XLSX report could not be written",
+            KEYMSG_REPORT_NO_REPORTS => c"no reports to merge",
+            KEYMSG_REPORT_MONTH_MISMATCH => c"reports are for different months",
+            KEYMSG_REPORT_EMPTY_AGENCY => c"report has no agency",
+            KEYMSG_REPORT_AMEND_MISMATCH => c"amendment does not match the report",
             KEYMSG_REPORT_OTHER => c"report error",
         }
     }
