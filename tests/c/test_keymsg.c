@@ -9,6 +9,7 @@
 #include "keymsg.h" /* twice on purpose: the include guard must hold */
 #include "harness.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -302,6 +303,586 @@ static void test_catalog_to_string_errors(void) {
   keymsg_catalog_free(cat);
 }
 
+/* ---- layout ------------------------------------------------------------- */
+
+/* (pointer, length) of a string literal. */
+#define LIT(s) (s), (sizeof(s) - 1)
+
+static size_t width_of(keymsg_str s) {
+  size_t w = (size_t)-1;
+  CHECK_STATUS(keymsg_width(s.data, s.len, &w), KEYMSG_OK);
+  return w;
+}
+
+static void test_width_counts_columns_not_bytes(void) {
+  size_t w = 99;
+  CHECK_STATUS(keymsg_width(LIT(""), &w), KEYMSG_OK);
+  CHECK(w == 0);
+  CHECK_STATUS(keymsg_width(LIT("ABC"), &w), KEYMSG_OK);
+  CHECK(w == 3);
+  /* สวัสดี: ส ว ั ส ด ี -- the vowel marks MAI HAN-AKAT and SARA II take no column. */
+  CHECK_STATUS(keymsg_width(LIT("\xe0\xb8\xaa\xe0\xb8\xa7\xe0\xb8\xb1\xe0\xb8\xaa\xe0\xb8\x94\xe0\xb8\xb5"), &w), KEYMSG_OK);
+  CHECK(w == 4);
+  /* ที่: base + SARA II + MAI EK (tone mark) = 1 column. */
+  CHECK_STATUS(keymsg_width(LIT("\xe0\xb8\x97\xe0\xb8\xb5\xe0\xb9\x88"), &w), KEYMSG_OK);
+  CHECK(w == 1);
+  /* กำ: SARA AM takes a column of its own. */
+  CHECK_STATUS(keymsg_width(LIT("\xe0\xb8\x81\xe0\xb8\xb3"), &w), KEYMSG_OK);
+  CHECK(w == 2);
+  /* 中文: East Asian wide, 2 columns each. */
+  CHECK_STATUS(keymsg_width(LIT("\xe4\xb8\xad\xe6\x96\x87"), &w), KEYMSG_OK);
+  CHECK(w == 4);
+}
+
+static void test_width_argument_errors(void) {
+  size_t w = 77;
+  CHECK_STATUS(keymsg_width(NULL, 0, &w), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_width(LIT("abc"), NULL), KEYMSG_NULL_PARAMETER);
+  CHECK(last_error_contains("width_out"));
+  CHECK_STATUS(keymsg_width(LIT("ab\0c"), &w), KEYMSG_INTERIOR_NUL);
+  CHECK_STATUS(keymsg_width(LIT("\xe0\xb8"), &w), KEYMSG_INVALID_UTF8);
+  CHECK(last_error_contains("`text`"));
+  CHECK(w == 77);
+}
+
+/* Thai leading vowels (เ แ โ ใ ไ: U+0E40..U+0E44) must never end a line. */
+static int ends_with_leading_vowel(keymsg_str s) {
+  const unsigned char *p = (const unsigned char *)s.data;
+  return s.len >= 3 && p[s.len - 3] == 0xe0 && p[s.len - 2] == 0xb9 && p[s.len - 1] >= 0x80 &&
+         p[s.len - 1] <= 0x84;
+}
+
+/* A line must never start with a Thai combining mark or a following vowel
+ * (U+0E30..U+0E3A, U+0E45..U+0E4E except ๆ U+0E46 checked separately). */
+static int starts_with_dependent(keymsg_str s) {
+  const unsigned char *p = (const unsigned char *)s.data;
+  unsigned cp;
+  if (s.len < 3 || p[0] != 0xe0) return 0;
+  cp = ((p[0] & 0x0fu) << 12) | ((p[1] & 0x3fu) << 6) | (p[2] & 0x3fu);
+  return (cp == 0x0e31) || (cp >= 0x0e30 && cp <= 0x0e3a) || (cp >= 0x0e45 && cp <= 0x0e4e);
+}
+
+static void test_wrap_thai_respects_width_and_break_rules(void) {
+  /* "ถูกหลอกโอนเงิน โทรแจ้งธนาคารของท่านทันที แล้วโทร 1441 ศูนย์ต่อต้านการฉ้อโกงทางออนไลน์" */
+  static const char text[] =
+      "\xe0\xb8\x96\xe0\xb8\xb9\xe0\xb8\x81\xe0\xb8\xab\xe0\xb8\xa5\xe0\xb8\xad\xe0\xb8\x81"
+      "\xe0\xb9\x82\xe0\xb8\xad\xe0\xb8\x99\xe0\xb9\x80\xe0\xb8\x87\xe0\xb8\xb4\xe0\xb8\x99 "
+      "\xe0\xb9\x82\xe0\xb8\x97\xe0\xb8\xa3\xe0\xb9\x81\xe0\xb8\x88\xe0\xb9\x89\xe0\xb8\x87"
+      "\xe0\xb8\x98\xe0\xb8\x99\xe0\xb8\xb2\xe0\xb8\x84\xe0\xb8\xb2\xe0\xb8\xa3\xe0\xb8\x82"
+      "\xe0\xb8\xad\xe0\xb8\x87\xe0\xb8\x97\xe0\xb9\x88\xe0\xb8\xb2\xe0\xb8\x99\xe0\xb8\x97"
+      "\xe0\xb8\xb1\xe0\xb8\x99\xe0\xb8\x97\xe0\xb8\xb5 \xe0\xb9\x81\xe0\xb8\xa5\xe0\xb9\x89"
+      "\xe0\xb8\xa7\xe0\xb9\x82\xe0\xb8\x97\xe0\xb8\xa3 1441 \xe0\xb8\xa8\xe0\xb8\xb9\xe0\xb8"
+      "\x99\xe0\xb8\xa2\xe0\xb9\x8c\xe0\xb8\x95\xe0\xb9\x88\xe0\xb8\xad\xe0\xb8\x95\xe0\xb9"
+      "\x89\xe0\xb8\xb2\xe0\xb8\x99\xe0\xb8\x81\xe0\xb8\xb2\xe0\xb8\xa3\xe0\xb8\x89\xe0\xb9"
+      "\x89\xe0\xb8\xad\xe0\xb9\x82\xe0\xb8\x81\xe0\xb8\x87\xe0\xb8\x97\xe0\xb8\xb2\xe0\xb8"
+      "\x87\xe0\xb8\xad\xe0\xb8\xad\xe0\xb8\x99\xe0\xb9\x84\xe0\xb8\xa5\xe0\xb8\x99\xe0\xb9\x8c";
+  static const size_t widths[] = {10, 16, 32};
+  size_t wi, i;
+  for (wi = 0; wi < sizeof widths / sizeof widths[0]; wi++) {
+    keymsg_lines *lines = NULL;
+    size_t n, joined_len = 0, seen_1441 = 0;
+    CHECK_STATUS(keymsg_wrap(LIT(text), widths[wi], 0, NULL, 0, &lines), KEYMSG_OK);
+    n = keymsg_lines_count(lines);
+    CHECK(n >= 2);
+    for (i = 0; i < n; i++) {
+      keymsg_str line = keymsg_lines_get(lines, i);
+      CHECK(line.data != NULL);
+      CHECK(width_of(line) <= widths[wi]);
+      CHECK(!ends_with_leading_vowel(line));
+      CHECK(!starts_with_dependent(line));
+      joined_len += line.len;
+      if (str_contains(line, "1441")) seen_1441++;
+      /* The hotline number is a protected span: never split. */
+      CHECK(!(str_contains(line, "144") && !str_contains(line, "1441")));
+    }
+    CHECK(seen_1441 == 1);
+    /* Only the spaces at breaks are dropped: nothing else is lost. */
+    CHECK(joined_len + 3 >= sizeof text - 1 && joined_len <= sizeof text - 1);
+    CHECK(keymsg_lines_get(lines, n).data == NULL);
+    keymsg_lines_free(lines);
+  }
+}
+
+static void test_wrap_max_lines_and_ellipsis(void) {
+  static const char text[] = "one two three four five six seven eight nine ten";
+  keymsg_lines *lines = NULL;
+  keymsg_str last;
+  CHECK_STATUS(keymsg_wrap(LIT(text), 10, 2, NULL, 0, &lines), KEYMSG_OK);
+  CHECK(keymsg_lines_count(lines) == 2);
+  last = keymsg_lines_get(lines, 1);
+  CHECK(last.len >= 3 && memcmp(last.data + last.len - 3, "\xe2\x80\xa6", 3) == 0); /* … */
+  CHECK(width_of(last) <= 10);
+  keymsg_lines_free(lines);
+
+  lines = NULL;
+  CHECK_STATUS(keymsg_wrap(LIT(text), 10, 1, LIT("..."), &lines), KEYMSG_OK);
+  CHECK(keymsg_lines_count(lines) == 1);
+  last = keymsg_lines_get(lines, 0);
+  CHECK(last.len >= 3 && memcmp(last.data + last.len - 3, "...", 3) == 0);
+  CHECK(width_of(last) <= 10);
+  keymsg_lines_free(lines);
+}
+
+static void test_wrap_errors(void) {
+  keymsg_lines *lines = (keymsg_lines *)SENTINEL;
+  CHECK_STATUS(keymsg_wrap(LIT("abc"), 0, 0, NULL, 0, &lines), KEYMSG_LAYOUT_WIDTH_TOO_SMALL);
+  CHECK_STATUS(keymsg_wrap(LIT("abc def ghi"), 2, 1, LIT("....."), &lines),
+               KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE);
+  CHECK_STATUS(keymsg_wrap(LIT("bell \x07 here"), 10, 0, NULL, 0, &lines),
+               KEYMSG_LAYOUT_CONTROL_CHARACTER);
+  CHECK(last_error_contains("U+0007"));
+  CHECK_STATUS(keymsg_wrap(NULL, 0, 3, 0, NULL, 0, &lines), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_wrap(LIT("abc"), 3, 0, NULL, 0, NULL), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_wrap(LIT("a\0b"), 3, 0, NULL, 0, &lines), KEYMSG_INTERIOR_NUL);
+  CHECK_STATUS(keymsg_wrap(LIT("abc"), 3, 1, LIT("\xff"), &lines), KEYMSG_INVALID_UTF8);
+  CHECK(last_error_contains("`ellipsis`"));
+  CHECK(lines == (keymsg_lines *)SENTINEL);
+  CHECK(keymsg_lines_count(NULL) == 0);
+  CHECK(keymsg_lines_get(NULL, 0).data == NULL);
+  keymsg_lines_free(NULL);
+}
+
+static void test_truncate(void) {
+  /* "โทร 1441 ตลอด 24 ชั่วโมง" */
+  static const char text[] =
+      "\xe0\xb9\x82\xe0\xb8\x97\xe0\xb8\xa3 1441 \xe0\xb8\x95\xe0\xb8\xa5\xe0\xb8\xad\xe0\xb8\x94"
+      " 24 \xe0\xb8\x8a\xe0\xb8\xb1\xe0\xb9\x88\xe0\xb8\xa7\xe0\xb9\x82\xe0\xb8\xa1\xe0\xb8\x87";
+  size_t width;
+  for (width = 2; width <= 22; width++) {
+    keymsg_string *out = NULL;
+    keymsg_str s;
+    CHECK_STATUS(keymsg_truncate(LIT(text), width, NULL, 0, &out), KEYMSG_OK);
+    s = keymsg_string_get(out);
+    CHECK(s.data != NULL && s.data[s.len] == '\0');
+    CHECK(width_of(s) <= width);
+    /* Never "144…": the number is kept whole or dropped whole. */
+    CHECK(!(str_contains(s, "14") && !str_contains(s, "1441")));
+    /* A prefix of the text (before the ellipsis). */
+    if (s.len >= 3 && memcmp(s.data + s.len - 3, "\xe2\x80\xa6", 3) == 0) {
+      CHECK(memcmp(s.data, text, s.len - 3) == 0);
+    } else {
+      CHECK(s.len == sizeof text - 1 && memcmp(s.data, text, s.len) == 0);
+    }
+    keymsg_string_free(out);
+  }
+  {
+    keymsg_string *out = (keymsg_string *)SENTINEL;
+    /* Width 0 cannot even hold the ellipsis. */
+    CHECK_STATUS(keymsg_truncate(LIT("abcdef"), 0, NULL, 0, &out), KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE);
+    CHECK_STATUS(keymsg_truncate(LIT("abcdef"), 3, LIT("....."), &out), KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE);
+    CHECK_STATUS(keymsg_truncate(NULL, 0, 1, NULL, 0, &out), KEYMSG_NULL_PARAMETER);
+    CHECK_STATUS(keymsg_truncate(LIT("abc"), 2, NULL, 0, NULL), KEYMSG_NULL_PARAMETER);
+    CHECK_STATUS(keymsg_truncate(LIT("a\0"), 2, NULL, 0, &out), KEYMSG_INTERIOR_NUL);
+    CHECK_STATUS(keymsg_truncate(LIT("\xc3("), 2, NULL, 0, &out), KEYMSG_INVALID_UTF8);
+    CHECK(out == (keymsg_string *)SENTINEL);
+  }
+}
+
+/* ---- engine ------------------------------------------------------------- */
+
+static keymsg_engine *engine_with(const char *store_dir, const char *agency) {
+  keymsg_engine_options *o = NULL;
+  keymsg_engine *e = NULL;
+  CHECK_STATUS(keymsg_engine_options_new(&o), KEYMSG_OK);
+  if (store_dir != NULL) {
+    CHECK_STATUS(keymsg_engine_options_set_store_path(o, store_dir, strlen(store_dir)), KEYMSG_OK);
+  } else {
+    CHECK_STATUS(keymsg_engine_options_set_in_memory_store(o), KEYMSG_OK);
+  }
+  if (agency != NULL) {
+    CHECK_STATUS(keymsg_engine_options_set_agency(o, agency, strlen(agency)), KEYMSG_OK);
+  }
+  CHECK_STATUS(keymsg_engine_new(o, &e), KEYMSG_OK);
+  keymsg_engine_options_free(o);
+  return e;
+}
+
+static int str_eq_str(keymsg_str a, keymsg_str b) {
+  return a.data != NULL && b.data != NULL && a.len == b.len && memcmp(a.data, b.data, a.len) == 0;
+}
+
+static void check_result_shape(const keymsg_result *r, size_t max_width) {
+  size_t n = keymsg_result_line_count(r), i, total = 0;
+  keymsg_str text = keymsg_result_text(r);
+  keymsg_str variant = keymsg_result_variant(r);
+  CHECK(n >= 1);
+  CHECK(text.data != NULL && text.len > 0);
+  CHECK(keymsg_result_message_id(r).len > 0);
+  CHECK(keymsg_result_token(r).len > 0);
+  CHECK(str_eq(variant, "long") || str_eq(variant, "short"));
+  for (i = 0; i < n; i++) {
+    keymsg_str line = keymsg_result_line(r, i);
+    CHECK(line.data != NULL);
+    if (max_width > 0) CHECK(width_of(line) <= max_width);
+    /* text = lines joined by "\n" */
+    CHECK(total + line.len <= text.len && memcmp(text.data + total, line.data, line.len) == 0);
+    total += line.len;
+    if (i + 1 < n) {
+      CHECK(total < text.len && text.data[total] == '\n');
+      total++;
+    }
+  }
+  CHECK(total == text.len);
+  CHECK(keymsg_result_line(r, n).data == NULL);
+}
+
+static void test_engine_defaults_footer(void) {
+  keymsg_engine *e = NULL;
+  keymsg_result *r = NULL;
+  CHECK_STATUS(keymsg_engine_new(NULL, &e), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_footer(e, NULL, &r), KEYMSG_OK);
+  check_result_shape(r, 32); /* receipt-58mm: 32 columns */
+  CHECK(!keymsg_result_counted(r)); /* no store: nothing counted */
+  CHECK(keymsg_result_count_error(r).data == NULL);
+  CHECK(keymsg_result_title(r).data == NULL);
+  keymsg_result_free(r);
+  keymsg_engine_free(e);
+}
+
+static void test_engine_footer_sticky_and_replay(void) {
+  keymsg_engine *e = engine_with(NULL, "PEA Chiang Mai");
+  keymsg_footer_request req;
+  keymsg_result *a = NULL, *b = NULL, *c = NULL;
+  memset(&req, 0, sizeof req);
+  req.key = "INV-2026-000123";
+  req.key_len = strlen(req.key);
+  req.profile = "receipt-80mm";
+  req.profile_len = strlen(req.profile);
+  CHECK_STATUS(keymsg_engine_footer(e, &req, &a), KEYMSG_OK);
+  check_result_shape(a, 48);
+  CHECK(keymsg_result_counted(a));
+  CHECK_STATUS(keymsg_engine_footer(e, &req, &b), KEYMSG_OK);
+  /* The same document key gets the same message (sticky). */
+  CHECK(str_eq_str(keymsg_result_message_id(a), keymsg_result_message_id(b)));
+  CHECK(str_eq_str(keymsg_result_text(a), keymsg_result_text(b)));
+  /* Replay of the token, on a narrower width, gives the same message. */
+  memset(&req, 0, sizeof req);
+  req.width = 20;
+  {
+    keymsg_str tok = keymsg_result_token(a);
+    CHECK_STATUS(keymsg_engine_replay(e, tok.data, tok.len, &req, &c), KEYMSG_OK);
+  }
+  check_result_shape(c, 20);
+  CHECK(str_eq_str(keymsg_result_message_id(a), keymsg_result_message_id(c)));
+  keymsg_result_free(c);
+  c = NULL;
+  {
+    keymsg_str tok = keymsg_result_token(a);
+    CHECK_STATUS(keymsg_engine_replay(e, tok.data, tok.len, NULL, &c), KEYMSG_OK);
+    check_result_shape(c, 32);
+    keymsg_result_free(c);
+  }
+  keymsg_result_free(a);
+  keymsg_result_free(b);
+  keymsg_engine_free(e);
+}
+
+static void test_engine_footer_english_and_idempotency(void) {
+  keymsg_engine *e = engine_with(NULL, NULL);
+  keymsg_footer_request req;
+  keymsg_result *r1 = NULL, *r2 = NULL;
+  size_t i;
+  memset(&req, 0, sizeof req);
+  req.lang = "en";
+  req.lang_len = 2;
+  req.surface = KEYMSG_SURFACE_INVOICE;
+  req.kind = "water-bill";
+  req.kind_len = strlen(req.kind);
+  req.idempotency_key = "retry-1";
+  req.idempotency_key_len = strlen(req.idempotency_key);
+  req.at = "2026-03-10T09:00:00+07:00";
+  req.at_len = strlen(req.at);
+  req.has_sequence = true;
+  req.sequence = 7;
+  CHECK_STATUS(keymsg_engine_footer(e, &req, &r1), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_footer(e, &req, &r2), KEYMSG_OK);
+  check_result_shape(r1, 32);
+  {
+    keymsg_str t = keymsg_result_text(r1);
+    for (i = 0; i < t.len; i++) CHECK((unsigned char)t.data[i] < 0x80 || t.data[i] == 0); /* English */
+  }
+  /* A retry with the same idempotency key counts once. */
+  CHECK(keymsg_result_counted(r1));
+  CHECK(!keymsg_result_counted(r2));
+  keymsg_result_free(r1);
+  keymsg_result_free(r2);
+  keymsg_engine_free(e);
+}
+
+static void test_engine_popup(void) {
+  keymsg_engine *e = engine_with(NULL, NULL);
+  keymsg_popup_request req;
+  keymsg_result *r = NULL;
+  memset(&req, 0, sizeof req);
+  req.key = "user-42";
+  req.key_len = strlen(req.key);
+  CHECK_STATUS(keymsg_engine_popup(e, &req, &r), KEYMSG_OK);
+  check_result_shape(r, 0);
+  CHECK(keymsg_result_title(r).data != NULL && keymsg_result_title(r).len > 0);
+  CHECK(keymsg_result_counted(r));
+  keymsg_result_free(r);
+  r = NULL;
+  CHECK_STATUS(keymsg_engine_popup(e, NULL, &r), KEYMSG_OK);
+  keymsg_result_free(r);
+  keymsg_engine_free(e);
+}
+
+static void test_engine_custom_catalog(void) {
+  keymsg_catalog *cat = NULL;
+  keymsg_engine_options *o = NULL;
+  keymsg_engine *e = NULL;
+  keymsg_result *r = NULL;
+  CHECK_STATUS(load_file(fixture("minimal.json"), &cat), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_options_new(&o), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_options_set_catalog(o, cat), KEYMSG_OK);
+  keymsg_catalog_free(cat); /* the options keep their own reference */
+  CHECK_STATUS(keymsg_engine_options_set_policy(o, LIT("round-robin")), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_options_set_durability(o, KEYMSG_DURABILITY_POWER), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_options_set_fail_closed(o, true), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_new(o, &e), KEYMSG_OK);
+  keymsg_engine_options_free(o);
+  CHECK_STATUS(keymsg_engine_footer(e, NULL, &r), KEYMSG_OK);
+  CHECK(str_eq(keymsg_result_message_id(r), "only"));
+  keymsg_result_free(r);
+  keymsg_engine_free(e);
+}
+
+static void test_engine_options_errors(void) {
+  keymsg_engine_options *o = NULL;
+  keymsg_engine *e = (keymsg_engine *)SENTINEL;
+  CHECK_STATUS(keymsg_engine_options_new(NULL), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_options_set_catalog(NULL, NULL), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_options_set_store_path(NULL, LIT("x")), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_options_set_in_memory_store(NULL), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_options_set_agency(NULL, LIT("x")), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_options_set_policy(NULL, LIT("sticky")), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_options_set_durability(NULL, KEYMSG_DURABILITY_PROCESS), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_options_set_fail_closed(NULL, false), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_new(NULL, NULL), KEYMSG_NULL_PARAMETER);
+  keymsg_engine_options_free(NULL);
+  keymsg_engine_free(NULL);
+
+  CHECK_STATUS(keymsg_engine_options_new(&o), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_options_set_catalog(o, NULL), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_options_set_durability(o, 0), KEYMSG_INVALID_ARGUMENT);
+  CHECK_STATUS(keymsg_engine_options_set_durability(o, 3), KEYMSG_INVALID_ARGUMENT);
+  CHECK_STATUS(keymsg_engine_options_set_store_path(o, NULL, 0), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_options_set_store_path(o, LIT("dir\0x")), KEYMSG_INTERIOR_NUL);
+  CHECK_STATUS(keymsg_engine_options_set_agency(o, LIT("\xe0\xb8")), KEYMSG_INVALID_UTF8);
+  CHECK_STATUS(keymsg_engine_options_set_policy(o, LIT("sometimes")), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_new(o, &e), KEYMSG_SELECT_UNKNOWN_POLICY);
+  CHECK(last_error_contains("sometimes"));
+  CHECK_STATUS(keymsg_engine_options_set_policy(o, LIT("sticky")), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_options_set_agency(o, LIT("   ")), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_new(o, &e), KEYMSG_INVALID_ARGUMENT);
+  CHECK(last_error_contains("agency"));
+  CHECK_STATUS(keymsg_engine_options_set_agency(o, LIT("x")), KEYMSG_OK);
+  {
+    /* A regular file is not a store directory. */
+    const char *f = fixture("minimal.json");
+    CHECK_STATUS(keymsg_engine_options_set_store_path(o, f, strlen(f)), KEYMSG_OK);
+    CHECK_STATUS(keymsg_engine_new(o, &e), KEYMSG_STORE_NOT_A_STORE);
+    CHECK(last_error_contains("minimal.json"));
+  }
+  CHECK(e == (keymsg_engine *)SENTINEL);
+  keymsg_engine_options_free(o);
+}
+
+static void test_engine_request_errors(void) {
+  keymsg_engine *e = engine_with(NULL, NULL);
+  keymsg_footer_request req;
+  keymsg_popup_request preq;
+  keymsg_result *r = (keymsg_result *)SENTINEL;
+
+  CHECK_STATUS(keymsg_engine_footer(NULL, NULL, &r), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_footer(e, NULL, NULL), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_popup(NULL, NULL, &r), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_popup(e, NULL, NULL), KEYMSG_NULL_PARAMETER);
+
+  memset(&req, 0, sizeof req);
+  req.profile = "receipt-99mm";
+  req.profile_len = strlen(req.profile);
+  CHECK_STATUS(keymsg_engine_footer(e, &req, &r), KEYMSG_INVALID_ARGUMENT);
+  CHECK(last_error_contains("receipt-99mm"));
+
+  memset(&req, 0, sizeof req);
+  req.at = "yesterday";
+  req.at_len = strlen(req.at);
+  CHECK_STATUS(keymsg_engine_footer(e, &req, &r), KEYMSG_INVALID_ARGUMENT);
+  CHECK(last_error_contains("request.at") || last_error_contains("`at`"));
+
+  memset(&req, 0, sizeof req);
+  req.surface = 99;
+  CHECK_STATUS(keymsg_engine_footer(e, &req, &r), KEYMSG_INVALID_ARGUMENT);
+
+  memset(&req, 0, sizeof req);
+  req.key = "\xff";
+  req.key_len = 1;
+  CHECK_STATUS(keymsg_engine_footer(e, &req, &r), KEYMSG_INVALID_UTF8);
+  CHECK(last_error_contains("request.key"));
+
+  memset(&req, 0, sizeof req);
+  req.lang = "t\0h";
+  req.lang_len = 3;
+  CHECK_STATUS(keymsg_engine_footer(e, &req, &r), KEYMSG_INTERIOR_NUL);
+
+  memset(&req, 0, sizeof req);
+  req.lang = "xx";
+  req.lang_len = 2;
+  CHECK_STATUS(keymsg_engine_footer(e, &req, &r), KEYMSG_SELECT_NOTHING_ELIGIBLE);
+
+  memset(&preq, 0, sizeof preq);
+  preq.idempotency_key = "\xc3";
+  preq.idempotency_key_len = 1;
+  CHECK_STATUS(keymsg_engine_popup(e, &preq, &r), KEYMSG_INVALID_UTF8);
+
+  CHECK_STATUS(keymsg_engine_replay(e, LIT("not a token"), NULL, &r), KEYMSG_SELECT_BAD_TOKEN);
+  CHECK_STATUS(keymsg_engine_replay(e, NULL, 0, NULL, &r), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_replay(NULL, LIT("k1.1.aoc-1441"), NULL, &r), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_replay(e, LIT("k1.1.no-such-message"), NULL, &r),
+               KEYMSG_SELECT_UNKNOWN_MESSAGE);
+  CHECK(r == (keymsg_result *)SENTINEL);
+
+  /* Accessors on NULL. */
+  CHECK(keymsg_result_text(NULL).data == NULL);
+  CHECK(keymsg_result_line_count(NULL) == 0);
+  CHECK(keymsg_result_line(NULL, 0).data == NULL);
+  CHECK(keymsg_result_message_id(NULL).data == NULL);
+  CHECK(keymsg_result_title(NULL).data == NULL);
+  CHECK(keymsg_result_token(NULL).data == NULL);
+  CHECK(keymsg_result_variant(NULL).data == NULL);
+  CHECK(!keymsg_result_truncated(NULL));
+  CHECK(!keymsg_result_counted(NULL));
+  CHECK(keymsg_result_count_error(NULL).data == NULL);
+  keymsg_result_free(NULL);
+  keymsg_engine_free(e);
+}
+
+/* The number after `"key": ` following `"totals"` in a JSON report. */
+static unsigned long long json_total(keymsg_str json, const char *key) {
+  char needle[64];
+  const char *p = NULL, *q;
+  size_t i;
+  for (i = 0; i + 8 <= json.len; i++) {
+    if (memcmp(json.data + i, "\"totals\"", 8) == 0) p = json.data + i;
+  }
+  if (p == NULL) return (unsigned long long)-1;
+  snprintf(needle, sizeof needle, "\"%s\":", key);
+  q = strstr(p, needle); /* the report string is NUL-terminated */
+  if (q == NULL) return (unsigned long long)-1;
+  return strtoull(q + strlen(needle), NULL, 10);
+}
+
+static void test_engine_record_and_report(void) {
+  char store[4096];
+  keymsg_engine *e;
+  keymsg_footer_request req;
+  keymsg_string *rep = NULL;
+  keymsg_str s;
+  int i;
+  snprintf(store, sizeof store, "%s/report-store", scratch);
+  e = engine_with(store, "PEA Chiang Mai");
+  memset(&req, 0, sizeof req);
+  req.at = "2026-03-10T10:00:00+07:00";
+  req.at_len = strlen(req.at);
+  for (i = 0; i < 3; i++) {
+    char key[32];
+    keymsg_result *r = NULL;
+    snprintf(key, sizeof key, "INV-%d", i);
+    req.key = key;
+    req.key_len = strlen(key);
+    CHECK_STATUS(keymsg_engine_footer(e, &req, &r), KEYMSG_OK);
+    CHECK(keymsg_result_counted(r));
+    keymsg_result_free(r);
+  }
+  CHECK_STATUS(keymsg_engine_record(e, LIT("2026-03"), KEYMSG_CHANNEL_ONLINE, LIT("aoc-1441"), 5),
+               KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_record(e, LIT("2026-03"), KEYMSG_CHANNEL_ON_AIR, LIT("aoc-1441"), 2),
+               KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_flush(e), KEYMSG_OK);
+
+  CHECK_STATUS(keymsg_engine_report(e, LIT("2026-03"), KEYMSG_REPORT_FORMAT_JSON, &rep), KEYMSG_OK);
+  s = keymsg_string_get(rep);
+  CHECK(str_contains(s, "\"month\": \"2026-03\""));
+  CHECK(str_contains(s, "PEA Chiang Mai"));
+  CHECK(json_total(s, "documents") == 3);
+  CHECK(json_total(s, "online") == 5);
+  CHECK(json_total(s, "on_air") == 2);
+  keymsg_string_free(rep);
+
+  rep = NULL;
+  CHECK_STATUS(keymsg_engine_report(e, LIT("2026-03"), KEYMSG_REPORT_FORMAT_CSV, &rep), KEYMSG_OK);
+  s = keymsg_string_get(rep);
+  CHECK(s.len > 3 && memcmp(s.data, "\xef\xbb\xbf", 3) == 0); /* BOM for Excel */
+  keymsg_string_free(rep);
+
+  rep = NULL;
+  CHECK_STATUS(keymsg_engine_report(e, LIT("2026-03"), KEYMSG_REPORT_FORMAT_MARKDOWN, &rep), KEYMSG_OK);
+  s = keymsg_string_get(rep);
+  CHECK(s.len > 0 && s.data[0] == '#');
+  keymsg_string_free(rep);
+
+  rep = NULL;
+  CHECK_STATUS(keymsg_engine_report(e, LIT("2026-03"), KEYMSG_REPORT_FORMAT_XLSX, &rep), KEYMSG_OK);
+  s = keymsg_string_get(rep);
+  CHECK(s.len > 100 && memcmp(s.data, "PK\x03\x04", 4) == 0); /* a zip container */
+  keymsg_string_free(rep);
+
+  /* A month with nothing counted reports zeros. */
+  rep = NULL;
+  CHECK_STATUS(keymsg_engine_report(e, LIT("2026-04"), KEYMSG_REPORT_FORMAT_JSON, &rep), KEYMSG_OK);
+  CHECK(json_total(keymsg_string_get(rep), "documents") == 0);
+  keymsg_string_free(rep);
+  keymsg_engine_free(e);
+
+  /* Counts are durable: a new engine on the same store sees them. */
+  e = engine_with(store, "PEA Chiang Mai");
+  rep = NULL;
+  CHECK_STATUS(keymsg_engine_report(e, LIT("2026-03"), KEYMSG_REPORT_FORMAT_JSON, &rep), KEYMSG_OK);
+  CHECK(json_total(keymsg_string_get(rep), "documents") == 3);
+  keymsg_string_free(rep);
+  keymsg_engine_free(e);
+}
+
+static void test_engine_record_and_report_errors(void) {
+  keymsg_engine *e = engine_with(NULL, NULL);
+  keymsg_engine *nostore = NULL;
+  keymsg_string *rep = (keymsg_string *)SENTINEL;
+  CHECK_STATUS(keymsg_engine_record(e, LIT("2026-13"), KEYMSG_CHANNEL_ONLINE, LIT("aoc-1441"), 1),
+               KEYMSG_INVALID_ARGUMENT);
+  CHECK(last_error_contains("month"));
+  CHECK_STATUS(keymsg_engine_record(e, LIT("2026-03"), 0, LIT("aoc-1441"), 1), KEYMSG_INVALID_ARGUMENT);
+  CHECK_STATUS(keymsg_engine_record(e, LIT("2026-03"), 7, LIT("aoc-1441"), 1), KEYMSG_INVALID_ARGUMENT);
+  CHECK(last_error_contains("channel"));
+  CHECK_STATUS(keymsg_engine_record(e, NULL, 0, KEYMSG_CHANNEL_ONLINE, LIT("aoc-1441"), 1),
+               KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_record(e, LIT("2026-03"), KEYMSG_CHANNEL_ONLINE, NULL, 0, 1),
+               KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_record(NULL, LIT("2026-03"), KEYMSG_CHANNEL_ONLINE, LIT("x"), 1),
+               KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_report(e, LIT("2026-03"), 0, &rep), KEYMSG_INVALID_ARGUMENT);
+  CHECK_STATUS(keymsg_engine_report(e, LIT("2026-03"), 5, &rep), KEYMSG_INVALID_ARGUMENT);
+  CHECK_STATUS(keymsg_engine_report(e, LIT("March"), KEYMSG_REPORT_FORMAT_JSON, &rep),
+               KEYMSG_INVALID_ARGUMENT);
+  CHECK_STATUS(keymsg_engine_report(e, LIT("2026-03"), KEYMSG_REPORT_FORMAT_JSON, NULL),
+               KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_report(NULL, LIT("2026-03"), KEYMSG_REPORT_FORMAT_JSON, &rep),
+               KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_flush(NULL), KEYMSG_NULL_PARAMETER);
+
+  /* An engine without a store counts nothing and cannot record or report. */
+  CHECK_STATUS(keymsg_engine_new(NULL, &nostore), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_flush(nostore), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_record(nostore, LIT("2026-03"), KEYMSG_CHANNEL_ONLINE, LIT("aoc-1441"), 1),
+               KEYMSG_INVALID_ARGUMENT);
+  CHECK(last_error_contains("store"));
+  CHECK_STATUS(keymsg_engine_report(nostore, LIT("2026-03"), KEYMSG_REPORT_FORMAT_JSON, &rep),
+               KEYMSG_INVALID_ARGUMENT);
+  CHECK(rep == (keymsg_string *)SENTINEL);
+  keymsg_engine_free(nostore);
+  keymsg_engine_free(e);
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: %s FIXTURES_DIR SCRATCH_DIR\n", argv[0]);
@@ -328,5 +909,20 @@ int main(int argc, char **argv) {
   RUN(test_catalog_from_bytes);
   RUN(test_catalog_from_bytes_errors);
   RUN(test_catalog_to_string_errors);
+  RUN(test_width_counts_columns_not_bytes);
+  RUN(test_width_argument_errors);
+  RUN(test_wrap_thai_respects_width_and_break_rules);
+  RUN(test_wrap_max_lines_and_ellipsis);
+  RUN(test_wrap_errors);
+  RUN(test_truncate);
+  RUN(test_engine_defaults_footer);
+  RUN(test_engine_footer_sticky_and_replay);
+  RUN(test_engine_footer_english_and_idempotency);
+  RUN(test_engine_popup);
+  RUN(test_engine_custom_catalog);
+  RUN(test_engine_options_errors);
+  RUN(test_engine_request_errors);
+  RUN(test_engine_record_and_report);
+  RUN(test_engine_record_and_report_errors);
   return harness_finish();
 }

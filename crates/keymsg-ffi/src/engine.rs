@@ -209,8 +209,10 @@ pub unsafe extern "C" fn keymsg_engine_options_set_catalog(
     })
 }
 
-/// Count insertions in the SQLite store at `path` (UTF-8, created if
-/// missing). Without a store nothing is counted.
+/// Count insertions in the store directory at `path` (UTF-8; created if
+/// missing; one SQLite file per writer process, safe for many threads and
+/// processes). Without a store nothing is counted. The directory is opened
+/// by `keymsg_engine_new`, which reports a bad path.
 /// Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
 ///
 /// # Safety
