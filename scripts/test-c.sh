@@ -38,7 +38,7 @@ libdir="$target_dir/debug"
 work="$(mktemp -d "${TMPDIR:-/tmp}/keymsg-c.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -I"$root/include" -I"$root/tests/c")
+cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -pthread -I"$root/include" -I"$root/tests/c")
 ldlibs=(-L"$libdir" -Wl,-rpath,"$libdir" -lkeymsg -lpthread)
 tests=(test_keymsg)
 for extra in test_threads; do

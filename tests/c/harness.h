@@ -48,19 +48,19 @@ static int harness_failed;
   } while (0)
 
 /* Prints the closing line; returns the process exit code. */
-static int harness_finish(void) {
+static inline int harness_finish(void) {
   printf("%d passed, %d failed\n", harness_passed, harness_failed);
   return harness_failed == 0 ? 0 : 1;
 }
 
 /* Whether a view equals a C string. */
-static int str_eq(keymsg_str s, const char *expected) {
+static inline int str_eq(keymsg_str s, const char *expected) {
   size_t n = strlen(expected);
   return s.data != NULL && s.len == n && memcmp(s.data, expected, n) == 0;
 }
 
 /* Whether a view contains a C string. */
-static int str_contains(keymsg_str s, const char *needle) {
+static inline int str_contains(keymsg_str s, const char *needle) {
   size_t n = strlen(needle);
   size_t i;
   if (s.data == NULL || n > s.len) return 0;
@@ -71,7 +71,7 @@ static int str_contains(keymsg_str s, const char *needle) {
 }
 
 /* Whether the calling thread's last error message contains `needle`. */
-static int last_error_contains(const char *needle) {
+static inline int last_error_contains(const char *needle) {
   return str_contains(keymsg_last_error_message(), needle);
 }
 
