@@ -19,3 +19,12 @@ fn header_is_current() {
          KEYMSG_BLESS=1 cargo test -p keymsg-ffi --test header\n\nand commit the result."
     );
 }
+
+#[test]
+fn header_lists_every_status_code_with_its_number() {
+    let header = include_str!(concat!(env!("OUT_DIR"), "/keymsg.h"));
+    for &s in keymsg::keymsg_status::ALL {
+        let line = format!("{} = {},", s.name().to_str().unwrap(), s as u32);
+        assert!(header.contains(&line), "header lacks `{line}`");
+    }
+}
