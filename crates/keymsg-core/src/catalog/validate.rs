@@ -26,6 +26,7 @@
 //!   on `allow.phones`: `PhoneNotAllowed`; a URL or e-mail host that is neither
 //!   on `allow.hosts` nor a subdomain of an entry: `HostNotAllowed`.
 
+mod fits;
 mod moment;
 mod text;
 
@@ -100,6 +101,7 @@ pub(crate) fn validate(raw: RawCatalog, source_name: &str) -> Result<Catalog, Ca
     let mut by_id: HashMap<String, usize> = HashMap::new();
     for (index, m) in raw.messages.iter().enumerate() {
         let id = m.id.as_str();
+        let problems_before = p.len();
         let visible_id = check_name(Some(id), "id", id, &mut p);
         if !valid_id(&visible_id) {
             p.add(Some(id), "id", None, ProblemKind::BadId);
@@ -193,11 +195,10 @@ pub(crate) fn validate(raw: RawCatalog, source_name: &str) -> Result<Catalog, Ca
                 );
             }
         }
-        // see layout: the rule "text that cannot fit any variant into a profile
-        // the message is enabled for" (ProblemKind::DoesNotFit, field
-        // `text.<lang>`) hooks in here once the layout engine is merged: for each
-        // built-in profile of each surface in `surfaces`, lay out the body
-        // variants (and `title` for pop-ups) and report when none fits.
+        // Layout is checked only on text that passed the character rules.
+        if p.len() == problems_before {
+            fits::check_fits(id, &text, &surfaces, &mut p);
+        }
         messages.push(Message {
             id: m.id.clone(),
             topic: m.topic.clone(),
