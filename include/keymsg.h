@@ -811,8 +811,10 @@ keymsg_status keymsg_engine_options_set_catalog(struct keymsg_engine_options *op
                                                 const struct keymsg_catalog *catalog);
 
 /**
- * Count insertions in the SQLite store at `path` (UTF-8, created if
- * missing). Without a store nothing is counted.
+ * Count insertions in the store directory at `path` (UTF-8; created if
+ * missing; one SQLite file per writer process, safe for many threads and
+ * processes). Without a store nothing is counted. The directory is opened
+ * by `keymsg_engine_new`, which reports a bad path.
  * Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
  *
  * # Safety
@@ -844,10 +846,12 @@ keymsg_status keymsg_engine_options_set_agency(struct keymsg_engine_options *opt
                                                size_t agency_len);
 
 /**
- * Override the catalog's selection policy (`"sticky"`, `"cycle"`,
- * `"round-robin"`, `"time-sliced"`, `"random"`). An unknown name is
- * reported by `keymsg_engine_new`. Errors: `KEYMSG_NULL_PARAMETER`,
- * `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
+ * Override the catalog's selection policy for every surface: `"sticky"`,
+ * `"cycle[:day|week|month]"`, `"round-robin"`,
+ * `"time-sliced[:day|week|month]"` or `"random[:seed]"`. An unknown name
+ * is reported by `keymsg_engine_new` (`KEYMSG_SELECT_UNKNOWN_POLICY`).
+ * Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`,
+ * `KEYMSG_INTERIOR_NUL`.
  *
  * # Safety
  * `options` is NULL or live; `policy` is NULL or points to `policy_len` bytes.
@@ -896,9 +900,8 @@ keymsg_status keymsg_engine_new(const struct keymsg_engine_options *options,
                                 struct keymsg_engine **engine_out);
 
 /**
- * Free an engine, flushing pending counts first (errors from that final
- * flush are lost: call `keymsg_engine_flush` first to see them). NULL is a
- * no-op.
+ * Free an engine. Counts are already durable when a footer or pop-up call
+ * returns, so nothing is lost. NULL is a no-op.
  *
  * # Safety
  * `engine` is NULL or an engine from keymsg, not yet freed, and no other
@@ -961,8 +964,11 @@ keymsg_status keymsg_engine_replay(const struct keymsg_engine *engine,
                                    struct keymsg_result **result_out);
 
 /**
- * Make every count acknowledged so far durable now (the engine batches
- * commits). Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_STORE_*`. Thread-safe.
+ * An explicit durability barrier (e.g. before exit): every count
+ * acknowledged so far is durable when this returns. Counts are already
+ * committed when footer and pop-up calls return, so this is rarely needed.
+ * A no-op without a store. Errors: `KEYMSG_NULL_PARAMETER`,
+ * `KEYMSG_STORE_*`. Thread-safe.
  *
  * # Safety
  * `engine` is NULL or a live engine.
@@ -972,9 +978,11 @@ keymsg_status keymsg_engine_flush(const struct keymsg_engine *engine);
 /**
  * Record a count entered by hand for one column of the monthly form
  * (`channel` is a `keymsg_channel`) and month (`"YYYY-MM"`), for the
- * message `message_id`. Errors: `KEYMSG_NULL_PARAMETER`,
- * `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT`
- * (bad month or channel, unknown message), `KEYMSG_STORE_*`. Thread-safe.
+ * message `message_id`, under the engine's agency. Replaces an earlier
+ * entry for the same month, channel and message. Errors:
+ * `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`,
+ * `KEYMSG_INVALID_ARGUMENT` (bad month or channel; the engine has no
+ * store), `KEYMSG_STORE_*`. Thread-safe.
  *
  * # Safety
  * `engine` is NULL or live; each `(pointer, length)` pair is NULL or points
@@ -996,7 +1004,8 @@ keymsg_status keymsg_engine_record(const struct keymsg_engine *engine,
  * On success writes a new `keymsg_string` to `*report_out` (free with
  * `keymsg_string_free`). Errors: `KEYMSG_NULL_PARAMETER`,
  * `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT`
- * (bad month or format), `KEYMSG_STORE_*`, `KEYMSG_REPORT_*`. Thread-safe.
+ * (bad month or format; the engine has no store), `KEYMSG_STORE_*`,
+ * `KEYMSG_REPORT_*`. Thread-safe.
  *
  * # Safety
  * `engine` is NULL or live; `month` is NULL or points to `month_len` bytes;

@@ -264,10 +264,12 @@ pub unsafe extern "C" fn keymsg_engine_options_set_agency(
     })
 }
 
-/// Override the catalog's selection policy (`"sticky"`, `"cycle"`,
-/// `"round-robin"`, `"time-sliced"`, `"random"`). An unknown name is
-/// reported by `keymsg_engine_new`. Errors: `KEYMSG_NULL_PARAMETER`,
-/// `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
+/// Override the catalog's selection policy for every surface: `"sticky"`,
+/// `"cycle[:day|week|month]"`, `"round-robin"`,
+/// `"time-sliced[:day|week|month]"` or `"random[:seed]"`. An unknown name
+/// is reported by `keymsg_engine_new` (`KEYMSG_SELECT_UNKNOWN_POLICY`).
+/// Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`,
+/// `KEYMSG_INTERIOR_NUL`.
 ///
 /// # Safety
 /// `options` is NULL or live; `policy` is NULL or points to `policy_len` bytes.
@@ -381,9 +383,8 @@ pub unsafe extern "C" fn keymsg_engine_new(
     })
 }
 
-/// Free an engine, flushing pending counts first (errors from that final
-/// flush are lost: call `keymsg_engine_flush` first to see them). NULL is a
-/// no-op.
+/// Free an engine. Counts are already durable when a footer or pop-up call
+/// returns, so nothing is lost. NULL is a no-op.
 ///
 /// # Safety
 /// `engine` is NULL or an engine from keymsg, not yet freed, and no other
@@ -634,8 +635,11 @@ pub unsafe extern "C" fn keymsg_engine_replay(
     })
 }
 
-/// Make every count acknowledged so far durable now (the engine batches
-/// commits). Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_STORE_*`. Thread-safe.
+/// An explicit durability barrier (e.g. before exit): every count
+/// acknowledged so far is durable when this returns. Counts are already
+/// committed when footer and pop-up calls return, so this is rarely needed.
+/// A no-op without a store. Errors: `KEYMSG_NULL_PARAMETER`,
+/// `KEYMSG_STORE_*`. Thread-safe.
 ///
 /// # Safety
 /// `engine` is NULL or a live engine.
@@ -651,9 +655,11 @@ pub unsafe extern "C" fn keymsg_engine_flush(engine: *const keymsg_engine) -> ke
 
 /// Record a count entered by hand for one column of the monthly form
 /// (`channel` is a `keymsg_channel`) and month (`"YYYY-MM"`), for the
-/// message `message_id`. Errors: `KEYMSG_NULL_PARAMETER`,
-/// `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT`
-/// (bad month or channel, unknown message), `KEYMSG_STORE_*`. Thread-safe.
+/// message `message_id`, under the engine's agency. Replaces an earlier
+/// entry for the same month, channel and message. Errors:
+/// `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`,
+/// `KEYMSG_INVALID_ARGUMENT` (bad month or channel; the engine has no
+/// store), `KEYMSG_STORE_*`. Thread-safe.
 ///
 /// # Safety
 /// `engine` is NULL or live; each `(pointer, length)` pair is NULL or points
@@ -689,7 +695,8 @@ pub unsafe extern "C" fn keymsg_engine_record(
 /// On success writes a new `keymsg_string` to `*report_out` (free with
 /// `keymsg_string_free`). Errors: `KEYMSG_NULL_PARAMETER`,
 /// `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT`
-/// (bad month or format), `KEYMSG_STORE_*`, `KEYMSG_REPORT_*`. Thread-safe.
+/// (bad month or format; the engine has no store), `KEYMSG_STORE_*`,
+/// `KEYMSG_REPORT_*`. Thread-safe.
 ///
 /// # Safety
 /// `engine` is NULL or live; `month` is NULL or points to `month_len` bytes;
