@@ -446,6 +446,32 @@ typedef uint32_t keymsg_surface;
 #endif // __cplusplus
 
 /**
+ * Which key hash `keymsg_key_hash` computes (see docs/SELECTION.md).
+ * Passed as a `uint32_t`.
+ */
+enum keymsg_key_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The `sticky` hash of a document key.
+   */
+  KEYMSG_KEY_DOCUMENT = 1,
+  /**
+   * The `cycle` hash of a subject key.
+   */
+  KEYMSG_KEY_SUBJECT = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum keymsg_key_kind keymsg_key_kind;
+#else
+typedef uint32_t keymsg_key_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A validated catalog of key messages (opaque).
  *
  * Created by `keymsg_catalog_default`, `keymsg_catalog_from_file` or
@@ -504,6 +530,13 @@ typedef struct keymsg_lines keymsg_lines;
  * once; freeing must not race with reading.
  */
 typedef struct keymsg_result keymsg_result;
+
+/**
+ * The outcome of `keymsg_engine_select` (opaque): the message id, the
+ * policy that decided and the selection token. Immutable: may be read from
+ * any number of threads; free with `keymsg_selection_free`.
+ */
+typedef struct keymsg_selection keymsg_selection;
 
 /**
  * A library-owned byte string (UTF-8 text, except where a function says it
@@ -669,6 +702,57 @@ typedef struct keymsg_str {
    */
   size_t len;
 } keymsg_str;
+
+/**
+ * A selection request for `keymsg_engine_select`. Zero-initialise it and
+ * set what you need; NULL / 0 fields take their defaults.
+ */
+typedef struct keymsg_select_request {
+  /**
+   * A `keymsg_surface`. 0: receipt.
+   */
+  uint32_t surface;
+  /**
+   * Language code. NULL: `"th"`.
+   */
+  const char *lang;
+  /**
+   * Length of `lang` in bytes.
+   */
+  size_t lang_len;
+  /**
+   * Document key (for `sticky`). NULL: none.
+   */
+  const char *document_key;
+  /**
+   * Length of `document_key` in bytes.
+   */
+  size_t document_key_len;
+  /**
+   * Subject key, e.g. a customer or user id (for `cycle`). NULL: none.
+   */
+  const char *subject_key;
+  /**
+   * Length of `subject_key` in bytes.
+   */
+  size_t subject_key_len;
+  /**
+   * Whether `sequence` is set.
+   */
+  bool has_sequence;
+  /**
+   * Caller's sequence number (for `round-robin`).
+   */
+  uint64_t sequence;
+  /**
+   * The instant, RFC 3339. NULL: now.
+   */
+  const char *at;
+  /**
+   * Length of `at` in bytes.
+   */
+  size_t at_len;
+} keymsg_select_request;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1216,6 +1300,78 @@ struct keymsg_str keymsg_lines_get(const struct keymsg_lines *lines, size_t inde
  * `lines` is NULL or a `keymsg_lines` returned by keymsg and not yet freed.
  */
 void keymsg_lines_free(struct keymsg_lines *lines);
+
+/**
+ * Which message `request` would get, without laying it out or counting it
+ * (`request` NULL: all defaults). The same selector as the footer and
+ * pop-up calls: footers pass the document key, pop-ups the subject key;
+ * here both are passed as given.
+ *
+ * On success writes a new `keymsg_selection` to `*selection_out` (free with
+ * `keymsg_selection_free`). Errors: `KEYMSG_NULL_PARAMETER`,
+ * `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT`
+ * (bad surface or instant), `KEYMSG_SELECT_*`. Thread-safe.
+ *
+ * # Safety
+ * `engine` is NULL or live; `request` is NULL or a live request whose text
+ * fields obey the (pointer, length) rule; `selection_out` is NULL or valid
+ * for writing one pointer.
+ */
+keymsg_status keymsg_engine_select(const struct keymsg_engine *engine,
+                                   const struct keymsg_select_request *request,
+                                   struct keymsg_selection **selection_out);
+
+/**
+ * The selected message's id. `{NULL, 0}` if `selection` is NULL. The view
+ * is valid until the selection is freed.
+ *
+ * # Safety
+ * `selection` is NULL or a live selection.
+ */
+struct keymsg_str keymsg_selection_message_id(const struct keymsg_selection *selection);
+
+/**
+ * The policy that decided, after the documented fallbacks (e.g. `sticky`
+ * without a document key acts as `round-robin`): `"sticky"`,
+ * `"cycle:week"`, `"round-robin"`, ... `{NULL, 0}` if `selection` is NULL.
+ *
+ * # Safety
+ * `selection` is NULL or a live selection.
+ */
+struct keymsg_str keymsg_selection_policy(const struct keymsg_selection *selection);
+
+/**
+ * The selection token to store with the document (see
+ * `keymsg_engine_replay`). `{NULL, 0}` if `selection` is NULL.
+ *
+ * # Safety
+ * `selection` is NULL or a live selection.
+ */
+struct keymsg_str keymsg_selection_token(const struct keymsg_selection *selection);
+
+/**
+ * Free a selection. NULL is a no-op.
+ *
+ * # Safety
+ * `selection` is NULL or a selection from keymsg, not yet freed.
+ */
+void keymsg_selection_free(struct keymsg_selection *selection);
+
+/**
+ * The published selection hash of a key: `fmix64(fnv1a64(domain ++
+ * canonical(key)))`, so other systems can check or reproduce a choice.
+ *
+ * `kind` is a `keymsg_key_kind`. On success writes the hash to
+ * `*hash_out`. Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`,
+ * `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT` (unknown kind, or a key
+ * that is empty once canonicalised, e.g. only spaces: such a key selects
+ * as if absent). Thread-safe.
+ *
+ * # Safety
+ * `key` is NULL or points to `key_len` bytes; `hash_out` is NULL or valid
+ * for writing a `uint64_t`.
+ */
+keymsg_status keymsg_key_hash(uint32_t kind, const char *key, size_t key_len, uint64_t *hash_out);
 
 /**
  * A short, fixed English description of a status code, e.g.

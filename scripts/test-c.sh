@@ -40,10 +40,18 @@ trap 'rm -rf "$work"' EXIT
 
 cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -pthread -I"$root/include" -I"$root/tests/c")
 ldlibs=(-L"$libdir" -Wl,-rpath,"$libdir" -lkeymsg -lpthread)
-tests=(test_keymsg)
-for extra in test_threads; do
-  [ -f "tests/c/$extra.c" ] && tests+=("$extra")
-done
+tests=(test_keymsg test_threads)
+
+# The shared selection vectors, when present, run from C too.
+vectors="$root/tests/vectors/selection.json"
+if [ -f "$vectors" ]; then
+  need python3 "converting the selection vectors for C" python3
+  mkdir -p "$work/vectors"
+  python3 tests/c/vectors_to_lines.py "$vectors" "$work/vectors"
+  tests+=(test_vectors)
+else
+  echo "note: $vectors not found; the selection-vector C test is skipped"
+fi
 
 # Each test binary gets the fixtures dir and a fresh scratch dir.
 run_tests() { # label, binary suffix, runner words...
@@ -53,7 +61,9 @@ run_tests() { # label, binary suffix, runner words...
     local scratch="$work/scratch-$label-$t"
     mkdir -p "$scratch"
     printf -- '--- %s (%s)\n' "$t" "$label"
-    "$@" "$work/$t$suffix" "$root/tests/c/fixtures" "$scratch" ||
+    local data="$root/tests/c/fixtures"
+    [ "$t" = test_vectors ] && data="$work/vectors"
+    "$@" "$work/$t$suffix" "$data" "$scratch" ||
       die "$t failed ($label)"
   done
 }

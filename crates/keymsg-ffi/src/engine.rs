@@ -104,7 +104,7 @@ fn channel_from(n: u32) -> Result<Channel, FfiError> {
     })
 }
 
-fn surface_from(n: u32) -> Result<Option<Surface>, FfiError> {
+pub(crate) fn surface_from(n: u32) -> Result<Option<Surface>, FfiError> {
     if n == 0 {
         return Ok(None);
     }
@@ -331,7 +331,7 @@ pub unsafe extern "C" fn keymsg_engine_options_set_fail_closed(
 /// must not race with other calls.
 #[derive(Debug)]
 pub struct keymsg_engine {
-    inner: Engine,
+    pub(crate) inner: Engine,
 }
 
 /// Create an engine. `options` may be NULL for all defaults.
@@ -499,7 +499,7 @@ unsafe fn popup_request(r: *const keymsg_popup_request) -> Result<PopupRequest, 
     }
 }
 
-fn owned(s: Option<&str>) -> Option<String> {
+pub(crate) fn owned(s: Option<&str>) -> Option<String> {
     s.map(str::to_owned)
 }
 
@@ -532,7 +532,7 @@ unsafe fn footer_request(r: *const keymsg_footer_request) -> Result<FooterReques
     }
 }
 
-fn parse_at(at: Option<&str>) -> Result<Option<time::OffsetDateTime>, FfiError> {
+pub(crate) fn parse_at(at: Option<&str>) -> Result<Option<time::OffsetDateTime>, FfiError> {
     at.map(|s| {
         time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
             .map_err(|e| invalid("at", format!("`{s}` is not an RFC 3339 instant: {e}")))

@@ -35,6 +35,7 @@ mod ffi;
 pub mod layout;
 pub mod lines;
 mod panic;
+pub mod select;
 pub mod status;
 pub mod string;
 pub mod version;
@@ -45,5 +46,6 @@ pub use engine::{
     keymsg_popup_request, keymsg_report_format, keymsg_result, keymsg_surface,
 };
 pub use lines::keymsg_lines;
+pub use select::{keymsg_key_kind, keymsg_select_request, keymsg_selection};
 pub use status::keymsg_status;
 pub use string::{keymsg_str, keymsg_string};
