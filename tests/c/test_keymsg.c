@@ -176,6 +176,7 @@ static void test_status_numbers_are_frozen(void) {
   CHECK(KEYMSG_SURFACE_RECEIPT == 1 && KEYMSG_SURFACE_INVOICE == 2 && KEYMSG_SURFACE_POPUP == 3);
   CHECK(KEYMSG_SURFACE_PUSH == 4 && KEYMSG_SURFACE_SMS == 5 && KEYMSG_SURFACE_BILLBOARD == 6);
   CHECK(KEYMSG_DURABILITY_PROCESS == 1 && KEYMSG_DURABILITY_POWER == 2);
+  CHECK(KEYMSG_KEY_DOCUMENT == 1 && KEYMSG_KEY_SUBJECT == 2);
 }
 
 static void test_unknown_status_codes_are_not_trusted(void) {
@@ -976,6 +977,82 @@ static void test_engine_record_and_report_errors(void) {
   keymsg_engine_free(e);
 }
 
+/* ---- selection ---------------------------------------------------------- */
+
+static void test_select_agrees_with_footer(void) {
+  keymsg_engine *e = NULL;
+  keymsg_select_request sreq;
+  keymsg_footer_request freq;
+  keymsg_selection *sel = NULL;
+  keymsg_result *r = NULL;
+  CHECK_STATUS(keymsg_engine_new(NULL, &e), KEYMSG_OK);
+  memset(&sreq, 0, sizeof sreq);
+  memset(&freq, 0, sizeof freq);
+  sreq.document_key = freq.key = "INV-2026-000777";
+  sreq.document_key_len = freq.key_len = strlen(freq.key);
+  sreq.at = freq.at = "2026-06-01T08:00:00+07:00";
+  sreq.at_len = freq.at_len = strlen(freq.at);
+  CHECK_STATUS(keymsg_engine_select(e, &sreq, &sel), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_footer(e, &freq, &r), KEYMSG_OK);
+  CHECK(str_eq_str(keymsg_selection_message_id(sel), keymsg_result_message_id(r)));
+  CHECK(str_eq_str(keymsg_selection_token(sel), keymsg_result_token(r)));
+  CHECK(str_eq(keymsg_selection_policy(sel), "sticky"));
+  keymsg_selection_free(sel);
+  keymsg_result_free(r);
+  sel = NULL;
+  /* No key: the documented fallback to round-robin. */
+  CHECK_STATUS(keymsg_engine_select(e, NULL, &sel), KEYMSG_OK);
+  CHECK(str_eq(keymsg_selection_policy(sel), "round-robin"));
+  keymsg_selection_free(sel);
+  keymsg_engine_free(e);
+}
+
+static void test_select_errors(void) {
+  keymsg_engine *e = NULL;
+  keymsg_select_request req;
+  keymsg_selection *sel = (keymsg_selection *)SENTINEL;
+  CHECK_STATUS(keymsg_engine_new(NULL, &e), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_select(NULL, NULL, &sel), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_select(e, NULL, NULL), KEYMSG_NULL_PARAMETER);
+  memset(&req, 0, sizeof req);
+  req.surface = 7;
+  CHECK_STATUS(keymsg_engine_select(e, &req, &sel), KEYMSG_INVALID_ARGUMENT);
+  memset(&req, 0, sizeof req);
+  req.subject_key = "\xe0\xb8";
+  req.subject_key_len = 2;
+  CHECK_STATUS(keymsg_engine_select(e, &req, &sel), KEYMSG_INVALID_UTF8);
+  CHECK(last_error_contains("request.subject_key"));
+  memset(&req, 0, sizeof req);
+  req.lang = "zz";
+  req.lang_len = 2;
+  CHECK_STATUS(keymsg_engine_select(e, &req, &sel), KEYMSG_SELECT_NOTHING_ELIGIBLE);
+  CHECK(sel == (keymsg_selection *)SENTINEL);
+  CHECK(keymsg_selection_message_id(NULL).data == NULL);
+  CHECK(keymsg_selection_policy(NULL).data == NULL);
+  CHECK(keymsg_selection_token(NULL).data == NULL);
+  keymsg_selection_free(NULL);
+  keymsg_engine_free(e);
+}
+
+static void test_key_hash(void) {
+  uint64_t a = 0, b = 1, c = 2;
+  CHECK_STATUS(keymsg_key_hash(KEYMSG_KEY_DOCUMENT, LIT("INV-2026-000001"), &a), KEYMSG_OK);
+  /* Keys are canonicalised: case and surrounding space do not matter. */
+  CHECK_STATUS(keymsg_key_hash(KEYMSG_KEY_DOCUMENT, LIT("  inv-2026-000001 "), &b), KEYMSG_OK);
+  CHECK(a == b);
+  /* The two kinds are domain-separated. */
+  CHECK_STATUS(keymsg_key_hash(KEYMSG_KEY_SUBJECT, LIT("INV-2026-000001"), &c), KEYMSG_OK);
+  CHECK(a != c);
+  c = 3;
+  CHECK_STATUS(keymsg_key_hash(KEYMSG_KEY_DOCUMENT, LIT(" \t"), &c), KEYMSG_INVALID_ARGUMENT);
+  CHECK_STATUS(keymsg_key_hash(0, LIT("x"), &c), KEYMSG_INVALID_ARGUMENT);
+  CHECK_STATUS(keymsg_key_hash(3, LIT("x"), &c), KEYMSG_INVALID_ARGUMENT);
+  CHECK_STATUS(keymsg_key_hash(KEYMSG_KEY_DOCUMENT, NULL, 0, &c), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_key_hash(KEYMSG_KEY_DOCUMENT, LIT("x"), NULL), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_key_hash(KEYMSG_KEY_DOCUMENT, LIT("x\0"), &c), KEYMSG_INTERIOR_NUL);
+  CHECK(c == 3);
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: %s FIXTURES_DIR SCRATCH_DIR\n", argv[0]);
@@ -1018,5 +1095,8 @@ int main(int argc, char **argv) {
   RUN(test_engine_request_errors);
   RUN(test_engine_record_and_report);
   RUN(test_engine_record_and_report_errors);
+  RUN(test_select_agrees_with_footer);
+  RUN(test_select_errors);
+  RUN(test_key_hash);
   return harness_finish();
 }
