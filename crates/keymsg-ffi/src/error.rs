@@ -219,3 +219,94 @@ pub extern "C" fn keymsg_last_error_message() -> keymsg_str {
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keymsg_core::Surface;
+
+    fn status_of(e: impl Into<Error>) -> keymsg_status {
+        core_status(&e.into())
+    }
+
+    #[test]
+    fn each_core_variant_has_its_own_code() {
+        assert_eq!(
+            status_of(LayoutError::WidthTooSmall(0)),
+            KEYMSG_LAYOUT_WIDTH_TOO_SMALL
+        );
+        assert_eq!(
+            status_of(LayoutError::MissingVariant {
+                profile: "popup".into(),
+                what: "title"
+            }),
+            KEYMSG_LAYOUT_MISSING_VARIANT
+        );
+        assert_eq!(
+            status_of(SelectError::NothingEligible {
+                surface: Surface::Sms,
+                lang: "th".into(),
+                at: keymsg_core::bangkok::now(),
+            }),
+            KEYMSG_SELECT_NOTHING_ELIGIBLE
+        );
+        assert_eq!(
+            status_of(SelectError::BadToken {
+                token: "x".into(),
+                reason: "no prefix"
+            }),
+            KEYMSG_SELECT_BAD_TOKEN
+        );
+        assert_eq!(
+            status_of(StoreError::BadWriterId("a b".into())),
+            KEYMSG_STORE_BAD_WRITER_ID
+        );
+        assert_eq!(
+            status_of(StoreError::Poisoned { path: "p".into() }),
+            KEYMSG_STORE_POISONED
+        );
+        assert_eq!(status_of(ReportError::NoReports), KEYMSG_REPORT_NO_REPORTS);
+        assert_eq!(
+            status_of(ReportError::MissingSchema),
+            KEYMSG_REPORT_MISSING_SCHEMA
+        );
+        assert_eq!(
+            status_of(Error::InvalidArgument {
+                name: "x",
+                reason: String::new()
+            }),
+            KEYMSG_INVALID_ARGUMENT
+        );
+    }
+
+    #[test]
+    fn catalog_messages_have_one_line_per_problem() {
+        let text = "schema = 1\nversion = 1\n[[messages]]\nid = \"a\"\ntopic = \"t\"\n\
+                    [messages.text.th]\nlong = \"\"\n[[messages]]\nid = \"a\"\ntopic = \"t\"\n\
+                    [messages.text.th]\nlong = \"x\"\n";
+        let err = keymsg_core::Catalog::from_bytes(
+            text.as_bytes(),
+            keymsg_core::catalog::Format::Toml,
+            "c.toml",
+        )
+        .unwrap_err();
+        let e = FfiError::from(err);
+        assert_eq!(e.status(), KEYMSG_CATALOG_INVALID);
+        let msg = e.message();
+        assert_eq!(msg.lines().count(), 2, "{msg}");
+        assert!(
+            msg.lines().all(|l| l.starts_with("c.toml: message `a`")),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn messages_with_nul_stay_c_strings() {
+        let status = record(Err(FfiError::InvalidArgument {
+            name: "x",
+            reason: "a\0b".into(),
+        }));
+        assert_eq!(status, KEYMSG_INVALID_ARGUMENT);
+        assert_eq!(last_error_string(), "invalid argument `x`: a\\0b");
+    }
+}
