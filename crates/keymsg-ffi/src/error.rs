@@ -1,0 +1,312 @@
+//! Errors at the boundary: the one place where `keymsg_core::Error` (and the
+//! C layer's own argument errors) become `keymsg_status` codes, and the
+//! thread-local "last error message" that carries the details.
+//!
+//! Convention: every function that returns `keymsg_status` sets the calling
+//! thread's last error message — to a detailed description on failure, to
+//! the empty string on success. [`keymsg_last_error_message`] reads it.
+
+use std::cell::RefCell;
+
+use keymsg_core::Error;
+use keymsg_core::catalog::CatalogError;
+use keymsg_core::layout::LayoutError;
+use keymsg_core::report::ReportError;
+use keymsg_core::select::SelectError;
+use keymsg_core::store::StoreError;
+
+use crate::panic::guard_value;
+use crate::status::keymsg_status::{self, *};
+use crate::string::keymsg_str;
+
+/// An error raised by an exported function.
+#[derive(Debug)]
+pub(crate) enum FfiError {
+    /// A required pointer was NULL.
+    NullParameter(&'static str),
+    /// A text argument is not UTF-8.
+    InvalidUtf8 { name: &'static str, offset: usize },
+    /// A text argument contains NUL.
+    InteriorNul { name: &'static str, offset: usize },
+    /// An argument outside its documented range.
+    InvalidArgument { name: &'static str, reason: String },
+    /// An error from the core.
+    Core(Error),
+    /// A panic caught by the guard.
+    Panic(String),
+    /// An error detected by the C layer itself with a given status.
+    Other {
+        status: keymsg_status,
+        message: String,
+    },
+}
+
+impl From<Error> for FfiError {
+    fn from(e: Error) -> Self {
+        FfiError::Core(e)
+    }
+}
+
+impl From<CatalogError> for FfiError {
+    fn from(e: CatalogError) -> Self {
+        FfiError::Core(Error::Catalog(e))
+    }
+}
+
+impl FfiError {
+    /// The status code for this error.
+    pub(crate) fn status(&self) -> keymsg_status {
+        match self {
+            FfiError::NullParameter(_) => KEYMSG_NULL_PARAMETER,
+            FfiError::InvalidUtf8 { .. } => KEYMSG_INVALID_UTF8,
+            FfiError::InteriorNul { .. } => KEYMSG_INTERIOR_NUL,
+            FfiError::InvalidArgument { .. } => KEYMSG_INVALID_ARGUMENT,
+            FfiError::Panic(_) => KEYMSG_PANIC,
+            FfiError::Other { status, .. } => *status,
+            FfiError::Core(e) => core_status(e),
+        }
+    }
+
+    /// The detailed message for this error.
+    pub(crate) fn message(&self) -> String {
+        match self {
+            FfiError::NullParameter(name) => format!("parameter `{name}` is NULL"),
+            FfiError::InvalidUtf8 { name, offset } => {
+                format!("parameter `{name}` is not valid UTF-8 (first bad byte at offset {offset})")
+            }
+            FfiError::InteriorNul { name, offset } => {
+                format!("parameter `{name}` contains a NUL byte at offset {offset}")
+            }
+            FfiError::InvalidArgument { name, reason } => {
+                format!("invalid argument `{name}`: {reason}")
+            }
+            FfiError::Panic(msg) => msg.clone(),
+            FfiError::Other { message, .. } => message.clone(),
+            // Catalog errors: one line per problem, each naming the file,
+            // message id, field and offset (what `keymsg check` prints).
+            FfiError::Core(Error::Catalog(e)) => e.lines().join("\n"),
+            FfiError::Core(e) => e.to_string(),
+        }
+    }
+}
+
+/// The one mapping from core errors to status codes: each area has a block
+/// of codes, each variant its own code, and `*_OTHER` for variants added to
+/// the core after this table.
+pub(crate) fn core_status(e: &Error) -> keymsg_status {
+    match e {
+        Error::Catalog(e) => match e {
+            CatalogError::Io { .. } => KEYMSG_CATALOG_IO,
+            CatalogError::TooLarge { .. } => KEYMSG_CATALOG_TOO_LARGE,
+            CatalogError::InvalidUtf8 { .. } => KEYMSG_CATALOG_INVALID_UTF8,
+            CatalogError::UnknownFormat { .. } => KEYMSG_CATALOG_UNKNOWN_FORMAT,
+            CatalogError::Syntax { .. } => KEYMSG_CATALOG_SYNTAX,
+            CatalogError::UnsupportedSchema { .. } => KEYMSG_CATALOG_UNSUPPORTED_SCHEMA,
+            CatalogError::Invalid { .. } => KEYMSG_CATALOG_INVALID,
+            _ => KEYMSG_CATALOG_OTHER,
+        },
+        Error::Layout(e) => match e {
+            LayoutError::WidthTooSmall(_) => KEYMSG_LAYOUT_WIDTH_TOO_SMALL,
+            LayoutError::EllipsisTooWide { .. } => KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE,
+            LayoutError::ControlCharacter { .. } => KEYMSG_LAYOUT_CONTROL_CHARACTER,
+            LayoutError::Unencodable { .. } => KEYMSG_LAYOUT_UNENCODABLE,
+            LayoutError::Undecodable { .. } => KEYMSG_LAYOUT_UNDECODABLE,
+            LayoutError::InvalidProfile { .. } => KEYMSG_LAYOUT_INVALID_PROFILE,
+            LayoutError::MissingVariant { .. } => KEYMSG_LAYOUT_MISSING_VARIANT,
+            _ => KEYMSG_LAYOUT_OTHER,
+        },
+        Error::Select(e) => match e {
+            SelectError::NothingEligible { .. } => KEYMSG_SELECT_NOTHING_ELIGIBLE,
+            SelectError::UnknownPolicy { .. } => KEYMSG_SELECT_UNKNOWN_POLICY,
+            SelectError::UnknownPolicyKey { .. } => KEYMSG_SELECT_UNKNOWN_POLICY_KEY,
+            SelectError::BadToken { .. } => KEYMSG_SELECT_BAD_TOKEN,
+            SelectError::UnknownMessage { .. } => KEYMSG_SELECT_UNKNOWN_MESSAGE,
+            SelectError::MissingKey { .. } => KEYMSG_SELECT_MISSING_KEY,
+            SelectError::ImpressionLog(_) => KEYMSG_SELECT_IMPRESSION_LOG,
+            _ => KEYMSG_SELECT_OTHER,
+        },
+        Error::Store(e) => match e {
+            StoreError::Sqlite { .. } => KEYMSG_STORE_SQLITE,
+            StoreError::Io { .. } => KEYMSG_STORE_IO,
+            StoreError::DiskFull { .. } => KEYMSG_STORE_DISK_FULL,
+            StoreError::Corrupt { .. } => KEYMSG_STORE_CORRUPT,
+            StoreError::Foreign { .. } => KEYMSG_STORE_FOREIGN,
+            StoreError::NotAStore { .. } => KEYMSG_STORE_NOT_A_STORE,
+            StoreError::NewerSchema { .. } => KEYMSG_STORE_NEWER_SCHEMA,
+            StoreError::ReadOnly { .. } => KEYMSG_STORE_READ_ONLY,
+            StoreError::BadWriterId(_) => KEYMSG_STORE_BAD_WRITER_ID,
+            StoreError::Poisoned { .. } => KEYMSG_STORE_POISONED,
+            _ => KEYMSG_STORE_OTHER,
+        },
+        Error::Report(e) => match e {
+            ReportError::Io { .. } => KEYMSG_REPORT_IO,
+            ReportError::Json(_) => KEYMSG_REPORT_JSON,
+            ReportError::MissingSchema => KEYMSG_REPORT_MISSING_SCHEMA,
+            ReportError::UnsupportedSchema { .. } => KEYMSG_REPORT_UNSUPPORTED_SCHEMA,
+            ReportError::Xlsx(_) => KEYMSG_REPORT_XLSX,
+            ReportError::NoReports => KEYMSG_REPORT_NO_REPORTS,
+            ReportError::MonthMismatch { .. } => KEYMSG_REPORT_MONTH_MISMATCH,
+            ReportError::EmptyAgency { .. } => KEYMSG_REPORT_EMPTY_AGENCY,
+            ReportError::AmendMismatch { .. } => KEYMSG_REPORT_AMEND_MISMATCH,
+            _ => KEYMSG_REPORT_OTHER,
+        },
+        Error::InvalidArgument { .. } => KEYMSG_INVALID_ARGUMENT,
+        _ => KEYMSG_ERROR_OTHER,
+    }
+}
+
+thread_local! {
+    /// The calling thread's last error message, NUL-terminated.
+    static LAST_ERROR: RefCell<Vec<u8>> = RefCell::new(vec![0]);
+}
+
+/// Record the outcome of a call in the thread's last error and return its status.
+pub(crate) fn record(result: Result<(), FfiError>) -> keymsg_status {
+    match result {
+        Ok(()) => {
+            LAST_ERROR.with(|cell| {
+                let mut buf = cell.borrow_mut();
+                buf.clear();
+                buf.push(0);
+            });
+            KEYMSG_OK
+        }
+        Err(e) => {
+            let status = e.status();
+            let mut bytes = e.message().into_bytes();
+            // Keep it a valid C string: a NUL inside a message (from a file's
+            // content, say) is shown escaped.
+            if bytes.contains(&0) {
+                bytes = String::from_utf8_lossy(&bytes)
+                    .replace('\0', "\\0")
+                    .into_bytes();
+            }
+            bytes.push(0);
+            LAST_ERROR.with(|cell| *cell.borrow_mut() = bytes);
+            status
+        }
+    }
+}
+
+/// The message recorded for this thread, as a Rust string (tests).
+#[cfg(test)]
+pub(crate) fn last_error_string() -> String {
+    LAST_ERROR.with(|cell| {
+        let buf = cell.borrow();
+        String::from_utf8_lossy(buf.split_last().map_or(&[], |(_, b)| b)).into_owned()
+    })
+}
+
+/// The detailed message of the calling thread's most recent failed call.
+///
+/// Every function that returns `keymsg_status` sets it: to a description of
+/// the failure (for `KEYMSG_CATALOG_INVALID`, one line per problem, each
+/// naming the file, message id, field and character offset; lines are
+/// separated by `\n`), or to the empty string on success.
+///
+/// The view is NUL-terminated, owned by the library, and valid until the
+/// next status-returning keymsg call **on the same thread**; copy it if you
+/// need it longer. Never NULL. Thread-safe (each thread has its own message).
+#[unsafe(no_mangle)]
+pub extern "C" fn keymsg_last_error_message() -> keymsg_str {
+    guard_value(keymsg_str::EMPTY, || {
+        LAST_ERROR.with(|cell| {
+            let buf = cell.borrow();
+            keymsg_str {
+                data: buf.as_ptr().cast(),
+                len: buf.len().saturating_sub(1),
+            }
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keymsg_core::Surface;
+
+    fn status_of(e: impl Into<Error>) -> keymsg_status {
+        core_status(&e.into())
+    }
+
+    #[test]
+    fn each_core_variant_has_its_own_code() {
+        assert_eq!(
+            status_of(LayoutError::WidthTooSmall(0)),
+            KEYMSG_LAYOUT_WIDTH_TOO_SMALL
+        );
+        assert_eq!(
+            status_of(LayoutError::MissingVariant {
+                profile: "popup".into(),
+                what: "title"
+            }),
+            KEYMSG_LAYOUT_MISSING_VARIANT
+        );
+        assert_eq!(
+            status_of(SelectError::NothingEligible {
+                surface: Surface::Sms,
+                lang: "th".into(),
+                at: keymsg_core::bangkok::now(),
+            }),
+            KEYMSG_SELECT_NOTHING_ELIGIBLE
+        );
+        assert_eq!(
+            status_of(SelectError::BadToken {
+                token: "x".into(),
+                reason: "no prefix"
+            }),
+            KEYMSG_SELECT_BAD_TOKEN
+        );
+        assert_eq!(
+            status_of(StoreError::BadWriterId("a b".into())),
+            KEYMSG_STORE_BAD_WRITER_ID
+        );
+        assert_eq!(
+            status_of(StoreError::Poisoned { path: "p".into() }),
+            KEYMSG_STORE_POISONED
+        );
+        assert_eq!(status_of(ReportError::NoReports), KEYMSG_REPORT_NO_REPORTS);
+        assert_eq!(
+            status_of(ReportError::MissingSchema),
+            KEYMSG_REPORT_MISSING_SCHEMA
+        );
+        assert_eq!(
+            status_of(Error::InvalidArgument {
+                name: "x",
+                reason: String::new()
+            }),
+            KEYMSG_INVALID_ARGUMENT
+        );
+    }
+
+    #[test]
+    fn catalog_messages_have_one_line_per_problem() {
+        let text = "schema = 1\nversion = 1\n[[messages]]\nid = \"a\"\ntopic = \"t\"\n\
+                    [messages.text.th]\nlong = \"\"\n[[messages]]\nid = \"a\"\ntopic = \"t\"\n\
+                    [messages.text.th]\nlong = \"x\"\n";
+        let err = keymsg_core::Catalog::from_bytes(
+            text.as_bytes(),
+            keymsg_core::catalog::Format::Toml,
+            "c.toml",
+        )
+        .unwrap_err();
+        let e = FfiError::from(err);
+        assert_eq!(e.status(), KEYMSG_CATALOG_INVALID);
+        let msg = e.message();
+        assert_eq!(msg.lines().count(), 2, "{msg}");
+        assert!(
+            msg.lines().all(|l| l.starts_with("c.toml: message `a`")),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn messages_with_nul_stay_c_strings() {
+        let status = record(Err(FfiError::InvalidArgument {
+            name: "x",
+            reason: "a\0b".into(),
+        }));
+        assert_eq!(status, KEYMSG_INVALID_ARGUMENT);
+        assert_eq!(last_error_string(), "invalid argument `x`: a\\0b");
+    }
+}

@@ -1,0 +1,121 @@
+//! Thai-aware width, wrap and truncate for C.
+
+use std::ffi::c_char;
+
+use keymsg_core::layout::{self, WrapOptions};
+
+use crate::ffi::{Out, boxed, opt_str_arg, str_arg};
+use crate::lines::keymsg_lines;
+use crate::panic::guard;
+use crate::status::keymsg_status;
+use crate::string::keymsg_string;
+
+/// The ellipsis used when none is given: U+2026 HORIZONTAL ELLIPSIS.
+const DEFAULT_ELLIPSIS: &str = "…";
+
+/// Display width of `text` in terminal / receipt-printer columns: Thai
+/// combining vowels and tone marks count 0, SARA AM 1, East Asian wide
+/// characters and emoji 2 (never bytes, code points or graphemes).
+///
+/// On success writes the width to `*width_out`. Errors:
+/// `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
+/// Thread-safe.
+///
+/// # Safety
+/// `text` is NULL or points to `text_len` readable bytes; `width_out` is NULL
+/// or valid for writing a `size_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn keymsg_width(
+    text: *const c_char,
+    text_len: usize,
+    width_out: *mut usize,
+) -> keymsg_status {
+    guard(|| {
+        // SAFETY: caller contract.
+        let text = unsafe { str_arg("text", text, text_len) }?;
+        let out = Out::new("width_out", width_out)?;
+        let w = layout::width(text);
+        // SAFETY: caller contract.
+        unsafe { out.write(w) };
+        Ok(())
+    })
+}
+
+/// Wrap `text` into lines of at most `width` columns, breaking only where
+/// Thai and UAX #14 rules allow (never inside a Thai cluster or word where a
+/// break is illegal, never inside a phone number, amount or URL).
+///
+/// `max_lines` 0 means no limit; otherwise the last line is truncated with
+/// the ellipsis if the text does not fit. `ellipsis` is optional text: NULL
+/// means `"…"` (then `ellipsis_len` is ignored).
+///
+/// On success writes a new `keymsg_lines` to `*lines_out` (free it with
+/// `keymsg_lines_free`); on error it is untouched. Errors:
+/// `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`,
+/// `KEYMSG_INVALID_ARGUMENT`, `KEYMSG_LAYOUT_*`. Thread-safe.
+///
+/// # Safety
+/// Each `(pointer, length)` pair is NULL or points to that many readable
+/// bytes; `lines_out` is NULL or valid for writing one pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn keymsg_wrap(
+    text: *const c_char,
+    text_len: usize,
+    width: usize,
+    max_lines: usize,
+    ellipsis: *const c_char,
+    ellipsis_len: usize,
+    lines_out: *mut *mut keymsg_lines,
+) -> keymsg_status {
+    guard(|| {
+        // SAFETY: caller contract.
+        let text = unsafe { str_arg("text", text, text_len) }?;
+        // SAFETY: caller contract.
+        let ellipsis = unsafe { opt_str_arg("ellipsis", ellipsis, ellipsis_len) }?;
+        let out = Out::new("lines_out", lines_out)?;
+        let options = WrapOptions {
+            width,
+            max_lines: (max_lines > 0).then_some(max_lines),
+            ellipsis: ellipsis.unwrap_or(DEFAULT_ELLIPSIS).to_owned(),
+            ..WrapOptions::default()
+        };
+        let lines = layout::wrap(text, &options).map_err(keymsg_core::Error::from)?;
+        // SAFETY: caller contract.
+        unsafe { out.write(boxed(keymsg_lines { lines })) };
+        Ok(())
+    })
+}
+
+/// The longest prefix of `text` ending at a legal break whose width plus the
+/// ellipsis fits in `width` columns, with the ellipsis appended if anything
+/// was cut. A protected span (phone number, amount, URL) is kept whole or
+/// dropped whole. `ellipsis` NULL means `"…"`.
+///
+/// On success writes a new UTF-8 `keymsg_string` to `*text_out` (free it with
+/// `keymsg_string_free`); on error it is untouched. Errors as `keymsg_wrap`.
+/// Thread-safe.
+///
+/// # Safety
+/// As `keymsg_wrap`; `text_out` is NULL or valid for writing one pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn keymsg_truncate(
+    text: *const c_char,
+    text_len: usize,
+    width: usize,
+    ellipsis: *const c_char,
+    ellipsis_len: usize,
+    text_out: *mut *mut keymsg_string,
+) -> keymsg_status {
+    guard(|| {
+        // SAFETY: caller contract.
+        let text = unsafe { str_arg("text", text, text_len) }?;
+        // SAFETY: caller contract.
+        let ellipsis = unsafe { opt_str_arg("ellipsis", ellipsis, ellipsis_len) }?;
+        let out = Out::new("text_out", text_out)?;
+        let cut = layout::truncate(text, width, ellipsis.unwrap_or(DEFAULT_ELLIPSIS))
+            .map_err(keymsg_core::Error::from)?;
+        // SAFETY: caller contract.
+        unsafe { out.write(keymsg_string::new_raw(cut)) };
+        Ok(())
+    })
+}

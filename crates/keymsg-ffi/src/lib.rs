@@ -1,0 +1,51 @@
+//! # keymsg-ffi: the C ABI of keymsg
+//!
+//! Builds `libkeymsg.so` / `libkeymsg.a`; the header `include/keymsg.h` is
+//! generated from this crate's signatures and doc comments by cbindgen
+//! (see `build.rs`) and committed. This crate only translates types and
+//! errors; all behaviour lives in `keymsg-core`.
+//!
+//! ## API conventions (the same for every function)
+//!
+//! - **Status**: every fallible function returns `keymsg_status` (a
+//!   `uint32_t` in C): `KEYMSG_OK` (0) or an error code. Codes have explicit
+//!   numbers that are never reused. `keymsg_status_message()` gives a fixed
+//!   description of a code; `keymsg_last_error_message()` gives the details
+//!   of the calling thread's last failed call (e.g. every catalog problem).
+//! - **Inputs**: text is `(const char *ptr, size_t len)` UTF-8; NULL, NUL
+//!   bytes and invalid UTF-8 are rejected with a status. Integers coming from
+//!   C that stand for enum values are checked, never trusted.
+//! - **Outputs** come last, as `T **out` (or `size_t *out`), and are written
+//!   only when the call returns `KEYMSG_OK`. All pointer arguments are
+//!   checked before any work is done, so a failed call has no side effects.
+//! - **Ownership**: every object the library returns is freed with its own
+//!   `keymsg_<type>_free`; `_free(NULL)` is a no-op. Borrowed `keymsg_str`
+//!   views are valid until their owner is freed.
+//! - **Panics** are caught inside every function and become `KEYMSG_PANIC`;
+//!   nothing unwinds into C and nothing aborts the host.
+//! - **Threads**: each type's documentation says what may be shared.
+
+#![deny(missing_docs)]
+#![allow(non_camel_case_types)]
+
+pub mod catalog;
+pub mod engine;
+pub mod error;
+mod ffi;
+pub mod layout;
+pub mod lines;
+mod panic;
+pub mod select;
+pub mod status;
+pub mod string;
+pub mod version;
+
+pub use catalog::{keymsg_catalog, keymsg_catalog_format};
+pub use engine::{
+    keymsg_channel, keymsg_durability, keymsg_engine, keymsg_engine_options, keymsg_footer_request,
+    keymsg_popup_request, keymsg_report_format, keymsg_result, keymsg_surface,
+};
+pub use lines::keymsg_lines;
+pub use select::{keymsg_key_kind, keymsg_select_request, keymsg_selection};
+pub use status::keymsg_status;
+pub use string::{keymsg_str, keymsg_string};

@@ -1,0 +1,400 @@
+//! `keymsg_status`: the one status code every fallible function returns.
+//!
+//! Numbers are explicit and never reused: a code that is retired stays
+//! reserved. Codes are grouped by area in blocks of 100 (general 0–99,
+//! catalog 100–199, layout 200–299, selection 300–399, store 400–499,
+//! report 500–599); the last code of each block (`*_OTHER`) is used for an
+//! error the core added after this code table was written, so a newer core
+//! never makes the C layer guess.
+//!
+//! Values received *from* C are plain integers (`uint32_t`) and are checked
+//! with [`keymsg_status::from_u32`]; an enum value coming from C is never
+//! trusted.
+
+use std::ffi::CStr;
+
+use crate::panic::guard_value;
+use crate::string::keymsg_str;
+
+/// Result of every fallible keymsg function. `KEYMSG_OK` (0) is success;
+/// anything else is an error, and `keymsg_last_error_message()` then holds a
+/// detailed, human-readable description for the calling thread.
+///
+/// In C the type is a `uint32_t`: compare it with the `KEYMSG_*` constants and
+/// treat unknown values as errors (a newer library may return new codes).
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum keymsg_status {
+    /// Success.
+    KEYMSG_OK = 0,
+    /// A Rust panic was caught at the C boundary: a bug in keymsg (please
+    /// report it with the message). No output was written. Never unwinds into
+    /// C and never aborts the host.
+    KEYMSG_PANIC = 1,
+    /// A required pointer argument was NULL. The message names the parameter.
+    KEYMSG_NULL_PARAMETER = 2,
+    /// A (pointer, length) text argument is not valid UTF-8. The message names
+    /// the parameter and the byte offset.
+    KEYMSG_INVALID_UTF8 = 3,
+    /// A (pointer, length) text argument contains a NUL byte. The message
+    /// names the parameter and the byte offset.
+    KEYMSG_INTERIOR_NUL = 4,
+    /// An argument is outside its documented range (unknown format, channel
+    /// or profile, width 0, malformed month or instant, an engine without a
+    /// store asked to record or report, ...). The message names the parameter.
+    KEYMSG_INVALID_ARGUMENT = 5,
+    /// An error of a kind this C layer does not know yet (newer core).
+    KEYMSG_ERROR_OTHER = 99,
+
+    /// Catalog: the file could not be read (missing, permission, ...).
+    KEYMSG_CATALOG_IO = 100,
+    /// Catalog: the file is over the size limit (4 MiB).
+    KEYMSG_CATALOG_TOO_LARGE = 101,
+    /// Catalog: the file is not UTF-8 (the message gives the byte offset).
+    KEYMSG_CATALOG_INVALID_UTF8 = 102,
+    /// Catalog: the file name has no `.toml` or `.json` extension.
+    KEYMSG_CATALOG_UNKNOWN_FORMAT = 103,
+    /// Catalog: TOML/JSON syntax or shape error (message: `file:line:column: ...`).
+    KEYMSG_CATALOG_SYNTAX = 104,
+    /// Catalog: the file's schema is newer than this library reads.
+    KEYMSG_CATALOG_UNSUPPORTED_SCHEMA = 105,
+    /// Catalog: the content failed validation. The message has one line per
+    /// problem, each naming the file, message id, field and character offset.
+    KEYMSG_CATALOG_INVALID = 106,
+    /// Catalog: another catalog error (newer core).
+    KEYMSG_CATALOG_OTHER = 199,
+
+    /// Layout: the width (or a line limit of 0) cannot hold any text.
+    KEYMSG_LAYOUT_WIDTH_TOO_SMALL = 200,
+    /// Layout: the ellipsis alone is wider than the width.
+    KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE = 201,
+    /// Layout: the text holds a control character (other than a line feed),
+    /// which would reach a printer as a command.
+    KEYMSG_LAYOUT_CONTROL_CHARACTER = 202,
+    /// Layout: a character has no mapping in the target encoding.
+    KEYMSG_LAYOUT_UNENCODABLE = 203,
+    /// Layout: a byte has no character in the source encoding.
+    KEYMSG_LAYOUT_UNDECODABLE = 204,
+    /// Layout: a layout profile definition is invalid.
+    KEYMSG_LAYOUT_INVALID_PROFILE = 205,
+    /// Layout: a text variant the profile needs (e.g. a pop-up title) is missing.
+    KEYMSG_LAYOUT_MISSING_VARIANT = 206,
+    /// Layout: another layout or encoding error (newer core).
+    KEYMSG_LAYOUT_OTHER = 299,
+
+    /// Selection: no message is eligible for the request (surface, language,
+    /// validity window, weight).
+    KEYMSG_SELECT_NOTHING_ELIGIBLE = 300,
+    /// Selection: unknown selection policy name.
+    KEYMSG_SELECT_UNKNOWN_POLICY = 301,
+    /// Selection: a catalog `[policy]` key that is neither `default` nor a surface.
+    KEYMSG_SELECT_UNKNOWN_POLICY_KEY = 302,
+    /// Selection: a malformed selection token.
+    KEYMSG_SELECT_BAD_TOKEN = 303,
+    /// Selection: a token names a message the catalog does not have.
+    KEYMSG_SELECT_UNKNOWN_MESSAGE = 304,
+    /// Selection: the policy needs a key the request does not have.
+    KEYMSG_SELECT_MISSING_KEY = 305,
+    /// Selection: the pop-up impression log failed.
+    KEYMSG_SELECT_IMPRESSION_LOG = 306,
+    /// Selection: another selection error (newer core).
+    KEYMSG_SELECT_OTHER = 399,
+
+    /// Store: an SQLite error not covered by a more specific code.
+    KEYMSG_STORE_SQLITE = 400,
+    /// Store: a file-system error (directory, marker or lock file).
+    KEYMSG_STORE_IO = 401,
+    /// Store: the disk is full. Nothing was counted by the failed call and
+    /// nothing is corrupted; counting works again once space is available.
+    KEYMSG_STORE_DISK_FULL = 402,
+    /// Store: the file is damaged or not SQLite. keymsg never recreates it:
+    /// move it away or restore a backup.
+    KEYMSG_STORE_CORRUPT = 403,
+    /// Store: the file is an SQLite database but not a keymsg store.
+    KEYMSG_STORE_FOREIGN = 404,
+    /// Store: the path is not usable as a store directory.
+    KEYMSG_STORE_NOT_A_STORE = 405,
+    /// Store: written by a newer keymsg; upgrade (the file is left untouched).
+    KEYMSG_STORE_NEWER_SCHEMA = 406,
+    /// Store: the store cannot be written (permissions, read-only mount).
+    KEYMSG_STORE_READ_ONLY = 407,
+    /// Store: an invalid writer id.
+    KEYMSG_STORE_BAD_WRITER_ID = 408,
+    /// Store: another thread panicked while holding the store's lock; the
+    /// store refuses further work in this process.
+    KEYMSG_STORE_POISONED = 409,
+    /// Store: another store error (newer core).
+    KEYMSG_STORE_OTHER = 499,
+
+    /// Report: reading or writing a report file failed.
+    KEYMSG_REPORT_IO = 500,
+    /// Report: the text is not a well-formed report.
+    KEYMSG_REPORT_JSON = 501,
+    /// Report: the JSON has no `schema` field (not a keymsg report?).
+    KEYMSG_REPORT_MISSING_SCHEMA = 502,
+    /// Report: written with a schema this version cannot read.
+    KEYMSG_REPORT_UNSUPPORTED_SCHEMA = 503,
+    /// Report: writing the XLSX workbook failed.
+    KEYMSG_REPORT_XLSX = 504,
+    /// Report: a merge was given no reports.
+    KEYMSG_REPORT_NO_REPORTS = 505,
+    /// Report: reports for different months were merged.
+    KEYMSG_REPORT_MONTH_MISMATCH = 506,
+    /// Report: a report without an agency cannot be merged.
+    KEYMSG_REPORT_EMPTY_AGENCY = 507,
+    /// Report: an amendment for another agency or month.
+    KEYMSG_REPORT_AMEND_MISMATCH = 508,
+    /// Report: another report error (newer core).
+    KEYMSG_REPORT_OTHER = 599,
+}
+
+use keymsg_status::*;
+
+impl keymsg_status {
+    /// Every code, in numeric order. Tests check the numbers are unique and
+    /// that each has a name and a message.
+    pub const ALL: &'static [keymsg_status] = &[
+        KEYMSG_OK,
+        KEYMSG_PANIC,
+        KEYMSG_NULL_PARAMETER,
+        KEYMSG_INVALID_UTF8,
+        KEYMSG_INTERIOR_NUL,
+        KEYMSG_INVALID_ARGUMENT,
+        KEYMSG_ERROR_OTHER,
+        KEYMSG_CATALOG_IO,
+        KEYMSG_CATALOG_TOO_LARGE,
+        KEYMSG_CATALOG_INVALID_UTF8,
+        KEYMSG_CATALOG_UNKNOWN_FORMAT,
+        KEYMSG_CATALOG_SYNTAX,
+        KEYMSG_CATALOG_UNSUPPORTED_SCHEMA,
+        KEYMSG_CATALOG_INVALID,
+        KEYMSG_CATALOG_OTHER,
+        KEYMSG_LAYOUT_WIDTH_TOO_SMALL,
+        KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE,
+        KEYMSG_LAYOUT_CONTROL_CHARACTER,
+        KEYMSG_LAYOUT_UNENCODABLE,
+        KEYMSG_LAYOUT_UNDECODABLE,
+        KEYMSG_LAYOUT_INVALID_PROFILE,
+        KEYMSG_LAYOUT_MISSING_VARIANT,
+        KEYMSG_LAYOUT_OTHER,
+        KEYMSG_SELECT_NOTHING_ELIGIBLE,
+        KEYMSG_SELECT_UNKNOWN_POLICY,
+        KEYMSG_SELECT_UNKNOWN_POLICY_KEY,
+        KEYMSG_SELECT_BAD_TOKEN,
+        KEYMSG_SELECT_UNKNOWN_MESSAGE,
+        KEYMSG_SELECT_MISSING_KEY,
+        KEYMSG_SELECT_IMPRESSION_LOG,
+        KEYMSG_SELECT_OTHER,
+        KEYMSG_STORE_SQLITE,
+        KEYMSG_STORE_IO,
+        KEYMSG_STORE_DISK_FULL,
+        KEYMSG_STORE_CORRUPT,
+        KEYMSG_STORE_FOREIGN,
+        KEYMSG_STORE_NOT_A_STORE,
+        KEYMSG_STORE_NEWER_SCHEMA,
+        KEYMSG_STORE_READ_ONLY,
+        KEYMSG_STORE_BAD_WRITER_ID,
+        KEYMSG_STORE_POISONED,
+        KEYMSG_STORE_OTHER,
+        KEYMSG_REPORT_IO,
+        KEYMSG_REPORT_JSON,
+        KEYMSG_REPORT_MISSING_SCHEMA,
+        KEYMSG_REPORT_UNSUPPORTED_SCHEMA,
+        KEYMSG_REPORT_XLSX,
+        KEYMSG_REPORT_NO_REPORTS,
+        KEYMSG_REPORT_MONTH_MISMATCH,
+        KEYMSG_REPORT_EMPTY_AGENCY,
+        KEYMSG_REPORT_AMEND_MISMATCH,
+        KEYMSG_REPORT_OTHER,
+    ];
+
+    /// The code for an integer received from C, if it is one.
+    pub fn from_u32(code: u32) -> Option<keymsg_status> {
+        Self::ALL.iter().copied().find(|s| *s as u32 == code)
+    }
+
+    /// The constant's name, e.g. `KEYMSG_CATALOG_INVALID`.
+    pub fn name(self) -> &'static CStr {
+        match self {
+            KEYMSG_OK => c"KEYMSG_OK",
+            KEYMSG_PANIC => c"KEYMSG_PANIC",
+            KEYMSG_NULL_PARAMETER => c"KEYMSG_NULL_PARAMETER",
+            KEYMSG_INVALID_UTF8 => c"KEYMSG_INVALID_UTF8",
+            KEYMSG_INTERIOR_NUL => c"KEYMSG_INTERIOR_NUL",
+            KEYMSG_INVALID_ARGUMENT => c"KEYMSG_INVALID_ARGUMENT",
+            KEYMSG_ERROR_OTHER => c"KEYMSG_ERROR_OTHER",
+            KEYMSG_CATALOG_IO => c"KEYMSG_CATALOG_IO",
+            KEYMSG_CATALOG_TOO_LARGE => c"KEYMSG_CATALOG_TOO_LARGE",
+            KEYMSG_CATALOG_INVALID_UTF8 => c"KEYMSG_CATALOG_INVALID_UTF8",
+            KEYMSG_CATALOG_UNKNOWN_FORMAT => c"KEYMSG_CATALOG_UNKNOWN_FORMAT",
+            KEYMSG_CATALOG_SYNTAX => c"KEYMSG_CATALOG_SYNTAX",
+            KEYMSG_CATALOG_UNSUPPORTED_SCHEMA => c"KEYMSG_CATALOG_UNSUPPORTED_SCHEMA",
+            KEYMSG_CATALOG_INVALID => c"KEYMSG_CATALOG_INVALID",
+            KEYMSG_CATALOG_OTHER => c"KEYMSG_CATALOG_OTHER",
+            KEYMSG_LAYOUT_WIDTH_TOO_SMALL => c"KEYMSG_LAYOUT_WIDTH_TOO_SMALL",
+            KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE => c"KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE",
+            KEYMSG_LAYOUT_CONTROL_CHARACTER => c"KEYMSG_LAYOUT_CONTROL_CHARACTER",
+            KEYMSG_LAYOUT_UNENCODABLE => c"KEYMSG_LAYOUT_UNENCODABLE",
+            KEYMSG_LAYOUT_UNDECODABLE => c"KEYMSG_LAYOUT_UNDECODABLE",
+            KEYMSG_LAYOUT_INVALID_PROFILE => c"KEYMSG_LAYOUT_INVALID_PROFILE",
+            KEYMSG_LAYOUT_MISSING_VARIANT => c"KEYMSG_LAYOUT_MISSING_VARIANT",
+            KEYMSG_LAYOUT_OTHER => c"KEYMSG_LAYOUT_OTHER",
+            KEYMSG_SELECT_NOTHING_ELIGIBLE => c"KEYMSG_SELECT_NOTHING_ELIGIBLE",
+            KEYMSG_SELECT_UNKNOWN_POLICY => c"KEYMSG_SELECT_UNKNOWN_POLICY",
+            KEYMSG_SELECT_UNKNOWN_POLICY_KEY => c"KEYMSG_SELECT_UNKNOWN_POLICY_KEY",
+            KEYMSG_SELECT_BAD_TOKEN => c"KEYMSG_SELECT_BAD_TOKEN",
+            KEYMSG_SELECT_UNKNOWN_MESSAGE => c"KEYMSG_SELECT_UNKNOWN_MESSAGE",
+            KEYMSG_SELECT_MISSING_KEY => c"KEYMSG_SELECT_MISSING_KEY",
+            KEYMSG_SELECT_IMPRESSION_LOG => c"KEYMSG_SELECT_IMPRESSION_LOG",
+            KEYMSG_SELECT_OTHER => c"KEYMSG_SELECT_OTHER",
+            KEYMSG_STORE_SQLITE => c"KEYMSG_STORE_SQLITE",
+            KEYMSG_STORE_IO => c"KEYMSG_STORE_IO",
+            KEYMSG_STORE_DISK_FULL => c"KEYMSG_STORE_DISK_FULL",
+            KEYMSG_STORE_CORRUPT => c"KEYMSG_STORE_CORRUPT",
+            KEYMSG_STORE_FOREIGN => c"KEYMSG_STORE_FOREIGN",
+            KEYMSG_STORE_NOT_A_STORE => c"KEYMSG_STORE_NOT_A_STORE",
+            KEYMSG_STORE_NEWER_SCHEMA => c"KEYMSG_STORE_NEWER_SCHEMA",
+            KEYMSG_STORE_READ_ONLY => c"KEYMSG_STORE_READ_ONLY",
+            KEYMSG_STORE_BAD_WRITER_ID => c"KEYMSG_STORE_BAD_WRITER_ID",
+            KEYMSG_STORE_POISONED => c"KEYMSG_STORE_POISONED",
+            KEYMSG_STORE_OTHER => c"KEYMSG_STORE_OTHER",
+            KEYMSG_REPORT_IO => c"KEYMSG_REPORT_IO",
+            KEYMSG_REPORT_JSON => c"KEYMSG_REPORT_JSON",
+            KEYMSG_REPORT_MISSING_SCHEMA => c"KEYMSG_REPORT_MISSING_SCHEMA",
+            KEYMSG_REPORT_UNSUPPORTED_SCHEMA => c"KEYMSG_REPORT_UNSUPPORTED_SCHEMA",
+            KEYMSG_REPORT_XLSX => c"KEYMSG_REPORT_XLSX",
+            KEYMSG_REPORT_NO_REPORTS => c"KEYMSG_REPORT_NO_REPORTS",
+            KEYMSG_REPORT_MONTH_MISMATCH => c"KEYMSG_REPORT_MONTH_MISMATCH",
+            KEYMSG_REPORT_EMPTY_AGENCY => c"KEYMSG_REPORT_EMPTY_AGENCY",
+            KEYMSG_REPORT_AMEND_MISMATCH => c"KEYMSG_REPORT_AMEND_MISMATCH",
+            KEYMSG_REPORT_OTHER => c"KEYMSG_REPORT_OTHER",
+        }
+    }
+
+    /// A short, fixed description of the code (the detail of one failure is
+    /// in the thread's last error message).
+    pub fn message(self) -> &'static CStr {
+        match self {
+            KEYMSG_OK => c"success",
+            KEYMSG_PANIC => c"internal error: a panic was caught at the C boundary (a keymsg bug)",
+            KEYMSG_NULL_PARAMETER => c"a required pointer argument was NULL",
+            KEYMSG_INVALID_UTF8 => c"a text argument is not valid UTF-8",
+            KEYMSG_INTERIOR_NUL => c"a text argument contains a NUL byte",
+            KEYMSG_INVALID_ARGUMENT => c"an argument is outside its documented range",
+            KEYMSG_ERROR_OTHER => c"an error this C API version does not classify",
+            KEYMSG_CATALOG_IO => c"catalog file could not be read",
+            KEYMSG_CATALOG_TOO_LARGE => c"catalog file is too large",
+            KEYMSG_CATALOG_INVALID_UTF8 => c"catalog is not valid UTF-8",
+            KEYMSG_CATALOG_UNKNOWN_FORMAT => c"catalog format unknown (use .toml or .json)",
+            KEYMSG_CATALOG_SYNTAX => c"catalog syntax error",
+            KEYMSG_CATALOG_UNSUPPORTED_SCHEMA => c"catalog schema is newer than this library",
+            KEYMSG_CATALOG_INVALID => c"catalog failed validation",
+            KEYMSG_CATALOG_OTHER => c"catalog error",
+            KEYMSG_LAYOUT_WIDTH_TOO_SMALL => c"width too small to lay out any text",
+            KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE => c"ellipsis wider than the width",
+            KEYMSG_LAYOUT_CONTROL_CHARACTER => c"control character in text to lay out",
+            KEYMSG_LAYOUT_UNENCODABLE => c"character cannot be encoded",
+            KEYMSG_LAYOUT_UNDECODABLE => c"byte cannot be decoded",
+            KEYMSG_LAYOUT_INVALID_PROFILE => c"invalid layout profile",
+            KEYMSG_LAYOUT_MISSING_VARIANT => c"text variant required by the profile is missing",
+            KEYMSG_LAYOUT_OTHER => c"layout error",
+            KEYMSG_SELECT_NOTHING_ELIGIBLE => c"no message is eligible for the request",
+            KEYMSG_SELECT_UNKNOWN_POLICY => c"unknown selection policy",
+            KEYMSG_SELECT_UNKNOWN_POLICY_KEY => c"unknown policy key in the catalog",
+            KEYMSG_SELECT_BAD_TOKEN => c"invalid selection token",
+            KEYMSG_SELECT_UNKNOWN_MESSAGE => c"the token names a message the catalog does not have",
+            KEYMSG_SELECT_MISSING_KEY => c"the request lacks a key the policy needs",
+            KEYMSG_SELECT_IMPRESSION_LOG => c"pop-up impression log failed",
+            KEYMSG_SELECT_OTHER => c"selection error",
+            KEYMSG_STORE_SQLITE => c"insertion store (SQLite) error",
+            KEYMSG_STORE_IO => c"insertion store file-system error",
+            KEYMSG_STORE_DISK_FULL => c"disk full: nothing counted, nothing corrupted",
+            KEYMSG_STORE_CORRUPT => c"insertion store is corrupt",
+            KEYMSG_STORE_FOREIGN => c"not a keymsg store",
+            KEYMSG_STORE_NOT_A_STORE => c"path is not usable as a store",
+            KEYMSG_STORE_NEWER_SCHEMA => c"store written by a newer keymsg",
+            KEYMSG_STORE_READ_ONLY => c"insertion store is read-only",
+            KEYMSG_STORE_BAD_WRITER_ID => c"invalid store writer id",
+            KEYMSG_STORE_POISONED => c"insertion store poisoned by an earlier panic",
+            KEYMSG_STORE_OTHER => c"insertion store error",
+            KEYMSG_REPORT_IO => c"report file could not be read or written",
+            KEYMSG_REPORT_JSON => c"malformed report JSON",
+            KEYMSG_REPORT_MISSING_SCHEMA => c"report JSON has no schema",
+            KEYMSG_REPORT_UNSUPPORTED_SCHEMA => c"report schema not supported",
+            KEYMSG_REPORT_XLSX => c"XLSX report could not be written",
+            KEYMSG_REPORT_NO_REPORTS => c"no reports to merge",
+            KEYMSG_REPORT_MONTH_MISMATCH => c"reports are for different months",
+            KEYMSG_REPORT_EMPTY_AGENCY => c"report has no agency",
+            KEYMSG_REPORT_AMEND_MISMATCH => c"amendment does not match the report",
+            KEYMSG_REPORT_OTHER => c"report error",
+        }
+    }
+}
+
+/// A short, fixed English description of a status code, e.g.
+/// `"catalog failed validation"`.
+///
+/// `status` is any integer: unknown codes give `"unknown keymsg_status code"`.
+/// The returned view points to static storage (never freed, valid forever)
+/// and is NUL-terminated. For the details of a particular failure use
+/// `keymsg_last_error_message()`. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn keymsg_status_message(status: u32) -> keymsg_str {
+    guard_value(keymsg_str::EMPTY, || {
+        keymsg_status::from_u32(status).map_or(
+            keymsg_str::from_static(c"unknown keymsg_status code"),
+            |s| keymsg_str::from_static(s.message()),
+        )
+    })
+}
+
+/// The name of a status code's constant, e.g. `"KEYMSG_CATALOG_INVALID"`,
+/// for logs.
+///
+/// `status` is any integer: unknown codes give `"KEYMSG_UNKNOWN"`. The
+/// returned view points to static storage (valid forever) and is
+/// NUL-terminated. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn keymsg_status_name(status: u32) -> keymsg_str {
+    guard_value(keymsg_str::EMPTY, || {
+        keymsg_status::from_u32(status).map_or(keymsg_str::from_static(c"KEYMSG_UNKNOWN"), |s| {
+            keymsg_str::from_static(s.name())
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_sorted_and_round_trip() {
+        let mut seen = HashSet::new();
+        let mut last = None;
+        for &s in keymsg_status::ALL {
+            let n = s as u32;
+            assert!(seen.insert(n), "duplicate code {n}");
+            assert!(
+                last.is_none_or(|l| l < n),
+                "ALL not in numeric order at {n}"
+            );
+            last = Some(n);
+            assert_eq!(keymsg_status::from_u32(n), Some(s));
+            assert!(s.name().to_str().unwrap().starts_with("KEYMSG_"));
+            assert!(!s.message().to_bytes().is_empty());
+        }
+        assert_eq!(KEYMSG_OK as u32, 0);
+        assert_eq!(keymsg_status::from_u32(7), None);
+        assert_eq!(keymsg_status::from_u32(u32::MAX), None);
+    }
+
+    #[test]
+    fn every_area_has_an_other_code() {
+        // The block's last number is reserved for "newer core" errors.
+        for n in [99, 199, 299, 399, 499, 599] {
+            assert!(keymsg_status::from_u32(n).is_some(), "{n}");
+        }
+    }
+}
