@@ -24,6 +24,7 @@
 
 pub mod bangkok;
 pub mod catalog;
+pub mod engine;
 mod error;
 pub mod layout;
 pub mod report;
@@ -33,5 +34,6 @@ pub mod text;
 mod vocab;
 
 pub use catalog::Catalog;
+pub use engine::{Engine, FooterRequest, PopupRequest, Rendered};
 pub use error::{Error, Result};
 pub use vocab::{Channel, Surface, UnknownName};

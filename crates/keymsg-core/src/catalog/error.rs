@@ -154,9 +154,25 @@ pub enum ProblemKind {
     /// A bidirectional formatting control.
     #[error("bidirectional control U+{0:04X}")]
     Bidi(u32),
-    /// An invisible (default-ignorable) character inside a number, URL or id.
-    #[error("invisible character U+{0:04X} inside a number, URL or e-mail")]
+    /// An invisible (default-ignorable) character inside a phone number, URL,
+    /// e-mail address or amount, or anywhere in an id or other name.
+    #[error("invisible character U+{0:04X} inside a number, URL, e-mail address or name")]
     Invisible(u32),
+    /// U+FFFD REPLACEMENT CHARACTER: the text was damaged by a lossy conversion
+    /// before it reached the catalog.
+    #[error("replacement character U+FFFD (the text was damaged by a lossy conversion)")]
+    Replacement,
+    /// A language code that is not 2 or 3 lower-case ASCII letters.
+    #[error("invalid language code `{0}` (use 2 or 3 lower-case letters, e.g. `th`, `en`)")]
+    BadLanguage(String),
+    /// An `allow.phones` entry that is not a phone number.
+    #[error(
+        "`{0}` is not a phone number (3 to 15 digits, optionally with spaces, `-`, `+`, brackets)"
+    )]
+    BadPhone(String),
+    /// An `allow.hosts` entry that is not a host name.
+    #[error("`{0}` is not a host name (write e.g. `pea.co.th`, without scheme or path)")]
+    BadHost(String),
     /// A date or instant that does not parse.
     #[error("invalid date `{0}` (use YYYY-MM-DD or an RFC 3339 instant)")]
     BadDate(String),

@@ -17,4 +17,4 @@ mod validate;
 pub use error::{CatalogError, Problem, ProblemKind};
 pub use load::{Format, MAX_CATALOG_BYTES};
 pub use model::{Catalog, CatalogMeta, Message, Text, TextKind, Window};
-pub use validate::SCHEMA_VERSION;
+pub use validate::{MAX_WEIGHT, SCHEMA_VERSION};

@@ -1,21 +1,55 @@
 //! Validation of a raw catalog into a [`Catalog`].
+//!
+//! Every rule adds a [`Problem`] naming the message id, the field and, where it
+//! applies, the character offset into the value as written; validation never
+//! stops at the first problem, so `keymsg check` prints them all at once.
+//! Text is only ever NFC-normalised, never repaired or lossily replaced.
+//!
+//! Rules, with the [`ProblemKind`] each reports:
+//! - schema newer than [`SCHEMA_VERSION`] or 0: [`CatalogError::UnsupportedSchema`];
+//! - empty text variant, topic, issuer, policy value or surface list: `Empty`;
+//! - no Thai text: `Missing`;
+//! - C0/C1 controls, DEL, U+2028/U+2029: `Control`; bidi controls: `Bidi`;
+//!   U+FFFD (damage from a lossy conversion): `Replacement`;
+//! - an invisible (default-ignorable) character inside a phone number, URL,
+//!   e-mail address or amount, between two digits, or anywhere in an id,
+//!   topic, language code or allow-list entry: `Invisible`;
+//! - id not 1–64 of `[A-Za-z0-9._-]`: `BadId`; duplicate id: `DuplicateId`;
+//! - language code not 2–3 lower-case ASCII letters: `BadLanguage`;
+//! - a date that does not parse: `BadDate`; outside the years 2000–2199 or a
+//!   message starting after the catalog expires: `OutOfRange`;
+//!   `until` not after `from`: `WindowInverted`;
+//! - weight over [`MAX_WEIGHT`], a surface listed twice: `OutOfRange`;
+//! - a `policy` key that is neither `default` nor a surface: `Unknown`;
+//! - an allow-list entry that is not a phone number / host name: `BadPhone` / `BadHost`;
+//! - a phone number (digits only, Thai digits mapped, `+66` folded to `0`) not
+//!   on `allow.phones`: `PhoneNotAllowed`; a URL or e-mail host that is neither
+//!   on `allow.hosts` nor a subdomain of an entry: `HostNotAllowed`.
 
-use std::collections::HashMap;
+mod moment;
+mod text;
+
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use unicode_normalization::UnicodeNormalization;
 
 use super::error::{CatalogError, Problem, ProblemKind};
 use super::model::{Catalog, CatalogMeta, Inner, Message, Text, Window};
 use super::raw::{RawCatalog, RawText};
-use crate::{Surface, bangkok};
+use crate::Surface;
+use crate::text::spans::{is_digit, is_host_syntax, phone_key, span_digits};
+use moment::{Edge, parse_moment};
+use text::{Allow, check_chars, check_name, check_text};
 
 /// Newest catalog schema this library reads. Older schemas keep loading.
 pub const SCHEMA_VERSION: u32 = 1;
 
-struct Problems(Vec<Problem>);
+/// Largest message weight: weights are summed over a tier, and a weight this
+/// large already drowns every other message.
+pub const MAX_WEIGHT: u32 = 1_000_000;
+
+pub(super) struct Problems(Vec<Problem>);
 
 impl Problems {
     fn add(
@@ -32,6 +66,10 @@ impl Problems {
             kind,
         });
     }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
 }
 
 /// Validate `raw`, collecting every problem.
@@ -45,16 +83,25 @@ pub(crate) fn validate(raw: RawCatalog, source_name: &str) -> Result<Catalog, Ca
     }
     let mut p = Problems(Vec::new());
 
+    if let Some(issuer) = &raw.issuer {
+        if issuer.trim().is_empty() {
+            p.add(None, "issuer", None, ProblemKind::Empty);
+        }
+        check_chars(None, "issuer", issuer, &mut p);
+    }
     let expires = raw
         .expires
         .as_deref()
         .and_then(|s| parse_moment(s, Edge::End, None, "expires", &mut p));
+    check_policy(&raw.policy, &mut p);
+    let allow = check_allow(&raw, &mut p);
 
     let mut messages = Vec::with_capacity(raw.messages.len());
     let mut by_id: HashMap<String, usize> = HashMap::new();
     for (index, m) in raw.messages.iter().enumerate() {
         let id = m.id.as_str();
-        if !valid_id(id) {
+        let visible_id = check_name(Some(id), "id", id, &mut p);
+        if !valid_id(&visible_id) {
             p.add(Some(id), "id", None, ProblemKind::BadId);
         }
         if let Some(&first_index) = by_id.get(id) {
@@ -70,6 +117,7 @@ pub(crate) fn validate(raw: RawCatalog, source_name: &str) -> Result<Catalog, Ca
         if m.topic.trim().is_empty() {
             p.add(Some(id), "topic", None, ProblemKind::Empty);
         }
+        check_name(Some(id), "topic", &m.topic, &mut p);
         if !m.text.contains_key("th") {
             p.add(
                 Some(id),
@@ -78,9 +126,21 @@ pub(crate) fn validate(raw: RawCatalog, source_name: &str) -> Result<Catalog, Ca
                 ProblemKind::Missing("Thai text (`text.th`)".into()),
             );
         }
-        let mut text = std::collections::BTreeMap::new();
+        let mut text = BTreeMap::new();
         for (lang, t) in &m.text {
-            check_text(id, lang, t, &mut p);
+            let field = format!("text.{lang}");
+            let visible = check_name(Some(id), &field, lang, &mut p);
+            if !valid_language(&visible) {
+                p.add(
+                    Some(id),
+                    &field,
+                    None,
+                    ProblemKind::BadLanguage(lang.clone()),
+                );
+            }
+            for (name, value) in variants(t) {
+                check_text(id, &format!("{field}.{name}"), value, &allow, &mut p);
+            }
             text.insert(lang.clone(), normalise(t));
         }
         let from = m
@@ -96,16 +156,54 @@ pub(crate) fn validate(raw: RawCatalog, source_name: &str) -> Result<Catalog, Ca
         {
             p.add(Some(id), "until", None, ProblemKind::WindowInverted);
         }
+        if let (Some(f), Some(e)) = (from, expires)
+            && f >= e
+        {
+            p.add(
+                Some(id),
+                "from",
+                None,
+                ProblemKind::OutOfRange(
+                    "starts after the catalog expires, so it would never be shown".into(),
+                ),
+            );
+        }
+        let weight = m.weight.unwrap_or(1);
+        if weight > MAX_WEIGHT {
+            p.add(
+                Some(id),
+                "weight",
+                None,
+                ProblemKind::OutOfRange(format!(
+                    "weight {weight} is over the maximum {MAX_WEIGHT}"
+                )),
+            );
+        }
         let surfaces = m.surfaces.clone().unwrap_or_else(|| Surface::ALL.to_vec());
         if surfaces.is_empty() {
             p.add(Some(id), "surfaces", None, ProblemKind::Empty);
         }
+        for (k, s) in surfaces.iter().enumerate() {
+            if surfaces.get(..k).is_some_and(|before| before.contains(s)) {
+                p.add(
+                    Some(id),
+                    format!("surfaces[{k}]"),
+                    None,
+                    ProblemKind::OutOfRange(format!("surface `{s}` is listed twice")),
+                );
+            }
+        }
+        // see layout: the rule "text that cannot fit any variant into a profile
+        // the message is enabled for" (ProblemKind::DoesNotFit, field
+        // `text.<lang>`) hooks in here once the layout engine is merged: for each
+        // built-in profile of each surface in `surfaces`, lay out the body
+        // variants (and `title` for pop-ups) and report when none fits.
         messages.push(Message {
             id: m.id.clone(),
             topic: m.topic.clone(),
             text,
             surfaces,
-            weight: m.weight.unwrap_or(1),
+            weight,
             priority: m.priority,
             window: Window { from, until },
         });
@@ -122,13 +220,8 @@ pub(crate) fn validate(raw: RawCatalog, source_name: &str) -> Result<Catalog, Ca
         version: raw.version,
         issuer: raw.issuer.clone(),
         expires,
-        allowed_phones: raw.allow.phones.iter().map(|s| digits_only(s)).collect(),
-        allowed_hosts: raw
-            .allow
-            .hosts
-            .iter()
-            .map(|h| h.to_ascii_lowercase())
-            .collect(),
+        allowed_phones: allow.phones,
+        allowed_hosts: allow.hosts,
         policy: raw.policy.clone(),
     };
     Ok(Catalog {
@@ -141,18 +234,75 @@ pub(crate) fn validate(raw: RawCatalog, source_name: &str) -> Result<Catalog, Ca
     })
 }
 
+fn variants(t: &RawText) -> impl Iterator<Item = (&'static str, &str)> {
+    [
+        ("long", Some(t.long.as_str())),
+        ("short", t.short.as_deref()),
+        ("title", t.title.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(n, v)| v.map(|v| (n, v)))
+}
+
+/// `policy` keys are `default` or a surface name; values may not be empty
+/// (their names are checked by selection).
+fn check_policy(policy: &BTreeMap<String, String>, p: &mut Problems) {
+    for (key, value) in policy {
+        let field = format!("policy.{key}");
+        if key != "default" && key.parse::<Surface>().is_err() {
+            p.add(
+                None,
+                &field,
+                None,
+                ProblemKind::Unknown {
+                    what: "policy key (use `default` or a surface name)",
+                    name: key.clone(),
+                },
+            );
+        }
+        if value.trim().is_empty() {
+            p.add(None, &field, None, ProblemKind::Empty);
+        }
+        check_chars(None, &field, value, p);
+    }
+}
+
+/// Check and normalise the allow-lists.
+fn check_allow(raw: &RawCatalog, p: &mut Problems) -> Allow {
+    let mut allow = Allow {
+        phones: Vec::new(),
+        hosts: Vec::new(),
+    };
+    for (k, entry) in raw.allow.phones.iter().enumerate() {
+        let field = format!("allow.phones[{k}]");
+        let visible = check_name(None, &field, entry, p);
+        let digits = span_digits(&visible).len();
+        let shape = visible
+            .trim()
+            .chars()
+            .all(|c| is_digit(c) || matches!(c, ' ' | '-' | '+' | '(' | ')'));
+        if !shape || !(3..=15).contains(&digits) {
+            p.add(None, &field, None, ProblemKind::BadPhone(entry.clone()));
+        }
+        allow.phones.push(phone_key(&visible));
+    }
+    for (k, entry) in raw.allow.hosts.iter().enumerate() {
+        let field = format!("allow.hosts[{k}]");
+        let visible = check_name(None, &field, entry, p);
+        let host = visible.trim().trim_end_matches('.').to_ascii_lowercase();
+        if !is_host_syntax(&host) {
+            p.add(None, &field, None, ProblemKind::BadHost(entry.clone()));
+        }
+        allow.hosts.push(host);
+    }
+    allow
+}
+
 fn valid_id(id: &str) -> bool {
     (1..=64).contains(&id.len())
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-}
-
-fn digits_only(s: &str) -> String {
-    crate::text::spans::ascii_digits(s)
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect()
 }
 
 fn normalise(t: &RawText) -> Text {
@@ -163,65 +313,7 @@ fn normalise(t: &RawText) -> Text {
     }
 }
 
-fn check_text(id: &str, lang: &str, t: &RawText, p: &mut Problems) {
-    let variants = [
-        ("long", Some(t.long.as_str())),
-        ("short", t.short.as_deref()),
-        ("title", t.title.as_deref()),
-    ];
-    for (name, value) in variants {
-        let Some(value) = value else { continue };
-        let field = format!("text.{lang}.{name}");
-        if value.trim().is_empty() {
-            p.add(Some(id), field.clone(), None, ProblemKind::Empty);
-        }
-        for (offset, c) in value.chars().enumerate() {
-            let cp = c as u32;
-            if c.is_control() {
-                p.add(
-                    Some(id),
-                    field.clone(),
-                    Some(offset),
-                    ProblemKind::Control(cp),
-                );
-            } else if is_bidi_control(c) {
-                p.add(Some(id), field.clone(), Some(offset), ProblemKind::Bidi(cp));
-            }
-        }
-    }
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-#[derive(Clone, Copy)]
-enum Edge {
-    Start,
-    End,
-}
-
-/// Parse a date (`YYYY-MM-DD`, Bangkok local) or an RFC 3339 instant.
-/// A date as an end is inclusive: it ends at the following local midnight.
-fn parse_moment(
-    s: &str,
-    edge: Edge,
-    id: Option<&str>,
-    field: &str,
-    p: &mut Problems,
-) -> Option<OffsetDateTime> {
-    if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
-        return Some(t);
-    }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    match time::Date::parse(s, format) {
-        Ok(d) => match edge {
-            Edge::Start => Some(bangkok::start_of_day(d)),
-            Edge::End => d.next_day().map(bangkok::start_of_day),
-        },
-        Err(_) => {
-            p.add(id, field, None, ProblemKind::BadDate(s.to_owned()));
-            None
-        }
-    }
+/// Language codes: 2 or 3 lower-case ASCII letters (`th`, `en`, `mnw`).
+fn valid_language(code: &str) -> bool {
+    (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase())
 }

@@ -1,10 +1,180 @@
 //! Thai-aware text layout: width, break opportunities, wrap, truncate, fit, encode.
+//!
+//! Thai is written without spaces between words, stacks vowels and tone marks on
+//! a base consonant and writes some vowels (เ แ โ ใ ไ) *before* the consonant they
+//! follow in speech. A generic line breaker gets all three wrong; this module
+//! layers a mandatory Thai filter over ICU4X's dictionary line segmenter (see
+//! [`break_opportunities`]) and falls back to Thai character clusters, never to
+//! raw code points, when a word is wider than the line.
+//!
+//! All entry points that return text normalise their input to NFC (never NFKC,
+//! which would decompose ำ SARA AM).
+//!
+//! ```
+//! use keymsg_core::layout::{self, WrapOptions};
+//!
+//! let lines = layout::wrap("อย่าโอนเงินให้คนที่ไม่รู้จัก โทร 1441", &WrapOptions::new(16))?;
+//! assert!(lines.iter().all(|l| layout::width(l) <= 16));
+//! assert_eq!(layout::width("น้ำ"), 2);
+//! # Ok::<(), keymsg_core::layout::LayoutError>(())
+//! ```
+
+mod breaks;
+mod encode;
+mod fit;
+mod profile;
+mod tcc;
+mod thai;
+mod truncate;
+mod width;
+mod wrap;
+
+pub use breaks::{break_opportunities, is_break_opportunity};
+pub use encode::{Encoding, decode, encode};
+pub use fit::{Fitted, fit};
+pub use profile::{Profile, ProfileKind};
+pub use tcc::tcc_boundaries;
+pub use truncate::truncate;
+pub use width::{Measure, width};
+pub use wrap::{Align, WrapOptions, frame, wrap};
 
 /// Errors from layout and encoding.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum LayoutError {
     /// The width or budget given cannot hold anything.
     #[error("width {0} is too small to lay out any text")]
     WidthTooSmall(usize),
+    /// The ellipsis alone is wider than the width it must fit in.
+    #[error("ellipsis {ellipsis:?} ({ellipsis_width} columns) does not fit in width {width}")]
+    EllipsisTooWide {
+        /// The ellipsis given.
+        ellipsis: String,
+        /// Its display width.
+        ellipsis_width: usize,
+        /// The width it had to fit in.
+        width: usize,
+    },
+    /// The text holds a control character (other than a line feed), which
+    /// would reach a printer as a command.
+    #[error(
+        "control character U+{code:04X} at char offset {offset} is not allowed in laid-out text"
+    )]
+    ControlCharacter {
+        /// The code point.
+        code: u32,
+        /// Its char (not byte) offset in the NFC-normalised text.
+        offset: usize,
+    },
+    /// A character has no mapping in the target encoding.
+    #[error("character {ch:?} (U+{code:04X}) at char offset {offset} cannot be encoded in {encoding}", code = u32::from(*ch))]
+    Unencodable {
+        /// The character.
+        ch: char,
+        /// Its char (not byte) offset in the NFC-normalised text with
+        /// zero-width hints removed.
+        offset: usize,
+        /// The encoding's name.
+        encoding: &'static str,
+    },
+    /// A byte has no character in the encoding (when decoding).
+    #[error("byte {byte:#04x} at offset {offset} is not valid {encoding}")]
+    Undecodable {
+        /// The byte.
+        byte: u8,
+        /// Its offset.
+        offset: usize,
+        /// The encoding's name.
+        encoding: &'static str,
+    },
+    /// A profile definition is invalid.
+    #[error("invalid layout profile {name:?}: {reason}")]
+    InvalidProfile {
+        /// The profile's name (may be empty if the name itself is missing).
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A text variant required by a profile is missing.
+    #[error("profile {profile:?} needs a {what} but the text has none")]
+    MissingVariant {
+        /// The profile's name.
+        profile: String,
+        /// What was missing.
+        what: &'static str,
+    },
+}
+
+/// NFC-normalise `text`, borrowing when it already is (the common case).
+pub(crate) fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => std::borrow::Cow::Borrowed(text),
+        _ => {
+            let normalised: String = text.nfc().collect();
+            if normalised == text {
+                std::borrow::Cow::Borrowed(text)
+            } else {
+                std::borrow::Cow::Owned(normalised)
+            }
+        }
+    }
+}
+
+/// The text every layout entry point works on: NFC, `\r\n` and `\r` as `\n`,
+/// tab as one space. Any other control character is an error, because it
+/// would reach a printer as a command.
+pub(crate) fn prepare(text: &str) -> Result<std::borrow::Cow<'_, str>, LayoutError> {
+    let text = nfc(text);
+    let needs_fix = text.chars().any(|c| c.is_control() && c != '\n');
+    if !needs_fix {
+        return Ok(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().enumerate().peekable();
+    while let Some((offset, c)) = chars.next() {
+        match c {
+            '\r' => {
+                chars.next_if(|&(_, n)| n == '\n');
+                out.push('\n');
+            }
+            '\t' => out.push(' '),
+            '\n' => out.push('\n'),
+            c if c.is_control() => {
+                return Err(LayoutError::ControlCharacter {
+                    code: u32::from(c),
+                    offset,
+                });
+            }
+            c => out.push(c),
+        }
+    }
+    Ok(std::borrow::Cow::Owned(out))
+}
+
+#[cfg(test)]
+mod prepare_tests {
+    use super::*;
+
+    #[test]
+    fn nfc_composes_and_keeps_sara_am() {
+        // e + combining acute composes; ำ is already NFC and must stay one char.
+        assert_eq!(prepare("e\u{301}").unwrap(), "\u{e9}");
+        assert_eq!(prepare("น้ำ").unwrap(), "น้ำ");
+        // NFKC would turn ำ into ํ + า; NFC must not.
+        assert_eq!(prepare("\u{0E33}").unwrap().chars().count(), 1);
+    }
+
+    #[test]
+    fn controls_are_folded_or_rejected() {
+        assert_eq!(prepare("a\r\nb\rc\td").unwrap(), "a\nb\nc d");
+        assert_eq!(
+            prepare("ab\u{1b}[0m").unwrap_err(),
+            LayoutError::ControlCharacter {
+                code: 0x1b,
+                offset: 2
+            }
+        );
+        assert!(prepare("x\u{85}").is_err());
+    }
 }

@@ -1,4 +1,67 @@
-//! The Ministry of Interior monthly report.
+//! The Ministry of Interior monthly report (DESIGN §7).
+//!
+//! A [`Report`] is the paper form as data: agency, month, one [`Row`] per key
+//! message with the six channel columns, totals, a breakdown of the Documents
+//! and Application column by surface and kind, and the signature block. It is
+//! built from plain values — the store's aggregated [`CountRow`]s and the
+//! hand-entered [`ManualEntry`]s — so it does not depend on how counts are kept.
+//!
+//! - Formats: [`Report::to_json`] / [`Report::from_json`] (lossless,
+//!   versioned, mergeable), [`Report::to_csv`] (UTF-8 with BOM, RFC 4180,
+//!   formula-injection safe), [`Report::to_markdown`], [`Report::to_xlsx_bytes`]
+//!   / [`Report::save_xlsx`] (laid out like the paper form, TH Sarabun New 16 pt).
+//! - Thai rendering: [`thai`] (month names, Buddhist Era years, Thai digits,
+//!   the correct form title).
+//! - Roll-up: [`merge`] many units' reports into a district or province report,
+//!   counting a unit sent twice once; [`deadline`] gives the filing dates.
+//! - Late counts: [`Report::amend`] shows what changed since a report was filed.
+//!
+//! ```
+//! use keymsg_core::{Catalog, Surface};
+//! use keymsg_core::report::Report;
+//! use keymsg_core::store::CountRow;
+//!
+//! let catalog = Catalog::embedded()?;
+//! let counts = [CountRow {
+//!     agency: "เทศบาลเมืองตัวอย่าง".into(),
+//!     message_id: "aoc-1441".into(),
+//!     surface: Surface::Receipt,
+//!     kind: "water-bill".into(),
+//!     count: 1200,
+//! }];
+//! let month = "2026-03".parse()?;
+//! let report = Report::build(&catalog, "เทศบาลเมืองตัวอย่าง", month, &counts, &[], "th");
+//! assert_eq!(report.totals.documents, 1200);
+//! assert!(report.to_markdown().contains("ประจำเดือน มีนาคม ๒๕๖๙"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! [`CountRow`]: crate::store::CountRow
+//! [`ManualEntry`]: crate::store::ManualEntry
+
+mod amend;
+mod csv;
+pub mod deadline;
+mod from_store;
+mod json;
+mod markdown;
+mod model;
+mod notes;
+mod rollup;
+pub mod thai;
+mod xlsx;
+
+pub use amend::{Amendment, ChannelDeltas, RowDelta};
+pub use deadline::{Level, deadline, next_deadline};
+pub use from_store::from_store;
+pub use model::{
+    BreakdownEntry, DroppedDuplicate, MANUAL_KIND, Report, Row, SCHEMA_VERSION, Signature, Totals,
+    UnitInfo,
+};
+pub use rollup::{merge, merge_at};
+pub use thai::Digits;
+
+use crate::bangkok::YearMonth;
 
 /// Errors from reporting.
 #[derive(Debug, thiserror::Error)]
@@ -12,4 +75,64 @@ pub enum ReportError {
         /// Underlying error.
         source: std::io::Error,
     },
+    /// The text is not a well-formed report (bad JSON, a missing or unknown
+    /// field, a bad month or date).
+    #[error("invalid report JSON: {0}")]
+    Json(#[source] serde_json::Error),
+    /// The JSON has no `schema` field, so it is probably not a keymsg report.
+    #[error("not a keymsg report: the JSON object has no numeric `schema` field")]
+    MissingSchema,
+    /// The report was written with a schema this version cannot read.
+    #[error(
+        "unsupported report schema {found} (this keymsg reads schema {supported}; \
+         a newer keymsg wrote it?)"
+    )]
+    UnsupportedSchema {
+        /// The schema in the file.
+        found: u64,
+        /// The schema this library reads and writes.
+        supported: u32,
+    },
+    /// Writing the XLSX workbook failed.
+    #[error("writing XLSX: {0}")]
+    Xlsx(#[source] rust_xlsxwriter::XlsxError),
+    /// [`merge`] was given no reports, so there is no month to report.
+    #[error("nothing to merge: no reports given")]
+    NoReports,
+    /// A report for another month was given to [`merge`].
+    #[error("report of `{agency}` is for {found}, but the roll-up is for {expected}")]
+    MonthMismatch {
+        /// The unit whose report differs.
+        agency: String,
+        /// The month of the first report.
+        expected: YearMonth,
+        /// The month of this report.
+        found: YearMonth,
+    },
+    /// A report without an agency cannot be keyed in a roll-up.
+    #[error("a report for {month} has an empty `agency`; every unit report must name its unit")]
+    EmptyAgency {
+        /// Its month.
+        month: YearMonth,
+    },
+    /// [`Report::amend`] was given reports of different agencies or months.
+    #[error(
+        "cannot amend: the earlier report is `{previous_agency}` {previous_month}, \
+         the new one `{agency}` {month}"
+    )]
+    AmendMismatch {
+        /// Agency of the earlier report.
+        previous_agency: String,
+        /// Month of the earlier report.
+        previous_month: YearMonth,
+        /// Agency of the new report.
+        agency: String,
+        /// Month of the new report.
+        month: YearMonth,
+    },
+}
+
+/// The Bangkok date of an instant (for printing `generated_at`).
+fn bangkok_date(t: time::OffsetDateTime) -> time::Date {
+    crate::bangkok::local_date(t)
 }

@@ -1,22 +1,255 @@
 //! Durable, idempotent counting of insertions.
+//!
+//! The default store is embedded SQLite laid out as **one directory with one
+//! file per writer process**, merged on read:
+//!
+//! ```text
+//! <dir>/KEYMSG_STORE      marker: this directory belongs to a keymsg store
+//! <dir>/w-0.sqlite        writer slot 0 (WAL mode: plus -wal and -shm files)
+//! <dir>/w-0.lock          advisory lock held by the process writing slot 0
+//! <dir>/w-1.sqlite ...
+//! ```
+//!
+//! - **No lock convoys**: a process claims a free slot by locking `w-<n>.lock`
+//!   (the kernel frees the lock when the process dies, so a restarted worker
+//!   reuses the slot and the number of files stays at the peak number of
+//!   concurrent processes). Processes never write each other's files.
+//! - **Group commit**: inside a process, concurrent [`Store::count`] calls are
+//!   batched by a leader/follower protocol into one `BEGIN IMMEDIATE … COMMIT`,
+//!   so many threads share each commit. A call returns only after its batch
+//!   has committed (see [`Durability`]).
+//! - **Aggregates at write time**: every file keeps per-(month, agency, message,
+//!   surface, kind, catalog version) counters updated in the same transaction,
+//!   so reading a month is a small `GROUP BY` per file, independent of the
+//!   number of insertions.
+//! - **Idempotency across files**: keys live in a `keys` table of the writer
+//!   file. Before counting a keyed insertion, the writer checks its own file and
+//!   every other writer file in the directory (rescanned for each batch that
+//!   has keys), so a retry after a crash counts once even when it lands in a
+//!   different process and file. The one case this does not cover is two
+//!   *live* processes inserting the same key at the same moment (each checks
+//!   before the other commits); that is a caller bug (the same receipt printed
+//!   twice concurrently) and is documented rather than paid for on every call.
+//!
+//! [`Store::in_memory`] is the same engine on an in-memory database, for tests.
+
+mod insertion;
+mod prometheus;
+mod read;
+mod schema;
+mod sqlite;
+mod writer;
 
 use serde::{Deserialize, Serialize};
 
 use crate::bangkok::YearMonth;
 use crate::{Channel, Surface};
 
+pub use insertion::Insertion;
+pub use sqlite::Store;
+
 /// Errors from the insertion store.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    /// An SQLite error.
+    /// An SQLite error not covered by a more specific variant.
     #[error("store `{path}`: {source}")]
     Sqlite {
-        /// Store path.
+        /// Store file.
         path: String,
         /// Underlying error.
         source: rusqlite::Error,
     },
+    /// A file-system error (creating the directory, the marker or a lock file).
+    #[error("store `{path}`: {source}")]
+    Io {
+        /// The path involved.
+        path: String,
+        /// Underlying error.
+        source: std::io::Error,
+    },
+    /// The disk (or the configured size limit) is full. Nothing was counted by
+    /// the failed call and nothing is corrupted; counting works again once
+    /// space is available.
+    #[error("store `{path}`: disk full (nothing was counted; free space and retry)")]
+    DiskFull {
+        /// Store file.
+        path: String,
+    },
+    /// The file is not an SQLite database, or SQLite reports it damaged. keymsg
+    /// never recreates or overwrites such a file: move it away or restore a backup.
+    #[error("store `{path}` is corrupt or not a database: {detail} (the file was left untouched)")]
+    Corrupt {
+        /// The file.
+        path: String,
+        /// What SQLite said.
+        detail: String,
+    },
+    /// The file is a valid SQLite database, but not a keymsg store.
+    #[error(
+        "`{path}` is an SQLite database but not a keymsg store: {detail} (the file was left untouched)"
+    )]
+    Foreign {
+        /// The file.
+        path: String,
+        /// Why it was rejected.
+        detail: String,
+    },
+    /// The path is not usable as a store directory (a regular file, or a
+    /// non-empty directory without the `KEYMSG_STORE` marker).
+    #[error("`{path}` is not a keymsg store directory: {detail}")]
+    NotAStore {
+        /// The path given.
+        path: String,
+        /// Why it was rejected.
+        detail: String,
+    },
+    /// The file was written by a newer keymsg with a schema this version does
+    /// not know. Upgrade keymsg; the file is left untouched.
+    #[error(
+        "store `{path}` has schema version {found}, this keymsg supports up to {supported}: upgrade keymsg"
+    )]
+    NewerSchema {
+        /// The file.
+        path: String,
+        /// Version found in the file.
+        found: i64,
+        /// Newest version this build knows.
+        supported: i64,
+    },
+    /// The store is read-only or the file cannot be written (permissions, a
+    /// read-only mount).
+    #[error("store `{path}` cannot be written: {detail}")]
+    ReadOnly {
+        /// The file.
+        path: String,
+        /// What failed.
+        detail: String,
+    },
+    /// An explicit `writer_id` contains characters other than ASCII letters,
+    /// digits, `-` and `_`, or is empty or longer than 64 bytes.
+    #[error("invalid writer id `{0}` (use 1–64 ASCII letters, digits, `-` or `_`)")]
+    BadWriterId(String),
+    /// Another thread panicked while holding the store's lock; the store
+    /// refuses further work in this process rather than guess its state.
+    #[error("store `{path}`: internal lock poisoned by a panic in another thread")]
+    Poisoned {
+        /// Store path.
+        path: String,
+    },
+}
+
+impl StoreError {
+    /// An equal error for another caller of the same failed batch (errors
+    /// are not `Clone` because the underlying SQLite and I/O errors are not).
+    pub(crate) fn replicate(&self) -> StoreError {
+        use StoreError as E;
+        match self {
+            E::Sqlite { path, source } => E::Sqlite {
+                path: path.clone(),
+                source: match source {
+                    rusqlite::Error::SqliteFailure(c, m) => {
+                        rusqlite::Error::SqliteFailure(*c, m.clone())
+                    }
+                    other => rusqlite::Error::SqliteFailure(
+                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+                        Some(other.to_string()),
+                    ),
+                },
+            },
+            E::Io { path, source } => E::Io {
+                path: path.clone(),
+                source: std::io::Error::new(source.kind(), source.to_string()),
+            },
+            E::DiskFull { path } => E::DiskFull { path: path.clone() },
+            E::Corrupt { path, detail } => E::Corrupt {
+                path: path.clone(),
+                detail: detail.clone(),
+            },
+            E::Foreign { path, detail } => E::Foreign {
+                path: path.clone(),
+                detail: detail.clone(),
+            },
+            E::NotAStore { path, detail } => E::NotAStore {
+                path: path.clone(),
+                detail: detail.clone(),
+            },
+            E::NewerSchema {
+                path,
+                found,
+                supported,
+            } => E::NewerSchema {
+                path: path.clone(),
+                found: *found,
+                supported: *supported,
+            },
+            E::ReadOnly { path, detail } => E::ReadOnly {
+                path: path.clone(),
+                detail: detail.clone(),
+            },
+            E::BadWriterId(s) => E::BadWriterId(s.clone()),
+            E::Poisoned { path } => E::Poisoned { path: path.clone() },
+        }
+    }
+}
+
+/// What [`Store::count`] did with one insertion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Counted {
+    /// Counted (and durable when the call returned).
+    New,
+    /// The idempotency key had already been seen (in any writer file): nothing
+    /// was stored or counted again.
+    Duplicate,
+    /// A reprint, stored but not counted because
+    /// [`StoreOptions::count_reprints`] is off.
+    Reprint,
+}
+
+/// How much a successful [`Store::count`] survives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Durability {
+    /// Survives the process being killed (`kill -9`, a crash, OOM): the commit
+    /// is in the OS page cache when the call returns (WAL, `synchronous=NORMAL`).
+    /// A power cut may lose the last commits. The default.
+    #[default]
+    Process,
+    /// Also survives power loss: every commit is synced to disk
+    /// (`synchronous=FULL`). Several times slower per commit; group commit
+    /// shares the cost across concurrent callers.
+    Power,
+}
+
+/// Options for [`Store::open`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// What an acknowledged count survives.
+    pub durability: Durability,
+    /// Whether an insertion with `reprint: true` is counted (`false`, the
+    /// default: it is stored in the reprint counters but not counted).
+    pub count_reprints: bool,
+    /// How long a write waits for an SQLite lock held by another connection
+    /// (backups, a reader checkpointing) before failing.
+    pub busy_timeout: std::time::Duration,
+    /// Write to `w-<writer_id>.sqlite` instead of claiming the first free
+    /// numbered slot. Processes sharing an id share a file, which is still
+    /// correct but contends on SQLite's lock.
+    pub writer_id: Option<String>,
+    /// Cap each writer file at about this many bytes; when reached, counting
+    /// fails with [`StoreError::DiskFull`] (as on a full disk). `None`: no cap.
+    pub max_file_bytes: Option<u64>,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            durability: Durability::Process,
+            count_reprints: false,
+            busy_timeout: std::time::Duration::from_secs(5),
+            writer_id: None,
+            max_file_bytes: None,
+        }
+    }
 }
 
 /// Counted insertions of one message for one month, grouped by agency, surface and kind.

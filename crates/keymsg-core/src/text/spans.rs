@@ -2,7 +2,22 @@
 //!
 //! Layout never breaks inside a protected span and truncation keeps or drops a
 //! span whole; catalog validation checks phone numbers and hosts against the
-//! catalog's allow-lists.
+//! catalog's allow-lists and rejects invisible characters hidden inside them.
+//!
+//! The scanner is hand-written and deliberately conservative about what it calls
+//! a URL: a bare host (no `http://`, no `www.`) needs a known top-level domain,
+//! so `e.g.` or `24 ชม.` are never URLs. Thai text may touch a span with no space
+//! in between (`โทร1441ทันที`); Thai digits ๐–๙ count as digits.
+//!
+//! ```
+//! use keymsg_core::text::spans::{protected_spans, SpanKind};
+//! let text = "โทร1441 หรือแจ้งที่ thaipoliceonline.go.th.";
+//! let spans = protected_spans(text);
+//! assert_eq!(spans.len(), 2);
+//! assert_eq!(spans[0].kind, SpanKind::Phone);
+//! assert_eq!(&text[spans[0].range.clone()], "1441");
+//! assert_eq!(&text[spans[1].range.clone()], "thaipoliceonline.go.th");
+//! ```
 
 use std::ops::Range;
 
@@ -29,20 +44,676 @@ pub struct Span {
 }
 
 /// Every protected span in `text`, in order, non-overlapping.
+///
+/// Each span covers exactly the unbreakable thing: the whole `02-123-4567`,
+/// a URL without trailing sentence punctuation, `฿5,000.00` with its baht sign,
+/// or only the number of `1,500 บาท`.
 pub fn protected_spans(text: &str) -> Vec<Span> {
-    // Implemented by the catalog/spans work; see module docs.
-    let _ = text;
-    Vec::new()
+    let s = Scanner::new(text);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(c) = s.at(i) {
+        if let Some((kind, end)) = s.span_at(i) {
+            out.push(Span {
+                range: s.byte(i)..s.byte(end),
+                kind,
+            });
+            i = end;
+        } else if c.is_ascii_alphabetic() {
+            // Skip the rest of an ASCII word so hosts are only tried at word starts.
+            i = s.skip_while(i, |c| c.is_ascii_alphabetic());
+        } else if is_digit(c) {
+            i = s.skip_number_run(i);
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Whether `c` is an ASCII digit or a Thai digit ๐–๙.
+pub fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('\u{0E50}'..='\u{0E59}').contains(&c)
 }
 
 /// Map Thai digits ๐–๙ to ASCII 0–9, leaving everything else as is.
 pub fn ascii_digits(text: &str) -> String {
+    text.chars().map(ascii_digit).collect()
+}
+
+fn ascii_digit(c: char) -> char {
+    match c {
+        '\u{0E50}'..='\u{0E59}' => char::from_u32(c as u32 - 0x0E50 + u32::from(b'0')).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// The digits of `text` as ASCII, Thai digits mapped, everything else dropped:
+/// `"๐๒-๑๒๓ 4567"` → `"021234567"`.
+pub fn span_digits(text: &str) -> String {
     text.chars()
-        .map(|c| match c {
-            '\u{0E50}'..='\u{0E59}' => {
-                char::from_u32(c as u32 - 0x0E50 + u32::from(b'0')).unwrap_or(c)
-            }
-            _ => c,
-        })
+        .map(ascii_digit)
+        .filter(char::is_ascii_digit)
         .collect()
+}
+
+/// A phone number in the form allow-lists compare: ASCII digits only, with a
+/// Thai international prefix folded to the national one (`+66 2 123 4567` →
+/// `021234567`), so an allow-list entry matches however the number is written.
+pub fn phone_key(text: &str) -> String {
+    let digits = span_digits(text);
+    if text.trim_start().starts_with('+')
+        && let Some(rest) = digits.strip_prefix("66")
+    {
+        return format!("0{rest}");
+    }
+    digits
+}
+
+/// The host of a URL, bare host or e-mail address, lower case, without a
+/// trailing dot: `https://www.PEA.co.th/x?y` → `www.pea.co.th`,
+/// `info@mea.or.th` → `mea.or.th`. `None` when there is no host.
+pub fn url_host(text: &str) -> Option<String> {
+    let t = text.trim();
+    let rest = match t.find("://") {
+        Some(i) => t.get(i + 3..)?,
+        None => t,
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host_port = authority.rsplit('@').next().unwrap_or(authority);
+    let host = match host_port.rfind(':') {
+        Some(i)
+            if host_port
+                .get(i + 1..)
+                .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            host_port.get(..i)?
+        }
+        _ => host_port,
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if is_host_syntax(&host) {
+        Some(host)
+    } else {
+        None
+    }
+}
+
+/// Whether `host` is a syntactically valid DNS host name with at least two
+/// labels (`pea.co.th`), ASCII only.
+pub fn is_host_syntax(host: &str) -> bool {
+    let labels: Vec<&str> = host.split('.').collect();
+    labels.len() >= 2
+        && host.len() <= 253
+        && labels.iter().all(|l| {
+            (1..=63).contains(&l.len())
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        })
+        && labels
+            .last()
+            .is_some_and(|t| t.len() >= 2 && t.bytes().all(|b| b.is_ascii_alphabetic()))
+}
+
+/// Whether `host` equals an allowed host or is a subdomain of one. Both sides
+/// are compared case-insensitively.
+pub fn host_allowed(host: &str, allowed: &[String]) -> bool {
+    let host = host.to_ascii_lowercase();
+    allowed.iter().any(|a| {
+        let a = a.to_ascii_lowercase();
+        host == a
+            || host
+                .strip_suffix(a.as_str())
+                .is_some_and(|prefix| prefix.ends_with('.'))
+    })
+}
+
+/// Whether `c` is a Unicode default-ignorable code point: invisible when
+/// rendered (zero-width space and joiners, word joiner, BOM, soft hyphen,
+/// variation selectors, bidi controls, ...), so it can hide inside a number or
+/// URL without a reader seeing it.
+pub fn is_default_ignorable(c: char) -> bool {
+    // Default_Ignorable_Code_Point, Unicode 16 DerivedCoreProperties.txt.
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}'..='\u{1160}'
+        | '\u{17B4}'..='\u{17B5}' | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{3164}'
+        | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}'
+        | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// Top-level domains a bare host (no scheme, no `www.`) may end with. Common
+/// English words (`in`, `is`, `to`, `us`, ...) are left out so that a missing
+/// space after a full stop does not make a host.
+const BARE_TLDS: &[&str] = &[
+    "th", "com", "net", "org", "info", "biz", "gov", "edu", "mil", "int", "io", "co", "me", "ee",
+    "app", "dev", "ly", "asia", "xyz", "online", "site", "shop", "store", "top", "link", "club",
+    "vip", "cc", "tv", "ai", "uk", "jp", "cn", "sg", "la", "kh", "mm", "vn", "hk", "tw", "kr",
+    "ph", "au", "de", "fr", "ru", "eu", "gl", "gd",
+];
+
+/// Characters a URL may contain after its host (RFC 3986 unreserved, reserved
+/// and `%`). Non-ASCII ends a URL, so Thai text can follow it with no space.
+fn is_url_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c)
+}
+
+/// Characters that, before a position, mean we are inside a word, a URL or a
+/// number, so no URL, host or e-mail starts there.
+fn continues_word(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '@' | '%' | '+' | '/' | '&' | '=')
+}
+
+fn is_email_local_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-')
+}
+
+fn is_label_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-'
+}
+
+struct Scanner<'a> {
+    text: &'a str,
+    chars: Vec<char>,
+    bytes: Vec<usize>,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(text: &'a str) -> Self {
+        let (bytes, chars) = text.char_indices().unzip();
+        Scanner { text, chars, bytes }
+    }
+
+    fn at(&self, i: usize) -> Option<char> {
+        self.chars.get(i).copied()
+    }
+
+    fn prev(&self, i: usize) -> Option<char> {
+        i.checked_sub(1).and_then(|j| self.at(j))
+    }
+
+    /// Byte offset of char `i` (the text length past the end).
+    fn byte(&self, i: usize) -> usize {
+        self.bytes.get(i).copied().unwrap_or(self.text.len())
+    }
+
+    fn skip_while(&self, mut i: usize, f: impl Fn(char) -> bool) -> usize {
+        while self.at(i).is_some_and(&f) {
+            i += 1;
+        }
+        i
+    }
+
+    fn digit(&self, i: usize) -> bool {
+        self.at(i).is_some_and(is_digit)
+    }
+
+    /// Whether the text at `i` starts with `lit`, ASCII case-insensitively.
+    fn starts_with_ci(&self, i: usize, lit: &str) -> bool {
+        lit.chars()
+            .enumerate()
+            .all(|(k, l)| self.at(i + k).is_some_and(|c| c.eq_ignore_ascii_case(&l)))
+    }
+
+    /// Skip a run of digits with internal `,` `.` `-` separators.
+    fn skip_number_run(&self, mut i: usize) -> usize {
+        loop {
+            i = self.skip_while(i, is_digit);
+            match self.at(i) {
+                Some(',' | '.' | '-') if self.digit(i + 1) => i += 1,
+                _ => return i,
+            }
+        }
+    }
+
+    fn span_at(&self, i: usize) -> Option<(SpanKind, usize)> {
+        let c = self.at(i)?;
+        let word_start = self.prev(i).is_none_or(|p| !continues_word(p));
+        if word_start && c.is_ascii_alphanumeric() {
+            if let Some(end) = self.scheme_url(i) {
+                return Some((SpanKind::Url, end));
+            }
+            if let Some(end) = self.email(i) {
+                return Some((SpanKind::Email, end));
+            }
+            if let Some(end) = self.bare_host(i) {
+                return Some((SpanKind::Url, end));
+            }
+        }
+        let number_start = self
+            .prev(i)
+            .is_none_or(|p| !is_digit(p) && !matches!(p, '.' | ','));
+        if !number_start {
+            return None;
+        }
+        if c == '\u{0E3F}' {
+            // ฿, optionally one space, then the number: the sign belongs to the span.
+            let n = if self.at(i + 1) == Some(' ') {
+                i + 2
+            } else {
+                i + 1
+            };
+            if self.digit(n) {
+                let (end, _) = self.amount(n);
+                return Some((SpanKind::Amount, end));
+            }
+            return None;
+        }
+        if c == '+' && self.digit(i + 1) && self.prev(i).is_none_or(|p| !p.is_ascii_alphanumeric())
+        {
+            return self.intl_phone(i).map(|end| (SpanKind::Phone, end));
+        }
+        if is_digit(c) {
+            return self.number(i);
+        }
+        None
+    }
+
+    /// `http://` or `https://` and everything URL-like after it.
+    fn scheme_url(&self, i: usize) -> Option<usize> {
+        let after = if self.starts_with_ci(i, "https://") {
+            i + 8
+        } else if self.starts_with_ci(i, "http://") {
+            i + 7
+        } else {
+            return None;
+        };
+        if !self.at(after).is_some_and(|c| c.is_ascii_alphanumeric()) {
+            return None;
+        }
+        let end = self.skip_while(after, is_url_char);
+        Some(self.trim_url_end(i, end))
+    }
+
+    /// Drop trailing sentence punctuation and an unbalanced closing bracket.
+    fn trim_url_end(&self, start: usize, mut end: usize) -> usize {
+        while end > start {
+            let Some(last) = self.at(end - 1) else { break };
+            let opens = |o: char| {
+                (start..end - 1)
+                    .filter_map(|k| self.at(k))
+                    .filter(|&c| c == o)
+                    .count()
+            };
+            let trim = match last {
+                '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' => true,
+                ')' => opens('(') < opens(')') + 1,
+                ']' => opens('[') < opens(']') + 1,
+                _ => false,
+            };
+            if !trim {
+                break;
+            }
+            end -= 1;
+        }
+        end
+    }
+
+    /// Host labels starting at `i`: (end, label ranges). Stops before a dot
+    /// that is not followed by a label.
+    fn labels(&self, i: usize) -> (usize, Vec<Range<usize>>) {
+        let mut labels = Vec::new();
+        let mut k = i;
+        loop {
+            let end = self.skip_while(k, is_label_char);
+            if end == k {
+                break;
+            }
+            labels.push(k..end);
+            if self.at(end) == Some('.') && self.at(end + 1).is_some_and(is_label_char) {
+                k = end + 1;
+            } else {
+                k = end;
+                break;
+            }
+        }
+        (k, labels)
+    }
+
+    fn label_str(&self, r: &Range<usize>) -> String {
+        r.clone().filter_map(|k| self.at(k)).collect()
+    }
+
+    fn valid_labels(&self, labels: &[Range<usize>]) -> bool {
+        labels.len() >= 2
+            && labels.iter().all(|r| {
+                let l = self.label_str(r);
+                (1..=63).contains(&l.len()) && !l.starts_with('-') && !l.ends_with('-')
+            })
+    }
+
+    /// `local@host.tld`.
+    fn email(&self, i: usize) -> Option<usize> {
+        let mut at = self.skip_while(i, is_email_local_char);
+        // A local part does not end with a dot.
+        while at > i && self.at(at - 1) == Some('.') {
+            at -= 1;
+        }
+        if at == i || self.at(at) != Some('@') {
+            return None;
+        }
+        let (end, labels) = self.labels(at + 1);
+        let tld = labels.last().map(|r| self.label_str(r))?;
+        (self.valid_labels(&labels)
+            && tld.len() >= 2
+            && tld.chars().all(|c| c.is_ascii_alphabetic())
+            && !self.at(end).is_some_and(|c| c == '@' || c == '_'))
+        .then_some(end)
+    }
+
+    /// `www.host.tld` or `host.knowntld`, with an optional port and path.
+    fn bare_host(&self, i: usize) -> Option<usize> {
+        let (end, labels) = self.labels(i);
+        if !self.valid_labels(&labels) || self.at(end).is_some_and(|c| c == '@' || c == '_') {
+            return None;
+        }
+        let first = labels.first().map(|r| self.label_str(r))?;
+        let tld = labels.last().map(|r| self.label_str(r))?;
+        let alpha = tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic());
+        let one_case = tld == tld.to_ascii_lowercase() || tld == tld.to_ascii_uppercase();
+        let www = first.eq_ignore_ascii_case("www");
+        let known = BARE_TLDS.iter().any(|t| t.eq_ignore_ascii_case(&tld));
+        if !(alpha && one_case && (www || known)) {
+            return None;
+        }
+        let mut k = end;
+        if self.at(k) == Some(':') && self.digit(k + 1) {
+            k = self.skip_while(k + 1, |c| c.is_ascii_digit());
+        }
+        if matches!(self.at(k), Some('/' | '?' | '#')) {
+            k = self.skip_while(k, is_url_char);
+        }
+        Some(self.trim_url_end(i, k))
+    }
+
+    /// Digit groups separated by one `-` or space: (group ranges).
+    fn groups(&self, i: usize) -> Vec<Range<usize>> {
+        let mut groups = Vec::new();
+        let mut k = i;
+        while self.digit(k) && groups.len() < 6 {
+            let end = self.skip_while(k, is_digit);
+            groups.push(k..end);
+            match self.at(end) {
+                Some('-' | ' ') if self.digit(end + 1) => k = end + 1,
+                _ => break,
+            }
+        }
+        groups
+    }
+
+    /// `+66 2 123 4567` (Thailand: 8 or 9 national digits) and other
+    /// international numbers (8 to 15 digits).
+    fn intl_phone(&self, i: usize) -> Option<usize> {
+        let groups = self.groups(i + 1);
+        let thai = self.at(i + 1) == Some('6') && self.at(i + 2) == Some('6');
+        let fits = |n: usize| {
+            if thai {
+                (10..=11).contains(&n)
+            } else {
+                (8..=15).contains(&n)
+            }
+        };
+        let mut total = 0;
+        let mut best = None;
+        for g in &groups {
+            total += g.len();
+            if fits(total) {
+                best = Some(g.end);
+            }
+        }
+        best
+    }
+
+    /// The end of an amount-shaped number at `i` and whether it had thousands
+    /// grouping or decimals (`5,000.00`).
+    fn amount(&self, i: usize) -> (usize, bool) {
+        let mut end = self.skip_while(i, is_digit);
+        let mut formatted = false;
+        if end - i <= 3 {
+            while self.at(end) == Some(',') {
+                let g = self.skip_while(end + 1, is_digit);
+                if g - (end + 1) != 3 {
+                    break;
+                }
+                end = g;
+                formatted = true;
+            }
+        }
+        if self.at(end) == Some('.') && self.digit(end + 1) {
+            end = self.skip_while(end + 1, is_digit);
+            formatted = true;
+        }
+        (end, formatted)
+    }
+
+    /// Whether a currency word follows `end` (optionally after one space).
+    fn unit_follows(&self, end: usize) -> bool {
+        let k = if self.at(end) == Some(' ') {
+            end + 1
+        } else {
+            end
+        };
+        if self.starts_with_ci(k, "บาท") {
+            return true;
+        }
+        ["baht", "thb"].iter().any(|w| {
+            self.starts_with_ci(k, w)
+                && !self
+                    .at(k + w.len())
+                    .is_some_and(|c| c.is_ascii_alphanumeric())
+        })
+    }
+
+    fn number(&self, i: usize) -> Option<(SpanKind, usize)> {
+        let (end, formatted) = self.amount(i);
+        let continues = |e: usize| matches!(self.at(e), Some(',' | '.' | '-')) && self.digit(e + 1);
+        if (formatted || self.unit_follows(end)) && !continues(end) {
+            return Some((SpanKind::Amount, end));
+        }
+        let groups = self.groups(i);
+        let first = groups.first()?;
+        let lead = self.at(first.start).map(ascii_digit);
+        if lead == Some('0') {
+            // National number: 9 digits (landline 02-123-4567) or 10 (mobile).
+            let mut total = 0;
+            let mut best = None;
+            for g in &groups {
+                total += g.len();
+                if total == 9 || total == 10 {
+                    best = Some(g.end);
+                }
+                if total >= 10 {
+                    break;
+                }
+            }
+            if let Some(e) = best
+                && !continues(e)
+            {
+                return Some((SpanKind::Phone, e));
+            }
+            return None;
+        }
+        if lead == Some('1') && (3..=4).contains(&first.len()) && !continues(first.end) {
+            // Thai short codes: 191, 1441, 1213, 1129, ...
+            return Some((SpanKind::Phone, first.end));
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(SpanKind, &str)> {
+        protected_spans(text)
+            .into_iter()
+            .map(|s| (s.kind, &text[s.range]))
+            .collect()
+    }
+
+    use SpanKind::{Amount, Email, Phone, Url};
+
+    #[test]
+    fn thai_short_codes_with_and_without_spaces() {
+        assert_eq!(found("โทร 1441 ตลอด 24 ชม."), [(Phone, "1441")]);
+        assert_eq!(found("โทร1441ทันที"), [(Phone, "1441")]);
+        assert_eq!(found("แจ้ง191หรือ1213"), [(Phone, "191"), (Phone, "1213")]);
+        assert_eq!(found("การไฟฟ้าส่วนภูมิภาค 1129"), [(Phone, "1129")]);
+        assert_eq!(
+            found("call 1441, 191 or 1213."),
+            [(Phone, "1441"), (Phone, "191"), (Phone, "1213")]
+        );
+    }
+
+    #[test]
+    fn thai_digits_are_digits() {
+        assert_eq!(found("โทร ๑๔๔๑ ทันที"), [(Phone, "๑๔๔๑")]);
+        assert_eq!(found("๐๒-๑๒๓-๔๕๖๗"), [(Phone, "๐๒-๑๒๓-๔๕๖๗")]);
+        assert_eq!(span_digits("๐๒-๑๒๓ 4567"), "021234567");
+    }
+
+    #[test]
+    fn national_and_international_numbers() {
+        assert_eq!(found("โทร 02-123-4567 ค่ะ"), [(Phone, "02-123-4567")]);
+        assert_eq!(found("มือถือ 081 234 5678"), [(Phone, "081 234 5678")]);
+        assert_eq!(found("0812345678"), [(Phone, "0812345678")]);
+        assert_eq!(found("โทร+66 2 123 4567ได้"), [(Phone, "+66 2 123 4567")]);
+        assert_eq!(found("(+66-81-234-5678)"), [(Phone, "+66-81-234-5678")]);
+        assert_eq!(
+            found("+66 2 123 4567 1441"),
+            [(Phone, "+66 2 123 4567"), (Phone, "1441")]
+        );
+        // A landline followed by a short code stays two spans.
+        assert_eq!(
+            found("02-123-4567 1441"),
+            [(Phone, "02-123-4567"), (Phone, "1441")]
+        );
+    }
+
+    #[test]
+    fn numbers_that_are_not_phones() {
+        assert!(found("ตลอด 24 ชม.").is_empty());
+        assert!(found("พ.ศ. 2569").is_empty());
+        assert!(found("ข้อ 3 และ 45").is_empty());
+        // Account-like runs that continue with `-digit` are not phone numbers.
+        assert!(found("123-4-56789-0").is_empty());
+        assert!(found("02-123-4567-89").is_empty());
+        // Too few digits for a national number.
+        assert!(found("02-123").is_empty());
+    }
+
+    #[test]
+    fn amounts() {
+        assert_eq!(found("ค่าไฟ ฿5,000.00 บาท"), [(Amount, "฿5,000.00")]);
+        assert_eq!(found("ยอด 5,000.00 บาท"), [(Amount, "5,000.00")]);
+        assert_eq!(found("โอน 1,500 บาท"), [(Amount, "1,500")]);
+        assert_eq!(found("ค่าธรรมเนียม 300บาท"), [(Amount, "300")]);
+        assert_eq!(found("fee of 1500 baht"), [(Amount, "1500")]);
+        assert_eq!(found("฿ 200"), [(Amount, "฿ 200")]);
+        // 1500 before บาท is an amount, not a short code.
+        assert_eq!(found("1500 บาท"), [(Amount, "1500")]);
+        // A list is not a thousands group.
+        assert!(found("ข้อ 1,2").is_empty());
+    }
+
+    #[test]
+    fn urls_with_and_without_scheme() {
+        assert_eq!(
+            found("แจ้งที่ https://thaipoliceonline.go.th/path?a=1."),
+            [(Url, "https://thaipoliceonline.go.th/path?a=1")]
+        );
+        assert_eq!(found("www.x.go.th"), [(Url, "www.x.go.th")]);
+        assert_eq!(
+            found("แจ้งความที่thaipoliceonline.go.thได้ตลอด"),
+            [(Url, "thaipoliceonline.go.th")]
+        );
+        assert_eq!(
+            found("(see thaipoliceonline.go.th)."),
+            [(Url, "thaipoliceonline.go.th")]
+        );
+        assert_eq!(
+            found("(https://example.com/a_(b))"),
+            [(Url, "https://example.com/a_(b)")]
+        );
+        assert_eq!(found("HTTP://PEA.CO.TH"), [(Url, "HTTP://PEA.CO.TH")]);
+        assert_eq!(found("bit.ly/abc!"), [(Url, "bit.ly/abc")]);
+        assert_eq!(found("www.example:8080/x"), [(Url, "www.example:8080/x")]);
+    }
+
+    #[test]
+    fn not_urls() {
+        assert!(found("e.g. this, i.e. that").is_empty());
+        assert!(found("ตลอด 24 ชม. ทุกวัน").is_empty());
+        assert!(found("report.pdf and app.apk").is_empty());
+        assert!(found("Call the bank.In case of doubt").is_empty());
+        assert!(found("พ.ร.บ.").is_empty());
+        assert_eq!(found("1.5 and 3.14"), [(Amount, "1.5"), (Amount, "3.14")]);
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(found("ติดต่อinfo@pea.co.thได้"), [(Email, "info@pea.co.th")]);
+        assert_eq!(
+            found("write to a.b+c@mail.example.org."),
+            [(Email, "a.b+c@mail.example.org")]
+        );
+        assert!(found("@handle and a@b").is_empty());
+    }
+
+    #[test]
+    fn spans_are_in_order_on_char_boundaries() {
+        let t = "โทร๑๔๔๑หรือ 02-123-4567 แจ้ง thaipoliceonline.go.th ยอด ฿5,000.00 ส่ง a@b.co.th";
+        let spans = protected_spans(t);
+        assert_eq!(spans.len(), 5);
+        let mut last = 0;
+        for s in &spans {
+            assert!(s.range.start >= last && s.range.start < s.range.end);
+            assert!(t.is_char_boundary(s.range.start) && t.is_char_boundary(s.range.end));
+            last = s.range.end;
+        }
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(phone_key("+66 2 123 4567"), "021234567");
+        assert_eq!(phone_key("๑๔๔๑"), "1441");
+        assert_eq!(
+            url_host("https://www.PEA.co.th:443/x?y").as_deref(),
+            Some("www.pea.co.th")
+        );
+        assert_eq!(url_host("info@mea.or.th").as_deref(), Some("mea.or.th"));
+        assert_eq!(
+            url_host("thaipoliceonline.go.th.").as_deref(),
+            Some("thaipoliceonline.go.th")
+        );
+        assert_eq!(url_host("not a host"), None);
+        let allowed = vec!["pea.co.th".to_owned()];
+        assert!(host_allowed("www.pea.co.th", &allowed));
+        assert!(host_allowed("PEA.co.th", &allowed));
+        assert!(!host_allowed("fakepea.co.th", &allowed));
+        assert!(!host_allowed("pea.co.th.evil.com", &allowed));
+        assert!(is_default_ignorable('\u{200B}'));
+        assert!(is_default_ignorable('\u{FE0F}'));
+        assert!(!is_default_ignorable('ก'));
+        assert!(is_host_syntax("pea.co.th"));
+        assert!(!is_host_syntax("https://pea.co.th"));
+        assert!(!is_host_syntax("localhost"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn spans_are_well_formed_for_any_text(t in "[ -~ก-๛\u{200B}฿]{0,60}") {
+            let spans = protected_spans(&t);
+            let mut last = 0;
+            for s in &spans {
+                proptest::prop_assert!(s.range.start >= last);
+                proptest::prop_assert!(s.range.start < s.range.end);
+                proptest::prop_assert!(t.is_char_boundary(s.range.start));
+                proptest::prop_assert!(t.is_char_boundary(s.range.end));
+                last = s.range.end;
+            }
+        }
+    }
 }

@@ -1,0 +1,146 @@
+//! Character-level checks on message text and names: control, bidi and
+//! replacement characters, invisible characters hidden inside phone numbers,
+//! URLs, e-mail addresses, amounts and names, and phone numbers or hosts that
+//! are not on the catalog's allow-lists.
+//!
+//! Offsets are character offsets into the value as written in the file.
+
+use super::Problems;
+use crate::catalog::error::ProblemKind;
+use crate::text::spans::{
+    SpanKind, host_allowed, is_default_ignorable, is_digit, phone_key, protected_spans, url_host,
+};
+
+/// The allow-lists, normalised: phone keys ([`phone_key`]) and lower-case hosts.
+pub(super) struct Allow {
+    pub(super) phones: Vec<String>,
+    pub(super) hosts: Vec<String>,
+}
+
+/// Bidirectional formatting controls (they reorder what the reader sees).
+pub(super) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// C0/C1 controls, DEL, and the Unicode line/paragraph separators: none of
+/// them belong in a one-line key message, and on a CP874 printer a control
+/// character is a printer command.
+fn is_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// Report control, bidi and U+FFFD characters, each at its offset. Returns
+/// whether any was found.
+pub(super) fn check_chars(id: Option<&str>, field: &str, value: &str, p: &mut Problems) -> bool {
+    let before = p.len();
+    for (offset, c) in value.chars().enumerate() {
+        let cp = c as u32;
+        if is_control(c) {
+            p.add(id, field, Some(offset), ProblemKind::Control(cp));
+        } else if is_bidi_control(c) {
+            p.add(id, field, Some(offset), ProblemKind::Bidi(cp));
+        } else if c == '\u{FFFD}' {
+            p.add(id, field, Some(offset), ProblemKind::Replacement);
+        }
+    }
+    p.len() > before
+}
+
+/// A name (id, topic, language code, allow-list entry): no invisible
+/// character anywhere, no control or bidi character. Returns the value with
+/// the reported characters removed, for the caller's own syntax check.
+pub(super) fn check_name(id: Option<&str>, field: &str, value: &str, p: &mut Problems) -> String {
+    check_chars(id, field, value, p);
+    for (offset, c) in value.chars().enumerate() {
+        if is_default_ignorable(c) && !is_bidi_control(c) {
+            p.add(id, field, Some(offset), ProblemKind::Invisible(c as u32));
+        }
+    }
+    value
+        .chars()
+        .filter(|&c| !is_default_ignorable(c) && !is_control(c) && c != '\u{FFFD}')
+        .collect()
+}
+
+/// Check one text variant: empty, characters, invisible characters inside
+/// spans, and spans against the allow-lists.
+pub(super) fn check_text(id: &str, field: &str, value: &str, allow: &Allow, p: &mut Problems) {
+    let id = Some(id);
+    if value.trim().is_empty() {
+        p.add(id, field, None, ProblemKind::Empty);
+        return;
+    }
+    check_chars(id, field, value, p);
+
+    // Look for spans in the text as the reader sees it: with every invisible
+    // character removed. `kept[k]` is the original char offset of visible char k.
+    let chars: Vec<char> = value.chars().collect();
+    let kept: Vec<usize> = (0..chars.len())
+        .filter(|&k| chars.get(k).is_some_and(|&c| !is_default_ignorable(c)))
+        .collect();
+    let visible: String = kept.iter().filter_map(|&k| chars.get(k)).collect();
+    let spans: Vec<(SpanKind, usize, usize, &str)> = {
+        let byte_to_char = |b: usize| visible.get(..b).map_or(0, |s| s.chars().count());
+        protected_spans(&visible)
+            .into_iter()
+            .filter_map(|s| {
+                let text = visible.get(s.range.clone())?;
+                Some((
+                    s.kind,
+                    byte_to_char(s.range.start),
+                    byte_to_char(s.range.end),
+                    text,
+                ))
+            })
+            .collect()
+    };
+
+    // An invisible character is harmless between Thai words (a break hint),
+    // but not where removing it joins a span, or between two digits.
+    let visible_chars: Vec<char> = visible.chars().collect();
+    let mut seen_visible = 0;
+    for (offset, &c) in chars.iter().enumerate() {
+        if !is_default_ignorable(c) {
+            seen_visible += 1;
+            continue;
+        }
+        if is_bidi_control(c) {
+            continue; // already reported as Bidi
+        }
+        let pos = seen_visible;
+        let inside_span = spans.iter().any(|&(_, s, e, _)| s < pos && pos < e);
+        let between_digits = pos > 0
+            && visible_chars.get(pos - 1).is_some_and(|&c| is_digit(c))
+            && visible_chars.get(pos).is_some_and(|&c| is_digit(c));
+        if inside_span || between_digits {
+            p.add(id, field, Some(offset), ProblemKind::Invisible(c as u32));
+        }
+    }
+
+    for &(kind, start, _, text) in &spans {
+        let offset = kept.get(start).copied();
+        match kind {
+            SpanKind::Phone => {
+                if !allow.phones.contains(&phone_key(text)) {
+                    p.add(
+                        id,
+                        field,
+                        offset,
+                        ProblemKind::PhoneNotAllowed(text.to_owned()),
+                    );
+                }
+            }
+            SpanKind::Url | SpanKind::Email => match url_host(text) {
+                Some(host) if host_allowed(&host, &allow.hosts) => {}
+                Some(host) => p.add(id, field, offset, ProblemKind::HostNotAllowed(host)),
+                None => p.add(
+                    id,
+                    field,
+                    offset,
+                    ProblemKind::HostNotAllowed(text.to_owned()),
+                ),
+            },
+            SpanKind::Amount => {}
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! The engine: one object a billing system or app back end keeps for its
+//! lifetime. For each footer or pop-up it selects a message, lays it out for
+//! the profile (computed once per message, language and profile, then cached —
+//! the per-receipt path does no segmentation) and counts the insertion.
+//!
+//! ```
+//! use keymsg_core::engine::{Engine, FooterRequest};
+//!
+//! let engine = Engine::builder().in_memory_store().agency("PEA Chiang Mai").build()?;
+//! let footer = engine.footer(&FooterRequest::new().key("INV-2026-000123"))?;
+//! assert!(footer.counted);
+//! assert!(footer.lines.iter().all(|l| keymsg_core::layout::width(l) <= 32));
+//! // A reprint from the stored token shows the same message.
+//! let again = engine.replay(&footer.token, &FooterRequest::new())?;
+//! assert_eq!(again.message_id, footer.message_id);
+//! # Ok::<(), keymsg_core::Error>(())
+//! ```
+
+mod cache;
+mod request;
+
+use std::path::PathBuf;
+
+pub use request::{Fit, FooterRequest, PopupRequest, Rendered};
+
+use crate::bangkok::YearMonth;
+use crate::layout::Profile;
+use crate::report::Report;
+use crate::select::{Policy, Request, Selector};
+use crate::store::{Counted, Durability, Insertion, ManualEntry, Store, StoreOptions};
+use crate::{Catalog, Channel, Error, Result, Surface};
+use cache::LayoutCache;
+
+/// Agency name used when none is configured.
+pub const DEFAULT_AGENCY: &str = "unknown";
+
+/// Builds an [`Engine`]; every setting has a documented default.
+#[derive(Debug, Default)]
+pub struct EngineBuilder {
+    catalog: Option<Catalog>,
+    store: StoreChoice,
+    store_options: StoreOptions,
+    agency: Option<String>,
+    policy: Option<String>,
+    fail_closed: bool,
+    profiles: Vec<Profile>,
+}
+
+#[derive(Debug, Default)]
+enum StoreChoice {
+    #[default]
+    None,
+    Memory,
+    Path(PathBuf),
+}
+
+impl EngineBuilder {
+    /// Use `catalog` (default: [`Catalog::embedded`]).
+    pub fn catalog(mut self, catalog: Catalog) -> Self {
+        self.catalog = Some(catalog);
+        self
+    }
+
+    /// Count into the SQLite store at `path` (created if missing). Default: no
+    /// store, nothing counted (`counted` is false on every result).
+    pub fn store_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.store = StoreChoice::Path(path.into());
+        self
+    }
+
+    /// Count into an in-memory store (tests, benchmarks: nothing persists).
+    pub fn in_memory_store(mut self) -> Self {
+        self.store = StoreChoice::Memory;
+        self
+    }
+
+    /// Store options (durability, reprints, ...) for [`EngineBuilder::store_path`].
+    pub fn store_options(mut self, options: StoreOptions) -> Self {
+        self.store_options = options;
+        self
+    }
+
+    /// Shortcut for the store's durability (default [`Durability::Process`]).
+    pub fn durability(mut self, durability: Durability) -> Self {
+        self.store_options.durability = durability;
+        self
+    }
+
+    /// The agency or unit the counts belong to (default [`DEFAULT_AGENCY`]).
+    pub fn agency(mut self, agency: impl Into<String>) -> Self {
+        self.agency = Some(agency.into());
+        self
+    }
+
+    /// Override the selection policy for every surface (a policy name such as
+    /// `sticky`, `cycle:week`, `round-robin`; see [`Policy`]).
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+
+    /// Fail closed: when counting fails, return the error instead of the text.
+    /// Default (fail open): the text is returned with `counted = false` and
+    /// `count_error` set, so a receipt never fails to print because of the store.
+    pub fn fail_closed(mut self, yes: bool) -> Self {
+        self.fail_closed = yes;
+        self
+    }
+
+    /// Make a user-defined profile available by its name.
+    pub fn profile(mut self, profile: Profile) -> Self {
+        self.profiles.push(profile);
+        self
+    }
+
+    /// Build the engine: loads the default catalog if none was given, opens the
+    /// store (so an unwritable path fails here, not at the first receipt).
+    pub fn build(self) -> Result<Engine> {
+        let catalog = match self.catalog {
+            Some(c) => c,
+            None => Catalog::embedded()?,
+        };
+        let mut selector = Selector::new(&catalog)?;
+        if let Some(name) = &self.policy {
+            let policy: Policy = name.parse()?;
+            selector = selector.with_policy(None, policy);
+        }
+        let store = match self.store {
+            StoreChoice::None => None,
+            StoreChoice::Memory => Some(Store::in_memory_with(self.store_options.count_reprints)),
+            StoreChoice::Path(p) => Some(Store::open(p, self.store_options)?),
+        };
+        for p in &self.profiles {
+            p.validate()?;
+        }
+        let agency = self.agency.unwrap_or_else(|| DEFAULT_AGENCY.to_owned());
+        if agency.trim().is_empty() {
+            return Err(Error::InvalidArgument {
+                name: "agency",
+                reason: "must not be empty".into(),
+            });
+        }
+        Ok(Engine {
+            selector,
+            store,
+            agency,
+            fail_closed: self.fail_closed,
+            cache: LayoutCache::new(self.profiles),
+        })
+    }
+}
+
+/// Selects, lays out and counts key messages. `Send + Sync`: share one engine
+/// (e.g. in an `Arc`) between all threads of a process.
+#[derive(Debug)]
+pub struct Engine {
+    selector: Selector,
+    store: Option<Store>,
+    agency: String,
+    fail_closed: bool,
+    cache: LayoutCache,
+}
+
+impl Engine {
+    /// A builder with the defaults: embedded catalog, no store, agency `unknown`.
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    /// The catalog in use.
+    pub fn catalog(&self) -> &Catalog {
+        self.selector.catalog()
+    }
+
+    /// The selector (for `explain` and policies).
+    pub fn selector(&self) -> &Selector {
+        &self.selector
+    }
+
+    /// The store, if counting is configured.
+    pub fn store(&self) -> Option<&Store> {
+        self.store.as_ref()
+    }
+
+    /// The agency counts are recorded for.
+    pub fn agency(&self) -> &str {
+        &self.agency
+    }
+
+    /// A receipt or invoice footer: select, lay out, count.
+    pub fn footer(&self, req: &FooterRequest) -> Result<Rendered> {
+        let surface = req.surface.unwrap_or(Surface::Receipt);
+        let mut select = Request::new(surface).lang(req.lang());
+        if let Some(k) = &req.key {
+            select = select.document_key(k.as_str());
+        }
+        if let Some(n) = req.sequence {
+            select = select.sequence(n);
+        }
+        let at = req.at.unwrap_or_else(crate::bangkok::now);
+        let pick = self.selector.pick(&select.at(at))?;
+        let profile = self.cache.profile(req.profile(), req.width)?;
+        self.render(pick.index, req.lang(), &profile, surface, at, req, false)
+    }
+
+    /// A pop-up (title + body) for an app user: select by subject, lay out
+    /// for the `popup` profile, count.
+    pub fn popup(&self, req: &PopupRequest) -> Result<Rendered> {
+        let mut select = Request::new(Surface::Popup).lang(req.lang());
+        if let Some(k) = &req.key {
+            select = select.subject_key(k.as_str());
+        }
+        let at = req.at.unwrap_or_else(crate::bangkok::now);
+        let pick = self.selector.pick(&select.at(at))?;
+        let profile = self.cache.profile(Some(req.profile()), None)?;
+        let as_footer = FooterRequest {
+            kind: req.kind.clone(),
+            idempotency_key: req.idempotency_key.clone(),
+            ..FooterRequest::new()
+        };
+        self.render(
+            pick.index,
+            req.lang(),
+            &profile,
+            Surface::Popup,
+            at,
+            &as_footer,
+            false,
+        )
+    }
+
+    /// Re-render the message of a stored selection token (a reprint): the same
+    /// message even if weights changed since. Counted as a reprint (see
+    /// [`StoreOptions::count_reprints`]).
+    pub fn replay(&self, token: &str, req: &FooterRequest) -> Result<Rendered> {
+        let message = self.selector.replay(token)?;
+        let index = self
+            .catalog()
+            .messages()
+            .iter()
+            .position(|m| m.id == message.id)
+            .unwrap_or_default();
+        let surface = req.surface.unwrap_or(Surface::Receipt);
+        let at = req.at.unwrap_or_else(crate::bangkok::now);
+        let profile = self.cache.profile(req.profile(), req.width)?;
+        self.render(index, req.lang(), &profile, surface, at, req, true)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn render(
+        &self,
+        index: usize,
+        lang: &str,
+        profile: &Profile,
+        surface: Surface,
+        at: time::OffsetDateTime,
+        req: &FooterRequest,
+        reprint: bool,
+    ) -> Result<Rendered> {
+        let catalog = self.catalog();
+        let message = catalog
+            .messages()
+            .get(index)
+            .ok_or_else(|| Error::InvalidArgument {
+                name: "index",
+                reason: format!("no message #{index}"),
+            })?;
+        let fitted = self.cache.fitted(catalog, index, lang, profile)?;
+        let token = crate::select::Token::new(catalog.version(), &message.id)?;
+        let mut out = Rendered::new(message.id.clone(), &fitted, token.as_str().to_owned());
+        if let Some(store) = &self.store {
+            let mut ins = Insertion::new(at, self.agency.as_str(), surface, message.id.as_str());
+            ins.catalog_version = catalog.version();
+            ins.kind = req.kind.clone().unwrap_or_default();
+            ins.idempotency_key = req.idempotency_key.clone();
+            ins.reprint = reprint;
+            match store.count(&ins) {
+                Ok(c) => out.counted = c == Counted::New,
+                Err(e) if !self.fail_closed => out.count_error = Some(e.to_string()),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Make every acknowledged count durable. Counts are already committed
+    /// when `footer`/`popup` return; this exists for callers that want an
+    /// explicit barrier (e.g. before exit).
+    pub fn flush(&self) -> Result<()> {
+        if let Some(s) = &self.store {
+            s.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Record a manual count for one of the form's channels (replaces an
+    /// earlier entry for the same month, channel and message).
+    pub fn record(
+        &self,
+        month: YearMonth,
+        channel: Channel,
+        message_id: &str,
+        count: u64,
+    ) -> Result<()> {
+        let store = self.require_store()?;
+        store.record(&ManualEntry {
+            agency: self.agency.clone(),
+            month,
+            channel,
+            message_id: message_id.to_owned(),
+            count,
+        })?;
+        Ok(())
+    }
+
+    /// The month's report for this engine's agency.
+    pub fn report(&self, month: YearMonth) -> Result<Report> {
+        let store = self.require_store()?;
+        crate::report::from_store(store, self.catalog(), month, Some(&self.agency))
+    }
+
+    fn require_store(&self) -> Result<&Store> {
+        self.store.as_ref().ok_or(Error::InvalidArgument {
+            name: "store",
+            reason: "this engine has no store; configure one with store_path".into(),
+        })
+    }
+}

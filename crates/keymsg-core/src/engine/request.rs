@@ -1,0 +1,176 @@
+//! Engine requests and the rendered result.
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::Surface;
+use crate::layout::Fitted;
+
+/// Default profile for footers.
+pub const DEFAULT_FOOTER_PROFILE: &str = "receipt-58mm";
+/// Default language.
+pub const DEFAULT_LANG: &str = "th";
+
+/// A footer request. Every field is optional; see each for its default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FooterRequest {
+    /// Document key (receipt or invoice number): the same key always gets the
+    /// same message (`sticky`). Without it, selection rotates.
+    pub key: Option<String>,
+    /// Layout profile name (default `receipt-58mm`).
+    pub profile: Option<String>,
+    /// Override the profile's width in columns.
+    pub width: Option<usize>,
+    /// Language code (default `th`).
+    pub lang: Option<String>,
+    /// The instant (default now): selects by validity windows and the month counted.
+    pub at: Option<OffsetDateTime>,
+    /// Surface (default receipt).
+    pub surface: Option<Surface>,
+    /// Document or app kind recorded with the count (e.g. `electricity-bill`).
+    pub kind: Option<String>,
+    /// Idempotency key: a retry with the same key counts once.
+    pub idempotency_key: Option<String>,
+    /// Caller's sequence number (for the `round-robin` policy).
+    pub sequence: Option<u64>,
+}
+
+impl FooterRequest {
+    /// A request with every default.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Set the document key.
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// Set the profile name.
+    pub fn profile_name(mut self, profile: impl Into<String>) -> Self {
+        self.profile = Some(profile.into());
+        self
+    }
+
+    /// Set the width in columns.
+    pub fn width(mut self, width: usize) -> Self {
+        self.width = Some(width);
+        self
+    }
+
+    /// Set the language.
+    pub fn lang_code(mut self, lang: impl Into<String>) -> Self {
+        self.lang = Some(lang.into());
+        self
+    }
+
+    /// Set the instant.
+    pub fn at(mut self, at: OffsetDateTime) -> Self {
+        self.at = Some(at);
+        self
+    }
+
+    pub(crate) fn lang(&self) -> &str {
+        self.lang.as_deref().unwrap_or(DEFAULT_LANG)
+    }
+
+    pub(crate) fn profile(&self) -> Option<&str> {
+        self.profile.as_deref()
+    }
+}
+
+/// A pop-up request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PopupRequest {
+    /// Subject key (user or customer id): each subject sees a different
+    /// message each period (`cycle`).
+    pub key: Option<String>,
+    /// Language code (default `th`).
+    pub lang: Option<String>,
+    /// Profile name (default `popup`).
+    pub profile: Option<String>,
+    /// The instant (default now).
+    pub at: Option<OffsetDateTime>,
+    /// App name recorded with the count (e.g. `PEA Smart Plus`).
+    pub kind: Option<String>,
+    /// Idempotency key.
+    pub idempotency_key: Option<String>,
+}
+
+impl PopupRequest {
+    /// A request with every default.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Set the subject key.
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// Set the language.
+    pub fn lang_code(mut self, lang: impl Into<String>) -> Self {
+        self.lang = Some(lang.into());
+        self
+    }
+
+    pub(crate) fn lang(&self) -> &str {
+        self.lang.as_deref().unwrap_or(DEFAULT_LANG)
+    }
+
+    pub(crate) fn profile(&self) -> &str {
+        self.profile.as_deref().unwrap_or("popup")
+    }
+}
+
+/// How the text was fitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fit {
+    /// The variant used: `long` or `short`.
+    pub variant: String,
+    /// Whether text had to be cut (the last resort).
+    pub truncated: bool,
+}
+
+/// A rendered footer or pop-up. Field names are the interface contract's
+/// (`--json` output, Python attributes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rendered {
+    /// The message shown.
+    pub message_id: String,
+    /// The lines joined with `\n`.
+    pub text: String,
+    /// The laid-out lines.
+    pub lines: Vec<String>,
+    /// The pop-up title, when the profile has one.
+    pub title: Option<String>,
+    /// Selection token to store with the document for an exact reprint.
+    pub token: String,
+    /// Which variant was used and whether it was truncated.
+    pub fit: Fit,
+    /// Whether this call counted an insertion (false without a store, for a
+    /// duplicate idempotency key, an uncounted reprint, or a counting error).
+    pub counted: bool,
+    /// The counting error, when counting failed and the engine fails open.
+    pub count_error: Option<String>,
+}
+
+impl Rendered {
+    pub(crate) fn new(message_id: String, fitted: &Fitted, token: String) -> Self {
+        Rendered {
+            message_id,
+            text: fitted.lines.join("\n"),
+            lines: fitted.lines.clone(),
+            title: fitted.title.clone(),
+            token,
+            fit: Fit {
+                variant: fitted.variant.as_str().to_owned(),
+                truncated: fitted.truncated,
+            },
+            counted: false,
+            count_error: None,
+        }
+    }
+}

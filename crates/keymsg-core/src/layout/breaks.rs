@@ -1,0 +1,267 @@
+//! Line-break opportunities: ICU4X dictionary segmentation plus the Thai filter.
+//!
+//! ICU4X's `LineSegmenter` in dictionary mode finds Thai word boundaries fast
+//! (the LSTM model is two orders of magnitude slower and no better), but it
+//! still proposes breaks a Thai reader rejects: after a leading vowel, before a
+//! following vowel or a combining mark, before ๆ. Every candidate therefore
+//! passes [`char_rules_allow`] and the protected-span check before it becomes a
+//! break opportunity.
+
+use std::sync::LazyLock;
+
+use icu_segmenter::LineSegmenter;
+use icu_segmenter::LineSegmenterBorrowed;
+use icu_segmenter::options::LineBreakOptions;
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::thai::{
+    MAI_YAMOK, PAI_YAN_YAI, PAIYANNOI, cannot_start_line, is_break_space, is_glue, is_leading_vowel,
+};
+use crate::text::spans::{Span, protected_spans};
+
+/// The dictionary-mode segmenter, built once per process (construction loads
+/// the Thai/Lao/Khmer/Burmese dictionaries).
+static SEGMENTER: LazyLock<LineSegmenterBorrowed<'static>> =
+    LazyLock::new(|| LineSegmenter::new_dictionary(LineBreakOptions::default()));
+
+/// The shared ICU4X segmenter (dictionary mode, default options).
+pub(crate) fn segmenter() -> LineSegmenterBorrowed<'static> {
+    *SEGMENTER
+}
+
+/// Byte offsets where a line may break, strictly inside `text` (never 0 or
+/// `text.len()`), ascending.
+///
+/// An offset is a break opportunity when ICU4X (UAX #14 with the Thai
+/// dictionary) proposes it *and* it passes the Thai filter:
+/// - it is an extended grapheme cluster boundary;
+/// - the character before is not a leading vowel เ แ โ ใ ไ;
+/// - the character after is not a following vowel ะ า ำ ๅ, not a combining
+///   mark, not ๆ, and not a word-final ฯ — also when only spaces separate the
+///   word from its ๆ/ฯ (เด็ก ๆ);
+/// - it is not inside ฯลฯ;
+/// - neither neighbour is a word joiner U+2060 or a no-break space (U+00A0,
+///   U+202F, U+2007, U+FEFF) — zero-width space U+200B remains a break hint;
+/// - it is not inside a protected span (phone numbers, amounts, URLs, e-mail
+///   addresses: see [`crate::text::spans::protected_spans`]).
+///
+/// Offsets refer to `text` as given; [`super::wrap`] and [`super::truncate`]
+/// normalise to NFC first, so pass NFC text if you combine the two.
+pub fn break_opportunities(text: &str) -> Vec<usize> {
+    let spans = protected_spans(text);
+    breaks_with_spans(text, &spans)
+}
+
+/// Whether a line may break at byte `offset` of `text` (see
+/// [`break_opportunities`]). Offsets 0 and `text.len()` are not breaks.
+pub fn is_break_opportunity(text: &str, offset: usize) -> bool {
+    break_opportunities(text).binary_search(&offset).is_ok()
+}
+
+/// [`break_opportunities`] with spans already computed.
+pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut graphemes = text.grapheme_indices(true).map(|(i, _)| i).peekable();
+    let mut span_iter = spans.iter().peekable();
+    for p in segmenter().segment_str(text) {
+        if p == 0 || p >= text.len() {
+            continue;
+        }
+        // Grapheme boundary? (both sequences ascend: merge-walk.)
+        while graphemes.next_if(|&g| g < p).is_some() {}
+        if graphemes.peek() != Some(&p) {
+            continue;
+        }
+        while span_iter.next_if(|s| s.range.end <= p).is_some() {}
+        if span_iter.peek().is_some_and(|s| s.range.start < p) {
+            continue;
+        }
+        if char_rules_allow(text, p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The Thai character rules alone (no dictionary, no spans, no grapheme
+/// check): whether the characters around byte `p` permit a line break there.
+/// Shared by the filter and by the Thai-character-cluster fallback.
+pub(crate) fn char_rules_allow(text: &str, p: usize) -> bool {
+    let (Some(before), Some(after)) = (text.get(..p), text.get(p..)) else {
+        return false;
+    };
+    let (Some(a), Some(b)) = (before.chars().next_back(), after.chars().next()) else {
+        return false;
+    };
+    if is_leading_vowel(a) || cannot_start_line(b) || is_glue(a) || is_glue(b) {
+        return false;
+    }
+    if b == MAI_YAMOK {
+        return false;
+    }
+    if b == PAIYANNOI {
+        // Only ฯลฯ after a space may start a line; a word-final ฯ stays put.
+        return after.starts_with(PAI_YAN_YAI) && is_break_space(a);
+    }
+    if is_break_space(b) {
+        // เด็ก ๆ / กรุงเทพ ฯ: the mark still belongs to the word before.
+        let next = after.chars().find(|&c| !is_break_space(c));
+        if next == Some(MAI_YAMOK) {
+            return false;
+        }
+        if next == Some(PAIYANNOI) {
+            let rest = after.trim_start_matches(is_break_space);
+            if !rest.starts_with(PAI_YAN_YAI) {
+                return false;
+            }
+        }
+    }
+    // Inside ฯลฯ (each letter is 3 bytes).
+    for back in [3, 6] {
+        if p.checked_sub(back)
+            .and_then(|s| text.get(s..))
+            .is_some_and(|s| s.starts_with(PAI_YAN_YAI))
+        {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text split at every break opportunity.
+    fn pieces(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for b in break_opportunities(text).into_iter().chain([text.len()]) {
+            out.push(&text[start..b]);
+            start = b;
+        }
+        out
+    }
+
+    fn assert_no_break_inside(text: &str, word: &str) {
+        let at = text.find(word).unwrap();
+        for b in break_opportunities(text) {
+            assert!(
+                b <= at || b >= at + word.len(),
+                "break at {b} inside {word:?} in {text:?}: {:?}",
+                pieces(text)
+            );
+        }
+    }
+
+    #[test]
+    fn offsets_are_interior_ascending_char_boundaries() {
+        let t = "เจ้าหน้าที่ธนาคารจะไม่โทรขอรหัส OTP จากท่าน";
+        let b = break_opportunities(t);
+        assert!(!b.is_empty());
+        assert!(b.windows(2).all(|w| w[0] < w[1]));
+        assert!(
+            b.iter()
+                .all(|&p| p > 0 && p < t.len() && t.is_char_boundary(p))
+        );
+        assert!(break_opportunities("").is_empty());
+        assert!(break_opportunities("ก").is_empty());
+    }
+
+    #[test]
+    fn words_are_not_split() {
+        for (text, word) in [
+            ("ไม่โอนเงินให้ใคร", "ไม่"),
+            ("ไม่โอนเงินให้ใคร", "โอน"),
+            ("ไปที่ทำงานแต่เช้า", "ทำ"),
+            ("ดื่มน้ำมากๆ", "น้ำ"),
+            ("ร้านปั๊มน้ำมัน", "ปั๊ม"),
+            ("ราคากี่บาท", "กี่"),
+        ] {
+            assert_no_break_inside(text, word);
+        }
+    }
+
+    #[test]
+    fn compounds_split_only_between_their_words() {
+        // เจ้าหน้าที่ = เจ้า + หน้าที่ (+ ที่): a break, if any, falls between
+        // morphemes, never inside a syllable.
+        let t = "กรุณาติดต่อเจ้าหน้าที่ทันที";
+        let at = t.find("เจ้าหน้าที่").unwrap();
+        let ok = [0, "เจ้า".len(), "เจ้าหน้า".len(), "เจ้าหน้าที่".len()].map(|o| at + o);
+        for b in break_opportunities(t) {
+            if b > at && b < at + "เจ้าหน้าที่".len() {
+                assert!(ok.contains(&b), "{:?}", pieces(t));
+            }
+        }
+    }
+
+    #[test]
+    fn never_after_leading_vowel_nor_before_following_vowel_or_mark() {
+        let t = "เจ้าหน้าที่ไม่โอนเงินแทนใครและไม่ขอรหัสโอทีพีเด็ดขาด ที่ทำงานใกล้บ้านโรงเรียน";
+        for p in break_opportunities(t) {
+            let a = t[..p].chars().next_back().unwrap();
+            let b = t[p..].chars().next().unwrap();
+            assert!(!"เแโใไ".contains(a), "break after {a} at {p}");
+            assert!(!"ะาำๅ".contains(b), "break before {b} at {p}");
+            assert!(!unicode_normalization::char::is_combining_mark(b));
+        }
+    }
+
+    #[test]
+    fn mai_yamok_stays_with_its_word() {
+        for t in ["เด็กๆ เล่นกัน", "ของต่างๆ นานา", "เด็ก ๆ เล่นกัน", "มากๆๆ จริง"]
+        {
+            for p in break_opportunities(t) {
+                let rest = t[p..].trim_start();
+                assert!(!rest.starts_with('ๆ'), "{t:?} breaks before ๆ at {p}");
+            }
+        }
+        // A break after ๆ (and its space) is still allowed.
+        let t = "เด็กๆ เล่นกัน";
+        assert!(is_break_opportunity(t, "เด็กๆ ".len()));
+    }
+
+    #[test]
+    fn paiyannoi_and_etc() {
+        let t = "ไปกรุงเทพฯ พรุ่งนี้";
+        assert!(!is_break_opportunity(t, "ไปกรุงเทพ".len()));
+        assert_no_break_inside(t, "กรุงเทพฯ");
+        let t = "ผัก ผลไม้ ฯลฯ ราคาถูก";
+        assert_no_break_inside(t, "ฯลฯ");
+        let t = "ผักผลไม้ฯลฯราคาถูก";
+        assert_no_break_inside(t, "ฯลฯ");
+        assert!(!is_break_opportunity(t, "ผักผลไม้".len()));
+    }
+
+    #[test]
+    fn glue_and_hints() {
+        // Without a hint ICU breaks between these Latin words at the space.
+        assert!(is_break_opportunity("call now", 5));
+        assert!(!is_break_opportunity("call\u{00A0}now", 6));
+        assert!(!is_break_opportunity("call\u{00A0}now", 4));
+        let wj = "ธนาคาร\u{2060}กรุงไทย";
+        for p in break_opportunities(wj) {
+            assert!(
+                p < "ธนาคาร".len() || p > "ธนาคาร\u{2060}".len(),
+                "break next to word joiner at {p}"
+            );
+        }
+        let zw = "abc\u{200B}def";
+        assert!(is_break_opportunity(zw, "abc\u{200B}".len()));
+        assert!(!is_break_opportunity("abcdef", 3));
+    }
+
+    #[test]
+    fn char_rules_by_example() {
+        assert!(!char_rules_allow("เก", 3));
+        assert!(!char_rules_allow("กา", 3));
+        assert!(!char_rules_allow("ก่", 3));
+        assert!(!char_rules_allow("กๆ", 3));
+        assert!(!char_rules_allow("ก ๆ", 3));
+        assert!(!char_rules_allow("ก ๆ", 4));
+        assert!(char_rules_allow("กข", 3));
+        assert!(!char_rules_allow("กข", 0));
+        assert!(!char_rules_allow("กข", 1));
+    }
+}

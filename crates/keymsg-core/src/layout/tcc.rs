@@ -1,0 +1,178 @@
+//! Thai character clusters (TCC): the fallback unit when a word is wider than
+//! the line.
+//!
+//! A TCC is the smallest run of Thai characters that can never be separated
+//! (Theeramunkong et al., 2000): a consonant with everything that is written
+//! around it — a leading vowel, vowels and tone marks above and below, the
+//! following vowels ะ า ำ ๅ, the ย/อ/ว that complete เ–ีย, เ–ือ and –ัว, and a
+//! silent consonant group ending in ์ (จั|นทร์). Breaking a long word between
+//! clusters is ugly but still legible; breaking inside one is an orthographic
+//! error. Non-Thai text falls back to grapheme clusters.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::breaks::char_rules_allow;
+use super::thai::{
+    THANTHAKHAT, is_consonant, is_following_vowel, is_leading_vowel, is_mark, is_thai,
+};
+
+/// Byte offsets strictly inside `text` where one Thai character cluster (or,
+/// outside Thai, one grapheme cluster) ends and the next begins, ascending.
+///
+/// Every offset is also a grapheme boundary that the Thai character rules of
+/// [`super::break_opportunities`] accept (so ๆ and ฯ stay attached); it is
+/// *not* a word boundary — use it only when no word fits.
+pub fn tcc_boundaries(text: &str) -> Vec<usize> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let graphemes: Vec<usize> = text.grapheme_indices(true).map(|(i, _)| i).collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let end = cluster_end(&chars, i, &graphemes, text.len());
+        let end = end.max(i + 1);
+        if let Some(&(offset, _)) = chars.get(end)
+            && graphemes.binary_search(&offset).is_ok()
+            && char_rules_allow(text, offset)
+        {
+            out.push(offset);
+        }
+        i = end;
+    }
+    out
+}
+
+/// Index (into `chars`) one past the cluster that starts at `i`.
+fn cluster_end(chars: &[(usize, char)], i: usize, graphemes: &[usize], len: usize) -> usize {
+    let at = |k: usize| chars.get(k).map(|&(_, c)| c);
+    let Some(first) = at(i) else {
+        return i;
+    };
+    let thai_start = is_thai(first) && (is_consonant(first) || is_leading_vowel(first));
+    if !thai_start {
+        // One grapheme cluster.
+        let offset = chars.get(i).map_or(len, |&(o, _)| o);
+        let next = graphemes
+            .iter()
+            .find(|&&g| g > offset)
+            .copied()
+            .unwrap_or(len);
+        return chars
+            .iter()
+            .position(|&(o, _)| o >= next)
+            .unwrap_or(chars.len());
+    }
+    let mut j = i;
+    let lead = if is_leading_vowel(first) {
+        j += 1;
+        Some(first)
+    } else {
+        None
+    };
+    if !at(j).is_some_and(is_consonant) {
+        return j.max(i + 1);
+    }
+    j += 1;
+    let mut marks = Vec::new();
+    absorb_marks(&at, &mut j, &mut marks);
+    if lead.is_some() && marks.is_empty() {
+        // เปลี่ยน, แกล้ง: a second consonant carrying the vowel belongs here.
+        if at(j).is_some_and(is_consonant) && at(j + 1).is_some_and(is_mark) {
+            j += 1;
+            absorb_marks(&at, &mut j, &mut marks);
+        } else if lead == Some('เ') && at(j) == Some('อ') {
+            // เธอ, เจอ
+            j += 1;
+            absorb_marks(&at, &mut j, &mut marks);
+        }
+    }
+    if lead == Some('เ') {
+        // เ–ีย, เ–ือ (and their short forms with ะ).
+        let completes = (marks.contains(&'\u{0E35}') && at(j) == Some('ย'))
+            || (marks.contains(&'\u{0E37}') && at(j) == Some('อ'));
+        if completes {
+            j += 1;
+            absorb_marks(&at, &mut j, &mut marks);
+        }
+    }
+    if marks.contains(&'\u{0E31}') && at(j) == Some('ว') {
+        // –ัว (ตัว, กลัว)
+        j += 1;
+        absorb_marks(&at, &mut j, &mut marks);
+    }
+    // A silent group: one or two consonants, maybe ิ/ุ, then ์ (ศาสตร์, พันธุ์).
+    for group in 1..=2 {
+        if (0..group).all(|k| at(j + k).is_some_and(is_consonant)) {
+            let mut k = j + group;
+            if matches!(at(k), Some('\u{0E34}' | '\u{0E38}')) {
+                k += 1;
+            }
+            if at(k) == Some(THANTHAKHAT) {
+                j = k + 1;
+                absorb_marks(&at, &mut j, &mut marks);
+                break;
+            }
+        }
+    }
+    j
+}
+
+/// Advance `j` over combining marks and following vowels, remembering marks.
+fn absorb_marks(at: &impl Fn(usize) -> Option<char>, j: &mut usize, marks: &mut Vec<char>) {
+    while let Some(c) = at(*j) {
+        if is_mark(c) || is_following_vowel(c) {
+            marks.push(c);
+            *j += 1;
+        } else {
+            break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clusters(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for b in tcc_boundaries(text).into_iter().chain([text.len()]) {
+            out.push(&text[start..b]);
+            start = b;
+        }
+        out
+    }
+
+    #[test]
+    fn thai_clusters_by_example() {
+        assert_eq!(clusters("เจ้าหน้าที่"), ["เจ้า", "ห", "น้า", "ที่"]);
+        assert_eq!(clusters("น้ำ"), ["น้ำ"]);
+        assert_eq!(clusters("ปั๊ม"), ["ปั๊", "ม"]);
+        assert_eq!(clusters("เปลี่ยน"), ["เปลี่ย", "น"]);
+        assert_eq!(clusters("เรือ"), ["เรือ"]);
+        assert_eq!(clusters("ตัว"), ["ตัว"]);
+        assert_eq!(clusters("จันทร์"), ["จั", "นทร์"]);
+        assert_eq!(clusters("ศาสตร์"), ["ศา", "สตร์"]);
+        assert_eq!(clusters("เธอ"), ["เธอ"]);
+        assert_eq!(clusters("เด็กๆ"), ["เด็", "กๆ"]);
+        assert_eq!(clusters("กรุงเทพฯ"), ["ก", "รุ", "ง", "เท", "พฯ"]);
+    }
+
+    #[test]
+    fn other_scripts_fall_back_to_graphemes() {
+        assert_eq!(clusters("ab😀é"), ["a", "b", "😀", "é"]);
+        assert_eq!(clusters("e\u{301}x"), ["e\u{301}", "x"]);
+        assert!(tcc_boundaries("").is_empty());
+    }
+
+    #[test]
+    fn boundaries_obey_the_thai_rules() {
+        let t = "ไม่โอนเงินให้มิจฉาชีพที่แอบอ้างเป็นเจ้าหน้าที่ธนาคารเด็ดขาดๆ";
+        for p in tcc_boundaries(t) {
+            let a = t[..p].chars().next_back().unwrap();
+            let b = t[p..].chars().next().unwrap();
+            assert!(!"เแโใไ".contains(a));
+            assert!(!"ะาำๅๆ".contains(b));
+            assert!(!is_mark(b));
+        }
+    }
+}

@@ -1,0 +1,395 @@
+//! Greedy line filling, alignment and receipt frames.
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::breaks::breaks_with_spans;
+use super::tcc::tcc_boundaries;
+use super::thai::is_break_space;
+use super::truncate::truncate_by;
+use super::width::{char_width, width};
+use super::{LayoutError, prepare};
+use crate::text::spans::protected_spans;
+
+/// Horizontal alignment of wrapped lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Align {
+    /// Flush left; lines are not padded.
+    #[default]
+    Left,
+    /// Centred: padded on the left with half the free columns (rounded down).
+    Center,
+    /// Flush right: padded on the left with all free columns.
+    Right,
+}
+
+/// How to wrap text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrapOptions {
+    /// Line width in display columns (see [`super::width`]); at least 1.
+    pub width: usize,
+    /// At most this many lines; the last kept line is truncated with
+    /// [`Self::ellipsis`] when text is cut. `None` = unlimited.
+    pub max_lines: Option<usize>,
+    /// Marks a cut (default `…`, one column).
+    pub ellipsis: String,
+    /// Alignment within `width` (default left).
+    pub align: Align,
+}
+
+impl Default for WrapOptions {
+    /// 32 columns (a 58 mm receipt), unlimited lines, `…`, left aligned.
+    fn default() -> Self {
+        WrapOptions::new(32)
+    }
+}
+
+impl WrapOptions {
+    /// Options for `width` columns, unlimited lines, `…`, left aligned.
+    pub fn new(width: usize) -> Self {
+        WrapOptions {
+            width,
+            max_lines: None,
+            ellipsis: "…".to_owned(),
+            align: Align::Left,
+        }
+    }
+
+    /// Set the line width.
+    #[must_use]
+    pub fn width(mut self, width: usize) -> Self {
+        self.width = width;
+        self
+    }
+
+    /// Limit the number of lines.
+    #[must_use]
+    pub fn max_lines(mut self, max_lines: Option<usize>) -> Self {
+        self.max_lines = max_lines;
+        self
+    }
+
+    /// Set the ellipsis used when `max_lines` cuts text.
+    #[must_use]
+    pub fn ellipsis(mut self, ellipsis: impl Into<String>) -> Self {
+        self.ellipsis = ellipsis.into();
+        self
+    }
+
+    /// Set the alignment.
+    #[must_use]
+    pub fn align(mut self, align: Align) -> Self {
+        self.align = align;
+        self
+    }
+}
+
+/// Wrap `text` into lines of at most `opts.width` display columns.
+///
+/// The text is normalised to NFC; `\n` (and `\r\n`) are hard breaks, an empty
+/// paragraph gives an empty line. Lines are filled greedily at
+/// [`super::break_opportunities`]. A unit wider than the line (a long Thai
+/// compound, a long URL) is split at Thai character cluster boundaries, then
+/// at grapheme boundaries — never between code points; only a single grapheme
+/// wider than the line (an emoji at width 1) makes a line overflow.
+///
+/// Whitespace at a break is dropped (it does not start the next line), as is
+/// trailing whitespace of a paragraph; nothing else is lost or reordered.
+/// When `max_lines` cuts the text, the last line is truncated at a legal
+/// break and ends with the ellipsis. Alignment pads on the left with spaces.
+///
+/// # Errors
+/// [`LayoutError::WidthTooSmall`] for width 0 or `max_lines` of 0,
+/// [`LayoutError::EllipsisTooWide`], [`LayoutError::ControlCharacter`].
+pub fn wrap(text: &str, opts: &WrapOptions) -> Result<Vec<String>, LayoutError> {
+    if opts.width == 0 || opts.max_lines == Some(0) {
+        return Err(LayoutError::WidthTooSmall(opts.width));
+    }
+    let text = prepare(text)?;
+    let lines = wrap_ranges(&text, opts.width);
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let limit = opts.max_lines.unwrap_or(usize::MAX);
+    for (i, line) in lines.iter().enumerate() {
+        if i + 1 == limit && lines.len() > limit {
+            // The rest of this paragraph, cut with a forced ellipsis.
+            let rest = text.get(line.range.start..line.paragraph_end).unwrap_or("");
+            let ellipsis = prepare(&opts.ellipsis)?.replace('\n', " ");
+            let (last, _) = truncate_by(rest, &ellipsis, true, |s| width(s) <= opts.width)
+                .ok_or_else(|| LayoutError::EllipsisTooWide {
+                    ellipsis: ellipsis.clone(),
+                    ellipsis_width: width(&ellipsis),
+                    width: opts.width,
+                })?;
+            out.push(last);
+            break;
+        }
+        out.push(text.get(line.range.clone()).unwrap_or("").to_owned());
+    }
+    Ok(out
+        .into_iter()
+        .map(|l| align_line(l, opts.width, opts.align))
+        .collect())
+}
+
+/// Pad `line` on the left for `align` within `width` columns.
+pub(crate) fn align_line(line: String, width_limit: usize, align: Align) -> String {
+    let free = width_limit.saturating_sub(width(&line));
+    let pad = match align {
+        Align::Left => 0,
+        Align::Center => free / 2,
+        Align::Right => free,
+    };
+    if pad == 0 {
+        line
+    } else {
+        let mut s = " ".repeat(pad);
+        s.push_str(&line);
+        s
+    }
+}
+
+/// A receipt block: `lines` between two separator rules `width` columns wide,
+/// with an optional centred `header` (wrapped if long) and a rule under it.
+///
+/// ```text
+/// --------------------------------
+///         ระวังมิจฉาชีพ
+/// --------------------------------
+/// ...lines...
+/// --------------------------------
+/// ```
+///
+/// # Errors
+/// [`LayoutError::WidthTooSmall`] when `width` is 0 or narrower than one
+/// `separator`, or the separator has no width (a mark or control).
+pub fn frame(
+    lines: &[String],
+    width_limit: usize,
+    header: Option<&str>,
+    separator: char,
+) -> Result<Vec<String>, LayoutError> {
+    let sep_width = char_width(separator);
+    if width_limit == 0 || sep_width == 0 || sep_width > width_limit || separator.is_control() {
+        return Err(LayoutError::WidthTooSmall(width_limit));
+    }
+    let rule: String = std::iter::repeat_n(separator, width_limit / sep_width).collect();
+    let mut out = vec![rule.clone()];
+    if let Some(header) = header {
+        let opts = WrapOptions::new(width_limit).align(Align::Center);
+        out.extend(wrap(header, &opts)?);
+        out.push(rule.clone());
+    }
+    out.extend(lines.iter().cloned());
+    out.push(rule);
+    Ok(out)
+}
+
+/// One wrapped line: its byte range in the prepared text (without the
+/// whitespace dropped at its break) and the end of its paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LineRange {
+    pub(crate) range: Range<usize>,
+    pub(crate) paragraph_end: usize,
+}
+
+/// Wrap prepared text (NFC, no controls but `\n`) into line ranges.
+pub(crate) fn wrap_ranges(text: &str, width_limit: usize) -> Vec<LineRange> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for paragraph in text.split('\n') {
+        let end = start + paragraph.len();
+        let before = out.len();
+        wrap_paragraph(paragraph, width_limit, &mut |r: Range<usize>| {
+            out.push(LineRange {
+                range: r.start + start..r.end + start,
+                paragraph_end: end,
+            });
+        });
+        if out.len() == before {
+            out.push(LineRange {
+                range: start..start,
+                paragraph_end: end,
+            });
+        }
+        start = end + 1;
+    }
+    out
+}
+
+/// Greedy fill of one paragraph; `emit` receives line ranges in order.
+fn wrap_paragraph(p: &str, width_limit: usize, emit: &mut impl FnMut(Range<usize>)) {
+    let spans = protected_spans(p);
+    let mut bounds = breaks_with_spans(p, &spans);
+    bounds.push(p.len());
+    let slice_width = |r: Range<usize>| p.get(r).map_or(0, width);
+    // Current line: start, end of content, width up to the last unit's end.
+    let mut line: Option<(usize, usize, usize)> = None;
+    let mut unit_start = 0;
+    for unit_end in bounds {
+        let unit = p.get(unit_start..unit_end).unwrap_or("");
+        let content_end = unit_start + unit.trim_end_matches(is_break_space).len();
+        let content_w = slice_width(unit_start..content_end);
+        let full_w = slice_width(unit_start..unit_end);
+        match line {
+            Some((ls, le, lw)) if lw + content_w <= width_limit => {
+                let le = if content_end > unit_start {
+                    content_end
+                } else {
+                    le
+                };
+                line = Some((ls, le, lw + full_w));
+            }
+            _ => {
+                if let Some((ls, le, _)) = line.take() {
+                    emit(ls..le);
+                }
+                if content_w <= width_limit {
+                    // An all-space unit at paragraph start is kept (indentation).
+                    let le = if content_end > unit_start {
+                        content_end
+                    } else {
+                        unit_end
+                    };
+                    line = Some((unit_start, le, full_w));
+                } else {
+                    let pieces = split_overlong(p, unit_start..content_end, width_limit);
+                    let n = pieces.len();
+                    for (i, piece) in pieces.into_iter().enumerate() {
+                        if i + 1 == n {
+                            let w = slice_width(piece.start..unit_end);
+                            line = Some((piece.start, piece.end, w));
+                        } else {
+                            emit(piece);
+                        }
+                    }
+                }
+            }
+        }
+        unit_start = unit_end;
+    }
+    if let Some((ls, le, _)) = line {
+        emit(ls..le);
+    }
+}
+
+/// Split `p[range]`, which is wider than the line, into lines: at Thai
+/// character cluster boundaries, and a cluster still too wide at grapheme
+/// boundaries.
+fn split_overlong(p: &str, range: Range<usize>, width_limit: usize) -> Vec<Range<usize>> {
+    let unit = p.get(range.clone()).unwrap_or("");
+    let mut cuts: Vec<usize> = Vec::new();
+    let mut prev = 0;
+    for b in tcc_boundaries(unit).into_iter().chain([unit.len()]) {
+        let cluster = unit.get(prev..b).unwrap_or("");
+        if width(cluster) > width_limit {
+            cuts.extend(
+                cluster
+                    .grapheme_indices(true)
+                    .map(|(i, _)| prev + i)
+                    .filter(|&i| i > prev),
+            );
+        }
+        cuts.push(b);
+        prev = b;
+    }
+    let mut lines = Vec::new();
+    let (mut ls, mut lw, mut piece_start) = (0, 0, 0);
+    for cut in cuts {
+        let w = unit.get(piece_start..cut).map_or(0, width);
+        if lw + w > width_limit && piece_start > ls {
+            lines.push(range.start + ls..range.start + piece_start);
+            ls = piece_start;
+            lw = 0;
+        }
+        lw += w;
+        piece_start = cut;
+    }
+    lines.push(range.start + ls..range.end);
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(text: &str, width: usize) -> Vec<String> {
+        wrap(text, &WrapOptions::new(width)).unwrap()
+    }
+
+    #[test]
+    fn short_text_is_one_line() {
+        assert_eq!(w("โทร 1441", 32), ["โทร 1441"]);
+        assert_eq!(w("", 32), [""]);
+    }
+
+    #[test]
+    fn latin_wraps_at_spaces_and_drops_them() {
+        assert_eq!(
+            w("never share your OTP code", 10),
+            ["never", "share your", "OTP code"]
+        );
+    }
+
+    #[test]
+    fn thai_wraps_at_words_not_inside() {
+        let lines = w("เจ้าหน้าที่ธนาคารไม่โทรขอรหัสผ่าน", 12);
+        for l in &lines {
+            assert!(width(l) <= 12, "{lines:?}");
+        }
+        assert_eq!(lines.concat(), "เจ้าหน้าที่ธนาคารไม่โทรขอรหัสผ่าน");
+        assert!(lines[0].starts_with("เจ้าหน้าที่"), "{lines:?}");
+    }
+
+    #[test]
+    fn hard_breaks_and_empty_paragraphs() {
+        assert_eq!(w("ก\n\nข\r\nค", 10), ["ก", "", "ข", "ค"]);
+    }
+
+    #[test]
+    fn overlong_word_splits_at_clusters() {
+        let lines = w("เจ้าหน้าที่", 3);
+        assert_eq!(lines, ["เจ้า", "หน้า", "ที่"]);
+        // A grapheme wider than the line stands alone.
+        assert_eq!(w("😀😀", 1), ["😀", "😀"]);
+    }
+
+    #[test]
+    fn max_lines_truncates_last_line_with_ellipsis() {
+        let opts = WrapOptions::new(10).max_lines(Some(2));
+        let lines = wrap("never share your OTP code", &opts).unwrap();
+        assert_eq!(lines, ["never", "share…"]);
+        let opts = WrapOptions::new(12).max_lines(Some(1));
+        let lines = wrap("ab\ncd", &opts).unwrap();
+        assert_eq!(lines, ["ab…"]);
+        assert!(wrap("x", &WrapOptions::new(5).max_lines(Some(0))).is_err());
+    }
+
+    #[test]
+    fn alignment_pads_by_display_width() {
+        let opts = WrapOptions::new(8).align(Align::Right);
+        assert_eq!(wrap("น้ำ", &opts).unwrap(), ["      น้ำ"]);
+        let opts = WrapOptions::new(8).align(Align::Center);
+        assert_eq!(wrap("น้ำ", &opts).unwrap(), ["   น้ำ"]);
+    }
+
+    #[test]
+    fn frame_draws_rules_and_header() {
+        let f = frame(&["ก".to_owned()], 6, Some("หัว"), '-').unwrap();
+        assert_eq!(f, ["------", "  หัว", "------", "ก", "------"]);
+        assert!(frame(&[], 0, None, '-').is_err());
+        assert!(frame(&[], 4, None, '\u{0E48}').is_err());
+        assert_eq!(frame(&[], 5, None, '=').unwrap(), ["=====", "====="]);
+    }
+
+    #[test]
+    fn zero_width_is_an_error() {
+        assert_eq!(w("a", 1), ["a"]);
+        assert_eq!(
+            wrap("a", &WrapOptions::new(0)).unwrap_err(),
+            LayoutError::WidthTooSmall(0)
+        );
+    }
+}

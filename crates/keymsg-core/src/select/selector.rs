@@ -1,0 +1,383 @@
+//! The [`Selector`]: built once per catalog, cheap per request.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
+use time::OffsetDateTime;
+
+use super::eligibility::{Entry, Filter, Langs, Verdict, surface_bit};
+use super::policy::{Policy, check_policy_map, policy_for};
+use super::{Request, SelectError, Token, hash};
+use crate::catalog::Message;
+use crate::{Catalog, Surface};
+
+/// A selection: the message, the rule that chose it and the token to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    /// The chosen message's id.
+    pub message_id: String,
+    /// Its index in [`Catalog::messages`].
+    pub index: usize,
+    /// The policy that actually decided (after the documented fallbacks:
+    /// `sticky` without a document key acts as `round-robin`, `cycle` without
+    /// a subject key acts as `time-sliced` with the same period).
+    pub policy: Policy,
+    /// The token to store with the document; [`Selector::replay`] reproduces the message.
+    pub token: Token,
+}
+
+/// An allocation-free selection result (see [`Selector::pick`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pick {
+    /// Index of the chosen message in [`Catalog::messages`].
+    pub index: usize,
+    /// The policy that actually decided (see [`Selection::policy`]).
+    pub policy: Policy,
+}
+
+/// Rule-specific numbers behind a choice, for [`Selector::explain`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Detail {
+    Sticky {
+        key_hash: u64,
+    },
+    Cycle {
+        key_hash: u64,
+        start: u64,
+        period_index: i64,
+        position: u64,
+    },
+    RoundRobin {
+        sequence: u64,
+        from_counter: bool,
+    },
+    TimeSliced {
+        period_index: i64,
+        position: u64,
+    },
+    Random {
+        draw: u64,
+    },
+}
+
+/// Everything [`Selector::choose`] decided.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Outcome {
+    pub(crate) index: usize,
+    pub(crate) policy: Policy,
+    pub(crate) tier: i32,
+    pub(crate) n: usize,
+    pub(crate) total_weight: u64,
+    pub(crate) detail: Detail,
+}
+
+/// Picks messages from one catalog. Build it once (it precomputes per-message
+/// hashes, surface and language masks); [`Selector::pick`] then does no heap
+/// allocation. `Send + Sync`: share one selector between threads.
+#[derive(Debug)]
+pub struct Selector {
+    catalog: Catalog,
+    pub(crate) entries: Vec<Entry>,
+    langs: Langs,
+    policies: [Policy; 6],
+    counters: [AtomicU64; 6],
+    rngs: [Option<Mutex<Xoshiro256PlusPlus>>; 6],
+}
+
+fn slot(s: Surface) -> usize {
+    s as usize
+}
+
+impl Selector {
+    /// A selector for `catalog`, with the policies its `[policy]` table names
+    /// (and the built-in defaults, see [`Policy::default_for`]).
+    pub fn new(catalog: &Catalog) -> Result<Selector, SelectError> {
+        check_policy_map(&catalog.meta().policy)?;
+        let langs = Langs::of(catalog);
+        let entries = catalog
+            .messages()
+            .iter()
+            .map(|m| Entry::new(m, &langs))
+            .collect();
+        let mut policies = Surface::ALL.map(Policy::default_for);
+        for s in Surface::ALL {
+            if let Some(p) = policies.get_mut(slot(s)) {
+                *p = policy_for(catalog, s)?;
+            }
+        }
+        let mut sel = Selector {
+            catalog: catalog.clone(),
+            entries,
+            langs,
+            policies,
+            counters: Default::default(),
+            rngs: Default::default(),
+        };
+        for s in Surface::ALL {
+            sel.seed(s);
+        }
+        Ok(sel)
+    }
+
+    /// Override the policy for one surface, or for all when `surface` is `None`.
+    pub fn with_policy(mut self, surface: Option<Surface>, policy: Policy) -> Selector {
+        for s in Surface::ALL {
+            if surface.is_none_or(|x| x == s) {
+                if let Some(p) = self.policies.get_mut(slot(s)) {
+                    *p = policy;
+                }
+                self.seed(s);
+            }
+        }
+        self
+    }
+
+    fn seed(&mut self, s: Surface) {
+        let rng = match self.policy(s) {
+            Policy::Random { seed: Some(seed) } => {
+                Some(Mutex::new(Xoshiro256PlusPlus::seed_from_u64(seed)))
+            }
+            _ => None,
+        };
+        if let Some(r) = self.rngs.get_mut(slot(s)) {
+            *r = rng;
+        }
+    }
+
+    /// The catalog this selector picks from.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// The configured policy for a surface.
+    pub fn policy(&self, surface: Surface) -> Policy {
+        self.policies
+            .get(slot(surface))
+            .copied()
+            .unwrap_or(Policy::default_for(surface))
+    }
+
+    /// Select a message for `req`.
+    ///
+    /// Errors: [`SelectError::NothingEligible`] when no message passes the
+    /// window, surface, language and weight checks (the caller decides the
+    /// fallback: print no footer, or a fixed text).
+    pub fn select(&self, req: &Request) -> Result<Selection, SelectError> {
+        let p = self.pick(req)?;
+        self.selection(p)
+    }
+
+    /// Like [`Selector::select`] but returns only the index and rule, without
+    /// allocating (the hot path for printing; build the token with
+    /// [`Selector::selection`] only when storing it).
+    pub fn pick(&self, req: &Request) -> Result<Pick, SelectError> {
+        let o = self.choose(req, req.instant())?;
+        Ok(Pick {
+            index: o.index,
+            policy: o.policy,
+        })
+    }
+
+    /// The full [`Selection`] for a [`Pick`].
+    pub fn selection(&self, p: Pick) -> Result<Selection, SelectError> {
+        let m =
+            self.catalog
+                .messages()
+                .get(p.index)
+                .ok_or_else(|| SelectError::UnknownMessage {
+                    id: format!("#{}", p.index),
+                })?;
+        Ok(Selection {
+            message_id: m.id.clone(),
+            index: p.index,
+            policy: p.policy,
+            token: Token::new(self.catalog.version(), &m.id)?,
+        })
+    }
+
+    /// The message for a selection token, exactly as stored: only the message
+    /// id counts, so weights, windows and the catalog version may have changed.
+    pub fn replay(&self, token: &str) -> Result<&Message, SelectError> {
+        let t = Token::parse(token)?;
+        self.catalog
+            .get(t.message_id())
+            .ok_or_else(|| SelectError::UnknownMessage {
+                id: t.message_id().to_owned(),
+            })
+    }
+
+    pub(crate) fn filter<'a>(&self, req: &'a Request, at: OffsetDateTime) -> Filter<'a> {
+        Filter {
+            at,
+            surface: surface_bit(req.surface),
+            lang: self.langs.query(&req.lang),
+        }
+    }
+
+    /// The winning tier, its size and total weight.
+    pub(crate) fn tier(&self, f: &Filter<'_>) -> Option<(i32, usize, u64)> {
+        let msgs = self.catalog.messages();
+        let mut best: Option<(i32, usize, u64)> = None;
+        for (i, e) in self.entries.iter().enumerate() {
+            if f.check(e, msgs.get(i)) != Verdict::Eligible {
+                continue;
+            }
+            let w = u64::from(e.weight);
+            best = match best {
+                Some((t, n, tw)) if e.priority == t => Some((t, n + 1, tw + w)),
+                Some((t, ..)) if e.priority < t => best,
+                _ => Some((e.priority, 1, w)),
+            };
+        }
+        best
+    }
+
+    /// The core of every selection.
+    pub(crate) fn choose(&self, req: &Request, at: OffsetDateTime) -> Result<Outcome, SelectError> {
+        let f = self.filter(req, at);
+        let Some((tier, n, total_weight)) = self.tier(&f) else {
+            return Err(SelectError::NothingEligible {
+                surface: req.surface,
+                lang: req.lang.clone(),
+                at,
+            });
+        };
+        let msgs = self.catalog.messages();
+        let in_tier = move |(i, e): &(usize, &Entry)| {
+            e.priority == tier && f.check(e, msgs.get(*i)) == Verdict::Eligible
+        };
+        let nth = |k: u64| {
+            self.entries
+                .iter()
+                .enumerate()
+                .filter(in_tier)
+                .nth(usize::try_from(k).unwrap_or(usize::MAX))
+                .map_or(0, |(i, _)| i)
+        };
+        let n64 = n as u64;
+        let out = |index, policy, detail| Outcome {
+            index,
+            policy,
+            tier,
+            n,
+            total_weight,
+            detail,
+        };
+        let configured = self.policy(req.surface);
+        let round_robin = || {
+            let (sequence, from_counter) = match req.sequence {
+                Some(s) => (s, false),
+                None => (
+                    self.counters
+                        .get(slot(req.surface))
+                        .map_or(0, |c| c.fetch_add(1, Ordering::Relaxed)),
+                    true,
+                ),
+            };
+            out(
+                nth(sequence % n64),
+                Policy::RoundRobin,
+                Detail::RoundRobin {
+                    sequence,
+                    from_counter,
+                },
+            )
+        };
+        let time_sliced = |period: super::Period| {
+            let period_index = period.index(at);
+            let position = period_index.rem_euclid(n as i64) as u64;
+            out(
+                nth(position),
+                Policy::TimeSliced { period },
+                Detail::TimeSliced {
+                    period_index,
+                    position,
+                },
+            )
+        };
+        Ok(match configured {
+            Policy::Sticky => match req.document_key.as_deref().and_then(hash::sticky_key_hash) {
+                Some(key_hash) => out(
+                    self.sticky(key_hash, in_tier),
+                    Policy::Sticky,
+                    Detail::Sticky { key_hash },
+                ),
+                None => round_robin(),
+            },
+            Policy::Cycle { period } => {
+                match req.subject_key.as_deref().and_then(hash::cycle_key_hash) {
+                    Some(key_hash) => {
+                        let start = hash::reduce(key_hash, n64);
+                        let period_index = period.index(at);
+                        let position = (start + period_index.rem_euclid(n as i64) as u64) % n64;
+                        out(
+                            nth(position),
+                            configured,
+                            Detail::Cycle {
+                                key_hash,
+                                start,
+                                period_index,
+                                position,
+                            },
+                        )
+                    }
+                    None => time_sliced(period),
+                }
+            }
+            Policy::RoundRobin => round_robin(),
+            Policy::TimeSliced { period } => time_sliced(period),
+            Policy::Random { .. } => {
+                let draw = match self.rngs.get(slot(req.surface)).and_then(Option::as_ref) {
+                    Some(m) => {
+                        let mut g = m.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                        g.random_range(0..total_weight)
+                    }
+                    None => rand::rng().random_range(0..total_weight),
+                };
+                let mut acc = 0u64;
+                let index = self
+                    .entries
+                    .iter()
+                    .enumerate()
+                    .filter(in_tier)
+                    .find(|(_, e)| {
+                        acc += u64::from(e.weight);
+                        draw < acc
+                    })
+                    .map_or(0, |(i, _)| i);
+                out(index, configured, Detail::Random { draw })
+            }
+        })
+    }
+
+    /// Weighted rendezvous: the smallest `draw / weight` wins; equal ratios go
+    /// to the smaller message id (byte order).
+    fn sticky(&self, key_hash: u64, in_tier: impl Fn(&(usize, &Entry)) -> bool) -> usize {
+        let msgs = self.catalog.messages();
+        let mut best: Option<(usize, u32, u32)> = None;
+        for c in self.entries.iter().enumerate() {
+            if !in_tier(&c) {
+                continue;
+            }
+            let (i, e) = c;
+            let draw = hash::sticky_draw(key_hash, e.hash);
+            let better = match best {
+                None => true,
+                Some((b, bd, bw)) => match hash::sticky_cmp(draw, e.weight, bd, bw) {
+                    std::cmp::Ordering::Less => true,
+                    std::cmp::Ordering::Greater => false,
+                    std::cmp::Ordering::Equal => {
+                        let id = |k: usize| msgs.get(k).map(|m| m.id.as_str());
+                        id(i) < id(b)
+                    }
+                },
+            };
+            if better {
+                best = Some((i, draw, e.weight));
+            }
+        }
+        best.map_or(0, |(i, ..)| i)
+    }
+}

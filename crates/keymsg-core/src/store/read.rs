@@ -1,0 +1,197 @@
+//! Reading one writer file; [`Store`](super::Store) merges the results of
+//! every file.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::schema::map_err;
+use super::{CountRow, StoreError};
+use crate::bangkok::YearMonth;
+use crate::{Channel, Surface};
+
+/// Group key of a [`CountRow`]: (agency, message, surface, kind).
+pub(crate) type RowKey = (String, String, Surface, String);
+
+fn bad(label: &str, what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt {
+        path: label.to_owned(),
+        detail: format!("unknown {what} `{value}` in the file"),
+    }
+}
+
+/// Counted insertions of `month` in one file, summed over catalog versions.
+pub(crate) fn month_rows(
+    c: &Connection,
+    label: &str,
+    month: YearMonth,
+    agency: Option<&str>,
+    into: &mut BTreeMap<RowKey, u64>,
+) -> Result<(), StoreError> {
+    let err = |e| map_err(label, e);
+    let mut st = c
+        .prepare_cached(
+            "SELECT agency, message_id, surface, kind, sum(counted) FROM counts \
+             WHERE month = ?1 AND (?2 IS NULL OR agency = ?2) \
+             GROUP BY agency, message_id, surface, kind",
+        )
+        .map_err(err)?;
+    let mut rows = st.query(params![month.to_string(), agency]).map_err(err)?;
+    while let Some(r) = rows.next().map_err(err)? {
+        let surface: String = r.get(2).map_err(err)?;
+        let surface: Surface = surface
+            .parse()
+            .map_err(|_| bad(label, "surface", &surface))?;
+        let n: i64 = r.get(4).map_err(err)?;
+        let key = (
+            r.get(0).map_err(err)?,
+            r.get(1).map_err(err)?,
+            surface,
+            r.get(3).map_err(err)?,
+        );
+        *into.entry(key).or_default() += u64::try_from(n).unwrap_or(0);
+    }
+    Ok(())
+}
+
+/// Turn merged sums into rows, dropping zero counts (e.g. only uncounted reprints).
+pub(crate) fn to_rows(m: BTreeMap<RowKey, u64>) -> Vec<CountRow> {
+    m.into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|((agency, message_id, surface, kind), count)| CountRow {
+            agency,
+            message_id,
+            surface,
+            kind,
+            count,
+        })
+        .collect()
+}
+
+/// Manual entries of one file with their recording time (for newest-wins merging).
+pub(crate) fn manual_rows(
+    c: &Connection,
+    label: &str,
+    month: YearMonth,
+    agency: Option<&str>,
+    into: &mut BTreeMap<(String, Channel, String), (i64, u64)>,
+) -> Result<(), StoreError> {
+    let err = |e| map_err(label, e);
+    let mut st = c
+        .prepare_cached(
+            "SELECT agency, channel, message_id, count, recorded_at FROM manual \
+             WHERE month = ?1 AND (?2 IS NULL OR agency = ?2)",
+        )
+        .map_err(err)?;
+    let mut rows = st.query(params![month.to_string(), agency]).map_err(err)?;
+    while let Some(r) = rows.next().map_err(err)? {
+        let ch: String = r.get(1).map_err(err)?;
+        let ch: Channel = ch.parse().map_err(|_| bad(label, "channel", &ch))?;
+        let n: i64 = r.get(3).map_err(err)?;
+        let at: i64 = r.get(4).map_err(err)?;
+        let key = (r.get(0).map_err(err)?, ch, r.get(2).map_err(err)?);
+        let e = into.entry(key).or_insert((i64::MIN, 0));
+        if at >= e.0 {
+            *e = (at, u64::try_from(n).unwrap_or(0));
+        }
+    }
+    Ok(())
+}
+
+/// Months with counts or manual entries in one file (`YYYY-MM`).
+pub(crate) fn months(c: &Connection, label: &str) -> Result<Vec<String>, StoreError> {
+    let err = |e| map_err(label, e);
+    let mut st = c
+        .prepare_cached("SELECT DISTINCT month FROM counts UNION SELECT DISTINCT month FROM manual")
+        .map_err(err)?;
+    let v = st
+        .query_map([], |r| r.get(0))
+        .map_err(err)?
+        .collect::<Result<Vec<String>, _>>()
+        .map_err(err)?;
+    Ok(v)
+}
+
+/// The newest report mark of one file for (month, agency): (time, mark id).
+pub(crate) fn last_mark(
+    c: &Connection,
+    label: &str,
+    month: YearMonth,
+    agency: Option<&str>,
+) -> Result<Option<(i64, i64)>, StoreError> {
+    c.prepare_cached(
+        "SELECT reported_at, id FROM report_marks WHERE month = ?1 AND agency IS ?2 \
+         ORDER BY reported_at DESC, id DESC LIMIT 1",
+    )
+    .and_then(|mut s| {
+        s.query_row(params![month.to_string(), agency], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()
+    })
+    .map_err(|e| map_err(label, e))
+}
+
+/// The counts a report mark recorded.
+pub(crate) fn snapshot(
+    c: &Connection,
+    label: &str,
+    mark: i64,
+) -> Result<BTreeMap<RowKey, u64>, StoreError> {
+    let err = |e| map_err(label, e);
+    let mut st = c
+        .prepare_cached(
+            "SELECT agency, message_id, surface, kind, count FROM report_snapshot WHERE mark = ?1",
+        )
+        .map_err(err)?;
+    let mut rows = st.query([mark]).map_err(err)?;
+    let mut out = BTreeMap::new();
+    while let Some(r) = rows.next().map_err(err)? {
+        let surface: String = r.get(2).map_err(err)?;
+        let surface: Surface = surface
+            .parse()
+            .map_err(|_| bad(label, "surface", &surface))?;
+        let n: i64 = r.get(4).map_err(err)?;
+        out.insert(
+            (
+                r.get(0).map_err(err)?,
+                r.get(1).map_err(err)?,
+                surface,
+                r.get(3).map_err(err)?,
+            ),
+            u64::try_from(n).unwrap_or(0),
+        );
+    }
+    Ok(out)
+}
+
+/// All-time totals of one file for monitoring: (agency, surface, kind,
+/// message) → (counted, reprints).
+pub(crate) fn totals(
+    c: &Connection,
+    label: &str,
+    into: &mut BTreeMap<(String, String, String, String), (u64, u64)>,
+) -> Result<(), StoreError> {
+    let err = |e| map_err(label, e);
+    let mut st = c
+        .prepare_cached(
+            "SELECT agency, surface, kind, message_id, sum(counted), sum(reprints) FROM counts \
+             GROUP BY agency, surface, kind, message_id",
+        )
+        .map_err(err)?;
+    let mut rows = st.query([]).map_err(err)?;
+    while let Some(r) = rows.next().map_err(err)? {
+        let key = (
+            r.get(0).map_err(err)?,
+            r.get(1).map_err(err)?,
+            r.get(2).map_err(err)?,
+            r.get(3).map_err(err)?,
+        );
+        let n: i64 = r.get(4).map_err(err)?;
+        let p: i64 = r.get(5).map_err(err)?;
+        let e = into.entry(key).or_default();
+        e.0 += u64::try_from(n).unwrap_or(0);
+        e.1 += u64::try_from(p).unwrap_or(0);
+    }
+    Ok(())
+}

@@ -1,0 +1,239 @@
+//! File format: identification (`application_id`), schema versions and
+//! migrations, and mapping SQLite failures to precise [`StoreError`]s.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+
+use super::{Durability, StoreError};
+
+/// `PRAGMA application_id` of every keymsg store file ("KMSG").
+pub(crate) const APPLICATION_ID: i32 = 0x4B4D_5347;
+
+/// The newest schema this build reads and writes.
+pub(crate) const SCHEMA_VERSION: i64 = 1;
+
+/// Migrations, indexed by the version they produce (index 0 → version 1).
+/// Each runs in the same transaction as the version bump.
+const MIGRATIONS: &[&str] = &[
+    // Version 1.
+    "CREATE TABLE schema_version (version INTEGER NOT NULL);
+     INSERT INTO schema_version (version) VALUES (0);
+     -- Counters maintained at write time, one row per group.
+     CREATE TABLE counts (
+         month TEXT NOT NULL,
+         agency TEXT NOT NULL,
+         message_id TEXT NOT NULL,
+         surface TEXT NOT NULL,
+         kind TEXT NOT NULL,
+         catalog_version INTEGER NOT NULL,
+         counted INTEGER NOT NULL DEFAULT 0,
+         reprints INTEGER NOT NULL DEFAULT 0,
+         PRIMARY KEY (month, agency, message_id, surface, kind, catalog_version)
+     ) WITHOUT ROWID;
+     -- Idempotency keys ever counted (or stored as a reprint) by this writer.
+     CREATE TABLE keys (
+         key TEXT PRIMARY KEY,
+         month TEXT NOT NULL,
+         counted_at INTEGER NOT NULL
+     ) WITHOUT ROWID;
+     -- Manual counts for the form's other channels; the newest recording wins.
+     CREATE TABLE manual (
+         agency TEXT NOT NULL,
+         month TEXT NOT NULL,
+         channel TEXT NOT NULL,
+         message_id TEXT NOT NULL,
+         count INTEGER NOT NULL,
+         recorded_at INTEGER NOT NULL,
+         PRIMARY KEY (agency, month, channel, message_id)
+     ) WITHOUT ROWID;
+     -- A report was made: when, for which month and agency (NULL = all).
+     CREATE TABLE report_marks (
+         id INTEGER PRIMARY KEY,
+         month TEXT NOT NULL,
+         agency TEXT,
+         reported_at INTEGER NOT NULL
+     );
+     -- The counts the report showed (merged over all writer files).
+     CREATE TABLE report_snapshot (
+         mark INTEGER NOT NULL REFERENCES report_marks(id),
+         agency TEXT NOT NULL,
+         message_id TEXT NOT NULL,
+         surface TEXT NOT NULL,
+         kind TEXT NOT NULL,
+         count INTEGER NOT NULL,
+         PRIMARY KEY (mark, agency, message_id, surface, kind)
+     ) WITHOUT ROWID;",
+];
+
+/// Map an SQLite error on `path` to the most precise [`StoreError`].
+pub(crate) fn map_err(path: &str, e: rusqlite::Error) -> StoreError {
+    let path = path.to_owned();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => StoreError::DiskFull { path },
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
+            path,
+            detail: e.to_string(),
+        },
+        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
+            StoreError::ReadOnly {
+                path,
+                detail: e.to_string(),
+            }
+        }
+        _ => StoreError::Sqlite { path, source: e },
+    }
+}
+
+/// How a file is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// This process's own file: create if missing, set WAL and durability.
+    Writer(Durability),
+    /// Another writer's file (or ours, for reading): must exist already.
+    Reader,
+}
+
+/// Open `path`, check that it is a keymsg store (or initialise it if it is a
+/// brand-new empty file opened as a writer) and bring its schema up to date.
+///
+/// A file that is not ours is never modified: identification is read before
+/// anything is written.
+pub(crate) fn open_file(path: &Path, mode: Mode, busy: Duration) -> Result<Connection, StoreError> {
+    let label = path.display().to_string();
+    let err = |e| map_err(&label, e);
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if matches!(mode, Mode::Writer(_)) {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let mut conn = Connection::open_with_flags(path, flags).map_err(err)?;
+    conn.busy_timeout(busy).map_err(err)?;
+    init(&mut conn, &label, matches!(mode, Mode::Writer(_)))?;
+    match mode {
+        Mode::Writer(d) => {
+            // WAL: readers never block the writer; a commit is a write() to
+            // the -wal file, which survives the process being killed.
+            let jm: String = conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+                .map_err(err)?;
+            if !jm.eq_ignore_ascii_case("wal") {
+                return Err(StoreError::Sqlite {
+                    path: label,
+                    source: rusqlite::Error::SqliteFailure(
+                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+                        Some(format!("could not switch to WAL (journal_mode is {jm})")),
+                    ),
+                });
+            }
+            let sync = match d {
+                Durability::Process => "NORMAL",
+                Durability::Power => "FULL",
+            };
+            conn.pragma_update(None, "synchronous", sync).map_err(err)?;
+        }
+        Mode::Reader => {
+            conn.pragma_update(None, "query_only", true).map_err(err)?;
+        }
+    }
+    conn.set_prepared_statement_cache_capacity(32);
+    Ok(conn)
+}
+
+/// Identify, initialise or migrate a connection's database.
+pub(crate) fn init(conn: &mut Connection, label: &str, may_create: bool) -> Result<(), StoreError> {
+    let err = |e| map_err(label, e);
+    // Reading the header first: a text file fails here with "not a database".
+    let app_id: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(err)?;
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .map_err(err)?;
+    if app_id == 0 && tables == 0 {
+        if !may_create {
+            return Err(StoreError::Foreign {
+                path: label.to_owned(),
+                detail: "empty database".to_owned(),
+            });
+        }
+        // A brand-new file: claim it and create the schema atomically.
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let again: i64 = tx
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(err)?;
+        if again == 0 {
+            tx.pragma_update(None, "application_id", APPLICATION_ID)
+                .map_err(err)?;
+        }
+        tx.commit().map_err(err)?;
+    } else if app_id != APPLICATION_ID {
+        return Err(StoreError::Foreign {
+            path: label.to_owned(),
+            detail: if app_id == 0 {
+                format!("{tables} tables but no keymsg application_id")
+            } else {
+                format!("application_id is {app_id:#x}, not keymsg's {APPLICATION_ID:#x}")
+            },
+        });
+    }
+    migrate(conn, label)
+}
+
+/// The file's schema version (0 for a claimed file without tables yet).
+fn version(conn: &Connection, label: &str) -> Result<i64, StoreError> {
+    let err = |e| map_err(label, e);
+    let has: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(err)?;
+    if has == 0 {
+        return Ok(0);
+    }
+    conn.query_row("SELECT max(version) FROM schema_version", [], |r| {
+        r.get::<_, Option<i64>>(0)
+    })
+    .map_err(err)
+    .map(|v| v.unwrap_or(0))
+}
+
+/// Apply the migrations the file lacks, each in its own transaction;
+/// refuse a newer schema.
+fn migrate(conn: &mut Connection, label: &str) -> Result<(), StoreError> {
+    let err = |e| map_err(label, e);
+    loop {
+        let v = version(conn, label)?;
+        if v > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                path: label.to_owned(),
+                found: v,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if v == SCHEMA_VERSION {
+            return Ok(());
+        }
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        // Re-read under the write lock: another process may have migrated.
+        if version(&tx, label)? == v {
+            let sql = usize::try_from(v)
+                .ok()
+                .and_then(|i| MIGRATIONS.get(i))
+                .ok_or_else(|| StoreError::Foreign {
+                    path: label.to_owned(),
+                    detail: format!("unknown schema version {v}"),
+                })?;
+            tx.execute_batch(sql).map_err(err)?;
+            tx.execute("UPDATE schema_version SET version = ?1", [v + 1])
+                .map_err(err)?;
+        }
+        tx.commit().map_err(err)?;
+    }
+}

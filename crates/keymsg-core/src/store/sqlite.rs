@@ -1,0 +1,513 @@
+//! [`Store`]: the embedded SQLite store (a directory, one file per writer).
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, params};
+use time::OffsetDateTime;
+
+use super::read::{self, RowKey};
+use super::schema::{self, Mode, map_err};
+use super::writer::{Group, Writer, now_nanos};
+use super::{CountRow, Counted, Insertion, ManualEntry, StoreError, StoreOptions};
+use crate::bangkok::YearMonth;
+
+/// Name of the marker file that makes a directory a keymsg store.
+pub const MARKER: &str = "KEYMSG_STORE";
+
+/// Largest numbered writer slot tried before giving up.
+const MAX_SLOTS: u32 = 10_000;
+
+/// The insertion store: durable, idempotent counting, merged monthly reads.
+///
+/// `Store` is `Send + Sync`; share one per process through an `Arc`, so that
+/// all threads share its group commit. See the [module docs](super) for the
+/// file layout and the guarantees.
+#[derive(Debug)]
+pub struct Store {
+    group: Group,
+    dir: Option<PathBuf>,
+    own: Option<PathBuf>,
+    busy: Duration,
+    /// Holds our writer slot for the life of the store.
+    _slot_lock: Option<File>,
+}
+
+fn io_err(path: &Path, e: std::io::Error) -> StoreError {
+    let p = path.display().to_string();
+    match e.kind() {
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => StoreError::ReadOnly {
+            path: p,
+            detail: e.to_string(),
+        },
+        ErrorKind::StorageFull => StoreError::DiskFull { path: p },
+        _ => StoreError::Io { path: p, source: e },
+    }
+}
+
+/// Writer files (`w-*.sqlite`) in a store directory, sorted.
+pub(crate) fn writer_files(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
+    let mut v = Vec::new();
+    for e in fs::read_dir(dir).map_err(|e| io_err(dir, e))? {
+        let e = e.map_err(|e| io_err(dir, e))?;
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name.starts_with("w-") && name.ends_with(".sqlite") {
+            v.push(e.path());
+        }
+    }
+    v.sort();
+    Ok(v)
+}
+
+/// Create the directory and marker, or check that an existing one is ours.
+fn prepare_dir(dir: &Path) -> Result<(), StoreError> {
+    let not_store = |detail: &str| StoreError::NotAStore {
+        path: dir.display().to_string(),
+        detail: detail.to_owned(),
+    };
+    match fs::metadata(dir) {
+        Ok(m) if !m.is_dir() => {
+            return Err(not_store(
+                "it is a file; a store is a directory (give a directory path, it is created if missing)",
+            ));
+        }
+        Ok(_) => {
+            if dir.join(MARKER).is_file() {
+                return Ok(());
+            }
+            let mut entries = fs::read_dir(dir).map_err(|e| io_err(dir, e))?;
+            if entries.next().is_some() {
+                return Err(not_store(&format!(
+                    "the directory is not empty and has no {MARKER} marker; keymsg will not write into it"
+                )));
+            }
+        }
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+        }
+        Err(e) => return Err(io_err(dir, e)),
+    }
+    let marker = dir.join(MARKER);
+    fs::write(
+        &marker,
+        "keymsg insertion store: one SQLite file per writer process (w-*.sqlite).\n\
+         Do not delete files here: every file holds counts.\n",
+    )
+    .map_err(|e| io_err(&marker, e))
+}
+
+fn valid_writer_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Claim the first free numbered slot: (its database path, the held lock).
+fn claim_slot(dir: &Path) -> Result<(PathBuf, File), StoreError> {
+    for n in 0..MAX_SLOTS {
+        let lock_path = dir.join(format!("w-{n}.lock"));
+        let f = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| io_err(&lock_path, e))?;
+        match f.try_lock() {
+            Ok(()) => return Ok((dir.join(format!("w-{n}.sqlite")), f)),
+            Err(TryLockError::WouldBlock) => continue,
+            Err(TryLockError::Error(e)) => return Err(io_err(&lock_path, e)),
+        }
+    }
+    Err(StoreError::Io {
+        path: dir.display().to_string(),
+        source: std::io::Error::other(format!("all {MAX_SLOTS} writer slots are in use")),
+    })
+}
+
+/// Set SQLite's page limit so the file stays under about `bytes`.
+fn apply_max_bytes(c: &Connection, label: &str, bytes: Option<u64>) -> Result<(), StoreError> {
+    let err = |e| map_err(label, e);
+    let page: i64 = c
+        .pragma_query_value(None, "page_size", |r| r.get(0))
+        .map_err(err)?;
+    let pages = match bytes {
+        Some(b) => i64::try_from(b).unwrap_or(i64::MAX) / page.max(1),
+        None => 0xFFFF_FFFE,
+    };
+    c.pragma_update(None, "max_page_count", pages.max(1))
+        .map_err(err)
+}
+
+impl Store {
+    /// Open (or create) the store in directory `path`.
+    ///
+    /// Creates the directory if missing; an existing directory must be empty
+    /// or already a store (it has the `KEYMSG_STORE` marker). Claims a writer
+    /// file (the first free `w-<n>.sqlite`, or `w-<writer_id>.sqlite`), checks
+    /// that every writer file already present is a readable keymsg store of a
+    /// known schema, and proves that the directory can be written — so a bad
+    /// path fails here, not at the first receipt.
+    pub fn open(path: impl AsRef<Path>, opts: StoreOptions) -> Result<Store, StoreError> {
+        let dir = path.as_ref().to_path_buf();
+        prepare_dir(&dir)?;
+        let (own, lock) = match &opts.writer_id {
+            Some(id) if !valid_writer_id(id) => return Err(StoreError::BadWriterId(id.clone())),
+            Some(id) => (dir.join(format!("w-{id}.sqlite")), None),
+            None => {
+                let (p, f) = claim_slot(&dir)?;
+                (p, Some(f))
+            }
+        };
+        let label = own.display().to_string();
+        let conn = schema::open_file(&own, Mode::Writer(opts.durability), opts.busy_timeout)?;
+        // Prove we can write (an existing file on a read-only mount opens fine).
+        conn.execute_batch("BEGIN IMMEDIATE; UPDATE schema_version SET version = version; COMMIT;")
+            .map_err(|e| map_err(&label, e))?;
+        apply_max_bytes(&conn, &label, opts.max_file_bytes)?;
+        let mut writer = Writer::new(
+            Some(conn),
+            label.clone(),
+            Some(dir.clone()),
+            Some(own.clone()),
+            opts.count_reprints,
+            opts.busy_timeout,
+        );
+        // Validate the other files now (and keep them open for key checks).
+        writer.refresh_others()?;
+        Ok(Store {
+            group: Group::new(writer),
+            dir: Some(dir),
+            own: Some(own),
+            busy: opts.busy_timeout,
+            _slot_lock: lock,
+        })
+    }
+
+    /// An in-memory store for tests and examples: nothing is persisted, and
+    /// nothing is shared with other stores or processes. Reprints are not
+    /// counted (see [`Store::in_memory_with`]).
+    pub fn in_memory() -> Store {
+        Store::in_memory_with(false)
+    }
+
+    /// An in-memory store that counts reprints when `count_reprints` is set.
+    pub fn in_memory_with(count_reprints: bool) -> Store {
+        let label = ":memory:".to_owned();
+        Store {
+            group: Group::new(Writer::new(
+                None,
+                label.clone(),
+                None,
+                None,
+                count_reprints,
+                Duration::ZERO,
+            )),
+            dir: None,
+            own: None,
+            busy: Duration::ZERO,
+            _slot_lock: None,
+        }
+    }
+
+    /// The store directory (`None` for an in-memory store).
+    pub fn path(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// This process's writer file (`None` for an in-memory store).
+    pub fn writer_file(&self) -> Option<&Path> {
+        self.own.as_deref()
+    }
+
+    /// Count one insertion. When this returns `Ok`, the result is committed
+    /// with the store's [`Durability`](super::Durability): with the default,
+    /// a `kill -9` right after cannot lose it. Concurrent callers share one
+    /// commit (group commit), so call this from as many threads as you like.
+    pub fn count(&self, insertion: &Insertion) -> Result<Counted, StoreError> {
+        self.group.count(insertion)
+    }
+
+    /// Count many insertions in one transaction: all are committed, or none
+    /// (on error nothing from the batch was counted). Results are in input
+    /// order; a key repeated inside the batch counts once.
+    pub fn count_batch(&self, insertions: &[Insertion]) -> Result<Vec<Counted>, StoreError> {
+        if insertions.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.group.writer()?.run_batch(insertions)
+    }
+
+    /// Make everything counted so far durable. Every [`Store::count`] and
+    /// [`Store::count_batch`] already commits before it returns, so this is a
+    /// no-op kept for front ends that buffer; it exists so callers need not
+    /// know that.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// Change the per-file size cap ([`StoreOptions::max_file_bytes`]) at run
+    /// time, e.g. to lift it after [`StoreError::DiskFull`].
+    pub fn set_max_file_bytes(&self, bytes: Option<u64>) -> Result<(), StoreError> {
+        let mut w = self.group.writer()?;
+        let label = w.label.clone();
+        apply_max_bytes(w.conn()?, &label, bytes)
+    }
+
+    /// Run `f` on every writer file (a fresh read connection each), or on
+    /// the in-memory database.
+    fn each_file(
+        &self,
+        mut f: impl FnMut(&Connection, &str) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        match &self.dir {
+            None => {
+                let mut w = self.group.writer()?;
+                let label = w.label.clone();
+                f(w.conn()?, &label)
+            }
+            Some(dir) => {
+                for path in writer_files(dir)? {
+                    let c = schema::open_file(&path, Mode::Reader, self.busy)?;
+                    f(&c, &path.display().to_string())?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn merged_counts(
+        &self,
+        month: YearMonth,
+        agency: Option<&str>,
+    ) -> Result<BTreeMap<RowKey, u64>, StoreError> {
+        let mut m = BTreeMap::new();
+        self.each_file(|c, l| read::month_rows(c, l, month, agency, &mut m))?;
+        Ok(m)
+    }
+
+    /// Counted insertions of a Bangkok month, merged over every writer file,
+    /// one row per (agency, message, surface, kind), sorted by those. Each
+    /// idempotency key counts once; uncounted reprints are left out.
+    /// `agency: None` returns every agency.
+    pub fn month_counts(
+        &self,
+        month: YearMonth,
+        agency: Option<&str>,
+    ) -> Result<Vec<CountRow>, StoreError> {
+        Ok(read::to_rows(self.merged_counts(month, agency)?))
+    }
+
+    /// Record a manual count for one of the form's channels. Recording again
+    /// for the same (agency, month, channel, message) **replaces** the earlier
+    /// value — the form asks for a month's total, so entering it again is a
+    /// correction, not an addition. Across processes the newest recording wins.
+    pub fn record(&self, entry: &ManualEntry) -> Result<(), StoreError> {
+        let mut w = self.group.writer()?;
+        let label = w.label.clone();
+        w.conn()?
+            .execute(
+                "INSERT INTO manual (agency, month, channel, message_id, count, recorded_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET \
+                 count = excluded.count, recorded_at = excluded.recorded_at",
+                params![
+                    entry.agency,
+                    entry.month.to_string(),
+                    entry.channel.as_str(),
+                    entry.message_id,
+                    i64::try_from(entry.count).unwrap_or(i64::MAX),
+                    now_nanos()
+                ],
+            )
+            .map_err(|e| map_err(&label, e))?;
+        Ok(())
+    }
+
+    /// Manual entries for a month (newest recording per agency, channel and
+    /// message), sorted by agency, channel, message.
+    pub fn manual_entries(
+        &self,
+        month: YearMonth,
+        agency: Option<&str>,
+    ) -> Result<Vec<ManualEntry>, StoreError> {
+        let mut m = BTreeMap::new();
+        self.each_file(|c, l| read::manual_rows(c, l, month, agency, &mut m))?;
+        Ok(m.into_iter()
+            .map(|((agency, channel, message_id), (_, count))| ManualEntry {
+                agency,
+                month,
+                channel,
+                message_id,
+                count,
+            })
+            .collect())
+    }
+
+    /// Months that have counts or manual entries, oldest first.
+    pub fn months(&self) -> Result<Vec<YearMonth>, StoreError> {
+        let mut all = std::collections::BTreeSet::new();
+        self.each_file(|c, l| {
+            for m in read::months(c, l)? {
+                let ym = m.parse::<YearMonth>().map_err(|_| StoreError::Corrupt {
+                    path: l.to_owned(),
+                    detail: format!("bad month `{m}` in the file"),
+                })?;
+                all.insert(ym);
+            }
+            Ok(())
+        })?;
+        Ok(all.into_iter().collect())
+    }
+
+    /// Remember that a report for `month` (and `agency`, `None` = all
+    /// agencies) was made at `at`, with the counts as they are now. Counts
+    /// that arrive later (late receipts, a host that was offline) are then
+    /// returned by [`Store::counts_since_report`] as an amendment.
+    pub fn mark_reported(
+        &self,
+        month: YearMonth,
+        agency: Option<&str>,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let rows = self.merged_counts(month, agency)?;
+        let mut w = self.group.writer()?;
+        let label = w.label.clone();
+        let err = |e| map_err(&label, e);
+        let tx = w
+            .conn()?
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let at_nanos = i64::try_from(at.unix_timestamp_nanos()).unwrap_or(i64::MAX);
+        tx.execute(
+            "INSERT INTO report_marks (month, agency, reported_at) VALUES (?1, ?2, ?3)",
+            params![month.to_string(), agency, at_nanos],
+        )
+        .map_err(err)?;
+        let mark = tx.last_insert_rowid();
+        {
+            let mut ins = tx
+                .prepare_cached(
+                    "INSERT INTO report_snapshot (mark, agency, message_id, surface, kind, count) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(err)?;
+            for ((a, m, s, k), n) in &rows {
+                ins.execute(params![
+                    mark,
+                    a,
+                    m,
+                    s.as_str(),
+                    k,
+                    i64::try_from(*n).unwrap_or(i64::MAX)
+                ])
+                .map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)
+    }
+
+    /// The newest report mark for (month, agency) in any writer file: its
+    /// time and the file it lives in.
+    fn last_mark(
+        &self,
+        month: YearMonth,
+        agency: Option<&str>,
+    ) -> Result<Option<(i64, BTreeMap<RowKey, u64>)>, StoreError> {
+        let mut best: Option<(i64, BTreeMap<RowKey, u64>)> = None;
+        self.each_file(|c, l| {
+            if let Some((at, id)) = read::last_mark(c, l, month, agency)? {
+                if best.as_ref().is_none_or(|(b, _)| at > *b) {
+                    best = Some((at, read::snapshot(c, l, id)?));
+                }
+            }
+            Ok(())
+        })?;
+        Ok(best)
+    }
+
+    /// When the newest report for (month, agency) was marked, if ever.
+    pub fn last_reported(
+        &self,
+        month: YearMonth,
+        agency: Option<&str>,
+    ) -> Result<Option<OffsetDateTime>, StoreError> {
+        Ok(self
+            .last_mark(month, agency)?
+            .and_then(|(at, _)| OffsetDateTime::from_unix_timestamp_nanos(i128::from(at)).ok()))
+    }
+
+    /// Counts added since the newest [`Store::mark_reported`] for (month,
+    /// agency): current counts minus the counts that report showed, rows
+    /// with nothing new left out. Never reported: all counts of the month.
+    pub fn counts_since_report(
+        &self,
+        month: YearMonth,
+        agency: Option<&str>,
+    ) -> Result<Vec<CountRow>, StoreError> {
+        let mut now = self.merged_counts(month, agency)?;
+        if let Some((_, snap)) = self.last_mark(month, agency)? {
+            for (k, n) in now.iter_mut() {
+                *n = n.saturating_sub(snap.get(k).copied().unwrap_or(0));
+            }
+        }
+        Ok(read::to_rows(now))
+    }
+
+    /// Prometheus text exposition of all-time counters (for monitoring only).
+    ///
+    /// `keymsg_insertions_total` and `keymsg_reprints_total`, labelled by
+    /// `agency`, `surface`, `kind` and `message_id`, plus
+    /// `keymsg_store_writer_files`.
+    pub fn prometheus_text(&self) -> Result<String, StoreError> {
+        let mut totals = BTreeMap::new();
+        let mut files = 0usize;
+        self.each_file(|c, l| {
+            files += 1;
+            read::totals(c, l, &mut totals)
+        })?;
+        Ok(super::prometheus::render(&totals, files))
+    }
+
+    /// Run SQLite's `PRAGMA integrity_check` on every writer file; a damaged
+    /// file is reported as [`StoreError::Corrupt`].
+    pub fn integrity_check(&self) -> Result<(), StoreError> {
+        self.each_file(|c, l| {
+            let msgs: Vec<String> = c
+                .prepare("PRAGMA integrity_check")
+                .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+                .map_err(|e| map_err(l, e))?;
+            if msgs.len() == 1 && msgs.first().is_some_and(|m| m == "ok") {
+                Ok(())
+            } else {
+                Err(StoreError::Corrupt {
+                    path: l.to_owned(),
+                    detail: msgs.join("; "),
+                })
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_is_send_and_sync() {
+        fn assert_both<T: Send + Sync>() {}
+        assert_both::<Store>();
+    }
+
+    #[test]
+    fn writer_ids_are_checked() {
+        assert!(valid_writer_id("host-1_a"));
+        for bad in ["", "a/b", "..", "x y", "ไทย"] {
+            assert!(!valid_writer_id(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! Many processes and `kill -9`: the test binary re-runs itself as a child
+//! (`child_writer` with `KEYMSG_STORE_CHILD` set) so that no extra binary is needed.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use keymsg_core::Surface;
+use keymsg_core::store::{Counted, Insertion, Store, StoreOptions};
+use time::macros::datetime;
+
+const CHILD_ENV: &str = "KEYMSG_STORE_CHILD";
+
+fn ins(message: &str, key: &str) -> Insertion {
+    Insertion::new(
+        datetime!(2026-05-02 08:00 +07:00),
+        "PWA",
+        Surface::Receipt,
+        message,
+    )
+    .with_key(key)
+}
+
+fn child(dir: &Path, mode: &str, arg: &str) -> Command {
+    let mut c = Command::new(std::env::current_exe().unwrap());
+    c.args(["--exact", "child_writer", "--nocapture", "--test-threads=1"])
+        .env(CHILD_ENV, format!("{mode}|{}|{arg}", dir.display()))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    c
+}
+
+/// Child entry point; a no-op in a normal test run.
+#[test]
+fn child_writer() {
+    let Ok(spec) = std::env::var(CHILD_ENV) else {
+        return;
+    };
+    let mut parts = spec.splitn(3, '|');
+    let (mode, dir, arg) = (
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+    );
+    let store = Arc::new(Store::open(dir, StoreOptions::default()).unwrap());
+    match mode {
+        // Insert forever with unique keys from 2 threads, acknowledging each.
+        "kill" => {
+            let threads: Vec<_> = (0..2)
+                .map(|t| {
+                    let s = Arc::clone(&store);
+                    let round = arg.to_owned();
+                    std::thread::spawn(move || {
+                        for i in 0u64.. {
+                            let key = format!("{round}/{t}/{i}");
+                            assert_eq!(s.count(&ins(&round, &key)).unwrap(), Counted::New);
+                            println!("ACK {t} {i}");
+                        }
+                    })
+                })
+                .collect();
+            for t in threads {
+                t.join().unwrap();
+            }
+        }
+        // 4 threads × 5,000 unique keys.
+        "load" => {
+            let threads: Vec<_> = (0..4)
+                .map(|t| {
+                    let s = Arc::clone(&store);
+                    let p = arg.to_owned();
+                    std::thread::spawn(move || {
+                        for i in 0..5_000 {
+                            let key = format!("{p}/{t}/{i}");
+                            assert_eq!(s.count(&ins("load", &key)).unwrap(), Counted::New);
+                        }
+                    })
+                })
+                .collect();
+            for t in threads {
+                t.join().unwrap();
+            }
+            println!("DONE");
+        }
+        other => panic!("unknown child mode {other}"),
+    }
+}
+
+#[test]
+fn kill_9_never_loses_an_acknowledged_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let rounds = 200;
+    let start = Instant::now();
+    // round -> per thread: highest acknowledged index (if any).
+    let mut acked: Vec<[Option<u64>; 2]> = Vec::new();
+    let mut total_acks = 0u64;
+    let mut rounds_with_acks = 0usize;
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    for round in 0..rounds {
+        let mut c = child(dir.path(), "kill", &format!("r{round}"))
+            .spawn()
+            .unwrap();
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        // Random moment: sometimes during open, mostly while counting.
+        std::thread::sleep(Duration::from_micros(2_000 + seed % 60_000));
+        c.kill().unwrap(); // SIGKILL
+        let out = c.stdout.take().unwrap();
+        let mut max: [Option<u64>; 2] = [None, None];
+        for line in BufReader::new(out).lines() {
+            let line = line.unwrap();
+            let Some(rest) = line.strip_prefix("ACK ") else {
+                continue;
+            };
+            let mut it = rest.split(' ');
+            let (Some(t), Some(i)) = (it.next(), it.next()) else {
+                continue; // a line cut by the kill
+            };
+            let (Ok(t), Ok(i)) = (t.parse::<usize>(), i.parse::<u64>()) else {
+                continue;
+            };
+            max[t] = Some(max[t].map_or(i, |m: u64| m.max(i)));
+            total_acks += 1;
+        }
+        rounds_with_acks += usize::from(max.iter().any(Option::is_some));
+        c.wait().unwrap();
+        acked.push(max);
+    }
+    eprintln!(
+        "{rounds} kills, {rounds_with_acks} while counting, {total_acks} acknowledged counts, {:?}",
+        start.elapsed()
+    );
+    // Most kills must land while the child is counting, or the test proves little.
+    assert!(
+        rounds_with_acks >= rounds / 2,
+        "{rounds_with_acks} of {rounds}"
+    );
+
+    // Reopen as a different writer (a different file than the children's).
+    let store = Store::open(
+        dir.path(),
+        StoreOptions {
+            writer_id: Some("retry".into()),
+            ..StoreOptions::default()
+        },
+    )
+    .unwrap();
+    store.integrity_check().unwrap();
+    let month = "2026-05".parse().unwrap();
+    let counts: HashMap<String, u64> = store
+        .month_counts(month, None)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.message_id, r.count))
+        .collect();
+    let mut retries = Vec::new();
+    for (round, max) in acked.iter().enumerate() {
+        let r = format!("r{round}");
+        let got = counts.get(&r).copied().unwrap_or(0);
+        // Keys are acknowledged in order per thread, so at least
+        // (max + 1) per thread were committed; at most one more per thread
+        // (committed, killed before the acknowledgement) may exist.
+        let acked_n: u64 = max.iter().map(|m| m.map_or(0, |m| m + 1)).sum();
+        assert!(
+            got >= acked_n && got <= acked_n + 2,
+            "round {round}: {got} counted, {acked_n} acknowledged"
+        );
+        // Retry every acknowledged key and the next (possibly unacknowledged) one.
+        for (t, m) in max.iter().enumerate() {
+            let next = m.map_or(0, |m| m + 1);
+            for i in 0..=next {
+                let want_dup = i < next;
+                retries.push((ins(&r, &format!("{r}/{t}/{i}")), want_dup));
+            }
+        }
+    }
+    let batch: Vec<Insertion> = retries.iter().map(|(i, _)| i.clone()).collect();
+    let results = store.count_batch(&batch).unwrap();
+    for ((i, want_dup), got) in retries.iter().zip(&results) {
+        if *want_dup {
+            assert_eq!(*got, Counted::Duplicate, "{:?}", i.idempotency_key);
+        }
+    }
+    // After the retry every key 0..=next of every thread counts exactly once.
+    let after: HashMap<String, u64> = store
+        .month_counts(month, None)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.message_id, r.count))
+        .collect();
+    for (round, max) in acked.iter().enumerate() {
+        let want: u64 = max.iter().map(|m| m.map_or(1, |m| m + 2)).sum();
+        assert_eq!(
+            after.get(&format!("r{round}")).copied(),
+            Some(want),
+            "round {round}"
+        );
+    }
+    store.integrity_check().unwrap();
+}
+
+#[test]
+fn eight_processes_four_threads_each_count_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    // Create the store first so the children do not race to create the marker.
+    drop(Store::open(dir.path(), StoreOptions::default()).unwrap());
+    let start = Instant::now();
+    let children: Vec<_> = (0..8)
+        .map(|p| child(dir.path(), "load", &format!("p{p}")).spawn().unwrap())
+        .collect();
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert!(out.status.success(), "child failed: {:?}", out.status);
+        assert!(String::from_utf8_lossy(&out.stdout).contains("DONE"));
+    }
+    eprintln!("8 × 4 × 5000 insertions in {:?}", start.elapsed());
+    let store = Store::open(dir.path(), StoreOptions::default()).unwrap();
+    let rows = store
+        .month_counts("2026-05".parse().unwrap(), None)
+        .unwrap();
+    assert_eq!(rows.iter().map(|r| r.count).sum::<u64>(), 160_000);
+    store.integrity_check().unwrap();
+}
