@@ -1,6 +1,14 @@
 //! The embedded default catalog: valid, complete, sized for receipts and
 //! pop-ups, and pointing only to official channels.
 
+// Helpers outside #[test] functions panic on purpose: they are test code.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use keymsg_core::Catalog;
 use keymsg_core::catalog::{DEFAULT_CATALOG_TOML, Format, TextKind};
 use keymsg_core::text::spans::{SpanKind, phone_key, protected_spans, url_host};

@@ -12,12 +12,17 @@ pub const DEFAULT_CATALOG_TOML: &str = include_str!("../../data/default-catalog.
 const SOURCE_NAME: &str = "<embedded default catalog>";
 
 impl Catalog {
-    /// The embedded default catalog (parsed and validated once per process).
+    /// The embedded default catalog (parsed and validated once per process):
+    /// 27 key messages in Thai and English covering the common scam types,
+    /// each with `long`, `short` and `title` variants, each pointing only to
+    /// official channels (1441, 191, 1213, thaipoliceonline.go.th and the
+    /// utilities' own hotlines).
     ///
     /// ```
     /// let catalog = keymsg_core::Catalog::embedded()?;
-    /// assert!(catalog.messages().len() >= 2);
-    /// assert!(catalog.get("aoc-1441").is_some());
+    /// assert!(catalog.messages().len() >= 24);
+    /// let first = catalog.get("aoc-1441").unwrap();
+    /// assert!(first.text("th").unwrap().long.contains("1441"));
     /// # Ok::<(), keymsg_core::catalog::CatalogError>(())
     /// ```
     pub fn embedded() -> Result<Catalog, CatalogError> {

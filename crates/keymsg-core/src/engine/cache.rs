@@ -48,7 +48,7 @@ impl LayoutCache {
                     max_lines, align, ..
                 },
             ) => Ok(Profile::new(
-                format!("{name}@{width}"),
+                format!("{name}.w{width}"),
                 ProfileKind::Columns {
                     width,
                     max_lines,

@@ -183,6 +183,12 @@ pub fn is_default_ignorable(c: char) -> bool {
         | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
+/// Thai vowel signs and tone marks that combine with the letter before them
+/// (not alphabetic in Unicode, but part of a word).
+fn is_thai_mark(c: char) -> bool {
+    matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
+}
+
 /// Top-level domains a bare host (no scheme, no `www.`) may end with. Common
 /// English words (`in`, `is`, `to`, `us`, ...) are left out so that a missing
 /// space after a full stop does not make a host.
@@ -281,9 +287,13 @@ impl<'a> Scanner<'a> {
                 return Some((SpanKind::Url, end));
             }
         }
-        let number_start = self
-            .prev(i)
-            .is_none_or(|p| !is_digit(p) && !matches!(p, '.' | ','));
+        // Not in the middle of a number: `5` in `1.5` is not a start, but
+        // `1441` in `โทร.1441` is.
+        let number_start = match self.prev(i) {
+            None => true,
+            Some('.' | ',') => !i.checked_sub(2).is_some_and(|j| self.digit(j)),
+            Some(p) => !is_digit(p),
+        };
         if !number_start {
             return None;
         }
@@ -505,6 +515,24 @@ impl<'a> Scanner<'a> {
         })
     }
 
+    /// Whether the number at `i` is an extension: `ต่อ 123` or `ext. 123`
+    /// after a phone number. `ติดต่อ 1441` ("contact 1441") is not one.
+    fn is_extension(&self, i: usize) -> bool {
+        let mut k = i;
+        while k > 0 && matches!(self.at(k - 1), Some(' ' | '.')) {
+            k -= 1;
+        }
+        let word_before = |len: usize, w: &str| {
+            k.checked_sub(len).is_some_and(|s| {
+                self.starts_with_ci(s, w)
+                    && s.checked_sub(1)
+                        .and_then(|b| self.at(b))
+                        .is_none_or(|b| !b.is_alphabetic() && !is_thai_mark(b))
+            })
+        };
+        k < i && (word_before(3, "ต่อ") || word_before(3, "ext"))
+    }
+
     fn number(&self, i: usize) -> Option<(SpanKind, usize)> {
         let (end, formatted) = self.amount(i);
         let continues = |e: usize| matches!(self.at(e), Some(',' | '.' | '-')) && self.digit(e + 1);
@@ -534,7 +562,11 @@ impl<'a> Scanner<'a> {
             }
             return None;
         }
-        if lead == Some('1') && (3..=4).contains(&first.len()) && !continues(first.end) {
+        if lead == Some('1')
+            && (3..=4).contains(&first.len())
+            && !continues(first.end)
+            && !self.is_extension(i)
+        {
             // Thai short codes: 191, 1441, 1213, 1129, ...
             return Some((SpanKind::Phone, first.end));
         }
@@ -590,6 +622,18 @@ mod tests {
             found("02-123-4567 1441"),
             [(Phone, "02-123-4567"), (Phone, "1441")]
         );
+    }
+
+    #[test]
+    fn numbers_after_abbreviations_and_extensions() {
+        assert_eq!(found("โทร.1441"), [(Phone, "1441")]);
+        assert_eq!(found("Tel.1441"), [(Phone, "1441")]);
+        assert_eq!(found("ติดต่อ 1441"), [(Phone, "1441")]);
+        assert_eq!(found("ติดต่อ1441"), [(Phone, "1441")]);
+        assert_eq!(found("02-123-4567 ต่อ 123"), [(Phone, "02-123-4567")]);
+        assert_eq!(found("02-123-4567 ต่อ.1234"), [(Phone, "02-123-4567")]);
+        assert_eq!(found("02 123 4567 ext. 123"), [(Phone, "02 123 4567")]);
+        assert_eq!(found("text 123"), [(Phone, "123")]);
     }
 
     #[test]
