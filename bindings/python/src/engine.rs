@@ -328,9 +328,8 @@ impl PyRendered {
 
     /// The fields as JSON (the CLI's `--json` output).
     fn to_json(&self) -> PyResult<String> {
-        serde_json::to_string(&self.0).map_err(|e| {
-            PyErr::from(Failure::Panic(format!("serialising a result failed: {e}")))
-        })
+        serde_json::to_string(&self.0)
+            .map_err(|e| PyErr::from(Failure::Panic(format!("serialising a result failed: {e}"))))
     }
 
     fn __repr__(&self) -> String {

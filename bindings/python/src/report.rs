@@ -29,7 +29,11 @@ impl PyReport {
     /// Read a report written by `to_json` (lossless round trip).
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        guard(py, || Ok(Self(Report::from_json(text).map_err(keymsg_core::Error::from)?)))
+        guard(py, || {
+            Ok(Self(
+                Report::from_json(text).map_err(keymsg_core::Error::from)?,
+            ))
+        })
     }
 
     /// The reporting agency or unit.
@@ -74,9 +78,7 @@ impl PyReport {
     /// The XLSX workbook as bytes.
     fn to_xlsx_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
         let bytes = guard(py, || {
-            self.0
-                .to_xlsx_bytes()
-                .map_err(|e| Failure::Core(e.into()))
+            self.0.to_xlsx_bytes().map_err(|e| Failure::Core(e.into()))
         })?;
         Ok(PyBytes::new(py, &bytes))
     }
@@ -84,9 +86,7 @@ impl PyReport {
     /// Write the XLSX workbook (what offices file) to `path`.
     fn save_xlsx(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
         guard(py, || {
-            self.0
-                .save_xlsx(&path)
-                .map_err(|e| Failure::Core(e.into()))
+            self.0.save_xlsx(&path).map_err(|e| Failure::Core(e.into()))
         })
     }
 
@@ -218,10 +218,15 @@ pub(crate) fn report_fn(
         let catalog = catalog.unwrap_or_else(|| engine.core().catalog().clone());
         return guard(py, || {
             let store = engine.core().store().ok_or_else(|| {
-                invalid_argument("store", "this Engine has no store (create it with store=...)")
+                invalid_argument(
+                    "store",
+                    "this Engine has no store (create it with store=...)",
+                )
             })?;
             let month = convert::month(month)?;
-            Ok(PyReport(report::from_store(store, &catalog, month, agency)?))
+            Ok(PyReport(report::from_store(
+                store, &catalog, month, agency,
+            )?))
         });
     }
     let path = match convert::store(store)? {
@@ -246,7 +251,10 @@ pub(crate) fn report_fn(
             Some(c) => c,
             None => keymsg_core::Catalog::embedded()?,
         };
-        let store = Store::open(&path, StoreOptions::default()).map_err(keymsg_core::Error::from)?;
-        Ok(PyReport(report::from_store(&store, &catalog, month, agency)?))
+        let store =
+            Store::open(&path, StoreOptions::default()).map_err(keymsg_core::Error::from)?;
+        Ok(PyReport(report::from_store(
+            &store, &catalog, month, agency,
+        )?))
     })
 }
