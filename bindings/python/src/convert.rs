@@ -73,10 +73,10 @@ pub(crate) enum StoreArg {
 
 /// Extract a `store=` argument (str or os.PathLike).
 pub(crate) fn store(value: &Bound<'_, PyAny>) -> PyResult<StoreArg> {
-    if let Ok(s) = value.cast::<PyString>() {
-        if s.to_cow()? == ":memory:" {
-            return Ok(StoreArg::Memory);
-        }
+    if let Ok(s) = value.cast::<PyString>()
+        && s.to_cow()? == ":memory:"
+    {
+        return Ok(StoreArg::Memory);
     }
     match value.extract::<PathBuf>() {
         Ok(p) => Ok(StoreArg::Path(p)),
