@@ -11,6 +11,7 @@ mod engine;
 mod error;
 mod layout;
 mod report;
+mod select;
 
 use pyo3::prelude::*;
 
@@ -38,10 +39,12 @@ fn _keymsg(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<report::PyReport>()?;
     m.add_class::<report::PyReportRow>()?;
     m.add_class::<report::PyTotals>()?;
+    m.add_class::<select::PySelection>()?;
     m.add_function(wrap_pyfunction!(layout::width, m)?)?;
     m.add_function(wrap_pyfunction!(layout::wrap, m)?)?;
     m.add_function(wrap_pyfunction!(layout::truncate, m)?)?;
     m.add_function(wrap_pyfunction!(report::report_fn, m)?)?;
+    m.add_function(wrap_pyfunction!(select::select, m)?)?;
     m.add_function(wrap_pyfunction!(_test_panic, m)?)?;
     Ok(())
 }

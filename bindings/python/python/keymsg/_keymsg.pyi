@@ -23,10 +23,12 @@ __all__ = [
     "Report",
     "ReportRow",
     "Totals",
+    "Selection",
     "width",
     "wrap",
     "truncate",
     "report",
+    "select",
     "_test_panic",
 ]
 
@@ -396,6 +398,42 @@ class Totals:
     @property
     def documents(self) -> int:
         """Documents and Application column."""
+
+def select(
+    catalog: Optional[Catalog] = None,
+    *,
+    surface: str = "receipt",
+    lang: str = "th",
+    document_key: Optional[str] = None,
+    subject_key: Optional[str] = None,
+    sequence: Optional[int] = None,
+    at: Union[datetime.datetime, str, None] = None,
+    policy: Optional[str] = None,
+) -> Selection:
+    """Select a message as ``Engine`` would, without laying it out or counting it.
+
+    Follows the published selection spec (docs/SELECTION.md), so the result
+    matches Rust, C and the CLI for the same catalog and request. ``surface``
+    is ``receipt``, ``invoice``, ``popup``, ``push``, ``sms`` or ``billboard``;
+    ``policy`` overrides the catalog's policy for that surface. Raises
+    ``SelectionError`` when nothing is eligible.
+    """
+
+@final
+class Selection:
+    """Which message a request selects, by which policy (immutable)."""
+
+    @property
+    def message_id(self) -> str:
+        """The chosen message's id."""
+
+    @property
+    def policy(self) -> str:
+        """The policy that decided, after documented fallbacks (``"sticky"``, ``"cycle:week"``, ...)."""
+
+    @property
+    def token(self) -> str:
+        """The selection token to store with the document for an exact reprint."""
 
 def _test_panic() -> None:
     """Test hook: panics inside Rust; raises ``KeymsgError``, never ``PanicException``."""
