@@ -241,7 +241,6 @@ fn hotline_number_is_never_cut() {
 }
 
 #[test]
-#[ignore = "needs text::spans"]
 fn protected_spans_stay_whole() {
     for (text, span) in [
         ("โอนเงิน ฿5,000.00 แล้วใช่ไหม", "฿5,000.00"),
