@@ -2,6 +2,9 @@
 //! no heap allocation — the allocation check is
 //! `crates/keymsg-core/tests/select_alloc.rs`).
 
+// A benchmark harness may stop on a broken fixture.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use keymsg_core::catalog::Format;
 use keymsg_core::select::{Request, Selector};
