@@ -15,8 +15,8 @@ use icu_segmenter::options::LineBreakOptions;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::thai::{
-    MAI_HAN_AKAT, MAI_TAIKHU, MAI_YAMOK, PAI_YAN_YAI, PAIYANNOI, THANTHAKHAT,
-    cannot_start_line, is_break_space, is_consonant, is_glue, is_leading_vowel, is_tone_mark,
+    MAI_HAN_AKAT, MAI_TAIKHU, MAI_YAMOK, PAI_YAN_YAI, PAIYANNOI, THANTHAKHAT, cannot_start_line,
+    is_break_space, is_consonant, is_glue, is_leading_vowel, is_tone_mark,
 };
 use crate::text::spans::{Span, protected_spans};
 
@@ -92,7 +92,11 @@ fn keep_whole_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
 /// [`break_opportunities`] with spans already computed.
 pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
     let mut out = Vec::new();
-    let keep = if text.is_ascii() { Vec::new() } else { keep_whole_ranges(text) };
+    let keep = if text.is_ascii() {
+        Vec::new()
+    } else {
+        keep_whole_ranges(text)
+    };
     let mut graphemes = text.grapheme_indices(true).map(|(i, _)| i).peekable();
     let mut span_iter = spans.iter().peekable();
     for p in segmenter().segment_str(text) {
@@ -227,7 +231,10 @@ mod tests {
         let b = break_opportunities(t);
         assert!(!b.is_empty());
         assert!(b.windows(2).all(|w| w[0] < w[1]));
-        assert!(b.iter().all(|&p| p > 0 && p < t.len() && t.is_char_boundary(p)));
+        assert!(
+            b.iter()
+                .all(|&p| p > 0 && p < t.len() && t.is_char_boundary(p))
+        );
         assert!(break_opportunities("").is_empty());
         assert!(break_opportunities("ก").is_empty());
     }
@@ -285,7 +292,8 @@ mod tests {
 
     #[test]
     fn mai_yamok_stays_with_its_word() {
-        for t in ["เด็กๆ เล่นกัน", "ของต่างๆ นานา", "เด็ก ๆ เล่นกัน", "มากๆๆ จริง"] {
+        for t in ["เด็กๆ เล่นกัน", "ของต่างๆ นานา", "เด็ก ๆ เล่นกัน", "มากๆๆ จริง"]
+        {
             for p in break_opportunities(t) {
                 let rest = t[p..].trim_start();
                 assert!(!rest.starts_with('ๆ'), "{t:?} breaks before ๆ at {p}");

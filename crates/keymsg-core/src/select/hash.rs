@@ -9,7 +9,7 @@
 //! - [`sticky_key_hash`] / [`cycle_key_hash`]: domain-separated key hashes;
 //! - [`neg_log2_q26`]: `-log2(u)` in Q26 fixed point from a 64-bit hash, via a
 //!   257-entry table ([`LOG2_TABLE_Q26`]) and linear interpolation;
-//! - [`sticky_beats`]: the exact weighted-rendezvous comparison.
+//! - [`sticky_draw`] and [`sticky_cmp`]: the exact weighted-rendezvous draw and comparison.
 
 use unicode_normalization::UnicodeNormalization;
 
