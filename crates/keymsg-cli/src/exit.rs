@@ -26,23 +26,61 @@ impl CliError {
         }
     }
 
-    /// One line per problem.
-    pub fn lines(&self) -> Vec<String> {
+    /// The same error with `prefix` before every line (e.g. `keys.txt:12: `).
+    pub fn with_prefix(self, prefix: &str) -> CliError {
+        let p = |s: String| format!("{prefix}{s}");
         match self {
-            CliError::Invalid(lines) => lines.clone(),
-            CliError::Usage(s) | CliError::Store(s) | CliError::Io(s) => vec![s.clone()],
+            CliError::Invalid(lines) => CliError::Invalid(lines.into_iter().map(p).collect()),
+            CliError::Usage(s) => CliError::Usage(p(s)),
+            CliError::Store(s) => CliError::Store(p(s)),
+            CliError::Io(s) => CliError::Io(p(s)),
+        }
+    }
+
+    /// One line per problem (line breaks inside a message, e.g. from SQLite,
+    /// are folded so every problem stays on one line).
+    pub fn lines(&self) -> Vec<String> {
+        let one = |s: &String| s.trim_end().replace(['\r', '\n'], " ");
+        match self {
+            CliError::Invalid(lines) => lines.iter().map(one).collect(),
+            CliError::Usage(s) | CliError::Store(s) | CliError::Io(s) => vec![one(s)],
         }
     }
 }
 
 impl From<Error> for CliError {
     fn from(e: Error) -> Self {
+        use keymsg_core::layout::LayoutError as L;
+        use keymsg_core::report::ReportError as R;
         match e {
             Error::Catalog(c) => c.into(),
             Error::Store(s) => CliError::Store(s.to_string()),
             Error::InvalidArgument { .. } => CliError::Usage(e.to_string()),
+            // A width or ellipsis that cannot work is a bad flag value.
+            Error::Layout(l @ (L::WidthTooSmall(_) | L::EllipsisTooWide { .. })) => {
+                CliError::Usage(l.to_string())
+            }
+            Error::Report(r @ (R::Io { .. } | R::Xlsx(_))) => CliError::Io(r.to_string()),
             other => CliError::Invalid(vec![other.to_string()]),
         }
+    }
+}
+
+impl From<keymsg_core::layout::LayoutError> for CliError {
+    fn from(e: keymsg_core::layout::LayoutError) -> Self {
+        Error::Layout(e).into()
+    }
+}
+
+impl From<keymsg_core::report::ReportError> for CliError {
+    fn from(e: keymsg_core::report::ReportError) -> Self {
+        Error::Report(e).into()
+    }
+}
+
+impl From<keymsg_core::store::StoreError> for CliError {
+    fn from(e: keymsg_core::store::StoreError) -> Self {
+        CliError::Store(e.to_string())
     }
 }
 

@@ -485,3 +485,17 @@ fn text_that_cannot_fit_an_enabled_profile_is_rejected_per_profile() {
     v["messages"][0]["text"]["th"]["short"] = json!("อย่าโอนเงินให้คนที่อ้างเป็นตำรวจ สงสัยโทร 1441");
     assert_valid(&v);
 }
+
+#[test]
+fn unknown_policy_names_are_rejected() {
+    let mut v = with_text("โทร 1441");
+    v["policy"] = json!({ "receipt": "sticky", "popup": "cycle:fortnight" });
+    let (id, field, offset, kind) = only(&v);
+    assert_eq!(id, None);
+    assert_eq!(field, "policy.popup");
+    assert_eq!(offset, None);
+    assert!(
+        matches!(kind, ProblemKind::Unknown { ref name, .. } if name == "cycle:fortnight"),
+        "{kind:?}"
+    );
+}

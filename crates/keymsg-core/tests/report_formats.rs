@@ -1,6 +1,14 @@
 //! The report model and its text formats: build rules, JSON, CSV, Markdown,
 //! Thai month rendering, amendments.
 
+// Test helpers outside #[test] functions may panic on bad fixtures.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod report_common;
 
 use keymsg_core::Surface;

@@ -5,6 +5,14 @@
 //! Needs `soffice` on PATH (Debian: `libreoffice-calc-nogui`). Without it the
 //! test fails, unless `KEYMSG_SKIP_LIBREOFFICE=1` is set.
 
+// Test helpers outside #[test] functions may panic on bad fixtures.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod report_common;
 
 use std::path::Path;

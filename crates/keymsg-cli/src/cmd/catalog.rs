@@ -9,6 +9,10 @@ use crate::exit::CliError;
 ///
 /// Example: `keymsg catalog --format toml > my-catalog.toml`
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Example:
+  $ keymsg catalog --format toml > my-catalog.toml   # edit, then:
+  $ keymsg check my-catalog.toml")]
 pub struct Args {
     /// Output format.
     #[arg(long, value_parser = ["toml", "json"], default_value = "toml")]

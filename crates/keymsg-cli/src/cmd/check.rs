@@ -10,6 +10,15 @@ use crate::exit::CliError;
 ///
 /// Example: `keymsg check province-catalog.toml`
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Example:
+  $ keymsg check province-catalog.toml
+  province-catalog.toml: ok — catalog version 7, 27 messages
+  $ keymsg check broken.toml; echo $?
+  keymsg: broken.toml: message `fake-bank`: field `text.th.long` at char 31: phone number `0812345678` is not on the catalog's allow-list
+  1
+
+Exit 1 with one line per problem (file, message id, field, character offset).")]
 pub struct Args {
     /// Catalog file (.toml or .json).
     path: PathBuf,

@@ -263,6 +263,16 @@ fn check_policy(policy: &BTreeMap<String, String>, p: &mut Problems) {
         }
         if value.trim().is_empty() {
             p.add(None, &field, None, ProblemKind::Empty);
+        } else if value.parse::<crate::select::Policy>().is_err() {
+            p.add(
+                None,
+                &field,
+                None,
+                ProblemKind::Unknown {
+                    what: "selection policy (see docs/SELECTION.md)",
+                    name: value.clone(),
+                },
+            );
         }
         check_chars(None, &field, value, p);
     }

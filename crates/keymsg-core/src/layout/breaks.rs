@@ -15,7 +15,8 @@ use icu_segmenter::options::LineBreakOptions;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::thai::{
-    MAI_YAMOK, PAI_YAN_YAI, PAIYANNOI, cannot_start_line, is_break_space, is_glue, is_leading_vowel,
+    MAI_HAN_AKAT, MAI_TAIKHU, MAI_YAMOK, PAI_YAN_YAI, PAIYANNOI, THANTHAKHAT, cannot_start_line,
+    is_break_space, is_consonant, is_glue, is_leading_vowel, is_tone_mark,
 };
 use crate::text::spans::{Span, protected_spans};
 
@@ -40,8 +41,12 @@ pub(crate) fn segmenter() -> LineSegmenterBorrowed<'static> {
 ///   mark, not ๆ, and not a word-final ฯ — also when only spaces separate the
 ///   word from its ๆ/ฯ (เด็ก ๆ);
 /// - it is not inside ฯลฯ;
+/// - it does not end a syllable on ั or ็ (they always take a final
+///   consonant; ก็ excepted), nor start one on a silent group (ทร์ of จันทร์);
 /// - neither neighbour is a word joiner U+2060 or a no-break space (U+00A0,
 ///   U+202F, U+2007, U+FEFF) — zero-width space U+200B remains a break hint;
+/// - it is not inside a word ICU4X's dictionary is known to split wrongly in
+///   context (a short built-in list: กฎหมาย, โทรศัพท์, คอลเซ็นเตอร์, ...);
 /// - it is not inside a protected span (phone numbers, amounts, URLs, e-mail
 ///   addresses: see [`crate::text::spans::protected_spans`]).
 ///
@@ -58,9 +63,40 @@ pub fn is_break_opportunity(text: &str, offset: usize) -> bool {
     break_opportunities(text).binary_search(&offset).is_ok()
 }
 
+/// Words of this domain that ICU4X's Thai dictionary segments wrongly in
+/// context (e.g. ผิดตา|มก|ฎห|มาย, ทางโท|รศัพท์, คอ|ลเซ็นเตอร์). No break is
+/// allowed inside an occurrence. Found by reading ICU4X's output on
+/// `benches/data/thai-sentences.txt`; extend it when a reader reports a bad split.
+const KEEP_WHOLE: &[&str] = &[
+    "กฎหมาย",
+    "โทรศัพท์",
+    "คอลเซ็นเตอร์",
+    "กระจายข่าว",
+    "กลลวง",
+    "โซเชียล",
+    "แชต",
+    "ญาติ",
+    "ตามกฎหมาย",
+];
+
+/// Byte ranges of [`KEEP_WHOLE`] words in `text`.
+fn keep_whole_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<std::ops::Range<usize>> = KEEP_WHOLE
+        .iter()
+        .flat_map(|w| text.match_indices(w).map(|(i, m)| i..i + m.len()))
+        .collect();
+    out.sort_by_key(|r| r.start);
+    out
+}
+
 /// [`break_opportunities`] with spans already computed.
 pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
     let mut out = Vec::new();
+    let keep = if text.is_ascii() {
+        Vec::new()
+    } else {
+        keep_whole_ranges(text)
+    };
     let mut graphemes = text.grapheme_indices(true).map(|(i, _)| i).peekable();
     let mut span_iter = spans.iter().peekable();
     for p in segmenter().segment_str(text) {
@@ -74,6 +110,9 @@ pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
         }
         while span_iter.next_if(|s| s.range.end <= p).is_some() {}
         if span_iter.peek().is_some_and(|s| s.range.start < p) {
+            continue;
+        }
+        if keep.iter().any(|r| r.start < p && p < r.end) {
             continue;
         }
         if char_rules_allow(text, p) {
@@ -97,6 +136,19 @@ pub(crate) fn char_rules_allow(text: &str, p: usize) -> bool {
         return false;
     }
     if b == MAI_YAMOK {
+        return false;
+    }
+    // MAI HAN-AKAT ั and MAI TAIKHU ็ always take a final consonant in the
+    // same syllable (ก็ is the one word ending in ็).
+    let vowel_before = before.chars().rev().find(|&c| !is_tone_mark(c));
+    if vowel_before == Some(MAI_HAN_AKAT)
+        || (vowel_before == Some(MAI_TAIKHU) && !before.ends_with("ก็"))
+    {
+        return false;
+    }
+    // A silent consonant group (ทร์ in จันทร์, ธุ์ in พันธุ์) belongs to the
+    // syllable before it.
+    if starts_silent_group(after) {
         return false;
     }
     if b == PAIYANNOI {
@@ -126,6 +178,25 @@ pub(crate) fn char_rules_allow(text: &str, p: usize) -> bool {
         }
     }
     true
+}
+
+/// Whether `s` starts with one to three consonants, maybe ิ/ุ, then ์
+/// (ร์, ทร์, สตร์: the last may be the final of the syllable before).
+fn starts_silent_group(s: &str) -> bool {
+    let mut chars = s.chars();
+    for _ in 0..3 {
+        match chars.next() {
+            Some(c) if is_consonant(c) => {}
+            _ => return false,
+        }
+        let mut look = chars.clone();
+        match look.next() {
+            Some(THANTHAKHAT) => return true,
+            Some('\u{0E34}' | '\u{0E38}') if look.next() == Some(THANTHAKHAT) => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -209,6 +280,17 @@ mod tests {
     }
 
     #[test]
+    fn known_dictionary_misses_are_kept_whole() {
+        for (text, word) in [
+            ("บัญชีม้ามีความผิดตามกฎหมาย", "กฎหมาย"),
+            ("ติดต่อทางโทรศัพท์", "โทรศัพท์"),
+            ("ระวังแก๊งคอลเซ็นเตอร์", "คอลเซ็นเตอร์"),
+        ] {
+            assert_no_break_inside(text, word);
+        }
+    }
+
+    #[test]
     fn mai_yamok_stays_with_its_word() {
         for t in ["เด็กๆ เล่นกัน", "ของต่างๆ นานา", "เด็ก ๆ เล่นกัน", "มากๆๆ จริง"]
         {
@@ -261,6 +343,18 @@ mod tests {
         assert!(!char_rules_allow("ก ๆ", 3));
         assert!(!char_rules_allow("ก ๆ", 4));
         assert!(char_rules_allow("กข", 3));
+        // ั and ็ need their final consonant; ก็ is a word.
+        assert!(!char_rules_allow("รศัพ", 9));
+        assert!(!char_rules_allow("เล็ก", 9));
+        assert!(char_rules_allow("ก็ได้", 6));
+        assert!(!char_rules_allow("ปั๊ม", 9));
+        // Silent groups stay with their syllable.
+        assert!(!char_rules_allow("จันทร์", 9));
+        assert!(!char_rules_allow("พันธุ์", 9));
+        assert!(!char_rules_allow("ศาสตร์", 9));
+        assert!(starts_silent_group("ตร์"));
+        assert!(!starts_silent_group("ตรง"));
+        assert!(starts_silent_group("สตร์"));
         assert!(!char_rules_allow("กข", 0));
         assert!(!char_rules_allow("กข", 1));
     }

@@ -146,14 +146,16 @@ mod tests {
     fn thai_clusters_by_example() {
         assert_eq!(clusters("เจ้าหน้าที่"), ["เจ้า", "ห", "น้า", "ที่"]);
         assert_eq!(clusters("น้ำ"), ["น้ำ"]);
-        assert_eq!(clusters("ปั๊ม"), ["ปั๊", "ม"]);
+        // ั and ็ take their final consonant; silent groups join the syllable.
+        assert_eq!(clusters("ปั๊ม"), ["ปั๊ม"]);
         assert_eq!(clusters("เปลี่ยน"), ["เปลี่ย", "น"]);
         assert_eq!(clusters("เรือ"), ["เรือ"]);
         assert_eq!(clusters("ตัว"), ["ตัว"]);
-        assert_eq!(clusters("จันทร์"), ["จั", "นทร์"]);
-        assert_eq!(clusters("ศาสตร์"), ["ศา", "สตร์"]);
+        assert_eq!(clusters("จันทร์"), ["จันทร์"]);
+        assert_eq!(clusters("ศาสตร์"), ["ศาสตร์"]);
+        assert_eq!(clusters("ประชาสัมพันธ์"), ["ป", "ระ", "ชา", "สัม", "พันธ์"]);
         assert_eq!(clusters("เธอ"), ["เธอ"]);
-        assert_eq!(clusters("เด็กๆ"), ["เด็", "กๆ"]);
+        assert_eq!(clusters("เด็กๆ"), ["เด็กๆ"]);
         assert_eq!(clusters("กรุงเทพฯ"), ["ก", "รุ", "ง", "เท", "พฯ"]);
     }
 

@@ -24,6 +24,11 @@ pub(crate) fn cannot_start_line(c: char) -> bool {
     is_following_vowel(c) || is_mark(c)
 }
 
+/// Tone marks ่ ้ ๊ ๋.
+pub(crate) fn is_tone_mark(c: char) -> bool {
+    matches!(c, '\u{0E48}'..='\u{0E4B}')
+}
+
 /// Thai consonant ก–ฮ.
 pub(crate) fn is_consonant(c: char) -> bool {
     matches!(c, '\u{0E01}'..='\u{0E2E}')
@@ -42,6 +47,10 @@ pub(crate) const PAIYANNOI: char = '\u{0E2F}';
 pub(crate) const PAI_YAN_YAI: &str = "\u{0E2F}\u{0E25}\u{0E2F}";
 /// THANTHAKHAT ์ (silencing mark).
 pub(crate) const THANTHAKHAT: char = '\u{0E4C}';
+/// MAI HAN-AKAT ั (short a, always followed by a final consonant or ว).
+pub(crate) const MAI_HAN_AKAT: char = '\u{0E31}';
+/// MAI TAIKHU ็ (shortening mark, always followed by a final consonant except in ก็).
+pub(crate) const MAI_TAIKHU: char = '\u{0E47}';
 /// ZERO WIDTH SPACE: an explicit break hint.
 pub(crate) const ZWSP: char = '\u{200B}';
 /// WORD JOINER: an explicit no-break hint.

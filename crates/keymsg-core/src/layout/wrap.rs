@@ -126,7 +126,8 @@ pub fn wrap(text: &str, opts: &WrapOptions) -> Result<Vec<String>, LayoutError> 
             out.push(last);
             break;
         }
-        out.push(text.get(line.range.clone()).unwrap_or("").to_owned());
+        let line = text.get(line.range.clone()).unwrap_or("");
+        out.push(line.trim_end_matches(is_break_space).to_owned());
     }
     Ok(out
         .into_iter()

@@ -9,7 +9,7 @@
 //! - [`sticky_key_hash`] / [`cycle_key_hash`]: domain-separated key hashes;
 //! - [`neg_log2_q26`]: `-log2(u)` in Q26 fixed point from a 64-bit hash, via a
 //!   257-entry table ([`LOG2_TABLE_Q26`]) and linear interpolation;
-//! - [`sticky_beats`]: the exact weighted-rendezvous comparison.
+//! - [`sticky_draw`] and [`sticky_cmp`]: the exact weighted-rendezvous draw and comparison.
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -165,6 +165,8 @@ pub const fn log2_table_entry(i: u32) -> u32 {
     if i == 256 { 1 << Q } else { r }
 }
 
+// Evaluated at compile time: an out-of-bounds index would fail the build.
+#[allow(clippy::indexing_slicing)]
 const fn build_table() -> [u32; 257] {
     let mut t = [0u32; 257];
     let mut i = 0;

@@ -210,7 +210,7 @@ impl Selector {
 
     pub(crate) fn filter<'a>(&self, req: &'a Request, at: OffsetDateTime) -> Filter<'a> {
         Filter {
-            at,
+            at: at.unix_timestamp_nanos(),
             surface: surface_bit(req.surface),
             lang: self.langs.query(&req.lang),
         }
@@ -237,6 +237,27 @@ impl Selector {
     /// The core of every selection.
     pub(crate) fn choose(&self, req: &Request, at: OffsetDateTime) -> Result<Outcome, SelectError> {
         let f = self.filter(req, at);
+        let configured = self.policy(req.surface);
+        // Hot path (receipts): tier and rendezvous in one pass.
+        if configured == Policy::Sticky
+            && let Some(key_hash) = req.document_key.as_deref().and_then(hash::sticky_key_hash)
+        {
+            return match self.sticky_one_pass(&f, key_hash) {
+                Some((index, tier, n, total_weight)) => Ok(Outcome {
+                    index,
+                    policy: Policy::Sticky,
+                    tier,
+                    n,
+                    total_weight,
+                    detail: Detail::Sticky { key_hash },
+                }),
+                None => Err(SelectError::NothingEligible {
+                    surface: req.surface,
+                    lang: req.lang.clone(),
+                    at,
+                }),
+            };
+        }
         let Some((tier, n, total_weight)) = self.tier(&f) else {
             return Err(SelectError::NothingEligible {
                 surface: req.surface,
@@ -265,7 +286,6 @@ impl Selector {
             total_weight,
             detail,
         };
-        let configured = self.policy(req.surface);
         let round_robin = || {
             let (sequence, from_counter) = match req.sequence {
                 Some(s) => (s, false),
@@ -298,14 +318,8 @@ impl Selector {
             )
         };
         Ok(match configured {
-            Policy::Sticky => match req.document_key.as_deref().and_then(hash::sticky_key_hash) {
-                Some(key_hash) => out(
-                    self.sticky(key_hash, in_tier),
-                    Policy::Sticky,
-                    Detail::Sticky { key_hash },
-                ),
-                None => round_robin(),
-            },
+            // With a usable key, sticky returned above.
+            Policy::Sticky => round_robin(),
             Policy::Cycle { period } => {
                 match req.subject_key.as_deref().and_then(hash::cycle_key_hash) {
                     Some(key_hash) => {
@@ -352,32 +366,38 @@ impl Selector {
         })
     }
 
-    /// Weighted rendezvous: the smallest `draw / weight` wins; equal ratios go
-    /// to the smaller message id (byte order).
-    fn sticky(&self, key_hash: u64, in_tier: impl Fn(&(usize, &Entry)) -> bool) -> usize {
+    /// Weighted rendezvous over the winning tier, found in the same pass:
+    /// the smallest `draw / weight` wins; equal ratios go to the smaller id
+    /// (byte order). Returns `(index, tier, n, total weight)`.
+    fn sticky_one_pass(&self, f: &Filter<'_>, key_hash: u64) -> Option<(usize, i32, usize, u64)> {
         let msgs = self.catalog.messages();
-        let mut best: Option<(usize, u32, u32)> = None;
-        for c in self.entries.iter().enumerate() {
-            if !in_tier(&c) {
+        // (index, draw, weight, tier, n, total)
+        let mut best: Option<(usize, u32, u32, i32, usize, u64)> = None;
+        for (i, (e, m)) in self.entries.iter().zip(msgs).enumerate() {
+            if f.check(e, Some(m)) != Verdict::Eligible {
                 continue;
             }
-            let (i, e) = c;
             let draw = hash::sticky_draw(key_hash, e.hash);
-            let better = match best {
-                None => true,
-                Some((b, bd, bw)) => match hash::sticky_cmp(draw, e.weight, bd, bw) {
-                    std::cmp::Ordering::Less => true,
-                    std::cmp::Ordering::Greater => false,
-                    std::cmp::Ordering::Equal => {
-                        let id = |k: usize| msgs.get(k).map(|m| m.id.as_str());
-                        id(i) < id(b)
+            let w = u64::from(e.weight);
+            best = match best {
+                Some((b, bd, bw, t, n, tw)) if e.priority == t => {
+                    let better = match hash::sticky_cmp(draw, e.weight, bd, bw) {
+                        std::cmp::Ordering::Less => true,
+                        std::cmp::Ordering::Greater => false,
+                        std::cmp::Ordering::Equal => {
+                            Some(m.id.as_str()) < msgs.get(b).map(|x| x.id.as_str())
+                        }
+                    };
+                    if better {
+                        Some((i, draw, e.weight, t, n + 1, tw + w))
+                    } else {
+                        Some((b, bd, bw, t, n + 1, tw + w))
                     }
-                },
+                }
+                Some((_, _, _, t, _, _)) if e.priority < t => best,
+                _ => Some((i, draw, e.weight, e.priority, 1, w)),
             };
-            if better {
-                best = Some((i, draw, e.weight));
-            }
         }
-        best.map_or(0, |(i, ..)| i)
+        best.map(|(i, _, _, t, n, tw)| (i, t, n, tw))
     }
 }

@@ -1,5 +1,11 @@
 //! Shared fixtures for the report tests.
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use keymsg_core::bangkok::YearMonth;
 use keymsg_core::catalog::Format;

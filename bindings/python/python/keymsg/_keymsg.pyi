@@ -1,0 +1,439 @@
+"""Type stubs for the compiled part of the ``keymsg`` package.
+
+Checked against the built module by ``python -m mypy.stubtest keymsg``.
+"""
+
+import datetime
+from os import PathLike
+from typing import Optional, Union, final
+
+__all__ = [
+    "__version__",
+    "KeymsgError",
+    "CatalogError",
+    "LayoutError",
+    "SelectionError",
+    "StoreError",
+    "ReportError",
+    "InvalidArgumentError",
+    "Catalog",
+    "Engine",
+    "Rendered",
+    "Fit",
+    "Report",
+    "ReportRow",
+    "Totals",
+    "Selection",
+    "width",
+    "wrap",
+    "truncate",
+    "report",
+    "select",
+    "_test_panic",
+]
+
+__version__: str
+"""The keymsg version (same as the Rust crates)."""
+
+class KeymsgError(Exception):
+    """Base class of every error raised by keymsg."""
+
+class CatalogError(KeymsgError):
+    """A catalog could not be read or failed validation.
+
+    ``problems`` lists every problem, one line each, as ``keymsg check``
+    prints them: file name, message id, field and character offset.
+    """
+
+    problems: list[str]
+
+class LayoutError(KeymsgError):
+    """Text could not be laid out or encoded for a profile."""
+
+class SelectionError(KeymsgError):
+    """No message could be selected, or a selection token was invalid."""
+
+class StoreError(KeymsgError):
+    """The insertion store failed (I/O, corruption, disk full, ...)."""
+
+class ReportError(KeymsgError):
+    """A report could not be built, read, merged or written."""
+
+class InvalidArgumentError(KeymsgError, ValueError):
+    """An argument was out of its documented range (also a ``ValueError``)."""
+
+@final
+class Catalog:
+    """A validated, immutable catalog of key messages (cheap to share)."""
+
+    @staticmethod
+    def default() -> Catalog:
+        """The embedded default catalog (Thai and English, 24+ messages)."""
+
+    @staticmethod
+    def from_file(path: Union[str, PathLike[str]]) -> Catalog:
+        """Load and validate a catalog file; ``.toml`` or ``.json`` by extension.
+
+        Raises ``CatalogError`` (with ``.problems``) if it cannot be read or is invalid.
+        """
+
+    @staticmethod
+    def from_str(text: str, format: str = "toml") -> Catalog:
+        """Parse and validate catalog text in ``format`` (``"toml"`` or ``"json"``).
+
+        Raises ``CatalogError`` if invalid, ``InvalidArgumentError`` for an unknown format.
+        """
+
+    @property
+    def version(self) -> int:
+        """Catalog version (monotonic)."""
+
+    def message_ids(self) -> list[str]:
+        """Ids of all messages, in file order."""
+
+    def __len__(self) -> int:
+        """Number of messages."""
+
+    def __contains__(self, message_id: str, /) -> bool:
+        """Whether the catalog has a message with this id."""
+
+def width(text: str) -> int:
+    """Display columns of ``text``: Thai combining marks 0, SARA AM (ำ) 1,
+    East Asian wide characters and emoji 2. Never bytes, code points or graphemes."""
+
+def wrap(
+    text: str,
+    width: int,
+    *,
+    max_lines: Optional[int] = None,
+    ellipsis: str = "…",
+    align: str = "left",
+) -> list[str]:
+    """Wrap ``text`` into lines of at most ``width`` display columns.
+
+    Breaks only at legal Thai break opportunities: never after a leading vowel
+    (เ แ โ ใ ไ), never before a following vowel, tone mark or ๆ, never inside a
+    phone number, amount, URL or e-mail. Text is NFC-normalised; ``\n`` is a
+    hard break. With ``max_lines`` the last kept line ends with ``ellipsis``
+    when text is cut. ``align`` is ``"left"``, ``"center"`` or ``"right"``.
+
+    Raises ``LayoutError`` (width 0, ellipsis too wide, control character) or
+    ``InvalidArgumentError`` (negative numbers, unknown ``align``).
+    """
+
+def truncate(text: str, width: int, *, ellipsis: str = "…") -> str:
+    """``text`` if it fits in ``width`` columns, else its longest prefix ending
+    at a legal break, followed by ``ellipsis``. A protected span (1441, a URL,
+    an amount) is kept whole or dropped whole, never cut to "144…".
+    """
+
+def report(
+    store: Union[str, PathLike[str], Engine],
+    month: str,
+    *,
+    agency: Optional[str] = None,
+    catalog: Optional[Catalog] = None,
+) -> Report:
+    """The monthly report for ``month`` (``"YYYY-MM"``, Asia/Bangkok).
+
+    ``store`` is a store directory or an ``Engine`` (whose store is read,
+    also for ``":memory:"``). ``agency=None`` reports every agency in the
+    store, labelled ``"all"``. Message texts come from ``catalog`` (default:
+    the Engine's, else the embedded default).
+    """
+
+@final
+class Engine:
+    """Selects, lays out and counts key messages.
+
+    One engine per process is enough: it is safe to share between threads,
+    and every method releases the GIL while it works. Layouts are computed
+    once per message, language and profile, then cached.
+    """
+
+    def __new__(
+        cls,
+        catalog: Optional[Catalog] = None,
+        *,
+        store: Union[str, PathLike[str], None] = None,
+        agency: Optional[str] = None,
+        policy: Optional[str] = None,
+        fail_closed: bool = False,
+        durability: str = "process",
+    ) -> Engine:
+        """Create an engine.
+
+        ``catalog``: default the embedded one. ``store``: a directory for the
+        durable SQLite store (created if missing), ``":memory:"``, or ``None``
+        (nothing is counted). ``agency``: the unit counts belong to (default
+        ``"unknown"``). ``policy``: override the selection policy (``"sticky"``,
+        ``"cycle:week"``, ``"round-robin"``, ...). ``fail_closed``: raise when
+        counting fails instead of returning the text with ``counted=False``.
+        ``durability``: ``"process"`` (survives kill -9) or ``"power"``.
+        """
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog in use."""
+
+    @property
+    def agency(self) -> str:
+        """The agency (unit) counts are recorded for."""
+
+    def footer(
+        self,
+        *,
+        key: Optional[str] = None,
+        profile: str = "receipt-58mm",
+        width: Optional[int] = None,
+        lang: str = "th",
+        at: Union[datetime.datetime, str, None] = None,
+        kind: Optional[str] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> Rendered:
+        """A receipt or invoice footer: select, lay out, count.
+
+        ``key`` (the document number) makes the choice sticky: a reprint gets
+        the same message on any host. ``width`` overrides the profile's
+        columns. ``at`` (aware datetime or RFC 3339; default now) picks the
+        validity window and the month counted. ``kind`` labels the document
+        type in the report breakdown; a retry with the same
+        ``idempotency_key`` counts once.
+        """
+
+    def popup(
+        self,
+        *,
+        key: Optional[str] = None,
+        lang: str = "th",
+        at: Union[datetime.datetime, str, None] = None,
+        kind: Optional[str] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> Rendered:
+        """A pop-up (``title`` + body) for an app user: select, lay out, count.
+
+        ``key`` is the subject (user id); ``kind`` the app name.
+        """
+
+    def replay(
+        self,
+        token: str,
+        *,
+        profile: str = "receipt-58mm",
+        width: Optional[int] = None,
+        lang: str = "th",
+        at: Union[datetime.datetime, str, None] = None,
+        kind: Optional[str] = None,
+    ) -> Rendered:
+        """Re-render the message of a stored selection ``token`` (a reprint),
+        even if the catalog's weights changed since. Raises ``SelectionError``
+        for an invalid token."""
+
+    def flush(self) -> None:
+        """Make every acknowledged count durable (an explicit barrier)."""
+
+    def record(self, month: str, channel: str, message_id: str, count: int) -> None:
+        """Record a manual count for ``month`` (``"YYYY-MM"``) and one of the
+        form's channels: ``online``, ``on-air``, ``on-ground``, ``billboard``,
+        ``community``, ``documents``. Replaces an earlier entry for the same
+        month, channel and message. Needs a store."""
+
+    def report(self, month: str) -> Report:
+        """The month's report for this engine's agency. Needs a store."""
+
+@final
+class Fit:
+    """How a text was fitted to its profile."""
+
+    @property
+    def variant(self) -> str:
+        """The variant used: ``"long"`` or ``"short"``."""
+
+    @property
+    def truncated(self) -> bool:
+        """Whether the text had to be truncated (the last resort)."""
+
+@final
+class Rendered:
+    """A rendered footer or pop-up (immutable)."""
+
+    @property
+    def message_id(self) -> str:
+        """The message shown."""
+
+    @property
+    def text(self) -> str:
+        """The lines joined with ``\n``."""
+
+    @property
+    def lines(self) -> list[str]:
+        """The laid-out lines (a new list on each access)."""
+
+    @property
+    def title(self) -> Optional[str]:
+        """The pop-up title (``None`` for footers)."""
+
+    @property
+    def token(self) -> str:
+        """Selection token: store it with the document to reprint the same message."""
+
+    @property
+    def fit(self) -> Fit:
+        """Which variant was used and whether it was truncated."""
+
+    @property
+    def counted(self) -> bool:
+        """Whether this call counted an insertion (``False`` without a store,
+        for a repeated idempotency key, an uncounted reprint or a counting error)."""
+
+    @property
+    def count_error(self) -> Optional[str]:
+        """Why counting failed, when the engine fails open."""
+
+    def to_dict(self) -> dict[str, object]:
+        """The fields as a dict with the CLI's ``--json`` keys."""
+
+    def to_json(self) -> str:
+        """The fields as JSON (the CLI's ``--json`` output)."""
+
+@final
+class Report:
+    """The Ministry of Interior monthly form of one agency (immutable)."""
+
+    @staticmethod
+    def from_json(text: str) -> Report:
+        """Read a report written by ``to_json``. Raises ``ReportError``."""
+
+    @property
+    def agency(self) -> str:
+        """The reporting agency or unit."""
+
+    @property
+    def month(self) -> str:
+        """The month, ``YYYY-MM`` (Asia/Bangkok)."""
+
+    @property
+    def rows(self) -> list[ReportRow]:
+        """One row per key message."""
+
+    @property
+    def totals(self) -> Totals:
+        """Column sums."""
+
+    def to_json(self) -> str:
+        """Lossless JSON; ``Report.from_json`` reads it back."""
+
+    def to_csv(self) -> str:
+        """CSV, UTF-8 with BOM (Excel shows Thai), formula-injection safe."""
+
+    def to_markdown(self) -> str:
+        """Markdown, for a quick look."""
+
+    def to_xlsx_bytes(self) -> bytes:
+        """The XLSX workbook as bytes."""
+
+    def save_xlsx(self, path: Union[str, PathLike[str]]) -> None:
+        """Write the XLSX workbook (form and breakdown sheets) to ``path``."""
+
+@final
+class ReportRow:
+    """One content row of the form: a key message and its six channel counts."""
+
+    @property
+    def message_id(self) -> str:
+        """The catalog message id."""
+
+    @property
+    def content(self) -> str:
+        """The content column (the message text)."""
+
+    @property
+    def online(self) -> int:
+        """Online column."""
+
+    @property
+    def on_air(self) -> int:
+        """On Air column."""
+
+    @property
+    def on_ground(self) -> int:
+        """On Ground column."""
+
+    @property
+    def billboard(self) -> int:
+        """Digital Billboard column."""
+
+    @property
+    def community(self) -> int:
+        """Community column."""
+
+    @property
+    def documents(self) -> int:
+        """Documents and Application column (what keymsg counts)."""
+
+@final
+class Totals:
+    """Column sums of a report."""
+
+    @property
+    def online(self) -> int:
+        """Online column."""
+
+    @property
+    def on_air(self) -> int:
+        """On Air column."""
+
+    @property
+    def on_ground(self) -> int:
+        """On Ground column."""
+
+    @property
+    def billboard(self) -> int:
+        """Digital Billboard column."""
+
+    @property
+    def community(self) -> int:
+        """Community column."""
+
+    @property
+    def documents(self) -> int:
+        """Documents and Application column."""
+
+def select(
+    catalog: Optional[Catalog] = None,
+    *,
+    surface: str = "receipt",
+    lang: str = "th",
+    document_key: Optional[str] = None,
+    subject_key: Optional[str] = None,
+    sequence: Optional[int] = None,
+    at: Union[datetime.datetime, str, None] = None,
+    policy: Optional[str] = None,
+) -> Selection:
+    """Select a message as ``Engine`` would, without laying it out or counting it.
+
+    Follows the published selection spec (docs/SELECTION.md), so the result
+    matches Rust, C and the CLI for the same catalog and request. ``surface``
+    is ``receipt``, ``invoice``, ``popup``, ``push``, ``sms`` or ``billboard``;
+    ``policy`` overrides the catalog's policy for that surface. Raises
+    ``SelectionError`` when nothing is eligible.
+    """
+
+@final
+class Selection:
+    """Which message a request selects, by which policy (immutable)."""
+
+    @property
+    def message_id(self) -> str:
+        """The chosen message's id."""
+
+    @property
+    def policy(self) -> str:
+        """The policy that decided, after documented fallbacks (``"sticky"``, ``"cycle:week"``, ...)."""
+
+    @property
+    def token(self) -> str:
+        """The selection token to store with the document for an exact reprint."""
+
+def _test_panic() -> None:
+    """Test hook: panics inside Rust; raises ``KeymsgError``, never ``PanicException``."""

@@ -1,0 +1,54 @@
+//! `keymsg.width`, `keymsg.wrap`, `keymsg.truncate`: Thai-aware layout.
+
+use keymsg_core::layout::{self, Align, WrapOptions};
+use pyo3::prelude::*;
+
+use crate::convert::size;
+use crate::error::{Failure, guard, invalid_argument};
+
+/// Display columns of `text` (Thai marks 0, SARA AM 1, wide characters 2).
+#[pyfunction]
+pub(crate) fn width(py: Python<'_>, text: &str) -> PyResult<usize> {
+    guard(py, || Ok(layout::width(text)))
+}
+
+/// Wrap `text` into lines of at most `width` columns at legal Thai breaks.
+#[pyfunction]
+#[pyo3(signature = (text, width, *, max_lines = None, ellipsis = "…", align = "left"))]
+pub(crate) fn wrap(
+    py: Python<'_>,
+    text: &str,
+    width: i64,
+    max_lines: Option<i64>,
+    ellipsis: &str,
+    align: &str,
+) -> PyResult<Vec<String>> {
+    guard(py, || {
+        let align = match align {
+            "left" => Align::Left,
+            "center" => Align::Center,
+            "right" => Align::Right,
+            other => {
+                return Err(invalid_argument(
+                    "align",
+                    format!("`{other}` (expected left, center or right)"),
+                ));
+            }
+        };
+        let opts = WrapOptions::new(size("width", width)?)
+            .max_lines(max_lines.map(|m| size("max_lines", m)).transpose()?)
+            .ellipsis(ellipsis)
+            .align(align);
+        layout::wrap(text, &opts).map_err(|e| Failure::Core(e.into()))
+    })
+}
+
+/// `text` if it fits in `width` columns, else its longest prefix ending at a
+/// legal break, plus `ellipsis`.
+#[pyfunction]
+#[pyo3(signature = (text, width, *, ellipsis = "…"))]
+pub(crate) fn truncate(py: Python<'_>, text: &str, width: i64, ellipsis: &str) -> PyResult<String> {
+    guard(py, || {
+        layout::truncate(text, size("width", width)?, ellipsis).map_err(|e| Failure::Core(e.into()))
+    })
+}

@@ -1,0 +1,228 @@
+"""keymsg.Engine: footers, pop-ups, reprints, counting, errors."""
+
+from __future__ import annotations
+
+import datetime
+import pathlib
+
+import pytest
+
+import keymsg
+from thai import legal_line_end, legal_line_start
+
+UTC = datetime.timezone.utc
+BANGKOK = datetime.timezone(datetime.timedelta(hours=7))
+AT = datetime.datetime(2026, 3, 10, 9, 0, tzinfo=BANGKOK)
+
+
+@pytest.fixture
+def engine() -> keymsg.Engine:
+    return keymsg.Engine(store=":memory:", agency="PEA Chiang Mai")
+
+
+def check_lines(lines: list[str], width: int) -> None:
+    assert lines
+    for line in lines:
+        assert keymsg.width(line) <= width, line
+        assert legal_line_start(line) and legal_line_end(line), line
+
+
+def test_footer_defaults_to_a_58mm_receipt_in_thai(engine: keymsg.Engine) -> None:
+    r = engine.footer(key="INV-2026-000123", at=AT)
+    check_lines(r.lines, 32)
+    assert r.text == "\n".join(r.lines)
+    assert r.message_id in engine.catalog
+    assert r.title is None
+    assert r.fit.variant in ("long", "short")
+    assert isinstance(r.fit.truncated, bool)
+    assert r.counted is True
+    assert r.count_error is None
+    assert any("\u0e00" <= ch <= "\u0e7f" for ch in r.text), "Thai by default"
+
+
+@pytest.mark.parametrize(("profile", "width"), [("receipt-80mm", 48), ("receipt-80mm-42", 42)])
+def test_footer_profiles(engine: keymsg.Engine, profile: str, width: int) -> None:
+    r = engine.footer(key="INV-1", profile=profile, at=AT)
+    check_lines(r.lines, width)
+
+
+@pytest.mark.parametrize("width", [20, 24, 40])
+def test_footer_width_override(engine: keymsg.Engine, width: int) -> None:
+    r = engine.footer(key="INV-1", width=width, at=AT)
+    check_lines(r.lines, width)
+
+
+def test_footer_in_english(engine: keymsg.Engine) -> None:
+    r = engine.footer(key="INV-1", lang="en", at=AT)
+    assert r.text.isascii()
+    check_lines(r.lines, 32)
+
+
+def test_sticky_same_key_same_message_in_every_engine() -> None:
+    a = keymsg.Engine()
+    b = keymsg.Engine(store=":memory:")
+    for n in range(30):
+        key = f"INV-{n:06d}"
+        ra, rb = a.footer(key=key, at=AT), b.footer(key=key, at=AT)
+        assert ra.message_id == rb.message_id
+        assert ra.token == rb.token
+        assert ra.lines == rb.lines
+
+
+def test_different_keys_spread_over_messages(engine: keymsg.Engine) -> None:
+    ids = {engine.footer(key=f"INV-{n}", at=AT).message_id for n in range(200)}
+    assert len(ids) >= 5
+
+
+def test_replay_token_is_a_reprint(engine: keymsg.Engine) -> None:
+    first = engine.footer(key="INV-9", at=AT)
+    again = engine.replay(first.token, at=AT)
+    assert again.message_id == first.message_id
+    assert again.lines == first.lines
+    assert again.counted is False  # reprints are not counted by default
+    wide = engine.replay(first.token, profile="receipt-80mm", at=AT)
+    assert wide.message_id == first.message_id
+    check_lines(wide.lines, 48)
+
+
+def test_popup_has_title_and_body(engine: keymsg.Engine) -> None:
+    p = engine.popup(key="user-42", at=AT)
+    assert p.title
+    assert len(p.title) <= 50
+    assert p.text
+    assert p.counted is True
+    en = engine.popup(key="user-42", lang="en", at=AT)
+    assert en.title is not None and en.title.isascii()
+
+
+def test_cycle_policy_popup_is_stable_within_the_month() -> None:
+    engine = keymsg.Engine(policy="cycle")
+    first = engine.popup(key="user-42", at=AT)
+    later = AT + datetime.timedelta(days=5)
+    assert engine.popup(key="user-42", at=later).message_id == first.message_id
+    next_month = AT + datetime.timedelta(days=31)
+    assert engine.popup(key="user-42", at=next_month).message_id != first.message_id
+
+
+def test_without_store_nothing_is_counted() -> None:
+    r = keymsg.Engine().footer(key="INV-1")
+    assert r.counted is False
+    assert r.count_error is None
+
+
+def test_idempotency_key_counts_once(engine: keymsg.Engine) -> None:
+    assert engine.footer(key="A", idempotency_key="req-1", at=AT).counted is True
+    assert engine.footer(key="A", idempotency_key="req-1", at=AT).counted is False
+    assert engine.report("2026-03").totals.documents == 1
+
+
+def test_month_is_taken_in_bangkok(engine: keymsg.Engine) -> None:
+    # 2026-01-31T17:00Z is 2026-02-01 00:00 in Bangkok: February.
+    engine.footer(key="A", at=datetime.datetime(2026, 1, 31, 17, 0, tzinfo=UTC))
+    engine.footer(key="B", at="2026-01-31T16:59:59Z")
+    assert engine.report("2026-02").totals.documents == 1
+    assert engine.report("2026-01").totals.documents == 1
+
+
+def test_naive_datetime_is_refused(engine: keymsg.Engine) -> None:
+    with pytest.raises(keymsg.InvalidArgumentError, match="naive"):
+        engine.footer(at=datetime.datetime(2026, 3, 1, 12, 0))
+    with pytest.raises(keymsg.InvalidArgumentError, match="RFC 3339"):
+        engine.footer(at="yesterday")
+    with pytest.raises(keymsg.InvalidArgumentError, match="at"):
+        engine.footer(at=12345)  # type: ignore[arg-type]
+
+
+def test_result_is_immutable(engine: keymsg.Engine) -> None:
+    r = engine.footer(key="INV-1", at=AT)
+    with pytest.raises(AttributeError):
+        r.text = "changed"  # type: ignore[misc]
+    lines = r.lines
+    lines.append("tampered")
+    assert "tampered" not in r.lines
+    assert r == engine.replay(r.token, at=AT) or r.counted  # eq is by value
+    assert r.to_dict()["fit"] == {"variant": r.fit.variant, "truncated": r.fit.truncated}
+
+
+def test_to_dict_has_the_contract_fields(engine: keymsg.Engine) -> None:
+    import json
+
+    r = engine.footer(key="INV-1", at=AT)
+    d = r.to_dict()
+    for field in ("message_id", "text", "lines", "title", "token", "fit", "counted"):
+        assert field in d
+    assert json.loads(r.to_json())["message_id"] == r.message_id
+    assert d["lines"] == r.lines
+
+
+def test_engine_with_own_catalog(tmp_path: pathlib.Path) -> None:
+    from conftest import MINIMAL_TOML
+
+    catalog = keymsg.Catalog.from_str(MINIMAL_TOML)
+    engine = keymsg.Engine(catalog, store=tmp_path / "store", agency="Test")
+    assert engine.catalog.version == 7
+    assert engine.agency == "Test"
+    r = engine.footer(key="x")
+    assert r.message_id == "only-one"
+
+
+def test_durable_store_and_module_report(tmp_path: pathlib.Path) -> None:
+    store = tmp_path / "counts"
+    engine = keymsg.Engine(store=str(store), agency="PWA Lampang")
+    ids = [engine.footer(key=f"INV-{n}", at=AT).message_id for n in range(25)]
+    engine.flush()
+    del engine
+    report = keymsg.report(store, "2026-03", agency="PWA Lampang")
+    assert report.agency == "PWA Lampang"
+    assert report.month == "2026-03"
+    assert report.totals.documents == 25
+    by_id = {row.message_id: row.documents for row in report.rows}
+    for mid in set(ids):
+        assert by_id[mid] == ids.count(mid)
+
+
+def test_selection_errors(engine: keymsg.Engine) -> None:
+    with pytest.raises(keymsg.SelectionError, match="fr"):
+        engine.footer(lang="fr")
+    with pytest.raises(keymsg.SelectionError, match="token"):
+        engine.replay("garbage")
+    with pytest.raises(keymsg.SelectionError):
+        engine.replay("k1.1.no-such-message")
+    with pytest.raises(keymsg.SelectionError, match="policy"):
+        keymsg.Engine(policy="bogus")
+
+
+def test_policy_override_round_robin() -> None:
+    engine = keymsg.Engine(policy="round-robin")
+    ids = [engine.footer(key="same").message_id for _ in range(10)]
+    assert len(set(ids)) > 1, "round-robin ignores the key"
+
+
+def test_argument_errors(engine: keymsg.Engine) -> None:
+    with pytest.raises(keymsg.InvalidArgumentError, match="profile"):
+        engine.footer(profile="receipt-999mm")
+    with pytest.raises(keymsg.InvalidArgumentError, match="width"):
+        engine.footer(width=-1)
+    with pytest.raises(keymsg.InvalidArgumentError, match="agency"):
+        keymsg.Engine(agency=" ")
+    with pytest.raises(keymsg.InvalidArgumentError, match="durability"):
+        keymsg.Engine(durability="eventually")
+    with pytest.raises(keymsg.InvalidArgumentError, match="store"):
+        keymsg.Engine(store=42)  # type: ignore[arg-type]
+    with pytest.raises(keymsg.InvalidArgumentError, match="store"):
+        keymsg.Engine().record("2026-03", "online", "aoc-1441", 1)
+    with pytest.raises(TypeError):
+        engine.footer("INV-1")  # type: ignore[call-arg]
+
+
+def test_store_errors(tmp_path: pathlib.Path) -> None:
+    not_a_dir = tmp_path / "file.txt"
+    not_a_dir.write_text("x")
+    with pytest.raises(keymsg.StoreError, match="file"):
+        keymsg.Engine(store=not_a_dir)
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "precious.doc").write_text("do not touch")
+    with pytest.raises(keymsg.StoreError, match="not a keymsg store"):
+        keymsg.Engine(store=foreign)
+    assert (foreign / "precious.doc").read_text() == "do not touch"

@@ -1,0 +1,139 @@
+//! Plumbing shared by the commands: stdin, output files, flag parsers, and
+//! building an [`Engine`] from flags and the config file.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use keymsg_core::bangkok::YearMonth;
+use keymsg_core::{Catalog, Engine};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::config::Config;
+use crate::exit::CliError;
+
+/// Flags shared by every command that selects a message (footer, popup,
+/// replay, explain, preview).
+#[derive(Debug, Clone, clap::Args)]
+pub struct EngineArgs {
+    /// Catalog file, .toml or .json (default: config `catalog`, else the embedded catalog).
+    #[arg(long, value_name = "PATH")]
+    pub catalog: Option<PathBuf>,
+    /// Store directory to count into (default: config `store`; none = not counted).
+    #[arg(long, value_name = "PATH")]
+    pub store: Option<PathBuf>,
+    /// Agency or unit the count belongs to (default: config `agency`, else `unknown`).
+    #[arg(long, value_name = "NAME")]
+    pub agency: Option<String>,
+    /// Selection policy override, e.g. sticky, cycle:week, round-robin (default: the catalog's).
+    #[arg(long, value_name = "POLICY")]
+    pub policy: Option<String>,
+}
+
+/// Load the catalog named by the flag, else the config, else the embedded one.
+pub fn load_catalog(flag: Option<&Path>, config: &Config) -> Result<Catalog, CliError> {
+    match flag.or(config.catalog.as_deref()) {
+        Some(p) => Ok(Catalog::from_path(p)?),
+        None => Ok(Catalog::embedded()?),
+    }
+}
+
+/// Build an engine from flags and config. `count` false: never open a store
+/// (preview, explain).
+pub fn engine(args: &EngineArgs, config: &Config, count: bool) -> Result<Engine, CliError> {
+    let catalog = load_catalog(args.catalog.as_deref(), config)?;
+    let mut b = Engine::builder().catalog(catalog);
+    if count && let Some(store) = args.store.as_ref().or(config.store.as_ref()) {
+        b = b.store_path(store);
+    }
+    if let Some(agency) = args.agency.as_ref().or(config.agency.as_ref()) {
+        b = b.agency(agency.as_str());
+    }
+    if let Some(policy) = args.policy.as_ref().or(config.policy.as_ref()) {
+        b = b.policy(policy.as_str());
+    }
+    for p in &config.profile_def {
+        b = b.profile(p.clone());
+    }
+    Ok(b.build()?)
+}
+
+/// All of stdin as UTF-8, without its final line break (so `echo text |`
+/// does not add an empty line).
+pub fn read_stdin() -> Result<String, CliError> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| CliError::Io(format!("stdin: cannot read: {e}")))?;
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        CliError::Invalid(vec![format!(
+            "stdin: invalid UTF-8 at byte offset {} (convert TIS-620 text with `iconv -f TIS-620 -t UTF-8`)",
+            e.utf8_error().valid_up_to()
+        )])
+    })?;
+    if text.ends_with('\n') {
+        text.pop();
+        if text.ends_with('\r') {
+            text.pop();
+        }
+    }
+    Ok(text)
+}
+
+/// Write `bytes` to `path`, or to stdout when `path` is `None` or `-`.
+pub fn write_out(path: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
+    match path.filter(|p| *p != Path::new("-")) {
+        Some(p) => std::fs::write(p, bytes)
+            .map_err(|e| CliError::Io(format!("{}: cannot write: {e}", p.display()))),
+        None => stdout_bytes(bytes),
+    }
+}
+
+/// Write to stdout; a closed pipe (`| head`) is not an error worth a message.
+pub fn stdout_bytes(bytes: &[u8]) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::Io(format!("stdout: cannot write: {e}"))),
+    }
+}
+
+/// Clap parser for `--month YYYY-MM`.
+pub fn parse_month(s: &str) -> Result<YearMonth, String> {
+    s.parse()
+        .map_err(|_| format!("`{s}` is not a month: use YYYY-MM, e.g. 2026-03"))
+}
+
+/// Clap parser for `--at`: an RFC 3339 instant, or a date (midnight in Bangkok).
+pub fn parse_at(s: &str) -> Result<OffsetDateTime, String> {
+    if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
+        return Ok(t);
+    }
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s, &fmt)
+        .map(keymsg_core::bangkok::start_of_day)
+        .map_err(|_| {
+            format!("`{s}` is not a time: use RFC 3339 (2026-03-15T09:30:00+07:00) or YYYY-MM-DD")
+        })
+}
+
+/// Clap parser for a width in columns (at least 1).
+pub fn parse_width(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!(
+            "`{s}` is not a width: use a whole number of columns, 1 or more"
+        )),
+    }
+}
+
+/// Print a rendered footer or pop-up as one JSON line.
+pub fn json_line(value: &impl serde::Serialize) -> Result<String, CliError> {
+    serde_json::to_string(value)
+        .map(|mut s| {
+            s.push('\n');
+            s
+        })
+        .map_err(|e| CliError::Io(format!("cannot serialise JSON: {e}")))
+}

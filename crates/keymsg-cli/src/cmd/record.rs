@@ -1,0 +1,74 @@
+//! `keymsg record`: a hand-counted number for one channel of the monthly form.
+
+use std::path::PathBuf;
+
+use keymsg_core::bangkok::YearMonth;
+use keymsg_core::{Channel, Engine};
+
+use super::common::{load_catalog, parse_month};
+use crate::config::Config;
+use crate::exit::CliError;
+
+/// Record a count for a channel keymsg does not see itself (radio spots,
+/// meetings, LED signs, village volunteers, ...). Recording again for the same
+/// month, channel and message replaces the earlier number.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Example:
+  # 3 community-radio spots about message aoc-1441 in March 2026:
+  $ keymsg record --store ./store --agency 'เทศบาลเมืองตัวอย่าง' --month 2026-03 \\
+      --channel on-air --message aoc-1441 --count 3
+
+Channels (the form's columns): online, on-air, on-ground, billboard, community, documents.")]
+pub struct Args {
+    /// Store directory (default: config `store`).
+    #[arg(long, value_name = "PATH")]
+    store: Option<PathBuf>,
+    /// Report month, YYYY-MM.
+    #[arg(long, value_parser = parse_month, value_name = "YYYY-MM")]
+    month: YearMonth,
+    /// Column of the form.
+    #[arg(long, value_parser = parse_channel, value_name = "CHANNEL")]
+    channel: Channel,
+    /// Message id (a row of the form); must be in the catalog.
+    #[arg(long, value_name = "ID")]
+    message: String,
+    /// The count.
+    #[arg(long, value_name = "N")]
+    count: u64,
+    /// Agency or unit (default: config `agency`, else `unknown`).
+    #[arg(long, value_name = "NAME")]
+    agency: Option<String>,
+    /// Catalog the message id is checked against (default: config `catalog`, else embedded).
+    #[arg(long, value_name = "PATH")]
+    catalog: Option<PathBuf>,
+}
+
+fn parse_channel(s: &str) -> Result<Channel, String> {
+    s.parse()
+        .map_err(|e: keymsg_core::UnknownName| e.to_string())
+}
+
+/// Run `keymsg record`.
+pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
+    let catalog = load_catalog(args.catalog.as_deref(), config)?;
+    if catalog.get(&args.message).is_none() {
+        return Err(CliError::Invalid(vec![format!(
+            "message `{}` is not in the catalog (list ids with `keymsg catalog`)",
+            args.message
+        )]));
+    }
+    let Some(store) = args.store.or_else(|| config.store.clone()) else {
+        return Err(CliError::Usage(
+            "record needs --store PATH (or `store` in keymsg.toml)".into(),
+        ));
+    };
+    let mut b = Engine::builder().catalog(catalog).store_path(store);
+    if let Some(a) = args.agency.or_else(|| config.agency.clone()) {
+        b = b.agency(a);
+    }
+    let engine = b.build()?;
+    engine.record(args.month, args.channel, &args.message, args.count)?;
+    engine.flush()?;
+    Ok(())
+}

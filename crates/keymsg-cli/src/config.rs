@@ -1,0 +1,150 @@
+//! `keymsg.toml`: defaults for the flags an agency's scripts would otherwise
+//! repeat on every call (catalog, store, agency, profile, policy).
+//!
+//! Found by `--config PATH`, else the `KEYMSG_CONFIG` environment variable,
+//! else `./keymsg.toml` if it exists. Flags always override the file. Relative
+//! paths in the file are relative to the file's own directory, so a script
+//! works from any working directory.
+//!
+//! ```toml
+//! catalog = "catalog.toml"
+//! store = "/var/lib/keymsg/store"
+//! agency = "เทศบาลเมืองตัวอย่าง"
+//! profile = "receipt-80mm"
+//! lang = "th"
+//! policy = "sticky"
+//!
+//! [[profile_def]]          # extra layout profiles, usable by name
+//! name = "kiosk"
+//! kind = "columns"
+//! width = 40
+//! max_lines = 6
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use keymsg_core::layout::Profile;
+use serde::Deserialize;
+
+use crate::exit::CliError;
+
+/// Environment variable naming the config file.
+pub const ENV_VAR: &str = "KEYMSG_CONFIG";
+/// File looked for in the current directory.
+pub const DEFAULT_FILE: &str = "keymsg.toml";
+
+/// The config file's content. Every field is optional; unknown keys are errors
+/// (a typo must not silently fall back to a default).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Catalog file (default: the embedded catalog).
+    pub catalog: Option<PathBuf>,
+    /// Store directory (counting is off without one).
+    pub store: Option<PathBuf>,
+    /// Agency or unit name counts are recorded for.
+    pub agency: Option<String>,
+    /// Default footer profile.
+    pub profile: Option<String>,
+    /// Default language.
+    pub lang: Option<String>,
+    /// Selection policy override for every surface.
+    pub policy: Option<String>,
+    /// Extra layout profiles.
+    #[serde(default)]
+    pub profile_def: Vec<Profile>,
+}
+
+impl Config {
+    /// Load the config: `explicit` (from `--config`), else `$KEYMSG_CONFIG`,
+    /// else `./keymsg.toml` when present, else an empty config.
+    pub fn discover(explicit: Option<&Path>) -> Result<Config, CliError> {
+        if let Some(p) = explicit {
+            return Config::load(p);
+        }
+        if let Some(p) = std::env::var_os(ENV_VAR).filter(|v| !v.is_empty()) {
+            return Config::load(Path::new(&p));
+        }
+        let local = Path::new(DEFAULT_FILE);
+        if local.is_file() {
+            return Config::load(local);
+        }
+        Ok(Config::default())
+    }
+
+    /// Load and parse one file; relative paths are resolved against its directory.
+    pub fn load(path: &Path) -> Result<Config, CliError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| CliError::Io(format!("config `{}`: cannot read: {e}", path.display())))?;
+        let mut config = Config::parse(&text)
+            .map_err(|e| CliError::Invalid(vec![format!("config `{}`: {e}", path.display())]))?;
+        let base = path.parent().unwrap_or(Path::new(""));
+        for p in [&mut config.catalog, &mut config.store]
+            .into_iter()
+            .flatten()
+        {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        }
+        Ok(config)
+    }
+
+    /// Parse config text; the error is one line with line and column.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| {
+            let msg = e.message().replace('\n', " ");
+            match e.span() {
+                Some(span) => {
+                    let (line, col) = line_col(text, span.start);
+                    format!("line {line}, column {col}: {msg}")
+                }
+                None => msg,
+            }
+        })
+    }
+}
+
+/// 1-based line and character column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_config_parses() {
+        let c = Config::parse(
+            "catalog = \"c.toml\"\nstore = \"s\"\nagency = \"เทศบาล\"\nprofile = \"receipt-80mm\"\n\
+             lang = \"en\"\npolicy = \"cycle:week\"\n[[profile_def]]\nname = \"kiosk\"\n\
+             kind = \"columns\"\nwidth = 40\n",
+        )
+        .unwrap();
+        assert_eq!(c.agency.as_deref(), Some("เทศบาล"));
+        assert_eq!(c.profile_def.len(), 1);
+        assert_eq!(c.profile_def[0].width(), Some(40));
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_position() {
+        let e = Config::parse("agency = \"x\"\nstroe = \"s\"\n").unwrap_err();
+        assert!(e.starts_with("line 2, column 1:"), "{e}");
+        assert!(e.contains("stroe"), "{e}");
+        assert!(!e.contains('\n'));
+    }
+
+    #[test]
+    fn relative_paths_resolve_against_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("keymsg.toml");
+        std::fs::write(&p, "catalog = \"cat.toml\"\nstore = \"/abs/store\"\n").unwrap();
+        let c = Config::load(&p).unwrap();
+        assert_eq!(c.catalog.unwrap(), dir.path().join("cat.toml"));
+        assert_eq!(c.store.unwrap(), PathBuf::from("/abs/store"));
+    }
+}

@@ -1,0 +1,232 @@
+//! Each error class: one line on stderr naming what is wrong, and the exit
+//! code documented in `keymsg --help` (1 invalid input, 2 usage, 3 store, 4 I/O).
+
+use super::{fails, ok, run};
+
+#[test]
+fn missing_file_is_io_error_4_naming_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let line = fails(dir, &["check", "no-such-catalog.toml"], 4);
+    assert!(line.contains("no-such-catalog.toml"), "{line}");
+    let line = fails(dir, &["footer", "--catalog", "gone.json"], 4);
+    assert!(line.contains("gone.json"), "{line}");
+    let line = fails(dir, &["merge", "nope.json", "--agency", "d"], 4);
+    assert!(line.contains("nope.json"), "{line}");
+    let line = fails(dir, &["footer", "--keys-from", "keys.txt"], 4);
+    assert!(line.contains("keys.txt"), "{line}");
+    let line = fails(dir, &["--config", "missing.toml", "footer"], 4);
+    assert!(line.contains("missing.toml"), "{line}");
+}
+
+#[test]
+fn bad_catalog_is_1_with_file_message_and_position() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    // Syntax error: file, line and column.
+    std::fs::write(
+        dir.join("syntax.toml"),
+        "version = 1\n[[messages]\nid = \"x\"\n",
+    )
+    .unwrap();
+    let line = fails(dir, &["check", "syntax.toml"], 1);
+    assert!(line.starts_with("keymsg: syntax.toml:2:"), "{line}");
+
+    // Content problems: one line per problem, each with file and message id.
+    std::fs::write(
+        dir.join("bad.toml"),
+        "version = 1\n\
+         [[messages]]\nid = \"a\"\ntopic = \"t\"\n[messages.text.th]\nlong = \"   \"\n\
+         [[messages]]\nid = \"b\"\ntopic = \"t\"\n[messages.text.th]\nlong = \"โทร 099-999-9999\"\n",
+    )
+    .unwrap();
+    let out = run(dir, &["check", "bad.toml"], "");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].contains("bad.toml") && lines[0].contains("message `a`"),
+        "{stderr}"
+    );
+    assert!(
+        lines[1].contains("bad.toml") && lines[1].contains("message `b`"),
+        "{stderr}"
+    );
+    assert!(
+        lines[1].contains("at char"),
+        "position of the phone number: {stderr}"
+    );
+
+    // The same catalog given to footer fails the same way.
+    let out = run(dir, &["footer", "--catalog", "bad.toml"], "");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn unknown_profile_is_usage_error_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let line = fails(dir, &["footer", "--profile", "receipt-99mm"], 2);
+    assert!(
+        line.contains("receipt-99mm") && line.contains("receipt-58mm"),
+        "{line}"
+    );
+    let line = fails(dir, &["preview", "--profile", "receipt-99mm"], 2);
+    assert!(line.contains("receipt-99mm"), "{line}");
+    let line = fails(dir, &["footer", "--profile", "popup", "--width", "20"], 2);
+    assert!(line.contains("popup"), "{line}");
+}
+
+#[test]
+fn unwritable_store_is_store_error_3() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("plain-file"), "not a directory").unwrap();
+    // A store below a regular file cannot be created (even as root).
+    let line = fails(
+        dir,
+        &["footer", "--store", "plain-file/store", "--key", "K"],
+        3,
+    );
+    assert!(line.contains("plain-file/store"), "{line}");
+    // A regular file is not a store.
+    let line = fails(dir, &["footer", "--store", "plain-file", "--key", "K"], 3);
+    assert!(line.contains("plain-file"), "{line}");
+    let line = fails(
+        dir,
+        &[
+            "record",
+            "--store",
+            "plain-file",
+            "--month",
+            "2026-03",
+            "--channel",
+            "online",
+            "--message",
+            "aoc-1441",
+            "--count",
+            "1",
+        ],
+        3,
+    );
+    assert!(line.contains("plain-file"), "{line}");
+    // Reporting from a store that does not exist is an error, not an empty report.
+    let line = fails(dir, &["report", "--store", "typo", "--month", "2026-03"], 3);
+    assert!(line.contains("typo"), "{line}");
+}
+
+#[test]
+fn bad_month_is_usage_error_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    for month in ["2026-13", "March", "2026-3", "26-03"] {
+        let line = fails(
+            dir,
+            &[
+                "record",
+                "--store",
+                "s",
+                "--month",
+                month,
+                "--channel",
+                "online",
+                "--message",
+                "aoc-1441",
+                "--count",
+                "1",
+            ],
+            2,
+        );
+        assert!(line.contains(month) && line.contains("YYYY-MM"), "{line}");
+        fails(dir, &["report", "--store", "s", "--month", month], 2);
+    }
+    assert!(!dir.join("s").exists(), "nothing created on a usage error");
+}
+
+#[test]
+fn other_usage_and_input_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fails(dir, &["footer", "--no-such-flag"], 2);
+    fails(dir, &["frobnicate"], 2);
+    fails(dir, &["wrap"], 2); // --width is required
+    fails(dir, &["wrap", "--width", "0"], 2);
+    fails(dir, &["footer", "--at", "yesterday"], 2);
+    let line = fails(
+        dir,
+        &[
+            "record",
+            "--store",
+            "s",
+            "--month",
+            "2026-03",
+            "--channel",
+            "radio",
+            "--message",
+            "aoc-1441",
+            "--count",
+            "1",
+        ],
+        2,
+    );
+    assert!(line.contains("on-air"), "lists the channels: {line}");
+    // Unknown message id: invalid input.
+    let line = fails(
+        dir,
+        &[
+            "record",
+            "--store",
+            "s",
+            "--month",
+            "2026-03",
+            "--channel",
+            "online",
+            "--message",
+            "no-such-id",
+            "--count",
+            "1",
+        ],
+        1,
+    );
+    assert!(line.contains("no-such-id"), "{line}");
+    // A control character on stdin would reach the printer: invalid input.
+    let out = run(dir, &["wrap", "--width", "10"], "abc\u{1b}[0m");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stdin"));
+    // Not UTF-8 on stdin.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_keymsg"))
+        .args(["width"])
+        .stdin(std::fs::File::open(write(dir, "tis.txt", b"\xa1\xa2")).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("byte offset 0"));
+    // A report that is not a report.
+    std::fs::write(dir.join("x.json"), "{\"hello\": 1}").unwrap();
+    let line = fails(dir, &["merge", "x.json", "--agency", "d"], 1);
+    assert!(line.contains("x.json"), "{line}");
+    // XLSX is never written to a terminal; to a pipe it is fine (see month.rs).
+    assert!(ok(dir, &["catalog", "--format", "json"], "").contains("aoc-1441"));
+}
+
+#[test]
+fn bad_config_is_1_naming_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("keymsg.toml"), "agency = \"x\"\nstroe = \"s\"\n").unwrap();
+    let line = fails(dir, &["footer"], 1);
+    assert!(
+        line.contains("keymsg.toml") && line.contains("line 2"),
+        "{line}"
+    );
+    assert!(line.contains("stroe"), "{line}");
+    // Commands that need no config still work.
+    assert_eq!(ok(dir, &["width"], "abc\n"), "3\n");
+}
+
+fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
