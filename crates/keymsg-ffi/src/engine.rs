@@ -338,9 +338,9 @@ pub struct keymsg_engine {
 ///
 /// On success writes the engine to `*engine_out` (free with
 /// `keymsg_engine_free`); on error it is untouched. Errors:
-/// `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_ARGUMENT` (e.g. unknown
-/// policy), `KEYMSG_CATALOG_*` (embedded catalog), `KEYMSG_STORE_*` (cannot
-/// open or create the store). Thread-safe.
+/// `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_ARGUMENT` (empty agency),
+/// `KEYMSG_SELECT_UNKNOWN_POLICY`, `KEYMSG_CATALOG_*` (embedded catalog),
+/// `KEYMSG_STORE_*` (cannot open or create the store). Thread-safe.
 ///
 /// # Safety
 /// `options` is NULL or a live options object not being modified by another
@@ -548,8 +548,8 @@ pub(crate) fn parse_at(at: Option<&str>) -> Result<Option<time::OffsetDateTime>,
 /// `keymsg_result_free`); on error nothing is written and nothing counted.
 /// Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`,
 /// `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT` (unknown profile, bad
-/// instant), `KEYMSG_SELECT_*`, `KEYMSG_LAYOUT_*`, `KEYMSG_STORE_*` (only
-/// when fail-open is off). Thread-safe.
+/// instant or surface), `KEYMSG_SELECT_*`, `KEYMSG_LAYOUT_*`,
+/// `KEYMSG_STORE_*` (only when the engine fails closed). Thread-safe.
 ///
 /// # Safety
 /// `engine` and `request` are NULL or live; the request's text fields obey
