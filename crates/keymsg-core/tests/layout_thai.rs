@@ -2,6 +2,9 @@
 //! natural sentences (with raw ICU4X as a printed comparison), golden layouts
 //! a Thai reader can check, and protected spans.
 
+// Test helpers outside #[test] functions may index and unwrap too.
+#![allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)]
+
 use std::path::PathBuf;
 
 use icu_segmenter::LineSegmenter;
@@ -70,7 +73,10 @@ fn assert_line_rules(lines: &[String], context: &str) {
         }
         if let Some(last) = line.chars().next_back() {
             if i + 1 < lines.len() {
-                assert!(!LEADING.contains(last), "line {i} ends with {last:?}: {lines:?} ({context})");
+                assert!(
+                    !LEADING.contains(last),
+                    "line {i} ends with {last:?}: {lines:?} ({context})"
+                );
             }
         }
     }
@@ -217,10 +223,18 @@ fn golden_layouts() {
 #[test]
 fn profiles_wrap_receipts_within_their_budget() {
     let text = "มิจฉาชีพมักแอบอ้างเป็นเจ้าหน้าที่ธนาคาร อย่าเชื่อ อย่ารีบ อย่าโอน หากสงสัยโทรสายด่วน 1441";
-    for name in ["receipt-58mm", "receipt-80mm", "receipt-80mm-42", "invoice-a4", "billboard"] {
+    for name in [
+        "receipt-58mm",
+        "receipt-80mm",
+        "receipt-80mm-42",
+        "invoice-a4",
+        "billboard",
+    ] {
         let p = Profile::builtin(name).unwrap();
         let w = p.width().unwrap();
-        let opts = WrapOptions::new(w).max_lines(p.max_lines()).align(Align::Left);
+        let opts = WrapOptions::new(w)
+            .max_lines(p.max_lines())
+            .align(Align::Left);
         let lines = wrap(text, &opts).unwrap();
         assert!(lines.len() <= p.max_lines().unwrap());
         assert!(lines.iter().all(|l| width(l) <= w));
@@ -236,7 +250,10 @@ fn hotline_number_is_never_cut() {
     let text = "หากสงสัยโทร 1441";
     for w in 1..=width(text) {
         let out = truncate(text, w, "…").unwrap();
-        assert!(!out.contains("144…") && !out.contains("14…") && !out.contains("1…"), "{out}");
+        assert!(
+            !out.contains("144…") && !out.contains("14…") && !out.contains("1…"),
+            "{out}"
+        );
     }
 }
 
@@ -245,12 +262,18 @@ fn hotline_number_is_never_cut() {
 fn protected_spans_stay_whole() {
     for (text, span) in [
         ("โอนเงิน ฿5,000.00 แล้วใช่ไหม", "฿5,000.00"),
-        ("แจ้งความที่ https://thaipoliceonline.go.th/report ได้เลย", "https://thaipoliceonline.go.th/report"),
+        (
+            "แจ้งความที่ https://thaipoliceonline.go.th/report ได้เลย",
+            "https://thaipoliceonline.go.th/report",
+        ),
         ("โทร 02-123-4567 ในเวลาราชการ", "02-123-4567"),
     ] {
         let at = text.find(span).unwrap();
         for p in break_opportunities(text) {
-            assert!(p <= at || p >= at + span.len(), "break at {p} inside {span}");
+            assert!(
+                p <= at || p >= at + span.len(),
+                "break at {p} inside {span}"
+            );
         }
         for w in 1..=width(text) {
             let out = truncate(text, w, "…").unwrap();
@@ -261,7 +284,10 @@ fn protected_spans_stay_whole() {
             );
             if w >= width(span) {
                 let lines = wrap(text, &WrapOptions::new(w)).unwrap();
-                assert!(lines.iter().any(|l| l.contains(span)), "{span} split: {lines:?}");
+                assert!(
+                    lines.iter().any(|l| l.contains(span)),
+                    "{span} split: {lines:?}"
+                );
             }
         }
     }

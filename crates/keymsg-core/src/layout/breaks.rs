@@ -12,11 +12,11 @@ use std::sync::LazyLock;
 use icu_segmenter::LineSegmenter;
 use icu_segmenter::LineSegmenterBorrowed;
 use icu_segmenter::options::LineBreakOptions;
-use unicode_segmentation::UnicodeSegmentation;
+use unicode_segmentation::{GraphemeCursor, GraphemeIncomplete};
 
 use super::thai::{
-    MAI_HAN_AKAT, MAI_TAIKHU, MAI_YAMOK, PAI_YAN_YAI, PAIYANNOI, THANTHAKHAT,
-    cannot_start_line, is_break_space, is_consonant, is_glue, is_leading_vowel, is_tone_mark,
+    MAI_HAN_AKAT, MAI_TAIKHU, MAI_YAMOK, PAI_YAN_YAI, PAIYANNOI, THANTHAKHAT, cannot_start_line,
+    is_break_space, is_consonant, is_glue, is_leading_vowel, is_tone_mark,
 };
 use crate::text::spans::{Span, protected_spans};
 
@@ -92,16 +92,17 @@ fn keep_whole_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
 /// [`break_opportunities`] with spans already computed.
 pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
     let mut out = Vec::new();
-    let keep = if text.is_ascii() { Vec::new() } else { keep_whole_ranges(text) };
-    let mut graphemes = text.grapheme_indices(true).map(|(i, _)| i).peekable();
+    let keep = if text.is_ascii() {
+        Vec::new()
+    } else {
+        keep_whole_ranges(text)
+    };
     let mut span_iter = spans.iter().peekable();
     for p in segmenter().segment_str(text) {
         if p == 0 || p >= text.len() {
             continue;
         }
-        // Grapheme boundary? (both sequences ascend: merge-walk.)
-        while graphemes.next_if(|&g| g < p).is_some() {}
-        if graphemes.peek() != Some(&p) {
+        if !is_grapheme_boundary(text, p) {
             continue;
         }
         while span_iter.next_if(|s| s.range.end <= p).is_some() {}
@@ -116,6 +117,25 @@ pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
         }
     }
     out
+}
+
+/// Whether byte `p` is an extended grapheme cluster boundary (checked only at
+/// ICU's candidates, far cheaper than segmenting the whole text).
+fn is_grapheme_boundary(text: &str, p: usize) -> bool {
+    let mut cursor = GraphemeCursor::new(p, text.len(), true);
+    loop {
+        match cursor.is_boundary(text, 0) {
+            Ok(b) => return b,
+            Err(GraphemeIncomplete::PreContext(end)) => {
+                let Some(ctx) = text.get(..end) else {
+                    return false;
+                };
+                let start = ctx.char_indices().next_back().map_or(0, |(i, _)| i);
+                cursor.provide_context(ctx.get(start..).unwrap_or(""), start);
+            }
+            Err(_) => return false,
+        }
+    }
 }
 
 /// The Thai character rules alone (no dictionary, no spans, no grapheme
@@ -227,7 +247,10 @@ mod tests {
         let b = break_opportunities(t);
         assert!(!b.is_empty());
         assert!(b.windows(2).all(|w| w[0] < w[1]));
-        assert!(b.iter().all(|&p| p > 0 && p < t.len() && t.is_char_boundary(p)));
+        assert!(
+            b.iter()
+                .all(|&p| p > 0 && p < t.len() && t.is_char_boundary(p))
+        );
         assert!(break_opportunities("").is_empty());
         assert!(break_opportunities("ก").is_empty());
     }
@@ -285,7 +308,8 @@ mod tests {
 
     #[test]
     fn mai_yamok_stays_with_its_word() {
-        for t in ["เด็กๆ เล่นกัน", "ของต่างๆ นานา", "เด็ก ๆ เล่นกัน", "มากๆๆ จริง"] {
+        for t in ["เด็กๆ เล่นกัน", "ของต่างๆ นานา", "เด็ก ๆ เล่นกัน", "มากๆๆ จริง"]
+        {
             for p in break_opportunities(t) {
                 let rest = t[p..].trim_start();
                 assert!(!rest.starts_with('ๆ'), "{t:?} breaks before ๆ at {p}");

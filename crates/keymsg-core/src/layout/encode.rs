@@ -241,13 +241,21 @@ mod tests {
         let err = encode("โทร 1441 😀", Encoding::Tis620).unwrap_err();
         assert_eq!(
             err,
-            LayoutError::Unencodable { ch: '😀', offset: 9, encoding: "tis-620" }
+            LayoutError::Unencodable {
+                ch: '😀',
+                offset: 9,
+                encoding: "tis-620"
+            }
         );
         assert!(err.to_string().contains("U+1F600"));
         assert!(err.to_string().contains("offset 9"));
         assert!(matches!(
             encode("5€", Encoding::Tis620),
-            Err(LayoutError::Unencodable { ch: '€', offset: 1, .. })
+            Err(LayoutError::Unencodable {
+                ch: '€',
+                offset: 1,
+                ..
+            })
         ));
         assert_eq!(encode("5€", Encoding::Cp874).unwrap(), [b'5', 0x80]);
         assert!(encode("\u{00A0}", Encoding::Tis620).is_err());
@@ -261,7 +269,10 @@ mod tests {
 
     #[test]
     fn hints_are_stripped_and_offsets_count_after_stripping() {
-        assert_eq!(encode("ก\u{200B}ข\u{2060}ค", Encoding::Tis620).unwrap(), [0xA1, 0xA2, 0xA4]);
+        assert_eq!(
+            encode("ก\u{200B}ข\u{2060}ค", Encoding::Tis620).unwrap(),
+            [0xA1, 0xA2, 0xA4]
+        );
         assert_eq!(encode("a\u{200B}b", Encoding::Utf8).unwrap(), b"ab");
         assert!(matches!(
             encode("\u{200B}😀", Encoding::Tis620),
@@ -274,7 +285,10 @@ mod tests {
         for enc in Encoding::ALL {
             assert!(matches!(
                 encode("a\u{1b}[1m", enc),
-                Err(LayoutError::ControlCharacter { code: 0x1b, offset: 1 })
+                Err(LayoutError::ControlCharacter {
+                    code: 0x1b,
+                    offset: 1
+                })
             ));
             assert!(encode("\u{7}", enc).is_err());
             let out = encode("a\r\nb\tc", enc).unwrap();
@@ -291,7 +305,11 @@ mod tests {
     fn decode_errors_name_the_byte() {
         assert!(matches!(
             decode(&[0xA1, 0xDB], Encoding::Tis620),
-            Err(LayoutError::Undecodable { byte: 0xDB, offset: 1, .. })
+            Err(LayoutError::Undecodable {
+                byte: 0xDB,
+                offset: 1,
+                ..
+            })
         ));
         assert!(decode(&[0x80], Encoding::Tis620).is_err());
         assert_eq!(decode(&[0x80], Encoding::Cp874).unwrap(), "€");

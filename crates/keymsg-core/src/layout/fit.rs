@@ -209,6 +209,9 @@ mod tests {
     #[test]
     fn payload_bytes_are_json_bytes() {
         assert_eq!(push_payload_bytes(None, "a"), r#"{"body":"a"}"#.len());
-        assert_eq!(push_payload_bytes(Some("t"), "\""), r#"{"title":"t","body":"\""}"#.len());
+        assert_eq!(
+            push_payload_bytes(Some("t"), "\""),
+            r#"{"title":"t","body":"\""}"#.len()
+        );
     }
 }

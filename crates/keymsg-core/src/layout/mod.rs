@@ -57,7 +57,9 @@ pub enum LayoutError {
     },
     /// The text holds a control character (other than a line feed), which
     /// would reach a printer as a command.
-    #[error("control character U+{code:04X} at char offset {offset} is not allowed in laid-out text")]
+    #[error(
+        "control character U+{code:04X} at char offset {offset} is not allowed in laid-out text"
+    )]
     ControlCharacter {
         /// The code point.
         code: u32,
@@ -168,7 +170,10 @@ mod prepare_tests {
         assert_eq!(prepare("a\r\nb\rc\td").unwrap(), "a\nb\nc d");
         assert_eq!(
             prepare("ab\u{1b}[0m").unwrap_err(),
-            LayoutError::ControlCharacter { code: 0x1b, offset: 2 }
+            LayoutError::ControlCharacter {
+                code: 0x1b,
+                offset: 2
+            }
         );
         assert!(prepare("x\u{85}").is_err());
     }

@@ -139,7 +139,10 @@ impl Profile {
 
     /// Every built-in profile.
     pub fn builtins() -> Vec<Profile> {
-        BUILTIN_NAMES.iter().filter_map(|n| Profile::builtin(n)).collect()
+        BUILTIN_NAMES
+            .iter()
+            .filter_map(|n| Profile::builtin(n))
+            .collect()
     }
 
     /// A column profile (receipt-like) of `width` columns.
@@ -209,7 +212,9 @@ impl Profile {
             return bad("name must be 1-64 ASCII letters, digits, '-', '_' or '.'".to_owned());
         }
         match self.kind {
-            ProfileKind::Columns { width, max_lines, .. } => {
+            ProfileKind::Columns {
+                width, max_lines, ..
+            } => {
                 if !(1..=1000).contains(&width) {
                     return bad(format!("width must be 1-1000 columns, got {width}"));
                 }
@@ -383,7 +388,10 @@ mod tests {
         assert_eq!(Profile::builtins().len(), 8);
         assert_eq!(Profile::builtin("receipt-58mm").unwrap().width(), Some(32));
         assert_eq!(Profile::builtin("receipt-80mm").unwrap().width(), Some(48));
-        assert_eq!(Profile::builtin("receipt-80mm-42").unwrap().width(), Some(42));
+        assert_eq!(
+            Profile::builtin("receipt-80mm-42").unwrap().width(),
+            Some(42)
+        );
         assert_eq!(Profile::builtin("invoice-a4").unwrap().width(), Some(90));
         assert_eq!(Profile::builtin("billboard").unwrap().max_lines(), Some(4));
         assert_eq!(Profile::builtin("popup").unwrap().max_lines(), None);
@@ -397,10 +405,17 @@ mod tests {
                 .unwrap();
         assert_eq!(p.width(), Some(40));
         assert_eq!(p.max_lines(), Some(6));
-        let p: Profile =
-            serde_json::from_str(r#"{"name":"line-oa","kind":"popup","title_graphemes":40,"body_graphemes":100}"#)
-                .unwrap();
-        assert!(matches!(p.kind(), ProfileKind::Popup { body_graphemes: 100, .. }));
+        let p: Profile = serde_json::from_str(
+            r#"{"name":"line-oa","kind":"popup","title_graphemes":40,"body_graphemes":100}"#,
+        )
+        .unwrap();
+        assert!(matches!(
+            p.kind(),
+            ProfileKind::Popup {
+                body_graphemes: 100,
+                ..
+            }
+        ));
         // Round trip.
         for p in Profile::builtins() {
             let json = serde_json::to_string(&p).unwrap();
@@ -413,11 +428,16 @@ mod tests {
         let err = |s: &str| serde_json::from_str::<Profile>(s).unwrap_err().to_string();
         assert!(err(r#"{"name":"a","kind":"columns","width":0}"#).contains("width must be 1-1000"));
         assert!(err(r#"{"name":"a","kind":"columns"}"#).contains("needs `width`"));
-        assert!(err(r#"{"name":"a","kind":"sms","segments":1,"width":3}"#).contains("`width` does not apply"));
+        assert!(
+            err(r#"{"name":"a","kind":"sms","segments":1,"width":3}"#)
+                .contains("`width` does not apply")
+        );
         assert!(err(r#"{"name":"a","kind":"fax","width":3}"#).contains("unknown kind"));
         assert!(err(r#"{"name":"","kind":"sms","segments":1}"#).contains("name must be"));
         assert!(err(r#"{"name":"a","kind":"sms","segments":1,"colour":1}"#).contains("colour"));
-        assert!(err(r#"{"name":"a","kind":"columns","width":5,"max_lines":0}"#).contains("max_lines"));
+        assert!(
+            err(r#"{"name":"a","kind":"columns","width":5,"max_lines":0}"#).contains("max_lines")
+        );
         assert!(err(r#"{"name":"a","kind":"push","max_bytes":10}"#).contains("max_bytes"));
         assert!(Profile::columns("x y", 10, None).is_err());
     }

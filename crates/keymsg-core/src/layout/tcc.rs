@@ -12,7 +12,9 @@
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::breaks::char_rules_allow;
-use super::thai::{THANTHAKHAT, is_consonant, is_following_vowel, is_leading_vowel, is_mark, is_thai};
+use super::thai::{
+    THANTHAKHAT, is_consonant, is_following_vowel, is_leading_vowel, is_mark, is_thai,
+};
 
 /// Byte offsets strictly inside `text` where one Thai character cluster (or,
 /// outside Thai, one grapheme cluster) ends and the next begins, ascending.
@@ -54,7 +56,10 @@ fn cluster_end(chars: &[(usize, char)], i: usize, graphemes: &[usize], len: usiz
             .find(|&&g| g > offset)
             .copied()
             .unwrap_or(len);
-        return chars.iter().position(|&(o, _)| o >= next).unwrap_or(chars.len());
+        return chars
+            .iter()
+            .position(|&(o, _)| o >= next)
+            .unwrap_or(chars.len());
     }
     let mut j = i;
     let lead = if is_leading_vowel(first) {

@@ -58,7 +58,10 @@ pub(crate) const WORD_JOINER: char = '\u{2060}';
 
 /// Characters that glue their neighbours: no break on either side.
 pub(crate) fn is_glue(c: char) -> bool {
-    matches!(c, '\u{2060}' | '\u{00A0}' | '\u{202F}' | '\u{FEFF}' | '\u{2007}')
+    matches!(
+        c,
+        '\u{2060}' | '\u{00A0}' | '\u{202F}' | '\u{FEFF}' | '\u{2007}'
+    )
 }
 
 /// Whitespace that a line break swallows (dropped at the end of a line).
@@ -80,7 +83,9 @@ mod tests {
             assert!(cannot_start_line(c), "{c}");
         }
         // Above/below vowels, tone marks, MAITAIKHU, THANTHAKHAT, NIKHAHIT, YAMAKKAN.
-        for c in ['ั', 'ิ', 'ี', 'ึ', 'ื', 'ุ', 'ู', 'ฺ', '็', '่', '้', '๊', '๋', '์', 'ํ', '๎'] {
+        for c in [
+            'ั', 'ิ', 'ี', 'ึ', 'ื', 'ุ', 'ู', 'ฺ', '็', '่', '้', '๊', '๋', '์', 'ํ', '๎',
+        ] {
             assert!(is_mark(c), "{c}");
         }
         for c in ['ก', 'อ', 'ฮ', 'ๆ', 'ฯ', 'เ', 'า', '๑', 'a'] {

@@ -123,7 +123,11 @@ mod tests {
     fn ellipsis_too_wide_is_an_error_only_when_cutting() {
         assert!(matches!(
             truncate("ก".repeat(10).as_str(), 2, "..."),
-            Err(LayoutError::EllipsisTooWide { ellipsis_width: 3, width: 2, .. })
+            Err(LayoutError::EllipsisTooWide {
+                ellipsis_width: 3,
+                width: 2,
+                ..
+            })
         ));
         assert_eq!(truncate("กข", 2, "...").unwrap(), "กข");
     }

@@ -126,8 +126,19 @@ pub fn wrap(text: &str, opts: &WrapOptions) -> Result<Vec<String>, LayoutError> 
             out.push(last);
             break;
         }
-        let line = text.get(line.range.clone()).unwrap_or("");
-        out.push(line.trim_end_matches(is_break_space).to_owned());
+        let continues = i > 0
+            && lines
+                .get(i - 1)
+                .is_some_and(|prev| prev.paragraph_end == line.paragraph_end);
+        let mut line = text
+            .get(line.range.clone())
+            .unwrap_or("")
+            .trim_end_matches(is_break_space);
+        if continues {
+            // Spaces at a break never start the next line.
+            line = line.trim_start_matches(is_break_space);
+        }
+        out.push(line.to_owned());
     }
     Ok(out
         .into_iter()
@@ -236,7 +247,11 @@ fn wrap_paragraph(p: &str, width_limit: usize, emit: &mut impl FnMut(Range<usize
         let full_w = slice_width(unit_start..unit_end);
         match line {
             Some((ls, le, lw)) if lw + content_w <= width_limit => {
-                let le = if content_end > unit_start { content_end } else { le };
+                let le = if content_end > unit_start {
+                    content_end
+                } else {
+                    le
+                };
                 line = Some((ls, le, lw + full_w));
             }
             _ => {
@@ -245,7 +260,11 @@ fn wrap_paragraph(p: &str, width_limit: usize, emit: &mut impl FnMut(Range<usize
                 }
                 if content_w <= width_limit {
                     // An all-space unit at paragraph start is kept (indentation).
-                    let le = if content_end > unit_start { content_end } else { unit_end };
+                    let le = if content_end > unit_start {
+                        content_end
+                    } else {
+                        unit_end
+                    };
                     line = Some((unit_start, le, full_w));
                 } else {
                     let pieces = split_overlong(p, unit_start..content_end, width_limit);
