@@ -8,6 +8,9 @@
 //!
 //! Run: `cargo bench -p keymsg-benches --bench report`
 
+// A bench aborts loudly on broken fixtures, like a test.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -32,7 +35,7 @@ fn catalog() -> Catalog {
              แล้วโทร 1441 ศูนย์ต่อต้านการฉ้อโกงทางออนไลน์ ตลอด 24 ชั่วโมง\"\n"
         ));
     }
-    Catalog::from_str_as(&toml, Format::Toml, "bench.toml").unwrap_or_else(|e| panic!("{e}"))
+    Catalog::from_str_as(&toml, Format::Toml, "bench.toml").expect("bench fixture")
 }
 
 fn inputs(month: YearMonth) -> (Vec<CountRow>, Vec<ManualEntry>) {
@@ -87,7 +90,7 @@ fn once(label: &str, f: impl FnOnce()) -> Duration {
 
 fn bench(c: &mut Criterion) {
     let catalog = catalog();
-    let month: YearMonth = "2026-03".parse().unwrap_or_else(|e| panic!("{e}"));
+    let month: YearMonth = "2026-03".parse().expect("bench fixture");
     let (counts, manual) = inputs(month);
 
     // One cold pass of everything, as `keymsg report` would do it.
@@ -99,7 +102,7 @@ fn bench(c: &mut Criterion) {
             black_box(r.to_json());
             black_box(r.to_csv());
             black_box(r.to_markdown());
-            black_box(r.to_xlsx_bytes().unwrap_or_else(|e| panic!("{e}")));
+            black_box(r.to_xlsx_bytes().expect("bench fixture"));
         },
     );
     assert!(

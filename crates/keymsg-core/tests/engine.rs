@@ -163,3 +163,28 @@ fn record_without_store_is_an_error() {
         .unwrap_err();
     assert!(matches!(e, Error::InvalidArgument { name: "store", .. }));
 }
+
+#[test]
+fn a_user_keeps_the_same_popup_within_a_month_and_gets_another_next_month() {
+    let engine = Engine::builder().build().unwrap();
+    let march = datetime!(2026-03-05 02:00 UTC);
+    let later_in_march = datetime!(2026-03-28 09:00 UTC);
+    let april = datetime!(2026-04-02 02:00 UTC);
+    let mut changed = 0;
+    for u in 0..50 {
+        let req = |at| PopupRequest {
+            key: Some(format!("user-{u}")),
+            at: Some(at),
+            ..PopupRequest::new()
+        };
+        let a = engine.popup(&req(march)).unwrap();
+        let b = engine.popup(&req(later_in_march)).unwrap();
+        let c = engine.popup(&req(april)).unwrap();
+        assert_eq!(a.message_id, b.message_id, "user-{u}");
+        changed += usize::from(a.message_id != c.message_id);
+    }
+    assert_eq!(
+        changed, 50,
+        "cycle shows each user a new message each month"
+    );
+}

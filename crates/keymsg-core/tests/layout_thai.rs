@@ -2,6 +2,9 @@
 //! natural sentences (with raw ICU4X as a printed comparison), golden layouts
 //! a Thai reader can check, and protected spans.
 
+// Test helpers outside #[test] functions may index and unwrap too.
+#![allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)]
+
 use std::path::PathBuf;
 
 use icu_segmenter::LineSegmenter;

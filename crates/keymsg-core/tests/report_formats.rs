@@ -25,7 +25,7 @@ fn insertion_at_end_of_february_utc_is_reported_in_march_be_2569() {
     let r = report();
     assert_eq!(r.month, m);
     let md = r.to_markdown();
-    assert!(md.contains("**ประจำเดือน** มีนาคม ๒๕๖๙"), "{md}");
+    assert!(md.contains("\nประจำเดือน มีนาคม ๒๕๖๙\n"), "{md}");
     let csv = r.to_csv();
     assert!(csv.contains("\"ประจำเดือน\",\"มีนาคม ๒๕๖๙\"\r\n"), "{csv}");
     assert_eq!(

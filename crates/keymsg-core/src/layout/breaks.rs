@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use icu_segmenter::LineSegmenter;
 use icu_segmenter::LineSegmenterBorrowed;
 use icu_segmenter::options::LineBreakOptions;
-use unicode_segmentation::UnicodeSegmentation;
+use unicode_segmentation::{GraphemeCursor, GraphemeIncomplete};
 
 use super::thai::{
     MAI_HAN_AKAT, MAI_TAIKHU, MAI_YAMOK, PAI_YAN_YAI, PAIYANNOI, THANTHAKHAT, cannot_start_line,
@@ -97,15 +97,12 @@ pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
     } else {
         keep_whole_ranges(text)
     };
-    let mut graphemes = text.grapheme_indices(true).map(|(i, _)| i).peekable();
     let mut span_iter = spans.iter().peekable();
     for p in segmenter().segment_str(text) {
         if p == 0 || p >= text.len() {
             continue;
         }
-        // Grapheme boundary? (both sequences ascend: merge-walk.)
-        while graphemes.next_if(|&g| g < p).is_some() {}
-        if graphemes.peek() != Some(&p) {
+        if !is_grapheme_boundary(text, p) {
             continue;
         }
         while span_iter.next_if(|s| s.range.end <= p).is_some() {}
@@ -120,6 +117,25 @@ pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
         }
     }
     out
+}
+
+/// Whether byte `p` is an extended grapheme cluster boundary (checked only at
+/// ICU's candidates, far cheaper than segmenting the whole text).
+fn is_grapheme_boundary(text: &str, p: usize) -> bool {
+    let mut cursor = GraphemeCursor::new(p, text.len(), true);
+    loop {
+        match cursor.is_boundary(text, 0) {
+            Ok(b) => return b,
+            Err(GraphemeIncomplete::PreContext(end)) => {
+                let Some(ctx) = text.get(..end) else {
+                    return false;
+                };
+                let start = ctx.char_indices().next_back().map_or(0, |(i, _)| i);
+                cursor.provide_context(ctx.get(start..).unwrap_or(""), start);
+            }
+            Err(_) => return false,
+        }
+    }
 }
 
 /// The Thai character rules alone (no dictionary, no spans, no grapheme

@@ -126,8 +126,19 @@ pub fn wrap(text: &str, opts: &WrapOptions) -> Result<Vec<String>, LayoutError> 
             out.push(last);
             break;
         }
-        let line = text.get(line.range.clone()).unwrap_or("");
-        out.push(line.trim_end_matches(is_break_space).to_owned());
+        let continues = i > 0
+            && lines
+                .get(i - 1)
+                .is_some_and(|prev| prev.paragraph_end == line.paragraph_end);
+        let mut line = text
+            .get(line.range.clone())
+            .unwrap_or("")
+            .trim_end_matches(is_break_space);
+        if continues {
+            // Spaces at a break never start the next line.
+            line = line.trim_start_matches(is_break_space);
+        }
+        out.push(line.to_owned());
     }
     Ok(out
         .into_iter()

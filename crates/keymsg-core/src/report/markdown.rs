@@ -18,13 +18,8 @@ impl Report {
     pub fn to_markdown_with(&self, digits: Digits) -> String {
         let mut out = String::with_capacity(512 + self.rows.len() * 300);
         let _ = writeln!(out, "# {}\n", thai::FORM_TITLE);
-        let _ = writeln!(out, "**{}** {}  ", thai::LABEL_AGENCY, cell(&self.agency));
-        let _ = writeln!(
-            out,
-            "**{}** {}\n",
-            thai::LABEL_MONTH,
-            thai::month_year(self.month, digits)
-        );
+        let _ = writeln!(out, "{} {}  ", thai::LABEL_AGENCY, cell(&self.agency));
+        let _ = writeln!(out, "{}\n", thai::month_heading(self.month, digits));
         if let Some(h) = amendment_heading(self, digits) {
             let _ = writeln!(out, "> **{h}**\n");
         }
