@@ -164,7 +164,9 @@ thread_local! {
 pub(crate) fn record(result: Result<(), FfiError>) -> keymsg_status {
     match result {
         Ok(()) => {
-            LAST_ERROR.with(|cell| {
+            // `try_with`: a call from a thread-exit destructor, after this
+            // thread's storage is gone, must still report its own outcome.
+            let _ = LAST_ERROR.try_with(|cell| {
                 let mut buf = cell.borrow_mut();
                 buf.clear();
                 buf.push(0);
@@ -182,7 +184,7 @@ pub(crate) fn record(result: Result<(), FfiError>) -> keymsg_status {
                     .into_bytes();
             }
             bytes.push(0);
-            LAST_ERROR.with(|cell| *cell.borrow_mut() = bytes);
+            let _ = LAST_ERROR.try_with(|cell| *cell.borrow_mut() = bytes);
             status
         }
     }
@@ -209,14 +211,16 @@ pub(crate) fn last_error_string() -> String {
 /// need it longer. Never NULL. Thread-safe (each thread has its own message).
 #[unsafe(no_mangle)]
 pub extern "C" fn keymsg_last_error_message() -> keymsg_str {
-    guard_value(keymsg_str::EMPTY, || {
-        LAST_ERROR.with(|cell| {
-            let buf = cell.borrow();
-            keymsg_str {
-                data: buf.as_ptr().cast(),
-                len: buf.len().saturating_sub(1),
-            }
-        })
+    guard_value(keymsg_str::from_static(c""), || {
+        LAST_ERROR
+            .try_with(|cell| {
+                let buf = cell.borrow();
+                keymsg_str {
+                    data: buf.as_ptr().cast(),
+                    len: buf.len().saturating_sub(1),
+                }
+            })
+            .unwrap_or(keymsg_str::from_static(c""))
     })
 }
 
