@@ -164,6 +164,11 @@ impl Catalog {
             .and_then(|&i| self.inner.messages.get(i))
     }
 
+    /// The position of message `id` in [`Catalog::messages`].
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.inner.by_id.get(id).copied()
+    }
+
     /// The file as written, for re-serialisation.
     pub fn raw(&self) -> &RawCatalog {
         &self.inner.raw

@@ -1,32 +1,92 @@
 //! Layouts computed once per (message, language, profile) and shared.
+//!
+//! The per-receipt path looks a slot up by comparing a handful of short
+//! strings (there are few languages × profiles in use), then indexes the
+//! message's prepared result: no segmentation, no hashing, no allocation.
 
-use std::collections::HashMap;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use super::request::DEFAULT_FOOTER_PROFILE;
-use crate::layout::{Fitted, Profile, ProfileKind, fit};
+use crate::layout::{Profile, ProfileKind, fit};
+use crate::select::Token;
 use crate::{Catalog, Error, Result};
 
-type Key = (usize, String, String);
+/// A message laid out for one profile and language, with everything a
+/// [`super::Rendered`] needs precomputed.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    pub(crate) message_id: String,
+    pub(crate) lines: Vec<String>,
+    pub(crate) text: String,
+    pub(crate) title: Option<String>,
+    pub(crate) variant: &'static str,
+    pub(crate) truncated: bool,
+    pub(crate) token: String,
+}
+
+/// Layouts of every message for one (language, profile name, width override).
+#[derive(Debug)]
+pub(crate) struct Slot {
+    lang: String,
+    name: String,
+    width: Option<usize>,
+    pub(crate) profile: Profile,
+    messages: Vec<OnceLock<Arc<Prepared>>>,
+}
 
 #[derive(Debug)]
 pub(crate) struct LayoutCache {
     custom: Vec<Profile>,
-    fitted: RwLock<HashMap<Key, Arc<Fitted>>>,
+    slots: RwLock<Vec<Arc<Slot>>>,
 }
 
 impl LayoutCache {
     pub(crate) fn new(custom: Vec<Profile>) -> Self {
         Self {
             custom,
-            fitted: RwLock::new(HashMap::new()),
+            slots: RwLock::new(Vec::new()),
         }
+    }
+
+    /// The slot for (lang, profile name, width), created on first use.
+    pub(crate) fn slot(
+        &self,
+        catalog: &Catalog,
+        lang: &str,
+        name: Option<&str>,
+        width: Option<usize>,
+    ) -> Result<Arc<Slot>> {
+        let name = name.unwrap_or(DEFAULT_FOOTER_PROFILE);
+        let find = |slots: &[Arc<Slot>]| {
+            slots
+                .iter()
+                .find(|s| s.width == width && s.name == name && s.lang == lang)
+                .cloned()
+        };
+        if let Some(s) = find(&self.slots.read().unwrap_or_else(PoisonError::into_inner)) {
+            return Ok(s);
+        }
+        let profile = self.resolve(name, width)?;
+        let mut slots = self.slots.write().unwrap_or_else(PoisonError::into_inner);
+        if let Some(s) = find(&slots) {
+            return Ok(s);
+        }
+        let slot = Arc::new(Slot {
+            lang: lang.to_owned(),
+            name: name.to_owned(),
+            width,
+            profile,
+            messages: (0..catalog.messages().len())
+                .map(|_| OnceLock::new())
+                .collect(),
+        });
+        slots.push(Arc::clone(&slot));
+        Ok(slot)
     }
 
     /// Resolve a profile name (user-defined first, then built in), with an
     /// optional width override for column profiles.
-    pub(crate) fn profile(&self, name: Option<&str>, width: Option<usize>) -> Result<Profile> {
-        let name = name.unwrap_or(DEFAULT_FOOTER_PROFILE);
+    fn resolve(&self, name: &str, width: Option<usize>) -> Result<Profile> {
         let base = self
             .custom
             .iter()
@@ -61,37 +121,55 @@ impl LayoutCache {
             }),
         }
     }
+}
 
-    /// The layout of message `index` in `lang` for `profile`, computed on first use.
-    pub(crate) fn fitted(
-        &self,
-        catalog: &Catalog,
-        index: usize,
-        lang: &str,
-        profile: &Profile,
-    ) -> Result<Arc<Fitted>> {
-        let key: Key = (index, lang.to_owned(), profile.name().to_owned());
-        if let Some(f) = self
-            .fitted
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-        {
-            return Ok(Arc::clone(f));
+impl Slot {
+    /// The prepared layout of message `index`, computed on first use (two
+    /// threads racing may both compute it; one result is kept). A
+    /// message without text in the slot's language falls back to Thai.
+    pub(crate) fn prepared(&self, catalog: &Catalog, index: usize) -> Result<Arc<Prepared>> {
+        let cell = self
+            .messages
+            .get(index)
+            .ok_or_else(|| Error::InvalidArgument {
+                name: "index",
+                reason: format!("no message #{index}"),
+            })?;
+        if let Some(p) = cell.get() {
+            return Ok(Arc::clone(p));
         }
-        let text = catalog
+        // Errors are not cached: validation makes them rare, and a caller
+        // retrying gets the same clear error again.
+        let p = self.prepare(catalog, index)?;
+        Ok(Arc::clone(cell.get_or_init(|| p)))
+    }
+
+    fn prepare(&self, catalog: &Catalog, index: usize) -> Result<Arc<Prepared>> {
+        let message = catalog
             .messages()
             .get(index)
-            .and_then(|m| m.text(lang).or_else(|| m.text("th")))
+            .ok_or_else(|| Error::InvalidArgument {
+                name: "index",
+                reason: format!("no message #{index}"),
+            })?;
+        let text = message
+            .text(&self.lang)
+            .or_else(|| message.text("th"))
             .ok_or_else(|| Error::InvalidArgument {
                 name: "lang",
-                reason: format!("message #{index} has no text in `{lang}`"),
+                reason: format!("message `{}` has no text in `{}`", message.id, self.lang),
             })?;
-        let f = Arc::new(fit(text, profile)?);
-        self.fitted
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(key, Arc::clone(&f));
-        Ok(f)
+        let fitted = fit(text, &self.profile)?;
+        Ok(Arc::new(Prepared {
+            message_id: message.id.clone(),
+            text: fitted.lines.join("\n"),
+            title: fitted.title,
+            variant: fitted.variant.as_str(),
+            truncated: fitted.truncated,
+            token: Token::new(catalog.version(), &message.id)?
+                .as_str()
+                .to_owned(),
+            lines: fitted.lines,
+        }))
     }
 }

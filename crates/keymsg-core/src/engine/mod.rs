@@ -29,7 +29,7 @@ use crate::report::Report;
 use crate::select::{Policy, Request, Selector};
 use crate::store::{Counted, Durability, Insertion, ManualEntry, Store, StoreOptions};
 use crate::{Catalog, Channel, Error, Result, Surface};
-use cache::LayoutCache;
+use cache::{LayoutCache, Slot};
 
 /// Agency name used when none is configured.
 pub const DEFAULT_AGENCY: &str = "unknown";
@@ -199,8 +199,14 @@ impl Engine {
         }
         let at = req.at.unwrap_or_else(crate::bangkok::now);
         let pick = self.selector.pick(&select.at(at))?;
-        let profile = self.cache.profile(req.profile(), req.width)?;
-        self.render(pick.index, req.lang(), &profile, surface, at, req, false)
+        let slot = self
+            .cache
+            .slot(self.catalog(), req.lang(), req.profile(), req.width)?;
+        self.render(
+            &slot,
+            pick.index,
+            &Placement::of_footer(req, surface, at, false),
+        )
     }
 
     /// A pop-up (title + body) for an app user: select by subject, lay out
@@ -212,21 +218,17 @@ impl Engine {
         }
         let at = req.at.unwrap_or_else(crate::bangkok::now);
         let pick = self.selector.pick(&select.at(at))?;
-        let profile = self.cache.profile(Some(req.profile()), None)?;
-        let as_footer = FooterRequest {
-            kind: req.kind.clone(),
-            idempotency_key: req.idempotency_key.clone(),
-            ..FooterRequest::new()
-        };
-        self.render(
-            pick.index,
-            req.lang(),
-            &profile,
-            Surface::Popup,
+        let slot = self
+            .cache
+            .slot(self.catalog(), req.lang(), Some(req.profile()), None)?;
+        let placement = Placement {
+            surface: Surface::Popup,
             at,
-            &as_footer,
-            false,
-        )
+            kind: req.kind.as_deref(),
+            idempotency_key: req.idempotency_key.as_deref(),
+            reprint: false,
+        };
+        self.render(&slot, pick.index, &placement)
     }
 
     /// Re-render the message of a stored selection token (a reprint): the same
@@ -234,46 +236,35 @@ impl Engine {
     /// [`StoreOptions::count_reprints`]).
     pub fn replay(&self, token: &str, req: &FooterRequest) -> Result<Rendered> {
         let message = self.selector.replay(token)?;
-        let index = self
-            .catalog()
-            .messages()
-            .iter()
-            .position(|m| m.id == message.id)
-            .unwrap_or_default();
+        let index = self.catalog().index_of(&message.id).ok_or_else(|| {
+            crate::select::SelectError::UnknownMessage {
+                id: message.id.clone(),
+            }
+        })?;
         let surface = req.surface.unwrap_or(Surface::Receipt);
         let at = req.at.unwrap_or_else(crate::bangkok::now);
-        let profile = self.cache.profile(req.profile(), req.width)?;
-        self.render(index, req.lang(), &profile, surface, at, req, true)
+        let slot = self
+            .cache
+            .slot(self.catalog(), req.lang(), req.profile(), req.width)?;
+        self.render(&slot, index, &Placement::of_footer(req, surface, at, true))
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn render(
-        &self,
-        index: usize,
-        lang: &str,
-        profile: &Profile,
-        surface: Surface,
-        at: time::OffsetDateTime,
-        req: &FooterRequest,
-        reprint: bool,
-    ) -> Result<Rendered> {
+    /// The cached layout of message `index`, counted as `placement` says.
+    fn render(&self, slot: &Slot, index: usize, placement: &Placement<'_>) -> Result<Rendered> {
         let catalog = self.catalog();
-        let message = catalog
-            .messages()
-            .get(index)
-            .ok_or_else(|| Error::InvalidArgument {
-                name: "index",
-                reason: format!("no message #{index}"),
-            })?;
-        let fitted = self.cache.fitted(catalog, index, lang, profile)?;
-        let token = crate::select::Token::new(catalog.version(), &message.id)?;
-        let mut out = Rendered::new(message.id.clone(), &fitted, token.as_str().to_owned());
+        let prepared = slot.prepared(catalog, index)?;
+        let mut out = Rendered::new(&prepared);
         if let Some(store) = &self.store {
-            let mut ins = Insertion::new(at, self.agency.as_str(), surface, message.id.as_str());
-            ins.catalog_version = catalog.version();
-            ins.kind = req.kind.clone().unwrap_or_default();
-            ins.idempotency_key = req.idempotency_key.clone();
-            ins.reprint = reprint;
+            let ins = Insertion {
+                at: placement.at,
+                agency: self.agency.clone(),
+                surface: placement.surface,
+                kind: placement.kind.unwrap_or_default().to_owned(),
+                message_id: prepared.message_id.clone(),
+                catalog_version: catalog.version(),
+                idempotency_key: placement.idempotency_key.map(str::to_owned),
+                reprint: placement.reprint,
+            };
             match store.count(&ins) {
                 Ok(c) => out.counted = c == Counted::New,
                 Err(e) if !self.fail_closed => out.count_error = Some(e.to_string()),
@@ -324,5 +315,32 @@ impl Engine {
             name: "store",
             reason: "this engine has no store; configure one with store_path".into(),
         })
+    }
+}
+
+/// Where and how one rendering is counted.
+#[derive(Debug)]
+struct Placement<'a> {
+    surface: Surface,
+    at: time::OffsetDateTime,
+    kind: Option<&'a str>,
+    idempotency_key: Option<&'a str>,
+    reprint: bool,
+}
+
+impl<'a> Placement<'a> {
+    fn of_footer(
+        req: &'a FooterRequest,
+        surface: Surface,
+        at: time::OffsetDateTime,
+        reprint: bool,
+    ) -> Self {
+        Placement {
+            surface,
+            at,
+            kind: req.kind.as_deref(),
+            idempotency_key: req.idempotency_key.as_deref(),
+            reprint,
+        }
     }
 }

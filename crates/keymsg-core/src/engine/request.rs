@@ -3,8 +3,8 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use super::cache::Prepared;
 use crate::Surface;
-use crate::layout::Fitted;
 
 /// Default profile for footers.
 pub const DEFAULT_FOOTER_PROFILE: &str = "receipt-58mm";
@@ -158,16 +158,16 @@ pub struct Rendered {
 }
 
 impl Rendered {
-    pub(crate) fn new(message_id: String, fitted: &Fitted, token: String) -> Self {
+    pub(crate) fn new(p: &Prepared) -> Self {
         Rendered {
-            message_id,
-            text: fitted.lines.join("\n"),
-            lines: fitted.lines.clone(),
-            title: fitted.title.clone(),
-            token,
+            message_id: p.message_id.clone(),
+            text: p.text.clone(),
+            lines: p.lines.clone(),
+            title: p.title.clone(),
+            token: p.token.clone(),
             fit: Fit {
-                variant: fitted.variant.as_str().to_owned(),
-                truncated: fitted.truncated,
+                variant: p.variant.to_owned(),
+                truncated: p.truncated,
             },
             counted: false,
             count_error: None,
