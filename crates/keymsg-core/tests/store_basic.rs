@@ -1,5 +1,12 @@
 //! Behaviour of the insertion store that users rely on.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
 use std::sync::Arc;
 
 use keymsg_core::bangkok::YearMonth;
@@ -89,11 +96,21 @@ fn same_key_counts_once_also_inside_a_batch() {
     assert_eq!(store.count(&ins(Some("R-1"))).unwrap(), Counted::New);
     assert_eq!(store.count(&ins(Some("R-1"))).unwrap(), Counted::Duplicate);
     let got = store
-        .count_batch(&[ins(Some("R-2")), ins(Some("R-2")), ins(Some("R-1")), ins(None)])
+        .count_batch(&[
+            ins(Some("R-2")),
+            ins(Some("R-2")),
+            ins(Some("R-1")),
+            ins(None),
+        ])
         .unwrap();
     assert_eq!(
         got,
-        vec![Counted::New, Counted::Duplicate, Counted::Duplicate, Counted::New]
+        vec![
+            Counted::New,
+            Counted::Duplicate,
+            Counted::Duplicate,
+            Counted::New
+        ]
     );
     assert_eq!(total(&store, "2026-03"), 3);
 }
@@ -215,10 +232,16 @@ fn manual_entries_replace_and_newest_wins_across_files() {
     a.record(&e).unwrap();
     e.count = 15;
     a.record(&e).unwrap();
-    assert_eq!(a.manual_entries(ym("2026-03"), None).unwrap(), vec![e.clone()]);
+    assert_eq!(
+        a.manual_entries(ym("2026-03"), None).unwrap(),
+        vec![e.clone()]
+    );
     e.count = 20;
     b.record(&e).unwrap(); // newer, in another file
-    assert_eq!(a.manual_entries(ym("2026-03"), None).unwrap(), vec![e.clone()]);
+    assert_eq!(
+        a.manual_entries(ym("2026-03"), None).unwrap(),
+        vec![e.clone()]
+    );
     assert!(
         a.manual_entries(ym("2026-03"), Some("other"))
             .unwrap()
@@ -232,7 +255,9 @@ fn late_counts_after_a_report_show_as_amendment() {
     let store = Store::in_memory();
     let m = ym("2026-03");
     assert_eq!(store.last_reported(m, None).unwrap(), None);
-    store.count_batch(&[ins(Some("a")), ins(Some("b"))]).unwrap();
+    store
+        .count_batch(&[ins(Some("a")), ins(Some("b"))])
+        .unwrap();
     assert_eq!(store.counts_since_report(m, None).unwrap()[0].count, 2);
     let at = datetime!(2026-04-03 10:00 +07:00);
     store.mark_reported(m, None, at).unwrap();
@@ -244,7 +269,10 @@ fn late_counts_after_a_report_show_as_amendment() {
     assert_eq!(late[0].count, 1);
     assert_eq!(total(&store, "2026-03"), 3);
     // Marks are per agency selection.
-    assert_eq!(store.last_reported(m, Some("PEA Chiang Mai")).unwrap(), None);
+    assert_eq!(
+        store.last_reported(m, Some("PEA Chiang Mai")).unwrap(),
+        None
+    );
 }
 
 #[test]

@@ -1,9 +1,16 @@
 //! Faults: disk full, corrupt or foreign files, unusable paths, newer schemas.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
 use std::path::Path;
 
-use keymsg_core::store::{Counted, Insertion, Store, StoreError, StoreOptions};
 use keymsg_core::Surface;
+use keymsg_core::store::{Counted, Insertion, Store, StoreError, StoreOptions};
 use time::macros::datetime;
 
 fn ins(key: &str) -> Insertion {
@@ -64,7 +71,10 @@ fn disk_full_is_an_error_corrupts_nothing_and_recovers() {
     s.integrity_check().unwrap();
     // Batches fail as a whole too.
     let batch: Vec<_> = (0..50).map(|j| ins(&format!("b{j:0>200}"))).collect();
-    assert!(matches!(s.count_batch(&batch), Err(StoreError::DiskFull { .. })));
+    assert!(matches!(
+        s.count_batch(&batch),
+        Err(StoreError::DiskFull { .. })
+    ));
     assert_eq!(total(&s), counted);
     // Space returns: the same insertion now counts once.
     s.set_max_file_bytes(None).unwrap();
@@ -145,7 +155,10 @@ fn a_foreign_file_appearing_later_fails_reads_clearly() {
         Err(StoreError::Corrupt { .. })
     ));
     // Keyed counting checks other files, so it fails rather than risk a double count.
-    assert!(matches!(s.count(&ins("b")), Err(StoreError::Corrupt { .. })));
+    assert!(matches!(
+        s.count(&ins("b")),
+        Err(StoreError::Corrupt { .. })
+    ));
 }
 
 #[test]

@@ -1,6 +1,13 @@
 //! Many processes and `kill -9`: the test binary re-runs itself as a child
 //! (`child_writer` with `KEYMSG_STORE_CHILD` set) so that no extra binary is needed.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -8,8 +15,8 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use keymsg_core::store::{Counted, Insertion, Store, StoreOptions};
 use keymsg_core::Surface;
+use keymsg_core::store::{Counted, Insertion, Store, StoreOptions};
 use time::macros::datetime;
 
 const CHILD_ENV: &str = "KEYMSG_STORE_CHILD";
@@ -46,6 +53,7 @@ fn child_writer() {
         parts.next().unwrap(),
     );
     let store = Arc::new(Store::open(dir, StoreOptions::default()).unwrap());
+    println!("READY");
     match mode {
         // Insert forever with unique keys from 2 threads, acknowledging each.
         "kill" => {
@@ -106,13 +114,26 @@ fn kill_9_never_loses_an_acknowledged_count() {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        // Random moment: sometimes during open, mostly while counting.
-        std::thread::sleep(Duration::from_micros(2_000 + seed % 60_000));
+        let mut lines = BufReader::new(c.stdout.take().unwrap()).lines();
+        if round % 10 != 0 {
+            // Most rounds: kill at a random moment while counting.
+            for line in lines.by_ref() {
+                // libtest may print "test child_writer ... " before it.
+                if line.unwrap().ends_with("READY") {
+                    break;
+                }
+            }
+            std::thread::sleep(Duration::from_micros(seed % 20_000));
+        } else {
+            // Every tenth round: a random moment, possibly while opening.
+            std::thread::sleep(Duration::from_micros(seed % 30_000));
+        }
         c.kill().unwrap(); // SIGKILL
-        let out = c.stdout.take().unwrap();
         let mut max: [Option<u64>; 2] = [None, None];
-        for line in BufReader::new(out).lines() {
-            let line = line.unwrap();
+        for line in lines {
+            let Ok(line) = line else {
+                break; // a line cut by the kill
+            };
             let Some(rest) = line.strip_prefix("ACK ") else {
                 continue;
             };
@@ -135,7 +156,10 @@ fn kill_9_never_loses_an_acknowledged_count() {
         start.elapsed()
     );
     // Most kills must land while the child is counting, or the test proves little.
-    assert!(rounds_with_acks >= rounds / 2, "{rounds_with_acks} of {rounds}");
+    assert!(
+        rounds_with_acks >= rounds / 2,
+        "{rounds_with_acks} of {rounds}"
+    );
 
     // Reopen as a different writer (a different file than the children's).
     let store = Store::open(
@@ -191,7 +215,11 @@ fn kill_9_never_loses_an_acknowledged_count() {
         .collect();
     for (round, max) in acked.iter().enumerate() {
         let want: u64 = max.iter().map(|m| m.map_or(1, |m| m + 2)).sum();
-        assert_eq!(after.get(&format!("r{round}")).copied(), Some(want), "round {round}");
+        assert_eq!(
+            after.get(&format!("r{round}")).copied(),
+            Some(want),
+            "round {round}"
+        );
     }
     store.integrity_check().unwrap();
 }
@@ -212,7 +240,9 @@ fn eight_processes_four_threads_each_count_exactly() {
     }
     eprintln!("8 × 4 × 5000 insertions in {:?}", start.elapsed());
     let store = Store::open(dir.path(), StoreOptions::default()).unwrap();
-    let rows = store.month_counts("2026-05".parse().unwrap(), None).unwrap();
+    let rows = store
+        .month_counts("2026-05".parse().unwrap(), None)
+        .unwrap();
     assert_eq!(rows.iter().map(|r| r.count).sum::<u64>(), 160_000);
     store.integrity_check().unwrap();
 }

@@ -33,6 +33,7 @@
 //!
 //! [`Store::in_memory`] is the same engine on an in-memory database, for tests.
 
+mod checkpoint;
 mod insertion;
 mod prometheus;
 mod read;
@@ -86,7 +87,9 @@ pub enum StoreError {
         detail: String,
     },
     /// The file is a valid SQLite database, but not a keymsg store.
-    #[error("`{path}` is an SQLite database but not a keymsg store: {detail} (the file was left untouched)")]
+    #[error(
+        "`{path}` is an SQLite database but not a keymsg store: {detail} (the file was left untouched)"
+    )]
     Foreign {
         /// The file.
         path: String,
@@ -104,7 +107,9 @@ pub enum StoreError {
     },
     /// The file was written by a newer keymsg with a schema this version does
     /// not know. Upgrade keymsg; the file is left untouched.
-    #[error("store `{path}` has schema version {found}, this keymsg supports up to {supported}: upgrade keymsg")]
+    #[error(
+        "store `{path}` has schema version {found}, this keymsg supports up to {supported}: upgrade keymsg"
+    )]
     NewerSchema {
         /// The file.
         path: String,

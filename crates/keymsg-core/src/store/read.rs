@@ -102,9 +102,7 @@ pub(crate) fn manual_rows(
 pub(crate) fn months(c: &Connection, label: &str) -> Result<Vec<String>, StoreError> {
     let err = |e| map_err(label, e);
     let mut st = c
-        .prepare_cached(
-            "SELECT DISTINCT month FROM counts UNION SELECT DISTINCT month FROM manual",
-        )
+        .prepare_cached("SELECT DISTINCT month FROM counts UNION SELECT DISTINCT month FROM manual")
         .map_err(err)?;
     let v = st
         .query_map([], |r| r.get(0))
