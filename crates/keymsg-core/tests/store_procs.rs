@@ -231,11 +231,21 @@ fn eight_processes_four_threads_each_count_exactly() {
     drop(Store::open(dir.path(), StoreOptions::default()).unwrap());
     let start = Instant::now();
     let children: Vec<_> = (0..8)
-        .map(|p| child(dir.path(), "load", &format!("p{p}")).spawn().unwrap())
+        .map(|p| {
+            child(dir.path(), "load", &format!("p{p}"))
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
         .collect();
     for c in children {
         let out = c.wait_with_output().unwrap();
-        assert!(out.status.success(), "child failed: {:?}", out.status);
+        assert!(
+            out.status.success(),
+            "child failed: {:?}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(String::from_utf8_lossy(&out.stdout).contains("DONE"));
     }
     eprintln!("8 × 4 × 5000 insertions in {:?}", start.elapsed());

@@ -101,6 +101,19 @@ pub(crate) enum Mode {
     Reader,
 }
 
+/// Open another writer's file for reading: `None` if it is still a brand-new
+/// empty file (its writer is creating it right now; it holds no counts).
+pub(crate) fn open_reader(path: &Path, busy: Duration) -> Result<Option<Connection>, StoreError> {
+    match open_file(path, Mode::Reader, busy) {
+        Ok(c) => Ok(Some(c)),
+        Err(StoreError::Foreign { detail, .. }) if detail == EMPTY => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Detail of the error for an empty file opened as a reader.
+const EMPTY: &str = "empty database";
+
 /// Open `path`, check that it is a keymsg store (or initialise it if it is a
 /// brand-new empty file opened as a writer) and bring its schema up to date.
 ///
@@ -167,7 +180,7 @@ pub(crate) fn init(conn: &mut Connection, label: &str, may_create: bool) -> Resu
         if !may_create {
             return Err(StoreError::Foreign {
                 path: label.to_owned(),
-                detail: "empty database".to_owned(),
+                detail: EMPTY.to_owned(),
             });
         }
         // A brand-new file. Small pages: every WAL commit writes each page it

@@ -126,6 +126,9 @@ fn claim_slot(dir: &Path) -> Result<(PathBuf, Connection), StoreError> {
         let lock_path = dir.join(format!("w-{n}.lock"));
         let label = lock_path.display().to_string();
         let c = Connection::open(&lock_path).map_err(|e| map_err(&label, e))?;
+        // A held slot must fail at once, not after rusqlite's default 5 s wait.
+        c.busy_timeout(Duration::ZERO)
+            .map_err(|e| map_err(&label, e))?;
         match c.execute_batch("BEGIN EXCLUSIVE") {
             Ok(()) => return Ok((dir.join(format!("w-{n}.sqlite")), c)),
             Err(e)
@@ -291,8 +294,9 @@ impl Store {
             }
             Some(dir) => {
                 for path in writer_files(dir)? {
-                    let c = schema::open_file(&path, Mode::Reader, self.busy)?;
-                    f(&c, &path.display().to_string())?;
+                    if let Some(c) = schema::open_reader(&path, self.busy)? {
+                        f(&c, &path.display().to_string())?;
+                    }
                 }
                 Ok(())
             }

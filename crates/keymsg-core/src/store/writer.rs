@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::schema::{self, Mode, map_err};
+use super::schema::{self, map_err};
 use super::{Counted, Insertion, StoreError};
 
 /// Largest batch one commit takes (bounds the latency of the leader).
@@ -85,8 +85,9 @@ impl Writer {
             if Some(&path) == self.own.as_ref() || self.others.contains_key(&path) {
                 continue;
             }
-            let c = schema::open_file(&path, Mode::Reader, self.busy)?;
-            self.others.insert(path, c);
+            if let Some(c) = schema::open_reader(&path, self.busy)? {
+                self.others.insert(path, c);
+            }
         }
         Ok(())
     }
