@@ -1,5 +1,12 @@
 //! Behaviour of the insertion store that users rely on.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
 use std::sync::Arc;
 
 use keymsg_core::bangkok::YearMonth;

@@ -1,5 +1,12 @@
 //! Faults: disk full, corrupt or foreign files, unusable paths, newer schemas.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
 use std::path::Path;
 
 use keymsg_core::Surface;

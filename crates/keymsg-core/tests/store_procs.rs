@@ -1,6 +1,13 @@
 //! Many processes and `kill -9`: the test binary re-runs itself as a child
 //! (`child_writer` with `KEYMSG_STORE_CHILD` set) so that no extra binary is needed.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -46,6 +53,7 @@ fn child_writer() {
         parts.next().unwrap(),
     );
     let store = Arc::new(Store::open(dir, StoreOptions::default()).unwrap());
+    println!("READY");
     match mode {
         // Insert forever with unique keys from 2 threads, acknowledging each.
         "kill" => {
@@ -106,13 +114,26 @@ fn kill_9_never_loses_an_acknowledged_count() {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        // Random moment: sometimes during open, mostly while counting.
-        std::thread::sleep(Duration::from_micros(2_000 + seed % 60_000));
+        let mut lines = BufReader::new(c.stdout.take().unwrap()).lines();
+        if round % 10 != 0 {
+            // Most rounds: kill at a random moment while counting.
+            for line in lines.by_ref() {
+                // libtest may print "test child_writer ... " before it.
+                if line.unwrap().ends_with("READY") {
+                    break;
+                }
+            }
+            std::thread::sleep(Duration::from_micros(seed % 20_000));
+        } else {
+            // Every tenth round: a random moment, possibly while opening.
+            std::thread::sleep(Duration::from_micros(seed % 30_000));
+        }
         c.kill().unwrap(); // SIGKILL
-        let out = c.stdout.take().unwrap();
         let mut max: [Option<u64>; 2] = [None, None];
-        for line in BufReader::new(out).lines() {
-            let line = line.unwrap();
+        for line in lines {
+            let Ok(line) = line else {
+                break; // a line cut by the kill
+            };
             let Some(rest) = line.strip_prefix("ACK ") else {
                 continue;
             };
@@ -210,11 +231,21 @@ fn eight_processes_four_threads_each_count_exactly() {
     drop(Store::open(dir.path(), StoreOptions::default()).unwrap());
     let start = Instant::now();
     let children: Vec<_> = (0..8)
-        .map(|p| child(dir.path(), "load", &format!("p{p}")).spawn().unwrap())
+        .map(|p| {
+            child(dir.path(), "load", &format!("p{p}"))
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
         .collect();
     for c in children {
         let out = c.wait_with_output().unwrap();
-        assert!(out.status.success(), "child failed: {:?}", out.status);
+        assert!(
+            out.status.success(),
+            "child failed: {:?}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(String::from_utf8_lossy(&out.stdout).contains("DONE"));
     }
     eprintln!("8 × 4 × 5000 insertions in {:?}", start.elapsed());

@@ -31,8 +31,28 @@
 //!   before the other commits); that is a caller bug (the same receipt printed
 //!   twice concurrently) and is documented rather than paid for on every call.
 //!
+//! - **Checkpoints off the write path**: a background thread checkpoints the
+//!   WAL; the writer only finishes a checkpoint about once per 16 MiB of WAL.
+//!
 //! [`Store::in_memory`] is the same engine on an in-memory database, for tests.
+//!
+//! ```
+//! use keymsg_core::store::{Counted, Insertion, Store};
+//! use keymsg_core::Surface;
+//! use time::macros::datetime;
+//!
+//! let store = Store::in_memory();
+//! // 00:30 on 1 March in Bangkok is still February in UTC: it counts in March.
+//! let receipt = Insertion::new(datetime!(2026-02-28 17:30 UTC), "PEA", Surface::Receipt, "aoc-1441")
+//!     .with_key("R-000123");
+//! assert_eq!(store.count(&receipt)?, Counted::New);
+//! assert_eq!(store.count(&receipt)?, Counted::Duplicate); // a retry
+//! let rows = store.month_counts("2026-03".parse().unwrap(), None)?;
+//! assert_eq!(rows[0].count, 1);
+//! # Ok::<(), keymsg_core::store::StoreError>(())
+//! ```
 
+mod checkpoint;
 mod insertion;
 mod prometheus;
 mod read;

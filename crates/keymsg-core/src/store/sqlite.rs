@@ -1,19 +1,24 @@
 //! [`Store`]: the embedded SQLite store (a directory, one file per writer).
 
 use std::collections::BTreeMap;
-use std::fs::{self, File, OpenOptions, TryLockError};
+use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use rusqlite::{Connection, params};
 use time::OffsetDateTime;
 
+use super::checkpoint::Checkpointer;
 use super::read::{self, RowKey};
 use super::schema::{self, Mode, map_err};
 use super::writer::{Group, Writer, now_nanos};
 use super::{CountRow, Counted, Insertion, ManualEntry, StoreError, StoreOptions};
 use crate::bangkok::YearMonth;
+
+/// Counts a report showed, by row key.
+type Snapshot = BTreeMap<RowKey, u64>;
 
 /// Name of the marker file that makes a directory a keymsg store.
 pub const MARKER: &str = "KEYMSG_STORE";
@@ -32,8 +37,10 @@ pub struct Store {
     dir: Option<PathBuf>,
     own: Option<PathBuf>,
     busy: Duration,
+    /// Checkpoints our WAL in the background (dropped before the writer).
+    _checkpointer: Option<Checkpointer>,
     /// Holds our writer slot for the life of the store.
-    _slot_lock: Option<File>,
+    _slot_lock: Option<Mutex<Connection>>,
 }
 
 fn io_err(path: &Path, e: std::io::Error) -> StoreError {
@@ -109,19 +116,30 @@ fn valid_writer_id(id: &str) -> bool {
 }
 
 /// Claim the first free numbered slot: (its database path, the held lock).
-fn claim_slot(dir: &Path) -> Result<(PathBuf, File), StoreError> {
+///
+/// The lock is an SQLite `BEGIN EXCLUSIVE` on `w-<n>.lock` that is never
+/// committed: SQLite's POSIX locks are released by the kernel when the
+/// process dies, and SQLite also makes two connections of one process
+/// conflict, so a slot is held by exactly one live store.
+fn claim_slot(dir: &Path) -> Result<(PathBuf, Connection), StoreError> {
     for n in 0..MAX_SLOTS {
         let lock_path = dir.join(format!("w-{n}.lock"));
-        let f = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| io_err(&lock_path, e))?;
-        match f.try_lock() {
-            Ok(()) => return Ok((dir.join(format!("w-{n}.sqlite")), f)),
-            Err(TryLockError::WouldBlock) => continue,
-            Err(TryLockError::Error(e)) => return Err(io_err(&lock_path, e)),
+        let label = lock_path.display().to_string();
+        let c = Connection::open(&lock_path).map_err(|e| map_err(&label, e))?;
+        // A held slot must fail at once, not after rusqlite's default 5 s wait.
+        c.busy_timeout(Duration::ZERO)
+            .map_err(|e| map_err(&label, e))?;
+        match c.execute_batch("BEGIN EXCLUSIVE") {
+            Ok(()) => return Ok((dir.join(format!("w-{n}.sqlite")), c)),
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                ) =>
+            {
+                continue;
+            }
+            Err(e) => return Err(map_err(&label, e)),
         }
     }
     Err(StoreError::Io {
@@ -161,7 +179,7 @@ impl Store {
             Some(id) => (dir.join(format!("w-{id}.sqlite")), None),
             None => {
                 let (p, f) = claim_slot(&dir)?;
-                (p, Some(f))
+                (p, Some(Mutex::new(f)))
             }
         };
         let label = own.display().to_string();
@@ -180,7 +198,9 @@ impl Store {
         );
         // Validate the other files now (and keep them open for key checks).
         writer.refresh_others()?;
+        let checkpointer = Checkpointer::start(&own, opts.busy_timeout)?;
         Ok(Store {
+            _checkpointer: Some(checkpointer),
             group: Group::new(writer),
             dir: Some(dir),
             own: Some(own),
@@ -211,6 +231,7 @@ impl Store {
             dir: None,
             own: None,
             busy: Duration::ZERO,
+            _checkpointer: None,
             _slot_lock: None,
         }
     }
@@ -273,8 +294,9 @@ impl Store {
             }
             Some(dir) => {
                 for path in writer_files(dir)? {
-                    let c = schema::open_file(&path, Mode::Reader, self.busy)?;
-                    f(&c, &path.display().to_string())?;
+                    if let Some(c) = schema::open_reader(&path, self.busy)? {
+                        f(&c, &path.display().to_string())?;
+                    }
                 }
                 Ok(())
             }
@@ -417,8 +439,8 @@ impl Store {
         &self,
         month: YearMonth,
         agency: Option<&str>,
-    ) -> Result<Option<(i64, BTreeMap<RowKey, u64>)>, StoreError> {
-        let mut best: Option<(i64, BTreeMap<RowKey, u64>)> = None;
+    ) -> Result<Option<(i64, Snapshot)>, StoreError> {
+        let mut best: Option<(i64, Snapshot)> = None;
         self.each_file(|c, l| {
             if let Some((at, id)) = read::last_mark(c, l, month, agency)? {
                 if best.as_ref().is_none_or(|(b, _)| at > *b) {

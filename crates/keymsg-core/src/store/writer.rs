@@ -14,11 +14,18 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::schema::{self, Mode, map_err};
+use super::schema::{self, map_err};
 use super::{Counted, Insertion, StoreError};
 
 /// Largest batch one commit takes (bounds the latency of the leader).
 const MAX_BATCH: usize = 4096;
+
+/// How many times a new leader yields while waiting for the previous
+/// batch's callers to queue again.
+const MAX_SPINS: u32 = 32;
+
+/// A counter row: (month, agency, message, surface, kind, catalog version).
+type GroupKey<'a> = (String, &'a str, &'a str, &'a str, &'a str, i64);
 
 /// The connection and what it needs to count.
 #[derive(Debug)]
@@ -78,8 +85,9 @@ impl Writer {
             if Some(&path) == self.own.as_ref() || self.others.contains_key(&path) {
                 continue;
             }
-            let c = schema::open_file(&path, Mode::Reader, self.busy)?;
-            self.others.insert(path, c);
+            if let Some(c) = schema::open_reader(&path, self.busy)? {
+                self.others.insert(path, c);
+            }
         }
         Ok(())
     }
@@ -124,7 +132,7 @@ impl Writer {
             .map_err(err)?;
         let mut out = Vec::with_capacity(items.len());
         // (month, agency, message, surface, kind, version) -> (counted, reprints)
-        let mut groups: HashMap<(String, &str, &str, &str, &str, i64), (i64, i64)> = HashMap::new();
+        let mut groups: HashMap<GroupKey<'_>, (i64, i64)> = HashMap::new();
         {
             let mut add_key = tx
                 .prepare_cached(
@@ -192,6 +200,8 @@ struct State {
     queue: Vec<(u64, Insertion)>,
     next_ticket: u64,
     leader: bool,
+    /// Size of the previous batch: how many callers were active.
+    last_batch: usize,
     done: HashMap<u64, Result<Counted, StoreError>>,
 }
 
@@ -262,6 +272,19 @@ impl Group {
                 continue;
             }
             st.leader = true;
+            // Callers that got their results from the previous commit are
+            // about to queue again: give them a moment (a few yields, at
+            // most tens of microseconds) so the batch stays as large as the
+            // number of active callers. A lone caller (last batch of 1) never waits.
+            let target = st.last_batch.min(MAX_BATCH);
+            let mut spins = 0;
+            while st.queue.len() < target && spins < MAX_SPINS {
+                drop(st);
+                std::thread::yield_now();
+                spins += 1;
+                st = self.state.lock().map_err(|_| self.poisoned())?;
+            }
+            st.last_batch = st.queue.len().min(MAX_BATCH);
             let batch: Vec<(u64, Insertion)> = if st.queue.len() > MAX_BATCH {
                 st.queue.drain(..MAX_BATCH).collect()
             } else {
