@@ -2,7 +2,12 @@
 //! store, with the in-memory store and with an on-disk store.
 
 // A benchmark harness may stop on a broken fixture.
-#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,7 +20,7 @@ fn bench(c: &mut Criterion) {
         .map(|i| FooterRequest::new().key(format!("INV-2026-{i:06}")))
         .collect();
     let next = AtomicU64::new(0);
-    let mut pick = || {
+    let pick = || {
         let i = next.fetch_add(1, Ordering::Relaxed) as usize % keys.len();
         &keys[i]
     };

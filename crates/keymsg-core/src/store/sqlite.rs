@@ -442,10 +442,10 @@ impl Store {
     ) -> Result<Option<(i64, Snapshot)>, StoreError> {
         let mut best: Option<(i64, Snapshot)> = None;
         self.each_file(|c, l| {
-            if let Some((at, id)) = read::last_mark(c, l, month, agency)? {
-                if best.as_ref().is_none_or(|(b, _)| at > *b) {
-                    best = Some((at, read::snapshot(c, l, id)?));
-                }
+            if let Some((at, id)) = read::last_mark(c, l, month, agency)?
+                && best.as_ref().is_none_or(|(b, _)| at > *b)
+            {
+                best = Some((at, read::snapshot(c, l, id)?));
             }
             Ok(())
         })?;

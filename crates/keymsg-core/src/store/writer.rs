@@ -142,13 +142,12 @@ impl Writer {
                 .map_err(err)?;
             for ins in items {
                 let month = ins.month().to_string();
-                if let Some(k) = ins.idempotency_key.as_deref() {
-                    if elsewhere.contains(k)
-                        || add_key.execute(params![k, month, now]).map_err(err)? == 0
-                    {
-                        out.push(Counted::Duplicate);
-                        continue;
-                    }
+                if let Some(k) = ins.idempotency_key.as_deref()
+                    && (elsewhere.contains(k)
+                        || add_key.execute(params![k, month, now]).map_err(err)? == 0)
+                {
+                    out.push(Counted::Duplicate);
+                    continue;
                 }
                 let counted = !ins.reprint || count_reprints;
                 let g = groups
