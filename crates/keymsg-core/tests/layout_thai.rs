@@ -63,21 +63,21 @@ impl Violations {
 fn assert_line_rules(lines: &[String], context: &str) {
     for (i, line) in lines.iter().enumerate() {
         let trimmed = line.trim_start();
-        if let Some(first) = trimmed.chars().next() {
-            if i > 0 {
-                assert!(
-                    !FOLLOWING.contains(first) && !is_combining_mark(first) && first != 'ๆ',
-                    "line {i} starts with {first:?}: {lines:?} ({context})"
-                );
-            }
+        if let Some(first) = trimmed.chars().next()
+            && i > 0
+        {
+            assert!(
+                !FOLLOWING.contains(first) && !is_combining_mark(first) && first != 'ๆ',
+                "line {i} starts with {first:?}: {lines:?} ({context})"
+            );
         }
-        if let Some(last) = line.chars().next_back() {
-            if i + 1 < lines.len() {
-                assert!(
-                    !LEADING.contains(last),
-                    "line {i} ends with {last:?}: {lines:?} ({context})"
-                );
-            }
+        if let Some(last) = line.chars().next_back()
+            && i + 1 < lines.len()
+        {
+            assert!(
+                !LEADING.contains(last),
+                "line {i} ends with {last:?}: {lines:?} ({context})"
+            );
         }
     }
 }
