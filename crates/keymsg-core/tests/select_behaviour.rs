@@ -212,10 +212,11 @@ fn policies_come_from_the_catalog_with_documented_defaults() {
             period: Period::Day
         }
     );
-    let typo = cat(&CATALOG.replace("popup = \"cycle:week\"", "popup = \"cycle:fortnight\""));
-    let e = Selector::new(&typo).unwrap_err();
+    // A typo in a policy name is caught when the catalog is loaded.
+    let typo = CATALOG.replace("popup = \"cycle:week\"", "popup = \"cycle:fortnight\"");
+    let e = Catalog::from_str_as(&typo, Format::Toml, "test").unwrap_err();
     assert!(
-        e.to_string().contains("cycle:fortnight") && e.to_string().contains("`popup`"),
+        e.to_string().contains("cycle:fortnight") && e.to_string().contains("policy.popup"),
         "{e}"
     );
 }
