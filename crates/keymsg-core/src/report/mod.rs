@@ -13,7 +13,7 @@
 //! - Thai rendering: [`thai`] (month names, Buddhist Era years, Thai digits,
 //!   the correct form title).
 //! - Roll-up: [`merge`] many units' reports into a district or province report,
-//!   counting a unit sent twice once; [`deadline`] gives the filing dates.
+//!   counting a unit sent twice once; [`deadline()`] gives the filing dates.
 //! - Late counts: [`Report::amend`] shows what changed since a report was filed.
 //!
 //! ```
