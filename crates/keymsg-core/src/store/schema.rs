@@ -170,12 +170,20 @@ pub(crate) fn open_file(path: &Path, mode: Mode, busy: Duration) -> Result<Conne
 pub(crate) fn init(conn: &mut Connection, label: &str, may_create: bool) -> Result<(), StoreError> {
     let err = |e| map_err(label, e);
     // Reading the header first: a text file fails here with "not a database".
-    let app_id: i32 = conn
-        .pragma_query_value(None, "application_id", |r| r.get(0))
-        .map_err(err)?;
-    let tables: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-        .map_err(err)?;
+    // Both reads in one read transaction: another process may be creating
+    // this file right now, and two separate reads could see its id missing
+    // but its tables present.
+    let (app_id, tables) = {
+        let tx = conn.transaction().map_err(err)?;
+        let app_id: i32 = tx
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .map_err(err)?;
+        let tables: i64 = tx
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(err)?;
+        tx.commit().map_err(err)?;
+        (app_id, tables)
+    };
     if app_id == 0 && tables == 0 {
         if !may_create {
             return Err(StoreError::Foreign {
