@@ -7,6 +7,9 @@
 #   CARGO_TARGET_DIR   cargo target dir (default: <repo>/target); keeps rebuilds incremental
 #   PYTHON             interpreter to build the venv from (default: python3, must be >= 3.9)
 #   KEYMSG_PY_VENV     venv location (default: $CARGO_TARGET_DIR/py-venv); recreated each run
+#   KEYMSG_PY_RELEASE  set to 1 to build an optimised wheel (default: a debug build,
+#                      which reuses the artifacts of `cargo test` and builds in a
+#                      fraction of the time; benchmarks need the release wheel)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,10 +33,13 @@ VPY="$VENV/bin/python"
 "$VPY" -m pip install --quiet --disable-pip-version-check \
     "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "mypy==$MYPY_VERSION"
 
-step "build wheel (release, abi3)"
+PROFILE_FLAG=()
+PROFILE_NAME=debug
+if [ "${KEYMSG_PY_RELEASE:-0}" = 1 ]; then PROFILE_FLAG=(--release); PROFILE_NAME=release; fi
+step "build wheel ($PROFILE_NAME, abi3)"
 rm -rf "$WHEELS"
 start=$(date +%s)
-"$VENV/bin/maturin" build --release --quiet \
+"$VENV/bin/maturin" build "${PROFILE_FLAG[@]}" --quiet \
     -m bindings/python/Cargo.toml -i "$VPY" -o "$WHEELS"
 echo "wheel built in $(( $(date +%s) - start ))s: $(cd "$WHEELS" && ls keymsg-*.whl)"
 

@@ -34,7 +34,8 @@
 //! - **Checkpoints off the write path**: a background thread checkpoints the
 //!   WAL; the writer only finishes a checkpoint about once per 16 MiB of WAL.
 //!
-//! [`Store::in_memory`] is the same engine on an in-memory database, for tests.
+//! [`Store::in_memory`] applies the same counting rules in plain maps (nothing
+//! persisted), for tests, examples and benchmarks.
 //!
 //! ```
 //! use keymsg_core::store::{Counted, Insertion, Store};
@@ -53,7 +54,9 @@
 //! ```
 
 mod checkpoint;
+mod handle;
 mod insertion;
+mod memory;
 mod prometheus;
 mod read;
 mod schema;
@@ -65,8 +68,8 @@ use serde::{Deserialize, Serialize};
 use crate::bangkok::YearMonth;
 use crate::{Channel, Surface};
 
+pub use handle::Store;
 pub use insertion::Insertion;
-pub use sqlite::Store;
 
 /// Errors from the insertion store.
 #[derive(Debug, thiserror::Error)]

@@ -1,4 +1,4 @@
-//! [`Store`]: the embedded SQLite store (a directory, one file per writer).
+//! The SQLite backend: a directory, one file per writer process.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -26,13 +26,9 @@ pub const MARKER: &str = "KEYMSG_STORE";
 /// Largest numbered writer slot tried before giving up.
 const MAX_SLOTS: u32 = 10_000;
 
-/// The insertion store: durable, idempotent counting, merged monthly reads.
-///
-/// `Store` is `Send + Sync`; share one per process through an `Arc`, so that
-/// all threads share its group commit. See the [module docs](super) for the
-/// file layout and the guarantees.
+/// The SQLite backend of [`super::Store`] (see the module docs).
 #[derive(Debug)]
-pub struct Store {
+pub(crate) struct SqliteStore {
     group: Group,
     dir: Option<PathBuf>,
     own: Option<PathBuf>,
@@ -162,7 +158,7 @@ fn apply_max_bytes(c: &Connection, label: &str, bytes: Option<u64>) -> Result<()
         .map_err(err)
 }
 
-impl Store {
+impl SqliteStore {
     /// Open (or create) the store in directory `path`.
     ///
     /// Creates the directory if missing; an existing directory must be empty
@@ -171,7 +167,7 @@ impl Store {
     /// that every writer file already present is a readable keymsg store of a
     /// known schema, and proves that the directory can be written — so a bad
     /// path fails here, not at the first receipt.
-    pub fn open(path: impl AsRef<Path>, opts: StoreOptions) -> Result<Store, StoreError> {
+    pub fn open(path: impl AsRef<Path>, opts: StoreOptions) -> Result<SqliteStore, StoreError> {
         let dir = path.as_ref().to_path_buf();
         prepare_dir(&dir)?;
         let (own, lock) = match &opts.writer_id {
@@ -199,7 +195,7 @@ impl Store {
         // Validate the other files now (and keep them open for key checks).
         writer.refresh_others()?;
         let checkpointer = Checkpointer::start(&own, opts.busy_timeout)?;
-        Ok(Store {
+        Ok(SqliteStore {
             _checkpointer: Some(checkpointer),
             group: Group::new(writer),
             dir: Some(dir),
@@ -207,33 +203,6 @@ impl Store {
             busy: opts.busy_timeout,
             _slot_lock: lock,
         })
-    }
-
-    /// An in-memory store for tests and examples: nothing is persisted, and
-    /// nothing is shared with other stores or processes. Reprints are not
-    /// counted (see [`Store::in_memory_with`]).
-    pub fn in_memory() -> Store {
-        Store::in_memory_with(false)
-    }
-
-    /// An in-memory store that counts reprints when `count_reprints` is set.
-    pub fn in_memory_with(count_reprints: bool) -> Store {
-        let label = ":memory:".to_owned();
-        Store {
-            group: Group::new(Writer::new(
-                None,
-                label.clone(),
-                None,
-                None,
-                count_reprints,
-                Duration::ZERO,
-            )),
-            dir: None,
-            own: None,
-            busy: Duration::ZERO,
-            _checkpointer: None,
-            _slot_lock: None,
-        }
     }
 
     /// The store directory (`None` for an in-memory store).
@@ -262,14 +231,6 @@ impl Store {
             return Ok(Vec::new());
         }
         self.group.writer()?.run_batch(insertions)
-    }
-
-    /// Make everything counted so far durable. Every [`Store::count`] and
-    /// [`Store::count_batch`] already commits before it returns, so this is a
-    /// no-op kept for front ends that buffer; it exists so callers need not
-    /// know that.
-    pub fn flush(&self) -> Result<(), StoreError> {
-        Ok(())
     }
 
     /// Change the per-file size cap ([`StoreOptions::max_file_bytes`]) at run
@@ -389,7 +350,7 @@ impl Store {
     /// Remember that a report for `month` (and `agency`, `None` = all
     /// agencies) was made at `at`, with the counts as they are now. Counts
     /// that arrive later (late receipts, a host that was offline) are then
-    /// returned by [`Store::counts_since_report`] as an amendment.
+    /// returned by [`super::Store::counts_since_report`] as an amendment.
     pub fn mark_reported(
         &self,
         month: YearMonth,
@@ -463,7 +424,7 @@ impl Store {
             .and_then(|(at, _)| OffsetDateTime::from_unix_timestamp_nanos(i128::from(at)).ok()))
     }
 
-    /// Counts added since the newest [`Store::mark_reported`] for (month,
+    /// Counts added since the newest [`super::Store::mark_reported`] for (month,
     /// agency): current counts minus the counts that report showed, rows
     /// with nothing new left out. Never reported: all counts of the month.
     pub fn counts_since_report(
@@ -522,7 +483,7 @@ mod tests {
     #[test]
     fn store_is_send_and_sync() {
         fn assert_both<T: Send + Sync>() {}
-        assert_both::<Store>();
+        assert_both::<SqliteStore>();
     }
 
     #[test]

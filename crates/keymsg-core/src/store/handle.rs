@@ -1,0 +1,208 @@
+//! [`Store`]: the handle every front end uses, over the SQLite backend (the
+//! default, durable) or the in-memory backend (tests, examples, benchmarks).
+
+use std::path::Path;
+
+use time::OffsetDateTime;
+
+use super::memory::MemoryStore;
+use super::sqlite::SqliteStore;
+use super::{CountRow, Counted, Insertion, ManualEntry, StoreError, StoreOptions};
+use crate::bangkok::YearMonth;
+
+/// The insertion store: durable, idempotent counting, merged monthly reads.
+///
+/// `Store` is `Send + Sync`; share one per process (e.g. through an `Arc`), so
+/// that all threads share its group commit. See the [module docs](super) for
+/// the file layout and the guarantees.
+#[derive(Debug)]
+pub struct Store {
+    backend: Backend,
+}
+
+#[derive(Debug)]
+enum Backend {
+    // Boxed: the SQLite backend is large and the handle is moved around.
+    Sqlite(Box<SqliteStore>),
+    Memory(MemoryStore),
+}
+
+macro_rules! dispatch {
+    ($self:ident, $s:ident => $e:expr) => {
+        match &$self.backend {
+            Backend::Sqlite($s) => $e,
+            Backend::Memory($s) => $e,
+        }
+    };
+}
+
+impl Store {
+    /// Open (or create) the store directory at `path` and claim this
+    /// process's writer file. Checks every writer file already present and
+    /// proves the directory can be written, so a bad path fails here, not at
+    /// the first receipt. A foreign or corrupt file is an error and is never
+    /// modified or recreated.
+    pub fn open(path: impl AsRef<Path>, opts: StoreOptions) -> Result<Store, StoreError> {
+        Ok(Store {
+            backend: Backend::Sqlite(Box::new(SqliteStore::open(path, opts)?)),
+        })
+    }
+
+    /// An in-memory store for tests, examples and benchmarks: the same
+    /// counting rules, nothing persisted, nothing shared with other stores or
+    /// processes. Reprints are not counted (see [`Store::in_memory_with`]).
+    pub fn in_memory() -> Store {
+        Store::in_memory_with(false)
+    }
+
+    /// An in-memory store that counts reprints when `count_reprints` is set.
+    pub fn in_memory_with(count_reprints: bool) -> Store {
+        Store {
+            backend: Backend::Memory(MemoryStore::new(count_reprints)),
+        }
+    }
+
+    /// The store directory (`None` for an in-memory store).
+    pub fn path(&self) -> Option<&Path> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.path(),
+            Backend::Memory(_) => None,
+        }
+    }
+
+    /// This process's writer file (`None` for an in-memory store).
+    pub fn writer_file(&self) -> Option<&Path> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.writer_file(),
+            Backend::Memory(_) => None,
+        }
+    }
+
+    /// Count one insertion. When this returns `Ok`, the result is committed
+    /// with the store's [`Durability`](super::Durability): with the default,
+    /// a `kill -9` right after cannot lose it. Concurrent callers share one
+    /// commit (group commit), so call this from as many threads as you like.
+    pub fn count(&self, insertion: &Insertion) -> Result<Counted, StoreError> {
+        dispatch!(self, s => s.count(insertion))
+    }
+
+    /// Count many insertions in one transaction: all are committed, or none
+    /// (on error nothing from the batch was counted). Results are in input
+    /// order; a key repeated inside the batch counts once.
+    pub fn count_batch(&self, insertions: &[Insertion]) -> Result<Vec<Counted>, StoreError> {
+        dispatch!(self, s => s.count_batch(insertions))
+    }
+
+    /// Make everything counted so far durable. Every [`Store::count`] and
+    /// [`Store::count_batch`] already commits before it returns, so this is a
+    /// no-op kept for front ends that buffer.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// Change the per-file size cap ([`StoreOptions::max_file_bytes`]) at run
+    /// time, e.g. to lift it after [`StoreError::DiskFull`]. No effect on an
+    /// in-memory store.
+    pub fn set_max_file_bytes(&self, bytes: Option<u64>) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.set_max_file_bytes(bytes),
+            Backend::Memory(_) => Ok(()),
+        }
+    }
+
+    /// Counted insertions of a Bangkok month, merged over every writer file,
+    /// one row per (agency, message, surface, kind), sorted by those. Each
+    /// idempotency key counts once; uncounted reprints are left out.
+    /// `agency: None` returns every agency.
+    pub fn month_counts(
+        &self,
+        month: YearMonth,
+        agency: Option<&str>,
+    ) -> Result<Vec<CountRow>, StoreError> {
+        dispatch!(self, s => s.month_counts(month, agency))
+    }
+
+    /// Record a manual count for one of the form's channels. Recording again
+    /// for the same (agency, month, channel, message) **replaces** the earlier
+    /// value — the form asks for a month's total, so entering it again is a
+    /// correction, not an addition. Across processes the newest recording wins.
+    pub fn record(&self, entry: &ManualEntry) -> Result<(), StoreError> {
+        dispatch!(self, s => s.record(entry))
+    }
+
+    /// Manual entries for a month (newest recording per agency, channel and
+    /// message), sorted by agency, channel, message.
+    pub fn manual_entries(
+        &self,
+        month: YearMonth,
+        agency: Option<&str>,
+    ) -> Result<Vec<ManualEntry>, StoreError> {
+        dispatch!(self, s => s.manual_entries(month, agency))
+    }
+
+    /// Months that have counts or manual entries, oldest first.
+    pub fn months(&self) -> Result<Vec<YearMonth>, StoreError> {
+        dispatch!(self, s => s.months())
+    }
+
+    /// Remember that a report for `month` (and `agency`, `None` = all
+    /// agencies) was made at `at`, with the counts as they are now. Counts
+    /// that arrive later (late receipts, a host that was offline) are then
+    /// returned by [`Store::counts_since_report`] as an amendment.
+    pub fn mark_reported(
+        &self,
+        month: YearMonth,
+        agency: Option<&str>,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.mark_reported(month, agency, at))
+    }
+
+    /// When the newest report for (month, agency) was marked, if ever.
+    pub fn last_reported(
+        &self,
+        month: YearMonth,
+        agency: Option<&str>,
+    ) -> Result<Option<OffsetDateTime>, StoreError> {
+        dispatch!(self, s => s.last_reported(month, agency))
+    }
+
+    /// Counts added since the newest [`Store::mark_reported`] for (month,
+    /// agency): current counts minus the counts that report showed, rows
+    /// with nothing new left out. Never reported: all counts of the month.
+    pub fn counts_since_report(
+        &self,
+        month: YearMonth,
+        agency: Option<&str>,
+    ) -> Result<Vec<CountRow>, StoreError> {
+        dispatch!(self, s => s.counts_since_report(month, agency))
+    }
+
+    /// Prometheus text exposition of all-time counters (for monitoring only):
+    /// `keymsg_insertions_total` and `keymsg_reprints_total`, labelled by
+    /// `agency`, `surface`, `kind` and `message_id`, plus
+    /// `keymsg_store_writer_files`.
+    pub fn prometheus_text(&self) -> Result<String, StoreError> {
+        dispatch!(self, s => s.prometheus_text())
+    }
+
+    /// Run SQLite's `PRAGMA integrity_check` on every writer file; a damaged
+    /// file is reported as [`StoreError::Corrupt`]. Always ok in memory.
+    pub fn integrity_check(&self) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.integrity_check(),
+            Backend::Memory(_) => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_is_send_and_sync() {
+        fn assert_both<T: Send + Sync>() {}
+        assert_both::<Store>();
+    }
+}
