@@ -3,7 +3,7 @@
 //! in plain maps behind one mutex. Nothing is persisted or shared between
 //! processes; it is for tests, examples and benchmarks.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 
 use time::OffsetDateTime;
@@ -13,7 +13,18 @@ use super::{CountRow, Counted, Insertion, ManualEntry, StoreError};
 use crate::Channel;
 use crate::bangkok::YearMonth;
 
-type Totals = BTreeMap<(String, String, String, String), (u64, u64)>;
+use crate::Surface;
+
+/// Counters of one (month, agency, surface, kind) for one message.
+#[derive(Debug)]
+struct Cell {
+    month: YearMonth,
+    agency: String,
+    surface: Surface,
+    kind: String,
+    counted: u64,
+    reprints: u64,
+}
 
 /// A report mark: month, agency scope, when, and the counts it showed.
 #[derive(Debug)]
@@ -26,12 +37,12 @@ struct Mark {
 
 #[derive(Debug, Default)]
 struct State {
-    /// (month, (agency, message, surface, kind)) → counted insertions.
-    counts: BTreeMap<(YearMonth, RowKey), u64>,
+    /// Cells by message id: the hot path finds its cell without allocating
+    /// (a message has few cells: months × agencies × surfaces × kinds).
+    cells: HashMap<String, Vec<Cell>>,
     keys: HashSet<String>,
     manual: BTreeMap<(YearMonth, String, Channel, String), u64>,
     marks: Vec<Mark>,
-    totals: Totals,
 }
 
 #[derive(Debug)]
@@ -68,42 +79,59 @@ impl MemoryStore {
     }
 
     fn count_locked(st: &mut State, ins: &Insertion, count_reprints: bool) -> Counted {
-        if let Some(k) = &ins.idempotency_key
-            && !st.keys.insert(k.clone())
-        {
-            return Counted::Duplicate;
+        if let Some(k) = &ins.idempotency_key {
+            if st.keys.contains(k) {
+                return Counted::Duplicate;
+            }
+            st.keys.insert(k.clone());
         }
-        let counted = !ins.reprint || count_reprints;
-        let total = st
-            .totals
-            .entry((
-                ins.agency.clone(),
-                ins.surface.as_str().to_owned(),
-                ins.kind.clone(),
-                ins.message_id.clone(),
-            ))
-            .or_default();
-        total.1 += u64::from(ins.reprint);
-        if !counted {
+        let month = ins.month();
+        let cells = match st.cells.get_mut(&ins.message_id) {
+            Some(c) => c,
+            None => st.cells.entry(ins.message_id.clone()).or_default(),
+        };
+        let found = cells.iter().position(|c| {
+            c.month == month
+                && c.surface == ins.surface
+                && c.agency == ins.agency
+                && c.kind == ins.kind
+        });
+        let cell = match found.and_then(|i| cells.get_mut(i)) {
+            Some(c) => c,
+            None => {
+                cells.push(Cell {
+                    month,
+                    agency: ins.agency.clone(),
+                    surface: ins.surface,
+                    kind: ins.kind.clone(),
+                    counted: 0,
+                    reprints: 0,
+                });
+                match cells.last_mut() {
+                    Some(c) => c,
+                    None => return Counted::Reprint, // unreachable: just pushed
+                }
+            }
+        };
+        cell.reprints += u64::from(ins.reprint);
+        if ins.reprint && !count_reprints {
             return Counted::Reprint;
         }
-        total.0 += 1;
-        let key = (
-            ins.agency.clone(),
-            ins.message_id.clone(),
-            ins.surface,
-            ins.kind.clone(),
-        );
-        *st.counts.entry((ins.month(), key)).or_default() += 1;
+        cell.counted += 1;
         Counted::New
     }
 
     fn merged(st: &State, month: YearMonth, agency: Option<&str>) -> BTreeMap<RowKey, u64> {
-        st.counts
-            .iter()
-            .filter(|((m, (a, ..)), _)| *m == month && agency.is_none_or(|x| x == a))
-            .map(|((_, k), n)| (k.clone(), *n))
-            .collect()
+        let mut m = BTreeMap::new();
+        for (id, cells) in &st.cells {
+            for c in cells {
+                if c.month == month && agency.is_none_or(|a| a == c.agency) {
+                    let key = (c.agency.clone(), id.clone(), c.surface, c.kind.clone());
+                    *m.entry(key).or_default() += c.counted;
+                }
+            }
+        }
+        m
     }
 
     pub(crate) fn month_counts(
@@ -145,9 +173,10 @@ impl MemoryStore {
     pub(crate) fn months(&self) -> Result<Vec<YearMonth>, StoreError> {
         let st = self.state()?;
         let all: BTreeSet<YearMonth> = st
-            .counts
-            .keys()
-            .map(|(m, _)| *m)
+            .cells
+            .values()
+            .flatten()
+            .map(|c| c.month)
             .chain(st.manual.keys().map(|(m, ..)| *m))
             .collect();
         Ok(all.into_iter().collect())
@@ -201,6 +230,21 @@ impl MemoryStore {
     }
 
     pub(crate) fn prometheus_text(&self) -> Result<String, StoreError> {
-        Ok(super::prometheus::render(&self.state()?.totals, 1))
+        let st = self.state()?;
+        let mut totals = BTreeMap::new();
+        for (id, cells) in &st.cells {
+            for c in cells {
+                let key = (
+                    c.agency.clone(),
+                    c.surface.as_str().to_owned(),
+                    c.kind.clone(),
+                    id.clone(),
+                );
+                let t: &mut (u64, u64) = totals.entry(key).or_default();
+                t.0 += c.counted;
+                t.1 += c.reprints;
+            }
+        }
+        Ok(super::prometheus::render(&totals, 1))
     }
 }
