@@ -77,13 +77,60 @@ const KEEP_WHOLE: &[&str] = &[
     "แชต",
     "ญาติ",
     "ตามกฎหมาย",
+    // Compounds the dictionary splits at a line end although a Thai reader
+    // reads them as one word (seen in the default catalog's golden layouts).
+    "สายด่วน",
+    "แจ้งความ",
+    "ปลายทาง",
+    "ช่องทาง",
+    "วางสาย",
 ];
+
+/// Most Thai consonants an abbreviation run may have (กฟน., พ.ร.บ., ชม.).
+const MAX_ABBREVIATION_CONSONANTS: usize = 5;
+
+/// Byte ranges of Thai abbreviations: a run of Thai letters and dots that
+/// starts after a non-Thai character, ends with `.` and has at most
+/// [`MAX_ABBREVIATION_CONSONANTS`] consonants — `กฟน.`, `กปภ.`, `พ.ร.บ.`,
+/// `ชม.`. Breaking inside one (`กฟ|น.`) is an error a Thai reader sees at once.
+fn abbreviation_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let is_thai = |c: char| ('\u{0E01}'..='\u{0E4E}').contains(&c);
+    let is_consonant = |c: char| ('\u{0E01}'..='\u{0E2E}').contains(&c);
+    let mut out = Vec::new();
+    let mut run: Option<(usize, usize)> = None; // (start, consonants)
+    let mut last_dot_end = None;
+    for (i, c) in text.char_indices() {
+        if is_thai(c) {
+            let (start, n) = run.unwrap_or((i, 0));
+            run = Some((start, n + usize::from(is_consonant(c))));
+        } else if c == '.' && run.is_some() {
+            last_dot_end = Some(i + 1);
+        } else {
+            if let (Some((start, n)), Some(end)) = (run, last_dot_end)
+                && n <= MAX_ABBREVIATION_CONSONANTS
+            {
+                out.push(start..end);
+            }
+            run = None;
+            last_dot_end = None;
+        }
+        // Letters after the last dot belong to the abbreviation only if
+        // another dot follows (พ.ร.บ.); a word after `ชม.` does not.
+    }
+    if let (Some((start, n)), Some(end)) = (run, last_dot_end)
+        && n <= MAX_ABBREVIATION_CONSONANTS
+    {
+        out.push(start..end);
+    }
+    out
+}
 
 /// Byte ranges of [`KEEP_WHOLE`] words in `text`.
 fn keep_whole_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut out: Vec<std::ops::Range<usize>> = KEEP_WHOLE
         .iter()
         .flat_map(|w| text.match_indices(w).map(|(i, m)| i..i + m.len()))
+        .chain(abbreviation_ranges(text))
         .collect();
     out.sort_by_key(|r| r.start);
     out
@@ -373,5 +420,29 @@ mod tests {
         assert!(starts_silent_group("สตร์"));
         assert!(!char_rules_allow("กข", 0));
         assert!(!char_rules_allow("กข", 1));
+    }
+
+    #[test]
+    fn thai_abbreviations_stay_whole() {
+        for (text, abbr) in [
+            ("สอบถาม กฟภ. 1129 หรือ กฟน. 1130", "กฟน."),
+            ("สอบถาม กฟภ. 1129 หรือ กฟน. 1130", "กฟภ."),
+            ("ตามพ.ร.บ.คอมพิวเตอร์", "พ.ร.บ."),
+            ("บริการตลอด 24 ชม. ทุกวัน", "ชม."),
+        ] {
+            assert_no_break_inside(text, abbr);
+        }
+        // A long word ending a sentence is not an abbreviation: it still breaks.
+        let t = "โปรดติดตั้งแอปจากร้านค้าแอปทางการเท่านั้น.";
+        assert!(!abbreviation_ranges(t).iter().any(|r| r.end == t.len()));
+    }
+
+    #[test]
+    fn hotline_and_report_compounds_stay_whole() {
+        let t = "โทรสายด่วน 1441 หรือแจ้งความออนไลน์ โปรดวางสาย ระงับบัญชีปลายทาง";
+        for w in ["สายด่วน", "แจ้งความ", "วางสาย", "ปลายทาง"]
+        {
+            assert_no_break_inside(t, w);
+        }
     }
 }
