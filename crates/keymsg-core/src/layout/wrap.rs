@@ -289,7 +289,8 @@ fn wrap_paragraph(p: &str, width_limit: usize, emit: &mut impl FnMut(Range<usize
 
 /// Split `p[range]`, which is wider than the line, into lines: at Thai
 /// character cluster boundaries, and a cluster still too wide at grapheme
-/// boundaries.
+/// boundaries the Thai character rules allow (so a lone leading vowel never
+/// ends a line even at width 1: such a cluster overflows instead).
 fn split_overlong(p: &str, range: Range<usize>, width_limit: usize) -> Vec<Range<usize>> {
     let unit = p.get(range.clone()).unwrap_or("");
     let mut cuts: Vec<usize> = Vec::new();
@@ -301,7 +302,7 @@ fn split_overlong(p: &str, range: Range<usize>, width_limit: usize) -> Vec<Range
                 cluster
                     .grapheme_indices(true)
                     .map(|(i, _)| prev + i)
-                    .filter(|&i| i > prev),
+                    .filter(|&i| i > prev && super::breaks::char_rules_allow(unit, i)),
             );
         }
         cuts.push(b);
