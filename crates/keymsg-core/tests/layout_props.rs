@@ -71,9 +71,15 @@ proptest! {
     fn wrap_invariants(t in text(), width in 1usize..48) {
         let nfc: String = t.nfc().collect();
         let lines = wrap(&t, &WrapOptions::new(width)).unwrap();
-        // Width limit, unless a line is a single grapheme.
+        // Width limit, unless a line is one unbreakable unit: a single
+        // grapheme, or a Thai cluster the rules forbid splitting (เป็น, กฯลฯ).
         for l in &lines {
-            prop_assert!(layout::width(l) <= width || l.graphemes(true).count() == 1, "{l:?} > {width}");
+            prop_assert!(
+                layout::width(l) <= width
+                    || l.graphemes(true).count() == 1
+                    || layout::tcc_boundaries(l).is_empty(),
+                "{l:?} > {width}"
+            );
         }
         // Rejoin: lines appear in order; only spaces at line ends vanish.
         let mut rest = nfc.as_str();
