@@ -5,7 +5,11 @@
 //!
 //! Precision = proposed breaks that are true word joins / proposed breaks;
 //! recall = true joins proposed / true joins. Raw ICU4X dictionary
-//! segmentation is scored on the same set for comparison. Run with
+//! segmentation is scored on the same set for comparison. TNC's tokens are
+//! often compounds (ความสามารถ, ขึ้นอยู่กับ) that ICU's finer dictionary
+//! splits between its parts; the set marks such compound-internal splits, so
+//! the test also prints a lenient precision that excuses them and lists the
+//! words most often split wrongly (the real mis-splits, กา|ร, ด้|วย). Run with
 //! `cargo test -p keymsg-core --release --test layout_wordeval -- --nocapture`
 //! to see the numbers.
 
@@ -20,10 +24,19 @@ use icu_segmenter::options::LineBreakOptions;
 use keymsg_core::layout::break_opportunities;
 use unicode_normalization::char::is_combining_mark;
 
-/// One evaluation line: joined words and the byte offsets of the true joins.
+/// One evaluation line: joined words, the byte offsets of the true joins and
+/// of splits inside a compound word between listed sub-words.
 struct Case {
     text: String,
     joins: Vec<usize>,
+    compound: Vec<usize>,
+}
+
+fn offsets(list: &str) -> Vec<usize> {
+    list.split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect()
 }
 
 fn eval_set() -> Vec<Case> {
@@ -32,13 +45,11 @@ fn eval_set() -> Vec<Case> {
     data.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|line| {
-            let (text, joins) = line.split_once('\t').unwrap();
-            let joins = joins
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(|s| s.parse().unwrap())
-                .collect::<Vec<usize>>();
-            for &j in &joins {
+            let mut cols = line.split('\t');
+            let text = cols.next().unwrap();
+            let joins = offsets(cols.next().unwrap());
+            let compound = offsets(cols.next().unwrap_or(""));
+            for &j in joins.iter().chain(&compound) {
                 assert!(
                     text.is_char_boundary(j) && j > 0 && j < text.len(),
                     "{line}"
@@ -47,6 +58,7 @@ fn eval_set() -> Vec<Case> {
             Case {
                 text: text.to_owned(),
                 joins,
+                compound,
             }
         })
         .collect()
@@ -66,6 +78,7 @@ struct Score {
     proposed: usize,
     correct: usize,
     joins: usize,
+    compound: usize,
     violations: usize,
     /// Wrong breaks by the true word they fall inside, for diagnosis.
     wrong_in_word: HashMap<String, usize>,
@@ -81,6 +94,8 @@ impl Score {
             }
             if case.joins.binary_search(&b).is_ok() {
                 self.correct += 1;
+            } else if case.compound.binary_search(&b).is_ok() {
+                self.compound += 1;
             } else {
                 let start = case.joins.iter().rev().find(|&&j| j < b).copied();
                 let end = case.joins.iter().find(|&&j| j > b).copied();
@@ -92,6 +107,11 @@ impl Score {
 
     fn precision(&self) -> f64 {
         self.correct as f64 / self.proposed.max(1) as f64
+    }
+
+    /// Precision that also accepts splits between sub-words of a compound.
+    fn lenient_precision(&self) -> f64 {
+        (self.correct + self.compound) as f64 / self.proposed.max(1) as f64
     }
 
     fn recall(&self) -> f64 {
@@ -109,6 +129,12 @@ impl Score {
             self.joins,
             self.violations,
         );
+        eprintln!(
+            "{name:>8}: lenient precision {:.4} (+{} compound-internal splits), {} mis-splits",
+            self.lenient_precision(),
+            self.compound,
+            self.proposed - self.correct - self.compound,
+        );
         let mut worst: Vec<_> = self.wrong_in_word.iter().collect();
         worst.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         let top: Vec<String> = worst
@@ -116,7 +142,7 @@ impl Score {
             .take(15)
             .map(|(w, n)| format!("{w}×{n}"))
             .collect();
-        eprintln!("{name:>8}: words split most often: {}", top.join(" "));
+        eprintln!("{name:>8}: words mis-split most often: {}", top.join(" "));
     }
 }
 
