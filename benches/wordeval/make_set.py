@@ -14,14 +14,17 @@ running text), joined WITHOUT spaces, then a TAB, then the UTF-8 byte offsets
 of the true joins between words (comma separated, ascending, never 0 or the
 text length), then a TAB and the byte offsets *inside* a word where it
 splits into two parts that each decompose into listed words (ความ|สามารถ,
-ขึ้น|อยู่|กับ); "listed" here means in the same TNC top list AND in
-PyThaiNLP's curated dictionary `words_th.txt` (also CC0-1.0), because TNC
-alone contains syllable fragments (ษา, มารถ) from its own tokenisation, and
-every part must have at least 3 code points, so that open syllables that
-happen to be words (มา, สา, ทะ) do not excuse splits like ความสา|มารถ or
-ทะ|เบียน. This errs strict: ตัดสิน|ใจ is not excused either. TNC's tokens are often compounds that ICU's finer dictionary
-splits; such a break is a fine place to wrap a line though not a TNC join, so
-the evaluation reports it separately from genuine mis-splits (กา|ร, ด้|วย).
+ขึ้น|อยู่|กับ).
+
+TNC's tokens are often compounds that ICU's finer dictionary splits; such a
+break is a fine place to wrap a line though not a TNC join, so the evaluation
+reports it separately from genuine mis-splits (กา|ร, ด้|วย). "Listed" means
+in the same TNC top list AND in PyThaiNLP's curated dictionary `words_th.txt`
+(also CC0-1.0), because TNC alone contains syllable fragments (ษา, มารถ)
+from its own tokenisation; and every part must have at least 3 code points,
+so that open syllables that happen to be words (มา, สา, ทะ) do not excuse
+splits like ความสา|มารถ or ทะ|เบียน. This errs strict: ตัดสิน|ใจ is not
+excused either.
 
 Reproduce (the output is deterministic for a given pythainlp version):
 
