@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::model::rfc3339;
+use super::model::{channel_columns, rfc3339};
 use super::{Report, ReportError, Row, Totals};
 use crate::Channel;
 
@@ -31,6 +31,8 @@ pub struct ChannelDeltas {
     pub documents: i64,
 }
 
+channel_columns!(ChannelDeltas, i64);
+
 impl ChannelDeltas {
     /// `now - before`, per column (clamped to the `i64` range).
     pub fn between(before: [u64; 6], now: [u64; 6]) -> Self {
@@ -41,29 +43,6 @@ impl ChannelDeltas {
                 i64::try_from(diff).unwrap_or(if diff > 0 { i64::MAX } else { i64::MIN });
         }
         d
-    }
-
-    /// The change in one column.
-    pub fn get(&self, channel: Channel) -> i64 {
-        match channel {
-            Channel::Online => self.online,
-            Channel::OnAir => self.on_air,
-            Channel::OnGround => self.on_ground,
-            Channel::Billboard => self.billboard,
-            Channel::Community => self.community,
-            Channel::Documents => self.documents,
-        }
-    }
-
-    fn get_mut(&mut self, channel: Channel) -> &mut i64 {
-        match channel {
-            Channel::Online => &mut self.online,
-            Channel::OnAir => &mut self.on_air,
-            Channel::OnGround => &mut self.on_ground,
-            Channel::Billboard => &mut self.billboard,
-            Channel::Community => &mut self.community,
-            Channel::Documents => &mut self.documents,
-        }
     }
 
     /// The six changes in form order.

@@ -101,6 +101,43 @@ pub struct Row {
     pub not_in_catalog: bool,
 }
 
+/// `get` / `get_mut` by [`Channel`] for a struct with the six form columns
+/// as fields (`online`, `on_air`, `on_ground`, `billboard`, `community`,
+/// `documents`), so each of them maps channels to fields in one place.
+macro_rules! channel_columns {
+    ($ty:ty, $value:ty) => {
+        impl $ty {
+            /// The value of one column.
+            pub fn get(&self, channel: Channel) -> $value {
+                match channel {
+                    Channel::Online => self.online,
+                    Channel::OnAir => self.on_air,
+                    Channel::OnGround => self.on_ground,
+                    Channel::Billboard => self.billboard,
+                    Channel::Community => self.community,
+                    Channel::Documents => self.documents,
+                }
+            }
+
+            /// Mutable access to one column.
+            pub fn get_mut(&mut self, channel: Channel) -> &mut $value {
+                match channel {
+                    Channel::Online => &mut self.online,
+                    Channel::OnAir => &mut self.on_air,
+                    Channel::OnGround => &mut self.on_ground,
+                    Channel::Billboard => &mut self.billboard,
+                    Channel::Community => &mut self.community,
+                    Channel::Documents => &mut self.documents,
+                }
+            }
+        }
+    };
+}
+pub(crate) use channel_columns;
+
+channel_columns!(Row, u64);
+channel_columns!(Totals, u64);
+
 impl Row {
     /// An all-zero row.
     pub fn new(message_id: impl Into<String>, content: impl Into<String>) -> Self {
@@ -114,30 +151,6 @@ impl Row {
             community: 0,
             documents: 0,
             not_in_catalog: false,
-        }
-    }
-
-    /// The count in one column.
-    pub fn get(&self, channel: Channel) -> u64 {
-        match channel {
-            Channel::Online => self.online,
-            Channel::OnAir => self.on_air,
-            Channel::OnGround => self.on_ground,
-            Channel::Billboard => self.billboard,
-            Channel::Community => self.community,
-            Channel::Documents => self.documents,
-        }
-    }
-
-    /// Mutable access to one column.
-    pub fn get_mut(&mut self, channel: Channel) -> &mut u64 {
-        match channel {
-            Channel::Online => &mut self.online,
-            Channel::OnAir => &mut self.on_air,
-            Channel::OnGround => &mut self.on_ground,
-            Channel::Billboard => &mut self.billboard,
-            Channel::Community => &mut self.community,
-            Channel::Documents => &mut self.documents,
         }
     }
 
@@ -176,29 +189,6 @@ impl Totals {
             }
         }
         t
-    }
-
-    /// The total of one column.
-    pub fn get(&self, channel: Channel) -> u64 {
-        match channel {
-            Channel::Online => self.online,
-            Channel::OnAir => self.on_air,
-            Channel::OnGround => self.on_ground,
-            Channel::Billboard => self.billboard,
-            Channel::Community => self.community,
-            Channel::Documents => self.documents,
-        }
-    }
-
-    fn get_mut(&mut self, channel: Channel) -> &mut u64 {
-        match channel {
-            Channel::Online => &mut self.online,
-            Channel::OnAir => &mut self.on_air,
-            Channel::OnGround => &mut self.on_ground,
-            Channel::Billboard => &mut self.billboard,
-            Channel::Community => &mut self.community,
-            Channel::Documents => &mut self.documents,
-        }
     }
 
     /// The six totals in form order ([`Channel::ALL`]).
