@@ -33,6 +33,11 @@ pub mod store;
 pub mod text;
 mod vocab;
 
+// The README's Rust example is compiled as a doctest so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
+
 pub use catalog::Catalog;
 pub use engine::{Engine, FooterRequest, PopupRequest, Rendered};
 pub use error::{Error, Result};
