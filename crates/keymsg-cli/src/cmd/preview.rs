@@ -4,8 +4,11 @@
 //! The lines are the engine's own layout ([`layout::fit`]), one `<div>` each
 //! with `white-space: pre`; the browser never re-wraps them. (Thai tone marks
 //! and vowels above/below take no column, so only the computed lines show the
-//! real result.) The receipt strip asks for a monospace Thai font first
-//! (`Tlwg Mono`, Debian `fonts-tlwg-mono`), so its width is the printout's.
+//! real result.) The receipt strip uses a proportional Thai font (Loma, Debian
+//! `fonts-tlwg-loma-ttf`): the monospace Tlwg Mono would match the printer's
+//! cells but Chromium draws its tone marks and upper vowels one cell to the
+//! right of their consonant, which a Thai reader cannot accept. The dashed
+//! rule shows the profile's width in columns.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -127,10 +130,9 @@ h1 { font-size: 20px; margin: 0 0 4px; }
 .b-off { background: #888; }
 .receipt { display: inline-block; background: #fff; padding: 8px 10px;
            box-shadow: 0 1px 3px rgba(0,0,0,.3);
-           /* Monospace Thai first (Debian fonts-tlwg-mono): one cell per base
-              letter, marks stacked, so the strip is as wide as the printout. */
-           font-family: "Tlwg Mono", "TlwgMono", "Tlwg Typo", "TH Sarabun New", "Sarabun",
-                        "Loma", "Garuda", monospace; font-size: 16px; line-height: 1.6; }
+           /* Proportional Thai (see the module docs: Tlwg Mono misplaces marks). */
+           font-family: "Loma", "Garuda", "TH Sarabun New", "Sarabun", "Noto Sans Thai",
+                        sans-serif; font-size: 16px; line-height: 1.6; }
 .line { white-space: pre; }
 .rule { white-space: pre; color: #999; }
 .line.overflow { background: #ffd6d6; outline: 1px solid #c62828; }

@@ -1,5 +1,5 @@
 //! `keymsg preview` renders in headless Chromium (Debian package `chromium`).
-//! Without Chromium, or without a Thai font (Debian `fonts-tlwg-mono`), the
+//! Without Chromium, or without a Thai font (Debian `fonts-tlwg-loma-ttf`), the
 //! test fails, unless `KEYMSG_SKIP_CHROMIUM=1`.
 
 use std::path::{Path, PathBuf};
@@ -103,7 +103,7 @@ fn preview_renders_in_headless_chromium() {
         assert!(
             !String::from_utf8_lossy(&fc.stdout).trim().is_empty(),
             "no Thai font installed: Thai would render as boxes; install the Debian package \
-             `fonts-tlwg-mono` (monospace Thai, used by the receipt strip) or set KEYMSG_SKIP_CHROMIUM=1"
+             `fonts-tlwg-loma-ttf` (the Thai font of the receipt strip) or set KEYMSG_SKIP_CHROMIUM=1"
         );
     }
     std::fs::write(
