@@ -16,7 +16,7 @@ use unicode_segmentation::{GraphemeCursor, GraphemeIncomplete};
 
 use super::thai::{
     MAI_HAN_AKAT, MAI_TAIKHU, MAI_YAMOK, PAI_YAN_YAI, PAIYANNOI, THANTHAKHAT, cannot_start_line,
-    is_break_space, is_consonant, is_glue, is_leading_vowel, is_tone_mark,
+    is_break_space, is_consonant, is_glue, is_leading_vowel, is_mark, is_thai, is_tone_mark,
 };
 use crate::text::spans::{Span, protected_spans};
 
@@ -86,6 +86,28 @@ const KEEP_WHOLE: &[&str] = &[
     "วางสาย",
 ];
 
+/// First code point of the Thai block: [`KEEP_WHOLE_BY_FIRST`] is indexed from it.
+const KEEP_WHOLE_FIRST_BASE: usize = 0x0E00;
+
+/// For each code point U+0E00..U+0E7F, a bit mask of the [`KEEP_WHOLE`] words
+/// starting with it (every word starts with a Thai letter; a unit test checks).
+/// Indexing here runs at compile time: out of bounds is a build error, not a panic.
+#[allow(clippy::indexing_slicing)]
+const KEEP_WHOLE_BY_FIRST: [u16; 0x80] = {
+    let mut table = [0u16; 0x80];
+    let mut k = 0;
+    while k < KEEP_WHOLE.len() {
+        let b = KEEP_WHOLE[k].as_bytes();
+        // A Thai letter is E0 B8 xx or E0 B9 xx in UTF-8.
+        if b.len() >= 3 && b[0] == 0xE0 && (b[1] == 0xB8 || b[1] == 0xB9) {
+            let cp = ((b[1] as usize & 0x3F) << 6) | (b[2] as usize & 0x3F);
+            table[cp - KEEP_WHOLE_FIRST_BASE] |= 1 << k;
+        }
+        k += 1;
+    }
+    table
+};
+
 /// Most Thai consonants an abbreviation run may have (กฟน., พ.ร.บ., ชม.).
 const MAX_ABBREVIATION_CONSONANTS: usize = 5;
 
@@ -126,12 +148,38 @@ fn abbreviation_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Byte ranges of [`KEEP_WHOLE`] words in `text`.
+///
+/// One pass over the text: at each char boundary only the words starting with
+/// that character are compared (the list is short and every word starts with a
+/// Thai letter), instead of one substring search per word. Like
+/// `str::match_indices`, occurrences of one word do not overlap.
 fn keep_whole_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
-    let mut out: Vec<std::ops::Range<usize>> = KEEP_WHOLE
-        .iter()
-        .flat_map(|w| text.match_indices(w).map(|(i, m)| i..i + m.len()))
-        .chain(abbreviation_ranges(text))
-        .collect();
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    // End of the last occurrence of each word (non-overlapping per word).
+    let mut last_end = [0usize; KEEP_WHOLE.len()];
+    for (i, c) in text.char_indices() {
+        let Some(&mask) = (c as usize)
+            .checked_sub(KEEP_WHOLE_FIRST_BASE)
+            .and_then(|k| KEEP_WHOLE_BY_FIRST.get(k))
+        else {
+            continue;
+        };
+        if mask == 0 {
+            continue;
+        }
+        let Some(rest) = text.get(i..) else { continue };
+        for (k, w) in KEEP_WHOLE.iter().enumerate() {
+            if mask & (1 << k) != 0
+                && rest.starts_with(w)
+                && let Some(e) = last_end.get_mut(k)
+                && *e <= i
+            {
+                *e = i + w.len();
+                out.push(i..i + w.len());
+            }
+        }
+    }
+    out.extend(abbreviation_ranges(text));
     out.sort_by_key(|r| r.start);
     out
 }
@@ -149,9 +197,6 @@ pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
         if p == 0 || p >= text.len() {
             continue;
         }
-        if !is_grapheme_boundary(text, p) {
-            continue;
-        }
         while span_iter.next_if(|s| s.range.end <= p).is_some() {}
         if span_iter.peek().is_some_and(|s| s.range.start < p) {
             continue;
@@ -159,7 +204,8 @@ pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
         if keep.iter().any(|r| r.start < p && p < r.end) {
             continue;
         }
-        if char_rules_allow(text, p) {
+        // Cheap character rules first; the grapheme check is the costliest.
+        if char_rules_allow(text, p) && is_grapheme_boundary(text, p) {
             out.push(p);
         }
     }
@@ -169,6 +215,9 @@ pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
 /// Whether byte `p` is an extended grapheme cluster boundary (checked only at
 /// ICU's candidates, far cheaper than segmenting the whole text).
 fn is_grapheme_boundary(text: &str, p: usize) -> bool {
+    if let Some(b) = simple_grapheme_boundary(text, p) {
+        return b;
+    }
     let mut cursor = GraphemeCursor::new(p, text.len(), true);
     loop {
         match cursor.is_boundary(text, 0) {
@@ -183,6 +232,19 @@ fn is_grapheme_boundary(text: &str, p: usize) -> bool {
             Err(_) => return false,
         }
     }
+}
+
+/// The grapheme-boundary answer at byte `p` without the general algorithm,
+/// when both neighbours are printable ASCII or Thai: then only a following
+/// mark (Extend: the Thai vowels above/below, tone marks; SpacingMark: ำ)
+/// joins them (no Prepend, ZWJ, regional indicator or control among them).
+/// `None` for any other pair. A unit test checks it against
+/// `GraphemeCursor` for every such pair.
+fn simple_grapheme_boundary(text: &str, p: usize) -> Option<bool> {
+    let a = text.get(..p)?.chars().next_back()?;
+    let b = text.get(p..)?.chars().next()?;
+    let simple = |c: char| (' '..='~').contains(&c) || is_thai(c);
+    (simple(a) && simple(b)).then(|| !(is_mark(b) || b == '\u{0E33}'))
 }
 
 /// The Thai character rules alone (no dictionary, no spans, no grapheme
@@ -435,6 +497,65 @@ mod tests {
         // A long word ending a sentence is not an abbreviation: it still breaks.
         let t = "โปรดติดตั้งแอปจากร้านค้าแอปทางการเท่านั้น.";
         assert!(!abbreviation_ranges(t).iter().any(|r| r.end == t.len()));
+    }
+
+    /// The grapheme check of the general algorithm, without the fast path.
+    fn cursor_boundary(text: &str, p: usize) -> bool {
+        let mut cursor = GraphemeCursor::new(p, text.len(), true);
+        cursor.is_boundary(text, 0).unwrap()
+    }
+
+    #[test]
+    fn simple_grapheme_boundary_agrees_with_uax29() {
+        let chars: Vec<char> = (' '..='~').chain('\u{0E00}'..='\u{0E7F}').collect();
+        let mut buf = String::new();
+        for &a in &chars {
+            for &b in &chars {
+                buf.clear();
+                buf.push(a);
+                buf.push(b);
+                let p = a.len_utf8();
+                assert_eq!(
+                    simple_grapheme_boundary(&buf, p),
+                    Some(cursor_boundary(&buf, p)),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+        // Other pairs take the general path.
+        assert_eq!(simple_grapheme_boundary("🇹🇭", 4), None);
+        assert!(!is_grapheme_boundary("🇹🇭", 4));
+        assert!(!is_grapheme_boundary("e\u{301}", 1));
+    }
+
+    /// Reference: one `match_indices` pass per word.
+    fn keep_whole_reference(text: &str) -> Vec<std::ops::Range<usize>> {
+        let mut out: Vec<std::ops::Range<usize>> = KEEP_WHOLE
+            .iter()
+            .flat_map(|w| text.match_indices(w).map(|(i, m)| i..i + m.len()))
+            .chain(abbreviation_ranges(text))
+            .collect();
+        out.sort_by_key(|r| (r.start, r.end));
+        out
+    }
+
+    #[test]
+    fn keep_whole_single_pass_finds_every_occurrence() {
+        for w in KEEP_WHOLE {
+            let first = w.chars().next().unwrap();
+            assert!(is_thai(first), "{w} must start with a Thai letter");
+        }
+        let corpus = include_str!("../../../../benches/data/thai-sentences.txt");
+        let mut texts: Vec<String> = corpus.lines().map(str::to_owned).collect();
+        texts.push(KEEP_WHOLE.concat());
+        texts.push(KEEP_WHOLE.join(" x "));
+        texts.push("ตามกฎหมายกฎหมายแชตแชต กฟน. ช่องทางวางสายด่วน".to_owned());
+        for t in &texts {
+            let mut got = keep_whole_ranges(t);
+            got.sort_by_key(|r| (r.start, r.end));
+            assert_eq!(got, keep_whole_reference(t), "{t}");
+        }
+        assert!(keep_whole_ranges(&KEEP_WHOLE.concat()).len() >= KEEP_WHOLE.len());
     }
 
     #[test]

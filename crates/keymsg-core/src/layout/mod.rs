@@ -121,10 +121,47 @@ pub(crate) fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Canonical combining class of a Thai-block code point (Unicode 16: PHINTHU 9,
+/// SARA U/UU 103, the tone marks 107, everything else 0). A test checks it
+/// against `unicode_normalization` for the whole block.
+fn thai_ccc(c: char) -> u8 {
+    match c {
+        '\u{0E3A}' => 9,
+        '\u{0E38}' | '\u{0E39}' => 103,
+        '\u{0E48}'..='\u{0E4B}' => 107,
+        _ => 0,
+    }
+}
+
+/// One-pass fast path of [`prepare`] for the common receipt text: only
+/// printable ASCII, `\n` and the Thai block, Thai marks in canonical order.
+/// Such text is already NFC (no Thai or ASCII code point is NFC_QC No/Maybe)
+/// and has no control to fold, so [`prepare`] returns it unchanged.
+fn is_prepared_ascii_thai(text: &str) -> bool {
+    let mut last_ccc = 0;
+    for c in text.chars() {
+        let ccc = if (' '..='~').contains(&c) || c == '\n' {
+            0
+        } else if thai::is_thai(c) {
+            thai_ccc(c)
+        } else {
+            return false;
+        };
+        if ccc != 0 && last_ccc > ccc {
+            return false;
+        }
+        last_ccc = ccc;
+    }
+    true
+}
+
 /// The text every layout entry point works on: NFC, `\r\n` and `\r` as `\n`,
 /// tab as one space. Any other control character is an error, because it
 /// would reach a printer as a command.
 pub(crate) fn prepare(text: &str) -> Result<std::borrow::Cow<'_, str>, LayoutError> {
+    if is_prepared_ascii_thai(text) {
+        return Ok(std::borrow::Cow::Borrowed(text));
+    }
     let text = nfc(text);
     let needs_fix = text.chars().any(|c| c.is_control() && c != '\n');
     if !needs_fix {
@@ -155,6 +192,23 @@ pub(crate) fn prepare(text: &str) -> Result<std::borrow::Cow<'_, str>, LayoutErr
 #[cfg(test)]
 mod prepare_tests {
     use super::*;
+
+    #[test]
+    fn thai_fast_path_matches_unicode_data() {
+        use unicode_normalization::char::canonical_combining_class;
+        use unicode_normalization::{IsNormalized, is_nfc_quick};
+        for c in '\u{0E00}'..='\u{0E7F}' {
+            assert_eq!(thai_ccc(c), canonical_combining_class(c), "{c:?}");
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+        }
+        // Tone mark before SARA U is out of canonical order: NFC reorders it.
+        let unordered = "\u{0E01}\u{0E48}\u{0E38}";
+        assert!(!is_prepared_ascii_thai(unordered));
+        assert_eq!(prepare(unordered).unwrap(), "\u{0E01}\u{0E38}\u{0E48}");
+        assert!(is_prepared_ascii_thai("\u{0E01}\u{0E38}\u{0E48} ok\nไม่"));
+        assert!(!is_prepared_ascii_thai("a\tb"));
+        assert!(!is_prepared_ascii_thai("e\u{301}"));
+    }
 
     #[test]
     fn nfc_composes_and_keeps_sara_am() {

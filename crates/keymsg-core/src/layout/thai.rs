@@ -16,7 +16,17 @@ pub(crate) fn is_following_vowel(c: char) -> bool {
 /// Any combining mark (Thai above/below vowels, tone marks, thanthakhat, and
 /// the combining marks of every other script).
 pub(crate) fn is_mark(c: char) -> bool {
-    is_combining_mark(c)
+    match c {
+        '\0'..='\u{7F}' => false,
+        '\u{0E00}'..='\u{0E7F}' => is_thai_mark(c),
+        _ => is_combining_mark(c),
+    }
+}
+
+/// The combining marks of the Thai block (general category Mn): vowels above
+/// and below, PHINTHU, MAITAIKHU, tone marks, THANTHAKHAT, NIKHAHIT, YAMAKKAN.
+fn is_thai_mark(c: char) -> bool {
+    matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
 }
 
 /// A character a line may never start with: following vowel or combining mark.
@@ -93,5 +103,20 @@ mod tests {
         }
         assert!(is_consonant('ก') && is_consonant('ฮ') && !is_consonant('ฯ'));
         assert!(is_thai('๙') && !is_thai('a'));
+    }
+
+    #[test]
+    fn fast_paths_agree_with_unicode_data() {
+        use unicode_width::UnicodeWidthChar;
+        for c in ('\0'..='\u{7F}').chain('\u{0E00}'..='\u{0E7F}') {
+            assert_eq!(is_mark(c), is_combining_mark(c), "{c:?}");
+            if !c.is_control() {
+                assert_eq!(
+                    crate::layout::width::char_width(c),
+                    c.width().unwrap_or(0),
+                    "{c:?}"
+                );
+            }
+        }
     }
 }

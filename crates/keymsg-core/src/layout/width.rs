@@ -15,7 +15,15 @@ pub fn width(text: &str) -> usize {
 
 /// Display columns of one code point (controls count 0).
 pub(crate) fn char_width(c: char) -> usize {
-    c.width().unwrap_or(0)
+    // Fast path for receipt text: printable ASCII is one column; in the Thai
+    // block the combining vowels and marks are zero, everything else one
+    // (a test checks this against `unicode-width` for both ranges).
+    match c {
+        ' '..='~' => 1,
+        '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}' => 0,
+        '\u{0E00}'..='\u{0E7F}' => 1,
+        _ => c.width().unwrap_or(0),
+    }
 }
 
 /// Number of extended grapheme clusters (user-perceived characters).

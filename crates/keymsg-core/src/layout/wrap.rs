@@ -242,9 +242,17 @@ fn wrap_paragraph(p: &str, width_limit: usize, emit: &mut impl FnMut(Range<usize
     let mut unit_start = 0;
     for unit_end in bounds {
         let unit = p.get(unit_start..unit_end).unwrap_or("");
-        let content_end = unit_start + unit.trim_end_matches(is_break_space).len();
-        let content_w = slice_width(unit_start..content_end);
-        let full_w = slice_width(unit_start..unit_end);
+        // One pass: content ends after the last char that is not a break
+        // space (trailing spaces are dropped at a break).
+        let (mut content_len, mut content_w, mut full_w) = (0, 0, 0);
+        for (i, c) in unit.char_indices() {
+            full_w += char_width(c);
+            if !is_break_space(c) {
+                content_len = i + c.len_utf8();
+                content_w = full_w;
+            }
+        }
+        let content_end = unit_start + content_len;
         match line {
             Some((ls, le, lw)) if lw + content_w <= width_limit => {
                 let le = if content_end > unit_start {

@@ -53,7 +53,11 @@ pub fn protected_spans(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(c) = s.at(i) {
-        if let Some((kind, end)) = s.span_at(i) {
+        if !c.is_ascii() && c != '\u{0E3F}' && !is_digit(c) {
+            // Thai letters and other non-ASCII text never start a span
+            // (span_at needs an ASCII character, ฿ or a digit): skip cheaply.
+            i += 1;
+        } else if let Some((kind, end)) = s.span_at(i) {
             out.push(Span {
                 range: s.byte(i)..s.byte(end),
                 kind,
@@ -227,7 +231,12 @@ struct Scanner<'a> {
 
 impl<'a> Scanner<'a> {
     fn new(text: &'a str) -> Self {
-        let (bytes, chars) = text.char_indices().unzip();
+        let n = text.len();
+        let (mut bytes, mut chars) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        for (i, c) in text.char_indices() {
+            bytes.push(i);
+            chars.push(c);
+        }
         Scanner { text, chars, bytes }
     }
 
