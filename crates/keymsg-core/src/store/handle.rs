@@ -65,7 +65,7 @@ impl Store {
     /// The store directory (`None` for an in-memory store).
     pub fn path(&self) -> Option<&Path> {
         match &self.backend {
-            Backend::Sqlite(s) => s.path(),
+            Backend::Sqlite(s) => Some(s.path()),
             Backend::Memory(_) => None,
         }
     }
@@ -73,7 +73,7 @@ impl Store {
     /// This process's writer file (`None` for an in-memory store).
     pub fn writer_file(&self) -> Option<&Path> {
         match &self.backend {
-            Backend::Sqlite(s) => s.writer_file(),
+            Backend::Sqlite(s) => Some(s.writer_file()),
             Backend::Memory(_) => None,
         }
     }

@@ -30,8 +30,8 @@ const MAX_SLOTS: u32 = 10_000;
 #[derive(Debug)]
 pub(crate) struct SqliteStore {
     group: Group,
-    dir: Option<PathBuf>,
-    own: Option<PathBuf>,
+    dir: PathBuf,
+    own: PathBuf,
     busy: Duration,
     /// Checkpoints our WAL in the background (dropped before the writer).
     _checkpointer: Option<Checkpointer>,
@@ -185,10 +185,10 @@ impl SqliteStore {
             .map_err(|e| map_err(&label, e))?;
         apply_max_bytes(&conn, &label, opts.max_file_bytes)?;
         let mut writer = Writer::new(
-            Some(conn),
+            conn,
             label.clone(),
-            Some(dir.clone()),
-            Some(own.clone()),
+            dir.clone(),
+            own.clone(),
             opts.count_reprints,
             opts.busy_timeout,
         );
@@ -198,21 +198,21 @@ impl SqliteStore {
         Ok(SqliteStore {
             _checkpointer: Some(checkpointer),
             group: Group::new(writer),
-            dir: Some(dir),
-            own: Some(own),
+            dir,
+            own,
             busy: opts.busy_timeout,
             _slot_lock: lock,
         })
     }
 
-    /// The store directory (`None` for an in-memory store).
-    pub fn path(&self) -> Option<&Path> {
-        self.dir.as_deref()
+    /// The store directory.
+    pub fn path(&self) -> &Path {
+        &self.dir
     }
 
-    /// This process's writer file (`None` for an in-memory store).
-    pub fn writer_file(&self) -> Option<&Path> {
-        self.own.as_deref()
+    /// This process's writer file.
+    pub fn writer_file(&self) -> &Path {
+        &self.own
     }
 
     /// Count one insertion. When this returns `Ok`, the result is committed
@@ -238,30 +238,20 @@ impl SqliteStore {
     pub fn set_max_file_bytes(&self, bytes: Option<u64>) -> Result<(), StoreError> {
         let mut w = self.group.writer()?;
         let label = w.label.clone();
-        apply_max_bytes(w.conn()?, &label, bytes)
+        apply_max_bytes(w.conn(), &label, bytes)
     }
 
-    /// Run `f` on every writer file (a fresh read connection each), or on
-    /// the in-memory database.
+    /// Run `f` on every writer file (a fresh read connection each).
     fn each_file(
         &self,
         mut f: impl FnMut(&Connection, &str) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        match &self.dir {
-            None => {
-                let mut w = self.group.writer()?;
-                let label = w.label.clone();
-                f(w.conn()?, &label)
-            }
-            Some(dir) => {
-                for path in writer_files(dir)? {
-                    if let Some(c) = schema::open_reader(&path, self.busy)? {
-                        f(&c, &path.display().to_string())?;
-                    }
-                }
-                Ok(())
+        for path in writer_files(&self.dir)? {
+            if let Some(c) = schema::open_reader(&path, self.busy)? {
+                f(&c, &path.display().to_string())?;
             }
         }
+        Ok(())
     }
 
     fn merged_counts(
@@ -293,7 +283,7 @@ impl SqliteStore {
     pub fn record(&self, entry: &ManualEntry) -> Result<(), StoreError> {
         let mut w = self.group.writer()?;
         let label = w.label.clone();
-        w.conn()?
+        w.conn()
             .execute(
                 "INSERT INTO manual (agency, month, channel, message_id, count, recorded_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET \
@@ -362,7 +352,7 @@ impl SqliteStore {
         let label = w.label.clone();
         let err = |e| map_err(&label, e);
         let tx = w
-            .conn()?
+            .conn()
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(err)?;
         let at_nanos = i64::try_from(at.unix_timestamp_nanos()).unwrap_or(i64::MAX);

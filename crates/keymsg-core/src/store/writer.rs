@@ -30,14 +30,14 @@ type GroupKey<'a> = (String, &'a str, &'a str, &'a str, &'a str, i64);
 /// The connection and what it needs to count.
 #[derive(Debug)]
 pub(crate) struct Writer {
-    /// Our connection; `None` only for an in-memory store not used yet.
-    conn: Option<Connection>,
-    /// Label for errors (file path or `:memory:`).
+    /// Our connection to our own writer file.
+    conn: Connection,
+    /// Label for errors (the file path).
     pub(crate) label: String,
-    /// Store directory (none for in-memory).
-    dir: Option<PathBuf>,
+    /// Store directory.
+    dir: PathBuf,
     /// Our own file, skipped when checking other writers' keys.
-    own: Option<PathBuf>,
+    own: PathBuf,
     /// Read connections to the other writer files, for cross-file idempotency.
     others: HashMap<PathBuf, Connection>,
     pub(crate) count_reprints: bool,
@@ -46,10 +46,10 @@ pub(crate) struct Writer {
 
 impl Writer {
     pub(crate) fn new(
-        conn: Option<Connection>,
+        conn: Connection,
         label: String,
-        dir: Option<PathBuf>,
-        own: Option<PathBuf>,
+        dir: PathBuf,
+        own: PathBuf,
         count_reprints: bool,
         busy: Duration,
     ) -> Self {
@@ -64,25 +64,15 @@ impl Writer {
         }
     }
 
-    /// The connection, opening the in-memory database on first use.
-    pub(crate) fn conn(&mut self) -> Result<&mut Connection, StoreError> {
-        if self.conn.is_none() {
-            let mut c = Connection::open_in_memory().map_err(|e| map_err(&self.label, e))?;
-            schema::init(&mut c, &self.label, true)?;
-            self.conn = Some(c);
-        }
-        self.conn.as_mut().ok_or_else(|| StoreError::Poisoned {
-            path: self.label.clone(),
-        })
+    /// The connection to our own writer file.
+    pub(crate) fn conn(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 
     /// Open read connections to writer files that appeared since last time.
     pub(crate) fn refresh_others(&mut self) -> Result<(), StoreError> {
-        let Some(dir) = &self.dir else {
-            return Ok(());
-        };
-        for path in super::sqlite::writer_files(dir)? {
-            if Some(&path) == self.own.as_ref() || self.others.contains_key(&path) {
+        for path in super::sqlite::writer_files(&self.dir)? {
+            if path == self.own || self.others.contains_key(&path) {
                 continue;
             }
             if let Some(c) = schema::open_reader(&path, self.busy)? {
@@ -126,7 +116,7 @@ impl Writer {
         let count_reprints = self.count_reprints;
         let err = |e| map_err(&label, e);
         let now = now_nanos();
-        let conn = self.conn()?;
+        let conn = self.conn();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(err)?;
