@@ -214,12 +214,7 @@ fn frame_width(req: &FooterRequest, config: &Config) -> Result<usize, CliError> 
         return Ok(w);
     }
     let name = req.profile.as_deref().unwrap_or("receipt-58mm");
-    let profile = config
-        .profile_def
-        .iter()
-        .find(|p| p.name() == name)
-        .cloned()
-        .or_else(|| Profile::builtin(name));
+    let profile = Profile::resolve(name, None, &config.profile_def).ok();
     match profile.as_ref().and_then(Profile::width) {
         Some(w) => Ok(w),
         None => Err(CliError::Usage(format!(

@@ -58,48 +58,13 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         .profile
         .or_else(|| config.profile.clone())
         .unwrap_or_else(|| "receipt-58mm".to_owned());
-    let profile = resolve_profile(&name, args.width, config)?;
+    let profile = Profile::resolve(&name, args.width, &config.profile_def)?;
     let lang = args
         .lang
         .or_else(|| config.lang.clone())
         .unwrap_or_else(|| "th".to_owned());
     let html = page(&catalog, &profile, &lang)?;
     write_out(args.output.as_deref(), html.as_bytes())
-}
-
-/// A profile by name (config's first, then built in), with a width override.
-fn resolve_profile(name: &str, width: Option<usize>, config: &Config) -> Result<Profile, CliError> {
-    let base = config
-        .profile_def
-        .iter()
-        .find(|p| p.name() == name)
-        .cloned()
-        .or_else(|| Profile::builtin(name))
-        .ok_or_else(|| {
-            CliError::Usage(format!(
-                "unknown profile `{name}` (built in: {})",
-                Profile::builtin_names().join(", ")
-            ))
-        })?;
-    match (width, base.kind()) {
-        (None, _) => Ok(base),
-        (
-            Some(width),
-            ProfileKind::Columns {
-                max_lines, align, ..
-            },
-        ) => Ok(Profile::new(
-            format!("{name}.w{width}"),
-            ProfileKind::Columns {
-                width,
-                max_lines,
-                align,
-            },
-        )?),
-        (Some(_), _) => Err(CliError::Usage(format!(
-            "--width: profile `{name}` is not measured in columns"
-        ))),
-    }
 }
 
 /// The surface a profile stands for (to mark messages not enabled there).

@@ -7,7 +7,7 @@
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use super::request::DEFAULT_FOOTER_PROFILE;
-use crate::layout::{Profile, ProfileKind, fit};
+use crate::layout::{Profile, fit};
 use crate::select::Token;
 use crate::{Catalog, Error, Result};
 
@@ -66,7 +66,7 @@ impl LayoutCache {
         if let Some(s) = find(&self.slots.read().unwrap_or_else(PoisonError::into_inner)) {
             return Ok(s);
         }
-        let profile = self.resolve(name, width)?;
+        let profile = Profile::resolve(name, width, &self.custom)?;
         let mut slots = self.slots.write().unwrap_or_else(PoisonError::into_inner);
         if let Some(s) = find(&slots) {
             return Ok(s);
@@ -82,44 +82,6 @@ impl LayoutCache {
         });
         slots.push(Arc::clone(&slot));
         Ok(slot)
-    }
-
-    /// Resolve a profile name (user-defined first, then built in), with an
-    /// optional width override for column profiles.
-    fn resolve(&self, name: &str, width: Option<usize>) -> Result<Profile> {
-        let base = self
-            .custom
-            .iter()
-            .find(|p| p.name() == name)
-            .cloned()
-            .or_else(|| Profile::builtin(name))
-            .ok_or_else(|| Error::InvalidArgument {
-                name: "profile",
-                reason: format!(
-                    "unknown profile `{name}` (built in: {})",
-                    Profile::builtin_names().join(", ")
-                ),
-            })?;
-        match (width, base.kind()) {
-            (None, _) => Ok(base),
-            (
-                Some(width),
-                ProfileKind::Columns {
-                    max_lines, align, ..
-                },
-            ) => Ok(Profile::new(
-                format!("{name}.w{width}"),
-                ProfileKind::Columns {
-                    width,
-                    max_lines,
-                    align,
-                },
-            )?),
-            (Some(_), _) => Err(Error::InvalidArgument {
-                name: "width",
-                reason: format!("profile `{name}` is not measured in columns"),
-            }),
-        }
     }
 }
 
