@@ -360,11 +360,6 @@ impl Report {
         }
         rows.extend(retired.into_values());
 
-        let order: HashMap<&str, usize> = rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.message_id.as_str(), i))
-            .collect();
         let mut breakdown: Vec<BreakdownEntry> = breakdown
             .into_iter()
             .map(|((id, surface, kind), count)| BreakdownEntry {
@@ -374,7 +369,7 @@ impl Report {
                 count,
             })
             .collect();
-        sort_breakdown(&mut breakdown, &order);
+        sort_breakdown(&mut breakdown, &rows);
 
         let totals = Totals::of(&rows);
         Report {
@@ -429,31 +424,31 @@ fn add<'a>(
     *cell = cell.saturating_add(count);
 }
 
-/// Sort breakdown entries by the row order of their message (unknown ids
-/// last, by id), then surface (manual last), then kind.
-pub(crate) fn sort_breakdown(entries: &mut [BreakdownEntry], order: &HashMap<&str, usize>) {
+/// Sort breakdown entries by the order of their message in `rows` (unknown
+/// ids last, by id), then surface (manual last), then kind.
+pub(crate) fn sort_breakdown(entries: &mut [BreakdownEntry], rows: &[Row]) {
+    let order: HashMap<&str, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.message_id.as_str(), i))
+        .collect();
+    fn key<'a>(
+        order: &HashMap<&str, usize>,
+        e: &'a BreakdownEntry,
+    ) -> (usize, &'a str, bool, Option<Surface>, &'a str) {
+        let position = order.get(e.message_id.as_str()).copied();
+        (
+            position.unwrap_or(usize::MAX),
+            &e.message_id,
+            e.surface.is_none(),
+            e.surface,
+            &e.kind,
+        )
+    }
     entries.sort_by(|a, b| {
-        let ka = (
-            order
-                .get(a.message_id.as_str())
-                .copied()
-                .unwrap_or(usize::MAX),
-            &a.message_id,
-            a.surface.is_none(),
-            a.surface,
-            &a.kind,
-        );
-        let kb = (
-            order
-                .get(b.message_id.as_str())
-                .copied()
-                .unwrap_or(usize::MAX),
-            &b.message_id,
-            b.surface.is_none(),
-            b.surface,
-            &b.kind,
-        );
-        ka.cmp(&kb).then(a.count.cmp(&b.count))
+        key(&order, a)
+            .cmp(&key(&order, b))
+            .then(a.count.cmp(&b.count))
     });
 }
 

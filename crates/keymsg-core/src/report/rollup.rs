@@ -137,11 +137,6 @@ pub fn merge_at(
     retired.sort_by(|a, b| a.message_id.cmp(&b.message_id));
     rows.append(&mut retired);
 
-    let order: HashMap<&str, usize> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.message_id.as_str(), i))
-        .collect();
     let mut breakdown: Vec<BreakdownEntry> = breakdown
         .into_iter()
         .map(|((message_id, surface, kind), count)| BreakdownEntry {
@@ -151,7 +146,7 @@ pub fn merge_at(
             count,
         })
         .collect();
-    sort_breakdown(&mut breakdown, &order);
+    sort_breakdown(&mut breakdown, &rows);
 
     let present: BTreeSet<&str> = kept.iter().map(|r| r.agency.as_str()).collect();
     let mut missing: Vec<String> = Vec::new();
