@@ -50,7 +50,7 @@ pub(crate) fn segmenter() -> LineSegmenterBorrowed<'static> {
 /// - it is not inside a protected span (phone numbers, amounts, URLs, e-mail
 ///   addresses: see [`crate::text::spans::protected_spans`]).
 ///
-/// Offsets refer to `text` as given; [`super::wrap`] and [`super::truncate`]
+/// Offsets refer to `text` as given; [`super::wrap()`] and [`super::truncate()`]
 /// normalise to NFC first, so pass NFC text if you combine the two.
 pub fn break_opportunities(text: &str) -> Vec<usize> {
     let spans = protected_spans(text);

@@ -36,7 +36,7 @@ pub struct Fitted {
 ///
 /// # Errors
 /// [`LayoutError::InvalidProfile`] for an invalid profile, the errors of
-/// [`super::wrap`], and [`LayoutError::WidthTooSmall`] when even the ellipsis
+/// [`super::wrap()`], and [`LayoutError::WidthTooSmall`] when even the ellipsis
 /// does not fit a byte/segment budget.
 pub fn fit(text: &Text, profile: &Profile) -> Result<Fitted, LayoutError> {
     profile.validate()?;

@@ -29,7 +29,7 @@ pub enum Align {
 /// How to wrap text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WrapOptions {
-    /// Line width in display columns (see [`super::width`]); at least 1.
+    /// Line width in display columns (see [`super::width()`]); at least 1.
     pub width: usize,
     /// At most this many lines; the last kept line is truncated with
     /// [`Self::ellipsis`] when text is cut. `None` = unlimited.

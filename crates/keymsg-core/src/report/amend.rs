@@ -1,6 +1,6 @@
 //! Late counts: what changed since a month was reported.
 //!
-//! Municipalities file on the 25th (see [`deadline`](super::deadline)), so
+//! Municipalities file on the 25th (see [`deadline`](super::deadline())), so
 //! counts keep arriving after a month was reported. A new report for that month
 //! must not silently show different numbers: [`Report::amend`] lists the
 //! per-message changes, and [`Report::amended_from`] attaches them so every

@@ -205,27 +205,22 @@ impl SqliteStore {
         })
     }
 
-    /// The store directory.
+    /// The SQLite side of [`super::Store::path`].
     pub fn path(&self) -> &Path {
         &self.dir
     }
 
-    /// This process's writer file.
+    /// The SQLite side of [`super::Store::writer_file`].
     pub fn writer_file(&self) -> &Path {
         &self.own
     }
 
-    /// Count one insertion. When this returns `Ok`, the result is committed
-    /// with the store's [`Durability`](super::Durability): with the default,
-    /// a `kill -9` right after cannot lose it. Concurrent callers share one
-    /// commit (group commit), so call this from as many threads as you like.
+    /// The SQLite side of [`super::Store::count`].
     pub fn count(&self, insertion: &Insertion) -> Result<Counted, StoreError> {
         self.group.count(insertion)
     }
 
-    /// Count many insertions in one transaction: all are committed, or none
-    /// (on error nothing from the batch was counted). Results are in input
-    /// order; a key repeated inside the batch counts once.
+    /// The SQLite side of [`super::Store::count_batch`].
     pub fn count_batch(&self, insertions: &[Insertion]) -> Result<Vec<Counted>, StoreError> {
         if insertions.is_empty() {
             return Ok(Vec::new());
@@ -233,8 +228,7 @@ impl SqliteStore {
         self.group.writer()?.run_batch(insertions)
     }
 
-    /// Change the per-file size cap ([`StoreOptions::max_file_bytes`]) at run
-    /// time, e.g. to lift it after [`StoreError::DiskFull`].
+    /// The SQLite side of [`super::Store::set_max_file_bytes`].
     pub fn set_max_file_bytes(&self, bytes: Option<u64>) -> Result<(), StoreError> {
         let mut w = self.group.writer()?;
         let label = w.label.clone();
@@ -264,10 +258,7 @@ impl SqliteStore {
         Ok(m)
     }
 
-    /// Counted insertions of a Bangkok month, merged over every writer file,
-    /// one row per (agency, message, surface, kind), sorted by those. Each
-    /// idempotency key counts once; uncounted reprints are left out.
-    /// `agency: None` returns every agency.
+    /// The SQLite side of [`super::Store::month_counts`].
     pub fn month_counts(
         &self,
         month: YearMonth,
@@ -276,10 +267,7 @@ impl SqliteStore {
         Ok(read::to_rows(self.merged_counts(month, agency)?))
     }
 
-    /// Record a manual count for one of the form's channels. Recording again
-    /// for the same (agency, month, channel, message) **replaces** the earlier
-    /// value — the form asks for a month's total, so entering it again is a
-    /// correction, not an addition. Across processes the newest recording wins.
+    /// The SQLite side of [`super::Store::record`].
     pub fn record(&self, entry: &ManualEntry) -> Result<(), StoreError> {
         let mut w = self.group.writer()?;
         let label = w.label.clone();
@@ -301,8 +289,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Manual entries for a month (newest recording per agency, channel and
-    /// message), sorted by agency, channel, message.
+    /// The SQLite side of [`super::Store::manual_entries`].
     pub fn manual_entries(
         &self,
         month: YearMonth,
@@ -321,7 +308,7 @@ impl SqliteStore {
             .collect())
     }
 
-    /// Months that have counts or manual entries, oldest first.
+    /// The SQLite side of [`super::Store::months`].
     pub fn months(&self) -> Result<Vec<YearMonth>, StoreError> {
         let mut all = std::collections::BTreeSet::new();
         self.each_file(|c, l| {
@@ -337,10 +324,7 @@ impl SqliteStore {
         Ok(all.into_iter().collect())
     }
 
-    /// Remember that a report for `month` (and `agency`, `None` = all
-    /// agencies) was made at `at`, with the counts as they are now. Counts
-    /// that arrive later (late receipts, a host that was offline) are then
-    /// returned by [`super::Store::counts_since_report`] as an amendment.
+    /// The SQLite side of [`super::Store::mark_reported`].
     pub fn mark_reported(
         &self,
         month: YearMonth,
@@ -403,7 +387,7 @@ impl SqliteStore {
         Ok(best)
     }
 
-    /// When the newest report for (month, agency) was marked, if ever.
+    /// The SQLite side of [`super::Store::last_reported`].
     pub fn last_reported(
         &self,
         month: YearMonth,
@@ -414,9 +398,7 @@ impl SqliteStore {
             .and_then(|(at, _)| OffsetDateTime::from_unix_timestamp_nanos(i128::from(at)).ok()))
     }
 
-    /// Counts added since the newest [`super::Store::mark_reported`] for (month,
-    /// agency): current counts minus the counts that report showed, rows
-    /// with nothing new left out. Never reported: all counts of the month.
+    /// The SQLite side of [`super::Store::counts_since_report`].
     pub fn counts_since_report(
         &self,
         month: YearMonth,
@@ -431,11 +413,7 @@ impl SqliteStore {
         Ok(read::to_rows(now))
     }
 
-    /// Prometheus text exposition of all-time counters (for monitoring only).
-    ///
-    /// `keymsg_insertions_total` and `keymsg_reprints_total`, labelled by
-    /// `agency`, `surface`, `kind` and `message_id`, plus
-    /// `keymsg_store_writer_files`.
+    /// The SQLite side of [`super::Store::prometheus_text`].
     pub fn prometheus_text(&self) -> Result<String, StoreError> {
         let mut totals = BTreeMap::new();
         let mut files = 0usize;
@@ -446,8 +424,7 @@ impl SqliteStore {
         Ok(super::prometheus::render(&totals, files))
     }
 
-    /// Run SQLite's `PRAGMA integrity_check` on every writer file; a damaged
-    /// file is reported as [`StoreError::Corrupt`].
+    /// The SQLite side of [`super::Store::integrity_check`].
     pub fn integrity_check(&self) -> Result<(), StoreError> {
         self.each_file(|c, l| {
             let msgs: Vec<String> = c
@@ -469,12 +446,6 @@ impl SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn store_is_send_and_sync() {
-        fn assert_both<T: Send + Sync>() {}
-        assert_both::<SqliteStore>();
-    }
 
     #[test]
     fn writer_ids_are_checked() {
