@@ -1,11 +1,14 @@
-//! Line-break opportunities: ICU4X dictionary segmentation plus the Thai filter.
+//! Line-break opportunities: UAX #14 from ICU4X, Thai word boundaries from
+//! our dictionary, then the Thai filter.
 //!
-//! ICU4X's `LineSegmenter` in dictionary mode finds Thai word boundaries fast
-//! (the LSTM model is two orders of magnitude slower and no better), but it
-//! still proposes breaks a Thai reader rejects: after a leading vowel, before a
-//! following vowel or a combining mark, before ๆ. Every candidate therefore
-//! passes [`char_rules_allow`] and the protected-span check before it becomes a
-//! break opportunity.
+//! ICU4X's `LineSegmenter` applies the Unicode line-breaking rules (spaces,
+//! punctuation, numbers, Latin words). Inside runs of Thai letters the word
+//! boundaries come from [`super::dict`] (cluster-constrained maximal matching
+//! over a compiled word list), which is both more accurate and faster than
+//! ICU4X's Thai dictionary; ICU4X's dictionary mode is still used for text
+//! that contains Lao, Khmer or Myanmar. Every candidate then passes
+//! [`char_rules_allow`] and the protected-span check, because even a correct
+//! word boundary can be a place a Thai reader rejects (before ๆ, inside ฯลฯ).
 
 use std::sync::LazyLock;
 
@@ -14,27 +17,42 @@ use icu_segmenter::LineSegmenterBorrowed;
 use icu_segmenter::options::LineBreakOptions;
 use unicode_segmentation::{GraphemeCursor, GraphemeIncomplete};
 
+use super::dict::{Dictionary, Segmenter, is_thai_word_char};
 use super::thai::{
     MAI_HAN_AKAT, MAI_TAIKHU, MAI_YAMOK, PAI_YAN_YAI, PAIYANNOI, THANTHAKHAT, cannot_start_line,
     is_break_space, is_consonant, is_glue, is_leading_vowel, is_mark, is_thai, is_tone_mark,
 };
 use crate::text::spans::{Span, protected_spans};
 
-/// The dictionary-mode segmenter, built once per process (construction loads
-/// the Thai/Lao/Khmer/Burmese dictionaries).
-static SEGMENTER: LazyLock<LineSegmenterBorrowed<'static>> =
+/// UAX #14 without complex-script dictionaries: Thai runs come out unbroken,
+/// and [`super::dict`] supplies their word boundaries.
+static RULES_ONLY: LineSegmenterBorrowed<'static> =
+    LineSegmenter::new_for_non_complex_scripts(LineBreakOptions::default());
+
+/// The dictionary-mode segmenter, for text in Lao, Khmer or Myanmar (built on
+/// first use: construction loads the Thai/Lao/Khmer/Burmese dictionaries).
+static WITH_DICTIONARIES: LazyLock<LineSegmenterBorrowed<'static>> =
     LazyLock::new(|| LineSegmenter::new_dictionary(LineBreakOptions::default()));
 
-/// The shared ICU4X segmenter (dictionary mode, default options).
-pub(crate) fn segmenter() -> LineSegmenterBorrowed<'static> {
-    *SEGMENTER
+/// Whether `text` has letters of a script (other than Thai) that UAX #14
+/// leaves to a dictionary: Lao, Myanmar, Khmer, Tai Le, New Tai Lue, Tai
+/// Tham, Tai Viet.
+fn has_other_complex_script(text: &str) -> bool {
+    !text.is_ascii()
+        && text.chars().any(|c| {
+            matches!(c,
+                '\u{0E80}'..='\u{0EFF}' | '\u{1000}'..='\u{109F}' | '\u{1780}'..='\u{17FF}'
+                | '\u{1950}'..='\u{19DF}' | '\u{1A20}'..='\u{1AAF}' | '\u{A9E0}'..='\u{A9FF}'
+                | '\u{AA60}'..='\u{AADF}')
+        })
 }
 
 /// Byte offsets where a line may break, strictly inside `text` (never 0 or
 /// `text.len()`), ascending.
 ///
-/// An offset is a break opportunity when ICU4X (UAX #14 with the Thai
-/// dictionary) proposes it *and* it passes the Thai filter:
+/// An offset is a break opportunity when ICU4X's UAX #14 rules propose it or,
+/// inside a run of Thai letters, it is a word boundary of the built-in Thai
+/// dictionary (see [`super::dict`]) — *and* it passes the Thai filter:
 /// - it is an extended grapheme cluster boundary;
 /// - the character before is not a leading vowel เ แ โ ใ ไ;
 /// - the character after is not a following vowel ะ า ำ ๅ, not a combining
@@ -184,6 +202,49 @@ fn keep_whole_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+/// Candidate breaks before the Thai filter: UAX #14 breaks (none strictly
+/// inside a Thai run) merged with dictionary word boundaries inside each run.
+fn candidates(text: &str) -> Vec<usize> {
+    if text.is_ascii() {
+        return RULES_ONLY.segment_str(text).collect();
+    }
+    let icu = if has_other_complex_script(text) {
+        *WITH_DICTIONARIES
+    } else {
+        RULES_ONLY
+    };
+    let mut out: Vec<usize> = icu
+        .segment_str(text)
+        .filter(|&p| !inside_thai_run(text, p))
+        .collect();
+    let dict = Dictionary::builtin();
+    let mut seg = Segmenter::default();
+    let mut run_start = None;
+    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        match (is_thai_word_char(c), run_start) {
+            (true, None) => run_start = Some(i),
+            (false, Some(start)) => {
+                if let Some(run) = text.get(start..i) {
+                    seg.run_breaks(&dict, run, start, &mut out);
+                }
+                run_start = None;
+            }
+            _ => {}
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Whether byte `p` falls between two Thai letters (inside a run the
+/// dictionary segments).
+fn inside_thai_run(text: &str, p: usize) -> bool {
+    let before = text.get(..p).and_then(|s| s.chars().next_back());
+    let after = text.get(p..).and_then(|s| s.chars().next());
+    before.is_some_and(is_thai_word_char) && after.is_some_and(is_thai_word_char)
+}
+
 /// [`break_opportunities`] with spans already computed.
 pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
     let mut out = Vec::new();
@@ -193,7 +254,7 @@ pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
         keep_whole_ranges(text)
     };
     let mut span_iter = spans.iter().peekable();
-    for p in segmenter().segment_str(text) {
+    for p in candidates(text) {
         if p == 0 || p >= text.len() {
             continue;
         }

@@ -20,6 +20,7 @@
 //! ```
 
 mod breaks;
+mod dict;
 mod encode;
 mod fit;
 mod profile;

@@ -61,6 +61,19 @@ fn cluster_end(chars: &[(usize, char)], i: usize, graphemes: &[usize], len: usiz
             .position(|&(o, _)| o >= next)
             .unwrap_or(chars.len());
     }
+    thai_cluster_end(at, i)
+}
+
+/// Index one past the Thai character cluster that starts at index `i` of the
+/// characters `at` yields (`i` itself if there is no character there). The
+/// cluster is one character unless it starts with a consonant or a leading vowel.
+pub(crate) fn thai_cluster_end(at: impl Fn(usize) -> Option<char>, i: usize) -> usize {
+    let Some(first) = at(i) else {
+        return i;
+    };
+    if !(is_consonant(first) || is_leading_vowel(first)) {
+        return i + 1;
+    }
     let mut j = i;
     let lead = if is_leading_vowel(first) {
         j += 1;
@@ -72,9 +85,9 @@ fn cluster_end(chars: &[(usize, char)], i: usize, graphemes: &[usize], len: usiz
         return j.max(i + 1);
     }
     j += 1;
-    let mut marks = Vec::new();
+    let mut marks = Marks::default();
     absorb_marks(&at, &mut j, &mut marks);
-    if lead.is_some() && marks.is_empty() {
+    if lead.is_some() && marks.none {
         // เปลี่ยน, แกล้ง: a second consonant carrying the vowel belongs here.
         if at(j).is_some_and(is_consonant) && at(j + 1).is_some_and(is_mark) {
             j += 1;
@@ -87,14 +100,14 @@ fn cluster_end(chars: &[(usize, char)], i: usize, graphemes: &[usize], len: usiz
     }
     if lead == Some('เ') {
         // เ–ีย, เ–ือ (and their short forms with ะ).
-        let completes = (marks.contains(&'\u{0E35}') && at(j) == Some('ย'))
-            || (marks.contains(&'\u{0E37}') && at(j) == Some('อ'));
+        let completes = (marks.sara_ii && at(j) == Some('ย'))
+            || (marks.sara_uee && at(j) == Some('อ'));
         if completes {
             j += 1;
             absorb_marks(&at, &mut j, &mut marks);
         }
     }
-    if marks.contains(&'\u{0E31}') && at(j) == Some('ว') {
+    if marks.mai_han_akat && at(j) == Some('ว') {
         // –ัว (ตัว, กลัว)
         j += 1;
         absorb_marks(&at, &mut j, &mut marks);
@@ -116,11 +129,35 @@ fn cluster_end(chars: &[(usize, char)], i: usize, graphemes: &[usize], len: usiz
     j
 }
 
+/// Which marks a cluster has absorbed so far (the ones that decide whether
+/// it continues).
+#[derive(Debug, Clone, Copy)]
+struct Marks {
+    none: bool,
+    sara_ii: bool,
+    sara_uee: bool,
+    mai_han_akat: bool,
+}
+
+impl Default for Marks {
+    fn default() -> Self {
+        Marks {
+            none: true,
+            sara_ii: false,
+            sara_uee: false,
+            mai_han_akat: false,
+        }
+    }
+}
+
 /// Advance `j` over combining marks and following vowels, remembering marks.
-fn absorb_marks(at: &impl Fn(usize) -> Option<char>, j: &mut usize, marks: &mut Vec<char>) {
+fn absorb_marks(at: &impl Fn(usize) -> Option<char>, j: &mut usize, marks: &mut Marks) {
     while let Some(c) = at(*j) {
         if is_mark(c) || is_following_vowel(c) {
-            marks.push(c);
+            marks.none = false;
+            marks.sara_ii |= c == '\u{0E35}';
+            marks.sara_uee |= c == '\u{0E37}';
+            marks.mai_han_akat |= c == '\u{0E31}';
             *j += 1;
         } else {
             break;

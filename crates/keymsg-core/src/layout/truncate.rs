@@ -111,9 +111,10 @@ mod tests {
 
     #[test]
     fn long_single_word_falls_back_to_clusters() {
-        // A legal break (between เจ้า and หน้าที่) is preferred ...
-        assert_eq!(truncate("เจ้าหน้าที่", 5, "…").unwrap(), "เจ้า…");
+        // A word break (บัญชี|ของ|คุณ) is preferred ...
+        assert_eq!(truncate("บัญชีของคุณ", 7, "…").unwrap(), "บัญชีของ…");
         // ... and when there is none, cut at a cluster (never inside one).
+        assert_eq!(truncate("เจ้าหน้าที่", 5, "…").unwrap(), "เจ้าห…");
         assert_eq!(truncate("supercalifragilistic", 5, "…").unwrap(), "supe…");
         assert_eq!(truncate("ประชาสัมพันธ์", 4, "…").unwrap(), "ประ…");
         assert_eq!(truncate("ประชาสัมพันธ์", 3, "…").unwrap(), "ป…");

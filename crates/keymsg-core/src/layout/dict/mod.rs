@@ -1,0 +1,355 @@
+//! Thai word boundaries by dictionary: maximal matching constrained to Thai
+//! character clusters (the algorithm of PyThaiNLP's `newmm`), over a word list
+//! compiled into the binary.
+//!
+//! ICU4X's Thai dictionary proposes a word boundary wrongly about one time in
+//! eight on running text, and splits many compounds a Thai reader keeps
+//! together (ความ|สามารถ). Within each run of Thai letters this module instead
+//! chooses the segmentation that leaves the fewest characters outside known
+//! words, then uses the fewest words, then prefers a longer first word; words
+//! may only start and end on Thai character cluster boundaries (so no
+//! dictionary entry can cut a syllable). Consecutive unknown clusters stay
+//! together as one unit: an unknown name is not chopped into syllables.
+//!
+//! The word list is PyThaiNLP's `words_th.txt` (62,106 entries, CC0-1.0;
+//! `data/thai-words.txt`), compiled by `build.rs` into a breadth-first trie
+//! that is read in place, so loading it costs nothing at start-up.
+
+use std::sync::LazyLock;
+
+use super::tcc::thai_cluster_end;
+
+mod trie {
+    #![allow(dead_code)] // `build_trie` and friends are for the build script and tests.
+    include!("trie_build.rs");
+}
+pub(crate) use trie::is_thai_word_char;
+use trie::{TRIE_FINAL, TRIE_FORMAT, TRIE_MAGIC};
+
+/// The compiled built-in word list.
+static BUILTIN_TRIE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/thai-words.trie"));
+
+/// The built-in dictionary (parsing only checks the header and sizes).
+static BUILTIN: LazyLock<Dictionary<'static>> =
+    LazyLock::new(|| Dictionary::parse(BUILTIN_TRIE).unwrap_or_else(Dictionary::empty));
+
+/// A Thai word list in the compact trie format of `trie_build.rs`, read in place.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Dictionary<'a> {
+    /// `nodes + 1` little-endian u32: children of node i are `first[i]..first[i + 1]`.
+    first: &'a [u8],
+    /// One byte per node: [`TRIE_FINAL`] | (code point − U+0E00) of the edge into it.
+    labels: &'a [u8],
+}
+
+/// The root of every trie.
+const ROOT: u32 = 0;
+
+impl<'a> Dictionary<'a> {
+    /// The built-in dictionary.
+    pub(crate) fn builtin() -> Dictionary<'static> {
+        *BUILTIN
+    }
+
+    /// A dictionary without words (every Thai run is one unknown unit).
+    fn empty() -> Dictionary<'static> {
+        Dictionary {
+            first: &[0, 0, 0, 0, 0, 0, 0, 0],
+            labels: &[0],
+        }
+    }
+
+    /// Read a serialised trie; `None` if the bytes are not one.
+    pub(crate) fn parse(bytes: &'a [u8]) -> Option<Dictionary<'a>> {
+        let magic = bytes.get(..4)?;
+        let format = read_u32(bytes, 4)?;
+        let nodes = usize::try_from(read_u32(bytes, 8)?).ok()?;
+        if magic != TRIE_MAGIC || format != TRIE_FORMAT || nodes == 0 {
+            return None;
+        }
+        let first_len = (nodes + 1).checked_mul(4)?;
+        let first = bytes.get(12..12 + first_len)?;
+        let labels = bytes.get(12 + first_len..12 + first_len + nodes)?;
+        Some(Dictionary { first, labels })
+    }
+
+    /// Build a dictionary from words (for custom lists and tests); the bytes
+    /// are owned by the caller.
+    #[cfg(test)]
+    pub(crate) fn serialise<'w>(words: impl IntoIterator<Item = &'w str>) -> Vec<u8> {
+        trie::build_trie(words)
+    }
+
+    /// Number of trie nodes.
+    #[cfg(test)]
+    fn nodes(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// The child of `node` along Thai code point offset `label`, if any.
+    #[inline]
+    fn child(&self, node: u32, label: u8) -> Option<u32> {
+        let lo = read_u32(self.first, node as usize * 4)?;
+        let hi = read_u32(self.first, node as usize * 4 + 4)?;
+        let kids = self.labels.get(lo as usize..hi as usize)?;
+        // Siblings are sorted by label; most nodes have one to three.
+        let found = if kids.len() <= 8 {
+            kids.iter().position(|&l| l & !TRIE_FINAL == label)
+        } else {
+            kids.binary_search_by_key(&label, |&l| l & !TRIE_FINAL).ok()
+        };
+        found.map(|i| lo + i as u32)
+    }
+
+    /// Whether a word ends at `node`.
+    #[inline]
+    fn is_final(&self, node: u32) -> bool {
+        self.labels
+            .get(node as usize)
+            .is_some_and(|&l| node != ROOT && l & TRIE_FINAL != 0)
+    }
+
+    /// Whether `word` is in the dictionary.
+    #[cfg(test)]
+    pub(crate) fn contains(&self, word: &str) -> bool {
+        let mut node = ROOT;
+        for c in word.chars() {
+            let Some(label) = thai_label(c) else {
+                return false;
+            };
+            match self.child(node, label) {
+                Some(n) => node = n,
+                None => return false,
+            }
+        }
+        self.is_final(node)
+    }
+}
+
+/// Little-endian u32 at byte `at`.
+#[inline]
+fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
+    let b = bytes.get(at..at + 4)?;
+    Some(u32::from_le_bytes([*b.first()?, *b.get(1)?, *b.get(2)?, *b.get(3)?]))
+}
+
+/// Trie label of a Thai word character.
+#[inline]
+fn thai_label(c: char) -> Option<u8> {
+    is_thai_word_char(c).then(|| (u32::from(c) - 0x0E00) as u8)
+}
+
+/// Reusable buffers for [`Segmenter::run_breaks`] (one set per text, not per run).
+#[derive(Debug, Default)]
+pub(crate) struct Segmenter {
+    chars: Vec<char>,
+    labels: Vec<u8>,
+    /// Whether a Thai character cluster starts at char index i (and at `n`).
+    cluster_start: Vec<bool>,
+    /// Best path from i: (unknown chars, units, end of first unit, first unit unknown).
+    best: Vec<Best>,
+}
+
+/// The best segmentation of a run's suffix.
+#[derive(Debug, Clone, Copy, Default)]
+struct Best {
+    unknown: u32,
+    units: u32,
+    next: u32,
+    is_unknown: bool,
+}
+
+impl Best {
+    fn key(&self) -> (u32, u32) {
+        (self.unknown, self.units)
+    }
+}
+
+impl Segmenter {
+    /// Append to `out` the byte offsets (`base` + offset in `run`) of the word
+    /// boundaries strictly inside `run`, a run of [`is_thai_word_char`]
+    /// characters, ascending.
+    pub(crate) fn run_breaks(
+        &mut self,
+        dict: &Dictionary<'_>,
+        run: &str,
+        base: usize,
+        out: &mut Vec<usize>,
+    ) {
+        self.chars.clear();
+        self.chars.extend(run.chars());
+        let n = self.chars.len();
+        if n < 2 {
+            return;
+        }
+        self.labels.clear();
+        self.labels
+            .extend(self.chars.iter().map(|&c| thai_label(c).unwrap_or(0)));
+        self.cluster_start.clear();
+        self.cluster_start.resize(n + 1, false);
+        let mut i = 0;
+        while i < n {
+            if let Some(s) = self.cluster_start.get_mut(i) {
+                *s = true;
+            }
+            let chars = &self.chars;
+            i = thai_cluster_end(|k| chars.get(k).copied(), i).max(i + 1);
+        }
+        if let Some(s) = self.cluster_start.get_mut(n) {
+            *s = true;
+        }
+        self.best.clear();
+        self.best.resize(n + 1, Best::default());
+        let mut next_cluster = n;
+        for i in (0..n).rev() {
+            if !self.cluster_start.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            let Some(choice) = self.best_from(dict, i, next_cluster) else {
+                continue;
+            };
+            if let Some(b) = self.best.get_mut(i) {
+                *b = choice;
+            }
+            next_cluster = i;
+        }
+        // Walk the chosen path; a boundary between two unknown units is not one.
+        let mut i = 0usize;
+        let mut prev_unknown = false;
+        let mut byte = base;
+        while i < n {
+            let Some(b) = self.best.get(i).copied() else {
+                break;
+            };
+            if i > 0 && !(prev_unknown && b.is_unknown) {
+                out.push(byte);
+            }
+            let end = (b.next as usize).clamp(i + 1, n);
+            byte += self
+                .chars
+                .get(i..end)
+                .map_or(0, |cs| cs.iter().map(|c| c.len_utf8()).sum());
+            prev_unknown = b.is_unknown;
+            i = end;
+        }
+    }
+
+    /// The best first unit from cluster start `i` (`next_cluster` is the next
+    /// cluster start after `i`, or `n`).
+    #[inline]
+    fn best_from(&self, dict: &Dictionary<'_>, i: usize, next_cluster: usize) -> Option<Best> {
+        let after = |j: usize| self.best.get(j).copied();
+        // The unknown unit: one cluster, merged with an unknown unit after it.
+        let tail = after(next_cluster)?;
+        let len = u32::try_from(next_cluster - i).unwrap_or(u32::MAX);
+        let mut best = Best {
+            unknown: tail.unknown.saturating_add(len),
+            units: tail.units + u32::from(!tail.is_unknown),
+            next: next_cluster as u32,
+            is_unknown: true,
+        };
+        // Known words from i, shortest first: a tie goes to the longer word.
+        let mut node = ROOT;
+        for (k, &label) in self.labels.iter().enumerate().skip(i) {
+            let Some(child) = dict.child(node, label) else {
+                break;
+            };
+            node = child;
+            let end = k + 1;
+            if dict.is_final(node) && self.cluster_start.get(end).copied().unwrap_or(false) {
+                let Some(tail) = after(end) else {
+                    continue;
+                };
+                let cand = Best {
+                    unknown: tail.unknown,
+                    units: tail.units + 1,
+                    next: end as u32,
+                    is_unknown: false,
+                };
+                if cand.key() <= best.key() || (best.is_unknown && cand.key() == best.key()) {
+                    best = cand;
+                }
+            }
+        }
+        Some(best)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        Segmenter::default().run_breaks(&Dictionary::builtin(), text, 0, &mut out);
+        let mut start = 0;
+        let mut pieces = Vec::new();
+        for b in out.into_iter().chain([text.len()]) {
+            pieces.push(&text[start..b]);
+            start = b;
+        }
+        pieces
+    }
+
+    #[test]
+    fn builtin_dictionary_loads() {
+        let d = Dictionary::builtin();
+        assert!(d.nodes() > 200_000, "{}", d.nodes());
+        for w in ["ความสามารถ", "มิจฉาชีพ", "ธนาคาร", "รู้จัก", "เจ้าหน้าที่"] {
+            assert!(d.contains(w), "{w}");
+        }
+        // Rejected entries: one letter, dots, spaces, partial words.
+        for w in ["ฆ", "กทม.", "ความสามาร", "", "abc"] {
+            assert!(!d.contains(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn segments_running_text_into_words() {
+        assert_eq!(
+            words("อย่าโอนเงินให้คนที่ไม่รู้จัก"),
+            ["อย่า", "โอน", "เงิน", "ให้", "คน", "ที่", "ไม่", "รู้จัก"]
+        );
+        assert_eq!(words("ความสามารถ"), ["ความสามารถ"]);
+        assert_eq!(
+            words("มิจฉาชีพแอบอ้างเป็นเจ้าหน้าที่ธนาคาร"),
+            ["มิจฉาชีพ", "แอบอ้าง", "เป็น", "เจ้าหน้าที่", "ธนาคาร"]
+        );
+    }
+
+    #[test]
+    fn unknown_letters_stay_one_unit() {
+        // A name the dictionary does not know is not chopped into syllables.
+        let bytes = Dictionary::serialise(["คุณ", "โทร", "มา"]);
+        let d = Dictionary::parse(&bytes).unwrap();
+        let text = "คุณฟลิบฟลอบโทรมา";
+        let mut out = Vec::new();
+        Segmenter::default().run_breaks(&d, text, 0, &mut out);
+        let at = |w: &str| text.find(w).unwrap();
+        assert_eq!(out, [at("ฟลิบ"), at("โทร"), at("มา")]);
+    }
+
+    #[test]
+    fn words_end_only_on_cluster_boundaries() {
+        // กา|ร would cut the syllable การ; ด้|วย likewise.
+        for text in ["การเงิน", "ด้วยความ", "เปลี่ยนแปลง", "จันทร์นี้"] {
+            for piece in words(text) {
+                let first = piece.chars().next().unwrap();
+                assert!(!super::super::thai::cannot_start_line(first), "{text}: {piece}");
+            }
+        }
+    }
+
+    #[test]
+    fn custom_dictionary_round_trip() {
+        let bytes = Dictionary::serialise(["แมว", "แมวน้ำ", "น้ำ", "ก", "a b"]);
+        let d = Dictionary::parse(&bytes).unwrap();
+        assert!(d.contains("แมว") && d.contains("แมวน้ำ") && d.contains("น้ำ"));
+        assert!(!d.contains("ก") && !d.contains("แม"));
+        assert!(Dictionary::parse(&bytes[..bytes.len() - 1]).is_none());
+        assert!(Dictionary::parse(b"nope").is_none());
+        let mut out = Vec::new();
+        Segmenter::default().run_breaks(&d, "แมวน้ำแมว", 0, &mut out);
+        assert_eq!(out, ["แมวน้ำ".len()]);
+    }
+}
