@@ -17,15 +17,15 @@ use icu_segmenter::LineSegmenterBorrowed;
 use icu_segmenter::options::LineBreakOptions;
 use unicode_segmentation::{GraphemeCursor, GraphemeIncomplete};
 
-use super::dict::{Dictionary, Segmenter, is_thai_word_char};
+use super::dict::{Dictionary, Segmenter};
 use super::thai::{
     MAI_HAN_AKAT, MAI_TAIKHU, MAI_YAMOK, PAI_YAN_YAI, PAIYANNOI, THANTHAKHAT, cannot_start_line,
     is_break_space, is_consonant, is_glue, is_leading_vowel, is_mark, is_thai, is_tone_mark,
 };
 use crate::text::spans::{Span, protected_spans};
 
-/// UAX #14 without complex-script dictionaries: Thai runs come out unbroken,
-/// and [`super::dict`] supplies their word boundaries.
+/// UAX #14 without complex-script dictionaries (for text whose only
+/// complex script is Thai: its runs are masked, see [`candidates`]).
 static RULES_ONLY: LineSegmenterBorrowed<'static> =
     LineSegmenter::new_for_non_complex_scripts(LineBreakOptions::default());
 
@@ -34,17 +34,35 @@ static RULES_ONLY: LineSegmenterBorrowed<'static> =
 static WITH_DICTIONARIES: LazyLock<LineSegmenterBorrowed<'static>> =
     LazyLock::new(|| LineSegmenter::new_dictionary(LineBreakOptions::default()));
 
-/// Whether `text` has letters of a script (other than Thai) that UAX #14
-/// leaves to a dictionary: Lao, Myanmar, Khmer, Tai Le, New Tai Lue, Tai
-/// Tham, Tai Viet.
-fn has_other_complex_script(text: &str) -> bool {
-    !text.is_ascii()
-        && text.chars().any(|c| {
-            matches!(c,
-                '\u{0E80}'..='\u{0EFF}' | '\u{1000}'..='\u{109F}' | '\u{1780}'..='\u{17FF}'
-                | '\u{1950}'..='\u{19DF}' | '\u{1A20}'..='\u{1AAF}' | '\u{A9E0}'..='\u{A9FF}'
-                | '\u{AA60}'..='\u{AADF}')
-        })
+/// U+0800 SAMARITAN LETTER ALAF: a letter of line-break class AL, 3 bytes
+/// in UTF-8 like every Thai letter, that stands in for each Thai letter when
+/// ICU4X sees the text (below U+1000, so ICU4X's property lookup takes its
+/// fast path).
+const MASK: char = '\u{0800}';
+
+/// Whether the bytes at `i` encode a Thai word character
+/// ([`is_thai_word_char`]: U+0E01..U+0E3A = E0 B8 81..BA, U+0E40..U+0E4E =
+/// E0 B9 80..8E).
+#[inline]
+fn thai_word_char_at(b: &[u8], i: usize) -> bool {
+    match (b.get(i), b.get(i + 1), b.get(i + 2)) {
+        (Some(0xE0), Some(0xB8), Some(0x81..=0xBA)) => true,
+        (Some(0xE0), Some(0xB9), Some(0x80..=0x8E)) => true,
+        _ => false,
+    }
+}
+
+/// Whether the character starting at byte `i` belongs to a script (other than
+/// Thai) that UAX #14 leaves to a dictionary: Lao, Myanmar (and its
+/// extensions), Khmer, Tai Le, New Tai Lue, Tai Tham, Tai Viet.
+#[inline]
+fn other_complex_script_at(b: &[u8], i: usize) -> bool {
+    matches!(
+        (b.get(i), b.get(i + 1)),
+        (Some(0xE0), Some(0xBA | 0xBB))
+            | (Some(0xE1), Some(0x80..=0x82 | 0x9E | 0x9F | 0xA5..=0xAA))
+            | (Some(0xEA), Some(0xA7 | 0xA9..=0xAB))
+    )
 }
 
 /// Byte offsets where a line may break, strictly inside `text` (never 0 or
@@ -202,47 +220,56 @@ fn keep_whole_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-/// Candidate breaks before the Thai filter: UAX #14 breaks (none strictly
-/// inside a Thai run) merged with dictionary word boundaries inside each run.
+/// Candidate breaks before the Thai filter: dictionary word boundaries
+/// inside each run of Thai letters, merged with the UAX #14 breaks ICU4X
+/// finds in a copy of the text whose Thai letters are masked as a Latin-like
+/// letter. UAX #14 treats Thai (class SA) as a letter (AL) anyway once its
+/// words are found elsewhere (rule LB1), so the masked copy breaks the same
+/// at the edges of every Thai run, and ICU4X neither searches its own Thai
+/// dictionary nor reports a missing one.
 fn candidates(text: &str) -> Vec<usize> {
     if text.is_ascii() {
         return RULES_ONLY.segment_str(text).collect();
     }
-    let icu = if has_other_complex_script(text) {
+    let bytes = text.as_bytes();
+    let mut masked = String::with_capacity(text.len());
+    let mut copied = 0; // text[..copied] is in `masked`
+    let mut out = Vec::new();
+    let mut other_complex = false;
+    let dict = Dictionary::builtin();
+    let mut seg = Segmenter::default();
+    let mut run_start = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        if thai_word_char_at(bytes, i) {
+            if run_start.is_none() {
+                masked.push_str(text.get(copied..i).unwrap_or_default());
+                run_start = Some(i);
+            }
+            masked.push(MASK);
+            i += 3;
+            continue;
+        }
+        if let Some(start) = run_start.take() {
+            seg.run_breaks(dict, text.get(start..i).unwrap_or_default(), start, &mut out);
+            copied = i;
+        }
+        other_complex |= other_complex_script_at(bytes, i);
+        i += 1;
+    }
+    match run_start {
+        Some(start) => seg.run_breaks(dict, text.get(start..).unwrap_or_default(), start, &mut out),
+        None => masked.push_str(text.get(copied..).unwrap_or_default()),
+    }
+    let icu = if other_complex {
         *WITH_DICTIONARIES
     } else {
         RULES_ONLY
     };
-    let mut out: Vec<usize> = icu
-        .segment_str(text)
-        .filter(|&p| !inside_thai_run(text, p))
-        .collect();
-    let dict = Dictionary::builtin();
-    let mut seg = Segmenter::default();
-    let mut run_start = None;
-    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
-        match (is_thai_word_char(c), run_start) {
-            (true, None) => run_start = Some(i),
-            (false, Some(start)) => {
-                if let Some(run) = text.get(start..i) {
-                    seg.run_breaks(&dict, run, start, &mut out);
-                }
-                run_start = None;
-            }
-            _ => {}
-        }
-    }
+    out.extend(icu.segment_str(&masked));
     out.sort_unstable();
     out.dedup();
     out
-}
-
-/// Whether byte `p` falls between two Thai letters (inside a run the
-/// dictionary segments).
-fn inside_thai_run(text: &str, p: usize) -> bool {
-    let before = text.get(..p).and_then(|s| s.chars().next_back());
-    let after = text.get(p..).and_then(|s| s.chars().next());
-    before.is_some_and(is_thai_word_char) && after.is_some_and(is_thai_word_char)
 }
 
 /// [`break_opportunities`] with spans already computed.

@@ -24,7 +24,7 @@ mod trie {
     include!("trie_build.rs");
 }
 pub(crate) use trie::is_thai_word_char;
-use trie::{TRIE_FINAL, TRIE_FORMAT, TRIE_MAGIC};
+use trie::{TRIE_FORMAT, TRIE_MAGIC};
 
 /// The compiled built-in word list.
 static BUILTIN_TRIE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/thai-words.trie"));
@@ -33,13 +33,22 @@ static BUILTIN_TRIE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/thai-word
 static BUILTIN: LazyLock<Dictionary<'static>> =
     LazyLock::new(|| Dictionary::parse(BUILTIN_TRIE).unwrap_or_else(Dictionary::empty));
 
-/// A Thai word list in the compact trie format of `trie_build.rs`, read in place.
-#[derive(Debug, Clone, Copy)]
+/// Size of the two-letter prefix table: a 7-bit label per letter.
+const PAIRS: usize = 1 << 14;
+
+/// A Thai word list in the compact trie format of `trie_build.rs`, read in
+/// place, plus a direct table for the first two letters (the widest levels
+/// of the trie, where a sibling search would cost most).
+#[derive(Debug, Clone)]
 pub(crate) struct Dictionary<'a> {
     /// `nodes + 1` little-endian u32: children of node i are `first[i]..first[i + 1]`.
     first: &'a [u8],
-    /// One byte per node: [`TRIE_FINAL`] | (code point − U+0E00) of the edge into it.
+    /// One byte per node: code point − U+0E00 of the edge into it.
     labels: &'a [u8],
+    /// One bit per node: a word ends there.
+    finals: &'a [u8],
+    /// Node reached by two letters `(a << 7) | b`, or [`ROOT`] if none (64 KiB).
+    pairs: Box<[u32]>,
 }
 
 /// The root of every trie.
@@ -47,15 +56,17 @@ const ROOT: u32 = 0;
 
 impl<'a> Dictionary<'a> {
     /// The built-in dictionary.
-    pub(crate) fn builtin() -> Dictionary<'static> {
-        *BUILTIN
+    pub(crate) fn builtin() -> &'static Dictionary<'static> {
+        &BUILTIN
     }
 
     /// A dictionary without words (every Thai run is one unknown unit).
     fn empty() -> Dictionary<'static> {
         Dictionary {
-            first: &[0, 0, 0, 0, 0, 0, 0, 0],
+            first: &[1, 0, 0, 0, 1, 0, 0, 0],
             labels: &[0],
+            finals: &[0],
+            pairs: vec![ROOT; PAIRS].into_boxed_slice(),
         }
     }
 
@@ -69,8 +80,44 @@ impl<'a> Dictionary<'a> {
         }
         let first_len = (nodes + 1).checked_mul(4)?;
         let first = bytes.get(12..12 + first_len)?;
-        let labels = bytes.get(12 + first_len..12 + first_len + nodes)?;
-        Some(Dictionary { first, labels })
+        let labels_at = 12 + first_len;
+        let labels = bytes.get(labels_at..labels_at + nodes)?;
+        let finals = bytes.get(labels_at + nodes..labels_at + nodes + nodes.div_ceil(8))?;
+        if bytes.len() != labels_at + nodes + nodes.div_ceil(8) {
+            return None;
+        }
+        let mut dict = Dictionary {
+            first,
+            labels,
+            finals,
+            pairs: vec![ROOT; PAIRS].into_boxed_slice(),
+        };
+        let mut pairs = vec![ROOT; PAIRS];
+        for (a, one) in dict.children(ROOT) {
+            for (b, two) in dict.children(one) {
+                if let Some(slot) = pairs.get_mut(usize::from(a) << 7 | usize::from(b)) {
+                    *slot = two;
+                }
+            }
+        }
+        dict.pairs = pairs.into_boxed_slice();
+        Some(dict)
+    }
+
+    /// The children of `node` as (label, node).
+    fn children(&self, node: u32) -> impl Iterator<Item = (u8, u32)> + '_ {
+        let lo = read_u32(self.first, node as usize * 4).unwrap_or(0);
+        let hi = read_u32(self.first, node as usize * 4 + 4).unwrap_or(lo);
+        (lo..hi).filter_map(|n| Some((*self.labels.get(n as usize)?, n)))
+    }
+
+    /// The node reached from the root by the labels `a`, `b`, if any.
+    #[inline]
+    fn pair(&self, a: u8, b: u8) -> Option<u32> {
+        self.pairs
+            .get(usize::from(a) << 7 | usize::from(b))
+            .copied()
+            .filter(|&n| n != ROOT)
     }
 
     /// Build a dictionary from words (for custom lists and tests); the bytes
@@ -89,24 +136,29 @@ impl<'a> Dictionary<'a> {
     /// The child of `node` along Thai code point offset `label`, if any.
     #[inline]
     fn child(&self, node: u32, label: u8) -> Option<u32> {
-        let lo = read_u32(self.first, node as usize * 4)?;
-        let hi = read_u32(self.first, node as usize * 4 + 4)?;
+        let at = node as usize * 4;
+        let range: [u8; 8] = self.first.get(at..at + 8)?.try_into().ok()?;
+        let [a, b, c, d, e, f, g, h] = range;
+        let lo = u32::from_le_bytes([a, b, c, d]);
+        let hi = u32::from_le_bytes([e, f, g, h]);
         let kids = self.labels.get(lo as usize..hi as usize)?;
-        // Siblings are sorted by label; most nodes have one to three.
-        let found = if kids.len() <= 8 {
-            kids.iter().position(|&l| l & !TRIE_FINAL == label)
-        } else {
-            kids.binary_search_by_key(&label, |&l| l & !TRIE_FINAL).ok()
-        };
-        found.map(|i| lo + i as u32)
+        if let [only] = kids {
+            // Most nodes below the first letters have a single child.
+            return (*only == label).then_some(lo);
+        }
+        // Siblings are sorted by label (at most 127 of them): counting the
+        // smaller ones is branch-free and vectorises, unlike a binary search
+        // whose mispredictions dominated the segmenter's profile.
+        let below = kids.iter().filter(|&&l| l < label).count();
+        (kids.get(below) == Some(&label)).then(|| lo + below as u32)
     }
 
     /// Whether a word ends at `node`.
     #[inline]
     fn is_final(&self, node: u32) -> bool {
-        self.labels
-            .get(node as usize)
-            .is_some_and(|&l| node != ROOT && l & TRIE_FINAL != 0)
+        self.finals
+            .get(node as usize / 8)
+            .is_some_and(|&f| f >> (node % 8) & 1 != 0)
     }
 
     /// Whether `word` is in the dictionary.
@@ -129,8 +181,8 @@ impl<'a> Dictionary<'a> {
 /// Little-endian u32 at byte `at`.
 #[inline]
 fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
-    let b = bytes.get(at..at + 4)?;
-    Some(u32::from_le_bytes([*b.first()?, *b.get(1)?, *b.get(2)?, *b.get(3)?]))
+    let b: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
+    Some(u32::from_le_bytes(b))
 }
 
 /// Trie label of a Thai word character.
@@ -248,14 +300,22 @@ impl Segmenter {
             next: next_cluster as u32,
             is_unknown: true,
         };
-        // Known words from i, shortest first: a tie goes to the longer word.
-        let mut node = ROOT;
-        for (k, &label) in self.labels.iter().enumerate().skip(i) {
-            let Some(child) = dict.child(node, label) else {
-                break;
-            };
-            node = child;
-            let end = k + 1;
+        // Known words from i (two letters or more), shortest first: a tie
+        // goes to the longer word.
+        let (Some(&a), Some(&b)) = (self.labels.get(i), self.labels.get(i + 1)) else {
+            return Some(best);
+        };
+        let Some(mut node) = dict.pair(a, b) else {
+            return Some(best);
+        };
+        for end in i + 2..=self.labels.len() {
+            if end > i + 2 {
+                let Some(child) = self.labels.get(end - 1).and_then(|&l| dict.child(node, l))
+                else {
+                    break;
+                };
+                node = child;
+            }
             if dict.is_final(node) && self.cluster_start.get(end).copied().unwrap_or(false) {
                 let Some(tail) = after(end) else {
                     continue;
@@ -281,7 +341,7 @@ mod tests {
 
     fn words(text: &str) -> Vec<&str> {
         let mut out = Vec::new();
-        Segmenter::default().run_breaks(&Dictionary::builtin(), text, 0, &mut out);
+        Segmenter::default().run_breaks(Dictionary::builtin(), text, 0, &mut out);
         let mut start = 0;
         let mut pieces = Vec::new();
         for b in out.into_iter().chain([text.len()]) {
