@@ -146,11 +146,20 @@ impl<'a> Dictionary<'a> {
             // Most nodes below the first letters have a single child.
             return (*only == label).then_some(lo);
         }
-        // Siblings are sorted by label (at most 127 of them): counting the
-        // smaller ones is branch-free and vectorises, unlike a binary search
-        // whose mispredictions dominated the segmenter's profile.
-        let below = kids.iter().filter(|&&l| l < label).count();
-        (kids.get(below) == Some(&label)).then(|| lo + below as u32)
+        let found = if kids.len() <= 8 {
+            // Read the eight labels from `lo` on, whether or not all are siblings.
+            let word = self
+                .labels
+                .get(lo as usize..lo as usize + 8)
+                .and_then(|w| <[u8; 8]>::try_from(w).ok());
+            match word {
+                Some(w) => find_label_in_word(u64::from_le_bytes(w), kids.len(), label),
+                None => kids.iter().position(|&l| l == label),
+            }
+        } else {
+            kids.binary_search(&label).ok()
+        };
+        found.map(|i| lo + i as u32)
     }
 
     /// Whether a word ends at `node`.
@@ -176,6 +185,26 @@ impl<'a> Dictionary<'a> {
         }
         self.is_final(node)
     }
+}
+
+/// Index of `label` among the first `len` (at most 8) bytes of `word`
+/// (little-endian; every byte below 0x80). A byte of `x = word ^
+/// broadcast(label)` is zero exactly where the label matches, and
+/// `!(((x & 0x7F..) + 0x7F..) | x | 0x7F..)` sets the high bit of exactly the
+/// zero bytes (no carry crosses a byte since every byte of `x` is below
+/// 0x80). Branch-free, unlike a search that stops early.
+#[inline]
+fn find_label_in_word(word: u64, len: usize, label: u8) -> Option<usize> {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let x = word ^ (u64::from(label) * 0x0101_0101_0101_0101);
+    let zero = !(((x & LOW7) + LOW7) | x | LOW7);
+    let valid = if len >= 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * len)) - 1
+    };
+    let hits = zero & valid;
+    (hits != 0).then(|| (hits.trailing_zeros() / 8) as usize)
 }
 
 /// Little-endian u32 at byte `at`.
@@ -396,6 +425,27 @@ mod tests {
             for piece in words(text) {
                 let first = piece.chars().next().unwrap();
                 assert!(!super::super::thai::cannot_start_line(first), "{text}: {piece}");
+            }
+        }
+    }
+
+    #[test]
+    fn word_label_search_matches_linear_search() {
+        for len in 0..=8 {
+            for start in [0u8, 1, 7, 40, 100] {
+                // Siblings, then unrelated labels (the next nodes' labels).
+                let mut bytes = [0u8; 8];
+                for (k, b) in bytes.iter_mut().enumerate() {
+                    *b = if k < len { start + 3 * k as u8 } else { ((k * 37) % 0x80) as u8 };
+                }
+                let word = u64::from_le_bytes(bytes);
+                for label in 0u8..0x80 {
+                    assert_eq!(
+                        find_label_in_word(word, len, label),
+                        bytes[..len].iter().position(|&l| l == label),
+                        "{bytes:?}[..{len}] {label}"
+                    );
+                }
             }
         }
     }
