@@ -193,11 +193,14 @@ fn keep_whole_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut out: Vec<std::ops::Range<usize>> = Vec::new();
     // End of the last occurrence of each word (non-overlapping per word).
     let mut last_end = [0usize; KEEP_WHOLE.len()];
-    for (i, c) in text.char_indices() {
-        let Some(&mask) = (c as usize)
-            .checked_sub(KEEP_WHOLE_FIRST_BASE)
-            .and_then(|k| KEEP_WHOLE_BY_FIRST.get(k))
-        else {
+    let bytes = text.as_bytes();
+    for (i, w) in bytes.windows(3).enumerate() {
+        // A Thai letter is E0 B8 xx or E0 B9 xx: index the table by its low bits.
+        let &[0xE0, hi @ (0xB8 | 0xB9), lo] = w else {
+            continue;
+        };
+        let offset = (usize::from(hi & 1) << 6) | usize::from(lo & 0x3F);
+        let Some(&mask) = KEEP_WHOLE_BY_FIRST.get(offset) else {
             continue;
         };
         if mask == 0 {

@@ -23,8 +23,7 @@ mod trie {
     #![allow(dead_code)] // `build_trie` and friends are for the build script and tests.
     include!("trie_build.rs");
 }
-pub(crate) use trie::is_thai_word_char;
-use trie::{TRIE_FORMAT, TRIE_MAGIC};
+use trie::{TRIE_FINAL, TRIE_FORMAT, TRIE_MAGIC};
 
 /// The compiled built-in word list.
 static BUILTIN_TRIE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/thai-words.trie"));
@@ -43,10 +42,8 @@ const PAIRS: usize = 1 << 14;
 pub(crate) struct Dictionary<'a> {
     /// `nodes + 1` little-endian u32: children of node i are `first[i]..first[i + 1]`.
     first: &'a [u8],
-    /// One byte per node: code point − U+0E00 of the edge into it.
+    /// One byte per node: [`TRIE_FINAL`] | (code point − U+0E00) of the edge into it.
     labels: &'a [u8],
-    /// One bit per node: a word ends there.
-    finals: &'a [u8],
     /// Node reached by two letters `(a << 7) | b`, or [`ROOT`] if none (64 KiB).
     pairs: Box<[u32]>,
 }
@@ -65,7 +62,6 @@ impl<'a> Dictionary<'a> {
         Dictionary {
             first: &[1, 0, 0, 0, 1, 0, 0, 0],
             labels: &[0],
-            finals: &[0],
             pairs: vec![ROOT; PAIRS].into_boxed_slice(),
         }
     }
@@ -82,14 +78,12 @@ impl<'a> Dictionary<'a> {
         let first = bytes.get(12..12 + first_len)?;
         let labels_at = 12 + first_len;
         let labels = bytes.get(labels_at..labels_at + nodes)?;
-        let finals = bytes.get(labels_at + nodes..labels_at + nodes + nodes.div_ceil(8))?;
-        if bytes.len() != labels_at + nodes + nodes.div_ceil(8) {
+        if bytes.len() != labels_at + nodes {
             return None;
         }
         let mut dict = Dictionary {
             first,
             labels,
-            finals,
             pairs: vec![ROOT; PAIRS].into_boxed_slice(),
         };
         let mut pairs = vec![ROOT; PAIRS];
@@ -108,7 +102,7 @@ impl<'a> Dictionary<'a> {
     fn children(&self, node: u32) -> impl Iterator<Item = (u8, u32)> + '_ {
         let lo = read_u32(self.first, node as usize * 4).unwrap_or(0);
         let hi = read_u32(self.first, node as usize * 4 + 4).unwrap_or(lo);
-        (lo..hi).filter_map(|n| Some((*self.labels.get(n as usize)?, n)))
+        (lo..hi).filter_map(|n| Some((self.labels.get(n as usize)? & !TRIE_FINAL, n)))
     }
 
     /// The node reached from the root by the labels `a`, `b`, if any.
@@ -144,20 +138,35 @@ impl<'a> Dictionary<'a> {
         let kids = self.labels.get(lo as usize..hi as usize)?;
         if let [only] = kids {
             // Most nodes below the first letters have a single child.
-            return (*only == label).then_some(lo);
+            return (*only & !TRIE_FINAL == label).then_some(lo);
         }
-        let found = if kids.len() <= 8 {
-            // Read the eight labels from `lo` on, whether or not all are siblings.
-            let word = self
-                .labels
-                .get(lo as usize..lo as usize + 8)
-                .and_then(|w| <[u8; 8]>::try_from(w).ok());
-            match word {
-                Some(w) => find_label_in_word(u64::from_le_bytes(w), kids.len(), label),
-                None => kids.iter().position(|&l| l == label),
+        let found = if kids.len() <= 32 {
+            // Eight labels at a time from `lo` on (bytes past the siblings
+            // belong to other nodes and are masked off).
+            let mut found = None;
+            for k in (0..kids.len()).step_by(8) {
+                let at = lo as usize + k;
+                let Some(word) = self
+                    .labels
+                    .get(at..at + 8)
+                    .and_then(|w| <[u8; 8]>::try_from(w).ok())
+                else {
+                    found = kids
+                        .iter()
+                        .skip(k)
+                        .position(|&l| l & !TRIE_FINAL == label)
+                        .map(|i| i + k);
+                    break;
+                };
+                if let Some(i) = find_label_in_word(u64::from_le_bytes(word), kids.len() - k, label)
+                {
+                    found = Some(k + i);
+                    break;
+                }
             }
+            found
         } else {
-            kids.binary_search(&label).ok()
+            kids.binary_search_by_key(&label, |&l| l & !TRIE_FINAL).ok()
         };
         found.map(|i| lo + i as u32)
     }
@@ -165,9 +174,11 @@ impl<'a> Dictionary<'a> {
     /// Whether a word ends at `node`.
     #[inline]
     fn is_final(&self, node: u32) -> bool {
-        self.finals
-            .get(node as usize / 8)
-            .is_some_and(|&f| f >> (node % 8) & 1 != 0)
+        node != ROOT
+            && self
+                .labels
+                .get(node as usize)
+                .is_some_and(|&l| l & TRIE_FINAL != 0)
     }
 
     /// Whether `word` is in the dictionary.
@@ -187,16 +198,17 @@ impl<'a> Dictionary<'a> {
     }
 }
 
-/// Index of `label` among the first `len` (at most 8) bytes of `word`
-/// (little-endian; every byte below 0x80). A byte of `x = word ^
-/// broadcast(label)` is zero exactly where the label matches, and
+/// Index of `label` among the first `len` (at most 8) label bytes of `word`
+/// (little-endian; the [`TRIE_FINAL`] bits are ignored). With the final bits
+/// cleared, a byte of `x = word ^ broadcast(label)` is zero exactly where
+/// the label matches, and
 /// `!(((x & 0x7F..) + 0x7F..) | x | 0x7F..)` sets the high bit of exactly the
 /// zero bytes (no carry crosses a byte since every byte of `x` is below
 /// 0x80). Branch-free, unlike a search that stops early.
 #[inline]
 fn find_label_in_word(word: u64, len: usize, label: u8) -> Option<usize> {
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    let x = word ^ (u64::from(label) * 0x0101_0101_0101_0101);
+    let x = (word & LOW7) ^ (u64::from(label) * 0x0101_0101_0101_0101);
     let zero = !(((x & LOW7) + LOW7) | x | LOW7);
     let valid = if len >= 8 {
         u64::MAX
@@ -215,15 +227,15 @@ fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
 }
 
 /// Trie label of a Thai word character.
-#[inline]
+#[cfg(test)]
 fn thai_label(c: char) -> Option<u8> {
-    is_thai_word_char(c).then(|| (u32::from(c) - 0x0E00) as u8)
+    trie::is_thai_word_char(c).then(|| (u32::from(c) - 0x0E00) as u8)
 }
 
 /// Reusable buffers for [`Segmenter::run_breaks`] (one set per text, not per run).
 #[derive(Debug, Default)]
 pub(crate) struct Segmenter {
-    chars: Vec<char>,
+    /// Trie labels (code point − U+0E00) of the run's characters.
     labels: Vec<u8>,
     /// Whether a Thai character cluster starts at char index i (and at `n`).
     cluster_start: Vec<bool>,
@@ -248,7 +260,7 @@ impl Best {
 
 impl Segmenter {
     /// Append to `out` the byte offsets (`base` + offset in `run`) of the word
-    /// boundaries strictly inside `run`, a run of [`is_thai_word_char`]
+    /// boundaries strictly inside `run`, a run of `is_thai_word_char`
     /// characters, ascending.
     pub(crate) fn run_breaks(
         &mut self,
@@ -257,24 +269,30 @@ impl Segmenter {
         base: usize,
         out: &mut Vec<usize>,
     ) {
-        self.chars.clear();
-        self.chars.extend(run.chars());
-        let n = self.chars.len();
-        if n < 2 {
+        // Every Thai word character is three bytes in UTF-8 (E0 B8 xx or E0 B9 xx).
+        self.labels.clear();
+        self.labels.extend(run.as_bytes().chunks_exact(3).map(|c| match c {
+            [_, hi, lo] => ((hi & 1) << 6) | (lo & 0x3F),
+            _ => 0,
+        }));
+        let n = self.labels.len();
+        if n < 2 || run.len() != 3 * n {
             return;
         }
-        self.labels.clear();
-        self.labels
-            .extend(self.chars.iter().map(|&c| thai_label(c).unwrap_or(0)));
         self.cluster_start.clear();
         self.cluster_start.resize(n + 1, false);
+        let labels = &self.labels;
+        let at = |k: usize| {
+            labels
+                .get(k)
+                .and_then(|&l| char::from_u32(0x0E00 + u32::from(l)))
+        };
         let mut i = 0;
         while i < n {
             if let Some(s) = self.cluster_start.get_mut(i) {
                 *s = true;
             }
-            let chars = &self.chars;
-            i = thai_cluster_end(|k| chars.get(k).copied(), i).max(i + 1);
+            i = thai_cluster_end(at, i).max(i + 1);
         }
         if let Some(s) = self.cluster_start.get_mut(n) {
             *s = true;
@@ -297,19 +315,14 @@ impl Segmenter {
         // Walk the chosen path; a boundary between two unknown units is not one.
         let mut i = 0usize;
         let mut prev_unknown = false;
-        let mut byte = base;
         while i < n {
             let Some(b) = self.best.get(i).copied() else {
                 break;
             };
             if i > 0 && !(prev_unknown && b.is_unknown) {
-                out.push(byte);
+                out.push(base + 3 * i);
             }
             let end = (b.next as usize).clamp(i + 1, n);
-            byte += self
-                .chars
-                .get(i..end)
-                .map_or(0, |cs| cs.iter().map(|c| c.len_utf8()).sum());
             prev_unknown = b.is_unknown;
             i = end;
         }

@@ -4,17 +4,20 @@
 // inner attributes or `//!` docs, so that `include!` works in both places.
 //
 // Format (little-endian), see `Dictionary` in `layout/dict/mod.rs`:
-//   b"KMTD", format version u32 = 2, node count N u32,
+//   b"KMTD", format version u32 = 3, node count N u32,
 //   first child index of node 0..=N as N + 1 u32 (children of node i are the
 //   nodes first[i]..first[i + 1]; node 0 is the root; nodes are in
 //   breadth-first order, siblings sorted by label),
-//   N label bytes: code point - U+0E00 of the edge into the node,
-//   ceil(N / 8) bytes of final flags: bit (i % 8) of byte i / 8 = a word ends at node i.
+//   N label bytes: bits 0..6 = code point - U+0E00 of the edge into the node,
+//   bit 7 (TRIE_FINAL) = a word ends at the node (kept in the same byte so
+//   that one load answers both "which child" and "is it a word").
 
 /// Magic bytes at the start of a serialised trie.
 pub const TRIE_MAGIC: &[u8; 4] = b"KMTD";
 /// Version of the serialised format.
-pub const TRIE_FORMAT: u32 = 2;
+pub const TRIE_FORMAT: u32 = 3;
+/// Bit of a label byte that marks the end of a word.
+pub const TRIE_FINAL: u8 = 0x80;
 /// Whether `c` may appear inside a dictionary word: Thai letters, vowels and
 /// marks U+0E01..U+0E3A and U+0E40..U+0E4E (ฯ and ๆ included; Thai digits,
 /// ฿ and the other signs are not).
@@ -86,15 +89,9 @@ pub fn build_trie<'w>(words: impl IntoIterator<Item = &'w str>) -> Vec<u8> {
     for f in &first {
         out.extend_from_slice(&f.to_le_bytes());
     }
-    out.extend(order.iter().map(|&(_, label)| label));
-    let mut flags = vec![0u8; order.len().div_ceil(8)];
-    for (i, &(old, _)) in order.iter().enumerate() {
-        if finals.get(old as usize).copied().unwrap_or(false)
-            && let Some(byte) = flags.get_mut(i / 8)
-        {
-            *byte |= 1 << (i % 8);
-        }
+    for &(old, label) in &order {
+        let fin = finals.get(old as usize).copied().unwrap_or(false);
+        out.push(label | if fin { TRIE_FINAL } else { 0 });
     }
-    out.extend_from_slice(&flags);
     out
 }
