@@ -5,7 +5,11 @@
 //!
 //! Precision = proposed breaks that are true word joins / proposed breaks;
 //! recall = true joins proposed / true joins. Raw ICU4X dictionary
-//! segmentation is scored on the same set for comparison. TNC's tokens are
+//! segmentation is scored on the same set for comparison. keymsg's Thai word
+//! list is PyThaiNLP's `words_th.txt`, a different list from the TNC one the
+//! set is drawn from, but most common words are in both: the unit test
+//! `layout::dict::heldout` scores the dictionary step again with a share of
+//! the set's words removed from the list. TNC's tokens are
 //! often compounds (ความสามารถ, ขึ้นอยู่กับ) that ICU's finer dictionary
 //! splits between its parts; the set marks such compound-internal splits, so
 //! the test also prints a lenient precision that excuses them and lists the
@@ -165,10 +169,12 @@ fn word_boundary_quality_vs_raw_icu4x() {
     raw.report("ICU4X");
 
     assert_eq!(ours.violations, 0, "keymsg broke against Thai orthography");
+    // Issue 3's bar: libthai's level, above ICU4C (0.90) and ICU4X (0.864 here).
     assert!(
-        ours.precision() >= raw.precision() - 0.01,
-        "the Thai filter made precision worse: keymsg {:.4} vs ICU4X {:.4}",
+        ours.precision() >= 0.92,
+        "word-boundary precision {:.4} is below 0.92 (ICU4X {:.4})",
         ours.precision(),
         raw.precision()
     );
+    assert!(ours.recall() >= 0.93, "recall {:.4}", ours.recall());
 }

@@ -68,6 +68,24 @@ fn cluster_end(chars: &[(usize, char)], i: usize, graphemes: &[usize], len: usiz
 /// characters `at` yields (`i` itself if there is no character there). The
 /// cluster is one character unless it starts with a consonant or a leading vowel.
 pub(crate) fn thai_cluster_end(at: impl Fn(usize) -> Option<char>, i: usize) -> usize {
+    cluster_end_with(at, i, true)
+}
+
+/// Like [`thai_cluster_end`] but without joining a second consonant that
+/// carries the vowel to a leading-vowel cluster (แก|ล้|ง, ไร|ที่ instead of
+/// แกล้|ง, ไรที่): the finer units PyThaiNLP's TCC uses, where the word
+/// dictionary may end a word. Joining there is right for a wrapped line
+/// (ใกล้ is one syllable) but wrong between words (อะไร|ที่, ทะเล|ห้อง), and
+/// only the dictionary can tell the two apart.
+pub(crate) fn thai_word_piece_end(at: impl Fn(usize) -> Option<char>, i: usize) -> usize {
+    cluster_end_with(at, i, false)
+}
+
+fn cluster_end_with(
+    at: impl Fn(usize) -> Option<char>,
+    i: usize,
+    join_second_consonant: bool,
+) -> usize {
     let Some(first) = at(i) else {
         return i;
     };
@@ -89,7 +107,10 @@ pub(crate) fn thai_cluster_end(at: impl Fn(usize) -> Option<char>, i: usize) -> 
     absorb_marks(&at, &mut j, &mut marks);
     if lead.is_some() && marks.none {
         // เปลี่ยน, แกล้ง: a second consonant carrying the vowel belongs here.
-        if at(j).is_some_and(is_consonant) && at(j + 1).is_some_and(is_mark) {
+        if join_second_consonant
+            && at(j).is_some_and(is_consonant)
+            && at(j + 1).is_some_and(is_mark)
+        {
             j += 1;
             absorb_marks(&at, &mut j, &mut marks);
         } else if lead == Some('เ') && at(j) == Some('อ') {

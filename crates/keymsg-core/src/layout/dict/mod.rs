@@ -8,7 +8,8 @@
 //! chooses the segmentation that leaves the fewest characters outside known
 //! words, then uses the fewest words, then prefers a longer first word; words
 //! may only start and end on Thai character cluster boundaries (so no
-//! dictionary entry can cut a syllable). Consecutive unknown clusters stay
+//! dictionary entry can cut a cluster; the clusters are PyThaiNLP's finer
+//! ones, see `tcc::thai_word_piece_end`). Consecutive unknown clusters stay
 //! together as one unit: an unknown name is not chopped into syllables.
 //!
 //! The word list is PyThaiNLP's `words_th.txt` (62,106 entries, CC0-1.0;
@@ -17,7 +18,10 @@
 
 use std::sync::LazyLock;
 
-use super::tcc::thai_cluster_end;
+use super::tcc::thai_word_piece_end;
+
+#[cfg(test)]
+mod heldout;
 
 mod trie {
     #![allow(dead_code)] // `build_trie` and friends are for the build script and tests.
@@ -292,7 +296,7 @@ impl Segmenter {
             if let Some(s) = self.cluster_start.get_mut(i) {
                 *s = true;
             }
-            i = thai_cluster_end(at, i).max(i + 1);
+            i = thai_word_piece_end(at, i).max(i + 1);
         }
         if let Some(s) = self.cluster_start.get_mut(n) {
             *s = true;
