@@ -190,38 +190,62 @@ fn abbreviation_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
 /// that character are compared (the list is short and every word starts with a
 /// Thai letter), instead of one substring search per word. Like
 /// `str::match_indices`, occurrences of one word do not overlap.
+#[cfg(test)]
 fn keep_whole_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
-    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
-    // End of the last occurrence of each word (non-overlapping per word).
-    let mut last_end = [0usize; KEEP_WHOLE.len()];
+    let mut finder = KeepWholeFinder::default();
     let bytes = text.as_bytes();
-    for (i, w) in bytes.windows(3).enumerate() {
-        // A Thai letter is E0 B8 xx or E0 B9 xx: index the table by its low bits.
-        let &[0xE0, hi @ (0xB8 | 0xB9), lo] = w else {
-            continue;
-        };
-        let offset = (usize::from(hi & 1) << 6) | usize::from(lo & 0x3F);
-        let Some(&mask) = KEEP_WHOLE_BY_FIRST.get(offset) else {
-            continue;
-        };
-        if mask == 0 {
-            continue;
+    for i in 0..bytes.len() {
+        if thai_word_char_at(bytes, i) {
+            finder.at(text, i);
         }
-        let Some(rest) = text.get(i..) else { continue };
+    }
+    finder.finish(text)
+}
+
+/// Finds [`KEEP_WHOLE`] words as the caller walks the Thai letters of a text
+/// (so that [`candidates`] needs no separate pass).
+#[derive(Debug, Default)]
+struct KeepWholeFinder {
+    ranges: Vec<std::ops::Range<usize>>,
+    /// End of the last occurrence of each word (occurrences of one word do not overlap).
+    last_end: [usize; KEEP_WHOLE.len()],
+}
+
+impl KeepWholeFinder {
+    /// Check the words that start with the Thai letter at byte `i`.
+    #[inline]
+    fn at(&mut self, text: &str, i: usize) {
+        let bytes = text.as_bytes();
+        let (Some(&hi), Some(&lo)) = (bytes.get(i + 1), bytes.get(i + 2)) else {
+            return;
+        };
+        // A Thai letter is E0 B8 xx or E0 B9 xx: index the table by its low bits.
+        let offset = (usize::from(hi & 1) << 6) | usize::from(lo & 0x3F);
+        let mask = KEEP_WHOLE_BY_FIRST.get(offset).copied().unwrap_or(0);
+        if mask == 0 {
+            return;
+        }
+        let Some(rest) = text.get(i..) else { return };
         for (k, w) in KEEP_WHOLE.iter().enumerate() {
             if mask & (1 << k) != 0
                 && rest.starts_with(w)
-                && let Some(e) = last_end.get_mut(k)
+                && let Some(e) = self.last_end.get_mut(k)
                 && *e <= i
             {
                 *e = i + w.len();
-                out.push(i..i + w.len());
+                self.ranges.push(i..i + w.len());
             }
         }
     }
-    out.extend(abbreviation_ranges(text));
-    out.sort_by_key(|r| r.start);
-    out
+
+    /// The ranges found, plus the abbreviations, by start.
+    fn finish(mut self, text: &str) -> Vec<std::ops::Range<usize>> {
+        if text.contains('.') {
+            self.ranges.extend(abbreviation_ranges(text));
+        }
+        self.ranges.sort_by_key(|r| r.start);
+        self.ranges
+    }
 }
 
 /// Candidate breaks before the Thai filter: dictionary word boundaries
@@ -233,19 +257,20 @@ fn keep_whole_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
 /// like the text at the edges of every run; ICU4X neither searches its own
 /// Thai dictionary nor reports a missing one, and it reads a fifth of the
 /// bytes.
-fn candidates(text: &str) -> Vec<usize> {
+fn candidates(text: &str) -> (Vec<usize>, Vec<std::ops::Range<usize>>) {
     if text.is_ascii() {
-        return RULES_ONLY.segment_str(text).collect();
+        return (RULES_ONLY.segment_str(text).collect(), Vec::new());
     }
+    let mut keep = KeepWholeFinder::default();
     let bytes = text.as_bytes();
     let mut masked = String::with_capacity(text.len());
     // (offset in `masked`, offset in `text`) just after each run.
     let mut anchors: Vec<(usize, usize)> = Vec::new();
     let mut copied = 0; // text[..copied] is represented in `masked`
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(text.len() / 8);
     let mut other_complex = false;
     let dict = Dictionary::builtin();
-    let mut seg = Segmenter::default();
+    let mut seg = Segmenter::with_capacity(text.len() / 3);
     let mut end_run = |start: usize, end: usize, masked: &mut String, out: &mut Vec<usize>| {
         masked.push_str(text.get(copied..start).unwrap_or_default());
         masked.push(MASK);
@@ -258,6 +283,7 @@ fn candidates(text: &str) -> Vec<usize> {
     while i < bytes.len() {
         if thai_word_char_at(bytes, i) {
             run_start.get_or_insert(i);
+            keep.at(text, i);
             i += 3;
             continue;
         }
@@ -287,19 +313,15 @@ fn candidates(text: &str) -> Vec<usize> {
     }
     out.sort_unstable();
     out.dedup();
-    out
+    (out, keep.finish(text))
 }
 
 /// [`break_opportunities`] with spans already computed.
 pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
     let mut out = Vec::new();
-    let keep = if text.is_ascii() {
-        Vec::new()
-    } else {
-        keep_whole_ranges(text)
-    };
+    let (candidates, keep) = candidates(text);
     let mut span_iter = spans.iter().peekable();
-    for p in candidates(text) {
+    for p in candidates {
         if p == 0 || p >= text.len() {
             continue;
         }

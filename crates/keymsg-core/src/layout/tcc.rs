@@ -121,8 +121,8 @@ fn cluster_end_with(
     }
     if lead == Some('เ') {
         // เ–ีย, เ–ือ (and their short forms with ะ).
-        let completes = (marks.sara_ii && at(j) == Some('ย'))
-            || (marks.sara_uee && at(j) == Some('อ'));
+        let completes =
+            (marks.sara_ii && at(j) == Some('ย')) || (marks.sara_uee && at(j) == Some('อ'));
         if completes {
             j += 1;
             absorb_marks(&at, &mut j, &mut marks);

@@ -86,7 +86,10 @@ fn precision_with_evaluation_words_held_out() {
     let list = read("data/thai-words.txt");
     let dictionary: HashSet<&str> = list.lines().map(str::trim).collect();
     let eval_words: HashSet<&str> = cases.iter().flat_map(words).collect();
-    let known = eval_words.iter().filter(|w| dictionary.contains(*w)).count();
+    let known = eval_words
+        .iter()
+        .filter(|w| dictionary.contains(*w))
+        .count();
     eprintln!(
         "dictionary: {} entries; evaluation: {} word types, {known} ({:.1} %) in the dictionary",
         dictionary.len(),
@@ -94,10 +97,15 @@ fn precision_with_evaluation_words_held_out() {
         100.0 * known as f64 / eval_words.len() as f64
     );
     let mut results = Vec::new();
-    for (label, one_in) in [("full list", 0u64), ("5 % held out", 20), ("20 % held out", 5)] {
-        let kept = list.lines().map(str::trim).filter(|w| {
-            one_in == 0 || !eval_words.contains(w) || fnv(w) % one_in != 0
-        });
+    for (label, one_in) in [
+        ("full list", 0u64),
+        ("5 % held out", 20),
+        ("20 % held out", 5),
+    ] {
+        let kept = list
+            .lines()
+            .map(str::trim)
+            .filter(|w| one_in == 0 || !eval_words.contains(w) || fnv(w) % one_in != 0);
         let bytes = Dictionary::serialise(kept);
         let dict = Dictionary::parse(&bytes).unwrap();
         let (p, r) = score(&dict, &cases);

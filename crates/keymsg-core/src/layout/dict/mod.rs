@@ -263,6 +263,15 @@ impl Best {
 }
 
 impl Segmenter {
+    /// Buffers for runs of up to `chars` characters without reallocation.
+    pub(crate) fn with_capacity(chars: usize) -> Segmenter {
+        Segmenter {
+            labels: Vec::with_capacity(chars),
+            cluster_start: Vec::with_capacity(chars + 1),
+            best: Vec::with_capacity(chars + 1),
+        }
+    }
+
     /// Append to `out` the byte offsets (`base` + offset in `run`) of the word
     /// boundaries strictly inside `run`, a run of `is_thai_word_char`
     /// characters, ascending.
@@ -275,10 +284,11 @@ impl Segmenter {
     ) {
         // Every Thai word character is three bytes in UTF-8 (E0 B8 xx or E0 B9 xx).
         self.labels.clear();
-        self.labels.extend(run.as_bytes().chunks_exact(3).map(|c| match c {
-            [_, hi, lo] => ((hi & 1) << 6) | (lo & 0x3F),
-            _ => 0,
-        }));
+        self.labels
+            .extend(run.as_bytes().chunks_exact(3).map(|c| match c {
+                [_, hi, lo] => ((hi & 1) << 6) | (lo & 0x3F),
+                _ => 0,
+            }));
         let n = self.labels.len();
         if n < 2 || run.len() != 3 * n {
             return;
@@ -401,7 +411,8 @@ mod tests {
     fn builtin_dictionary_loads() {
         let d = Dictionary::builtin();
         assert!(d.nodes() > 200_000, "{}", d.nodes());
-        for w in ["ความสามารถ", "มิจฉาชีพ", "ธนาคาร", "รู้จัก", "เจ้าหน้าที่"] {
+        for w in ["ความสามารถ", "มิจฉาชีพ", "ธนาคาร", "รู้จัก", "เจ้าหน้าที่"]
+        {
             assert!(d.contains(w), "{w}");
         }
         // Rejected entries: one letter, dots, spaces, partial words.
@@ -438,10 +449,14 @@ mod tests {
     #[test]
     fn words_end_only_on_cluster_boundaries() {
         // กา|ร would cut the syllable การ; ด้|วย likewise.
-        for text in ["การเงิน", "ด้วยความ", "เปลี่ยนแปลง", "จันทร์นี้"] {
+        for text in ["การเงิน", "ด้วยความ", "เปลี่ยนแปลง", "จันทร์นี้"]
+        {
             for piece in words(text) {
                 let first = piece.chars().next().unwrap();
-                assert!(!super::super::thai::cannot_start_line(first), "{text}: {piece}");
+                assert!(
+                    !super::super::thai::cannot_start_line(first),
+                    "{text}: {piece}"
+                );
             }
         }
     }
@@ -453,7 +468,11 @@ mod tests {
                 // Siblings, then unrelated labels (the next nodes' labels).
                 let mut bytes = [0u8; 8];
                 for (k, b) in bytes.iter_mut().enumerate() {
-                    *b = if k < len { start + 3 * k as u8 } else { ((k * 37) % 0x80) as u8 };
+                    *b = if k < len {
+                        start + 3 * k as u8
+                    } else {
+                        ((k * 37) % 0x80) as u8
+                    };
                 }
                 let word = u64::from_le_bytes(bytes);
                 for label in 0u8..0x80 {
