@@ -45,11 +45,10 @@ const MASK: char = '\u{0800}';
 /// E0 B9 80..8E).
 #[inline]
 fn thai_word_char_at(b: &[u8], i: usize) -> bool {
-    match (b.get(i), b.get(i + 1), b.get(i + 2)) {
-        (Some(0xE0), Some(0xB8), Some(0x81..=0xBA)) => true,
-        (Some(0xE0), Some(0xB9), Some(0x80..=0x8E)) => true,
-        _ => false,
-    }
+    matches!(
+        (b.get(i), b.get(i + 1), b.get(i + 2)),
+        (Some(0xE0), Some(0xB8), Some(0x81..=0xBA)) | (Some(0xE0), Some(0xB9), Some(0x80..=0x8E))
+    )
 }
 
 /// Whether the character starting at byte `i` belongs to a script (other than
@@ -70,7 +69,8 @@ fn other_complex_script_at(b: &[u8], i: usize) -> bool {
 ///
 /// An offset is a break opportunity when ICU4X's UAX #14 rules propose it or,
 /// inside a run of Thai letters, it is a word boundary of the built-in Thai
-/// dictionary (see [`super::dict`]) — *and* it passes the Thai filter:
+/// word list (PyThaiNLP's CC0 `words_th.txt`, compiled in; cluster-constrained
+/// maximal matching) — *and* it passes the Thai filter:
 /// - it is an extended grapheme cluster boundary;
 /// - the character before is not a leading vowel เ แ โ ใ ไ;
 /// - the character after is not a following vowel ะ า ำ ๅ, not a combining

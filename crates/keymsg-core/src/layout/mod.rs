@@ -3,9 +3,11 @@
 //! Thai is written without spaces between words, stacks vowels and tone marks on
 //! a base consonant and writes some vowels (เ แ โ ใ ไ) *before* the consonant they
 //! follow in speech. A generic line breaker gets all three wrong; this module
-//! layers a mandatory Thai filter over ICU4X's dictionary line segmenter (see
-//! [`break_opportunities`]) and falls back to Thai character clusters, never to
-//! raw code points, when a word is wider than the line.
+//! finds Thai words with a compiled word list, applies ICU4X's Unicode
+//! line-breaking rules to everything else, passes every candidate through a
+//! mandatory Thai filter (see [`break_opportunities`]) and falls back to Thai
+//! character clusters, never to raw code points, when a word is wider than
+//! the line.
 //!
 //! All entry points that return text normalise their input to NFC (never NFKC,
 //! which would decompose ำ SARA AM).

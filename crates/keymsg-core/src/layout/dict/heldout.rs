@@ -105,7 +105,7 @@ fn precision_with_evaluation_words_held_out() {
         let kept = list
             .lines()
             .map(str::trim)
-            .filter(|w| one_in == 0 || !eval_words.contains(w) || fnv(w) % one_in != 0);
+            .filter(|w| one_in == 0 || !eval_words.contains(w) || !fnv(w).is_multiple_of(one_in));
         let bytes = Dictionary::serialise(kept);
         let dict = Dictionary::parse(&bytes).unwrap();
         let (p, r) = score(&dict, &cases);
@@ -113,8 +113,8 @@ fn precision_with_evaluation_words_held_out() {
         results.push(p);
     }
     // The full list scores far above ICU4X's 0.864; with a twentieth of the
-    // evaluation's word types unknown (many of them frequent function
-    // words), precision must stay at ICU4X's level.
+    // evaluation's word types unknown (some of them frequent function
+    // words), precision must still meet issue 3's 0.92.
     assert!(results[0] >= 0.95, "{results:?}");
-    assert!(results[1] >= 0.86, "{results:?}");
+    assert!(results[1] >= 0.92, "{results:?}");
 }
