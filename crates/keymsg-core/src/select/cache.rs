@@ -82,6 +82,9 @@ impl Eligible {
     }
 }
 
+/// One lazily filled [`Eligible`] per epoch.
+type Epochs = Box<[OnceLock<Eligible>]>;
+
 /// Lazily filled [`Eligible`] lists for every (surface, language, epoch).
 #[derive(Debug)]
 pub(crate) struct Cache {
@@ -90,7 +93,7 @@ pub(crate) struct Cache {
     /// Number of catalog languages.
     langs: usize,
     /// Per (surface, language): one slot per epoch (allocated on first use).
-    slots: Box<[OnceLock<Box<[OnceLock<Eligible>]>>]>,
+    slots: Box<[OnceLock<Epochs>]>,
     /// Candidate entries that may still be cached (see [`BUDGET`]).
     budget: AtomicUsize,
 }

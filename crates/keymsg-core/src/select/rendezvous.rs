@@ -49,7 +49,9 @@
 //! `k < L`. (If `σ ≥ 2^53`, no `s` qualifies and `L = 0` rejects nothing.)
 //!
 //! A guessed ratio `gd/gw` (see [`GUESS_DRAW`]) is cut the same way (with
-//! `(bd, bw) = (gd, gw)`); a pass that used it is accepted only if its winner
+//! `(bd, bw) = (gd, gw)`; converting `gw = Σw` to `f64` adds one more
+//! rounding, and a new best's ratio is `fl(bd · fl(1/bw))`, two roundings
+//! instead of one: all far inside the slack); a pass that used it is accepted only if its winner
 //! satisfies `bd·gw ≤ gd·bw`, so every candidate it cut is strictly worse than
 //! that winner too.
 //!
@@ -72,10 +74,11 @@ const REJECT_SCALE: f64 = 93_040_000.0;
 /// so that most candidates are rejected from the start instead of only
 /// after a good "best so far" has been found (each improvement costs a
 /// mispredicted branch and an exact draw). The winning ratio `min(E_i/w_i)`
-/// of independent `Exp(1)` variables is `Exp(Σw)`: it exceeds `4/Σw` (in
-/// natural-log units) with probability `e^-4 ≈ 1.8 %`; then a second pass
-/// without the guess decides. `GUESS_DRAW = ⌈4 · 2^26 / ln 2⌉`.
-const GUESS_DRAW: u32 = 387_270_502;
+/// of independent `Exp(1)` variables is `Exp(Σw)`: it exceeds `3/Σw` (in
+/// natural-log units) with probability `e^-3 ≈ 5 %`; then a second pass
+/// without the guess decides. About 3 candidates pass the guessed cut on
+/// average. `GUESS_DRAW = ⌈3 · 2^26 / ln 2⌉`.
+const GUESS_DRAW: u32 = 290_452_876;
 
 /// fmix64 without its final `k ^= k >> 33` (the loop tests this value).
 #[inline(always)]
@@ -91,11 +94,12 @@ fn fmix64_head(mut k: u64) -> u64 {
 #[inline]
 fn cut(ratio: f64, w: u32) -> u64 {
     let sigma = (ratio * f64::from(w) + 3.0) * REJECT_SCALE;
-    if sigma.is_nan() || sigma >= (1u64 << 53) as f64 {
+    // Also for NaN (not expected: ratio >= 0 or +inf).
+    if sigma.partial_cmp(&((1u64 << 53) as f64)) != Some(std::cmp::Ordering::Less) {
         return 0;
     }
-    // 0 <= sigma < 2^53: the conversion is exact after truncation.
-    let s_min = sigma as u64 + 1; // > sigma, <= 2^53
+    // 0 < sigma < 2^53: truncation is exact and fits i64 (one instruction).
+    let s_min = sigma as i64 as u64 + 1; // > sigma, <= 2^53
     // s_min = 2^53 shifts to 0 (mod 2^64): L = 0, nothing is rejected.
     (s_min << 11).wrapping_neg() & !0xFFFF_FFFF
 }
@@ -105,8 +109,13 @@ fn cut(ratio: f64, w: u32) -> u64 {
 pub(crate) struct Sticky {
     /// Message hashes, heaviest weight group first, catalog order inside a group.
     hash: Box<[u64]>,
-    /// `(weight, count)` of each group, in the order of `hash`.
-    groups: Box<[(u32, u32)]>,
+    /// `(weight, count, cut against the guess, 1/weight)` of each group, in
+    /// the order of `hash`.
+    groups: Box<[(u32, u32, u64, f64)]>,
+    /// The guessed winning ratio `GUESS_DRAW / Σw`.
+    guess: f64,
+    /// `Σw`.
+    total: u64,
     /// Rank of each message id in byte order (the tie rule).
     rank: Box<[u32]>,
     /// Catalog index of each message.
@@ -119,16 +128,20 @@ impl Sticky {
         let mut items: Vec<_> = items.into_iter().collect();
         // Stable: catalog order inside a group.
         items.sort_by_key(|&(_, _, w, _)| std::cmp::Reverse(w));
-        let mut groups: Vec<(u32, u32)> = Vec::new();
+        let total: u64 = items.iter().map(|t| u64::from(t.2)).sum();
+        let guess = f64::from(GUESS_DRAW) / total as f64;
+        let mut groups: Vec<(u32, u32, u64, f64)> = Vec::new();
         for &(_, _, w, _) in &items {
             match groups.last_mut() {
-                Some((gw, n)) if *gw == w => *n += 1,
-                _ => groups.push((w, 1)),
+                Some((gw, n, ..)) if *gw == w => *n += 1,
+                _ => groups.push((w, 1, cut(guess, w), 1.0 / f64::from(w))),
             }
         }
         Sticky {
             hash: items.iter().map(|t| t.1).collect(),
             groups: groups.into(),
+            guess,
+            total,
             rank: items.iter().map(|t| t.3).collect(),
             index: items.iter().map(|t| t.0).collect(),
         }
@@ -137,39 +150,37 @@ impl Sticky {
     /// The catalog index of the winner for `key_hash`: the smallest
     /// `draw / weight`, equal ratios to the smallest id rank. `None` when empty.
     pub(crate) fn winner(&self, key_hash: u64) -> Option<usize> {
-        let total: u64 = self
-            .groups
-            .iter()
-            .map(|&(w, n)| u64::from(w) * u64::from(n))
-            .sum();
-        let pos = match self.scan(key_hash, Some((GUESS_DRAW, total))) {
+        let pos = match self.scan(key_hash, true) {
             Some(p) => Some(p),
-            None => self.scan(key_hash, None),
+            None => self.scan(key_hash, false),
         };
         pos.and_then(|p| self.index.get(p).copied())
     }
 
-    /// One pass; returns the winner's position. With `guess = Some((gd, gw))`
-    /// candidates are also cut against the ratio `gd / gw`; the result is then
-    /// `None` unless the winner found is at or below that ratio (and so
+    /// One pass; returns the winner's position. With `guess`, candidates
+    /// are also cut against the guessed ratio `GUESS_DRAW / Σw`; the result
+    /// is then `None` unless the winner found is at or below it (and so
     /// provably the true winner).
-    fn scan(&self, key_hash: u64, guess: Option<(u32, u64)>) -> Option<usize> {
-        let guess_ratio = guess.map_or(f64::INFINITY, |(gd, gw)| f64::from(gd) / gw as f64);
+    fn scan(&self, key_hash: u64, guess: bool) -> Option<usize> {
         // (position, draw, weight, rank)
         let mut best: Option<(usize, u32, u32, u32)> = None;
-        let mut ratio = guess_ratio;
+        // The ratio cut against: the guess until a best below it is found.
+        let mut ratio = if guess { self.guess } else { f64::INFINITY };
+        let mut at_guess = guess;
         let mut start = 0usize;
-        for &(w, count) in self.groups.iter() {
+        for &(w, count, guess_cut, inv_w) in self.groups.iter() {
             let end = start + count as usize;
             let group = self.hash.get(start..end).unwrap_or_default();
-            let mut lim = cut(ratio, w);
-            for (j, &h) in group.iter().enumerate() {
+            let mut lim = if at_guess { guess_cut } else { cut(ratio, w) };
+            let mut j = 0;
+            while let Some(&h) = group.get(j) {
+                j += 1;
                 let k = fmix64_head(key_hash ^ h);
                 if k < lim {
                     continue;
                 }
                 let d = neg_log2_q26(k ^ (k >> 33));
-                let i = start + j;
+                let i = start + j - 1;
                 let r = self.rank.get(i).copied().unwrap_or(u32::MAX);
                 let better = match best {
                     None => true,
@@ -181,21 +192,22 @@ impl Sticky {
                 };
                 if better {
                     best = Some((i, d, w, r));
-                    ratio = guess_ratio.min(f64::from(d) / f64::from(w));
-                    lim = cut(ratio, w);
+                    let own = f64::from(d) * inv_w;
+                    if own < ratio {
+                        ratio = own;
+                        at_guess = false;
+                        lim = cut(ratio, w);
+                    }
                 }
             }
             start = end;
         }
         let (pos, bd, bw, _) = best?;
-        match guess {
-            // Every candidate cut against the guess is strictly worse than
-            // it, so also than a winner at or below it.
-            Some((gd, gw)) if u128::from(bd) * u128::from(gw) > u128::from(gd) * u128::from(bw) => {
-                None
-            }
-            _ => Some(pos),
-        }
+        // Every candidate cut against the guess is strictly worse than it,
+        // so also than a winner at or below it: `bd·Σw ≤ GUESS_DRAW·bw`.
+        let above_guess =
+            u128::from(bd) * u128::from(self.total) > u128::from(GUESS_DRAW) * u128::from(bw);
+        (!guess || !above_guess).then_some(pos)
     }
 }
 
@@ -392,7 +404,7 @@ mod tests {
         // nothing acceptable and the second pass decides.
         let far = |i: u64| unfmix64((1u64 << 57) + (i << 40));
         let s1 = sticky(&[far(1)], &[1], &[0]);
-        assert!(s1.scan(0, Some((GUESS_DRAW, 1))).is_none());
+        assert!(s1.scan(0, true).is_none());
         assert_eq!(s1.winner(0), Some(0));
         let hash = [far(1), far(2)];
         for rank in [[0, 1], [1, 0]] {
@@ -401,7 +413,7 @@ mod tests {
         }
         // A guessed pass is used when it may be: a draw of 0 is below any guess.
         let s3 = sticky(&[unfmix64(u64::MAX), far(1)], &[1, 1], &[1, 0]);
-        assert_eq!(s3.scan(0, Some((GUESS_DRAW, 2))), Some(0));
+        assert_eq!(s3.scan(0, true), Some(0));
     }
 
     #[test]
