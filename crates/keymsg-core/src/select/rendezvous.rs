@@ -47,13 +47,15 @@
 //! `x < L ⇔ x >> 32 < L >> 32`, and the top 33 bits of `x = k ^ (k >> 33)`
 //! equal those of `k`, fmix64's value before its last step: so the loop tests
 //! `k < L`. (If `σ ≥ 2^53`, no `s` qualifies and `L = 0` rejects nothing.)
+//! fmix64's first step is linear over XOR, so `k` is computed as
+//! `fmix64_mid(spread(key) ^ spread(msg))` with the message half precomputed.
 //!
 //! A guessed ratio `gd/gw` (see [`GUESS_DRAW`]) is cut the same way (with
 //! `(bd, bw) = (gd, gw)`; converting `gw = Σw` to `f64` adds one more
 //! rounding, and a new best's ratio is `fl(bd · fl(1/bw))`, two roundings
-//! instead of one: all far inside the slack); a pass that used it is accepted only if its winner
-//! satisfies `bd·gw ≤ gd·bw`, so every candidate it cut is strictly worse than
-//! that winner too.
+//! instead of one: all far inside the slack); a pass that used it is
+//! accepted only if its winner satisfies `bd·gw ≤ gd·bw`, so every candidate
+//! it cut is strictly worse than that winner too.
 //!
 //! A rejected candidate is strictly worse; every other candidate gets the
 //! exact draw and the exact integer comparison of the spec, including the
@@ -80,17 +82,26 @@ const REJECT_SCALE: f64 = 93_040_000.0;
 /// average. `GUESS_DRAW = ⌈3 · 2^26 / ln 2⌉`.
 const GUESS_DRAW: u32 = 290_452_876;
 
-/// fmix64 without its final `k ^= k >> 33` (the loop tests this value).
+/// fmix64's first step `k ^= k >> 33`. It is linear over XOR, so for
+/// `k = key ^ msg` it is `spread(key) ^ spread(msg)`: the message half is
+/// precomputed and the key half computed once per request.
 #[inline(always)]
-fn fmix64_head(mut k: u64) -> u64 {
-    k ^= k >> 33;
+fn spread(k: u64) -> u64 {
+    k ^ (k >> 33)
+}
+
+/// fmix64 after its first step and without its last `k ^= k >> 33` (the
+/// loop tests this value): `fmix64(k) = tail(spread(k))` with
+/// `tail(m) = fmix64_mid(m) ^ (fmix64_mid(m) >> 33)`.
+#[inline(always)]
+fn fmix64_mid(mut k: u64) -> u64 {
     k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
     k ^= k >> 33;
     k.wrapping_mul(0xc4ce_b9fe_1a85_ec53)
 }
 
 /// The cut `L` for weight `w` against a best with `ratio = bd / bw`: a
-/// candidate whose [`fmix64_head`] is `< L` is strictly worse (module docs).
+/// candidate whose [`fmix64_mid`] (of `spread(key) ^ spread(msg)`) is `< L` is strictly worse (module docs).
 #[inline]
 fn cut(ratio: f64, w: u32) -> u64 {
     let sigma = (ratio * f64::from(w) + 3.0) * REJECT_SCALE;
@@ -107,8 +118,9 @@ fn cut(ratio: f64, w: u32) -> u64 {
 /// The `sticky` candidates of one cached list, grouped by weight.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Sticky {
-    /// Message hashes, heaviest weight group first, catalog order inside a group.
-    hash: Box<[u64]>,
+    /// `spread(message hash)`, heaviest weight group first, catalog order
+    /// inside a group.
+    spread: Box<[u64]>,
     /// `(weight, count, cut against the guess, 1/weight)` of each group, in
     /// the order of `hash`.
     groups: Box<[(u32, u32, u64, f64)]>,
@@ -138,7 +150,7 @@ impl Sticky {
             }
         }
         Sticky {
-            hash: items.iter().map(|t| t.1).collect(),
+            spread: items.iter().map(|t| spread(t.1)).collect(),
             groups: groups.into(),
             guess,
             total,
@@ -167,15 +179,16 @@ impl Sticky {
         // The ratio cut against: the guess until a best below it is found.
         let mut ratio = if guess { self.guess } else { f64::INFINITY };
         let mut at_guess = guess;
+        let key = spread(key_hash);
         let mut start = 0usize;
         for &(w, count, guess_cut, inv_w) in self.groups.iter() {
             let end = start + count as usize;
-            let group = self.hash.get(start..end).unwrap_or_default();
+            let group = self.spread.get(start..end).unwrap_or_default();
             let mut lim = if at_guess { guess_cut } else { cut(ratio, w) };
             let mut j = 0;
             while let Some(&h) = group.get(j) {
                 j += 1;
-                let k = fmix64_head(key_hash ^ h);
+                let k = fmix64_mid(key ^ h);
                 if k < lim {
                     continue;
                 }
@@ -254,6 +267,16 @@ mod tests {
         // for the f64 evaluation of the right-hand side.
         let rhs = s / (f64::from(1u32 << 27) * std::f64::consts::LN_2) - 2.0;
         assert!(d >= rhs - 1e-6, "{x:#x}: D = {d} < {rhs}");
+    }
+
+    #[test]
+    fn split_fmix_equals_fmix() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(8);
+        for _ in 0..100_000 {
+            let (key, msg): (u64, u64) = (rng.random(), rng.random());
+            let m = fmix64_mid(spread(key) ^ spread(msg));
+            assert_eq!(m ^ (m >> 33), fmix64(key ^ msg));
+        }
     }
 
     #[test]
