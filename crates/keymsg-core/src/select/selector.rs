@@ -76,8 +76,10 @@ pub(crate) struct Outcome {
 }
 
 /// Picks messages from one catalog. Build it once (it precomputes per-message
-/// hashes, surface and language masks); [`Selector::pick`] then does no heap
-/// allocation. `Send + Sync`: share one selector between threads.
+/// hashes, surface and language masks and the window bounds); the candidate
+/// list of each (surface, language, window epoch) is built on first use and
+/// cached, after which [`Selector::pick`] does no heap allocation.
+/// `Send + Sync`: share one selector between threads.
 #[derive(Debug)]
 pub struct Selector {
     catalog: Catalog,
@@ -186,8 +188,9 @@ impl Selector {
     }
 
     /// Like [`Selector::select`] but returns only the index and rule, without
-    /// allocating (the hot path for printing; build the token with
-    /// [`Selector::selection`] only when storing it).
+    /// allocating once the request's candidate list is cached (the hot path
+    /// for printing; build the token with [`Selector::selection`] only when
+    /// storing it). Errors allocate (they name the language).
     pub fn pick(&self, req: &Request) -> Result<Pick, SelectError> {
         let o = self.choose(req, req.instant())?;
         Ok(Pick {
