@@ -283,3 +283,37 @@ fn explain_chooses_what_pick_chooses() {
         }
     }
 }
+
+#[test]
+fn concurrent_first_picks_agree() {
+    fn send_sync<T: Send + Sync>(_: &T) {}
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
+    let cat = random_catalog(&mut rng, 100);
+    let at = time::macros::datetime!(2026-03-05 12:00 +7);
+    let reqs: Vec<Request> = (0..2_000)
+        .map(|i| {
+            Request::new(Surface::ALL[i % 6])
+                .lang(["th", "en"][i % 2])
+                .document_key(format!("R-{i}"))
+                .at(at + Duration::hours(i as i64 % 900))
+        })
+        .collect();
+    let one = Selector::new(&cat).unwrap();
+    let want: Vec<Option<usize>> = reqs
+        .iter()
+        .map(|r| one.pick(r).ok().map(|p| p.index))
+        .collect();
+    // A cold selector shared by threads that all fill the same slots at once.
+    let shared = Selector::new(&cat).unwrap();
+    send_sync(&shared);
+    std::thread::scope(|s| {
+        for t in 0..4 {
+            let (shared, reqs, want) = (&shared, &reqs, &want);
+            s.spawn(move || {
+                for (i, r) in reqs.iter().enumerate().skip(t * 7) {
+                    assert_eq!(shared.pick(r).ok().map(|p| p.index), want[i]);
+                }
+            });
+        }
+    });
+}

@@ -182,3 +182,80 @@ impl Cache {
         Cow::Borrowed(cached)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(n: usize) -> Eligible {
+        Eligible {
+            tier: 1,
+            total_weight: n as u64,
+            index: (0..n).collect(),
+            weight: vec![1; n].into(),
+            sticky: Sticky::default(),
+        }
+    }
+
+    fn cache(bounds: &[i128]) -> Cache {
+        Cache {
+            bounds: bounds.into(),
+            langs: 2,
+            slots: (0..6 * 2).map(|_| OnceLock::new()).collect(),
+            budget: AtomicUsize::new(BUDGET),
+        }
+    }
+
+    #[test]
+    fn epochs_split_at_bounds() {
+        let c = cache(&[10, 20]);
+        assert_eq!(
+            [c.epoch(i128::MIN), c.epoch(9), c.epoch(10), c.epoch(19)],
+            [0, 0, 1, 1]
+        );
+        assert_eq!([c.epoch(20), c.epoch(i128::MAX)], [2, 2]);
+        // Each list is computed at its epoch's first instant.
+        assert_eq!([c.start(0), c.start(1), c.start(2)], [i128::MIN, 10, 20]);
+    }
+
+    #[test]
+    fn lists_are_computed_once_per_slot() {
+        let c = cache(&[10]);
+        let mut calls = Vec::new();
+        for (surface, lang, at) in [
+            (0, 0, 5),
+            (0, 0, 7),
+            (0, 1, 5),
+            (0, 0, 15),
+            (3, 0, 5),
+            (0, 0, 0),
+        ] {
+            let got = c.get(surface, Some(lang), at, |t| {
+                calls.push(t);
+                list(3)
+            });
+            assert!(matches!(got, Cow::Borrowed(_)));
+            assert_eq!(got.len(), 3);
+        }
+        assert_eq!(calls, [i128::MIN, i128::MIN, 10, i128::MIN]);
+        // A language no message has: empty, nothing computed.
+        assert_eq!(c.get(0, None, 5, |_| list(3)).len(), 0);
+    }
+
+    #[test]
+    fn past_the_budget_lists_are_not_kept() {
+        let c = cache(&[]);
+        c.budget.store(5, Ordering::Relaxed);
+        assert!(matches!(
+            c.get(0, Some(0), 0, |_| list(4)),
+            Cow::Borrowed(_)
+        ));
+        // 1 entry left: a 4-entry list is computed per request, correctly.
+        for _ in 0..3 {
+            let got = c.get(1, Some(0), 0, |_| list(4));
+            assert!(matches!(got, Cow::Owned(_)));
+            assert_eq!(got.len(), 4);
+        }
+        assert_eq!(c.budget.load(Ordering::Relaxed), 1);
+    }
+}
