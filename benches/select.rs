@@ -39,6 +39,19 @@ fn bench(c: &mut Criterion) {
     c.bench_function("select/pick sticky 100 msgs thai key", |b| {
         b.iter(|| sel.pick(black_box(&thai)))
     });
+    // Different keys each call: the branch predictor cannot learn one key's
+    // pattern (closer to a till printing receipts).
+    let keys: Vec<Request> = (0..4096)
+        .map(|i| {
+            Request::new(Surface::Receipt)
+                .document_key(format!("INV-2026-{i:06}"))
+                .at(at)
+        })
+        .collect();
+    let mut next = keys.iter().cycle();
+    c.bench_function("select/pick sticky 100 msgs 4096 rotating keys", |b| {
+        b.iter(|| sel.pick(black_box(next.next().unwrap())))
+    });
     c.bench_function("select/select (with token) 100 msgs", |b| {
         b.iter(|| sel.select(black_box(&ascii)))
     });

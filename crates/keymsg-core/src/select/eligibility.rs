@@ -92,6 +92,11 @@ impl Langs {
         Langs { codes }
     }
 
+    /// The index of a language code in [`Langs::codes`], if any message has it.
+    pub(crate) fn index(&self, lang: &str) -> Option<usize> {
+        self.codes.binary_search_by(|c| c.as_str().cmp(lang)).ok()
+    }
+
     pub(crate) fn query<'a>(&self, lang: &'a str) -> LangQuery<'a> {
         match self.codes.binary_search_by(|c| c.as_str().cmp(lang)) {
             Ok(i) if i < 64 => LangQuery::Bit(1 << i),

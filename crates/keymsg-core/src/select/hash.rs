@@ -11,7 +11,7 @@
 //!   257-entry table ([`LOG2_TABLE_Q26`]) and linear interpolation;
 //! - [`sticky_draw`] and [`sticky_cmp`]: the exact weighted-rendezvous draw and comparison.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// FNV-1a 64-bit offset basis.
 pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -60,6 +60,25 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
+/// [`fnv1a64`] at compile time (for the domain prefixes, whose FNV state is
+/// then a constant instead of 16–17 multiplications per key).
+// Evaluated at compile time on constants: an out-of-bounds index would fail the build.
+#[allow(clippy::indexing_slicing)]
+const fn fnv1a64_const(bytes: &[u8]) -> u64 {
+    let mut h = FNV_OFFSET;
+    let mut i = 0;
+    while i < bytes.len() {
+        h = (h ^ bytes[i] as u64).wrapping_mul(FNV_PRIME);
+        i += 1;
+    }
+    h
+}
+
+/// FNV-1a state after [`STICKY_DOMAIN`].
+const STICKY_STATE: Fnv1a64 = Fnv1a64(fnv1a64_const(STICKY_DOMAIN));
+/// FNV-1a state after [`CYCLE_DOMAIN`].
+const CYCLE_STATE: Fnv1a64 = Fnv1a64(fnv1a64_const(CYCLE_DOMAIN));
+
 /// MurmurHash3's 64-bit finaliser `fmix64`.
 #[inline]
 pub fn fmix64(mut k: u64) -> u64 {
@@ -105,12 +124,51 @@ pub fn feed_canonical_key(key: &str, mut sink: impl FnMut(&[u8])) -> usize {
         return key.len();
     }
     let mut buf = [0u8; 4];
-    for c in key.nfc() {
+    let mut feed = |c: char| {
         let s = canon_char(c).encode_utf8(&mut buf);
         n += s.len();
         sink(s.as_bytes());
+    };
+    // A string proven normalised is its own NFC (most keys: the composing
+    // iterator costs far more than the checks).
+    let normalised = match thai_ascii_nfc(key) {
+        Some(yes) => yes,
+        None => unicode_normalization::is_nfc_quick(key.chars()) == IsNormalized::Yes,
+    };
+    if normalised {
+        key.chars().for_each(&mut feed);
+    } else {
+        key.nfc().for_each(&mut feed);
     }
     n
+}
+
+/// For a string of ASCII and assigned Thai characters (U+0E01–U+0E3A,
+/// U+0E3F–U+0E5B): whether it is in NFC. `None` for any other character.
+///
+/// Thai letters have no canonical decomposition and take part in no
+/// composition, so such a string is NFC exactly when its combining marks are
+/// in canonical order: a mark never follows one of a higher combining class
+/// without a starter between (classes: U+0E38–U+0E39 103, U+0E3A 9,
+/// U+0E48–U+0E4B 107; all others 0). This is the NFC quick check specialised
+/// to these characters, without its table lookups.
+fn thai_ascii_nfc(s: &str) -> Option<bool> {
+    let mut last = 0u8;
+    for c in s.chars() {
+        let ccc = match c {
+            '\0'..='\u{7F}' => 0,
+            '\u{E38}' | '\u{E39}' => 103,
+            '\u{E3A}' => 9,
+            '\u{E48}'..='\u{E4B}' => 107,
+            '\u{E01}'..='\u{E37}' | '\u{E3F}'..='\u{E47}' | '\u{E4C}'..='\u{E5B}' => 0,
+            _ => return None,
+        };
+        if ccc != 0 && last > ccc {
+            return Some(false);
+        }
+        last = ccc;
+    }
+    Some(true)
 }
 
 /// The canonical form of a key as a string (for docs, tests and explain; the
@@ -127,18 +185,24 @@ pub fn canonical_key(key: &str) -> String {
 pub fn key_hash(domain: &[u8], key: &str) -> Option<u64> {
     let mut h = Fnv1a64::default();
     h.write(domain);
+    key_hash_from(h, key)
+}
+
+/// [`key_hash`] continuing from the FNV state after the domain.
+#[inline]
+fn key_hash_from(mut h: Fnv1a64, key: &str) -> Option<u64> {
     let n = feed_canonical_key(key, |b| h.write(b));
     (n > 0).then(|| fmix64(h.finish()))
 }
 
 /// The sticky hash of a document key (see [`key_hash`] with [`STICKY_DOMAIN`]).
 pub fn sticky_key_hash(document_key: &str) -> Option<u64> {
-    key_hash(STICKY_DOMAIN, document_key)
+    key_hash_from(STICKY_STATE, document_key)
 }
 
 /// The cycle hash of a subject key (see [`key_hash`] with [`CYCLE_DOMAIN`]).
 pub fn cycle_key_hash(subject_key: &str) -> Option<u64> {
-    key_hash(CYCLE_DOMAIN, subject_key)
+    key_hash_from(CYCLE_STATE, subject_key)
 }
 
 /// The per-message hash `fmix64(fnv1a64(id))` of a message id's bytes.
@@ -231,6 +295,78 @@ mod tests {
         assert_eq!(fnv1a64(b""), 0xcbf29ce484222325);
         assert_eq!(fnv1a64(b"a"), 0xaf63dc4c8601ec8c);
         assert_eq!(fnv1a64(b"foobar"), 0x85944171f73967e8);
+    }
+
+    #[test]
+    fn precomputed_domain_states() {
+        for key in ["INV-2026-000001", " ใบเสร็จ ๒๕๖๙/๐๐๑ ", "Cafe\u{301}", "x"]
+        {
+            assert_eq!(sticky_key_hash(key), key_hash(STICKY_DOMAIN, key));
+            assert_eq!(cycle_key_hash(key), key_hash(CYCLE_DOMAIN, key));
+        }
+        assert_eq!(sticky_key_hash("INV-2026-000001"), Some(0x917475028e7fd00a));
+    }
+
+    #[test]
+    fn thai_nfc_check_agrees_with_the_library() {
+        use rand::rngs::Xoshiro256PlusPlus;
+        use rand::{RngExt, SeedableRng};
+        // Every assigned Thai character alone and after each combining mark.
+        let thai: Vec<char> = ('\u{E01}'..='\u{E3A}')
+            .chain('\u{E3F}'..='\u{E5B}')
+            .collect();
+        for &a in &thai {
+            for &b in &thai {
+                let s: String = [a, b].iter().collect();
+                assert_eq!(
+                    thai_ascii_nfc(&s),
+                    Some(unicode_normalization::is_nfc(&s)),
+                    "{s:?}"
+                );
+            }
+        }
+        // Random mixes of ASCII, Thai letters and marks.
+        let pool: Vec<char> = thai
+            .iter()
+            .copied()
+            .chain(['a', '1', '-', ' ', '/'])
+            .collect();
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
+        for _ in 0..200_000 {
+            let n = rng.random_range(0..8);
+            let s: String = (0..n)
+                .map(|_| pool[rng.random_range(0..pool.len())])
+                .collect();
+            assert_eq!(
+                thai_ascii_nfc(&s),
+                Some(unicode_normalization::is_nfc(&s)),
+                "{s:?}"
+            );
+        }
+        assert_eq!(thai_ascii_nfc("\u{E3B}"), None); // unassigned
+        assert_eq!(thai_ascii_nfc("caf\u{E9}"), None);
+    }
+
+    #[test]
+    fn nfc_quick_path_equals_full_nfc() {
+        // Already-NFC (quick check Yes), decomposed and reordering-needed keys.
+        for key in [
+            "ใบเสร็จ ๒๕๖๙/๐๐๑",
+            "caf\u{e9}",
+            "Cafe\u{301}",
+            "A\u{30a}",
+            "\u{e01}\u{e39}\u{e48}", // Thai: sara uu (ccc 103) then mai ek (ccc 107)
+            "\u{e01}\u{e48}\u{e39}", // the same marks in non-canonical order
+            "\u{1100}\u{1161}",      // conjoining jamo compose
+            "\u{212b}",              // singleton decomposition (Angstrom sign)
+        ] {
+            let full: String = key
+                .trim_matches(is_key_space)
+                .nfc()
+                .map(canon_char)
+                .collect();
+            assert_eq!(canonical_key(key), full, "{key:?}");
+        }
     }
 
     #[test]

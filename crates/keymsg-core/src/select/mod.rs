@@ -31,11 +31,13 @@
 //! # Ok::<(), keymsg_core::Error>(())
 //! ```
 
+mod cache;
 mod caps;
 mod eligibility;
 mod explain;
 pub mod hash;
 mod policy;
+mod rendezvous;
 mod request;
 mod selector;
 mod token;

@@ -1,5 +1,6 @@
 //! The [`Selector`]: built once per catalog, cheap per request.
 
+use std::borrow::Cow;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -7,6 +8,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 use time::OffsetDateTime;
 
+use super::cache::{Cache, Eligible};
 use super::eligibility::{Entry, Filter, Langs, Verdict, surface_bit};
 use super::policy::{Policy, check_policy_map, policy_for};
 use super::{Request, SelectError, Token, hash};
@@ -74,13 +76,18 @@ pub(crate) struct Outcome {
 }
 
 /// Picks messages from one catalog. Build it once (it precomputes per-message
-/// hashes, surface and language masks); [`Selector::pick`] then does no heap
-/// allocation. `Send + Sync`: share one selector between threads.
+/// hashes, surface and language masks and the window bounds); the candidate
+/// list of each (surface, language, window epoch) is built on first use and
+/// cached, after which [`Selector::pick`] does no heap allocation.
+/// `Send + Sync`: share one selector between threads.
 #[derive(Debug)]
 pub struct Selector {
     catalog: Catalog,
     pub(crate) entries: Vec<Entry>,
     langs: Langs,
+    /// Rank of each message id in byte order (the `sticky` tie rule).
+    ranks: Box<[u32]>,
+    cache: Cache,
     policies: [Policy; 6],
     counters: [AtomicU64; 6],
     rngs: [Option<Mutex<Xoshiro256PlusPlus>>; 6],
@@ -96,11 +103,20 @@ impl Selector {
     pub fn new(catalog: &Catalog) -> Result<Selector, SelectError> {
         check_policy_map(&catalog.meta().policy)?;
         let langs = Langs::of(catalog);
-        let entries = catalog
+        let entries: Vec<Entry> = catalog
             .messages()
             .iter()
             .map(|m| Entry::new(m, &langs))
             .collect();
+        let mut by_id: Vec<usize> = (0..entries.len()).collect();
+        by_id.sort_by_key(|&i| catalog.messages().get(i).map(|m| m.id.as_str()));
+        let mut ranks = vec![0u32; entries.len()];
+        for (rank, &i) in by_id.iter().enumerate() {
+            if let Some(r) = ranks.get_mut(i) {
+                *r = u32::try_from(rank).unwrap_or(u32::MAX);
+            }
+        }
+        let cache = Cache::new(&entries, langs.codes.len(), Surface::ALL.len());
         let mut policies = Surface::ALL.map(Policy::default_for);
         for s in Surface::ALL {
             if let Some(p) = policies.get_mut(slot(s)) {
@@ -111,6 +127,8 @@ impl Selector {
             catalog: catalog.clone(),
             entries,
             langs,
+            ranks: ranks.into(),
+            cache,
             policies,
             counters: Default::default(),
             rngs: Default::default(),
@@ -170,8 +188,9 @@ impl Selector {
     }
 
     /// Like [`Selector::select`] but returns only the index and rule, without
-    /// allocating (the hot path for printing; build the token with
-    /// [`Selector::selection`] only when storing it).
+    /// allocating once the request's candidate list is cached (the hot path
+    /// for printing; build the token with [`Selector::selection`] only when
+    /// storing it). Errors allocate (they name the language).
     pub fn pick(&self, req: &Request) -> Result<Pick, SelectError> {
         let o = self.choose(req, req.instant())?;
         Ok(Pick {
@@ -216,7 +235,8 @@ impl Selector {
         }
     }
 
-    /// The winning tier, its size and total weight.
+    /// The winning tier, its size and total weight, by a full scan (for
+    /// `explain`, which reports every message; selection uses the cache).
     pub(crate) fn tier(&self, f: &Filter<'_>) -> Option<(i32, usize, u64)> {
         let msgs = self.catalog.messages();
         let mut best: Option<(i32, usize, u64)> = None;
@@ -234,48 +254,38 @@ impl Selector {
         best
     }
 
+    /// The candidates (winning tier, catalog order) for a request at `at`
+    /// (Unix nanoseconds), from the per-(surface, language, epoch) cache.
+    fn candidates(&self, req: &Request, at: i128) -> Cow<'_, Eligible> {
+        let lang = self.langs.index(&req.lang);
+        self.cache.get(slot(req.surface), lang, at, |start| {
+            let f = Filter {
+                at: start,
+                surface: surface_bit(req.surface),
+                lang: self.langs.query(&req.lang),
+            };
+            Eligible::compute(&f, &self.entries, self.catalog.messages(), &self.ranks)
+        })
+    }
+
     /// The core of every selection.
     pub(crate) fn choose(&self, req: &Request, at: OffsetDateTime) -> Result<Outcome, SelectError> {
-        let f = self.filter(req, at);
-        let configured = self.policy(req.surface);
-        // Hot path (receipts): tier and rendezvous in one pass.
-        if configured == Policy::Sticky
-            && let Some(key_hash) = req.document_key.as_deref().and_then(hash::sticky_key_hash)
-        {
-            return match self.sticky_one_pass(&f, key_hash) {
-                Some((index, tier, n, total_weight)) => Ok(Outcome {
-                    index,
-                    policy: Policy::Sticky,
-                    tier,
-                    n,
-                    total_weight,
-                    detail: Detail::Sticky { key_hash },
-                }),
-                None => Err(SelectError::NothingEligible {
-                    surface: req.surface,
-                    lang: req.lang.clone(),
-                    at,
-                }),
-            };
-        }
-        let Some((tier, n, total_weight)) = self.tier(&f) else {
+        let set = self.candidates(req, at.unix_timestamp_nanos());
+        let n = set.len();
+        if n == 0 {
             return Err(SelectError::NothingEligible {
                 surface: req.surface,
                 lang: req.lang.clone(),
                 at,
             });
-        };
-        let msgs = self.catalog.messages();
-        let in_tier = move |(i, e): &(usize, &Entry)| {
-            e.priority == tier && f.check(e, msgs.get(*i)) == Verdict::Eligible
-        };
+        }
+        let (tier, total_weight) = (set.tier, set.total_weight);
         let nth = |k: u64| {
-            self.entries
-                .iter()
-                .enumerate()
-                .filter(in_tier)
-                .nth(usize::try_from(k).unwrap_or(usize::MAX))
-                .map_or(0, |(i, _)| i)
+            usize::try_from(k)
+                .ok()
+                .and_then(|k| set.index.get(k))
+                .copied()
+                .unwrap_or(0)
         };
         let n64 = n as u64;
         let out = |index, policy, detail| Outcome {
@@ -317,9 +327,16 @@ impl Selector {
                 },
             )
         };
+        let configured = self.policy(req.surface);
         Ok(match configured {
-            // With a usable key, sticky returned above.
-            Policy::Sticky => round_robin(),
+            Policy::Sticky => match req.document_key.as_deref().and_then(hash::sticky_key_hash) {
+                Some(key_hash) => out(
+                    set.sticky.winner(key_hash).unwrap_or(0),
+                    Policy::Sticky,
+                    Detail::Sticky { key_hash },
+                ),
+                None => round_robin(),
+            },
             Policy::Cycle { period } => {
                 match req.subject_key.as_deref().and_then(hash::cycle_key_hash) {
                     Some(key_hash) => {
@@ -351,53 +368,16 @@ impl Selector {
                     None => rand::rng().random_range(0..total_weight),
                 };
                 let mut acc = 0u64;
-                let index = self
-                    .entries
+                let pos = set
+                    .weight
                     .iter()
-                    .enumerate()
-                    .filter(in_tier)
-                    .find(|(_, e)| {
-                        acc += u64::from(e.weight);
+                    .position(|&w| {
+                        acc += u64::from(w);
                         draw < acc
                     })
-                    .map_or(0, |(i, _)| i);
-                out(index, configured, Detail::Random { draw })
+                    .unwrap_or(0);
+                out(nth(pos as u64), configured, Detail::Random { draw })
             }
         })
-    }
-
-    /// Weighted rendezvous over the winning tier, found in the same pass:
-    /// the smallest `draw / weight` wins; equal ratios go to the smaller id
-    /// (byte order). Returns `(index, tier, n, total weight)`.
-    fn sticky_one_pass(&self, f: &Filter<'_>, key_hash: u64) -> Option<(usize, i32, usize, u64)> {
-        let msgs = self.catalog.messages();
-        // (index, draw, weight, tier, n, total)
-        let mut best: Option<(usize, u32, u32, i32, usize, u64)> = None;
-        for (i, (e, m)) in self.entries.iter().zip(msgs).enumerate() {
-            if f.check(e, Some(m)) != Verdict::Eligible {
-                continue;
-            }
-            let draw = hash::sticky_draw(key_hash, e.hash);
-            let w = u64::from(e.weight);
-            best = match best {
-                Some((b, bd, bw, t, n, tw)) if e.priority == t => {
-                    let better = match hash::sticky_cmp(draw, e.weight, bd, bw) {
-                        std::cmp::Ordering::Less => true,
-                        std::cmp::Ordering::Greater => false,
-                        std::cmp::Ordering::Equal => {
-                            Some(m.id.as_str()) < msgs.get(b).map(|x| x.id.as_str())
-                        }
-                    };
-                    if better {
-                        Some((i, draw, e.weight, t, n + 1, tw + w))
-                    } else {
-                        Some((b, bd, bw, t, n + 1, tw + w))
-                    }
-                }
-                Some((_, _, _, t, _, _)) if e.priority < t => best,
-                _ => Some((i, draw, e.weight, e.priority, 1, w)),
-            };
-        }
-        best.map(|(i, _, _, t, n, tw)| (i, t, n, tw))
     }
 }
