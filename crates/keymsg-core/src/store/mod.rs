@@ -32,7 +32,8 @@
 //!   twice concurrently) and is documented rather than paid for on every call.
 //!
 //! - **Checkpoints off the write path**: a background thread checkpoints the
-//!   WAL; the writer only finishes a checkpoint about once per 16 MiB of WAL.
+//!   WAL; commits only pause while it completes a checkpoint so that the WAL
+//!   can restart, about once per 64 MiB of WAL (a few ms).
 //!
 //! [`Store::in_memory`] applies the same counting rules in plain maps (nothing
 //! persisted), for tests, examples and benchmarks.
