@@ -15,10 +15,11 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::thread::Thread;
 use std::time::{Duration, SystemTime};
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::schema::{self, map_err};
 use super::{Counted, Insertion, StoreError};
+use crate::bangkok::YearMonth;
 
 /// Largest batch one commit takes (bounds the latency of the leader).
 const MAX_BATCH: usize = 4096;
@@ -158,69 +159,92 @@ impl Writer {
                 }
             }
         }
-        let label = self.label.clone();
         let count_reprints = self.count_reprints;
-        let err = |e| map_err(&label, e);
-        let now = now_nanos();
-        let conn = self.conn();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(err)?;
-        let mut out = Vec::with_capacity(items.len());
-        // (month, agency, message, surface, kind, version) -> (counted, reprints)
-        let mut groups: HashMap<GroupKey<'_>, (i64, i64)> = HashMap::new();
-        {
-            let mut add_key = tx
-                .prepare_cached(
-                    "INSERT INTO keys (key, month, counted_at) VALUES (?1, ?2, ?3) \
-                     ON CONFLICT DO NOTHING",
-                )
-                .map_err(err)?;
-            for ins in items {
-                let month = ins.month().to_string();
-                if let Some(k) = ins.idempotency_key.as_deref()
-                    && (elsewhere.contains(k)
-                        || add_key.execute(params![k, month, now]).map_err(err)? == 0)
-                {
-                    out.push(Counted::Duplicate);
-                    continue;
-                }
-                let counted = !ins.reprint || count_reprints;
-                let g = groups
-                    .entry((
-                        month,
-                        ins.agency.as_str(),
-                        ins.message_id.as_str(),
-                        ins.surface.as_str(),
-                        ins.kind.as_str(),
-                        i64::try_from(ins.catalog_version).unwrap_or(i64::MAX),
-                    ))
-                    .or_default();
-                g.0 += i64::from(counted);
-                g.1 += i64::from(ins.reprint);
-                out.push(if counted {
-                    Counted::New
-                } else {
-                    Counted::Reprint
-                });
-            }
-            let mut upsert = tx
-                .prepare_cached(
-                    "INSERT INTO counts (month, agency, message_id, surface, kind, \
-                     catalog_version, counted, reprints) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
-                     ON CONFLICT DO UPDATE SET counted = counted + excluded.counted, \
-                     reprints = reprints + excluded.reprints",
-                )
-                .map_err(err)?;
-            for ((m, a, id, s, k, v), (c, r)) in &groups {
-                upsert
-                    .execute(params![m, a, id, s, k, v, c, r])
-                    .map_err(err)?;
-            }
+        let err = |e| map_err(&self.label, e);
+        // BEGIN and COMMIT as cached statements: rusqlite's `Transaction`
+        // parses them again for every batch.
+        let conn = &self.conn;
+        run_cached(conn, "BEGIN IMMEDIATE").map_err(err)?;
+        let res = write_batch(conn, items, &elsewhere, count_reprints)
+            .and_then(|out| run_cached(conn, "COMMIT").map(|()| out));
+        if res.is_err() && !conn.is_autocommit() {
+            // All or nothing: also after a failed COMMIT (e.g. disk full).
+            let _ = conn.execute_batch("ROLLBACK");
         }
-        tx.commit().map_err(err)?;
-        Ok(out)
+        res.map_err(err)
     }
+}
+
+/// Run a statement without parameters through the statement cache.
+fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(|_| ())
+}
+
+/// The body of a batch's transaction: keys, then one upsert per counter row.
+fn write_batch(
+    conn: &Connection,
+    items: &[Insertion],
+    elsewhere: &HashSet<&str>,
+    count_reprints: bool,
+) -> rusqlite::Result<Vec<Counted>> {
+    let now = now_nanos();
+    let mut out = Vec::with_capacity(items.len());
+    // Counter rows touched by this batch and their (counted, reprints)
+    // increments; a batch touches few rows, so a list beats a hash map.
+    let mut groups: Vec<(GroupKey<'_>, i64, i64)> = Vec::new();
+    // The month text of the previous item (batches rarely span months).
+    let mut month: Option<(YearMonth, String)> = None;
+    let mut add_key = conn.prepare_cached(
+        "INSERT INTO keys (key, month, counted_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+    )?;
+    for ins in items {
+        let ym = ins.month();
+        let m = match &month {
+            Some((prev, text)) if *prev == ym => text.clone(),
+            _ => {
+                let text = ym.to_string();
+                month = Some((ym, text.clone()));
+                text
+            }
+        };
+        if let Some(k) = ins.idempotency_key.as_deref()
+            && (elsewhere.contains(k) || add_key.execute(params![k, m, now])? == 0)
+        {
+            out.push(Counted::Duplicate);
+            continue;
+        }
+        let counted = !ins.reprint || count_reprints;
+        let key = (
+            m,
+            ins.agency.as_str(),
+            ins.message_id.as_str(),
+            ins.surface.as_str(),
+            ins.kind.as_str(),
+            i64::try_from(ins.catalog_version).unwrap_or(i64::MAX),
+        );
+        match groups.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, c, r)) => {
+                *c += i64::from(counted);
+                *r += i64::from(ins.reprint);
+            }
+            None => groups.push((key, i64::from(counted), i64::from(ins.reprint))),
+        }
+        out.push(if counted {
+            Counted::New
+        } else {
+            Counted::Reprint
+        });
+    }
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO counts (month, agency, message_id, surface, kind, \
+         catalog_version, counted, reprints) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+         ON CONFLICT DO UPDATE SET counted = counted + excluded.counted, \
+         reprints = reprints + excluded.reprints",
+    )?;
+    for ((m, a, id, s, k, v), c, r) in &groups {
+        upsert.execute(params![m, a, id, s, k, v, c, r])?;
+    }
+    Ok(out)
 }
 
 /// Nanoseconds since the Unix epoch (0 if the clock is before 1970).
