@@ -244,6 +244,9 @@ pub enum Durability {
     Power,
 }
 
+/// Default of [`StoreOptions::key_retention_months`].
+pub const DEFAULT_KEY_RETENTION_MONTHS: u32 = 13;
+
 /// Options for [`Store::open`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreOptions {
@@ -262,6 +265,17 @@ pub struct StoreOptions {
     /// Cap each writer file at about this many bytes; when reached, counting
     /// fails with [`StoreError::DiskFull`] (as on a full disk). `None`: no cap.
     pub max_file_bytes: Option<u64>,
+    /// How long idempotency keys are kept: the key of an insertion that
+    /// counts in month M is kept until month M + N (Bangkok time) has ended,
+    /// then deleted by a background thread (at open and every 6 hours). The
+    /// insertion's count is never touched; only a retry of it arriving after
+    /// that would count again. Keys are most of a store's size (10 million
+    /// keyed insertions ≈ 425 MB). `None`: keep every key forever.
+    ///
+    /// The default, 13 months, keeps keys well past any realistic retry
+    /// (minutes to days after the first attempt) and past a year of report
+    /// amendments.
+    pub key_retention_months: Option<u32>,
 }
 
 impl Default for StoreOptions {
@@ -272,6 +286,7 @@ impl Default for StoreOptions {
             busy_timeout: std::time::Duration::from_secs(5),
             writer_id: None,
             max_file_bytes: None,
+            key_retention_months: Some(DEFAULT_KEY_RETENTION_MONTHS),
         }
     }
 }

@@ -196,7 +196,12 @@ impl SqliteStore {
         // Validate the other files now (and keep them open for key checks).
         writer.refresh_others()?;
         let group = Group::new(writer);
-        let checkpointer = Checkpointer::start(&own, opts.busy_timeout, group.shared_writer())?;
+        let checkpointer = Checkpointer::start(
+            &own,
+            opts.busy_timeout,
+            group.shared_writer(),
+            opts.key_retention_months,
+        )?;
         Ok(SqliteStore {
             _checkpointer: Some(checkpointer),
             group,
