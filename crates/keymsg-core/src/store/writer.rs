@@ -189,9 +189,8 @@ fn write_batch(
 ) -> rusqlite::Result<Vec<Counted>> {
     let now = now_nanos();
     let mut out = Vec::with_capacity(items.len());
-    // Counter rows touched by this batch and their (counted, reprints)
-    // increments; a batch touches few rows, so a list beats a hash map.
-    let mut groups: Vec<(GroupKey<'_>, i64, i64)> = Vec::new();
+    // Counter rows touched by this batch -> (counted, reprints) increments.
+    let mut groups: HashMap<GroupKey<'_>, (i64, i64)> = HashMap::new();
     // The month text of the previous item (batches rarely span months).
     let mut month: Option<(YearMonth, String)> = None;
     let mut add_key = conn.prepare_cached(
@@ -222,13 +221,9 @@ fn write_batch(
             ins.kind.as_str(),
             i64::try_from(ins.catalog_version).unwrap_or(i64::MAX),
         );
-        match groups.iter_mut().find(|(k, _, _)| *k == key) {
-            Some((_, c, r)) => {
-                *c += i64::from(counted);
-                *r += i64::from(ins.reprint);
-            }
-            None => groups.push((key, i64::from(counted), i64::from(ins.reprint))),
-        }
+        let g = groups.entry(key).or_default();
+        g.0 += i64::from(counted);
+        g.1 += i64::from(ins.reprint);
         out.push(if counted {
             Counted::New
         } else {
@@ -241,7 +236,7 @@ fn write_batch(
          ON CONFLICT DO UPDATE SET counted = counted + excluded.counted, \
          reprints = reprints + excluded.reprints",
     )?;
-    for ((m, a, id, s, k, v), c, r) in &groups {
+    for ((m, a, id, s, k, v), (c, r)) in &groups {
         upsert.execute(params![m, a, id, s, k, v, c, r])?;
     }
     Ok(out)
