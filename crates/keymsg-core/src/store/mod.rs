@@ -17,20 +17,23 @@
 //! - **Group commit**: inside a process, concurrent [`Store::count`] calls are
 //!   batched by a leader/follower protocol into one `BEGIN IMMEDIATE … COMMIT`,
 //!   so many threads share each commit. A call returns only after its batch
-//!   has committed (see [`Durability`]).
+//!   has committed (see [`Durability`]); each waiting caller is woken exactly
+//!   once, when its own result is ready.
 //! - **Aggregates at write time**: every file keeps per-(month, agency, message,
 //!   surface, kind, catalog version) counters updated in the same transaction,
 //!   so reading a month is a small `GROUP BY` per file, independent of the
 //!   number of insertions.
 //! - **Idempotency across files**: keys live in a `keys` table of the writer
 //!   file. Before counting a keyed insertion, the writer checks its own file and
-//!   every other writer file in the directory (rescanned for each batch that
-//!   has keys), so a retry after a crash counts once even when it lands in a
-//!   different process and file. The one case this does not cover is two
+//!   every other writer file in the directory (the directory is listed again
+//!   whenever its modification time changed, i.e. a file was added), so a
+//!   retry after a crash counts once even when it lands in a different
+//!   process and file. The one case this does not cover is two
 //!   *live* processes inserting the same key at the same moment (each checks
 //!   before the other commits); that is a caller bug (the same receipt printed
 //!   twice concurrently) and is documented rather than paid for on every call.
-//!
+//!   Keys expire after [`StoreOptions::key_retention_months`] (13 by default);
+//!   counts never do.
 //! - **Checkpoints off the write path**: a background thread checkpoints the
 //!   WAL; commits only pause while it completes a checkpoint so that the WAL
 //!   can restart, about once per 64 MiB of WAL (a few ms).

@@ -319,7 +319,13 @@ struct State {
 /// callers are still being woken), and then wakes exactly this batch's
 /// callers. Callers arriving during a commit simply wait for the next batch:
 /// no caller is woken more than once per call, and none is woken to find
-/// nothing to do.
+/// nothing to do (the earlier design woke every waiter with one `Condvar`
+/// on each commit, which on 2 cores cost more than the commits).
+///
+/// Before taking the queue, a leader yields its CPU a few times while callers
+/// of the previous batch are still on their way out: with more threads than
+/// cores they usually count again at once, and committing them in this batch
+/// beats a batch of one followed by another commit.
 #[derive(Debug)]
 pub(crate) struct Group {
     state: Mutex<State>,
