@@ -294,3 +294,54 @@ fn prometheus_exposition_is_well_formed() {
         assert!(value.parse::<u64>().is_ok(), "{line}");
     }
 }
+
+#[test]
+fn expired_idempotency_keys_are_pruned_but_counts_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    // At least four Bangkok months ago, and today.
+    let old_at = now - time::Duration::days(130);
+    let old = Insertion::new(old_at, "PEA", Surface::Receipt, "aoc-1441").with_key("OLD-1");
+    let recent = Insertion::new(now, "PEA", Surface::Receipt, "aoc-1441").with_key("NEW-1");
+    let opts = |retention| StoreOptions {
+        writer_id: Some("a".into()),
+        key_retention_months: retention,
+        ..StoreOptions::default()
+    };
+    {
+        let s = Store::open(dir.path(), opts(None)).unwrap();
+        assert_eq!(s.count(&old).unwrap(), Counted::New);
+        assert_eq!(s.count(&recent).unwrap(), Counted::New);
+    }
+    let key_present = |file: &std::path::Path, key: &str| -> bool {
+        let c =
+            rusqlite::Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .unwrap();
+        c.query_row("SELECT count(*) FROM keys WHERE key = ?1", [key], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap()
+            == 1
+    };
+    // Keep keys for 2 months after the month they count in: the old key
+    // expires (pruned in the background right after open), today's stays.
+    let s = Store::open(dir.path(), opts(Some(2))).unwrap();
+    let file = s.writer_file().unwrap().to_owned();
+    let start = std::time::Instant::now();
+    while key_present(&file, "OLD-1") {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "expired key never pruned"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(key_present(&file, "NEW-1"));
+    // Counts are never pruned.
+    assert_eq!(total(&s, &YearMonth::of(old_at).to_string()), 1);
+    // A retry of today's insertion is still recognised; one of the expired
+    // insertion counts again (the documented price of retention).
+    assert_eq!(s.count(&recent).unwrap(), Counted::Duplicate);
+    assert_eq!(s.count(&old).unwrap(), Counted::New);
+    assert_eq!(total(&s, &YearMonth::of(old_at).to_string()), 2);
+    s.integrity_check().unwrap();
+}

@@ -17,22 +17,26 @@
 //! - **Group commit**: inside a process, concurrent [`Store::count`] calls are
 //!   batched by a leader/follower protocol into one `BEGIN IMMEDIATE … COMMIT`,
 //!   so many threads share each commit. A call returns only after its batch
-//!   has committed (see [`Durability`]).
+//!   has committed (see [`Durability`]); each waiting caller is woken exactly
+//!   once, when its own result is ready.
 //! - **Aggregates at write time**: every file keeps per-(month, agency, message,
 //!   surface, kind, catalog version) counters updated in the same transaction,
 //!   so reading a month is a small `GROUP BY` per file, independent of the
 //!   number of insertions.
 //! - **Idempotency across files**: keys live in a `keys` table of the writer
 //!   file. Before counting a keyed insertion, the writer checks its own file and
-//!   every other writer file in the directory (rescanned for each batch that
-//!   has keys), so a retry after a crash counts once even when it lands in a
-//!   different process and file. The one case this does not cover is two
+//!   every other writer file in the directory (the directory is listed again
+//!   whenever its modification time changed, i.e. a file was added), so a
+//!   retry after a crash counts once even when it lands in a different
+//!   process and file. The one case this does not cover is two
 //!   *live* processes inserting the same key at the same moment (each checks
 //!   before the other commits); that is a caller bug (the same receipt printed
 //!   twice concurrently) and is documented rather than paid for on every call.
-//!
+//!   Keys expire after [`StoreOptions::key_retention_months`] (13 by default);
+//!   counts never do.
 //! - **Checkpoints off the write path**: a background thread checkpoints the
-//!   WAL; the writer only finishes a checkpoint about once per 16 MiB of WAL.
+//!   WAL; commits only pause while it completes a checkpoint so that the WAL
+//!   can restart, about once per 64 MiB of WAL (a few ms).
 //!
 //! [`Store::in_memory`] applies the same counting rules in plain maps (nothing
 //! persisted), for tests, examples and benchmarks.
@@ -243,6 +247,9 @@ pub enum Durability {
     Power,
 }
 
+/// Default of [`StoreOptions::key_retention_months`].
+pub const DEFAULT_KEY_RETENTION_MONTHS: u32 = 13;
+
 /// Options for [`Store::open`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreOptions {
@@ -261,6 +268,17 @@ pub struct StoreOptions {
     /// Cap each writer file at about this many bytes; when reached, counting
     /// fails with [`StoreError::DiskFull`] (as on a full disk). `None`: no cap.
     pub max_file_bytes: Option<u64>,
+    /// How long idempotency keys are kept: the key of an insertion that
+    /// counts in month M is kept until month M + N (Bangkok time) has ended,
+    /// then deleted by a background thread (at open and every 6 hours). The
+    /// insertion's count is never touched; only a retry of it arriving after
+    /// that would count again. Keys are most of a store's size (10 million
+    /// keyed insertions ≈ 425 MB). `None`: keep every key forever.
+    ///
+    /// The default, 13 months, keeps keys well past any realistic retry
+    /// (minutes to days after the first attempt) and past a year of report
+    /// amendments.
+    pub key_retention_months: Option<u32>,
 }
 
 impl Default for StoreOptions {
@@ -271,6 +289,7 @@ impl Default for StoreOptions {
             busy_timeout: std::time::Duration::from_secs(5),
             writer_id: None,
             max_file_bytes: None,
+            key_retention_months: Some(DEFAULT_KEY_RETENTION_MONTHS),
         }
     }
 }

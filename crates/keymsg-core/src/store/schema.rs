@@ -11,8 +11,15 @@ use super::{Durability, StoreError};
 /// `PRAGMA application_id` of every keymsg store file ("KMSG").
 pub(crate) const APPLICATION_ID: i32 = 0x4B4D_5347;
 
-/// WAL size (pages) at which the writer completes a checkpoint itself.
-const WAL_AUTOCHECKPOINT_PAGES: i64 = 16 * 1024;
+/// WAL size (pages) at which the writer checkpoints itself, in its commit
+/// path. Only a backstop: the background checkpointer restarts the WAL long
+/// before (see `checkpoint`).
+const WAL_AUTOCHECKPOINT_PAGES: i64 = 4 * super::checkpoint::RESTART_FRAMES;
+
+/// Size the WAL file is truncated to when it restarts after growing larger
+/// (bytes): above the size it normally reaches, so it is not shrunk and
+/// regrown on every restart.
+const JOURNAL_SIZE_LIMIT: i64 = 128 * 1024 * 1024;
 
 /// Page size of new files (bytes).
 const PAGE_SIZE: i64 = 1024;
@@ -150,12 +157,12 @@ pub(crate) fn open_file(path: &Path, mode: Mode, busy: Duration) -> Result<Conne
                 Durability::Power => "FULL",
             };
             conn.pragma_update(None, "synchronous", sync).map_err(err)?;
-            // Most checkpoint work runs on a background thread (see
-            // `checkpoint`); the writer only finishes a checkpoint, rarely,
-            // so that the WAL is reset and does not grow without bound.
+            // Checkpoints run on a background thread (see `checkpoint`); the
+            // writer's own auto-checkpoint only bounds the WAL should that
+            // thread fall behind.
             conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)
                 .map_err(err)?;
-            conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)
+            conn.pragma_update(None, "journal_size_limit", JOURNAL_SIZE_LIMIT)
                 .map_err(err)?;
         }
         Mode::Reader => {

@@ -29,12 +29,13 @@ const MAX_SLOTS: u32 = 10_000;
 /// The SQLite backend of [`super::Store`] (see the module docs).
 #[derive(Debug)]
 pub(crate) struct SqliteStore {
+    /// Checkpoints our WAL in the background; declared first so that it
+    /// stops before the writer's connection closes.
+    _checkpointer: Option<Checkpointer>,
     group: Group,
     dir: PathBuf,
     own: PathBuf,
     busy: Duration,
-    /// Checkpoints our WAL in the background (dropped before the writer).
-    _checkpointer: Option<Checkpointer>,
     /// Holds our writer slot for the life of the store.
     _slot_lock: Option<Mutex<Connection>>,
 }
@@ -194,10 +195,16 @@ impl SqliteStore {
         );
         // Validate the other files now (and keep them open for key checks).
         writer.refresh_others()?;
-        let checkpointer = Checkpointer::start(&own, opts.busy_timeout)?;
+        let group = Group::new(writer);
+        let checkpointer = Checkpointer::start(
+            &own,
+            opts.busy_timeout,
+            group.shared_writer(),
+            opts.key_retention_months,
+        )?;
         Ok(SqliteStore {
             _checkpointer: Some(checkpointer),
-            group: Group::new(writer),
+            group,
             dir,
             own,
             busy: opts.busy_timeout,
