@@ -12,6 +12,8 @@ use std::path::PathBuf;
 
 use super::{Dictionary, Segmenter};
 use crate::layout::breaks::char_rules_allow;
+// A fixed, reproducible share of words is dropped by hash, without a RNG.
+use crate::select::hash::fnv1a64;
 
 struct Case {
     text: String,
@@ -48,13 +50,6 @@ fn words(case: &Case) -> Vec<&str> {
     cuts.extend(&case.joins);
     cuts.push(case.text.len());
     cuts.windows(2).map(|w| &case.text[w[0]..w[1]]).collect()
-}
-
-/// FNV-1a, to drop a fixed, reproducible share of words without a RNG.
-fn fnv(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    })
 }
 
 /// (precision, recall) of dictionary breaks that pass the Thai character rules.
@@ -102,10 +97,9 @@ fn precision_with_evaluation_words_held_out() {
         ("5 % held out", 20),
         ("20 % held out", 5),
     ] {
-        let kept = list
-            .lines()
-            .map(str::trim)
-            .filter(|w| one_in == 0 || !eval_words.contains(w) || !fnv(w).is_multiple_of(one_in));
+        let kept = list.lines().map(str::trim).filter(|w| {
+            one_in == 0 || !eval_words.contains(w) || !fnv1a64(w.as_bytes()).is_multiple_of(one_in)
+        });
         let bytes = Dictionary::serialise(kept);
         let dict = Dictionary::parse(&bytes).unwrap();
         let (p, r) = score(&dict, &cases);
