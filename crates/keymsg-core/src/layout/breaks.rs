@@ -257,9 +257,15 @@ impl KeepWholeFinder {
 /// like the text at the edges of every run; ICU4X neither searches its own
 /// Thai dictionary nor reports a missing one, and it reads a fifth of the
 /// bytes.
-fn candidates(text: &str) -> (Vec<usize>, Vec<std::ops::Range<usize>>) {
+/// Returns the candidates, the keep-whole ranges and the candidates a
+/// dictionary word follows (see [`Segmenter::known_word_starts`]).
+fn candidates(text: &str) -> (Vec<usize>, Vec<std::ops::Range<usize>>, Vec<usize>) {
     if text.is_ascii() {
-        return (RULES_ONLY.segment_str(text).collect(), Vec::new());
+        return (
+            RULES_ONLY.segment_str(text).collect(),
+            Vec::new(),
+            Vec::new(),
+        );
     }
     let mut keep = KeepWholeFinder::default();
     let bytes = text.as_bytes();
@@ -313,13 +319,13 @@ fn candidates(text: &str) -> (Vec<usize>, Vec<std::ops::Range<usize>>) {
     }
     out.sort_unstable();
     out.dedup();
-    (out, keep.finish(text))
+    (out, keep.finish(text), seg.known_word_starts().to_vec())
 }
 
 /// [`break_opportunities`] with spans already computed.
 pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
     let mut out = Vec::new();
-    let (candidates, keep) = candidates(text);
+    let (candidates, keep, known_words) = candidates(text);
     let mut span_iter = spans.iter().peekable();
     for p in candidates {
         if p == 0 || p >= text.len() {
@@ -333,7 +339,12 @@ pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
             continue;
         }
         // Cheap character rules first; the grapheme check is the costliest.
-        if char_rules_allow(text, p) && is_grapheme_boundary(text, p) {
+        let rules = if known_words.binary_search(&p).is_ok() {
+            char_rules(text, p, SilentGroup::Known)
+        } else {
+            char_rules_allow(text, p)
+        };
+        if rules && is_grapheme_boundary(text, p) {
             out.push(p);
         }
     }
@@ -379,6 +390,19 @@ fn simple_grapheme_boundary(text: &str, p: usize) -> Option<bool> {
 /// check): whether the characters around byte `p` permit a line break there.
 /// Shared by the filter and by the Thai-character-cluster fallback.
 pub(crate) fn char_rules_allow(text: &str, p: usize) -> bool {
+    char_rules(text, p, SilentGroup::ByPattern)
+}
+
+/// Whether what follows a break may be a silent consonant group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SilentGroup {
+    /// Unknown: refuse a break before one to three consonants and ์.
+    ByPattern,
+    /// A dictionary word follows, so it starts a syllable (องค์กร, กอล์ฟ).
+    Known,
+}
+
+fn char_rules(text: &str, p: usize, silent: SilentGroup) -> bool {
     let (Some(before), Some(after)) = (text.get(..p), text.get(p..)) else {
         return false;
     };
@@ -401,7 +425,7 @@ pub(crate) fn char_rules_allow(text: &str, p: usize) -> bool {
     }
     // A silent consonant group (ทร์ in จันทร์, ธุ์ in พันธุ์) belongs to the
     // syllable before it.
-    if starts_silent_group(after) {
+    if silent == SilentGroup::ByPattern && starts_silent_group(after) {
         return false;
     }
     if b == PAIYANNOI {
@@ -684,6 +708,25 @@ mod tests {
             assert_eq!(got, keep_whole_reference(t), "{t}");
         }
         assert!(keep_whole_ranges(&KEEP_WHOLE.concat()).len() >= KEEP_WHOLE.len());
+    }
+
+    #[test]
+    fn silent_groups_stay_with_their_syllable_but_words_may_start_like_one() {
+        // ทร์, สตร์, ธุ์ are silent and belong to the syllable before them ...
+        for text in ["จันทร์", "ศาสตร์", "วิทยาศาสตร์", "พันธุ์", "ศาสตร์ศิลป์"]
+        {
+            for p in break_opportunities(text) {
+                assert!(
+                    !starts_silent_group(&text[p..]),
+                    "{text}: {}|{}",
+                    &text[..p],
+                    &text[p..]
+                );
+            }
+        }
+        // ... but a dictionary word that looks like one (องค์, กอล์ฟ) starts a syllable.
+        assert_eq!(pieces("ว่าองค์กร"), ["ว่า", "องค์กร"]);
+        assert_eq!(pieces("ต้องกอล์ฟ"), ["ต้อง", "กอล์ฟ"]);
     }
 
     #[test]

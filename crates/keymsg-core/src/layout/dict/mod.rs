@@ -245,6 +245,9 @@ pub(crate) struct Segmenter {
     cluster_start: Vec<bool>,
     /// Best path from i: (unknown chars, units, end of first unit, first unit unknown).
     best: Vec<Best>,
+    /// Byte offsets (as pushed to `out`) of the breaks before a dictionary
+    /// word, ascending across runs: see [`Segmenter::known_word_starts`].
+    known_starts: Vec<usize>,
 }
 
 /// The best segmentation of a run's suffix.
@@ -269,7 +272,16 @@ impl Segmenter {
             labels: Vec::with_capacity(chars),
             cluster_start: Vec::with_capacity(chars + 1),
             best: Vec::with_capacity(chars + 1),
+            known_starts: Vec::new(),
         }
+    }
+
+    /// The breaks found so far that a dictionary word follows. A word list
+    /// entry always starts a syllable, so the filter's pattern for a silent
+    /// consonant group (สตร์ of ศาสตร์), which cannot tell องค์กร or กอล์ฟ
+    /// from it, need not hold these back.
+    pub(crate) fn known_word_starts(&self) -> &[usize] {
+        &self.known_starts
     }
 
     /// Append to `out` the byte offsets (`base` + offset in `run`) of the word
@@ -335,6 +347,9 @@ impl Segmenter {
             };
             if i > 0 && !(prev_unknown && b.is_unknown) {
                 out.push(base + 3 * i);
+                if !b.is_unknown {
+                    self.known_starts.push(base + 3 * i);
+                }
             }
             let end = (b.next as usize).clamp(i + 1, n);
             prev_unknown = b.is_unknown;
