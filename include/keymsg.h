@@ -955,6 +955,19 @@ keymsg_status keymsg_engine_options_set_durability(struct keymsg_engine_options 
                                                    uint32_t durability);
 
 /**
+ * How long the store keeps idempotency keys: the key of an insertion
+ * counted in month M is kept until month M + `months` has ended (Bangkok
+ * time), then deleted in the background; only a retry arriving later would
+ * count again. Counts are never deleted. `0` keeps keys forever. Default 13.
+ * Errors: `KEYMSG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `options` is NULL or a live options object.
+ */
+keymsg_status keymsg_engine_options_set_key_retention_months(struct keymsg_engine_options *options,
+                                                             uint32_t months);
+
+/**
  * Fail closed (`true`): when counting fails, footer and pop-up calls fail
  * with the store's status instead of returning text. Default (`false`,
  * fail open): the text is returned with `keymsg_result_counted` false and

@@ -732,6 +732,8 @@ static void test_engine_custom_catalog(void) {
   keymsg_catalog_free(cat); /* the options keep their own reference */
   CHECK_STATUS(keymsg_engine_options_set_policy(o, LIT("round-robin")), KEYMSG_OK);
   CHECK_STATUS(keymsg_engine_options_set_durability(o, KEYMSG_DURABILITY_POWER), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_options_set_key_retention_months(o, 0), KEYMSG_OK); /* forever */
+  CHECK_STATUS(keymsg_engine_options_set_key_retention_months(o, 24), KEYMSG_OK);
   CHECK_STATUS(keymsg_engine_options_set_fail_closed(o, true), KEYMSG_OK);
   CHECK_STATUS(keymsg_engine_new(o, &e), KEYMSG_OK);
   keymsg_engine_options_free(o);
@@ -752,6 +754,7 @@ static void test_engine_options_errors(void) {
   CHECK_STATUS(keymsg_engine_options_set_policy(NULL, LIT("sticky")), KEYMSG_NULL_PARAMETER);
   CHECK_STATUS(keymsg_engine_options_set_durability(NULL, KEYMSG_DURABILITY_PROCESS), KEYMSG_NULL_PARAMETER);
   CHECK_STATUS(keymsg_engine_options_set_fail_closed(NULL, false), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_options_set_key_retention_months(NULL, 13), KEYMSG_NULL_PARAMETER);
   CHECK_STATUS(keymsg_engine_new(NULL, NULL), KEYMSG_NULL_PARAMETER);
   keymsg_engine_options_free(NULL);
   keymsg_engine_free(NULL);

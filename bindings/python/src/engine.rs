@@ -1,7 +1,10 @@
 //! `keymsg.Engine` and its immutable results `keymsg.Rendered` / `keymsg.Fit`.
 
 use keymsg_core::engine::{Engine, FooterRequest, PopupRequest, Rendered};
-use keymsg_core::store::Durability;
+use keymsg_core::store::{DEFAULT_KEY_RETENTION_MONTHS, Durability};
+
+// The constructor's default (a literal, so Python shows it) is the store's.
+const _: () = assert!(DEFAULT_KEY_RETENTION_MONTHS == 13);
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -30,8 +33,12 @@ impl PyEngine {
     #[new]
     #[pyo3(signature = (
         catalog = None, *, store = None, agency = None, policy = None,
-        fail_closed = false, durability = "process"
-    ))]
+        fail_closed = false, durability = "process",
+        key_retention_months = Some(13)
+    ), text_signature = "(catalog=None, *, store=None, agency=None, policy=None, \
+        fail_closed=False, durability='process', key_retention_months=13)")]
+    // One parameter per keyword argument of the Python constructor.
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         catalog: Option<&Bound<'_, PyCatalog>>,
@@ -40,6 +47,7 @@ impl PyEngine {
         policy: Option<String>,
         fail_closed: bool,
         durability: &str,
+        key_retention_months: Option<i64>,
     ) -> PyResult<Self> {
         let store = store.map(convert::store).transpose()?;
         let catalog = catalog.map(|c| c.get().inner.clone());
@@ -54,8 +62,21 @@ impl PyEngine {
                     ));
                 }
             };
+            let retention = key_retention_months
+                .map(|m| {
+                    u32::try_from(m).ok().filter(|&m| m >= 1).ok_or_else(|| {
+                        invalid_argument(
+                            "key_retention_months",
+                            format!(
+                                "{m} (expected 1 or more months, or None to keep keys forever)"
+                            ),
+                        )
+                    })
+                })
+                .transpose()?;
             let mut b = Engine::builder()
                 .durability(durability)
+                .key_retention_months(retention)
                 .fail_closed(fail_closed);
             if let Some(c) = catalog {
                 b = b.catalog(c);

@@ -181,6 +181,17 @@ def test_durable_store_and_module_report(tmp_path: pathlib.Path) -> None:
         assert by_id[mid] == ids.count(mid)
 
 
+def test_key_retention_is_a_store_option(tmp_path: pathlib.Path) -> None:
+    # Keys kept forever or for a year: both stores count and deduplicate alike.
+    for months in (None, 12):
+        store = tmp_path / f"keys-{months}"
+        engine = keymsg.Engine(store=store, agency="Test", key_retention_months=months)
+        assert engine.footer(key="INV-1", at=AT).counted
+        engine.flush()
+        del engine
+        assert keymsg.report(store, "2026-03", agency="Test").totals.documents == 1
+
+
 def test_selection_errors(engine: keymsg.Engine) -> None:
     with pytest.raises(keymsg.SelectionError, match="fr"):
         engine.footer(lang="fr")
@@ -207,6 +218,9 @@ def test_argument_errors(engine: keymsg.Engine) -> None:
         keymsg.Engine(agency=" ")
     with pytest.raises(keymsg.InvalidArgumentError, match="durability"):
         keymsg.Engine(durability="eventually")
+    for months in (0, -1, 2**32):
+        with pytest.raises(keymsg.InvalidArgumentError, match="key_retention_months"):
+            keymsg.Engine(key_retention_months=months)
     with pytest.raises(keymsg.InvalidArgumentError, match="store"):
         keymsg.Engine(store=42)  # type: ignore[arg-type]
     with pytest.raises(keymsg.InvalidArgumentError, match="store"):

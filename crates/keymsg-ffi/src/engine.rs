@@ -141,6 +141,7 @@ pub struct keymsg_engine_options {
     agency: Option<String>,
     policy: Option<String>,
     durability: Option<Durability>,
+    key_retention_months: Option<Option<u32>>,
     fail_closed: Option<bool>,
 }
 
@@ -304,6 +305,26 @@ pub unsafe extern "C" fn keymsg_engine_options_set_durability(
     })
 }
 
+/// How long the store keeps idempotency keys: the key of an insertion
+/// counted in month M is kept until month M + `months` has ended (Bangkok
+/// time), then deleted in the background; only a retry arriving later would
+/// count again. Counts are never deleted. `0` keeps keys forever. Default 13.
+/// Errors: `KEYMSG_NULL_PARAMETER`.
+///
+/// # Safety
+/// `options` is NULL or a live options object.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn keymsg_engine_options_set_key_retention_months(
+    options: *mut keymsg_engine_options,
+    months: u32,
+) -> keymsg_status {
+    guard(|| {
+        let months = (months != 0).then_some(months);
+        // SAFETY: caller contract.
+        unsafe { with_options(options, |o| o.key_retention_months = Some(months)) }
+    })
+}
+
 /// Fail closed (`true`): when counting fails, footer and pop-up calls fail
 /// with the store's status instead of returning text. Default (`false`,
 /// fail open): the text is returned with `keymsg_result_counted` false and
@@ -371,6 +392,9 @@ pub unsafe extern "C" fn keymsg_engine_new(
             }
             if let Some(d) = o.durability {
                 b = b.durability(d);
+            }
+            if let Some(k) = o.key_retention_months {
+                b = b.key_retention_months(k);
             }
             if let Some(f) = o.fail_closed {
                 b = b.fail_closed(f);

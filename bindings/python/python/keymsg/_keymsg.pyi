@@ -160,6 +160,7 @@ class Engine:
         policy: Optional[str] = None,
         fail_closed: bool = False,
         durability: str = "process",
+        key_retention_months: Optional[int] = 13,
     ) -> Engine:
         """Create an engine.
 
@@ -170,6 +171,9 @@ class Engine:
         ``"cycle:week"``, ``"round-robin"``, ...). ``fail_closed``: raise when
         counting fails instead of returning the text with ``counted=False``.
         ``durability``: ``"process"`` (survives kill -9) or ``"power"``.
+        ``key_retention_months``: how long the store keeps idempotency keys
+        (a key counted in month M is deleted after month M + N ends; counts
+        are never deleted; ``None`` keeps keys forever).
         """
 
     @property

@@ -86,6 +86,14 @@ impl EngineBuilder {
         self
     }
 
+    /// Shortcut for how long the store keeps idempotency keys
+    /// ([`StoreOptions::key_retention_months`]; default 13 months, `None`:
+    /// forever).
+    pub fn key_retention_months(mut self, months: Option<u32>) -> Self {
+        self.store_options.key_retention_months = months;
+        self
+    }
+
     /// The agency or unit the counts belong to (default [`DEFAULT_AGENCY`]).
     pub fn agency(mut self, agency: impl Into<String>) -> Self {
         self.agency = Some(agency.into());
