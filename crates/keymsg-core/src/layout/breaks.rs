@@ -258,7 +258,7 @@ impl KeepWholeFinder {
 /// Thai dictionary nor reports a missing one, and it reads a fifth of the
 /// bytes.
 /// Returns the candidates, the keep-whole ranges and the candidates a
-/// dictionary word follows (see [`Segmenter::known_word_starts`]).
+/// dictionary word follows (see [`Segmenter::into_known_word_starts`]).
 fn candidates(text: &str) -> (Vec<usize>, Vec<std::ops::Range<usize>>, Vec<usize>) {
     if text.is_ascii() {
         return (
@@ -319,7 +319,7 @@ fn candidates(text: &str) -> (Vec<usize>, Vec<std::ops::Range<usize>>, Vec<usize
     }
     out.sort_unstable();
     out.dedup();
-    (out, keep.finish(text), seg.known_word_starts().to_vec())
+    (out, keep.finish(text), seg.into_known_word_starts())
 }
 
 /// [`break_opportunities`] with spans already computed.

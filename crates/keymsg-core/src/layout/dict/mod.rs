@@ -246,7 +246,7 @@ pub(crate) struct Segmenter {
     /// Best path from i: (unknown chars, units, end of first unit, first unit unknown).
     best: Vec<Best>,
     /// Byte offsets (as pushed to `out`) of the breaks before a dictionary
-    /// word, ascending across runs: see [`Segmenter::known_word_starts`].
+    /// word, ascending across runs: see [`Segmenter::into_known_word_starts`].
     known_starts: Vec<usize>,
 }
 
@@ -280,8 +280,8 @@ impl Segmenter {
     /// entry always starts a syllable, so the filter's pattern for a silent
     /// consonant group (สตร์ of ศาสตร์), which cannot tell องค์กร or กอล์ฟ
     /// from it, need not hold these back.
-    pub(crate) fn known_word_starts(&self) -> &[usize] {
-        &self.known_starts
+    pub(crate) fn into_known_word_starts(self) -> Vec<usize> {
+        self.known_starts
     }
 
     /// Append to `out` the byte offsets (`base` + offset in `run`) of the word
