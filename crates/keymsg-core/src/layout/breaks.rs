@@ -41,7 +41,7 @@ static WITH_DICTIONARIES: LazyLock<LineSegmenterBorrowed<'static>> =
 const MASK: char = '\u{0800}';
 
 /// Whether the bytes at `i` encode a Thai word character
-/// ([`is_thai_word_char`]: U+0E01..U+0E3A = E0 B8 81..BA, U+0E40..U+0E4E =
+/// (`is_thai_word_char` of the trie builder: U+0E01..U+0E3A = E0 B8 81..BA, U+0E40..U+0E4E =
 /// E0 B9 80..8E).
 #[inline]
 fn thai_word_char_at(b: &[u8], i: usize) -> bool {
