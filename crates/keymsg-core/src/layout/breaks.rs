@@ -257,6 +257,7 @@ impl KeepWholeFinder {
 /// like the text at the edges of every run; ICU4X neither searches its own
 /// Thai dictionary nor reports a missing one, and it reads a fifth of the
 /// bytes.
+///
 /// Returns the candidates, the keep-whole ranges and the candidates a
 /// dictionary word follows (see [`Segmenter::into_known_word_starts`]).
 fn candidates(text: &str) -> (Vec<usize>, Vec<std::ops::Range<usize>>, Vec<usize>) {

@@ -85,10 +85,11 @@ impl<'a> Dictionary<'a> {
         if bytes.len() != labels_at + nodes {
             return None;
         }
+        // `children` does not read the pair table, so it starts empty.
         let mut dict = Dictionary {
             first,
             labels,
-            pairs: vec![ROOT; PAIRS].into_boxed_slice(),
+            pairs: Box::default(),
         };
         let mut pairs = vec![ROOT; PAIRS];
         for (a, one) in dict.children(ROOT) {
