@@ -112,7 +112,7 @@ pub fn fit(text: &Text, profile: &Profile) -> Result<Fitted, LayoutError> {
 /// `raw` prepared, whole if it fits, else truncated with [`ELLIPSIS`]
 /// (reading only what that takes): the text and whether it was cut, or
 /// `None` when even the ellipsis does not fit.
-fn fit_or_cut(
+pub(crate) fn fit_or_cut(
     raw: &str,
     fits: impl Fn(&str) -> bool,
 ) -> Result<Option<(String, bool)>, LayoutError> {

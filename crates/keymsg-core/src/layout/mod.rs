@@ -33,6 +33,9 @@ mod width;
 mod window;
 mod wrap;
 
+#[cfg(test)]
+mod linear_tests;
+
 pub use breaks::{break_opportunities, is_break_opportunity};
 pub use encode::{Encoding, decode, encode};
 pub use fit::{Fitted, fit};

@@ -191,7 +191,7 @@ pub(crate) fn wrap_within(
 
 /// A wrapped line's text: spaces at its end dropped, and at its start too
 /// when a break (not a paragraph) starts it.
-fn line_text(text: &str, line: &LineRange) -> String {
+pub(crate) fn line_text(text: &str, line: &LineRange) -> String {
     let mut s = text
         .get(line.range.clone())
         .unwrap_or("")

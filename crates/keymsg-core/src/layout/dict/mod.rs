@@ -564,6 +564,36 @@ mod tests {
     }
 
     #[test]
+    fn long_runs_are_segmented_in_chunks_ending_before_a_leading_vowel() {
+        let corpus = include_str!("../../../../../benches/data/thai-sentences.txt");
+        let run: String = corpus
+            .chars()
+            .filter(|&c| thai_label(c).is_some())
+            .collect();
+        let labels: Vec<u8> = run.chars().filter_map(thai_label).collect();
+        assert!(labels.len() > 2 * CHUNK_CHARS);
+        // A run no longer than a chunk is one chunk.
+        assert_eq!(chunk_end(&labels[..CHUNK_CHARS], 0), CHUNK_CHARS);
+        let end = chunk_end(&labels, 0);
+        assert!(end >= CHUNK_CHARS && end < labels.len());
+        assert!(LEADING_VOWEL_LABELS.contains(&labels[end]));
+        assert!(
+            !labels[CHUNK_CHARS..end]
+                .iter()
+                .any(|l| LEADING_VOWEL_LABELS.contains(l))
+        );
+        // The breaks before a chunk's end do not depend on what follows it.
+        let dict = Dictionary::builtin();
+        let mut whole = Vec::new();
+        Segmenter::default().run_breaks(dict, &run, 0, &mut whole);
+        let mut head = Vec::new();
+        Segmenter::default().run_breaks(dict, &run[..3 * end], 0, &mut head);
+        let before: Vec<usize> = whole.iter().copied().filter(|&b| b < 3 * end).collect();
+        assert_eq!(head, before);
+        assert!(whole.contains(&(3 * end)));
+    }
+
+    #[test]
     fn custom_dictionary_round_trip() {
         let bytes = Dictionary::serialise(["แมว", "แมวน้ำ", "น้ำ", "ก", "a b"]);
         let d = Dictionary::parse(&bytes).unwrap();
