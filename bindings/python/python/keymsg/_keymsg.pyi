@@ -16,6 +16,7 @@ __all__ = [
     "StoreError",
     "ReportError",
     "InvalidArgumentError",
+    "InputTooLargeError",
     "Catalog",
     "Engine",
     "Rendered",
