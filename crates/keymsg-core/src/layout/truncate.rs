@@ -205,7 +205,7 @@ fn cut(text: &str, ellipsis: &str, force: bool, fits: impl Fn(&str) -> bool) -> 
             .into_iter()
             .filter(|&p| {
                 while span_iter.next_if(|s| s.range.end <= p).is_some() {}
-                !span_iter.peek().is_some_and(|s| s.range.start < p)
+                span_iter.peek().is_none_or(|s| s.range.start >= p)
             })
             .collect();
         best(&tcc)
