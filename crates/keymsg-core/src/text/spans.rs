@@ -223,6 +223,14 @@ fn is_label_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '-'
 }
 
+/// Longest DNS label (RFC 1035).
+const MAX_LABEL: usize = 63;
+
+/// Longest local part of an e-mail address (RFC 5321): a longer run before
+/// `@` is not an address. The bound also means no span decision inside a
+/// long word depends on text far after it (see `layout::breaks`' safe ends).
+const MAX_LOCAL_PART: usize = 64;
+
 struct Scanner<'a> {
     text: &'a str,
     chars: Vec<char>,
@@ -258,6 +266,15 @@ impl<'a> Scanner<'a> {
             i += 1;
         }
         i
+    }
+
+    /// [`Self::skip_while`], stopping after `max` characters.
+    fn skip_at_most(&self, i: usize, max: usize, f: impl Fn(char) -> bool) -> usize {
+        let mut k = i;
+        while k - i < max && self.at(k).is_some_and(&f) {
+            k += 1;
+        }
+        k
     }
 
     fn digit(&self, i: usize) -> bool {
@@ -382,7 +399,9 @@ impl<'a> Scanner<'a> {
         let mut labels = Vec::new();
         let mut k = i;
         loop {
-            let end = self.skip_while(k, is_label_char);
+            // A label over 63 characters is invalid however long it is: stop
+            // there (so a long word is not rescanned from each place tried).
+            let end = self.skip_at_most(k, MAX_LABEL + 1, is_label_char);
             if end == k {
                 break;
             }
@@ -405,13 +424,16 @@ impl<'a> Scanner<'a> {
         labels.len() >= 2
             && labels.iter().all(|r| {
                 let l = self.label_str(r);
-                (1..=63).contains(&l.len()) && !l.starts_with('-') && !l.ends_with('-')
+                (1..=MAX_LABEL).contains(&l.len()) && !l.starts_with('-') && !l.ends_with('-')
             })
     }
 
     /// `local@host.tld`.
     fn email(&self, i: usize) -> Option<usize> {
-        let mut at = self.skip_while(i, is_email_local_char);
+        let mut at = self.skip_at_most(i, MAX_LOCAL_PART + 1, is_email_local_char);
+        if at - i > MAX_LOCAL_PART {
+            return None;
+        }
         // A local part does not end with a dot.
         while at > i && self.at(at - 1) == Some('.') {
             at -= 1;
@@ -720,6 +742,20 @@ mod tests {
             [(Email, "a.b+c@mail.example.org")]
         );
         assert!(found("@handle and a@b").is_empty());
+    }
+
+    #[test]
+    fn an_over_long_local_part_or_label_is_not_an_address() {
+        let local = "a".repeat(64);
+        let ok = format!("{local}@pea.co.th");
+        assert_eq!(found(&ok), [(Email, ok.as_str())]);
+        let long = format!("a{local}@pea.co.th");
+        assert!(found(&long).is_empty());
+        let label = "b".repeat(63);
+        let host = format!("www.{label}.com");
+        assert_eq!(found(&host), [(Url, host.as_str())]);
+        assert!(found(&format!("www.b{label}.com")).is_empty());
+        assert!(found(&format!("x@b{label}.com")).is_empty());
     }
 
     #[test]
