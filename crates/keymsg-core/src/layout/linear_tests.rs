@@ -320,6 +320,9 @@ fn per_byte(lens: &[usize], make: impl Fn(usize) -> String, f: impl Fn(&str)) ->
         .collect()
 }
 
+/// A named way to build a text of a given length.
+type Shape<'a> = (&'a str, &'a dyn Fn(usize) -> String);
+
 fn unlimited(width: usize) -> WrapOptions {
     WrapOptions::new(width).max_input_bytes(usize::MAX)
 }
@@ -334,7 +337,7 @@ fn wrap_work_grows_linearly_with_the_text() {
     // Natural text, and shapes that once made a step quadratic: flags (the
     // grapheme check), a URL ending in brackets (the span's end), one long
     // word (the cluster fallback), long runs of spaces.
-    let shapes: [(&str, &dyn Fn(usize) -> String); 6] = [
+    let shapes: [Shape<'_>; 6] = [
         ("one paragraph", &one_paragraph),
         ("paragraphs", &paragraphs),
         ("flags", &|n| repeat_to("🇹🇭", n)),
@@ -389,16 +392,15 @@ fn truncate_and_line_limits_work_independent_of_the_length() {
     // long word, a URL whose path runs on.
     let thai_run =
         |n: usize| -> String { one_paragraph(n).chars().filter(|c| !c.is_ascii()).collect() };
-    let shapes: [(&str, &dyn Fn(usize) -> String, u64); 3] = [
-        ("Thai run", &thai_run, 40_000),
-        ("one word", &|n| repeat_to("abc", n), 2_000),
+    let shapes: [(Shape<'_>, u64); 3] = [
+        (("Thai run", &thai_run), 40_000),
+        (("one word", &|n| repeat_to("abc", n)), 2_000),
         (
-            "URL",
-            &|n| format!("https://a.th/{}", repeat_to("x", n)),
+            ("URL", &|n| format!("https://a.th/{}", repeat_to("x", n))),
             2_000,
         ),
     ];
-    for (name, make, bound) in shapes {
+    for ((name, make), bound) in shapes {
         let w: Vec<u64> = [10_000, 1_000_000]
             .iter()
             .map(|&n| work_of(|| truncate32(&make(n))))
