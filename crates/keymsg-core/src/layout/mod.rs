@@ -12,6 +12,13 @@
 //! All entry points that return text normalise their input to NFC (never NFKC,
 //! which would decompose ำ SARA AM).
 //!
+//! Cost: [`width()`] and [`wrap()`] take time linear in the text. [`truncate()`],
+//! and [`wrap()`] with `max_lines` (so [`fit()`] with a line or size budget),
+//! read only a prefix a little longer than their result, so their cost depends
+//! on the width, not on the length of the text. [`wrap()`] and
+//! [`truncate_with`] refuse text over [`DEFAULT_MAX_INPUT_BYTES`] (1 MiB,
+//! configurable per call) with [`LayoutError::InputTooLarge`].
+//!
 //! ```
 //! use keymsg_core::layout::{self, WrapOptions};
 //!
