@@ -386,7 +386,8 @@ fn truncate_and_line_limits_work_independent_of_the_length() {
         let most = w[w.len() - 1];
         assert!(w.iter().all(|&x| x <= most), "{name}: {w:?}");
         assert!(w[1..].iter().all(|&x| x == most), "{name}: {w:?}");
-        assert!(most < 20_000, "{name}: {w:?}");
+        // A few kilobytes read (and prepared again as reads double) per variant.
+        assert!(most < 32_000, "{name}: {w:?}");
     }
     // Unbroken runs: Thai letters (chunk boundaries bound the read), one
     // long word, a URL whose path runs on.
