@@ -224,7 +224,7 @@ pub(crate) fn report_fn(
                 )
             })?;
             let month = convert::month(month)?;
-            Ok(PyReport(report::from_store(
+            Ok(PyReport(report::Report::from_store(
                 store, &catalog, month, agency,
             )?))
         });
@@ -253,7 +253,7 @@ pub(crate) fn report_fn(
         };
         let store =
             Store::open(&path, StoreOptions::default()).map_err(keymsg_core::Error::from)?;
-        Ok(PyReport(report::from_store(
+        Ok(PyReport(report::Report::from_store(
             &store, &catalog, month, agency,
         )?))
     })

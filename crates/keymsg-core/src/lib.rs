@@ -26,6 +26,9 @@ pub mod bangkok;
 pub mod catalog;
 pub mod engine;
 mod error;
+mod fnv;
+#[cfg(test)]
+mod layering;
 pub mod layout;
 pub mod report;
 pub mod select;

@@ -105,7 +105,7 @@ fn build(
     }
     let catalog = load_catalog(catalog, config)?;
     let store = Store::open(path, StoreOptions::default())?;
-    Ok(keymsg_core::report::from_store(
+    Ok(keymsg_core::report::Report::from_store(
         &store,
         &catalog,
         month,

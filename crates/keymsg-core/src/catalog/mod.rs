@@ -14,7 +14,8 @@ mod model;
 pub mod raw;
 mod validate;
 
+pub use crate::vocab::{Text, TextKind};
 pub use error::{CatalogError, Problem, ProblemKind};
 pub use load::{Format, MAX_CATALOG_BYTES};
-pub use model::{Catalog, CatalogMeta, Message, Text, TextKind, Window};
+pub use model::{Catalog, CatalogMeta, Message, Window};
 pub use validate::{MAX_WEIGHT, SCHEMA_VERSION};

@@ -6,7 +6,6 @@
 
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
-use super::request::DEFAULT_FOOTER_PROFILE;
 use crate::layout::{Profile, fit};
 use crate::select::Token;
 use crate::{Catalog, Error, Result};
@@ -53,10 +52,9 @@ impl LayoutCache {
         &self,
         catalog: &Catalog,
         lang: &str,
-        name: Option<&str>,
+        name: &str,
         width: Option<usize>,
     ) -> Result<Arc<Slot>> {
-        let name = name.unwrap_or(DEFAULT_FOOTER_PROFILE);
         let find = |slots: &[Arc<Slot>]| {
             slots
                 .iter()

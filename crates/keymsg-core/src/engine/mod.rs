@@ -18,6 +18,7 @@
 
 mod cache;
 mod request;
+mod resolve;
 
 use std::path::PathBuf;
 
@@ -26,7 +27,7 @@ pub use request::{Fit, FooterRequest, PopupRequest, Rendered};
 use crate::bangkok::YearMonth;
 use crate::layout::Profile;
 use crate::report::Report;
-use crate::select::{Policy, Request, Selector};
+use crate::select::{Policy, Request, SelectError, Selector};
 use crate::store::{Counted, Durability, Insertion, ManualEntry, Store, StoreOptions};
 use crate::{Catalog, Channel, Error, Result, Surface};
 use cache::{LayoutCache, Slot};
@@ -130,7 +131,7 @@ impl EngineBuilder {
         };
         let mut selector = Selector::new(&catalog)?;
         if let Some(name) = &self.policy {
-            let policy: Policy = name.parse()?;
+            let policy: Policy = name.parse().map_err(SelectError::from)?;
             selector = selector.with_policy(None, policy);
         }
         let store = match self.store {
@@ -209,7 +210,7 @@ impl Engine {
         let pick = self.selector.pick(&select.at(at))?;
         let slot = self
             .cache
-            .slot(self.catalog(), req.lang(), req.profile(), req.width)?;
+            .slot(self.catalog(), req.lang(), req.profile(surface), req.width)?;
         self.render(
             &slot,
             pick.index,
@@ -228,7 +229,7 @@ impl Engine {
         let pick = self.selector.pick(&select.at(at))?;
         let slot = self
             .cache
-            .slot(self.catalog(), req.lang(), Some(req.profile()), None)?;
+            .slot(self.catalog(), req.lang(), req.profile(), None)?;
         let placement = Placement {
             surface: Surface::Popup,
             at,
@@ -253,7 +254,7 @@ impl Engine {
         let at = req.at.unwrap_or_else(crate::bangkok::now);
         let slot = self
             .cache
-            .slot(self.catalog(), req.lang(), req.profile(), req.width)?;
+            .slot(self.catalog(), req.lang(), req.profile(surface), req.width)?;
         self.render(&slot, index, &Placement::of_footer(req, surface, at, true))
     }
 
@@ -315,7 +316,7 @@ impl Engine {
     /// The month's report for this engine's agency.
     pub fn report(&self, month: YearMonth) -> Result<Report> {
         let store = self.require_store()?;
-        crate::report::from_store(store, self.catalog(), month, Some(&self.agency))
+        Report::from_store(store, self.catalog(), month, Some(&self.agency))
     }
 
     fn require_store(&self) -> Result<&Store> {

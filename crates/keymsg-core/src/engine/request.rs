@@ -6,8 +6,6 @@ use time::OffsetDateTime;
 use super::cache::Prepared;
 use crate::Surface;
 
-/// Default profile for footers.
-pub const DEFAULT_FOOTER_PROFILE: &str = "receipt-58mm";
 /// Default language.
 pub const DEFAULT_LANG: &str = "th";
 
@@ -17,7 +15,7 @@ pub struct FooterRequest {
     /// Document key (receipt or invoice number): the same key always gets the
     /// same message (`sticky`). Without it, selection rotates.
     pub key: Option<String>,
-    /// Layout profile name (default `receipt-58mm`).
+    /// Layout profile name (default: the surface's, see [`Surface::default_profile`]).
     pub profile: Option<String>,
     /// Override the profile's width in columns.
     pub width: Option<usize>,
@@ -75,8 +73,8 @@ impl FooterRequest {
         self.lang.as_deref().unwrap_or(DEFAULT_LANG)
     }
 
-    pub(crate) fn profile(&self) -> Option<&str> {
-        self.profile.as_deref()
+    pub(crate) fn profile(&self, surface: Surface) -> &str {
+        self.profile.as_deref().unwrap_or(surface.default_profile())
     }
 }
 
@@ -121,7 +119,9 @@ impl PopupRequest {
     }
 
     pub(crate) fn profile(&self) -> &str {
-        self.profile.as_deref().unwrap_or("popup")
+        self.profile
+            .as_deref()
+            .unwrap_or(Surface::Popup.default_profile())
     }
 }
 

@@ -8,8 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::thai::{WORD_JOINER, ZWSP};
 use super::{LayoutError, prepare};
+use crate::vocab::thai::{WORD_JOINER, ZWSP};
 
 /// A byte encoding for laid-out text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use super::truncate::truncate_by;
 use super::width::{Measure, graphemes};
 use super::wrap::{WrapOptions, wrap};
 use super::{LayoutError, prepare};
-use crate::catalog::{Text, TextKind};
+use crate::vocab::{Text, TextKind};
 
 /// Ellipsis used when a fit has to cut text.
 const ELLIPSIS: &str = "…";

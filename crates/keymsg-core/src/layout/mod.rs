@@ -27,7 +27,6 @@ mod encode;
 mod fit;
 mod profile;
 mod tcc;
-mod thai;
 mod truncate;
 mod width;
 mod wrap;
@@ -145,7 +144,7 @@ fn is_prepared_ascii_thai(text: &str) -> bool {
     for c in text.chars() {
         let ccc = if (' '..='~').contains(&c) || c == '\n' {
             0
-        } else if thai::is_thai(c) {
+        } else if crate::vocab::thai::is_thai(c) {
             thai_ccc(c)
         } else {
             return false;

@@ -137,50 +137,6 @@ impl Profile {
         BUILTIN_NAMES
     }
 
-    /// The profile called `name` — one of `custom` first, then a built-in —
-    /// with its width replaced by `width` when given (column profiles only;
-    /// the result is named `<name>.w<width>`). What the engine, the CLI and
-    /// the bindings use to turn a `--profile` / `--width` pair into a profile.
-    ///
-    /// # Errors
-    /// [`crate::Error::InvalidArgument`] (`profile`) for an unknown name, listing
-    /// the built-ins; (`width`) for a width on a non-column profile; a layout
-    /// error for a width the profile cannot take (0).
-    pub fn resolve(name: &str, width: Option<usize>, custom: &[Profile]) -> crate::Result<Profile> {
-        let base = custom
-            .iter()
-            .find(|p| p.name() == name)
-            .cloned()
-            .or_else(|| Profile::builtin(name))
-            .ok_or_else(|| crate::Error::InvalidArgument {
-                name: "profile",
-                reason: format!(
-                    "unknown profile `{name}` (built in: {})",
-                    Profile::builtin_names().join(", ")
-                ),
-            })?;
-        match (width, base.kind()) {
-            (None, _) => Ok(base),
-            (
-                Some(width),
-                ProfileKind::Columns {
-                    max_lines, align, ..
-                },
-            ) => Ok(Profile::new(
-                format!("{name}.w{width}"),
-                ProfileKind::Columns {
-                    width,
-                    max_lines,
-                    align,
-                },
-            )?),
-            (Some(_), _) => Err(crate::Error::InvalidArgument {
-                name: "width",
-                reason: format!("profile `{name}` is not measured in columns"),
-            }),
-        }
-    }
-
     /// Every built-in profile.
     pub fn builtins() -> Vec<Profile> {
         BUILTIN_NAMES

@@ -2,10 +2,10 @@
 
 use super::breaks::breaks_with_spans;
 use super::tcc::tcc_boundaries;
-use super::thai::is_break_space;
 use super::width::width;
 use super::{LayoutError, prepare};
 use crate::text::spans::protected_spans;
+use crate::vocab::thai::is_break_space;
 
 /// `text` (NFC) if it is at most `width` columns; otherwise the longest prefix
 /// ending at a legal break (see [`super::break_opportunities`]) whose width

@@ -88,6 +88,15 @@ impl Measure {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn char_width_fast_path_agrees_with_unicode_width() {
+        for c in ('\0'..='\u{7F}').chain('\u{0E00}'..='\u{0E7F}') {
+            if !c.is_control() {
+                assert_eq!(super::char_width(c), c.width().unwrap_or(0), "{c:?}");
+            }
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -7,11 +7,11 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::breaks::breaks_with_spans;
 use super::tcc::tcc_boundaries;
-use super::thai::is_break_space;
 use super::truncate::truncate_by;
 use super::width::{char_width, width};
 use super::{LayoutError, prepare};
 use crate::text::spans::protected_spans;
+use crate::vocab::thai::is_break_space;
 
 /// Horizontal alignment of wrapped lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -310,7 +310,7 @@ fn split_overlong(p: &str, range: Range<usize>, width_limit: usize) -> Vec<Range
                 cluster
                     .grapheme_indices(true)
                     .map(|(i, _)| prev + i)
-                    .filter(|&i| i > prev && super::breaks::char_rules_allow(unit, i)),
+                    .filter(|&i| i > prev && crate::vocab::thai::char_rules_allow(unit, i)),
             );
         }
         cuts.push(b);

@@ -42,7 +42,6 @@
 mod amend;
 mod csv;
 pub mod deadline;
-mod from_store;
 mod json;
 mod markdown;
 mod model;
@@ -53,7 +52,6 @@ mod xlsx;
 
 pub use amend::{Amendment, ChannelDeltas, RowDelta};
 pub use deadline::{Level, deadline, next_deadline};
-pub use from_store::from_store;
 pub use model::{
     BreakdownEntry, DroppedDuplicate, MANUAL_KIND, Report, Row, SCHEMA_VERSION, Signature, Totals,
     UnitInfo,

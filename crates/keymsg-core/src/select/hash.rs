@@ -13,10 +13,7 @@
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
-/// FNV-1a 64-bit offset basis.
-pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-/// FNV-1a 64-bit prime.
-pub const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+pub use crate::fnv::{FNV_OFFSET, FNV_PRIME, Fnv1a64, fnv1a64};
 
 /// Domain prefix for sticky (document key) hashes, including the NUL.
 pub const STICKY_DOMAIN: &[u8] = b"keymsg-sticky-v1\0";
@@ -26,58 +23,10 @@ pub const CYCLE_DOMAIN: &[u8] = b"keymsg-cycle-v1\0";
 /// Fractional bits of [`neg_log2_q26`] and [`LOG2_TABLE_Q26`].
 pub const Q: u32 = 26;
 
-/// Streaming 64-bit FNV-1a.
-#[derive(Debug, Clone, Copy)]
-pub struct Fnv1a64(u64);
-
-impl Default for Fnv1a64 {
-    fn default() -> Self {
-        Self(FNV_OFFSET)
-    }
-}
-
-impl Fnv1a64 {
-    /// Feed bytes.
-    #[inline]
-    pub fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(FNV_PRIME);
-        }
-    }
-
-    /// The hash so far.
-    #[inline]
-    pub fn finish(self) -> u64 {
-        self.0
-    }
-}
-
-/// 64-bit FNV-1a of `bytes`.
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut h = Fnv1a64::default();
-    h.write(bytes);
-    h.finish()
-}
-
-/// [`fnv1a64`] at compile time (for the domain prefixes, whose FNV state is
-/// then a constant instead of 16–17 multiplications per key).
-// Evaluated at compile time on constants: an out-of-bounds index would fail the build.
-#[allow(clippy::indexing_slicing)]
-const fn fnv1a64_const(bytes: &[u8]) -> u64 {
-    let mut h = FNV_OFFSET;
-    let mut i = 0;
-    while i < bytes.len() {
-        h = (h ^ bytes[i] as u64).wrapping_mul(FNV_PRIME);
-        i += 1;
-    }
-    h
-}
-
 /// FNV-1a state after [`STICKY_DOMAIN`].
-const STICKY_STATE: Fnv1a64 = Fnv1a64(fnv1a64_const(STICKY_DOMAIN));
+const STICKY_STATE: Fnv1a64 = Fnv1a64::after(STICKY_DOMAIN);
 /// FNV-1a state after [`CYCLE_DOMAIN`].
-const CYCLE_STATE: Fnv1a64 = Fnv1a64(fnv1a64_const(CYCLE_DOMAIN));
+const CYCLE_STATE: Fnv1a64 = Fnv1a64::after(CYCLE_DOMAIN);
 
 /// MurmurHash3's 64-bit finaliser `fmix64`.
 #[inline]

@@ -58,6 +58,7 @@
 //! ```
 
 mod checkpoint;
+mod files;
 mod handle;
 mod insertion;
 mod memory;

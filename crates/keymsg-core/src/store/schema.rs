@@ -11,10 +11,16 @@ use super::{Durability, StoreError};
 /// `PRAGMA application_id` of every keymsg store file ("KMSG").
 pub(crate) const APPLICATION_ID: i32 = 0x4B4D_5347;
 
+/// WAL frames (pages written) after which a checkpoint is completed under
+/// the writer lock so that the WAL restarts (about 64 MiB with 1 KiB pages).
+/// Completing costs two disk syncs while commits wait (a few ms on a slow
+/// virtual disk), so it should be rare; the WAL's size on disk is the price.
+pub(crate) const RESTART_FRAMES: i64 = 64 * 1024;
+
 /// WAL size (pages) at which the writer checkpoints itself, in its commit
 /// path. Only a backstop: the background checkpointer restarts the WAL long
 /// before (see `checkpoint`).
-const WAL_AUTOCHECKPOINT_PAGES: i64 = 4 * super::checkpoint::RESTART_FRAMES;
+const WAL_AUTOCHECKPOINT_PAGES: i64 = 4 * RESTART_FRAMES;
 
 /// Size the WAL file is truncated to when it restarts after growing larger
 /// (bytes): above the size it normally reaches, so it is not shrunk and

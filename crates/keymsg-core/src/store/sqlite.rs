@@ -11,6 +11,7 @@ use rusqlite::{Connection, params};
 use time::OffsetDateTime;
 
 use super::checkpoint::Checkpointer;
+use super::files::{io_err, writer_files};
 use super::read::{self, RowKey};
 use super::schema::{self, Mode, map_err};
 use super::writer::{Group, Writer, now_nanos};
@@ -38,33 +39,6 @@ pub(crate) struct SqliteStore {
     busy: Duration,
     /// Holds our writer slot for the life of the store.
     _slot_lock: Option<Mutex<Connection>>,
-}
-
-fn io_err(path: &Path, e: std::io::Error) -> StoreError {
-    let p = path.display().to_string();
-    match e.kind() {
-        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => StoreError::ReadOnly {
-            path: p,
-            detail: e.to_string(),
-        },
-        ErrorKind::StorageFull => StoreError::DiskFull { path: p },
-        _ => StoreError::Io { path: p, source: e },
-    }
-}
-
-/// Writer files (`w-*.sqlite`) in a store directory, sorted.
-pub(crate) fn writer_files(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
-    let mut v = Vec::new();
-    for e in fs::read_dir(dir).map_err(|e| io_err(dir, e))? {
-        let e = e.map_err(|e| io_err(dir, e))?;
-        let name = e.file_name();
-        let Some(name) = name.to_str() else { continue };
-        if name.starts_with("w-") && name.ends_with(".sqlite") {
-            v.push(e.path());
-        }
-    }
-    v.sort();
-    Ok(v)
 }
 
 /// Create the directory and marker, or check that an existing one is ours.

@@ -115,7 +115,7 @@ impl Writer {
         }
         let scan_start = SystemTime::now();
         let mut complete = true;
-        for path in super::sqlite::writer_files(&self.dir)? {
+        for path in super::files::writer_files(&self.dir)? {
             if path == self.own || self.others.contains_key(&path) {
                 continue;
             }

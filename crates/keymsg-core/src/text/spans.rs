@@ -21,6 +21,8 @@
 
 use std::ops::Range;
 
+use crate::vocab::thai::is_thai_mark;
+
 /// What a protected span holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SpanKind {
@@ -185,12 +187,6 @@ pub fn is_default_ignorable(c: char) -> bool {
         | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{3164}'
         | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}'
         | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
-}
-
-/// Thai vowel signs and tone marks that combine with the letter before them
-/// (not alphabetic in Unicode, but part of a word).
-fn is_thai_mark(c: char) -> bool {
-    matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
 }
 
 /// Top-level domains a bare host (no scheme, no `www.`) may end with. Common

@@ -11,9 +11,9 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 use super::{Dictionary, Segmenter};
-use crate::layout::breaks::char_rules_allow;
+use crate::vocab::thai::char_rules_allow;
 // A fixed, reproducible share of words is dropped by hash, without a RNG.
-use crate::select::hash::fnv1a64;
+use crate::fnv::fnv1a64;
 
 struct Case {
     text: String,

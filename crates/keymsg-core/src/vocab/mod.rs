@@ -6,6 +6,13 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+mod policy;
+mod text;
+pub(crate) mod thai;
+
+pub use policy::{POLICY_KEYS, POLICY_NAMES, Period, Policy, UnknownPolicy};
+pub use text::{Text, TextKind};
+
 /// Where a key message is shown. Serialized in lower case (`"receipt"`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -40,6 +47,34 @@ impl Surface {
         match self {
             Surface::Receipt => "receipt",
             Surface::Invoice => "invoice",
+            Surface::Popup => "popup",
+            Surface::Push => "push",
+            Surface::Sms => "sms",
+            Surface::Billboard => "billboard",
+        }
+    }
+
+    /// The built-in layout profiles a message enabled for this surface must
+    /// fit, the default first: every message is checked against each of them
+    /// when a catalog is loaded, so none of them ever has to truncate.
+    pub fn profiles(self) -> &'static [&'static str] {
+        match self {
+            Surface::Receipt => &["receipt-58mm", "receipt-80mm-42", "receipt-80mm"],
+            Surface::Invoice => &["invoice-a4"],
+            Surface::Popup => &["popup"],
+            Surface::Push => &["push"],
+            Surface::Sms => &["sms"],
+            Surface::Billboard => &["billboard"],
+        }
+    }
+
+    /// The profile a request for this surface is laid out for when it names
+    /// none: the narrowest receipt (58 mm, 32 columns), the A4 invoice, or the
+    /// surface's own profile.
+    pub fn default_profile(self) -> &'static str {
+        match self {
+            Surface::Receipt => "receipt-58mm",
+            Surface::Invoice => "invoice-a4",
             Surface::Popup => "popup",
             Surface::Push => "push",
             Surface::Sms => "sms",
