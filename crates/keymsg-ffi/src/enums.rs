@@ -276,65 +276,47 @@ c_enum_from_u32!(
 mod tests {
     use super::*;
 
-    /// Every value converts to itself and the integers around the list are
-    /// rejected; values start at 1, so a zeroed field is never a value.
-    fn check<E>(all: &[E])
-    where
-        E: TryFrom<u32, Error = InvalidValue> + Copy + PartialEq + fmt::Debug + Into<u32>,
-    {
-        for &v in all {
-            assert_eq!(E::try_from(v.into()), Ok(v));
-        }
-        let max = all.iter().map(|&v| v.into()).max().unwrap();
-        for bad in [0, max + 1, u32::MAX] {
-            let e = E::try_from(bad).unwrap_err();
-            assert_eq!(e.value, bad);
-            assert!(e.to_string().starts_with(&format!("{bad} is not a")), "{e}");
-        }
-    }
-
-    macro_rules! into_u32 {
-        ($($ty:ident),+) => {$(
-            impl From<$ty> for u32 {
-                fn from(v: $ty) -> u32 {
-                    v as u32
-                }
-            }
-        )+};
-    }
-    into_u32!(
-        keymsg_catalog_format,
-        keymsg_durability,
-        keymsg_channel,
-        keymsg_surface,
-        keymsg_report_format,
-        keymsg_key_kind
-    );
-
     #[test]
     fn every_enum_accepts_exactly_its_values() {
-        check(keymsg_catalog_format::ALL);
-        check(keymsg_durability::ALL);
-        check(keymsg_channel::ALL);
-        check(keymsg_surface::ALL);
-        check(keymsg_report_format::ALL);
-        check(keymsg_key_kind::ALL);
+        // Each value converts to itself; 0 (a zeroed field), the integer
+        // after the last value and u32::MAX are rejected with their value.
+        macro_rules! check {
+            ($($ty:ident),+) => {$(
+                for &v in $ty::ALL {
+                    assert_eq!($ty::try_from(v as u32), Ok(v));
+                }
+                let max = $ty::ALL.iter().map(|&v| v as u32).max().unwrap();
+                for bad in [0, max + 1, u32::MAX] {
+                    let e = $ty::try_from(bad).unwrap_err();
+                    assert_eq!(e.value, bad);
+                    assert!(e.to_string().starts_with(&format!("{bad} is not a")), "{e}");
+                }
+            )+};
+        }
+        check!(
+            keymsg_catalog_format,
+            keymsg_durability,
+            keymsg_channel,
+            keymsg_surface,
+            keymsg_report_format,
+            keymsg_key_kind
+        );
     }
 
     #[test]
     fn c_numbers_follow_the_core_order() {
-        // C value n is the core's n-th variant: the contract the header has
-        // documented since the first release.
+        // C value n is the core's n-th variant, as the header has always
+        // documented (1 = ONLINE ... 6 = DOCUMENTS, 1 = RECEIPT ...).
+        assert_eq!(Channel::ALL.len(), keymsg_channel::ALL.len());
         for (i, &c) in keymsg_channel::ALL.iter().enumerate() {
             assert_eq!(c as usize, i + 1);
             assert_eq!(Channel::from(c), Channel::ALL[i]);
         }
+        assert_eq!(Surface::ALL.len(), keymsg_surface::ALL.len());
         for (i, &s) in keymsg_surface::ALL.iter().enumerate() {
             assert_eq!(s as usize, i + 1);
             assert_eq!(Surface::from(s), Surface::ALL[i]);
         }
-        assert_eq!(Channel::ALL.len(), keymsg_channel::ALL.len());
-        assert_eq!(Surface::ALL.len(), keymsg_surface::ALL.len());
     }
 
     #[test]

@@ -2,10 +2,10 @@
 //! `keymsg_popup_request`, `keymsg_select_request`) and their conversion to
 //! the core's requests.
 //!
-//! They are plain `#[repr(C)]` structs so that a zero-initialised one means
-//! "all defaults" and new fields can only be appended. Their text fields are
-//! `(pointer, length)` pairs, checked exactly like text arguments and named
-//! `request.<field>` in errors.
+//! They are plain `#[repr(C)]` structs that C zero-initialises: every NULL
+//! or 0 field takes its default. Their text fields are `(pointer, length)`
+//! pairs, checked exactly like text arguments and named `request.<field>` in
+//! errors (except `at`, which errors name `at`).
 
 use std::ffi::c_char;
 
@@ -209,8 +209,7 @@ fn surface_field(n: u32) -> Result<Option<Surface>, FfiError> {
     enum_arg::<keymsg_surface>("request.surface", n).map(|s| Some(s.into()))
 }
 
-/// The `at` field: an RFC 3339 instant. (Named `at` in errors, as it always
-/// has been.)
+/// The `at` field: an RFC 3339 instant.
 fn parse_at(at: Option<&str>) -> Result<Option<time::OffsetDateTime>, FfiError> {
     at.map(|s| {
         time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).map_err(

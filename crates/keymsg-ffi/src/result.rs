@@ -27,8 +27,7 @@ pub struct keymsg_result {
 pub unsafe extern "C" fn keymsg_result_text(result: *const keymsg_result) -> keymsg_str {
     guard_value(keymsg_str::EMPTY, || {
         arg_opt_ref!(result).map_or(keymsg_str::EMPTY, |r| {
-            let r = &r.inner;
-            keymsg_str::borrow(r.text.as_bytes())
+            keymsg_str::borrow(r.inner.text.as_bytes())
         })
     })
 }
@@ -40,10 +39,7 @@ pub unsafe extern "C" fn keymsg_result_text(result: *const keymsg_result) -> key
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn keymsg_result_line_count(result: *const keymsg_result) -> usize {
     guard_value(0, || {
-        arg_opt_ref!(result).map_or(0, |r| {
-            let r = &r.inner;
-            r.lines.len()
-        })
+        arg_opt_ref!(result).map_or(0, |r| r.inner.lines.len())
     })
 }
 
@@ -59,8 +55,8 @@ pub unsafe extern "C" fn keymsg_result_line(
 ) -> keymsg_str {
     guard_value(keymsg_str::EMPTY, || {
         arg_opt_ref!(result).map_or(keymsg_str::EMPTY, |r| {
-            let r = &r.inner;
-            r.lines
+            r.inner
+                .lines
                 .get(index)
                 .map_or(keymsg_str::EMPTY, |l| keymsg_str::borrow(l.as_bytes()))
         })
@@ -75,8 +71,7 @@ pub unsafe extern "C" fn keymsg_result_line(
 pub unsafe extern "C" fn keymsg_result_message_id(result: *const keymsg_result) -> keymsg_str {
     guard_value(keymsg_str::EMPTY, || {
         arg_opt_ref!(result).map_or(keymsg_str::EMPTY, |r| {
-            let r = &r.inner;
-            keymsg_str::borrow(r.message_id.as_bytes())
+            keymsg_str::borrow(r.inner.message_id.as_bytes())
         })
     })
 }
@@ -89,8 +84,8 @@ pub unsafe extern "C" fn keymsg_result_message_id(result: *const keymsg_result) 
 pub unsafe extern "C" fn keymsg_result_title(result: *const keymsg_result) -> keymsg_str {
     guard_value(keymsg_str::EMPTY, || {
         arg_opt_ref!(result).map_or(keymsg_str::EMPTY, |r| {
-            let r = &r.inner;
-            r.title
+            r.inner
+                .title
                 .as_deref()
                 .map_or(keymsg_str::EMPTY, |t| keymsg_str::borrow(t.as_bytes()))
         })
@@ -107,8 +102,7 @@ pub unsafe extern "C" fn keymsg_result_title(result: *const keymsg_result) -> ke
 pub unsafe extern "C" fn keymsg_result_token(result: *const keymsg_result) -> keymsg_str {
     guard_value(keymsg_str::EMPTY, || {
         arg_opt_ref!(result).map_or(keymsg_str::EMPTY, |r| {
-            let r = &r.inner;
-            keymsg_str::borrow(r.token.as_bytes())
+            keymsg_str::borrow(r.inner.token.as_bytes())
         })
     })
 }
@@ -122,8 +116,7 @@ pub unsafe extern "C" fn keymsg_result_token(result: *const keymsg_result) -> ke
 pub unsafe extern "C" fn keymsg_result_variant(result: *const keymsg_result) -> keymsg_str {
     guard_value(keymsg_str::EMPTY, || {
         arg_opt_ref!(result).map_or(keymsg_str::EMPTY, |r| {
-            let r = &r.inner;
-            keymsg_str::borrow(r.fit.variant.as_bytes())
+            keymsg_str::borrow(r.inner.fit.variant.as_bytes())
         })
     })
 }
@@ -136,10 +129,7 @@ pub unsafe extern "C" fn keymsg_result_variant(result: *const keymsg_result) -> 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn keymsg_result_truncated(result: *const keymsg_result) -> bool {
     guard_value(false, || {
-        arg_opt_ref!(result).map_or(false, |r| {
-            let r = &r.inner;
-            r.fit.truncated
-        })
+        arg_opt_ref!(result).map_or(false, |r| r.inner.fit.truncated)
     })
 }
 
@@ -152,10 +142,7 @@ pub unsafe extern "C" fn keymsg_result_truncated(result: *const keymsg_result) -
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn keymsg_result_counted(result: *const keymsg_result) -> bool {
     guard_value(false, || {
-        arg_opt_ref!(result).map_or(false, |r| {
-            let r = &r.inner;
-            r.counted
-        })
+        arg_opt_ref!(result).map_or(false, |r| r.inner.counted)
     })
 }
 
@@ -168,8 +155,8 @@ pub unsafe extern "C" fn keymsg_result_counted(result: *const keymsg_result) -> 
 pub unsafe extern "C" fn keymsg_result_count_error(result: *const keymsg_result) -> keymsg_str {
     guard_value(keymsg_str::EMPTY, || {
         arg_opt_ref!(result).map_or(keymsg_str::EMPTY, |r| {
-            let r = &r.inner;
-            r.count_error
+            r.inner
+                .count_error
                 .as_deref()
                 .map_or(keymsg_str::EMPTY, |e| keymsg_str::borrow(e.as_bytes()))
         })
