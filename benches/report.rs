@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use keymsg_core::bangkok::YearMonth;
+use keymsg_core::YearMonth;
 use keymsg_core::catalog::Format;
 use keymsg_core::report::{Level, Report, merge};
 use keymsg_core::store::{CountRow, ManualEntry};

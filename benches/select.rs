@@ -26,7 +26,7 @@ fn catalog(n: usize) -> Catalog {
 fn bench(c: &mut Criterion) {
     let cat = catalog(100);
     let sel = Selector::new(&cat).unwrap_or_else(|e| panic!("{e}"));
-    let at = keymsg_core::bangkok::now();
+    let at = time::OffsetDateTime::now_utc();
     let ascii = Request::new(Surface::Receipt)
         .document_key("INV-2026-000123")
         .at(at);

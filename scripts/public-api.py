@@ -23,6 +23,9 @@ def main():
     index, paths = doc["index"], doc["paths"]
     out = set()
     seen = set()
+    # Path -> a key naming the item itself, so that an item re-exported at
+    # two paths (`keymsg_core::Catalog`, `keymsg_core::catalog::Catalog`) counts once.
+    ids = {}
 
     def kind_of(item):
         return next(iter(item["inner"])) if isinstance(item["inner"], dict) else item["inner"]
@@ -75,6 +78,7 @@ def main():
                         kind = {"function": "method", "constant": "assoc_const",
                                 "assoc_const": "assoc_const"}.get(mk, mk)
                         out.add((kind, f"{path}::{mi['name']}"))
+                        ids[f"{path}::{mi['name']}"] = str(m)
             else:
                 out.add(("impl", f"impl {ib['trait']['path']} for {path}"))
 
@@ -104,6 +108,7 @@ def main():
                     walk(target, name)
                 else:
                     out.add((tk, name))
+                    ids[name] = target
                     members(target, name)
                 continue
             name = f"{prefix}::{item['name']}"
@@ -112,6 +117,7 @@ def main():
                 walk(child, name)
             elif k in COUNTED:
                 out.add((k, name))
+                ids[name] = child
                 members(child, name)
             elif k != "impl":
                 out.add((k, name))
@@ -119,7 +125,7 @@ def main():
     root = str(doc["root"])
     walk(root, index[root]["name"])
     if "--count" in sys.argv:
-        print(sum(1 for k, _ in out if k in COUNTED))
+        print(len({ids.get(name, name) for k, name in out if k in COUNTED}))
     else:
         for k, name in sorted(out, key=lambda x: (x[1], x[0])):
             print(f"{k} {name}")

@@ -13,6 +13,9 @@ cargo fmt --all -- --check
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "keymsg-core public API snapshot"
+./scripts/check-public-api.sh
+
 step "cargo test"
 # Default members: the Python extension is built and tested by maturin below.
 cargo test --locked

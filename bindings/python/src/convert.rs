@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use keymsg_core::Channel;
-use keymsg_core::bangkok::YearMonth;
+use keymsg_core::YearMonth;
 use pyo3::prelude::*;
 use pyo3::types::{PyDateTime, PyString};
 use time::OffsetDateTime;

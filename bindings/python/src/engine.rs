@@ -1,7 +1,7 @@
 //! `keymsg.Engine` and its immutable results `keymsg.Rendered` / `keymsg.Fit`.
 
-use keymsg_core::engine::{Engine, FooterRequest, PopupRequest, Rendered};
 use keymsg_core::store::{DEFAULT_KEY_RETENTION_MONTHS, Durability};
+use keymsg_core::{Engine, FooterRequest, PopupRequest, Rendered};
 
 // The constructor's default (a literal, so Python shows it) is the store's.
 const _: () = assert!(DEFAULT_KEY_RETENTION_MONTHS == 13);

@@ -3,13 +3,13 @@
 //! module, so any stage may use it.
 
 /// FNV-1a 64-bit offset basis.
-pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 /// FNV-1a 64-bit prime.
-pub const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+pub(crate) const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
 /// Streaming 64-bit FNV-1a.
 #[derive(Debug, Clone, Copy)]
-pub struct Fnv1a64(u64);
+pub(crate) struct Fnv1a64(u64);
 
 impl Default for Fnv1a64 {
     fn default() -> Self {
@@ -20,7 +20,7 @@ impl Default for Fnv1a64 {
 impl Fnv1a64 {
     /// Feed bytes.
     #[inline]
-    pub fn write(&mut self, bytes: &[u8]) {
+    pub(crate) fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
             self.0 ^= u64::from(b);
             self.0 = self.0.wrapping_mul(FNV_PRIME);
@@ -29,7 +29,7 @@ impl Fnv1a64 {
 
     /// The hash so far.
     #[inline]
-    pub fn finish(self) -> u64 {
+    pub(crate) fn finish(self) -> u64 {
         self.0
     }
 }

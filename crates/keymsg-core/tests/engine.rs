@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use keymsg_core::bangkok::YearMonth;
-use keymsg_core::engine::{Engine, FooterRequest, PopupRequest};
+use keymsg_core::YearMonth;
 use keymsg_core::layout::{Measure, width};
 use keymsg_core::{Channel, Error};
+use keymsg_core::{Engine, FooterRequest, PopupRequest};
 use time::macros::datetime;
 
 #[test]

@@ -29,7 +29,7 @@ fn insertion_at_end_of_february_utc_is_reported_in_march_be_2569() {
     let csv = r.to_csv();
     assert!(csv.contains("\"ประจำเดือน\",\"มีนาคม ๒๕๖๙\"\r\n"), "{csv}");
     assert_eq!(
-        keymsg_core::report::thai::month_heading(m, Default::default()),
+        keymsg_core::report::month_heading(m, Default::default()),
         "ประจำเดือน มีนาคม ๒๕๖๙"
     );
 }

@@ -11,7 +11,7 @@
 
 mod report_common;
 
-use keymsg_core::bangkok::YearMonth;
+use keymsg_core::YearMonth;
 use keymsg_core::report::{Level, Report, ReportError, merge, merge_at};
 use keymsg_core::{Channel, Surface};
 use proptest::prelude::*;

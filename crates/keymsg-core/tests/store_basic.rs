@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use keymsg_core::bangkok::YearMonth;
+use keymsg_core::YearMonth;
 use keymsg_core::store::{Counted, Insertion, ManualEntry, Store, StoreOptions};
 use keymsg_core::{Channel, Surface};
 use time::macros::datetime;

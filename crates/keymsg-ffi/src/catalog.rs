@@ -6,7 +6,6 @@ use keymsg_core::Catalog;
 use keymsg_core::catalog::Format;
 
 use crate::enums::{enum_arg, keymsg_catalog_format};
-use crate::error::FfiError;
 use crate::ffi::{arg_bytes, arg_free, arg_out, arg_ref, arg_str, boxed};
 use crate::panic::{guard, guard_value};
 use crate::status::keymsg_status;
@@ -168,15 +167,11 @@ pub unsafe extern "C" fn keymsg_catalog_to_string(
     guard(|| {
         let catalog = arg_ref!(catalog)?;
         let out = arg_out!(text_out)?;
-        let raw = catalog.inner.raw();
-        let text = match Format::from(enum_arg::<keymsg_catalog_format>("format", format)?) {
-            Format::Toml => toml::to_string(raw).map_err(|e| e.to_string()),
-            Format::Json => serde_json::to_string_pretty(raw).map_err(|e| e.to_string()),
-        }
-        .map_err(|reason| FfiError::Other {
-            status: keymsg_status::KEYMSG_CATALOG_OTHER,
-            message: format!("cannot serialise the catalog: {reason}"),
-        })?;
+        let format = Format::from(enum_arg::<keymsg_catalog_format>("format", format)?);
+        let text = catalog
+            .inner
+            .to_string_as(format)
+            .map_err(keymsg_core::Error::from)?;
         out.write(keymsg_string::new_raw(text));
         Ok(())
     })

@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use keymsg_core::bangkok::YearMonth;
+use keymsg_core::YearMonth;
 
 use crate::engine::keymsg_engine;
 use crate::enums::keymsg_report_format::*;

@@ -4,7 +4,7 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use keymsg_core::bangkok::YearMonth;
+use keymsg_core::YearMonth;
 use keymsg_core::{Catalog, Engine};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -112,7 +112,8 @@ pub fn parse_at(s: &str) -> Result<OffsetDateTime, String> {
     }
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(s, &fmt)
-        .map(keymsg_core::bangkok::start_of_day)
+        // Midnight in Asia/Bangkok: UTC+7 all year (no daylight saving).
+        .map(|d| d.midnight().assume_offset(time::macros::offset!(+7)))
         .map_err(|_| {
             format!("`{s}` is not a time: use RFC 3339 (2026-03-15T09:30:00+07:00) or YYYY-MM-DD")
         })

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use keymsg_core::bangkok::YearMonth;
+use keymsg_core::YearMonth;
 use keymsg_core::{Channel, Engine};
 
 use super::common::{load_catalog, parse_month};

@@ -63,6 +63,15 @@ pub enum CatalogError {
         /// Newest schema supported.
         supported: u32,
     },
+    /// The catalog could not be written out in a format (a value the format
+    /// cannot hold).
+    #[error("cannot serialise the catalog as {format}: {message}")]
+    Serialise {
+        /// `toml` or `json`.
+        format: &'static str,
+        /// The serialiser's message.
+        message: String,
+    },
     /// The file parsed but its content is invalid.
     #[error("{source_name}: {} problem(s):\n{}", problems.len(), ProblemList(problems))]
     Invalid {

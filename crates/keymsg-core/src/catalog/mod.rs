@@ -1,7 +1,7 @@
 //! The catalog of key messages: model, loading (TOML / JSON), validation and
 //! the embedded default catalog.
 //!
-//! A catalog file is parsed into a raw, serde-shaped form ([`raw`]) and then
+//! A catalog file is parsed into a raw, serde-shaped form and then
 //! validated into an immutable [`Catalog`]. Validation collects every problem
 //! it finds, each naming the message id, the field and the character offset,
 //! so `keymsg check` can print them all at once.
@@ -11,7 +11,7 @@ pub use default::DEFAULT_CATALOG_TOML;
 mod error;
 mod load;
 mod model;
-pub mod raw;
+mod raw;
 mod validate;
 
 pub use crate::vocab::{Text, TextKind};

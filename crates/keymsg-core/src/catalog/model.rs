@@ -115,12 +115,12 @@ impl Catalog {
     }
 
     /// The position of message `id` in [`Catalog::messages`].
-    pub fn index_of(&self, id: &str) -> Option<usize> {
+    pub(crate) fn index_of(&self, id: &str) -> Option<usize> {
         self.inner.by_id.get(id).copied()
     }
 
     /// The file as written, for re-serialisation.
-    pub fn raw(&self) -> &RawCatalog {
+    pub(crate) fn raw(&self) -> &RawCatalog {
         &self.inner.raw
     }
 

@@ -4,7 +4,7 @@
 //! the per-receipt path does no segmentation) and counts the insertion.
 //!
 //! ```
-//! use keymsg_core::engine::{Engine, FooterRequest};
+//! use keymsg_core::{Engine, FooterRequest};
 //!
 //! let engine = Engine::builder().in_memory_store().agency("PEA Chiang Mai").build()?;
 //! let footer = engine.footer(&FooterRequest::new().key("INV-2026-000123"))?;
@@ -33,7 +33,7 @@ use crate::{Catalog, Channel, Error, Result, Surface};
 use cache::{LayoutCache, Slot};
 
 /// Agency name used when none is configured.
-pub const DEFAULT_AGENCY: &str = "unknown";
+pub(crate) const DEFAULT_AGENCY: &str = "unknown";
 
 /// Builds an [`Engine`]; every setting has a documented default.
 #[derive(Debug, Default)]
@@ -95,7 +95,7 @@ impl EngineBuilder {
         self
     }
 
-    /// The agency or unit the counts belong to (default [`DEFAULT_AGENCY`]).
+    /// The agency or unit the counts belong to (default `unknown`).
     pub fn agency(mut self, agency: impl Into<String>) -> Self {
         self.agency = Some(agency.into());
         self

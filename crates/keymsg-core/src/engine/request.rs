@@ -7,7 +7,7 @@ use super::cache::Prepared;
 use crate::Surface;
 
 /// Default language.
-pub const DEFAULT_LANG: &str = "th";
+pub(crate) const DEFAULT_LANG: &str = "th";
 
 /// A footer request. Every field is optional; see each for its default.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

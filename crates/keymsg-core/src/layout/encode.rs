@@ -54,7 +54,7 @@ impl Encoding {
 
     /// The byte for `c`, or `None` if this (single-byte) encoding lacks it.
     /// Always `None` for [`Encoding::Utf8`], which is not single-byte.
-    pub fn byte_for(self, c: char) -> Option<u8> {
+    pub(crate) fn byte_for(self, c: char) -> Option<u8> {
         let code = u32::from(c);
         let single = match code {
             0x00..=0x7F => Some(code),

@@ -133,7 +133,7 @@ impl Profile {
     }
 
     /// Names accepted by [`Profile::builtin`].
-    pub fn builtin_names() -> &'static [&'static str] {
+    pub(crate) fn builtin_names() -> &'static [&'static str] {
         BUILTIN_NAMES
     }
 

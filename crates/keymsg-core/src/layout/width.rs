@@ -32,9 +32,9 @@ pub(crate) fn graphemes(text: &str) -> usize {
 }
 
 /// UTF-16 code units in one SMS segment when the message is a single segment.
-pub const SMS_UCS2_SINGLE: usize = 70;
+pub(crate) const SMS_UCS2_SINGLE: usize = 70;
 /// UTF-16 code units per segment of a concatenated (multi-part) SMS.
-pub const SMS_UCS2_CONCATENATED: usize = 67;
+pub(crate) const SMS_UCS2_CONCATENATED: usize = 67;
 
 /// SMS segments needed to send `text`.
 ///

@@ -65,7 +65,7 @@ impl Level {
     }
 
     /// Thai name of the body this level files to (อำเภอ, จังหวัด, กระทรวงมหาดไทย).
-    pub fn files_to_thai(self) -> &'static str {
+    pub(crate) fn files_to_thai(self) -> &'static str {
         match self {
             Level::Municipality => "อำเภอ",
             Level::District => "จังหวัด",

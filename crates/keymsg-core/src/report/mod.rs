@@ -10,7 +10,7 @@
 //!   versioned, mergeable), [`Report::to_csv`] (UTF-8 with BOM, RFC 4180,
 //!   formula-injection safe), [`Report::to_markdown`], [`Report::to_xlsx_bytes`]
 //!   / [`Report::save_xlsx`] (laid out like the paper form, TH Sarabun New 16 pt).
-//! - Thai rendering: [`thai`] (month names, Buddhist Era years, Thai digits,
+//! - Thai rendering: month names, Buddhist Era years, Thai digits ([`Digits`]),
 //!   the correct form title).
 //! - Roll-up: [`merge`] many units' reports into a district or province report,
 //!   counting a unit sent twice once; [`deadline()`] gives the filing dates.
@@ -41,13 +41,13 @@
 
 mod amend;
 mod csv;
-pub mod deadline;
+mod deadline;
 mod json;
 mod markdown;
 mod model;
 mod notes;
 mod rollup;
-pub mod thai;
+mod thai;
 mod xlsx;
 
 pub use amend::{Amendment, ChannelDeltas, RowDelta};
@@ -57,7 +57,7 @@ pub use model::{
     UnitInfo,
 };
 pub use rollup::{merge, merge_at};
-pub use thai::Digits;
+pub use thai::{Digits, month_heading};
 
 use crate::bangkok::YearMonth;
 

@@ -22,9 +22,9 @@ use super::thai::{self, Digits};
 use super::{Report, ReportError};
 
 /// The font named in every cell.
-pub const FONT_NAME: &str = "TH Sarabun New";
+pub(crate) const FONT_NAME: &str = "TH Sarabun New";
 /// Its size in points.
-pub const FONT_SIZE: f64 = 16.0;
+pub(crate) const FONT_SIZE: f64 = 16.0;
 
 /// Width of the content column, in Excel character units.
 const CONTENT_WIDTH: f64 = 60.0;

@@ -13,15 +13,16 @@
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
-pub use crate::fnv::{FNV_OFFSET, FNV_PRIME, Fnv1a64, fnv1a64};
+use crate::fnv::Fnv1a64;
+pub use crate::fnv::fnv1a64;
 
 /// Domain prefix for sticky (document key) hashes, including the NUL.
-pub const STICKY_DOMAIN: &[u8] = b"keymsg-sticky-v1\0";
+pub(crate) const STICKY_DOMAIN: &[u8] = b"keymsg-sticky-v1\0";
 /// Domain prefix for cycle (subject key) hashes, including the NUL.
-pub const CYCLE_DOMAIN: &[u8] = b"keymsg-cycle-v1\0";
+pub(crate) const CYCLE_DOMAIN: &[u8] = b"keymsg-cycle-v1\0";
 
 /// Fractional bits of [`neg_log2_q26`] and [`LOG2_TABLE_Q26`].
-pub const Q: u32 = 26;
+pub(crate) const Q: u32 = 26;
 
 /// FNV-1a state after [`STICKY_DOMAIN`].
 const STICKY_STATE: Fnv1a64 = Fnv1a64::after(STICKY_DOMAIN);
@@ -41,7 +42,7 @@ pub fn fmix64(mut k: u64) -> u64 {
 
 /// Whether `c` is trimmed from the ends of a key: the Unicode `White_Space`
 /// property (25 code points; the same set as Rust's `char::is_whitespace`).
-pub fn is_key_space(c: char) -> bool {
+pub(crate) fn is_key_space(c: char) -> bool {
     matches!(c,
         '\u{9}'..='\u{D}' | ' ' | '\u{85}' | '\u{A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}'
         | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}')
@@ -62,7 +63,7 @@ fn canon_char(c: char) -> char {
 /// Steps: (1) trim [`is_key_space`] characters from both ends; (2) NFC;
 /// (3) Thai digits U+0E50–U+0E59 to ASCII `0`–`9`; (4) ASCII `A`–`Z` to `a`–`z`
 /// (nothing else changes case); (5) UTF-8.
-pub fn feed_canonical_key(key: &str, mut sink: impl FnMut(&[u8])) -> usize {
+pub(crate) fn feed_canonical_key(key: &str, mut sink: impl FnMut(&[u8])) -> usize {
     let key = key.trim_matches(is_key_space);
     let mut n = 0;
     if key.is_ascii() {
@@ -121,7 +122,7 @@ fn thai_ascii_nfc(s: &str) -> Option<bool> {
 }
 
 /// The canonical form of a key as a string (for docs, tests and explain; the
-/// hot path uses [`feed_canonical_key`]).
+/// hot path feeds the canonical form straight into the hash).
 pub fn canonical_key(key: &str) -> String {
     let mut out = Vec::with_capacity(key.len());
     feed_canonical_key(key, |b| out.extend_from_slice(b));
@@ -144,12 +145,12 @@ fn key_hash_from(mut h: Fnv1a64, key: &str) -> Option<u64> {
     (n > 0).then(|| fmix64(h.finish()))
 }
 
-/// The sticky hash of a document key (see [`key_hash`] with [`STICKY_DOMAIN`]).
+/// The sticky hash of a document key (FNV-1a over the domain `keymsg-sticky-v1\0` and the canonical key, then `fmix64`).
 pub fn sticky_key_hash(document_key: &str) -> Option<u64> {
     key_hash_from(STICKY_STATE, document_key)
 }
 
-/// The cycle hash of a subject key (see [`key_hash`] with [`CYCLE_DOMAIN`]).
+/// The cycle hash of a subject key (FNV-1a over the domain `keymsg-cycle-v1\0` and the canonical key, then `fmix64`).
 pub fn cycle_key_hash(subject_key: &str) -> Option<u64> {
     key_hash_from(CYCLE_STATE, subject_key)
 }

@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 use super::SelectError;
-use crate::vocab::UnknownPolicy;
-pub use crate::vocab::{POLICY_KEYS, POLICY_NAMES, Period, Policy};
+pub use crate::vocab::{POLICY_KEYS, POLICY_NAMES, Period, Policy, UnknownPolicy};
 use crate::{Catalog, Surface, bangkok};
 
 /// Julian day number of 1970-01-01.
@@ -69,7 +68,7 @@ impl From<UnknownPolicy> for SelectError {
 
 /// Check a catalog `[policy]` table: every key is `default` or a surface name,
 /// every value a policy name. For catalog validation and [`super::Selector::new`].
-pub fn check_policy_map(map: &BTreeMap<String, String>) -> Result<(), SelectError> {
+pub(crate) fn check_policy_map(map: &BTreeMap<String, String>) -> Result<(), SelectError> {
     for (key, name) in map {
         if !POLICY_KEYS.contains(&key.as_str()) {
             return Err(SelectError::UnknownPolicyKey { key: key.clone() });
@@ -84,7 +83,7 @@ pub fn check_policy_map(map: &BTreeMap<String, String>) -> Result<(), SelectErro
 }
 
 /// The policy a catalog sets for `surface`: its `[policy]` entry for the
-/// surface, else its `default` entry, else [`Policy::default_for`].
+/// surface, else its `default` entry, else the surface's built-in default (sticky for documents, cycle by month for pop-ups, push and SMS, time-sliced by day for billboards).
 pub fn policy_for(catalog: &Catalog, surface: Surface) -> Result<Policy, SelectError> {
     let map = &catalog.meta().policy;
     let (key, name) = match map.get(surface.as_str()) {

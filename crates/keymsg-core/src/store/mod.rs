@@ -85,8 +85,8 @@ pub enum StoreError {
     Sqlite {
         /// Store file.
         path: String,
-        /// Underlying error.
-        source: rusqlite::Error,
+        /// SQLite's message.
+        source: SqliteError,
     },
     /// A file-system error (creating the directory, the marker or a lock file).
     #[error("store `{path}`: {source}")]
@@ -167,6 +167,29 @@ pub enum StoreError {
     },
 }
 
+/// An SQLite error, as text: opaque so that the SQLite binding keymsg is built
+/// on is not part of its API (a new version of it is then not a breaking change).
+#[derive(Debug, Clone)]
+pub struct SqliteError(String);
+
+impl SqliteError {
+    pub(crate) fn new(e: &rusqlite::Error) -> SqliteError {
+        SqliteError(e.to_string())
+    }
+
+    pub(crate) fn message(message: impl Into<String>) -> SqliteError {
+        SqliteError(message.into())
+    }
+}
+
+impl std::fmt::Display for SqliteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SqliteError {}
+
 impl StoreError {
     /// An equal error for another caller of the same failed batch (errors
     /// are not `Clone` because the underlying SQLite and I/O errors are not).
@@ -175,15 +198,7 @@ impl StoreError {
         match self {
             E::Sqlite { path, source } => E::Sqlite {
                 path: path.clone(),
-                source: match source {
-                    rusqlite::Error::SqliteFailure(c, m) => {
-                        rusqlite::Error::SqliteFailure(*c, m.clone())
-                    }
-                    other => rusqlite::Error::SqliteFailure(
-                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
-                        Some(other.to_string()),
-                    ),
-                },
+                source: source.clone(),
             },
             E::Io { path, source } => E::Io {
                 path: path.clone(),

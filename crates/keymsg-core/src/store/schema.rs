@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
-use super::{Durability, StoreError};
+use super::{Durability, SqliteError, StoreError};
 
 /// `PRAGMA application_id` of every keymsg store file ("KMSG").
 pub(crate) const APPLICATION_ID: i32 = 0x4B4D_5347;
@@ -101,7 +101,10 @@ pub(crate) fn map_err(path: &str, e: rusqlite::Error) -> StoreError {
                 detail: e.to_string(),
             }
         }
-        _ => StoreError::Sqlite { path, source: e },
+        _ => StoreError::Sqlite {
+            path,
+            source: SqliteError::new(&e),
+        },
     }
 }
 
@@ -152,10 +155,9 @@ pub(crate) fn open_file(path: &Path, mode: Mode, busy: Duration) -> Result<Conne
             if !jm.eq_ignore_ascii_case("wal") {
                 return Err(StoreError::Sqlite {
                     path: label,
-                    source: rusqlite::Error::SqliteFailure(
-                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
-                        Some(format!("could not switch to WAL (journal_mode is {jm})")),
-                    ),
+                    source: SqliteError::message(format!(
+                        "could not switch to WAL (journal_mode is {jm})"
+                    )),
                 });
             }
             let sync = match d {

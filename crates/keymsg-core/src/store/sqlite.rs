@@ -22,7 +22,7 @@ use crate::bangkok::YearMonth;
 type Snapshot = BTreeMap<RowKey, u64>;
 
 /// Name of the marker file that makes a directory a keymsg store.
-pub const MARKER: &str = "KEYMSG_STORE";
+pub(crate) const MARKER: &str = "KEYMSG_STORE";
 
 /// Largest numbered writer slot tried before giving up.
 const MAX_SLOTS: u32 = 10_000;
@@ -142,7 +142,10 @@ impl SqliteStore {
     /// that every writer file already present is a readable keymsg store of a
     /// known schema, and proves that the directory can be written — so a bad
     /// path fails here, not at the first receipt.
-    pub fn open(path: impl AsRef<Path>, opts: StoreOptions) -> Result<SqliteStore, StoreError> {
+    pub(crate) fn open(
+        path: impl AsRef<Path>,
+        opts: StoreOptions,
+    ) -> Result<SqliteStore, StoreError> {
         let dir = path.as_ref().to_path_buf();
         prepare_dir(&dir)?;
         let (own, lock) = match &opts.writer_id {
@@ -187,22 +190,22 @@ impl SqliteStore {
     }
 
     /// The SQLite side of [`super::Store::path`].
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.dir
     }
 
     /// The SQLite side of [`super::Store::writer_file`].
-    pub fn writer_file(&self) -> &Path {
+    pub(crate) fn writer_file(&self) -> &Path {
         &self.own
     }
 
     /// The SQLite side of [`super::Store::count`].
-    pub fn count(&self, insertion: &Insertion) -> Result<Counted, StoreError> {
+    pub(crate) fn count(&self, insertion: &Insertion) -> Result<Counted, StoreError> {
         self.group.count(insertion)
     }
 
     /// The SQLite side of [`super::Store::count_batch`].
-    pub fn count_batch(&self, insertions: &[Insertion]) -> Result<Vec<Counted>, StoreError> {
+    pub(crate) fn count_batch(&self, insertions: &[Insertion]) -> Result<Vec<Counted>, StoreError> {
         if insertions.is_empty() {
             return Ok(Vec::new());
         }
@@ -210,7 +213,7 @@ impl SqliteStore {
     }
 
     /// The SQLite side of [`super::Store::set_max_file_bytes`].
-    pub fn set_max_file_bytes(&self, bytes: Option<u64>) -> Result<(), StoreError> {
+    pub(crate) fn set_max_file_bytes(&self, bytes: Option<u64>) -> Result<(), StoreError> {
         let mut w = self.group.writer()?;
         let label = w.label.clone();
         apply_max_bytes(w.conn(), &label, bytes)
@@ -240,7 +243,7 @@ impl SqliteStore {
     }
 
     /// The SQLite side of [`super::Store::month_counts`].
-    pub fn month_counts(
+    pub(crate) fn month_counts(
         &self,
         month: YearMonth,
         agency: Option<&str>,
@@ -249,7 +252,7 @@ impl SqliteStore {
     }
 
     /// The SQLite side of [`super::Store::record`].
-    pub fn record(&self, entry: &ManualEntry) -> Result<(), StoreError> {
+    pub(crate) fn record(&self, entry: &ManualEntry) -> Result<(), StoreError> {
         let mut w = self.group.writer()?;
         let label = w.label.clone();
         w.conn()
@@ -271,7 +274,7 @@ impl SqliteStore {
     }
 
     /// The SQLite side of [`super::Store::manual_entries`].
-    pub fn manual_entries(
+    pub(crate) fn manual_entries(
         &self,
         month: YearMonth,
         agency: Option<&str>,
@@ -290,7 +293,7 @@ impl SqliteStore {
     }
 
     /// The SQLite side of [`super::Store::months`].
-    pub fn months(&self) -> Result<Vec<YearMonth>, StoreError> {
+    pub(crate) fn months(&self) -> Result<Vec<YearMonth>, StoreError> {
         let mut all = std::collections::BTreeSet::new();
         self.each_file(|c, l| {
             for m in read::months(c, l)? {
@@ -306,7 +309,7 @@ impl SqliteStore {
     }
 
     /// The SQLite side of [`super::Store::mark_reported`].
-    pub fn mark_reported(
+    pub(crate) fn mark_reported(
         &self,
         month: YearMonth,
         agency: Option<&str>,
@@ -369,7 +372,7 @@ impl SqliteStore {
     }
 
     /// The SQLite side of [`super::Store::last_reported`].
-    pub fn last_reported(
+    pub(crate) fn last_reported(
         &self,
         month: YearMonth,
         agency: Option<&str>,
@@ -380,7 +383,7 @@ impl SqliteStore {
     }
 
     /// The SQLite side of [`super::Store::counts_since_report`].
-    pub fn counts_since_report(
+    pub(crate) fn counts_since_report(
         &self,
         month: YearMonth,
         agency: Option<&str>,
@@ -395,7 +398,7 @@ impl SqliteStore {
     }
 
     /// The SQLite side of [`super::Store::prometheus_text`].
-    pub fn prometheus_text(&self) -> Result<String, StoreError> {
+    pub(crate) fn prometheus_text(&self) -> Result<String, StoreError> {
         let mut totals = BTreeMap::new();
         let mut files = 0usize;
         self.each_file(|c, l| {
@@ -406,7 +409,7 @@ impl SqliteStore {
     }
 
     /// The SQLite side of [`super::Store::integrity_check`].
-    pub fn integrity_check(&self) -> Result<(), StoreError> {
+    pub(crate) fn integrity_check(&self) -> Result<(), StoreError> {
         self.each_file(|c, l| {
             let msgs: Vec<String> = c
                 .prepare("PRAGMA integrity_check")

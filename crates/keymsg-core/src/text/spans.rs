@@ -9,15 +9,8 @@
 //! so `e.g.` or `24 ชม.` are never URLs. Thai text may touch a span with no space
 //! in between (`โทร1441ทันที`); Thai digits ๐–๙ count as digits.
 //!
-//! ```
-//! use keymsg_core::text::spans::{protected_spans, SpanKind};
-//! let text = "โทร1441 หรือแจ้งที่ thaipoliceonline.go.th.";
-//! let spans = protected_spans(text);
-//! assert_eq!(spans.len(), 2);
-//! assert_eq!(spans[0].kind, SpanKind::Phone);
-//! assert_eq!(&text[spans[0].range.clone()], "1441");
-//! assert_eq!(&text[spans[1].range.clone()], "thaipoliceonline.go.th");
-//! ```
+//! In `โทร1441 หรือแจ้งที่ thaipoliceonline.go.th.` the spans are the phone
+//! number `1441` and the host `thaipoliceonline.go.th` (without the full stop).
 
 use std::ops::Range;
 
@@ -25,7 +18,7 @@ use crate::vocab::thai::is_thai_mark;
 
 /// What a protected span holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SpanKind {
+pub(crate) enum SpanKind {
     /// A phone number such as `1441`, `02-123-4567` or `๑๔๔๑`.
     Phone,
     /// An amount such as `฿5,000.00` or `5,000 บาท`'s number part.
@@ -38,7 +31,7 @@ pub enum SpanKind {
 
 /// A protected span: a byte range of the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Span {
+pub(crate) struct Span {
     /// Byte range in the text (always on char boundaries).
     pub range: Range<usize>,
     /// What it holds.
@@ -50,7 +43,7 @@ pub struct Span {
 /// Each span covers exactly the unbreakable thing: the whole `02-123-4567`,
 /// a URL without trailing sentence punctuation, `฿5,000.00` with its baht sign,
 /// or only the number of `1,500 บาท`.
-pub fn protected_spans(text: &str) -> Vec<Span> {
+pub(crate) fn protected_spans(text: &str) -> Vec<Span> {
     let s = Scanner::new(text);
     let mut out = Vec::new();
     let mut i = 0;
@@ -78,13 +71,8 @@ pub fn protected_spans(text: &str) -> Vec<Span> {
 }
 
 /// Whether `c` is an ASCII digit or a Thai digit ๐–๙.
-pub fn is_digit(c: char) -> bool {
+pub(crate) fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || ('\u{0E50}'..='\u{0E59}').contains(&c)
-}
-
-/// Map Thai digits ๐–๙ to ASCII 0–9, leaving everything else as is.
-pub fn ascii_digits(text: &str) -> String {
-    text.chars().map(ascii_digit).collect()
 }
 
 fn ascii_digit(c: char) -> char {
@@ -96,7 +84,7 @@ fn ascii_digit(c: char) -> char {
 
 /// The digits of `text` as ASCII, Thai digits mapped, everything else dropped:
 /// `"๐๒-๑๒๓ 4567"` → `"021234567"`.
-pub fn span_digits(text: &str) -> String {
+pub(crate) fn span_digits(text: &str) -> String {
     text.chars()
         .map(ascii_digit)
         .filter(char::is_ascii_digit)
@@ -106,7 +94,7 @@ pub fn span_digits(text: &str) -> String {
 /// A phone number in the form allow-lists compare: ASCII digits only, with a
 /// Thai international prefix folded to the national one (`+66 2 123 4567` →
 /// `021234567`), so an allow-list entry matches however the number is written.
-pub fn phone_key(text: &str) -> String {
+pub(crate) fn phone_key(text: &str) -> String {
     let digits = span_digits(text);
     if text.trim_start().starts_with('+')
         && let Some(rest) = digits.strip_prefix("66")
@@ -119,7 +107,7 @@ pub fn phone_key(text: &str) -> String {
 /// The host of a URL, bare host or e-mail address, lower case, without a
 /// trailing dot: `https://www.PEA.co.th/x?y` → `www.pea.co.th`,
 /// `info@mea.or.th` → `mea.or.th`. `None` when there is no host.
-pub fn url_host(text: &str) -> Option<String> {
+pub(crate) fn url_host(text: &str) -> Option<String> {
     let t = text.trim();
     let rest = match t.find("://") {
         Some(i) => t.get(i + 3..)?,
@@ -147,7 +135,7 @@ pub fn url_host(text: &str) -> Option<String> {
 
 /// Whether `host` is a syntactically valid DNS host name with at least two
 /// labels (`pea.co.th`), ASCII only.
-pub fn is_host_syntax(host: &str) -> bool {
+pub(crate) fn is_host_syntax(host: &str) -> bool {
     let labels: Vec<&str> = host.split('.').collect();
     labels.len() >= 2
         && host.len() <= 253
@@ -164,7 +152,7 @@ pub fn is_host_syntax(host: &str) -> bool {
 
 /// Whether `host` equals an allowed host or is a subdomain of one. Both sides
 /// are compared case-insensitively.
-pub fn host_allowed(host: &str, allowed: &[String]) -> bool {
+pub(crate) fn host_allowed(host: &str, allowed: &[String]) -> bool {
     let host = host.to_ascii_lowercase();
     allowed.iter().any(|a| {
         let a = a.to_ascii_lowercase();
@@ -179,7 +167,7 @@ pub fn host_allowed(host: &str, allowed: &[String]) -> bool {
 /// rendered (zero-width space and joiners, word joiner, BOM, soft hyphen,
 /// variation selectors, bidi controls, ...), so it can hide inside a number or
 /// URL without a reader seeing it.
-pub fn is_default_ignorable(c: char) -> bool {
+pub(crate) fn is_default_ignorable(c: char) -> bool {
     // Default_Ignorable_Code_Point, Unicode 16 DerivedCoreProperties.txt.
     matches!(c,
         '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}'..='\u{1160}'
@@ -581,6 +569,16 @@ impl<'a> Scanner<'a> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn module_doc_example() {
+        let text = "โทร1441 หรือแจ้งที่ thaipoliceonline.go.th.";
+        let spans = protected_spans(text);
+        assert_eq!(spans.len(), 2);
+        assert_eq!(spans[0].kind, SpanKind::Phone);
+        assert_eq!(&text[spans[0].range.clone()], "1441");
+        assert_eq!(&text[spans[1].range.clone()], "thaipoliceonline.go.th");
+    }
+
     use super::*;
 
     fn found(text: &str) -> Vec<(SpanKind, &str)> {

@@ -162,7 +162,7 @@ impl Channel {
     }
 
     /// The JSON report key (`on_air`, ...).
-    pub fn json_key(self) -> &'static str {
+    pub(crate) fn json_key(self) -> &'static str {
         match self {
             Channel::Online => "online",
             Channel::OnAir => "on_air",
@@ -174,7 +174,7 @@ impl Channel {
     }
 
     /// The column heading as printed on the Ministry's form.
-    pub fn form_heading(self) -> &'static str {
+    pub(crate) fn form_heading(self) -> &'static str {
         match self {
             Channel::Online => "Online",
             Channel::OnAir => "On Air",

@@ -96,7 +96,7 @@ impl Policy {
     /// `sticky` for receipt and invoice (reprints must match), `cycle` (monthly)
     /// for popup, push and sms (a subject sees something new each billing
     /// period), `time-sliced` (daily) for billboard (one message for everyone).
-    pub fn default_for(surface: Surface) -> Policy {
+    pub(crate) fn default_for(surface: Surface) -> Policy {
         match surface {
             Surface::Receipt | Surface::Invoice => Policy::Sticky,
             Surface::Popup | Surface::Push | Surface::Sms => Policy::Cycle {

@@ -7,7 +7,7 @@
     clippy::indexing_slicing
 )]
 
-use keymsg_core::bangkok::YearMonth;
+use keymsg_core::YearMonth;
 use keymsg_core::catalog::Format;
 use keymsg_core::report::Report;
 use keymsg_core::store::{CountRow, ManualEntry};
