@@ -4,6 +4,8 @@
 //! Verified with a counting global allocator; this file holds one test so no
 //! other test allocates concurrently.
 
+// Its own test binary, not in `tests/it`: the counting global allocator sees the whole process.
+
 // Test helpers outside #[test] functions may panic too (clippy.toml covers only the tests).
 #![allow(
     clippy::unwrap_used,

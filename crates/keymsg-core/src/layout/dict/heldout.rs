@@ -2,7 +2,7 @@
 //! the evaluation's words: the evaluation set (`benches/data/wordeval.tsv`,
 //! TNC words) is scored with dictionaries from which a share of its word
 //! types has been removed. The full-pipeline score is in
-//! `tests/layout_wordeval.rs`; this test isolates the dictionary step.
+//! `tests/it/layout_wordeval.rs`; this test isolates the dictionary step.
 
 // Test code may index and unwrap.
 #![allow(clippy::indexing_slicing, clippy::unwrap_used)]
