@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test keymsg has, in the order STYLE.md recommends: format, lints, Rust
+# Every test keymsg has, cheapest and most local first: format, lints, Rust
 # tests, docs, C tests (plain, ASan/UBSan, valgrind), Python (wheel, pytest, stubtest).
 # Usage: ./scripts/test-all.sh        (from the repository root)
 set -euo pipefail

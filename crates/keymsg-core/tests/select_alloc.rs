@@ -1,4 +1,4 @@
-//! `Selector::pick` does no heap allocation (issue 4: the hot path of a
+//! `Selector::pick` does no heap allocation (it is on the hot path of a
 //! receipt printer) once the candidate list of its (surface, language,
 //! window epoch) is cached — the first pick of each fills the cache.
 //! Verified with a counting global allocator; this file holds one test so no
