@@ -1,6 +1,8 @@
 //! Many processes and `kill -9`: the test binary re-runs itself as a child
 //! (`child_writer` with `KEYMSG_STORE_CHILD` set) so that no extra binary is needed.
 
+// Its own test binary, not in `tests/it`: children re-run this binary by test name and get killed.
+
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

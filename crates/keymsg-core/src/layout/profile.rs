@@ -1,7 +1,8 @@
 //! Layout profiles: where a message is shown and in which budget.
 //!
-//! Built-in profiles cover the surfaces of DESIGN §5; agencies declare their
-//! own in the catalog or a config file, e.g. in TOML:
+//! Built-in profiles cover every surface (receipt, invoice, pop-up, push, SMS,
+//! billboard); agencies declare their own in the catalog or a config file,
+//! e.g. in TOML:
 //!
 //! ```toml
 //! [[profile]]

@@ -1,4 +1,4 @@
-//! The Ministry of Interior monthly report (DESIGN §7).
+//! The Ministry of Interior monthly report on anti-online-scam publicity.
 //!
 //! A [`Report`] is the paper form as data: agency, month, one [`Row`] per key
 //! message with the six channel columns, totals, a breakdown of the Documents

@@ -11,7 +11,7 @@ use crate::bangkok::YearMonth;
 
 /// The form's correct title. (The copy of the form that circulated with the
 /// Ministry's letter carries a wrong title about pregnancy health; this is the
-/// right one, DESIGN §1.)
+/// right one.)
 pub(crate) const FORM_TITLE: &str =
     "แบบรายงานผลการเผยแพร่ข้อมูลเกี่ยวกับการเสริมสร้างการรับรู้ภัยอาชญากรรมออนไลน์ ผ่านช่องทางสื่อสารต่าง ๆ";
 

@@ -7,7 +7,7 @@
 //! Documents and Application counts by message, surface and kind.
 //!
 //! Font: every cell uses "TH Sarabun New" 16 pt, the cabinet-resolution font
-//! of Thai government documents (DESIGN §7). An XLSX cell format holds one
+//! of Thai government documents. An XLSX cell format holds one
 //! font name only, so fallbacks (TH SarabunPSK, Sarabun, Loma/Garuda from
 //! `fonts-thai-tlwg`) are left to the spreadsheet program's font substitution.
 //! Paper: A4 landscape, fitted to one page wide, header row repeated.

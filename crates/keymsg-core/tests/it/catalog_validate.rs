@@ -119,7 +119,7 @@ fn replacement_character_is_rejected() {
 
 #[test]
 fn invisible_characters_inside_spans_are_rejected() {
-    // The example: a ZWSP inside 1441, reported at the ZWSP.
+    // A zero-width space inside 1441 is reported at the ZWSP's offset.
     assert_eq!(
         text_problem("14\u{200B}41"),
         (

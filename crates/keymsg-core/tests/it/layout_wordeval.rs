@@ -169,7 +169,7 @@ fn word_boundary_quality_vs_raw_icu4x() {
     raw.report("ICU4X");
 
     assert_eq!(ours.violations, 0, "keymsg broke against Thai orthography");
-    // Issue 3's bar: libthai's level, above ICU4C (0.90) and ICU4X (0.864 here).
+    // The bar is libthai's level, above ICU4C (0.90) and ICU4X (0.864 here).
     assert!(
         ours.precision() >= 0.92,
         "word-boundary precision {:.4} is below 0.92 (ICU4X {:.4})",

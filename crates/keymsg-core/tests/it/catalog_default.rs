@@ -90,7 +90,9 @@ fn every_common_scam_type_is_covered() {
     }
 }
 
-/// The facts of DESIGN §9 that must each be said by some message (Thai text).
+/// The anti-scam facts a citizen most needs (hotlines, the bank first, what
+/// agencies never do, the common scams) must each be said by some message
+/// (Thai text).
 #[test]
 fn the_key_facts_are_said() {
     let c = catalog();

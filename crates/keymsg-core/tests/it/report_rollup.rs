@@ -9,13 +9,11 @@
     clippy::indexing_slicing
 )]
 
-mod report_common;
-
+use crate::report_common::*;
 use keymsg_core::YearMonth;
 use keymsg_core::report::{Level, Report, ReportError, merge, merge_at};
 use keymsg_core::{Channel, Surface};
 use proptest::prelude::*;
-use report_common::*;
 use time::OffsetDateTime;
 use time::macros::{date, datetime};
 

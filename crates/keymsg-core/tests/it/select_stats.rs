@@ -1,4 +1,4 @@
-//! Statistical properties of selection (issue 4 "Done when"):
+//! Statistical properties that selection promises:
 //! sticky shares follow the weights, adding a message moves few keys, cycle
 //! shows every message once per n periods.
 

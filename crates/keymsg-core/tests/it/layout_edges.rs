@@ -1,4 +1,4 @@
-//! Edge cases of issue 3: width 0 and 1, the empty string, a 1 MB text and a
+//! Layout edge cases: width 0 and 1, the empty string, a 1 MB text and a
 //! URL wider than the line give a documented result or a clear error — never
 //! a panic or a hang.
 

@@ -9,11 +9,9 @@
     clippy::indexing_slicing
 )]
 
-mod report_common;
-
+use crate::report_common::*;
 use keymsg_core::Surface;
 use keymsg_core::report::{MANUAL_KIND, Report, ReportError, SCHEMA_VERSION};
-use report_common::*;
 
 const TITLE: &str =
     "แบบรายงานผลการเผยแพร่ข้อมูลเกี่ยวกับการเสริมสร้างการรับรู้ภัยอาชญากรรมออนไลน์ ผ่านช่องทางสื่อสารต่าง ๆ";

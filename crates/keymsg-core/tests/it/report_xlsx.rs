@@ -13,13 +13,11 @@
     clippy::indexing_slicing
 )]
 
-mod report_common;
-
 use std::path::Path;
 use std::process::Command;
 
+use crate::report_common::*;
 use keymsg_core::report::{Report, Signature};
-use report_common::*;
 
 const TITLE: &str =
     "แบบรายงานผลการเผยแพร่ข้อมูลเกี่ยวกับการเสริมสร้างการรับรู้ภัยอาชญากรรมออนไลน์ ผ่านช่องทางสื่อสารต่าง ๆ";
