@@ -121,9 +121,15 @@ fn the_key_facts_are_said() {
     assert!(said(&["OTP"]), "OTP");
     assert!(said(&["ทายซิ"]), "guess who's calling");
     assert!(said(&["thaipoliceonline.go.th"]), "online report");
-    assert!(said(&["สายด่วน AOC 1441"]), "the hotline by its campaign name");
+    assert!(
+        said(&["สายด่วน AOC 1441"]),
+        "the hotline by its campaign name"
+    );
     assert!(said(&["App Store / Google Play"]), "the app stores by name");
-    assert!(said(&["ซิมการ์ด", "บัญชีธนาคาร"]), "selling or renting SIMs and accounts");
+    assert!(
+        said(&["ซิมการ์ด", "บัญชีธนาคาร"]),
+        "selling or renting SIMs and accounts"
+    );
     assert!(said(&["คิวอาร์โค้ด", "ชื่อผู้รับเงิน"]), "QR-code payments");
     assert!(said(&["SMS", "ค่าไฟฟ้า", "ตัดไฟ"]), "electricity cut-off SMS");
     assert!(said(&["SMS", "ค่าน้ำ", "ตัดน้ำ"]), "water cut-off SMS");
