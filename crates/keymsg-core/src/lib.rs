@@ -39,6 +39,6 @@ mod vocab;
 struct ReadmeDoctests;
 
 pub use catalog::Catalog;
-pub use engine::{Engine, FooterRequest, PopupRequest, Rendered};
+pub use engine::{Engine, FooterRequest, PopupRequest, Rendered, Undelivered};
 pub use error::{Error, Result};
 pub use vocab::{Channel, Surface, UnknownName};
