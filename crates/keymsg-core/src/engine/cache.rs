@@ -7,7 +7,7 @@
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use super::request::DEFAULT_FOOTER_PROFILE;
-use crate::layout::{Encoding, LayoutError, Profile, encode, fit};
+use crate::layout::{Encoding, LayoutError, Profile, ProfileKind, encode, fit};
 use crate::select::Token;
 use crate::{Catalog, Error, Result};
 
@@ -133,7 +133,15 @@ impl Slot {
                 name: "lang",
                 reason: format!("message `{}` has no text in `{}`", message.id, self.lang),
             })?;
-        let fitted = fit(text, &self.profile)?;
+        let mut fitted = fit(text, &self.profile)?;
+        if let ProfileKind::Columns { .. } = self.profile.kind() {
+            // The lines are final: the zero-width hints that steered the
+            // breaks (word joiner, zero-width space) have done their work,
+            // and a printer would print them as garbage.
+            for line in &mut fitted.lines {
+                line.retain(|c| !matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}'));
+            }
+        }
         let joined = fitted.lines.join("\n");
         // Encoded here, before anything is counted: a footer the printer
         // cannot print must fail, not be counted and then lost.
