@@ -45,6 +45,6 @@ struct ReadmeDoctests;
 
 pub use bangkok::{BadMonth, YearMonth};
 pub use catalog::Catalog;
-pub use engine::{Engine, EngineBuilder, Fit, FooterRequest, PopupRequest, Rendered};
+pub use engine::{Engine, EngineBuilder, Fit, FooterRequest, PopupRequest, Rendered, Undelivered};
 pub use error::{Error, Result};
 pub use vocab::{Channel, Surface, UnknownName};

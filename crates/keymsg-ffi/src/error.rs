@@ -102,7 +102,9 @@ pub(crate) fn core_status(e: &Error) -> keymsg_status {
             LayoutError::WidthTooSmall(_) => KEYMSG_LAYOUT_WIDTH_TOO_SMALL,
             LayoutError::EllipsisTooWide { .. } => KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE,
             LayoutError::ControlCharacter { .. } => KEYMSG_LAYOUT_CONTROL_CHARACTER,
-            LayoutError::Unencodable { .. } => KEYMSG_LAYOUT_UNENCODABLE,
+            LayoutError::Unencodable { .. } | LayoutError::MessageUnencodable { .. } => {
+                KEYMSG_LAYOUT_UNENCODABLE
+            }
             LayoutError::Undecodable { .. } => KEYMSG_LAYOUT_UNDECODABLE,
             LayoutError::InvalidProfile { .. } => KEYMSG_LAYOUT_INVALID_PROFILE,
             LayoutError::MissingVariant { .. } => KEYMSG_LAYOUT_MISSING_VARIANT,

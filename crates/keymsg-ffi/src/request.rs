@@ -92,6 +92,9 @@ impl keymsg_footer_request {
             kind: owned(field_text!(self, kind, kind_len)?),
             idempotency_key: owned(field_text!(self, idempotency_key, idempotency_key_len)?),
             sequence: self.has_sequence.then_some(self.sequence),
+            // The C ABI returns UTF-8 text; encoding for a printer is the
+            // caller's (keymsg_encode), so there is nothing to refuse here.
+            encoding: None,
         })
     }
 }

@@ -9,6 +9,7 @@
     clippy::indexing_slicing
 )]
 
+mod billrun;
 mod errors;
 mod month;
 mod preview;

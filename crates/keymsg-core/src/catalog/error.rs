@@ -205,6 +205,15 @@ pub enum ProblemKind {
     /// A value outside its range.
     #[error("{0}")]
     OutOfRange(String),
+    /// A character the printer's encoding cannot represent
+    /// ([`super::Catalog::encoding_problems`]).
+    #[error("character {ch:?} (U+{code:04X}) cannot be encoded in {encoding}", code = u32::from(*ch))]
+    Unencodable {
+        /// The character.
+        ch: char,
+        /// The encoding's name.
+        encoding: &'static str,
+    },
     /// Unknown selection policy or surface key.
     #[error("unknown {what} `{name}`")]
     Unknown {

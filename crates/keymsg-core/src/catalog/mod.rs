@@ -8,6 +8,7 @@
 
 mod default;
 pub use default::DEFAULT_CATALOG_TOML;
+mod encoding;
 mod error;
 mod load;
 mod model;

@@ -46,7 +46,8 @@ impl Profile {
                     max_lines,
                     align,
                 },
-            )?),
+            )?
+            .with_encoding(base.encoding())),
             (Some(_), _) => Err(Error::InvalidArgument {
                 name: "width",
                 reason: format!("profile `{name}` is not measured in columns"),

@@ -8,9 +8,6 @@ use super::wrap::{WrapOptions, wrap};
 use super::{LayoutError, prepare};
 use crate::vocab::{Text, TextKind};
 
-/// Ellipsis used when a fit has to cut text.
-const ELLIPSIS: &str = "…";
-
 /// A text laid out for a profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fitted {
@@ -29,7 +26,8 @@ pub struct Fitted {
 ///
 /// Uses the longest body variant ([`Text::body_variants`]: long, then short)
 /// that fits the profile without truncation; only when none does is the
-/// shortest variant truncated at a legal break (and `truncated` set). Pop-up
+/// shortest variant truncated at a legal break (and `truncated` set), ending
+/// with [`Profile::ellipsis`] (`...` for a TIS-620 profile, `…` otherwise). Pop-up
 /// titles are fitted to the title budget too; push payloads count the title.
 /// Not fast (it may wrap several variants): callers cache the result per
 /// (message, language, profile).
@@ -40,6 +38,7 @@ pub struct Fitted {
 /// does not fit a byte/segment budget.
 pub fn fit(text: &Text, profile: &Profile) -> Result<Fitted, LayoutError> {
     profile.validate()?;
+    let ellipsis = profile.ellipsis();
     let mut variants = Vec::new();
     for (kind, body) in text.body_variants() {
         variants.push((kind, prepare(body)?.into_owned()));
@@ -58,7 +57,7 @@ pub fn fit(text: &Text, profile: &Profile) -> Result<Fitted, LayoutError> {
             max_lines,
             align,
         } => {
-            let opts = WrapOptions::new(width).align(align);
+            let opts = WrapOptions::new(width).align(align).ellipsis(ellipsis);
             for (kind, body) in &variants {
                 let lines = wrap(body, &opts)?;
                 if max_lines.is_none_or(|m| lines.len() <= m) {
@@ -75,25 +74,25 @@ pub fn fit(text: &Text, profile: &Profile) -> Result<Fitted, LayoutError> {
             let fits_title = |s: &str| graphemes(s) <= title_graphemes;
             let (title, title_cut) = match title {
                 Some(t) => {
-                    let (t, cut) = truncate_by(&t, ELLIPSIS, false, fits_title)
+                    let (t, cut) = truncate_by(&t, ellipsis, false, fits_title)
                         .ok_or(LayoutError::WidthTooSmall(title_graphemes))?;
                     (Some(t), cut)
                 }
                 None => (None, false),
             };
             let fits = |s: &str| graphemes(s) <= body_graphemes;
-            let (kind, body, cut) = first_fit(&variants, fits, body_graphemes)?;
+            let (kind, body, cut) = first_fit(&variants, fits, body_graphemes, ellipsis)?;
             Ok(fitted(paragraphs(&body), title, kind, cut || title_cut))
         }
         ProfileKind::Push { max_bytes } => {
             let title = title.map(|t| t.into_owned());
             let fits = |s: &str| push_payload_bytes(title.as_deref(), s) <= max_bytes;
-            let (kind, body, cut) = first_fit(&variants, fits, max_bytes)?;
+            let (kind, body, cut) = first_fit(&variants, fits, max_bytes, ellipsis)?;
             Ok(fitted(paragraphs(&body), title, kind, cut))
         }
         ProfileKind::Sms { segments } => {
             let fits = |s: &str| Measure::of(s).sms_segments <= segments;
-            let (kind, body, cut) = first_fit(&variants, fits, segments)?;
+            let (kind, body, cut) = first_fit(&variants, fits, segments, ellipsis)?;
             Ok(fitted(paragraphs(&body), None, kind, cut))
         }
     }
@@ -113,13 +112,14 @@ fn first_fit(
     variants: &[(TextKind, String)],
     fits: impl Fn(&str) -> bool,
     budget: usize,
+    ellipsis: &str,
 ) -> Result<(TextKind, String, bool), LayoutError> {
     if let Some((kind, body)) = variants.iter().find(|(_, b)| fits(b)) {
         return Ok((*kind, body.clone(), false));
     }
     let (kind, body) = variants.last().ok_or(LayoutError::WidthTooSmall(budget))?;
     let (body, _) =
-        truncate_by(body, ELLIPSIS, false, fits).ok_or(LayoutError::WidthTooSmall(budget))?;
+        truncate_by(body, ellipsis, false, fits).ok_or(LayoutError::WidthTooSmall(budget))?;
     Ok((*kind, body, true))
 }
 
@@ -175,6 +175,16 @@ mod tests {
         assert!(f.truncated);
         assert_eq!(f.lines.len(), 1);
         assert!(f.lines[0].ends_with('…') && width(&f.lines[0]) <= 12);
+        // A TIS-620 printer has no `…`: the cut ends with three dots.
+        let tis = tiny.with_encoding(crate::layout::Encoding::Tis620);
+        let f = fit(&t, &tis).unwrap();
+        assert!(f.truncated);
+        assert!(
+            f.lines[0].ends_with("...") && width(&f.lines[0]) <= 12,
+            "{:?}",
+            f.lines
+        );
+        crate::layout::encode(&f.lines.join("\n"), crate::layout::Encoding::Tis620).unwrap();
     }
 
     #[test]

@@ -79,6 +79,23 @@ pub enum LayoutError {
         /// The encoding's name.
         encoding: &'static str,
     },
+    /// A catalog message, as laid out for a profile, has a character the
+    /// output encoding lacks (e.g. a curly quote for a TIS-620 printer).
+    #[error(
+        "message `{message_id}`: character {ch:?} (U+{code:04X}) at char offset {offset} \
+         of the laid-out text cannot be encoded in {encoding}",
+        code = u32::from(*ch)
+    )]
+    MessageUnencodable {
+        /// The catalog message id.
+        message_id: String,
+        /// The character.
+        ch: char,
+        /// Its char offset in the laid-out lines joined with `\n`.
+        offset: usize,
+        /// The encoding's name.
+        encoding: &'static str,
+    },
     /// A byte has no character in the encoding (when decoding).
     #[error("byte {byte:#04x} at offset {offset} is not valid {encoding}")]
     Undecodable {

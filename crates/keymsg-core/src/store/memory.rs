@@ -121,6 +121,38 @@ impl MemoryStore {
         Counted::New
     }
 
+    pub(crate) fn withdraw(&self, ins: &Insertion, counted: Counted) -> Result<(), StoreError> {
+        let (c, r) = match counted {
+            Counted::Duplicate => return Ok(()),
+            Counted::New => (1, u64::from(ins.reprint)),
+            Counted::Reprint => (0, 1),
+        };
+        let mut st = self.state()?;
+        let month = ins.month();
+        let cell = st.cells.get_mut(&ins.message_id).and_then(|cells| {
+            cells.iter_mut().find(|x| {
+                x.month == month
+                    && x.surface == ins.surface
+                    && x.agency == ins.agency
+                    && x.kind == ins.kind
+                    && x.counted >= c
+                    && x.reprints >= r
+            })
+        });
+        let Some(cell) = cell else {
+            return Err(StoreError::NothingToWithdraw {
+                path: ":memory:".to_owned(),
+                message_id: ins.message_id.clone(),
+            });
+        };
+        cell.counted -= c;
+        cell.reprints -= r;
+        if let Some(k) = &ins.idempotency_key {
+            st.keys.remove(k);
+        }
+        Ok(())
+    }
+
     fn merged(st: &State, month: YearMonth, agency: Option<&str>) -> BTreeMap<RowKey, u64> {
         let mut m = BTreeMap::new();
         for (id, cells) in &st.cells {

@@ -158,6 +158,15 @@ pub enum StoreError {
     /// digits, `-` and `_`, or is empty or longer than 64 bytes.
     #[error("invalid writer id `{0}` (use 1–64 ASCII letters, digits, `-` or `_`)")]
     BadWriterId(String),
+    /// [`Store::withdraw`] found no count of this process matching the
+    /// insertion (it was never counted here, or was withdrawn already).
+    #[error("store `{path}`: no count of message `{message_id}` by this process to withdraw")]
+    NothingToWithdraw {
+        /// Store path.
+        path: String,
+        /// The insertion's message id.
+        message_id: String,
+    },
     /// Another thread panicked while holding the store's lock; the store
     /// refuses further work in this process rather than guess its state.
     #[error("store `{path}`: internal lock poisoned by a panic in another thread")]
@@ -231,6 +240,10 @@ impl StoreError {
                 detail: detail.clone(),
             },
             E::BadWriterId(s) => E::BadWriterId(s.clone()),
+            E::NothingToWithdraw { path, message_id } => E::NothingToWithdraw {
+                path: path.clone(),
+                message_id: message_id.clone(),
+            },
             E::Poisoned { path } => E::Poisoned { path: path.clone() },
         }
     }

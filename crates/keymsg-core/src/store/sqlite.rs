@@ -212,6 +212,52 @@ impl SqliteStore {
         self.group.writer()?.run_batch(insertions)
     }
 
+    /// The SQLite side of [`super::Store::withdraw`]: one transaction on
+    /// this process's own file, so the counter and the key go together.
+    pub(crate) fn withdraw(&self, ins: &Insertion, counted: Counted) -> Result<(), StoreError> {
+        let (c, r): (i64, i64) = match counted {
+            Counted::Duplicate => return Ok(()),
+            Counted::New => (1, i64::from(ins.reprint)),
+            Counted::Reprint => (0, 1),
+        };
+        let mut w = self.group.writer()?;
+        let label = w.label.clone();
+        let err = |e| map_err(&label, e);
+        let tx = w
+            .conn()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let changed = tx
+            .execute(
+                "UPDATE counts SET counted = counted - ?7, reprints = reprints - ?8 \
+                 WHERE month = ?1 AND agency = ?2 AND message_id = ?3 AND surface = ?4 \
+                 AND kind = ?5 AND catalog_version = ?6 AND counted >= ?7 AND reprints >= ?8",
+                params![
+                    ins.month().to_string(),
+                    ins.agency,
+                    ins.message_id,
+                    ins.surface.as_str(),
+                    ins.kind,
+                    i64::try_from(ins.catalog_version).unwrap_or(i64::MAX),
+                    c,
+                    r
+                ],
+            )
+            .map_err(err)?;
+        if changed != 1 {
+            // Dropping the transaction rolls it back.
+            return Err(StoreError::NothingToWithdraw {
+                path: label.clone(),
+                message_id: ins.message_id.clone(),
+            });
+        }
+        if let Some(k) = &ins.idempotency_key {
+            tx.execute("DELETE FROM keys WHERE key = ?1", [k])
+                .map_err(err)?;
+        }
+        tx.commit().map_err(err)
+    }
+
     /// The SQLite side of [`super::Store::set_max_file_bytes`].
     pub(crate) fn set_max_file_bytes(&self, bytes: Option<u64>) -> Result<(), StoreError> {
         let mut w = self.group.writer()?;

@@ -30,7 +30,7 @@ fn embedded_catalog_loads_and_equals_its_source() {
     let c = catalog();
     let again = Catalog::from_str_as(DEFAULT_CATALOG_TOML, Format::Toml, "default").unwrap();
     assert_eq!(c.messages(), again.messages());
-    assert_eq!(c.version(), 1);
+    assert_eq!(c.version(), 2);
     assert_eq!(c.meta().schema, 1);
 }
 
@@ -101,7 +101,13 @@ fn the_key_facts_are_said() {
         .iter()
         .map(|m| m.text("th").unwrap().long.as_str())
         .collect();
-    let said = |needles: &[&str]| th.iter().any(|t| needles.iter().all(|n| t.contains(n)));
+    // Word joiners glue names such as "App Store"; the reader does not see them.
+    let visible: Vec<String> = th.iter().map(|t| t.replace('\u{2060}', "")).collect();
+    let said = |needles: &[&str]| {
+        visible
+            .iter()
+            .any(|t| needles.iter().all(|n| t.contains(n)))
+    };
     assert!(said(&["ธนาคาร", "1441"]), "call your bank, then 1441");
     assert!(
         said(&["1441", "เฟซบุ๊ก", "ไลน์"]),
@@ -116,6 +122,26 @@ fn the_key_facts_are_said() {
     assert!(said(&["OTP"]), "OTP");
     assert!(said(&["ทายซิ"]), "guess who's calling");
     assert!(said(&["thaipoliceonline.go.th"]), "online report");
+    assert!(
+        said(&["สายด่วน AOC 1441"]),
+        "the hotline by its campaign name"
+    );
+    assert!(said(&["App Store / Google Play"]), "the app stores by name");
+    assert!(
+        said(&["ซิมการ์ด", "บัญชีธนาคาร"]),
+        "selling or renting SIMs and accounts"
+    );
+    assert!(said(&["คิวอาร์โค้ด", "ชื่อผู้รับเงิน"]), "QR-code payments");
+    assert!(said(&["SMS", "ค่าไฟฟ้า", "ตัดไฟ"]), "electricity cut-off SMS");
+    assert!(said(&["SMS", "ค่าน้ำ", "ตัดน้ำ"]), "water cut-off SMS");
+    assert!(said(&["กรมที่ดิน", "ThaiD", "คืนภาษี"]), "fake government apps");
+    assert!(said(&["พนักงานธนาคาร", "OTP"]), "fake bank staff calls");
+    for t in &th {
+        // Every LINE Official Account shows a shield; only green or blue
+        // ones are verified, so "no shield" is the wrong test.
+        assert!(!t.contains("ไม่มีโล่"), "{t}");
+        assert!(!t.contains("ร้านค้าแอปทางการ"), "name the app stores: {t}");
+    }
     // The bank comes first: in the what-to-do message, before 1441.
     let first = c.get("aoc-1441").unwrap().text("th").unwrap().long.as_str();
     assert!(first.find("ธนาคาร").unwrap() < first.find("1441").unwrap());
@@ -219,7 +245,7 @@ fn thai_text_is_thai_and_english_is_ascii_plus_quotes() {
             en.title.as_ref().unwrap(),
         ] {
             assert!(
-                v.chars().all(|c| c.is_ascii() || "“”’".contains(c)),
+                v.chars().all(|c| c.is_ascii() || c == '\u{2060}'),
                 "{}: non-ASCII in English: {v}",
                 m.id
             );
@@ -233,5 +259,22 @@ fn thai_text_is_thai_and_english_is_ascii_plus_quotes() {
             "{}",
             m.id
         );
+    }
+}
+
+/// Thermal printers that speak TIS-620 must print every message whole:
+/// no curly quotes, no `…`, nothing outside ASCII and Thai.
+#[test]
+fn every_variant_encodes_in_tis_620() {
+    use keymsg_core::layout::{Encoding, encode};
+    for m in catalog().messages() {
+        for (lang, t) in &m.text {
+            for kind in [TextKind::Long, TextKind::Short, TextKind::Title] {
+                let v = t.get(kind).unwrap();
+                if let Err(e) = encode(v, Encoding::Tis620) {
+                    panic!("{} {lang} {kind:?}: {e}", m.id);
+                }
+            }
+        }
     }
 }

@@ -12,6 +12,7 @@ mod catalog_default;
 mod catalog_load;
 mod catalog_validate;
 mod engine;
+mod engine_delivered;
 mod layout_edges;
 mod layout_golden_catalog;
 mod layout_props;
