@@ -5,6 +5,7 @@
 //!
 //! ```text
 //! <dir>/KEYMSG_STORE      marker: this directory belongs to a keymsg store
+//! <dir>/keys.lock         lock taken by a process committing idempotency keys
 //! <dir>/w-0.sqlite        writer slot 0 (WAL mode: plus -wal and -shm files)
 //! <dir>/w-0.lock          advisory lock held by the process writing slot 0
 //! <dir>/w-1.sqlite ...
@@ -23,15 +24,17 @@
 //!   surface, kind, catalog version) counters updated in the same transaction,
 //!   so reading a month is a small `GROUP BY` per file, independent of the
 //!   number of insertions.
-//! - **Idempotency across files**: keys live in a `keys` table of the writer
-//!   file. Before counting a keyed insertion, the writer checks its own file and
-//!   every other writer file in the directory (the directory is listed again
-//!   whenever its modification time changed, i.e. a file was added), so a
-//!   retry after a crash counts once even when it lands in a different
-//!   process and file. The one case this does not cover is two
-//!   *live* processes inserting the same key at the same moment (each checks
-//!   before the other commits); that is a caller bug (the same receipt printed
-//!   twice concurrently) and is documented rather than paid for on every call.
+//! - **Idempotency across processes**: keys live in a `keys` table of the
+//!   writer file, committed in the same transaction as their count. Before
+//!   counting a keyed insertion, the writer checks its own file and every
+//!   other writer file in the directory (the directory is listed again
+//!   whenever its modification time changed, i.e. a file was added). Keyed
+//!   batches of all processes check and commit under one exclusive lock on
+//!   `<dir>/keys.lock`, so two processes racing on the same key count it
+//!   once: a retry counts once whichever process and file it lands in, even
+//!   while the first attempt is still committing. There is no second write
+//!   that a `kill -9` could separate from the count (the kernel releases the
+//!   lock of a dead process). Batches without keys never take the lock.
 //!   Keys expire after [`StoreOptions::key_retention_months`] (13 by default);
 //!   counts never do.
 //! - **Checkpoints off the write path**: a background thread checkpoints the
@@ -61,6 +64,7 @@ mod checkpoint;
 mod files;
 mod handle;
 mod insertion;
+mod keylock;
 mod memory;
 mod prometheus;
 mod read;

@@ -149,9 +149,7 @@ pub(crate) fn open_file(path: &Path, mode: Mode, busy: Duration) -> Result<Conne
         Mode::Writer(d) => {
             // WAL: readers never block the writer; a commit is a write() to
             // the -wal file, which survives the process being killed.
-            let jm: String = conn
-                .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
-                .map_err(err)?;
+            let jm = wal_mode(&conn, busy).map_err(err)?;
             if !jm.eq_ignore_ascii_case("wal") {
                 return Err(StoreError::Sqlite {
                     path: label,
@@ -179,6 +177,28 @@ pub(crate) fn open_file(path: &Path, mode: Mode, busy: Duration) -> Result<Conne
     }
     conn.set_prepared_statement_cache_capacity(32);
     Ok(conn)
+}
+
+/// Switch to WAL; returns the journal mode now in effect.
+///
+/// The switch writes the file header from inside a read transaction, and
+/// SQLite fails such an upgrade at once (without waiting in the busy
+/// handler, to avoid a deadlock) when another connection holds the write
+/// lock — e.g. another process opening the same file. So a busy failure is
+/// retried here until the busy timeout.
+fn wal_mode(conn: &Connection, busy: Duration) -> rusqlite::Result<String> {
+    let start = std::time::Instant::now();
+    loop {
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0)) {
+            Err(e)
+                if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                    && start.elapsed() < busy =>
+            {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            r => return r,
+        }
+    }
 }
 
 /// Identify, initialise or migrate a connection's database.
@@ -231,6 +251,15 @@ pub(crate) fn init(conn: &mut Connection, label: &str, may_create: bool) -> Resu
             } else {
                 format!("application_id is {app_id:#x}, not keymsg's {APPLICATION_ID:#x}")
             },
+        });
+    }
+    // A file its writer has claimed but not yet given tables holds no
+    // counts: a reader leaves it alone (migrating it from here would hold a
+    // write lock on another process's file while that process sets it up).
+    if !may_create && version(conn, label)? == 0 {
+        return Err(StoreError::Foreign {
+            path: label.to_owned(),
+            detail: EMPTY.to_owned(),
         });
     }
     migrate(conn, label)

@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 
 use super::checkpoint::Checkpointer;
 use super::files::{io_err, writer_files};
+use super::keylock::KeyLock;
 use super::read::{self, RowKey};
 use super::schema::{self, Mode, map_err};
 use super::writer::{Group, Writer, now_nanos};
@@ -57,8 +58,17 @@ fn prepare_dir(dir: &Path) -> Result<(), StoreError> {
             if dir.join(MARKER).is_file() {
                 return Ok(());
             }
-            let mut entries = fs::read_dir(dir).map_err(|e| io_err(dir, e))?;
-            if entries.next().is_some() {
+            let non_empty = fs::read_dir(dir)
+                .map_err(|e| io_err(dir, e))?
+                .next()
+                .is_some();
+            // Another process may be creating this store right now. It
+            // writes the marker before any other file, so a marker present
+            // after the listing saw files means the files are the store's.
+            if dir.join(MARKER).is_file() {
+                return Ok(());
+            }
+            if non_empty {
                 return Err(not_store(&format!(
                     "the directory is not empty and has no {MARKER} marker; keymsg will not write into it"
                 )));
@@ -167,6 +177,7 @@ impl SqliteStore {
             label.clone(),
             dir.clone(),
             own.clone(),
+            KeyLock::open(&dir, opts.busy_timeout)?,
             opts.count_reprints,
             opts.busy_timeout,
         );
