@@ -140,6 +140,11 @@ enum keymsg_status
    */
   KEYMSG_LAYOUT_MISSING_VARIANT = 206,
   /**
+   * Layout: the text is longer than the input limit of one layout call
+   * (1 MiB unless changed with `keymsg_set_max_input_bytes`).
+   */
+  KEYMSG_LAYOUT_INPUT_TOO_LARGE = 207,
+  /**
    * Layout: another layout or encoding error (newer core).
    */
   KEYMSG_LAYOUT_OTHER = 299,
@@ -1226,6 +1231,15 @@ void keymsg_result_free(struct keymsg_result *result);
 struct keymsg_str keymsg_last_error_message(void);
 
 /**
+ * Set the longest text, in UTF-8 bytes, that `keymsg_wrap` and
+ * `keymsg_truncate` accept from now on, in every thread of the process;
+ * longer text gets `KEYMSG_LAYOUT_INPUT_TOO_LARGE` instead of a long
+ * computation. `0` restores the default, 1 MiB (1048576); `SIZE_MAX`
+ * removes the limit. Returns the limit that applied before. Thread-safe.
+ */
+size_t keymsg_set_max_input_bytes(size_t max_bytes);
+
+/**
  * Display width of `text` in terminal / receipt-printer columns: Thai
  * combining vowels and tone marks count 0, SARA AM 1, East Asian wide
  * characters and emoji 2 (never bytes, code points or graphemes).
@@ -1252,7 +1266,8 @@ keymsg_status keymsg_width(const char *text, size_t text_len, size_t *width_out)
  * On success writes a new `keymsg_lines` to `*lines_out` (free it with
  * `keymsg_lines_free`); on error it is untouched. Errors:
  * `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`,
- * `KEYMSG_INVALID_ARGUMENT`, `KEYMSG_LAYOUT_*`. Thread-safe.
+ * `KEYMSG_INVALID_ARGUMENT`, `KEYMSG_LAYOUT_*` (`KEYMSG_LAYOUT_INPUT_TOO_LARGE`
+ * for text over the limit, see `keymsg_set_max_input_bytes`). Thread-safe.
  *
  * # Safety
  * Each `(pointer, length)` pair is NULL or points to that many readable

@@ -55,6 +55,7 @@ static const uint32_t ALL_CODES[] = {
     KEYMSG_LAYOUT_UNDECODABLE,
     KEYMSG_LAYOUT_INVALID_PROFILE,
     KEYMSG_LAYOUT_MISSING_VARIANT,
+    KEYMSG_LAYOUT_INPUT_TOO_LARGE,
     KEYMSG_LAYOUT_OTHER,
     KEYMSG_SELECT_NOTHING_ELIGIBLE,
     KEYMSG_SELECT_UNKNOWN_POLICY,
@@ -138,6 +139,7 @@ static void test_status_numbers_are_frozen(void) {
   CHECK(KEYMSG_LAYOUT_UNDECODABLE == 204);
   CHECK(KEYMSG_LAYOUT_INVALID_PROFILE == 205);
   CHECK(KEYMSG_LAYOUT_MISSING_VARIANT == 206);
+  CHECK(KEYMSG_LAYOUT_INPUT_TOO_LARGE == 207);
   CHECK(KEYMSG_LAYOUT_OTHER == 299);
   CHECK(KEYMSG_SELECT_NOTHING_ELIGIBLE == 300);
   CHECK(KEYMSG_SELECT_UNKNOWN_POLICY == 301);
@@ -570,6 +572,23 @@ static void test_truncate(void) {
     CHECK_STATUS(keymsg_truncate(LIT("\xc3("), 2, NULL, 0, &out), KEYMSG_INVALID_UTF8);
     CHECK(out == (keymsg_string *)SENTINEL);
   }
+}
+
+static void test_layout_input_limit(void) {
+  keymsg_lines *lines = (keymsg_lines *)SENTINEL;
+  keymsg_string *out = (keymsg_string *)SENTINEL;
+  /* The default is 1 MiB; 0 restores it and the previous limit is returned. */
+  CHECK(keymsg_set_max_input_bytes(10) == 1048576);
+  CHECK_STATUS(keymsg_wrap(LIT("0123456789a"), 4, 0, NULL, 0, &lines),
+               KEYMSG_LAYOUT_INPUT_TOO_LARGE);
+  CHECK(last_error_contains("11 bytes, over the limit of 10 bytes"));
+  CHECK_STATUS(keymsg_truncate(LIT("0123456789a"), 4, NULL, 0, &out),
+               KEYMSG_LAYOUT_INPUT_TOO_LARGE);
+  CHECK(lines == (keymsg_lines *)SENTINEL && out == (keymsg_string *)SENTINEL);
+  CHECK_STATUS(keymsg_truncate(LIT("0123456789"), 4, NULL, 0, &out), KEYMSG_OK);
+  keymsg_string_free(out);
+  CHECK(keymsg_set_max_input_bytes(0) == 10);
+  CHECK(keymsg_set_max_input_bytes(0) == 1048576);
 }
 
 /* ---- engine ------------------------------------------------------------- */
@@ -1092,6 +1111,7 @@ int main(int argc, char **argv) {
   RUN(test_wrap_max_lines_and_ellipsis);
   RUN(test_wrap_errors);
   RUN(test_truncate);
+  RUN(test_layout_input_limit);
   RUN(test_engine_defaults_footer);
   RUN(test_engine_footer_sticky_and_replay);
   RUN(test_engine_footer_english_and_idempotency);

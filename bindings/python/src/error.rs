@@ -7,6 +7,7 @@
 //! └── KeymsgError
 //!     ├── CatalogError        (.problems: list[str], one line per problem)
 //!     ├── LayoutError
+//!     │   └── InputTooLargeError (also an InvalidArgumentError)
 //!     ├── SelectionError
 //!     ├── StoreError
 //!     ├── ReportError
@@ -22,6 +23,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use keymsg_core::Error;
 use keymsg_core::catalog::CatalogError as CoreCatalogError;
+use keymsg_core::layout::LayoutError as LayoutErrorKind;
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -95,6 +97,38 @@ pub(crate) fn invalid_argument_type(py: Python<'_>) -> PyResult<&Bound<'_, PyTyp
         .map(|t| t.bind(py))
 }
 
+/// `InputTooLargeError(LayoutError, InvalidArgumentError)`: text over a
+/// layout call's input limit is both a layout failure and a bad argument, so
+/// `except LayoutError` and `except ValueError` both catch it.
+static INPUT_TOO_LARGE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// The `InputTooLargeError` class, created on first use.
+pub(crate) fn input_too_large_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    INPUT_TOO_LARGE
+        .get_or_try_init(py, || {
+            let bases = PyTuple::new(
+                py,
+                [
+                    py.get_type::<LayoutError>().into_any(),
+                    invalid_argument_type(py)?.clone().into_any(),
+                ],
+            )?;
+            let ns = PyDict::new(py);
+            ns.set_item("__module__", "keymsg")?;
+            ns.set_item(
+                "__doc__",
+                "The text is longer than the call's input limit (`max_input_bytes`, 1 MiB by \
+                 default); a LayoutError and an InvalidArgumentError.",
+            )?;
+            let ty = py
+                .get_type::<PyType>()
+                .call1(("InputTooLargeError", bases, ns))?
+                .cast_into::<PyType>()?;
+            Ok(ty.unbind())
+        })
+        .map(|t| t.bind(py))
+}
+
 /// Register every exception class on the module.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -105,6 +139,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("StoreError", py.get_type::<StoreError>())?;
     m.add("ReportError", py.get_type::<ReportError>())?;
     m.add("InvalidArgumentError", invalid_argument_type(py)?)?;
+    m.add("InputTooLargeError", input_too_large_type(py)?)?;
     Ok(())
 }
 
@@ -172,6 +207,10 @@ fn core_to_pyerr(py: Python<'_>, e: Error) -> PyErr {
             }
             err
         }
+        Error::Layout(LayoutErrorKind::InputTooLarge { .. }) => match input_too_large_type(py) {
+            Ok(ty) => PyErr::from_type(ty.clone(), msg),
+            Err(e) => e,
+        },
         Error::Layout(_) => LayoutError::new_err(msg),
         Error::Select(_) => SelectionError::new_err(msg),
         Error::Store(_) => StoreError::new_err(msg),

@@ -1,10 +1,14 @@
 //! `keymsg.width`, `keymsg.wrap`, `keymsg.truncate`: Thai-aware layout.
 
-use keymsg_core::layout::{self, Align, WrapOptions};
+use keymsg_core::layout::{self, Align, TruncateOptions, WrapOptions};
 use pyo3::prelude::*;
 
 use crate::convert::size;
 use crate::error::{Failure, guard, invalid_argument};
+
+/// `max_input_bytes`' default: the core's 1 MiB (checked at compile time).
+const DEFAULT_MAX_INPUT_BYTES: i64 = 1 << 20;
+const _: () = assert!(DEFAULT_MAX_INPUT_BYTES as usize == layout::DEFAULT_MAX_INPUT_BYTES);
 
 /// Display columns of `text` (Thai marks 0, SARA AM 1, wide characters 2).
 #[pyfunction]
@@ -14,7 +18,10 @@ pub(crate) fn width(py: Python<'_>, text: &str) -> PyResult<usize> {
 
 /// Wrap `text` into lines of at most `width` columns at legal Thai breaks.
 #[pyfunction]
-#[pyo3(signature = (text, width, *, max_lines = None, ellipsis = "…", align = "left"))]
+#[pyo3(signature = (
+    text, width, *, max_lines = None, ellipsis = "…", align = "left",
+    max_input_bytes = DEFAULT_MAX_INPUT_BYTES
+))]
 pub(crate) fn wrap(
     py: Python<'_>,
     text: &str,
@@ -22,6 +29,7 @@ pub(crate) fn wrap(
     max_lines: Option<i64>,
     ellipsis: &str,
     align: &str,
+    max_input_bytes: i64,
 ) -> PyResult<Vec<String>> {
     guard(py, || {
         let align = match align {
@@ -38,7 +46,8 @@ pub(crate) fn wrap(
         let opts = WrapOptions::new(size("width", width)?)
             .max_lines(max_lines.map(|m| size("max_lines", m)).transpose()?)
             .ellipsis(ellipsis)
-            .align(align);
+            .align(align)
+            .max_input_bytes(size("max_input_bytes", max_input_bytes)?);
         layout::wrap(text, &opts).map_err(|e| Failure::Core(e.into()))
     })
 }
@@ -46,9 +55,18 @@ pub(crate) fn wrap(
 /// `text` if it fits in `width` columns, else its longest prefix ending at a
 /// legal break, plus `ellipsis`.
 #[pyfunction]
-#[pyo3(signature = (text, width, *, ellipsis = "…"))]
-pub(crate) fn truncate(py: Python<'_>, text: &str, width: i64, ellipsis: &str) -> PyResult<String> {
+#[pyo3(signature = (text, width, *, ellipsis = "…", max_input_bytes = DEFAULT_MAX_INPUT_BYTES))]
+pub(crate) fn truncate(
+    py: Python<'_>,
+    text: &str,
+    width: i64,
+    ellipsis: &str,
+    max_input_bytes: i64,
+) -> PyResult<String> {
     guard(py, || {
-        layout::truncate(text, size("width", width)?, ellipsis).map_err(|e| Failure::Core(e.into()))
+        let opts = TruncateOptions::new(size("width", width)?)
+            .ellipsis(ellipsis)
+            .max_input_bytes(size("max_input_bytes", max_input_bytes)?);
+        layout::truncate_with(text, &opts).map_err(|e| Failure::Core(e.into()))
     })
 }

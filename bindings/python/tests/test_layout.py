@@ -169,3 +169,29 @@ def test_keyword_names_are_the_contract() -> None:
     assert keymsg.width(text="โทร") == 3
     with pytest.raises(TypeError):
         keymsg.wrap("abc", 10, 2)  # type: ignore[call-arg]
+
+
+def test_input_over_the_limit_is_refused() -> None:
+    text = "ข้อความ" * 10  # 210 bytes
+    for call in (
+        lambda: keymsg.wrap(text, 32, max_input_bytes=100),
+        lambda: keymsg.truncate(text, 32, max_input_bytes=100),
+    ):
+        with pytest.raises(keymsg.InputTooLargeError, match="210 bytes, over the limit of 100"):
+            call()
+    # One class, caught as a layout error and as a bad argument.
+    assert issubclass(keymsg.InputTooLargeError, keymsg.LayoutError)
+    assert issubclass(keymsg.InputTooLargeError, keymsg.InvalidArgumentError)
+    assert issubclass(keymsg.InputTooLargeError, ValueError)
+    assert keymsg.InputTooLargeError.__module__ == "keymsg"
+    assert keymsg.wrap(text, 32, max_input_bytes=210) == keymsg.wrap(text, 32)
+    with pytest.raises(keymsg.InvalidArgumentError, match="max_input_bytes"):
+        keymsg.truncate(text, 32, max_input_bytes=-1)
+
+
+def test_default_input_limit_is_one_mebibyte() -> None:
+    fits = "ทดสอบ " * ((1 << 20) // 16)  # 16 bytes each: exactly 1 MiB
+    assert len(fits.encode()) == 1 << 20
+    assert keymsg.truncate(fits, 8) == keymsg.truncate(fits[:100], 8)
+    with pytest.raises(keymsg.InputTooLargeError, match="1048577 bytes"):
+        keymsg.truncate(fits + "a", 8)

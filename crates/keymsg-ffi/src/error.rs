@@ -108,6 +108,7 @@ pub(crate) fn core_status(e: &Error) -> keymsg_status {
             LayoutError::Undecodable { .. } => KEYMSG_LAYOUT_UNDECODABLE,
             LayoutError::InvalidProfile { .. } => KEYMSG_LAYOUT_INVALID_PROFILE,
             LayoutError::MissingVariant { .. } => KEYMSG_LAYOUT_MISSING_VARIANT,
+            LayoutError::InputTooLarge { .. } => KEYMSG_LAYOUT_INPUT_TOO_LARGE,
             _ => KEYMSG_LAYOUT_OTHER,
         },
         Error::Select(e) => match e {
@@ -240,6 +241,10 @@ mod tests {
                 what: "title"
             }),
             KEYMSG_LAYOUT_MISSING_VARIANT
+        );
+        assert_eq!(
+            status_of(LayoutError::InputTooLarge { len: 2, max: 1 }),
+            KEYMSG_LAYOUT_INPUT_TOO_LARGE
         );
         assert_eq!(
             status_of(SelectError::NothingEligible {

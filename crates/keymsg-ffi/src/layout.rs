@@ -1,17 +1,42 @@
 //! Thai-aware width, wrap and truncate for C.
 
 use std::ffi::c_char;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use keymsg_core::layout::{self, WrapOptions};
+use keymsg_core::layout::{self, DEFAULT_MAX_INPUT_BYTES, TruncateOptions, WrapOptions};
 
 use crate::ffi::{arg_opt_str, arg_out, arg_str, boxed};
 use crate::lines::keymsg_lines;
-use crate::panic::guard;
+use crate::panic::{guard, guard_value};
 use crate::status::keymsg_status;
 use crate::string::keymsg_string;
 
 /// The ellipsis used when none is given: U+2026 HORIZONTAL ELLIPSIS.
 const DEFAULT_ELLIPSIS: &str = "…";
+
+/// The input limit of `keymsg_wrap` and `keymsg_truncate` in this process.
+static MAX_INPUT_BYTES: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_INPUT_BYTES);
+
+/// Set the longest text, in UTF-8 bytes, that `keymsg_wrap` and
+/// `keymsg_truncate` accept from now on, in every thread of the process;
+/// longer text gets `KEYMSG_LAYOUT_INPUT_TOO_LARGE` instead of a long
+/// computation. `0` restores the default, 1 MiB (1048576); `SIZE_MAX`
+/// removes the limit. Returns the limit that applied before. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn keymsg_set_max_input_bytes(max_bytes: usize) -> usize {
+    guard_value(DEFAULT_MAX_INPUT_BYTES, || {
+        let limit = if max_bytes == 0 {
+            DEFAULT_MAX_INPUT_BYTES
+        } else {
+            max_bytes
+        };
+        MAX_INPUT_BYTES.swap(limit, Ordering::Relaxed)
+    })
+}
+
+fn max_input_bytes() -> usize {
+    MAX_INPUT_BYTES.load(Ordering::Relaxed)
+}
 
 /// Display width of `text` in terminal / receipt-printer columns: Thai
 /// combining vowels and tone marks count 0, SARA AM 1, East Asian wide
@@ -49,7 +74,8 @@ pub unsafe extern "C" fn keymsg_width(
 /// On success writes a new `keymsg_lines` to `*lines_out` (free it with
 /// `keymsg_lines_free`); on error it is untouched. Errors:
 /// `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`,
-/// `KEYMSG_INVALID_ARGUMENT`, `KEYMSG_LAYOUT_*`. Thread-safe.
+/// `KEYMSG_INVALID_ARGUMENT`, `KEYMSG_LAYOUT_*` (`KEYMSG_LAYOUT_INPUT_TOO_LARGE`
+/// for text over the limit, see `keymsg_set_max_input_bytes`). Thread-safe.
 ///
 /// # Safety
 /// Each `(pointer, length)` pair is NULL or points to that many readable
@@ -72,6 +98,7 @@ pub unsafe extern "C" fn keymsg_wrap(
             width,
             max_lines: (max_lines > 0).then_some(max_lines),
             ellipsis: ellipsis.unwrap_or(DEFAULT_ELLIPSIS).to_owned(),
+            max_input_bytes: max_input_bytes(),
             ..WrapOptions::default()
         };
         let lines = layout::wrap(text, &options).map_err(keymsg_core::Error::from)?;
@@ -104,8 +131,10 @@ pub unsafe extern "C" fn keymsg_truncate(
         let text = arg_str!(text, text_len)?;
         let ellipsis = arg_opt_str!(ellipsis, ellipsis_len)?;
         let out = arg_out!(text_out)?;
-        let cut = layout::truncate(text, width, ellipsis.unwrap_or(DEFAULT_ELLIPSIS))
-            .map_err(keymsg_core::Error::from)?;
+        let opts = TruncateOptions::new(width)
+            .ellipsis(ellipsis.unwrap_or(DEFAULT_ELLIPSIS))
+            .max_input_bytes(max_input_bytes());
+        let cut = layout::truncate_with(text, &opts).map_err(keymsg_core::Error::from)?;
         out.write(keymsg_string::new_raw(cut));
         Ok(())
     })

@@ -86,6 +86,9 @@ pub enum keymsg_status {
     KEYMSG_LAYOUT_INVALID_PROFILE = 205,
     /// Layout: a text variant the profile needs (e.g. a pop-up title) is missing.
     KEYMSG_LAYOUT_MISSING_VARIANT = 206,
+    /// Layout: the text is longer than the input limit of one layout call
+    /// (1 MiB unless changed with `keymsg_set_max_input_bytes`).
+    KEYMSG_LAYOUT_INPUT_TOO_LARGE = 207,
     /// Layout: another layout or encoding error (newer core).
     KEYMSG_LAYOUT_OTHER = 299,
 
@@ -220,6 +223,7 @@ status_table! {
     KEYMSG_LAYOUT_UNDECODABLE => c"byte cannot be decoded",
     KEYMSG_LAYOUT_INVALID_PROFILE => c"invalid layout profile",
     KEYMSG_LAYOUT_MISSING_VARIANT => c"text variant required by the profile is missing",
+    KEYMSG_LAYOUT_INPUT_TOO_LARGE => c"text longer than the layout input limit",
     KEYMSG_LAYOUT_OTHER => c"layout error",
     KEYMSG_SELECT_NOTHING_ELIGIBLE => c"no message is eligible for the request",
     KEYMSG_SELECT_UNKNOWN_POLICY => c"unknown selection policy",

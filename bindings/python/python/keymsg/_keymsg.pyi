@@ -16,6 +16,7 @@ __all__ = [
     "StoreError",
     "ReportError",
     "InvalidArgumentError",
+    "InputTooLargeError",
     "Catalog",
     "Engine",
     "Rendered",
@@ -61,6 +62,10 @@ class ReportError(KeymsgError):
 
 class InvalidArgumentError(KeymsgError, ValueError):
     """An argument was out of its documented range (also a ``ValueError``)."""
+
+class InputTooLargeError(LayoutError, InvalidArgumentError):
+    """The text is longer than the call's input limit (``max_input_bytes``,
+    1 MiB by default); a ``LayoutError`` and an ``InvalidArgumentError``."""
 
 @final
 class Catalog:
@@ -108,6 +113,7 @@ def wrap(
     max_lines: Optional[int] = None,
     ellipsis: str = "…",
     align: str = "left",
+    max_input_bytes: int = 1048576,
 ) -> list[str]:
     """Wrap ``text`` into lines of at most ``width`` display columns.
 
@@ -116,15 +122,25 @@ def wrap(
     phone number, amount, URL or e-mail. Text is NFC-normalised; ``\n`` is a
     hard break. With ``max_lines`` the last kept line ends with ``ellipsis``
     when text is cut. ``align`` is ``"left"``, ``"center"`` or ``"right"``.
+    Text longer than ``max_input_bytes`` UTF-8 bytes is refused; the work
+    grows linearly with the text (with ``max_lines``, only what those lines
+    need is read).
 
-    Raises ``LayoutError`` (width 0, ellipsis too wide, control character) or
+    Raises ``LayoutError`` (width 0, ellipsis too wide, control character),
+    ``InputTooLargeError`` (text over ``max_input_bytes``) or
     ``InvalidArgumentError`` (negative numbers, unknown ``align``).
     """
 
-def truncate(text: str, width: int, *, ellipsis: str = "…") -> str:
+def truncate(
+    text: str, width: int, *, ellipsis: str = "…", max_input_bytes: int = 1048576
+) -> str:
     """``text`` if it fits in ``width`` columns, else its longest prefix ending
     at a legal break, followed by ``ellipsis``. A protected span (1441, a URL,
     an amount) is kept whole or dropped whole, never cut to "144…".
+
+    Reads only a prefix a little longer than the result, so the work depends
+    on ``width``, not on the length of ``text``. Raises ``InputTooLargeError``
+    for text over ``max_input_bytes`` UTF-8 bytes.
     """
 
 def report(

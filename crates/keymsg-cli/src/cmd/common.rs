@@ -61,10 +61,28 @@ pub fn engine(args: &EngineArgs, config: &Config, count: bool) -> Result<Engine,
 /// All of stdin as UTF-8, without its final line break (so `echo text |`
 /// does not add an empty line).
 pub fn read_stdin() -> Result<String, CliError> {
+    read_stdin_limited(usize::MAX)
+}
+
+/// [`read_stdin`], refusing (exit 1) more than `max` bytes of text: reading
+/// stops just past the limit, so a huge input is neither held in memory nor
+/// laid out.
+pub fn read_stdin_limited(max: usize) -> Result<String, CliError> {
+    let too_large = || {
+        CliError::Invalid(vec![format!(
+            "stdin: text is over the limit of {max} bytes for one layout call (raise it with --max-input-bytes)"
+        )])
+    };
     let mut bytes = Vec::new();
+    // Two bytes more than the limit: a final `\r\n` is not text.
+    let allowed = max.saturating_add(2);
     std::io::stdin()
+        .take(u64::try_from(allowed).unwrap_or(u64::MAX).saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| CliError::Io(format!("stdin: cannot read: {e}")))?;
+    if bytes.len() > allowed {
+        return Err(too_large());
+    }
     let mut text = String::from_utf8(bytes).map_err(|e| {
         CliError::Invalid(vec![format!(
             "stdin: invalid UTF-8 at byte offset {} (convert TIS-620 text with `iconv -f TIS-620 -t UTF-8`)",
@@ -76,6 +94,9 @@ pub fn read_stdin() -> Result<String, CliError> {
         if text.ends_with('\r') {
             text.pop();
         }
+    }
+    if text.len() > max {
+        return Err(too_large());
     }
     Ok(text)
 }

@@ -23,7 +23,8 @@ use crate::exit::CliError;
 const TOP_HELP: &str = "\
 Exit codes:
   0  ok
-  1  invalid input: bad catalog, report, config or text; unknown message; nothing eligible
+  1  invalid input: bad catalog, report, config or text (or text over --max-input-bytes);
+     unknown message; nothing eligible
   2  usage: unknown command or flag, bad flag value (month, width, profile, time)
   3  store: the insertion store cannot be opened, read or written
   4  I/O: a file cannot be read or written (missing catalog, output path)

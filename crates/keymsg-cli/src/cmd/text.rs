@@ -1,8 +1,10 @@
 //! `keymsg wrap`, `keymsg truncate`, `keymsg width`: the layout functions on stdin.
 
-use keymsg_core::layout::{self, Align, Measure, WrapOptions};
+use keymsg_core::layout::{
+    self, Align, DEFAULT_MAX_INPUT_BYTES, Measure, TruncateOptions, WrapOptions,
+};
 
-use super::common::{parse_width, read_stdin, stdout_bytes};
+use super::common::{parse_width, read_stdin, read_stdin_limited, stdout_bytes};
 use crate::exit::CliError;
 
 /// Wrap stdin to a width at Thai-correct break points.
@@ -30,11 +32,14 @@ pub struct WrapArgs {
     /// Alignment within the width (pads with spaces on the left).
     #[arg(long, value_parser = ["left", "center", "right"], default_value = "left")]
     align: String,
+    /// Refuse (exit 1) more than this many bytes of UTF-8 text on stdin.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_INPUT_BYTES)]
+    max_input_bytes: usize,
 }
 
 /// Wrap stdin.
 pub fn wrap(args: WrapArgs) -> Result<(), CliError> {
-    let text = read_stdin()?;
+    let text = read_stdin_limited(args.max_input_bytes)?;
     let align = match args.align.as_str() {
         "center" => Align::Center,
         "right" => Align::Right,
@@ -43,7 +48,8 @@ pub fn wrap(args: WrapArgs) -> Result<(), CliError> {
     let opts = WrapOptions::new(args.width)
         .max_lines(args.max_lines)
         .ellipsis(args.ellipsis)
-        .align(align);
+        .align(align)
+        .max_input_bytes(args.max_input_bytes);
     let lines = layout::wrap(&text, &opts).map_err(stdin_error)?;
     stdout_bytes(joined(&lines).as_bytes())
 }
@@ -61,14 +67,20 @@ pub struct TruncateArgs {
     /// Appended when text is cut.
     #[arg(long, default_value = "…", value_name = "S")]
     ellipsis: String,
+    /// Refuse (exit 1) more than this many bytes of UTF-8 text on stdin.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_INPUT_BYTES)]
+    max_input_bytes: usize,
 }
 
 /// Truncate each stdin line.
 pub fn truncate(args: TruncateArgs) -> Result<(), CliError> {
-    let text = read_stdin()?;
+    let text = read_stdin_limited(args.max_input_bytes)?;
+    let opts = TruncateOptions::new(args.width)
+        .ellipsis(args.ellipsis.as_str())
+        .max_input_bytes(args.max_input_bytes);
     let mut out = Vec::new();
     for line in text.split('\n') {
-        out.push(layout::truncate(line, args.width, &args.ellipsis).map_err(stdin_error)?);
+        out.push(layout::truncate_with(line, &opts).map_err(stdin_error)?);
     }
     stdout_bytes(joined(&out).as_bytes())
 }
@@ -134,7 +146,8 @@ fn joined(lines: &[String]) -> String {
 /// Name stdin in a layout error about the input text.
 fn stdin_error(e: layout::LayoutError) -> CliError {
     match e {
-        layout::LayoutError::ControlCharacter { .. } => {
+        layout::LayoutError::ControlCharacter { .. }
+        | layout::LayoutError::InputTooLarge { .. } => {
             CliError::Invalid(vec![format!("stdin: {e}")])
         }
         other => other.into(),

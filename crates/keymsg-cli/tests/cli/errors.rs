@@ -194,6 +194,17 @@ fn other_usage_and_input_errors() {
     let out = run(dir, &["wrap", "--width", "10"], "abc\u{1b}[0m");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("stdin"));
+    // More text than one layout call accepts: invalid input, before any work.
+    for cmd in ["wrap", "truncate"] {
+        let args = [cmd, "--width", "8", "--max-input-bytes", "10"];
+        let out = run(dir, &args, "abcdefghijk\n");
+        assert_eq!(out.status.code(), Some(1), "{cmd}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("over the limit of 10 bytes"), "{stderr}");
+        assert!(stderr.contains("--max-input-bytes"), "{stderr}");
+        // A final line break is not text.
+        assert!(ok(dir, &args, "abcdefghij\r\n").starts_with("abcdefg"));
+    }
     // Not UTF-8 on stdin.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_keymsg"))
         .args(["width"])

@@ -15,12 +15,12 @@ use std::sync::LazyLock;
 use icu_segmenter::LineSegmenter;
 use icu_segmenter::LineSegmenterBorrowed;
 use icu_segmenter::options::LineBreakOptions;
-use unicode_segmentation::{GraphemeCursor, GraphemeIncomplete};
+use unicode_segmentation::GraphemeCursor;
 
 use super::dict::{Dictionary, Segmenter};
 use crate::text::spans::{Span, protected_spans};
 use crate::vocab::thai::{
-    SilentGroup, char_rules, char_rules_allow, is_consonant, is_mark, is_thai,
+    SilentGroup, SpaceRun, char_rules, is_consonant, is_leading_vowel, is_mark, is_thai,
     is_thai_letter_or_sign,
 };
 
@@ -84,7 +84,7 @@ fn other_complex_script_at(b: &[u8], i: usize) -> bool {
 /// - it is not inside a word ICU4X's dictionary is known to split wrongly in
 ///   context (a short built-in list: กฎหมาย, โทรศัพท์, คอลเซ็นเตอร์, ...);
 /// - it is not inside a protected span (phone numbers, amounts, URLs, e-mail
-///   addresses: phone numbers, amounts, URLs and e-mail addresses).
+///   addresses: see [`crate::text::spans::protected_spans`]).
 ///
 /// Offsets refer to `text` as given; [`super::wrap()`] and [`super::truncate()`]
 /// normalise to NFC first, so pass NFC text if you combine the two.
@@ -310,22 +310,52 @@ fn candidates(text: &str) -> (Vec<usize>, Vec<std::ops::Range<usize>>, Vec<usize
     // Map each break back: after the k-th run, offsets shift by that run's delta.
     let mut anchor = anchors.iter().peekable();
     let mut shift = (0usize, 0usize);
-    for m in icu.segment_str(&masked) {
+    let icu_breaks = icu.segment_str(&masked).map(|m| {
         while let Some(&a) = anchor.next_if(|&&(am, _)| am <= m) {
             shift = a;
         }
-        out.push(shift.1 + (m - shift.0));
+        shift.1 + (m - shift.0)
+    });
+    // Both lists ascend: merge them (a sort would cost n log n).
+    let merged = merge_ascending(&out, icu_breaks);
+    (merged, keep.finish(text), seg.into_known_word_starts())
+}
+
+/// The union of two ascending sequences, ascending, without duplicates.
+fn merge_ascending(a: &[usize], b: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut out = Vec::with_capacity(a.len() * 2);
+    let mut a = a.iter().copied().peekable();
+    for y in b {
+        while let Some(x) = a.next_if(|&x| x < y) {
+            out.push(x);
+        }
+        a.next_if_eq(&y);
+        if out.last() != Some(&y) {
+            out.push(y);
+        }
     }
-    out.sort_unstable();
+    out.extend(a);
     out.dedup();
-    (out, keep.finish(text), seg.into_known_word_starts())
+    out
 }
 
 /// [`break_opportunities`] with spans already computed.
+///
+/// One pass over the ascending candidates: the spans, the keep-whole ranges
+/// and the known word starts are swept alongside (testing every candidate
+/// against every range made long paragraphs quadratic).
 pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
+    super::count_work(text.len());
     let mut out = Vec::new();
     let (candidates, keep, known_words) = candidates(text);
     let mut span_iter = spans.iter().peekable();
+    // `keep` is sorted by start: `keep_end` is the furthest end of the ranges
+    // that start before the candidate.
+    let mut keep_iter = keep.iter().peekable();
+    let mut keep_end = 0;
+    let mut known = known_words.iter().copied().peekable();
+    let mut graphemes = GraphemeBoundaries::new(text);
+    let mut spaces = SpaceRun::default();
     for p in candidates {
         if p == 0 || p >= text.len() {
             continue;
@@ -334,40 +364,224 @@ pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
         if span_iter.peek().is_some_and(|s| s.range.start < p) {
             continue;
         }
-        if keep.iter().any(|r| r.start < p && p < r.end) {
+        while let Some(r) = keep_iter.next_if(|r| r.start < p) {
+            keep_end = keep_end.max(r.end);
+        }
+        if p < keep_end {
             continue;
         }
+        while known.next_if(|&k| k < p).is_some() {}
         // Cheap character rules first; the grapheme check is the costliest.
-        let rules = if known_words.binary_search(&p).is_ok() {
-            char_rules(text, p, SilentGroup::Known)
+        let silent = if known.peek() == Some(&p) {
+            SilentGroup::Known
         } else {
-            char_rules_allow(text, p)
+            SilentGroup::ByPattern
         };
-        if rules && is_grapheme_boundary(text, p) {
+        let rules = char_rules(text, p, silent, &mut spaces);
+        if rules && graphemes.is_boundary(p) {
             out.push(p);
         }
     }
     out
 }
 
-/// Whether byte `p` is an extended grapheme cluster boundary (checked only at
-/// ICU's candidates, far cheaper than segmenting the whole text).
-fn is_grapheme_boundary(text: &str, p: usize) -> bool {
-    if let Some(b) = simple_grapheme_boundary(text, p) {
-        return b;
+/// Bytes before the end of a window within which the window's breaks may
+/// differ from the whole text's (a keep-whole word or a silent consonant group
+/// cut in two, UAX #14's look-ahead of a few characters): see [`first_safe_end`].
+pub(crate) const WINDOW_MARGIN: usize = 64;
+
+/// The first offset `w`, `from <= w < text.len()`, where `text` may be cut
+/// without changing anything before `w - WINDOW_MARGIN`: for every text that
+/// starts with `text[..w]` and the character at `w`, the break opportunities,
+/// protected spans and Thai character cluster boundaries of its prefix
+/// `text[..w]` below `w - WINDOW_MARGIN` are its own. `None` if there is none
+/// (then the caller reads more text, or all of it).
+///
+/// This is what lets truncation read a bounded prefix. Safe ends are:
+/// - after an ASCII space, before a Latin letter (not `b` or `t`, which may
+///   start `baht` or `THB` after an amount), a Thai consonant (not บ, which
+///   may start บาท) or a leading vowel: no Thai run, word, cluster or span
+///   crosses such a space, the rule for a space before ๆ or ฯ sees a
+///   letter either way, and UAX #14 never looks past a space into the word
+///   after it to decide a break before the space;
+/// - inside a run of Thai letters longer than the dictionary's chunk, at a
+///   chunk boundary (before a leading vowel; see [`super::dict::CHUNK_CHARS`])
+///   once the run has more consonants than an abbreviation may have.
+pub(crate) fn first_safe_end(text: &str, from: usize) -> Option<usize> {
+    let mut found = None;
+    safe_ends(text, from, |w| {
+        found = Some(w);
+        false
+    });
+    found
+}
+
+/// The last safe end (see [`first_safe_end`]) at or after `from`.
+pub(crate) fn last_safe_end(text: &str, from: usize) -> Option<usize> {
+    let mut found = None;
+    safe_ends(text, from, |w| {
+        found = Some(w);
+        true
+    });
+    found
+}
+
+/// Call `f` with each safe end at or after `from`, ascending, while it
+/// returns true.
+fn safe_ends(text: &str, from: usize, mut f: impl FnMut(usize) -> bool) {
+    let bytes = text.as_bytes();
+    let after_space_ok = |w: usize| {
+        w >= from
+            && w.checked_sub(1).and_then(|b| bytes.get(b)) == Some(&b' ')
+            && text
+                .get(w..)
+                .and_then(|t| t.chars().next())
+                .is_some_and(may_follow_a_safe_space)
+    };
+    // Chunk boundaries count from the start of their run: begin there.
+    let mut i = (from..text.len())
+        .find(|&k| text.is_char_boundary(k))
+        .unwrap_or(text.len());
+    while i >= 3 && thai_word_char_at(bytes, i - 3) {
+        i -= 3;
     }
-    let mut cursor = GraphemeCursor::new(p, text.len(), true);
-    loop {
-        match cursor.is_boundary(text, 0) {
-            Ok(b) => return b,
-            Err(GraphemeIncomplete::PreContext(end)) => {
-                let Some(ctx) = text.get(..end) else {
-                    return false;
-                };
-                let start = ctx.char_indices().next_back().map_or(0, |(i, _)| i);
-                cursor.provide_context(ctx.get(start..).unwrap_or(""), start);
+    while i < text.len() {
+        if after_space_ok(i) && !f(i) {
+            return;
+        }
+        if !thai_word_char_at(bytes, i) {
+            i += text
+                .get(i..)
+                .and_then(|t| t.chars().next())
+                .map_or(1, char::len_utf8);
+            continue;
+        }
+        // A run of Thai letters: its chunk boundaries, as the dictionary
+        // segmenter draws them.
+        let mut chunk = i;
+        let mut j = i;
+        loop {
+            let target = chunk + 3 * super::dict::CHUNK_CHARS;
+            while j < target && thai_word_char_at(bytes, j) {
+                j += 3;
             }
-            Err(_) => return false,
+            if j < target {
+                break;
+            }
+            while thai_word_char_at(bytes, j) && !leading_vowel_at(bytes, j) {
+                j += 3;
+            }
+            if !thai_word_char_at(bytes, j) {
+                break;
+            }
+            if j >= from && abbreviation_closed(text, j) && !f(j) {
+                return;
+            }
+            chunk = j;
+        }
+        i = j;
+    }
+}
+
+/// Whether a safe end may come right after an ASCII space, before `c` (see
+/// [`first_safe_end`]).
+fn may_follow_a_safe_space(c: char) -> bool {
+    (c.is_ascii_alphabetic() && !matches!(c, 'b' | 'B' | 't' | 'T'))
+        || (is_consonant(c) && c != 'บ')
+        || is_leading_vowel(c)
+}
+
+/// Whether the bytes at `i` encode a leading vowel เ แ โ ใ ไ (E0 B9 80..84).
+fn leading_vowel_at(b: &[u8], i: usize) -> bool {
+    matches!(
+        (b.get(i), b.get(i + 1), b.get(i + 2)),
+        (Some(0xE0), Some(0xB9), Some(0x80..=0x84))
+    )
+}
+
+/// Whether the run of Thai letters and dots that byte `w` is inside already
+/// has more consonants before `w` than an abbreviation may have, so that no
+/// [`abbreviation_ranges`] entry can cover `w`, whatever follows.
+fn abbreviation_closed(text: &str, w: usize) -> bool {
+    let mut consonants = 0;
+    for c in text.get(..w).unwrap_or("").chars().rev() {
+        if !(is_thai_letter_or_sign(c) || c == '.') {
+            return false;
+        }
+        consonants += usize::from(is_consonant(c));
+        if consonants > MAX_ABBREVIATION_CONSONANTS {
+            return true;
+        }
+    }
+    false
+}
+
+/// How far back from a query [`GraphemeBoundaries`] looks for a place to
+/// restart its cursor before it walks forward from where it stopped.
+const GRAPHEME_RESTART_SCAN: usize = 64;
+
+/// Extended grapheme cluster boundaries of a text, asked at ascending offsets
+/// in amortised constant time: most answers come from the two characters
+/// around the offset ([`simple_grapheme_boundary`]); the others from one
+/// cursor that only moves forward. (A fresh `GraphemeCursor` per offset
+/// rescans every regional indicator before it, so a long run of flags cost
+/// quadratic time.)
+#[derive(Debug)]
+pub(crate) struct GraphemeBoundaries<'t> {
+    text: &'t str,
+    /// The forward cursor and the first boundary it found at or after the
+    /// last offset asked (where it now stands).
+    cursor: Option<(GraphemeCursor, usize)>,
+}
+
+impl<'t> GraphemeBoundaries<'t> {
+    pub(crate) fn new(text: &'t str) -> Self {
+        GraphemeBoundaries { text, cursor: None }
+    }
+
+    /// Whether byte `p` is a boundary; `p` must not decrease between calls.
+    pub(crate) fn is_boundary(&mut self, p: usize) -> bool {
+        if p == 0 || p == self.text.len() {
+            return true;
+        }
+        if let Some(b) = simple_grapheme_boundary(self.text, p) {
+            return b;
+        }
+        let stands_at = self.cursor.as_ref().map(|&(_, at)| at);
+        if let Some(at) = stands_at
+            && at >= p
+        {
+            return at == p;
+        }
+        // Restart at a boundary just before `p` that no rule looks back
+        // across (between two simple characters), else walk on from where
+        // the cursor stands (from the start if there is none yet).
+        let floor = stands_at
+            .unwrap_or(0)
+            .max(p.saturating_sub(GRAPHEME_RESTART_SCAN));
+        let restart = (floor..p)
+            .rev()
+            .find(|&q| q == 0 || simple_grapheme_boundary(self.text, q) == Some(true));
+        if let Some(q) = restart.or(stands_at.is_none().then_some(0)) {
+            self.cursor = Some((GraphemeCursor::new(q, self.text.len(), true), q));
+        }
+        let Some((cursor, at)) = self.cursor.as_mut() else {
+            return false;
+        };
+        loop {
+            match cursor.next_boundary(self.text, 0) {
+                Ok(Some(b)) => {
+                    *at = b;
+                    if b >= p {
+                        return b == p;
+                    }
+                }
+                Ok(None) => {
+                    *at = self.text.len();
+                    return p == self.text.len();
+                }
+                Err(_) => return false,
+            }
         }
     }
 }
@@ -561,8 +775,71 @@ mod tests {
         }
         // Other pairs take the general path.
         assert_eq!(simple_grapheme_boundary("🇹🇭", 4), None);
-        assert!(!is_grapheme_boundary("🇹🇭", 4));
-        assert!(!is_grapheme_boundary("e\u{301}", 1));
+        assert!(!GraphemeBoundaries::new("🇹🇭").is_boundary(4));
+        assert!(!GraphemeBoundaries::new("e\u{301}").is_boundary(1));
+    }
+
+    #[test]
+    fn grapheme_boundaries_agree_with_uax29_at_every_offset() {
+        let pieces = [
+            "🇹🇭",
+            "🇹",
+            "ก",
+            "่",
+            "a",
+            " ",
+            "👩\u{200D}👩\u{200D}👧",
+            "\u{200D}",
+            "e\u{301}",
+            "\u{1100}\u{1161}\u{11A8}",
+            "क्\u{200D}ष",
+            "\u{0600}1",
+            "😀\u{1F3FB}",
+            "\r\n",
+            "ำ",
+        ];
+        let mut seed = 7u64;
+        for _ in 0..300 {
+            let mut t = String::new();
+            for _ in 0..(seed % 40) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                t.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            // Ask at every char boundary, and at a sparse subset (which leaves
+            // the cursor far behind and makes it restart).
+            for step in [1, 5, 17] {
+                let mut g = GraphemeBoundaries::new(&t);
+                for p in (0..=t.len())
+                    .step_by(step)
+                    .filter(|&p| t.is_char_boundary(p))
+                {
+                    assert_eq!(g.is_boundary(p), cursor_boundary(&t, p), "{t:?} at {p}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_run_of_flags_breaks_between_pairs() {
+        // One forward walk answers every offset (a fresh cursor per offset
+        // rescanned every flag before it).
+        let flags = "🇹🇭".repeat(2000);
+        let mut g = GraphemeBoundaries::new(&flags);
+        let breaks: Vec<usize> = (0..=flags.len()).filter(|&p| g.is_boundary(p)).collect();
+        assert_eq!(breaks.len(), 2001);
+        assert_eq!(break_opportunities(&flags).len(), 1999);
+    }
+
+    #[test]
+    fn merge_is_a_sorted_union() {
+        assert_eq!(
+            merge_ascending(&[1, 3, 5], [2, 3, 6].into_iter()),
+            [1, 2, 3, 5, 6]
+        );
+        assert_eq!(merge_ascending(&[], [2, 2].into_iter()), [2]);
+        assert_eq!(merge_ascending(&[4, 4], std::iter::empty()), [4]);
     }
 
     /// Reference: one `match_indices` pass per word.

@@ -2,9 +2,10 @@
 //! truncate only as a last resort.
 
 use super::profile::{Profile, ProfileKind};
-use super::truncate::truncate_by;
+use super::truncate::{cut_lazy, probe};
 use super::width::{Measure, graphemes};
-use super::wrap::{WrapOptions, wrap};
+use super::window::{Prepared, Source};
+use super::wrap::{WrapOptions, wrap, wrap_within};
 use super::{LayoutError, prepare};
 use crate::vocab::{Text, TextKind};
 
@@ -30,7 +31,10 @@ pub struct Fitted {
 /// with [`Profile::ellipsis`] (`...` for a TIS-620 profile, `…` otherwise). Pop-up
 /// titles are fitted to the title budget too; push payloads count the title.
 /// Not fast (it may wrap several variants): callers cache the result per
-/// (message, language, profile).
+/// (message, language, profile). With a line or size budget, a variant is
+/// read only as far as it takes to see that it does not fit, so the work
+/// depends on the budget, not on the length of the text; there is no input
+/// limit (the text comes from a catalog, whose size is limited).
 ///
 /// # Errors
 /// [`LayoutError::InvalidProfile`] for an invalid profile, the errors of
@@ -39,12 +43,8 @@ pub struct Fitted {
 pub fn fit(text: &Text, profile: &Profile) -> Result<Fitted, LayoutError> {
     profile.validate()?;
     let ellipsis = profile.ellipsis();
-    let mut variants = Vec::new();
-    for (kind, body) in text.body_variants() {
-        variants.push((kind, prepare(body)?.into_owned()));
-    }
-    let title = text.title.as_deref().map(prepare).transpose()?;
-    let Some((last_kind, last_body)) = variants.last().cloned() else {
+    let variants: Vec<(TextKind, &str)> = text.body_variants().collect();
+    let Some(&(last_kind, last_body)) = variants.last() else {
         return Err(LayoutError::MissingVariant {
             profile: profile.name().to_owned(),
             what: "body",
@@ -57,14 +57,20 @@ pub fn fit(text: &Text, profile: &Profile) -> Result<Fitted, LayoutError> {
             max_lines,
             align,
         } => {
-            let opts = WrapOptions::new(width).align(align).ellipsis(ellipsis);
-            for (kind, body) in &variants {
-                let lines = wrap(body, &opts)?;
-                if max_lines.is_none_or(|m| lines.len() <= m) {
-                    return Ok(fitted(lines, None, *kind, false));
+            let opts = WrapOptions::new(width)
+                .align(align)
+                .ellipsis(ellipsis)
+                .max_input_bytes(usize::MAX);
+            for &(kind, body) in &variants {
+                let lines = match max_lines {
+                    None => Some(wrap(body, &opts)?),
+                    Some(m) => wrap_within(body, &opts, m)?,
+                };
+                if let Some(lines) = lines {
+                    return Ok(fitted(lines, None, kind, false));
                 }
             }
-            let lines = wrap(&last_body, &opts.max_lines(max_lines))?;
+            let lines = wrap(last_body, &opts.max_lines(max_lines))?;
             Ok(fitted(lines, None, last_kind, true))
         }
         ProfileKind::Popup {
@@ -72,9 +78,9 @@ pub fn fit(text: &Text, profile: &Profile) -> Result<Fitted, LayoutError> {
             body_graphemes,
         } => {
             let fits_title = |s: &str| graphemes(s) <= title_graphemes;
-            let (title, title_cut) = match title {
+            let (title, title_cut) = match text.title.as_deref() {
                 Some(t) => {
-                    let (t, cut) = truncate_by(&t, ellipsis, false, fits_title)
+                    let (t, cut) = fit_or_cut(t, ellipsis, fits_title)?
                         .ok_or(LayoutError::WidthTooSmall(title_graphemes))?;
                     (Some(t), cut)
                 }
@@ -85,7 +91,12 @@ pub fn fit(text: &Text, profile: &Profile) -> Result<Fitted, LayoutError> {
             Ok(fitted(paragraphs(&body), title, kind, cut || title_cut))
         }
         ProfileKind::Push { max_bytes } => {
-            let title = title.map(|t| t.into_owned());
+            let title = text
+                .title
+                .as_deref()
+                .map(prepare)
+                .transpose()?
+                .map(|t| t.into_owned());
             let fits = |s: &str| push_payload_bytes(title.as_deref(), s) <= max_bytes;
             let (kind, body, cut) = first_fit(&variants, fits, max_bytes, ellipsis)?;
             Ok(fitted(paragraphs(&body), title, kind, cut))
@@ -96,6 +107,19 @@ pub fn fit(text: &Text, profile: &Profile) -> Result<Fitted, LayoutError> {
             Ok(fitted(paragraphs(&body), None, kind, cut))
         }
     }
+}
+
+/// `raw` prepared, whole if it fits, else truncated with `ellipsis`
+/// (reading only what that takes): the text and whether it was cut, or
+/// `None` when even the ellipsis does not fit.
+pub(crate) fn fit_or_cut(
+    raw: &str,
+    ellipsis: &str,
+    fits: impl Fn(&str) -> bool,
+) -> Result<Option<(String, bool)>, LayoutError> {
+    let mut src = Prepared::new(raw, false);
+    probe(&mut src, &fits)?;
+    cut_lazy(&mut src, ellipsis, false, &fits)
 }
 
 fn fitted(lines: Vec<String>, title: Option<String>, variant: TextKind, truncated: bool) -> Fitted {
@@ -109,18 +133,21 @@ fn fitted(lines: Vec<String>, title: Option<String>, variant: TextKind, truncate
 
 /// The first variant that fits whole, else the last one truncated.
 fn first_fit(
-    variants: &[(TextKind, String)],
+    variants: &[(TextKind, &str)],
     fits: impl Fn(&str) -> bool,
     budget: usize,
     ellipsis: &str,
 ) -> Result<(TextKind, String, bool), LayoutError> {
-    if let Some((kind, body)) = variants.iter().find(|(_, b)| fits(b)) {
-        return Ok((*kind, body.clone(), false));
+    for &(kind, body) in variants {
+        let mut src = Prepared::new(body, false);
+        probe(&mut src, &fits)?;
+        if src.complete() && fits(src.text()) {
+            return Ok((kind, src.text().to_owned(), false));
+        }
     }
-    let (kind, body) = variants.last().ok_or(LayoutError::WidthTooSmall(budget))?;
-    let (body, _) =
-        truncate_by(body, ellipsis, false, fits).ok_or(LayoutError::WidthTooSmall(budget))?;
-    Ok((*kind, body, true))
+    let &(kind, body) = variants.last().ok_or(LayoutError::WidthTooSmall(budget))?;
+    let (body, _) = fit_or_cut(body, ellipsis, &fits)?.ok_or(LayoutError::WidthTooSmall(budget))?;
+    Ok((kind, body, true))
 }
 
 /// Bytes of the compact JSON payload `{"title":…,"body":…}` (title omitted

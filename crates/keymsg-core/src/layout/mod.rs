@@ -29,16 +29,28 @@ mod profile;
 mod tcc;
 mod truncate;
 mod width;
+mod window;
 mod wrap;
+
+#[cfg(test)]
+mod linear_tests;
 
 pub use breaks::{break_opportunities, is_break_opportunity};
 pub use encode::{Encoding, decode, encode};
 pub use fit::{Fitted, fit};
 pub use profile::{Profile, ProfileKind};
 pub use tcc::tcc_boundaries;
-pub use truncate::truncate;
+pub use truncate::{TruncateOptions, truncate, truncate_with};
 pub use width::{Measure, width};
 pub use wrap::{Align, WrapOptions, frame, wrap};
+
+/// The largest text, in UTF-8 bytes, that one call to [`wrap()`] or
+/// [`truncate_with`] accepts unless told otherwise
+/// ([`WrapOptions::max_input_bytes`], [`TruncateOptions::max_input_bytes`]):
+/// 1 MiB, some 350,000 Thai characters — far more than any receipt, pop-up or
+/// document paragraph, and little enough that a caller feeding hostile input
+/// gets an error instead of a worker busy laying out megabytes.
+pub const DEFAULT_MAX_INPUT_BYTES: usize = 1 << 20;
 
 /// Errors from layout and encoding.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -114,6 +126,17 @@ pub enum LayoutError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The text is longer than the call's input limit (see
+    /// [`DEFAULT_MAX_INPUT_BYTES`]).
+    #[error(
+        "text is {len} bytes, over the limit of {max} bytes for one layout call (raise the limit, or split the text)"
+    )]
+    InputTooLarge {
+        /// The text's length in UTF-8 bytes.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
     /// A text variant required by a profile is missing.
     #[error("profile {profile:?} needs a {what} but the text has none")]
     MissingVariant {
@@ -122,6 +145,47 @@ pub enum LayoutError {
         /// What was missing.
         what: &'static str,
     },
+}
+
+/// [`LayoutError::InputTooLarge`] when `text` is longer than `max` bytes.
+pub(crate) fn check_input_size(text: &str, max: usize) -> Result<(), LayoutError> {
+    if text.len() > max {
+        return Err(LayoutError::InputTooLarge {
+            len: text.len(),
+            max,
+        });
+    }
+    Ok(())
+}
+
+/// Record that a pass read `bytes` bytes of text (normalisation, break
+/// finding, span and cluster scans): the scaling tests count this work
+/// instead of timing it. Compiled to nothing outside tests.
+#[inline]
+pub(crate) fn count_work(bytes: usize) {
+    #[cfg(test)]
+    work::add(bytes);
+    #[cfg(not(test))]
+    let _ = bytes;
+}
+
+/// Per-thread work counter for the scaling tests (see [`count_work`]).
+#[cfg(test)]
+pub(crate) mod work {
+    use std::cell::Cell;
+
+    thread_local! {
+        static BYTES: Cell<u64> = const { Cell::new(0) };
+    }
+
+    pub(crate) fn add(bytes: usize) {
+        BYTES.with(|b| b.set(b.get() + bytes as u64));
+    }
+
+    /// The work counted on this thread since the last call.
+    pub(crate) fn take() -> u64 {
+        BYTES.with(|b| b.replace(0))
+    }
 }
 
 /// NFC-normalise `text`, borrowing when it already is (the common case).
@@ -178,6 +242,7 @@ fn is_prepared_ascii_thai(text: &str) -> bool {
 /// tab as one space. Any other control character is an error, because it
 /// would reach a printer as a command.
 pub(crate) fn prepare(text: &str) -> Result<std::borrow::Cow<'_, str>, LayoutError> {
+    count_work(text.len());
     if is_prepared_ascii_thai(text) {
         return Ok(std::borrow::Cow::Borrowed(text));
     }

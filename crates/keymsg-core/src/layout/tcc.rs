@@ -12,8 +12,8 @@
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::vocab::thai::{
-    THANTHAKHAT, char_rules_allow, is_consonant, is_following_vowel, is_leading_vowel, is_mark,
-    is_thai,
+    SpaceRun, THANTHAKHAT, char_rules_allow_in, is_consonant, is_following_vowel, is_leading_vowel,
+    is_mark, is_thai,
 };
 
 /// Byte offsets strictly inside `text` where one Thai character cluster (or,
@@ -23,43 +23,57 @@ use crate::vocab::thai::{
 /// [`super::break_opportunities`] accept (so ๆ and ฯ stay attached); it is
 /// *not* a word boundary — use it only when no word fits.
 pub fn tcc_boundaries(text: &str) -> Vec<usize> {
+    super::count_work(text.len());
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let graphemes: Vec<usize> = text.grapheme_indices(true).map(|(i, _)| i).collect();
+    // Both walks only move forward: `g` indexes the first grapheme start not
+    // before the current offset, `spaces` remembers a run of spaces.
+    let mut g = 0;
+    let mut spaces = SpaceRun::default();
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        let end = cluster_end(&chars, i, &graphemes, text.len());
+        let end = cluster_end(&chars, i, &graphemes, &mut g, text.len());
         let end = end.max(i + 1);
-        if let Some(&(offset, _)) = chars.get(end)
-            && graphemes.binary_search(&offset).is_ok()
-            && char_rules_allow(text, offset)
-        {
-            out.push(offset);
+        if let Some(&(offset, _)) = chars.get(end) {
+            while graphemes.get(g).is_some_and(|&s| s < offset) {
+                g += 1;
+            }
+            if graphemes.get(g) == Some(&offset) && char_rules_allow_in(text, offset, &mut spaces) {
+                out.push(offset);
+            }
         }
         i = end;
     }
     out
 }
 
-/// Index (into `chars`) one past the cluster that starts at `i`.
-fn cluster_end(chars: &[(usize, char)], i: usize, graphemes: &[usize], len: usize) -> usize {
+/// Index (into `chars`) one past the cluster that starts at `i`; `g` is a
+/// grapheme index not after the one at `chars[i]`, advanced as far as read.
+fn cluster_end(
+    chars: &[(usize, char)],
+    i: usize,
+    graphemes: &[usize],
+    g: &mut usize,
+    len: usize,
+) -> usize {
     let at = |k: usize| chars.get(k).map(|&(_, c)| c);
     let Some(first) = at(i) else {
         return i;
     };
     let thai_start = is_thai(first) && (is_consonant(first) || is_leading_vowel(first));
     if !thai_start {
-        // One grapheme cluster.
+        // One grapheme cluster: up to the first grapheme start after this char.
         let offset = chars.get(i).map_or(len, |&(o, _)| o);
-        let next = graphemes
-            .iter()
-            .find(|&&g| g > offset)
-            .copied()
-            .unwrap_or(len);
-        return chars
-            .iter()
-            .position(|&(o, _)| o >= next)
-            .unwrap_or(chars.len());
+        while graphemes.get(*g).is_some_and(|&s| s <= offset) {
+            *g += 1;
+        }
+        let next = graphemes.get(*g).copied().unwrap_or(len);
+        let mut k = i;
+        while chars.get(k).is_some_and(|&(o, _)| o < next) {
+            k += 1;
+        }
+        return k;
     }
     thai_cluster_end(at, i)
 }

@@ -1,11 +1,57 @@
 //! Truncation at legal breaks, with an ellipsis.
+//!
+//! The answer depends only on the start of the text: the longest prefix that
+//! fits ends well before the first prefix that does not. Truncation therefore
+//! reads the text in growing prefixes ([`super::window`]) until one does not
+//! fit, then lays out a window that ends a little further on, at a place
+//! where cutting the text changes none of the breaks, spans or clusters
+//! before it ([`first_safe_end`]). The work depends on the width, not on the
+//! length of the text.
 
-use super::breaks::breaks_with_spans;
+use super::breaks::{WINDOW_MARGIN, breaks_with_spans, first_safe_end};
 use super::tcc::tcc_boundaries;
 use super::width::width;
-use super::{LayoutError, prepare};
+use super::window::{Prepared, Source};
+use super::{DEFAULT_MAX_INPUT_BYTES, LayoutError, check_input_size, count_work, prepare};
 use crate::text::spans::protected_spans;
 use crate::vocab::thai::is_break_space;
+
+/// How to truncate text (see [`truncate_with`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TruncateOptions {
+    /// Width in display columns (see [`super::width()`]), ellipsis included.
+    pub width: usize,
+    /// Appended when text is cut (default `…`, one column).
+    pub ellipsis: String,
+    /// Longest text accepted, in UTF-8 bytes (default
+    /// [`DEFAULT_MAX_INPUT_BYTES`]); longer text is an error.
+    pub max_input_bytes: usize,
+}
+
+impl TruncateOptions {
+    /// Options for `width` columns, `…`, the default input limit.
+    pub fn new(width: usize) -> Self {
+        TruncateOptions {
+            width,
+            ellipsis: "…".to_owned(),
+            max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+        }
+    }
+
+    /// Set the ellipsis.
+    #[must_use]
+    pub fn ellipsis(mut self, ellipsis: impl Into<String>) -> Self {
+        self.ellipsis = ellipsis.into();
+        self
+    }
+
+    /// Set the input limit in bytes.
+    #[must_use]
+    pub fn max_input_bytes(mut self, max_input_bytes: usize) -> Self {
+        self.max_input_bytes = max_input_bytes;
+        self
+    }
+}
 
 /// `text` (NFC) if it is at most `width` columns; otherwise the longest prefix
 /// ending at a legal break (see [`super::break_opportunities`]) whose width
@@ -18,22 +64,97 @@ use crate::vocab::thai::is_break_space;
 /// that is empty the result is the ellipsis alone. Line feeds are folded into
 /// spaces: the result is one line.
 ///
+/// Only a prefix of the text is read, a little longer than the result (the
+/// cost depends on `width`, not on the length of `text`), so a control
+/// character in the part that is cut away is dropped with it rather than
+/// reported. The input limit is [`DEFAULT_MAX_INPUT_BYTES`]; see
+/// [`truncate_with`] to change it.
+///
 /// # Errors
 /// [`LayoutError::EllipsisTooWide`] when the text must be cut but the ellipsis
 /// alone is wider than `width`; [`LayoutError::ControlCharacter`] for control
-/// characters other than line feed and tab.
+/// characters other than line feed and tab in the part read;
+/// [`LayoutError::InputTooLarge`].
 pub fn truncate(text: &str, width_limit: usize, ellipsis: &str) -> Result<String, LayoutError> {
-    let text = prepare(text)?;
-    let text = text.replace('\n', " ");
-    let ellipsis = prepare(ellipsis)?.replace('\n', " ");
-    let fits = |s: &str| width(s) <= width_limit;
-    truncate_by(&text, &ellipsis, false, fits)
+    truncate_with(text, &TruncateOptions::new(width_limit).ellipsis(ellipsis))
+}
+
+/// [`truncate()`] with all options.
+///
+/// # Errors
+/// As [`truncate()`]; [`LayoutError::InputTooLarge`] when `text` is longer
+/// than `opts.max_input_bytes`.
+pub fn truncate_with(text: &str, opts: &TruncateOptions) -> Result<String, LayoutError> {
+    check_input_size(text, opts.max_input_bytes)?;
+    let fits = |s: &str| width(s) <= opts.width;
+    let mut src = Prepared::new(text, true);
+    probe(&mut src, fits)?;
+    let ellipsis = prepare(&opts.ellipsis)?.replace('\n', " ");
+    cut_lazy(&mut src, &ellipsis, false, fits)?
         .map(|(s, _)| s)
         .ok_or_else(|| LayoutError::EllipsisTooWide {
             ellipsis: ellipsis.clone(),
             ellipsis_width: width(&ellipsis),
-            width: width_limit,
+            width: opts.width,
         })
+}
+
+/// Read `src` until it is complete or what is read does not fit (then the
+/// whole does not fit either: every budget only grows with the text).
+pub(crate) fn probe(src: &mut impl Source, fits: impl Fn(&str) -> bool) -> Result<(), LayoutError> {
+    while !src.complete() && fits(src.text()) {
+        src.grow()?;
+    }
+    Ok(())
+}
+
+/// [`truncate_by`] on a text read on demand, after [`probe`]: reads only as
+/// far as needed to know the answer.
+///
+/// # Errors
+/// What [`Source::grow`] finds.
+pub(crate) fn cut_lazy(
+    src: &mut impl Source,
+    ellipsis: &str,
+    force: bool,
+    fits: impl Fn(&str) -> bool,
+) -> Result<Option<(String, bool)>, LayoutError> {
+    if src.complete() {
+        return Ok(truncate_by(src.text(), ellipsis, force, fits));
+    }
+    // What was read does not fit, so the text must be cut.
+    if !fits(ellipsis) {
+        return Ok(None);
+    }
+    let unfit = src.text().len();
+    loop {
+        // Any cut at or after `need` keeps all of `text[..unfit]`, which does
+        // not fit: the answer lies before `need`, so a window whose breaks
+        // are those of the whole text up to `need` gives the same answer.
+        let window = {
+            let t = src.text();
+            content_end_from(t, unfit)
+                .and_then(|need| first_safe_end(t, need + WINDOW_MARGIN + 1))
+                .and_then(|w| t.get(..w))
+        };
+        if let Some(window) = window {
+            return Ok(Some(cut(window, ellipsis, false, &fits)));
+        }
+        if src.complete() {
+            return Ok(truncate_by(src.text(), ellipsis, force, fits));
+        }
+        src.grow()?;
+    }
+}
+
+/// The end of the first character at or after `from` that is not a break
+/// space: any prefix at least that long, trailing spaces dropped, still
+/// holds `text[..from]`.
+fn content_end_from(text: &str, from: usize) -> Option<usize> {
+    text.get(from..)?
+        .char_indices()
+        .find(|&(_, c)| !is_break_space(c))
+        .map(|(i, c)| from + i + c.len_utf8())
 }
 
 /// Generic truncation over any monotonic budget `fits` (columns, graphemes,
@@ -54,6 +175,12 @@ pub(crate) fn truncate_by(
     if !fits(ellipsis) {
         return None;
     }
+    Some(cut(text, ellipsis, force, &fits))
+}
+
+/// The cut of [`truncate_by`] once it is known that one is needed.
+fn cut(text: &str, ellipsis: &str, force: bool, fits: impl Fn(&str) -> bool) -> (String, bool) {
+    count_work(text.len());
     let spans = protected_spans(text);
     let mut candidates = breaks_with_spans(text, &spans);
     if force {
@@ -72,14 +199,18 @@ pub(crate) fn truncate_by(
         n.checked_sub(1).and_then(|i| cands.get(i).copied())
     };
     let cut = best(&candidates).or_else(|| {
-        let inside_span = |p: usize| spans.iter().any(|s| s.range.start < p && p < s.range.end);
+        // Cluster boundaries outside every span (both ascend: one sweep).
+        let mut span_iter = spans.iter().peekable();
         let tcc: Vec<usize> = tcc_boundaries(text)
             .into_iter()
-            .filter(|&p| !inside_span(p))
+            .filter(|&p| {
+                while span_iter.next_if(|s| s.range.end <= p).is_some() {}
+                span_iter.peek().is_none_or(|s| s.range.start >= p)
+            })
             .collect();
         best(&tcc)
     });
-    Some((with_ellipsis(cut.unwrap_or(0)), true))
+    (with_ellipsis(cut.unwrap_or(0)), true)
 }
 
 #[cfg(test)]

@@ -5,11 +5,12 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::breaks::breaks_with_spans;
+use super::breaks::{WINDOW_MARGIN, breaks_with_spans, last_safe_end};
 use super::tcc::tcc_boundaries;
-use super::truncate::truncate_by;
+use super::truncate::{cut_lazy, probe};
 use super::width::{char_width, width};
-use super::{LayoutError, prepare};
+use super::window::{Paragraph, Prepared, Source};
+use super::{DEFAULT_MAX_INPUT_BYTES, LayoutError, check_input_size, count_work, prepare};
 use crate::text::spans::protected_spans;
 use crate::vocab::thai::is_break_space;
 
@@ -38,6 +39,9 @@ pub struct WrapOptions {
     pub ellipsis: String,
     /// Alignment within `width` (default left).
     pub align: Align,
+    /// Longest text accepted, in UTF-8 bytes (default
+    /// [`DEFAULT_MAX_INPUT_BYTES`]); longer text is an error.
+    pub max_input_bytes: usize,
 }
 
 impl Default for WrapOptions {
@@ -55,6 +59,7 @@ impl WrapOptions {
             max_lines: None,
             ellipsis: "…".to_owned(),
             align: Align::Left,
+            max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
         }
     }
 
@@ -85,6 +90,13 @@ impl WrapOptions {
         self.align = align;
         self
     }
+
+    /// Set the input limit in bytes.
+    #[must_use]
+    pub fn max_input_bytes(mut self, max_input_bytes: usize) -> Self {
+        self.max_input_bytes = max_input_bytes;
+        self
+    }
 }
 
 /// Wrap `text` into lines of at most `opts.width` display columns.
@@ -101,49 +113,166 @@ impl WrapOptions {
 /// When `max_lines` cuts the text, the last line is truncated at a legal
 /// break and ends with the ellipsis. Alignment pads on the left with spaces.
 ///
+/// The work grows linearly with the text; with `max_lines` only as much of
+/// the text is read as those lines need (a control character in the part
+/// that is cut away is dropped with it rather than reported).
+///
 /// # Errors
 /// [`LayoutError::WidthTooSmall`] for width 0 or `max_lines` of 0,
-/// [`LayoutError::EllipsisTooWide`], [`LayoutError::ControlCharacter`].
+/// [`LayoutError::EllipsisTooWide`], [`LayoutError::ControlCharacter`],
+/// [`LayoutError::InputTooLarge`] for text longer than `opts.max_input_bytes`.
 pub fn wrap(text: &str, opts: &WrapOptions) -> Result<Vec<String>, LayoutError> {
     if opts.width == 0 || opts.max_lines == Some(0) {
         return Err(LayoutError::WidthTooSmall(opts.width));
     }
-    let text = prepare(text)?;
-    let lines = wrap_ranges(&text, opts.width);
-    let mut out: Vec<String> = Vec::with_capacity(lines.len());
-    let limit = opts.max_lines.unwrap_or(usize::MAX);
-    for (i, line) in lines.iter().enumerate() {
-        if i + 1 == limit && lines.len() > limit {
-            // The rest of this paragraph, cut with a forced ellipsis.
-            let rest = text.get(line.range.start..line.paragraph_end).unwrap_or("");
-            let ellipsis = prepare(&opts.ellipsis)?.replace('\n', " ");
-            let (last, _) = truncate_by(rest, &ellipsis, true, |s| width(s) <= opts.width)
-                .ok_or_else(|| LayoutError::EllipsisTooWide {
-                    ellipsis: ellipsis.clone(),
-                    ellipsis_width: width(&ellipsis),
-                    width: opts.width,
-                })?;
-            out.push(last);
-            break;
+    check_input_size(text, opts.max_input_bytes)?;
+    let out = match opts.max_lines {
+        None => {
+            let text = prepare(text)?;
+            let lines = wrap_ranges(&text, opts.width);
+            lines.iter().map(|l| line_text(&text, l)).collect()
         }
-        let continues = i > 0
-            && lines
-                .get(i - 1)
-                .is_some_and(|prev| prev.paragraph_end == line.paragraph_end);
-        let mut line = text
-            .get(line.range.clone())
-            .unwrap_or("")
-            .trim_end_matches(is_break_space);
-        if continues {
-            // Spaces at a break never start the next line.
-            line = line.trim_start_matches(is_break_space);
-        }
-        out.push(line.to_owned());
-    }
+        Some(limit) => wrap_limited(text, opts, limit)?,
+    };
     Ok(out
         .into_iter()
         .map(|l| align_line(l, opts.width, opts.align))
         .collect())
+}
+
+/// The lines of [`wrap()`] when there may be at most `limit` (not aligned).
+fn wrap_limited(text: &str, opts: &WrapOptions, limit: usize) -> Result<Vec<String>, LayoutError> {
+    let mut src = Prepared::new(text, false);
+    let (lines, more) = lines_upto(&mut src, opts.width, limit)?;
+    let mut out = Vec::with_capacity(lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        if more && i + 1 == limit {
+            // The rest of this paragraph, cut with a forced ellipsis.
+            let ellipsis = prepare(&opts.ellipsis)?.replace('\n', " ");
+            let fits = |s: &str| width(s) <= opts.width;
+            let mut rest = Paragraph::new(&mut src, line.range.start);
+            probe(&mut rest, fits)?;
+            let (last, _) = cut_lazy(&mut rest, &ellipsis, true, fits)?.ok_or_else(|| {
+                LayoutError::EllipsisTooWide {
+                    ellipsis: ellipsis.clone(),
+                    ellipsis_width: width(&ellipsis),
+                    width: opts.width,
+                }
+            })?;
+            out.push(last);
+            break;
+        }
+        out.push(line_text(src.text(), line));
+    }
+    Ok(out)
+}
+
+/// [`wrap()`] with `max_lines`, for [`super::fit()`]: the lines when there are
+/// at most `limit`, `None` (having read only what `limit + 1` lines need)
+/// when there are more.
+pub(crate) fn wrap_within(
+    text: &str,
+    opts: &WrapOptions,
+    limit: usize,
+) -> Result<Option<Vec<String>>, LayoutError> {
+    let mut src = Prepared::new(text, false);
+    let (lines, more) = lines_upto(&mut src, opts.width, limit)?;
+    if more {
+        return Ok(None);
+    }
+    let t = src.text();
+    Ok(Some(
+        lines
+            .iter()
+            .map(|l| align_line(line_text(t, l), opts.width, opts.align))
+            .collect(),
+    ))
+}
+
+/// A wrapped line's text: spaces at its end dropped, and at its start too
+/// when a break (not a paragraph) starts it.
+pub(crate) fn line_text(text: &str, line: &LineRange) -> String {
+    let mut s = text
+        .get(line.range.clone())
+        .unwrap_or("")
+        .trim_end_matches(is_break_space);
+    if !line.first {
+        // Spaces at a break never start the next line.
+        s = s.trim_start_matches(is_break_space);
+    }
+    s.to_owned()
+}
+
+/// The first `limit` (at least 1) lines of `src`, and whether more follow,
+/// reading only as much as that takes.
+///
+/// Whole paragraphs are wrapped as they are read. A paragraph that goes on
+/// past what has been read is wrapped up to a safe end of what has been
+/// read ([`last_safe_end`]), keeping the lines that the greedy fill fixed
+/// before the margin (their breaks are the whole text's); when they are not
+/// enough, more is read.
+fn lines_upto(
+    src: &mut Prepared<'_>,
+    width_limit: usize,
+    limit: usize,
+) -> Result<(Vec<LineRange>, bool), LayoutError> {
+    let mut lines: Vec<LineRange> = Vec::new();
+    let mut start = 0;
+    loop {
+        let t = src.text();
+        let rest = t.get(start..).unwrap_or("");
+        let paragraph_end = match rest.find('\n') {
+            Some(n) => Some((start + n, false)),
+            None if src.complete() => Some((t.len(), true)),
+            None => None,
+        };
+        if let Some((end, last)) = paragraph_end {
+            let before = lines.len();
+            let paragraph = t.get(start..end).unwrap_or("");
+            wrap_paragraph(paragraph, width_limit, &mut |r: Range<usize>, _| {
+                lines.push(LineRange {
+                    range: r.start + start..r.end + start,
+                    first: lines.len() == before,
+                });
+            });
+            if lines.len() == before {
+                lines.push(LineRange {
+                    range: start..start,
+                    first: true,
+                });
+            }
+            if lines.len() > limit {
+                lines.truncate(limit);
+                return Ok((lines, true));
+            }
+            if last {
+                return Ok((lines, false));
+            }
+            start = end + 1;
+            continue;
+        }
+        if let Some(w) = last_safe_end(rest, WINDOW_MARGIN + 1)
+            && let Some(window) = rest.get(..w)
+        {
+            let exact_before = w - WINDOW_MARGIN;
+            let mut fixed = Vec::new();
+            wrap_paragraph(window, width_limit, &mut |r: Range<usize>, decided_at| {
+                if decided_at < exact_before {
+                    fixed.push(r);
+                }
+            });
+            // Every fixed line was ended by the next unit: a line follows it.
+            if lines.len() + fixed.len() >= limit {
+                lines.extend(fixed.into_iter().enumerate().map(|(i, r)| LineRange {
+                    range: r.start + start..r.end + start,
+                    first: i == 0,
+                }));
+                lines.truncate(limit);
+                return Ok((lines, true));
+            }
+        }
+        src.grow()?;
+    }
 }
 
 /// Pad `line` on the left for `align` within `width` columns.
@@ -200,11 +329,11 @@ pub fn frame(
 }
 
 /// One wrapped line: its byte range in the prepared text (without the
-/// whitespace dropped at its break) and the end of its paragraph.
+/// whitespace dropped at its break) and whether it starts its paragraph.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct LineRange {
     pub(crate) range: Range<usize>,
-    pub(crate) paragraph_end: usize,
+    pub(crate) first: bool,
 }
 
 /// Wrap prepared text (NFC, no controls but `\n`) into line ranges.
@@ -214,16 +343,16 @@ pub(crate) fn wrap_ranges(text: &str, width_limit: usize) -> Vec<LineRange> {
     for paragraph in text.split('\n') {
         let end = start + paragraph.len();
         let before = out.len();
-        wrap_paragraph(paragraph, width_limit, &mut |r: Range<usize>| {
+        wrap_paragraph(paragraph, width_limit, &mut |r: Range<usize>, _| {
             out.push(LineRange {
                 range: r.start + start..r.end + start,
-                paragraph_end: end,
+                first: out.len() == before,
             });
         });
         if out.len() == before {
             out.push(LineRange {
                 range: start..start,
-                paragraph_end: end,
+                first: true,
             });
         }
         start = end + 1;
@@ -231,8 +360,11 @@ pub(crate) fn wrap_ranges(text: &str, width_limit: usize) -> Vec<LineRange> {
     out
 }
 
-/// Greedy fill of one paragraph; `emit` receives line ranges in order.
-fn wrap_paragraph(p: &str, width_limit: usize, emit: &mut impl FnMut(Range<usize>)) {
+/// Greedy fill of one paragraph; `emit` receives line ranges in order, each
+/// with the offset the fill had read to when it fixed the line (the end of
+/// the unit that did not fit on it, or `p.len()` for the last line).
+fn wrap_paragraph(p: &str, width_limit: usize, emit: &mut impl FnMut(Range<usize>, usize)) {
+    count_work(p.len());
     let spans = protected_spans(p);
     let mut bounds = breaks_with_spans(p, &spans);
     bounds.push(p.len());
@@ -264,7 +396,7 @@ fn wrap_paragraph(p: &str, width_limit: usize, emit: &mut impl FnMut(Range<usize
             }
             _ => {
                 if let Some((ls, le, _)) = line.take() {
-                    emit(ls..le);
+                    emit(ls..le, unit_end);
                 }
                 if content_w <= width_limit {
                     // An all-space unit at paragraph start is kept (indentation).
@@ -282,7 +414,7 @@ fn wrap_paragraph(p: &str, width_limit: usize, emit: &mut impl FnMut(Range<usize
                             let w = slice_width(piece.start..unit_end);
                             line = Some((piece.start, piece.end, w));
                         } else {
-                            emit(piece);
+                            emit(piece, unit_end);
                         }
                     }
                 }
@@ -291,7 +423,7 @@ fn wrap_paragraph(p: &str, width_limit: usize, emit: &mut impl FnMut(Range<usize
         unit_start = unit_end;
     }
     if let Some((ls, le, _)) = line {
-        emit(ls..le);
+        emit(ls..le, p.len());
     }
 }
 

@@ -331,23 +331,30 @@ impl<'a> Scanner<'a> {
 
     /// Drop trailing sentence punctuation and an unbalanced closing bracket.
     fn trim_url_end(&self, start: usize, mut end: usize) -> usize {
+        // Brackets in `start..end`, counted once and updated as the end
+        // moves back (counting again for each trailing bracket was quadratic).
+        let count = |o: char| (start..end).filter(|&k| self.at(k) == Some(o)).count();
+        let mut brackets = [count('('), count(')'), count('['), count(']')];
         while end > start {
             let Some(last) = self.at(end - 1) else { break };
-            let opens = |o: char| {
-                (start..end - 1)
-                    .filter_map(|k| self.at(k))
-                    .filter(|&c| c == o)
-                    .count()
-            };
+            // The counts without the last character.
+            let mut before = brackets;
+            if let Some(k) = ['(', ')', '[', ']'].iter().position(|&b| b == last)
+                && let Some(n) = before.get_mut(k)
+            {
+                *n -= 1;
+            }
+            let [open_paren, close_paren, open_square, close_square] = before;
             let trim = match last {
                 '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' => true,
-                ')' => opens('(') < opens(')') + 1,
-                ']' => opens('[') < opens(']') + 1,
+                ')' => open_paren < close_paren + 1,
+                ']' => open_square < close_square + 1,
                 _ => false,
             };
             if !trim {
                 break;
             }
+            brackets = before;
             end -= 1;
         }
         end

@@ -91,7 +91,38 @@ pub(crate) fn is_thai_letter_or_sign(c: char) -> bool {
 /// check): whether the characters around byte `p` permit a line break there.
 /// Shared by the filter and by the Thai-character-cluster fallback.
 pub(crate) fn char_rules_allow(text: &str, p: usize) -> bool {
-    char_rules(text, p, SilentGroup::ByPattern)
+    char_rules(text, p, SilentGroup::ByPattern, &mut SpaceRun::default())
+}
+
+/// [`char_rules_allow`] for callers that ask at ascending offsets, possibly at
+/// every offset of a long run of spaces: `spaces` remembers the run.
+pub(crate) fn char_rules_allow_in(text: &str, p: usize, spaces: &mut SpaceRun) -> bool {
+    char_rules(text, p, SilentGroup::ByPattern, spaces)
+}
+
+/// The run of break spaces the last position asked about was in, so that the
+/// rule for a space before ๆ or ฯ (which looks past every space) costs linear
+/// time, not quadratic, when asked at every position of a long run.
+#[derive(Debug, Default)]
+pub(crate) struct SpaceRun {
+    /// `(start, end)`: `text[start..end]` are break spaces and `text[end]` is not.
+    run: Option<(usize, usize)>,
+}
+
+impl SpaceRun {
+    /// `text[p..]` without its leading break spaces.
+    fn rest_after<'t>(&mut self, text: &'t str, p: usize) -> &'t str {
+        let end = match self.run {
+            Some((start, end)) if start <= p && p <= end => end,
+            _ => {
+                let after = text.get(p..).unwrap_or("");
+                let end = p + (after.len() - after.trim_start_matches(is_break_space).len());
+                self.run = Some((p, end));
+                end
+            }
+        };
+        text.get(end..).unwrap_or("")
+    }
 }
 
 /// Whether what follows a break may be a silent consonant group.
@@ -103,7 +134,7 @@ pub(crate) enum SilentGroup {
     Known,
 }
 
-pub(crate) fn char_rules(text: &str, p: usize, silent: SilentGroup) -> bool {
+pub(crate) fn char_rules(text: &str, p: usize, silent: SilentGroup, spaces: &mut SpaceRun) -> bool {
     let (Some(before), Some(after)) = (text.get(..p), text.get(p..)) else {
         return false;
     };
@@ -135,15 +166,13 @@ pub(crate) fn char_rules(text: &str, p: usize, silent: SilentGroup) -> bool {
     }
     if is_break_space(b) {
         // เด็ก ๆ / กรุงเทพ ฯ: the mark still belongs to the word before.
-        let next = after.chars().find(|&c| !is_break_space(c));
+        let rest = spaces.rest_after(text, p);
+        let next = rest.chars().next();
         if next == Some(MAI_YAMOK) {
             return false;
         }
-        if next == Some(PAIYANNOI) {
-            let rest = after.trim_start_matches(is_break_space);
-            if !rest.starts_with(PAI_YAN_YAI) {
-                return false;
-            }
+        if next == Some(PAIYANNOI) && !rest.starts_with(PAI_YAN_YAI) {
+            return false;
         }
     }
     // Inside ฯลฯ (each letter is 3 bytes).

@@ -288,6 +288,10 @@ impl Segmenter {
     /// Append to `out` the byte offsets (`base` + offset in `run`) of the word
     /// boundaries strictly inside `run`, a run of `is_thai_word_char`
     /// characters, ascending.
+    ///
+    /// A run longer than [`CHUNK_CHARS`] is segmented chunk by chunk (see
+    /// [`chunk_end`]); the unknown units on both sides of a chunk boundary
+    /// still join into one.
     pub(crate) fn run_breaks(
         &mut self,
         dict: &Dictionary<'_>,
@@ -306,9 +310,36 @@ impl Segmenter {
         if n < 2 || run.len() != 3 * n {
             return;
         }
-        self.cluster_start.clear();
-        self.cluster_start.resize(n + 1, false);
-        let labels = &self.labels;
+        let mut prev_unknown = false;
+        let mut lo = 0;
+        while lo < n {
+            let hi = chunk_end(&self.labels, lo).clamp(lo + 1, n);
+            self.chunk_breaks(dict, lo, hi, base, out, &mut prev_unknown);
+            lo = hi;
+        }
+    }
+
+    /// [`Self::run_breaks`] for the characters `lo..hi` of the run; `prev_unknown`
+    /// says whether the unit before `lo` was unknown, and is updated.
+    fn chunk_breaks(
+        &mut self,
+        dict: &Dictionary<'_>,
+        lo: usize,
+        hi: usize,
+        base: usize,
+        out: &mut Vec<usize>,
+        prev_unknown: &mut bool,
+    ) {
+        let Segmenter {
+            labels,
+            cluster_start,
+            best,
+            known_starts,
+        } = self;
+        let labels = labels.get(lo..hi).unwrap_or_default();
+        let n = labels.len();
+        cluster_start.clear();
+        cluster_start.resize(n + 1, false);
         let at = |k: usize| {
             labels
                 .get(k)
@@ -316,95 +347,125 @@ impl Segmenter {
         };
         let mut i = 0;
         while i < n {
-            if let Some(s) = self.cluster_start.get_mut(i) {
+            if let Some(s) = cluster_start.get_mut(i) {
                 *s = true;
             }
             i = thai_word_piece_end(at, i).max(i + 1);
         }
-        if let Some(s) = self.cluster_start.get_mut(n) {
+        if let Some(s) = cluster_start.get_mut(n) {
             *s = true;
         }
-        self.best.clear();
-        self.best.resize(n + 1, Best::default());
+        best.clear();
+        best.resize(n + 1, Best::default());
         let mut next_cluster = n;
         for i in (0..n).rev() {
-            if !self.cluster_start.get(i).copied().unwrap_or(false) {
+            if !cluster_start.get(i).copied().unwrap_or(false) {
                 continue;
             }
-            let Some(choice) = self.best_from(dict, i, next_cluster) else {
+            let Some(choice) = best_from(dict, labels, cluster_start, best, i, next_cluster) else {
                 continue;
             };
-            if let Some(b) = self.best.get_mut(i) {
+            if let Some(b) = best.get_mut(i) {
                 *b = choice;
             }
             next_cluster = i;
         }
         // Walk the chosen path; a boundary between two unknown units is not one.
         let mut i = 0usize;
-        let mut prev_unknown = false;
         while i < n {
-            let Some(b) = self.best.get(i).copied() else {
+            let Some(b) = best.get(i).copied() else {
                 break;
             };
-            if i > 0 && !(prev_unknown && b.is_unknown) {
-                out.push(base + 3 * i);
+            if lo + i > 0 && !(*prev_unknown && b.is_unknown) {
+                out.push(base + 3 * (lo + i));
                 if !b.is_unknown {
-                    self.known_starts.push(base + 3 * i);
+                    known_starts.push(base + 3 * (lo + i));
                 }
             }
             let end = (b.next as usize).clamp(i + 1, n);
-            prev_unknown = b.is_unknown;
+            *prev_unknown = b.is_unknown;
             i = end;
         }
     }
+}
 
-    /// The best first unit from cluster start `i` (`next_cluster` is the next
-    /// cluster start after `i`, or `n`).
-    #[inline]
-    fn best_from(&self, dict: &Dictionary<'_>, i: usize, next_cluster: usize) -> Option<Best> {
-        let after = |j: usize| self.best.get(j).copied();
-        // The unknown unit: one cluster, merged with an unknown unit after it.
-        let tail = after(next_cluster)?;
-        let len = u32::try_from(next_cluster - i).unwrap_or(u32::MAX);
-        let mut best = Best {
-            unknown: tail.unknown.saturating_add(len),
-            units: tail.units + u32::from(!tail.is_unknown),
-            next: next_cluster as u32,
-            is_unknown: true,
-        };
-        // Known words from i (two letters or more), shortest first: a tie
-        // goes to the longer word.
-        let (Some(&a), Some(&b)) = (self.labels.get(i), self.labels.get(i + 1)) else {
-            return Some(best);
-        };
-        let Some(mut node) = dict.pair(a, b) else {
-            return Some(best);
-        };
-        for end in i + 2..=self.labels.len() {
-            if end > i + 2 {
-                let Some(child) = self.labels.get(end - 1).and_then(|&l| dict.child(node, l))
-                else {
-                    break;
-                };
-                node = child;
-            }
-            if dict.is_final(node) && self.cluster_start.get(end).copied().unwrap_or(false) {
-                let Some(tail) = after(end) else {
-                    continue;
-                };
-                let cand = Best {
-                    unknown: tail.unknown,
-                    units: tail.units + 1,
-                    next: end as u32,
-                    is_unknown: false,
-                };
-                if cand.key() <= best.key() || (best.is_unknown && cand.key() == best.key()) {
-                    best = cand;
-                }
+/// Most characters of a run of Thai letters whose word boundaries are chosen
+/// together. A longer run is segmented in chunks, each ending before the first
+/// leading vowel (เ แ โ ใ ไ: one always starts a syllable and a Thai character
+/// cluster) at or after this many characters. Text written for people has no
+/// such runs (sentences and clauses are separated by spaces); the bound makes
+/// every word boundary depend on nearby text only, so that truncation reads
+/// a bounded prefix of an unbroken run, and a hostile input cannot make one
+/// boundary depend on megabytes of text after it.
+pub(crate) const CHUNK_CHARS: usize = 1024;
+
+/// Trie labels of the leading vowels เ แ โ ใ ไ (U+0E40..U+0E44).
+const LEADING_VOWEL_LABELS: std::ops::RangeInclusive<u8> = 0x40..=0x44;
+
+/// Where the chunk of a run (given as trie labels) that starts at char
+/// `start` ends: at the first leading vowel at or after `start + CHUNK_CHARS`,
+/// else at the end of the run.
+pub(crate) fn chunk_end(labels: &[u8], start: usize) -> usize {
+    let from = start.saturating_add(CHUNK_CHARS);
+    labels
+        .get(from..)
+        .and_then(|rest| rest.iter().position(|l| LEADING_VOWEL_LABELS.contains(l)))
+        .map_or(labels.len(), |k| from + k)
+}
+
+/// The best first unit from cluster start `i` of a chunk (`next_cluster` is
+/// the next cluster start after `i`, or the chunk's length), given the best
+/// paths from every later cluster start.
+#[inline]
+fn best_from(
+    dict: &Dictionary<'_>,
+    labels: &[u8],
+    cluster_start: &[bool],
+    best: &[Best],
+    i: usize,
+    next_cluster: usize,
+) -> Option<Best> {
+    let after = |j: usize| best.get(j).copied();
+    // The unknown unit: one cluster, merged with an unknown unit after it.
+    let tail = after(next_cluster)?;
+    let len = u32::try_from(next_cluster - i).unwrap_or(u32::MAX);
+    let mut choice = Best {
+        unknown: tail.unknown.saturating_add(len),
+        units: tail.units + u32::from(!tail.is_unknown),
+        next: next_cluster as u32,
+        is_unknown: true,
+    };
+    // Known words from i (two letters or more), shortest first: a tie
+    // goes to the longer word.
+    let (Some(&a), Some(&b)) = (labels.get(i), labels.get(i + 1)) else {
+        return Some(choice);
+    };
+    let Some(mut node) = dict.pair(a, b) else {
+        return Some(choice);
+    };
+    for end in i + 2..=labels.len() {
+        if end > i + 2 {
+            let Some(child) = labels.get(end - 1).and_then(|&l| dict.child(node, l)) else {
+                break;
+            };
+            node = child;
+        }
+        if dict.is_final(node) && cluster_start.get(end).copied().unwrap_or(false) {
+            let Some(tail) = after(end) else {
+                continue;
+            };
+            let cand = Best {
+                unknown: tail.unknown,
+                units: tail.units + 1,
+                next: end as u32,
+                is_unknown: false,
+            };
+            if cand.key() <= choice.key() || (choice.is_unknown && cand.key() == choice.key()) {
+                choice = cand;
             }
         }
-        Some(best)
     }
+    Some(choice)
 }
 
 #[cfg(test)]
@@ -500,6 +561,36 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn long_runs_are_segmented_in_chunks_ending_before_a_leading_vowel() {
+        let corpus = include_str!("../../../../../benches/data/thai-sentences.txt");
+        let run: String = corpus
+            .chars()
+            .filter(|&c| thai_label(c).is_some())
+            .collect();
+        let labels: Vec<u8> = run.chars().filter_map(thai_label).collect();
+        assert!(labels.len() > 2 * CHUNK_CHARS);
+        // A run no longer than a chunk is one chunk.
+        assert_eq!(chunk_end(&labels[..CHUNK_CHARS], 0), CHUNK_CHARS);
+        let end = chunk_end(&labels, 0);
+        assert!(end >= CHUNK_CHARS && end < labels.len());
+        assert!(LEADING_VOWEL_LABELS.contains(&labels[end]));
+        assert!(
+            !labels[CHUNK_CHARS..end]
+                .iter()
+                .any(|l| LEADING_VOWEL_LABELS.contains(l))
+        );
+        // The breaks before a chunk's end do not depend on what follows it.
+        let dict = Dictionary::builtin();
+        let mut whole = Vec::new();
+        Segmenter::default().run_breaks(dict, &run, 0, &mut whole);
+        let mut head = Vec::new();
+        Segmenter::default().run_breaks(dict, &run[..3 * end], 0, &mut head);
+        let before: Vec<usize> = whole.iter().copied().filter(|&b| b < 3 * end).collect();
+        assert_eq!(head, before);
+        assert!(whole.contains(&(3 * end)));
     }
 
     #[test]
