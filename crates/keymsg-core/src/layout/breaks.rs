@@ -84,7 +84,7 @@ fn other_complex_script_at(b: &[u8], i: usize) -> bool {
 /// - it is not inside a word ICU4X's dictionary is known to split wrongly in
 ///   context (a short built-in list: กฎหมาย, โทรศัพท์, คอลเซ็นเตอร์, ...);
 /// - it is not inside a protected span (phone numbers, amounts, URLs, e-mail
-///   addresses: phone numbers, amounts, URLs and e-mail addresses).
+///   addresses).
 ///
 /// Offsets refer to `text` as given; [`super::wrap()`] and [`super::truncate()`]
 /// normalise to NFC first, so pass NFC text if you combine the two.
