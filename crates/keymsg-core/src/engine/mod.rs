@@ -35,7 +35,7 @@ use crate::bangkok::YearMonth;
 use crate::catalog::CatalogError;
 use crate::layout::Profile;
 use crate::layout::{Encoding, ProfileKind};
-use crate::report::Report;
+use crate::report::{FormOptions, Report};
 use crate::select::{Policy, Request, Selector};
 use crate::store::{Counted, Durability, Insertion, ManualEntry, Store, StoreOptions};
 use crate::{Catalog, Channel, Error, Result, Surface};
@@ -389,8 +389,21 @@ impl Engine {
 
     /// The month's report for this engine's agency.
     pub fn report(&self, month: YearMonth) -> Result<Report> {
+        self.report_with(month, &FormOptions::new())
+    }
+
+    /// The month's report for this engine's agency, with [`FormOptions`]
+    /// (compact form, signature block).
+    pub fn report_with(&self, month: YearMonth, options: &FormOptions) -> Result<Report> {
         let store = self.require_store()?;
-        crate::report::from_store(store, self.catalog(), month, Some(&self.agency))
+        crate::report::from_store::build(
+            store,
+            self.catalog(),
+            month,
+            Some(&self.agency),
+            &self.agency,
+            options,
+        )
     }
 
     fn require_store(&self) -> Result<&Store> {

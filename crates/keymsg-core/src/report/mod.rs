@@ -42,7 +42,7 @@
 mod amend;
 mod csv;
 pub mod deadline;
-mod from_store;
+pub(crate) mod from_store;
 mod json;
 mod markdown;
 mod model;
@@ -50,10 +50,11 @@ mod notes;
 mod rollup;
 pub mod thai;
 mod xlsx;
+mod xlsx_measure;
 
 pub use amend::{Amendment, ChannelDeltas, RowDelta};
 pub use deadline::{Level, deadline, next_deadline};
-pub use from_store::from_store;
+pub use from_store::{FormOptions, from_store, from_store_with};
 pub use model::{
     BreakdownEntry, DroppedDuplicate, MANUAL_KIND, Report, Row, SCHEMA_VERSION, Signature, Totals,
     UnitInfo,

@@ -398,6 +398,14 @@ impl Report {
         self
     }
 
+    /// The compact form agencies file: rows whose six counts are all zero
+    /// are left out (the totals do not change; rows are numbered as printed).
+    #[must_use]
+    pub fn without_zero_rows(mut self) -> Self {
+        self.rows.retain(|r| r.counts().iter().any(|&n| n > 0));
+        self
+    }
+
     /// Recompute `totals` from `rows` (after editing rows by hand).
     pub fn recompute_totals(&mut self) {
         self.totals = Totals::of(&self.rows);
