@@ -122,9 +122,15 @@ fn date_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<time::Date>
     let text = match v {
         toml::Value::String(s) => s,
         toml::Value::Datetime(dt) => dt.to_string(),
-        other => return Err(D::Error::custom(format!("signed_on: expected a date, got {other}"))),
+        other => {
+            return Err(D::Error::custom(format!(
+                "signed_on: expected a date, got {other}"
+            )));
+        }
     };
-    crate::cmd::parse_date(&text).map(Some).map_err(D::Error::custom)
+    crate::cmd::parse_date(&text)
+        .map(Some)
+        .map_err(D::Error::custom)
 }
 
 /// 1-based line and character column of a byte offset.

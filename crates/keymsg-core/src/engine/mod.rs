@@ -387,6 +387,23 @@ impl Engine {
         Ok(())
     }
 
+    /// Record a hand count for content that is not in the catalog (a radio
+    /// spot, a community meeting): a row of its own on the form, keyed by
+    /// the content, so recording the same content again in a month replaces
+    /// its count (see [`ManualEntry::free_text`]).
+    pub fn record_content(
+        &self,
+        month: YearMonth,
+        channel: Channel,
+        content: &str,
+        count: u64,
+    ) -> Result<()> {
+        let store = self.require_store()?;
+        let entry = ManualEntry::free_text(self.agency.clone(), month, channel, content, count)?;
+        store.record(&entry)?;
+        Ok(())
+    }
+
     /// The month's report for this engine's agency.
     pub fn report(&self, month: YearMonth) -> Result<Report> {
         self.report_with(month, &FormOptions::new())

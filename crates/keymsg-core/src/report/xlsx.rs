@@ -152,7 +152,7 @@ impl Report {
     /// Column widths (points) of the form: each count column as wide as its
     /// longest heading word and its widest number, the number column as
     /// its heading, the content column the rest of the page.
-    fn form_widths(&self, digits: Digits) -> [f64; 8] {
+    fn form_widths(&self) -> [f64; 8] {
         let headings = thai::column_headings();
         let word = |h: &str| {
             h.split_whitespace()
@@ -165,7 +165,8 @@ impl Report {
         let deltas = self.amendment.as_ref();
         for (i, w) in widths.iter_mut().enumerate().skip(2) {
             let c = i - 2;
-            let mut need = word(headings[i]).max(BOLD.width(&thai::number(
+            let heading = headings.get(i).map_or(0.0, |h| word(h));
+            let mut need = heading.max(BOLD.width(&thai::number(
                 self.totals.counts().get(c).copied().unwrap_or(0),
                 Digits::Arabic,
             )));
@@ -174,7 +175,12 @@ impl Report {
                 need = need.max(BODY.width(&thai::number(v, Digits::Arabic)));
             }
             if let Some(a) = deltas {
-                for d in a.rows.iter().map(|r| r.delta.values()).chain([a.totals.values()]) {
+                for d in a
+                    .rows
+                    .iter()
+                    .map(|r| r.delta.values())
+                    .chain([a.totals.values()])
+                {
                     let v = d.get(c).copied().unwrap_or(0);
                     need = need.max(BODY.width(&thai::signed(v, Digits::Arabic)));
                 }
@@ -183,12 +189,11 @@ impl Report {
         }
         let others: f64 = widths.iter().sum();
         widths[1] = (PRINT_WIDTH_PT - others).max(MIN_CONTENT_PT);
-        let _ = digits;
         widths
     }
 
     fn form_sheet(&self, ws: &mut Worksheet, f: &Formats, digits: Digits) -> Result<(), XlsxError> {
-        let widths = self.form_widths(digits);
+        let widths = self.form_widths();
         for (col, w) in (0u16..).zip(widths) {
             ws.set_column_width_pixels(col, column_pixels(w))?;
         }
@@ -214,7 +219,13 @@ impl Report {
         let agency = format!("{} {}", thai::LABEL_AGENCY, self.agency);
         merged_line(ws, r, &agency, &f.line, BODY)?;
         r += 1;
-        merged_line(ws, r, &thai::month_heading(self.month, digits), &f.line, BODY)?;
+        merged_line(
+            ws,
+            r,
+            &thai::month_heading(self.month, digits),
+            &f.line,
+            BODY,
+        )?;
         r += 1;
         if let Some(h) = amendment_heading(self, digits) {
             merged_line(ws, r, &h, &f.title, BOLD)?;
@@ -346,7 +357,10 @@ impl Report {
             let mut need = headings.get(i).map_or(0.0, |h| word(h));
             for e in &self.breakdown {
                 let cell = match i {
-                    2 => e.surface.map_or(super::MANUAL_KIND, |s| s.as_str()).to_owned(),
+                    2 => e
+                        .surface
+                        .map_or(super::MANUAL_KIND, |s| s.as_str())
+                        .to_owned(),
                     3 => e.kind.clone(),
                     _ => thai::number(e.count, Digits::Arabic),
                 };
@@ -419,7 +433,12 @@ fn print_setup(ws: &mut Worksheet) {
 
 /// The column headings, each wrapped in its column at word boundaries; the
 /// row as tall as the heading with the most lines.
-fn write_header(ws: &mut Worksheet, r: u32, f: &Formats, widths: &[f64; 8]) -> Result<(), XlsxError> {
+fn write_header(
+    ws: &mut Worksheet,
+    r: u32,
+    f: &Formats,
+    widths: &[f64; 8],
+) -> Result<(), XlsxError> {
     let mut lines = 1;
     for ((c, h), w) in (0u16..).zip(thai::column_headings()).zip(widths) {
         let wrapped = HEADER.wrap(h, text_room(*w));
