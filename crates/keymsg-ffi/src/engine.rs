@@ -94,7 +94,7 @@ fn durability_from(n: u32) -> Result<Durability, FfiError> {
     }
 }
 
-fn channel_from(n: u32) -> Result<Channel, FfiError> {
+pub(crate) fn channel_from(n: u32) -> Result<Channel, FfiError> {
     let i = usize::try_from(n).ok().and_then(|n| n.checked_sub(1));
     i.and_then(|i| Channel::ALL.get(i).copied()).ok_or_else(|| {
         invalid(
@@ -119,7 +119,7 @@ pub(crate) fn surface_from(n: u32) -> Result<Option<Surface>, FfiError> {
         })
 }
 
-fn month_from(text: &str) -> Result<YearMonth, FfiError> {
+pub(crate) fn month_from(text: &str) -> Result<YearMonth, FfiError> {
     text.parse::<YearMonth>()
         .map_err(|e| invalid("month", e.to_string()))
 }
@@ -531,7 +531,9 @@ pub(crate) fn owned(s: Option<&str>) -> Option<String> {
 ///
 /// # Safety
 /// `r` is NULL or a live request whose text fields obey the (pointer, length) rule.
-unsafe fn footer_request(r: *const keymsg_footer_request) -> Result<FooterRequest, FfiError> {
+pub(crate) unsafe fn footer_request(
+    r: *const keymsg_footer_request,
+) -> Result<FooterRequest, FfiError> {
     // SAFETY: caller contract.
     let Some(r) = (unsafe { r.as_ref() }) else {
         return Ok(FooterRequest::new());
@@ -552,6 +554,8 @@ unsafe fn footer_request(r: *const keymsg_footer_request) -> Result<FooterReques
                 r.idempotency_key_len,
             )?),
             sequence: r.has_sequence.then_some(r.sequence),
+            // `keymsg_engine_footer_encoded` sets it.
+            encoding: None,
         })
     }
 }
@@ -772,7 +776,7 @@ pub unsafe extern "C" fn keymsg_engine_report(
 /// once; freeing must not race with reading.
 #[derive(Debug)]
 pub struct keymsg_result {
-    inner: Rendered,
+    pub(crate) inner: Rendered,
 }
 
 /// Read a live result, or return `fallback` for NULL.

@@ -29,9 +29,11 @@
 #![allow(non_camel_case_types)]
 
 pub mod catalog;
+pub mod encoded;
 pub mod engine;
 pub mod error;
 mod ffi;
+pub mod form;
 pub mod layout;
 pub mod lines;
 mod panic;
@@ -41,10 +43,12 @@ pub mod string;
 pub mod version;
 
 pub use catalog::{keymsg_catalog, keymsg_catalog_format};
+pub use encoded::keymsg_encoding;
 pub use engine::{
     keymsg_channel, keymsg_durability, keymsg_engine, keymsg_engine_options, keymsg_footer_request,
     keymsg_popup_request, keymsg_report_format, keymsg_result, keymsg_surface,
 };
+pub use form::keymsg_report_options;
 pub use lines::keymsg_lines;
 pub use select::{keymsg_key_kind, keymsg_select_request, keymsg_selection};
 pub use status::keymsg_status;
