@@ -255,6 +255,16 @@ impl Engine {
     ) -> std::result::Result<Rendered, Undelivered<E>> {
         let (slot, index, placement) = self.pick_footer(req)?;
         let (rendered, count) = self.render(&slot, index, &placement)?;
+        self.hand_over(rendered, count, deliver)
+    }
+
+    /// Call `deliver`; if it fails, withdraw the count just made.
+    fn hand_over<E>(
+        &self,
+        rendered: Rendered,
+        count: Option<(Insertion, Counted)>,
+        deliver: impl FnOnce(&Rendered) -> std::result::Result<(), E>,
+    ) -> std::result::Result<Rendered, Undelivered<E>> {
         match deliver(&rendered) {
             Ok(()) => Ok(rendered),
             Err(error) => {
@@ -277,6 +287,24 @@ impl Engine {
     /// A pop-up (title + body) for an app user: select by subject, lay out
     /// for the `popup` profile, count.
     pub fn popup(&self, req: &PopupRequest) -> Result<Rendered> {
+        let (slot, index, placement) = self.pick_popup(req)?;
+        self.render(&slot, index, &placement).map(|(r, _)| r)
+    }
+
+    /// [`Engine::popup`], then `deliver`; a failed delivery withdraws the
+    /// count, as [`Engine::footer_delivered`] does.
+    pub fn popup_delivered<E>(
+        &self,
+        req: &PopupRequest,
+        deliver: impl FnOnce(&Rendered) -> std::result::Result<(), E>,
+    ) -> std::result::Result<Rendered, Undelivered<E>> {
+        let (slot, index, placement) = self.pick_popup(req)?;
+        let (rendered, count) = self.render(&slot, index, &placement)?;
+        self.hand_over(rendered, count, deliver)
+    }
+
+    /// The selection, the layout slot and the placement of a pop-up.
+    fn pick_popup<'r>(&self, req: &'r PopupRequest) -> Result<(Arc<Slot>, usize, Placement<'r>)> {
         let mut select = Request::new(Surface::Popup).lang(req.lang());
         if let Some(k) = &req.key {
             select = select.subject_key(k.as_str());
@@ -293,7 +321,7 @@ impl Engine {
             idempotency_key: req.idempotency_key.as_deref(),
             reprint: false,
         };
-        self.render(&slot, pick.index, &placement).map(|(r, _)| r)
+        Ok((slot, pick.index, placement))
     }
 
     /// Re-render the message of a stored selection token (a reprint): the same
