@@ -4,6 +4,7 @@
 use std::ffi::c_char;
 
 use keymsg_core::YearMonth;
+use keymsg_core::report::Report;
 
 use crate::engine::keymsg_engine;
 use crate::enums::keymsg_report_format::*;
@@ -15,7 +16,7 @@ use crate::status::keymsg_status;
 use crate::string::keymsg_string;
 
 /// A `"YYYY-MM"` month argument.
-fn month_arg(text: &str) -> Result<YearMonth, FfiError> {
+pub(crate) fn month_arg(text: &str) -> Result<YearMonth, FfiError> {
     text.parse::<YearMonth>()
         .map_err(|e| FfiError::InvalidArgument {
             name: "month",
@@ -87,15 +88,17 @@ pub unsafe extern "C" fn keymsg_engine_report(
         // side effects): checking it first would change which status a call
         // with a bad format and a failing store returns.
         let report = engine.inner.report(month)?;
-        let bytes: Vec<u8> = match enum_arg::<keymsg_report_format>("format", format)? {
-            KEYMSG_REPORT_FORMAT_JSON => report.to_json().into_bytes(),
-            KEYMSG_REPORT_FORMAT_CSV => report.to_csv().into_bytes(),
-            KEYMSG_REPORT_FORMAT_MARKDOWN => report.to_markdown().into_bytes(),
-            KEYMSG_REPORT_FORMAT_XLSX => {
-                report.to_xlsx_bytes().map_err(keymsg_core::Error::from)?
-            }
-        };
-        out.write(keymsg_string::new_raw(bytes));
+        out.write(keymsg_string::new_raw(report_bytes(&report, format)?));
         Ok(())
+    })
+}
+
+/// `report` in `format` (a `keymsg_report_format`), for the report calls.
+pub(crate) fn report_bytes(report: &Report, format: u32) -> Result<Vec<u8>, FfiError> {
+    Ok(match enum_arg::<keymsg_report_format>("format", format)? {
+        KEYMSG_REPORT_FORMAT_JSON => report.to_json().into_bytes(),
+        KEYMSG_REPORT_FORMAT_CSV => report.to_csv().into_bytes(),
+        KEYMSG_REPORT_FORMAT_MARKDOWN => report.to_markdown().into_bytes(),
+        KEYMSG_REPORT_FORMAT_XLSX => report.to_xlsx_bytes().map_err(keymsg_core::Error::from)?,
     })
 }

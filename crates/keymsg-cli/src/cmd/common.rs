@@ -140,6 +140,13 @@ pub fn parse_at(s: &str) -> Result<OffsetDateTime, String> {
         })
 }
 
+/// A calendar date, YYYY-MM-DD (`--signed-on`, config `signed_on`).
+pub fn parse_date(s: &str) -> Result<time::Date, String> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s.trim(), &fmt)
+        .map_err(|_| format!("`{s}` is not a date: use YYYY-MM-DD, e.g. 2026-04-05"))
+}
+
 /// Clap parser for a width in columns (at least 1).
 pub fn parse_width(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {

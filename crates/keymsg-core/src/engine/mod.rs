@@ -36,7 +36,7 @@ use crate::bangkok::YearMonth;
 use crate::catalog::CatalogError;
 use crate::layout::Profile;
 use crate::layout::{Encoding, ProfileKind};
-use crate::report::Report;
+use crate::report::{FormOptions, Report};
 use crate::select::{Policy, Request, SelectError, Selector};
 use crate::store::{Counted, Durability, Insertion, ManualEntry, Store, StoreOptions};
 use crate::{Catalog, Channel, Error, Result, Surface};
@@ -256,6 +256,16 @@ impl Engine {
     ) -> std::result::Result<Rendered, Undelivered<E>> {
         let (slot, index, placement) = self.pick_footer(req)?;
         let (rendered, count) = self.render(&slot, index, &placement)?;
+        self.hand_over(rendered, count, deliver)
+    }
+
+    /// Call `deliver`; if it fails, withdraw the count just made.
+    fn hand_over<E>(
+        &self,
+        rendered: Rendered,
+        count: Option<(Insertion, Counted)>,
+        deliver: impl FnOnce(&Rendered) -> std::result::Result<(), E>,
+    ) -> std::result::Result<Rendered, Undelivered<E>> {
         match deliver(&rendered) {
             Ok(()) => Ok(rendered),
             Err(error) => {
@@ -278,6 +288,24 @@ impl Engine {
     /// A pop-up (title + body) for an app user: select by subject, lay out
     /// for the `popup` profile, count.
     pub fn popup(&self, req: &PopupRequest) -> Result<Rendered> {
+        let (slot, index, placement) = self.pick_popup(req)?;
+        self.render(&slot, index, &placement).map(|(r, _)| r)
+    }
+
+    /// [`Engine::popup`], then `deliver`; a failed delivery withdraws the
+    /// count, as [`Engine::footer_delivered`] does.
+    pub fn popup_delivered<E>(
+        &self,
+        req: &PopupRequest,
+        deliver: impl FnOnce(&Rendered) -> std::result::Result<(), E>,
+    ) -> std::result::Result<Rendered, Undelivered<E>> {
+        let (slot, index, placement) = self.pick_popup(req)?;
+        let (rendered, count) = self.render(&slot, index, &placement)?;
+        self.hand_over(rendered, count, deliver)
+    }
+
+    /// The selection, the layout slot and the placement of a pop-up.
+    fn pick_popup<'r>(&self, req: &'r PopupRequest) -> Result<(Arc<Slot>, usize, Placement<'r>)> {
         let mut select = Request::new(Surface::Popup).lang(req.lang());
         if let Some(k) = &req.key {
             select = select.subject_key(k.as_str());
@@ -294,7 +322,7 @@ impl Engine {
             idempotency_key: req.idempotency_key.as_deref(),
             reprint: false,
         };
-        self.render(&slot, pick.index, &placement).map(|(r, _)| r)
+        Ok((slot, pick.index, placement))
     }
 
     /// Re-render the message of a stored selection token (a reprint): the same
@@ -388,10 +416,40 @@ impl Engine {
         Ok(())
     }
 
+    /// Record a hand count for content that is not in the catalog (a radio
+    /// spot, a community meeting): a row of its own on the form, keyed by
+    /// the content, so recording the same content again in a month replaces
+    /// its count (see [`ManualEntry::free_text`]).
+    pub fn record_content(
+        &self,
+        month: YearMonth,
+        channel: Channel,
+        content: &str,
+        count: u64,
+    ) -> Result<()> {
+        let store = self.require_store()?;
+        let entry = ManualEntry::free_text(self.agency.clone(), month, channel, content, count)?;
+        store.record(&entry)?;
+        Ok(())
+    }
+
     /// The month's report for this engine's agency.
     pub fn report(&self, month: YearMonth) -> Result<Report> {
+        self.report_with(month, &FormOptions::new())
+    }
+
+    /// The month's report for this engine's agency, with [`FormOptions`]
+    /// (compact form, signature block).
+    pub fn report_with(&self, month: YearMonth, options: &FormOptions) -> Result<Report> {
         let store = self.require_store()?;
-        Report::from_store(store, self.catalog(), month, Some(&self.agency))
+        Report::build_from_store(
+            store,
+            self.catalog(),
+            month,
+            Some(&self.agency),
+            &self.agency,
+            options,
+        )
     }
 
     fn require_store(&self) -> Result<&Store> {

@@ -42,6 +42,7 @@
 mod amend;
 mod csv;
 mod deadline;
+mod form_options;
 mod json;
 mod markdown;
 mod model;
@@ -49,14 +50,17 @@ mod notes;
 mod rollup;
 mod thai;
 mod xlsx;
+mod xlsx_measure;
 
 pub use amend::{Amendment, ChannelDeltas, RowDelta};
 pub use deadline::{Level, deadline, next_deadline};
+pub use form_options::FormOptions;
 pub use model::{
     BreakdownEntry, DroppedDuplicate, MANUAL_KIND, Report, Row, SCHEMA_VERSION, Signature, Totals,
     UnitInfo,
 };
 pub use rollup::{merge, merge_at};
+pub(crate) use thai::ALL_AGENCIES;
 pub use thai::{Digits, month_heading};
 
 use crate::bangkok::YearMonth;
