@@ -13,7 +13,7 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use keymsg_core::engine::{Engine, FooterRequest, PopupRequest};
+use keymsg_core::{Engine, FooterRequest, PopupRequest};
 
 fn bench(c: &mut Criterion) {
     let keys: Vec<FooterRequest> = (0..1024)

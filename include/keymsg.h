@@ -376,6 +376,36 @@ typedef uint32_t keymsg_durability;
 #endif // __cplusplus
 
 /**
+ * A printer's byte encoding (`keymsg_engine_footer_encoded`). Passed as a
+ * `uint32_t`.
+ */
+enum keymsg_encoding
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * UTF-8 (every character).
+   */
+  KEYMSG_ENCODING_UTF8 = 1,
+  /**
+   * TIS-620: ASCII and Thai; a cut ends with `...` (it has no `…`).
+   */
+  KEYMSG_ENCODING_TIS620 = 2,
+  /**
+   * Windows code page 874: TIS-620 plus € … ‘ ’ “ ” • – — and no-break space.
+   */
+  KEYMSG_ENCODING_CP874 = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum keymsg_encoding keymsg_encoding;
+#else
+typedef uint32_t keymsg_encoding;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Report formats (`keymsg_engine_report`). Passed as a `uint32_t`.
  */
 enum keymsg_report_format
@@ -526,6 +556,16 @@ typedef struct keymsg_engine_options keymsg_engine_options;
 typedef struct keymsg_lines keymsg_lines;
 
 /**
+ * How `keymsg_engine_report_with` builds the form (opaque, set with
+ * setters). Defaults: every row, an empty signature block (dotted lines to
+ * sign by hand).
+ *
+ * Thread safety: not synchronised; use from one thread at a time. Only
+ * read during `keymsg_engine_report_with`, so it may be freed right after.
+ */
+typedef struct keymsg_report_options keymsg_report_options;
+
+/**
  * A rendered footer or pop-up (opaque): the text, its lines, the message id,
  * the pop-up title, the selection token and how it was fitted.
  *
@@ -633,6 +673,27 @@ typedef struct keymsg_footer_request {
 } keymsg_footer_request;
 
 /**
+ * A borrowed view of bytes owned by keymsg: `len` bytes at `data`.
+ *
+ * Text is UTF-8. `data` is **not** guaranteed to be NUL-terminated (except
+ * for the static strings documented as such), so print it with
+ * `printf("%.*s", (int)s.len, s.data)` or copy `len` bytes. The view is
+ * valid for as long as the function that returned it says (usually: until
+ * the owning object is freed). `data` is NULL only when the function
+ * documents it (e.g. an index out of range); then `len` is 0.
+ */
+typedef struct keymsg_str {
+  /**
+   * First byte; NULL only where documented.
+   */
+  const char *data;
+  /**
+   * Number of bytes, not counting any terminating NUL.
+   */
+  size_t len;
+} keymsg_str;
+
+/**
  * A pop-up request for `keymsg_engine_popup`. Zero-initialise it and set
  * what you need; NULL fields take their defaults.
  */
@@ -686,27 +747,6 @@ typedef struct keymsg_popup_request {
    */
   size_t idempotency_key_len;
 } keymsg_popup_request;
-
-/**
- * A borrowed view of bytes owned by keymsg: `len` bytes at `data`.
- *
- * Text is UTF-8. `data` is **not** guaranteed to be NUL-terminated (except
- * for the static strings documented as such), so print it with
- * `printf("%.*s", (int)s.len, s.data)` or copy `len` bytes. The view is
- * valid for as long as the function that returned it says (usually: until
- * the owning object is freed). `data` is NULL only when the function
- * documents it (e.g. an index out of range); then `len` is 0.
- */
-typedef struct keymsg_str {
-  /**
-   * First byte; NULL only where documented.
-   */
-  const char *data;
-  /**
-   * Number of bytes, not counting any terminating NUL.
-   */
-  size_t len;
-} keymsg_str;
 
 /**
  * A selection request for `keymsg_engine_select`. Zero-initialise it and
@@ -868,6 +908,35 @@ size_t keymsg_catalog_message_count(const struct keymsg_catalog *catalog);
 keymsg_status keymsg_catalog_to_string(const struct keymsg_catalog *catalog,
                                        uint32_t format,
                                        struct keymsg_string **text_out);
+
+/**
+ * `keymsg_engine_footer` for a printer that speaks `encoding` (a
+ * `keymsg_encoding`): the footer is laid out and encoded before the
+ * insertion is counted — `keymsg_result_encoded` gives the bytes to send —
+ * so a message the encoding cannot hold fails with
+ * `KEYMSG_LAYOUT_UNENCODABLE` (the message names the catalog message and
+ * the character) and nothing is counted.
+ *
+ * Errors: those of `keymsg_engine_footer`, and `KEYMSG_INVALID_ARGUMENT`
+ * for an unknown encoding. Thread-safe.
+ *
+ * # Safety
+ * As `keymsg_engine_footer`.
+ */
+keymsg_status keymsg_engine_footer_encoded(const struct keymsg_engine *engine,
+                                           const struct keymsg_footer_request *request,
+                                           uint32_t encoding,
+                                           struct keymsg_result **result_out);
+
+/**
+ * The bytes to print: the text in the encoding asked for with
+ * `keymsg_engine_footer_encoded` (lines separated by `\n`, 0x0A), else the
+ * UTF-8 text. `{NULL, 0}` if `result` is NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+struct keymsg_str keymsg_result_encoded(const struct keymsg_result *result);
 
 /**
  * Create an options object with every setting at its default.
@@ -1229,6 +1298,108 @@ void keymsg_result_free(struct keymsg_result *result);
  * need it longer. Never NULL. Thread-safe (each thread has its own message).
  */
 struct keymsg_str keymsg_last_error_message(void);
+
+/**
+ * Record a count entered by hand for content that is not in the catalog —
+ * a community radio spot, a meeting — as a row of its own on the form, for
+ * one column (`channel`, a `keymsg_channel`) and month (`"YYYY-MM"`), under
+ * the engine's agency. The same content again in the month (white space
+ * does not matter) replaces its count. Errors: `KEYMSG_NULL_PARAMETER`,
+ * `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT`
+ * (bad month or channel; empty content, more than 500 characters or a
+ * control character; the engine has no store), `KEYMSG_STORE_*`.
+ * Thread-safe.
+ *
+ * # Safety
+ * `engine` is NULL or live; each `(pointer, length)` pair is NULL or points
+ * to that many bytes.
+ */
+keymsg_status keymsg_engine_record_content(const struct keymsg_engine *engine,
+                                           const char *month,
+                                           size_t month_len,
+                                           uint32_t channel,
+                                           const char *content,
+                                           size_t content_len,
+                                           uint64_t count);
+
+/**
+ * Create report options with every setting at its default. On success
+ * writes them to `*options_out` (free with `keymsg_report_options_free`).
+ * Errors: `KEYMSG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `options_out` is NULL or valid for writing one pointer.
+ */
+keymsg_status keymsg_report_options_new(struct keymsg_report_options **options_out);
+
+/**
+ * Free report options. NULL is a no-op.
+ *
+ * # Safety
+ * `options` is NULL or report options from keymsg, not yet freed.
+ */
+void keymsg_report_options_free(struct keymsg_report_options *options);
+
+/**
+ * Leave out rows with nothing in any column (the compact form agencies
+ * file). Errors: `KEYMSG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `options` is NULL or live report options.
+ */
+keymsg_status keymsg_report_options_set_omit_zero_rows(struct keymsg_report_options *options,
+                                                       bool omit);
+
+/**
+ * The reporter's name in the signature block (UTF-8). Errors:
+ * `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
+ *
+ * # Safety
+ * `options` is NULL or live; `name` is NULL or points to `name_len` bytes.
+ */
+keymsg_status keymsg_report_options_set_reporter(struct keymsg_report_options *options,
+                                                 const char *name,
+                                                 size_t name_len);
+
+/**
+ * The reporter's position (ตำแหน่ง) in the signature block (UTF-8).
+ * Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
+ *
+ * # Safety
+ * `options` is NULL or live; `position` is NULL or points to `position_len` bytes.
+ */
+keymsg_status keymsg_report_options_set_position(struct keymsg_report_options *options,
+                                                 const char *position,
+                                                 size_t position_len);
+
+/**
+ * The date the form is signed, `"YYYY-MM-DD"` (printed in Thai, Buddhist
+ * Era). Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`,
+ * `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT` (not a date; the options
+ * are then unchanged).
+ *
+ * # Safety
+ * `options` is NULL or live; `date` is NULL or points to `date_len` bytes.
+ */
+keymsg_status keymsg_report_options_set_signed_on(struct keymsg_report_options *options,
+                                                  const char *date,
+                                                  size_t date_len);
+
+/**
+ * `keymsg_engine_report` with options (`NULL`: the defaults): the month's
+ * form for the engine's agency in `format` (a `keymsg_report_format`).
+ * Results and errors as `keymsg_engine_report`. Thread-safe.
+ *
+ * # Safety
+ * As `keymsg_engine_report`; `options` is NULL or live report options not
+ * being modified by another thread.
+ */
+keymsg_status keymsg_engine_report_with(const struct keymsg_engine *engine,
+                                        const char *month,
+                                        size_t month_len,
+                                        uint32_t format,
+                                        const struct keymsg_report_options *options,
+                                        struct keymsg_string **report_out);
 
 /**
  * Set the longest text, in UTF-8 bytes, that `keymsg_wrap` and

@@ -40,7 +40,7 @@ trap 'rm -rf "$work"' EXIT
 
 cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -pthread -I"$root/include" -I"$root/tests/c")
 ldlibs=(-L"$libdir" -Wl,-rpath,"$libdir" -lkeymsg -lpthread)
-tests=(test_keymsg test_threads)
+tests=(test_keymsg test_threads test_delivered)
 
 # The shared selection vectors, when present, run from C too.
 vectors="$root/tests/vectors/selection.json"

@@ -4,7 +4,7 @@ spec (not from the Rust code). It generates tests/vectors/selection.json:
 
     python3 tests/vectors/selection_ref.py > tests/vectors/selection.json
 
-The Rust suite (crates/keymsg-core/tests/select_vectors.rs) checks that the Rust
+The Rust suite (crates/keymsg-core/tests/it/select_vectors.rs) checks that the Rust
 implementation agrees with every vector; the C and Python suites run the same file.
 """
 import json

@@ -5,7 +5,7 @@
 Measures, per call, best of several repeats (timeit):
 
 - ``Engine.footer(key=...)`` with an in-memory store: select (sticky hash of
-  the document key), cached layout, count. The issue's target: <= 2 us.
+  the document key), cached layout, count. Target: <= 2 us per call.
 - the same without a store (selection + cached layout only);
 - ``keymsg.wrap(text, 32)``: uncached layout of a Thai paragraph (segmentation,
   Thai break filter, greedy fill);

@@ -1,12 +1,13 @@
 //! `keymsg.Engine` and its immutable results `keymsg.Rendered` / `keymsg.Fit`.
 
-use keymsg_core::engine::{Engine, FooterRequest, PopupRequest, Rendered};
+use keymsg_core::layout::Encoding;
 use keymsg_core::store::{DEFAULT_KEY_RETENTION_MONTHS, Durability};
+use keymsg_core::{Engine, FooterRequest, PopupRequest, Rendered};
 
 // The constructor's default (a literal, so Python shows it) is the store's.
 const _: () = assert!(DEFAULT_KEY_RETENTION_MONTHS == 13);
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyBytes, PyDict};
 
 use crate::catalog::PyCatalog;
 use crate::convert::{self, StoreArg, size};
@@ -110,10 +111,13 @@ impl PyEngine {
         self.inner.agency()
     }
 
-    /// A receipt or invoice footer: select (sticky by `key`), lay out, count.
+    /// A receipt or invoice footer: select (sticky by `key`), lay out,
+    /// encode for the printer (`encoding`: `"tis-620"`, `"cp874"`; default
+    /// UTF-8), count. Everything that can fail happens before the count: an
+    /// exception means nothing was counted.
     #[pyo3(signature = (
         *, key = None, profile = "receipt-58mm", width = None, lang = "th",
-        at = None, kind = None, idempotency_key = None
+        at = None, kind = None, idempotency_key = None, encoding = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn footer(
@@ -126,10 +130,12 @@ impl PyEngine {
         at: Option<&Bound<'_, PyAny>>,
         kind: Option<&str>,
         idempotency_key: Option<&str>,
+        encoding: Option<&str>,
     ) -> PyResult<PyRendered> {
         let at = at.map(convert::instant).transpose()?;
         guard(py, || {
-            let req = footer_request(profile, width, lang, at, kind, idempotency_key, key)?;
+            let mut req = footer_request(profile, width, lang, at, kind, idempotency_key, key)?;
+            req.encoding = output_encoding(encoding)?;
             Ok(PyRendered(self.inner.footer(&req)?))
         })
     }
@@ -161,7 +167,8 @@ impl PyEngine {
 
     /// Re-render the message of a stored selection `token` (a reprint).
     #[pyo3(signature = (
-        token, *, profile = "receipt-58mm", width = None, lang = "th", at = None, kind = None
+        token, *, profile = "receipt-58mm", width = None, lang = "th", at = None, kind = None,
+        encoding = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn replay(
@@ -173,10 +180,12 @@ impl PyEngine {
         lang: &str,
         at: Option<&Bound<'_, PyAny>>,
         kind: Option<&str>,
+        encoding: Option<&str>,
     ) -> PyResult<PyRendered> {
         let at = at.map(convert::instant).transpose()?;
         guard(py, || {
-            let req = footer_request(profile, width, lang, at, kind, None, None)?;
+            let mut req = footer_request(profile, width, lang, at, kind, None, None)?;
+            req.encoding = output_encoding(encoding)?;
             Ok(PyRendered(self.inner.replay(token, &req)?))
         })
     }
@@ -203,11 +212,42 @@ impl PyEngine {
         })
     }
 
-    /// The month's report (`YYYY-MM`) for this engine's agency.
-    fn report(&self, py: Python<'_>, month: &str) -> PyResult<PyReport> {
+    /// Record a hand count for content that is not in the catalog (a radio
+    /// spot, a meeting): a row of its own; the same content again in the
+    /// month replaces its count.
+    fn record_content(
+        &self,
+        py: Python<'_>,
+        month: &str,
+        channel: &str,
+        content: &str,
+        count: i64,
+    ) -> PyResult<()> {
         guard(py, || {
             let month = convert::month(month)?;
-            Ok(PyReport::from(self.inner.report(month)?))
+            let channel = convert::channel(channel)?;
+            let count = convert::non_negative("count", count)?;
+            Ok(self.inner.record_content(month, channel, content, count)?)
+        })
+    }
+
+    /// The month's report (`YYYY-MM`) for this engine's agency: the compact
+    /// form with `omit_zero_rows`, the signature block from `reporter`,
+    /// `position` and `signed_on` (a `datetime.date` or `"YYYY-MM-DD"`).
+    #[pyo3(signature = (month, *, omit_zero_rows = false, reporter = None, position = None, signed_on = None))]
+    fn report(
+        &self,
+        py: Python<'_>,
+        month: &str,
+        omit_zero_rows: bool,
+        reporter: Option<String>,
+        position: Option<String>,
+        signed_on: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyReport> {
+        let options = crate::report::form_options(omit_zero_rows, reporter, position, signed_on)?;
+        guard(py, || {
+            let month = convert::month(month)?;
+            Ok(PyReport::from(self.inner.report_with(month, &options)?))
         })
     }
 
@@ -225,6 +265,19 @@ impl PyEngine {
             }
         )
     }
+}
+
+/// `encoding=` of a footer: `None` or a name (`utf-8`, `tis-620`, `cp874`).
+fn output_encoding(name: Option<&str>) -> Result<Option<Encoding>, Failure> {
+    name.map(|n| {
+        Encoding::from_name(n).ok_or_else(|| {
+            invalid_argument(
+                "encoding",
+                format!("`{n}` (expected utf-8, tis-620 or cp874)"),
+            )
+        })
+    })
+    .transpose()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -328,6 +381,13 @@ impl PyRendered {
     #[getter]
     fn count_error(&self) -> Option<&str> {
         self.0.count_error.as_deref()
+    }
+
+    /// The bytes to print: `text` in the `encoding` the footer was asked
+    /// for (made before it was counted), or UTF-8 when none was.
+    #[getter]
+    fn encoded<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.0.bytes())
     }
 
     /// The fields as a dict, with the same keys as the CLI's `--json` output.

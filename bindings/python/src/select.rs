@@ -88,7 +88,7 @@ pub(crate) fn select(
         if let Some(n) = sequence {
             req = req.sequence(non_negative("sequence", n)?);
         }
-        let req = req.at(at.unwrap_or_else(keymsg_core::bangkok::now));
+        let req = req.at(at.unwrap_or_else(time::OffsetDateTime::now_utc));
         let s = selector.select(&req).map_err(keymsg_core::Error::from)?;
         Ok(PySelection::from(s))
     })

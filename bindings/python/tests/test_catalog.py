@@ -12,7 +12,7 @@ from conftest import MINIMAL_JSON, MINIMAL_TOML
 
 def test_default_catalog_has_the_required_messages() -> None:
     catalog = keymsg.Catalog.default()
-    assert len(catalog) >= 24  # DESIGN §3: at least 24 messages ship embedded
+    assert len(catalog) >= 24  # the embedded catalog ships at least 24 messages
     ids = catalog.message_ids()
     assert len(ids) == len(catalog)
     assert len(set(ids)) == len(ids), "ids are unique"

@@ -26,17 +26,6 @@ impl CliError {
         }
     }
 
-    /// The same error with `prefix` before every line (e.g. `keys.txt:12: `).
-    pub fn with_prefix(self, prefix: &str) -> CliError {
-        let p = |s: String| format!("{prefix}{s}");
-        match self {
-            CliError::Invalid(lines) => CliError::Invalid(lines.into_iter().map(p).collect()),
-            CliError::Usage(s) => CliError::Usage(p(s)),
-            CliError::Store(s) => CliError::Store(p(s)),
-            CliError::Io(s) => CliError::Io(p(s)),
-        }
-    }
-
     /// One line per problem (line breaks inside a message, e.g. from SQLite,
     /// are folded so every problem stays on one line).
     pub fn lines(&self) -> Vec<String> {

@@ -2,7 +2,7 @@
 //!
 //! `cargo run -p keymsg-core --example footer -- INV-2026-000123`
 
-use keymsg_core::engine::{Engine, FooterRequest};
+use keymsg_core::{Engine, FooterRequest};
 
 fn main() -> Result<(), keymsg_core::Error> {
     let key = std::env::args()

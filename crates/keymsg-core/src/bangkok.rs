@@ -10,28 +10,28 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
 /// Asia/Bangkok's offset from UTC (+07:00, all year).
-pub const OFFSET: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
+pub(crate) const OFFSET: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
     Ok(o) => o,
     Err(_) => UtcOffset::UTC, // unreachable: 7 h is a valid offset
 };
 
 /// The instant as Bangkok local time.
-pub fn local(instant: OffsetDateTime) -> OffsetDateTime {
+pub(crate) fn local(instant: OffsetDateTime) -> OffsetDateTime {
     instant.to_offset(OFFSET)
 }
 
 /// The Bangkok calendar date of an instant.
-pub fn local_date(instant: OffsetDateTime) -> Date {
+pub(crate) fn local_date(instant: OffsetDateTime) -> Date {
     local(instant).date()
 }
 
 /// Local midnight (00:00 Asia/Bangkok) at the start of `date`, as an instant.
-pub fn start_of_day(date: Date) -> OffsetDateTime {
+pub(crate) fn start_of_day(date: Date) -> OffsetDateTime {
     PrimitiveDateTime::new(date, Time::MIDNIGHT).assume_offset(OFFSET)
 }
 
 /// The current instant.
-pub fn now() -> OffsetDateTime {
+pub(crate) fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
 
@@ -72,7 +72,7 @@ impl YearMonth {
     }
 
     /// Year in the Buddhist Era (CE + 543), as used on Thai forms.
-    pub fn year_be(self) -> i32 {
+    pub(crate) fn year_be(self) -> i32 {
         self.year + 543
     }
 
@@ -82,7 +82,7 @@ impl YearMonth {
     }
 
     /// First day of the month.
-    pub fn first_day(self) -> Date {
+    pub(crate) fn first_day(self) -> Date {
         // Day 1 exists in every month.
         Date::from_calendar_date(self.year, self.month, 1).unwrap_or(Date::MIN)
     }

@@ -42,3 +42,18 @@ pub enum Error {
 
 /// `Result` with [`Error`] as the error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<crate::vocab::UnknownPolicy> for Error {
+    fn from(e: crate::vocab::UnknownPolicy) -> Self {
+        Error::Select(e.into())
+    }
+}
+
+impl From<crate::store::BadContent> for Error {
+    fn from(e: crate::store::BadContent) -> Self {
+        Error::InvalidArgument {
+            name: "content",
+            reason: e.reason().to_owned(),
+        }
+    }
+}

@@ -22,15 +22,20 @@
 //! # Ok::<(), keymsg_core::Error>(())
 //! ```
 
-pub mod bangkok;
+#![warn(missing_docs, unreachable_pub)]
+
+mod bangkok;
 pub mod catalog;
-pub mod engine;
+mod engine;
 mod error;
+mod fnv;
+#[cfg(test)]
+mod layering;
 pub mod layout;
 pub mod report;
 pub mod select;
 pub mod store;
-pub mod text;
+mod text;
 mod vocab;
 
 // The README's Rust example is compiled as a doctest so it stays true.
@@ -38,7 +43,8 @@ mod vocab;
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
 
+pub use bangkok::{BadMonth, YearMonth};
 pub use catalog::Catalog;
-pub use engine::{Engine, FooterRequest, PopupRequest, Rendered};
+pub use engine::{Engine, EngineBuilder, Fit, FooterRequest, PopupRequest, Rendered, Undelivered};
 pub use error::{Error, Result};
 pub use vocab::{Channel, Surface, UnknownName};

@@ -1,8 +1,10 @@
-//! `Selector::pick` does no heap allocation (issue 4: the hot path of a
+//! `Selector::pick` does no heap allocation (it is on the hot path of a
 //! receipt printer) once the candidate list of its (surface, language,
 //! window epoch) is cached — the first pick of each fills the cache.
 //! Verified with a counting global allocator; this file holds one test so no
 //! other test allocates concurrently.
+
+// Its own test binary, not in `tests/it`: the counting global allocator sees the whole process.
 
 // Test helpers outside #[test] functions may panic too (clippy.toml covers only the tests).
 #![allow(

@@ -1,6 +1,8 @@
 //! Many processes and `kill -9`: the test binary re-runs itself as a child
 //! (`child_writer` with `KEYMSG_STORE_CHILD` set) so that no extra binary is needed.
 
+// Its own test binary, not in `tests/it`: children re-run this binary by test name and get killed.
+
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -9,7 +11,7 @@
 )]
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -52,6 +54,9 @@ fn child_writer() {
         parts.next().unwrap(),
         parts.next().unwrap(),
     );
+    if mode == "open" {
+        return first_opener(dir);
+    }
     let store = Arc::new(Store::open(dir, StoreOptions::default()).unwrap());
     println!("READY");
     match mode {
@@ -93,7 +98,53 @@ fn child_writer() {
             }
             println!("DONE");
         }
+        // 4 threads count the same `arg` keys, each starting at a different
+        // offset so that threads and processes collide on every key.
+        "same" => {
+            let n: u64 = arg.parse().unwrap();
+            let threads: Vec<_> = (0..4u64)
+                .map(|t| {
+                    let s = Arc::clone(&store);
+                    std::thread::spawn(move || {
+                        let mut new = 0u64;
+                        for i in 0..n {
+                            let key = format!("same/{}", (i + t * n / 4) % n);
+                            match s.count(&ins("same", &key)).unwrap() {
+                                Counted::New => new += 1,
+                                Counted::Duplicate => {}
+                                Counted::Reprint => panic!("not a reprint"),
+                            }
+                        }
+                        new
+                    })
+                })
+                .collect();
+            let new: u64 = threads.into_iter().map(|t| t.join().unwrap()).sum();
+            println!("NEW {new}");
+        }
         other => panic!("unknown child mode {other}"),
+    }
+}
+
+/// Child of `concurrent_first_openers_never_fail`: for every directory
+/// path read from stdin, drop the previous store and open one there; print
+/// `OK` or the error.
+fn first_opener(base: &str) {
+    println!("READY");
+    let mut store = None;
+    for line in std::io::stdin().lines() {
+        let line = line.unwrap();
+        if line.is_empty() {
+            break;
+        }
+        drop(store.take());
+        match Store::open(Path::new(base).join(&line), StoreOptions::default()) {
+            Ok(s) => {
+                store = Some(s);
+                println!("OK");
+            }
+            Err(e) => println!("ERR {e} ({e:?})"),
+        }
     }
 }
 
@@ -255,4 +306,125 @@ fn eight_processes_four_threads_each_count_exactly() {
         .unwrap();
     assert_eq!(rows.iter().map(|r| r.count).sum::<u64>(), 160_000);
     store.integrity_check().unwrap();
+}
+
+#[test]
+fn eight_processes_same_keys_count_exactly_once() {
+    const KEYS: u64 = 5_000;
+    let dir = tempfile::tempdir().unwrap();
+    // The children also race to create the store.
+    let store_dir = dir.path().join("store");
+    let start = Instant::now();
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            child(&store_dir, "same", &KEYS.to_string())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut new = 0u64;
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "child failed: {:?}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let n = stdout
+            .lines()
+            .find_map(|l| {
+                l.rsplit_once("NEW ")
+                    .map(|(_, n)| n.parse::<u64>().unwrap())
+            })
+            .unwrap_or_else(|| panic!("no NEW line in {stdout}"));
+        new += n;
+    }
+    eprintln!(
+        "8 processes × 4 threads × the same {KEYS} keys in {:?}",
+        start.elapsed()
+    );
+    // Every key was acknowledged as new exactly once, by exactly one caller...
+    assert_eq!(new, KEYS);
+    // ...and the merged report counts each once.
+    let store = Store::open(&store_dir, StoreOptions::default()).unwrap();
+    let rows = store
+        .month_counts("2026-05".parse().unwrap(), None)
+        .unwrap();
+    assert_eq!(rows.iter().map(|r| r.count).sum::<u64>(), KEYS);
+    // A retry of any of them, from yet another process's file, is a duplicate.
+    let retry: Vec<_> = (0..KEYS)
+        .map(|i| ins("same", &format!("same/{i}")))
+        .collect();
+    assert!(
+        store
+            .count_batch(&retry)
+            .unwrap()
+            .iter()
+            .all(|c| *c == Counted::Duplicate)
+    );
+    store.integrity_check().unwrap();
+}
+
+#[test]
+fn concurrent_first_openers_never_fail() {
+    const PROCS: usize = 16;
+    // Rounds and the time budget can be raised for a longer soak.
+    let rounds: usize = std::env::var("KEYMSG_OPEN_ROUNDS")
+        .map(|s| s.parse().unwrap())
+        .unwrap_or(1_000);
+    let budget = Duration::from_secs(
+        std::env::var("KEYMSG_OPEN_SECONDS")
+            .map(|s| s.parse().unwrap())
+            .unwrap_or(60),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut children: Vec<_> = (0..PROCS)
+        .map(|_| {
+            let mut c = child(dir.path(), "open", "")
+                .stdin(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let stdin = c.stdin.take().unwrap();
+            let mut lines = BufReader::new(c.stdout.take().unwrap()).lines();
+            for line in lines.by_ref() {
+                if line.unwrap().ends_with("READY") {
+                    break;
+                }
+            }
+            (c, stdin, lines)
+        })
+        .collect();
+    let start = Instant::now();
+    let mut done = 0;
+    let mut failures = Vec::new();
+    while done < rounds && start.elapsed() < budget {
+        // Every child opens the same missing directory at the same moment.
+        let round = format!("r{done}\n");
+        for (_, stdin, _) in &mut children {
+            stdin.write_all(round.as_bytes()).unwrap();
+            stdin.flush().unwrap();
+        }
+        for (_, _, lines) in &mut children {
+            let line = lines.next().unwrap().unwrap();
+            if line != "OK" {
+                failures.push(format!("round {done}: {line}"));
+            }
+        }
+        done += 1;
+    }
+    eprintln!(
+        "{done} rounds of {PROCS} concurrent first openers in {:?}, {} failures",
+        start.elapsed(),
+        failures.len()
+    );
+    for (mut c, stdin, _) in children {
+        drop(stdin);
+        assert!(c.wait().unwrap().success());
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    // A budget that allows only a handful of rounds proves little.
+    assert!(done >= rounds.min(100), "only {done} rounds");
 }

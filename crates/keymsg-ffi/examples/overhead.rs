@@ -6,8 +6,8 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use keymsg_core::engine::{Engine, FooterRequest};
 use keymsg_core::{Catalog, layout};
+use keymsg_core::{Engine, FooterRequest};
 
 const ROUNDS: usize = 7;
 

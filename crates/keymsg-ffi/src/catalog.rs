@@ -5,42 +5,11 @@ use std::ffi::c_char;
 use keymsg_core::Catalog;
 use keymsg_core::catalog::Format;
 
-use crate::error::FfiError;
-use crate::ffi::{Out, boxed, bytes_arg, free_boxed, ref_arg, str_arg};
+use crate::enums::{enum_arg, keymsg_catalog_format};
+use crate::ffi::{arg_bytes, arg_free, arg_out, arg_ref, arg_str, boxed};
 use crate::panic::{guard, guard_value};
 use crate::status::keymsg_status;
 use crate::string::keymsg_string;
-
-/// Catalog file formats, for `keymsg_catalog_from_bytes` and
-/// `keymsg_catalog_to_string`.
-///
-/// Passed as a `uint32_t`; other values are rejected with
-/// `KEYMSG_INVALID_ARGUMENT`. 0 is deliberately not a format, so a
-/// zero-initialised variable is an error rather than a silent default.
-#[allow(non_camel_case_types)]
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum keymsg_catalog_format {
-    /// TOML, the human-edited format.
-    KEYMSG_CATALOG_FORMAT_TOML = 1,
-    /// JSON, the machine-made format.
-    KEYMSG_CATALOG_FORMAT_JSON = 2,
-}
-
-impl keymsg_catalog_format {
-    fn from_u32(n: u32) -> Result<Format, FfiError> {
-        match n {
-            n if n == Self::KEYMSG_CATALOG_FORMAT_TOML as u32 => Ok(Format::Toml),
-            n if n == Self::KEYMSG_CATALOG_FORMAT_JSON as u32 => Ok(Format::Json),
-            other => Err(FfiError::InvalidArgument {
-                name: "format",
-                reason: format!(
-                    "{other} is not a catalog format (KEYMSG_CATALOG_FORMAT_TOML = 1, KEYMSG_CATALOG_FORMAT_JSON = 2)"
-                ),
-            }),
-        }
-    }
-}
 
 /// A validated catalog of key messages (opaque).
 ///
@@ -52,7 +21,6 @@ impl keymsg_catalog_format {
 /// their own reference, so the catalog may be freed right after
 /// `keymsg_engine_new`. Freeing must not race with other uses of the same
 /// pointer.
-#[allow(non_camel_case_types)]
 #[derive(Debug)]
 pub struct keymsg_catalog {
     pub(crate) inner: Catalog,
@@ -71,10 +39,9 @@ pub unsafe extern "C" fn keymsg_catalog_default(
     catalog_out: *mut *mut keymsg_catalog,
 ) -> keymsg_status {
     guard(|| {
-        let out = Out::new("catalog_out", catalog_out)?;
+        let out = arg_out!(catalog_out)?;
         let inner = Catalog::embedded()?;
-        // SAFETY: caller contract on catalog_out.
-        unsafe { out.write(boxed(keymsg_catalog { inner })) };
+        out.write(boxed(keymsg_catalog { inner }));
         Ok(())
     })
 }
@@ -105,12 +72,10 @@ pub unsafe extern "C" fn keymsg_catalog_from_file(
     catalog_out: *mut *mut keymsg_catalog,
 ) -> keymsg_status {
     guard(|| {
-        // SAFETY: caller contract on path/path_len.
-        let path = unsafe { str_arg("path", path, path_len) }?;
-        let out = Out::new("catalog_out", catalog_out)?;
+        let path = arg_str!(path, path_len)?;
+        let out = arg_out!(catalog_out)?;
         let inner = Catalog::from_path(path)?;
-        // SAFETY: caller contract on catalog_out.
-        unsafe { out.write(boxed(keymsg_catalog { inner })) };
+        out.write(boxed(keymsg_catalog { inner }));
         Ok(())
     })
 }
@@ -139,13 +104,11 @@ pub unsafe extern "C" fn keymsg_catalog_from_bytes(
     catalog_out: *mut *mut keymsg_catalog,
 ) -> keymsg_status {
     guard(|| {
-        // SAFETY: caller contract on bytes/len.
-        let bytes = unsafe { bytes_arg("bytes", bytes, len) }?;
-        let out = Out::new("catalog_out", catalog_out)?;
-        let format = keymsg_catalog_format::from_u32(format)?;
-        let inner = Catalog::from_bytes(bytes, format, "<memory>")?;
-        // SAFETY: caller contract on catalog_out.
-        unsafe { out.write(boxed(keymsg_catalog { inner })) };
+        let bytes = arg_bytes!(bytes, len)?;
+        let out = arg_out!(catalog_out)?;
+        let format = enum_arg::<keymsg_catalog_format>("format", format)?;
+        let inner = Catalog::from_bytes(bytes, format.into(), "<memory>")?;
+        out.write(boxed(keymsg_catalog { inner }));
         Ok(())
     })
 }
@@ -158,8 +121,7 @@ pub unsafe extern "C" fn keymsg_catalog_from_bytes(
 /// no other thread is using it.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn keymsg_catalog_free(catalog: *mut keymsg_catalog) {
-    // SAFETY: caller contract.
-    guard_value((), || unsafe { free_boxed(catalog) })
+    guard_value((), || arg_free!(catalog))
 }
 
 /// The catalog's version number (monotonic, from the file's `version`).
@@ -169,10 +131,7 @@ pub unsafe extern "C" fn keymsg_catalog_free(catalog: *mut keymsg_catalog) {
 /// `catalog` is NULL or a live catalog.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn keymsg_catalog_version(catalog: *const keymsg_catalog) -> u64 {
-    guard_value(0, || {
-        // SAFETY: caller contract.
-        unsafe { ref_arg("catalog", catalog) }.map_or(0, |c| c.inner.version())
-    })
+    guard_value(0, || arg_ref!(catalog).map_or(0, |c| c.inner.version()))
 }
 
 /// The number of messages in the catalog. Returns 0 if `catalog` is NULL.
@@ -183,8 +142,7 @@ pub unsafe extern "C" fn keymsg_catalog_version(catalog: *const keymsg_catalog) 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn keymsg_catalog_message_count(catalog: *const keymsg_catalog) -> usize {
     guard_value(0, || {
-        // SAFETY: caller contract.
-        unsafe { ref_arg("catalog", catalog) }.map_or(0, |c| c.inner.messages().len())
+        arg_ref!(catalog).map_or(0, |c| c.inner.messages().len())
     })
 }
 
@@ -207,20 +165,14 @@ pub unsafe extern "C" fn keymsg_catalog_to_string(
     text_out: *mut *mut keymsg_string,
 ) -> keymsg_status {
     guard(|| {
-        // SAFETY: caller contract.
-        let catalog = unsafe { ref_arg("catalog", catalog) }?;
-        let out = Out::new("text_out", text_out)?;
-        let raw = catalog.inner.raw();
-        let text = match keymsg_catalog_format::from_u32(format)? {
-            Format::Toml => toml::to_string(raw).map_err(|e| e.to_string()),
-            Format::Json => serde_json::to_string_pretty(raw).map_err(|e| e.to_string()),
-        }
-        .map_err(|reason| FfiError::Other {
-            status: keymsg_status::KEYMSG_CATALOG_OTHER,
-            message: format!("cannot serialise the catalog: {reason}"),
-        })?;
-        // SAFETY: caller contract on text_out.
-        unsafe { out.write(keymsg_string::new_raw(text)) };
+        let catalog = arg_ref!(catalog)?;
+        let out = arg_out!(text_out)?;
+        let format = Format::from(enum_arg::<keymsg_catalog_format>("format", format)?);
+        let text = catalog
+            .inner
+            .to_string_as(format)
+            .map_err(keymsg_core::Error::from)?;
+        out.write(keymsg_string::new_raw(text));
         Ok(())
     })
 }
@@ -233,6 +185,9 @@ mod tests {
     #[test]
     fn to_string_round_trips_in_both_formats() {
         let mut cat = ptr::null_mut();
+        // SAFETY: every pointer passed is a local out-pointer or an object
+        // returned by an earlier call and freed once, after its last use;
+        // the string's view is read before the string is freed.
         unsafe {
             assert_eq!(keymsg_catalog_default(&mut cat), keymsg_status::KEYMSG_OK);
             for fmt in [

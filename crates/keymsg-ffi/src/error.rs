@@ -34,11 +34,6 @@ pub(crate) enum FfiError {
     Core(Error),
     /// A panic caught by the guard.
     Panic(String),
-    /// An error detected by the C layer itself with a given status.
-    Other {
-        status: keymsg_status,
-        message: String,
-    },
 }
 
 impl From<Error> for FfiError {
@@ -62,7 +57,6 @@ impl FfiError {
             FfiError::InteriorNul { .. } => KEYMSG_INTERIOR_NUL,
             FfiError::InvalidArgument { .. } => KEYMSG_INVALID_ARGUMENT,
             FfiError::Panic(_) => KEYMSG_PANIC,
-            FfiError::Other { status, .. } => *status,
             FfiError::Core(e) => core_status(e),
         }
     }
@@ -81,7 +75,6 @@ impl FfiError {
                 format!("invalid argument `{name}`: {reason}")
             }
             FfiError::Panic(msg) => msg.clone(),
-            FfiError::Other { message, .. } => message.clone(),
             // Catalog errors: one line per problem, each naming the file,
             // message id, field and offset (what `keymsg check` prints).
             FfiError::Core(Error::Catalog(e)) => e.lines().join("\n"),
@@ -109,7 +102,9 @@ pub(crate) fn core_status(e: &Error) -> keymsg_status {
             LayoutError::WidthTooSmall(_) => KEYMSG_LAYOUT_WIDTH_TOO_SMALL,
             LayoutError::EllipsisTooWide { .. } => KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE,
             LayoutError::ControlCharacter { .. } => KEYMSG_LAYOUT_CONTROL_CHARACTER,
-            LayoutError::Unencodable { .. } => KEYMSG_LAYOUT_UNENCODABLE,
+            LayoutError::Unencodable { .. } | LayoutError::MessageUnencodable { .. } => {
+                KEYMSG_LAYOUT_UNENCODABLE
+            }
             LayoutError::Undecodable { .. } => KEYMSG_LAYOUT_UNDECODABLE,
             LayoutError::InvalidProfile { .. } => KEYMSG_LAYOUT_INVALID_PROFILE,
             LayoutError::MissingVariant { .. } => KEYMSG_LAYOUT_MISSING_VARIANT,
@@ -255,7 +250,7 @@ mod tests {
             status_of(SelectError::NothingEligible {
                 surface: Surface::Sms,
                 lang: "th".into(),
-                at: keymsg_core::bangkok::now(),
+                at: time::OffsetDateTime::now_utc(),
             }),
             KEYMSG_SELECT_NOTHING_ELIGIBLE
         );

@@ -2,10 +2,44 @@
 //! output pointers. Every exported function validates *all* of its pointer
 //! arguments before doing any work, so a call that would fail on a NULL
 //! output pointer never has side effects (such as counting an insertion).
+//!
+//! This module holds every read through a pointer that C gave us. The
+//! `unsafe fn`s below do the reads, each under a stated contract; the
+//! `arg_*!` macros apply them to a *parameter* of an exported function,
+//! whose `# Safety` section is what makes the contract hold. The macros take
+//! a parameter name (`ident`), not an expression, so that they cannot be
+//! pointed at some other pointer by accident, and they name the parameter
+//! in the error (`parameter `engine` is NULL`).
 
 use std::ffi::c_char;
 
 use crate::error::FfiError;
+
+/// A required `const T *` argument.
+///
+/// # Safety
+/// `ptr` is NULL or points to a live, aligned `T` that nothing mutates or
+/// frees for `'a`.
+pub(crate) unsafe fn ref_arg<'a, T>(name: &'static str, ptr: *const T) -> Result<&'a T, FfiError> {
+    // SAFETY: `as_ref` turns NULL into `None`; any other value points to a
+    // live, aligned `T` left untouched for 'a, as this function requires.
+    unsafe { ptr.as_ref() }.ok_or(FfiError::NullParameter(name))
+}
+
+/// A required `T *` argument that the call mutates.
+///
+/// # Safety
+/// `ptr` is NULL or points to a live, aligned `T` that nothing else reads,
+/// mutates or frees for `'a` (the object is used by one thread at a time).
+pub(crate) unsafe fn mut_arg<'a, T>(
+    name: &'static str,
+    ptr: *mut T,
+) -> Result<&'a mut T, FfiError> {
+    // SAFETY: `as_mut` turns NULL into `None`; any other value points to a
+    // live, aligned `T` to which this call has exclusive access for 'a, as
+    // this function requires.
+    unsafe { ptr.as_mut() }.ok_or(FfiError::NullParameter(name))
+}
 
 /// A required `(ptr, len)` UTF-8 text argument: non-NULL, no NUL byte, valid UTF-8.
 ///
@@ -20,7 +54,8 @@ pub(crate) unsafe fn str_arg<'a>(
     if ptr.is_null() {
         return Err(FfiError::NullParameter(name));
     }
-    // SAFETY: ptr is non-NULL; the caller guarantees `len` readable bytes.
+    // SAFETY: `ptr` is not NULL (checked above) and, by this function's
+    // contract, points to `len` readable bytes valid for 'a.
     unsafe { checked_str(name, ptr, len) }
 }
 
@@ -37,7 +72,8 @@ pub(crate) unsafe fn opt_str_arg<'a>(
     if ptr.is_null() {
         return Ok(None);
     }
-    // SAFETY: ptr is non-NULL; the caller guarantees `len` readable bytes.
+    // SAFETY: `ptr` is not NULL (checked above) and, by this function's
+    // contract, points to `len` readable bytes valid for 'a.
     unsafe { checked_str(name, ptr, len) }.map(Some)
 }
 
@@ -53,10 +89,13 @@ pub(crate) unsafe fn bytes_arg<'a>(
     if ptr.is_null() {
         return Err(FfiError::NullParameter(name));
     }
-    // SAFETY: as `checked_str`.
+    // SAFETY: `ptr` is not NULL (checked above) and, by this function's
+    // contract, points to `len` readable bytes valid for 'a.
     unsafe { slice(name, ptr, len) }
 }
 
+/// # Safety
+/// `ptr` is not NULL and points to `len` readable bytes valid and unchanged for `'a`.
 unsafe fn slice<'a>(name: &'static str, ptr: *const u8, len: usize) -> Result<&'a [u8], FfiError> {
     if len > isize::MAX as usize {
         return Err(FfiError::InvalidArgument {
@@ -64,17 +103,22 @@ unsafe fn slice<'a>(name: &'static str, ptr: *const u8, len: usize) -> Result<&'
             reason: format!("length {len} is larger than any object"),
         });
     }
-    // SAFETY: ptr is non-NULL and, by the caller's contract, points to `len`
-    // readable bytes valid for 'a; len fits in isize.
+    // SAFETY: `from_raw_parts` needs a non-NULL pointer to `len` initialised
+    // bytes that are not mutated for 'a (this function's contract) and a
+    // total size of at most isize::MAX (checked above). Bytes have
+    // alignment 1, so any pointer is aligned.
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
+/// # Safety
+/// As [`slice`].
 unsafe fn checked_str<'a>(
     name: &'static str,
     ptr: *const c_char,
     len: usize,
 ) -> Result<&'a str, FfiError> {
-    // SAFETY: forwarded caller contract.
+    // SAFETY: `c_char` and `u8` have the same size and alignment; the
+    // pointer and length come with `slice`'s contract from our caller.
     let bytes = unsafe { slice(name, ptr.cast::<u8>(), len) }?;
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
         return Err(FfiError::InteriorNul { name, offset });
@@ -85,16 +129,7 @@ unsafe fn checked_str<'a>(
     })
 }
 
-/// A required `const T *` argument.
-///
-/// # Safety
-/// `ptr` is NULL or points to a live `T` for `'a`.
-pub(crate) unsafe fn ref_arg<'a, T>(name: &'static str, ptr: *const T) -> Result<&'a T, FfiError> {
-    // SAFETY: caller contract.
-    unsafe { ptr.as_ref() }.ok_or(FfiError::NullParameter(name))
-}
-
-/// A required `T **out` argument. Checked before any work is done; written
+/// A required `T *out` argument. Checked before any work is done; written
 /// with [`Out::write`] only once the call has succeeded.
 pub(crate) struct Out<T> {
     ptr: *mut T,
@@ -102,19 +137,22 @@ pub(crate) struct Out<T> {
 
 impl<T> Out<T> {
     /// Check the output pointer.
-    pub(crate) fn new(name: &'static str, ptr: *mut T) -> Result<Out<T>, FfiError> {
+    ///
+    /// # Safety
+    /// `ptr` is NULL or valid for one write of a `T` (aligned, allocated)
+    /// until the exported function returns. The `Out` must not outlive that
+    /// call: it is made and used inside one function body.
+    pub(crate) unsafe fn new(name: &'static str, ptr: *mut T) -> Result<Out<T>, FfiError> {
         if ptr.is_null() {
             return Err(FfiError::NullParameter(name));
         }
         Ok(Out { ptr })
     }
 
-    /// Store the output.
-    ///
-    /// # Safety
-    /// The pointer given to [`Out::new`] is valid for a write of `T`.
-    pub(crate) unsafe fn write(self, value: T) {
-        // SAFETY: non-NULL (checked in new); writable by the caller's contract.
+    /// Store the output; consumes the `Out`, so it is written at most once.
+    pub(crate) fn write(self, value: T) {
+        // SAFETY: `ptr` is not NULL (checked in `new`) and valid for a
+        // write of `T` during the call, which is `new`'s contract.
         // `write` does not drop whatever garbage the caller left there.
         unsafe { self.ptr.write(value) }
     }
@@ -128,19 +166,118 @@ pub(crate) fn boxed<T>(value: T) -> *mut T {
 /// Free a pointer made by [`boxed`]; NULL is a no-op.
 ///
 /// # Safety
-/// `ptr` is NULL or came from [`boxed`] with the same `T` and was not freed.
+/// `ptr` is NULL or came from [`boxed`] with the same `T`, was not freed
+/// yet, and no other thread is using it.
 pub(crate) unsafe fn free_boxed<T>(ptr: *mut T) {
     if !ptr.is_null() {
-        // SAFETY: caller contract.
+        // SAFETY: `ptr` came from `Box::into_raw` (in `boxed`) for this `T`
+        // and is freed only once, with no other user: this function's contract.
         drop(unsafe { Box::from_raw(ptr) });
     }
 }
+
+/// `const T *param` → `Result<&T, FfiError>`: NULL is `KEYMSG_NULL_PARAMETER`.
+macro_rules! arg_ref {
+    ($p:ident) => {{
+        let ptr = $p;
+        // SAFETY: `$p` is a parameter of the exported function this expands
+        // in, whose `# Safety` section requires it to be NULL or a live
+        // object that is not freed during the call; `ref_arg` handles NULL.
+        unsafe { $crate::ffi::ref_arg(stringify!($p), ptr) }
+    }};
+}
+
+/// `const T *param` → `Option<&T>`, for parameters where NULL has a meaning
+/// (all defaults, or an accessor's documented fallback).
+macro_rules! arg_opt_ref {
+    ($p:ident) => {{
+        let ptr = $p;
+        // SAFETY: `$p` is a parameter of the exported function this expands
+        // in, whose `# Safety` section requires it to be NULL or a live
+        // object that is not freed during the call; NULL becomes `None`.
+        unsafe { ptr.as_ref() }
+    }};
+}
+
+/// `T *param` → `Result<&mut T, FfiError>` (objects documented as used by one
+/// thread at a time, such as `keymsg_engine_options`).
+macro_rules! arg_mut {
+    ($p:ident) => {{
+        let ptr = $p;
+        // SAFETY: `$p` is a parameter of the exported function this expands
+        // in, whose `# Safety` section requires it to be NULL or a live
+        // object used by no other thread during the call; `mut_arg` handles NULL.
+        unsafe { $crate::ffi::mut_arg(stringify!($p), ptr) }
+    }};
+}
+
+/// `(const char *param, size_t len)` → `Result<&str, FfiError>`: the
+/// required UTF-8 text checks of [`str_arg`](crate::ffi::str_arg).
+macro_rules! arg_str {
+    ($p:ident, $len:ident) => {{
+        let (ptr, len) = ($p, $len);
+        // SAFETY: `$p` and `$len` are parameters of the exported function
+        // this expands in, whose `# Safety` section requires `$p` to be NULL
+        // or to point to `$len` readable bytes for the call.
+        unsafe { $crate::ffi::str_arg(stringify!($p), ptr, len) }
+    }};
+}
+
+/// As `arg_str!`, but NULL means "not given" (`Ok(None)`).
+macro_rules! arg_opt_str {
+    ($p:ident, $len:ident) => {{
+        let (ptr, len) = ($p, $len);
+        // SAFETY: `$p` and `$len` are parameters of the exported function
+        // this expands in, whose `# Safety` section requires `$p` to be NULL
+        // or to point to `$len` readable bytes for the call.
+        unsafe { $crate::ffi::opt_str_arg(stringify!($p), ptr, len) }
+    }};
+}
+
+/// `(const uint8_t *param, size_t len)` → `Result<&[u8], FfiError>`.
+macro_rules! arg_bytes {
+    ($p:ident, $len:ident) => {{
+        let (ptr, len) = ($p, $len);
+        // SAFETY: `$p` and `$len` are parameters of the exported function
+        // this expands in, whose `# Safety` section requires `$p` to be NULL
+        // or to point to `$len` readable bytes for the call.
+        unsafe { $crate::ffi::bytes_arg(stringify!($p), ptr, len) }
+    }};
+}
+
+/// `T *param_out` → `Result<Out<T>, FfiError>`: checked before any work.
+macro_rules! arg_out {
+    ($p:ident) => {{
+        let ptr = $p;
+        // SAFETY: `$p` is a parameter of the exported function this expands
+        // in, whose `# Safety` section requires it to be NULL or valid for
+        // writing one value; the `Out` is used only inside that call.
+        unsafe { $crate::ffi::Out::new(stringify!($p), ptr) }
+    }};
+}
+
+/// Free the object passed as `param` to a `keymsg_<type>_free` function.
+macro_rules! arg_free {
+    ($p:ident) => {{
+        let ptr = $p;
+        // SAFETY: `$p` is the parameter of a `keymsg_<type>_free` function,
+        // whose `# Safety` section requires it to be NULL or an object that
+        // keymsg returned (made by `boxed`), not yet freed and not in use by
+        // another thread.
+        unsafe { $crate::ffi::free_boxed(ptr) }
+    }};
+}
+
+pub(crate) use {
+    arg_bytes, arg_free, arg_mut, arg_opt_ref, arg_opt_str, arg_out, arg_ref, arg_str,
+};
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn s(b: &[u8]) -> Result<&str, FfiError> {
+        // SAFETY: `b` is a live slice: `len` readable bytes for the call.
         unsafe { str_arg("text", b.as_ptr().cast(), b.len()) }
     }
 
@@ -162,21 +299,18 @@ mod tests {
             s(b"\xe0\xb8"),
             Err(FfiError::InvalidUtf8 { offset: 0, .. })
         ));
-        assert!(matches!(
-            unsafe { str_arg("text", std::ptr::null(), 0) },
-            Err(FfiError::NullParameter("text"))
-        ));
-        assert!(matches!(
-            unsafe { opt_str_arg("key", std::ptr::null(), 5) },
-            Ok(None)
-        ));
+        // SAFETY: NULL is allowed and rejected before any read.
+        let null = unsafe { str_arg("text", std::ptr::null(), 0) };
+        assert!(matches!(null, Err(FfiError::NullParameter("text"))));
+        // SAFETY: NULL is allowed and means "not given"; `len` is not read.
+        let absent = unsafe { opt_str_arg("key", std::ptr::null(), 5) };
+        assert!(matches!(absent, Ok(None)));
     }
 
     #[test]
     fn null_outputs_are_rejected_before_work() {
-        assert!(matches!(
-            Out::<*mut u8>::new("out", std::ptr::null_mut()),
-            Err(FfiError::NullParameter("out"))
-        ));
+        // SAFETY: NULL is allowed and rejected; nothing is written.
+        let out = unsafe { Out::<*mut u8>::new("out", std::ptr::null_mut()) };
+        assert!(matches!(out, Err(FfiError::NullParameter("out"))));
     }
 }

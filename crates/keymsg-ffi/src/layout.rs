@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use keymsg_core::layout::{self, DEFAULT_MAX_INPUT_BYTES, TruncateOptions, WrapOptions};
 
-use crate::ffi::{Out, boxed, opt_str_arg, str_arg};
+use crate::ffi::{arg_opt_str, arg_out, arg_str, boxed};
 use crate::lines::keymsg_lines;
 use crate::panic::{guard, guard_value};
 use crate::status::keymsg_status;
@@ -56,12 +56,9 @@ pub unsafe extern "C" fn keymsg_width(
     width_out: *mut usize,
 ) -> keymsg_status {
     guard(|| {
-        // SAFETY: caller contract.
-        let text = unsafe { str_arg("text", text, text_len) }?;
-        let out = Out::new("width_out", width_out)?;
-        let w = layout::width(text);
-        // SAFETY: caller contract.
-        unsafe { out.write(w) };
+        let text = arg_str!(text, text_len)?;
+        let out = arg_out!(width_out)?;
+        out.write(layout::width(text));
         Ok(())
     })
 }
@@ -94,11 +91,9 @@ pub unsafe extern "C" fn keymsg_wrap(
     lines_out: *mut *mut keymsg_lines,
 ) -> keymsg_status {
     guard(|| {
-        // SAFETY: caller contract.
-        let text = unsafe { str_arg("text", text, text_len) }?;
-        // SAFETY: caller contract.
-        let ellipsis = unsafe { opt_str_arg("ellipsis", ellipsis, ellipsis_len) }?;
-        let out = Out::new("lines_out", lines_out)?;
+        let text = arg_str!(text, text_len)?;
+        let ellipsis = arg_opt_str!(ellipsis, ellipsis_len)?;
+        let out = arg_out!(lines_out)?;
         let options = WrapOptions {
             width,
             max_lines: (max_lines > 0).then_some(max_lines),
@@ -107,8 +102,7 @@ pub unsafe extern "C" fn keymsg_wrap(
             ..WrapOptions::default()
         };
         let lines = layout::wrap(text, &options).map_err(keymsg_core::Error::from)?;
-        // SAFETY: caller contract.
-        unsafe { out.write(boxed(keymsg_lines { lines })) };
+        out.write(boxed(keymsg_lines { lines }));
         Ok(())
     })
 }
@@ -134,17 +128,14 @@ pub unsafe extern "C" fn keymsg_truncate(
     text_out: *mut *mut keymsg_string,
 ) -> keymsg_status {
     guard(|| {
-        // SAFETY: caller contract.
-        let text = unsafe { str_arg("text", text, text_len) }?;
-        // SAFETY: caller contract.
-        let ellipsis = unsafe { opt_str_arg("ellipsis", ellipsis, ellipsis_len) }?;
-        let out = Out::new("text_out", text_out)?;
+        let text = arg_str!(text, text_len)?;
+        let ellipsis = arg_opt_str!(ellipsis, ellipsis_len)?;
+        let out = arg_out!(text_out)?;
         let opts = TruncateOptions::new(width)
             .ellipsis(ellipsis.unwrap_or(DEFAULT_ELLIPSIS))
             .max_input_bytes(max_input_bytes());
         let cut = layout::truncate_with(text, &opts).map_err(keymsg_core::Error::from)?;
-        // SAFETY: caller contract.
-        unsafe { out.write(keymsg_string::new_raw(cut)) };
+        out.write(keymsg_string::new_raw(cut));
         Ok(())
     })
 }

@@ -26,12 +26,27 @@
 //! - **Threads**: each type's documentation says what may be shared.
 
 #![deny(missing_docs)]
+// Every `unsafe` block says which contract makes it sound.
+#![deny(clippy::undocumented_unsafe_blocks)]
 #![allow(non_camel_case_types)]
 
+// cbindgen emits functions in the order it parses these modules, so they
+// are declared in the order the header presents the API (catalog, engine
+// options, engine, report, result, ...), not alphabetically.
 pub mod catalog;
+pub mod encoded;
+pub mod options;
+
 pub mod engine;
+pub mod request;
+
+pub mod report;
+pub mod result;
+
+pub mod enums;
 pub mod error;
 mod ffi;
+pub mod form;
 pub mod layout;
 pub mod lines;
 mod panic;
@@ -40,12 +55,18 @@ pub mod status;
 pub mod string;
 pub mod version;
 
-pub use catalog::{keymsg_catalog, keymsg_catalog_format};
-pub use engine::{
-    keymsg_channel, keymsg_durability, keymsg_engine, keymsg_engine_options, keymsg_footer_request,
-    keymsg_popup_request, keymsg_report_format, keymsg_result, keymsg_surface,
+pub use catalog::keymsg_catalog;
+pub use encoded::keymsg_encoding;
+pub use engine::keymsg_engine;
+pub use enums::{
+    keymsg_catalog_format, keymsg_channel, keymsg_durability, keymsg_key_kind,
+    keymsg_report_format, keymsg_surface,
 };
+pub use form::keymsg_report_options;
 pub use lines::keymsg_lines;
-pub use select::{keymsg_key_kind, keymsg_select_request, keymsg_selection};
+pub use options::keymsg_engine_options;
+pub use request::{keymsg_footer_request, keymsg_popup_request, keymsg_select_request};
+pub use result::keymsg_result;
+pub use select::keymsg_selection;
 pub use status::keymsg_status;
 pub use string::{keymsg_str, keymsg_string};

@@ -1,6 +1,6 @@
 //! `keymsg_lines`: an owned list of lines (the output of `keymsg_wrap`).
 
-use crate::ffi::free_boxed;
+use crate::ffi::{arg_free, arg_opt_ref};
 use crate::panic::guard_value;
 use crate::string::keymsg_str;
 
@@ -22,10 +22,7 @@ pub struct keymsg_lines {
 /// `lines` is NULL or a live `keymsg_lines`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn keymsg_lines_count(lines: *const keymsg_lines) -> usize {
-    guard_value(0, || {
-        // SAFETY: caller contract.
-        unsafe { lines.as_ref() }.map_or(0, |l| l.lines.len())
-    })
+    guard_value(0, || arg_opt_ref!(lines).map_or(0, |l| l.lines.len()))
 }
 
 /// Line `index` (0-based), without a line terminator.
@@ -39,8 +36,7 @@ pub unsafe extern "C" fn keymsg_lines_count(lines: *const keymsg_lines) -> usize
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn keymsg_lines_get(lines: *const keymsg_lines, index: usize) -> keymsg_str {
     guard_value(keymsg_str::EMPTY, || {
-        // SAFETY: caller contract.
-        unsafe { lines.as_ref() }
+        arg_opt_ref!(lines)
             .and_then(|l| l.lines.get(index))
             .map_or(keymsg_str::EMPTY, |s| keymsg_str::borrow(s.as_bytes()))
     })
@@ -52,6 +48,5 @@ pub unsafe extern "C" fn keymsg_lines_get(lines: *const keymsg_lines, index: usi
 /// `lines` is NULL or a `keymsg_lines` returned by keymsg and not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn keymsg_lines_free(lines: *mut keymsg_lines) {
-    // SAFETY: caller contract.
-    guard_value((), || unsafe { free_boxed(lines) })
+    guard_value((), || arg_free!(lines))
 }

@@ -7,41 +7,14 @@ use std::ffi::c_char;
 use keymsg_core::Surface;
 use keymsg_core::select::{Request, Selection, hash};
 
-use crate::engine::{keymsg_engine, parse_at, surface_from};
+use crate::engine::keymsg_engine;
+use crate::enums::{enum_arg, keymsg_key_kind};
 use crate::error::FfiError;
-use crate::ffi::{Out, boxed, free_boxed, opt_str_arg, ref_arg, str_arg};
+use crate::ffi::{arg_free, arg_opt_ref, arg_out, arg_ref, arg_str, boxed};
 use crate::panic::{guard, guard_value};
+use crate::request::keymsg_select_request;
 use crate::status::keymsg_status;
 use crate::string::keymsg_str;
-
-/// A selection request for `keymsg_engine_select`. Zero-initialise it and
-/// set what you need; NULL / 0 fields take their defaults.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct keymsg_select_request {
-    /// A `keymsg_surface`. 0: receipt.
-    pub surface: u32,
-    /// Language code. NULL: `"th"`.
-    pub lang: *const c_char,
-    /// Length of `lang` in bytes.
-    pub lang_len: usize,
-    /// Document key (for `sticky`). NULL: none.
-    pub document_key: *const c_char,
-    /// Length of `document_key` in bytes.
-    pub document_key_len: usize,
-    /// Subject key, e.g. a customer or user id (for `cycle`). NULL: none.
-    pub subject_key: *const c_char,
-    /// Length of `subject_key` in bytes.
-    pub subject_key_len: usize,
-    /// Whether `sequence` is set.
-    pub has_sequence: bool,
-    /// Caller's sequence number (for `round-robin`).
-    pub sequence: u64,
-    /// The instant, RFC 3339. NULL: now.
-    pub at: *const c_char,
-    /// Length of `at` in bytes.
-    pub at_len: usize,
-}
 
 /// The outcome of `keymsg_engine_select` (opaque): the message id, the
 /// policy that decided and the selection token. Immutable: may be read from
@@ -84,61 +57,22 @@ pub unsafe extern "C" fn keymsg_engine_select(
     selection_out: *mut *mut keymsg_selection,
 ) -> keymsg_status {
     guard(|| {
-        // SAFETY: caller contract.
-        let engine = unsafe { ref_arg("engine", engine) }?;
-        let out = Out::new("selection_out", selection_out)?;
-        // SAFETY: caller contract.
-        let req = match unsafe { request.as_ref() } {
+        let engine = arg_ref!(engine)?;
+        let out = arg_out!(selection_out)?;
+        let req = match arg_opt_ref!(request) {
+            // SAFETY: this function's contract: the request's text fields
+            // are NULL or point to their lengths' worth of readable bytes.
+            Some(r) => unsafe { r.to_core() }?,
             None => Request::new(Surface::Receipt),
-            Some(r) => unsafe { select_request(r) }?,
         };
         let selection = engine
             .inner
             .selector()
             .select(&req)
             .map_err(keymsg_core::Error::from)?;
-        // SAFETY: caller contract.
-        unsafe { out.write(boxed(keymsg_selection::from(selection))) };
+        out.write(boxed(keymsg_selection::from(selection)));
         Ok(())
     })
-}
-
-/// # Safety
-/// The request's text fields obey the (pointer, length) rule.
-unsafe fn select_request(r: &keymsg_select_request) -> Result<Request, FfiError> {
-    let surface = surface_from(r.surface)?.unwrap_or(Surface::Receipt);
-    let mut req = Request::new(surface);
-    // SAFETY: caller contract on the fields.
-    unsafe {
-        if let Some(lang) = opt_str_arg("request.lang", r.lang, r.lang_len)? {
-            req = req.lang(lang);
-        }
-        if let Some(k) = opt_str_arg("request.document_key", r.document_key, r.document_key_len)? {
-            req = req.document_key(k);
-        }
-        if let Some(k) = opt_str_arg("request.subject_key", r.subject_key, r.subject_key_len)? {
-            req = req.subject_key(k);
-        }
-        if let Some(at) = parse_at(opt_str_arg("request.at", r.at, r.at_len)?)? {
-            req = req.at(at);
-        }
-    }
-    if r.has_sequence {
-        req = req.sequence(r.sequence);
-    }
-    Ok(req)
-}
-
-/// Read a live selection, or return `{NULL, 0}` for NULL.
-unsafe fn view(
-    s: *const keymsg_selection,
-    f: impl FnOnce(&keymsg_selection) -> &str,
-) -> keymsg_str {
-    // SAFETY: caller contract: NULL or a live selection.
-    match unsafe { s.as_ref() } {
-        Some(s) => keymsg_str::borrow(f(s).as_bytes()),
-        None => keymsg_str::EMPTY,
-    }
 }
 
 /// The selected message's id. `{NULL, 0}` if `selection` is NULL. The view
@@ -150,8 +84,10 @@ unsafe fn view(
 pub unsafe extern "C" fn keymsg_selection_message_id(
     selection: *const keymsg_selection,
 ) -> keymsg_str {
-    guard_value(keymsg_str::EMPTY, || unsafe {
-        view(selection, |s| &s.message_id)
+    guard_value(keymsg_str::EMPTY, || {
+        arg_opt_ref!(selection).map_or(keymsg_str::EMPTY, |s| {
+            keymsg_str::borrow(s.message_id.as_bytes())
+        })
     })
 }
 
@@ -163,8 +99,10 @@ pub unsafe extern "C" fn keymsg_selection_message_id(
 /// `selection` is NULL or a live selection.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn keymsg_selection_policy(selection: *const keymsg_selection) -> keymsg_str {
-    guard_value(keymsg_str::EMPTY, || unsafe {
-        view(selection, |s| &s.policy)
+    guard_value(keymsg_str::EMPTY, || {
+        arg_opt_ref!(selection).map_or(keymsg_str::EMPTY, |s| {
+            keymsg_str::borrow(s.policy.as_bytes())
+        })
     })
 }
 
@@ -175,8 +113,10 @@ pub unsafe extern "C" fn keymsg_selection_policy(selection: *const keymsg_select
 /// `selection` is NULL or a live selection.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn keymsg_selection_token(selection: *const keymsg_selection) -> keymsg_str {
-    guard_value(keymsg_str::EMPTY, || unsafe {
-        view(selection, |s| &s.token)
+    guard_value(keymsg_str::EMPTY, || {
+        arg_opt_ref!(selection).map_or(keymsg_str::EMPTY, |s| {
+            keymsg_str::borrow(s.token.as_bytes())
+        })
     })
 }
 
@@ -186,19 +126,7 @@ pub unsafe extern "C" fn keymsg_selection_token(selection: *const keymsg_selecti
 /// `selection` is NULL or a selection from keymsg, not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn keymsg_selection_free(selection: *mut keymsg_selection) {
-    // SAFETY: caller contract.
-    guard_value((), || unsafe { free_boxed(selection) })
-}
-
-/// Which key hash `keymsg_key_hash` computes (see docs/SELECTION.md).
-/// Passed as a `uint32_t`.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum keymsg_key_kind {
-    /// The `sticky` hash of a document key.
-    KEYMSG_KEY_DOCUMENT = 1,
-    /// The `cycle` hash of a subject key.
-    KEYMSG_KEY_SUBJECT = 2,
+    guard_value((), || arg_free!(selection))
 }
 
 /// The published selection hash of a key: `fmix64(fnv1a64(domain ++
@@ -221,25 +149,17 @@ pub unsafe extern "C" fn keymsg_key_hash(
     hash_out: *mut u64,
 ) -> keymsg_status {
     guard(|| {
-        // SAFETY: caller contract.
-        let key = unsafe { str_arg("key", key, key_len) }?;
-        let out = Out::new("hash_out", hash_out)?;
-        let h = match kind {
-            1 => hash::sticky_key_hash(key),
-            2 => hash::cycle_key_hash(key),
-            other => {
-                return Err(FfiError::InvalidArgument {
-                    name: "kind",
-                    reason: format!("{other} is not a keymsg_key_kind (DOCUMENT = 1, SUBJECT = 2)"),
-                });
-            }
+        let key = arg_str!(key, key_len)?;
+        let out = arg_out!(hash_out)?;
+        let h = match enum_arg::<keymsg_key_kind>("kind", kind)? {
+            keymsg_key_kind::KEYMSG_KEY_DOCUMENT => hash::sticky_key_hash(key),
+            keymsg_key_kind::KEYMSG_KEY_SUBJECT => hash::cycle_key_hash(key),
         };
         let h = h.ok_or_else(|| FfiError::InvalidArgument {
             name: "key",
             reason: "the key is empty once canonicalised (white space only)".into(),
         })?;
-        // SAFETY: caller contract.
-        unsafe { out.write(h) };
+        out.write(h);
         Ok(())
     })
 }

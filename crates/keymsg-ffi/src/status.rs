@@ -8,11 +8,18 @@
 //! never makes the C layer guess.
 //!
 //! Values received *from* C are plain integers (`uint32_t`) and are checked
-//! with [`keymsg_status::from_u32`]; an enum value coming from C is never
+//! with `keymsg_status::try_from`; an enum value coming from C is never
 //! trusted.
+//!
+//! The codes and their documentation are written once, as the enum below
+//! (cbindgen reads it for the header and does not expand macros). Their
+//! names and fixed messages are written once, in the `status_table!` after
+//! it, which generates `ALL`, `name()`, `message()` and `TryFrom<u32>`; the
+//! compiler checks that the two lists agree.
 
 use std::ffi::CStr;
 
+use crate::enums::c_enum_from_u32;
 use crate::panic::guard_value;
 use crate::string::keymsg_str;
 
@@ -22,7 +29,6 @@ use crate::string::keymsg_str;
 ///
 /// In C the type is a `uint32_t`: compare it with the `KEYMSG_*` constants and
 /// treat unknown values as errors (a newer library may return new codes).
-#[allow(non_camel_case_types)]
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum keymsg_status {
@@ -154,189 +160,116 @@ pub enum keymsg_status {
 
 use keymsg_status::*;
 
-impl keymsg_status {
-    /// Every code, in numeric order. Tests check the numbers are unique and
-    /// that each has a name and a message.
-    pub const ALL: &'static [keymsg_status] = &[
-        KEYMSG_OK,
-        KEYMSG_PANIC,
-        KEYMSG_NULL_PARAMETER,
-        KEYMSG_INVALID_UTF8,
-        KEYMSG_INTERIOR_NUL,
-        KEYMSG_INVALID_ARGUMENT,
-        KEYMSG_ERROR_OTHER,
-        KEYMSG_CATALOG_IO,
-        KEYMSG_CATALOG_TOO_LARGE,
-        KEYMSG_CATALOG_INVALID_UTF8,
-        KEYMSG_CATALOG_UNKNOWN_FORMAT,
-        KEYMSG_CATALOG_SYNTAX,
-        KEYMSG_CATALOG_UNSUPPORTED_SCHEMA,
-        KEYMSG_CATALOG_INVALID,
-        KEYMSG_CATALOG_OTHER,
-        KEYMSG_LAYOUT_WIDTH_TOO_SMALL,
-        KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE,
-        KEYMSG_LAYOUT_CONTROL_CHARACTER,
-        KEYMSG_LAYOUT_UNENCODABLE,
-        KEYMSG_LAYOUT_UNDECODABLE,
-        KEYMSG_LAYOUT_INVALID_PROFILE,
-        KEYMSG_LAYOUT_MISSING_VARIANT,
-        KEYMSG_LAYOUT_INPUT_TOO_LARGE,
-        KEYMSG_LAYOUT_OTHER,
-        KEYMSG_SELECT_NOTHING_ELIGIBLE,
-        KEYMSG_SELECT_UNKNOWN_POLICY,
-        KEYMSG_SELECT_UNKNOWN_POLICY_KEY,
-        KEYMSG_SELECT_BAD_TOKEN,
-        KEYMSG_SELECT_UNKNOWN_MESSAGE,
-        KEYMSG_SELECT_MISSING_KEY,
-        KEYMSG_SELECT_IMPRESSION_LOG,
-        KEYMSG_SELECT_OTHER,
-        KEYMSG_STORE_SQLITE,
-        KEYMSG_STORE_IO,
-        KEYMSG_STORE_DISK_FULL,
-        KEYMSG_STORE_CORRUPT,
-        KEYMSG_STORE_FOREIGN,
-        KEYMSG_STORE_NOT_A_STORE,
-        KEYMSG_STORE_NEWER_SCHEMA,
-        KEYMSG_STORE_READ_ONLY,
-        KEYMSG_STORE_BAD_WRITER_ID,
-        KEYMSG_STORE_POISONED,
-        KEYMSG_STORE_OTHER,
-        KEYMSG_REPORT_IO,
-        KEYMSG_REPORT_JSON,
-        KEYMSG_REPORT_MISSING_SCHEMA,
-        KEYMSG_REPORT_UNSUPPORTED_SCHEMA,
-        KEYMSG_REPORT_XLSX,
-        KEYMSG_REPORT_NO_REPORTS,
-        KEYMSG_REPORT_MONTH_MISMATCH,
-        KEYMSG_REPORT_EMPTY_AGENCY,
-        KEYMSG_REPORT_AMEND_MISMATCH,
-        KEYMSG_REPORT_OTHER,
-    ];
+/// Generates, from `CODE => c"message"` rows in numeric order, the status
+/// list (`ALL`), each code's name (its identifier) and message, and
+/// `TryFrom<u32>`. Consistency with the enum is checked at compile time:
+/// `name()` matches exhaustively, so a code missing from the table does not
+/// compile; a code listed twice is an unreachable pattern, denied; and a
+/// constant assertion below keeps the rows in numeric order.
+macro_rules! status_table {
+    ($($code:ident => $message:literal,)+) => {
+        c_enum_from_u32!(keymsg_status, "a keymsg_status code", [$($code),+]);
 
-    /// The code for an integer received from C, if it is one.
-    pub fn from_u32(code: u32) -> Option<keymsg_status> {
-        Self::ALL.iter().copied().find(|s| *s as u32 == code)
-    }
+        impl keymsg_status {
+            /// The constant's name, e.g. `KEYMSG_CATALOG_INVALID`.
+            #[deny(unreachable_patterns)]
+            pub fn name(self) -> &'static CStr {
+                match self {
+                    $($code => const { c_name(concat!(stringify!($code), "\0")) },)+
+                }
+            }
 
-    /// The constant's name, e.g. `KEYMSG_CATALOG_INVALID`.
-    pub fn name(self) -> &'static CStr {
-        match self {
-            KEYMSG_OK => c"KEYMSG_OK",
-            KEYMSG_PANIC => c"KEYMSG_PANIC",
-            KEYMSG_NULL_PARAMETER => c"KEYMSG_NULL_PARAMETER",
-            KEYMSG_INVALID_UTF8 => c"KEYMSG_INVALID_UTF8",
-            KEYMSG_INTERIOR_NUL => c"KEYMSG_INTERIOR_NUL",
-            KEYMSG_INVALID_ARGUMENT => c"KEYMSG_INVALID_ARGUMENT",
-            KEYMSG_ERROR_OTHER => c"KEYMSG_ERROR_OTHER",
-            KEYMSG_CATALOG_IO => c"KEYMSG_CATALOG_IO",
-            KEYMSG_CATALOG_TOO_LARGE => c"KEYMSG_CATALOG_TOO_LARGE",
-            KEYMSG_CATALOG_INVALID_UTF8 => c"KEYMSG_CATALOG_INVALID_UTF8",
-            KEYMSG_CATALOG_UNKNOWN_FORMAT => c"KEYMSG_CATALOG_UNKNOWN_FORMAT",
-            KEYMSG_CATALOG_SYNTAX => c"KEYMSG_CATALOG_SYNTAX",
-            KEYMSG_CATALOG_UNSUPPORTED_SCHEMA => c"KEYMSG_CATALOG_UNSUPPORTED_SCHEMA",
-            KEYMSG_CATALOG_INVALID => c"KEYMSG_CATALOG_INVALID",
-            KEYMSG_CATALOG_OTHER => c"KEYMSG_CATALOG_OTHER",
-            KEYMSG_LAYOUT_WIDTH_TOO_SMALL => c"KEYMSG_LAYOUT_WIDTH_TOO_SMALL",
-            KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE => c"KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE",
-            KEYMSG_LAYOUT_CONTROL_CHARACTER => c"KEYMSG_LAYOUT_CONTROL_CHARACTER",
-            KEYMSG_LAYOUT_UNENCODABLE => c"KEYMSG_LAYOUT_UNENCODABLE",
-            KEYMSG_LAYOUT_UNDECODABLE => c"KEYMSG_LAYOUT_UNDECODABLE",
-            KEYMSG_LAYOUT_INVALID_PROFILE => c"KEYMSG_LAYOUT_INVALID_PROFILE",
-            KEYMSG_LAYOUT_MISSING_VARIANT => c"KEYMSG_LAYOUT_MISSING_VARIANT",
-            KEYMSG_LAYOUT_INPUT_TOO_LARGE => c"KEYMSG_LAYOUT_INPUT_TOO_LARGE",
-            KEYMSG_LAYOUT_OTHER => c"KEYMSG_LAYOUT_OTHER",
-            KEYMSG_SELECT_NOTHING_ELIGIBLE => c"KEYMSG_SELECT_NOTHING_ELIGIBLE",
-            KEYMSG_SELECT_UNKNOWN_POLICY => c"KEYMSG_SELECT_UNKNOWN_POLICY",
-            KEYMSG_SELECT_UNKNOWN_POLICY_KEY => c"KEYMSG_SELECT_UNKNOWN_POLICY_KEY",
-            KEYMSG_SELECT_BAD_TOKEN => c"KEYMSG_SELECT_BAD_TOKEN",
-            KEYMSG_SELECT_UNKNOWN_MESSAGE => c"KEYMSG_SELECT_UNKNOWN_MESSAGE",
-            KEYMSG_SELECT_MISSING_KEY => c"KEYMSG_SELECT_MISSING_KEY",
-            KEYMSG_SELECT_IMPRESSION_LOG => c"KEYMSG_SELECT_IMPRESSION_LOG",
-            KEYMSG_SELECT_OTHER => c"KEYMSG_SELECT_OTHER",
-            KEYMSG_STORE_SQLITE => c"KEYMSG_STORE_SQLITE",
-            KEYMSG_STORE_IO => c"KEYMSG_STORE_IO",
-            KEYMSG_STORE_DISK_FULL => c"KEYMSG_STORE_DISK_FULL",
-            KEYMSG_STORE_CORRUPT => c"KEYMSG_STORE_CORRUPT",
-            KEYMSG_STORE_FOREIGN => c"KEYMSG_STORE_FOREIGN",
-            KEYMSG_STORE_NOT_A_STORE => c"KEYMSG_STORE_NOT_A_STORE",
-            KEYMSG_STORE_NEWER_SCHEMA => c"KEYMSG_STORE_NEWER_SCHEMA",
-            KEYMSG_STORE_READ_ONLY => c"KEYMSG_STORE_READ_ONLY",
-            KEYMSG_STORE_BAD_WRITER_ID => c"KEYMSG_STORE_BAD_WRITER_ID",
-            KEYMSG_STORE_POISONED => c"KEYMSG_STORE_POISONED",
-            KEYMSG_STORE_OTHER => c"KEYMSG_STORE_OTHER",
-            KEYMSG_REPORT_IO => c"KEYMSG_REPORT_IO",
-            KEYMSG_REPORT_JSON => c"KEYMSG_REPORT_JSON",
-            KEYMSG_REPORT_MISSING_SCHEMA => c"KEYMSG_REPORT_MISSING_SCHEMA",
-            KEYMSG_REPORT_UNSUPPORTED_SCHEMA => c"KEYMSG_REPORT_UNSUPPORTED_SCHEMA",
-            KEYMSG_REPORT_XLSX => c"KEYMSG_REPORT_XLSX",
-            KEYMSG_REPORT_NO_REPORTS => c"KEYMSG_REPORT_NO_REPORTS",
-            KEYMSG_REPORT_MONTH_MISMATCH => c"KEYMSG_REPORT_MONTH_MISMATCH",
-            KEYMSG_REPORT_EMPTY_AGENCY => c"KEYMSG_REPORT_EMPTY_AGENCY",
-            KEYMSG_REPORT_AMEND_MISMATCH => c"KEYMSG_REPORT_AMEND_MISMATCH",
-            KEYMSG_REPORT_OTHER => c"KEYMSG_REPORT_OTHER",
+            /// A short, fixed description of the code (the detail of one
+            /// failure is in the thread's last error message).
+            #[deny(unreachable_patterns)]
+            pub fn message(self) -> &'static CStr {
+                match self {
+                    $($code => $message,)+
+                }
+            }
         }
-    }
+    };
+}
 
-    /// A short, fixed description of the code (the detail of one failure is
-    /// in the thread's last error message).
-    pub fn message(self) -> &'static CStr {
-        match self {
-            KEYMSG_OK => c"success",
-            KEYMSG_PANIC => c"internal error: a panic was caught at the C boundary (a keymsg bug)",
-            KEYMSG_NULL_PARAMETER => c"a required pointer argument was NULL",
-            KEYMSG_INVALID_UTF8 => c"a text argument is not valid UTF-8",
-            KEYMSG_INTERIOR_NUL => c"a text argument contains a NUL byte",
-            KEYMSG_INVALID_ARGUMENT => c"an argument is outside its documented range",
-            KEYMSG_ERROR_OTHER => c"an error this C API version does not classify",
-            KEYMSG_CATALOG_IO => c"catalog file could not be read",
-            KEYMSG_CATALOG_TOO_LARGE => c"catalog file is too large",
-            KEYMSG_CATALOG_INVALID_UTF8 => c"catalog is not valid UTF-8",
-            KEYMSG_CATALOG_UNKNOWN_FORMAT => c"catalog format unknown (use .toml or .json)",
-            KEYMSG_CATALOG_SYNTAX => c"catalog syntax error",
-            KEYMSG_CATALOG_UNSUPPORTED_SCHEMA => c"catalog schema is newer than this library",
-            KEYMSG_CATALOG_INVALID => c"catalog failed validation",
-            KEYMSG_CATALOG_OTHER => c"catalog error",
-            KEYMSG_LAYOUT_WIDTH_TOO_SMALL => c"width too small to lay out any text",
-            KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE => c"ellipsis wider than the width",
-            KEYMSG_LAYOUT_CONTROL_CHARACTER => c"control character in text to lay out",
-            KEYMSG_LAYOUT_UNENCODABLE => c"character cannot be encoded",
-            KEYMSG_LAYOUT_UNDECODABLE => c"byte cannot be decoded",
-            KEYMSG_LAYOUT_INVALID_PROFILE => c"invalid layout profile",
-            KEYMSG_LAYOUT_MISSING_VARIANT => c"text variant required by the profile is missing",
-            KEYMSG_LAYOUT_INPUT_TOO_LARGE => c"text longer than the layout input limit",
-            KEYMSG_LAYOUT_OTHER => c"layout error",
-            KEYMSG_SELECT_NOTHING_ELIGIBLE => c"no message is eligible for the request",
-            KEYMSG_SELECT_UNKNOWN_POLICY => c"unknown selection policy",
-            KEYMSG_SELECT_UNKNOWN_POLICY_KEY => c"unknown policy key in the catalog",
-            KEYMSG_SELECT_BAD_TOKEN => c"invalid selection token",
-            KEYMSG_SELECT_UNKNOWN_MESSAGE => c"the token names a message the catalog does not have",
-            KEYMSG_SELECT_MISSING_KEY => c"the request lacks a key the policy needs",
-            KEYMSG_SELECT_IMPRESSION_LOG => c"pop-up impression log failed",
-            KEYMSG_SELECT_OTHER => c"selection error",
-            KEYMSG_STORE_SQLITE => c"insertion store (SQLite) error",
-            KEYMSG_STORE_IO => c"insertion store file-system error",
-            KEYMSG_STORE_DISK_FULL => c"disk full: nothing counted, nothing corrupted",
-            KEYMSG_STORE_CORRUPT => c"insertion store is corrupt",
-            KEYMSG_STORE_FOREIGN => c"not a keymsg store",
-            KEYMSG_STORE_NOT_A_STORE => c"path is not usable as a store",
-            KEYMSG_STORE_NEWER_SCHEMA => c"store written by a newer keymsg",
-            KEYMSG_STORE_READ_ONLY => c"insertion store is read-only",
-            KEYMSG_STORE_BAD_WRITER_ID => c"invalid store writer id",
-            KEYMSG_STORE_POISONED => c"insertion store poisoned by an earlier panic",
-            KEYMSG_STORE_OTHER => c"insertion store error",
-            KEYMSG_REPORT_IO => c"report file could not be read or written",
-            KEYMSG_REPORT_JSON => c"malformed report JSON",
-            KEYMSG_REPORT_MISSING_SCHEMA => c"report JSON has no schema",
-            KEYMSG_REPORT_UNSUPPORTED_SCHEMA => c"report schema not supported",
-            KEYMSG_REPORT_XLSX => c"XLSX report could not be written",
-            KEYMSG_REPORT_NO_REPORTS => c"no reports to merge",
-            KEYMSG_REPORT_MONTH_MISMATCH => c"reports are for different months",
-            KEYMSG_REPORT_EMPTY_AGENCY => c"report has no agency",
-            KEYMSG_REPORT_AMEND_MISMATCH => c"amendment does not match the report",
-            KEYMSG_REPORT_OTHER => c"report error",
-        }
+/// A status name as a C string, at compile time. The text is an identifier
+/// plus one terminating NUL, so the fallback is never taken.
+const fn c_name(with_nul: &'static str) -> &'static CStr {
+    match CStr::from_bytes_with_nul(with_nul.as_bytes()) {
+        Ok(name) => name,
+        Err(_) => c"KEYMSG_UNKNOWN",
     }
 }
+
+status_table! {
+    KEYMSG_OK => c"success",
+    KEYMSG_PANIC => c"internal error: a panic was caught at the C boundary (a keymsg bug)",
+    KEYMSG_NULL_PARAMETER => c"a required pointer argument was NULL",
+    KEYMSG_INVALID_UTF8 => c"a text argument is not valid UTF-8",
+    KEYMSG_INTERIOR_NUL => c"a text argument contains a NUL byte",
+    KEYMSG_INVALID_ARGUMENT => c"an argument is outside its documented range",
+    KEYMSG_ERROR_OTHER => c"an error this C API version does not classify",
+    KEYMSG_CATALOG_IO => c"catalog file could not be read",
+    KEYMSG_CATALOG_TOO_LARGE => c"catalog file is too large",
+    KEYMSG_CATALOG_INVALID_UTF8 => c"catalog is not valid UTF-8",
+    KEYMSG_CATALOG_UNKNOWN_FORMAT => c"catalog format unknown (use .toml or .json)",
+    KEYMSG_CATALOG_SYNTAX => c"catalog syntax error",
+    KEYMSG_CATALOG_UNSUPPORTED_SCHEMA => c"catalog schema is newer than this library",
+    KEYMSG_CATALOG_INVALID => c"catalog failed validation",
+    KEYMSG_CATALOG_OTHER => c"catalog error",
+    KEYMSG_LAYOUT_WIDTH_TOO_SMALL => c"width too small to lay out any text",
+    KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE => c"ellipsis wider than the width",
+    KEYMSG_LAYOUT_CONTROL_CHARACTER => c"control character in text to lay out",
+    KEYMSG_LAYOUT_UNENCODABLE => c"character cannot be encoded",
+    KEYMSG_LAYOUT_UNDECODABLE => c"byte cannot be decoded",
+    KEYMSG_LAYOUT_INVALID_PROFILE => c"invalid layout profile",
+    KEYMSG_LAYOUT_MISSING_VARIANT => c"text variant required by the profile is missing",
+    KEYMSG_LAYOUT_INPUT_TOO_LARGE => c"text longer than the layout input limit",
+    KEYMSG_LAYOUT_OTHER => c"layout error",
+    KEYMSG_SELECT_NOTHING_ELIGIBLE => c"no message is eligible for the request",
+    KEYMSG_SELECT_UNKNOWN_POLICY => c"unknown selection policy",
+    KEYMSG_SELECT_UNKNOWN_POLICY_KEY => c"unknown policy key in the catalog",
+    KEYMSG_SELECT_BAD_TOKEN => c"invalid selection token",
+    KEYMSG_SELECT_UNKNOWN_MESSAGE => c"the token names a message the catalog does not have",
+    KEYMSG_SELECT_MISSING_KEY => c"the request lacks a key the policy needs",
+    KEYMSG_SELECT_IMPRESSION_LOG => c"pop-up impression log failed",
+    KEYMSG_SELECT_OTHER => c"selection error",
+    KEYMSG_STORE_SQLITE => c"insertion store (SQLite) error",
+    KEYMSG_STORE_IO => c"insertion store file-system error",
+    KEYMSG_STORE_DISK_FULL => c"disk full: nothing counted, nothing corrupted",
+    KEYMSG_STORE_CORRUPT => c"insertion store is corrupt",
+    KEYMSG_STORE_FOREIGN => c"not a keymsg store",
+    KEYMSG_STORE_NOT_A_STORE => c"path is not usable as a store",
+    KEYMSG_STORE_NEWER_SCHEMA => c"store written by a newer keymsg",
+    KEYMSG_STORE_READ_ONLY => c"insertion store is read-only",
+    KEYMSG_STORE_BAD_WRITER_ID => c"invalid store writer id",
+    KEYMSG_STORE_POISONED => c"insertion store poisoned by an earlier panic",
+    KEYMSG_STORE_OTHER => c"insertion store error",
+    KEYMSG_REPORT_IO => c"report file could not be read or written",
+    KEYMSG_REPORT_JSON => c"malformed report JSON",
+    KEYMSG_REPORT_MISSING_SCHEMA => c"report JSON has no schema",
+    KEYMSG_REPORT_UNSUPPORTED_SCHEMA => c"report schema not supported",
+    KEYMSG_REPORT_XLSX => c"XLSX report could not be written",
+    KEYMSG_REPORT_NO_REPORTS => c"no reports to merge",
+    KEYMSG_REPORT_MONTH_MISMATCH => c"reports are for different months",
+    KEYMSG_REPORT_EMPTY_AGENCY => c"report has no agency",
+    KEYMSG_REPORT_AMEND_MISMATCH => c"amendment does not match the report",
+    KEYMSG_REPORT_OTHER => c"report error",
+}
+
+// `ALL` (and so `keymsg_status_name` lookups and the tests) relies on the
+// table being in numeric order; a row out of place fails the build.
+const _: () = {
+    let mut rest = keymsg_status::ALL;
+    while let [first, tail @ ..] = rest {
+        if let [second, ..] = tail {
+            assert!(
+                (*first as u32) < (*second as u32),
+                "status_table! rows must be in numeric order"
+            );
+        }
+        rest = tail;
+    }
+};
 
 /// A short, fixed English description of a status code, e.g.
 /// `"catalog failed validation"`.
@@ -348,7 +281,7 @@ impl keymsg_status {
 #[unsafe(no_mangle)]
 pub extern "C" fn keymsg_status_message(status: u32) -> keymsg_str {
     guard_value(keymsg_str::EMPTY, || {
-        keymsg_status::from_u32(status).map_or(
+        keymsg_status::try_from(status).map_or(
             keymsg_str::from_static(c"unknown keymsg_status code"),
             |s| keymsg_str::from_static(s.message()),
         )
@@ -364,7 +297,7 @@ pub extern "C" fn keymsg_status_message(status: u32) -> keymsg_str {
 #[unsafe(no_mangle)]
 pub extern "C" fn keymsg_status_name(status: u32) -> keymsg_str {
     guard_value(keymsg_str::EMPTY, || {
-        keymsg_status::from_u32(status).map_or(keymsg_str::from_static(c"KEYMSG_UNKNOWN"), |s| {
+        keymsg_status::try_from(status).map_or(keymsg_str::from_static(c"KEYMSG_UNKNOWN"), |s| {
             keymsg_str::from_static(s.name())
         })
     })
@@ -387,20 +320,20 @@ mod tests {
                 "ALL not in numeric order at {n}"
             );
             last = Some(n);
-            assert_eq!(keymsg_status::from_u32(n), Some(s));
+            assert_eq!(keymsg_status::try_from(n).ok(), Some(s));
             assert!(s.name().to_str().unwrap().starts_with("KEYMSG_"));
             assert!(!s.message().to_bytes().is_empty());
         }
         assert_eq!(KEYMSG_OK as u32, 0);
-        assert_eq!(keymsg_status::from_u32(7), None);
-        assert_eq!(keymsg_status::from_u32(u32::MAX), None);
+        assert_eq!(keymsg_status::try_from(7).ok(), None);
+        assert_eq!(keymsg_status::try_from(u32::MAX).ok(), None);
     }
 
     #[test]
     fn every_area_has_an_other_code() {
         // The block's last number is reserved for "newer core" errors.
         for n in [99, 199, 299, 399, 499, 599] {
-            assert!(keymsg_status::from_u32(n).is_some(), "{n}");
+            assert!(keymsg_status::try_from(n).ok().is_some(), "{n}");
         }
     }
 }

@@ -15,6 +15,7 @@
 use std::ffi::{CStr, c_char};
 use std::ptr;
 
+use crate::ffi::{arg_free, arg_opt_ref, boxed};
 use crate::panic::guard_value;
 
 /// A borrowed view of bytes owned by keymsg: `len` bytes at `data`.
@@ -25,7 +26,6 @@ use crate::panic::guard_value;
 /// valid for as long as the function that returned it says (usually: until
 /// the owning object is freed). `data` is NULL only when the function
 /// documents it (e.g. an index out of range); then `len` is 0.
-#[allow(non_camel_case_types)]
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct keymsg_str {
@@ -65,20 +65,18 @@ impl keymsg_str {
 /// Read it with `keymsg_string_get`; free it with `keymsg_string_free`.
 /// Immutable once returned: a `const keymsg_string *` may be read from any
 /// number of threads at once; freeing must not race with reading.
-#[allow(non_camel_case_types)]
 #[derive(Debug)]
 pub struct keymsg_string {
     bytes: Vec<u8>,
 }
 
 impl keymsg_string {
-    /// A boxed string, ready to hand to C.
     /// A boxed string, ready to hand to C. A NUL byte is appended (not part
     /// of the view's `len`) so text can also be used as a C string.
     pub(crate) fn new_raw(bytes: impl Into<Vec<u8>>) -> *mut keymsg_string {
         let mut bytes = bytes.into();
         bytes.push(0);
-        Box::into_raw(Box::new(keymsg_string { bytes }))
+        boxed(keymsg_string { bytes })
     }
 }
 
@@ -94,11 +92,10 @@ impl keymsg_string {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn keymsg_string_get(s: *const keymsg_string) -> keymsg_str {
     guard_value(keymsg_str::EMPTY, || {
-        // SAFETY: caller contract: NULL or a live keymsg_string.
-        match unsafe { s.as_ref() } {
-            Some(s) => keymsg_str::borrow(s.bytes.split_last().map_or(&[], |(_, b)| b)),
-            None => keymsg_str::EMPTY,
-        }
+        arg_opt_ref!(s).map_or(keymsg_str::EMPTY, |s| {
+            // The view leaves out the NUL that `new_raw` appended.
+            keymsg_str::borrow(s.bytes.split_last().map_or(&[], |(_, b)| b))
+        })
     })
 }
 
@@ -109,10 +106,5 @@ pub unsafe extern "C" fn keymsg_string_get(s: *const keymsg_string) -> keymsg_st
 /// `s` is NULL or a `keymsg_string` returned by keymsg and not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn keymsg_string_free(s: *mut keymsg_string) {
-    guard_value((), || {
-        if !s.is_null() {
-            // SAFETY: caller contract: returned by keymsg (Box::into_raw), not yet freed.
-            drop(unsafe { Box::from_raw(s) });
-        }
-    })
+    guard_value((), || arg_free!(s))
 }

@@ -149,13 +149,22 @@ def report(
     *,
     agency: Optional[str] = None,
     catalog: Optional[Catalog] = None,
+    omit_zero_rows: bool = False,
+    reporter: Optional[str] = None,
+    position: Optional[str] = None,
+    signed_on: Union[datetime.date, str, None] = None,
 ) -> Report:
     """The monthly report for ``month`` (``"YYYY-MM"``, Asia/Bangkok).
 
     ``store`` is a store directory or an ``Engine`` (whose store is read,
     also for ``":memory:"``). ``agency=None`` reports every agency in the
-    store, labelled ``"all"``. Message texts come from ``catalog`` (default:
-    the Engine's, else the embedded default).
+    store, headed with its name (``"ทุกหน่วยงาน"`` when there are several);
+    an ``agency`` the store has nothing for raises ``InvalidArgumentError``
+    naming the agencies it has. Message texts come from ``catalog``
+    (default: the Engine's, else the embedded default). ``omit_zero_rows``
+    gives the compact form agencies file; ``reporter``, ``position`` and
+    ``signed_on`` (a ``datetime.date`` or ``"YYYY-MM-DD"``) fill in the
+    signature block.
     """
 
 @final
@@ -210,6 +219,7 @@ class Engine:
         at: Union[datetime.datetime, str, None] = None,
         kind: Optional[str] = None,
         idempotency_key: Optional[str] = None,
+        encoding: Optional[str] = None,
     ) -> Rendered:
         """A receipt or invoice footer: select, lay out, count.
 
@@ -218,7 +228,11 @@ class Engine:
         columns. ``at`` (aware datetime or RFC 3339; default now) picks the
         validity window and the month counted. ``kind`` labels the document
         type in the report breakdown; a retry with the same
-        ``idempotency_key`` counts once.
+        ``idempotency_key`` counts once. ``encoding`` (``"tis-620"``,
+        ``"cp874"``) encodes for a legacy printer *before* counting (see
+        ``Rendered.encoded``): a message it cannot hold raises
+        ``LayoutError`` and nothing is counted; a cut ends with ``...`` when
+        the encoding has no ``…``.
         """
 
     def popup(
@@ -244,6 +258,7 @@ class Engine:
         lang: str = "th",
         at: Union[datetime.datetime, str, None] = None,
         kind: Optional[str] = None,
+        encoding: Optional[str] = None,
     ) -> Rendered:
         """Re-render the message of a stored selection ``token`` (a reprint),
         even if the catalog's weights changed since. Raises ``SelectionError``
@@ -258,8 +273,24 @@ class Engine:
         ``community``, ``documents``. Replaces an earlier entry for the same
         month, channel and message. Needs a store."""
 
-    def report(self, month: str) -> Report:
-        """The month's report for this engine's agency. Needs a store."""
+    def record_content(self, month: str, channel: str, content: str, count: int) -> None:
+        """Record a manual count for content that is not in the catalog (a
+        radio spot, a community meeting): a row of its own on the form. The
+        same content recorded again in the month (white space does not
+        matter) replaces its count. Needs a store."""
+
+    def report(
+        self,
+        month: str,
+        *,
+        omit_zero_rows: bool = False,
+        reporter: Optional[str] = None,
+        position: Optional[str] = None,
+        signed_on: Union[datetime.date, str, None] = None,
+    ) -> Report:
+        """The month's report for this engine's agency. Needs a store.
+        ``omit_zero_rows`` gives the compact form; ``reporter``, ``position``
+        and ``signed_on`` fill in the signature block."""
 
 @final
 class Fit:
@@ -309,6 +340,11 @@ class Rendered:
     @property
     def count_error(self) -> Optional[str]:
         """Why counting failed, when the engine fails open."""
+
+    @property
+    def encoded(self) -> bytes:
+        """The bytes to print: ``text`` in the ``encoding`` the footer was
+        asked for (made before it was counted), or UTF-8 when none was."""
 
     def to_dict(self) -> dict[str, object]:
         """The fields as a dict with the CLI's ``--json`` keys."""

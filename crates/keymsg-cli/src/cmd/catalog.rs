@@ -22,8 +22,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<(), CliError> {
     if args.format == "json" {
         let catalog = Catalog::embedded()?;
-        let json = serde_json::to_string_pretty(catalog.raw())
-            .map_err(|e| CliError::Io(format!("cannot serialise catalog: {e}")))?;
+        let json = catalog.to_string_as(keymsg_core::catalog::Format::Json)?;
         println!("{json}");
     } else {
         print!("{DEFAULT_CATALOG_TOML}");

@@ -4,7 +4,7 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use keymsg_core::bangkok::YearMonth;
+use keymsg_core::YearMonth;
 use keymsg_core::{Catalog, Engine};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -133,10 +133,18 @@ pub fn parse_at(s: &str) -> Result<OffsetDateTime, String> {
     }
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(s, &fmt)
-        .map(keymsg_core::bangkok::start_of_day)
+        // Midnight in Asia/Bangkok: UTC+7 all year (no daylight saving).
+        .map(|d| d.midnight().assume_offset(time::macros::offset!(+7)))
         .map_err(|_| {
             format!("`{s}` is not a time: use RFC 3339 (2026-03-15T09:30:00+07:00) or YYYY-MM-DD")
         })
+}
+
+/// A calendar date, YYYY-MM-DD (`--signed-on`, config `signed_on`).
+pub fn parse_date(s: &str) -> Result<time::Date, String> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s.trim(), &fmt)
+        .map_err(|_| format!("`{s}` is not a date: use YYYY-MM-DD, e.g. 2026-04-05"))
 }
 
 /// Clap parser for a width in columns (at least 1).

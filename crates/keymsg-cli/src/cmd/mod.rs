@@ -13,6 +13,8 @@ mod replay;
 mod report;
 mod text;
 
+pub(crate) use common::parse_date;
+
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};

@@ -9,7 +9,9 @@
     clippy::indexing_slicing
 )]
 
+mod billrun;
 mod errors;
+mod form;
 mod month;
 mod preview;
 mod text;

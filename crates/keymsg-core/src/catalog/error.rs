@@ -63,6 +63,15 @@ pub enum CatalogError {
         /// Newest schema supported.
         supported: u32,
     },
+    /// The catalog could not be written out in a format (a value the format
+    /// cannot hold).
+    #[error("cannot serialise the catalog as {format}: {message}")]
+    Serialise {
+        /// `toml` or `json`.
+        format: &'static str,
+        /// The serialiser's message.
+        message: String,
+    },
     /// The file parsed but its content is invalid.
     #[error("{source_name}: {} problem(s):\n{}", problems.len(), ProblemList(problems))]
     Invalid {
@@ -196,6 +205,15 @@ pub enum ProblemKind {
     /// A value outside its range.
     #[error("{0}")]
     OutOfRange(String),
+    /// A character the printer's encoding cannot represent
+    /// ([`super::Catalog::encoding_problems`]).
+    #[error("character {ch:?} (U+{code:04X}) cannot be encoded in {encoding}", code = u32::from(*ch))]
+    Unencodable {
+        /// The character.
+        ch: char,
+        /// The encoding's name.
+        encoding: &'static str,
+    },
     /// Unknown selection policy or surface key.
     #[error("unknown {what} `{name}`")]
     Unknown {

@@ -85,6 +85,28 @@ impl Catalog {
         let raw = parse_raw(text, format, source_name)?;
         validate::validate(raw, source_name)
     }
+
+    /// The catalog as a file in `format` (as it was read: the same messages,
+    /// fields and allow-lists), which [`Catalog::from_str_as`] reads back to
+    /// an equal catalog. How `keymsg catalog` prints the embedded default.
+    ///
+    /// # Errors
+    /// [`CatalogError::Serialise`] if the format cannot hold a value.
+    pub fn to_string_as(&self, format: Format) -> Result<String, CatalogError> {
+        let raw = self.raw();
+        match format {
+            Format::Toml => toml::to_string(raw).map_err(|e| CatalogError::Serialise {
+                format: "toml",
+                message: e.to_string(),
+            }),
+            Format::Json => {
+                serde_json::to_string_pretty(raw).map_err(|e| CatalogError::Serialise {
+                    format: "json",
+                    message: e.to_string(),
+                })
+            }
+        }
+    }
 }
 
 fn check_size(source_name: &str, size: u64) -> Result<(), CatalogError> {

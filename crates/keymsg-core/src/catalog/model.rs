@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 
 use super::raw::RawCatalog;
 use crate::Surface;
+use crate::vocab::Text;
 
 /// A validated catalog of key messages. Cheap to clone (shared).
 #[derive(Debug, Clone)]
@@ -59,57 +60,6 @@ pub struct Message {
     pub priority: i32,
     /// When it may be shown.
     pub window: Window,
-}
-
-/// The variants of a message in one language, NFC-normalised.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Text {
-    /// Full text.
-    pub long: String,
-    /// Shorter text, if any.
-    pub short: Option<String>,
-    /// Pop-up title, if any.
-    pub title: Option<String>,
-}
-
-/// Which variant of a text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TextKind {
-    /// [`Text::long`].
-    Long,
-    /// [`Text::short`].
-    Short,
-    /// [`Text::title`].
-    Title,
-}
-
-impl TextKind {
-    /// `long`, `short` or `title`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TextKind::Long => "long",
-            TextKind::Short => "short",
-            TextKind::Title => "title",
-        }
-    }
-}
-
-impl Text {
-    /// The variant of a kind, if present.
-    pub fn get(&self, kind: TextKind) -> Option<&str> {
-        match kind {
-            TextKind::Long => Some(&self.long),
-            TextKind::Short => self.short.as_deref(),
-            TextKind::Title => self.title.as_deref(),
-        }
-    }
-
-    /// Body variants, longest first (long, then short).
-    pub fn body_variants(&self) -> impl Iterator<Item = (TextKind, &str)> {
-        [TextKind::Long, TextKind::Short]
-            .into_iter()
-            .filter_map(|k| self.get(k).map(|t| (k, t)))
-    }
 }
 
 /// A half-open validity window `[from, until)` of instants; `None` is unbounded.
@@ -165,12 +115,12 @@ impl Catalog {
     }
 
     /// The position of message `id` in [`Catalog::messages`].
-    pub fn index_of(&self, id: &str) -> Option<usize> {
+    pub(crate) fn index_of(&self, id: &str) -> Option<usize> {
         self.inner.by_id.get(id).copied()
     }
 
     /// The file as written, for re-serialisation.
-    pub fn raw(&self) -> &RawCatalog {
+    pub(crate) fn raw(&self) -> &RawCatalog {
         &self.inner.raw
     }
 

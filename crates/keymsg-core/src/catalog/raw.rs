@@ -45,7 +45,7 @@ fn is_default<T: Default + PartialEq>(v: &T) -> bool {
 /// A catalog file as written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawCatalog {
+pub(crate) struct RawCatalog {
     /// File format version; files of every schema up to the library's keep loading.
     #[serde(default = "default_schema")]
     pub schema: u32,
@@ -71,7 +71,7 @@ pub struct RawCatalog {
 /// Allow-lists.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawAllow {
+pub(crate) struct RawAllow {
     /// Phone numbers text may mention (ASCII or Thai digits; separators ignored).
     #[serde(default)]
     pub phones: Vec<String>,
@@ -83,7 +83,7 @@ pub struct RawAllow {
 /// One message as written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawMessage {
+pub(crate) struct RawMessage {
     /// Stable id: ASCII letters, digits, `-`, `_`, `.`.
     pub id: String,
     /// Scam type, e.g. `impersonation`, `loan`, `investment`.
@@ -110,7 +110,7 @@ pub struct RawMessage {
 /// The variants of a message in one language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawText {
+pub(crate) struct RawText {
     /// Full text.
     pub long: String,
     /// Shorter text for narrow surfaces.

@@ -36,10 +36,11 @@ use std::sync::Arc;
 use unicode_normalization::UnicodeNormalization;
 
 use super::error::{CatalogError, Problem, ProblemKind};
-use super::model::{Catalog, CatalogMeta, Inner, Message, Text, Window};
+use super::model::{Catalog, CatalogMeta, Inner, Message, Window};
 use super::raw::{RawCatalog, RawText};
 use crate::Surface;
 use crate::text::spans::{is_digit, is_host_syntax, phone_key, span_digits};
+use crate::vocab::Text;
 use moment::{Edge, parse_moment};
 use text::{Allow, check_chars, check_name, check_text};
 
@@ -250,7 +251,7 @@ fn variants(t: &RawText) -> impl Iterator<Item = (&'static str, &str)> {
 fn check_policy(policy: &BTreeMap<String, String>, p: &mut Problems) {
     for (key, value) in policy {
         let field = format!("policy.{key}");
-        if key != "default" && key.parse::<Surface>().is_err() {
+        if !crate::vocab::POLICY_KEYS.contains(&key.as_str()) {
             p.add(
                 None,
                 &field,
@@ -263,7 +264,7 @@ fn check_policy(policy: &BTreeMap<String, String>, p: &mut Problems) {
         }
         if value.trim().is_empty() {
             p.add(None, &field, None, ProblemKind::Empty);
-        } else if value.parse::<crate::select::Policy>().is_err() {
+        } else if value.parse::<crate::vocab::Policy>().is_err() {
             p.add(
                 None,
                 &field,

@@ -6,8 +6,7 @@
 
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
-use super::request::DEFAULT_FOOTER_PROFILE;
-use crate::layout::{Profile, fit};
+use crate::layout::{Encoding, LayoutError, Profile, ProfileKind, encode, fit};
 use crate::select::Token;
 use crate::{Catalog, Error, Result};
 
@@ -22,14 +21,18 @@ pub(crate) struct Prepared {
     pub(crate) variant: &'static str,
     pub(crate) truncated: bool,
     pub(crate) token: String,
+    /// `text` in the slot's single-byte encoding (`None` for UTF-8).
+    pub(crate) encoded: Option<Vec<u8>>,
 }
 
-/// Layouts of every message for one (language, profile name, width override).
+/// Layouts of every message for one (language, profile name, width
+/// override, output encoding).
 #[derive(Debug)]
 pub(crate) struct Slot {
     lang: String,
     name: String,
     width: Option<usize>,
+    encoding: Option<Encoding>,
     pub(crate) profile: Profile,
     messages: Vec<OnceLock<Arc<Prepared>>>,
 }
@@ -48,25 +51,31 @@ impl LayoutCache {
         }
     }
 
-    /// The slot for (lang, profile name, width), created on first use.
+    /// The slot for (lang, profile name, width, encoding), created on first
+    /// use. `encoding` overrides the profile's own.
     pub(crate) fn slot(
         &self,
         catalog: &Catalog,
         lang: &str,
-        name: Option<&str>,
+        name: &str,
         width: Option<usize>,
+        encoding: Option<Encoding>,
     ) -> Result<Arc<Slot>> {
-        let name = name.unwrap_or(DEFAULT_FOOTER_PROFILE);
         let find = |slots: &[Arc<Slot>]| {
             slots
                 .iter()
-                .find(|s| s.width == width && s.name == name && s.lang == lang)
+                .find(|s| {
+                    s.width == width && s.encoding == encoding && s.name == name && s.lang == lang
+                })
                 .cloned()
         };
         if let Some(s) = find(&self.slots.read().unwrap_or_else(PoisonError::into_inner)) {
             return Ok(s);
         }
-        let profile = Profile::resolve(name, width, &self.custom)?;
+        let mut profile = Profile::resolve(name, width, &self.custom)?;
+        if let Some(e) = encoding {
+            profile = profile.with_encoding(e);
+        }
         let mut slots = self.slots.write().unwrap_or_else(PoisonError::into_inner);
         if let Some(s) = find(&slots) {
             return Ok(s);
@@ -75,6 +84,7 @@ impl LayoutCache {
             lang: lang.to_owned(),
             name: name.to_owned(),
             width,
+            encoding,
             profile,
             messages: (0..catalog.messages().len())
                 .map(|_| OnceLock::new())
@@ -121,10 +131,44 @@ impl Slot {
                 name: "lang",
                 reason: format!("message `{}` has no text in `{}`", message.id, self.lang),
             })?;
-        let fitted = fit(text, &self.profile)?;
+        let mut fitted = fit(text, &self.profile)?;
+        if let ProfileKind::Columns { .. } = self.profile.kind() {
+            // The lines are final: the zero-width hints that steered the
+            // breaks (word joiner, zero-width space) have done their work,
+            // and a printer would print them as garbage.
+            for line in &mut fitted.lines {
+                line.retain(|c| !matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}'));
+            }
+        }
+        let joined = fitted.lines.join("\n");
+        // Encoded here, before anything is counted: a footer the printer
+        // cannot print must fail, not be counted and then lost.
+        let encoded = match self.profile.encoding() {
+            Encoding::Utf8 => None,
+            enc => {
+                let named = |e| match e {
+                    LayoutError::Unencodable {
+                        ch,
+                        offset,
+                        encoding,
+                    } => LayoutError::MessageUnencodable {
+                        message_id: message.id.clone(),
+                        ch,
+                        offset,
+                        encoding,
+                    },
+                    other => other,
+                };
+                if let Some(title) = &fitted.title {
+                    encode(title, enc).map_err(named)?;
+                }
+                Some(encode(&joined, enc).map_err(named)?)
+            }
+        };
         Ok(Arc::new(Prepared {
             message_id: message.id.clone(),
-            text: fitted.lines.join("\n"),
+            text: joined,
+            encoded,
             title: fitted.title,
             variant: fitted.variant.as_str(),
             truncated: fitted.truncated,

@@ -3,8 +3,15 @@
 //! the profile (computed once per message, language and profile, then cached —
 //! the per-receipt path does no segmentation) and counts the insertion.
 //!
+//! Counted means delivered. Every step that can fail — selection, layout,
+//! encoding for the printer — happens before the count, and nothing that can
+//! fail comes after it: when [`Engine::footer`] returns text, its count is
+//! made; when it returns an error, nothing was counted. A caller whose own
+//! delivery can still fail after that (writing to a printer or a pipe) uses
+//! [`Engine::footer_delivered`], which withdraws the count when the write fails.
+//!
 //! ```
-//! use keymsg_core::engine::{Engine, FooterRequest};
+//! use keymsg_core::{Engine, FooterRequest};
 //!
 //! let engine = Engine::builder().in_memory_store().agency("PEA Chiang Mai").build()?;
 //! let footer = engine.footer(&FooterRequest::new().key("INV-2026-000123"))?;
@@ -18,21 +25,25 @@
 
 mod cache;
 mod request;
+mod resolve;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub use request::{Fit, FooterRequest, PopupRequest, Rendered};
 
 use crate::bangkok::YearMonth;
+use crate::catalog::CatalogError;
 use crate::layout::Profile;
-use crate::report::Report;
-use crate::select::{Policy, Request, Selector};
+use crate::layout::{Encoding, ProfileKind};
+use crate::report::{FormOptions, Report};
+use crate::select::{Policy, Request, SelectError, Selector};
 use crate::store::{Counted, Durability, Insertion, ManualEntry, Store, StoreOptions};
 use crate::{Catalog, Channel, Error, Result, Surface};
 use cache::{LayoutCache, Slot};
 
 /// Agency name used when none is configured.
-pub const DEFAULT_AGENCY: &str = "unknown";
+pub(crate) const DEFAULT_AGENCY: &str = "unknown";
 
 /// Builds an [`Engine`]; every setting has a documented default.
 #[derive(Debug, Default)]
@@ -94,7 +105,7 @@ impl EngineBuilder {
         self
     }
 
-    /// The agency or unit the counts belong to (default [`DEFAULT_AGENCY`]).
+    /// The agency or unit the counts belong to (default `unknown`).
     pub fn agency(mut self, agency: impl Into<String>) -> Self {
         self.agency = Some(agency.into());
         self
@@ -115,7 +126,10 @@ impl EngineBuilder {
         self
     }
 
-    /// Make a user-defined profile available by its name.
+    /// Make a user-defined profile available by its name. A profile that
+    /// names a printer encoding (TIS-620, CP874) makes [`EngineBuilder::build`]
+    /// check that every receipt and invoice text of the catalog can be
+    /// printed in it.
     pub fn profile(mut self, profile: Profile) -> Self {
         self.profiles.push(profile);
         self
@@ -130,7 +144,7 @@ impl EngineBuilder {
         };
         let mut selector = Selector::new(&catalog)?;
         if let Some(name) = &self.policy {
-            let policy: Policy = name.parse()?;
+            let policy: Policy = name.parse().map_err(SelectError::from)?;
             selector = selector.with_policy(None, policy);
         }
         let store = match self.store {
@@ -140,6 +154,7 @@ impl EngineBuilder {
         };
         for p in &self.profiles {
             p.validate()?;
+            check_printable(&catalog, p)?;
         }
         let agency = self.agency.unwrap_or_else(|| DEFAULT_AGENCY.to_owned());
         if agency.trim().is_empty() {
@@ -195,8 +210,14 @@ impl Engine {
         &self.agency
     }
 
-    /// A receipt or invoice footer: select, lay out, count.
+    /// A receipt or invoice footer: select, lay out, encode, count.
     pub fn footer(&self, req: &FooterRequest) -> Result<Rendered> {
+        let (slot, index, placement) = self.pick_footer(req)?;
+        self.render(&slot, index, &placement).map(|(r, _)| r)
+    }
+
+    /// The selection, the layout slot and the placement of a footer.
+    fn pick_footer<'r>(&self, req: &'r FooterRequest) -> Result<(Arc<Slot>, usize, Placement<'r>)> {
         let surface = req.surface.unwrap_or(Surface::Receipt);
         let mut select = Request::new(surface).lang(req.lang());
         if let Some(k) = &req.key {
@@ -207,19 +228,84 @@ impl Engine {
         }
         let at = req.at.unwrap_or_else(crate::bangkok::now);
         let pick = self.selector.pick(&select.at(at))?;
-        let slot = self
-            .cache
-            .slot(self.catalog(), req.lang(), req.profile(), req.width)?;
-        self.render(
-            &slot,
+        let slot = self.cache.slot(
+            self.catalog(),
+            req.lang(),
+            req.profile(surface),
+            req.width,
+            req.encoding,
+        )?;
+        Ok((
+            slot,
             pick.index,
-            &Placement::of_footer(req, surface, at, false),
-        )
+            Placement::of_footer(req, surface, at, false),
+        ))
+    }
+
+    /// [`Engine::footer`], then `deliver` (e.g. write the bytes to the
+    /// printer or stdout). If `deliver` fails, the count just made is
+    /// withdrawn ([`Store::withdraw`]) so that what is counted is exactly
+    /// what was delivered, and the error says whether the withdrawal worked.
+    ///
+    /// The one window left is a crash between the count and the end of
+    /// `deliver`: then one footer is counted that may not have been printed.
+    pub fn footer_delivered<E>(
+        &self,
+        req: &FooterRequest,
+        deliver: impl FnOnce(&Rendered) -> std::result::Result<(), E>,
+    ) -> std::result::Result<Rendered, Undelivered<E>> {
+        let (slot, index, placement) = self.pick_footer(req)?;
+        let (rendered, count) = self.render(&slot, index, &placement)?;
+        self.hand_over(rendered, count, deliver)
+    }
+
+    /// Call `deliver`; if it fails, withdraw the count just made.
+    fn hand_over<E>(
+        &self,
+        rendered: Rendered,
+        count: Option<(Insertion, Counted)>,
+        deliver: impl FnOnce(&Rendered) -> std::result::Result<(), E>,
+    ) -> std::result::Result<Rendered, Undelivered<E>> {
+        match deliver(&rendered) {
+            Ok(()) => Ok(rendered),
+            Err(error) => {
+                let withdrawn = match (&self.store, count) {
+                    (Some(store), Some((ins, counted))) => store
+                        .withdraw(&ins, counted)
+                        .map(|()| counted != Counted::Duplicate)
+                        .map_err(Error::from),
+                    _ => Ok(false),
+                };
+                Err(Undelivered::Delivery {
+                    rendered: Box::new(rendered),
+                    error,
+                    withdrawn,
+                })
+            }
+        }
     }
 
     /// A pop-up (title + body) for an app user: select by subject, lay out
     /// for the `popup` profile, count.
     pub fn popup(&self, req: &PopupRequest) -> Result<Rendered> {
+        let (slot, index, placement) = self.pick_popup(req)?;
+        self.render(&slot, index, &placement).map(|(r, _)| r)
+    }
+
+    /// [`Engine::popup`], then `deliver`; a failed delivery withdraws the
+    /// count, as [`Engine::footer_delivered`] does.
+    pub fn popup_delivered<E>(
+        &self,
+        req: &PopupRequest,
+        deliver: impl FnOnce(&Rendered) -> std::result::Result<(), E>,
+    ) -> std::result::Result<Rendered, Undelivered<E>> {
+        let (slot, index, placement) = self.pick_popup(req)?;
+        let (rendered, count) = self.render(&slot, index, &placement)?;
+        self.hand_over(rendered, count, deliver)
+    }
+
+    /// The selection, the layout slot and the placement of a pop-up.
+    fn pick_popup<'r>(&self, req: &'r PopupRequest) -> Result<(Arc<Slot>, usize, Placement<'r>)> {
         let mut select = Request::new(Surface::Popup).lang(req.lang());
         if let Some(k) = &req.key {
             select = select.subject_key(k.as_str());
@@ -228,7 +314,7 @@ impl Engine {
         let pick = self.selector.pick(&select.at(at))?;
         let slot = self
             .cache
-            .slot(self.catalog(), req.lang(), Some(req.profile()), None)?;
+            .slot(self.catalog(), req.lang(), req.profile(), None, None)?;
         let placement = Placement {
             surface: Surface::Popup,
             at,
@@ -236,7 +322,7 @@ impl Engine {
             idempotency_key: req.idempotency_key.as_deref(),
             reprint: false,
         };
-        self.render(&slot, pick.index, &placement)
+        Ok((slot, pick.index, placement))
     }
 
     /// Re-render the message of a stored selection token (a reprint): the same
@@ -251,17 +337,32 @@ impl Engine {
         })?;
         let surface = req.surface.unwrap_or(Surface::Receipt);
         let at = req.at.unwrap_or_else(crate::bangkok::now);
-        let slot = self
-            .cache
-            .slot(self.catalog(), req.lang(), req.profile(), req.width)?;
+        let slot = self.cache.slot(
+            self.catalog(),
+            req.lang(),
+            req.profile(surface),
+            req.width,
+            req.encoding,
+        )?;
         self.render(&slot, index, &Placement::of_footer(req, surface, at, true))
+            .map(|(r, _)| r)
     }
 
-    /// The cached layout of message `index`, counted as `placement` says.
-    fn render(&self, slot: &Slot, index: usize, placement: &Placement<'_>) -> Result<Rendered> {
+    /// The cached layout of message `index`, counted as `placement` says;
+    /// also the insertion and what the store did with it, for a withdrawal.
+    ///
+    /// Everything that can fail (layout, encoding: both in `prepared`) comes
+    /// before the count; after it, only infallible copies.
+    fn render(
+        &self,
+        slot: &Slot,
+        index: usize,
+        placement: &Placement<'_>,
+    ) -> Result<(Rendered, Option<(Insertion, Counted)>)> {
         let catalog = self.catalog();
         let prepared = slot.prepared(catalog, index)?;
         let mut out = Rendered::new(&prepared);
+        let mut made = None;
         if let Some(store) = &self.store {
             let ins = Insertion {
                 at: placement.at,
@@ -274,12 +375,15 @@ impl Engine {
                 reprint: placement.reprint,
             };
             match store.count(&ins) {
-                Ok(c) => out.counted = c == Counted::New,
+                Ok(c) => {
+                    out.counted = c == Counted::New;
+                    made = Some((ins, c));
+                }
                 Err(e) if !self.fail_closed => out.count_error = Some(e.to_string()),
                 Err(e) => return Err(e.into()),
             }
         }
-        Ok(out)
+        Ok((out, made))
     }
 
     /// Make every acknowledged count durable. Counts are already committed
@@ -312,10 +416,40 @@ impl Engine {
         Ok(())
     }
 
+    /// Record a hand count for content that is not in the catalog (a radio
+    /// spot, a community meeting): a row of its own on the form, keyed by
+    /// the content, so recording the same content again in a month replaces
+    /// its count (see [`ManualEntry::free_text`]).
+    pub fn record_content(
+        &self,
+        month: YearMonth,
+        channel: Channel,
+        content: &str,
+        count: u64,
+    ) -> Result<()> {
+        let store = self.require_store()?;
+        let entry = ManualEntry::free_text(self.agency.clone(), month, channel, content, count)?;
+        store.record(&entry)?;
+        Ok(())
+    }
+
     /// The month's report for this engine's agency.
     pub fn report(&self, month: YearMonth) -> Result<Report> {
+        self.report_with(month, &FormOptions::new())
+    }
+
+    /// The month's report for this engine's agency, with [`FormOptions`]
+    /// (compact form, signature block).
+    pub fn report_with(&self, month: YearMonth, options: &FormOptions) -> Result<Report> {
         let store = self.require_store()?;
-        crate::report::from_store(store, self.catalog(), month, Some(&self.agency))
+        Report::build_from_store(
+            store,
+            self.catalog(),
+            month,
+            Some(&self.agency),
+            &self.agency,
+            options,
+        )
     }
 
     fn require_store(&self) -> Result<&Store> {
@@ -324,6 +458,54 @@ impl Engine {
             reason: "this engine has no store; configure one with store_path".into(),
         })
     }
+}
+
+/// Why [`Engine::footer_delivered`] did not deliver a footer.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Undelivered<E> {
+    /// Selection, layout or encoding failed (or counting, when the engine
+    /// fails closed): nothing was delivered and nothing counted.
+    #[error(transparent)]
+    Engine(#[from] Error),
+    /// The footer was ready and counted, but `deliver` failed.
+    #[error("footer not delivered")]
+    Delivery {
+        /// The footer that could not be delivered.
+        rendered: Box<Rendered>,
+        /// What `deliver` returned.
+        error: E,
+        /// `Ok(true)`: its count was withdrawn; `Ok(false)`: nothing had been
+        /// counted (no store, a duplicate key, a failed count); `Err`: the
+        /// withdrawal failed and the store counts one footer too many.
+        withdrawn: Result<bool>,
+    },
+}
+
+/// A profile that names a printer encoding must be able to print every
+/// receipt and invoice text of the catalog: find out when the engine is
+/// built, not at the fifty-fifth invoice of a bill run.
+fn check_printable(catalog: &Catalog, profile: &Profile) -> Result<()> {
+    if profile.encoding() == Encoding::Utf8
+        || !matches!(profile.kind(), ProfileKind::Columns { .. })
+    {
+        return Ok(());
+    }
+    let problems =
+        catalog.encoding_problems(profile.encoding(), &[Surface::Receipt, Surface::Invoice]);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(CatalogError::Invalid {
+        source_name: format!(
+            "catalog (version {}) for profile `{}` in {}",
+            catalog.version(),
+            profile.name(),
+            profile.encoding()
+        ),
+        problems,
+    }
+    .into())
 }
 
 /// Where and how one rendering is counted.

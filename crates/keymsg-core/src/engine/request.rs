@@ -5,11 +5,10 @@ use time::OffsetDateTime;
 
 use super::cache::Prepared;
 use crate::Surface;
+use crate::layout::Encoding;
 
-/// Default profile for footers.
-pub const DEFAULT_FOOTER_PROFILE: &str = "receipt-58mm";
 /// Default language.
-pub const DEFAULT_LANG: &str = "th";
+pub(crate) const DEFAULT_LANG: &str = "th";
 
 /// A footer request. Every field is optional; see each for its default.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -17,7 +16,7 @@ pub struct FooterRequest {
     /// Document key (receipt or invoice number): the same key always gets the
     /// same message (`sticky`). Without it, selection rotates.
     pub key: Option<String>,
-    /// Layout profile name (default `receipt-58mm`).
+    /// Layout profile name (default: the surface's, see [`Surface::default_profile`]).
     pub profile: Option<String>,
     /// Override the profile's width in columns.
     pub width: Option<usize>,
@@ -33,6 +32,12 @@ pub struct FooterRequest {
     pub idempotency_key: Option<String>,
     /// Caller's sequence number (for the `round-robin` policy).
     pub sequence: Option<u64>,
+    /// The printer's byte encoding (default: the profile's, UTF-8 unless it
+    /// says otherwise). With TIS-620 or CP874 the text is encoded before the
+    /// insertion is counted ([`Rendered::encoded`]), a cut ends with `...`
+    /// when the encoding has no `…`, and a message the encoding cannot hold
+    /// is an error — never a count for a footer that was not printed.
+    pub encoding: Option<Encoding>,
 }
 
 impl FooterRequest {
@@ -71,12 +76,18 @@ impl FooterRequest {
         self
     }
 
+    /// Set the output encoding.
+    pub fn encoding(mut self, encoding: Encoding) -> Self {
+        self.encoding = Some(encoding);
+        self
+    }
+
     pub(crate) fn lang(&self) -> &str {
         self.lang.as_deref().unwrap_or(DEFAULT_LANG)
     }
 
-    pub(crate) fn profile(&self) -> Option<&str> {
-        self.profile.as_deref()
+    pub(crate) fn profile(&self, surface: Surface) -> &str {
+        self.profile.as_deref().unwrap_or(surface.default_profile())
     }
 }
 
@@ -121,7 +132,9 @@ impl PopupRequest {
     }
 
     pub(crate) fn profile(&self) -> &str {
-        self.profile.as_deref().unwrap_or("popup")
+        self.profile
+            .as_deref()
+            .unwrap_or(Surface::Popup.default_profile())
     }
 }
 
@@ -137,6 +150,7 @@ pub struct Fit {
 /// A rendered footer or pop-up. Field names are the interface contract's
 /// (`--json` output, Python attributes).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Rendered {
     /// The message shown.
     pub message_id: String,
@@ -155,6 +169,11 @@ pub struct Rendered {
     pub counted: bool,
     /// The counting error, when counting failed and the engine fails open.
     pub count_error: Option<String>,
+    /// `text` in the single-byte encoding the request asked for (TIS-620 or
+    /// CP874; zero-width hints removed), made before the insertion was
+    /// counted. `None` for UTF-8: use `text`. See [`Rendered::bytes`].
+    #[serde(skip)]
+    pub encoded: Option<Vec<u8>>,
 }
 
 impl Rendered {
@@ -171,6 +190,13 @@ impl Rendered {
             },
             counted: false,
             count_error: None,
+            encoded: p.encoded.clone(),
         }
+    }
+
+    /// The bytes to send to the printer: [`Rendered::encoded`] when a
+    /// single-byte encoding was asked for, else `text` as UTF-8.
+    pub fn bytes(&self) -> &[u8] {
+        self.encoded.as_deref().unwrap_or(self.text.as_bytes())
     }
 }

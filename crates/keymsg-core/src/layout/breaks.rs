@@ -18,11 +18,11 @@ use icu_segmenter::options::LineBreakOptions;
 use unicode_segmentation::GraphemeCursor;
 
 use super::dict::{Dictionary, Segmenter};
-use super::thai::{
-    MAI_HAN_AKAT, MAI_TAIKHU, MAI_YAMOK, PAI_YAN_YAI, PAIYANNOI, THANTHAKHAT, cannot_start_line,
-    is_break_space, is_consonant, is_glue, is_leading_vowel, is_mark, is_thai, is_tone_mark,
-};
 use crate::text::spans::{Span, protected_spans};
+use crate::vocab::thai::{
+    SilentGroup, SpaceRun, char_rules, is_consonant, is_leading_vowel, is_mark, is_thai,
+    is_thai_letter_or_sign,
+};
 
 /// UAX #14 without complex-script dictionaries (for text whose only
 /// complex script is Thai: its runs are masked, see [`candidates`]).
@@ -84,7 +84,7 @@ fn other_complex_script_at(b: &[u8], i: usize) -> bool {
 /// - it is not inside a word ICU4X's dictionary is known to split wrongly in
 ///   context (a short built-in list: กฎหมาย, โทรศัพท์, คอลเซ็นเตอร์, ...);
 /// - it is not inside a protected span (phone numbers, amounts, URLs, e-mail
-///   addresses: see [`crate::text::spans::protected_spans`]).
+///   addresses).
 ///
 /// Offsets refer to `text` as given; [`super::wrap()`] and [`super::truncate()`]
 /// normalise to NFC first, so pass NFC text if you combine the two.
@@ -153,13 +153,11 @@ const MAX_ABBREVIATION_CONSONANTS: usize = 5;
 /// [`MAX_ABBREVIATION_CONSONANTS`] consonants — `กฟน.`, `กปภ.`, `พ.ร.บ.`,
 /// `ชม.`. Breaking inside one (`กฟ|น.`) is an error a Thai reader sees at once.
 fn abbreviation_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
-    let is_thai = |c: char| ('\u{0E01}'..='\u{0E4E}').contains(&c);
-    let is_consonant = |c: char| ('\u{0E01}'..='\u{0E2E}').contains(&c);
     let mut out = Vec::new();
     let mut run: Option<(usize, usize)> = None; // (start, consonants)
     let mut last_dot_end = None;
     for (i, c) in text.char_indices() {
-        if is_thai(c) {
+        if is_thai_letter_or_sign(c) {
             let (start, n) = run.unwrap_or((i, 0));
             run = Some((start, n + usize::from(is_consonant(c))));
         } else if c == '.' && run.is_some() {
@@ -532,10 +530,9 @@ fn leading_vowel_at(b: &[u8], i: usize) -> bool {
 /// has more consonants before `w` than an abbreviation may have, so that no
 /// [`abbreviation_ranges`] entry can cover `w`, whatever follows.
 fn abbreviation_closed(text: &str, w: usize) -> bool {
-    let is_thai = |c: char| ('\u{0E01}'..='\u{0E4E}').contains(&c);
     let mut consonants = 0;
     for c in text.get(..w).unwrap_or("").chars().rev() {
-        if !(is_thai(c) || c == '.') {
+        if !(is_thai_letter_or_sign(c) || c == '.') {
             return false;
         }
         consonants += usize::from(is_consonant(c));
@@ -629,128 +626,10 @@ fn simple_grapheme_boundary(text: &str, p: usize) -> Option<bool> {
     (simple(a) && simple(b)).then(|| !(is_mark(b) || b == '\u{0E33}'))
 }
 
-/// The Thai character rules alone (no dictionary, no spans, no grapheme
-/// check): whether the characters around byte `p` permit a line break there.
-/// Shared by the filter and by the Thai-character-cluster fallback.
-pub(crate) fn char_rules_allow(text: &str, p: usize) -> bool {
-    char_rules(text, p, SilentGroup::ByPattern, &mut SpaceRun::default())
-}
-
-/// [`char_rules_allow`] for callers that ask at ascending offsets, possibly at
-/// every offset of a long run of spaces: `spaces` remembers the run.
-pub(crate) fn char_rules_allow_in(text: &str, p: usize, spaces: &mut SpaceRun) -> bool {
-    char_rules(text, p, SilentGroup::ByPattern, spaces)
-}
-
-/// The run of break spaces the last position asked about was in, so that the
-/// rule for a space before ๆ or ฯ (which looks past every space) costs linear
-/// time, not quadratic, when asked at every position of a long run.
-#[derive(Debug, Default)]
-pub(crate) struct SpaceRun {
-    /// `(start, end)`: `text[start..end]` are break spaces and `text[end]` is not.
-    run: Option<(usize, usize)>,
-}
-
-impl SpaceRun {
-    /// `text[p..]` without its leading break spaces.
-    fn rest_after<'t>(&mut self, text: &'t str, p: usize) -> &'t str {
-        let end = match self.run {
-            Some((start, end)) if start <= p && p <= end => end,
-            _ => {
-                let after = text.get(p..).unwrap_or("");
-                let end = p + (after.len() - after.trim_start_matches(is_break_space).len());
-                self.run = Some((p, end));
-                end
-            }
-        };
-        text.get(end..).unwrap_or("")
-    }
-}
-
-/// Whether what follows a break may be a silent consonant group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SilentGroup {
-    /// Unknown: refuse a break before one to three consonants and ์.
-    ByPattern,
-    /// A dictionary word follows, so it starts a syllable (องค์กร, กอล์ฟ).
-    Known,
-}
-
-fn char_rules(text: &str, p: usize, silent: SilentGroup, spaces: &mut SpaceRun) -> bool {
-    let (Some(before), Some(after)) = (text.get(..p), text.get(p..)) else {
-        return false;
-    };
-    let (Some(a), Some(b)) = (before.chars().next_back(), after.chars().next()) else {
-        return false;
-    };
-    if is_leading_vowel(a) || cannot_start_line(b) || is_glue(a) || is_glue(b) {
-        return false;
-    }
-    if b == MAI_YAMOK {
-        return false;
-    }
-    // MAI HAN-AKAT ั and MAI TAIKHU ็ always take a final consonant in the
-    // same syllable (ก็ is the one word ending in ็).
-    let vowel_before = before.chars().rev().find(|&c| !is_tone_mark(c));
-    if vowel_before == Some(MAI_HAN_AKAT)
-        || (vowel_before == Some(MAI_TAIKHU) && !before.ends_with("ก็"))
-    {
-        return false;
-    }
-    // A silent consonant group (ทร์ in จันทร์, ธุ์ in พันธุ์) belongs to the
-    // syllable before it.
-    if silent == SilentGroup::ByPattern && starts_silent_group(after) {
-        return false;
-    }
-    if b == PAIYANNOI {
-        // Only ฯลฯ after a space may start a line; a word-final ฯ stays put.
-        return after.starts_with(PAI_YAN_YAI) && is_break_space(a);
-    }
-    if is_break_space(b) {
-        // เด็ก ๆ / กรุงเทพ ฯ: the mark still belongs to the word before.
-        let rest = spaces.rest_after(text, p);
-        let next = rest.chars().next();
-        if next == Some(MAI_YAMOK) {
-            return false;
-        }
-        if next == Some(PAIYANNOI) && !rest.starts_with(PAI_YAN_YAI) {
-            return false;
-        }
-    }
-    // Inside ฯลฯ (each letter is 3 bytes).
-    for back in [3, 6] {
-        if p.checked_sub(back)
-            .and_then(|s| text.get(s..))
-            .is_some_and(|s| s.starts_with(PAI_YAN_YAI))
-        {
-            return false;
-        }
-    }
-    true
-}
-
-/// Whether `s` starts with one to three consonants, maybe ิ/ุ, then ์
-/// (ร์, ทร์, สตร์: the last may be the final of the syllable before).
-fn starts_silent_group(s: &str) -> bool {
-    let mut chars = s.chars();
-    for _ in 0..3 {
-        match chars.next() {
-            Some(c) if is_consonant(c) => {}
-            _ => return false,
-        }
-        let mut look = chars.clone();
-        match look.next() {
-            Some(THANTHAKHAT) => return true,
-            Some('\u{0E34}' | '\u{0E38}') if look.next() == Some(THANTHAKHAT) => return true,
-            _ => {}
-        }
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vocab::thai::starts_silent_group;
 
     /// The text split at every break opportunity.
     fn pieces(text: &str) -> Vec<&str> {
@@ -881,31 +760,6 @@ mod tests {
         let zw = "abc\u{200B}def";
         assert!(is_break_opportunity(zw, "abc\u{200B}".len()));
         assert!(!is_break_opportunity("abcdef", 3));
-    }
-
-    #[test]
-    fn char_rules_by_example() {
-        assert!(!char_rules_allow("เก", 3));
-        assert!(!char_rules_allow("กา", 3));
-        assert!(!char_rules_allow("ก่", 3));
-        assert!(!char_rules_allow("กๆ", 3));
-        assert!(!char_rules_allow("ก ๆ", 3));
-        assert!(!char_rules_allow("ก ๆ", 4));
-        assert!(char_rules_allow("กข", 3));
-        // ั and ็ need their final consonant; ก็ is a word.
-        assert!(!char_rules_allow("รศัพ", 9));
-        assert!(!char_rules_allow("เล็ก", 9));
-        assert!(char_rules_allow("ก็ได้", 6));
-        assert!(!char_rules_allow("ปั๊ม", 9));
-        // Silent groups stay with their syllable.
-        assert!(!char_rules_allow("จันทร์", 9));
-        assert!(!char_rules_allow("พันธุ์", 9));
-        assert!(!char_rules_allow("ศาสตร์", 9));
-        assert!(starts_silent_group("ตร์"));
-        assert!(!starts_silent_group("ตรง"));
-        assert!(starts_silent_group("สตร์"));
-        assert!(!char_rules_allow("กข", 0));
-        assert!(!char_rules_allow("กข", 1));
     }
 
     #[test]

@@ -8,12 +8,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::thai::{WORD_JOINER, ZWSP};
 use super::{LayoutError, prepare};
+use crate::vocab::thai::{WORD_JOINER, ZWSP};
 
-/// A byte encoding for laid-out text.
+/// A byte encoding for laid-out text. Serde: the canonical name
+/// ([`Encoding::name`]); any name [`Encoding::from_name`] accepts is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(into = "&'static str", try_from = "String")]
 #[non_exhaustive]
 pub enum Encoding {
     /// UTF-8 (everything encodable).
@@ -54,7 +55,7 @@ impl Encoding {
 
     /// The byte for `c`, or `None` if this (single-byte) encoding lacks it.
     /// Always `None` for [`Encoding::Utf8`], which is not single-byte.
-    pub fn byte_for(self, c: char) -> Option<u8> {
+    pub(crate) fn byte_for(self, c: char) -> Option<u8> {
         let code = u32::from(c);
         let single = match code {
             0x00..=0x7F => Some(code),
@@ -109,6 +110,21 @@ impl Encoding {
             Encoding::Utf8 => None,
             Encoding::Tis620 | Encoding::Cp874 => char::from_u32(code),
         }
+    }
+}
+
+impl From<Encoding> for &'static str {
+    fn from(e: Encoding) -> &'static str {
+        e.name()
+    }
+}
+
+impl TryFrom<String> for Encoding {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Encoding, String> {
+        Encoding::from_name(&name)
+            .ok_or_else(|| format!("unknown encoding `{name}` (expected utf-8, tis-620 or cp874)"))
     }
 }
 
@@ -323,5 +339,12 @@ mod tests {
         }
         assert_eq!(Encoding::from_name("Windows-874"), Some(Encoding::Cp874));
         assert_eq!(Encoding::from_name("latin1"), None);
+        assert_eq!(
+            serde_json::to_string(&Encoding::Tis620).unwrap(),
+            "\"tis-620\""
+        );
+        let e: Encoding = serde_json::from_str("\"TIS620\"").unwrap();
+        assert_eq!(e, Encoding::Tis620);
+        assert!(serde_json::from_str::<Encoding>("\"latin1\"").is_err());
     }
 }

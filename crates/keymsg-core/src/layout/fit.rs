@@ -7,10 +7,7 @@ use super::width::{Measure, graphemes};
 use super::window::{Prepared, Source};
 use super::wrap::{WrapOptions, wrap, wrap_within};
 use super::{LayoutError, prepare};
-use crate::catalog::{Text, TextKind};
-
-/// Ellipsis used when a fit has to cut text.
-const ELLIPSIS: &str = "…";
+use crate::vocab::{Text, TextKind};
 
 /// A text laid out for a profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +27,8 @@ pub struct Fitted {
 ///
 /// Uses the longest body variant ([`Text::body_variants`]: long, then short)
 /// that fits the profile without truncation; only when none does is the
-/// shortest variant truncated at a legal break (and `truncated` set). Pop-up
+/// shortest variant truncated at a legal break (and `truncated` set), ending
+/// with [`Profile::ellipsis`] (`...` for a TIS-620 profile, `…` otherwise). Pop-up
 /// titles are fitted to the title budget too; push payloads count the title.
 /// Not fast (it may wrap several variants): callers cache the result per
 /// (message, language, profile). With a line or size budget, a variant is
@@ -44,6 +42,7 @@ pub struct Fitted {
 /// does not fit a byte/segment budget.
 pub fn fit(text: &Text, profile: &Profile) -> Result<Fitted, LayoutError> {
     profile.validate()?;
+    let ellipsis = profile.ellipsis();
     let variants: Vec<(TextKind, &str)> = text.body_variants().collect();
     let Some(&(last_kind, last_body)) = variants.last() else {
         return Err(LayoutError::MissingVariant {
@@ -60,6 +59,7 @@ pub fn fit(text: &Text, profile: &Profile) -> Result<Fitted, LayoutError> {
         } => {
             let opts = WrapOptions::new(width)
                 .align(align)
+                .ellipsis(ellipsis)
                 .max_input_bytes(usize::MAX);
             for &(kind, body) in &variants {
                 let lines = match max_lines {
@@ -80,14 +80,14 @@ pub fn fit(text: &Text, profile: &Profile) -> Result<Fitted, LayoutError> {
             let fits_title = |s: &str| graphemes(s) <= title_graphemes;
             let (title, title_cut) = match text.title.as_deref() {
                 Some(t) => {
-                    let (t, cut) = fit_or_cut(t, fits_title)?
+                    let (t, cut) = fit_or_cut(t, ellipsis, fits_title)?
                         .ok_or(LayoutError::WidthTooSmall(title_graphemes))?;
                     (Some(t), cut)
                 }
                 None => (None, false),
             };
             let fits = |s: &str| graphemes(s) <= body_graphemes;
-            let (kind, body, cut) = first_fit(&variants, fits, body_graphemes)?;
+            let (kind, body, cut) = first_fit(&variants, fits, body_graphemes, ellipsis)?;
             Ok(fitted(paragraphs(&body), title, kind, cut || title_cut))
         }
         ProfileKind::Push { max_bytes } => {
@@ -98,27 +98,28 @@ pub fn fit(text: &Text, profile: &Profile) -> Result<Fitted, LayoutError> {
                 .transpose()?
                 .map(|t| t.into_owned());
             let fits = |s: &str| push_payload_bytes(title.as_deref(), s) <= max_bytes;
-            let (kind, body, cut) = first_fit(&variants, fits, max_bytes)?;
+            let (kind, body, cut) = first_fit(&variants, fits, max_bytes, ellipsis)?;
             Ok(fitted(paragraphs(&body), title, kind, cut))
         }
         ProfileKind::Sms { segments } => {
             let fits = |s: &str| Measure::of(s).sms_segments <= segments;
-            let (kind, body, cut) = first_fit(&variants, fits, segments)?;
+            let (kind, body, cut) = first_fit(&variants, fits, segments, ellipsis)?;
             Ok(fitted(paragraphs(&body), None, kind, cut))
         }
     }
 }
 
-/// `raw` prepared, whole if it fits, else truncated with [`ELLIPSIS`]
+/// `raw` prepared, whole if it fits, else truncated with `ellipsis`
 /// (reading only what that takes): the text and whether it was cut, or
 /// `None` when even the ellipsis does not fit.
 pub(crate) fn fit_or_cut(
     raw: &str,
+    ellipsis: &str,
     fits: impl Fn(&str) -> bool,
 ) -> Result<Option<(String, bool)>, LayoutError> {
     let mut src = Prepared::new(raw, false);
     probe(&mut src, &fits)?;
-    cut_lazy(&mut src, ELLIPSIS, false, &fits)
+    cut_lazy(&mut src, ellipsis, false, &fits)
 }
 
 fn fitted(lines: Vec<String>, title: Option<String>, variant: TextKind, truncated: bool) -> Fitted {
@@ -135,6 +136,7 @@ fn first_fit(
     variants: &[(TextKind, &str)],
     fits: impl Fn(&str) -> bool,
     budget: usize,
+    ellipsis: &str,
 ) -> Result<(TextKind, String, bool), LayoutError> {
     for &(kind, body) in variants {
         let mut src = Prepared::new(body, false);
@@ -144,7 +146,7 @@ fn first_fit(
         }
     }
     let &(kind, body) = variants.last().ok_or(LayoutError::WidthTooSmall(budget))?;
-    let (body, _) = fit_or_cut(body, &fits)?.ok_or(LayoutError::WidthTooSmall(budget))?;
+    let (body, _) = fit_or_cut(body, ellipsis, &fits)?.ok_or(LayoutError::WidthTooSmall(budget))?;
     Ok((kind, body, true))
 }
 
@@ -200,6 +202,16 @@ mod tests {
         assert!(f.truncated);
         assert_eq!(f.lines.len(), 1);
         assert!(f.lines[0].ends_with('…') && width(&f.lines[0]) <= 12);
+        // A TIS-620 printer has no `…`: the cut ends with three dots.
+        let tis = tiny.with_encoding(crate::layout::Encoding::Tis620);
+        let f = fit(&t, &tis).unwrap();
+        assert!(f.truncated);
+        assert!(
+            f.lines[0].ends_with("...") && width(&f.lines[0]) <= 12,
+            "{:?}",
+            f.lines
+        );
+        crate::layout::encode(&f.lines.join("\n"), crate::layout::Encoding::Tis620).unwrap();
     }
 
     #[test]

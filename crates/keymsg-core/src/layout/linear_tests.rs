@@ -212,7 +212,7 @@ proptest! {
         prop_assert_eq!(within, (all.len() <= m).then_some(all));
         let fits = |s: &str| graphemes(s) <= budget;
         let whole = truncate_by(&prepare(&t).unwrap(), "…", false, fits);
-        prop_assert_eq!(fit_or_cut(&t, fits).unwrap(), whole);
+        prop_assert_eq!(fit_or_cut(&t, "…", fits).unwrap(), whole);
     }
 
     #[test]
@@ -366,7 +366,7 @@ fn truncate_and_line_limits_work_independent_of_the_length() {
         wrap(t, &unlimited(32).max_lines(Some(3))).unwrap();
     };
     let fit_receipt = |t: &str| {
-        let text = crate::catalog::Text {
+        let text = crate::vocab::Text {
             long: t.to_owned(),
             short: Some(t.get(..t.len() / 2).unwrap_or(t).to_owned()),
             title: None,

@@ -34,7 +34,6 @@ mod encode;
 mod fit;
 mod profile;
 mod tcc;
-mod thai;
 mod truncate;
 mod width;
 mod window;
@@ -95,6 +94,23 @@ pub enum LayoutError {
         ch: char,
         /// Its char (not byte) offset in the NFC-normalised text with
         /// zero-width hints removed.
+        offset: usize,
+        /// The encoding's name.
+        encoding: &'static str,
+    },
+    /// A catalog message, as laid out for a profile, has a character the
+    /// output encoding lacks (e.g. a curly quote for a TIS-620 printer).
+    #[error(
+        "message `{message_id}`: character {ch:?} (U+{code:04X}) at char offset {offset} \
+         of the laid-out text cannot be encoded in {encoding}",
+        code = u32::from(*ch)
+    )]
+    MessageUnencodable {
+        /// The catalog message id.
+        message_id: String,
+        /// The character.
+        ch: char,
+        /// Its char offset in the laid-out lines joined with `\n`.
         offset: usize,
         /// The encoding's name.
         encoding: &'static str,
@@ -216,7 +232,7 @@ fn is_prepared_ascii_thai(text: &str) -> bool {
     for c in text.chars() {
         let ccc = if (' '..='~').contains(&c) || c == '\n' {
             0
-        } else if thai::is_thai(c) {
+        } else if crate::vocab::thai::is_thai(c) {
             thai_ccc(c)
         } else {
             return false;

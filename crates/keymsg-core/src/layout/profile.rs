@@ -1,7 +1,8 @@
 //! Layout profiles: where a message is shown and in which budget.
 //!
-//! Built-in profiles cover the surfaces of DESIGN §5; agencies declare their
-//! own in the catalog or a config file, e.g. in TOML:
+//! Built-in profiles cover every surface (receipt, invoice, pop-up, push, SMS,
+//! billboard); agencies declare their own in the catalog or a config file,
+//! e.g. in TOML:
 //!
 //! ```toml
 //! [[profile]]
@@ -13,7 +14,10 @@
 //!
 //! Kinds and their fields (all others are rejected):
 //! - `columns`: `width` (1–1000 columns), optional `max_lines` (≥ 1), optional
-//!   `align` (`left`, `center`, `right`);
+//!   `align` (`left`, `center`, `right`), optional `encoding` (`utf-8`,
+//!   `tis-620`, `cp874`: what the printer speaks; text cut for it ends with
+//!   `...` when the encoding has no `…`, and an engine given such a profile
+//!   refuses a catalog whose receipt or invoice text it cannot print);
 //! - `popup`: `title_graphemes`, `body_graphemes` (≥ 1);
 //! - `push`: `max_bytes` (≥ 64) of the JSON payload `{"title":…,"body":…}`;
 //! - `sms`: `segments` (1–10) of UCS-2 SMS.
@@ -21,6 +25,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::LayoutError;
+use super::encode::Encoding;
 use super::wrap::Align;
 
 /// A named layout budget. Serde: see the module docs for the file format;
@@ -30,6 +35,7 @@ use super::wrap::Align;
 pub struct Profile {
     name: String,
     kind: ProfileKind,
+    encoding: Encoding,
 }
 
 /// What a profile's budget is measured in.
@@ -87,6 +93,7 @@ impl Profile {
         let profile = Profile {
             name: name.into(),
             kind,
+            encoding: Encoding::Utf8,
         };
         profile.validate()?;
         Ok(profile)
@@ -129,56 +136,13 @@ impl Profile {
         Some(Profile {
             name: name.to_owned(),
             kind,
+            encoding: Encoding::Utf8,
         })
     }
 
     /// Names accepted by [`Profile::builtin`].
-    pub fn builtin_names() -> &'static [&'static str] {
+    pub(crate) fn builtin_names() -> &'static [&'static str] {
         BUILTIN_NAMES
-    }
-
-    /// The profile called `name` — one of `custom` first, then a built-in —
-    /// with its width replaced by `width` when given (column profiles only;
-    /// the result is named `<name>.w<width>`). What the engine, the CLI and
-    /// the bindings use to turn a `--profile` / `--width` pair into a profile.
-    ///
-    /// # Errors
-    /// [`crate::Error::InvalidArgument`] (`profile`) for an unknown name, listing
-    /// the built-ins; (`width`) for a width on a non-column profile; a layout
-    /// error for a width the profile cannot take (0).
-    pub fn resolve(name: &str, width: Option<usize>, custom: &[Profile]) -> crate::Result<Profile> {
-        let base = custom
-            .iter()
-            .find(|p| p.name() == name)
-            .cloned()
-            .or_else(|| Profile::builtin(name))
-            .ok_or_else(|| crate::Error::InvalidArgument {
-                name: "profile",
-                reason: format!(
-                    "unknown profile `{name}` (built in: {})",
-                    Profile::builtin_names().join(", ")
-                ),
-            })?;
-        match (width, base.kind()) {
-            (None, _) => Ok(base),
-            (
-                Some(width),
-                ProfileKind::Columns {
-                    max_lines, align, ..
-                },
-            ) => Ok(Profile::new(
-                format!("{name}.w{width}"),
-                ProfileKind::Columns {
-                    width,
-                    max_lines,
-                    align,
-                },
-            )?),
-            (Some(_), _) => Err(crate::Error::InvalidArgument {
-                name: "width",
-                reason: format!("profile `{name}` is not measured in columns"),
-            }),
-        }
     }
 
     /// Every built-in profile.
@@ -211,6 +175,27 @@ impl Profile {
     /// The profile's name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The byte encoding text for this profile is printed in (default UTF-8).
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// The same profile printing in `encoding`.
+    #[must_use]
+    pub fn with_encoding(mut self, encoding: Encoding) -> Profile {
+        self.encoding = encoding;
+        self
+    }
+
+    /// The mark put where text is cut: `…`, or `...` when the profile's
+    /// encoding has no `…` (TIS-620), so a truncated footer still prints.
+    pub fn ellipsis(&self) -> &'static str {
+        match self.encoding {
+            Encoding::Tis620 => "...",
+            _ => "…",
+        }
     }
 
     /// The budget.
@@ -309,6 +294,8 @@ struct RawProfile {
     max_bytes: Option<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     segments: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    encoding: Option<Encoding>,
 }
 
 impl TryFrom<RawProfile> for Profile {
@@ -327,12 +314,13 @@ impl TryFrom<RawProfile> for Profile {
             ("body_graphemes", raw.body_graphemes.is_some()),
             ("max_bytes", raw.max_bytes.is_some()),
             ("segments", raw.segments.is_some()),
+            ("encoding", raw.encoding.is_some()),
         ]
         .into_iter()
         .filter_map(|(n, p)| p.then_some(n))
         .collect();
         let allowed: &[&str] = match raw.kind.as_str() {
-            "columns" => &["width", "max_lines", "align"],
+            "columns" => &["width", "max_lines", "align", "encoding"],
             "popup" => &["title_graphemes", "body_graphemes"],
             "push" => &["max_bytes"],
             "sms" => &["segments"],
@@ -369,7 +357,8 @@ impl TryFrom<RawProfile> for Profile {
                 segments: need(raw.segments, "segments")?,
             },
         };
-        Profile::new(raw.name.clone(), kind)
+        Ok(Profile::new(raw.name.clone(), kind)?
+            .with_encoding(raw.encoding.unwrap_or(Encoding::Utf8)))
     }
 }
 
@@ -385,6 +374,7 @@ impl From<Profile> for RawProfile {
             body_graphemes: None,
             max_bytes: None,
             segments: None,
+            encoding: (p.encoding != Encoding::Utf8).then_some(p.encoding),
         };
         match p.kind {
             ProfileKind::Columns {
@@ -484,5 +474,32 @@ mod tests {
         );
         assert!(err(r#"{"name":"a","kind":"push","max_bytes":10}"#).contains("max_bytes"));
         assert!(Profile::columns("x y", 10, None).is_err());
+        assert!(
+            err(r#"{"name":"a","kind":"popup","title_graphemes":1,"body_graphemes":1,"encoding":"tis-620"}"#)
+                .contains("`encoding` does not apply")
+        );
+        assert!(
+            err(r#"{"name":"a","kind":"columns","width":5,"encoding":"latin1"}"#)
+                .contains("latin1")
+        );
+    }
+
+    #[test]
+    fn encoding_is_part_of_a_column_profile() {
+        let p: Profile = toml::from_str(
+            "name = \"pos\"\nkind = \"columns\"\nwidth = 32\nencoding = \"tis-620\"\n",
+        )
+        .unwrap();
+        assert_eq!(p.encoding(), Encoding::Tis620);
+        assert_eq!(p.ellipsis(), "...");
+        let back: Profile = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+        assert_eq!(back, p);
+        // A width override keeps the encoding.
+        let narrow = Profile::resolve("pos", Some(24), std::slice::from_ref(&p)).unwrap();
+        assert_eq!(narrow.encoding(), Encoding::Tis620);
+        let builtin = Profile::builtin("receipt-58mm").unwrap();
+        assert_eq!(builtin.encoding(), Encoding::Utf8);
+        assert_eq!(builtin.ellipsis(), "…");
+        assert_eq!(builtin.with_encoding(Encoding::Cp874).ellipsis(), "…");
     }
 }

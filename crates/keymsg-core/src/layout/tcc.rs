@@ -11,9 +11,9 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::breaks::{SpaceRun, char_rules_allow_in};
-use super::thai::{
-    THANTHAKHAT, is_consonant, is_following_vowel, is_leading_vowel, is_mark, is_thai,
+use crate::vocab::thai::{
+    SpaceRun, THANTHAKHAT, char_rules_allow_in, is_consonant, is_following_vowel, is_leading_vowel,
+    is_mark, is_thai,
 };
 
 /// Byte offsets strictly inside `text` where one Thai character cluster (or,

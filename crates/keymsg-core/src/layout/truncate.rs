@@ -10,11 +10,11 @@
 
 use super::breaks::{WINDOW_MARGIN, breaks_with_spans, first_safe_end};
 use super::tcc::tcc_boundaries;
-use super::thai::is_break_space;
 use super::width::width;
 use super::window::{Prepared, Source};
 use super::{DEFAULT_MAX_INPUT_BYTES, LayoutError, check_input_size, count_work, prepare};
 use crate::text::spans::protected_spans;
+use crate::vocab::thai::is_break_space;
 
 /// How to truncate text (see [`truncate_with`]).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -32,9 +32,9 @@ pub(crate) fn graphemes(text: &str) -> usize {
 }
 
 /// UTF-16 code units in one SMS segment when the message is a single segment.
-pub const SMS_UCS2_SINGLE: usize = 70;
+pub(crate) const SMS_UCS2_SINGLE: usize = 70;
 /// UTF-16 code units per segment of a concatenated (multi-part) SMS.
-pub const SMS_UCS2_CONCATENATED: usize = 67;
+pub(crate) const SMS_UCS2_CONCATENATED: usize = 67;
 
 /// SMS segments needed to send `text`.
 ///
@@ -88,6 +88,15 @@ impl Measure {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn char_width_fast_path_agrees_with_unicode_width() {
+        for c in ('\0'..='\u{7F}').chain('\u{0E00}'..='\u{0E7F}') {
+            if !c.is_control() {
+                assert_eq!(super::char_width(c), c.width().unwrap_or(0), "{c:?}");
+            }
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -7,12 +7,12 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::breaks::{WINDOW_MARGIN, breaks_with_spans, last_safe_end};
 use super::tcc::tcc_boundaries;
-use super::thai::is_break_space;
 use super::truncate::{cut_lazy, probe};
 use super::width::{char_width, width};
 use super::window::{Paragraph, Prepared, Source};
 use super::{DEFAULT_MAX_INPUT_BYTES, LayoutError, check_input_size, count_work, prepare};
 use crate::text::spans::protected_spans;
+use crate::vocab::thai::is_break_space;
 
 /// Horizontal alignment of wrapped lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -448,7 +448,7 @@ fn split_overlong(p: &str, range: Range<usize>, width_limit: usize) -> Vec<Range
                 cluster
                     .grapheme_indices(true)
                     .map(|(i, _)| prev + i)
-                    .filter(|&i| i > prev && super::breaks::char_rules_allow(unit, i)),
+                    .filter(|&i| i > prev && crate::vocab::thai::char_rules_allow(unit, i)),
             );
         }
         cuts.push(b);

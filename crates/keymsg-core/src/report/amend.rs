@@ -51,7 +51,7 @@ impl ChannelDeltas {
     }
 
     /// True when nothing changed.
-    pub fn is_zero(&self) -> bool {
+    pub(crate) fn is_zero(&self) -> bool {
         self.values().iter().all(|&v| v == 0)
     }
 }

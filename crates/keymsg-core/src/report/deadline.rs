@@ -1,8 +1,9 @@
 //! Filing deadlines along the reporting chain.
 //!
-//! DESIGN §1 (from the Ministry's letter): "a municipality reports to its
-//! district by the 25th, the district to the province by the 1st, the province
-//! to the ministry by the 5th of each month".
+//! The Ministry of Interior's letter (มท ๐๒๐๖.๒/ว ๘๕๒, 30 January 2026) sets
+//! them: a municipality reports to its district by the 25th, the district to
+//! the province by the 1st, the province to the ministry by the 5th of each
+//! month.
 //!
 //! **Our reading.** The three dates form one chain for one reported month, and
 //! each level needs the level below it first, so the dates must come in the
@@ -65,7 +66,7 @@ impl Level {
     }
 
     /// Thai name of the body this level files to (อำเภอ, จังหวัด, กระทรวงมหาดไทย).
-    pub fn files_to_thai(self) -> &'static str {
+    pub(crate) fn files_to_thai(self) -> &'static str {
         match self {
             Level::Municipality => "อำเภอ",
             Level::District => "จังหวัด",

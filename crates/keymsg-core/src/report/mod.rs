@@ -1,4 +1,4 @@
-//! The Ministry of Interior monthly report (DESIGN §7).
+//! The Ministry of Interior monthly report on anti-online-scam publicity.
 //!
 //! A [`Report`] is the paper form as data: agency, month, one [`Row`] per key
 //! message with the six channel columns, totals, a breakdown of the Documents
@@ -10,7 +10,7 @@
 //!   versioned, mergeable), [`Report::to_csv`] (UTF-8 with BOM, RFC 4180,
 //!   formula-injection safe), [`Report::to_markdown`], [`Report::to_xlsx_bytes`]
 //!   / [`Report::save_xlsx`] (laid out like the paper form, TH Sarabun New 16 pt).
-//! - Thai rendering: [`thai`] (month names, Buddhist Era years, Thai digits,
+//! - Thai rendering: month names, Buddhist Era years, Thai digits ([`Digits`]),
 //!   the correct form title).
 //! - Roll-up: [`merge`] many units' reports into a district or province report,
 //!   counting a unit sent twice once; [`deadline()`] gives the filing dates.
@@ -41,25 +41,27 @@
 
 mod amend;
 mod csv;
-pub mod deadline;
-mod from_store;
+mod deadline;
+mod form_options;
 mod json;
 mod markdown;
 mod model;
 mod notes;
 mod rollup;
-pub mod thai;
+mod thai;
 mod xlsx;
+mod xlsx_measure;
 
 pub use amend::{Amendment, ChannelDeltas, RowDelta};
 pub use deadline::{Level, deadline, next_deadline};
-pub use from_store::from_store;
+pub use form_options::FormOptions;
 pub use model::{
     BreakdownEntry, DroppedDuplicate, MANUAL_KIND, Report, Row, SCHEMA_VERSION, Signature, Totals,
     UnitInfo,
 };
 pub use rollup::{merge, merge_at};
-pub use thai::Digits;
+pub(crate) use thai::ALL_AGENCIES;
+pub use thai::{Digits, month_heading};
 
 use crate::bangkok::YearMonth;
 

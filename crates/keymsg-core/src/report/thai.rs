@@ -11,35 +11,37 @@ use crate::bangkok::YearMonth;
 
 /// The form's correct title. (The copy of the form that circulated with the
 /// Ministry's letter carries a wrong title about pregnancy health; this is the
-/// right one, DESIGN §1.)
-pub const FORM_TITLE: &str =
+/// right one.)
+pub(crate) const FORM_TITLE: &str =
     "แบบรายงานผลการเผยแพร่ข้อมูลเกี่ยวกับการเสริมสร้างการรับรู้ภัยอาชญากรรมออนไลน์ ผ่านช่องทางสื่อสารต่าง ๆ";
 
 /// Heading of the first column (row number).
-pub const HEADING_NO: &str = "ลำดับ";
+pub(crate) const HEADING_NO: &str = "ลำดับ";
 /// Heading of the content column.
-pub const HEADING_CONTENT: &str = "เนื้อหา/รายละเอียดในการเผยแพร่";
+pub(crate) const HEADING_CONTENT: &str = "เนื้อหา/รายละเอียดในการเผยแพร่";
 /// Label of the agency line.
-pub const LABEL_AGENCY: &str = "หน่วยงาน";
+pub(crate) const LABEL_AGENCY: &str = "หน่วยงาน";
+/// The agency line of a form that covers every agency in a store.
+pub(crate) const ALL_AGENCIES: &str = "ทุกหน่วยงาน";
 /// Label of the month line.
-pub const LABEL_MONTH: &str = "ประจำเดือน";
+pub(crate) const LABEL_MONTH: &str = "ประจำเดือน";
 /// Label of the totals row.
-pub const LABEL_TOTAL: &str = "รวม";
+pub(crate) const LABEL_TOTAL: &str = "รวม";
 /// Marks a report that corrects one already filed.
-pub const LABEL_AMENDED: &str = "ฉบับแก้ไข";
+pub(crate) const LABEL_AMENDED: &str = "ฉบับแก้ไข";
 /// Signature: "signed".
-pub const LABEL_SIGNED: &str = "ลงชื่อ";
+pub(crate) const LABEL_SIGNED: &str = "ลงชื่อ";
 /// Signature: "reporter".
-pub const LABEL_REPORTER: &str = "ผู้รายงาน";
+pub(crate) const LABEL_REPORTER: &str = "ผู้รายงาน";
 /// Signature: "position".
-pub const LABEL_POSITION: &str = "ตำแหน่ง";
+pub(crate) const LABEL_POSITION: &str = "ตำแหน่ง";
 /// Signature: "date".
-pub const LABEL_DATE: &str = "วันที่";
+pub(crate) const LABEL_DATE: &str = "วันที่";
 /// The dotted line printed where nothing was filled in.
-pub const DOTS: &str = "....................................";
+pub(crate) const DOTS: &str = "....................................";
 
 /// Thai month names, January first.
-pub const MONTHS: [&str; 12] = [
+pub(crate) const MONTHS: [&str; 12] = [
     "มกราคม",
     "กุมภาพันธ์",
     "มีนาคม",
@@ -75,7 +77,7 @@ impl Digits {
 }
 
 /// Replace ASCII digits 0–9 with Thai digits ๐–๙; everything else is kept.
-pub fn thai_digits(text: &str) -> String {
+pub(crate) fn thai_digits(text: &str) -> String {
     text.chars()
         .map(|c| match c.to_digit(10) {
             // U+0E50 THAI DIGIT ZERO .. U+0E59 THAI DIGIT NINE
@@ -86,7 +88,7 @@ pub fn thai_digits(text: &str) -> String {
 }
 
 /// The Thai name of a month number 1–12 (`""` outside that range).
-pub fn month_name(month: u8) -> &'static str {
+pub(crate) fn month_name(month: u8) -> &'static str {
     usize::from(month)
         .checked_sub(1)
         .and_then(|i| MONTHS.get(i))
@@ -95,7 +97,7 @@ pub fn month_name(month: u8) -> &'static str {
 }
 
 /// "มีนาคม ๒๕๖๙": month name and Buddhist Era year.
-pub fn month_year(month: YearMonth, digits: Digits) -> String {
+pub(crate) fn month_year(month: YearMonth, digits: Digits) -> String {
     format!(
         "{} {}",
         month_name(month.month()),
@@ -109,7 +111,7 @@ pub fn month_heading(month: YearMonth, digits: Digits) -> String {
 }
 
 /// "๕ เมษายน ๒๕๖๙": a date as written on Thai forms (day, month, BE year).
-pub fn date(date: Date, digits: Digits) -> String {
+pub(crate) fn date(date: Date, digits: Digits) -> String {
     format!(
         "{} {} {}",
         digits.apply(&date.day().to_string()),
@@ -119,12 +121,12 @@ pub fn date(date: Date, digits: Digits) -> String {
 }
 
 /// A count with thousands separators ("12,345"), in the given digits.
-pub fn number(n: u64, digits: Digits) -> String {
+pub(crate) fn number(n: u64, digits: Digits) -> String {
     digits.apply(&group(&n.to_string()))
 }
 
 /// A signed change ("+12", "-3", "0"), in the given digits.
-pub fn signed(n: i64, digits: Digits) -> String {
+pub(crate) fn signed(n: i64, digits: Digits) -> String {
     let body = group(&n.unsigned_abs().to_string());
     let text = match n.signum() {
         1 => format!("+{body}"),
@@ -148,14 +150,14 @@ fn group(digits: &str) -> String {
 
 /// The column headings of the form, in order: ลำดับ, content, then the six
 /// channels as printed on the Ministry's form.
-pub fn column_headings() -> [&'static str; 8] {
+pub(crate) fn column_headings() -> [&'static str; 8] {
     let [a, b, c, d, e, f] = Channel::ALL.map(Channel::form_heading);
     [HEADING_NO, HEADING_CONTENT, a, b, c, d, e, f]
 }
 
 /// The signature block as lines of text: "ลงชื่อ .... ผู้รายงาน", the name in
 /// parentheses, "ตำแหน่ง ...", "วันที่ ...". Missing fields print as dots.
-pub fn signature_lines(sig: &super::Signature, digits: Digits) -> [String; 4] {
+pub(crate) fn signature_lines(sig: &super::Signature, digits: Digits) -> [String; 4] {
     let name = sig.reporter.as_deref().unwrap_or(DOTS);
     [
         format!("{LABEL_SIGNED} {DOTS} {LABEL_REPORTER}"),

@@ -47,7 +47,7 @@ impl Eligible {
         self.index.len()
     }
 
-    /// The winning tier of `entries` under `filter` (the spec's §1 rules via
+    /// The winning tier of `entries` under `filter` (`docs/SELECTION.md` §1 via
     /// [`Filter::check`]).
     pub(crate) fn compute(
         filter: &Filter<'_>,

@@ -13,71 +13,21 @@
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
-/// FNV-1a 64-bit offset basis.
-pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-/// FNV-1a 64-bit prime.
-pub const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+use crate::fnv::Fnv1a64;
+pub use crate::fnv::fnv1a64;
 
 /// Domain prefix for sticky (document key) hashes, including the NUL.
-pub const STICKY_DOMAIN: &[u8] = b"keymsg-sticky-v1\0";
+pub(crate) const STICKY_DOMAIN: &[u8] = b"keymsg-sticky-v1\0";
 /// Domain prefix for cycle (subject key) hashes, including the NUL.
-pub const CYCLE_DOMAIN: &[u8] = b"keymsg-cycle-v1\0";
+pub(crate) const CYCLE_DOMAIN: &[u8] = b"keymsg-cycle-v1\0";
 
 /// Fractional bits of [`neg_log2_q26`] and [`LOG2_TABLE_Q26`].
-pub const Q: u32 = 26;
-
-/// Streaming 64-bit FNV-1a.
-#[derive(Debug, Clone, Copy)]
-pub struct Fnv1a64(u64);
-
-impl Default for Fnv1a64 {
-    fn default() -> Self {
-        Self(FNV_OFFSET)
-    }
-}
-
-impl Fnv1a64 {
-    /// Feed bytes.
-    #[inline]
-    pub fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(FNV_PRIME);
-        }
-    }
-
-    /// The hash so far.
-    #[inline]
-    pub fn finish(self) -> u64 {
-        self.0
-    }
-}
-
-/// 64-bit FNV-1a of `bytes`.
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut h = Fnv1a64::default();
-    h.write(bytes);
-    h.finish()
-}
-
-/// [`fnv1a64`] at compile time (for the domain prefixes, whose FNV state is
-/// then a constant instead of 16–17 multiplications per key).
-// Evaluated at compile time on constants: an out-of-bounds index would fail the build.
-#[allow(clippy::indexing_slicing)]
-const fn fnv1a64_const(bytes: &[u8]) -> u64 {
-    let mut h = FNV_OFFSET;
-    let mut i = 0;
-    while i < bytes.len() {
-        h = (h ^ bytes[i] as u64).wrapping_mul(FNV_PRIME);
-        i += 1;
-    }
-    h
-}
+pub(crate) const Q: u32 = 26;
 
 /// FNV-1a state after [`STICKY_DOMAIN`].
-const STICKY_STATE: Fnv1a64 = Fnv1a64(fnv1a64_const(STICKY_DOMAIN));
+const STICKY_STATE: Fnv1a64 = Fnv1a64::after(STICKY_DOMAIN);
 /// FNV-1a state after [`CYCLE_DOMAIN`].
-const CYCLE_STATE: Fnv1a64 = Fnv1a64(fnv1a64_const(CYCLE_DOMAIN));
+const CYCLE_STATE: Fnv1a64 = Fnv1a64::after(CYCLE_DOMAIN);
 
 /// MurmurHash3's 64-bit finaliser `fmix64`.
 #[inline]
@@ -92,7 +42,7 @@ pub fn fmix64(mut k: u64) -> u64 {
 
 /// Whether `c` is trimmed from the ends of a key: the Unicode `White_Space`
 /// property (25 code points; the same set as Rust's `char::is_whitespace`).
-pub fn is_key_space(c: char) -> bool {
+pub(crate) fn is_key_space(c: char) -> bool {
     matches!(c,
         '\u{9}'..='\u{D}' | ' ' | '\u{85}' | '\u{A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}'
         | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}')
@@ -113,7 +63,7 @@ fn canon_char(c: char) -> char {
 /// Steps: (1) trim [`is_key_space`] characters from both ends; (2) NFC;
 /// (3) Thai digits U+0E50–U+0E59 to ASCII `0`–`9`; (4) ASCII `A`–`Z` to `a`–`z`
 /// (nothing else changes case); (5) UTF-8.
-pub fn feed_canonical_key(key: &str, mut sink: impl FnMut(&[u8])) -> usize {
+pub(crate) fn feed_canonical_key(key: &str, mut sink: impl FnMut(&[u8])) -> usize {
     let key = key.trim_matches(is_key_space);
     let mut n = 0;
     if key.is_ascii() {
@@ -172,7 +122,7 @@ fn thai_ascii_nfc(s: &str) -> Option<bool> {
 }
 
 /// The canonical form of a key as a string (for docs, tests and explain; the
-/// hot path uses [`feed_canonical_key`]).
+/// hot path feeds the canonical form straight into the hash).
 pub fn canonical_key(key: &str) -> String {
     let mut out = Vec::with_capacity(key.len());
     feed_canonical_key(key, |b| out.extend_from_slice(b));
@@ -195,12 +145,12 @@ fn key_hash_from(mut h: Fnv1a64, key: &str) -> Option<u64> {
     (n > 0).then(|| fmix64(h.finish()))
 }
 
-/// The sticky hash of a document key (see [`key_hash`] with [`STICKY_DOMAIN`]).
+/// The sticky hash of a document key (FNV-1a over the domain `keymsg-sticky-v1\0` and the canonical key, then `fmix64`).
 pub fn sticky_key_hash(document_key: &str) -> Option<u64> {
     key_hash_from(STICKY_STATE, document_key)
 }
 
-/// The cycle hash of a subject key (see [`key_hash`] with [`CYCLE_DOMAIN`]).
+/// The cycle hash of a subject key (FNV-1a over the domain `keymsg-cycle-v1\0` and the canonical key, then `fmix64`).
 pub fn cycle_key_hash(subject_key: &str) -> Option<u64> {
     key_hash_from(CYCLE_STATE, subject_key)
 }

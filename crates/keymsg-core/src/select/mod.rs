@@ -45,7 +45,7 @@ mod token;
 pub use caps::{CapOutcome, CapReason, Caps, ImpressionLog, MemoryLog};
 pub use eligibility::Verdict;
 pub use explain::{Candidate, Explanation};
-pub use policy::{POLICY_KEYS, POLICY_NAMES, Period, Policy, check_policy_map, policy_for};
+pub use policy::{POLICY_KEYS, POLICY_NAMES, Period, Policy, UnknownPolicy, policy_for};
 pub use request::Request;
 pub use selector::{Pick, Selection, Selector};
 pub use token::Token;

@@ -99,7 +99,7 @@ fn slot(s: Surface) -> usize {
 
 impl Selector {
     /// A selector for `catalog`, with the policies its `[policy]` table names
-    /// (and the built-in defaults, see [`Policy::default_for`]).
+    /// (and the built-in defaults, sticky for documents, cycle by month for pop-ups, push and SMS, time-sliced by day for billboards).
     pub fn new(catalog: &Catalog) -> Result<Selector, SelectError> {
         check_policy_map(&catalog.meta().policy)?;
         let langs = Langs::of(catalog);

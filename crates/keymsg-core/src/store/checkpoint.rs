@@ -36,7 +36,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use time::OffsetDateTime;
 
 use super::StoreError;
-use super::schema::map_err;
+use super::schema::{RESTART_FRAMES, map_err};
 use super::writer::Writer;
 use crate::bangkok::YearMonth;
 
@@ -48,12 +48,6 @@ const PRUNE_CHUNK: i64 = 1000;
 
 /// How often the WAL is checkpointed (an idle pass costs a few system calls).
 const INTERVAL: Duration = Duration::from_millis(20);
-
-/// WAL frames (pages written) after which a checkpoint is completed under
-/// the writer lock so that the WAL restarts (about 64 MiB with 1 KiB pages).
-/// Completing costs two disk syncs while commits wait (a few ms on a slow
-/// virtual disk), so it should be rare; the WAL's size on disk is the price.
-pub(crate) const RESTART_FRAMES: i64 = 64 * 1024;
 
 /// Frames a pass may leave uncopied before the locked pass is taken anyway.
 const SMALL_REST: i64 = 512;

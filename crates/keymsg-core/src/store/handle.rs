@@ -93,6 +93,20 @@ impl Store {
         dispatch!(self, s => s.count_batch(insertions))
     }
 
+    /// Withdraw a count this store handle made for `insertion` (with the
+    /// result `counted` that [`Store::count`] returned), because what was
+    /// counted was then not delivered — a write to the printer or to stdout
+    /// failed. Counted means delivered: the counter goes back down and an
+    /// idempotency key is forgotten, so a retry counts again. A
+    /// [`Counted::Duplicate`] counted nothing and withdraws nothing.
+    ///
+    /// Only for a count just made by this process (its own writer file): a
+    /// count made elsewhere is left alone and reported as
+    /// [`StoreError::NothingToWithdraw`].
+    pub fn withdraw(&self, insertion: &Insertion, counted: Counted) -> Result<(), StoreError> {
+        dispatch!(self, s => s.withdraw(insertion, counted))
+    }
+
     /// Make everything counted so far durable. Every [`Store::count`] and
     /// [`Store::count_batch`] already commits before it returns, so this is a
     /// no-op kept for front ends that buffer.
@@ -138,6 +152,12 @@ impl Store {
         agency: Option<&str>,
     ) -> Result<Vec<ManualEntry>, StoreError> {
         dispatch!(self, s => s.manual_entries(month, agency))
+    }
+
+    /// Agencies that have counts or manual entries — in `month`, or in any
+    /// month for `None` — sorted, each once.
+    pub fn agencies(&self, month: Option<YearMonth>) -> Result<Vec<String>, StoreError> {
+        dispatch!(self, s => s.agencies(month))
     }
 
     /// Months that have counts or manual entries, oldest first.

@@ -121,6 +121,38 @@ impl MemoryStore {
         Counted::New
     }
 
+    pub(crate) fn withdraw(&self, ins: &Insertion, counted: Counted) -> Result<(), StoreError> {
+        let (c, r) = match counted {
+            Counted::Duplicate => return Ok(()),
+            Counted::New => (1, u64::from(ins.reprint)),
+            Counted::Reprint => (0, 1),
+        };
+        let mut st = self.state()?;
+        let month = ins.month();
+        let cell = st.cells.get_mut(&ins.message_id).and_then(|cells| {
+            cells.iter_mut().find(|x| {
+                x.month == month
+                    && x.surface == ins.surface
+                    && x.agency == ins.agency
+                    && x.kind == ins.kind
+                    && x.counted >= c
+                    && x.reprints >= r
+            })
+        });
+        let Some(cell) = cell else {
+            return Err(StoreError::NothingToWithdraw {
+                path: ":memory:".to_owned(),
+                message_id: ins.message_id.clone(),
+            });
+        };
+        cell.counted -= c;
+        cell.reprints -= r;
+        if let Some(k) = &ins.idempotency_key {
+            st.keys.remove(k);
+        }
+        Ok(())
+    }
+
     fn merged(st: &State, month: YearMonth, agency: Option<&str>) -> BTreeMap<RowKey, u64> {
         let mut m = BTreeMap::new();
         for (id, cells) in &st.cells {
@@ -168,6 +200,24 @@ impl MemoryStore {
                 count: *n,
             })
             .collect())
+    }
+
+    pub(crate) fn agencies(&self, month: Option<YearMonth>) -> Result<Vec<String>, StoreError> {
+        let st = self.state()?;
+        let all: BTreeSet<String> = st
+            .cells
+            .values()
+            .flatten()
+            .filter(|c| month.is_none_or(|m| m == c.month))
+            .map(|c| c.agency.clone())
+            .chain(
+                st.manual
+                    .keys()
+                    .filter(|(m, ..)| month.is_none_or(|x| x == *m))
+                    .map(|(_, a, ..)| a.clone()),
+            )
+            .collect();
+        Ok(all.into_iter().collect())
     }
 
     pub(crate) fn months(&self) -> Result<Vec<YearMonth>, StoreError> {

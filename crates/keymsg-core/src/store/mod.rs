@@ -5,6 +5,7 @@
 //!
 //! ```text
 //! <dir>/KEYMSG_STORE      marker: this directory belongs to a keymsg store
+//! <dir>/keys.lock         lock taken by a process committing idempotency keys
 //! <dir>/w-0.sqlite        writer slot 0 (WAL mode: plus -wal and -shm files)
 //! <dir>/w-0.lock          advisory lock held by the process writing slot 0
 //! <dir>/w-1.sqlite ...
@@ -23,15 +24,17 @@
 //!   surface, kind, catalog version) counters updated in the same transaction,
 //!   so reading a month is a small `GROUP BY` per file, independent of the
 //!   number of insertions.
-//! - **Idempotency across files**: keys live in a `keys` table of the writer
-//!   file. Before counting a keyed insertion, the writer checks its own file and
-//!   every other writer file in the directory (the directory is listed again
-//!   whenever its modification time changed, i.e. a file was added), so a
-//!   retry after a crash counts once even when it lands in a different
-//!   process and file. The one case this does not cover is two
-//!   *live* processes inserting the same key at the same moment (each checks
-//!   before the other commits); that is a caller bug (the same receipt printed
-//!   twice concurrently) and is documented rather than paid for on every call.
+//! - **Idempotency across processes**: keys live in a `keys` table of the
+//!   writer file, committed in the same transaction as their count. Before
+//!   counting a keyed insertion, the writer checks its own file and every
+//!   other writer file in the directory (the directory is listed again
+//!   whenever its modification time changed, i.e. a file was added). Keyed
+//!   batches of all processes check and commit under one exclusive lock on
+//!   `<dir>/keys.lock`, so two processes racing on the same key count it
+//!   once: a retry counts once whichever process and file it lands in, even
+//!   while the first attempt is still committing. There is no second write
+//!   that a `kill -9` could separate from the count (the kernel releases the
+//!   lock of a dead process). Batches without keys never take the lock.
 //!   Keys expire after [`StoreOptions::key_retention_months`] (13 by default);
 //!   counts never do.
 //! - **Checkpoints off the write path**: a background thread checkpoints the
@@ -58,8 +61,10 @@
 //! ```
 
 mod checkpoint;
+mod files;
 mod handle;
 mod insertion;
+mod keylock;
 mod memory;
 mod prometheus;
 mod read;
@@ -84,8 +89,8 @@ pub enum StoreError {
     Sqlite {
         /// Store file.
         path: String,
-        /// Underlying error.
-        source: rusqlite::Error,
+        /// SQLite's message.
+        source: SqliteError,
     },
     /// A file-system error (creating the directory, the marker or a lock file).
     #[error("store `{path}`: {source}")]
@@ -157,6 +162,15 @@ pub enum StoreError {
     /// digits, `-` and `_`, or is empty or longer than 64 bytes.
     #[error("invalid writer id `{0}` (use 1–64 ASCII letters, digits, `-` or `_`)")]
     BadWriterId(String),
+    /// [`Store::withdraw`] found no count of this process matching the
+    /// insertion (it was never counted here, or was withdrawn already).
+    #[error("store `{path}`: no count of message `{message_id}` by this process to withdraw")]
+    NothingToWithdraw {
+        /// Store path.
+        path: String,
+        /// The insertion's message id.
+        message_id: String,
+    },
     /// Another thread panicked while holding the store's lock; the store
     /// refuses further work in this process rather than guess its state.
     #[error("store `{path}`: internal lock poisoned by a panic in another thread")]
@@ -166,6 +180,29 @@ pub enum StoreError {
     },
 }
 
+/// An SQLite error, as text: opaque so that the SQLite binding keymsg is built
+/// on is not part of its API (a new version of it is then not a breaking change).
+#[derive(Debug, Clone)]
+pub struct SqliteError(String);
+
+impl SqliteError {
+    pub(crate) fn new(e: &rusqlite::Error) -> SqliteError {
+        SqliteError(e.to_string())
+    }
+
+    pub(crate) fn message(message: impl Into<String>) -> SqliteError {
+        SqliteError(message.into())
+    }
+}
+
+impl std::fmt::Display for SqliteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SqliteError {}
+
 impl StoreError {
     /// An equal error for another caller of the same failed batch (errors
     /// are not `Clone` because the underlying SQLite and I/O errors are not).
@@ -174,15 +211,7 @@ impl StoreError {
         match self {
             E::Sqlite { path, source } => E::Sqlite {
                 path: path.clone(),
-                source: match source {
-                    rusqlite::Error::SqliteFailure(c, m) => {
-                        rusqlite::Error::SqliteFailure(*c, m.clone())
-                    }
-                    other => rusqlite::Error::SqliteFailure(
-                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
-                        Some(other.to_string()),
-                    ),
-                },
+                source: source.clone(),
             },
             E::Io { path, source } => E::Io {
                 path: path.clone(),
@@ -215,6 +244,10 @@ impl StoreError {
                 detail: detail.clone(),
             },
             E::BadWriterId(s) => E::BadWriterId(s.clone()),
+            E::NothingToWithdraw { path, message_id } => E::NothingToWithdraw {
+                path: path.clone(),
+                message_id: message_id.clone(),
+            },
             E::Poisoned { path } => E::Poisoned { path: path.clone() },
         }
     }
@@ -310,6 +343,20 @@ pub struct CountRow {
     pub count: u64,
 }
 
+/// Start of the `message_id` of a free-text [`ManualEntry`]: the rest of the
+/// id is the content itself. Catalog ids never contain `:`, so a free-text
+/// row can never be mistaken for a message.
+pub const FREE_TEXT_PREFIX: &str = "text:";
+
+/// Longest free-text content, in characters (a radio spot's title and
+/// subject, not a script).
+pub const MAX_FREE_TEXT_CHARS: usize = 500;
+
+/// The content of a free-text row's id (`text:<content>`), else `None`.
+pub fn free_text(message_id: &str) -> Option<&str> {
+    message_id.strip_prefix(FREE_TEXT_PREFIX)
+}
+
 /// A count entered by hand for one of the form's channels (usually not
 /// `Documents`, which keymsg counts itself).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -324,4 +371,73 @@ pub struct ManualEntry {
     pub message_id: String,
     /// The count.
     pub count: u64,
+}
+
+/// Why free-text content was refused ([`ManualEntry::free_text`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BadContent(String);
+
+impl BadContent {
+    /// What is wrong with the content.
+    pub fn reason(&self) -> &str {
+        &self.0
+    }
+}
+
+impl ManualEntry {
+    /// A hand count for content that is not in the catalog — a community
+    /// radio spot, a meeting — shown as its own row of the form with
+    /// `content` as its text. The content is normalised (NFC, white space
+    /// collapsed, trimmed), so recording the same content again in a month
+    /// corrects the same row instead of adding one.
+    ///
+    /// # Errors
+    /// [`BadContent`] for empty content, more than [`MAX_FREE_TEXT_CHARS`]
+    /// characters, or a control or bidi character (the crate's [`Error`]
+    /// reports it as an invalid `content` argument).
+    ///
+    /// [`Error`]: crate::Error
+    pub fn free_text(
+        agency: impl Into<String>,
+        month: YearMonth,
+        channel: Channel,
+        content: &str,
+        count: u64,
+    ) -> Result<ManualEntry, BadContent> {
+        use unicode_normalization::UnicodeNormalization;
+        let bad = BadContent;
+        let text: String = content.nfc().collect();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.is_empty() {
+            return Err(bad("is empty".to_owned()));
+        }
+        let chars = text.chars().count();
+        if chars > MAX_FREE_TEXT_CHARS {
+            return Err(bad(format!(
+                "has {chars} characters, over the limit of {MAX_FREE_TEXT_CHARS}"
+            )));
+        }
+        if let Some((i, c)) = text.chars().enumerate().find(|(_, c)| {
+            c.is_control()
+                || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        }) {
+            return Err(bad(format!(
+                "has the control character U+{:04X} at char offset {i}",
+                u32::from(c)
+            )));
+        }
+        Ok(ManualEntry {
+            agency: agency.into(),
+            month,
+            channel,
+            message_id: format!("{FREE_TEXT_PREFIX}{text}"),
+            count,
+        })
+    }
+
+    /// The content of a free-text entry ([`ManualEntry::free_text`]).
+    pub fn content(&self) -> Option<&str> {
+        free_text(&self.message_id)
+    }
 }

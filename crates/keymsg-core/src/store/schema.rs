@@ -6,15 +6,21 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
-use super::{Durability, StoreError};
+use super::{Durability, SqliteError, StoreError};
 
 /// `PRAGMA application_id` of every keymsg store file ("KMSG").
 pub(crate) const APPLICATION_ID: i32 = 0x4B4D_5347;
 
+/// WAL frames (pages written) after which a checkpoint is completed under
+/// the writer lock so that the WAL restarts (about 64 MiB with 1 KiB pages).
+/// Completing costs two disk syncs while commits wait (a few ms on a slow
+/// virtual disk), so it should be rare; the WAL's size on disk is the price.
+pub(crate) const RESTART_FRAMES: i64 = 64 * 1024;
+
 /// WAL size (pages) at which the writer checkpoints itself, in its commit
 /// path. Only a backstop: the background checkpointer restarts the WAL long
 /// before (see `checkpoint`).
-const WAL_AUTOCHECKPOINT_PAGES: i64 = 4 * super::checkpoint::RESTART_FRAMES;
+const WAL_AUTOCHECKPOINT_PAGES: i64 = 4 * RESTART_FRAMES;
 
 /// Size the WAL file is truncated to when it restarts after growing larger
 /// (bytes): above the size it normally reaches, so it is not shrunk and
@@ -95,7 +101,10 @@ pub(crate) fn map_err(path: &str, e: rusqlite::Error) -> StoreError {
                 detail: e.to_string(),
             }
         }
-        _ => StoreError::Sqlite { path, source: e },
+        _ => StoreError::Sqlite {
+            path,
+            source: SqliteError::new(&e),
+        },
     }
 }
 
@@ -140,16 +149,13 @@ pub(crate) fn open_file(path: &Path, mode: Mode, busy: Duration) -> Result<Conne
         Mode::Writer(d) => {
             // WAL: readers never block the writer; a commit is a write() to
             // the -wal file, which survives the process being killed.
-            let jm: String = conn
-                .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
-                .map_err(err)?;
+            let jm = wal_mode(&conn, busy).map_err(err)?;
             if !jm.eq_ignore_ascii_case("wal") {
                 return Err(StoreError::Sqlite {
                     path: label,
-                    source: rusqlite::Error::SqliteFailure(
-                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
-                        Some(format!("could not switch to WAL (journal_mode is {jm})")),
-                    ),
+                    source: SqliteError::message(format!(
+                        "could not switch to WAL (journal_mode is {jm})"
+                    )),
                 });
             }
             let sync = match d {
@@ -171,6 +177,28 @@ pub(crate) fn open_file(path: &Path, mode: Mode, busy: Duration) -> Result<Conne
     }
     conn.set_prepared_statement_cache_capacity(32);
     Ok(conn)
+}
+
+/// Switch to WAL; returns the journal mode now in effect.
+///
+/// The switch writes the file header from inside a read transaction, and
+/// SQLite fails such an upgrade at once (without waiting in the busy
+/// handler, to avoid a deadlock) when another connection holds the write
+/// lock — e.g. another process opening the same file. So a busy failure is
+/// retried here until the busy timeout.
+fn wal_mode(conn: &Connection, busy: Duration) -> rusqlite::Result<String> {
+    let start = std::time::Instant::now();
+    loop {
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0)) {
+            Err(e)
+                if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                    && start.elapsed() < busy =>
+            {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            r => return r,
+        }
+    }
 }
 
 /// Identify, initialise or migrate a connection's database.
@@ -223,6 +251,15 @@ pub(crate) fn init(conn: &mut Connection, label: &str, may_create: bool) -> Resu
             } else {
                 format!("application_id is {app_id:#x}, not keymsg's {APPLICATION_ID:#x}")
             },
+        });
+    }
+    // A file its writer has claimed but not yet given tables holds no
+    // counts: a reader leaves it alone (migrating it from here would hold a
+    // write lock on another process's file while that process sets it up).
+    if !may_create && version(conn, label)? == 0 {
+        return Err(StoreError::Foreign {
+            path: label.to_owned(),
+            detail: EMPTY.to_owned(),
         });
     }
     migrate(conn, label)

@@ -11,6 +11,8 @@ use rusqlite::{Connection, params};
 use time::OffsetDateTime;
 
 use super::checkpoint::Checkpointer;
+use super::files::{io_err, writer_files};
+use super::keylock::KeyLock;
 use super::read::{self, RowKey};
 use super::schema::{self, Mode, map_err};
 use super::writer::{Group, Writer, now_nanos};
@@ -21,7 +23,7 @@ use crate::bangkok::YearMonth;
 type Snapshot = BTreeMap<RowKey, u64>;
 
 /// Name of the marker file that makes a directory a keymsg store.
-pub const MARKER: &str = "KEYMSG_STORE";
+pub(crate) const MARKER: &str = "KEYMSG_STORE";
 
 /// Largest numbered writer slot tried before giving up.
 const MAX_SLOTS: u32 = 10_000;
@@ -40,33 +42,6 @@ pub(crate) struct SqliteStore {
     _slot_lock: Option<Mutex<Connection>>,
 }
 
-fn io_err(path: &Path, e: std::io::Error) -> StoreError {
-    let p = path.display().to_string();
-    match e.kind() {
-        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => StoreError::ReadOnly {
-            path: p,
-            detail: e.to_string(),
-        },
-        ErrorKind::StorageFull => StoreError::DiskFull { path: p },
-        _ => StoreError::Io { path: p, source: e },
-    }
-}
-
-/// Writer files (`w-*.sqlite`) in a store directory, sorted.
-pub(crate) fn writer_files(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
-    let mut v = Vec::new();
-    for e in fs::read_dir(dir).map_err(|e| io_err(dir, e))? {
-        let e = e.map_err(|e| io_err(dir, e))?;
-        let name = e.file_name();
-        let Some(name) = name.to_str() else { continue };
-        if name.starts_with("w-") && name.ends_with(".sqlite") {
-            v.push(e.path());
-        }
-    }
-    v.sort();
-    Ok(v)
-}
-
 /// Create the directory and marker, or check that an existing one is ours.
 fn prepare_dir(dir: &Path) -> Result<(), StoreError> {
     let not_store = |detail: &str| StoreError::NotAStore {
@@ -83,8 +58,17 @@ fn prepare_dir(dir: &Path) -> Result<(), StoreError> {
             if dir.join(MARKER).is_file() {
                 return Ok(());
             }
-            let mut entries = fs::read_dir(dir).map_err(|e| io_err(dir, e))?;
-            if entries.next().is_some() {
+            let non_empty = fs::read_dir(dir)
+                .map_err(|e| io_err(dir, e))?
+                .next()
+                .is_some();
+            // Another process may be creating this store right now. It
+            // writes the marker before any other file, so a marker present
+            // after the listing saw files means the files are the store's.
+            if dir.join(MARKER).is_file() {
+                return Ok(());
+            }
+            if non_empty {
                 return Err(not_store(&format!(
                     "the directory is not empty and has no {MARKER} marker; keymsg will not write into it"
                 )));
@@ -168,7 +152,10 @@ impl SqliteStore {
     /// that every writer file already present is a readable keymsg store of a
     /// known schema, and proves that the directory can be written — so a bad
     /// path fails here, not at the first receipt.
-    pub fn open(path: impl AsRef<Path>, opts: StoreOptions) -> Result<SqliteStore, StoreError> {
+    pub(crate) fn open(
+        path: impl AsRef<Path>,
+        opts: StoreOptions,
+    ) -> Result<SqliteStore, StoreError> {
         let dir = path.as_ref().to_path_buf();
         prepare_dir(&dir)?;
         let (own, lock) = match &opts.writer_id {
@@ -190,6 +177,7 @@ impl SqliteStore {
             label.clone(),
             dir.clone(),
             own.clone(),
+            KeyLock::open(&dir, opts.busy_timeout)?,
             opts.count_reprints,
             opts.busy_timeout,
         );
@@ -213,30 +201,76 @@ impl SqliteStore {
     }
 
     /// The SQLite side of [`super::Store::path`].
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.dir
     }
 
     /// The SQLite side of [`super::Store::writer_file`].
-    pub fn writer_file(&self) -> &Path {
+    pub(crate) fn writer_file(&self) -> &Path {
         &self.own
     }
 
     /// The SQLite side of [`super::Store::count`].
-    pub fn count(&self, insertion: &Insertion) -> Result<Counted, StoreError> {
+    pub(crate) fn count(&self, insertion: &Insertion) -> Result<Counted, StoreError> {
         self.group.count(insertion)
     }
 
     /// The SQLite side of [`super::Store::count_batch`].
-    pub fn count_batch(&self, insertions: &[Insertion]) -> Result<Vec<Counted>, StoreError> {
+    pub(crate) fn count_batch(&self, insertions: &[Insertion]) -> Result<Vec<Counted>, StoreError> {
         if insertions.is_empty() {
             return Ok(Vec::new());
         }
         self.group.writer()?.run_batch(insertions)
     }
 
+    /// The SQLite side of [`super::Store::withdraw`]: one transaction on
+    /// this process's own file, so the counter and the key go together.
+    pub(crate) fn withdraw(&self, ins: &Insertion, counted: Counted) -> Result<(), StoreError> {
+        let (c, r): (i64, i64) = match counted {
+            Counted::Duplicate => return Ok(()),
+            Counted::New => (1, i64::from(ins.reprint)),
+            Counted::Reprint => (0, 1),
+        };
+        let mut w = self.group.writer()?;
+        let label = w.label.clone();
+        let err = |e| map_err(&label, e);
+        let tx = w
+            .conn()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let changed = tx
+            .execute(
+                "UPDATE counts SET counted = counted - ?7, reprints = reprints - ?8 \
+                 WHERE month = ?1 AND agency = ?2 AND message_id = ?3 AND surface = ?4 \
+                 AND kind = ?5 AND catalog_version = ?6 AND counted >= ?7 AND reprints >= ?8",
+                params![
+                    ins.month().to_string(),
+                    ins.agency,
+                    ins.message_id,
+                    ins.surface.as_str(),
+                    ins.kind,
+                    i64::try_from(ins.catalog_version).unwrap_or(i64::MAX),
+                    c,
+                    r
+                ],
+            )
+            .map_err(err)?;
+        if changed != 1 {
+            // Dropping the transaction rolls it back.
+            return Err(StoreError::NothingToWithdraw {
+                path: label.clone(),
+                message_id: ins.message_id.clone(),
+            });
+        }
+        if let Some(k) = &ins.idempotency_key {
+            tx.execute("DELETE FROM keys WHERE key = ?1", [k])
+                .map_err(err)?;
+        }
+        tx.commit().map_err(err)
+    }
+
     /// The SQLite side of [`super::Store::set_max_file_bytes`].
-    pub fn set_max_file_bytes(&self, bytes: Option<u64>) -> Result<(), StoreError> {
+    pub(crate) fn set_max_file_bytes(&self, bytes: Option<u64>) -> Result<(), StoreError> {
         let mut w = self.group.writer()?;
         let label = w.label.clone();
         apply_max_bytes(w.conn(), &label, bytes)
@@ -266,7 +300,7 @@ impl SqliteStore {
     }
 
     /// The SQLite side of [`super::Store::month_counts`].
-    pub fn month_counts(
+    pub(crate) fn month_counts(
         &self,
         month: YearMonth,
         agency: Option<&str>,
@@ -275,7 +309,7 @@ impl SqliteStore {
     }
 
     /// The SQLite side of [`super::Store::record`].
-    pub fn record(&self, entry: &ManualEntry) -> Result<(), StoreError> {
+    pub(crate) fn record(&self, entry: &ManualEntry) -> Result<(), StoreError> {
         let mut w = self.group.writer()?;
         let label = w.label.clone();
         w.conn()
@@ -297,7 +331,7 @@ impl SqliteStore {
     }
 
     /// The SQLite side of [`super::Store::manual_entries`].
-    pub fn manual_entries(
+    pub(crate) fn manual_entries(
         &self,
         month: YearMonth,
         agency: Option<&str>,
@@ -315,8 +349,18 @@ impl SqliteStore {
             .collect())
     }
 
+    /// The SQLite side of [`super::Store::agencies`].
+    pub(crate) fn agencies(&self, month: Option<YearMonth>) -> Result<Vec<String>, StoreError> {
+        let mut all = std::collections::BTreeSet::new();
+        self.each_file(|c, l| {
+            all.extend(read::agencies(c, l, month)?);
+            Ok(())
+        })?;
+        Ok(all.into_iter().collect())
+    }
+
     /// The SQLite side of [`super::Store::months`].
-    pub fn months(&self) -> Result<Vec<YearMonth>, StoreError> {
+    pub(crate) fn months(&self) -> Result<Vec<YearMonth>, StoreError> {
         let mut all = std::collections::BTreeSet::new();
         self.each_file(|c, l| {
             for m in read::months(c, l)? {
@@ -332,7 +376,7 @@ impl SqliteStore {
     }
 
     /// The SQLite side of [`super::Store::mark_reported`].
-    pub fn mark_reported(
+    pub(crate) fn mark_reported(
         &self,
         month: YearMonth,
         agency: Option<&str>,
@@ -395,7 +439,7 @@ impl SqliteStore {
     }
 
     /// The SQLite side of [`super::Store::last_reported`].
-    pub fn last_reported(
+    pub(crate) fn last_reported(
         &self,
         month: YearMonth,
         agency: Option<&str>,
@@ -406,7 +450,7 @@ impl SqliteStore {
     }
 
     /// The SQLite side of [`super::Store::counts_since_report`].
-    pub fn counts_since_report(
+    pub(crate) fn counts_since_report(
         &self,
         month: YearMonth,
         agency: Option<&str>,
@@ -421,7 +465,7 @@ impl SqliteStore {
     }
 
     /// The SQLite side of [`super::Store::prometheus_text`].
-    pub fn prometheus_text(&self) -> Result<String, StoreError> {
+    pub(crate) fn prometheus_text(&self) -> Result<String, StoreError> {
         let mut totals = BTreeMap::new();
         let mut files = 0usize;
         self.each_file(|c, l| {
@@ -432,7 +476,7 @@ impl SqliteStore {
     }
 
     /// The SQLite side of [`super::Store::integrity_check`].
-    pub fn integrity_check(&self) -> Result<(), StoreError> {
+    pub(crate) fn integrity_check(&self) -> Result<(), StoreError> {
         self.each_file(|c, l| {
             let msgs: Vec<String> = c
                 .prepare("PRAGMA integrity_check")

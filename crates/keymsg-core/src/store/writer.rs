@@ -17,6 +17,7 @@ use std::time::{Duration, SystemTime};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::keylock::KeyLock;
 use super::schema::{self, map_err};
 use super::{Counted, Insertion, StoreError};
 use crate::bangkok::YearMonth;
@@ -43,6 +44,8 @@ pub(crate) struct Writer {
     own: PathBuf,
     /// Read connections to the other writer files, for cross-file idempotency.
     others: HashMap<PathBuf, Connection>,
+    /// Serialises keyed batches across the store's processes.
+    key_lock: Arc<KeyLock>,
     pub(crate) count_reprints: bool,
     busy: Duration,
     /// The directory's modification time at the last full scan of
@@ -80,6 +83,7 @@ impl Writer {
         label: String,
         dir: PathBuf,
         own: PathBuf,
+        key_lock: KeyLock,
         count_reprints: bool,
         busy: Duration,
     ) -> Self {
@@ -89,6 +93,7 @@ impl Writer {
             dir,
             own,
             others: HashMap::new(),
+            key_lock: Arc::new(key_lock),
             count_reprints,
             busy,
             scanned_mtime: None,
@@ -115,7 +120,7 @@ impl Writer {
         }
         let scan_start = SystemTime::now();
         let mut complete = true;
-        for path in super::sqlite::writer_files(&self.dir)? {
+        for path in super::files::writer_files(&self.dir)? {
             if path == self.own || self.others.contains_key(&path) {
                 continue;
             }
@@ -145,27 +150,48 @@ impl Writer {
     }
 
     /// Count a batch in one transaction: all or nothing.
+    ///
+    /// A batch with idempotency keys checks the other writer files and
+    /// commits under the store's key lock (see [`KeyLock`]), so no other
+    /// process can commit one of its keys between the check and the commit.
     pub(crate) fn run_batch(&mut self, items: &[Insertion]) -> Result<Vec<Counted>, StoreError> {
         let keyed = items.iter().any(|i| i.idempotency_key.is_some());
-        if keyed {
-            self.refresh_others()?;
+        if !keyed {
+            return self.commit_batch(items, &HashSet::new());
         }
-        // Decide cross-file duplicates before taking our write lock.
+        // A handle of our own, so the guard does not borrow `self`.
+        let lock = Arc::clone(&self.key_lock);
+        let _guard = lock.acquire()?;
+        self.keyed_batch(items)
+    }
+
+    /// The part of a keyed batch that runs under the key lock.
+    fn keyed_batch(&mut self, items: &[Insertion]) -> Result<Vec<Counted>, StoreError> {
+        self.refresh_others()?;
         let mut elsewhere = HashSet::new();
-        if keyed && !self.others.is_empty() {
+        if !self.others.is_empty() {
             for k in items.iter().filter_map(|i| i.idempotency_key.as_deref()) {
                 if self.seen_elsewhere(k)? {
                     elsewhere.insert(k);
                 }
             }
         }
+        self.commit_batch(items, &elsewhere)
+    }
+
+    /// Commit a batch to our own file; keys in `elsewhere` are duplicates.
+    fn commit_batch(
+        &self,
+        items: &[Insertion],
+        elsewhere: &HashSet<&str>,
+    ) -> Result<Vec<Counted>, StoreError> {
         let count_reprints = self.count_reprints;
         let err = |e| map_err(&self.label, e);
         // BEGIN and COMMIT as cached statements: rusqlite's `Transaction`
         // parses them again for every batch.
         let conn = &self.conn;
         run_cached(conn, "BEGIN IMMEDIATE").map_err(err)?;
-        let res = write_batch(conn, items, &elsewhere, count_reprints)
+        let res = write_batch(conn, items, elsewhere, count_reprints)
             .and_then(|out| run_cached(conn, "COMMIT").map(|()| out));
         if res.is_err() && !conn.is_autocommit() {
             // All or nothing: also after a failed COMMIT (e.g. disk full).

@@ -1,3 +1,3 @@
 //! Character-level helpers shared by catalog validation and layout.
 
-pub mod spans;
+pub(crate) mod spans;

@@ -8,18 +8,6 @@ use crate::Surface;
 use crate::catalog::{ProblemKind, Text};
 use crate::layout::{Profile, fit};
 
-/// The built-in profiles a message enabled for `surface` must fit.
-pub(crate) fn profiles_for(surface: Surface) -> &'static [&'static str] {
-    match surface {
-        Surface::Receipt => &["receipt-58mm", "receipt-80mm-42", "receipt-80mm"],
-        Surface::Invoice => &["invoice-a4"],
-        Surface::Popup => &["popup"],
-        Surface::Push => &["push"],
-        Surface::Sms => &["sms"],
-        Surface::Billboard => &["billboard"],
-    }
-}
-
 /// Report each (language, profile) where even the shortest variant would have
 /// to be truncated, or cannot be laid out at all.
 pub(super) fn check_fits(
@@ -30,7 +18,7 @@ pub(super) fn check_fits(
 ) {
     for (lang, t) in text {
         for &surface in surfaces {
-            for &name in profiles_for(surface) {
+            for &name in surface.profiles() {
                 let Some(profile) = Profile::builtin(name) else {
                     continue;
                 };

@@ -531,7 +531,7 @@ mod tests {
             for piece in words(text) {
                 let first = piece.chars().next().unwrap();
                 assert!(
-                    !super::super::thai::cannot_start_line(first),
+                    !crate::vocab::thai::cannot_start_line(first),
                     "{text}: {piece}"
                 );
             }

@@ -13,15 +13,15 @@
 //   that one load answers both "which child" and "is it a word").
 
 /// Magic bytes at the start of a serialised trie.
-pub const TRIE_MAGIC: &[u8; 4] = b"KMTD";
+pub(crate) const TRIE_MAGIC: &[u8; 4] = b"KMTD";
 /// Version of the serialised format.
-pub const TRIE_FORMAT: u32 = 3;
+pub(crate) const TRIE_FORMAT: u32 = 3;
 /// Bit of a label byte that marks the end of a word.
-pub const TRIE_FINAL: u8 = 0x80;
+pub(crate) const TRIE_FINAL: u8 = 0x80;
 /// Whether `c` may appear inside a dictionary word: Thai letters, vowels and
 /// marks U+0E01..U+0E3A and U+0E40..U+0E4E (ฯ and ๆ included; Thai digits,
 /// ฿ and the other signs are not).
-pub const fn is_thai_word_char(c: char) -> bool {
+pub(crate) const fn is_thai_word_char(c: char) -> bool {
     matches!(c, '\u{0E01}'..='\u{0E3A}' | '\u{0E40}'..='\u{0E4E}')
 }
 
@@ -29,13 +29,13 @@ pub const fn is_thai_word_char(c: char) -> bool {
 /// [`is_thai_word_char`] (entries with spaces, dots or Latin letters cannot
 /// match inside a run of Thai letters; one-letter entries such as ฆ would
 /// only license bad splits).
-pub fn is_dictionary_word(word: &str) -> bool {
+pub(crate) fn is_dictionary_word(word: &str) -> bool {
     word.chars().count() >= 2 && word.chars().all(is_thai_word_char)
 }
 
 /// Serialise the words (any order, duplicates and rejected entries ignored)
 /// into the trie format above.
-pub fn build_trie<'w>(words: impl IntoIterator<Item = &'w str>) -> Vec<u8> {
+pub(crate) fn build_trie<'w>(words: impl IntoIterator<Item = &'w str>) -> Vec<u8> {
     // Pointer trie first: children as (label, node) sorted by label.
     let mut children: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
     let mut finals: Vec<bool> = vec![false];

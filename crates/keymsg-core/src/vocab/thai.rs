@@ -1,0 +1,266 @@
+//! Thai character classes and the per-character line-break rules written in
+//! them: the one place the layout stages (breaks, clusters, dictionary) and the
+//! span scanner look these up.
+
+use unicode_normalization::char::is_combining_mark;
+
+/// Leading vowels เ แ โ ใ ไ: written before the consonant they follow in
+/// speech, so a line may never end with one.
+pub(crate) fn is_leading_vowel(c: char) -> bool {
+    matches!(c, '\u{0E40}'..='\u{0E44}')
+}
+
+/// Spacing following vowels ะ า ำ ๅ: a line may never start with one.
+pub(crate) fn is_following_vowel(c: char) -> bool {
+    matches!(c, '\u{0E30}' | '\u{0E32}' | '\u{0E33}' | '\u{0E45}')
+}
+
+/// Any combining mark (Thai above/below vowels, tone marks, thanthakhat, and
+/// the combining marks of every other script).
+pub(crate) fn is_mark(c: char) -> bool {
+    match c {
+        '\0'..='\u{7F}' => false,
+        '\u{0E00}'..='\u{0E7F}' => is_thai_mark(c),
+        _ => is_combining_mark(c),
+    }
+}
+
+/// The combining marks of the Thai block (general category Mn): vowels above
+/// and below, PHINTHU, MAITAIKHU, tone marks, THANTHAKHAT, NIKHAHIT, YAMAKKAN.
+pub(crate) fn is_thai_mark(c: char) -> bool {
+    matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
+}
+
+/// A character a line may never start with: following vowel or combining mark.
+pub(crate) fn cannot_start_line(c: char) -> bool {
+    is_following_vowel(c) || is_mark(c)
+}
+
+/// Tone marks ่ ้ ๊ ๋.
+pub(crate) fn is_tone_mark(c: char) -> bool {
+    matches!(c, '\u{0E48}'..='\u{0E4B}')
+}
+
+/// Thai consonant ก–ฮ.
+pub(crate) fn is_consonant(c: char) -> bool {
+    matches!(c, '\u{0E01}'..='\u{0E2E}')
+}
+
+/// Any character of the Thai block.
+pub(crate) fn is_thai(c: char) -> bool {
+    matches!(c, '\u{0E00}'..='\u{0E7F}')
+}
+
+/// MAI YAMOK ๆ (repetition mark): belongs to the word before it.
+pub(crate) const MAI_YAMOK: char = '\u{0E46}';
+/// PAIYANNOI ฯ (abbreviation mark): belongs to the word before it, except in ฯลฯ.
+pub(crate) const PAIYANNOI: char = '\u{0E2F}';
+/// The sequence ฯลฯ ("etc."), never broken inside.
+pub(crate) const PAI_YAN_YAI: &str = "\u{0E2F}\u{0E25}\u{0E2F}";
+/// THANTHAKHAT ์ (silencing mark).
+pub(crate) const THANTHAKHAT: char = '\u{0E4C}';
+/// MAI HAN-AKAT ั (short a, always followed by a final consonant or ว).
+pub(crate) const MAI_HAN_AKAT: char = '\u{0E31}';
+/// MAI TAIKHU ็ (shortening mark, always followed by a final consonant except in ก็).
+pub(crate) const MAI_TAIKHU: char = '\u{0E47}';
+/// ZERO WIDTH SPACE: an explicit break hint.
+pub(crate) const ZWSP: char = '\u{200B}';
+/// WORD JOINER: an explicit no-break hint.
+pub(crate) const WORD_JOINER: char = '\u{2060}';
+
+/// Characters that glue their neighbours: no break on either side.
+pub(crate) fn is_glue(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2060}' | '\u{00A0}' | '\u{202F}' | '\u{FEFF}' | '\u{2007}'
+    )
+}
+
+/// Whitespace that a line break swallows (dropped at the end of a line).
+pub(crate) fn is_break_space(c: char) -> bool {
+    matches!(c, ' ' | '\u{3000}' | '\u{2000}'..='\u{2006}' | '\u{2008}'..='\u{200A}' | '\u{205F}')
+}
+
+/// Thai letters, vowels, tone marks and signs (ก to ๎): a Thai word or
+/// abbreviation character, unlike the Thai digits and ๏ ๚ ๛.
+pub(crate) fn is_thai_letter_or_sign(c: char) -> bool {
+    matches!(c, '\u{0E01}'..='\u{0E4E}')
+}
+
+/// The Thai character rules alone (no dictionary, no spans, no grapheme
+/// check): whether the characters around byte `p` permit a line break there.
+/// Shared by the filter and by the Thai-character-cluster fallback.
+pub(crate) fn char_rules_allow(text: &str, p: usize) -> bool {
+    char_rules(text, p, SilentGroup::ByPattern, &mut SpaceRun::default())
+}
+
+/// [`char_rules_allow`] for callers that ask at ascending offsets, possibly at
+/// every offset of a long run of spaces: `spaces` remembers the run.
+pub(crate) fn char_rules_allow_in(text: &str, p: usize, spaces: &mut SpaceRun) -> bool {
+    char_rules(text, p, SilentGroup::ByPattern, spaces)
+}
+
+/// The run of break spaces the last position asked about was in, so that the
+/// rule for a space before ๆ or ฯ (which looks past every space) costs linear
+/// time, not quadratic, when asked at every position of a long run.
+#[derive(Debug, Default)]
+pub(crate) struct SpaceRun {
+    /// `(start, end)`: `text[start..end]` are break spaces and `text[end]` is not.
+    run: Option<(usize, usize)>,
+}
+
+impl SpaceRun {
+    /// `text[p..]` without its leading break spaces.
+    fn rest_after<'t>(&mut self, text: &'t str, p: usize) -> &'t str {
+        let end = match self.run {
+            Some((start, end)) if start <= p && p <= end => end,
+            _ => {
+                let after = text.get(p..).unwrap_or("");
+                let end = p + (after.len() - after.trim_start_matches(is_break_space).len());
+                self.run = Some((p, end));
+                end
+            }
+        };
+        text.get(end..).unwrap_or("")
+    }
+}
+
+/// Whether what follows a break may be a silent consonant group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SilentGroup {
+    /// Unknown: refuse a break before one to three consonants and ์.
+    ByPattern,
+    /// A dictionary word follows, so it starts a syllable (องค์กร, กอล์ฟ).
+    Known,
+}
+
+pub(crate) fn char_rules(text: &str, p: usize, silent: SilentGroup, spaces: &mut SpaceRun) -> bool {
+    let (Some(before), Some(after)) = (text.get(..p), text.get(p..)) else {
+        return false;
+    };
+    let (Some(a), Some(b)) = (before.chars().next_back(), after.chars().next()) else {
+        return false;
+    };
+    if is_leading_vowel(a) || cannot_start_line(b) || is_glue(a) || is_glue(b) {
+        return false;
+    }
+    if b == MAI_YAMOK {
+        return false;
+    }
+    // MAI HAN-AKAT ั and MAI TAIKHU ็ always take a final consonant in the
+    // same syllable (ก็ is the one word ending in ็).
+    let vowel_before = before.chars().rev().find(|&c| !is_tone_mark(c));
+    if vowel_before == Some(MAI_HAN_AKAT)
+        || (vowel_before == Some(MAI_TAIKHU) && !before.ends_with("ก็"))
+    {
+        return false;
+    }
+    // A silent consonant group (ทร์ in จันทร์, ธุ์ in พันธุ์) belongs to the
+    // syllable before it.
+    if silent == SilentGroup::ByPattern && starts_silent_group(after) {
+        return false;
+    }
+    if b == PAIYANNOI {
+        // Only ฯลฯ after a space may start a line; a word-final ฯ stays put.
+        return after.starts_with(PAI_YAN_YAI) && is_break_space(a);
+    }
+    if is_break_space(b) {
+        // เด็ก ๆ / กรุงเทพ ฯ: the mark still belongs to the word before.
+        let rest = spaces.rest_after(text, p);
+        let next = rest.chars().next();
+        if next == Some(MAI_YAMOK) {
+            return false;
+        }
+        if next == Some(PAIYANNOI) && !rest.starts_with(PAI_YAN_YAI) {
+            return false;
+        }
+    }
+    // Inside ฯลฯ (each letter is 3 bytes).
+    for back in [3, 6] {
+        if p.checked_sub(back)
+            .and_then(|s| text.get(s..))
+            .is_some_and(|s| s.starts_with(PAI_YAN_YAI))
+        {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether `s` starts with one to three consonants, maybe ิ/ุ, then ์
+/// (ร์, ทร์, สตร์: the last may be the final of the syllable before).
+pub(crate) fn starts_silent_group(s: &str) -> bool {
+    let mut chars = s.chars();
+    for _ in 0..3 {
+        match chars.next() {
+            Some(c) if is_consonant(c) => {}
+            _ => return false,
+        }
+        let mut look = chars.clone();
+        match look.next() {
+            Some(THANTHAKHAT) => return true,
+            Some('\u{0E34}' | '\u{0E38}') if look.next() == Some(THANTHAKHAT) => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_cover_the_thai_letters_by_name() {
+        for c in ['เ', 'แ', 'โ', 'ใ', 'ไ'] {
+            assert!(is_leading_vowel(c), "{c}");
+        }
+        for c in ['ะ', 'า', 'ำ', 'ๅ'] {
+            assert!(is_following_vowel(c), "{c}");
+            assert!(cannot_start_line(c), "{c}");
+        }
+        // Above/below vowels, tone marks, MAITAIKHU, THANTHAKHAT, NIKHAHIT, YAMAKKAN.
+        for c in [
+            'ั', 'ิ', 'ี', 'ึ', 'ื', 'ุ', 'ู', 'ฺ', '็', '่', '้', '๊', '๋', '์', 'ํ', '๎',
+        ] {
+            assert!(is_mark(c), "{c}");
+        }
+        for c in ['ก', 'อ', 'ฮ', 'ๆ', 'ฯ', 'เ', 'า', '๑', 'a'] {
+            assert!(!is_mark(c), "{c}");
+        }
+        assert!(is_consonant('ก') && is_consonant('ฮ') && !is_consonant('ฯ'));
+        assert!(is_thai('๙') && !is_thai('a'));
+    }
+
+    #[test]
+    fn fast_paths_agree_with_unicode_data() {
+        for c in ('\0'..='\u{7F}').chain('\u{0E00}'..='\u{0E7F}') {
+            assert_eq!(is_mark(c), is_combining_mark(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn char_rules_by_example() {
+        assert!(!char_rules_allow("เก", 3));
+        assert!(!char_rules_allow("กา", 3));
+        assert!(!char_rules_allow("ก่", 3));
+        assert!(!char_rules_allow("กๆ", 3));
+        assert!(!char_rules_allow("ก ๆ", 3));
+        assert!(!char_rules_allow("ก ๆ", 4));
+        assert!(char_rules_allow("กข", 3));
+        // ั and ็ need their final consonant; ก็ is a word.
+        assert!(!char_rules_allow("รศัพ", 9));
+        assert!(!char_rules_allow("เล็ก", 9));
+        assert!(char_rules_allow("ก็ได้", 6));
+        assert!(!char_rules_allow("ปั๊ม", 9));
+        // Silent groups stay with their syllable.
+        assert!(!char_rules_allow("จันทร์", 9));
+        assert!(!char_rules_allow("พันธุ์", 9));
+        assert!(!char_rules_allow("ศาสตร์", 9));
+        assert!(starts_silent_group("ตร์"));
+        assert!(!starts_silent_group("ตรง"));
+        assert!(starts_silent_group("สตร์"));
+        assert!(!char_rules_allow("กข", 0));
+        assert!(!char_rules_allow("กข", 1));
+    }
+}

@@ -1,0 +1,190 @@
+//! The engine end to end: select → cached layout → count, from many threads.
+
+use std::sync::Arc;
+
+use keymsg_core::YearMonth;
+use keymsg_core::layout::{Measure, width};
+use keymsg_core::{Channel, Error};
+use keymsg_core::{Engine, FooterRequest, PopupRequest};
+use time::macros::datetime;
+
+#[test]
+fn footer_fits_every_receipt_width_and_is_counted() {
+    let engine = Engine::builder().in_memory_store().build().unwrap();
+    for (profile, cols) in [
+        ("receipt-58mm", 32),
+        ("receipt-80mm-42", 42),
+        ("receipt-80mm", 48),
+    ] {
+        for i in 0..50 {
+            let r = engine
+                .footer(
+                    &FooterRequest::new()
+                        .key(format!("INV-{i}"))
+                        .profile_name(profile),
+                )
+                .unwrap();
+            assert!(r.counted);
+            assert!(!r.lines.is_empty());
+            for line in &r.lines {
+                assert!(width(line) <= cols, "{profile}: {line:?}");
+            }
+            assert_eq!(r.text, r.lines.join("\n"));
+        }
+    }
+}
+
+#[test]
+fn reprint_by_key_and_by_token_shows_the_same_message() {
+    let engine = Engine::builder().in_memory_store().build().unwrap();
+    let first = engine
+        .footer(&FooterRequest::new().key("INV-2026-000123"))
+        .unwrap();
+    let again = engine
+        .footer(&FooterRequest::new().key("INV-2026-000123"))
+        .unwrap();
+    assert_eq!(first.message_id, again.message_id);
+    assert_eq!(first.lines, again.lines);
+    let replay = engine.replay(&first.token, &FooterRequest::new()).unwrap();
+    assert_eq!(replay.message_id, first.message_id);
+    // A reprint is stored but not counted by default.
+    assert!(!replay.counted);
+}
+
+#[test]
+fn english_and_width_override() {
+    let engine = Engine::builder().build().unwrap();
+    let r = engine
+        .footer(&FooterRequest::new().key("A-1").lang_code("en").width(40))
+        .unwrap();
+    assert!(r.lines.iter().all(|l| width(l) <= 40));
+    assert!(r.text.is_ascii(), "{}", r.text);
+    // No store: nothing counted, no error.
+    assert!(!r.counted);
+    assert!(r.count_error.is_none());
+}
+
+#[test]
+fn popup_has_title_and_fits_budgets() {
+    let engine = Engine::builder().in_memory_store().build().unwrap();
+    for u in 0..40 {
+        let p = engine
+            .popup(&PopupRequest::new().key(format!("user-{u}")))
+            .unwrap();
+        let title = p.title.expect("pop-up title");
+        assert!(Measure::of(&title).graphemes <= 50, "{title}");
+        assert!(Measure::of(&p.text).graphemes <= 150, "{}", p.text);
+        assert!(p.counted);
+    }
+}
+
+#[test]
+fn unknown_profile_is_a_clear_error() {
+    let engine = Engine::builder().build().unwrap();
+    let e = engine
+        .footer(&FooterRequest::new().profile_name("receipt-99mm"))
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::InvalidArgument {
+                name: "profile",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(
+        e.to_string().contains("receipt-58mm"),
+        "lists the built-in profiles: {e}"
+    );
+}
+
+#[test]
+fn idempotency_key_counts_once() {
+    let engine = Engine::builder()
+        .in_memory_store()
+        .agency("MWA")
+        .build()
+        .unwrap();
+    let at = datetime!(2026-03-10 03:00 UTC);
+    let mut req = FooterRequest::new().key("BILL-9").at(at);
+    req.idempotency_key = Some("print-job-9".into());
+    assert!(engine.footer(&req).unwrap().counted);
+    assert!(!engine.footer(&req).unwrap().counted);
+    let report = engine.report(YearMonth::of(at)).unwrap();
+    assert_eq!(report.totals.documents, 1);
+}
+
+#[test]
+fn threads_share_one_engine_and_every_count_lands() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Arc::new(
+        Engine::builder()
+            .store_path(dir.path().join("counts"))
+            .agency("PEA Chiang Mai")
+            .build()
+            .unwrap(),
+    );
+    let at = datetime!(2026-01-31 17:00 UTC); // February in Bangkok
+    let handles: Vec<_> = (0..4)
+        .map(|t| {
+            let engine = Arc::clone(&engine);
+            std::thread::spawn(move || {
+                for i in 0..250 {
+                    let r = engine
+                        .footer(&FooterRequest::new().key(format!("T{t}-{i}")).at(at))
+                        .unwrap();
+                    assert!(r.counted, "{:?}", r.count_error);
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    engine.flush().unwrap();
+    engine
+        .record("2026-02".parse().unwrap(), Channel::Online, "aoc-1441", 12)
+        .unwrap();
+    let report = engine.report("2026-02".parse().unwrap()).unwrap();
+    assert_eq!(report.totals.documents, 1000);
+    assert_eq!(report.totals.online, 12);
+    assert_eq!(report.month.to_string(), "2026-02");
+    let jan = engine.report("2026-01".parse().unwrap()).unwrap();
+    assert_eq!(jan.totals.documents, 0);
+}
+
+#[test]
+fn record_without_store_is_an_error() {
+    let engine = Engine::builder().build().unwrap();
+    let e = engine
+        .record("2026-02".parse().unwrap(), Channel::Online, "aoc-1441", 1)
+        .unwrap_err();
+    assert!(matches!(e, Error::InvalidArgument { name: "store", .. }));
+}
+
+#[test]
+fn a_user_keeps_the_same_popup_within_a_month_and_gets_another_next_month() {
+    let engine = Engine::builder().build().unwrap();
+    let march = datetime!(2026-03-05 02:00 UTC);
+    let later_in_march = datetime!(2026-03-28 09:00 UTC);
+    let april = datetime!(2026-04-02 02:00 UTC);
+    let mut changed = 0;
+    for u in 0..50 {
+        let req = |at| PopupRequest {
+            key: Some(format!("user-{u}")),
+            at: Some(at),
+            ..PopupRequest::new()
+        };
+        let a = engine.popup(&req(march)).unwrap();
+        let b = engine.popup(&req(later_in_march)).unwrap();
+        let c = engine.popup(&req(april)).unwrap();
+        assert_eq!(a.message_id, b.message_id, "user-{u}");
+        changed += usize::from(a.message_id != c.message_id);
+    }
+    assert_eq!(
+        changed, 50,
+        "cycle shows each user a new message each month"
+    );
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Install what the test suites need on a fresh Debian or Ubuntu machine:
+# C compilers and valgrind (C ABI tests), pkg-config, Python's venv, LibreOffice
+# Calc (the XLSX form is opened by a real spreadsheet program), Chromium and a
+# Thai font (the HTML preview is rendered), poppler and Carlito (the printed
+# form is read back), rustfmt and clippy. Only what is missing is installed.
+#
+# As root it installs with apt-get; as another user it prints the packages
+# and the command to run, and exits 3.
+set -euo pipefail
+
+need=()
+command -v gcc >/dev/null || need+=(gcc)
+command -v g++ >/dev/null || need+=(g++)
+command -v valgrind >/dev/null || need+=(valgrind)
+command -v pkg-config >/dev/null || need+=(pkgconf)
+command -v soffice >/dev/null || need+=(libreoffice-calc-nogui)
+# The XLSX form test reads LibreOffice's PDF back with poppler's pdftotext.
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+# Calibri's metric twin: LibreOffice then measures XLSX column widths as
+# Excel does (the workbook's default font is Calibri 11).
+fc-list 2>/dev/null | grep -qi carlito || need+=(fonts-crosextra-carlito)
+python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
+command -v chromium >/dev/null || need+=(chromium)
+fc-list :lang=th 2>/dev/null | grep -qi loma || need+=(fonts-tlwg-loma-ttf fontconfig)
+
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing test dependencies: ${need[*]}" >&2
+    echo "install them with: sudo apt-get install --no-install-recommends ${need[*]}" >&2
+    exit 3
+  fi
+  echo "installing: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if command -v rustup >/dev/null; then
+  rustup component add rustfmt clippy >/dev/null 2>&1 || true
+fi

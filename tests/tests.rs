@@ -1,1 +1,0 @@
-//! Workspace-level integration tests, one module per area.
