@@ -111,7 +111,9 @@ enum keymsg_status
    */
   KEYMSG_CATALOG_OTHER = 199,
   /**
-   * Layout: the width (or a line limit of 0) cannot hold any text.
+   * Layout: the width is out of range: 0 or a line limit of 0 for text
+   * functions, or below the minimum footer width (16 columns) for a key
+   * message.
    */
   KEYMSG_LAYOUT_WIDTH_TOO_SMALL = 200,
   /**
@@ -139,6 +141,13 @@ enum keymsg_status
    * Layout: a text variant the profile needs (e.g. a pop-up title) is missing.
    */
   KEYMSG_LAYOUT_MISSING_VARIANT = 206,
+  /**
+   * Layout: the message had to be cut before every hotline, URL and e-mail
+   * address, so it no longer tells the reader where to check. Use a wider
+   * profile or more lines, or `keymsg_engine_options_set_allow_lossy` (the
+   * text is then returned but never counted).
+   */
+  KEYMSG_LAYOUT_TRUNCATED_CORE = 207,
   /**
    * Layout: another layout or encoding error (newer core).
    */
@@ -501,7 +510,8 @@ typedef struct keymsg_engine keymsg_engine;
  *
  * Defaults: the embedded catalog; no store (nothing is counted); agency
  * `"unknown"`; the catalog's own selection policy; process durability;
- * fail open (text is returned even if counting fails).
+ * fail open (text is returned even if counting fails); a message that would
+ * lose every hotline and link is refused.
  *
  * Thread safety: not synchronised: use one options object from one thread
  * at a time. It is only read by `keymsg_engine_new`, which copies what it
@@ -568,7 +578,9 @@ typedef struct keymsg_footer_request {
   size_t key_len;
   /**
    * Layout profile: `"receipt-58mm"`, `"receipt-80mm"`,
-   * `"receipt-80mm-42"`, `"invoice-a4"`, ... NULL: `"receipt-58mm"`.
+   * `"receipt-80mm-42"`, `"invoice-a4"`, ... NULL: the surface's own
+   * (`"receipt-58mm"` for receipts, `"invoice-a4"` for invoices,
+   * `"billboard"`, `"popup"`, `"push"`, `"sms"`).
    */
   const char *profile;
   /**
@@ -981,6 +993,19 @@ keymsg_status keymsg_engine_options_set_fail_closed(struct keymsg_engine_options
                                                     bool fail_closed);
 
 /**
+ * Allow lossy output (`true`): a message cut before every hotline, URL and
+ * e-mail address is returned (`keymsg_result_truncated_core` true) instead
+ * of failing with `KEYMSG_LAYOUT_TRUNCATED_CORE`. Such a result is never
+ * counted: it no longer carries the message. Default `false`. Errors:
+ * `KEYMSG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `options` is NULL or a live options object.
+ */
+keymsg_status keymsg_engine_options_set_allow_lossy(struct keymsg_engine_options *options,
+                                                    bool allow_lossy);
+
+/**
  * Create an engine. `options` may be NULL for all defaults.
  *
  * On success writes the engine to `*engine_out` (free with
@@ -1185,9 +1210,20 @@ struct keymsg_str keymsg_result_variant(const struct keymsg_result *result);
 bool keymsg_result_truncated(const struct keymsg_result *result);
 
 /**
+ * Whether the cut dropped every hotline, URL and e-mail address of the
+ * message (only returned when the engine allows lossy output; such a
+ * result is never counted). `false` if `result` is NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+bool keymsg_result_truncated_core(const struct keymsg_result *result);
+
+/**
  * Whether the insertion was counted. `false` if the engine has no store, if
- * counting failed (fail-open; see `keymsg_result_count_error`) or if
- * `result` is NULL.
+ * counting failed (fail-open; see `keymsg_result_count_error`), for a
+ * duplicate idempotency key, an uncounted reprint, a lossy result
+ * (`keymsg_result_truncated_core`) or if `result` is NULL.
  *
  * # Safety
  * `result` is NULL or a live result.

@@ -55,6 +55,7 @@ static const uint32_t ALL_CODES[] = {
     KEYMSG_LAYOUT_UNDECODABLE,
     KEYMSG_LAYOUT_INVALID_PROFILE,
     KEYMSG_LAYOUT_MISSING_VARIANT,
+    KEYMSG_LAYOUT_TRUNCATED_CORE,
     KEYMSG_LAYOUT_OTHER,
     KEYMSG_SELECT_NOTHING_ELIGIBLE,
     KEYMSG_SELECT_UNKNOWN_POLICY,
@@ -138,6 +139,7 @@ static void test_status_numbers_are_frozen(void) {
   CHECK(KEYMSG_LAYOUT_UNDECODABLE == 204);
   CHECK(KEYMSG_LAYOUT_INVALID_PROFILE == 205);
   CHECK(KEYMSG_LAYOUT_MISSING_VARIANT == 206);
+  CHECK(KEYMSG_LAYOUT_TRUNCATED_CORE == 207);
   CHECK(KEYMSG_LAYOUT_OTHER == 299);
   CHECK(KEYMSG_SELECT_NOTHING_ELIGIBLE == 300);
   CHECK(KEYMSG_SELECT_UNKNOWN_POLICY == 301);
@@ -690,7 +692,7 @@ static void test_engine_footer_english_and_idempotency(void) {
   req.sequence = 7;
   CHECK_STATUS(keymsg_engine_footer(e, &req, &r1), KEYMSG_OK);
   CHECK_STATUS(keymsg_engine_footer(e, &req, &r2), KEYMSG_OK);
-  check_result_shape(r1, 32);
+  check_result_shape(r1, 90); /* an invoice without a profile: invoice-a4 */
   {
     keymsg_str t = keymsg_result_text(r1);
     for (i = 0; i < t.len; i++) CHECK((unsigned char)t.data[i] < 0x80 || t.data[i] == 0); /* English */
@@ -1056,6 +1058,66 @@ static void test_key_hash(void) {
   CHECK(c == 3);
 }
 
+/* A key message keeps its point: a footer narrower than 16 columns is
+ * refused, and one cut before every hotline and link is refused unless the
+ * engine allows lossy output, and then never counted. */
+static void test_engine_footer_keeps_its_point(void) {
+  keymsg_engine *strict = engine_with(NULL, NULL);
+  keymsg_engine_options *o = NULL;
+  keymsg_engine *lossy = NULL;
+  keymsg_footer_request req;
+  keymsg_result *r = NULL;
+  char key[32];
+  int i, refused = 0;
+  memset(&req, 0, sizeof req);
+  req.width = 8;
+  CHECK_STATUS(keymsg_engine_footer(strict, &req, &r), KEYMSG_LAYOUT_WIDTH_TOO_SMALL);
+  CHECK(r == NULL);
+  CHECK(last_error_contains("minimum of 16 columns"));
+  req.width = 15;
+  CHECK_STATUS(keymsg_engine_footer(strict, &req, &r), KEYMSG_LAYOUT_WIDTH_TOO_SMALL);
+
+  CHECK_STATUS(keymsg_engine_options_new(&o), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_options_set_in_memory_store(o), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_options_set_allow_lossy(NULL, true), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_options_set_allow_lossy(o, true), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_new(o, &lossy), KEYMSG_OK);
+  keymsg_engine_options_free(o);
+
+  /* The billboard profile at 16 columns has 4 lines: many messages lose
+   * their hotline there. */
+  req.width = 16;
+  req.profile = "billboard";
+  req.profile_len = strlen(req.profile);
+  for (i = 0; i < 30; i++) {
+    keymsg_status st;
+    snprintf(key, sizeof key, "K-%d", i);
+    req.key = key;
+    req.key_len = strlen(key);
+    st = keymsg_engine_footer(strict, &req, &r);
+    if (st == KEYMSG_LAYOUT_TRUNCATED_CORE) {
+      CHECK(r == NULL);
+      CHECK(last_error_contains("without losing every hotline and link"));
+      refused++;
+      CHECK_STATUS(keymsg_engine_footer(lossy, &req, &r), KEYMSG_OK);
+      CHECK(keymsg_result_truncated(r));
+      CHECK(keymsg_result_truncated_core(r));
+      CHECK(!keymsg_result_counted(r)); /* never counted */
+      CHECK(keymsg_result_count_error(r).data == NULL);
+    } else {
+      CHECK_STATUS(st, KEYMSG_OK);
+      CHECK(!keymsg_result_truncated_core(r));
+      CHECK(keymsg_result_counted(r));
+    }
+    keymsg_result_free(r);
+    r = NULL;
+  }
+  CHECK(refused > 0);
+  CHECK(!keymsg_result_truncated_core(NULL));
+  keymsg_engine_free(strict);
+  keymsg_engine_free(lossy);
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: %s FIXTURES_DIR SCRATCH_DIR\n", argv[0]);
@@ -1094,6 +1156,7 @@ int main(int argc, char **argv) {
   RUN(test_engine_footer_english_and_idempotency);
   RUN(test_engine_popup);
   RUN(test_engine_custom_catalog);
+  RUN(test_engine_footer_keeps_its_point);
   RUN(test_engine_options_errors);
   RUN(test_engine_request_errors);
   RUN(test_engine_record_and_report);

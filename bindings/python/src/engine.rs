@@ -34,9 +34,9 @@ impl PyEngine {
     #[pyo3(signature = (
         catalog = None, *, store = None, agency = None, policy = None,
         fail_closed = false, durability = "process",
-        key_retention_months = Some(13)
+        key_retention_months = Some(13), allow_lossy = false
     ), text_signature = "(catalog=None, *, store=None, agency=None, policy=None, \
-        fail_closed=False, durability='process', key_retention_months=13)")]
+        fail_closed=False, durability='process', key_retention_months=13, allow_lossy=False)")]
     // One parameter per keyword argument of the Python constructor.
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -48,6 +48,7 @@ impl PyEngine {
         fail_closed: bool,
         durability: &str,
         key_retention_months: Option<i64>,
+        allow_lossy: bool,
     ) -> PyResult<Self> {
         let store = store.map(convert::store).transpose()?;
         let catalog = catalog.map(|c| c.get().inner.clone());
@@ -77,7 +78,8 @@ impl PyEngine {
             let mut b = Engine::builder()
                 .durability(durability)
                 .key_retention_months(retention)
-                .fail_closed(fail_closed);
+                .fail_closed(fail_closed)
+                .allow_lossy(allow_lossy);
             if let Some(c) = catalog {
                 b = b.catalog(c);
             }
@@ -249,6 +251,11 @@ fn footer_request(
     })
 }
 
+/// Python's spelling of a bool, for `__repr__`.
+fn py_bool(b: bool) -> &'static str {
+    if b { "True" } else { "False" }
+}
+
 /// How the text was fitted: the variant used and whether it was cut.
 #[pyclass(module = "keymsg", name = "Fit", frozen, eq)]
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -259,15 +266,20 @@ pub(crate) struct PyFit {
     /// Whether text had to be truncated (the last resort).
     #[pyo3(get)]
     truncated: bool,
+    /// Whether the cut dropped every hotline, URL and e-mail address (only
+    /// with `allow_lossy=True`; such a result is never counted).
+    #[pyo3(get)]
+    truncated_core: bool,
 }
 
 #[pymethods]
 impl PyFit {
     fn __repr__(&self) -> String {
         format!(
-            "Fit(variant={:?}, truncated={})",
+            "Fit(variant={:?}, truncated={}, truncated_core={})",
             self.variant,
-            if self.truncated { "True" } else { "False" }
+            py_bool(self.truncated),
+            py_bool(self.truncated_core)
         )
     }
 }
@@ -315,6 +327,7 @@ impl PyRendered {
         PyFit {
             variant: self.0.fit.variant.clone(),
             truncated: self.0.fit.truncated,
+            truncated_core: self.0.fit.truncated_core,
         }
     }
 
@@ -341,6 +354,7 @@ impl PyRendered {
         let fit = PyDict::new(py);
         fit.set_item("variant", &self.0.fit.variant)?;
         fit.set_item("truncated", self.0.fit.truncated)?;
+        fit.set_item("truncated_core", self.0.fit.truncated_core)?;
         d.set_item("fit", fit)?;
         d.set_item("counted", self.0.counted)?;
         d.set_item("count_error", &self.0.count_error)?;

@@ -141,7 +141,11 @@ def test_result_is_immutable(engine: keymsg.Engine) -> None:
     lines.append("tampered")
     assert "tampered" not in r.lines
     assert r == engine.replay(r.token, at=AT) or r.counted  # eq is by value
-    assert r.to_dict()["fit"] == {"variant": r.fit.variant, "truncated": r.fit.truncated}
+    assert r.to_dict()["fit"] == {
+        "variant": r.fit.variant,
+        "truncated": r.fit.truncated,
+        "truncated_core": r.fit.truncated_core,
+    }
 
 
 def test_to_dict_has_the_contract_fields(engine: keymsg.Engine) -> None:
@@ -240,3 +244,35 @@ def test_store_errors(tmp_path: pathlib.Path) -> None:
     with pytest.raises(keymsg.StoreError, match="not a keymsg store"):
         keymsg.Engine(store=foreign)
     assert (foreign / "precious.doc").read_text() == "do not touch"
+
+
+@pytest.mark.parametrize("width", [1, 8, 15])
+def test_footer_narrower_than_16_columns_is_refused(engine: keymsg.Engine, width: int) -> None:
+    with pytest.raises(keymsg.LayoutError, match="minimum of 16 columns"):
+        engine.footer(key="INV-1", width=width, at=AT)
+
+
+def test_footer_that_lost_its_hotline_is_refused_or_printed_uncounted() -> None:
+    strict = keymsg.Engine(store=":memory:")
+    lossy = keymsg.Engine(store=":memory:", allow_lossy=True)
+    refused = 0
+    for i in range(30):
+        # 16 columns x 4 lines: many messages must be cut before their hotline.
+        def footer(e: keymsg.Engine) -> keymsg.Rendered:
+            return e.footer(key=f"K-{i}", profile="billboard", width=16, at=AT)
+
+        r = footer(lossy)
+        try:
+            kept = footer(strict)
+        except keymsg.LayoutError as e:
+            assert "without losing every hotline and link" in str(e)
+            refused += 1
+            assert r.fit.truncated and r.fit.truncated_core
+            assert r.counted is False and r.count_error is None
+            assert r.to_dict()["fit"] == {"variant": "short", "truncated": True, "truncated_core": True}
+        else:
+            assert not kept.fit.truncated_core and kept.counted
+            assert r.counted and r.lines == kept.lines
+    assert refused > 0
+    counted = sum(row.documents for row in lossy.report("2026-03").rows)
+    assert counted == 30 - refused

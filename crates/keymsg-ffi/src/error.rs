@@ -113,6 +113,8 @@ pub(crate) fn core_status(e: &Error) -> keymsg_status {
             LayoutError::Undecodable { .. } => KEYMSG_LAYOUT_UNDECODABLE,
             LayoutError::InvalidProfile { .. } => KEYMSG_LAYOUT_INVALID_PROFILE,
             LayoutError::MissingVariant { .. } => KEYMSG_LAYOUT_MISSING_VARIANT,
+            LayoutError::FooterTooNarrow { .. } => KEYMSG_LAYOUT_WIDTH_TOO_SMALL,
+            LayoutError::TruncatedCore { .. } => KEYMSG_LAYOUT_TRUNCATED_CORE,
             _ => KEYMSG_LAYOUT_OTHER,
         },
         Error::Select(e) => match e {

@@ -42,7 +42,9 @@ pub struct keymsg_footer_request {
     /// Length of `key` in bytes.
     pub key_len: usize,
     /// Layout profile: `"receipt-58mm"`, `"receipt-80mm"`,
-    /// `"receipt-80mm-42"`, `"invoice-a4"`, ... NULL: `"receipt-58mm"`.
+    /// `"receipt-80mm-42"`, `"invoice-a4"`, ... NULL: the surface's own
+    /// (`"receipt-58mm"` for receipts, `"invoice-a4"` for invoices,
+    /// `"billboard"`, `"popup"`, `"push"`, `"sms"`).
     pub profile: *const c_char,
     /// Length of `profile` in bytes.
     pub profile_len: usize,

@@ -161,6 +161,7 @@ class Engine:
         fail_closed: bool = False,
         durability: str = "process",
         key_retention_months: Optional[int] = 13,
+        allow_lossy: bool = False,
     ) -> Engine:
         """Create an engine.
 
@@ -173,7 +174,10 @@ class Engine:
         ``durability``: ``"process"`` (survives kill -9) or ``"power"``.
         ``key_retention_months``: how long the store keeps idempotency keys
         (a key counted in month M is deleted after month M + N ends; counts
-        are never deleted; ``None`` keeps keys forever).
+        are never deleted; ``None`` keeps keys forever). ``allow_lossy``:
+        return a message cut before every hotline and link
+        (``fit.truncated_core``) instead of raising ``LayoutError``; such a
+        result is never counted.
         """
 
     @property
@@ -256,6 +260,14 @@ class Fit:
     @property
     def truncated(self) -> bool:
         """Whether the text had to be truncated (the last resort)."""
+
+    @property
+    def truncated_core(self) -> bool:
+        """Whether the cut dropped every hotline, URL and e-mail address.
+
+        Only seen with ``Engine(allow_lossy=True)``; such a result is never
+        counted. Without it, the engine raises ``LayoutError`` instead.
+        """
 
 @final
 class Rendered:

@@ -30,6 +30,16 @@ pub struct EngineArgs {
     pub policy: Option<String>,
 }
 
+/// Flags of the commands that render and count (footer, popup, replay).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct CountArgs {
+    /// Print a message even when the width forced a cut before every hotline
+    /// and link (`fit.truncated_core`); it is then NOT counted, since it no
+    /// longer carries the message. Default: refuse it (exit 1).
+    #[arg(long)]
+    pub allow_lossy: bool,
+}
+
 /// Load the catalog named by the flag, else the config, else the embedded one.
 pub fn load_catalog(flag: Option<&Path>, config: &Config) -> Result<Catalog, CliError> {
     match flag.or(config.catalog.as_deref()) {
@@ -38,13 +48,20 @@ pub fn load_catalog(flag: Option<&Path>, config: &Config) -> Result<Catalog, Cli
     }
 }
 
-/// Build an engine from flags and config. `count` false: never open a store
-/// (preview, explain).
-pub fn engine(args: &EngineArgs, config: &Config, count: bool) -> Result<Engine, CliError> {
+/// Build an engine from flags and config. `count` `None`: never open a
+/// store (explain).
+pub fn engine(
+    args: &EngineArgs,
+    config: &Config,
+    count: Option<&CountArgs>,
+) -> Result<Engine, CliError> {
     let catalog = load_catalog(args.catalog.as_deref(), config)?;
     let mut b = Engine::builder().catalog(catalog);
-    if count && let Some(store) = args.store.as_ref().or(config.store.as_ref()) {
-        b = b.store_path(store);
+    if let Some(c) = count {
+        b = b.allow_lossy(c.allow_lossy);
+        if let Some(store) = args.store.as_ref().or(config.store.as_ref()) {
+            b = b.store_path(store);
+        }
     }
     if let Some(agency) = args.agency.as_ref().or(config.agency.as_ref()) {
         b = b.agency(agency.as_str());
@@ -125,6 +142,18 @@ pub fn parse_width(s: &str) -> Result<usize, String> {
         _ => Err(format!(
             "`{s}` is not a width: use a whole number of columns, 1 or more"
         )),
+    }
+}
+
+/// Warn on stderr about a result printed without its hotline or link
+/// (only returned with `--allow-lossy`), which was therefore not counted.
+pub fn warn_lossy(r: &keymsg_core::Rendered, key: Option<&str>) {
+    if r.fit.truncated_core {
+        let what = key.map(|k| format!(" (key `{k}`)")).unwrap_or_default();
+        eprintln!(
+            "keymsg: warning: message `{}`{what} was cut before every hotline and link: printed, not counted",
+            r.message_id
+        );
     }
 }
 

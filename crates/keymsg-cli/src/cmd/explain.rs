@@ -42,7 +42,7 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         .surface
         .parse()
         .map_err(|e: keymsg_core::UnknownName| CliError::Usage(e.to_string()))?;
-    let engine = engine(&args.engine, config, false)?;
+    let engine = engine(&args.engine, config, None)?;
     let lang = args
         .lang
         .or_else(|| config.lang.clone())

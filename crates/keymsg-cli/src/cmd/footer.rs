@@ -8,7 +8,9 @@ use keymsg_core::layout::{self, Encoding, Profile};
 use keymsg_core::{Engine, FooterRequest, Rendered, Surface};
 use time::OffsetDateTime;
 
-use super::common::{EngineArgs, engine, json_line, parse_at, parse_width, stdout_bytes};
+use super::common::{
+    CountArgs, EngineArgs, engine, json_line, parse_at, parse_width, stdout_bytes, warn_lossy,
+};
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -25,11 +27,15 @@ Examples:
   # Raw TIS-620 bytes for an old thermal printer, 80 mm paper, framed:
   $ keymsg footer --profile receipt-80mm --frame --encoding tis-620 > /dev/usb/lp0
 
-JSON fields: message_id, text, lines, title, token, fit {variant, truncated}, counted, count_error.
+JSON fields: message_id, text, lines, title, token, fit {variant, truncated, truncated_core},
+counted, count_error. A footer cut before every hotline and link is refused (exit 1) unless
+--allow-lossy, and then not counted (see docs/COUNTING.md).
 Store `token` with the document: `keymsg replay TOKEN` reprints the same message.")]
 pub struct Args {
     #[command(flatten)]
     engine: EngineArgs,
+    #[command(flatten)]
+    count: CountArgs,
     /// Layout profile: receipt-58mm (default), receipt-80mm, receipt-80mm-42,
     /// invoice-a4, billboard, or one from the config (`[[profile_def]]`).
     #[arg(long, value_name = "NAME")]
@@ -85,7 +91,7 @@ fn parse_encoding(s: &str) -> Result<Encoding, String> {
 
 /// Run `keymsg footer`.
 pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
-    let engine = engine(&args.engine, config, true)?;
+    let engine = engine(&args.engine, config, Some(&args.count))?;
     let base = FooterRequest {
         profile: args.profile.clone().or_else(|| config.profile.clone()),
         width: args.width,
@@ -177,6 +183,7 @@ struct Output {
 
 impl Output {
     fn emit(&self, r: &Rendered, separate: bool, key: Option<&str>) -> Result<(), CliError> {
+        warn_lossy(r, key);
         if let Some(err) = &r.count_error {
             let what = key.map(|k| format!(" (key `{k}`)")).unwrap_or_default();
             if self.fail_closed {

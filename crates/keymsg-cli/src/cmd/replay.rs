@@ -2,7 +2,9 @@
 
 use keymsg_core::FooterRequest;
 
-use super::common::{EngineArgs, engine, json_line, parse_width, stdout_bytes};
+use super::common::{
+    CountArgs, EngineArgs, engine, json_line, parse_width, stdout_bytes, warn_lossy,
+};
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -19,6 +21,8 @@ pub struct Args {
     token: String,
     #[command(flatten)]
     engine: EngineArgs,
+    #[command(flatten)]
+    count: CountArgs,
     /// Layout profile (default: config `profile`, else receipt-58mm).
     #[arg(long, value_name = "NAME")]
     profile: Option<String>,
@@ -35,7 +39,7 @@ pub struct Args {
 
 /// Run `keymsg replay`.
 pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
-    let engine = engine(&args.engine, config, true)?;
+    let engine = engine(&args.engine, config, Some(&args.count))?;
     let req = FooterRequest {
         profile: args.profile.or_else(|| config.profile.clone()),
         width: args.width,
@@ -43,6 +47,7 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         ..FooterRequest::new()
     };
     let r = engine.replay(&args.token, &req)?;
+    warn_lossy(&r, None);
     if args.json {
         return stdout_bytes(json_line(&r)?.as_bytes());
     }

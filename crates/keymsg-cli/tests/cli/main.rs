@@ -9,6 +9,7 @@
     clippy::indexing_slicing
 )]
 
+mod counting;
 mod errors;
 mod month;
 mod preview;

@@ -25,7 +25,7 @@ use std::path::PathBuf;
 pub use request::{Fit, FooterRequest, PopupRequest, Rendered};
 
 use crate::bangkok::YearMonth;
-use crate::layout::Profile;
+use crate::layout::{LayoutError, MIN_FOOTER_WIDTH, Profile};
 use crate::report::Report;
 use crate::select::{Policy, Request, SelectError, Selector};
 use crate::store::{Counted, Durability, Insertion, ManualEntry, Store, StoreOptions};
@@ -44,6 +44,7 @@ pub struct EngineBuilder {
     agency: Option<String>,
     policy: Option<String>,
     fail_closed: bool,
+    allow_lossy: bool,
     profiles: Vec<Profile>,
 }
 
@@ -116,6 +117,16 @@ impl EngineBuilder {
         self
     }
 
+    /// Allow lossy output: a message cut so far that it lost every hotline,
+    /// URL and e-mail address (`fit.truncated_core`) is returned instead of
+    /// failing with [`LayoutError::TruncatedCore`](crate::layout::LayoutError::TruncatedCore).
+    /// Such a result is never counted: it no longer carries the message.
+    /// Default: refused.
+    pub fn allow_lossy(mut self, yes: bool) -> Self {
+        self.allow_lossy = yes;
+        self
+    }
+
     /// Make a user-defined profile available by its name.
     pub fn profile(mut self, profile: Profile) -> Self {
         self.profiles.push(profile);
@@ -154,6 +165,7 @@ impl EngineBuilder {
             store,
             agency,
             fail_closed: self.fail_closed,
+            allow_lossy: self.allow_lossy,
             cache: LayoutCache::new(self.profiles),
         })
     }
@@ -167,6 +179,7 @@ pub struct Engine {
     store: Option<Store>,
     agency: String,
     fail_closed: bool,
+    allow_lossy: bool,
     cache: LayoutCache,
 }
 
@@ -259,11 +272,32 @@ impl Engine {
     }
 
     /// The cached layout of message `index`, counted as `placement` says.
+    ///
+    /// A key message keeps its point or is not counted: a column profile
+    /// narrower than [`MIN_FOOTER_WIDTH`] is refused, and a layout that lost
+    /// every hotline and link is refused unless lossy output is allowed —
+    /// and then returned uncounted.
     fn render(&self, slot: &Slot, index: usize, placement: &Placement<'_>) -> Result<Rendered> {
+        if let Some(width) = slot.profile.width()
+            && width < MIN_FOOTER_WIDTH
+        {
+            return Err(LayoutError::FooterTooNarrow {
+                width,
+                minimum: MIN_FOOTER_WIDTH,
+            }
+            .into());
+        }
         let catalog = self.catalog();
         let prepared = slot.prepared(catalog, index)?;
+        if prepared.truncated_core && !self.allow_lossy {
+            return Err(LayoutError::TruncatedCore {
+                message_id: prepared.message_id.clone(),
+                profile: slot.profile.name().to_owned(),
+            }
+            .into());
+        }
         let mut out = Rendered::new(&prepared);
-        if let Some(store) = &self.store {
+        if let Some(store) = self.store.as_ref().filter(|_| !prepared.truncated_core) {
             let ins = Insertion {
                 at: placement.at,
                 agency: self.agency.clone(),
