@@ -68,3 +68,17 @@ fn a_footer_cut_before_its_hotline_is_refused_unless_lossy_and_then_not_counted(
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["totals"]["documents"], kept);
 }
+
+#[test]
+fn footers_without_a_document_key_rotate_across_processes() {
+    let tmp = tempfile::tempdir().unwrap();
+    // One process per footer, as a shell script or CGI would run it.
+    let ids: std::collections::HashSet<String> = (0..12)
+        .map(|_| {
+            let out = ok(tmp.path(), &["footer", "--json"], "");
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            v["message_id"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert!(ids.len() > 1, "every process printed {ids:?}");
+}
