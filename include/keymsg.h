@@ -569,7 +569,9 @@ typedef struct keymsg_string keymsg_string;
 typedef struct keymsg_footer_request {
   /**
    * Document key (receipt or invoice number): the same key gets the same
-   * message on any host, also on reprint. NULL: no key (selection rotates).
+   * message on any host, also on reprint. On surfaces other than receipts
+   * and invoices it is the subject key (user or customer id). NULL: no key
+   * (selection rotates).
    */
   const char *key;
   /**
@@ -1006,6 +1008,17 @@ keymsg_status keymsg_engine_options_set_allow_lossy(struct keymsg_engine_options
                                                     bool allow_lossy);
 
 /**
+ * Count reprints (`true`): `keymsg_engine_replay` then counts an insertion
+ * like a first print. Default `false`: a reprint is stored as a reprint but
+ * not counted (the first print was). Errors: `KEYMSG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `options` is NULL or a live options object.
+ */
+keymsg_status keymsg_engine_options_set_count_reprints(struct keymsg_engine_options *options,
+                                                       bool count_reprints);
+
+/**
  * Create an engine. `options` may be NULL for all defaults.
  *
  * On success writes the engine to `*engine_out` (free with
@@ -1068,8 +1081,10 @@ keymsg_status keymsg_engine_popup(const struct keymsg_engine *engine,
 /**
  * Reprint: the message of a selection token (from `keymsg_result_token`)
  * laid out again as `request` asks (profile, width, language; NULL: all
- * defaults), even if the catalog's weights changed since. Counted as a
- * reprint.
+ * defaults), even if the catalog's weights changed since. Stored as a
+ * reprint, and counted (`keymsg_result_counted` true) only when the engine
+ * counts reprints (`keymsg_engine_options_set_count_reprints`; off by
+ * default: the first print was counted).
  *
  * Results as `keymsg_engine_footer`. Errors also: `KEYMSG_SELECT_BAD_TOKEN`
  * (malformed token), `KEYMSG_SELECT_UNKNOWN_MESSAGE` (the message is no
@@ -1353,8 +1368,9 @@ void keymsg_lines_free(struct keymsg_lines *lines);
 /**
  * Which message `request` would get, without laying it out or counting it
  * (`request` NULL: all defaults). The same selector as the footer and
- * pop-up calls: footers pass the document key, pop-ups the subject key;
- * here both are passed as given.
+ * pop-up calls: footers pass their key as the document key on receipts and
+ * invoices and as the subject key on other surfaces, pop-ups the subject
+ * key; here both are passed as given.
  *
  * On success writes a new `keymsg_selection` to `*selection_out` (free with
  * `keymsg_selection_free`). Errors: `KEYMSG_NULL_PARAMETER`,
@@ -1369,6 +1385,29 @@ void keymsg_lines_free(struct keymsg_lines *lines);
 keymsg_status keymsg_engine_select(const struct keymsg_engine *engine,
                                    const struct keymsg_select_request *request,
                                    struct keymsg_selection **selection_out);
+
+/**
+ * Explain a selection as JSON: why each catalog message was or was not
+ * eligible for a footer like `request` (surface, key, language, instant,
+ * sequence; NULL: all defaults) and the rule that chose. The same JSON as
+ * `keymsg explain --json` and Python `Engine.explain`: `surface`, `lang`,
+ * `at`, `policy`, `tier`, `candidates`, `chosen`, `rule`. Nothing is laid
+ * out or counted; like a selection, it advances a round-robin counter when
+ * no sequence is given.
+ *
+ * On success writes a new UTF-8 `keymsg_string` to `*json_out` (free with
+ * `keymsg_string_free`). Errors: `KEYMSG_NULL_PARAMETER`,
+ * `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT`
+ * (bad surface or instant). Thread-safe.
+ *
+ * # Safety
+ * `engine` is NULL or live; `request` is NULL or a live request whose text
+ * fields obey the (pointer, length) rule; `json_out` is NULL or valid for
+ * writing one pointer.
+ */
+keymsg_status keymsg_engine_explain(const struct keymsg_engine *engine,
+                                    const struct keymsg_footer_request *request,
+                                    struct keymsg_string **json_out);
 
 /**
  * The selected message's id. `{NULL, 0}` if `selection` is NULL. The view

@@ -1118,6 +1118,81 @@ static void test_engine_footer_keeps_its_point(void) {
   keymsg_engine_free(lossy);
 }
 
+/* Every surface through the footer call, explain as JSON, reprints counted
+ * only when asked, and the checks every front end shares. */
+static void test_engine_surfaces_explain_reprints_and_checks(void) {
+  static const uint32_t SURFACES[] = {KEYMSG_SURFACE_RECEIPT, KEYMSG_SURFACE_INVOICE,
+                                      KEYMSG_SURFACE_POPUP,   KEYMSG_SURFACE_PUSH,
+                                      KEYMSG_SURFACE_SMS,     KEYMSG_SURFACE_BILLBOARD};
+  keymsg_engine *e = engine_with(NULL, NULL);
+  keymsg_engine_options *o = NULL;
+  keymsg_engine *counting = NULL;
+  keymsg_footer_request req;
+  keymsg_result *r = NULL, *again = NULL;
+  keymsg_string *json = NULL;
+  size_t i;
+  memset(&req, 0, sizeof req);
+  req.key = "user-1";
+  req.key_len = strlen(req.key);
+  req.at = "2026-03-10T09:00:00+07:00";
+  req.at_len = strlen(req.at);
+  for (i = 0; i < sizeof SURFACES / sizeof SURFACES[0]; i++) {
+    req.surface = SURFACES[i];
+    CHECK_STATUS(keymsg_engine_footer(e, &req, &r), KEYMSG_OK);
+    CHECK(keymsg_result_counted(r));
+    CHECK(keymsg_result_line_count(r) >= 1);
+    keymsg_result_free(r);
+    r = NULL;
+  }
+
+  req.surface = KEYMSG_SURFACE_RECEIPT;
+  CHECK_STATUS(keymsg_engine_explain(e, &req, NULL), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_explain(NULL, &req, &json), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_explain(e, &req, &json), KEYMSG_OK);
+  {
+    keymsg_str j = keymsg_string_get(json);
+    CHECK(j.len > 0 && j.data[0] == '{' && j.data[j.len] == '\0');
+    CHECK(str_contains(j, "\"policy\":\"sticky\""));
+    CHECK(str_contains(j, "\"chosen\":{"));
+    CHECK(str_contains(j, "\"candidates\":["));
+  }
+  keymsg_string_free(json);
+  json = NULL;
+  CHECK_STATUS(keymsg_engine_explain(e, NULL, &json), KEYMSG_OK);
+  keymsg_string_free(json);
+
+  /* A reprint is counted only when the engine counts reprints. */
+  CHECK_STATUS(keymsg_engine_footer(e, &req, &r), KEYMSG_OK);
+  {
+    keymsg_str tok = keymsg_result_token(r);
+    CHECK_STATUS(keymsg_engine_replay(e, tok.data, tok.len, NULL, &again), KEYMSG_OK);
+    CHECK(!keymsg_result_counted(again));
+    keymsg_result_free(again);
+    again = NULL;
+    CHECK_STATUS(keymsg_engine_options_new(&o), KEYMSG_OK);
+    CHECK_STATUS(keymsg_engine_options_set_in_memory_store(o), KEYMSG_OK);
+    CHECK_STATUS(keymsg_engine_options_set_count_reprints(NULL, true), KEYMSG_NULL_PARAMETER);
+    CHECK_STATUS(keymsg_engine_options_set_count_reprints(o, true), KEYMSG_OK);
+    CHECK_STATUS(keymsg_engine_new(o, &counting), KEYMSG_OK);
+    keymsg_engine_options_free(o);
+    CHECK_STATUS(keymsg_engine_replay(counting, tok.data, tok.len, NULL, &again), KEYMSG_OK);
+    CHECK(keymsg_result_counted(again));
+    keymsg_result_free(again);
+  }
+  keymsg_result_free(r);
+
+  /* A message id the catalog lacks, and a Buddhist Era month. */
+  CHECK_STATUS(keymsg_engine_record(e, LIT("2026-03"), KEYMSG_CHANNEL_ONLINE, LIT("nope"), 1),
+               KEYMSG_INVALID_ARGUMENT);
+  CHECK(last_error_contains("not in the catalog"));
+  CHECK_STATUS(keymsg_engine_record(e, LIT("2569-03"), KEYMSG_CHANNEL_ONLINE, LIT("aoc-1441"), 1),
+               KEYMSG_INVALID_ARGUMENT);
+  CHECK(last_error_contains("Buddhist Era"));
+  CHECK(last_error_contains("2026-03"));
+  keymsg_engine_free(counting);
+  keymsg_engine_free(e);
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: %s FIXTURES_DIR SCRATCH_DIR\n", argv[0]);
@@ -1157,6 +1232,7 @@ int main(int argc, char **argv) {
   RUN(test_engine_popup);
   RUN(test_engine_custom_catalog);
   RUN(test_engine_footer_keeps_its_point);
+  RUN(test_engine_surfaces_explain_reprints_and_checks);
   RUN(test_engine_options_errors);
   RUN(test_engine_request_errors);
   RUN(test_engine_record_and_report);

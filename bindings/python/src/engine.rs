@@ -34,9 +34,10 @@ impl PyEngine {
     #[pyo3(signature = (
         catalog = None, *, store = None, agency = None, policy = None,
         fail_closed = false, durability = "process",
-        key_retention_months = Some(13), allow_lossy = false
+        key_retention_months = Some(13), allow_lossy = false, count_reprints = false
     ), text_signature = "(catalog=None, *, store=None, agency=None, policy=None, \
-        fail_closed=False, durability='process', key_retention_months=13, allow_lossy=False)")]
+        fail_closed=False, durability='process', key_retention_months=13, allow_lossy=False, \
+        count_reprints=False)")]
     // One parameter per keyword argument of the Python constructor.
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -49,6 +50,7 @@ impl PyEngine {
         durability: &str,
         key_retention_months: Option<i64>,
         allow_lossy: bool,
+        count_reprints: bool,
     ) -> PyResult<Self> {
         let store = store.map(convert::store).transpose()?;
         let catalog = catalog.map(|c| c.get().inner.clone());
@@ -79,7 +81,8 @@ impl PyEngine {
                 .durability(durability)
                 .key_retention_months(retention)
                 .fail_closed(fail_closed)
-                .allow_lossy(allow_lossy);
+                .allow_lossy(allow_lossy)
+                .count_reprints(count_reprints);
             if let Some(c) = catalog {
                 b = b.catalog(c);
             }
@@ -112,28 +115,65 @@ impl PyEngine {
         self.inner.agency()
     }
 
-    /// A receipt or invoice footer: select (sticky by `key`), lay out, count.
+    /// A footer for a surface (receipt by default): select (sticky by `key`
+    /// on receipts and invoices), lay out, count.
     #[pyo3(signature = (
-        *, key = None, profile = "receipt-58mm", width = None, lang = "th",
-        at = None, kind = None, idempotency_key = None
+        *, key = None, profile = None, width = None, lang = "th",
+        at = None, kind = None, idempotency_key = None, surface = "receipt", sequence = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn footer(
         &self,
         py: Python<'_>,
         key: Option<&str>,
-        profile: &str,
+        profile: Option<&str>,
         width: Option<i64>,
         lang: &str,
         at: Option<&Bound<'_, PyAny>>,
         kind: Option<&str>,
         idempotency_key: Option<&str>,
+        surface: &str,
+        sequence: Option<i64>,
     ) -> PyResult<PyRendered> {
         let at = at.map(convert::instant).transpose()?;
         guard(py, || {
-            let req = footer_request(profile, width, lang, at, kind, idempotency_key, key)?;
+            let mut req = footer_request(profile, width, lang, at, kind, idempotency_key, key)?;
+            req.surface = Some(convert::surface(surface)?);
+            req.sequence = sequence
+                .map(|n| convert::non_negative("sequence", n))
+                .transpose()?;
             Ok(PyRendered(self.inner.footer(&req)?))
         })
+    }
+
+    /// Why each message was or was not eligible for a footer like this one,
+    /// and the rule that chose, as a dict (the JSON of `keymsg explain --json`).
+    /// Nothing is laid out or counted.
+    #[pyo3(signature = (*, key = None, surface = "receipt", lang = "th", at = None, sequence = None))]
+    fn explain<'py>(
+        &self,
+        py: Python<'py>,
+        key: Option<&str>,
+        surface: &str,
+        lang: &str,
+        at: Option<&Bound<'py, PyAny>>,
+        sequence: Option<i64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let at = at.map(convert::instant).transpose()?;
+        let json = guard(py, || {
+            let req = FooterRequest {
+                key: key.map(str::to_owned),
+                lang: Some(lang.to_owned()),
+                at,
+                surface: Some(convert::surface(surface)?),
+                sequence: sequence
+                    .map(|n| convert::non_negative("sequence", n))
+                    .transpose()?,
+                ..FooterRequest::new()
+            };
+            Ok(self.inner.explain(&req).to_json())
+        })?;
+        py.import("json")?.call_method1("loads", (json,))
     }
 
     /// A pop-up (title + body) for an app user: select (cycle by `key`), lay out, count.
@@ -163,14 +203,14 @@ impl PyEngine {
 
     /// Re-render the message of a stored selection `token` (a reprint).
     #[pyo3(signature = (
-        token, *, profile = "receipt-58mm", width = None, lang = "th", at = None, kind = None
+        token, *, profile = None, width = None, lang = "th", at = None, kind = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn replay(
         &self,
         py: Python<'_>,
         token: &str,
-        profile: &str,
+        profile: Option<&str>,
         width: Option<i64>,
         lang: &str,
         at: Option<&Bound<'_, PyAny>>,
@@ -231,7 +271,7 @@ impl PyEngine {
 
 #[allow(clippy::too_many_arguments)]
 fn footer_request(
-    profile: &str,
+    profile: Option<&str>,
     width: Option<i64>,
     lang: &str,
     at: Option<time::OffsetDateTime>,
@@ -241,7 +281,7 @@ fn footer_request(
 ) -> Result<FooterRequest, Failure> {
     Ok(FooterRequest {
         key: key.map(str::to_owned),
-        profile: Some(profile.to_owned()),
+        profile: profile.map(str::to_owned),
         width: width.map(|w| size("width", w)).transpose()?,
         lang: Some(lang.to_owned()),
         at,

@@ -276,3 +276,51 @@ def test_footer_that_lost_its_hotline_is_refused_or_printed_uncounted() -> None:
     assert refused > 0
     counted = sum(row.documents for row in lossy.report("2026-03").rows)
     assert counted == 30 - refused
+
+
+@pytest.mark.parametrize("surface", ["receipt", "invoice", "popup", "push", "sms", "billboard"])
+def test_footer_on_every_surface_is_counted_under_it(surface: str) -> None:
+    engine = keymsg.Engine(store=":memory:")
+    r = engine.footer(key="user-1", surface=surface, at=AT)
+    assert r.counted and r.lines
+    assert engine.explain(key="user-1", surface=surface, at=AT)["surface"] == surface
+
+
+def test_footer_surface_and_sequence_are_checked() -> None:
+    engine = keymsg.Engine(policy="round-robin")
+    a = engine.footer(sequence=0, at=AT).message_id
+    assert engine.footer(sequence=0, at=AT).message_id == a
+    assert engine.footer(sequence=1, at=AT).message_id != a
+    with pytest.raises(keymsg.InvalidArgumentError, match="surface"):
+        engine.footer(surface="fax")
+    with pytest.raises(keymsg.InvalidArgumentError, match="sequence"):
+        engine.footer(sequence=-1)
+
+
+def test_explain_is_the_cli_json(engine: keymsg.Engine) -> None:
+    ex = engine.explain(key="INV-2026-000123", at=AT)
+    assert ex["policy"] == "sticky" and ex["surface"] == "receipt"
+    assert ex["chosen"]["message_id"] == engine.footer(key="INV-2026-000123", at=AT).message_id
+    assert len(ex["candidates"]) == len(engine.catalog)
+    assert any(c["eligible"] for c in ex["candidates"])
+    assert ex["at"].endswith("+07:00")
+
+
+def test_record_of_an_unknown_message_fails_like_the_cli(engine: keymsg.Engine) -> None:
+    with pytest.raises(keymsg.InvalidArgumentError, match="not in the catalog"):
+        engine.record("2026-03", "online", "nope", 1)
+
+
+def test_a_buddhist_era_month_is_a_clear_error(engine: keymsg.Engine) -> None:
+    with pytest.raises(keymsg.InvalidArgumentError, match="Buddhist Era.*2026-03"):
+        engine.report("2569-03")
+    with pytest.raises(keymsg.InvalidArgumentError, match="Buddhist Era"):
+        engine.record("2569-03", "online", "aoc-1441", 1)
+
+
+def test_reprints_count_only_with_count_reprints() -> None:
+    for count in (False, True):
+        engine = keymsg.Engine(store=":memory:", count_reprints=count)
+        first = engine.footer(key="INV-1", at=AT)
+        again = engine.replay(first.token, at=AT)
+        assert first.counted and again.counted is count

@@ -276,3 +276,65 @@ fn a_layout_that_lost_its_hotline_is_refused_or_printed_uncounted() {
         .sum();
     assert_eq!(counted, 50 - refused);
 }
+
+#[test]
+fn record_checks_the_message_id_and_months_are_ce() {
+    let engine = Engine::builder().in_memory_store().build().unwrap();
+    let march: YearMonth = "2026-03".parse().unwrap();
+    let err = engine
+        .record(march, Channel::Online, "nope", 1)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidArgument {
+                name: "message_id",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    engine
+        .record(march, Channel::Online, "aoc-1441", 1)
+        .unwrap();
+    let be = "2569-03".parse::<YearMonth>().unwrap_err().to_string();
+    assert!(
+        be.contains("Buddhist Era") && be.contains("2026-03"),
+        "{be}"
+    );
+}
+
+#[test]
+fn reprints_count_with_count_reprints_and_explain_matches_footer() {
+    use keymsg_core::Surface;
+    for count in [false, true] {
+        let engine = Engine::builder()
+            .in_memory_store()
+            .count_reprints(count)
+            .build()
+            .unwrap();
+        let first = engine.footer(&FooterRequest::new().key("INV-1")).unwrap();
+        let again = engine.replay(&first.token, &FooterRequest::new()).unwrap();
+        assert!(first.counted);
+        assert_eq!(again.counted, count);
+    }
+    let engine = Engine::builder().build().unwrap();
+    let at = datetime!(2026-03-10 09:00 +07:00);
+    for surface in Surface::ALL {
+        let req = FooterRequest {
+            key: Some("user-7".into()),
+            surface: Some(surface),
+            at: Some(at),
+            ..FooterRequest::new()
+        };
+        let ex = engine.explain(&req);
+        let json: serde_json::Value = serde_json::from_str(&ex.to_json()).unwrap();
+        assert_eq!(json["surface"], surface.as_str());
+        // The key is a subject key off paper: explain and footer agree.
+        assert_eq!(
+            json["chosen"]["message_id"],
+            engine.footer(&req).unwrap().message_id.as_str(),
+            "{surface}"
+        );
+    }
+}

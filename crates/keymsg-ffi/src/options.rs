@@ -32,6 +32,7 @@ pub struct keymsg_engine_options {
     key_retention_months: Option<Option<u32>>,
     fail_closed: Option<bool>,
     allow_lossy: Option<bool>,
+    count_reprints: Option<bool>,
 }
 
 #[derive(Debug, Clone)]
@@ -72,6 +73,9 @@ pub(crate) fn build_engine(
         }
         if let Some(l) = o.allow_lossy {
             b = b.allow_lossy(l);
+        }
+        if let Some(c) = o.count_reprints {
+            b = b.count_reprints(c);
         }
     }
     b.build()
@@ -270,6 +274,23 @@ pub unsafe extern "C" fn keymsg_engine_options_set_allow_lossy(
 ) -> keymsg_status {
     guard(|| {
         arg_mut!(options)?.allow_lossy = Some(allow_lossy);
+        Ok(())
+    })
+}
+
+/// Count reprints (`true`): `keymsg_engine_replay` then counts an insertion
+/// like a first print. Default `false`: a reprint is stored as a reprint but
+/// not counted (the first print was). Errors: `KEYMSG_NULL_PARAMETER`.
+///
+/// # Safety
+/// `options` is NULL or a live options object.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn keymsg_engine_options_set_count_reprints(
+    options: *mut keymsg_engine_options,
+    count_reprints: bool,
+) -> keymsg_status {
+    guard(|| {
+        arg_mut!(options)?.count_reprints = Some(count_reprints);
         Ok(())
     })
 }

@@ -5,7 +5,7 @@ Checked against the built module by ``python -m mypy.stubtest keymsg``.
 
 import datetime
 from os import PathLike
-from typing import Optional, Union, final
+from typing import Any, Optional, Union, final
 
 __all__ = [
     "__version__",
@@ -136,6 +136,9 @@ def report(
 ) -> Report:
     """The monthly report for ``month`` (``"YYYY-MM"``, Asia/Bangkok).
 
+    Years are Common Era: a Buddhist Era month such as ``"2569-03"`` raises
+    ``InvalidArgumentError`` naming the CE month (``2026-03``).
+
     ``store`` is a store directory or an ``Engine`` (whose store is read,
     also for ``":memory:"``). ``agency=None`` reports every agency in the
     store, labelled ``"all"``. Message texts come from ``catalog`` (default:
@@ -162,6 +165,7 @@ class Engine:
         durability: str = "process",
         key_retention_months: Optional[int] = 13,
         allow_lossy: bool = False,
+        count_reprints: bool = False,
     ) -> Engine:
         """Create an engine.
 
@@ -177,7 +181,8 @@ class Engine:
         are never deleted; ``None`` keeps keys forever). ``allow_lossy``:
         return a message cut before every hotline and link
         (``fit.truncated_core``) instead of raising ``LayoutError``; such a
-        result is never counted.
+        result is never counted. ``count_reprints``: count ``replay`` like a
+        first print (default: a reprint is stored but not counted).
         """
 
     @property
@@ -192,21 +197,46 @@ class Engine:
         self,
         *,
         key: Optional[str] = None,
-        profile: str = "receipt-58mm",
+        profile: Optional[str] = None,
         width: Optional[int] = None,
         lang: str = "th",
         at: Union[datetime.datetime, str, None] = None,
         kind: Optional[str] = None,
         idempotency_key: Optional[str] = None,
+        surface: str = "receipt",
+        sequence: Optional[int] = None,
     ) -> Rendered:
-        """A receipt or invoice footer: select, lay out, count.
+        """A footer for a ``surface``: select, lay out, count.
 
-        ``key`` (the document number) makes the choice sticky: a reprint gets
-        the same message on any host. ``width`` overrides the profile's
-        columns. ``at`` (aware datetime or RFC 3339; default now) picks the
-        validity window and the month counted. ``kind`` labels the document
-        type in the report breakdown; a retry with the same
-        ``idempotency_key`` counts once.
+        ``surface``: ``"receipt"`` (default), ``"invoice"``, ``"popup"``,
+        ``"push"``, ``"sms"`` or ``"billboard"``; counted under it. ``profile``
+        defaults to the surface's (``receipt-58mm``, ``invoice-a4``, or the
+        surface's own name). ``key`` (the document number on receipts and
+        invoices, the subject elsewhere) makes the choice sticky: a reprint
+        gets the same message on any host. ``width`` overrides the profile's
+        columns (at least 16). ``at`` (aware datetime or RFC 3339; default
+        now) picks the validity window and the month counted. ``kind`` labels
+        the document type in the report breakdown; a retry with the same
+        ``idempotency_key`` counts once. ``sequence``: the caller's number for
+        the ``round-robin`` policy.
+        """
+
+    def explain(
+        self,
+        *,
+        key: Optional[str] = None,
+        surface: str = "receipt",
+        lang: str = "th",
+        at: Union[datetime.datetime, str, None] = None,
+        sequence: Optional[int] = None,
+    ) -> dict[str, Any]:
+        """Why each message was or was not eligible, and the rule that chose.
+
+        The dict of ``keymsg explain --json``: ``surface``, ``lang``, ``at``,
+        ``policy``, ``tier``, ``candidates`` (``message_id``, ``priority``,
+        ``weight``, ``eligible``, ``reason``, ``winning_tier``,
+        ``sticky_draw``), ``chosen`` (``message_id``, ``policy``, ``token``,
+        or ``None``) and ``rule``. Nothing is laid out or counted.
         """
 
     def popup(
@@ -227,15 +257,16 @@ class Engine:
         self,
         token: str,
         *,
-        profile: str = "receipt-58mm",
+        profile: Optional[str] = None,
         width: Optional[int] = None,
         lang: str = "th",
         at: Union[datetime.datetime, str, None] = None,
         kind: Optional[str] = None,
     ) -> Rendered:
         """Re-render the message of a stored selection ``token`` (a reprint),
-        even if the catalog's weights changed since. Raises ``SelectionError``
-        for an invalid token."""
+        even if the catalog's weights changed since. Counted only with
+        ``Engine(count_reprints=True)``. Raises ``SelectionError`` for an
+        invalid token."""
 
     def flush(self) -> None:
         """Make every acknowledged count durable (an explicit barrier)."""
@@ -244,7 +275,8 @@ class Engine:
         """Record a manual count for ``month`` (``"YYYY-MM"``) and one of the
         form's channels: ``online``, ``on-air``, ``on-ground``, ``billboard``,
         ``community``, ``documents``. Replaces an earlier entry for the same
-        month, channel and message. Needs a store."""
+        month, channel and message. ``message_id`` must be in the catalog
+        (``InvalidArgumentError`` otherwise). Needs a store."""
 
     def report(self, month: str) -> Report:
         """The month's report for this engine's agency. Needs a store."""

@@ -26,7 +26,7 @@ pub struct EngineArgs {
     #[arg(long, value_name = "NAME")]
     pub agency: Option<String>,
     /// Selection policy override, e.g. sticky, cycle:week, round-robin (default: the catalog's).
-    #[arg(long, value_name = "POLICY")]
+    #[arg(long, value_name = "POLICY", value_parser = parse_policy)]
     pub policy: Option<String>,
 }
 
@@ -38,6 +38,9 @@ pub struct CountArgs {
     /// longer carries the message. Default: refuse it (exit 1).
     #[arg(long)]
     pub allow_lossy: bool,
+    /// Count reprints like first prints (set by `keymsg replay --count-reprints`).
+    #[arg(skip)]
+    pub count_reprints: bool,
 }
 
 /// Load the catalog named by the flag, else the config, else the embedded one.
@@ -58,7 +61,9 @@ pub fn engine(
     let catalog = load_catalog(args.catalog.as_deref(), config)?;
     let mut b = Engine::builder().catalog(catalog);
     if let Some(c) = count {
-        b = b.allow_lossy(c.allow_lossy);
+        b = b
+            .allow_lossy(c.allow_lossy)
+            .count_reprints(c.count_reprints);
         if let Some(store) = args.store.as_ref().or(config.store.as_ref()) {
             b = b.store_path(store);
         }
@@ -119,7 +124,21 @@ pub fn stdout_bytes(bytes: &[u8]) -> Result<(), CliError> {
 /// Clap parser for `--month YYYY-MM`.
 pub fn parse_month(s: &str) -> Result<YearMonth, String> {
     s.parse()
-        .map_err(|_| format!("`{s}` is not a month: use YYYY-MM, e.g. 2026-03"))
+        .map_err(|e: keymsg_core::bangkok::BadMonth| e.to_string())
+}
+
+/// Clap parser for `--policy`: an unknown name is a bad flag value (exit 2),
+/// caught before anything is loaded.
+pub fn parse_policy(s: &str) -> Result<String, String> {
+    s.parse::<keymsg_core::select::Policy>()
+        .map(|_| s.to_owned())
+        .map_err(|e| e.to_string())
+}
+
+/// Clap parser for `--surface`: receipt, invoice, popup, push, sms, billboard.
+pub fn parse_surface(s: &str) -> Result<keymsg_core::Surface, String> {
+    s.parse()
+        .map_err(|e: keymsg_core::UnknownName| e.to_string())
 }
 
 /// Clap parser for `--at`: an RFC 3339 instant, or a date (midnight in Bangkok).

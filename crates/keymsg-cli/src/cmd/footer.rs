@@ -9,7 +9,8 @@ use keymsg_core::{Engine, FooterRequest, Rendered, Surface};
 use time::OffsetDateTime;
 
 use super::common::{
-    CountArgs, EngineArgs, engine, json_line, parse_at, parse_width, stdout_bytes, warn_lossy,
+    CountArgs, EngineArgs, engine, json_line, parse_at, parse_surface, parse_width, stdout_bytes,
+    warn_lossy,
 };
 use crate::config::Config;
 use crate::exit::CliError;
@@ -36,8 +37,10 @@ pub struct Args {
     engine: EngineArgs,
     #[command(flatten)]
     count: CountArgs,
-    /// Layout profile: receipt-58mm (default), receipt-80mm, receipt-80mm-42,
-    /// invoice-a4, billboard, or one from the config (`[[profile_def]]`).
+    /// Layout profile: receipt-58mm, receipt-80mm, receipt-80mm-42, invoice-a4,
+    /// billboard, popup, push, sms, or one from the config (`[[profile_def]]`).
+    /// Default: config `profile`, else the surface's (receipt-58mm for receipts,
+    /// invoice-a4 for invoices, the surface's own name for the others).
     #[arg(long, value_name = "NAME")]
     profile: Option<String>,
     /// Line width in columns (overrides the profile's width).
@@ -58,9 +61,10 @@ pub struct Args {
     /// Print JSON (one object per line) instead of the lines.
     #[arg(long)]
     json: bool,
-    /// Surface the footer is printed on.
-    #[arg(long, value_parser = ["receipt", "invoice"], default_value = "receipt")]
-    surface: String,
+    /// Surface the message is shown on: receipt, invoice, popup, push, sms or
+    /// billboard (counted under that surface; its default profile unless --profile).
+    #[arg(long, value_parser = parse_surface, default_value = "receipt", value_name = "SURFACE")]
+    surface: Surface,
     /// Document kind recorded with the count, e.g. electricity-bill.
     #[arg(long, value_name = "KIND")]
     kind: Option<String>,
@@ -97,11 +101,7 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         width: args.width,
         lang: args.lang.clone().or_else(|| config.lang.clone()),
         at: args.at,
-        surface: Some(if args.surface == "invoice" {
-            Surface::Invoice
-        } else {
-            Surface::Receipt
-        }),
+        surface: Some(args.surface),
         kind: args.kind.clone(),
         idempotency_key: args.idempotency_key.clone(),
         sequence: args.sequence,
@@ -220,7 +220,8 @@ fn frame_width(req: &FooterRequest, config: &Config) -> Result<usize, CliError> 
     if let Some(w) = req.width {
         return Ok(w);
     }
-    let name = req.profile.as_deref().unwrap_or("receipt-58mm");
+    let surface = req.surface.unwrap_or(Surface::Receipt);
+    let name = req.profile.as_deref().unwrap_or(surface.default_profile());
     let profile = Profile::resolve(name, None, &config.profile_def).ok();
     match profile.as_ref().and_then(Profile::width) {
         Some(w) => Ok(w),

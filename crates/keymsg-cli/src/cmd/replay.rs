@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::exit::CliError;
 
 /// Reprint the exact message a document got, from the token stored with it
-/// (counted as a reprint, i.e. not counted again unless the store counts reprints).
+/// (stored as a reprint; counted only with --count-reprints).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Example:
@@ -35,11 +35,19 @@ pub struct Args {
     /// Print one JSON object instead of the lines.
     #[arg(long)]
     json: bool,
+    /// Count this reprint like a first print (default: stored as a reprint,
+    /// not counted, since the first print was).
+    #[arg(long)]
+    count_reprints: bool,
 }
 
 /// Run `keymsg replay`.
 pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
-    let engine = engine(&args.engine, config, Some(&args.count))?;
+    let count = CountArgs {
+        count_reprints: args.count_reprints,
+        ..args.count.clone()
+    };
+    let engine = engine(&args.engine, config, Some(&count))?;
     let req = FooterRequest {
         profile: args.profile.or_else(|| config.profile.clone()),
         width: args.width,

@@ -88,6 +88,14 @@ impl EngineBuilder {
         self
     }
 
+    /// Shortcut for whether reprints ([`Engine::replay`]) are counted
+    /// ([`StoreOptions::count_reprints`]; default `false`: the first print
+    /// was counted, a reprint is stored as a reprint only).
+    pub fn count_reprints(mut self, yes: bool) -> Self {
+        self.store_options.count_reprints = yes;
+        self
+    }
+
     /// Shortcut for how long the store keeps idempotency keys
     /// ([`StoreOptions::key_retention_months`]; default 13 months, `None`:
     /// forever).
@@ -209,12 +217,14 @@ impl Engine {
         &self.agency
     }
 
-    /// A receipt or invoice footer: select, lay out, count.
+    /// A footer for any surface (receipt by default): select, lay out,
+    /// count. The key is the document key on receipts and invoices and the
+    /// subject key on other surfaces (as [`Engine::explain`] takes it).
     pub fn footer(&self, req: &FooterRequest) -> Result<Rendered> {
         let surface = req.surface.unwrap_or(Surface::Receipt);
         let mut select = Request::new(surface).lang(req.lang());
         if let Some(k) = &req.key {
-            select = select.document_key(k.as_str());
+            select = with_key(select, surface, k);
         }
         if let Some(n) = req.sequence {
             select = select.sequence(n);
@@ -254,8 +264,9 @@ impl Engine {
     }
 
     /// Re-render the message of a stored selection token (a reprint): the same
-    /// message even if weights changed since. Counted as a reprint (see
-    /// [`StoreOptions::count_reprints`]).
+    /// message even if weights changed since. Stored as a reprint, and
+    /// counted (`counted` true) only when the store counts reprints
+    /// ([`EngineBuilder::count_reprints`]; off by default).
     pub fn replay(&self, token: &str, req: &FooterRequest) -> Result<Rendered> {
         let message = self.selector.replay(token)?;
         let index = self.catalog().index_of(&message.id).ok_or_else(|| {
@@ -317,6 +328,23 @@ impl Engine {
         Ok(out)
     }
 
+    /// Why each message was or was not eligible for a footer like `req`
+    /// (surface, key, language, instant, sequence), and the rule that chose;
+    /// nothing is laid out or counted. Like a selection, it advances a
+    /// round-robin counter when no sequence is given.
+    pub fn explain(&self, req: &FooterRequest) -> crate::select::Explanation {
+        let surface = req.surface.unwrap_or(Surface::Receipt);
+        let mut select = Request::new(surface).lang(req.lang());
+        if let Some(k) = &req.key {
+            select = with_key(select, surface, k);
+        }
+        if let Some(n) = req.sequence {
+            select = select.sequence(n);
+        }
+        self.selector
+            .explain(&select.at(req.at.unwrap_or_else(crate::bangkok::now)))
+    }
+
     /// Make every acknowledged count durable. Counts are already committed
     /// when `footer`/`popup` return; this exists for callers that want an
     /// explicit barrier (e.g. before exit).
@@ -329,6 +357,10 @@ impl Engine {
 
     /// Record a manual count for one of the form's channels (replaces an
     /// earlier entry for the same month, channel and message).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] (`message_id`) for an id the catalog does
+    /// not have (its row could never appear in the report), or without a store.
     pub fn record(
         &self,
         month: YearMonth,
@@ -336,6 +368,12 @@ impl Engine {
         message_id: &str,
         count: u64,
     ) -> Result<()> {
+        if self.catalog().get(message_id).is_none() {
+            return Err(Error::InvalidArgument {
+                name: "message_id",
+                reason: format!("message `{message_id}` is not in the catalog"),
+            });
+        }
         let store = self.require_store()?;
         store.record(&ManualEntry {
             agency: self.agency.clone(),
@@ -358,6 +396,16 @@ impl Engine {
             name: "store",
             reason: "this engine has no store; configure one with store_path".into(),
         })
+    }
+}
+
+/// `key` as the document key of a receipt or invoice, else as the subject
+/// key (the user or customer an app or message is for).
+fn with_key(req: Request, surface: Surface, key: &str) -> Request {
+    if surface.is_document() {
+        req.document_key(key)
+    } else {
+        req.subject_key(key)
     }
 }
 
