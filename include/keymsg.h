@@ -481,6 +481,36 @@ typedef uint32_t keymsg_key_kind;
 #endif // __cplusplus
 
 /**
+ * Text encodings for `keymsg_encode` (printers that take raw bytes).
+ * Passed as a `uint32_t`.
+ */
+enum keymsg_encoding
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * UTF-8 (everything encodable).
+   */
+  KEYMSG_ENCODING_UTF8 = 1,
+  /**
+   * TIS-620: ASCII plus Thai.
+   */
+  KEYMSG_ENCODING_TIS620 = 2,
+  /**
+   * Windows code page 874: TIS-620 plus a few punctuation marks.
+   */
+  KEYMSG_ENCODING_CP874 = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum keymsg_encoding keymsg_encoding;
+#else
+typedef uint32_t keymsg_encoding;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A validated catalog of key messages (opaque).
  *
  * Created by `keymsg_catalog_default`, `keymsg_catalog_from_file` or
@@ -695,6 +725,38 @@ typedef struct keymsg_popup_request {
    */
   size_t idempotency_key_len;
 } keymsg_popup_request;
+
+/**
+ * The signature block of a report (`keymsg_engine_report_signed`).
+ * Zero-initialise it and set what you need; NULL fields stay empty (the
+ * office signs by hand). Text fields are `(pointer, length)` UTF-8.
+ */
+typedef struct keymsg_report_signature {
+  /**
+   * Name of the reporter (ผู้รายงาน). NULL: none.
+   */
+  const char *reporter;
+  /**
+   * Length of `reporter` in bytes.
+   */
+  size_t reporter_len;
+  /**
+   * The reporter's position (ตำแหน่ง). NULL: none.
+   */
+  const char *position;
+  /**
+   * Length of `position` in bytes.
+   */
+  size_t position_len;
+  /**
+   * Date signed, `"YYYY-MM-DD"` (Common Era). NULL: none.
+   */
+  const char *signed_on;
+  /**
+   * Length of `signed_on` in bytes.
+   */
+  size_t signed_on_len;
+} keymsg_report_signature;
 
 /**
  * A borrowed view of bytes owned by keymsg: `len` bytes at `data`.
@@ -1155,6 +1217,42 @@ keymsg_status keymsg_engine_report(const struct keymsg_engine *engine,
                                    struct keymsg_string **report_out);
 
 /**
+ * The store's all-time counters in the Prometheus text format, for
+ * monitoring (`keymsg_insertions_total`, `keymsg_reprints_total`, labelled
+ * by agency, surface, kind and message, and `keymsg_store_writer_files`);
+ * the monthly form comes from `keymsg_engine_report`.
+ *
+ * On success writes a new UTF-8 `keymsg_string` to `*text_out` (free with
+ * `keymsg_string_free`). Errors: `KEYMSG_NULL_PARAMETER`,
+ * `KEYMSG_INVALID_ARGUMENT` (the engine has no store), `KEYMSG_STORE_*`.
+ * Thread-safe.
+ *
+ * # Safety
+ * `engine` is NULL or live; `text_out` is NULL or valid for writing one pointer.
+ */
+keymsg_status keymsg_engine_metrics(const struct keymsg_engine *engine,
+                                    struct keymsg_string **text_out);
+
+/**
+ * As `keymsg_engine_report`, with the form's signature block filled in
+ * from `signature` (NULL: left empty, as `keymsg_engine_report`).
+ *
+ * Errors: those of `keymsg_engine_report`, and `KEYMSG_INVALID_ARGUMENT`
+ * for a `signed_on` that is not a `YYYY-MM-DD` date (named
+ * `signature.signed_on`). Thread-safe.
+ *
+ * # Safety
+ * As `keymsg_engine_report`; `signature` is NULL or a live struct whose
+ * text fields are NULL or point to their lengths' worth of readable bytes.
+ */
+keymsg_status keymsg_engine_report_signed(const struct keymsg_engine *engine,
+                                          const char *month,
+                                          size_t month_len,
+                                          uint32_t format,
+                                          const struct keymsg_report_signature *signature,
+                                          struct keymsg_string **report_out);
+
+/**
  * The whole text, lines joined by `\n` (no trailing newline).
  * `{NULL, 0}` if `result` is NULL.
  *
@@ -1336,6 +1434,27 @@ keymsg_status keymsg_truncate(const char *text,
                               const char *ellipsis,
                               size_t ellipsis_len,
                               struct keymsg_string **text_out);
+
+/**
+ * Encode `text` for a printer that takes raw bytes: UTF-8, TIS-620 or
+ * CP874 (`encoding` is a `keymsg_encoding`). The text is NFC-normalised and
+ * zero-width break hints are dropped first; nothing is replaced.
+ *
+ * On success writes a new `keymsg_string` holding the bytes to `*bytes_out`
+ * (free with `keymsg_string_free`; use the view's `len`, the bytes are not
+ * UTF-8). Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`,
+ * `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT` (unknown encoding),
+ * `KEYMSG_LAYOUT_UNENCODABLE` (a character the encoding lacks; the message
+ * gives it and its offset), `KEYMSG_LAYOUT_CONTROL_CHARACTER`. Thread-safe.
+ *
+ * # Safety
+ * `text` is NULL or points to `text_len` readable bytes; `bytes_out` is
+ * NULL or valid for writing one pointer.
+ */
+keymsg_status keymsg_encode(const char *text,
+                            size_t text_len,
+                            uint32_t encoding,
+                            struct keymsg_string **bytes_out);
 
 /**
  * The number of lines. Returns 0 if `lines` is NULL. Thread-safe.

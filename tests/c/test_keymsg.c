@@ -1193,6 +1193,64 @@ static void test_engine_surfaces_explain_reprints_and_checks(void) {
   keymsg_engine_free(e);
 }
 
+/* Monitoring counters, raw printer bytes and the report's signature block. */
+static void test_metrics_encode_and_signed_report(void) {
+  keymsg_engine *e = engine_with(NULL, "PEA");
+  keymsg_engine *bare = NULL;
+  keymsg_result *r = NULL;
+  keymsg_string *s = NULL;
+  keymsg_report_signature sig;
+  CHECK_STATUS(keymsg_engine_footer(e, NULL, &r), KEYMSG_OK);
+  keymsg_result_free(r);
+  CHECK_STATUS(keymsg_engine_metrics(e, &s), KEYMSG_OK);
+  CHECK(str_contains(keymsg_string_get(s), "keymsg_insertions_total{agency=\"PEA\""));
+  keymsg_string_free(s);
+  s = NULL;
+  CHECK_STATUS(keymsg_engine_new(NULL, &bare), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_metrics(bare, &s), KEYMSG_INVALID_ARGUMENT); /* no store */
+  CHECK(s == NULL);
+  keymsg_engine_free(bare);
+
+  /* "โทร 1441" in TIS-620: one byte per Thai letter. */
+  CHECK_STATUS(keymsg_encode(LIT("\xe0\xb9\x82\xe0\xb8\x97\xe0\xb8\xa3 1441"),
+                             KEYMSG_ENCODING_TIS620, &s),
+               KEYMSG_OK);
+  {
+    keymsg_str b = keymsg_string_get(s);
+    CHECK(b.len == 8);
+    CHECK((unsigned char)b.data[0] == 0xE2 && (unsigned char)b.data[1] == 0xB7);
+  }
+  keymsg_string_free(s);
+  s = NULL;
+  CHECK_STATUS(keymsg_encode(LIT("\xe2\x82\xac"), KEYMSG_ENCODING_TIS620, &s),
+               KEYMSG_LAYOUT_UNENCODABLE); /* the euro sign: CP874 only */
+  CHECK_STATUS(keymsg_encode(LIT("\xe2\x82\xac"), KEYMSG_ENCODING_CP874, &s), KEYMSG_OK);
+  keymsg_string_free(s);
+  s = NULL;
+  CHECK_STATUS(keymsg_encode(LIT("a"), 0, &s), KEYMSG_INVALID_ARGUMENT);
+
+  memset(&sig, 0, sizeof sig);
+  sig.reporter = "Somchai";
+  sig.reporter_len = strlen(sig.reporter);
+  sig.signed_on = "2026-03-31";
+  sig.signed_on_len = strlen(sig.signed_on);
+  CHECK_STATUS(keymsg_engine_report_signed(e, LIT("2026-03"), KEYMSG_REPORT_FORMAT_JSON, &sig, &s),
+               KEYMSG_OK);
+  CHECK(str_contains(keymsg_string_get(s), "\"reporter\": \"Somchai\""));
+  CHECK(str_contains(keymsg_string_get(s), "\"date\": \"2026-03-31\""));
+  keymsg_string_free(s);
+  s = NULL;
+  sig.signed_on = "31/03/2026";
+  sig.signed_on_len = strlen(sig.signed_on);
+  CHECK_STATUS(keymsg_engine_report_signed(e, LIT("2026-03"), KEYMSG_REPORT_FORMAT_JSON, &sig, &s),
+               KEYMSG_INVALID_ARGUMENT);
+  CHECK(last_error_contains("signature.signed_on"));
+  CHECK_STATUS(keymsg_engine_report_signed(e, LIT("2026-03"), KEYMSG_REPORT_FORMAT_CSV, NULL, &s),
+               KEYMSG_OK);
+  keymsg_string_free(s);
+  keymsg_engine_free(e);
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: %s FIXTURES_DIR SCRATCH_DIR\n", argv[0]);
@@ -1233,6 +1291,7 @@ int main(int argc, char **argv) {
   RUN(test_engine_custom_catalog);
   RUN(test_engine_footer_keeps_its_point);
   RUN(test_engine_surfaces_explain_reprints_and_checks);
+  RUN(test_metrics_encode_and_signed_report);
   RUN(test_engine_options_errors);
   RUN(test_engine_request_errors);
   RUN(test_engine_record_and_report);

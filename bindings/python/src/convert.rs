@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use keymsg_core::bangkok::YearMonth;
 use keymsg_core::{Channel, Surface};
 use pyo3::prelude::*;
-use pyo3::types::{PyDateTime, PyString};
+use pyo3::types::{PyDate, PyDateTime, PyString};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -68,6 +68,22 @@ pub(crate) fn instant(value: &Bound<'_, PyAny>) -> PyResult<OffsetDateTime> {
     };
     OffsetDateTime::parse(&text, &Rfc3339).map_err(|e| {
         invalid_argument("at", format!("`{text}` is not an RFC 3339 instant: {e}")).into()
+    })
+}
+
+/// A calendar date: a `datetime.date` (not a datetime) or `"YYYY-MM-DD"`,
+/// named `name` in errors.
+pub(crate) fn date(name: &'static str, value: &Bound<'_, PyAny>) -> PyResult<time::Date> {
+    let text: String = if let Ok(s) = value.cast::<PyString>() {
+        s.to_cow()?.into_owned()
+    } else if value.is_instance_of::<PyDate>() && !value.is_instance_of::<PyDateTime>() {
+        value.call_method0("isoformat")?.extract()?
+    } else {
+        return Err(invalid_argument(name, "expected a datetime.date or \"YYYY-MM-DD\"").into());
+    };
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(&text, &fmt).map_err(|_| {
+        invalid_argument(name, format!("`{text}` is not a date (use YYYY-MM-DD)")).into()
     })
 }
 

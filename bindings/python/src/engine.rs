@@ -1,6 +1,7 @@
 //! `keymsg.Engine` and its immutable results `keymsg.Rendered` / `keymsg.Fit`.
 
 use keymsg_core::engine::{Engine, FooterRequest, PopupRequest, Rendered};
+use keymsg_core::report::Signature;
 use keymsg_core::store::{DEFAULT_KEY_RETENTION_MONTHS, Durability};
 
 // The constructor's default (a literal, so Python shows it) is the store's.
@@ -245,12 +246,36 @@ impl PyEngine {
         })
     }
 
-    /// The month's report (`YYYY-MM`) for this engine's agency.
-    fn report(&self, py: Python<'_>, month: &str) -> PyResult<PyReport> {
+    /// The month's report (`YYYY-MM`) for this engine's agency, with the
+    /// signature block filled from `reporter`, `position` and `signed_on`.
+    #[pyo3(signature = (month, *, reporter = None, position = None, signed_on = None))]
+    fn report(
+        &self,
+        py: Python<'_>,
+        month: &str,
+        reporter: Option<String>,
+        position: Option<String>,
+        signed_on: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyReport> {
+        let date = signed_on
+            .map(|d| convert::date("signed_on", d))
+            .transpose()?;
         guard(py, || {
             let month = convert::month(month)?;
-            Ok(PyReport::from(self.inner.report(month)?))
+            let signature = Signature {
+                reporter,
+                position,
+                date,
+            };
+            Ok(PyReport::from(
+                self.inner.report(month)?.with_signature(signature),
+            ))
         })
+    }
+
+    /// The store's all-time counters in the Prometheus text format.
+    fn metrics(&self, py: Python<'_>) -> PyResult<String> {
+        guard(py, || Ok(self.inner.metrics()?))
     }
 
     fn __repr__(&self) -> String {

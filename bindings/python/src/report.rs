@@ -204,15 +204,29 @@ impl PyTotals {
 /// The month's report (`YYYY-MM`) from a store directory or an `Engine`'s store.
 /// `agency=None` reports every agency in the store (labelled `all`).
 #[pyfunction(name = "report")]
-#[pyo3(signature = (store, month, *, agency = None, catalog = None))]
+#[pyo3(signature = (
+    store, month, *, agency = None, catalog = None, reporter = None, position = None,
+    signed_on = None
+))]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn report_fn(
     py: Python<'_>,
     store: &Bound<'_, PyAny>,
     month: &str,
     agency: Option<&str>,
     catalog: Option<&Bound<'_, PyCatalog>>,
+    reporter: Option<String>,
+    position: Option<String>,
+    signed_on: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyReport> {
     let catalog = catalog.map(|c| c.get().inner.clone());
+    let signature = report::Signature {
+        reporter,
+        position,
+        date: signed_on
+            .map(|d| convert::date("signed_on", d))
+            .transpose()?,
+    };
     if let Ok(engine) = store.cast::<PyEngine>() {
         let engine = engine.get();
         let catalog = catalog.unwrap_or_else(|| engine.core().catalog().clone());
@@ -224,9 +238,10 @@ pub(crate) fn report_fn(
                 )
             })?;
             let month = convert::month(month)?;
-            Ok(PyReport(report::Report::from_store(
-                store, &catalog, month, agency,
-            )?))
+            Ok(PyReport(
+                report::Report::from_store(store, &catalog, month, agency)?
+                    .with_signature(signature),
+            ))
         });
     }
     let path = match convert::store(store)? {
@@ -253,8 +268,8 @@ pub(crate) fn report_fn(
         };
         let store =
             Store::open(&path, StoreOptions::default()).map_err(keymsg_core::Error::from)?;
-        Ok(PyReport(report::Report::from_store(
-            &store, &catalog, month, agency,
-        )?))
+        Ok(PyReport(
+            report::Report::from_store(&store, &catalog, month, agency)?.with_signature(signature),
+        ))
     })
 }

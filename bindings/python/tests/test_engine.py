@@ -324,3 +324,24 @@ def test_reprints_count_only_with_count_reprints() -> None:
         first = engine.footer(key="INV-1", at=AT)
         again = engine.replay(first.token, at=AT)
         assert first.counted and again.counted is count
+
+
+def test_metrics_encode_and_the_signature_block(engine: keymsg.Engine) -> None:
+    engine.footer(key="INV-1", at=AT)
+    assert 'keymsg_insertions_total{agency="PEA Chiang Mai"' in engine.metrics()
+    with pytest.raises(keymsg.InvalidArgumentError, match="store"):
+        keymsg.Engine().metrics()
+    assert keymsg.encode("โทร 1441") == bytes([0xE2, 0xB7, 0xC3]) + b" 1441"
+    assert keymsg.encode("€", "cp874") == b"\x80"
+    with pytest.raises(keymsg.LayoutError):
+        keymsg.encode("€", "tis-620")
+    with pytest.raises(keymsg.InvalidArgumentError, match="encoding"):
+        keymsg.encode("a", "latin-1")
+    import json
+
+    signed = engine.report("2026-03", reporter="สมชาย", signed_on=datetime.date(2026, 3, 31))
+    assert json.loads(signed.to_json())["signature"] == {"reporter": "สมชาย", "date": "2026-03-31"}
+    via_module = keymsg.report(engine, "2026-03", position="ปลัด", signed_on="2026-03-31")
+    assert json.loads(via_module.to_json())["signature"] == {"position": "ปลัด", "date": "2026-03-31"}
+    with pytest.raises(keymsg.InvalidArgumentError, match="signed_on"):
+        engine.report("2026-03", signed_on="31/03/2026")

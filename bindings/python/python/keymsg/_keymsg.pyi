@@ -27,6 +27,7 @@ __all__ = [
     "width",
     "wrap",
     "truncate",
+    "encode",
     "report",
     "select",
     "_test_panic",
@@ -127,12 +128,20 @@ def truncate(text: str, width: int, *, ellipsis: str = "…") -> str:
     an amount) is kept whole or dropped whole, never cut to "144…".
     """
 
+def encode(text: str, encoding: str = "tis-620") -> bytes:
+    """``text`` as bytes for a printer that takes raw bytes: ``"utf-8"``,
+    ``"tis-620"`` or ``"cp874"``. Raises ``LayoutError`` for a character the
+    encoding lacks (naming it and its offset)."""
+
 def report(
     store: Union[str, PathLike[str], Engine],
     month: str,
     *,
     agency: Optional[str] = None,
     catalog: Optional[Catalog] = None,
+    reporter: Optional[str] = None,
+    position: Optional[str] = None,
+    signed_on: Union[datetime.date, str, None] = None,
 ) -> Report:
     """The monthly report for ``month`` (``"YYYY-MM"``, Asia/Bangkok).
 
@@ -278,8 +287,23 @@ class Engine:
         month, channel and message. ``message_id`` must be in the catalog
         (``InvalidArgumentError`` otherwise). Needs a store."""
 
-    def report(self, month: str) -> Report:
-        """The month's report for this engine's agency. Needs a store."""
+    def report(
+        self,
+        month: str,
+        *,
+        reporter: Optional[str] = None,
+        position: Optional[str] = None,
+        signed_on: Union[datetime.date, str, None] = None,
+    ) -> Report:
+        """The month's report for this engine's agency. Needs a store.
+
+        ``reporter``, ``position`` and ``signed_on`` (a date or
+        ``"YYYY-MM-DD"``) fill the form's signature block.
+        """
+
+    def metrics(self) -> str:
+        """The store's all-time counters in the Prometheus text format, for
+        monitoring (the monthly form comes from ``report``). Needs a store."""
 
 @final
 class Fit:

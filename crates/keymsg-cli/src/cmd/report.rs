@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use keymsg_core::bangkok::YearMonth;
-use keymsg_core::report::{Digits, Report};
+use keymsg_core::report::{Digits, Report, Signature};
 use keymsg_core::store::{Store, StoreOptions};
 
 use super::common::{load_catalog, parse_month, write_out};
@@ -47,6 +47,20 @@ pub struct Args {
     /// Digits in CSV and Markdown: thai (๐-๙, as on the paper form) or arabic.
     #[arg(long, value_parser = ["thai", "arabic"], default_value = "thai")]
     digits: String,
+    /// Signature block: name of the reporter (ผู้รายงาน).
+    #[arg(long, value_name = "NAME")]
+    reporter: Option<String>,
+    /// Signature block: the reporter's position (ตำแหน่ง).
+    #[arg(long, value_name = "TEXT")]
+    position: Option<String>,
+    /// Signature block: the date signed, YYYY-MM-DD (Common Era).
+    #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+    signed_on: Option<time::Date>,
+}
+
+fn parse_date(s: &str) -> Result<time::Date, String> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s, &fmt).map_err(|_| format!("`{s}` is not a date: use YYYY-MM-DD"))
 }
 
 /// Run `keymsg report`.
@@ -69,7 +83,12 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         args.agency.or_else(|| config.agency.clone()),
         config,
         args.catalog.as_deref(),
-    )?;
+    )?
+    .with_signature(Signature {
+        reporter: args.reporter,
+        position: args.position,
+        date: args.signed_on,
+    });
     let digits = if args.digits == "arabic" {
         Digits::Arabic
     } else {

@@ -391,6 +391,13 @@ impl Engine {
         Report::from_store(store, self.catalog(), month, Some(&self.agency))
     }
 
+    /// All-time counters of the store in the Prometheus text format, for
+    /// monitoring (the monthly report comes from [`Engine::report`]): see
+    /// [`Store::prometheus_text`]. Needs a store.
+    pub fn metrics(&self) -> Result<String> {
+        Ok(self.require_store()?.prometheus_text()?)
+    }
+
     fn require_store(&self) -> Result<&Store> {
         self.store.as_ref().ok_or(Error::InvalidArgument {
             name: "store",
