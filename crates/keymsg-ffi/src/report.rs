@@ -191,11 +191,13 @@ impl keymsg_report_signature {
     /// # Safety
     /// Every text field is NULL or points to its `_len` readable bytes.
     unsafe fn to_core(self) -> Result<Signature, FfiError> {
-        // SAFETY (all three): the caller's contract above.
+        // SAFETY: the caller's contract above (each field NULL or readable).
         let reporter =
             unsafe { opt_str_arg("signature.reporter", self.reporter, self.reporter_len) }?;
+        // SAFETY: as above.
         let position =
             unsafe { opt_str_arg("signature.position", self.position, self.position_len) }?;
+        // SAFETY: as above.
         let signed_on =
             unsafe { opt_str_arg("signature.signed_on", self.signed_on, self.signed_on_len) }?;
         let fmt = time::macros::format_description!("[year]-[month]-[day]");
