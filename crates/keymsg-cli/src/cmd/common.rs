@@ -38,6 +38,14 @@ pub struct CountArgs {
     /// longer carries the message. Default: refuse it (exit 1).
     #[arg(long)]
     pub allow_lossy: bool,
+    /// What an acknowledged count survives: process (a kill -9 or crash; the
+    /// default) or power (also power loss: every commit is synced, slower).
+    #[arg(long, value_parser = ["process", "power"], value_name = "process|power")]
+    pub durability: Option<String>,
+    /// Months the store keeps idempotency keys (default 13; 0 keeps them
+    /// forever). Counts are never deleted.
+    #[arg(long, value_name = "N")]
+    pub key_retention_months: Option<u32>,
     /// Count reprints like first prints (set by `keymsg replay --count-reprints`).
     #[arg(skip)]
     pub count_reprints: bool,
@@ -64,6 +72,12 @@ pub fn engine(
         b = b
             .allow_lossy(c.allow_lossy)
             .count_reprints(c.count_reprints);
+        if c.durability.as_deref() == Some("power") {
+            b = b.durability(keymsg_core::store::Durability::Power);
+        }
+        if let Some(m) = c.key_retention_months {
+            b = b.key_retention_months((m > 0).then_some(m));
+        }
         if let Some(store) = args.store.as_ref().or(config.store.as_ref()) {
             b = b.store_path(store);
         }

@@ -12,6 +12,7 @@
 mod counting;
 mod errors;
 mod month;
+mod parity;
 mod preview;
 mod text;
 mod usage;
