@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test keymsg has, in the order STYLE.md recommends: format, lints, Rust
-# tests, docs, C tests (plain, ASan/UBSan, valgrind), Python (wheel, pytest, stubtest).
+# tests, docs, C tests (plain, ASan/UBSan, valgrind), the PHP example, Python
+# (wheel, pytest, stubtest).
 # Usage: ./scripts/test-all.sh        (from the repository root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,9 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
 step "C tests"
 ./scripts/test-c.sh
+
+step "PHP example (FFI)"
+./scripts/test-php.sh
 
 step "Python tests"
 ./scripts/test-python.sh
