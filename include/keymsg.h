@@ -111,7 +111,9 @@ enum keymsg_status
    */
   KEYMSG_CATALOG_OTHER = 199,
   /**
-   * Layout: the width (or a line limit of 0) cannot hold any text.
+   * Layout: the width is out of range: 0 or a line limit of 0 for text
+   * functions, or below the minimum footer width (16 columns) for a key
+   * message.
    */
   KEYMSG_LAYOUT_WIDTH_TOO_SMALL = 200,
   /**
@@ -144,6 +146,13 @@ enum keymsg_status
    * (1 MiB unless changed with `keymsg_set_max_input_bytes`).
    */
   KEYMSG_LAYOUT_INPUT_TOO_LARGE = 207,
+  /**
+   * Layout: the message had to be cut before every hotline, URL and e-mail
+   * address, so it no longer tells the reader where to check. Use a wider
+   * profile or more lines, or `keymsg_engine_options_set_allow_lossy` (the
+   * text is then returned but never counted).
+   */
+  KEYMSG_LAYOUT_TRUNCATED_CORE = 208,
   /**
    * Layout: another layout or encoding error (newer core).
    */
@@ -536,7 +545,8 @@ typedef struct keymsg_engine keymsg_engine;
  *
  * Defaults: the embedded catalog; no store (nothing is counted); agency
  * `"unknown"`; the catalog's own selection policy; process durability;
- * fail open (text is returned even if counting fails).
+ * fail open (text is returned even if counting fails); a message that would
+ * lose every hotline and link is refused.
  *
  * Thread safety: not synchronised: use one options object from one thread
  * at a time. It is only read by `keymsg_engine_new`, which copies what it
@@ -604,7 +614,9 @@ typedef struct keymsg_string keymsg_string;
 typedef struct keymsg_footer_request {
   /**
    * Document key (receipt or invoice number): the same key gets the same
-   * message on any host, also on reprint. NULL: no key (selection rotates).
+   * message on any host, also on reprint. On surfaces other than receipts
+   * and invoices it is the subject key (user or customer id). NULL: no key
+   * (selection rotates).
    */
   const char *key;
   /**
@@ -613,7 +625,9 @@ typedef struct keymsg_footer_request {
   size_t key_len;
   /**
    * Layout profile: `"receipt-58mm"`, `"receipt-80mm"`,
-   * `"receipt-80mm-42"`, `"invoice-a4"`, ... NULL: `"receipt-58mm"`.
+   * `"receipt-80mm-42"`, `"invoice-a4"`, ... NULL: the surface's own
+   * (`"receipt-58mm"` for receipts, `"invoice-a4"` for invoices,
+   * `"billboard"`, `"popup"`, `"push"`, `"sms"`).
    */
   const char *profile;
   /**
@@ -747,6 +761,38 @@ typedef struct keymsg_popup_request {
    */
   size_t idempotency_key_len;
 } keymsg_popup_request;
+
+/**
+ * The signature block of a report (`keymsg_engine_report_signed`).
+ * Zero-initialise it and set what you need; NULL fields stay empty (the
+ * office signs by hand). Text fields are `(pointer, length)` UTF-8.
+ */
+typedef struct keymsg_report_signature {
+  /**
+   * Name of the reporter (ผู้รายงาน). NULL: none.
+   */
+  const char *reporter;
+  /**
+   * Length of `reporter` in bytes.
+   */
+  size_t reporter_len;
+  /**
+   * The reporter's position (ตำแหน่ง). NULL: none.
+   */
+  const char *position;
+  /**
+   * Length of `position` in bytes.
+   */
+  size_t position_len;
+  /**
+   * Date signed, `"YYYY-MM-DD"` (Common Era). NULL: none.
+   */
+  const char *signed_on;
+  /**
+   * Length of `signed_on` in bytes.
+   */
+  size_t signed_on_len;
+} keymsg_report_signature;
 
 /**
  * A selection request for `keymsg_engine_select`. Zero-initialise it and
@@ -1055,6 +1101,30 @@ keymsg_status keymsg_engine_options_set_fail_closed(struct keymsg_engine_options
                                                     bool fail_closed);
 
 /**
+ * Allow lossy output (`true`): a message cut before every hotline, URL and
+ * e-mail address is returned (`keymsg_result_truncated_core` true) instead
+ * of failing with `KEYMSG_LAYOUT_TRUNCATED_CORE`. Such a result is never
+ * counted: it no longer carries the message. Default `false`. Errors:
+ * `KEYMSG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `options` is NULL or a live options object.
+ */
+keymsg_status keymsg_engine_options_set_allow_lossy(struct keymsg_engine_options *options,
+                                                    bool allow_lossy);
+
+/**
+ * Count reprints (`true`): `keymsg_engine_replay` then counts an insertion
+ * like a first print. Default `false`: a reprint is stored as a reprint but
+ * not counted (the first print was). Errors: `KEYMSG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `options` is NULL or a live options object.
+ */
+keymsg_status keymsg_engine_options_set_count_reprints(struct keymsg_engine_options *options,
+                                                       bool count_reprints);
+
+/**
  * Create an engine. `options` may be NULL for all defaults.
  *
  * On success writes the engine to `*engine_out` (free with
@@ -1117,8 +1187,10 @@ keymsg_status keymsg_engine_popup(const struct keymsg_engine *engine,
 /**
  * Reprint: the message of a selection token (from `keymsg_result_token`)
  * laid out again as `request` asks (profile, width, language; NULL: all
- * defaults), even if the catalog's weights changed since. Counted as a
- * reprint.
+ * defaults), even if the catalog's weights changed since. Stored as a
+ * reprint, and counted (`keymsg_result_counted` true) only when the engine
+ * counts reprints (`keymsg_engine_options_set_count_reprints`; off by
+ * default: the first print was counted).
  *
  * Results as `keymsg_engine_footer`. Errors also: `KEYMSG_SELECT_BAD_TOKEN`
  * (malformed token), `KEYMSG_SELECT_UNKNOWN_MESSAGE` (the message is no
@@ -1187,6 +1259,42 @@ keymsg_status keymsg_engine_report(const struct keymsg_engine *engine,
                                    size_t month_len,
                                    uint32_t format,
                                    struct keymsg_string **report_out);
+
+/**
+ * The store's all-time counters in the Prometheus text format, for
+ * monitoring (`keymsg_insertions_total`, `keymsg_reprints_total`, labelled
+ * by agency, surface, kind and message, and `keymsg_store_writer_files`);
+ * the monthly form comes from `keymsg_engine_report`.
+ *
+ * On success writes a new UTF-8 `keymsg_string` to `*text_out` (free with
+ * `keymsg_string_free`). Errors: `KEYMSG_NULL_PARAMETER`,
+ * `KEYMSG_INVALID_ARGUMENT` (the engine has no store), `KEYMSG_STORE_*`.
+ * Thread-safe.
+ *
+ * # Safety
+ * `engine` is NULL or live; `text_out` is NULL or valid for writing one pointer.
+ */
+keymsg_status keymsg_engine_metrics(const struct keymsg_engine *engine,
+                                    struct keymsg_string **text_out);
+
+/**
+ * As `keymsg_engine_report`, with the form's signature block filled in
+ * from `signature` (NULL: left empty, as `keymsg_engine_report`).
+ *
+ * Errors: those of `keymsg_engine_report`, and `KEYMSG_INVALID_ARGUMENT`
+ * for a `signed_on` that is not a `YYYY-MM-DD` date (named
+ * `signature.signed_on`). Thread-safe.
+ *
+ * # Safety
+ * As `keymsg_engine_report`; `signature` is NULL or a live struct whose
+ * text fields are NULL or point to their lengths' worth of readable bytes.
+ */
+keymsg_status keymsg_engine_report_signed(const struct keymsg_engine *engine,
+                                          const char *month,
+                                          size_t month_len,
+                                          uint32_t format,
+                                          const struct keymsg_report_signature *signature,
+                                          struct keymsg_string **report_out);
 
 /**
  * The whole text, lines joined by `\n` (no trailing newline).
@@ -1259,9 +1367,20 @@ struct keymsg_str keymsg_result_variant(const struct keymsg_result *result);
 bool keymsg_result_truncated(const struct keymsg_result *result);
 
 /**
+ * Whether the cut dropped every hotline, URL and e-mail address of the
+ * message (only returned when the engine allows lossy output; such a
+ * result is never counted). `false` if `result` is NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+bool keymsg_result_truncated_core(const struct keymsg_result *result);
+
+/**
  * Whether the insertion was counted. `false` if the engine has no store, if
- * counting failed (fail-open; see `keymsg_result_count_error`) or if
- * `result` is NULL.
+ * counting failed (fail-open; see `keymsg_result_count_error`), for a
+ * duplicate idempotency key, an uncounted reprint, a lossy result
+ * (`keymsg_result_truncated_core`) or if `result` is NULL.
  *
  * # Safety
  * `result` is NULL or a live result.
@@ -1473,6 +1592,27 @@ keymsg_status keymsg_truncate(const char *text,
                               struct keymsg_string **text_out);
 
 /**
+ * Encode `text` for a printer that takes raw bytes: UTF-8, TIS-620 or
+ * CP874 (`encoding` is a `keymsg_encoding`). The text is NFC-normalised and
+ * zero-width break hints are dropped first; nothing is replaced.
+ *
+ * On success writes a new `keymsg_string` holding the bytes to `*bytes_out`
+ * (free with `keymsg_string_free`; use the view's `len`, the bytes are not
+ * UTF-8). Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`,
+ * `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT` (unknown encoding),
+ * `KEYMSG_LAYOUT_UNENCODABLE` (a character the encoding lacks; the message
+ * gives it and its offset), `KEYMSG_LAYOUT_CONTROL_CHARACTER`. Thread-safe.
+ *
+ * # Safety
+ * `text` is NULL or points to `text_len` readable bytes; `bytes_out` is
+ * NULL or valid for writing one pointer.
+ */
+keymsg_status keymsg_encode(const char *text,
+                            size_t text_len,
+                            uint32_t encoding,
+                            struct keymsg_string **bytes_out);
+
+/**
  * The number of lines. Returns 0 if `lines` is NULL. Thread-safe.
  *
  * # Safety
@@ -1503,8 +1643,9 @@ void keymsg_lines_free(struct keymsg_lines *lines);
 /**
  * Which message `request` would get, without laying it out or counting it
  * (`request` NULL: all defaults). The same selector as the footer and
- * pop-up calls: footers pass the document key, pop-ups the subject key;
- * here both are passed as given.
+ * pop-up calls: footers pass their key as the document key on receipts and
+ * invoices and as the subject key on other surfaces, pop-ups the subject
+ * key; here both are passed as given.
  *
  * On success writes a new `keymsg_selection` to `*selection_out` (free with
  * `keymsg_selection_free`). Errors: `KEYMSG_NULL_PARAMETER`,
@@ -1519,6 +1660,29 @@ void keymsg_lines_free(struct keymsg_lines *lines);
 keymsg_status keymsg_engine_select(const struct keymsg_engine *engine,
                                    const struct keymsg_select_request *request,
                                    struct keymsg_selection **selection_out);
+
+/**
+ * Explain a selection as JSON: why each catalog message was or was not
+ * eligible for a footer like `request` (surface, key, language, instant,
+ * sequence; NULL: all defaults) and the rule that chose. The same JSON as
+ * `keymsg explain --json` and Python `Engine.explain`: `surface`, `lang`,
+ * `at`, `policy`, `tier`, `candidates`, `chosen`, `rule`. Nothing is laid
+ * out or counted; like a selection, it advances a round-robin counter when
+ * no sequence is given.
+ *
+ * On success writes a new UTF-8 `keymsg_string` to `*json_out` (free with
+ * `keymsg_string_free`). Errors: `KEYMSG_NULL_PARAMETER`,
+ * `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT`
+ * (bad surface or instant). Thread-safe.
+ *
+ * # Safety
+ * `engine` is NULL or live; `request` is NULL or a live request whose text
+ * fields obey the (pointer, length) rule; `json_out` is NULL or valid for
+ * writing one pointer.
+ */
+keymsg_status keymsg_engine_explain(const struct keymsg_engine *engine,
+                                    const struct keymsg_footer_request *request,
+                                    struct keymsg_string **json_out);
 
 /**
  * The selected message's id. `{NULL, 0}` if `selection` is NULL. The view

@@ -6,7 +6,7 @@
 #
 # Installs:
 #   PREFIX/lib/libkeymsg.so, PREFIX/lib/libkeymsg.a
-#   PREFIX/include/keymsg.h
+#   PREFIX/include/keymsg.h, PREFIX/include/keymsg_ffi.h (for PHP's FFI::load)
 #   PREFIX/lib/pkgconfig/keymsg.pc
 # Then: cc app.c $(pkg-config --cflags --libs keymsg)
 # (set PKG_CONFIG_PATH=PREFIX/lib/pkgconfig for a non-standard prefix).
@@ -24,6 +24,7 @@ install -d "$libdir/pkgconfig" "$prefix/include"
 install -m 0755 "$target_dir/release/libkeymsg.so" "$libdir/libkeymsg.so"
 install -m 0644 "$target_dir/release/libkeymsg.a" "$libdir/libkeymsg.a"
 install -m 0644 include/keymsg.h "$prefix/include/keymsg.h"
+install -m 0644 include/keymsg_ffi.h "$prefix/include/keymsg_ffi.h"
 sed -e "s|@PREFIX@|$prefix|g" -e "s|@LIBDIR@|$libdir|g" -e "s|@VERSION@|$version|g" \
   crates/keymsg-ffi/keymsg.pc.in >"$libdir/pkgconfig/keymsg.pc"
 chmod 0644 "$libdir/pkgconfig/keymsg.pc"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test keymsg has: first what a fresh Debian/Ubuntu machine lacks is installed,
 # then format, lints, the public API snapshot, Rust tests, docs, C tests (plain,
-# ASan/UBSan, valgrind), Python (wheel, pytest, stubtest).
+# ASan/UBSan, valgrind), the PHP example, Python (wheel, pytest, stubtest).
 # Usage: ./scripts/test-all.sh        (from the repository root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +29,9 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
 step "C tests"
 ./scripts/test-c.sh
+
+step "PHP example (FFI)"
+./scripts/test-php.sh
 
 step "Python tests"
 ./scripts/test-python.sh

@@ -4,7 +4,8 @@
 #   2. under AddressSanitizer + UndefinedBehaviorSanitizer (leak detection on),
 #   3. under valgrind (memcheck, full leak check).
 # Also: the header compiles as C99 and C++17 and survives double inclusion, the
-# static library links, and the README example builds through pkg-config.
+# static library links, the README example builds through pkg-config, and
+# every C name of the parity list (tests/parity.toml) compiles and links.
 #
 # Usage: scripts/test-c.sh        (from anywhere; exits non-zero on any failure)
 # Env:   CARGO_TARGET_DIR is honoured; KEYMSG_C_SKIP_VALGRIND=1 skips step 3.
@@ -88,6 +89,12 @@ gcc "${cflags[@]}" -O1 tests/c/test_keymsg.c -o "$work/test_keymsg_static" \
 "$work/test_keymsg_static" "$root/tests/c/fixtures" "$work" >/dev/null ||
   die "test_keymsg linked statically failed"
 echo "static link ok"
+
+step "parity: every C name in tests/parity.toml is declared, exported and linkable"
+need python3 "reading tests/parity.toml" python3
+python3 tests/c/parity_to_c.py tests/parity.toml "$work/parity.c"
+gcc "${cflags[@]}" "$work/parity.c" -o "$work/parity" "${ldlibs[@]}"
+"$work/parity"
 
 step "pkg-config: README example built with \$(pkg-config --cflags --libs keymsg)"
 mkdir -p "$work/pc"

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use keymsg_core::Channel;
 use keymsg_core::YearMonth;
+use keymsg_core::{Channel, Surface};
 use pyo3::prelude::*;
 use pyo3::types::{PyDate, PyDateTime, PyString};
 use time::OffsetDateTime;
@@ -28,6 +28,13 @@ pub(crate) fn month(value: &str) -> Result<YearMonth, Failure> {
     value
         .parse::<YearMonth>()
         .map_err(|e| invalid_argument("month", e))
+}
+
+/// A surface name (`receipt`, `invoice`, `popup`, `push`, `sms`, `billboard`).
+pub(crate) fn surface(value: &str) -> Result<Surface, Failure> {
+    value
+        .parse::<Surface>()
+        .map_err(|e| invalid_argument("surface", e))
 }
 
 /// A channel name (`online`, `on-air` or `on_air`, ..., `documents`).

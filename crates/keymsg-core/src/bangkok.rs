@@ -42,10 +42,31 @@ pub struct YearMonth {
     month: Month,
 }
 
-/// Error for a month that is not `YYYY-MM`.
+/// Error for a month that is not `YYYY-MM` (in the Common Era).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid month `{0}` (expected YYYY-MM, e.g. 2026-03)")]
+#[error("{}", describe_bad_month(.0))]
 pub struct BadMonth(pub String);
+
+/// Smallest year a month string may not have: Thai staff write Buddhist Era
+/// years (CE + 543), and a year from 2400 on (1857 CE) is one of those, not
+/// a month anyone reports in the Common Era.
+pub(crate) const FIRST_BE_YEAR: i32 = 2400;
+
+/// The message of [`BadMonth`]: a Buddhist Era year gets the CE month to use.
+fn describe_bad_month(s: &str) -> String {
+    let be = s
+        .split_once('-')
+        .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m)))
+        .filter(|(y, _)| *y >= FIRST_BE_YEAR);
+    match be {
+        Some((year, m)) => format!(
+            "invalid month `{s}`: {year} is a Buddhist Era year; months are written in the \
+             Common Era (BE − 543), e.g. {}-{m}",
+            year - 543
+        ),
+        None => format!("invalid month `{s}` (expected YYYY-MM, e.g. 2026-03)"),
+    }
+}
 
 impl YearMonth {
     /// A month from a year and a month number (1–12).
@@ -130,9 +151,23 @@ impl fmt::Display for YearMonth {
     }
 }
 
+/// Parses `YYYY-MM` with a Common Era year below 2400; a
+/// Buddhist Era year (`2569-03`) is an error that names the CE month.
 impl FromStr for YearMonth {
     type Err = BadMonth;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let ym = YearMonth::parse_any_year(s)?;
+        if ym.year >= FIRST_BE_YEAR {
+            return Err(BadMonth(s.to_owned()));
+        }
+        Ok(ym)
+    }
+}
+
+impl YearMonth {
+    /// `YYYY-MM` with any four-digit year: for months keymsg wrote itself
+    /// (store files), which must stay readable whatever instant was counted.
+    pub(crate) fn parse_any_year(s: &str) -> Result<Self, BadMonth> {
         let bad = || BadMonth(s.to_owned());
         let (y, m) = s.split_once('-').ok_or_else(bad)?;
         if y.len() != 4 || m.len() != 2 || !(y.bytes().chain(m.bytes())).all(|b| b.is_ascii_digit())
@@ -191,5 +226,21 @@ mod tests {
         for bad in ["2026-13", "2026-1", "26-01", "2026/01", "２０２６-01", ""] {
             assert!(bad.parse::<YearMonth>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_buddhist_era_year_is_refused_with_the_ce_month() {
+        let e = "2569-03".parse::<YearMonth>().unwrap_err().to_string();
+        assert!(
+            e.contains("2569 is a Buddhist Era year") && e.contains("2026-03"),
+            "{e}"
+        );
+        assert!("2399-12".parse::<YearMonth>().is_ok());
+        assert_eq!(
+            "2026-13".parse::<YearMonth>().unwrap_err().to_string(),
+            "invalid month `2026-13` (expected YYYY-MM, e.g. 2026-03)"
+        );
+        // What the store wrote stays readable.
+        assert_eq!(YearMonth::parse_any_year("2569-03").unwrap().year(), 2569);
     }
 }

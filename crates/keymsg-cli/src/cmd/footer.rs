@@ -18,7 +18,9 @@ use keymsg_core::layout::{self, Encoding, Profile};
 use keymsg_core::{Engine, FooterRequest, Rendered, Surface, Undelivered};
 use time::OffsetDateTime;
 
-use super::common::{EngineArgs, engine, json_line, parse_at, parse_width};
+use super::common::{
+    CountArgs, EngineArgs, engine, json_line, parse_at, parse_surface, parse_width, warn_lossy,
+};
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -35,7 +37,9 @@ Examples:
   # Raw TIS-620 bytes for an old thermal printer, 80 mm paper, framed:
   $ keymsg footer --profile receipt-80mm --frame --encoding tis-620 > /dev/usb/lp0
 
-JSON fields: message_id, text, lines, title, token, fit {variant, truncated}, counted, count_error.
+JSON fields: message_id, text, lines, title, token, fit {variant, truncated, truncated_core},
+counted, count_error. A footer cut before every hotline and link is refused (exit 1) unless
+--allow-lossy, and then not counted (see docs/COUNTING.md).
 Store `token` with the document: `keymsg replay TOKEN` reprints the same message.
 
 Counting: a footer is counted only once all its bytes were written to stdout;
@@ -53,8 +57,12 @@ the store failed, 4 when stdout failed (the run stops there).
 pub struct Args {
     #[command(flatten)]
     engine: EngineArgs,
-    /// Layout profile: receipt-58mm (default), receipt-80mm, receipt-80mm-42,
-    /// invoice-a4, billboard, or one from the config (`[[profile_def]]`).
+    #[command(flatten)]
+    count: CountArgs,
+    /// Layout profile: receipt-58mm, receipt-80mm, receipt-80mm-42, invoice-a4,
+    /// billboard, popup, push, sms, or one from the config (`[[profile_def]]`).
+    /// Default: config `profile`, else the surface's (receipt-58mm for receipts,
+    /// invoice-a4 for invoices, the surface's own name for the others).
     #[arg(long, value_name = "NAME")]
     profile: Option<String>,
     /// Line width in columns (overrides the profile's width).
@@ -75,9 +83,10 @@ pub struct Args {
     /// Print JSON (one object per line) instead of the lines.
     #[arg(long)]
     json: bool,
-    /// Surface the footer is printed on.
-    #[arg(long, value_parser = ["receipt", "invoice"], default_value = "receipt")]
-    surface: String,
+    /// Surface the message is shown on: receipt, invoice, popup, push, sms or
+    /// billboard (counted under that surface; its default profile unless --profile).
+    #[arg(long, value_parser = parse_surface, default_value = "receipt", value_name = "SURFACE")]
+    surface: Surface,
     /// Document kind recorded with the count, e.g. electricity-bill.
     #[arg(long, value_name = "KIND")]
     kind: Option<String>,
@@ -111,17 +120,13 @@ fn parse_encoding(s: &str) -> Result<Encoding, String> {
 
 /// Run `keymsg footer`.
 pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
-    let engine = engine(&args.engine, config, true)?;
+    let engine = engine(&args.engine, config, Some(&args.count))?;
     let base = FooterRequest {
         profile: args.profile.clone().or_else(|| config.profile.clone()),
         width: args.width,
         lang: args.lang.clone().or_else(|| config.lang.clone()),
         at: args.at,
-        surface: Some(if args.surface == "invoice" {
-            Surface::Invoice
-        } else {
-            Surface::Receipt
-        }),
+        surface: Some(args.surface),
         kind: args.kind.clone(),
         idempotency_key: args.idempotency_key.clone(),
         sequence: args.sequence,
@@ -402,7 +407,10 @@ impl Output {
             write_stdout(&bytes).map_err(Unwritten::Write)
         });
         match res {
-            Ok(r) => Ok(r),
+            Ok(r) => {
+                warn_lossy(&r, req.key.as_deref());
+                Ok(r)
+            }
             Err(Undelivered::Engine(e)) => Err(NotPrinted::Failed(e.into())),
             Err(Undelivered::Delivery {
                 error, withdrawn, ..
@@ -475,7 +483,8 @@ fn frame_width(req: &FooterRequest, config: &Config) -> Result<usize, CliError> 
     if let Some(w) = req.width {
         return Ok(w);
     }
-    let name = req.profile.as_deref().unwrap_or("receipt-58mm");
+    let surface = req.surface.unwrap_or(Surface::Receipt);
+    let name = req.profile.as_deref().unwrap_or(surface.default_profile());
     let profile = Profile::resolve(name, None, &config.profile_def).ok();
     match profile.as_ref().and_then(Profile::width) {
         Some(w) => Ok(w),

@@ -6,6 +6,7 @@ mod common;
 mod explain;
 mod footer;
 mod merge;
+mod metrics;
 mod popup;
 mod preview;
 mod record;
@@ -78,6 +79,8 @@ enum Command {
     Record(record::Args),
     /// Produce the month's report (XLSX, CSV, JSON or Markdown).
     Report(report::Args),
+    /// Print the store's counters in the Prometheus text format (monitoring).
+    Metrics(metrics::Args),
     /// Roll up units' JSON reports into one district or province report.
     Merge(merge::Args),
     /// Write an HTML page showing every message laid out on a profile.
@@ -96,6 +99,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Check(a) => check::run(a),
         Command::Catalog(a) => catalog::run(a),
         Command::Merge(a) => merge::run(a, &config()?),
+        Command::Metrics(a) => metrics::run(a, &config()?),
         Command::Footer(a) => footer::run(a, &config()?),
         Command::Popup(a) => popup::run(a, &config()?),
         Command::Replay(a) => replay::run(a, &config()?),

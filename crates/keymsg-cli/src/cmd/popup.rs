@@ -5,7 +5,7 @@ use std::io::Write;
 use keymsg_core::{PopupRequest, Undelivered};
 use time::OffsetDateTime;
 
-use super::common::{EngineArgs, engine, json_line, parse_at};
+use super::common::{CountArgs, EngineArgs, engine, json_line, parse_at, warn_lossy};
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -15,13 +15,15 @@ use crate::exit::CliError;
 Example:
   $ keymsg popup --key customer-0042 --store ./store --agency 'PEA Smart Plus' --json
   {\"message_id\":\"...\",\"text\":\"...\",\"lines\":[...],\"title\":\"...\",\"token\":\"k1...\",
-   \"fit\":{\"variant\":\"long\",\"truncated\":false},\"counted\":true,\"count_error\":null}
+   \"fit\":{\"variant\":\"long\",\"truncated\":false,\"truncated_core\":false},\"counted\":true,\"count_error\":null}
 
 Each subject key sees a different message each period (policy `cycle`).
 Text output: the title on the first line, a blank line, then the body.")]
 pub struct Args {
     #[command(flatten)]
     engine: EngineArgs,
+    #[command(flatten)]
+    count: CountArgs,
     /// Subject key (user or customer id).
     #[arg(long, value_name = "SUBJECT")]
     key: Option<String>,
@@ -47,7 +49,7 @@ pub struct Args {
 
 /// Run `keymsg popup`.
 pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
-    let engine = engine(&args.engine, config, true)?;
+    let engine = engine(&args.engine, config, Some(&args.count))?;
     let req = PopupRequest {
         key: args.key,
         lang: args.lang.or_else(|| config.lang.clone()),
@@ -76,6 +78,7 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
     });
     match res {
         Ok(r) => {
+            warn_lossy(&r, None);
             if let Some(err) = &r.count_error {
                 eprintln!("keymsg: warning: printed but not counted: {err}");
             }

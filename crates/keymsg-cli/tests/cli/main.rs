@@ -10,9 +10,11 @@
 )]
 
 mod billrun;
+mod counting;
 mod errors;
 mod form;
 mod month;
+mod parity;
 mod preview;
 mod text;
 mod usage;

@@ -364,7 +364,7 @@ impl SqliteStore {
         let mut all = std::collections::BTreeSet::new();
         self.each_file(|c, l| {
             for m in read::months(c, l)? {
-                let ym = m.parse::<YearMonth>().map_err(|_| StoreError::Corrupt {
+                let ym = YearMonth::parse_any_year(&m).map_err(|_| StoreError::Corrupt {
                     path: l.to_owned(),
                     detail: format!("bad month `{m}` in the file"),
                 })?;
