@@ -23,6 +23,7 @@ need cargo "building libkeymsg" "rustup / cargo"
 need gcc "compiling the C tests" gcc
 need g++ "checking the header compiles as C++" g++
 need pkg-config "checking keymsg.pc" pkgconf
+need readelf "reading the library's SONAME" binutils
 if [ "${KEYMSG_C_SKIP_VALGRIND:-0}" != 1 ]; then
   need valgrind "the valgrind run" valgrind
 fi
@@ -38,8 +39,17 @@ libdir="$target_dir/debug"
 work="$(mktemp -d "${TMPDIR:-/tmp}/keymsg-c.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
+# Programs linked against libkeymsg.so ask for its SONAME (libkeymsg.so.N) at
+# run time; cargo writes only libkeymsg.so, so the tests link through a
+# directory that has both names, as an installed library does.
+soname="$(LC_ALL=C readelf -d "$libdir/libkeymsg.so" | sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p')"
+case "$soname" in libkeymsg.so.[0-9]*) ;; *) die "libkeymsg.so has no libkeymsg.so.N SONAME (got '$soname')" ;; esac
+mkdir -p "$work/lib"
+ln -s "$libdir/libkeymsg.so" "$work/lib/libkeymsg.so"
+ln -s "$libdir/libkeymsg.so" "$work/lib/$soname"
+
 cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -pthread -I"$root/include" -I"$root/tests/c")
-ldlibs=(-L"$libdir" -Wl,-rpath,"$libdir" -lkeymsg -lpthread)
+ldlibs=(-L"$work/lib" -Wl,-rpath,"$work/lib" -lkeymsg -lpthread)
 tests=(test_keymsg test_threads)
 
 # The shared selection vectors, when present, run from C too.
@@ -92,13 +102,13 @@ echo "static link ok"
 step "pkg-config: README example built with \$(pkg-config --cflags --libs keymsg)"
 mkdir -p "$work/pc"
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)"
-sed -e "s|@PREFIX@|$root|g" -e "s|@LIBDIR@|$libdir|g" -e "s|@VERSION@|$version|g" \
+sed -e "s|@PREFIX@|$root|g" -e "s|@LIBDIR@|$work/lib|g" -e "s|@VERSION@|$version|g" \
   crates/keymsg-ffi/keymsg.pc.in >"$work/pc/keymsg.pc"
 [ "$(PKG_CONFIG_PATH="$work/pc" pkg-config --modversion keymsg)" = "$version" ] ||
   die "keymsg.pc: wrong version"
 # shellcheck disable=SC2046
 gcc -std=c11 -Wall -Wextra -Wpedantic -Werror tests/c/example.c -o "$work/example" \
-  $(PKG_CONFIG_PATH="$work/pc" pkg-config --cflags --libs keymsg) -Wl,-rpath,"$libdir"
+  $(PKG_CONFIG_PATH="$work/pc" pkg-config --cflags --libs keymsg) -Wl,-rpath,"$work/lib"
 (cd "$work" && ./example) >"$work/example.out" || die "the README example failed"
 cat "$work/example.out"
 
