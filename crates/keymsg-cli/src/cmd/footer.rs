@@ -19,6 +19,7 @@ use keymsg_core::{Engine, FooterRequest, Rendered, Surface, Undelivered};
 use time::OffsetDateTime;
 
 use super::common::{EngineArgs, engine, json_line, parse_at, parse_width};
+use super::progress::Progress;
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -159,6 +160,7 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         once_per_key: args.once_per_key,
         out: &out,
         max_errors: args.max_errors,
+        progress: Progress::for_bill_run(path),
     };
     run.run(path)
 }
@@ -188,6 +190,7 @@ struct BillRun<'a> {
     once_per_key: bool,
     out: &'a Output,
     max_errors: Option<u64>,
+    progress: Progress,
 }
 
 impl BillRun<'_> {
@@ -216,6 +219,7 @@ impl BillRun<'_> {
                 }
             }
             line_no += 1;
+            self.progress.line_done(buf.len(), tally.keys);
             let at = format!("{label}:{line_no}");
             let key = match std::str::from_utf8(&buf) {
                 Ok(s) => s.trim(),
@@ -265,7 +269,8 @@ impl BillRun<'_> {
                     } else if r.count_error.is_some() {
                         // Printed (fail open) but not counted: a failure to report.
                         tally.fail(3);
-                        self.out.warn_uncounted(&r, Some(key));
+                        self.progress
+                            .suspend(|| self.out.warn_uncounted(&r, Some(key)));
                     } else {
                         tally.skipped += 1;
                     }
@@ -288,6 +293,7 @@ impl BillRun<'_> {
                 break;
             }
         }
+        self.progress.finish();
         if let Err(e) = self.engine.flush() {
             tally.fail(3);
             eprintln!("keymsg: {}", CliError::from(e).lines().join("; "));
@@ -326,7 +332,8 @@ impl BillRun<'_> {
         msg: &str,
     ) -> Result<(), String> {
         let shown = key.map(|k| format!(" key `{k}`:")).unwrap_or_default();
-        eprintln!("keymsg: {at}:{shown} {msg}");
+        self.progress
+            .suspend(|| eprintln!("keymsg: {at}:{shown} {msg}"));
         if !self.out.json {
             return Ok(());
         }
