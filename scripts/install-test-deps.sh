@@ -2,8 +2,10 @@
 # Install what the test suites need on a fresh Debian or Ubuntu machine:
 # C compilers and valgrind (C ABI tests), pkg-config, Python's venv, LibreOffice
 # Calc (the XLSX form is opened by a real spreadsheet program), Chromium and a
-# Thai font (the HTML preview is rendered), poppler (PDF to PNG), rustfmt and
-# clippy. Only what is missing is installed.
+# Thai font (the HTML preview is rendered), poppler (PDF to PNG), binutils (the
+# installed C library is inspected and its archive slimmed), PHP (its FFI loads
+# the installed library), groff (the man page is rendered), script (a bill run
+# on a terminal), rustfmt and clippy. Only what is missing is installed.
 #
 # As root it installs with apt-get; as another user it prints the packages
 # and the command to run, and exits 3.
@@ -14,6 +16,10 @@ command -v gcc >/dev/null || need+=(gcc)
 command -v g++ >/dev/null || need+=(g++)
 command -v valgrind >/dev/null || need+=(valgrind)
 command -v pkg-config >/dev/null || need+=(pkgconf)
+command -v objcopy >/dev/null || need+=(binutils)
+command -v php >/dev/null || need+=(php-cli)
+command -v groff >/dev/null || need+=(groff-base)
+command -v script >/dev/null || need+=(bsdutils)
 command -v soffice >/dev/null || need+=(libreoffice-calc-nogui)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)

@@ -48,7 +48,8 @@ impl Progress {
     /// One line of the key file was handled.
     pub(super) fn line_done(&self, bytes: usize, keys: u64) {
         self.0.inc(u64::try_from(bytes).unwrap_or(u64::MAX));
-        self.0.set_message(format!("{keys} keys"));
+        self.0
+            .set_message(format!("{keys} {}", if keys == 1 { "key" } else { "keys" }));
     }
 
     /// Run `f` (which writes to stderr) with the bar out of the way.

@@ -11,6 +11,7 @@
 
 mod billrun;
 mod errors;
+mod extras;
 mod month;
 mod preview;
 mod text;
