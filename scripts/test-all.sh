@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step shows the seconds since the start, to keep an eye on the total.
+step() { printf '\n==> [%ss] %s\n' "$SECONDS" "$*"; }
 
 step "install what the tests need (scripts/install-test-deps.sh)"
 ./scripts/install-test-deps.sh
@@ -39,4 +40,4 @@ step "C tests"
 step "Python tests"
 ./scripts/test-python.sh
 
-printf '\nall test suites passed\n'
+printf '\nall test suites passed in %ss\n' "$SECONDS"
