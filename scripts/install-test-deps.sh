@@ -3,7 +3,10 @@
 # C compilers and valgrind (C ABI tests), pkg-config, Python's venv, LibreOffice
 # Calc (the XLSX form is opened by a real spreadsheet program), Chromium and a
 # Thai font (the HTML preview is rendered), poppler and Carlito (the printed
-# form is read back), rustfmt and clippy. Only what is missing is installed.
+# form is read back), binutils (the
+# installed C library is inspected and its archive slimmed), PHP (its FFI loads
+# the installed library), groff (the man page is rendered), script (a bill run
+# on a terminal), rustfmt and clippy. Only what is missing is installed.
 #
 # As root it installs with apt-get; as another user it prints the packages
 # and the command to run, and exits 3.
@@ -14,6 +17,10 @@ command -v gcc >/dev/null || need+=(gcc)
 command -v g++ >/dev/null || need+=(g++)
 command -v valgrind >/dev/null || need+=(valgrind)
 command -v pkg-config >/dev/null || need+=(pkgconf)
+command -v objcopy >/dev/null || need+=(binutils)
+command -v php >/dev/null || need+=(php-cli)
+command -v groff >/dev/null || need+=(groff-base)
+command -v script >/dev/null || need+=(bsdutils)
 command -v soffice >/dev/null || need+=(libreoffice-calc-nogui)
 # The XLSX form test reads LibreOffice's PDF back with poppler's pdftotext.
 command -v pdftotext >/dev/null || need+=(poppler-utils)

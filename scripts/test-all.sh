@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Every test keymsg has: first what a fresh Debian/Ubuntu machine lacks is installed,
-# then format, lints, the public API snapshot, Rust tests, docs, C tests (plain,
-# ASan/UBSan, valgrind), the PHP example, Python (wheel, pytest, stubtest).
+# then format, lints (clippy also holds the code to the declared rust-version),
+# the public API snapshot, Rust tests, packaging, docs, C tests (plain,
+# ASan/UBSan, valgrind, the library as installed), the PHP example, Python (the wheel users get,
+# installed without Rust: pytest, stubtest).
 # Usage: ./scripts/test-all.sh        (from the repository root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step shows the seconds since the start, to keep an eye on the total.
+step() { printf '\n==> [%ss] %s\n' "$SECONDS" "$*"; }
 
 step "install what the tests need (scripts/install-test-deps.sh)"
 ./scripts/install-test-deps.sh
@@ -24,6 +27,10 @@ step "cargo test"
 # Default members: the Python extension is built and tested by maturin below.
 cargo test --locked
 
+step "cargo package (the publishable crates build from their packages alone)"
+# --allow-dirty: a developer's uncommitted edits are packaged as they are.
+cargo package -p keymsg-core -p keymsg-cli -p keymsg-ffi --allow-dirty --quiet
+
 step "cargo doc (warnings denied)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
@@ -36,4 +43,4 @@ step "PHP example (FFI)"
 step "Python tests"
 ./scripts/test-python.sh
 
-printf '\nall test suites passed\n'
+printf '\nall test suites passed in %ss\n' "$SECONDS"

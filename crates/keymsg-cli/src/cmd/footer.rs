@@ -21,6 +21,7 @@ use time::OffsetDateTime;
 use super::common::{
     CountArgs, EngineArgs, engine, json_line, parse_at, parse_surface, parse_width, warn_lossy,
 };
+use super::progress::Progress;
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -164,6 +165,7 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         once_per_key: args.once_per_key,
         out: &out,
         max_errors: args.max_errors,
+        progress: Progress::for_bill_run(path),
     };
     run.run(path)
 }
@@ -193,6 +195,7 @@ struct BillRun<'a> {
     once_per_key: bool,
     out: &'a Output,
     max_errors: Option<u64>,
+    progress: Progress,
 }
 
 impl BillRun<'_> {
@@ -221,6 +224,7 @@ impl BillRun<'_> {
                 }
             }
             line_no += 1;
+            self.progress.line_done(buf.len(), tally.keys);
             let at = format!("{label}:{line_no}");
             let key = match std::str::from_utf8(&buf) {
                 Ok(s) => s.trim(),
@@ -270,7 +274,8 @@ impl BillRun<'_> {
                     } else if r.count_error.is_some() {
                         // Printed (fail open) but not counted: a failure to report.
                         tally.fail(3);
-                        self.out.warn_uncounted(&r, Some(key));
+                        self.progress
+                            .suspend(|| self.out.warn_uncounted(&r, Some(key)));
                     } else {
                         tally.skipped += 1;
                     }
@@ -293,6 +298,7 @@ impl BillRun<'_> {
                 break;
             }
         }
+        self.progress.finish();
         if let Err(e) = self.engine.flush() {
             tally.fail(3);
             eprintln!("keymsg: {}", CliError::from(e).lines().join("; "));
@@ -331,7 +337,8 @@ impl BillRun<'_> {
         msg: &str,
     ) -> Result<(), String> {
         let shown = key.map(|k| format!(" key `{k}`:")).unwrap_or_default();
-        eprintln!("keymsg: {at}:{shown} {msg}");
+        self.progress
+            .suspend(|| eprintln!("keymsg: {at}:{shown} {msg}"));
         if !self.out.json {
             return Ok(());
         }

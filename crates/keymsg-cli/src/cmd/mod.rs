@@ -3,12 +3,15 @@
 mod catalog;
 mod check;
 mod common;
+mod completions;
 mod explain;
 mod footer;
+mod man;
 mod merge;
 mod metrics;
 mod popup;
 mod preview;
+mod progress;
 mod record;
 mod replay;
 mod report;
@@ -85,6 +88,10 @@ enum Command {
     Merge(merge::Args),
     /// Write an HTML page showing every message laid out on a profile.
     Preview(preview::Args),
+    /// Print a shell completion script (bash, zsh, fish, ...).
+    Completions(completions::Args),
+    /// Print the manual page (roff), or write one page per command.
+    Man(man::Args),
 }
 
 /// Run the parsed command line.
@@ -98,6 +105,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Width(a) => text::width(a),
         Command::Check(a) => check::run(a),
         Command::Catalog(a) => catalog::run(a),
+        Command::Completions(a) => completions::run(&a),
+        Command::Man(a) => man::run(&a),
         Command::Merge(a) => merge::run(a, &config()?),
         Command::Metrics(a) => metrics::run(a, &config()?),
         Command::Footer(a) => footer::run(a, &config()?),

@@ -12,6 +12,7 @@
 mod billrun;
 mod counting;
 mod errors;
+mod extras;
 mod form;
 mod month;
 mod parity;
