@@ -290,12 +290,14 @@ impl BillRun<'_> {
         }
         if let Err(e) = self.engine.flush() {
             tally.fail(3);
-            eprintln!("keymsg: {}", CliError::from(e).lines().join("; "));
+            crate::exit::say(&CliError::from(e).lines().join("; "));
         }
         if let Some(s) = &stop {
-            eprintln!("keymsg: {s}");
+            crate::exit::say(s);
         } else if let Some(n) = self.max_errors.filter(|&n| tally.failed >= n) {
-            eprintln!("keymsg: {label}: stopped after {n} failed keys (--max-errors {n})");
+            crate::exit::say(&format!(
+                "{label}: stopped after {n} failed keys (--max-errors {n})"
+            ));
         }
         let summary = format!(
             "{label}: {} keys, {} printed, {} counted, {} skipped, {} failed",
@@ -303,7 +305,7 @@ impl BillRun<'_> {
         );
         match tally.worst {
             0 => {
-                eprintln!("keymsg: {summary}");
+                crate::exit::say(&summary);
                 Ok(())
             }
             3 => Err(CliError::Store(summary)),
@@ -326,7 +328,7 @@ impl BillRun<'_> {
         msg: &str,
     ) -> Result<(), String> {
         let shown = key.map(|k| format!(" key `{k}`:")).unwrap_or_default();
-        eprintln!("keymsg: {at}:{shown} {msg}");
+        crate::exit::say(&format!("{at}:{shown} {msg}"));
         if !self.out.json {
             return Ok(());
         }
@@ -435,7 +437,7 @@ impl Output {
     fn warn_uncounted(&self, r: &Rendered, key: Option<&str>) {
         if let Some(err) = &r.count_error {
             let what = key.map(|k| format!(" (key `{k}`)")).unwrap_or_default();
-            eprintln!("keymsg: warning: printed but not counted{what}: {err}");
+            crate::exit::say(&format!("warning: printed but not counted{what}: {err}"));
         }
     }
 

@@ -56,7 +56,7 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
     };
     let r = engine.popup(&req)?;
     if let Some(err) = &r.count_error {
-        eprintln!("keymsg: warning: not counted: {err}");
+        crate::exit::say(&format!("warning: not counted: {err}"));
     }
     if args.json {
         return stdout_bytes(json_line(&r)?.as_bytes());

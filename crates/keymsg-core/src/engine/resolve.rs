@@ -65,6 +65,12 @@ impl Report {
         month: YearMonth,
         agency: Option<&str>,
     ) -> Result<Report> {
+        if let Some(a) = agency {
+            crate::vocab::clean::check_text(a).map_err(|u| crate::Error::InvalidArgument {
+                name: "agency",
+                reason: u.to_string(),
+            })?;
+        }
         let counts = store.month_counts(month, agency)?;
         let manual = store.manual_entries(month, agency)?;
         Ok(Report::build(

@@ -83,6 +83,7 @@ impl Store {
     /// a `kill -9` right after cannot lose it. Concurrent callers share one
     /// commit (group commit), so call this from as many threads as you like.
     pub fn count(&self, insertion: &Insertion) -> Result<Counted, StoreError> {
+        super::limits::check_insertion(insertion)?;
         dispatch!(self, s => s.count(insertion))
     }
 
@@ -90,6 +91,9 @@ impl Store {
     /// (on error nothing from the batch was counted). Results are in input
     /// order; a key repeated inside the batch counts once.
     pub fn count_batch(&self, insertions: &[Insertion]) -> Result<Vec<Counted>, StoreError> {
+        for i in insertions {
+            super::limits::check_insertion(i)?;
+        }
         dispatch!(self, s => s.count_batch(insertions))
     }
 
@@ -140,7 +144,9 @@ impl Store {
     /// for the same (agency, month, channel, message) **replaces** the earlier
     /// value — the form asks for a month's total, so entering it again is a
     /// correction, not an addition. Across processes the newest recording wins.
+    /// A count above [`MAX_COUNT`](super::MAX_COUNT) is refused.
     pub fn record(&self, entry: &ManualEntry) -> Result<(), StoreError> {
+        super::limits::check_entry(entry)?;
         dispatch!(self, s => s.record(entry))
     }
 

@@ -60,9 +60,12 @@ impl MemoryStore {
     }
 
     fn state(&self) -> Result<MutexGuard<'_, State>, StoreError> {
-        self.state.lock().map_err(|_| StoreError::Poisoned {
-            path: ":memory:".to_owned(),
-        })
+        // Every update under the lock is a whole map insert or removal, so
+        // the state is consistent even after a panic elsewhere: recover.
+        Ok(self.state.lock().unwrap_or_else(|poisoned| {
+            self.state.clear_poison();
+            poisoned.into_inner()
+        }))
     }
 
     pub(crate) fn count(&self, ins: &Insertion) -> Result<Counted, StoreError> {

@@ -65,6 +65,7 @@ mod files;
 mod handle;
 mod insertion;
 mod keylock;
+mod limits;
 mod memory;
 mod prometheus;
 mod read;
@@ -79,6 +80,7 @@ use crate::{Channel, Surface};
 
 pub use handle::Store;
 pub use insertion::Insertion;
+pub use limits::MAX_COUNT;
 
 /// Errors from the insertion store.
 #[derive(Debug, thiserror::Error)]
@@ -171,8 +173,19 @@ pub enum StoreError {
         /// The insertion's message id.
         message_id: String,
     },
-    /// Another thread panicked while holding the store's lock; the store
-    /// refuses further work in this process rather than guess its state.
+    /// An insertion or manual entry the store refuses: an instant outside
+    /// the years keymsg reckons with, a count above [`MAX_COUNT`], a name
+    /// with a control character. Nothing was written.
+    #[error("store refuses `{field}`: {detail}")]
+    Invalid {
+        /// The field of the insertion or entry.
+        field: &'static str,
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// Another thread panicked while holding the store's lock. Kept for
+    /// callers that match on it: the store now recovers its locks (an
+    /// unfinished transaction is rolled back) and keeps counting.
     #[error("store `{path}`: internal lock poisoned by a panic in another thread")]
     Poisoned {
         /// Store path.
@@ -247,6 +260,10 @@ impl StoreError {
             E::NothingToWithdraw { path, message_id } => E::NothingToWithdraw {
                 path: path.clone(),
                 message_id: message_id.clone(),
+            },
+            E::Invalid { field, detail } => E::Invalid {
+                field,
+                detail: detail.clone(),
             },
             E::Poisoned { path } => E::Poisoned { path: path.clone() },
         }

@@ -416,12 +416,9 @@ impl Group {
         Arc::downgrade(&self.writer)
     }
 
-    /// The writer's label, for errors (empty if its lock is poisoned).
+    /// The writer's label, for errors.
     fn label(&self) -> String {
-        self.writer
-            .lock()
-            .map(|w| w.label.clone())
-            .unwrap_or_default()
+        self.writer().map(|w| w.label.clone()).unwrap_or_default()
     }
 
     /// The queue state; never fails (see [`State`]).
@@ -431,10 +428,22 @@ impl Group {
 
     /// Exclusive access to the writer (for batches, manual entries, reads of
     /// an in-memory store).
+    ///
+    /// A panic while the lock was held (a bug; none is known) must not stop
+    /// this process from counting until it restarts: the lock is recovered,
+    /// and a transaction the panic left open is rolled back, so nothing of
+    /// the failed batch is half-committed (its callers got an error).
     pub(crate) fn writer(&self) -> Result<MutexGuard<'_, Writer>, StoreError> {
-        self.writer.lock().map_err(|_| StoreError::Poisoned {
-            path: String::new(),
-        })
+        Ok(self.writer.lock().unwrap_or_else(|poisoned| {
+            let w = poisoned.into_inner();
+            if !w.conn.is_autocommit() {
+                // Errors ignored: a failed rollback leaves the transaction
+                // open, and the next BEGIN then fails with a clear error.
+                let _ = w.conn.execute_batch("ROLLBACK");
+            }
+            self.writer.clear_poison();
+            w
+        }))
     }
 
     /// Count one insertion, sharing the commit with concurrent callers.

@@ -21,6 +21,7 @@ mod layout_wordeval;
 mod report_formats;
 mod report_rollup;
 mod report_xlsx;
+mod robustness;
 mod select_behaviour;
 mod select_fastpath;
 mod select_stats;
