@@ -11,6 +11,7 @@ mod preview;
 mod record;
 mod replay;
 mod report;
+mod store;
 mod text;
 
 use std::path::PathBuf;
@@ -80,6 +81,8 @@ enum Command {
     Merge(merge::Args),
     /// Write an HTML page showing every message laid out on a profile.
     Preview(preview::Args),
+    /// Verify a store (nothing lost), or accept a loss it found.
+    Store(store::Args),
 }
 
 /// Run the parsed command line.
@@ -101,5 +104,6 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Record(a) => record::run(a, &config()?),
         Command::Report(a) => report::run(a, &config()?),
         Command::Preview(a) => preview::run(a, &config()?),
+        Command::Store(a) => store::run(a, &config()?),
     }
 }

@@ -48,6 +48,52 @@ impl Store {
         })
     }
 
+    /// Open the store directory at `path` for reading only (reports,
+    /// audits, `metrics`): no writer file is claimed and nothing is written,
+    /// so a store on read-only media, or one copied for an auditor, can be
+    /// reported. Counting or recording fails with [`StoreError::ReadOnly`].
+    /// Like [`Store::open`], refuses a store that lost acknowledged data
+    /// ([`StoreError::Lost`]).
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        Ok(Store {
+            backend: Backend::Sqlite(Box::new(SqliteStore::open_read_only(
+                path,
+                StoreOptions::default().busy_timeout,
+            )?)),
+        })
+    }
+
+    /// Check every writer file of the store at `path` against what its
+    /// writer acknowledged (each file's mark), writing nothing. A file that
+    /// lost data — WAL frames dropped after damage, a power loss, the file
+    /// deleted, emptied or replaced by an older copy — is reported with the
+    /// number of counts missing. [`Store::open`] makes the same check and
+    /// refuses such a store with [`StoreError::Lost`].
+    pub fn verify(path: impl AsRef<Path>) -> Result<Vec<super::FileCheck>, StoreError> {
+        let dir = path.as_ref();
+        if !dir.join(super::sqlite::MARKER).is_file() {
+            return Err(StoreError::NotAStore {
+                path: dir.display().to_string(),
+                detail: "not a keymsg store directory".into(),
+            });
+        }
+        super::verify::check_store(dir, StoreOptions::default().busy_timeout)
+    }
+
+    /// Accept that the files of the store at `path` hold less than was
+    /// acknowledged (after [`Store::verify`] or [`StoreError::Lost`], when no
+    /// backup can be restored): each failing file's mark is reset to what the
+    /// file holds, and one line per loss (time, file, counts given up) is
+    /// appended to `LOSSES.log` in the store directory. Returns the losses
+    /// accepted. Run it while no other process uses the store.
+    pub fn repair_accepting_loss(
+        path: impl AsRef<Path>,
+    ) -> Result<Vec<super::FileCheck>, StoreError> {
+        let dir = path.as_ref();
+        Store::verify(dir)?;
+        super::verify::accept_loss(dir, StoreOptions::default().busy_timeout)
+    }
+
     /// An in-memory store for tests, examples and benchmarks: the same
     /// counting rules, nothing persisted, nothing shared with other stores or
     /// processes. Reprints are not counted (see [`Store::in_memory_with`]).

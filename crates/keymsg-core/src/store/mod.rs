@@ -71,6 +71,7 @@ mod prometheus;
 mod read;
 mod schema;
 mod sqlite;
+mod verify;
 mod writer;
 
 use serde::{Deserialize, Serialize};
@@ -81,6 +82,7 @@ use crate::{Channel, Surface};
 pub use handle::Store;
 pub use insertion::Insertion;
 pub use limits::MAX_COUNT;
+pub use verify::FileCheck;
 
 /// Errors from the insertion store.
 #[derive(Debug, thiserror::Error)]
@@ -173,6 +175,20 @@ pub enum StoreError {
         /// The insertion's message id.
         message_id: String,
     },
+    /// A writer file holds less than its writer acknowledged (see
+    /// [`Store::verify`]): WAL frames dropped after damage, a power loss, or
+    /// the file deleted, emptied or replaced by an older copy. Nothing was
+    /// changed; restore the file, or accept the loss with
+    /// [`Store::repair_accepting_loss`] (`keymsg store repair --accept-loss`).
+    #[error("store file `{path}` lost {missing} acknowledged counts: {detail}")]
+    Lost {
+        /// The writer file.
+        path: String,
+        /// Acknowledged counts and manual entries it no longer holds.
+        missing: u64,
+        /// What was found.
+        detail: String,
+    },
     /// An insertion or manual entry the store refuses: an instant outside
     /// the years keymsg reckons with, a count above [`MAX_COUNT`], a name
     /// with a control character. Nothing was written.
@@ -260,6 +276,15 @@ impl StoreError {
             E::NothingToWithdraw { path, message_id } => E::NothingToWithdraw {
                 path: path.clone(),
                 message_id: message_id.clone(),
+            },
+            E::Lost {
+                path,
+                missing,
+                detail,
+            } => E::Lost {
+                path: path.clone(),
+                missing: *missing,
+                detail: detail.clone(),
             },
             E::Invalid { field, detail } => E::Invalid {
                 field,

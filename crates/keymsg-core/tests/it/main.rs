@@ -28,3 +28,4 @@ mod select_stats;
 mod select_vectors;
 mod store_basic;
 mod store_faults;
+mod store_loss;
