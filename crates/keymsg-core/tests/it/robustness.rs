@@ -2,6 +2,7 @@
 //! types accept is counted or refused with a clear error, a failed call
 //! leaves the engine counting, counts above the form's maximum are refused,
 //! and no control character gets into what the engine stores or prints.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
 use keymsg_core::store::{MAX_COUNT, ManualEntry, Store, StoreError};
 use keymsg_core::{Channel, Engine, Error, FooterRequest, PopupRequest, YearMonth};
