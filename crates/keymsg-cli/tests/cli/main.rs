@@ -11,6 +11,7 @@
 
 mod billrun;
 mod errors;
+mod hostile;
 mod month;
 mod preview;
 mod text;
