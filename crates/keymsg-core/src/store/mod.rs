@@ -8,7 +8,9 @@
 //! <dir>/keys.lock         lock taken by a process committing idempotency keys
 //! <dir>/w-0.sqlite        writer slot 0 (WAL mode: plus -wal and -shm files)
 //! <dir>/w-0.lock          advisory lock held by the process writing slot 0
+//! <dir>/w-0.mark          what writer 0 acknowledged (32 bytes), to detect loss
 //! <dir>/w-1.sqlite ...
+//! <dir>/LOSSES.log        losses accepted with `Store::repair_accepting_loss`
 //! ```
 //!
 //! - **No lock convoys**: a process claims a free slot by locking `w-<n>.lock`
@@ -40,6 +42,14 @@
 //! - **Checkpoints off the write path**: a background thread checkpoints the
 //!   WAL; commits only pause while it completes a checkpoint so that the WAL
 //!   can restart, about once per 64 MiB of WAL (a few ms).
+//!
+//! - **Proof of no loss**: each writer keeps a mark of the counts it has
+//!   acknowledged beside its file. Opening a store compares every file with
+//!   its mark before anything is written and refuses a file that holds less
+//!   ([`StoreError::Lost`], naming the file and the counts missing);
+//!   [`Store::verify`] reports, [`Store::repair_accepting_loss`] accepts a
+//!   loss explicitly. Readers never checkpoint, so a damaged WAL is never
+//!   folded away. [`Store::open_read_only`] reads without writing anything.
 //!
 //! [`Store::in_memory`] applies the same counting rules in plain maps (nothing
 //! persisted), for tests, examples and benchmarks.
