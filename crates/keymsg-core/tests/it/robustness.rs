@@ -333,3 +333,24 @@ mod reports {
         ));
     }
 }
+
+/// Found by the `layout` fuzz target: at width 1 a line holding `โท` (a
+/// leading vowel with its consonant) is wider than the width. That is the
+/// rule (a Thai character cluster is never split), so the invariant is: a
+/// line wider than the width is one cluster, and every digit survives.
+#[test]
+fn fuzz_regression_width_one_overflows_only_whole_clusters() {
+    use keymsg_core::layout::{WrapOptions, tcc_boundaries, width, wrap};
+    let text = "dโทร 1441 หร41 m";
+    let lines = wrap(text, &WrapOptions::new(1).ellipsis("")).unwrap();
+    for l in &lines {
+        assert!(width(l) <= 1 || tcc_boundaries(l).is_empty(), "{lines:?}");
+    }
+    assert!(lines.contains(&"โท".to_owned()), "{lines:?}");
+    let digits: String = lines
+        .concat()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    assert_eq!(digits, "144141");
+}
