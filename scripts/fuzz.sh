@@ -4,7 +4,7 @@
 # earlier runs grew (fuzz/corpus/<target>/, not checked in).
 #
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
-#   scripts/fuzz.sh             60 s for each target (what the test command runs)
+#   scripts/fuzz.sh             60 s for each target (KEYMSG_FUZZ_SECONDS=60 scripts/test-all.sh)
 #   scripts/fuzz.sh 3600 layout one hour on the layout target
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz`, done by
