@@ -965,6 +965,52 @@ static void test_engine_record_and_report(void) {
   keymsg_engine_free(e);
 }
 
+static void test_engine_refuses_extreme_instants_and_keeps_counting(void) {
+  /* The last instant of time, a count the form cannot hold, a token with a
+     terminal escape: each a clear status and an escaped message, and the
+     engine goes on counting. */
+  char store[4096];
+  keymsg_engine *e;
+  keymsg_footer_request req;
+  keymsg_result *r = NULL;
+  keymsg_string *rep = NULL;
+  static const char *const extreme[] = {"9999-12-31T23:59:59Z", "0000-12-31T16:59:59Z"};
+  size_t i;
+  snprintf(store, sizeof store, "%s/extreme-store", scratch);
+  e = engine_with(store, "PEA");
+  memset(&req, 0, sizeof req);
+  req.key = "D-1";
+  req.key_len = 3;
+  for (i = 0; i < sizeof extreme / sizeof extreme[0]; i++) {
+    req.at = extreme[i];
+    req.at_len = strlen(req.at);
+    r = SENTINEL;
+    CHECK_STATUS(keymsg_engine_footer(e, &req, &r), KEYMSG_INVALID_ARGUMENT);
+    CHECK(r == SENTINEL);
+    CHECK(str_contains(keymsg_last_error_message(), "years 1 to 9998"));
+    req.at = "2026-03-10T10:00:00+07:00";
+    req.at_len = strlen(req.at);
+    r = NULL;
+    CHECK_STATUS(keymsg_engine_footer(e, &req, &r), KEYMSG_OK);
+    keymsg_result_free(r);
+  }
+  CHECK(keymsg_engine_record(e, LIT("2026-03"), KEYMSG_CHANNEL_ONLINE, LIT("aoc-1441"),
+                             UINT64_MAX) != KEYMSG_OK);
+  CHECK(str_contains(keymsg_last_error_message(), "18446744073709551615"));
+  {
+    const char *evil = "k1.1.\x1b]0;pwned\x07";
+    r = SENTINEL;
+    CHECK(keymsg_engine_replay(e, evil, strlen(evil), NULL, &r) != KEYMSG_OK);
+    CHECK(r == SENTINEL);
+    CHECK(!str_contains(keymsg_last_error_message(), "\x1b"));
+    CHECK(str_contains(keymsg_last_error_message(), "\\u{1b}"));
+  }
+  CHECK_STATUS(keymsg_engine_report(e, LIT("2026-03"), KEYMSG_REPORT_FORMAT_JSON, &rep), KEYMSG_OK);
+  CHECK(json_total(keymsg_string_get(rep), "documents") == 2); /* one per valid call */
+  keymsg_string_free(rep);
+  keymsg_engine_free(e);
+}
+
 static void test_engine_record_and_report_errors(void) {
   keymsg_engine *e = engine_with(NULL, NULL);
   keymsg_engine *nostore = NULL;
@@ -1318,6 +1364,7 @@ int main(int argc, char **argv) {
   RUN(test_engine_options_errors);
   RUN(test_engine_request_errors);
   RUN(test_engine_record_and_report);
+  RUN(test_engine_refuses_extreme_instants_and_keeps_counting);
   RUN(test_engine_record_and_report_errors);
   RUN(test_select_agrees_with_footer);
   RUN(test_select_errors);

@@ -180,6 +180,13 @@ pub(crate) fn invalid_argument(name: &str, reason: impl std::fmt::Display) -> Fa
 }
 
 fn to_pyerr(py: Python<'_>, f: Failure) -> PyErr {
+    // Only text leaves keymsg: a control or bidi character echoed from a
+    // token, an id or a file is shown escaped (`\u{1b}`) in the message.
+    let f = match f {
+        Failure::Core(e) => Failure::Core(e),
+        Failure::Argument(m) => Failure::Argument(keymsg_core::escape_controls(&m).into_owned()),
+        Failure::Panic(m) => Failure::Panic(keymsg_core::escape_controls(&m).into_owned()),
+    };
     match f {
         Failure::Core(e) => core_to_pyerr(py, e),
         Failure::Argument(msg) => new_invalid_argument(py, msg),
@@ -197,12 +204,17 @@ fn new_invalid_argument(py: Python<'_>, msg: String) -> PyErr {
 }
 
 fn core_to_pyerr(py: Python<'_>, e: Error) -> PyErr {
-    let msg = e.to_string();
+    let msg = keymsg_core::escape_controls(&e.to_string()).into_owned();
     match e {
         Error::Catalog(c) => {
             let err = CatalogError::new_err(msg);
             // `.problems`: one line per problem, as `keymsg check` prints them.
-            if let Err(set) = err.value(py).setattr("problems", c.lines()) {
+            let lines: Vec<String> = c
+                .lines()
+                .iter()
+                .map(|l| keymsg_core::escape_controls(l).into_owned())
+                .collect();
+            if let Err(set) = err.value(py).setattr("problems", lines) {
                 return set;
             }
             err

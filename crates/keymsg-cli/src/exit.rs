@@ -30,11 +30,21 @@ impl CliError {
     /// are folded so every problem stays on one line).
     pub fn lines(&self) -> Vec<String> {
         let one = |s: &String| s.trim_end().replace(['\r', '\n'], " ");
+        let one = |s: &String| keymsg_core::escape_controls(&one(s)).into_owned();
         match self {
             CliError::Invalid(lines) => lines.iter().map(one).collect(),
             CliError::Usage(s) | CliError::Store(s) | CliError::Io(s) => vec![one(s)],
         }
     }
+}
+
+/// Write one line to stderr, prefixed `keymsg:`. Line breaks are folded and
+/// every other control or bidi character is escaped visibly (`\u{1b}`):
+/// messages echo tokens, ids and file names a caller chose, and a terminal
+/// must never take one of them for a command.
+pub fn say(message: &str) {
+    let folded = message.trim_end().replace(['\r', '\n'], " ");
+    eprintln!("keymsg: {}", keymsg_core::escape_controls(&folded));
 }
 
 impl From<Error> for CliError {
@@ -43,7 +53,7 @@ impl From<Error> for CliError {
         use keymsg_core::report::ReportError as R;
         match e {
             Error::Catalog(c) => c.into(),
-            Error::Store(s) => CliError::Store(s.to_string()),
+            Error::Store(s) => s.into(),
             Error::InvalidArgument { .. } => CliError::Usage(e.to_string()),
             // A width or ellipsis that cannot work is a bad flag value.
             Error::Layout(
@@ -69,7 +79,13 @@ impl From<keymsg_core::report::ReportError> for CliError {
 
 impl From<keymsg_core::store::StoreError> for CliError {
     fn from(e: keymsg_core::store::StoreError) -> Self {
-        CliError::Store(e.to_string())
+        match e {
+            // A value the store refuses (a count above the maximum, an
+            // instant out of range) came from a flag: bad usage, not a
+            // broken store.
+            keymsg_core::store::StoreError::Invalid { .. } => CliError::Usage(e.to_string()),
+            _ => CliError::Store(e.to_string()),
+        }
     }
 }
 

@@ -23,7 +23,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             for line in e.lines() {
-                eprintln!("keymsg: {line}");
+                crate::exit::say(&line);
             }
             ExitCode::from(e.code())
         }
@@ -52,7 +52,10 @@ fn clap_error(e: &clap::Error) -> ExitCode {
                 .collect();
             let text = text.join(" ");
             let text = text.trim_start_matches("error: ");
-            eprintln!("keymsg: {text} (see `keymsg{} --help`)", subcommand_named());
+            crate::exit::say(&format!(
+                "{text} (see `keymsg{} --help`)",
+                subcommand_named()
+            ));
             ExitCode::from(2)
         }
     }

@@ -15,9 +15,34 @@ pub(crate) const OFFSET: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
     Err(_) => UtcOffset::UTC, // unreachable: 7 h is a valid offset
 };
 
-/// The instant as Bangkok local time.
+/// Years (Common Era, in Bangkok) keymsg reckons with. The month after the
+/// last one must still be a date `time` can hold (year 9999 is its last), so
+/// that every month has an end; the first keeps Buddhist Era years positive.
+pub(crate) const YEARS: std::ops::RangeInclusive<i32> = 1..=9998;
+
+/// The instant as Bangkok local time. Total: an instant so close to the end
+/// of `time`'s range that seven hours later is not a date stays in its own
+/// offset (such instants are refused at every entry point, see [`check`]).
 pub(crate) fn local(instant: OffsetDateTime) -> OffsetDateTime {
-    instant.to_offset(OFFSET)
+    instant.checked_to_offset(OFFSET).unwrap_or(instant)
+}
+
+/// `instant` if keymsg can reckon with it: its Bangkok year is in [`YEARS`].
+/// Otherwise the reason, for an invalid-argument error. Every entry point that
+/// takes an instant from a caller (`at` of a footer, pop-up or insertion)
+/// calls this first, so no later step meets a date it cannot compute.
+pub(crate) fn check(instant: OffsetDateTime) -> Result<OffsetDateTime, String> {
+    match instant.checked_to_offset(OFFSET) {
+        Some(l) if YEARS.contains(&l.year()) => Ok(instant),
+        _ => Err(format!(
+            "instant {} is outside the supported range: years {} to {} in Asia/Bangkok",
+            instant
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_else(|_| instant.to_string()),
+            YEARS.start(),
+            YEARS.end()
+        )),
+    }
 }
 
 /// The Bangkok calendar date of an instant.
@@ -69,10 +94,10 @@ fn describe_bad_month(s: &str) -> String {
 }
 
 impl YearMonth {
-    /// A month from a year and a month number (1–12).
+    /// A month from a year (1–9998) and a month number (1–12).
     pub fn new(year: i32, month: u8) -> Result<Self, BadMonth> {
         let m = Month::try_from(month).map_err(|_| BadMonth(format!("{year:04}-{month:02}")))?;
-        if !(1..=9999).contains(&year) {
+        if !YEARS.contains(&year) {
             return Err(BadMonth(format!("{year:04}-{month:02}")));
         }
         Ok(Self { year, month: m })
@@ -215,6 +240,31 @@ mod tests {
     }
 
     #[test]
+    fn every_instant_is_reckoned_or_refused() {
+        use time::{Duration, PrimitiveDateTime};
+        let last = datetime!(9998-12-31 23:59:59.999999999 +7);
+        assert!(check(last).is_ok());
+        assert_eq!(YearMonth::of(last).to_string(), "9998-12");
+        let (_, end) = YearMonth::of(last).bounds();
+        assert_eq!(end, datetime!(9999-01-01 00:00 +7));
+        for bad in [
+            datetime!(9999-12-31 23:59:59 UTC),
+            datetime!(9999-01-01 00:00 +7),
+            datetime!(0000-12-31 16:59:59 UTC),
+            PrimitiveDateTime::MAX.assume_utc(),
+            PrimitiveDateTime::MIN.assume_utc(),
+            PrimitiveDateTime::MIN.assume_offset(UtcOffset::from_hms(25, 59, 59).unwrap()),
+        ] {
+            let e = check(bad).unwrap_err();
+            assert!(e.contains("years 1 to 9998"), "{e}");
+            // Never a panic, even unchecked.
+            let _ = YearMonth::of(bad);
+        }
+        assert!(check(datetime!(0001-01-01 00:00 +7)).is_ok());
+        assert!(check(datetime!(0001-01-01 00:00 +7) - Duration::NANOSECOND).is_err());
+    }
+
+    #[test]
     fn parse_and_bounds() {
         let m: YearMonth = "2026-12".parse().unwrap();
         assert_eq!(m.next().to_string(), "2027-01");
@@ -223,7 +273,16 @@ mod tests {
         let (a, b) = m.bounds();
         assert_eq!(a, datetime!(2026-11-30 17:00 UTC));
         assert_eq!(b, datetime!(2026-12-31 17:00 UTC));
-        for bad in ["2026-13", "2026-1", "26-01", "2026/01", "２０２６-01", ""] {
+        for bad in [
+            "2026-13",
+            "2026-1",
+            "26-01",
+            "2026/01",
+            "２０２６-01",
+            "",
+            "0000-12",
+            "9999-01",
+        ] {
             assert!(bad.parse::<YearMonth>().is_err(), "{bad}");
         }
     }

@@ -51,4 +51,4 @@ pub use bangkok::{BadMonth, YearMonth};
 pub use catalog::Catalog;
 pub use engine::{Engine, EngineBuilder, Fit, FooterRequest, PopupRequest, Rendered, Undelivered};
 pub use error::{Error, Result};
-pub use vocab::{Channel, Surface, UnknownName};
+pub use vocab::{Channel, Surface, UnknownName, escape_controls, is_unsafe_char};

@@ -173,14 +173,13 @@ pub(crate) fn record(result: Result<(), FfiError>) -> keymsg_status {
         }
         Err(e) => {
             let status = e.status();
-            let mut bytes = e.message().into_bytes();
-            // Keep it a valid C string: a NUL inside a message (from a file's
-            // content, say) is shown escaped.
-            if bytes.contains(&0) {
-                bytes = String::from_utf8_lossy(&bytes)
-                    .replace('\0', "\\0")
-                    .into_bytes();
-            }
+            // Only text leaves keymsg: a NUL (which would end the C string
+            // early) or any other control or bidi character inside a message
+            // (echoed from a token, an id, a file's content) is shown
+            // escaped, `\u{1b}`; line feeds separate catalog problems.
+            let mut bytes = keymsg_core::escape_controls(&e.message())
+                .into_owned()
+                .into_bytes();
             bytes.push(0);
             let _ = LAST_ERROR.try_with(|cell| *cell.borrow_mut() = bytes);
             status
@@ -310,9 +309,12 @@ mod tests {
     fn messages_with_nul_stay_c_strings() {
         let status = record(Err(FfiError::InvalidArgument {
             name: "x",
-            reason: "a\0b".into(),
+            reason: "a\0b\u{1b}]0;t\u{7}\u{202e}".into(),
         }));
         assert_eq!(status, KEYMSG_INVALID_ARGUMENT);
-        assert_eq!(last_error_string(), "invalid argument `x`: a\\0b");
+        assert_eq!(
+            last_error_string(),
+            "invalid argument `x`: a\\u{0}b\\u{1b}]0;t\\u{7}\\u{202e}"
+        );
     }
 }

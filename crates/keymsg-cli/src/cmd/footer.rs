@@ -301,12 +301,14 @@ impl BillRun<'_> {
         self.progress.finish();
         if let Err(e) = self.engine.flush() {
             tally.fail(3);
-            eprintln!("keymsg: {}", CliError::from(e).lines().join("; "));
+            crate::exit::say(&CliError::from(e).lines().join("; "));
         }
         if let Some(s) = &stop {
-            eprintln!("keymsg: {s}");
+            crate::exit::say(s);
         } else if let Some(n) = self.max_errors.filter(|&n| tally.failed >= n) {
-            eprintln!("keymsg: {label}: stopped after {n} failed keys (--max-errors {n})");
+            crate::exit::say(&format!(
+                "{label}: stopped after {n} failed keys (--max-errors {n})"
+            ));
         }
         let summary = format!(
             "{label}: {} keys, {} printed, {} counted, {} skipped, {} failed",
@@ -314,7 +316,7 @@ impl BillRun<'_> {
         );
         match tally.worst {
             0 => {
-                eprintln!("keymsg: {summary}");
+                crate::exit::say(&summary);
                 Ok(())
             }
             3 => Err(CliError::Store(summary)),
@@ -338,7 +340,7 @@ impl BillRun<'_> {
     ) -> Result<(), String> {
         let shown = key.map(|k| format!(" key `{k}`:")).unwrap_or_default();
         self.progress
-            .suspend(|| eprintln!("keymsg: {at}:{shown} {msg}"));
+            .suspend(|| crate::exit::say(&format!("{at}:{shown} {msg}")));
         if !self.out.json {
             return Ok(());
         }
@@ -450,7 +452,7 @@ impl Output {
     fn warn_uncounted(&self, r: &Rendered, key: Option<&str>) {
         if let Some(err) = &r.count_error {
             let what = key.map(|k| format!(" (key `{k}`)")).unwrap_or_default();
-            eprintln!("keymsg: warning: printed but not counted{what}: {err}");
+            crate::exit::say(&format!("warning: printed but not counted{what}: {err}"));
         }
     }
 

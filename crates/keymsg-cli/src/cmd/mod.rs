@@ -15,6 +15,7 @@ mod progress;
 mod record;
 mod replay;
 mod report;
+mod store;
 mod text;
 
 pub(crate) use common::parse_date;
@@ -92,6 +93,8 @@ enum Command {
     Completions(completions::Args),
     /// Print the manual page (roff), or write one page per command.
     Man(man::Args),
+    /// Verify a store (nothing lost), or accept a loss it found.
+    Store(store::Args),
 }
 
 /// Run the parsed command line.
@@ -116,5 +119,6 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Record(a) => record::run(a, &config()?),
         Command::Report(a) => report::run(a, &config()?),
         Command::Preview(a) => preview::run(a, &config()?),
+        Command::Store(a) => store::run(a, &config()?),
     }
 }

@@ -80,7 +80,7 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         Ok(r) => {
             warn_lossy(&r, None);
             if let Some(err) = &r.count_error {
-                eprintln!("keymsg: warning: printed but not counted: {err}");
+                crate::exit::say(&format!("warning: printed but not counted: {err}"));
             }
             Ok(())
         }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use keymsg_core::YearMonth;
 use keymsg_core::report::{Digits, FormOptions, Report, Signature};
-use keymsg_core::store::{Store, StoreOptions};
+use keymsg_core::store::Store;
 
 use super::common::{load_catalog, parse_date, parse_month, write_out};
 use crate::config::Config;
@@ -133,7 +133,9 @@ fn build(
         )));
     }
     let catalog = load_catalog(catalog, config)?;
-    let store = Store::open(path, StoreOptions::default())?;
+    // Read-only: a report writes nothing to the store, so a copy on
+    // read-only media can be reported, and no writer file is claimed.
+    let store = Store::open_read_only(path)?;
     Ok(keymsg_core::report::Report::from_store_with(
         &store,
         &catalog,

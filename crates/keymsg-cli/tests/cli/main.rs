@@ -14,6 +14,7 @@ mod counting;
 mod errors;
 mod extras;
 mod form;
+mod hostile;
 mod month;
 mod parity;
 mod preview;

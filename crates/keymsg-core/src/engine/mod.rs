@@ -181,6 +181,11 @@ impl EngineBuilder {
                 reason: "must not be empty".into(),
             });
         }
+        // The agency reaches every report format: plain text only.
+        crate::vocab::clean::check_text(&agency).map_err(|u| Error::InvalidArgument {
+            name: "agency",
+            reason: u.to_string(),
+        })?;
         Ok(Engine {
             selector,
             store,
@@ -248,7 +253,7 @@ impl Engine {
         if let Some(n) = req.sequence {
             select = select.sequence(n);
         }
-        let at = req.at.unwrap_or_else(crate::bangkok::now);
+        let at = instant(req.at)?;
         let pick = self.selector.pick(&select.at(at))?;
         let slot = self.cache.slot(
             self.catalog(),
@@ -332,7 +337,7 @@ impl Engine {
         if let Some(k) = &req.key {
             select = select.subject_key(k.as_str());
         }
-        let at = req.at.unwrap_or_else(crate::bangkok::now);
+        let at = instant(req.at)?;
         let pick = self.selector.pick(&select.at(at))?;
         let slot = self
             .cache
@@ -359,7 +364,7 @@ impl Engine {
             }
         })?;
         let surface = req.surface.unwrap_or(Surface::Receipt);
-        let at = req.at.unwrap_or_else(crate::bangkok::now);
+        let at = instant(req.at)?;
         let slot = self.cache.slot(
             self.catalog(),
             req.lang(),
@@ -557,6 +562,14 @@ pub enum Undelivered<E> {
         /// withdrawal failed and the store counts one footer too many.
         withdrawn: Result<bool>,
     },
+}
+
+/// The instant of a request (`None`: now), refused with a clear error when
+/// keymsg cannot reckon with it (see [`crate::bangkok::check`]) rather than
+/// failing somewhere after the count.
+fn instant(at: Option<time::OffsetDateTime>) -> Result<time::OffsetDateTime> {
+    crate::bangkok::check(at.unwrap_or_else(crate::bangkok::now))
+        .map_err(|reason| Error::InvalidArgument { name: "at", reason })
 }
 
 /// A profile that names a printer encoding must be able to print every

@@ -89,6 +89,12 @@ impl Report {
         agency: Option<&str>,
         options: &FormOptions,
     ) -> Result<Report> {
+        if let Some(a) = agency {
+            crate::vocab::clean::check_text(a).map_err(|u| crate::Error::InvalidArgument {
+                name: "agency",
+                reason: u.to_string(),
+            })?;
+        }
         let label = match agency {
             Some(a) => {
                 let known = store.agencies(None)?;

@@ -39,6 +39,8 @@ mod width;
 mod window;
 mod wrap;
 
+use crate::vocab::clean::is_unsafe_char;
+
 #[cfg(test)]
 mod linear_tests;
 
@@ -105,7 +107,8 @@ pub enum LayoutError {
         width: usize,
     },
     /// The text holds a control character (other than a line feed), which
-    /// would reach a printer as a command.
+    /// would reach a printer as a command, or a bidirectional control, which
+    /// would reorder what the reader sees.
     #[error(
         "control character U+{code:04X} at char offset {offset} is not allowed in laid-out text"
     )]
@@ -275,14 +278,15 @@ fn is_prepared_ascii_thai(text: &str) -> bool {
 
 /// The text every layout entry point works on: NFC, `\r\n` and `\r` as `\n`,
 /// tab as one space. Any other control character is an error, because it
-/// would reach a printer as a command.
+/// would reach a printer as a command; so is a bidirectional control, which
+/// would reorder what the reader sees (a hotline shown backwards).
 pub(crate) fn prepare(text: &str) -> Result<std::borrow::Cow<'_, str>, LayoutError> {
     count_work(text.len());
     if is_prepared_ascii_thai(text) {
         return Ok(std::borrow::Cow::Borrowed(text));
     }
     let text = nfc(text);
-    let needs_fix = text.chars().any(|c| c.is_control() && c != '\n');
+    let needs_fix = text.chars().any(|c| c != '\n' && is_unsafe_char(c));
     if !needs_fix {
         return Ok(text);
     }
@@ -296,7 +300,7 @@ pub(crate) fn prepare(text: &str) -> Result<std::borrow::Cow<'_, str>, LayoutErr
             }
             '\t' => out.push(' '),
             '\n' => out.push('\n'),
-            c if c.is_control() => {
+            c if is_unsafe_char(c) => {
                 return Err(LayoutError::ControlCharacter {
                     code: u32::from(c),
                     offset,
@@ -349,5 +353,13 @@ mod prepare_tests {
             }
         );
         assert!(prepare("x\u{85}").is_err());
+        // A right-to-left override would show `1441` reversed.
+        assert_eq!(
+            prepare("โทร \u{202e}1441").unwrap_err(),
+            LayoutError::ControlCharacter {
+                code: 0x202e,
+                offset: 4
+            }
+        );
     }
 }

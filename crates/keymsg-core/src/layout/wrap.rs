@@ -105,8 +105,9 @@ impl WrapOptions {
 /// paragraph gives an empty line. Lines are filled greedily at
 /// [`super::break_opportunities`]. A unit wider than the line (a long Thai
 /// compound, a long URL) is split at Thai character cluster boundaries, then
-/// at grapheme boundaries — never between code points; only a single grapheme
-/// wider than the line (an emoji at width 1) makes a line overflow.
+/// at grapheme boundaries — never between code points; only a single cluster
+/// wider than the line (an emoji, or a Thai leading vowel with its consonant
+/// such as `โท`, at width 1) makes a line overflow.
 ///
 /// Whitespace at a break is dropped (it does not start the next line), as is
 /// trailing whitespace of a paragraph; nothing else is lost or reordered.

@@ -16,8 +16,12 @@ impl Report {
     ///
     /// The `schema` is checked first, so a report from a newer keymsg fails
     /// with [`ReportError::UnsupportedSchema`] rather than a confusing field
-    /// error; unknown fields are rejected ([`ReportError::Json`]).
+    /// error; unknown fields are rejected ([`ReportError::Json`]). A text
+    /// over [`MAX_REPORT_BYTES`](super::MAX_REPORT_BYTES) is refused
+    /// ([`ReportError::TooLarge`]) and every report read is checked with
+    /// [`Report::validate`].
     pub fn from_json(text: &str) -> Result<Report, ReportError> {
+        super::check::size(u64::try_from(text.len()).unwrap_or(u64::MAX))?;
         let value: serde_json::Value = serde_json::from_str(text).map_err(ReportError::Json)?;
         let schema = value
             .get("schema")
@@ -29,16 +33,26 @@ impl Report {
                 supported: SCHEMA_VERSION,
             });
         }
-        serde_json::from_value(value).map_err(ReportError::Json)
+        let report: Report = serde_json::from_value(value).map_err(ReportError::Json)?;
+        report.validate()?;
+        Ok(report)
     }
 
     /// Read a JSON report file.
     pub fn load_json(path: impl AsRef<Path>) -> Result<Report, ReportError> {
+        use std::io::Read as _;
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| ReportError::Io {
+        let io = |source| ReportError::Io {
             path: path.display().to_string(),
             source,
-        })?;
+        };
+        // Read at most one byte past the limit, so a huge file (or a pipe
+        // that never ends) is refused without being held in memory.
+        let file = std::fs::File::open(path).map_err(io)?;
+        let mut text = String::new();
+        file.take(super::MAX_REPORT_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(io)?;
         Report::from_json(&text)
     }
 

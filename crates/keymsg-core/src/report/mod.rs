@@ -40,6 +40,7 @@
 //! [`ManualEntry`]: crate::store::ManualEntry
 
 mod amend;
+mod check;
 mod csv;
 mod deadline;
 mod form_options;
@@ -53,6 +54,7 @@ mod xlsx;
 mod xlsx_measure;
 
 pub use amend::{Amendment, ChannelDeltas, RowDelta};
+pub use check::MAX_REPORT_BYTES;
 pub use deadline::{Level, deadline, next_deadline};
 pub use form_options::FormOptions;
 pub use model::{
@@ -110,6 +112,26 @@ pub enum ReportError {
         expected: YearMonth,
         /// The month of this report.
         found: YearMonth,
+    },
+    /// A report read from outside, or a roll-up of such reports, that keymsg
+    /// refuses: a control character in a string, a count above
+    /// [`MAX_COUNT`](crate::store::MAX_COUNT), totals that are not the sums
+    /// of the rows, an instant outside the supported years.
+    #[error("invalid report: {what}: {detail}")]
+    Invalid {
+        /// Which field (or row).
+        what: String,
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// A report file larger than [`MAX_REPORT_BYTES`]: refused before it is
+    /// read into memory.
+    #[error("report is {bytes} bytes, more than the {limit} bytes a report may have")]
+    TooLarge {
+        /// Its size.
+        bytes: u64,
+        /// [`MAX_REPORT_BYTES`].
+        limit: u64,
     },
     /// A report without an agency cannot be keyed in a roll-up.
     #[error("a report for {month} has an empty `agency`; every unit report must name its unit")]

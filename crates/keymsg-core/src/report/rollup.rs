@@ -26,9 +26,7 @@ use time::OffsetDateTime;
 
 use super::deadline::{Level, deadline};
 use super::model::{SCHEMA_VERSION, sort_breakdown};
-use super::{
-    BreakdownEntry, DroppedDuplicate, Report, ReportError, Row, Signature, Totals, UnitInfo,
-};
+use super::{BreakdownEntry, DroppedDuplicate, Report, ReportError, Row, Signature, UnitInfo};
 use crate::Surface;
 
 /// Merge units' reports into the report of `agency` (the district or province)
@@ -61,6 +59,10 @@ pub fn merge_at(
 ) -> Result<Report, ReportError> {
     let first = reports.first().ok_or(ReportError::NoReports)?;
     let month = first.month;
+    crate::vocab::clean::check_text(agency).map_err(|u| ReportError::Invalid {
+        what: "agency of the roll-up".into(),
+        detail: u.to_string(),
+    })?;
     let mut by_unit: BTreeMap<&str, Vec<&Report>> = BTreeMap::new();
     for r in reports {
         if r.agency.is_empty() {
@@ -73,6 +75,21 @@ pub fn merge_at(
                 found: r.month,
             });
         }
+        // A unit report stamped after the roll-up itself (beyond a day of
+        // clock skew) would win every later tie-break by date: refuse it.
+        if generated_at
+            .checked_add(time::Duration::DAY)
+            .is_some_and(|latest| r.generated_at > latest)
+        {
+            return Err(ReportError::Invalid {
+                what: format!("report of `{}`", r.agency),
+                detail: format!(
+                    "generated_at {} is in the future (the roll-up is made at {generated_at})",
+                    r.generated_at
+                ),
+            });
+        }
+        r.validate()?;
         by_unit.entry(r.agency.as_str()).or_default().push(r);
     }
 
@@ -116,7 +133,11 @@ pub fn merge_at(
             };
             for c in crate::Channel::ALL {
                 let cell = row.get_mut(c);
-                *cell = cell.saturating_add(r.get(c));
+                *cell = super::check::add(
+                    || format!("merged row `{}` `{}`", r.message_id, c.as_str()),
+                    *cell,
+                    r.get(c),
+                )?;
             }
             if !r.not_in_catalog && !*has_catalog && !r.content.is_empty() {
                 row.content.clone_from(&r.content);
@@ -129,7 +150,7 @@ pub fn merge_at(
         for e in &unit.breakdown {
             let k = (e.message_id.clone(), e.surface, e.kind.clone());
             let v = breakdown.entry(k).or_insert(0);
-            *v = v.saturating_add(e.count);
+            *v = super::check::add(|| "merged breakdown".into(), *v, e.count)?;
         }
     }
     let (mut rows, mut retired): (Vec<Row>, Vec<Row>) =
@@ -174,7 +195,7 @@ pub fn merge_at(
             amended: r.amendment.is_some(),
         })
         .collect();
-    let totals = Totals::of(&rows);
+    let totals = super::check::totals(&rows)?;
     Ok(Report {
         schema: SCHEMA_VERSION,
         agency: agency.to_owned(),

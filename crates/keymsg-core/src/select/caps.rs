@@ -150,7 +150,12 @@ impl Caps {
             since = since.min(week_start);
         }
         if let Some(g) = self.min_gap {
-            since = since.min(at - g);
+            // Saturating: a gap reaching before the first representable
+            // instant means every impression counts.
+            since = since.min(at.checked_sub(g).unwrap_or(OffsetDateTime::new_utc(
+                time::Date::MIN,
+                time::Time::MIDNIGHT,
+            )));
         }
         if self.per_day.is_none() && self.per_week.is_none() && self.min_gap.is_none() {
             return Ok(None);
@@ -187,10 +192,15 @@ impl Caps {
                 );
             }
         }
-        if let (Some(gap), Some(&last)) = (self.min_gap, seen.iter().max())
-            && last + gap > at
-        {
-            hold(CapReason::MinGap { gap, last }, last + gap);
+        if let (Some(gap), Some(&last)) = (self.min_gap, seen.iter().max()) {
+            // A gap past the last representable instant holds for good.
+            let until = last.checked_add(gap).unwrap_or(OffsetDateTime::new_utc(
+                time::Date::MAX,
+                time::Time::MIDNIGHT,
+            ));
+            if until > at {
+                hold(CapReason::MinGap { gap, last }, until);
+            }
         }
         Ok(held)
     }

@@ -48,6 +48,52 @@ impl Store {
         })
     }
 
+    /// Open the store directory at `path` for reading only (reports,
+    /// audits, `metrics`): no writer file is claimed and nothing is written,
+    /// so a store on read-only media, or one copied for an auditor, can be
+    /// reported. Counting or recording fails with [`StoreError::ReadOnly`].
+    /// Like [`Store::open`], refuses a store that lost acknowledged data
+    /// ([`StoreError::Lost`]).
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        Ok(Store {
+            backend: Backend::Sqlite(Box::new(SqliteStore::open_read_only(
+                path,
+                StoreOptions::default().busy_timeout,
+            )?)),
+        })
+    }
+
+    /// Check every writer file of the store at `path` against what its
+    /// writer acknowledged (each file's mark), writing nothing. A file that
+    /// lost data — WAL frames dropped after damage, a power loss, the file
+    /// deleted, emptied or replaced by an older copy — is reported with the
+    /// number of counts missing. [`Store::open`] makes the same check and
+    /// refuses such a store with [`StoreError::Lost`].
+    pub fn verify(path: impl AsRef<Path>) -> Result<Vec<super::FileCheck>, StoreError> {
+        let dir = path.as_ref();
+        if !dir.join(super::sqlite::MARKER).is_file() {
+            return Err(StoreError::NotAStore {
+                path: dir.display().to_string(),
+                detail: "not a keymsg store directory".into(),
+            });
+        }
+        super::verify::check_store(dir, StoreOptions::default().busy_timeout)
+    }
+
+    /// Accept that the files of the store at `path` hold less than was
+    /// acknowledged (after [`Store::verify`] or [`StoreError::Lost`], when no
+    /// backup can be restored): each failing file's mark is reset to what the
+    /// file holds, and one line per loss (time, file, counts given up) is
+    /// appended to `LOSSES.log` in the store directory. Returns the losses
+    /// accepted. Run it while no other process uses the store.
+    pub fn repair_accepting_loss(
+        path: impl AsRef<Path>,
+    ) -> Result<Vec<super::FileCheck>, StoreError> {
+        let dir = path.as_ref();
+        Store::verify(dir)?;
+        super::verify::accept_loss(dir, StoreOptions::default().busy_timeout)
+    }
+
     /// An in-memory store for tests, examples and benchmarks: the same
     /// counting rules, nothing persisted, nothing shared with other stores or
     /// processes. Reprints are not counted (see [`Store::in_memory_with`]).
@@ -83,6 +129,7 @@ impl Store {
     /// a `kill -9` right after cannot lose it. Concurrent callers share one
     /// commit (group commit), so call this from as many threads as you like.
     pub fn count(&self, insertion: &Insertion) -> Result<Counted, StoreError> {
+        super::limits::check_insertion(insertion)?;
         dispatch!(self, s => s.count(insertion))
     }
 
@@ -90,6 +137,9 @@ impl Store {
     /// (on error nothing from the batch was counted). Results are in input
     /// order; a key repeated inside the batch counts once.
     pub fn count_batch(&self, insertions: &[Insertion]) -> Result<Vec<Counted>, StoreError> {
+        for i in insertions {
+            super::limits::check_insertion(i)?;
+        }
         dispatch!(self, s => s.count_batch(insertions))
     }
 
@@ -140,7 +190,9 @@ impl Store {
     /// for the same (agency, month, channel, message) **replaces** the earlier
     /// value — the form asks for a month's total, so entering it again is a
     /// correction, not an addition. Across processes the newest recording wins.
+    /// A count above [`MAX_COUNT`](super::MAX_COUNT) is refused.
     pub fn record(&self, entry: &ManualEntry) -> Result<(), StoreError> {
+        super::limits::check_entry(entry)?;
         dispatch!(self, s => s.record(entry))
     }
 

@@ -60,9 +60,12 @@ impl MemoryStore {
     }
 
     fn state(&self) -> Result<MutexGuard<'_, State>, StoreError> {
-        self.state.lock().map_err(|_| StoreError::Poisoned {
-            path: ":memory:".to_owned(),
-        })
+        // Every update under the lock is a whole map insert or removal, so
+        // the state is consistent even after a panic elsewhere: recover.
+        Ok(self.state.lock().unwrap_or_else(|poisoned| {
+            self.state.clear_poison();
+            poisoned.into_inner()
+        }))
     }
 
     pub(crate) fn count(&self, ins: &Insertion) -> Result<Counted, StoreError> {
@@ -113,11 +116,11 @@ impl MemoryStore {
                 }
             }
         };
-        cell.reprints += u64::from(ins.reprint);
+        cell.reprints = cell.reprints.saturating_add(u64::from(ins.reprint));
         if ins.reprint && !count_reprints {
             return Counted::Reprint;
         }
-        cell.counted += 1;
+        cell.counted = cell.counted.saturating_add(1);
         Counted::New
     }
 
@@ -159,7 +162,8 @@ impl MemoryStore {
             for c in cells {
                 if c.month == month && agency.is_none_or(|a| a == c.agency) {
                     let key = (c.agency.clone(), id.clone(), c.surface, c.kind.clone());
-                    *m.entry(key).or_default() += c.counted;
+                    let e: &mut u64 = m.entry(key).or_default();
+                    *e = e.saturating_add(c.counted);
                 }
             }
         }
@@ -291,8 +295,8 @@ impl MemoryStore {
                     id.clone(),
                 );
                 let t: &mut (u64, u64) = totals.entry(key).or_default();
-                t.0 += c.counted;
-                t.1 += c.reprints;
+                t.0 = t.0.saturating_add(c.counted);
+                t.1 = t.1.saturating_add(c.reprints);
             }
         }
         Ok(super::prometheus::render(&totals, 1))

@@ -49,7 +49,7 @@ pub(crate) fn month_rows(
             surface,
             r.get(3).map_err(err)?,
         );
-        *into.entry(key).or_default() += u64::try_from(n).unwrap_or(0);
+        add_count(label, into.entry(key).or_default(), n)?;
     }
     Ok(())
 }
@@ -211,8 +211,41 @@ pub(crate) fn totals(
         let n: i64 = r.get(4).map_err(err)?;
         let p: i64 = r.get(5).map_err(err)?;
         let e = into.entry(key).or_default();
-        e.0 += u64::try_from(n).unwrap_or(0);
-        e.1 += u64::try_from(p).unwrap_or(0);
+        add_count(label, &mut e.0, n)?;
+        add_count(label, &mut e.1, p)?;
     }
     Ok(())
+}
+
+/// `*total += n` for a count read from a file: a negative count or a sum
+/// that overflows is a damaged file, never a silently wrong total.
+fn add_count(label: &str, total: &mut u64, n: i64) -> Result<(), StoreError> {
+    let sum = u64::try_from(n)
+        .ok()
+        .and_then(|n| total.checked_add(n))
+        .ok_or_else(|| StoreError::Corrupt {
+            path: label.to_owned(),
+            detail: format!("count {n} cannot be added to {total} (negative or overflowing)"),
+        })?;
+    *total = sum;
+    Ok(())
+}
+
+#[cfg(test)]
+mod count_tests {
+    use super::*;
+
+    #[test]
+    fn sums_of_counts_are_checked() {
+        let mut t = 5u64;
+        add_count("f", &mut t, 7).unwrap();
+        assert_eq!(t, 12);
+        assert!(matches!(
+            add_count("f", &mut t, -1),
+            Err(StoreError::Corrupt { .. })
+        ));
+        let mut big = u64::MAX - 1;
+        assert!(add_count("f", &mut big, 2).is_err());
+        assert_eq!(big, u64::MAX - 1, "unchanged on error");
+    }
 }

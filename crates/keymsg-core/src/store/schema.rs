@@ -142,7 +142,29 @@ pub(crate) fn open_file(path: &Path, mode: Mode, busy: Duration) -> Result<Conne
     if matches!(mode, Mode::Writer(_)) {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
-    let mut conn = Connection::open_with_flags(path, flags).map_err(err)?;
+    let mut conn = match Connection::open_with_flags(path, flags) {
+        // A reader of a store on read-only media (an auditor's copy).
+        Err(e)
+            if mode == Mode::Reader
+                && matches!(
+                    e.sqlite_error_code(),
+                    Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied)
+                ) =>
+        {
+            open_read_only(path).map_err(err)?
+        }
+        r => r.map_err(err)?,
+    };
+    if mode == Mode::Reader {
+        // A reader never checkpoints: folding a WAL whose later frames were
+        // dropped after damage into the database, and deleting it, would
+        // destroy the evidence that acknowledged counts are missing.
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        )
+        .map_err(err)?;
+    }
     conn.busy_timeout(busy).map_err(err)?;
     init(&mut conn, &label, matches!(mode, Mode::Writer(_)))?;
     match mode {
@@ -177,6 +199,31 @@ pub(crate) fn open_file(path: &Path, mode: Mode, busy: Duration) -> Result<Conne
     }
     conn.set_prepared_statement_cache_capacity(32);
     Ok(conn)
+}
+
+/// Open a file on read-only media. SQLite reads a WAL-mode file read-only
+/// when its `-wal` and `-shm` files exist (or can be created); when neither
+/// exists and none can be created, the file was closed cleanly and holds
+/// everything, so it is opened as immutable (no locks, no `-shm`).
+fn open_read_only(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let first = Connection::open_with_flags(path, flags);
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    if first.is_ok() || Path::new(&wal).exists() {
+        return first;
+    }
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)
 }
 
 /// Switch to WAL; returns the journal mode now in effect.

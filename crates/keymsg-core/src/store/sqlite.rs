@@ -34,7 +34,8 @@ pub(crate) struct SqliteStore {
     /// Checkpoints our WAL in the background; declared first so that it
     /// stops before the writer's connection closes.
     _checkpointer: Option<Checkpointer>,
-    group: Group,
+    /// `None` for a store opened read-only (reports, audits).
+    group: Option<Group>,
     dir: PathBuf,
     own: PathBuf,
     busy: Duration,
@@ -167,7 +168,11 @@ impl SqliteStore {
             }
         };
         let label = own.display().to_string();
+        // Before anything is written, and before our own file is created if
+        // it is missing: every file must hold what its writer acknowledged.
+        super::verify::require_intact(&dir, opts.busy_timeout)?;
         let conn = schema::open_file(&own, Mode::Writer(opts.durability), opts.busy_timeout)?;
+        let holds = super::verify::evidence_of(&conn, &label)?;
         // Prove we can write (an existing file on a read-only mount opens fine).
         conn.execute_batch("BEGIN IMMEDIATE; UPDATE schema_version SET version = version; COMMIT;")
             .map_err(|e| map_err(&label, e))?;
@@ -181,6 +186,7 @@ impl SqliteStore {
             opts.count_reprints,
             opts.busy_timeout,
         );
+        writer.mark = Some(super::verify::Mark::open(&own, holds)?);
         // Validate the other files now (and keep them open for key checks).
         writer.refresh_others()?;
         let group = Group::new(writer);
@@ -192,11 +198,44 @@ impl SqliteStore {
         )?;
         Ok(SqliteStore {
             _checkpointer: Some(checkpointer),
-            group,
+            group: Some(group),
             dir,
             own,
             busy: opts.busy_timeout,
             _slot_lock: lock,
+        })
+    }
+
+    /// Open the store in directory `path` for reading only: no writer file
+    /// is claimed or created, nothing is written (a store on read-only
+    /// media can be reported). Refuses a store that lost acknowledged data.
+    pub(crate) fn open_read_only(
+        path: impl AsRef<Path>,
+        busy: Duration,
+    ) -> Result<SqliteStore, StoreError> {
+        let dir = path.as_ref().to_path_buf();
+        if !dir.join(MARKER).is_file() {
+            return Err(StoreError::NotAStore {
+                path: dir.display().to_string(),
+                detail: format!("no `{MARKER}` marker: not a keymsg store directory"),
+            });
+        }
+        super::verify::require_intact(&dir, busy)?;
+        Ok(SqliteStore {
+            _checkpointer: None,
+            group: None,
+            own: PathBuf::new(),
+            dir,
+            busy,
+            _slot_lock: None,
+        })
+    }
+
+    /// The writer side, or [`StoreError::ReadOnly`] for a read-only store.
+    fn group(&self) -> Result<&Group, StoreError> {
+        self.group.as_ref().ok_or_else(|| StoreError::ReadOnly {
+            path: self.dir.display().to_string(),
+            detail: "the store was opened read-only".into(),
         })
     }
 
@@ -212,7 +251,7 @@ impl SqliteStore {
 
     /// The SQLite side of [`super::Store::count`].
     pub(crate) fn count(&self, insertion: &Insertion) -> Result<Counted, StoreError> {
-        self.group.count(insertion)
+        self.group()?.count(insertion)
     }
 
     /// The SQLite side of [`super::Store::count_batch`].
@@ -220,7 +259,7 @@ impl SqliteStore {
         if insertions.is_empty() {
             return Ok(Vec::new());
         }
-        self.group.writer()?.run_batch(insertions)
+        self.group()?.writer()?.run_batch(insertions)
     }
 
     /// The SQLite side of [`super::Store::withdraw`]: one transaction on
@@ -231,9 +270,15 @@ impl SqliteStore {
             Counted::New => (1, i64::from(ins.reprint)),
             Counted::Reprint => (0, 1),
         };
-        let mut w = self.group.writer()?;
+        let mut w = self.group()?.writer()?;
         let label = w.label.clone();
         let err = |e| map_err(&label, e);
+        // Lower the mark before the commit that removes the count: should
+        // the process die between the two, the mark is below the file (no
+        // false alarm), never above it.
+        if let Some(mark) = &mut w.mark {
+            mark.remove_counts(u64::try_from(c + r).unwrap_or(0));
+        }
         let tx = w
             .conn()
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -271,7 +316,7 @@ impl SqliteStore {
 
     /// The SQLite side of [`super::Store::set_max_file_bytes`].
     pub(crate) fn set_max_file_bytes(&self, bytes: Option<u64>) -> Result<(), StoreError> {
-        let mut w = self.group.writer()?;
+        let mut w = self.group()?.writer()?;
         let label = w.label.clone();
         apply_max_bytes(w.conn(), &label, bytes)
     }
@@ -310,7 +355,7 @@ impl SqliteStore {
 
     /// The SQLite side of [`super::Store::record`].
     pub(crate) fn record(&self, entry: &ManualEntry) -> Result<(), StoreError> {
-        let mut w = self.group.writer()?;
+        let mut w = self.group()?.writer()?;
         let label = w.label.clone();
         w.conn()
             .execute(
@@ -327,6 +372,13 @@ impl SqliteStore {
                 ],
             )
             .map_err(|e| map_err(&label, e))?;
+        let rows: i64 = w
+            .conn()
+            .query_row("SELECT count(*) FROM manual", [], |r| r.get(0))
+            .map_err(|e| map_err(&label, e))?;
+        if let Some(mark) = &mut w.mark {
+            mark.set_manual(u64::try_from(rows).unwrap_or(0));
+        }
         Ok(())
     }
 
@@ -383,7 +435,7 @@ impl SqliteStore {
         at: OffsetDateTime,
     ) -> Result<(), StoreError> {
         let rows = self.merged_counts(month, agency)?;
-        let mut w = self.group.writer()?;
+        let mut w = self.group()?.writer()?;
         let label = w.label.clone();
         let err = |e| map_err(&label, e);
         let tx = w
@@ -504,5 +556,107 @@ mod tests {
         for bad in ["", "a/b", "..", "x y", "ไทย"] {
             assert!(!valid_writer_id(bad), "{bad}");
         }
+    }
+}
+
+#[cfg(test)]
+mod poison_tests {
+    use super::*;
+    use crate::Surface;
+    use time::macros::datetime;
+
+    /// A panic while the writer lock is held, in the middle of a transaction,
+    /// must not stop the process from counting: the lock is recovered and
+    /// the open transaction rolled back.
+    #[test]
+    fn a_panic_under_the_writer_lock_does_not_stop_counting() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path().join("s"), StoreOptions::default()).unwrap();
+        let group = store.group.as_ref().unwrap();
+        let ins = Insertion::new(datetime!(2026-03-01 10:00 +7), "PEA", Surface::Receipt, "m");
+        assert_eq!(store.count(&ins).unwrap(), Counted::New);
+        let poisoned = std::thread::scope(|s| {
+            s.spawn(|| {
+                let mut w = group.writer().unwrap();
+                w.conn().execute_batch("BEGIN IMMEDIATE").unwrap();
+                panic!("simulated bug while committing");
+            })
+            .join()
+        });
+        assert!(poisoned.is_err());
+        for _ in 0..3 {
+            assert_eq!(store.count(&ins).unwrap(), Counted::New);
+        }
+        let rows = store
+            .month_counts("2026-03".parse().unwrap(), None)
+            .unwrap();
+        assert_eq!(rows.iter().map(|r| r.count).sum::<u64>(), 4);
+    }
+}
+
+#[cfg(test)]
+mod loss_tests {
+    use super::*;
+
+    /// The disk image a `kill -9` leaves (the page cache: file, WAL and
+    /// mark as they are now), with one WAL frame then damaged. SQLite
+    /// recovers only the frames before the damage; the loss is found, its
+    /// size is exact, and neither checking nor opening destroys the WAL.
+    #[test]
+    fn damaged_wal_frames_are_detected_and_the_evidence_kept() {
+        use super::super::Durability;
+        use super::super::verify::{Evidence, Mark, check_store};
+        use std::fs;
+        let busy = Duration::from_secs(5);
+        let tmp = tempfile::tempdir().unwrap();
+        let live = tmp.path().join("live");
+        fs::create_dir(&live).unwrap();
+        let db = live.join("w-0.sqlite");
+        let conn = schema::open_file(&db, Mode::Writer(Durability::Process), busy).unwrap();
+        conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+        let mut mark = Mark::open(&db, Evidence::default()).unwrap();
+        for i in 0..200 {
+            conn.execute(
+                "INSERT INTO counts (month, agency, message_id, surface, kind, catalog_version, \
+                 counted) VALUES ('2026-03', 'PEA', 'aoc-1441', 'receipt', ?1, 1, 1) \
+                 ON CONFLICT DO UPDATE SET counted = counted + 1",
+                [format!("kind-{}", i % 40)],
+            )
+            .unwrap();
+            mark.add_counts(1);
+        }
+        let image = tmp.path().join("image");
+        fs::create_dir(&image).unwrap();
+        fs::write(image.join(MARKER), "").unwrap();
+        for f in ["w-0.sqlite", "w-0.sqlite-wal", "w-0.mark"] {
+            fs::copy(live.join(f), image.join(f)).unwrap();
+        }
+        let wal = image.join("w-0.sqlite-wal");
+        let mut bytes = fs::read(&wal).unwrap();
+        let frame = 24 + 1024;
+        let frames = (bytes.len() - 32) / frame;
+        assert!(frames > 150, "{frames} frames");
+        bytes[32 + (frames / 2) * frame + 24 + 100] ^= 0xFF;
+        fs::write(&wal, &bytes).unwrap();
+
+        let checks = check_store(&image, busy).unwrap();
+        let c = &checks[0];
+        assert_eq!(c.acknowledged, Some(200));
+        let found = c.found.unwrap();
+        assert!(found < 200, "{c:?}");
+        assert_eq!(found + c.missing, 200, "{c:?}");
+        assert!(c.problem.as_deref().unwrap().contains("WAL frames dropped"));
+        assert_eq!(fs::read(&wal).unwrap(), bytes, "checking keeps the WAL");
+
+        let e = SqliteStore::open(&image, StoreOptions::default()).unwrap_err();
+        assert!(
+            matches!(&e, StoreError::Lost { missing, .. } if *missing == c.missing),
+            "{e:?}"
+        );
+        assert_eq!(
+            fs::read(&wal).unwrap(),
+            bytes,
+            "a refused open keeps the WAL"
+        );
     }
 }

@@ -52,6 +52,10 @@ pub(crate) struct Writer {
     /// [`Writer::refresh_others`], when it can be trusted to change if a
     /// file is added.
     scanned_mtime: Option<SystemTime>,
+    /// What this writer has acknowledged, kept beside the file so that a
+    /// later loss can be detected (see `verify`). `None` for a file opened
+    /// without one (tests of the writer alone).
+    pub(crate) mark: Option<super::verify::Mark>,
 }
 
 /// A directory time stamp this much older than the scan that read it is
@@ -97,6 +101,7 @@ impl Writer {
             count_reprints,
             busy,
             scanned_mtime: None,
+            mark: None,
         }
     }
 
@@ -156,13 +161,29 @@ impl Writer {
     /// process can commit one of its keys between the check and the commit.
     pub(crate) fn run_batch(&mut self, items: &[Insertion]) -> Result<Vec<Counted>, StoreError> {
         let keyed = items.iter().any(|i| i.idempotency_key.is_some());
-        if !keyed {
-            return self.commit_batch(items, &HashSet::new());
+        let out = if keyed {
+            // A handle of our own, so the guard does not borrow `self`.
+            let lock = Arc::clone(&self.key_lock);
+            let _guard = lock.acquire()?;
+            self.keyed_batch(items)?
+        } else {
+            self.commit_batch(items, &HashSet::new())?
+        };
+        if let Some(mark) = &mut self.mark {
+            // Each new count adds to `counted`, and to `reprints` too when
+            // it is a reprint; an uncounted reprint adds to `reprints`.
+            let added: u64 = items
+                .iter()
+                .zip(&out)
+                .map(|(i, c)| match c {
+                    Counted::New => 1 + u64::from(i.reprint),
+                    Counted::Reprint => 1,
+                    Counted::Duplicate => 0,
+                })
+                .sum();
+            mark.add_counts(added);
         }
-        // A handle of our own, so the guard does not borrow `self`.
-        let lock = Arc::clone(&self.key_lock);
-        let _guard = lock.acquire()?;
-        self.keyed_batch(items)
+        Ok(out)
     }
 
     /// The part of a keyed batch that runs under the key lock.
@@ -416,12 +437,9 @@ impl Group {
         Arc::downgrade(&self.writer)
     }
 
-    /// The writer's label, for errors (empty if its lock is poisoned).
+    /// The writer's label, for errors.
     fn label(&self) -> String {
-        self.writer
-            .lock()
-            .map(|w| w.label.clone())
-            .unwrap_or_default()
+        self.writer().map(|w| w.label.clone()).unwrap_or_default()
     }
 
     /// The queue state; never fails (see [`State`]).
@@ -431,10 +449,22 @@ impl Group {
 
     /// Exclusive access to the writer (for batches, manual entries, reads of
     /// an in-memory store).
+    ///
+    /// A panic while the lock was held (a bug; none is known) must not stop
+    /// this process from counting until it restarts: the lock is recovered,
+    /// and a transaction the panic left open is rolled back, so nothing of
+    /// the failed batch is half-committed (its callers got an error).
     pub(crate) fn writer(&self) -> Result<MutexGuard<'_, Writer>, StoreError> {
-        self.writer.lock().map_err(|_| StoreError::Poisoned {
-            path: String::new(),
-        })
+        Ok(self.writer.lock().unwrap_or_else(|poisoned| {
+            let w = poisoned.into_inner();
+            if !w.conn.is_autocommit() {
+                // Errors ignored: a failed rollback leaves the transaction
+                // open, and the next BEGIN then fails with a clear error.
+                let _ = w.conn.execute_batch("ROLLBACK");
+            }
+            self.writer.clear_poison();
+            w
+        }))
     }
 
     /// Count one insertion, sharing the commit with concurrent callers.

@@ -43,7 +43,52 @@ pub(crate) struct Span {
 /// Each span covers exactly the unbreakable thing: the whole `02-123-4567`,
 /// a URL without trailing sentence punctuation, `฿5,000.00` with its baht sign,
 /// or only the number of `1,500 บาท`.
+///
+/// Spans are found in the text as the reader sees it, with every invisible
+/// (default-ignorable) character removed, and cover the invisible characters
+/// inside them: a zero-width space in `1\u{200B}441` is a break hint a
+/// caller may have put there by mistake or on purpose, and it must not split
+/// the hotline into `1` and `441`.
 pub(crate) fn protected_spans(text: &str) -> Vec<Span> {
+    if !text.chars().any(is_default_ignorable) {
+        return visible_spans(text);
+    }
+    // `start_of[b]` / `end_of[b]`: where the visible char that starts / ends
+    // at byte `b` of `visible` starts / ends in `text`.
+    let mut visible = String::with_capacity(text.len());
+    let mut start_of = Vec::with_capacity(text.len() + 1);
+    let mut end_of = Vec::with_capacity(text.len() + 1);
+    start_of.push(0);
+    end_of.push(0);
+    for (b, c) in text
+        .char_indices()
+        .filter(|&(_, c)| !is_default_ignorable(c))
+    {
+        visible.push(c);
+        start_of.resize(visible.len() + 1, usize::MAX);
+        end_of.resize(visible.len() + 1, usize::MAX);
+        if let Some(slot) = start_of.get_mut(visible.len() - c.len_utf8()) {
+            *slot = b;
+        }
+        if let Some(slot) = end_of.get_mut(visible.len()) {
+            *slot = b + c.len_utf8();
+        }
+    }
+    visible_spans(&visible)
+        .into_iter()
+        .filter_map(|s| {
+            let start = *start_of.get(s.range.start)?;
+            let end = *end_of.get(s.range.end)?;
+            (start != usize::MAX && end != usize::MAX && start < end).then_some(Span {
+                range: start..end,
+                kind: s.kind,
+            })
+        })
+        .collect()
+}
+
+/// [`protected_spans`] of a text with no invisible characters.
+fn visible_spans(text: &str) -> Vec<Span> {
     let s = Scanner::new(text);
     let mut out = Vec::new();
     let mut i = 0;

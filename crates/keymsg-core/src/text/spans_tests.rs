@@ -208,3 +208,22 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn invisible_characters_never_split_a_span() {
+    for t in [
+        "โทร 1\u{200B}441 ok",
+        "โทร 14\u{2060}41",
+        "โทร\u{200B}1\u{FEFF}4\u{200D}41\u{200B}ทันที",
+    ] {
+        let spans = protected_spans(t);
+        assert_eq!(spans.len(), 1, "{t:?}");
+        let s = &spans[0];
+        let covered = &t[s.range.clone()];
+        assert_eq!(span_digits(covered), "1441", "{t:?}");
+        assert!(
+            covered.starts_with('1') && covered.ends_with('1'),
+            "{covered:?}"
+        );
+    }
+}

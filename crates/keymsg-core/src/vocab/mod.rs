@@ -6,10 +6,12 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub(crate) mod clean;
 mod policy;
 mod text;
 pub(crate) mod thai;
 
+pub use clean::{escape_controls, is_unsafe_char};
 pub use policy::{POLICY_KEYS, POLICY_NAMES, Period, Policy, UnknownPolicy};
 pub use text::{Text, TextKind};
 

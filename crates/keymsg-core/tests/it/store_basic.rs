@@ -279,14 +279,14 @@ fn late_counts_after_a_report_show_as_amendment() {
 fn prometheus_exposition_is_well_formed() {
     let store = Store::in_memory();
     let mut i = ins(None);
-    i.agency = "ห้าง \"A\"\\B\nC".into();
+    i.agency = "ห้าง \"A\"\\B C".into();
     store.count(&i).unwrap();
     store.count(&i).unwrap();
     let text = store.prometheus_text().unwrap();
     assert!(text.contains("# TYPE keymsg_insertions_total counter\n"));
     assert!(text.contains("# HELP keymsg_insertions_total "));
     assert!(text.contains(
-        "keymsg_insertions_total{agency=\"ห้าง \\\"A\\\"\\\\B\\nC\",surface=\"receipt\",kind=\"electricity-bill\",message_id=\"aoc-1441\"} 2\n"
+        "keymsg_insertions_total{agency=\"ห้าง \\\"A\\\"\\\\B C\",surface=\"receipt\",kind=\"electricity-bill\",message_id=\"aoc-1441\"} 2\n"
     ));
     // Every non-comment line is `name{labels} value` on one line.
     for line in text.lines().filter(|l| !l.starts_with('#')) {

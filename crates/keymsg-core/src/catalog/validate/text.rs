@@ -19,7 +19,7 @@ pub(super) struct Allow {
 
 /// Bidirectional formatting controls (they reorder what the reader sees).
 pub(super) fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    crate::vocab::clean::is_bidi_control(c)
 }
 
 /// C0/C1 controls, DEL, and the Unicode line/paragraph separators: none of

@@ -1,0 +1,61 @@
+"""Hostile and unlucky input: clear errors, no panic, the engine keeps counting."""
+
+from __future__ import annotations
+
+import datetime
+import pathlib
+
+import pytest
+
+import keymsg
+
+UTC = datetime.timezone.utc
+BANGKOK = datetime.timezone(datetime.timedelta(hours=7))
+AT = datetime.datetime(2026, 3, 10, 9, 0, tzinfo=BANGKOK)
+
+EXTREME = [
+    "9999-12-31T23:59:59Z",
+    datetime.datetime.max.replace(tzinfo=UTC),
+    datetime.datetime.min.replace(tzinfo=UTC),
+    "0000-12-31T16:59:59Z",
+]
+
+
+@pytest.mark.parametrize("at", EXTREME)
+def test_extreme_instants_are_refused_and_counting_goes_on(
+    tmp_path: pathlib.Path, at: object
+) -> None:
+    engine = keymsg.Engine(store=str(tmp_path / "s"), agency="PEA")
+    with pytest.raises(keymsg.InvalidArgumentError, match="years 1 to 9998"):
+        engine.footer(key="D-1", at=at)
+    with pytest.raises(keymsg.InvalidArgumentError, match="years 1 to 9998"):
+        engine.popup(key="u", at=at)
+    assert engine.footer(key="D-1", at=AT).counted
+    assert engine.footer(key="D-2", at=AT).counted
+    assert engine.report("2026-03").totals.documents == 2
+
+
+def test_counts_above_the_maximum_are_refused() -> None:
+    engine = keymsg.Engine(store=":memory:", agency="PEA")
+    engine.record("2026-03", "online", "aoc-1441", 1_000_000_000)
+    with pytest.raises(keymsg.StoreError, match="1000000001"):
+        engine.record("2026-03", "online", "aoc-1441", 1_000_000_001)
+    assert engine.report("2026-03").totals.online == 1_000_000_000
+
+
+def test_control_characters_are_refused_or_escaped() -> None:
+    with pytest.raises(keymsg.InvalidArgumentError, match="U\\+001B"):
+        keymsg.Engine(store=":memory:", agency="PEA\x1b]0;pwned\x07")
+    engine = keymsg.Engine(store=":memory:", agency="PEA")
+    with pytest.raises(keymsg.KeymsgError) as e:
+        engine.replay("k1.\x1b]0;pwned\x07.x", at=AT)
+    message = str(e.value)
+    assert "\x1b" not in message and "\x07" not in message, message
+    assert "\\u{1b}" in message, message
+    with pytest.raises(keymsg.LayoutError, match="U\\+202E"):
+        keymsg.wrap("โทร \u202e1441", 20)
+
+
+def test_zero_width_space_never_splits_a_hotline() -> None:
+    lines = [line.replace("\u200b", "") for line in keymsg.wrap("โทร 1\u200b441 ok", 6)]
+    assert "1441" in lines, lines

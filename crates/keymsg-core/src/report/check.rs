@@ -1,0 +1,130 @@
+//! What a report read from a file must be before keymsg rolls it up or
+//! prints it: small enough to read, plain text in every string (a forged
+//! unit report must not put a terminal escape into a district's CSV), counts
+//! a person could have made (at most [`MAX_COUNT`] per cell), totals that
+//! are the sums of the rows, and instants keymsg can reckon with.
+
+use super::{Report, ReportError, Totals};
+use crate::Channel;
+use crate::store::MAX_COUNT;
+use crate::vocab::clean::check_text;
+
+/// The largest report file keymsg reads: 8 MiB. A unit's report is a few
+/// KB; a province roll-up that lists thousands of units stays far below.
+pub const MAX_REPORT_BYTES: u64 = 8 << 20;
+
+fn invalid(what: impl Into<String>, detail: impl Into<String>) -> ReportError {
+    ReportError::Invalid {
+        what: what.into(),
+        detail: detail.into(),
+    }
+}
+
+fn text(what: &str, value: &str) -> Result<(), ReportError> {
+    check_text(value).map_err(|u| invalid(what, u.to_string()))
+}
+
+fn count(what: &str, value: u64) -> Result<(), ReportError> {
+    if value > MAX_COUNT {
+        return Err(invalid(
+            what,
+            format!("{value} is above the largest count a form row may hold ({MAX_COUNT})"),
+        ));
+    }
+    Ok(())
+}
+
+fn instant(what: &str, at: time::OffsetDateTime) -> Result<(), ReportError> {
+    crate::bangkok::check(at)
+        .map(|_| ())
+        .map_err(|e| invalid(what, e))
+}
+
+/// `a + b` for a merged cell: at most [`MAX_COUNT`], never wrapped or clamped.
+/// `what` names the cell, only when there is an error.
+pub(crate) fn add(what: impl FnOnce() -> String, a: u64, b: u64) -> Result<u64, ReportError> {
+    match a.checked_add(b) {
+        Some(sum) if sum <= MAX_COUNT => Ok(sum),
+        Some(sum) => count(&what(), sum).map(|()| sum),
+        None => Err(invalid(what(), "the sum overflows")),
+    }
+}
+
+/// Column sums of `rows`, overflow-checked.
+pub(crate) fn totals(rows: &[super::Row]) -> Result<Totals, ReportError> {
+    let mut t = Totals::default();
+    for row in rows {
+        for c in Channel::ALL {
+            let cell = t.get_mut(c);
+            *cell = cell
+                .checked_add(row.get(c))
+                .ok_or_else(|| invalid(format!("total `{}`", c.as_str()), "the sum overflows"))?;
+        }
+    }
+    Ok(t)
+}
+
+impl Report {
+    /// Check a report that came from outside (a file, another program):
+    /// see the module docs. [`Report::from_json`] calls it on every report
+    /// it reads.
+    pub fn validate(&self) -> Result<(), ReportError> {
+        text("agency", &self.agency)?;
+        text("lang", &self.lang)?;
+        instant("generated_at", self.generated_at)?;
+        for r in &self.rows {
+            let what = format!("row `{}`", crate::escape_controls(&r.message_id));
+            text(&what, &r.message_id)?;
+            text(&what, &r.content)?;
+            for c in Channel::ALL {
+                count(&format!("{what} `{}`", c.as_str()), r.get(c))?;
+            }
+        }
+        if totals(&self.rows)? != self.totals {
+            return Err(invalid(
+                "totals",
+                "they are not the sums of the rows (the file was edited by hand or damaged)",
+            ));
+        }
+        for e in &self.breakdown {
+            let what = format!("breakdown of `{}`", crate::escape_controls(&e.message_id));
+            text(&what, &e.message_id)?;
+            text(&what, &e.kind)?;
+            count(&what, e.count)?;
+        }
+        for s in [&self.signature.reporter, &self.signature.position]
+            .into_iter()
+            .flatten()
+        {
+            text("signature", s)?;
+        }
+        for u in &self.units {
+            text("units", &u.agency)?;
+            instant("units", u.generated_at)?;
+        }
+        for n in self.missing_units.iter().chain(&self.unexpected_units) {
+            text("units", n)?;
+        }
+        for d in &self.dropped_duplicates {
+            text("dropped_duplicates", &d.agency)?;
+        }
+        if let Some(a) = &self.amendment {
+            for r in &a.rows {
+                text("amendment", &r.message_id)?;
+                text("amendment", &r.content)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `Err` when a report text is larger than [`MAX_REPORT_BYTES`].
+pub(crate) fn size(bytes: u64) -> Result<(), ReportError> {
+    if bytes > MAX_REPORT_BYTES {
+        return Err(ReportError::TooLarge {
+            bytes,
+            limit: MAX_REPORT_BYTES,
+        });
+    }
+    Ok(())
+}
