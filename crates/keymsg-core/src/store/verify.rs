@@ -308,15 +308,20 @@ pub(crate) fn accept_loss(dir: &Path, busy: Duration) -> Result<Vec<FileCheck>, 
     Ok(failed)
 }
 
+/// Write a whole mark file: to a temporary file first, then renamed over
+/// the mark, so that a process opening the store at the same moment sees no
+/// mark or a complete one, never an empty file it would take for damage.
 fn write_mark_file(path: &Path, ev: Evidence) -> Result<(), StoreError> {
+    let tmp = path.with_extension(format!("mark.tmp{}", std::process::id()));
     let mut f = OpenOptions::new()
         .create(true)
-        .truncate(false)
+        .truncate(true)
         .write(true)
-        .open(path)
-        .map_err(|e| io_err(path, e))?;
-    f.write_all(&ev.encode()).map_err(|e| io_err(path, e))?;
-    f.sync_all().map_err(|e| io_err(path, e))
+        .open(&tmp)
+        .map_err(|e| io_err(&tmp, e))?;
+    f.write_all(&ev.encode()).map_err(|e| io_err(&tmp, e))?;
+    f.sync_all().map_err(|e| io_err(&tmp, e))?;
+    fs::rename(&tmp, path).map_err(|e| io_err(path, e))
 }
 
 /// The writer's side: its mark file and what it has acknowledged.
