@@ -30,6 +30,41 @@ pub struct EngineArgs {
     pub policy: Option<String>,
 }
 
+/// `--store` for commands that read or load counts (report, export, import,
+/// metrics).
+#[derive(Debug, Clone, clap::Args)]
+pub struct StoreArgs {
+    /// Store directory (default: config `store`).
+    #[arg(long, value_name = "PATH")]
+    pub store: Option<PathBuf>,
+}
+
+impl StoreArgs {
+    /// Open the store named by the flag or the config. `must_exist`: a
+    /// directory that does not exist is an error (a typo must not read as
+    /// an empty store). `cmd` names the command in the usage error.
+    pub fn open(
+        &self,
+        config: &Config,
+        must_exist: bool,
+        cmd: &str,
+    ) -> Result<keymsg_core::store::Store, CliError> {
+        use keymsg_core::store::{Store, StoreOptions};
+        let Some(path) = self.store.clone().or_else(|| config.store.clone()) else {
+            return Err(CliError::Usage(format!(
+                "{cmd} needs --store PATH (or `store` in keymsg.toml)"
+            )));
+        };
+        if must_exist && !path.exists() {
+            return Err(CliError::Store(format!(
+                "store `{}` does not exist (count into it with `keymsg footer --store`)",
+                path.display()
+            )));
+        }
+        Ok(Store::open(&path, StoreOptions::default())?)
+    }
+}
+
 /// Load the catalog named by the flag, else the config, else the embedded one.
 pub fn load_catalog(flag: Option<&Path>, config: &Config) -> Result<Catalog, CliError> {
     match flag.or(config.catalog.as_deref()) {

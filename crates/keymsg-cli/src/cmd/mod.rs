@@ -4,6 +4,7 @@ mod catalog;
 mod check;
 mod common;
 mod explain;
+mod export;
 mod footer;
 mod merge;
 mod popup;
@@ -78,6 +79,10 @@ enum Command {
     Report(report::Args),
     /// Roll up units' JSON reports into one district or province report.
     Merge(merge::Args),
+    /// Write a month of per-writer counters to a file (for hosts without a network).
+    Export(export::ExportArgs),
+    /// Load exports (or JSON unit reports) into a store; loading twice changes nothing.
+    Import(export::ImportArgs),
     /// Write an HTML page showing every message laid out on a profile.
     Preview(preview::Args),
 }
@@ -101,5 +106,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Record(a) => record::run(a, &config()?),
         Command::Report(a) => report::run(a, &config()?),
         Command::Preview(a) => preview::run(a, &config()?),
+        Command::Export(a) => export::export(a, &config()?),
+        Command::Import(a) => export::import(a, &config()?),
     }
 }

@@ -11,6 +11,7 @@
 
 mod billrun;
 mod errors;
+mod fleet_files;
 mod month;
 mod preview;
 mod text;

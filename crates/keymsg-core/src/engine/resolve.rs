@@ -67,13 +67,16 @@ impl Report {
     ) -> Result<Report> {
         let counts = store.month_counts(month, agency)?;
         let manual = store.manual_entries(month, agency)?;
-        Ok(Report::build(
+        let mut report = Report::build(
             catalog,
             agency.unwrap_or("all"),
             month,
             &counts,
             &manual,
             "th",
-        ))
+        );
+        // The same counts per writer, so roll-ups of several hosts add up.
+        report.writers = store.writer_counts(month, agency)?;
+        Ok(report)
     }
 }

@@ -53,8 +53,8 @@ mod xlsx;
 pub use amend::{Amendment, ChannelDeltas, RowDelta};
 pub use deadline::{Level, deadline, next_deadline};
 pub use model::{
-    BreakdownEntry, DroppedDuplicate, MANUAL_KIND, Report, Row, SCHEMA_VERSION, Signature, Totals,
-    UnitInfo,
+    BreakdownEntry, CountedOnce, DroppedDuplicate, MANUAL_KIND, Report, Row, SCHEMA_VERSION,
+    Signature, Totals, UnitInfo,
 };
 pub use rollup::{merge, merge_at};
 pub use thai::{Digits, month_heading};

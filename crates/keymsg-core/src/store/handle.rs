@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 use super::memory::MemoryStore;
 use super::sqlite::SqliteStore;
-use super::{CountRow, Counted, Insertion, ManualEntry, StoreError, StoreOptions};
+use super::{CountRow, Counted, Insertion, ManualEntry, StoreError, StoreOptions, WriterCounts};
 use crate::bangkok::YearMonth;
 
 /// The insertion store: durable, idempotent counting, merged monthly reads.
@@ -134,6 +134,35 @@ impl Store {
         agency: Option<&str>,
     ) -> Result<Vec<CountRow>, StoreError> {
         dispatch!(self, s => s.month_counts(month, agency))
+    }
+
+    /// Each writer's counters and manual entries for a Bangkok month: the
+    /// G-counter that unit reports and `keymsg export` carry, so that merging
+    /// copies (max per writer, then sum) never counts anything twice. One
+    /// entry per writer file with something in `month`, sorted by host and
+    /// writer. `agency: None` returns every agency.
+    pub fn writer_counts(
+        &self,
+        month: YearMonth,
+        agency: Option<&str>,
+    ) -> Result<Vec<WriterCounts>, StoreError> {
+        dispatch!(self, s => s.writer_counts(month, agency))
+    }
+
+    /// Load other writers' counters for `month` (from exports or reports of
+    /// other hosts) by the same rule: importing a copy again, or an older
+    /// copy, changes nothing. Returns how many counters or manual entries
+    /// changed. Writers of this store itself are skipped (it holds their
+    /// live counters). An in-memory store cannot import
+    /// ([`StoreError::Unsupported`]).
+    pub fn import(&self, month: YearMonth, writers: &[WriterCounts]) -> Result<u64, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.import(month, writers),
+            Backend::Memory(_) => Err(StoreError::Unsupported {
+                store: ":memory:".into(),
+                what: "import".into(),
+            }),
+        }
     }
 
     /// Record a manual count for one of the form's channels. Recording again

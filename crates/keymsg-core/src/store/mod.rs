@@ -62,6 +62,7 @@
 
 mod checkpoint;
 mod files;
+mod gcounter;
 mod handle;
 mod insertion;
 mod keylock;
@@ -77,6 +78,8 @@ use serde::{Deserialize, Serialize};
 use crate::bangkok::YearMonth;
 use crate::{Channel, Surface};
 
+pub(crate) use gcounter::merge_writers;
+pub use gcounter::{ManualRecord, WriterCounts};
 pub use handle::Store;
 pub use insertion::Insertion;
 
@@ -171,6 +174,25 @@ pub enum StoreError {
         /// The insertion's message id.
         message_id: String,
     },
+    /// The store cannot do this (e.g. an in-memory store cannot import).
+    #[error("store `{store}` cannot {what}")]
+    Unsupported {
+        /// The store.
+        store: String,
+        /// What was asked.
+        what: String,
+    },
+    /// The fleet store (PostgreSQL) failed: not reachable, refused the
+    /// login, or an SQL error. `store` is the URL without its password;
+    /// `detail` says what happened and what to do. Counts already
+    /// acknowledged are safe in the host's journal and are shipped later.
+    #[error("fleet store `{store}`: {detail}")]
+    Fleet {
+        /// The store URL (password removed).
+        store: String,
+        /// What failed and what to do.
+        detail: String,
+    },
     /// Another thread panicked while holding the store's lock; the store
     /// refuses further work in this process rather than guess its state.
     #[error("store `{path}`: internal lock poisoned by a panic in another thread")]
@@ -249,6 +271,14 @@ impl StoreError {
                 message_id: message_id.clone(),
             },
             E::Poisoned { path } => E::Poisoned { path: path.clone() },
+            E::Unsupported { store, what } => E::Unsupported {
+                store: store.clone(),
+                what: what.clone(),
+            },
+            E::Fleet { store, detail } => E::Fleet {
+                store: store.clone(),
+                detail: detail.clone(),
+            },
         }
     }
 }
