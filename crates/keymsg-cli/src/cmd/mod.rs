@@ -5,6 +5,7 @@ mod check;
 mod common;
 mod explain;
 mod export;
+mod fleet;
 mod footer;
 mod merge;
 mod popup;
@@ -33,7 +34,9 @@ Exit codes:
 Errors go to stderr, one line each, prefixed `keymsg:`.
 
 Config: flags override `keymsg.toml`, found by --config, $KEYMSG_CONFIG or ./keymsg.toml
-(keys: catalog, store, agency, profile, lang, policy, [[profile_def]]).
+(keys: catalog, store, journal, agency, profile, lang, policy, [[profile_def]]).
+A store is a directory (SQLite) or postgres://USER@HOST:PORT/DB (the fleet store; each
+host then acknowledges into its --journal DIR and ships in the background).
 
 Example (a month in four commands):
   keymsg check catalog.toml
@@ -83,6 +86,10 @@ enum Command {
     Export(export::ExportArgs),
     /// Load exports (or JSON unit reports) into a store; loading twice changes nothing.
     Import(export::ImportArgs),
+    /// Ship a host's journal to the PostgreSQL fleet store (for cron).
+    Ship(fleet::ShipArgs),
+    /// Print Prometheus metrics of a store (and of the journal's shipping).
+    Metrics(fleet::MetricsArgs),
     /// Write an HTML page showing every message laid out on a profile.
     Preview(preview::Args),
 }
@@ -108,5 +115,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Preview(a) => preview::run(a, &config()?),
         Command::Export(a) => export::export(a, &config()?),
         Command::Import(a) => export::import(a, &config()?),
+        Command::Ship(a) => fleet::ship(a, &config()?),
+        Command::Metrics(a) => fleet::metrics(a, &config()?),
     }
 }

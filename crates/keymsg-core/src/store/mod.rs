@@ -65,8 +65,10 @@ mod files;
 mod gcounter;
 mod handle;
 mod insertion;
+mod journal;
 mod keylock;
 mod memory;
+mod postgres;
 mod prometheus;
 mod read;
 mod schema;
@@ -79,6 +81,12 @@ use crate::bangkok::YearMonth;
 use crate::{Channel, Surface};
 
 pub(crate) use gcounter::merge_writers;
+
+/// Whether a store location is a PostgreSQL fleet store URL
+/// (`postgres://…` or `postgresql://…`) rather than a directory.
+pub fn is_fleet_url(location: &str) -> bool {
+    postgres::is_url(location)
+}
 pub use gcounter::{ManualRecord, WriterCounts};
 pub use handle::Store;
 pub use insertion::Insertion;

@@ -104,6 +104,7 @@ const MIGRATIONS: &[&str] = &[
          op INTEGER NOT NULL DEFAULT 0,
          ref_seq INTEGER,
          at INTEGER NOT NULL,
+         acked_at INTEGER NOT NULL,
          month TEXT NOT NULL,
          agency TEXT NOT NULL,
          message_id TEXT NOT NULL,

@@ -38,8 +38,9 @@ pub(crate) struct SqliteStore {
     dir: PathBuf,
     own: PathBuf,
     busy: Duration,
-    /// The directory's host id (see `gcounter`).
+    /// The directory's host id and our file's writer id (see `gcounter`).
     host: String,
+    writer_id: String,
     /// Holds our writer slot for the life of the store.
     _slot_lock: Option<Mutex<Connection>>,
 }
@@ -186,7 +187,7 @@ impl SqliteStore {
         let host = super::files::host_id(&dir)?;
         conn.execute("UPDATE writer SET host = ?1 WHERE host = ''", [&host])
             .map_err(|e| map_err(&label, e))?;
-        let (host, _, _) = read::writer_identity(&conn, &label)?;
+        let (host, writer_id, _) = read::writer_identity(&conn, &label)?;
         apply_max_bytes(&conn, &label, opts.max_file_bytes)?;
         let mut writer = Writer::new(
             conn,
@@ -214,6 +215,7 @@ impl SqliteStore {
             own,
             busy: opts.busy_timeout,
             host,
+            writer_id,
             _slot_lock: lock,
         })
     }
@@ -290,9 +292,9 @@ impl SqliteStore {
         // A journaled insertion is withdrawn by a journal row of its own, so
         // a fleet store that has received the insertion takes it back.
         tx.execute(
-            "INSERT INTO journal (op, ref_seq, at, month, agency, message_id, surface, kind, \
-             catalog_version, key, reprint, counted) \
-             SELECT 1, seq, at, month, agency, message_id, surface, kind, catalog_version, \
+            "INSERT INTO journal (op, ref_seq, at, acked_at, month, agency, message_id, surface, \
+             kind, catalog_version, key, reprint, counted) \
+             SELECT 1, seq, at, ?9, month, agency, message_id, surface, kind, catalog_version, \
              key, reprint, counted FROM journal \
              WHERE op = 0 AND month = ?1 AND agency = ?2 AND message_id = ?3 AND surface = ?4 \
              AND kind = ?5 AND catalog_version = ?6 AND key IS ?7 AND reprint = ?8 \
@@ -306,7 +308,8 @@ impl SqliteStore {
                 ins.kind,
                 i64::try_from(ins.catalog_version).unwrap_or(i64::MAX),
                 ins.idempotency_key,
-                ins.reprint
+                ins.reprint,
+                now_nanos()
             ],
         )
         .map_err(err)?;
@@ -507,6 +510,11 @@ impl SqliteStore {
             read::totals(c, l, &mut totals)
         })?;
         Ok(super::prometheus::render(&totals, files))
+    }
+
+    /// This store's writer identity: (host id, writer id).
+    pub(crate) fn identity(&self) -> (&str, &str) {
+        (&self.host, &self.writer_id)
     }
 
     /// The SQLite side of [`super::Store::writer_counts`]: one entry per

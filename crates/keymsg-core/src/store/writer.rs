@@ -259,7 +259,7 @@ fn write_batch(
             i64::try_from(ins.catalog_version).unwrap_or(i64::MAX),
         );
         if journal {
-            journal_row(conn, ins, &key.0, counted)?;
+            journal_row(conn, ins, &key.0, counted, now)?;
         }
         let g = groups.entry(key).or_default();
         g.0 += i64::from(counted);
@@ -288,12 +288,13 @@ fn journal_row(
     ins: &Insertion,
     month: &str,
     counted: bool,
+    now: i64,
 ) -> rusqlite::Result<()> {
     let at = i64::try_from(ins.at.unix_timestamp_nanos()).unwrap_or(i64::MAX);
     conn.prepare_cached(
         "INSERT INTO journal (at, month, agency, message_id, surface, kind, \
-         catalog_version, key, reprint, counted) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         catalog_version, key, reprint, counted, acked_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         at,
@@ -305,7 +306,8 @@ fn journal_row(
         i64::try_from(ins.catalog_version).unwrap_or(i64::MAX),
         ins.idempotency_key,
         ins.reprint,
-        counted
+        counted,
+        now
     ])
     .map(|_| ())
 }
