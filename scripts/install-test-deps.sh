@@ -2,8 +2,10 @@
 # Install what the test suites need on a fresh Debian or Ubuntu machine:
 # C compilers and valgrind (C ABI tests), pkg-config, Python's venv, LibreOffice
 # Calc (the XLSX form is opened by a real spreadsheet program), Chromium and a
-# Thai font (the HTML preview is rendered), poppler (PDF to PNG), rustfmt and
-# clippy. Only what is missing is installed.
+# Thai font (the HTML preview is rendered), poppler (PDF to PNG), PostgreSQL
+# (the fleet-store tests start a throwaway cluster with initdb and pg_ctl; set
+# KEYMSG_SKIP_POSTGRES=1 to skip them on purpose), rustfmt and clippy. Only
+# what is missing is installed.
 #
 # As root it installs with apt-get; as another user it prints the packages
 # and the command to run, and exits 3.
@@ -19,6 +21,10 @@ command -v pdftoppm >/dev/null || need+=(poppler-utils)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 command -v chromium >/dev/null || need+=(chromium)
 fc-list :lang=th 2>/dev/null | grep -qi loma || need+=(fonts-tlwg-loma-ttf fontconfig)
+if [ "${KEYMSG_SKIP_POSTGRES:-}" != 1 ]; then
+  { ls /usr/lib/postgresql/*/bin/initdb || command -v initdb; } >/dev/null 2>&1 \
+    || need+=(postgresql)
+fi
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -12,6 +12,7 @@
 mod billrun;
 mod errors;
 mod fleet_files;
+mod fleet_pg;
 mod month;
 mod preview;
 mod text;
