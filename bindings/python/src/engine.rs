@@ -34,9 +34,9 @@ impl PyEngine {
     #[pyo3(signature = (
         catalog = None, *, store = None, agency = None, policy = None,
         fail_closed = false, durability = "process",
-        key_retention_months = Some(13)
+        key_retention_months = Some(13), journal = None
     ), text_signature = "(catalog=None, *, store=None, agency=None, policy=None, \
-        fail_closed=False, durability='process', key_retention_months=13)")]
+        fail_closed=False, durability='process', key_retention_months=13, journal=None)")]
     // One parameter per keyword argument of the Python constructor.
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -48,6 +48,7 @@ impl PyEngine {
         fail_closed: bool,
         durability: &str,
         key_retention_months: Option<i64>,
+        journal: Option<std::path::PathBuf>,
     ) -> PyResult<Self> {
         let store = store.map(convert::store).transpose()?;
         let catalog = catalog.map(|c| c.get().inner.clone());
@@ -86,6 +87,9 @@ impl PyEngine {
                 Some(StoreArg::Memory) => b.in_memory_store(),
                 Some(StoreArg::Path(p)) => b.store_path(p),
             };
+            if let Some(j) = journal {
+                b = b.journal_path(j);
+            }
             if let Some(a) = agency {
                 b = b.agency(a);
             }

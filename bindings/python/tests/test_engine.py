@@ -240,3 +240,19 @@ def test_store_errors(tmp_path: pathlib.Path) -> None:
     with pytest.raises(keymsg.StoreError, match="not a keymsg store"):
         keymsg.Engine(store=foreign)
     assert (foreign / "precious.doc").read_text() == "do not touch"
+
+
+def test_a_postgres_store_acknowledges_in_the_journal_while_it_is_down(
+    tmp_path: pathlib.Path,
+) -> None:
+    # Nothing listens on port 1: printing and counting must not wait for it.
+    url = "postgres://keymsg@127.0.0.1:1/fleet"
+    journal = tmp_path / "journal"
+    engine = keymsg.Engine(store=url, journal=journal, agency="PEA Chiang Mai")
+    assert engine.footer(key="INV-1", at=AT).counted
+    assert not engine.footer(key="INV-1", at=AT).counted  # a retry on this host
+    del engine
+    # The journal is an ordinary store directory holding the count.
+    assert keymsg.report(journal, "2026-03", agency="PEA Chiang Mai").totals.documents == 1
+    with pytest.raises(keymsg.InvalidArgumentError, match="journal"):
+        keymsg.Engine(store=url)

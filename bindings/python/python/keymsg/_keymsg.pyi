@@ -177,6 +177,7 @@ class Engine:
         fail_closed: bool = False,
         durability: str = "process",
         key_retention_months: Optional[int] = 13,
+        journal: Union[str, PathLike[str], None] = None,
     ) -> Engine:
         """Create an engine.
 
@@ -190,6 +191,10 @@ class Engine:
         ``key_retention_months``: how long the store keeps idempotency keys
         (a key counted in month M is deleted after month M + N ends; counts
         are never deleted; ``None`` keeps keys forever).
+        ``store`` may also be a PostgreSQL fleet store,
+        ``"postgres://USER@HOST:PORT/DB"``: insertions are then acknowledged
+        in this host's ``journal`` directory (default ``$KEYMSG_JOURNAL``) and
+        shipped in the background, so printing never waits on the network.
         """
 
     @property

@@ -33,7 +33,13 @@ fn host(dir: &Path, n: usize, url: &str, kills: u32, seed: u64) -> (usize, u32) 
             .args(["footer", "--keys-from"])
             .arg(&keys)
             .args(["--once-per-key", "--json", "--agency", "PEA Chiang Mai"])
-            .args(["--at", "2026-03-10T10:00:00+07:00", "--store", url, "--journal"])
+            .args([
+                "--at",
+                "2026-03-10T10:00:00+07:00",
+                "--store",
+                url,
+                "--journal",
+            ])
             .arg(&journal)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -110,7 +116,9 @@ fn four_hosts_with_kills_and_a_postgres_restart_count_exactly() {
         ok(&dir, &["ship", "--journal", &j, "--store", &url], "");
         let local = ok(
             &dir,
-            &["report", "--store", &j, "--month", "2026-03", "--format", "json"],
+            &[
+                "report", "--store", &j, "--month", "2026-03", "--format", "json",
+            ],
             "",
         );
         let v: Value = serde_json::from_str(&local).unwrap();
@@ -119,8 +127,17 @@ fn four_hosts_with_kills_and_a_postgres_restart_count_exactly() {
     let fleet = ok(
         &dir,
         &[
-            "report", "--store", &url, "--journal", "central", "--month", "2026-03",
-            "--agency", "PEA Chiang Mai", "--format", "json",
+            "report",
+            "--store",
+            &url,
+            "--journal",
+            "central",
+            "--month",
+            "2026-03",
+            "--agency",
+            "PEA Chiang Mai",
+            "--format",
+            "json",
         ],
         "",
     );
