@@ -116,6 +116,13 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     println!("load average at start: {}", load());
     if env("KEYMSG_BENCH_PROCS", 8) > 0 {
+        // First journaling alone (the shippers point where nothing listens),
+        // then with the shippers running against PostgreSQL.
+        writers(
+            &pg,
+            "postgres://nobody@127.0.0.1:1/none",
+            &dir.path().join("alone"),
+        );
         writers(&pg, &url, dir.path());
     }
     if env("KEYMSG_BENCH_SHIP_ROWS", 200_000) > 0 {
@@ -128,6 +135,8 @@ fn main() {
 /// 8 writer processes with their shippers; throughput and shipper lag.
 fn writers(pg: &PgServer, url: &str, dir: &Path) {
     let procs = env("KEYMSG_BENCH_PROCS", 8);
+    let shipping = !url.contains("nobody@");
+    std::fs::create_dir_all(dir).unwrap();
     let go = dir.join("go");
     let children: Vec<_> = (0..procs)
         .map(|i| {
@@ -161,6 +170,15 @@ fn writers(pg: &PgServer, url: &str, dir: &Path) {
         last = last.max(v[2]);
     }
     let secs = (last - first) as f64 / 1e9;
+    if !shipping {
+        println!("## fleet/writers, journal only (no shipping)");
+        println!(
+            "{procs} processes x {} threads: {acked} acknowledged in {secs:.2} s = {:.0} insertions/s",
+            env("KEYMSG_BENCH_THREADS", 4),
+            acked as f64 / secs
+        );
+        return;
+    }
     // What the background shippers left (the drop wait is 200 ms).
     let mut left = 0;
     for i in 0..procs {

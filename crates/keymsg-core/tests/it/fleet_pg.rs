@@ -340,13 +340,23 @@ fn exports_from_the_fleet_import_into_another_fleet_store_once() {
     let j = tempfile::tempdir().unwrap();
     let s = open(&url1, j.path());
     count_keys(&s, "x", 25);
+    s.record(&keymsg_core::store::ManualEntry {
+        agency: PEA.into(),
+        month: march(),
+        channel: keymsg_core::Channel::OnAir,
+        message_id: "aoc-1441".into(),
+        count: 4,
+    })
+    .unwrap();
     s.ship().unwrap();
+    assert_eq!(s.manual_entries(march(), Some(PEA)).unwrap()[0].count, 4);
     let export = s.writer_counts(march(), None).unwrap();
     let j2 = tempfile::tempdir().unwrap();
     let central = open(&url2, j2.path());
     assert!(central.import(march(), &export).unwrap() > 0);
     assert_eq!(central.import(march(), &export).unwrap(), 0);
     assert_eq!(fleet_total(&url2, j2.path()), 25);
+    assert_eq!(central.manual_entries(march(), None).unwrap()[0].count, 4);
 }
 
 /// A fleet store URL where nothing listens: the store only journals.

@@ -36,12 +36,21 @@ use super::sqlite::SqliteStore;
 use super::{CountRow, Counted, Insertion, ManualEntry, StoreError, StoreOptions, WriterCounts};
 use crate::bangkok::YearMonth;
 
-/// Longest a dropped store waits for its pending rows to ship.
-pub(crate) const DROP_WAIT: Duration = Duration::from_millis(200);
+/// Longest a dropped store waits for its pending rows to ship; with
+/// [`STOP_WAIT`], a drop takes at most 200 ms.
+pub(crate) const DROP_WAIT: Duration = Duration::from_millis(150);
+
+/// Longest a dropped store then waits for its shipper thread to stop.
+const STOP_WAIT: Duration = Duration::from_millis(50);
 
 /// How often the background shipper also ships the journal's other writer
 /// files (processes that ended before shipping everything).
 const SWEEP_EVERY: Duration = Duration::from_secs(5);
+
+/// After a count wakes the shipper, how long it lets more rows arrive before
+/// shipping: under load, batches of hundreds of rows instead of a
+/// transaction per count, for a few tens of ms of lag.
+const LINGER: Duration = Duration::from_millis(25);
 
 /// Longest pause between attempts while the fleet store is failing.
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
@@ -85,6 +94,7 @@ pub(crate) struct PgStore {
     /// Connection for reads and manual entries, made on first use.
     reader: Mutex<Option<Conn>>,
     busy: Duration,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl PgStore {
@@ -103,7 +113,7 @@ impl PgStore {
         let shipper = Shipper::new(url.clone(), journal.path(), host.to_owned(), busy);
         let own = journal.writer_file().to_path_buf();
         let bg = Arc::clone(&shared);
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("keymsg-shipper".into())
             .spawn(move || run_shipper(shipper, own, &bg))
             .map_err(|e| StoreError::Io {
@@ -116,6 +126,7 @@ impl PgStore {
             shared,
             reader: Mutex::new(None),
             busy,
+            thread: Some(thread),
         })
     }
 
@@ -134,9 +145,14 @@ impl PgStore {
         &self.journal
     }
 
+    /// Tell the shipper there is something to ship. Only the first count
+    /// after it went idle wakes it (not one wake-up per receipt).
     fn kick(&self) {
-        self.shared.lock().kicks += 1;
-        self.shared.cv.notify_all();
+        let mut st = self.shared.lock();
+        st.kicks += 1;
+        if st.kicks == st.done + 1 {
+            self.shared.cv.notify_all();
+        }
     }
 
     pub(crate) fn count(&self, ins: &Insertion) -> Result<Counted, StoreError> {
@@ -337,9 +353,25 @@ impl Drop for PgStore {
         }
         st.stop = true;
         self.shared.cv.notify_all();
-        // The thread is not joined: it may be inside a connection attempt.
-        // It stops at its next check; a transaction cut short by the
-        // process exiting is rolled back by PostgreSQL.
+        // Join the thread when it stops promptly (it usually waits on the
+        // condition variable). One stuck in a connection attempt is left to
+        // end by itself: a transaction cut short by the process exiting is
+        // rolled back by PostgreSQL.
+        let deadline = Instant::now() + STOP_WAIT;
+        while !st.finished {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            st = match self.shared.cv.wait_timeout(st, left) {
+                Ok((g, _)) => g,
+                Err(p) => p.into_inner().0,
+            };
+        }
+        drop(st);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
 
@@ -366,6 +398,18 @@ fn run_shipper(mut shipper: Shipper, own: PathBuf, shared: &Shared) {
                 st.finished = true;
                 shared.cv.notify_all();
                 return;
+            }
+            // Let more rows arrive before shipping them as one batch.
+            let until = Instant::now() + LINGER;
+            while !st.stop {
+                let left = until.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break;
+                }
+                st = match shared.cv.wait_timeout(st, left) {
+                    Ok((g, _)) => g,
+                    Err(p) => p.into_inner().0,
+                };
             }
             st.kicks
         };
