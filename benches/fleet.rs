@@ -295,14 +295,14 @@ fn report(pg: &PgServer) {
         pg,
         "report",
         &format!(
-            "INSERT INTO keymsg_raw (month, host, writer, seq, op, at, acked_at, shipped_at, agency, \
+            "INSERT INTO keymsg_raw (month, writer_id, seq, op, at, acked_at, shipped_at, agency, \
              message_id, surface, kind, catalog_version, reprint, counted) \
-             SELECT '2026-' || lpad((1 + i % 12)::text, 2, '0'), 'h' || (i % 200), 'w' || (i % 200), i, 0, \
+             SELECT '2026-' || lpad((1 + i % 12)::text, 2, '0'), 1000 + i % 200, i, 0, \
              0, 0, 0, 'agency-' || ((i / 12) % 50), (ARRAY['aoc-1441','police-191','no-links','otp'])[1 + i % 4], \
              'receipt', 'electricity-bill', 1, false, true FROM generate_series(1, {raw}) AS i; \
              INSERT INTO keymsg_counters (month, agency, message_id, channel, surface, kind, host, writer, counted) \
-             SELECT month, agency, message_id, 'documents', surface, kind, host, writer, count(*) \
-             FROM keymsg_raw WHERE writer LIKE 'w%' \
+             SELECT month, agency, message_id, 'documents', surface, kind, 'h' || writer_id, \
+             'w' || writer_id, count(*) FROM keymsg_raw WHERE writer_id >= 1000 \
              GROUP BY 1, 2, 3, 4, 5, 6, 7, 8; ANALYZE"
         ),
     );

@@ -23,7 +23,9 @@ const MIGRATION_LOCK: i64 = 0x4B4D_5347_0001;
 const MIGRATIONS: &[&str] = &[
     // Version 1.
     "-- One row per writer that ships or was imported: its high-water mark.
+     -- `id` names the writer in the raw rows and keys (4 bytes, not 64).
      CREATE TABLE keymsg_writers (
+         id integer GENERATED ALWAYS AS IDENTITY UNIQUE,
          host text NOT NULL,
          writer text NOT NULL,
          shipped_seq bigint NOT NULL DEFAULT 0,
@@ -36,8 +38,7 @@ const MIGRATIONS: &[&str] = &[
      -- by month: one partition per month, created when its first row arrives.
      CREATE TABLE keymsg_raw (
          month text NOT NULL,
-         host text NOT NULL,
-         writer text NOT NULL,
+         writer_id integer NOT NULL,
          seq bigint NOT NULL,
          op smallint NOT NULL,
          ref_seq bigint,
@@ -55,14 +56,13 @@ const MIGRATIONS: &[&str] = &[
          -- key not already counted by another writer.
          counted boolean NOT NULL,
          withdrawn boolean NOT NULL DEFAULT false,
-         PRIMARY KEY (month, host, writer, seq)
+         PRIMARY KEY (month, writer_id, seq)
      ) PARTITION BY LIST (month);
      -- Idempotency keys, unique fleet-wide: a key retried on another host counts once.
      CREATE TABLE keymsg_keys (
          idem_key text PRIMARY KEY,
          month text NOT NULL,
-         host text NOT NULL,
-         writer text NOT NULL,
+         writer_id integer NOT NULL,
          seq bigint NOT NULL
      );
      -- Counters maintained on ingest, one row per writer: what reports read.

@@ -212,12 +212,12 @@ fn ingest(
     // migrated it since this connection was made.
     let row = tx
         .query_one(
-            "SELECT shipped_seq, (SELECT max(version) FROM keymsg_schema) \
+            "SELECT shipped_seq, (SELECT max(version) FROM keymsg_schema), id \
              FROM keymsg_writers WHERE host = $1 AND writer = $2 FOR UPDATE",
             &[&host, &writer],
         )
         .map_err(err)?;
-    let (hwm, version): (i64, Option<i64>) = (row.get(0), row.get(1));
+    let (hwm, version, wid): (i64, Option<i64>, i32) = (row.get(0), row.get(1), row.get(2));
     if let Some(v) = version.filter(|v| *v > super::conn::SCHEMA_VERSION) {
         return Err(StoreError::NewerSchema {
             path: url.shown.clone(),
@@ -247,10 +247,10 @@ fn ingest(
     if !k_keys.is_empty() {
         for row in tx
             .query(
-                "INSERT INTO keymsg_keys (idem_key, month, host, writer, seq) \
-                 SELECT k, m, $1, $2, s FROM unnest($3::text[], $4::text[], $5::bigint[]) AS t(k, m, s) \
+                "INSERT INTO keymsg_keys (idem_key, month, writer_id, seq) \
+                 SELECT k, m, $1, s FROM unnest($2::text[], $3::text[], $4::bigint[]) AS t(k, m, s) \
                  ON CONFLICT DO NOTHING RETURNING idem_key",
-                &[&host, &writer, &k_keys, &k_months, &k_seqs],
+                &[&wid, &k_keys, &k_months, &k_seqs],
             )
             .map_err(err)?
         {
@@ -266,17 +266,17 @@ fn ingest(
     }
     let inserted: HashSet<i64> = tx
         .query(
-            "INSERT INTO keymsg_raw (month, host, writer, seq, op, ref_seq, at, acked_at, \
+            "INSERT INTO keymsg_raw (month, writer_id, seq, op, ref_seq, at, acked_at, \
              shipped_at, agency, message_id, surface, kind, catalog_version, idem_key, reprint, \
              counted) \
-             SELECT m, $1, $2, s, op, rs, at, ak, $3, ag, mi, su, ki, cv, k, rp, c \
-             FROM unnest($4::text[], $5::bigint[], $6::int2[], $7::bigint[], $8::bigint[], \
-             $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[], \
-             $15::text[], $16::bool[], $17::bool[]) \
+             SELECT m, $1, s, op, rs, at, ak, $2, ag, mi, su, ki, cv, k, rp, c \
+             FROM unnest($3::text[], $4::bigint[], $5::int2[], $6::bigint[], $7::bigint[], \
+             $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[], \
+             $14::text[], $15::bool[], $16::bool[]) \
              AS t(m, s, op, rs, at, ak, ag, mi, su, ki, cv, k, rp, c) \
              ON CONFLICT DO NOTHING RETURNING seq",
             &[
-                &host, &writer, &now, &c.month, &c.seq, &c.op, &c.ref_seq, &c.at, &c.acked,
+                &wid, &now, &c.month, &c.seq, &c.op, &c.ref_seq, &c.at, &c.acked,
                 &c.agency, &c.message, &c.surface, &c.kind, &c.version, &c.key, &c.reprint,
                 &c.counted,
             ],
@@ -314,7 +314,7 @@ fn ingest(
     add_counters(&mut tx, host, writer, &inc).map_err(err)?;
     let mut epoch_bump = 0i64;
     for w in withdrawals {
-        epoch_bump += i64::from(withdraw(&mut tx, host, writer, w).map_err(err)?);
+        epoch_bump += i64::from(withdraw(&mut tx, host, writer, wid, w).map_err(err)?);
     }
     tx.execute(
         "UPDATE keymsg_writers SET shipped_seq = $3, shipped_at = $4, epoch = epoch + $5 \
@@ -408,16 +408,17 @@ fn withdraw(
     tx: &mut postgres::Transaction<'_>,
     host: &str,
     writer: &str,
+    wid: i32,
     w: &JournalRow,
 ) -> Result<bool, postgres::Error> {
     let Some(target) = w.ref_seq else {
         return Ok(false);
     };
     let Some(row) = tx.query_opt(
-        "UPDATE keymsg_raw SET withdrawn = true WHERE month = $1 AND host = $2 AND writer = $3 \
-         AND seq = $4 AND op = 0 AND NOT withdrawn \
+        "UPDATE keymsg_raw SET withdrawn = true WHERE month = $1 AND writer_id = $2 \
+         AND seq = $3 AND op = 0 AND NOT withdrawn \
          RETURNING counted, reprint, agency, message_id, surface, kind, idem_key",
-        &[&w.month, &host, &writer, &target],
+        &[&w.month, &wid, &target],
     )?
     else {
         return Ok(false);
@@ -446,8 +447,8 @@ fn withdraw(
     )?;
     if let Some(k) = key {
         tx.execute(
-            "DELETE FROM keymsg_keys WHERE idem_key = $1 AND host = $2 AND writer = $3 AND seq = $4",
-            &[&k, &host, &writer, &target],
+            "DELETE FROM keymsg_keys WHERE idem_key = $1 AND writer_id = $2 AND seq = $3",
+            &[&k, &wid, &target],
         )?;
     }
     Ok(true)
