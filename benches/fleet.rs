@@ -8,7 +8,9 @@
 //! ```
 //!
 //! Knobs: `KEYMSG_BENCH_PROCS` (8), `KEYMSG_BENCH_THREADS` per process (4),
-//! `KEYMSG_BENCH_PER_THREAD` insertions (10,000), `KEYMSG_BENCH_SHIP_ROWS`
+//! `KEYMSG_BENCH_PER_THREAD` insertions (10,000), `KEYMSG_BENCH_BATCH`
+//! insertions per `count_batch` call (1: one `count` per insertion),
+//! `KEYMSG_BENCH_SHIP_ROWS`
 //! for the shipper-vs-COPY table (200,000), `KEYMSG_BENCH_RAW_ROWS` raw rows
 //! for the report (10,000,000). 0 skips a part.
 
@@ -62,6 +64,7 @@ fn child(spec: &str) {
     );
     let threads = env("KEYMSG_BENCH_THREADS", 4);
     let per = env("KEYMSG_BENCH_PER_THREAD", 10_000);
+    let batch = env("KEYMSG_BENCH_BATCH", 1).max(1);
     let store = Arc::new(Store::open_postgres(url, journal, StoreOptions::default()).unwrap());
     while !go.exists() {
         std::thread::sleep(Duration::from_millis(1));
@@ -72,8 +75,16 @@ fn child(spec: &str) {
             let store = Arc::clone(&store);
             let prefix = format!("{id}-{t}");
             std::thread::spawn(move || {
-                for n in 0..per {
-                    store.count(&insertion(&prefix, n)).unwrap();
+                if batch == 1 {
+                    for n in 0..per {
+                        store.count(&insertion(&prefix, n)).unwrap();
+                    }
+                    return;
+                }
+                // A bill run acknowledging `batch` receipts per transaction.
+                let all: Vec<Insertion> = (0..per).map(|n| insertion(&prefix, n)).collect();
+                for chunk in all.chunks(batch as usize) {
+                    store.count_batch(chunk).unwrap();
                 }
             })
         })
@@ -173,8 +184,9 @@ fn writers(pg: &PgServer, url: &str, dir: &Path) {
     if !shipping {
         println!("## fleet/writers, journal only (no shipping)");
         println!(
-            "{procs} processes x {} threads: {acked} acknowledged in {secs:.2} s = {:.0} insertions/s",
+            "{procs} processes x {} threads, batches of {}: {acked} acknowledged in {secs:.2} s = {:.0} insertions/s",
             env("KEYMSG_BENCH_THREADS", 4),
+            env("KEYMSG_BENCH_BATCH", 1),
             acked as f64 / secs
         );
         return;
@@ -200,8 +212,9 @@ fn writers(pg: &PgServer, url: &str, dir: &Path) {
     let total = psql(pg, "bench", "SELECT sum(counted) FROM keymsg_counters");
     println!("## fleet/writers");
     println!(
-        "{procs} processes x {} threads: {acked} acknowledged in {secs:.2} s = {:.0} insertions/s",
+        "{procs} processes x {} threads, batches of {}: {acked} acknowledged in {secs:.2} s = {:.0} insertions/s",
         env("KEYMSG_BENCH_THREADS", 4),
+        env("KEYMSG_BENCH_BATCH", 1),
         acked as f64 / secs
     );
     println!("shipper lag (acknowledged -> committed in PostgreSQL) p50 / p99 / max: {lag} ms");

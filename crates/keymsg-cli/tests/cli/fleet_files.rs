@@ -139,4 +139,7 @@ fn exports_imported_twice_change_nothing() {
         "",
     );
     assert!(third.contains("(already imported)"), "{third}");
+    let m = ok(dir, &["metrics", "--store", "district"], "");
+    assert!(m.contains("# TYPE keymsg_insertions_total counter"), "{m}");
+    assert!(m.contains("keymsg_store_writer_files 2"), "{m}");
 }

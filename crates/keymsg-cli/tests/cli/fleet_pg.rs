@@ -154,4 +154,25 @@ fn four_hosts_with_kills_and_a_postgres_restart_count_exactly() {
     assert!(printed as u64 <= total && total - printed as u64 <= u64::from(kills));
     // The per-writer counters behind it: one writer per host.
     assert_eq!(v["writers"].as_array().unwrap().len(), HOSTS);
+    // Monitoring: nothing left to ship, the fleet store up, the fleet's counts.
+    let m = ok(
+        &dir,
+        &["metrics", "--store", &url, "--journal", "journal-0"],
+        "",
+    );
+    assert!(m.contains("keymsg_journal_pending_rows 0\n"), "{m}");
+    assert!(m.contains("keymsg_fleet_store_up 1\n"), "{m}");
+    let fleet_counted: u64 = m
+        .lines()
+        .filter(|l| l.starts_with("keymsg_insertions_total{"))
+        .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(fleet_counted, total);
+    // `ship` without a postgres:// store is a usage error.
+    let out = crate::run(
+        &dir,
+        &["ship", "--journal", "journal-0", "--store", "journal-1"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
 }

@@ -276,9 +276,8 @@ fn ingest(
              AS t(m, s, op, rs, at, ak, ag, mi, su, ki, cv, k, rp, c) \
              ON CONFLICT DO NOTHING RETURNING seq",
             &[
-                &wid, &now, &c.month, &c.seq, &c.op, &c.ref_seq, &c.at, &c.acked,
-                &c.agency, &c.message, &c.surface, &c.kind, &c.version, &c.key, &c.reprint,
-                &c.counted,
+                &wid, &now, &c.month, &c.seq, &c.op, &c.ref_seq, &c.at, &c.acked, &c.agency,
+                &c.message, &c.surface, &c.kind, &c.version, &c.key, &c.reprint, &c.counted,
             ],
         )
         .map_err(err)?
