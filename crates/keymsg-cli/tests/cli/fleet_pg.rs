@@ -29,6 +29,8 @@ fn host(dir: &Path, n: usize, url: &str, kills: u32, seed: u64) -> (usize, u32) 
     let mut killed = 0;
     let mut seed = seed;
     loop {
+        // Reaped below, by `wait` after a kill or by `try_wait`.
+        #[allow(clippy::zombie_processes)]
         let mut child = keymsg(dir)
             .args(["footer", "--keys-from"])
             .arg(&keys)
@@ -60,17 +62,17 @@ fn host(dir: &Path, n: usize, url: &str, kills: u32, seed: u64) -> (usize, u32) 
         seed ^= seed << 17;
         let kill_at = Duration::from_millis(100 + seed % 900);
         let start = Instant::now();
-        let mut done = None;
-        while done.is_none() {
+        let status = loop {
             if killed < kills && start.elapsed() >= kill_at {
                 let _ = child.kill(); // SIGKILL
                 killed += 1;
-                done = Some(child.wait().unwrap());
-                break;
+                break child.wait().unwrap();
             }
-            done = child.try_wait().unwrap();
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
             std::thread::sleep(Duration::from_millis(5));
-        }
+        };
         reader.join().unwrap();
         for l in lines.lock().unwrap().iter() {
             let v: Value = serde_json::from_str(l).unwrap();
@@ -78,7 +80,7 @@ fn host(dir: &Path, n: usize, url: &str, kills: u32, seed: u64) -> (usize, u32) 
                 acked += 1;
             }
         }
-        if done.is_some_and(|s| s.success()) {
+        if status.success() {
             return (acked, killed);
         }
     }
