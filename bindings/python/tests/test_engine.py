@@ -249,8 +249,9 @@ def test_a_postgres_store_acknowledges_in_the_journal_while_it_is_down(
     url = "postgres://keymsg@127.0.0.1:1/fleet"
     journal = tmp_path / "journal"
     engine = keymsg.Engine(store=url, journal=journal, agency="PEA Chiang Mai")
-    assert engine.footer(key="INV-1", at=AT).counted
-    assert not engine.footer(key="INV-1", at=AT).counted  # a retry on this host
+    assert engine.footer(key="INV-1", idempotency_key="INV-1", at=AT).counted
+    # A retry on this host counts once.
+    assert not engine.footer(key="INV-1", idempotency_key="INV-1", at=AT).counted
     del engine
     # The journal is an ordinary store directory holding the count.
     assert keymsg.report(journal, "2026-03", agency="PEA Chiang Mai").totals.documents == 1

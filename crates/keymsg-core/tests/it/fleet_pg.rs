@@ -163,7 +163,8 @@ fn postgres_not_running_at_start_then_up() {
     assert!(m.contains("keymsg_journal_pending_rows 100"), "{m}");
     assert!(m.contains("keymsg_fleet_store_up 0"), "{m}");
     pg.start_again();
-    assert_eq!(s.ship().unwrap(), 100);
+    // This call or the store's background shipper (retrying) ships them.
+    assert!(s.ship().unwrap() <= 100);
     assert_eq!(fleet_total(&url, j.path()), 100);
 }
 

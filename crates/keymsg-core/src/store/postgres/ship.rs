@@ -146,7 +146,7 @@ impl Shipper {
             self.ensure_partition(&m)?;
         }
         let client = self.client()?;
-        let shipped = ingest(client, &url, &host, &writer, &rows, last)?;
+        let shipped = ingest(client, &url, &host, &writer, &rows, hwm)?;
         self.remember(&host, &writer, last)?;
         Ok(shipped)
     }
@@ -191,16 +191,19 @@ impl Shipper {
     }
 }
 
-/// One batch in one transaction (see the module docs). `last` is the
-/// batch's last sequence number.
+/// One batch in one transaction (see the module docs): `rows` are the
+/// journal rows after mark `read_after`, in order.
 fn ingest(
     client: &mut Client,
     url: &Url,
     host: &str,
     writer: &str,
     rows: &[JournalRow],
-    last: i64,
+    read_after: i64,
 ) -> Result<Shipped, StoreError> {
+    let Some(last) = rows.last().map(|r| r.seq) else {
+        return Ok(Shipped::default());
+    };
     let err = |e: postgres::Error| url.error("shipping journal rows", &e);
     let mut tx = client.transaction().map_err(err)?;
     tx.execute(
@@ -223,6 +226,18 @@ fn ingest(
             path: url.shown.clone(),
             found: v,
             supported: super::conn::SCHEMA_VERSION,
+        });
+    }
+    if hwm < read_after {
+        // The mark moved back since it was read (the database restored from
+        // a backup?): rows after it were not read. Nothing is written; the
+        // next attempt reads from the mark as it is now.
+        return Err(StoreError::Fleet {
+            store: url.shown.clone(),
+            detail: format!(
+                "the shipped mark of writer {host}/{writer} moved back from {read_after} to {hwm}; \
+                 shipping again from {hwm}"
+            ),
         });
     }
     let rows: Vec<&JournalRow> = rows.iter().filter(|r| r.seq > hwm).collect();
