@@ -88,7 +88,10 @@ pub(crate) fn notes(report: &Report, digits: Digits) -> Vec<(String, String)> {
             .iter()
             .map(|c| format!("{} (อยู่ในรายงานของ {})", c.agency, c.sources.join(" และ ")))
             .collect();
-        out.push(("หน่วยงานที่ได้รับซ้ำ นับครั้งเดียว".to_owned(), once.join("; ")));
+        out.push((
+            "หน่วยงานที่ได้รับรายงานซ้ำ (นับเพียงครั้งเดียว)".to_owned(),
+            once.join("; "),
+        ));
     }
     let retired: Vec<&str> = report
         .rows

@@ -95,7 +95,7 @@ fn a_unit_inside_a_district_and_sent_directly_counts_once() {
         vec!["อำเภอเมือง".to_owned(), "เทศบาลตำบลก".to_owned()]
     );
     let md = province.to_markdown();
-    assert!(md.contains("นับครั้งเดียว"), "{md}");
+    assert!(md.contains("นับเพียงครั้งเดียว"), "{md}");
 }
 
 #[test]

@@ -443,3 +443,26 @@ fn the_shipper_killed_mid_batch_never_loses_or_doubles_a_row() {
     );
     assert_eq!(fleet_total(&url, j.path()), acked);
 }
+
+#[test]
+fn keys_older_than_the_retention_expire_when_shipping() {
+    let Some(pg) = shared() else { return };
+    let url = fresh_db(pg);
+    let j = tempfile::tempdir().unwrap();
+    let s = open(&url, j.path());
+    let now = OffsetDateTime::now_utc();
+    s.count(&ins(
+        Some("old".into()),
+        now - time::Duration::days(3 * 365),
+    ))
+    .unwrap();
+    s.count(&ins(Some("new".into()), now)).unwrap();
+    s.ship().unwrap();
+    let db = db_of(&url);
+    assert_eq!(
+        pg.psql(db, "SELECT string_agg(idem_key, ',') FROM keymsg_keys"),
+        "new"
+    );
+    // Counts and raw rows are never expired.
+    assert_eq!(pg.psql(db, "SELECT count(*) FROM keymsg_raw"), "2");
+}

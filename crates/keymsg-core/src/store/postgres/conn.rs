@@ -65,6 +65,8 @@ const MIGRATIONS: &[&str] = &[
          writer_id integer NOT NULL,
          seq bigint NOT NULL
      );
+     -- Keys expire by month (`keymsg ship`, like the hosts' own stores).
+     CREATE INDEX keymsg_keys_month ON keymsg_keys (month);
      -- Counters maintained on ingest, one row per writer: what reports read.
      CREATE TABLE keymsg_counters (
          month text NOT NULL,

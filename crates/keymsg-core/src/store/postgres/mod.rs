@@ -94,6 +94,8 @@ pub(crate) struct PgStore {
     /// Connection for reads and manual entries, made on first use.
     reader: Mutex<Option<Conn>>,
     busy: Duration,
+    /// How long idempotency keys are kept (see `StoreOptions`).
+    key_retention_months: Option<u32>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -107,6 +109,7 @@ impl PgStore {
     ) -> Result<PgStore, StoreError> {
         let url = Url::parse(url)?;
         let busy = opts.busy_timeout;
+        let key_retention_months = opts.key_retention_months;
         let journal = SqliteStore::open_with(journal, opts, true)?;
         let shared = Arc::new(Shared::default());
         let (host, _) = journal.identity();
@@ -126,6 +129,7 @@ impl PgStore {
             shared,
             reader: Mutex::new(None),
             busy,
+            key_retention_months,
             thread: Some(thread),
         })
     }
@@ -268,11 +272,27 @@ impl PgStore {
         })
     }
 
-    /// Ship everything pending in the journal now, on the calling thread.
+    /// Ship everything pending in the journal now, on the calling thread,
+    /// then expire the fleet's idempotency keys older than the retention.
     pub(crate) fn ship(&self) -> Result<u64, StoreError> {
         let (host, _) = self.journal.identity();
         let mut s = Shipper::new(self.url.clone(), self.path(), host.to_owned(), self.busy);
-        Ok(s.ship_all()?.rows)
+        let rows = s.ship_all()?.rows;
+        let now = YearMonth::of(OffsetDateTime::now_utc());
+        if let Some(oldest) = self
+            .key_retention_months
+            .and_then(|m| super::checkpoint::oldest_kept(now, m))
+        {
+            self.with_client(|c, u| {
+                c.execute(
+                    "DELETE FROM keymsg_keys WHERE month < $1",
+                    &[&oldest.to_string()],
+                )
+                .map(|_| ())
+                .map_err(|e| u.error("expiring idempotency keys", &e))
+            })?;
+        }
+        Ok(rows)
     }
 
     /// Prometheus text: fleet totals (when PostgreSQL answers) and this
