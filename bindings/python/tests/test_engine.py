@@ -257,3 +257,5 @@ def test_a_postgres_store_acknowledges_in_the_journal_while_it_is_down(
     assert keymsg.report(journal, "2026-03", agency="PEA Chiang Mai").totals.documents == 1
     with pytest.raises(keymsg.InvalidArgumentError, match="journal"):
         keymsg.Engine(store=url)
+    with pytest.raises(keymsg.InvalidArgumentError, match="Engine"):
+        keymsg.report(url, "2026-03")
