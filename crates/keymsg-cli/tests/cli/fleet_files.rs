@@ -143,3 +143,45 @@ fn exports_imported_twice_change_nothing() {
     assert!(m.contains("# TYPE keymsg_insertions_total counter"), "{m}");
     assert!(m.contains("keymsg_store_writer_files 2"), "{m}");
 }
+
+#[test]
+fn a_footer_with_the_fleet_store_down_prints_counts_and_warns() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    // Nothing listens on port 1.
+    let out = crate::run(
+        dir,
+        &[
+            "footer",
+            "--store",
+            "postgres://keymsg:secret@127.0.0.1:1/fleet",
+            "--journal",
+            "journal",
+            "--key",
+            "INV-1",
+            "--json",
+        ],
+        "",
+    );
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["counted"], serde_json::Value::Bool(true));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning: counted in the journal"), "{err}");
+    assert!(err.contains("cannot connect"), "{err}");
+    assert!(!err.contains("secret"), "{err}");
+    // Without a journal the command says what is missing.
+    let out = crate::run(
+        dir,
+        &[
+            "footer",
+            "--store",
+            "postgres://keymsg@127.0.0.1:1/fleet",
+            "--key",
+            "INV-2",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--journal"));
+}

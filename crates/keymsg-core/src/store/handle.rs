@@ -168,9 +168,15 @@ impl Store {
     }
 
     /// Make everything counted so far durable. Every [`Store::count`] and
-    /// [`Store::count_batch`] already commits before it returns, so this is a
-    /// no-op kept for front ends that buffer.
+    /// [`Store::count_batch`] already commits before it returns, so for a
+    /// store directory this is a no-op kept for front ends that buffer. For
+    /// a fleet store it also ships what is pending, waiting at most 150 ms;
+    /// it does not fail when shipping does (the rows wait in the journal,
+    /// see [`Store::ship_error`]).
     pub fn flush(&self) -> Result<(), StoreError> {
+        if let Backend::Postgres(s) = &self.backend {
+            s.flush();
+        }
         Ok(())
     }
 

@@ -353,10 +353,11 @@ impl PgStore {
     }
 }
 
-impl Drop for PgStore {
-    fn drop(&mut self) {
-        // Ship what this process acknowledged, for a bounded time.
-        let deadline = Instant::now() + DROP_WAIT;
+impl PgStore {
+    /// Ask the shipper to ship now and wait until it has, it failed, or
+    /// `max` passed. Returns the state lock.
+    fn wait_shipped(&self, max: Duration) -> MutexGuard<'_, BgState> {
+        let deadline = Instant::now() + max;
         let mut st = self.shared.lock();
         st.kicks += 1;
         let target = st.kicks;
@@ -371,6 +372,21 @@ impl Drop for PgStore {
                 Err(p) => p.into_inner().0,
             };
         }
+        st
+    }
+
+    /// Ship what this process acknowledged, waiting at most [`DROP_WAIT`].
+    /// Never fails: what is not shipped stays in the journal (see
+    /// [`PgStore::last_ship_error`]).
+    pub(crate) fn flush(&self) {
+        drop(self.wait_shipped(DROP_WAIT));
+    }
+}
+
+impl Drop for PgStore {
+    fn drop(&mut self) {
+        // Ship what this process acknowledged, for a bounded time.
+        let mut st = self.wait_shipped(DROP_WAIT);
         st.stop = true;
         self.shared.cv.notify_all();
         // Join the thread when it stops promptly (it usually waits on the
