@@ -466,3 +466,33 @@ fn keys_older_than_the_retention_expire_when_shipping() {
     // Counts and raw rows are never expired.
     assert_eq!(pg.psql(db, "SELECT count(*) FROM keymsg_raw"), "2");
 }
+
+#[test]
+fn a_full_journal_disk_fails_the_count_and_ships_nothing_wrong() {
+    let Some(pg) = shared() else { return };
+    let url = fresh_db(pg);
+    let j = tempfile::tempdir().unwrap();
+    let s = open(&url, j.path());
+    let mut acked = count_keys(&s, "before", 50);
+    // The journal's disk fills up (a size cap behaves as a full disk).
+    let size = std::fs::metadata(s.writer_file().unwrap()).unwrap().len();
+    s.set_max_file_bytes(Some(size)).unwrap();
+    let mut failed = 0;
+    for i in 0..2000 {
+        match s.count(&ins(Some(format!("full-{i}")), at())) {
+            Ok(Counted::New) => acked += 1,
+            Ok(other) => panic!("{other:?}"),
+            Err(StoreError::DiskFull { .. }) => failed += 1,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert!(failed > 0, "the cap was never reached");
+    // Space again: counting and shipping carry on; a retry of a failed key counts.
+    s.set_max_file_bytes(None).unwrap();
+    let retried = count_keys(&s, "full", 2000);
+    assert_eq!(retried, failed, "exactly the failed keys count on retry");
+    acked += retried + count_keys(&s, "after", 50);
+    s.ship().unwrap();
+    s.integrity_check().unwrap();
+    assert_eq!(fleet_total(&url, j.path()), acked);
+}
