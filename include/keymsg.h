@@ -111,7 +111,9 @@ enum keymsg_status
    */
   KEYMSG_CATALOG_OTHER = 199,
   /**
-   * Layout: the width (or a line limit of 0) cannot hold any text.
+   * Layout: the width is out of range: 0 or a line limit of 0 for text
+   * functions, or below the minimum footer width (16 columns) for a key
+   * message.
    */
   KEYMSG_LAYOUT_WIDTH_TOO_SMALL = 200,
   /**
@@ -144,6 +146,13 @@ enum keymsg_status
    * (1 MiB unless changed with `keymsg_set_max_input_bytes`).
    */
   KEYMSG_LAYOUT_INPUT_TOO_LARGE = 207,
+  /**
+   * Layout: the message had to be cut before every hotline, URL and e-mail
+   * address, so it no longer tells the reader where to check. Use a wider
+   * profile or more lines, or `keymsg_engine_options_set_allow_lossy` (the
+   * text is then returned but never counted).
+   */
+  KEYMSG_LAYOUT_TRUNCATED_CORE = 208,
   /**
    * Layout: another layout or encoding error (newer core).
    */
@@ -376,6 +385,36 @@ typedef uint32_t keymsg_durability;
 #endif // __cplusplus
 
 /**
+ * A printer's byte encoding (`keymsg_engine_footer_encoded`). Passed as a
+ * `uint32_t`.
+ */
+enum keymsg_encoding
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * UTF-8 (every character).
+   */
+  KEYMSG_ENCODING_UTF8 = 1,
+  /**
+   * TIS-620: ASCII and Thai; a cut ends with `...` (it has no `…`).
+   */
+  KEYMSG_ENCODING_TIS620 = 2,
+  /**
+   * Windows code page 874: TIS-620 plus € … ‘ ’ “ ” • – — and no-break space.
+   */
+  KEYMSG_ENCODING_CP874 = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum keymsg_encoding keymsg_encoding;
+#else
+typedef uint32_t keymsg_encoding;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Report formats (`keymsg_engine_report`). Passed as a `uint32_t`.
  */
 enum keymsg_report_format
@@ -506,7 +545,8 @@ typedef struct keymsg_engine keymsg_engine;
  *
  * Defaults: the embedded catalog; no store (nothing is counted); agency
  * `"unknown"`; the catalog's own selection policy; process durability;
- * fail open (text is returned even if counting fails).
+ * fail open (text is returned even if counting fails); a message that would
+ * lose every hotline and link is refused.
  *
  * Thread safety: not synchronised: use one options object from one thread
  * at a time. It is only read by `keymsg_engine_new`, which copies what it
@@ -524,6 +564,16 @@ typedef struct keymsg_engine_options keymsg_engine_options;
  * number of threads at once. Freeing must not race with reading.
  */
 typedef struct keymsg_lines keymsg_lines;
+
+/**
+ * How `keymsg_engine_report_with` builds the form (opaque, set with
+ * setters). Defaults: every row, an empty signature block (dotted lines to
+ * sign by hand).
+ *
+ * Thread safety: not synchronised; use from one thread at a time. Only
+ * read during `keymsg_engine_report_with`, so it may be freed right after.
+ */
+typedef struct keymsg_report_options keymsg_report_options;
 
 /**
  * A rendered footer or pop-up (opaque): the text, its lines, the message id,
@@ -564,7 +614,9 @@ typedef struct keymsg_string keymsg_string;
 typedef struct keymsg_footer_request {
   /**
    * Document key (receipt or invoice number): the same key gets the same
-   * message on any host, also on reprint. NULL: no key (selection rotates).
+   * message on any host, also on reprint. On surfaces other than receipts
+   * and invoices it is the subject key (user or customer id). NULL: no key
+   * (selection rotates).
    */
   const char *key;
   /**
@@ -573,7 +625,9 @@ typedef struct keymsg_footer_request {
   size_t key_len;
   /**
    * Layout profile: `"receipt-58mm"`, `"receipt-80mm"`,
-   * `"receipt-80mm-42"`, `"invoice-a4"`, ... NULL: `"receipt-58mm"`.
+   * `"receipt-80mm-42"`, `"invoice-a4"`, ... NULL: the surface's own
+   * (`"receipt-58mm"` for receipts, `"invoice-a4"` for invoices,
+   * `"billboard"`, `"popup"`, `"push"`, `"sms"`).
    */
   const char *profile;
   /**
@@ -633,6 +687,27 @@ typedef struct keymsg_footer_request {
 } keymsg_footer_request;
 
 /**
+ * A borrowed view of bytes owned by keymsg: `len` bytes at `data`.
+ *
+ * Text is UTF-8. `data` is **not** guaranteed to be NUL-terminated (except
+ * for the static strings documented as such), so print it with
+ * `printf("%.*s", (int)s.len, s.data)` or copy `len` bytes. The view is
+ * valid for as long as the function that returned it says (usually: until
+ * the owning object is freed). `data` is NULL only when the function
+ * documents it (e.g. an index out of range); then `len` is 0.
+ */
+typedef struct keymsg_str {
+  /**
+   * First byte; NULL only where documented.
+   */
+  const char *data;
+  /**
+   * Number of bytes, not counting any terminating NUL.
+   */
+  size_t len;
+} keymsg_str;
+
+/**
  * A pop-up request for `keymsg_engine_popup`. Zero-initialise it and set
  * what you need; NULL fields take their defaults.
  */
@@ -688,25 +763,36 @@ typedef struct keymsg_popup_request {
 } keymsg_popup_request;
 
 /**
- * A borrowed view of bytes owned by keymsg: `len` bytes at `data`.
- *
- * Text is UTF-8. `data` is **not** guaranteed to be NUL-terminated (except
- * for the static strings documented as such), so print it with
- * `printf("%.*s", (int)s.len, s.data)` or copy `len` bytes. The view is
- * valid for as long as the function that returned it says (usually: until
- * the owning object is freed). `data` is NULL only when the function
- * documents it (e.g. an index out of range); then `len` is 0.
+ * The signature block of a report (`keymsg_engine_report_signed`).
+ * Zero-initialise it and set what you need; NULL fields stay empty (the
+ * office signs by hand). Text fields are `(pointer, length)` UTF-8.
  */
-typedef struct keymsg_str {
+typedef struct keymsg_report_signature {
   /**
-   * First byte; NULL only where documented.
+   * Name of the reporter (ผู้รายงาน). NULL: none.
    */
-  const char *data;
+  const char *reporter;
   /**
-   * Number of bytes, not counting any terminating NUL.
+   * Length of `reporter` in bytes.
    */
-  size_t len;
-} keymsg_str;
+  size_t reporter_len;
+  /**
+   * The reporter's position (ตำแหน่ง). NULL: none.
+   */
+  const char *position;
+  /**
+   * Length of `position` in bytes.
+   */
+  size_t position_len;
+  /**
+   * Date signed, `"YYYY-MM-DD"` (Common Era). NULL: none.
+   */
+  const char *signed_on;
+  /**
+   * Length of `signed_on` in bytes.
+   */
+  size_t signed_on_len;
+} keymsg_report_signature;
 
 /**
  * A selection request for `keymsg_engine_select`. Zero-initialise it and
@@ -870,6 +956,35 @@ keymsg_status keymsg_catalog_to_string(const struct keymsg_catalog *catalog,
                                        struct keymsg_string **text_out);
 
 /**
+ * `keymsg_engine_footer` for a printer that speaks `encoding` (a
+ * `keymsg_encoding`): the footer is laid out and encoded before the
+ * insertion is counted — `keymsg_result_encoded` gives the bytes to send —
+ * so a message the encoding cannot hold fails with
+ * `KEYMSG_LAYOUT_UNENCODABLE` (the message names the catalog message and
+ * the character) and nothing is counted.
+ *
+ * Errors: those of `keymsg_engine_footer`, and `KEYMSG_INVALID_ARGUMENT`
+ * for an unknown encoding. Thread-safe.
+ *
+ * # Safety
+ * As `keymsg_engine_footer`.
+ */
+keymsg_status keymsg_engine_footer_encoded(const struct keymsg_engine *engine,
+                                           const struct keymsg_footer_request *request,
+                                           uint32_t encoding,
+                                           struct keymsg_result **result_out);
+
+/**
+ * The bytes to print: the text in the encoding asked for with
+ * `keymsg_engine_footer_encoded` (lines separated by `\n`, 0x0A), else the
+ * UTF-8 text. `{NULL, 0}` if `result` is NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+struct keymsg_str keymsg_result_encoded(const struct keymsg_result *result);
+
+/**
  * Create an options object with every setting at its default.
  *
  * On success writes it to `*options_out` (free with
@@ -986,6 +1101,30 @@ keymsg_status keymsg_engine_options_set_fail_closed(struct keymsg_engine_options
                                                     bool fail_closed);
 
 /**
+ * Allow lossy output (`true`): a message cut before every hotline, URL and
+ * e-mail address is returned (`keymsg_result_truncated_core` true) instead
+ * of failing with `KEYMSG_LAYOUT_TRUNCATED_CORE`. Such a result is never
+ * counted: it no longer carries the message. Default `false`. Errors:
+ * `KEYMSG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `options` is NULL or a live options object.
+ */
+keymsg_status keymsg_engine_options_set_allow_lossy(struct keymsg_engine_options *options,
+                                                    bool allow_lossy);
+
+/**
+ * Count reprints (`true`): `keymsg_engine_replay` then counts an insertion
+ * like a first print. Default `false`: a reprint is stored as a reprint but
+ * not counted (the first print was). Errors: `KEYMSG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `options` is NULL or a live options object.
+ */
+keymsg_status keymsg_engine_options_set_count_reprints(struct keymsg_engine_options *options,
+                                                       bool count_reprints);
+
+/**
  * Create an engine. `options` may be NULL for all defaults.
  *
  * On success writes the engine to `*engine_out` (free with
@@ -1048,8 +1187,10 @@ keymsg_status keymsg_engine_popup(const struct keymsg_engine *engine,
 /**
  * Reprint: the message of a selection token (from `keymsg_result_token`)
  * laid out again as `request` asks (profile, width, language; NULL: all
- * defaults), even if the catalog's weights changed since. Counted as a
- * reprint.
+ * defaults), even if the catalog's weights changed since. Stored as a
+ * reprint, and counted (`keymsg_result_counted` true) only when the engine
+ * counts reprints (`keymsg_engine_options_set_count_reprints`; off by
+ * default: the first print was counted).
  *
  * Results as `keymsg_engine_footer`. Errors also: `KEYMSG_SELECT_BAD_TOKEN`
  * (malformed token), `KEYMSG_SELECT_UNKNOWN_MESSAGE` (the message is no
@@ -1118,6 +1259,42 @@ keymsg_status keymsg_engine_report(const struct keymsg_engine *engine,
                                    size_t month_len,
                                    uint32_t format,
                                    struct keymsg_string **report_out);
+
+/**
+ * The store's all-time counters in the Prometheus text format, for
+ * monitoring (`keymsg_insertions_total`, `keymsg_reprints_total`, labelled
+ * by agency, surface, kind and message, and `keymsg_store_writer_files`);
+ * the monthly form comes from `keymsg_engine_report`.
+ *
+ * On success writes a new UTF-8 `keymsg_string` to `*text_out` (free with
+ * `keymsg_string_free`). Errors: `KEYMSG_NULL_PARAMETER`,
+ * `KEYMSG_INVALID_ARGUMENT` (the engine has no store), `KEYMSG_STORE_*`.
+ * Thread-safe.
+ *
+ * # Safety
+ * `engine` is NULL or live; `text_out` is NULL or valid for writing one pointer.
+ */
+keymsg_status keymsg_engine_metrics(const struct keymsg_engine *engine,
+                                    struct keymsg_string **text_out);
+
+/**
+ * As `keymsg_engine_report`, with the form's signature block filled in
+ * from `signature` (NULL: left empty, as `keymsg_engine_report`).
+ *
+ * Errors: those of `keymsg_engine_report`, and `KEYMSG_INVALID_ARGUMENT`
+ * for a `signed_on` that is not a `YYYY-MM-DD` date (named
+ * `signature.signed_on`). Thread-safe.
+ *
+ * # Safety
+ * As `keymsg_engine_report`; `signature` is NULL or a live struct whose
+ * text fields are NULL or point to their lengths' worth of readable bytes.
+ */
+keymsg_status keymsg_engine_report_signed(const struct keymsg_engine *engine,
+                                          const char *month,
+                                          size_t month_len,
+                                          uint32_t format,
+                                          const struct keymsg_report_signature *signature,
+                                          struct keymsg_string **report_out);
 
 /**
  * The whole text, lines joined by `\n` (no trailing newline).
@@ -1190,9 +1367,20 @@ struct keymsg_str keymsg_result_variant(const struct keymsg_result *result);
 bool keymsg_result_truncated(const struct keymsg_result *result);
 
 /**
+ * Whether the cut dropped every hotline, URL and e-mail address of the
+ * message (only returned when the engine allows lossy output; such a
+ * result is never counted). `false` if `result` is NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+bool keymsg_result_truncated_core(const struct keymsg_result *result);
+
+/**
  * Whether the insertion was counted. `false` if the engine has no store, if
- * counting failed (fail-open; see `keymsg_result_count_error`) or if
- * `result` is NULL.
+ * counting failed (fail-open; see `keymsg_result_count_error`), for a
+ * duplicate idempotency key, an uncounted reprint, a lossy result
+ * (`keymsg_result_truncated_core`) or if `result` is NULL.
  *
  * # Safety
  * `result` is NULL or a live result.
@@ -1229,6 +1417,108 @@ void keymsg_result_free(struct keymsg_result *result);
  * need it longer. Never NULL. Thread-safe (each thread has its own message).
  */
 struct keymsg_str keymsg_last_error_message(void);
+
+/**
+ * Record a count entered by hand for content that is not in the catalog —
+ * a community radio spot, a meeting — as a row of its own on the form, for
+ * one column (`channel`, a `keymsg_channel`) and month (`"YYYY-MM"`), under
+ * the engine's agency. The same content again in the month (white space
+ * does not matter) replaces its count. Errors: `KEYMSG_NULL_PARAMETER`,
+ * `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT`
+ * (bad month or channel; empty content, more than 500 characters or a
+ * control character; the engine has no store), `KEYMSG_STORE_*`.
+ * Thread-safe.
+ *
+ * # Safety
+ * `engine` is NULL or live; each `(pointer, length)` pair is NULL or points
+ * to that many bytes.
+ */
+keymsg_status keymsg_engine_record_content(const struct keymsg_engine *engine,
+                                           const char *month,
+                                           size_t month_len,
+                                           uint32_t channel,
+                                           const char *content,
+                                           size_t content_len,
+                                           uint64_t count);
+
+/**
+ * Create report options with every setting at its default. On success
+ * writes them to `*options_out` (free with `keymsg_report_options_free`).
+ * Errors: `KEYMSG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `options_out` is NULL or valid for writing one pointer.
+ */
+keymsg_status keymsg_report_options_new(struct keymsg_report_options **options_out);
+
+/**
+ * Free report options. NULL is a no-op.
+ *
+ * # Safety
+ * `options` is NULL or report options from keymsg, not yet freed.
+ */
+void keymsg_report_options_free(struct keymsg_report_options *options);
+
+/**
+ * Leave out rows with nothing in any column (the compact form agencies
+ * file). Errors: `KEYMSG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `options` is NULL or live report options.
+ */
+keymsg_status keymsg_report_options_set_omit_zero_rows(struct keymsg_report_options *options,
+                                                       bool omit);
+
+/**
+ * The reporter's name in the signature block (UTF-8). Errors:
+ * `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
+ *
+ * # Safety
+ * `options` is NULL or live; `name` is NULL or points to `name_len` bytes.
+ */
+keymsg_status keymsg_report_options_set_reporter(struct keymsg_report_options *options,
+                                                 const char *name,
+                                                 size_t name_len);
+
+/**
+ * The reporter's position (ตำแหน่ง) in the signature block (UTF-8).
+ * Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
+ *
+ * # Safety
+ * `options` is NULL or live; `position` is NULL or points to `position_len` bytes.
+ */
+keymsg_status keymsg_report_options_set_position(struct keymsg_report_options *options,
+                                                 const char *position,
+                                                 size_t position_len);
+
+/**
+ * The date the form is signed, `"YYYY-MM-DD"` (printed in Thai, Buddhist
+ * Era). Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`,
+ * `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT` (not a date; the options
+ * are then unchanged).
+ *
+ * # Safety
+ * `options` is NULL or live; `date` is NULL or points to `date_len` bytes.
+ */
+keymsg_status keymsg_report_options_set_signed_on(struct keymsg_report_options *options,
+                                                  const char *date,
+                                                  size_t date_len);
+
+/**
+ * `keymsg_engine_report` with options (`NULL`: the defaults): the month's
+ * form for the engine's agency in `format` (a `keymsg_report_format`).
+ * Results and errors as `keymsg_engine_report`. Thread-safe.
+ *
+ * # Safety
+ * As `keymsg_engine_report`; `options` is NULL or live report options not
+ * being modified by another thread.
+ */
+keymsg_status keymsg_engine_report_with(const struct keymsg_engine *engine,
+                                        const char *month,
+                                        size_t month_len,
+                                        uint32_t format,
+                                        const struct keymsg_report_options *options,
+                                        struct keymsg_string **report_out);
 
 /**
  * Set the longest text, in UTF-8 bytes, that `keymsg_wrap` and
@@ -1302,6 +1592,27 @@ keymsg_status keymsg_truncate(const char *text,
                               struct keymsg_string **text_out);
 
 /**
+ * Encode `text` for a printer that takes raw bytes: UTF-8, TIS-620 or
+ * CP874 (`encoding` is a `keymsg_encoding`). The text is NFC-normalised and
+ * zero-width break hints are dropped first; nothing is replaced.
+ *
+ * On success writes a new `keymsg_string` holding the bytes to `*bytes_out`
+ * (free with `keymsg_string_free`; use the view's `len`, the bytes are not
+ * UTF-8). Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`,
+ * `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT` (unknown encoding),
+ * `KEYMSG_LAYOUT_UNENCODABLE` (a character the encoding lacks; the message
+ * gives it and its offset), `KEYMSG_LAYOUT_CONTROL_CHARACTER`. Thread-safe.
+ *
+ * # Safety
+ * `text` is NULL or points to `text_len` readable bytes; `bytes_out` is
+ * NULL or valid for writing one pointer.
+ */
+keymsg_status keymsg_encode(const char *text,
+                            size_t text_len,
+                            uint32_t encoding,
+                            struct keymsg_string **bytes_out);
+
+/**
  * The number of lines. Returns 0 if `lines` is NULL. Thread-safe.
  *
  * # Safety
@@ -1332,8 +1643,9 @@ void keymsg_lines_free(struct keymsg_lines *lines);
 /**
  * Which message `request` would get, without laying it out or counting it
  * (`request` NULL: all defaults). The same selector as the footer and
- * pop-up calls: footers pass the document key, pop-ups the subject key;
- * here both are passed as given.
+ * pop-up calls: footers pass their key as the document key on receipts and
+ * invoices and as the subject key on other surfaces, pop-ups the subject
+ * key; here both are passed as given.
  *
  * On success writes a new `keymsg_selection` to `*selection_out` (free with
  * `keymsg_selection_free`). Errors: `KEYMSG_NULL_PARAMETER`,
@@ -1348,6 +1660,29 @@ void keymsg_lines_free(struct keymsg_lines *lines);
 keymsg_status keymsg_engine_select(const struct keymsg_engine *engine,
                                    const struct keymsg_select_request *request,
                                    struct keymsg_selection **selection_out);
+
+/**
+ * Explain a selection as JSON: why each catalog message was or was not
+ * eligible for a footer like `request` (surface, key, language, instant,
+ * sequence; NULL: all defaults) and the rule that chose. The same JSON as
+ * `keymsg explain --json` and Python `Engine.explain`: `surface`, `lang`,
+ * `at`, `policy`, `tier`, `candidates`, `chosen`, `rule`. Nothing is laid
+ * out or counted; like a selection, it advances a round-robin counter when
+ * no sequence is given.
+ *
+ * On success writes a new UTF-8 `keymsg_string` to `*json_out` (free with
+ * `keymsg_string_free`). Errors: `KEYMSG_NULL_PARAMETER`,
+ * `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT`
+ * (bad surface or instant). Thread-safe.
+ *
+ * # Safety
+ * `engine` is NULL or live; `request` is NULL or a live request whose text
+ * fields obey the (pointer, length) rule; `json_out` is NULL or valid for
+ * writing one pointer.
+ */
+keymsg_status keymsg_engine_explain(const struct keymsg_engine *engine,
+                                    const struct keymsg_footer_request *request,
+                                    struct keymsg_string **json_out);
 
 /**
  * The selected message's id. `{NULL, 0}` if `selection` is NULL. The view

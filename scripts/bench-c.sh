@@ -13,8 +13,13 @@ lib="$target_dir/release"
 work="$(mktemp -d "${TMPDIR:-/tmp}/keymsg-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
+# The program asks for the library's SONAME (libkeymsg.so.0); cargo writes
+# only libkeymsg.so, so link through a directory that has both names.
+mkdir -p "$work/lib"
+ln -s "$lib/libkeymsg.so" "$work/lib/libkeymsg.so"
+ln -s "$lib/libkeymsg.so" "$work/lib/libkeymsg.so.0"
 gcc -std=c11 -O2 -Wall -Wextra -Wpedantic -Werror -Iinclude tests/c/bench_overhead.c \
-  -o "$work/bench" -L"$lib" -Wl,-rpath,"$lib" -lkeymsg
+  -o "$work/bench" -L"$work/lib" -Wl,-rpath,"$work/lib" -lkeymsg
 # Alternate the two programs a few times and keep each case's best: the
 # machine's other load then affects both sides alike.
 runs="${KEYMSG_BENCH_RUNS:-5}"

@@ -2,8 +2,11 @@
 # Install what the test suites need on a fresh Debian or Ubuntu machine:
 # C compilers and valgrind (C ABI tests), pkg-config, Python's venv, LibreOffice
 # Calc (the XLSX form is opened by a real spreadsheet program), Chromium and a
-# Thai font (the HTML preview is rendered), poppler (PDF to PNG), rustfmt and
-# clippy. Only what is missing is installed.
+# Thai font (the HTML preview is rendered), poppler and Carlito (the printed
+# form is read back), binutils (the
+# installed C library is inspected and its archive slimmed), PHP (its FFI loads
+# the installed library), groff (the man page is rendered), script (a bill run
+# on a terminal), rustfmt and clippy. Only what is missing is installed.
 #
 # As root it installs with apt-get; as another user it prints the packages
 # and the command to run, and exits 3.
@@ -14,8 +17,16 @@ command -v gcc >/dev/null || need+=(gcc)
 command -v g++ >/dev/null || need+=(g++)
 command -v valgrind >/dev/null || need+=(valgrind)
 command -v pkg-config >/dev/null || need+=(pkgconf)
+command -v objcopy >/dev/null || need+=(binutils)
+command -v php >/dev/null || need+=(php-cli)
+command -v groff >/dev/null || need+=(groff-base)
+command -v script >/dev/null || need+=(bsdutils)
 command -v soffice >/dev/null || need+=(libreoffice-calc-nogui)
-command -v pdftoppm >/dev/null || need+=(poppler-utils)
+# The XLSX form test reads LibreOffice's PDF back with poppler's pdftotext.
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+# Calibri's metric twin: LibreOffice then measures XLSX column widths as
+# Excel does (the workbook's default font is Calibri 11).
+fc-list 2>/dev/null | grep -qi carlito || need+=(fonts-crosextra-carlito)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 command -v chromium >/dev/null || need+=(chromium)
 fc-list :lang=th 2>/dev/null | grep -qi loma || need+=(fonts-tlwg-loma-ttf fontconfig)

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Every test keymsg has: first what a fresh Debian/Ubuntu machine lacks is installed,
-# then format, lints, the public API snapshot, Rust tests, docs, C tests (plain,
-# ASan/UBSan, valgrind), Python (wheel, pytest, stubtest), and with
-# KEYMSG_FUZZ_SECONDS=N set, N seconds of fuzzing per fuzz target.
+# then format, lints (clippy also holds the code to the declared rust-version),
+# the public API snapshot, Rust tests, packaging, docs, C tests (plain,
+# ASan/UBSan, valgrind, the library as installed), the PHP example, Python (the wheel users get,
+# installed without Rust: pytest, stubtest), and with KEYMSG_FUZZ_SECONDS=N set,
+# N seconds of fuzzing per fuzz target.
 # Usage: ./scripts/test-all.sh        (from the repository root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step shows the seconds since the start, to keep an eye on the total.
+step() { printf '\n==> [%ss] %s\n' "$SECONDS" "$*"; }
 
 step "install what the tests need (scripts/install-test-deps.sh)"
 ./scripts/install-test-deps.sh
@@ -25,11 +28,18 @@ step "cargo test"
 # Default members: the Python extension is built and tested by maturin below.
 cargo test --locked
 
+step "cargo package (the publishable crates build from their packages alone)"
+# --allow-dirty: a developer's uncommitted edits are packaged as they are.
+cargo package -p keymsg-core -p keymsg-cli -p keymsg-ffi --allow-dirty --quiet
+
 step "cargo doc (warnings denied)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
 step "C tests"
 ./scripts/test-c.sh
+
+step "PHP example (FFI)"
+./scripts/test-php.sh
 
 step "Python tests"
 ./scripts/test-python.sh
@@ -43,4 +53,4 @@ if [ -n "${KEYMSG_FUZZ_SECONDS:-}" ]; then
   ./scripts/fuzz.sh "$KEYMSG_FUZZ_SECONDS"
 fi
 
-printf '\nall test suites passed\n'
+printf '\nall test suites passed in %ss\n' "$SECONDS"

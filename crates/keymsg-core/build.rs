@@ -5,6 +5,18 @@
 include!("src/layout/dict/trie_build.rs");
 
 fn main() {
+    // The repository's README is doctested from a checkout only: a published
+    // crate has no such file above it.
+    println!("cargo::rustc-check-cfg=cfg(keymsg_repo_readme)");
+    let manifest =
+        std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let repo = manifest.join("../..");
+    if repo.join("crates/keymsg-core/build.rs").is_file() && repo.join("README.md").is_file() {
+        // Only the file's presence matters here: no rerun-if-changed on it, so
+        // editing the README does not rebuild the library.
+        println!("cargo::rustc-cfg=keymsg_repo_readme");
+    }
+
     let src = "data/thai-words.txt";
     println!("cargo::rerun-if-changed={src}");
     println!("cargo::rerun-if-changed=src/layout/dict/trie_build.rs");

@@ -56,6 +56,7 @@ static const uint32_t ALL_CODES[] = {
     KEYMSG_LAYOUT_INVALID_PROFILE,
     KEYMSG_LAYOUT_MISSING_VARIANT,
     KEYMSG_LAYOUT_INPUT_TOO_LARGE,
+    KEYMSG_LAYOUT_TRUNCATED_CORE,
     KEYMSG_LAYOUT_OTHER,
     KEYMSG_SELECT_NOTHING_ELIGIBLE,
     KEYMSG_SELECT_UNKNOWN_POLICY,
@@ -140,6 +141,7 @@ static void test_status_numbers_are_frozen(void) {
   CHECK(KEYMSG_LAYOUT_INVALID_PROFILE == 205);
   CHECK(KEYMSG_LAYOUT_MISSING_VARIANT == 206);
   CHECK(KEYMSG_LAYOUT_INPUT_TOO_LARGE == 207);
+  CHECK(KEYMSG_LAYOUT_TRUNCATED_CORE == 208);
   CHECK(KEYMSG_LAYOUT_OTHER == 299);
   CHECK(KEYMSG_SELECT_NOTHING_ELIGIBLE == 300);
   CHECK(KEYMSG_SELECT_UNKNOWN_POLICY == 301);
@@ -985,7 +987,7 @@ static void test_engine_refuses_extreme_instants_and_keeps_counting(void) {
     r = SENTINEL;
     CHECK_STATUS(keymsg_engine_footer(e, &req, &r), KEYMSG_INVALID_ARGUMENT);
     CHECK(r == SENTINEL);
-    CHECK(str_contains(keymsg_last_error_message(), "years 1 to 9998"));
+    CHECK(str_contains(keymsg_last_error_message(), "years 1 to 2399"));
     req.at = "2026-03-10T10:00:00+07:00";
     req.at_len = strlen(req.at);
     r = NULL;
@@ -1124,6 +1126,199 @@ static void test_key_hash(void) {
   CHECK(c == 3);
 }
 
+/* A key message keeps its point: a footer narrower than 16 columns is
+ * refused, and one cut before every hotline and link is refused unless the
+ * engine allows lossy output, and then never counted. */
+static void test_engine_footer_keeps_its_point(void) {
+  keymsg_engine *strict = engine_with(NULL, NULL);
+  keymsg_engine_options *o = NULL;
+  keymsg_engine *lossy = NULL;
+  keymsg_footer_request req;
+  keymsg_result *r = NULL;
+  char key[32];
+  int i, refused = 0;
+  memset(&req, 0, sizeof req);
+  req.width = 8;
+  CHECK_STATUS(keymsg_engine_footer(strict, &req, &r), KEYMSG_LAYOUT_WIDTH_TOO_SMALL);
+  CHECK(r == NULL);
+  CHECK(last_error_contains("minimum of 16 columns"));
+  req.width = 15;
+  CHECK_STATUS(keymsg_engine_footer(strict, &req, &r), KEYMSG_LAYOUT_WIDTH_TOO_SMALL);
+
+  CHECK_STATUS(keymsg_engine_options_new(&o), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_options_set_in_memory_store(o), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_options_set_allow_lossy(NULL, true), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_options_set_allow_lossy(o, true), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_new(o, &lossy), KEYMSG_OK);
+  keymsg_engine_options_free(o);
+
+  /* The billboard profile at 16 columns has 4 lines: many messages lose
+   * their hotline there. */
+  req.width = 16;
+  req.profile = "billboard";
+  req.profile_len = strlen(req.profile);
+  for (i = 0; i < 30; i++) {
+    keymsg_status st;
+    snprintf(key, sizeof key, "K-%d", i);
+    req.key = key;
+    req.key_len = strlen(key);
+    st = keymsg_engine_footer(strict, &req, &r);
+    if (st == KEYMSG_LAYOUT_TRUNCATED_CORE) {
+      CHECK(r == NULL);
+      CHECK(last_error_contains("without losing every hotline and link"));
+      refused++;
+      CHECK_STATUS(keymsg_engine_footer(lossy, &req, &r), KEYMSG_OK);
+      CHECK(keymsg_result_truncated(r));
+      CHECK(keymsg_result_truncated_core(r));
+      CHECK(!keymsg_result_counted(r)); /* never counted */
+      CHECK(keymsg_result_count_error(r).data == NULL);
+    } else {
+      CHECK_STATUS(st, KEYMSG_OK);
+      CHECK(!keymsg_result_truncated_core(r));
+      CHECK(keymsg_result_counted(r));
+    }
+    keymsg_result_free(r);
+    r = NULL;
+  }
+  CHECK(refused > 0);
+  CHECK(!keymsg_result_truncated_core(NULL));
+  keymsg_engine_free(strict);
+  keymsg_engine_free(lossy);
+}
+
+/* Every surface through the footer call, explain as JSON, reprints counted
+ * only when asked, and the checks every front end shares. */
+static void test_engine_surfaces_explain_reprints_and_checks(void) {
+  static const uint32_t SURFACES[] = {KEYMSG_SURFACE_RECEIPT, KEYMSG_SURFACE_INVOICE,
+                                      KEYMSG_SURFACE_POPUP,   KEYMSG_SURFACE_PUSH,
+                                      KEYMSG_SURFACE_SMS,     KEYMSG_SURFACE_BILLBOARD};
+  keymsg_engine *e = engine_with(NULL, NULL);
+  keymsg_engine_options *o = NULL;
+  keymsg_engine *counting = NULL;
+  keymsg_footer_request req;
+  keymsg_result *r = NULL, *again = NULL;
+  keymsg_string *json = NULL;
+  size_t i;
+  memset(&req, 0, sizeof req);
+  req.key = "user-1";
+  req.key_len = strlen(req.key);
+  req.at = "2026-03-10T09:00:00+07:00";
+  req.at_len = strlen(req.at);
+  for (i = 0; i < sizeof SURFACES / sizeof SURFACES[0]; i++) {
+    req.surface = SURFACES[i];
+    CHECK_STATUS(keymsg_engine_footer(e, &req, &r), KEYMSG_OK);
+    CHECK(keymsg_result_counted(r));
+    CHECK(keymsg_result_line_count(r) >= 1);
+    keymsg_result_free(r);
+    r = NULL;
+  }
+
+  req.surface = KEYMSG_SURFACE_RECEIPT;
+  CHECK_STATUS(keymsg_engine_explain(e, &req, NULL), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_explain(NULL, &req, &json), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_explain(e, &req, &json), KEYMSG_OK);
+  {
+    keymsg_str j = keymsg_string_get(json);
+    CHECK(j.len > 0 && j.data[0] == '{' && j.data[j.len] == '\0');
+    CHECK(str_contains(j, "\"policy\":\"sticky\""));
+    CHECK(str_contains(j, "\"chosen\":{"));
+    CHECK(str_contains(j, "\"candidates\":["));
+  }
+  keymsg_string_free(json);
+  json = NULL;
+  CHECK_STATUS(keymsg_engine_explain(e, NULL, &json), KEYMSG_OK);
+  keymsg_string_free(json);
+
+  /* A reprint is counted only when the engine counts reprints. */
+  CHECK_STATUS(keymsg_engine_footer(e, &req, &r), KEYMSG_OK);
+  {
+    keymsg_str tok = keymsg_result_token(r);
+    CHECK_STATUS(keymsg_engine_replay(e, tok.data, tok.len, NULL, &again), KEYMSG_OK);
+    CHECK(!keymsg_result_counted(again));
+    keymsg_result_free(again);
+    again = NULL;
+    CHECK_STATUS(keymsg_engine_options_new(&o), KEYMSG_OK);
+    CHECK_STATUS(keymsg_engine_options_set_in_memory_store(o), KEYMSG_OK);
+    CHECK_STATUS(keymsg_engine_options_set_count_reprints(NULL, true), KEYMSG_NULL_PARAMETER);
+    CHECK_STATUS(keymsg_engine_options_set_count_reprints(o, true), KEYMSG_OK);
+    CHECK_STATUS(keymsg_engine_new(o, &counting), KEYMSG_OK);
+    keymsg_engine_options_free(o);
+    CHECK_STATUS(keymsg_engine_replay(counting, tok.data, tok.len, NULL, &again), KEYMSG_OK);
+    CHECK(keymsg_result_counted(again));
+    keymsg_result_free(again);
+  }
+  keymsg_result_free(r);
+
+  /* A message id the catalog lacks, and a Buddhist Era month. */
+  CHECK_STATUS(keymsg_engine_record(e, LIT("2026-03"), KEYMSG_CHANNEL_ONLINE, LIT("nope"), 1),
+               KEYMSG_INVALID_ARGUMENT);
+  CHECK(last_error_contains("not in the catalog"));
+  CHECK_STATUS(keymsg_engine_record(e, LIT("2569-03"), KEYMSG_CHANNEL_ONLINE, LIT("aoc-1441"), 1),
+               KEYMSG_INVALID_ARGUMENT);
+  CHECK(last_error_contains("Buddhist Era"));
+  CHECK(last_error_contains("2026-03"));
+  keymsg_engine_free(counting);
+  keymsg_engine_free(e);
+}
+
+/* Monitoring counters, raw printer bytes and the report's signature block. */
+static void test_metrics_encode_and_signed_report(void) {
+  keymsg_engine *e = engine_with(NULL, "PEA");
+  keymsg_engine *bare = NULL;
+  keymsg_result *r = NULL;
+  keymsg_string *s = NULL;
+  keymsg_report_signature sig;
+  CHECK_STATUS(keymsg_engine_footer(e, NULL, &r), KEYMSG_OK);
+  keymsg_result_free(r);
+  CHECK_STATUS(keymsg_engine_metrics(e, &s), KEYMSG_OK);
+  CHECK(str_contains(keymsg_string_get(s), "keymsg_insertions_total{agency=\"PEA\""));
+  keymsg_string_free(s);
+  s = NULL;
+  CHECK_STATUS(keymsg_engine_new(NULL, &bare), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_metrics(bare, &s), KEYMSG_INVALID_ARGUMENT); /* no store */
+  CHECK(s == NULL);
+  keymsg_engine_free(bare);
+
+  /* "โทร 1441" in TIS-620: one byte per Thai letter. */
+  CHECK_STATUS(keymsg_encode(LIT("\xe0\xb9\x82\xe0\xb8\x97\xe0\xb8\xa3 1441"),
+                             KEYMSG_ENCODING_TIS620, &s),
+               KEYMSG_OK);
+  {
+    keymsg_str b = keymsg_string_get(s);
+    CHECK(b.len == 8);
+    CHECK((unsigned char)b.data[0] == 0xE2 && (unsigned char)b.data[1] == 0xB7);
+  }
+  keymsg_string_free(s);
+  s = NULL;
+  CHECK_STATUS(keymsg_encode(LIT("\xe2\x82\xac"), KEYMSG_ENCODING_TIS620, &s),
+               KEYMSG_LAYOUT_UNENCODABLE); /* the euro sign: CP874 only */
+  CHECK_STATUS(keymsg_encode(LIT("\xe2\x82\xac"), KEYMSG_ENCODING_CP874, &s), KEYMSG_OK);
+  keymsg_string_free(s);
+  s = NULL;
+  CHECK_STATUS(keymsg_encode(LIT("a"), 0, &s), KEYMSG_INVALID_ARGUMENT);
+
+  memset(&sig, 0, sizeof sig);
+  sig.reporter = "Somchai";
+  sig.reporter_len = strlen(sig.reporter);
+  sig.signed_on = "2026-03-31";
+  sig.signed_on_len = strlen(sig.signed_on);
+  CHECK_STATUS(keymsg_engine_report_signed(e, LIT("2026-03"), KEYMSG_REPORT_FORMAT_JSON, &sig, &s),
+               KEYMSG_OK);
+  CHECK(str_contains(keymsg_string_get(s), "\"reporter\": \"Somchai\""));
+  CHECK(str_contains(keymsg_string_get(s), "\"date\": \"2026-03-31\""));
+  keymsg_string_free(s);
+  s = NULL;
+  sig.signed_on = "31/03/2026";
+  sig.signed_on_len = strlen(sig.signed_on);
+  CHECK_STATUS(keymsg_engine_report_signed(e, LIT("2026-03"), KEYMSG_REPORT_FORMAT_JSON, &sig, &s),
+               KEYMSG_INVALID_ARGUMENT);
+  CHECK(last_error_contains("signature.signed_on"));
+  CHECK_STATUS(keymsg_engine_report_signed(e, LIT("2026-03"), KEYMSG_REPORT_FORMAT_CSV, NULL, &s),
+               KEYMSG_OK);
+  keymsg_string_free(s);
+  keymsg_engine_free(e);
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: %s FIXTURES_DIR SCRATCH_DIR\n", argv[0]);
@@ -1163,6 +1358,9 @@ int main(int argc, char **argv) {
   RUN(test_engine_footer_english_and_idempotency);
   RUN(test_engine_popup);
   RUN(test_engine_custom_catalog);
+  RUN(test_engine_footer_keeps_its_point);
+  RUN(test_engine_surfaces_explain_reprints_and_checks);
+  RUN(test_metrics_encode_and_signed_report);
   RUN(test_engine_options_errors);
   RUN(test_engine_request_errors);
   RUN(test_engine_record_and_report);

@@ -3,10 +3,10 @@
 
 use std::path::PathBuf;
 
-use keymsg_core::Channel;
 use keymsg_core::YearMonth;
+use keymsg_core::{Channel, Surface};
 use pyo3::prelude::*;
-use pyo3::types::{PyDateTime, PyString};
+use pyo3::types::{PyDate, PyDateTime, PyString};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -28,6 +28,13 @@ pub(crate) fn month(value: &str) -> Result<YearMonth, Failure> {
     value
         .parse::<YearMonth>()
         .map_err(|e| invalid_argument("month", e))
+}
+
+/// A surface name (`receipt`, `invoice`, `popup`, `push`, `sms`, `billboard`).
+pub(crate) fn surface(value: &str) -> Result<Surface, Failure> {
+    value
+        .parse::<Surface>()
+        .map_err(|e| invalid_argument("surface", e))
 }
 
 /// A channel name (`online`, `on-air` or `on_air`, ..., `documents`).
@@ -61,6 +68,23 @@ pub(crate) fn instant(value: &Bound<'_, PyAny>) -> PyResult<OffsetDateTime> {
     };
     OffsetDateTime::parse(&text, &Rfc3339).map_err(|e| {
         invalid_argument("at", format!("`{text}` is not an RFC 3339 instant: {e}")).into()
+    })
+}
+
+/// A calendar date: a `datetime.date` or a `"YYYY-MM-DD"` string (`signed_on=`).
+pub(crate) fn date(name: &str, value: &Bound<'_, PyAny>) -> PyResult<time::Date> {
+    let text: String = if let Ok(s) = value.cast::<PyString>() {
+        s.to_cow()?.into_owned()
+    } else if value.is_instance_of::<PyDate>() && !value.is_instance_of::<PyDateTime>() {
+        value.call_method0("isoformat")?.extract()?
+    } else {
+        return Err(
+            invalid_argument(name, "expected a datetime.date or a YYYY-MM-DD string").into(),
+        );
+    };
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text.trim(), &fmt).map_err(|_| {
+        invalid_argument(name, format!("`{text}` is not a date (use YYYY-MM-DD)")).into()
     })
 }
 

@@ -1,12 +1,13 @@
 //! `keymsg.Engine` and its immutable results `keymsg.Rendered` / `keymsg.Fit`.
 
+use keymsg_core::layout::Encoding;
 use keymsg_core::store::{DEFAULT_KEY_RETENTION_MONTHS, Durability};
 use keymsg_core::{Engine, FooterRequest, PopupRequest, Rendered};
 
 // The constructor's default (a literal, so Python shows it) is the store's.
 const _: () = assert!(DEFAULT_KEY_RETENTION_MONTHS == 13);
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyBytes, PyDict};
 
 use crate::catalog::PyCatalog;
 use crate::convert::{self, StoreArg, size};
@@ -34,9 +35,10 @@ impl PyEngine {
     #[pyo3(signature = (
         catalog = None, *, store = None, agency = None, policy = None,
         fail_closed = false, durability = "process",
-        key_retention_months = Some(13)
+        key_retention_months = Some(13), allow_lossy = false, count_reprints = false
     ), text_signature = "(catalog=None, *, store=None, agency=None, policy=None, \
-        fail_closed=False, durability='process', key_retention_months=13)")]
+        fail_closed=False, durability='process', key_retention_months=13, allow_lossy=False, \
+        count_reprints=False)")]
     // One parameter per keyword argument of the Python constructor.
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -48,6 +50,8 @@ impl PyEngine {
         fail_closed: bool,
         durability: &str,
         key_retention_months: Option<i64>,
+        allow_lossy: bool,
+        count_reprints: bool,
     ) -> PyResult<Self> {
         let store = store.map(convert::store).transpose()?;
         let catalog = catalog.map(|c| c.get().inner.clone());
@@ -77,7 +81,9 @@ impl PyEngine {
             let mut b = Engine::builder()
                 .durability(durability)
                 .key_retention_months(retention)
-                .fail_closed(fail_closed);
+                .fail_closed(fail_closed)
+                .allow_lossy(allow_lossy)
+                .count_reprints(count_reprints);
             if let Some(c) = catalog {
                 b = b.catalog(c);
             }
@@ -110,28 +116,71 @@ impl PyEngine {
         self.inner.agency()
     }
 
-    /// A receipt or invoice footer: select (sticky by `key`), lay out, count.
+    /// A footer for a surface (receipt by default): select (sticky by `key`
+    /// on receipts and invoices), lay out, encode for the printer
+    /// (`encoding`: `"tis-620"`, `"cp874"`; default UTF-8), count. Everything
+    /// that can fail happens before the count: an exception means nothing
+    /// was counted.
     #[pyo3(signature = (
-        *, key = None, profile = "receipt-58mm", width = None, lang = "th",
-        at = None, kind = None, idempotency_key = None
+        *, key = None, profile = None, width = None, lang = "th",
+        at = None, kind = None, idempotency_key = None, encoding = None, surface = "receipt",
+        sequence = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn footer(
         &self,
         py: Python<'_>,
         key: Option<&str>,
-        profile: &str,
+        profile: Option<&str>,
         width: Option<i64>,
         lang: &str,
         at: Option<&Bound<'_, PyAny>>,
         kind: Option<&str>,
         idempotency_key: Option<&str>,
+        encoding: Option<&str>,
+        surface: &str,
+        sequence: Option<i64>,
     ) -> PyResult<PyRendered> {
         let at = at.map(convert::instant).transpose()?;
         guard(py, || {
-            let req = footer_request(profile, width, lang, at, kind, idempotency_key, key)?;
+            let mut req = footer_request(profile, width, lang, at, kind, idempotency_key, key)?;
+            req.encoding = output_encoding(encoding)?;
+            req.surface = Some(convert::surface(surface)?);
+            req.sequence = sequence
+                .map(|n| convert::non_negative("sequence", n))
+                .transpose()?;
             Ok(PyRendered(self.inner.footer(&req)?))
         })
+    }
+
+    /// Why each message was or was not eligible for a footer like this one,
+    /// and the rule that chose, as a dict (the JSON of `keymsg explain --json`).
+    /// Nothing is laid out or counted.
+    #[pyo3(signature = (*, key = None, surface = "receipt", lang = "th", at = None, sequence = None))]
+    fn explain<'py>(
+        &self,
+        py: Python<'py>,
+        key: Option<&str>,
+        surface: &str,
+        lang: &str,
+        at: Option<&Bound<'py, PyAny>>,
+        sequence: Option<i64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let at = at.map(convert::instant).transpose()?;
+        let json = guard(py, || {
+            let req = FooterRequest {
+                key: key.map(str::to_owned),
+                lang: Some(lang.to_owned()),
+                at,
+                surface: Some(convert::surface(surface)?),
+                sequence: sequence
+                    .map(|n| convert::non_negative("sequence", n))
+                    .transpose()?,
+                ..FooterRequest::new()
+            };
+            Ok(self.inner.explain(&req).to_json())
+        })?;
+        py.import("json")?.call_method1("loads", (json,))
     }
 
     /// A pop-up (title + body) for an app user: select (cycle by `key`), lay out, count.
@@ -161,22 +210,25 @@ impl PyEngine {
 
     /// Re-render the message of a stored selection `token` (a reprint).
     #[pyo3(signature = (
-        token, *, profile = "receipt-58mm", width = None, lang = "th", at = None, kind = None
+        token, *, profile = None, width = None, lang = "th", at = None, kind = None,
+        encoding = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn replay(
         &self,
         py: Python<'_>,
         token: &str,
-        profile: &str,
+        profile: Option<&str>,
         width: Option<i64>,
         lang: &str,
         at: Option<&Bound<'_, PyAny>>,
         kind: Option<&str>,
+        encoding: Option<&str>,
     ) -> PyResult<PyRendered> {
         let at = at.map(convert::instant).transpose()?;
         guard(py, || {
-            let req = footer_request(profile, width, lang, at, kind, None, None)?;
+            let mut req = footer_request(profile, width, lang, at, kind, None, None)?;
+            req.encoding = output_encoding(encoding)?;
             Ok(PyRendered(self.inner.replay(token, &req)?))
         })
     }
@@ -203,12 +255,48 @@ impl PyEngine {
         })
     }
 
-    /// The month's report (`YYYY-MM`) for this engine's agency.
-    fn report(&self, py: Python<'_>, month: &str) -> PyResult<PyReport> {
+    /// Record a hand count for content that is not in the catalog (a radio
+    /// spot, a meeting): a row of its own; the same content again in the
+    /// month replaces its count.
+    fn record_content(
+        &self,
+        py: Python<'_>,
+        month: &str,
+        channel: &str,
+        content: &str,
+        count: i64,
+    ) -> PyResult<()> {
         guard(py, || {
             let month = convert::month(month)?;
-            Ok(PyReport::from(self.inner.report(month)?))
+            let channel = convert::channel(channel)?;
+            let count = convert::non_negative("count", count)?;
+            Ok(self.inner.record_content(month, channel, content, count)?)
         })
+    }
+
+    /// The month's report (`YYYY-MM`) for this engine's agency: the compact
+    /// form with `omit_zero_rows`, the signature block from `reporter`,
+    /// `position` and `signed_on` (a `datetime.date` or `"YYYY-MM-DD"`).
+    #[pyo3(signature = (month, *, omit_zero_rows = false, reporter = None, position = None, signed_on = None))]
+    fn report(
+        &self,
+        py: Python<'_>,
+        month: &str,
+        omit_zero_rows: bool,
+        reporter: Option<String>,
+        position: Option<String>,
+        signed_on: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyReport> {
+        let options = crate::report::form_options(omit_zero_rows, reporter, position, signed_on)?;
+        guard(py, || {
+            let month = convert::month(month)?;
+            Ok(PyReport::from(self.inner.report_with(month, &options)?))
+        })
+    }
+
+    /// The store's all-time counters in the Prometheus text format.
+    fn metrics(&self, py: Python<'_>) -> PyResult<String> {
+        guard(py, || Ok(self.inner.metrics()?))
     }
 
     fn __repr__(&self) -> String {
@@ -227,9 +315,22 @@ impl PyEngine {
     }
 }
 
+/// `encoding=` of a footer: `None` or a name (`utf-8`, `tis-620`, `cp874`).
+fn output_encoding(name: Option<&str>) -> Result<Option<Encoding>, Failure> {
+    name.map(|n| {
+        Encoding::from_name(n).ok_or_else(|| {
+            invalid_argument(
+                "encoding",
+                format!("`{n}` (expected utf-8, tis-620 or cp874)"),
+            )
+        })
+    })
+    .transpose()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn footer_request(
-    profile: &str,
+    profile: Option<&str>,
     width: Option<i64>,
     lang: &str,
     at: Option<time::OffsetDateTime>,
@@ -239,7 +340,7 @@ fn footer_request(
 ) -> Result<FooterRequest, Failure> {
     Ok(FooterRequest {
         key: key.map(str::to_owned),
-        profile: Some(profile.to_owned()),
+        profile: profile.map(str::to_owned),
         width: width.map(|w| size("width", w)).transpose()?,
         lang: Some(lang.to_owned()),
         at,
@@ -247,6 +348,11 @@ fn footer_request(
         idempotency_key: idempotency_key.map(str::to_owned),
         ..FooterRequest::new()
     })
+}
+
+/// Python's spelling of a bool, for `__repr__`.
+fn py_bool(b: bool) -> &'static str {
+    if b { "True" } else { "False" }
 }
 
 /// How the text was fitted: the variant used and whether it was cut.
@@ -259,15 +365,20 @@ pub(crate) struct PyFit {
     /// Whether text had to be truncated (the last resort).
     #[pyo3(get)]
     truncated: bool,
+    /// Whether the cut dropped every hotline, URL and e-mail address (only
+    /// with `allow_lossy=True`; such a result is never counted).
+    #[pyo3(get)]
+    truncated_core: bool,
 }
 
 #[pymethods]
 impl PyFit {
     fn __repr__(&self) -> String {
         format!(
-            "Fit(variant={:?}, truncated={})",
+            "Fit(variant={:?}, truncated={}, truncated_core={})",
             self.variant,
-            if self.truncated { "True" } else { "False" }
+            py_bool(self.truncated),
+            py_bool(self.truncated_core)
         )
     }
 }
@@ -315,6 +426,7 @@ impl PyRendered {
         PyFit {
             variant: self.0.fit.variant.clone(),
             truncated: self.0.fit.truncated,
+            truncated_core: self.0.fit.truncated_core,
         }
     }
 
@@ -330,6 +442,13 @@ impl PyRendered {
         self.0.count_error.as_deref()
     }
 
+    /// The bytes to print: `text` in the `encoding` the footer was asked
+    /// for (made before it was counted), or UTF-8 when none was.
+    #[getter]
+    fn encoded<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.0.bytes())
+    }
+
     /// The fields as a dict, with the same keys as the CLI's `--json` output.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
@@ -341,6 +460,7 @@ impl PyRendered {
         let fit = PyDict::new(py);
         fit.set_item("variant", &self.0.fit.variant)?;
         fit.set_item("truncated", self.0.fit.truncated)?;
+        fit.set_item("truncated_core", self.0.fit.truncated_core)?;
         d.set_item("fit", fit)?;
         d.set_item("counted", self.0.counted)?;
         d.set_item("count_error", &self.0.count_error)?;

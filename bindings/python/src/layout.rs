@@ -2,6 +2,7 @@
 
 use keymsg_core::layout::{self, Align, TruncateOptions, WrapOptions};
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
 
 use crate::convert::size;
 use crate::error::{Failure, guard, invalid_argument};
@@ -69,4 +70,24 @@ pub(crate) fn truncate(
             .max_input_bytes(size("max_input_bytes", max_input_bytes)?);
         layout::truncate_with(text, &opts).map_err(|e| Failure::Core(e.into()))
     })
+}
+
+/// `text` as bytes for a printer: `"utf-8"`, `"tis-620"` or `"cp874"`.
+#[pyfunction]
+#[pyo3(signature = (text, encoding = "tis-620"))]
+pub(crate) fn encode<'py>(
+    py: Python<'py>,
+    text: &str,
+    encoding: &str,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let bytes = guard(py, || {
+        let enc = layout::Encoding::from_name(encoding).ok_or_else(|| {
+            invalid_argument(
+                "encoding",
+                format!("unknown encoding `{encoding}` (utf-8, tis-620, cp874)"),
+            )
+        })?;
+        layout::encode(text, enc).map_err(|e| Failure::Core(e.into()))
+    })?;
+    Ok(PyBytes::new(py, &bytes))
 }

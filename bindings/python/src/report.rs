@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use keymsg_core::report::{self, Report, Row, Totals};
+use keymsg_core::report::{self, FormOptions, Report, Row, Signature, Totals};
 use keymsg_core::store::{Store, StoreOptions};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -201,17 +201,46 @@ impl PyTotals {
     }
 }
 
+/// The form options of `report(...)` and `Engine.report(...)`.
+pub(crate) fn form_options(
+    omit_zero_rows: bool,
+    reporter: Option<String>,
+    position: Option<String>,
+    signed_on: Option<&Bound<'_, PyAny>>,
+) -> PyResult<FormOptions> {
+    let named = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    Ok(FormOptions::new()
+        .omit_zero_rows(omit_zero_rows)
+        .signature(Signature {
+            reporter: named(reporter),
+            position: named(position),
+            date: signed_on
+                .map(|d| convert::date("signed_on", d))
+                .transpose()?,
+        }))
+}
+
 /// The month's report (`YYYY-MM`) from a store directory or an `Engine`'s store.
-/// `agency=None` reports every agency in the store (labelled `all`).
+/// `agency=None` reports every agency in the store, headed with its name
+/// (or ทุกหน่วยงาน for several); an agency the store has nothing for is an error.
 #[pyfunction(name = "report")]
-#[pyo3(signature = (store, month, *, agency = None, catalog = None))]
+#[pyo3(signature = (
+    store, month, *, agency = None, catalog = None, omit_zero_rows = false,
+    reporter = None, position = None, signed_on = None
+))]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn report_fn(
     py: Python<'_>,
     store: &Bound<'_, PyAny>,
     month: &str,
     agency: Option<&str>,
     catalog: Option<&Bound<'_, PyCatalog>>,
+    omit_zero_rows: bool,
+    reporter: Option<String>,
+    position: Option<String>,
+    signed_on: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyReport> {
+    let options = form_options(omit_zero_rows, reporter, position, signed_on)?;
     let catalog = catalog.map(|c| c.get().inner.clone());
     if let Ok(engine) = store.cast::<PyEngine>() {
         let engine = engine.get();
@@ -224,8 +253,8 @@ pub(crate) fn report_fn(
                 )
             })?;
             let month = convert::month(month)?;
-            Ok(PyReport(report::Report::from_store(
-                store, &catalog, month, agency,
+            Ok(PyReport(report::Report::from_store_with(
+                store, &catalog, month, agency, &options,
             )?))
         });
     }
@@ -253,8 +282,8 @@ pub(crate) fn report_fn(
         };
         let store =
             Store::open(&path, StoreOptions::default()).map_err(keymsg_core::Error::from)?;
-        Ok(PyReport(report::Report::from_store(
-            &store, &catalog, month, agency,
+        Ok(PyReport(report::Report::from_store_with(
+            &store, &catalog, month, agency, &options,
         )?))
     })
 }

@@ -141,7 +141,11 @@ def test_result_is_immutable(engine: keymsg.Engine) -> None:
     lines.append("tampered")
     assert "tampered" not in r.lines
     assert r == engine.replay(r.token, at=AT) or r.counted  # eq is by value
-    assert r.to_dict()["fit"] == {"variant": r.fit.variant, "truncated": r.fit.truncated}
+    assert r.to_dict()["fit"] == {
+        "variant": r.fit.variant,
+        "truncated": r.fit.truncated,
+        "truncated_core": r.fit.truncated_core,
+    }
 
 
 def test_to_dict_has_the_contract_fields(engine: keymsg.Engine) -> None:
@@ -240,3 +244,104 @@ def test_store_errors(tmp_path: pathlib.Path) -> None:
     with pytest.raises(keymsg.StoreError, match="not a keymsg store"):
         keymsg.Engine(store=foreign)
     assert (foreign / "precious.doc").read_text() == "do not touch"
+
+
+@pytest.mark.parametrize("width", [1, 8, 15])
+def test_footer_narrower_than_16_columns_is_refused(engine: keymsg.Engine, width: int) -> None:
+    with pytest.raises(keymsg.LayoutError, match="minimum of 16 columns"):
+        engine.footer(key="INV-1", width=width, at=AT)
+
+
+def test_footer_that_lost_its_hotline_is_refused_or_printed_uncounted() -> None:
+    strict = keymsg.Engine(store=":memory:")
+    lossy = keymsg.Engine(store=":memory:", allow_lossy=True)
+    refused = 0
+    for i in range(30):
+        # 16 columns x 4 lines: many messages must be cut before their hotline.
+        def footer(e: keymsg.Engine) -> keymsg.Rendered:
+            return e.footer(key=f"K-{i}", profile="billboard", width=16, at=AT)
+
+        r = footer(lossy)
+        try:
+            kept = footer(strict)
+        except keymsg.LayoutError as e:
+            assert "without losing every hotline and link" in str(e)
+            refused += 1
+            assert r.fit.truncated and r.fit.truncated_core
+            assert r.counted is False and r.count_error is None
+            assert r.to_dict()["fit"] == {"variant": "short", "truncated": True, "truncated_core": True}
+        else:
+            assert not kept.fit.truncated_core and kept.counted
+            assert r.counted and r.lines == kept.lines
+    assert refused > 0
+    counted = sum(row.documents for row in lossy.report("2026-03").rows)
+    assert counted == 30 - refused
+
+
+@pytest.mark.parametrize("surface", ["receipt", "invoice", "popup", "push", "sms", "billboard"])
+def test_footer_on_every_surface_is_counted_under_it(surface: str) -> None:
+    engine = keymsg.Engine(store=":memory:")
+    r = engine.footer(key="user-1", surface=surface, at=AT)
+    assert r.counted and r.lines
+    assert engine.explain(key="user-1", surface=surface, at=AT)["surface"] == surface
+
+
+def test_footer_surface_and_sequence_are_checked() -> None:
+    engine = keymsg.Engine(policy="round-robin")
+    a = engine.footer(sequence=0, at=AT).message_id
+    assert engine.footer(sequence=0, at=AT).message_id == a
+    assert engine.footer(sequence=1, at=AT).message_id != a
+    with pytest.raises(keymsg.InvalidArgumentError, match="surface"):
+        engine.footer(surface="fax")
+    with pytest.raises(keymsg.InvalidArgumentError, match="sequence"):
+        engine.footer(sequence=-1)
+
+
+def test_explain_is_the_cli_json(engine: keymsg.Engine) -> None:
+    ex = engine.explain(key="INV-2026-000123", at=AT)
+    assert ex["policy"] == "sticky" and ex["surface"] == "receipt"
+    assert ex["chosen"]["message_id"] == engine.footer(key="INV-2026-000123", at=AT).message_id
+    assert len(ex["candidates"]) == len(engine.catalog)
+    assert any(c["eligible"] for c in ex["candidates"])
+    assert ex["at"].endswith("+07:00")
+
+
+def test_record_of_an_unknown_message_fails_like_the_cli(engine: keymsg.Engine) -> None:
+    with pytest.raises(keymsg.InvalidArgumentError, match="not in the catalog"):
+        engine.record("2026-03", "online", "nope", 1)
+
+
+def test_a_buddhist_era_month_is_a_clear_error(engine: keymsg.Engine) -> None:
+    with pytest.raises(keymsg.InvalidArgumentError, match="Buddhist Era.*2026-03"):
+        engine.report("2569-03")
+    with pytest.raises(keymsg.InvalidArgumentError, match="Buddhist Era"):
+        engine.record("2569-03", "online", "aoc-1441", 1)
+
+
+def test_reprints_count_only_with_count_reprints() -> None:
+    for count in (False, True):
+        engine = keymsg.Engine(store=":memory:", count_reprints=count)
+        first = engine.footer(key="INV-1", at=AT)
+        again = engine.replay(first.token, at=AT)
+        assert first.counted and again.counted is count
+
+
+def test_metrics_encode_and_the_signature_block(engine: keymsg.Engine) -> None:
+    engine.footer(key="INV-1", at=AT)
+    assert 'keymsg_insertions_total{agency="PEA Chiang Mai"' in engine.metrics()
+    with pytest.raises(keymsg.InvalidArgumentError, match="store"):
+        keymsg.Engine().metrics()
+    assert keymsg.encode("โทร 1441") == bytes([0xE2, 0xB7, 0xC3]) + b" 1441"
+    assert keymsg.encode("€", "cp874") == b"\x80"
+    with pytest.raises(keymsg.LayoutError):
+        keymsg.encode("€", "tis-620")
+    with pytest.raises(keymsg.InvalidArgumentError, match="encoding"):
+        keymsg.encode("a", "latin-1")
+    import json
+
+    signed = engine.report("2026-03", reporter="สมชาย", signed_on=datetime.date(2026, 3, 31))
+    assert json.loads(signed.to_json())["signature"] == {"reporter": "สมชาย", "date": "2026-03-31"}
+    via_module = keymsg.report(engine, "2026-03", position="ปลัด", signed_on="2026-03-31")
+    assert json.loads(via_module.to_json())["signature"] == {"position": "ปลัด", "date": "2026-03-31"}
+    with pytest.raises(keymsg.InvalidArgumentError, match="signed_on"):
+        engine.report("2026-03", signed_on="31/03/2026")

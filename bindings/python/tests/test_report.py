@@ -80,11 +80,14 @@ def test_csv_markdown_xlsx(filled: keymsg.Engine, tmp_path: pathlib.Path) -> Non
 
 def test_module_report_from_engine_and_path(filled: keymsg.Engine, tmp_path: pathlib.Path) -> None:
     by_engine = keymsg.report(filled, "2026-05")
-    assert by_engine.agency == "all"
+    # Without agency=: headed with the store's one agency (never "all").
+    assert by_engine.agency == "เทศบาลนครเชียงใหม่"
     assert by_engine.totals.documents == 8
     by_path = keymsg.report(tmp_path / "store", "2026-05", agency="เทศบาลนครเชียงใหม่")
     assert by_path.totals == filled.report("2026-05").totals
-    assert keymsg.report(tmp_path / "store", "2026-05", agency="somebody else").totals.online == 0
+    # An agency the store has nothing for is an error naming the ones it has.
+    with pytest.raises(keymsg.InvalidArgumentError, match="เทศบาลนครเชียงใหม่"):
+        keymsg.report(tmp_path / "store", "2026-05", agency="somebody else")
     assert keymsg.report(str(tmp_path / "store"), "2026-04").totals.documents == 0
 
 

@@ -13,6 +13,8 @@
 //! profile = "receipt-80mm"
 //! lang = "th"
 //! policy = "sticky"
+//! reporter = "นางสาวสมศรี ใจดี"    # signature block of `keymsg report`
+//! position = "นักวิชาการคอมพิวเตอร์"
 //!
 //! [[profile_def]]          # extra layout profiles, usable by name
 //! name = "kiosk"
@@ -50,6 +52,14 @@ pub struct Config {
     pub lang: Option<String>,
     /// Selection policy override for every surface.
     pub policy: Option<String>,
+    /// Reporter named in the report's signature block.
+    pub reporter: Option<String>,
+    /// The reporter's position (ตำแหน่ง).
+    pub position: Option<String>,
+    /// Date the report is signed, YYYY-MM-DD (usually given per report with
+    /// `--signed-on`).
+    #[serde(default, deserialize_with = "date_opt")]
+    pub signed_on: Option<time::Date>,
     /// Extra layout profiles.
     #[serde(default)]
     pub profile_def: Vec<Profile>,
@@ -105,6 +115,24 @@ impl Config {
     }
 }
 
+/// `signed_on = "2026-04-05"` (a TOML string or a TOML date).
+fn date_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<time::Date>, D::Error> {
+    use serde::de::Error;
+    let v = toml::Value::deserialize(d)?;
+    let text = match v {
+        toml::Value::String(s) => s,
+        toml::Value::Datetime(dt) => dt.to_string(),
+        other => {
+            return Err(D::Error::custom(format!(
+                "signed_on: expected a date, got {other}"
+            )));
+        }
+    };
+    crate::cmd::parse_date(&text)
+        .map(Some)
+        .map_err(D::Error::custom)
+}
+
 /// 1-based line and character column of a byte offset.
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset).unwrap_or(text);
@@ -121,13 +149,18 @@ mod tests {
     fn full_config_parses() {
         let c = Config::parse(
             "catalog = \"c.toml\"\nstore = \"s\"\nagency = \"เทศบาล\"\nprofile = \"receipt-80mm\"\n\
-             lang = \"en\"\npolicy = \"cycle:week\"\n[[profile_def]]\nname = \"kiosk\"\n\
+             lang = \"en\"\npolicy = \"cycle:week\"\nreporter = \"นาย ก\"\nposition = \"ปลัด\"\n\
+             signed_on = 2026-04-05\n[[profile_def]]\nname = \"kiosk\"\n\
              kind = \"columns\"\nwidth = 40\n",
         )
         .unwrap();
         assert_eq!(c.agency.as_deref(), Some("เทศบาล"));
         assert_eq!(c.profile_def.len(), 1);
         assert_eq!(c.profile_def[0].width(), Some(40));
+        assert_eq!(c.reporter.as_deref(), Some("นาย ก"));
+        assert_eq!(c.signed_on, Some(time::macros::date!(2026 - 04 - 05)));
+        let c = Config::parse("signed_on = \"2026-04-31\"\n");
+        assert!(c.is_err(), "{c:?}");
     }
 
     #[test]

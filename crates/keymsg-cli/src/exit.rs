@@ -56,9 +56,9 @@ impl From<Error> for CliError {
             Error::Store(s) => s.into(),
             Error::InvalidArgument { .. } => CliError::Usage(e.to_string()),
             // A width or ellipsis that cannot work is a bad flag value.
-            Error::Layout(l @ (L::WidthTooSmall(_) | L::EllipsisTooWide { .. })) => {
-                CliError::Usage(l.to_string())
-            }
+            Error::Layout(
+                l @ (L::WidthTooSmall(_) | L::EllipsisTooWide { .. } | L::FooterTooNarrow { .. }),
+            ) => CliError::Usage(l.to_string()),
             Error::Report(r @ (R::Io { .. } | R::Xlsx(_))) => CliError::Io(r.to_string()),
             other => CliError::Invalid(vec![other.to_string()]),
         }

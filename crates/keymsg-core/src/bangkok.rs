@@ -27,20 +27,32 @@ pub(crate) fn local(instant: OffsetDateTime) -> OffsetDateTime {
     instant.checked_to_offset(OFFSET).unwrap_or(instant)
 }
 
-/// `instant` if keymsg can reckon with it: its Bangkok year is in [`YEARS`].
-/// Otherwise the reason, for an invalid-argument error. Every entry point that
-/// takes an instant from a caller (`at` of a footer, pop-up or insertion)
-/// calls this first, so no later step meets a date it cannot compute.
+/// Years (Common Era, in Bangkok) an instant given by a caller may have: the
+/// years whose months can be reported (a month string's year is below
+/// [`FIRST_BE_YEAR`]), so nothing is counted in a month no report can name.
+/// A later year is most likely a Buddhist Era year typed as Common Era.
+pub(crate) const INSTANT_YEARS: std::ops::RangeInclusive<i32> = 1..=FIRST_BE_YEAR - 1;
+
+/// `instant` if keymsg can reckon with it: its Bangkok year is in
+/// [`INSTANT_YEARS`]. Otherwise the reason, for an invalid-argument error.
+/// Every entry point that takes an instant from a caller (`at` of a footer,
+/// pop-up or insertion, a report's `generated_at`) calls this first, so no
+/// later step meets a date it cannot compute or a month it cannot report.
 pub(crate) fn check(instant: OffsetDateTime) -> Result<OffsetDateTime, String> {
     match instant.checked_to_offset(OFFSET) {
-        Some(l) if YEARS.contains(&l.year()) => Ok(instant),
-        _ => Err(format!(
-            "instant {} is outside the supported range: years {} to {} in Asia/Bangkok",
+        Some(l) if INSTANT_YEARS.contains(&l.year()) => Ok(instant),
+        l => Err(format!(
+            "instant {} is outside the supported range: years {} to {} in Asia/Bangkok{}",
             instant
                 .format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_else(|_| instant.to_string()),
-            YEARS.start(),
-            YEARS.end()
+            INSTANT_YEARS.start(),
+            INSTANT_YEARS.end(),
+            if l.is_some_and(|l| (FIRST_BE_YEAR..FIRST_BE_YEAR + 1000).contains(&l.year())) {
+                " (is the year a Buddhist Era year? subtract 543)"
+            } else {
+                ""
+            }
         )),
     }
 }
@@ -67,10 +79,31 @@ pub struct YearMonth {
     month: Month,
 }
 
-/// Error for a month that is not `YYYY-MM`.
+/// Error for a month that is not `YYYY-MM` (in the Common Era).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid month `{0}` (expected YYYY-MM, e.g. 2026-03)")]
+#[error("{}", describe_bad_month(.0))]
 pub struct BadMonth(pub String);
+
+/// Smallest year a month string may not have: Thai staff write Buddhist Era
+/// years (CE + 543), and a year from 2400 on (1857 CE) is one of those, not
+/// a month anyone reports in the Common Era.
+pub(crate) const FIRST_BE_YEAR: i32 = 2400;
+
+/// The message of [`BadMonth`]: a Buddhist Era year gets the CE month to use.
+fn describe_bad_month(s: &str) -> String {
+    let be = s
+        .split_once('-')
+        .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m)))
+        .filter(|(y, _)| *y >= FIRST_BE_YEAR);
+    match be {
+        Some((year, m)) => format!(
+            "invalid month `{s}`: {year} is a Buddhist Era year; months are written in the \
+             Common Era (BE − 543), e.g. {}-{m}",
+            year - 543
+        ),
+        None => format!("invalid month `{s}` (expected YYYY-MM, e.g. 2026-03)"),
+    }
+}
 
 impl YearMonth {
     /// A month from a year (1–9998) and a month number (1–12).
@@ -155,9 +188,23 @@ impl fmt::Display for YearMonth {
     }
 }
 
+/// Parses `YYYY-MM` with a Common Era year below 2400; a
+/// Buddhist Era year (`2569-03`) is an error that names the CE month.
 impl FromStr for YearMonth {
     type Err = BadMonth;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let ym = YearMonth::parse_any_year(s)?;
+        if ym.year >= FIRST_BE_YEAR {
+            return Err(BadMonth(s.to_owned()));
+        }
+        Ok(ym)
+    }
+}
+
+impl YearMonth {
+    /// `YYYY-MM` with any four-digit year: for months keymsg wrote itself
+    /// (store files), which must stay readable whatever instant was counted.
+    pub(crate) fn parse_any_year(s: &str) -> Result<Self, BadMonth> {
         let bad = || BadMonth(s.to_owned());
         let (y, m) = s.split_once('-').ok_or_else(bad)?;
         if y.len() != 4 || m.len() != 2 || !(y.bytes().chain(m.bytes())).all(|b| b.is_ascii_digit())
@@ -207,10 +254,15 @@ mod tests {
     #[test]
     fn every_instant_is_reckoned_or_refused() {
         use time::{Duration, PrimitiveDateTime};
-        let last = datetime!(9998-12-31 23:59:59.999999999 +7);
+        let last = datetime!(2399-12-31 23:59:59.999999999 +7);
         assert!(check(last).is_ok());
-        assert_eq!(YearMonth::of(last).to_string(), "9998-12");
+        assert_eq!(YearMonth::of(last).to_string(), "2399-12");
         let (_, end) = YearMonth::of(last).bounds();
+        assert_eq!(end, datetime!(2400-01-01 00:00 +7));
+        let be = check(datetime!(2569-03-10 10:00 +7)).unwrap_err();
+        assert!(be.contains("Buddhist Era"), "{be}");
+        // The last month keymsg can compute still has an end.
+        let (_, end) = YearMonth::new(9998, 12).unwrap().bounds();
         assert_eq!(end, datetime!(9999-01-01 00:00 +7));
         for bad in [
             datetime!(9999-12-31 23:59:59 UTC),
@@ -221,7 +273,7 @@ mod tests {
             PrimitiveDateTime::MIN.assume_offset(UtcOffset::from_hms(25, 59, 59).unwrap()),
         ] {
             let e = check(bad).unwrap_err();
-            assert!(e.contains("years 1 to 9998"), "{e}");
+            assert!(e.contains("years 1 to 2399"), "{e}");
             // Never a panic, even unchecked.
             let _ = YearMonth::of(bad);
         }
@@ -250,5 +302,21 @@ mod tests {
         ] {
             assert!(bad.parse::<YearMonth>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_buddhist_era_year_is_refused_with_the_ce_month() {
+        let e = "2569-03".parse::<YearMonth>().unwrap_err().to_string();
+        assert!(
+            e.contains("2569 is a Buddhist Era year") && e.contains("2026-03"),
+            "{e}"
+        );
+        assert!("2399-12".parse::<YearMonth>().is_ok());
+        assert_eq!(
+            "2026-13".parse::<YearMonth>().unwrap_err().to_string(),
+            "invalid month `2026-13` (expected YYYY-MM, e.g. 2026-03)"
+        );
+        // What the store wrote stays readable.
+        assert_eq!(YearMonth::parse_any_year("2569-03").unwrap().year(), 2569);
     }
 }

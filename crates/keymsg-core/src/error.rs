@@ -48,3 +48,12 @@ impl From<crate::vocab::UnknownPolicy> for Error {
         Error::Select(e.into())
     }
 }
+
+impl From<crate::store::BadContent> for Error {
+    fn from(e: crate::store::BadContent) -> Self {
+        Error::InvalidArgument {
+            name: "content",
+            reason: e.reason().to_owned(),
+        }
+    }
+}

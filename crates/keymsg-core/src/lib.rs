@@ -38,10 +38,14 @@ pub mod store;
 mod text;
 mod vocab;
 
-// The README's Rust example is compiled as a doctest so it stays true.
-#[cfg(doctest)]
+// The READMEs' Rust examples run as doctests so they stay true.
+#[cfg(all(doctest, keymsg_repo_readme))]
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct CrateReadmeDoctests;
 
 pub use bangkok::{BadMonth, YearMonth};
 pub use catalog::Catalog;

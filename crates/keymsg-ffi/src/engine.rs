@@ -123,8 +123,10 @@ pub unsafe extern "C" fn keymsg_engine_popup(
 
 /// Reprint: the message of a selection token (from `keymsg_result_token`)
 /// laid out again as `request` asks (profile, width, language; NULL: all
-/// defaults), even if the catalog's weights changed since. Counted as a
-/// reprint.
+/// defaults), even if the catalog's weights changed since. Stored as a
+/// reprint, and counted (`keymsg_result_counted` true) only when the engine
+/// counts reprints (`keymsg_engine_options_set_count_reprints`; off by
+/// default: the first print was counted).
 ///
 /// Results as `keymsg_engine_footer`. Errors also: `KEYMSG_SELECT_BAD_TOKEN`
 /// (malformed token), `KEYMSG_SELECT_UNKNOWN_MESSAGE` (the message is no

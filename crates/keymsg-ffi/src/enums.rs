@@ -11,6 +11,7 @@
 use std::fmt;
 
 use keymsg_core::catalog::Format;
+use keymsg_core::layout::Encoding;
 use keymsg_core::store::Durability;
 use keymsg_core::{Channel, Surface};
 
@@ -255,6 +256,39 @@ c_enum_from_u32!(
     ]
 );
 
+/// Text encodings for `keymsg_encode` (printers that take raw bytes).
+/// Passed as a `uint32_t`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum keymsg_encoding {
+    /// UTF-8 (everything encodable).
+    KEYMSG_ENCODING_UTF8 = 1,
+    /// TIS-620: ASCII plus Thai.
+    KEYMSG_ENCODING_TIS620 = 2,
+    /// Windows code page 874: TIS-620 plus a few punctuation marks.
+    KEYMSG_ENCODING_CP874 = 3,
+}
+
+c_enum_from_u32!(
+    keymsg_encoding,
+    "a keymsg_encoding (UTF8 = 1, TIS620 = 2, CP874 = 3)",
+    [
+        KEYMSG_ENCODING_UTF8,
+        KEYMSG_ENCODING_TIS620,
+        KEYMSG_ENCODING_CP874
+    ]
+);
+
+impl From<keymsg_encoding> for Encoding {
+    fn from(e: keymsg_encoding) -> Self {
+        match e {
+            keymsg_encoding::KEYMSG_ENCODING_UTF8 => Encoding::Utf8,
+            keymsg_encoding::KEYMSG_ENCODING_TIS620 => Encoding::Tis620,
+            keymsg_encoding::KEYMSG_ENCODING_CP874 => Encoding::Cp874,
+        }
+    }
+}
+
 /// Which key hash `keymsg_key_hash` computes (see docs/SELECTION.md).
 /// Passed as a `uint32_t`.
 #[repr(u32)]
@@ -299,6 +333,7 @@ mod tests {
             keymsg_channel,
             keymsg_surface,
             keymsg_report_format,
+            keymsg_encoding,
             keymsg_key_kind
         );
     }

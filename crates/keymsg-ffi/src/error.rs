@@ -109,6 +109,8 @@ pub(crate) fn core_status(e: &Error) -> keymsg_status {
             LayoutError::InvalidProfile { .. } => KEYMSG_LAYOUT_INVALID_PROFILE,
             LayoutError::MissingVariant { .. } => KEYMSG_LAYOUT_MISSING_VARIANT,
             LayoutError::InputTooLarge { .. } => KEYMSG_LAYOUT_INPUT_TOO_LARGE,
+            LayoutError::FooterTooNarrow { .. } => KEYMSG_LAYOUT_WIDTH_TOO_SMALL,
+            LayoutError::TruncatedCore { .. } => KEYMSG_LAYOUT_TRUNCATED_CORE,
             _ => KEYMSG_LAYOUT_OTHER,
         },
         Error::Select(e) => match e {

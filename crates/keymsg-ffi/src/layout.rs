@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use keymsg_core::layout::{self, DEFAULT_MAX_INPUT_BYTES, TruncateOptions, WrapOptions};
 
+use crate::enums::{enum_arg, keymsg_encoding};
 use crate::ffi::{arg_opt_str, arg_out, arg_str, boxed};
 use crate::lines::keymsg_lines;
 use crate::panic::{guard, guard_value};
@@ -136,6 +137,37 @@ pub unsafe extern "C" fn keymsg_truncate(
             .max_input_bytes(max_input_bytes());
         let cut = layout::truncate_with(text, &opts).map_err(keymsg_core::Error::from)?;
         out.write(keymsg_string::new_raw(cut));
+        Ok(())
+    })
+}
+
+/// Encode `text` for a printer that takes raw bytes: UTF-8, TIS-620 or
+/// CP874 (`encoding` is a `keymsg_encoding`). The text is NFC-normalised and
+/// zero-width break hints are dropped first; nothing is replaced.
+///
+/// On success writes a new `keymsg_string` holding the bytes to `*bytes_out`
+/// (free with `keymsg_string_free`; use the view's `len`, the bytes are not
+/// UTF-8). Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`,
+/// `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT` (unknown encoding),
+/// `KEYMSG_LAYOUT_UNENCODABLE` (a character the encoding lacks; the message
+/// gives it and its offset), `KEYMSG_LAYOUT_CONTROL_CHARACTER`. Thread-safe.
+///
+/// # Safety
+/// `text` is NULL or points to `text_len` readable bytes; `bytes_out` is
+/// NULL or valid for writing one pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn keymsg_encode(
+    text: *const c_char,
+    text_len: usize,
+    encoding: u32,
+    bytes_out: *mut *mut keymsg_string,
+) -> keymsg_status {
+    guard(|| {
+        let text = arg_str!(text, text_len)?;
+        let out = arg_out!(bytes_out)?;
+        let encoding = enum_arg::<keymsg_encoding>("encoding", encoding)?;
+        let bytes = layout::encode(text, encoding.into()).map_err(keymsg_core::Error::from)?;
+        out.write(keymsg_string::new_raw(bytes));
         Ok(())
     })
 }

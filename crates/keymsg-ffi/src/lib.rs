@@ -34,6 +34,7 @@
 // are declared in the order the header presents the API (catalog, engine
 // options, engine, report, result, ...), not alphabetically.
 pub mod catalog;
+pub mod encoded;
 pub mod options;
 
 pub mod engine;
@@ -45,6 +46,7 @@ pub mod result;
 pub mod enums;
 pub mod error;
 mod ffi;
+pub mod form;
 pub mod layout;
 pub mod lines;
 mod panic;
@@ -54,11 +56,13 @@ pub mod string;
 pub mod version;
 
 pub use catalog::keymsg_catalog;
+pub use encoded::keymsg_encoding;
 pub use engine::keymsg_engine;
 pub use enums::{
     keymsg_catalog_format, keymsg_channel, keymsg_durability, keymsg_key_kind,
     keymsg_report_format, keymsg_surface,
 };
+pub use form::keymsg_report_options;
 pub use lines::keymsg_lines;
 pub use options::keymsg_engine_options;
 pub use request::{keymsg_footer_request, keymsg_popup_request, keymsg_select_request};

@@ -16,7 +16,8 @@ use crate::status::keymsg_status;
 ///
 /// Defaults: the embedded catalog; no store (nothing is counted); agency
 /// `"unknown"`; the catalog's own selection policy; process durability;
-/// fail open (text is returned even if counting fails).
+/// fail open (text is returned even if counting fails); a message that would
+/// lose every hotline and link is refused.
 ///
 /// Thread safety: not synchronised: use one options object from one thread
 /// at a time. It is only read by `keymsg_engine_new`, which copies what it
@@ -30,6 +31,8 @@ pub struct keymsg_engine_options {
     durability: Option<Durability>,
     key_retention_months: Option<Option<u32>>,
     fail_closed: Option<bool>,
+    allow_lossy: Option<bool>,
+    count_reprints: Option<bool>,
 }
 
 #[derive(Debug, Clone)]
@@ -67,6 +70,12 @@ pub(crate) fn build_engine(
         }
         if let Some(f) = o.fail_closed {
             b = b.fail_closed(f);
+        }
+        if let Some(l) = o.allow_lossy {
+            b = b.allow_lossy(l);
+        }
+        if let Some(c) = o.count_reprints {
+            b = b.count_reprints(c);
         }
     }
     b.build()
@@ -246,6 +255,42 @@ pub unsafe extern "C" fn keymsg_engine_options_set_fail_closed(
 ) -> keymsg_status {
     guard(|| {
         arg_mut!(options)?.fail_closed = Some(fail_closed);
+        Ok(())
+    })
+}
+
+/// Allow lossy output (`true`): a message cut before every hotline, URL and
+/// e-mail address is returned (`keymsg_result_truncated_core` true) instead
+/// of failing with `KEYMSG_LAYOUT_TRUNCATED_CORE`. Such a result is never
+/// counted: it no longer carries the message. Default `false`. Errors:
+/// `KEYMSG_NULL_PARAMETER`.
+///
+/// # Safety
+/// `options` is NULL or a live options object.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn keymsg_engine_options_set_allow_lossy(
+    options: *mut keymsg_engine_options,
+    allow_lossy: bool,
+) -> keymsg_status {
+    guard(|| {
+        arg_mut!(options)?.allow_lossy = Some(allow_lossy);
+        Ok(())
+    })
+}
+
+/// Count reprints (`true`): `keymsg_engine_replay` then counts an insertion
+/// like a first print. Default `false`: a reprint is stored as a reprint but
+/// not counted (the first print was). Errors: `KEYMSG_NULL_PARAMETER`.
+///
+/// # Safety
+/// `options` is NULL or a live options object.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn keymsg_engine_options_set_count_reprints(
+    options: *mut keymsg_engine_options,
+    count_reprints: bool,
+) -> keymsg_status {
+    guard(|| {
+        arg_mut!(options)?.count_reprints = Some(count_reprints);
         Ok(())
     })
 }

@@ -37,12 +37,16 @@ macro_rules! field_text {
 #[derive(Debug, Clone, Copy)]
 pub struct keymsg_footer_request {
     /// Document key (receipt or invoice number): the same key gets the same
-    /// message on any host, also on reprint. NULL: no key (selection rotates).
+    /// message on any host, also on reprint. On surfaces other than receipts
+    /// and invoices it is the subject key (user or customer id). NULL: no key
+    /// (selection rotates).
     pub key: *const c_char,
     /// Length of `key` in bytes.
     pub key_len: usize,
     /// Layout profile: `"receipt-58mm"`, `"receipt-80mm"`,
-    /// `"receipt-80mm-42"`, `"invoice-a4"`, ... NULL: `"receipt-58mm"`.
+    /// `"receipt-80mm-42"`, `"invoice-a4"`, ... NULL: the surface's own
+    /// (`"receipt-58mm"` for receipts, `"invoice-a4"` for invoices,
+    /// `"billboard"`, `"popup"`, `"push"`, `"sms"`).
     pub profile: *const c_char,
     /// Length of `profile` in bytes.
     pub profile_len: usize,

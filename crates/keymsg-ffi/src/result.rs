@@ -133,9 +133,23 @@ pub unsafe extern "C" fn keymsg_result_truncated(result: *const keymsg_result) -
     })
 }
 
+/// Whether the cut dropped every hotline, URL and e-mail address of the
+/// message (only returned when the engine allows lossy output; such a
+/// result is never counted). `false` if `result` is NULL.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn keymsg_result_truncated_core(result: *const keymsg_result) -> bool {
+    guard_value(false, || {
+        arg_opt_ref!(result).map_or(false, |r| r.inner.fit.truncated_core)
+    })
+}
+
 /// Whether the insertion was counted. `false` if the engine has no store, if
-/// counting failed (fail-open; see `keymsg_result_count_error`) or if
-/// `result` is NULL.
+/// counting failed (fail-open; see `keymsg_result_count_error`), for a
+/// duplicate idempotency key, an uncounted reprint, a lossy result
+/// (`keymsg_result_truncated_core`) or if `result` is NULL.
 ///
 /// # Safety
 /// `result` is NULL or a live result.

@@ -12,9 +12,9 @@ use crate::enums::{enum_arg, keymsg_key_kind};
 use crate::error::FfiError;
 use crate::ffi::{arg_free, arg_opt_ref, arg_out, arg_ref, arg_str, boxed};
 use crate::panic::{guard, guard_value};
-use crate::request::keymsg_select_request;
+use crate::request::{keymsg_footer_request, keymsg_select_request};
 use crate::status::keymsg_status;
-use crate::string::keymsg_str;
+use crate::string::{keymsg_str, keymsg_string};
 
 /// The outcome of `keymsg_engine_select` (opaque): the message id, the
 /// policy that decided and the selection token. Immutable: may be read from
@@ -38,8 +38,9 @@ impl From<Selection> for keymsg_selection {
 
 /// Which message `request` would get, without laying it out or counting it
 /// (`request` NULL: all defaults). The same selector as the footer and
-/// pop-up calls: footers pass the document key, pop-ups the subject key;
-/// here both are passed as given.
+/// pop-up calls: footers pass their key as the document key on receipts and
+/// invoices and as the subject key on other surfaces, pop-ups the subject
+/// key; here both are passed as given.
 ///
 /// On success writes a new `keymsg_selection` to `*selection_out` (free with
 /// `keymsg_selection_free`). Errors: `KEYMSG_NULL_PARAMETER`,
@@ -71,6 +72,43 @@ pub unsafe extern "C" fn keymsg_engine_select(
             .select(&req)
             .map_err(keymsg_core::Error::from)?;
         out.write(boxed(keymsg_selection::from(selection)));
+        Ok(())
+    })
+}
+
+/// Explain a selection as JSON: why each catalog message was or was not
+/// eligible for a footer like `request` (surface, key, language, instant,
+/// sequence; NULL: all defaults) and the rule that chose. The same JSON as
+/// `keymsg explain --json` and Python `Engine.explain`: `surface`, `lang`,
+/// `at`, `policy`, `tier`, `candidates`, `chosen`, `rule`. Nothing is laid
+/// out or counted; like a selection, it advances a round-robin counter when
+/// no sequence is given.
+///
+/// On success writes a new UTF-8 `keymsg_string` to `*json_out` (free with
+/// `keymsg_string_free`). Errors: `KEYMSG_NULL_PARAMETER`,
+/// `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT`
+/// (bad surface or instant). Thread-safe.
+///
+/// # Safety
+/// `engine` is NULL or live; `request` is NULL or a live request whose text
+/// fields obey the (pointer, length) rule; `json_out` is NULL or valid for
+/// writing one pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn keymsg_engine_explain(
+    engine: *const keymsg_engine,
+    request: *const keymsg_footer_request,
+    json_out: *mut *mut keymsg_string,
+) -> keymsg_status {
+    guard(|| {
+        let engine = arg_ref!(engine)?;
+        let out = arg_out!(json_out)?;
+        let req = match arg_opt_ref!(request) {
+            // SAFETY: this function's contract: the request's text fields
+            // are NULL or point to their lengths' worth of readable bytes.
+            Some(r) => unsafe { r.to_core() }?,
+            None => keymsg_core::FooterRequest::new(),
+        };
+        out.write(keymsg_string::new_raw(engine.inner.explain(&req).to_json()));
         Ok(())
     })
 }

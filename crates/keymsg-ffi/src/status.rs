@@ -71,7 +71,9 @@ pub enum keymsg_status {
     /// Catalog: another catalog error (newer core).
     KEYMSG_CATALOG_OTHER = 199,
 
-    /// Layout: the width (or a line limit of 0) cannot hold any text.
+    /// Layout: the width is out of range: 0 or a line limit of 0 for text
+    /// functions, or below the minimum footer width (16 columns) for a key
+    /// message.
     KEYMSG_LAYOUT_WIDTH_TOO_SMALL = 200,
     /// Layout: the ellipsis alone is wider than the width.
     KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE = 201,
@@ -89,6 +91,11 @@ pub enum keymsg_status {
     /// Layout: the text is longer than the input limit of one layout call
     /// (1 MiB unless changed with `keymsg_set_max_input_bytes`).
     KEYMSG_LAYOUT_INPUT_TOO_LARGE = 207,
+    /// Layout: the message had to be cut before every hotline, URL and e-mail
+    /// address, so it no longer tells the reader where to check. Use a wider
+    /// profile or more lines, or `keymsg_engine_options_set_allow_lossy` (the
+    /// text is then returned but never counted).
+    KEYMSG_LAYOUT_TRUNCATED_CORE = 208,
     /// Layout: another layout or encoding error (newer core).
     KEYMSG_LAYOUT_OTHER = 299,
 
@@ -216,7 +223,7 @@ status_table! {
     KEYMSG_CATALOG_UNSUPPORTED_SCHEMA => c"catalog schema is newer than this library",
     KEYMSG_CATALOG_INVALID => c"catalog failed validation",
     KEYMSG_CATALOG_OTHER => c"catalog error",
-    KEYMSG_LAYOUT_WIDTH_TOO_SMALL => c"width too small to lay out any text",
+    KEYMSG_LAYOUT_WIDTH_TOO_SMALL => c"width out of range (too small)",
     KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE => c"ellipsis wider than the width",
     KEYMSG_LAYOUT_CONTROL_CHARACTER => c"control character in text to lay out",
     KEYMSG_LAYOUT_UNENCODABLE => c"character cannot be encoded",
@@ -224,6 +231,7 @@ status_table! {
     KEYMSG_LAYOUT_INVALID_PROFILE => c"invalid layout profile",
     KEYMSG_LAYOUT_MISSING_VARIANT => c"text variant required by the profile is missing",
     KEYMSG_LAYOUT_INPUT_TOO_LARGE => c"text longer than the layout input limit",
+    KEYMSG_LAYOUT_TRUNCATED_CORE => c"the message would lose every hotline and link at this width",
     KEYMSG_LAYOUT_OTHER => c"layout error",
     KEYMSG_SELECT_NOTHING_ELIGIBLE => c"no message is eligible for the request",
     KEYMSG_SELECT_UNKNOWN_POLICY => c"unknown selection policy",

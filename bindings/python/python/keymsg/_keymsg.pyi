@@ -5,7 +5,7 @@ Checked against the built module by ``python -m mypy.stubtest keymsg``.
 
 import datetime
 from os import PathLike
-from typing import Optional, Union, final
+from typing import Any, Optional, Union, final
 
 __all__ = [
     "__version__",
@@ -28,6 +28,7 @@ __all__ = [
     "width",
     "wrap",
     "truncate",
+    "encode",
     "report",
     "select",
     "_test_panic",
@@ -143,19 +144,36 @@ def truncate(
     for text over ``max_input_bytes`` UTF-8 bytes.
     """
 
+def encode(text: str, encoding: str = "tis-620") -> bytes:
+    """``text`` as bytes for a printer that takes raw bytes: ``"utf-8"``,
+    ``"tis-620"`` or ``"cp874"``. Raises ``LayoutError`` for a character the
+    encoding lacks (naming it and its offset)."""
+
 def report(
     store: Union[str, PathLike[str], Engine],
     month: str,
     *,
     agency: Optional[str] = None,
     catalog: Optional[Catalog] = None,
+    omit_zero_rows: bool = False,
+    reporter: Optional[str] = None,
+    position: Optional[str] = None,
+    signed_on: Union[datetime.date, str, None] = None,
 ) -> Report:
     """The monthly report for ``month`` (``"YYYY-MM"``, Asia/Bangkok).
 
+    Years are Common Era: a Buddhist Era month such as ``"2569-03"`` raises
+    ``InvalidArgumentError`` naming the CE month (``2026-03``).
+
     ``store`` is a store directory or an ``Engine`` (whose store is read,
     also for ``":memory:"``). ``agency=None`` reports every agency in the
-    store, labelled ``"all"``. Message texts come from ``catalog`` (default:
-    the Engine's, else the embedded default).
+    store, headed with its name (``"ทุกหน่วยงาน"`` when there are several);
+    an ``agency`` the store has nothing for raises ``InvalidArgumentError``
+    naming the agencies it has. Message texts come from ``catalog``
+    (default: the Engine's, else the embedded default). ``omit_zero_rows``
+    gives the compact form agencies file; ``reporter``, ``position`` and
+    ``signed_on`` (a ``datetime.date`` or ``"YYYY-MM-DD"``) fill in the
+    signature block.
     """
 
 @final
@@ -177,6 +195,8 @@ class Engine:
         fail_closed: bool = False,
         durability: str = "process",
         key_retention_months: Optional[int] = 13,
+        allow_lossy: bool = False,
+        count_reprints: bool = False,
     ) -> Engine:
         """Create an engine.
 
@@ -189,7 +209,11 @@ class Engine:
         ``durability``: ``"process"`` (survives kill -9) or ``"power"``.
         ``key_retention_months``: how long the store keeps idempotency keys
         (a key counted in month M is deleted after month M + N ends; counts
-        are never deleted; ``None`` keeps keys forever).
+        are never deleted; ``None`` keeps keys forever). ``allow_lossy``:
+        return a message cut before every hotline and link
+        (``fit.truncated_core``) instead of raising ``LayoutError``; such a
+        result is never counted. ``count_reprints``: count ``replay`` like a
+        first print (default: a reprint is stored but not counted).
         """
 
     @property
@@ -204,21 +228,51 @@ class Engine:
         self,
         *,
         key: Optional[str] = None,
-        profile: str = "receipt-58mm",
+        profile: Optional[str] = None,
         width: Optional[int] = None,
         lang: str = "th",
         at: Union[datetime.datetime, str, None] = None,
         kind: Optional[str] = None,
         idempotency_key: Optional[str] = None,
+        encoding: Optional[str] = None,
+        surface: str = "receipt",
+        sequence: Optional[int] = None,
     ) -> Rendered:
-        """A receipt or invoice footer: select, lay out, count.
+        """A footer for a ``surface``: select, lay out, count.
 
-        ``key`` (the document number) makes the choice sticky: a reprint gets
-        the same message on any host. ``width`` overrides the profile's
-        columns. ``at`` (aware datetime or RFC 3339; default now) picks the
-        validity window and the month counted. ``kind`` labels the document
-        type in the report breakdown; a retry with the same
-        ``idempotency_key`` counts once.
+        ``surface``: ``"receipt"`` (default), ``"invoice"``, ``"popup"``,
+        ``"push"``, ``"sms"`` or ``"billboard"``; counted under it. ``profile``
+        defaults to the surface's (``receipt-58mm``, ``invoice-a4``, or the
+        surface's own name). ``key`` (the document number on receipts and
+        invoices, the subject elsewhere) makes the choice sticky: a reprint
+        gets the same message on any host. ``width`` overrides the profile's
+        columns (at least 16). ``at`` (aware datetime or RFC 3339; default
+        now) picks the validity window and the month counted. ``kind`` labels
+        the document type in the report breakdown; a retry with the same
+        ``idempotency_key`` counts once. ``sequence``: the caller's number for
+        the ``round-robin`` policy.
+        ``encoding`` (``"tis-620"``, ``"cp874"``) encodes for a legacy printer
+        *before* counting (see ``Rendered.encoded``): a message it cannot hold
+        raises ``LayoutError`` and nothing is counted; a cut ends with ``...``
+        when the encoding has no ``…``.
+        """
+
+    def explain(
+        self,
+        *,
+        key: Optional[str] = None,
+        surface: str = "receipt",
+        lang: str = "th",
+        at: Union[datetime.datetime, str, None] = None,
+        sequence: Optional[int] = None,
+    ) -> dict[str, Any]:
+        """Why each message was or was not eligible, and the rule that chose.
+
+        The dict of ``keymsg explain --json``: ``surface``, ``lang``, ``at``,
+        ``policy``, ``tier``, ``candidates`` (``message_id``, ``priority``,
+        ``weight``, ``eligible``, ``reason``, ``winning_tier``,
+        ``sticky_draw``), ``chosen`` (``message_id``, ``policy``, ``token``,
+        or ``None``) and ``rule``. Nothing is laid out or counted.
         """
 
     def popup(
@@ -239,15 +293,17 @@ class Engine:
         self,
         token: str,
         *,
-        profile: str = "receipt-58mm",
+        profile: Optional[str] = None,
         width: Optional[int] = None,
         lang: str = "th",
         at: Union[datetime.datetime, str, None] = None,
         kind: Optional[str] = None,
+        encoding: Optional[str] = None,
     ) -> Rendered:
         """Re-render the message of a stored selection ``token`` (a reprint),
-        even if the catalog's weights changed since. Raises ``SelectionError``
-        for an invalid token."""
+        even if the catalog's weights changed since. Counted only with
+        ``Engine(count_reprints=True)``. Raises ``SelectionError`` for an
+        invalid token."""
 
     def flush(self) -> None:
         """Make every acknowledged count durable (an explicit barrier)."""
@@ -256,10 +312,31 @@ class Engine:
         """Record a manual count for ``month`` (``"YYYY-MM"``) and one of the
         form's channels: ``online``, ``on-air``, ``on-ground``, ``billboard``,
         ``community``, ``documents``. Replaces an earlier entry for the same
-        month, channel and message. Needs a store."""
+        month, channel and message. ``message_id`` must be in the catalog
+        (``InvalidArgumentError`` otherwise). Needs a store."""
 
-    def report(self, month: str) -> Report:
-        """The month's report for this engine's agency. Needs a store."""
+    def record_content(self, month: str, channel: str, content: str, count: int) -> None:
+        """Record a manual count for content that is not in the catalog (a
+        radio spot, a community meeting): a row of its own on the form. The
+        same content recorded again in the month (white space does not
+        matter) replaces its count. Needs a store."""
+
+    def report(
+        self,
+        month: str,
+        *,
+        omit_zero_rows: bool = False,
+        reporter: Optional[str] = None,
+        position: Optional[str] = None,
+        signed_on: Union[datetime.date, str, None] = None,
+    ) -> Report:
+        """The month's report for this engine's agency. Needs a store.
+        ``omit_zero_rows`` gives the compact form; ``reporter``, ``position``
+        and ``signed_on`` fill in the signature block."""
+
+    def metrics(self) -> str:
+        """The store's all-time counters in the Prometheus text format, for
+        monitoring (the monthly form comes from ``report``). Needs a store."""
 
 @final
 class Fit:
@@ -272,6 +349,14 @@ class Fit:
     @property
     def truncated(self) -> bool:
         """Whether the text had to be truncated (the last resort)."""
+
+    @property
+    def truncated_core(self) -> bool:
+        """Whether the cut dropped every hotline, URL and e-mail address.
+
+        Only seen with ``Engine(allow_lossy=True)``; such a result is never
+        counted. Without it, the engine raises ``LayoutError`` instead.
+        """
 
 @final
 class Rendered:
@@ -309,6 +394,11 @@ class Rendered:
     @property
     def count_error(self) -> Optional[str]:
         """Why counting failed, when the engine fails open."""
+
+    @property
+    def encoded(self) -> bytes:
+        """The bytes to print: ``text`` in the ``encoding`` the footer was
+        asked for (made before it was counted), or UTF-8 when none was."""
 
     def to_dict(self) -> dict[str, object]:
         """The fields as a dict with the CLI's ``--json`` keys."""

@@ -23,7 +23,8 @@ Examples:
   $ keymsg check province-catalog.toml --encoding tis-620
   keymsg: province-catalog.toml: message `guess-who`: field `text.th.long` at char 20: character '“' (U+201C) cannot be encoded in tis-620
 
-Exit 1 with one line per problem (file, message id, field, character offset).")]
+Exit 1 with one line per problem (file, message id, field, character offset);
+a missing or unreadable file is such a problem too.")]
 pub struct Args {
     /// Catalog file (.toml or .json); without it, the embedded default catalog.
     path: Option<PathBuf>,
@@ -47,7 +48,12 @@ fn parse_surface(s: &str) -> Result<Surface, String> {
 
 pub fn run(args: Args) -> Result<(), CliError> {
     let (catalog, name) = match &args.path {
-        Some(p) => (Catalog::from_path(p)?, p.display().to_string()),
+        // Whatever is wrong with the file (missing, unreadable or invalid) is
+        // a problem with the catalog checked: exit 1, one line per problem.
+        Some(p) => (
+            Catalog::from_path(p).map_err(|e| CliError::Invalid(e.lines()))?,
+            p.display().to_string(),
+        ),
         None => (Catalog::embedded()?, "embedded default catalog".to_owned()),
     };
     if let Some(enc) = args.encoding {

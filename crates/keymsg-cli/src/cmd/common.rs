@@ -26,8 +26,29 @@ pub struct EngineArgs {
     #[arg(long, value_name = "NAME")]
     pub agency: Option<String>,
     /// Selection policy override, e.g. sticky, cycle:week, round-robin (default: the catalog's).
-    #[arg(long, value_name = "POLICY")]
+    #[arg(long, value_name = "POLICY", value_parser = parse_policy)]
     pub policy: Option<String>,
+}
+
+/// Flags of the commands that render and count (footer, popup, replay).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct CountArgs {
+    /// Print a message even when the width forced a cut before every hotline
+    /// and link (`fit.truncated_core`); it is then NOT counted, since it no
+    /// longer carries the message. Default: refuse it (exit 1).
+    #[arg(long)]
+    pub allow_lossy: bool,
+    /// What an acknowledged count survives: process (a kill -9 or crash; the
+    /// default) or power (also power loss: every commit is synced, slower).
+    #[arg(long, value_parser = ["process", "power"], value_name = "process|power")]
+    pub durability: Option<String>,
+    /// Months the store keeps idempotency keys (default 13; 0 keeps them
+    /// forever). Counts are never deleted.
+    #[arg(long, value_name = "N")]
+    pub key_retention_months: Option<u32>,
+    /// Count reprints like first prints (set by `keymsg replay --count-reprints`).
+    #[arg(skip)]
+    pub count_reprints: bool,
 }
 
 /// Load the catalog named by the flag, else the config, else the embedded one.
@@ -38,13 +59,28 @@ pub fn load_catalog(flag: Option<&Path>, config: &Config) -> Result<Catalog, Cli
     }
 }
 
-/// Build an engine from flags and config. `count` false: never open a store
-/// (preview, explain).
-pub fn engine(args: &EngineArgs, config: &Config, count: bool) -> Result<Engine, CliError> {
+/// Build an engine from flags and config. `count` `None`: never open a
+/// store (explain).
+pub fn engine(
+    args: &EngineArgs,
+    config: &Config,
+    count: Option<&CountArgs>,
+) -> Result<Engine, CliError> {
     let catalog = load_catalog(args.catalog.as_deref(), config)?;
     let mut b = Engine::builder().catalog(catalog);
-    if count && let Some(store) = args.store.as_ref().or(config.store.as_ref()) {
-        b = b.store_path(store);
+    if let Some(c) = count {
+        b = b
+            .allow_lossy(c.allow_lossy)
+            .count_reprints(c.count_reprints);
+        if c.durability.as_deref() == Some("power") {
+            b = b.durability(keymsg_core::store::Durability::Power);
+        }
+        if let Some(m) = c.key_retention_months {
+            b = b.key_retention_months((m > 0).then_some(m));
+        }
+        if let Some(store) = args.store.as_ref().or(config.store.as_ref()) {
+            b = b.store_path(store);
+        }
     }
     if let Some(agency) = args.agency.as_ref().or(config.agency.as_ref()) {
         b = b.agency(agency.as_str());
@@ -122,8 +158,21 @@ pub fn stdout_bytes(bytes: &[u8]) -> Result<(), CliError> {
 
 /// Clap parser for `--month YYYY-MM`.
 pub fn parse_month(s: &str) -> Result<YearMonth, String> {
+    s.parse().map_err(|e: keymsg_core::BadMonth| e.to_string())
+}
+
+/// Clap parser for `--policy`: an unknown name is a bad flag value (exit 2),
+/// caught before anything is loaded.
+pub fn parse_policy(s: &str) -> Result<String, String> {
+    s.parse::<keymsg_core::select::Policy>()
+        .map(|_| s.to_owned())
+        .map_err(|e| e.to_string())
+}
+
+/// Clap parser for `--surface`: receipt, invoice, popup, push, sms, billboard.
+pub fn parse_surface(s: &str) -> Result<keymsg_core::Surface, String> {
     s.parse()
-        .map_err(|_| format!("`{s}` is not a month: use YYYY-MM, e.g. 2026-03"))
+        .map_err(|e: keymsg_core::UnknownName| e.to_string())
 }
 
 /// Clap parser for `--at`: an RFC 3339 instant, or a date (midnight in Bangkok).
@@ -140,6 +189,13 @@ pub fn parse_at(s: &str) -> Result<OffsetDateTime, String> {
         })
 }
 
+/// A calendar date, YYYY-MM-DD (`--signed-on`, config `signed_on`).
+pub fn parse_date(s: &str) -> Result<time::Date, String> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s.trim(), &fmt)
+        .map_err(|_| format!("`{s}` is not a date: use YYYY-MM-DD, e.g. 2026-04-05"))
+}
+
 /// Clap parser for a width in columns (at least 1).
 pub fn parse_width(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
@@ -147,6 +203,18 @@ pub fn parse_width(s: &str) -> Result<usize, String> {
         _ => Err(format!(
             "`{s}` is not a width: use a whole number of columns, 1 or more"
         )),
+    }
+}
+
+/// Warn on stderr about a result printed without its hotline or link
+/// (only returned with `--allow-lossy`), which was therefore not counted.
+pub fn warn_lossy(r: &keymsg_core::Rendered, key: Option<&str>) {
+    if r.fit.truncated_core {
+        let what = key.map(|k| format!(" (key `{k}`)")).unwrap_or_default();
+        eprintln!(
+            "keymsg: warning: message `{}`{what} was cut before every hotline and link: printed, not counted",
+            r.message_id
+        );
     }
 }
 

@@ -1,10 +1,9 @@
 //! `keymsg explain`: why each message was or was not eligible.
 
-use keymsg_core::Surface;
-use keymsg_core::select::Request;
+use keymsg_core::{FooterRequest, Surface};
 use time::OffsetDateTime;
 
-use super::common::{EngineArgs, engine, parse_at, stdout_bytes};
+use super::common::{EngineArgs, engine, parse_at, parse_surface, stdout_bytes};
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -22,42 +21,41 @@ Example:
 pub struct Args {
     #[command(flatten)]
     engine: EngineArgs,
-    /// Document key (receipts, invoices) or subject key (pop-ups).
+    /// Document key (receipts, invoices) or subject key (pop-ups and other surfaces).
     #[arg(long, value_name = "KEY")]
     key: Option<String>,
     /// Surface: receipt, invoice, popup, push, sms, billboard.
-    #[arg(long, default_value = "receipt", value_name = "SURFACE")]
-    surface: String,
+    #[arg(long, default_value = "receipt", value_parser = parse_surface, value_name = "SURFACE")]
+    surface: Surface,
     /// Language: th or en.
     #[arg(long, value_name = "th|en")]
     lang: Option<String>,
     /// The moment, RFC 3339 or YYYY-MM-DD (default: now).
     #[arg(long, value_parser = parse_at, value_name = "RFC3339")]
     at: Option<OffsetDateTime>,
+    /// Caller's sequence number (for the round-robin policy).
+    #[arg(long, value_name = "N")]
+    sequence: Option<u64>,
+    /// Print one JSON object (fields: surface, lang, at, policy, tier,
+    /// candidates, chosen, rule) instead of the table.
+    #[arg(long)]
+    json: bool,
 }
 
 /// Run `keymsg explain`.
 pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
-    let surface: Surface = args
-        .surface
-        .parse()
-        .map_err(|e: keymsg_core::UnknownName| CliError::Usage(e.to_string()))?;
-    let engine = engine(&args.engine, config, false)?;
-    let lang = args
-        .lang
-        .or_else(|| config.lang.clone())
-        .unwrap_or_else(|| "th".to_owned());
-    let mut req = Request::new(surface).lang(lang);
-    if let Some(k) = args.key {
-        req = if surface.is_document() {
-            req.document_key(k)
-        } else {
-            req.subject_key(k)
-        };
+    let engine = engine(&args.engine, config, None)?;
+    let req = FooterRequest {
+        key: args.key,
+        lang: args.lang.or_else(|| config.lang.clone()),
+        at: args.at,
+        surface: Some(args.surface),
+        sequence: args.sequence,
+        ..FooterRequest::new()
+    };
+    let explanation = engine.explain(&req);
+    if args.json {
+        return stdout_bytes(format!("{}\n", explanation.to_json()).as_bytes());
     }
-    if let Some(at) = args.at {
-        req = req.at(at);
-    }
-    let explanation = engine.selector().explain(&req);
     stdout_bytes(explanation.to_string().as_bytes())
 }

@@ -18,7 +18,10 @@ use keymsg_core::layout::{self, Encoding, Profile};
 use keymsg_core::{Engine, FooterRequest, Rendered, Surface, Undelivered};
 use time::OffsetDateTime;
 
-use super::common::{EngineArgs, engine, json_line, parse_at, parse_width};
+use super::common::{
+    CountArgs, EngineArgs, engine, json_line, parse_at, parse_surface, parse_width, warn_lossy,
+};
+use super::progress::Progress;
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -35,7 +38,9 @@ Examples:
   # Raw TIS-620 bytes for an old thermal printer, 80 mm paper, framed:
   $ keymsg footer --profile receipt-80mm --frame --encoding tis-620 > /dev/usb/lp0
 
-JSON fields: message_id, text, lines, title, token, fit {variant, truncated}, counted, count_error.
+JSON fields: message_id, text, lines, title, token, fit {variant, truncated, truncated_core},
+counted, count_error. A footer cut before every hotline and link is refused (exit 1) unless
+--allow-lossy, and then not counted (see docs/COUNTING.md).
 Store `token` with the document: `keymsg replay TOKEN` reprints the same message.
 
 Counting: a footer is counted only once all its bytes were written to stdout;
@@ -53,8 +58,12 @@ the store failed, 4 when stdout failed (the run stops there).
 pub struct Args {
     #[command(flatten)]
     engine: EngineArgs,
-    /// Layout profile: receipt-58mm (default), receipt-80mm, receipt-80mm-42,
-    /// invoice-a4, billboard, or one from the config (`[[profile_def]]`).
+    #[command(flatten)]
+    count: CountArgs,
+    /// Layout profile: receipt-58mm, receipt-80mm, receipt-80mm-42, invoice-a4,
+    /// billboard, popup, push, sms, or one from the config (`[[profile_def]]`).
+    /// Default: config `profile`, else the surface's (receipt-58mm for receipts,
+    /// invoice-a4 for invoices, the surface's own name for the others).
     #[arg(long, value_name = "NAME")]
     profile: Option<String>,
     /// Line width in columns (overrides the profile's width).
@@ -75,9 +84,10 @@ pub struct Args {
     /// Print JSON (one object per line) instead of the lines.
     #[arg(long)]
     json: bool,
-    /// Surface the footer is printed on.
-    #[arg(long, value_parser = ["receipt", "invoice"], default_value = "receipt")]
-    surface: String,
+    /// Surface the message is shown on: receipt, invoice, popup, push, sms or
+    /// billboard (counted under that surface; its default profile unless --profile).
+    #[arg(long, value_parser = parse_surface, default_value = "receipt", value_name = "SURFACE")]
+    surface: Surface,
     /// Document kind recorded with the count, e.g. electricity-bill.
     #[arg(long, value_name = "KIND")]
     kind: Option<String>,
@@ -111,17 +121,13 @@ fn parse_encoding(s: &str) -> Result<Encoding, String> {
 
 /// Run `keymsg footer`.
 pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
-    let engine = engine(&args.engine, config, true)?;
+    let engine = engine(&args.engine, config, Some(&args.count))?;
     let base = FooterRequest {
         profile: args.profile.clone().or_else(|| config.profile.clone()),
         width: args.width,
         lang: args.lang.clone().or_else(|| config.lang.clone()),
         at: args.at,
-        surface: Some(if args.surface == "invoice" {
-            Surface::Invoice
-        } else {
-            Surface::Receipt
-        }),
+        surface: Some(args.surface),
         kind: args.kind.clone(),
         idempotency_key: args.idempotency_key.clone(),
         sequence: args.sequence,
@@ -159,6 +165,7 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         once_per_key: args.once_per_key,
         out: &out,
         max_errors: args.max_errors,
+        progress: Progress::for_bill_run(path),
     };
     run.run(path)
 }
@@ -188,6 +195,7 @@ struct BillRun<'a> {
     once_per_key: bool,
     out: &'a Output,
     max_errors: Option<u64>,
+    progress: Progress,
 }
 
 impl BillRun<'_> {
@@ -216,6 +224,7 @@ impl BillRun<'_> {
                 }
             }
             line_no += 1;
+            self.progress.line_done(buf.len(), tally.keys);
             let at = format!("{label}:{line_no}");
             let key = match std::str::from_utf8(&buf) {
                 Ok(s) => s.trim(),
@@ -265,7 +274,8 @@ impl BillRun<'_> {
                     } else if r.count_error.is_some() {
                         // Printed (fail open) but not counted: a failure to report.
                         tally.fail(3);
-                        self.out.warn_uncounted(&r, Some(key));
+                        self.progress
+                            .suspend(|| self.out.warn_uncounted(&r, Some(key)));
                     } else {
                         tally.skipped += 1;
                     }
@@ -288,6 +298,7 @@ impl BillRun<'_> {
                 break;
             }
         }
+        self.progress.finish();
         if let Err(e) = self.engine.flush() {
             tally.fail(3);
             crate::exit::say(&CliError::from(e).lines().join("; "));
@@ -328,7 +339,8 @@ impl BillRun<'_> {
         msg: &str,
     ) -> Result<(), String> {
         let shown = key.map(|k| format!(" key `{k}`:")).unwrap_or_default();
-        crate::exit::say(&format!("{at}:{shown} {msg}"));
+        self.progress
+            .suspend(|| crate::exit::say(&format!("{at}:{shown} {msg}")));
         if !self.out.json {
             return Ok(());
         }
@@ -404,7 +416,10 @@ impl Output {
             write_stdout(&bytes).map_err(Unwritten::Write)
         });
         match res {
-            Ok(r) => Ok(r),
+            Ok(r) => {
+                warn_lossy(&r, req.key.as_deref());
+                Ok(r)
+            }
             Err(Undelivered::Engine(e)) => Err(NotPrinted::Failed(e.into())),
             Err(Undelivered::Delivery {
                 error, withdrawn, ..
@@ -477,7 +492,8 @@ fn frame_width(req: &FooterRequest, config: &Config) -> Result<usize, CliError> 
     if let Some(w) = req.width {
         return Ok(w);
     }
-    let name = req.profile.as_deref().unwrap_or("receipt-58mm");
+    let surface = req.surface.unwrap_or(Surface::Receipt);
+    let name = req.profile.as_deref().unwrap_or(surface.default_profile());
     let profile = Profile::resolve(name, None, &config.profile_def).ok();
     match profile.as_ref().and_then(Profile::width) {
         Some(w) => Ok(w),

@@ -3,16 +3,22 @@
 mod catalog;
 mod check;
 mod common;
+mod completions;
 mod explain;
 mod footer;
+mod man;
 mod merge;
+mod metrics;
 mod popup;
 mod preview;
+mod progress;
 mod record;
 mod replay;
 mod report;
 mod store;
 mod text;
+
+pub(crate) use common::parse_date;
 
 use std::path::PathBuf;
 
@@ -77,10 +83,16 @@ enum Command {
     Record(record::Args),
     /// Produce the month's report (XLSX, CSV, JSON or Markdown).
     Report(report::Args),
+    /// Print the store's counters in the Prometheus text format (monitoring).
+    Metrics(metrics::Args),
     /// Roll up units' JSON reports into one district or province report.
     Merge(merge::Args),
     /// Write an HTML page showing every message laid out on a profile.
     Preview(preview::Args),
+    /// Print a shell completion script (bash, zsh, fish, ...).
+    Completions(completions::Args),
+    /// Print the manual page (roff), or write one page per command.
+    Man(man::Args),
     /// Verify a store (nothing lost), or accept a loss it found.
     Store(store::Args),
 }
@@ -96,7 +108,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Width(a) => text::width(a),
         Command::Check(a) => check::run(a),
         Command::Catalog(a) => catalog::run(a),
+        Command::Completions(a) => completions::run(&a),
+        Command::Man(a) => man::run(&a),
         Command::Merge(a) => merge::run(a, &config()?),
+        Command::Metrics(a) => metrics::run(a, &config()?),
         Command::Footer(a) => footer::run(a, &config()?),
         Command::Popup(a) => popup::run(a, &config()?),
         Command::Replay(a) => replay::run(a, &config()?),

@@ -1,9 +1,11 @@
 //! `keymsg popup`: select, lay out and count an app pop-up.
 
-use keymsg_core::PopupRequest;
+use std::io::Write;
+
+use keymsg_core::{PopupRequest, Undelivered};
 use time::OffsetDateTime;
 
-use super::common::{EngineArgs, engine, json_line, parse_at, stdout_bytes};
+use super::common::{CountArgs, EngineArgs, engine, json_line, parse_at, warn_lossy};
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -13,13 +15,15 @@ use crate::exit::CliError;
 Example:
   $ keymsg popup --key customer-0042 --store ./store --agency 'PEA Smart Plus' --json
   {\"message_id\":\"...\",\"text\":\"...\",\"lines\":[...],\"title\":\"...\",\"token\":\"k1...\",
-   \"fit\":{\"variant\":\"long\",\"truncated\":false},\"counted\":true,\"count_error\":null}
+   \"fit\":{\"variant\":\"long\",\"truncated\":false,\"truncated_core\":false},\"counted\":true,\"count_error\":null}
 
 Each subject key sees a different message each period (policy `cycle`).
 Text output: the title on the first line, a blank line, then the body.")]
 pub struct Args {
     #[command(flatten)]
     engine: EngineArgs,
+    #[command(flatten)]
+    count: CountArgs,
     /// Subject key (user or customer id).
     #[arg(long, value_name = "SUBJECT")]
     key: Option<String>,
@@ -45,7 +49,7 @@ pub struct Args {
 
 /// Run `keymsg popup`.
 pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
-    let engine = engine(&args.engine, config, true)?;
+    let engine = engine(&args.engine, config, Some(&args.count))?;
     let req = PopupRequest {
         key: args.key,
         lang: args.lang.or_else(|| config.lang.clone()),
@@ -54,19 +58,42 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         kind: args.kind,
         idempotency_key: args.idempotency_key,
     };
-    let r = engine.popup(&req)?;
-    if let Some(err) = &r.count_error {
-        crate::exit::say(&format!("warning: not counted: {err}"));
+    // Counted only once written: a failed write withdraws the count.
+    let res = engine.popup_delivered(&req, |r| {
+        let bytes = if args.json {
+            json_line(r).map_err(|e| std::io::Error::other(e.lines().join("; ")))?
+        } else {
+            let mut text = String::new();
+            if let Some(t) = &r.title {
+                text.push_str(t);
+                text.push_str("\n\n");
+            }
+            text.push_str(&r.text);
+            text.push('\n');
+            text
+        };
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes.as_bytes())?;
+        out.flush()
+    });
+    match res {
+        Ok(r) => {
+            warn_lossy(&r, None);
+            if let Some(err) = &r.count_error {
+                crate::exit::say(&format!("warning: printed but not counted: {err}"));
+            }
+            Ok(())
+        }
+        Err(Undelivered::Engine(e)) => Err(e.into()),
+        Err(Undelivered::Delivery {
+            error, withdrawn, ..
+        }) => Err(CliError::Io(format!(
+            "stdout: cannot write: {error}: the pop-up was not printed whole and is not counted{}",
+            match withdrawn {
+                Err(e) => format!("; withdrawing its count failed: {e}"),
+                Ok(_) => String::new(),
+            }
+        ))),
+        Err(_) => Err(CliError::Io("pop-up not delivered".into())),
     }
-    if args.json {
-        return stdout_bytes(json_line(&r)?.as_bytes());
-    }
-    let mut text = String::new();
-    if let Some(t) = &r.title {
-        text.push_str(t);
-        text.push_str("\n\n");
-    }
-    text.push_str(&r.text);
-    text.push('\n');
-    stdout_bytes(text.as_bytes())
 }

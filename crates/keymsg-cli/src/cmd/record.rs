@@ -10,15 +10,22 @@ use crate::config::Config;
 use crate::exit::CliError;
 
 /// Record a count for a channel keymsg does not see itself (radio spots,
-/// meetings, LED signs, village volunteers, ...). Recording again for the same
-/// month, channel and message replaces the earlier number.
+/// meetings, LED signs, village volunteers, ...), for a catalog message or
+/// for content of your own. Recording again for the same month, channel and
+/// message (or content) replaces the earlier number.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Example:
+Examples:
   # 3 community-radio spots about message aoc-1441 in March 2026:
   $ keymsg record --store ./store --agency 'เทศบาลเมืองตัวอย่าง' --month 2026-03 \\
       --channel on-air --message aoc-1441 --count 3
 
+  # Content that is not in the catalog gets a row of its own on the form:
+  $ keymsg record --store ./store --agency 'เทศบาลเมืองตัวอย่าง' --month 2026-03 \\
+      --channel on-air --content 'สปอตวิทยุชุมชน เรื่องแก๊งคอลเซ็นเตอร์' --count 3
+
+The same content recorded again in the month is the same row (white space
+does not matter); the new count replaces the old one.
 Channels (the form's columns): online, on-air, on-ground, billboard, community, documents.")]
 pub struct Args {
     /// Store directory (default: config `store`).
@@ -31,8 +38,16 @@ pub struct Args {
     #[arg(long, value_parser = parse_channel, value_name = "CHANNEL")]
     channel: Channel,
     /// Message id (a row of the form); must be in the catalog.
-    #[arg(long, value_name = "ID")]
-    message: String,
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present = "content",
+        conflicts_with = "content"
+    )]
+    message: Option<String>,
+    /// Free text for content that is not in the catalog (a row of its own).
+    #[arg(long, value_name = "TEXT")]
+    content: Option<String>,
     /// The count.
     #[arg(long, value_name = "N")]
     count: u64,
@@ -52,10 +67,12 @@ fn parse_channel(s: &str) -> Result<Channel, String> {
 /// Run `keymsg record`.
 pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
     let catalog = load_catalog(args.catalog.as_deref(), config)?;
-    if catalog.get(&args.message).is_none() {
+    if let Some(id) = &args.message
+        && catalog.get(id).is_none()
+    {
         return Err(CliError::Invalid(vec![format!(
-            "message `{}` is not in the catalog (list ids with `keymsg catalog`)",
-            args.message
+            "message `{id}` is not in the catalog (list ids with `keymsg catalog`, \
+             or record your own content with --content)"
         )]));
     }
     let Some(store) = args.store.or_else(|| config.store.clone()) else {
@@ -68,7 +85,22 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         b = b.agency(a);
     }
     let engine = b.build()?;
-    engine.record(args.month, args.channel, &args.message, args.count)?;
+    match (&args.message, &args.content) {
+        (Some(id), _) => engine.record(args.month, args.channel, id, args.count)?,
+        (None, Some(text)) => engine
+            .record_content(args.month, args.channel, text, args.count)
+            .map_err(|e| match e {
+                keymsg_core::Error::InvalidArgument { reason, .. } => {
+                    CliError::Invalid(vec![format!("--content {reason}")])
+                }
+                other => other.into(),
+            })?,
+        (None, None) => {
+            return Err(CliError::Usage(
+                "record needs --message ID or --content TEXT".into(),
+            ));
+        }
+    }
     engine.flush()?;
     Ok(())
 }

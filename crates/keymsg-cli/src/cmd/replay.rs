@@ -2,12 +2,14 @@
 
 use keymsg_core::FooterRequest;
 
-use super::common::{EngineArgs, engine, json_line, parse_width, stdout_bytes};
+use super::common::{
+    CountArgs, EngineArgs, engine, json_line, parse_width, stdout_bytes, warn_lossy,
+};
 use crate::config::Config;
 use crate::exit::CliError;
 
 /// Reprint the exact message a document got, from the token stored with it
-/// (counted as a reprint, i.e. not counted again unless the store counts reprints).
+/// (stored as a reprint; counted only with --count-reprints).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Example:
@@ -19,6 +21,8 @@ pub struct Args {
     token: String,
     #[command(flatten)]
     engine: EngineArgs,
+    #[command(flatten)]
+    count: CountArgs,
     /// Layout profile (default: config `profile`, else receipt-58mm).
     #[arg(long, value_name = "NAME")]
     profile: Option<String>,
@@ -31,11 +35,19 @@ pub struct Args {
     /// Print one JSON object instead of the lines.
     #[arg(long)]
     json: bool,
+    /// Count this reprint like a first print (default: stored as a reprint,
+    /// not counted, since the first print was).
+    #[arg(long)]
+    count_reprints: bool,
 }
 
 /// Run `keymsg replay`.
 pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
-    let engine = engine(&args.engine, config, true)?;
+    let count = CountArgs {
+        count_reprints: args.count_reprints,
+        ..args.count.clone()
+    };
+    let engine = engine(&args.engine, config, Some(&count))?;
     let req = FooterRequest {
         profile: args.profile.or_else(|| config.profile.clone()),
         width: args.width,
@@ -43,6 +55,7 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         ..FooterRequest::new()
     };
     let r = engine.replay(&args.token, &req)?;
+    warn_lossy(&r, None);
     if args.json {
         return stdout_bytes(json_line(&r)?.as_bytes());
     }

@@ -4,10 +4,10 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use keymsg_core::YearMonth;
-use keymsg_core::report::{Digits, Report};
+use keymsg_core::report::{Digits, FormOptions, Report, Signature};
 use keymsg_core::store::Store;
 
-use super::common::{load_catalog, parse_month, write_out};
+use super::common::{load_catalog, parse_date, parse_month, write_out};
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -19,6 +19,14 @@ Examples:
   $ keymsg report --store ./store --agency 'เทศบาลเมืองตัวอย่าง' --month 2026-03 -o 2026-03.xlsx
   $ keymsg report --store ./store --month 2026-03 --format json > 2026-03.json   # for `keymsg merge`
   $ keymsg report --store ./store --month 2026-03 --format md | less
+
+  # The compact form to file, signed:
+  $ keymsg report --store ./store --month 2026-03 --omit-zero-rows \\
+      --reporter 'นางสาวสมศรี ใจดี' --position 'นักวิชาการคอมพิวเตอร์' --signed-on 2026-04-05 -o 2026-03.xlsx
+
+Agency: without --agency (or config `agency`) the form covers every agency in
+the store and is headed with its name, or ทุกหน่วยงาน when there are several.
+An --agency the store has nothing for is an error that lists the agencies it has.
 
 Format: --format, else the extension of -o (.xlsx .csv .json .md), else md.
 XLSX is binary: it is written to -o FILE, or to stdout only when stdout is
@@ -32,9 +40,21 @@ pub struct Args {
     /// Report month, YYYY-MM.
     #[arg(long, value_parser = parse_month, value_name = "YYYY-MM")]
     month: YearMonth,
-    /// Agency or unit (default: config `agency`; without either, every agency in the store, as `all`).
+    /// Agency or unit (default: config `agency`; without either, every agency in the store).
     #[arg(long, value_name = "NAME")]
     agency: Option<String>,
+    /// Leave out rows with nothing in any column (the compact form agencies file).
+    #[arg(long)]
+    omit_zero_rows: bool,
+    /// Reporter's name for the signature block (default: config `reporter`).
+    #[arg(long, value_name = "NAME")]
+    reporter: Option<String>,
+    /// Reporter's position (ตำแหน่ง) (default: config `position`).
+    #[arg(long, value_name = "TEXT")]
+    position: Option<String>,
+    /// Date signed, YYYY-MM-DD (default: config `signed_on`; else dotted lines to fill by hand).
+    #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+    signed_on: Option<time::Date>,
     /// Output format.
     #[arg(long, value_parser = ["xlsx", "csv", "json", "md"])]
     format: Option<String>,
@@ -63,12 +83,20 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
             "XLSX is binary: give -o FILE.xlsx or redirect stdout to a file".into(),
         ));
     }
+    let options = FormOptions::new()
+        .omit_zero_rows(args.omit_zero_rows)
+        .signature(Signature {
+            reporter: non_empty(args.reporter.or_else(|| config.reporter.clone())),
+            position: non_empty(args.position.or_else(|| config.position.clone())),
+            date: args.signed_on.or(config.signed_on),
+        });
     let report = build(
         &store_path,
         args.month,
         args.agency.or_else(|| config.agency.clone()),
         config,
         args.catalog.as_deref(),
+        &options,
     )?;
     let digits = if args.digits == "arabic" {
         Digits::Arabic
@@ -96,6 +124,7 @@ fn build(
     agency: Option<String>,
     config: &Config,
     catalog: Option<&Path>,
+    options: &FormOptions,
 ) -> Result<Report, CliError> {
     if !path.exists() {
         return Err(CliError::Store(format!(
@@ -107,12 +136,18 @@ fn build(
     // Read-only: a report writes nothing to the store, so a copy on
     // read-only media can be reported, and no writer file is claimed.
     let store = Store::open_read_only(path)?;
-    Ok(keymsg_core::report::Report::from_store(
+    Ok(keymsg_core::report::Report::from_store_with(
         &store,
         &catalog,
         month,
         agency.as_deref(),
+        options,
     )?)
+}
+
+/// A name given as an empty string is no name.
+fn non_empty(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
 /// `--format`, else the output file's extension, else Markdown.

@@ -264,7 +264,7 @@ fn json_bill_run_writes_an_error_line_for_a_bad_key() {
 }
 
 #[test]
-fn a_footer_that_cannot_be_written_is_not_counted() {
+fn a_footer_or_popup_that_cannot_be_written_is_not_counted() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     write_keys(dir, "keys.txt", 5);
@@ -279,6 +279,10 @@ fn a_footer_that_cannot_be_written_is_not_counted() {
             "st",
             "--at",
             AT,
+        ][..],
+        &["popup", "--key", "user-1", "--store", "st", "--at", AT][..],
+        &[
+            "popup", "--key", "user-1", "--store", "st", "--at", AT, "--json",
         ][..],
     ] {
         let full = std::fs::OpenOptions::new()

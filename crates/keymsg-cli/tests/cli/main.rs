@@ -10,9 +10,13 @@
 )]
 
 mod billrun;
+mod counting;
 mod errors;
+mod extras;
+mod form;
 mod hostile;
 mod month;
+mod parity;
 mod preview;
 mod text;
 mod usage;

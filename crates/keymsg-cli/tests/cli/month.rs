@@ -372,8 +372,9 @@ fn config_file_supplies_defaults_and_flags_override() {
     let r: Value = serde_json::from_str(&r).unwrap();
     assert_eq!(r["agency"], "unit-cfg");
     assert_eq!(r["totals"]["documents"], 1);
-    // A flag overrides the config.
-    let r = ok(
+    // A flag overrides the config: an agency the store has nothing for is
+    // an error naming the ones it has (never an all-zero form to sign).
+    let line = super::fails(
         dir,
         &[
             "--config",
@@ -386,9 +387,12 @@ fn config_file_supplies_defaults_and_flags_override() {
             "--format",
             "json",
         ],
-        "",
+        2,
     );
-    assert!(r.contains("\"documents\": 0"));
+    assert!(
+        line.contains("`other`") && line.contains("`unit-cfg`"),
+        "{line}"
+    );
     // ./keymsg.toml is found in the current directory.
     std::fs::write(dir.join("keymsg.toml"), "store = \"store2\"\n").unwrap();
     let f = ok(dir, &["footer", "--key", "K-1", "--json"], "");

@@ -20,6 +20,7 @@ pub(crate) struct Prepared {
     pub(crate) title: Option<String>,
     pub(crate) variant: &'static str,
     pub(crate) truncated: bool,
+    pub(crate) truncated_core: bool,
     pub(crate) token: String,
     /// `text` in the slot's single-byte encoding (`None` for UTF-8).
     pub(crate) encoded: Option<Vec<u8>>,
@@ -172,6 +173,7 @@ impl Slot {
             title: fitted.title,
             variant: fitted.variant.as_str(),
             truncated: fitted.truncated,
+            truncated_core: fitted.truncated_core,
             token: Token::new(catalog.version(), &message.id)?
                 .as_str()
                 .to_owned(),

@@ -34,9 +34,8 @@ pub use request::{Fit, FooterRequest, PopupRequest, Rendered};
 
 use crate::bangkok::YearMonth;
 use crate::catalog::CatalogError;
-use crate::layout::Profile;
-use crate::layout::{Encoding, ProfileKind};
-use crate::report::Report;
+use crate::layout::{Encoding, LayoutError, MIN_FOOTER_WIDTH, Profile, ProfileKind};
+use crate::report::{FormOptions, Report};
 use crate::select::{Policy, Request, SelectError, Selector};
 use crate::store::{Counted, Durability, Insertion, ManualEntry, Store, StoreOptions};
 use crate::{Catalog, Channel, Error, Result, Surface};
@@ -54,6 +53,7 @@ pub struct EngineBuilder {
     agency: Option<String>,
     policy: Option<String>,
     fail_closed: bool,
+    allow_lossy: bool,
     profiles: Vec<Profile>,
 }
 
@@ -97,6 +97,14 @@ impl EngineBuilder {
         self
     }
 
+    /// Shortcut for whether reprints ([`Engine::replay`]) are counted
+    /// ([`StoreOptions::count_reprints`]; default `false`: the first print
+    /// was counted, a reprint is stored as a reprint only).
+    pub fn count_reprints(mut self, yes: bool) -> Self {
+        self.store_options.count_reprints = yes;
+        self
+    }
+
     /// Shortcut for how long the store keeps idempotency keys
     /// ([`StoreOptions::key_retention_months`]; default 13 months, `None`:
     /// forever).
@@ -123,6 +131,16 @@ impl EngineBuilder {
     /// `count_error` set, so a receipt never fails to print because of the store.
     pub fn fail_closed(mut self, yes: bool) -> Self {
         self.fail_closed = yes;
+        self
+    }
+
+    /// Allow lossy output: a message cut so far that it lost every hotline,
+    /// URL and e-mail address (`fit.truncated_core`) is returned instead of
+    /// failing with [`LayoutError::TruncatedCore`].
+    /// Such a result is never counted: it no longer carries the message.
+    /// Default: refused.
+    pub fn allow_lossy(mut self, yes: bool) -> Self {
+        self.allow_lossy = yes;
         self
     }
 
@@ -173,6 +191,7 @@ impl EngineBuilder {
             store,
             agency,
             fail_closed: self.fail_closed,
+            allow_lossy: self.allow_lossy,
             cache: LayoutCache::new(self.profiles),
         })
     }
@@ -186,6 +205,7 @@ pub struct Engine {
     store: Option<Store>,
     agency: String,
     fail_closed: bool,
+    allow_lossy: bool,
     cache: LayoutCache,
 }
 
@@ -215,7 +235,9 @@ impl Engine {
         &self.agency
     }
 
-    /// A receipt or invoice footer: select, lay out, encode, count.
+    /// A footer for any surface (receipt by default): select, lay out,
+    /// encode, count. The key is the document key on receipts and invoices
+    /// and the subject key on other surfaces (as [`Engine::explain`] takes it).
     pub fn footer(&self, req: &FooterRequest) -> Result<Rendered> {
         let (slot, index, placement) = self.pick_footer(req)?;
         self.render(&slot, index, &placement).map(|(r, _)| r)
@@ -226,7 +248,7 @@ impl Engine {
         let surface = req.surface.unwrap_or(Surface::Receipt);
         let mut select = Request::new(surface).lang(req.lang());
         if let Some(k) = &req.key {
-            select = select.document_key(k.as_str());
+            select = with_key(select, surface, k);
         }
         if let Some(n) = req.sequence {
             select = select.sequence(n);
@@ -261,6 +283,16 @@ impl Engine {
     ) -> std::result::Result<Rendered, Undelivered<E>> {
         let (slot, index, placement) = self.pick_footer(req)?;
         let (rendered, count) = self.render(&slot, index, &placement)?;
+        self.hand_over(rendered, count, deliver)
+    }
+
+    /// Call `deliver`; if it fails, withdraw the count just made.
+    fn hand_over<E>(
+        &self,
+        rendered: Rendered,
+        count: Option<(Insertion, Counted)>,
+        deliver: impl FnOnce(&Rendered) -> std::result::Result<(), E>,
+    ) -> std::result::Result<Rendered, Undelivered<E>> {
         match deliver(&rendered) {
             Ok(()) => Ok(rendered),
             Err(error) => {
@@ -283,6 +315,24 @@ impl Engine {
     /// A pop-up (title + body) for an app user: select by subject, lay out
     /// for the `popup` profile, count.
     pub fn popup(&self, req: &PopupRequest) -> Result<Rendered> {
+        let (slot, index, placement) = self.pick_popup(req)?;
+        self.render(&slot, index, &placement).map(|(r, _)| r)
+    }
+
+    /// [`Engine::popup`], then `deliver`; a failed delivery withdraws the
+    /// count, as [`Engine::footer_delivered`] does.
+    pub fn popup_delivered<E>(
+        &self,
+        req: &PopupRequest,
+        deliver: impl FnOnce(&Rendered) -> std::result::Result<(), E>,
+    ) -> std::result::Result<Rendered, Undelivered<E>> {
+        let (slot, index, placement) = self.pick_popup(req)?;
+        let (rendered, count) = self.render(&slot, index, &placement)?;
+        self.hand_over(rendered, count, deliver)
+    }
+
+    /// The selection, the layout slot and the placement of a pop-up.
+    fn pick_popup<'r>(&self, req: &'r PopupRequest) -> Result<(Arc<Slot>, usize, Placement<'r>)> {
         let mut select = Request::new(Surface::Popup).lang(req.lang());
         if let Some(k) = &req.key {
             select = select.subject_key(k.as_str());
@@ -299,12 +349,13 @@ impl Engine {
             idempotency_key: req.idempotency_key.as_deref(),
             reprint: false,
         };
-        self.render(&slot, pick.index, &placement).map(|(r, _)| r)
+        Ok((slot, pick.index, placement))
     }
 
     /// Re-render the message of a stored selection token (a reprint): the same
-    /// message even if weights changed since. Counted as a reprint (see
-    /// [`StoreOptions::count_reprints`]).
+    /// message even if weights changed since. Stored as a reprint, and
+    /// counted (`counted` true) only when the store counts reprints
+    /// ([`EngineBuilder::count_reprints`]; off by default).
     pub fn replay(&self, token: &str, req: &FooterRequest) -> Result<Rendered> {
         let message = self.selector.replay(token)?;
         let index = self.catalog().index_of(&message.id).ok_or_else(|| {
@@ -329,18 +380,38 @@ impl Engine {
     /// also the insertion and what the store did with it, for a withdrawal.
     ///
     /// Everything that can fail (layout, encoding: both in `prepared`) comes
-    /// before the count; after it, only infallible copies.
+    /// before the count; after it, only infallible copies. A key message
+    /// keeps its point or is not counted: a column profile narrower than
+    /// [`MIN_FOOTER_WIDTH`] is refused, and a layout that lost every hotline
+    /// and link is refused unless lossy output is allowed — and then
+    /// returned uncounted.
     fn render(
         &self,
         slot: &Slot,
         index: usize,
         placement: &Placement<'_>,
     ) -> Result<(Rendered, Option<(Insertion, Counted)>)> {
+        if let Some(width) = slot.profile.width()
+            && width < MIN_FOOTER_WIDTH
+        {
+            return Err(LayoutError::FooterTooNarrow {
+                width,
+                minimum: MIN_FOOTER_WIDTH,
+            }
+            .into());
+        }
         let catalog = self.catalog();
         let prepared = slot.prepared(catalog, index)?;
+        if prepared.truncated_core && !self.allow_lossy {
+            return Err(LayoutError::TruncatedCore {
+                message_id: prepared.message_id.clone(),
+                profile: slot.profile.name().to_owned(),
+            }
+            .into());
+        }
         let mut out = Rendered::new(&prepared);
         let mut made = None;
-        if let Some(store) = &self.store {
+        if let Some(store) = self.store.as_ref().filter(|_| !prepared.truncated_core) {
             let ins = Insertion {
                 at: placement.at,
                 agency: self.agency.clone(),
@@ -363,6 +434,23 @@ impl Engine {
         Ok((out, made))
     }
 
+    /// Why each message was or was not eligible for a footer like `req`
+    /// (surface, key, language, instant, sequence), and the rule that chose;
+    /// nothing is laid out or counted. Like a selection, it advances a
+    /// round-robin counter when no sequence is given.
+    pub fn explain(&self, req: &FooterRequest) -> crate::select::Explanation {
+        let surface = req.surface.unwrap_or(Surface::Receipt);
+        let mut select = Request::new(surface).lang(req.lang());
+        if let Some(k) = &req.key {
+            select = with_key(select, surface, k);
+        }
+        if let Some(n) = req.sequence {
+            select = select.sequence(n);
+        }
+        self.selector
+            .explain(&select.at(req.at.unwrap_or_else(crate::bangkok::now)))
+    }
+
     /// Make every acknowledged count durable. Counts are already committed
     /// when `footer`/`popup` return; this exists for callers that want an
     /// explicit barrier (e.g. before exit).
@@ -375,6 +463,10 @@ impl Engine {
 
     /// Record a manual count for one of the form's channels (replaces an
     /// earlier entry for the same month, channel and message).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] (`message_id`) for an id the catalog does
+    /// not have (its row could never appear in the report), or without a store.
     pub fn record(
         &self,
         month: YearMonth,
@@ -382,6 +474,12 @@ impl Engine {
         message_id: &str,
         count: u64,
     ) -> Result<()> {
+        if self.catalog().get(message_id).is_none() {
+            return Err(Error::InvalidArgument {
+                name: "message_id",
+                reason: format!("message `{message_id}` is not in the catalog"),
+            });
+        }
         let store = self.require_store()?;
         store.record(&ManualEntry {
             agency: self.agency.clone(),
@@ -393,10 +491,47 @@ impl Engine {
         Ok(())
     }
 
+    /// Record a hand count for content that is not in the catalog (a radio
+    /// spot, a community meeting): a row of its own on the form, keyed by
+    /// the content, so recording the same content again in a month replaces
+    /// its count (see [`ManualEntry::free_text`]).
+    pub fn record_content(
+        &self,
+        month: YearMonth,
+        channel: Channel,
+        content: &str,
+        count: u64,
+    ) -> Result<()> {
+        let store = self.require_store()?;
+        let entry = ManualEntry::free_text(self.agency.clone(), month, channel, content, count)?;
+        store.record(&entry)?;
+        Ok(())
+    }
+
     /// The month's report for this engine's agency.
     pub fn report(&self, month: YearMonth) -> Result<Report> {
+        self.report_with(month, &FormOptions::new())
+    }
+
+    /// The month's report for this engine's agency, with [`FormOptions`]
+    /// (compact form, signature block).
+    pub fn report_with(&self, month: YearMonth, options: &FormOptions) -> Result<Report> {
         let store = self.require_store()?;
-        Report::from_store(store, self.catalog(), month, Some(&self.agency))
+        Report::build_from_store(
+            store,
+            self.catalog(),
+            month,
+            Some(&self.agency),
+            &self.agency,
+            options,
+        )
+    }
+
+    /// All-time counters of the store in the Prometheus text format, for
+    /// monitoring (the monthly report comes from [`Engine::report`]): see
+    /// [`Store::prometheus_text`]. Needs a store.
+    pub fn metrics(&self) -> Result<String> {
+        Ok(self.require_store()?.prometheus_text()?)
     }
 
     fn require_store(&self) -> Result<&Store> {
@@ -461,6 +596,16 @@ fn check_printable(catalog: &Catalog, profile: &Profile) -> Result<()> {
         problems,
     }
     .into())
+}
+
+/// `key` as the document key of a receipt or invoice, else as the subject
+/// key (the user or customer an app or message is for).
+fn with_key(req: Request, surface: Surface, key: &str) -> Request {
+    if surface.is_document() {
+        req.document_key(key)
+    } else {
+        req.subject_key(key)
+    }
 }
 
 /// Where and how one rendering is counted.

@@ -145,6 +145,11 @@ pub struct Fit {
     pub variant: String,
     /// Whether text had to be cut (the last resort).
     pub truncated: bool,
+    /// Whether the cut dropped every hotline, URL and e-mail address of the
+    /// message. Such a result is only returned when lossy output is allowed
+    /// ([`EngineBuilder::allow_lossy`](super::EngineBuilder::allow_lossy)),
+    /// and is never counted.
+    pub truncated_core: bool,
 }
 
 /// A rendered footer or pop-up. Field names are the interface contract's
@@ -165,7 +170,8 @@ pub struct Rendered {
     /// Which variant was used and whether it was truncated.
     pub fit: Fit,
     /// Whether this call counted an insertion (false without a store, for a
-    /// duplicate idempotency key, an uncounted reprint, or a counting error).
+    /// duplicate idempotency key, an uncounted reprint, a lossy result
+    /// (`fit.truncated_core`), or a counting error).
     pub counted: bool,
     /// The counting error, when counting failed and the engine fails open.
     pub count_error: Option<String>,
@@ -187,6 +193,7 @@ impl Rendered {
             fit: Fit {
                 variant: p.variant.to_owned(),
                 truncated: p.truncated,
+                truncated_core: p.truncated_core,
             },
             counted: false,
             count_error: None,

@@ -406,7 +406,12 @@ pub(crate) const WINDOW_MARGIN: usize = 64;
 ///   after it to decide a break before the space;
 /// - inside a run of Thai letters longer than the dictionary's chunk, at a
 ///   chunk boundary (before a leading vowel; see [`super::dict::CHUNK_CHARS`])
-///   once the run has more consonants than an abbreviation may have.
+///   once the run has more consonants than an abbreviation may have;
+/// - inside a run of ASCII letters, [`LETTER_RUN`] letters after its start:
+///   UAX #14 never breaks between letters, each letter is its own cluster,
+///   and no span decision looks that far into a word (an e-mail local part
+///   is at most 64 characters, a host label 63; a URL path that runs on is
+///   cut to the same prefix).
 pub(crate) fn first_safe_end(text: &str, from: usize) -> Option<usize> {
     let mut found = None;
     safe_ends(text, from, |w| {
@@ -425,6 +430,10 @@ pub(crate) fn last_safe_end(text: &str, from: usize) -> Option<usize> {
     });
     found
 }
+
+/// ASCII letters a safe end inside a word needs before it: more than the
+/// longest e-mail local part, with room to spare (see [`first_safe_end`]).
+const LETTER_RUN: usize = 72;
 
 /// Call `f` with each safe end at or after `from`, ascending, while it
 /// returns true.
@@ -445,10 +454,28 @@ fn safe_ends(text: &str, from: usize, mut f: impl FnMut(usize) -> bool) {
     while i >= 3 && thai_word_char_at(bytes, i - 3) {
         i -= 3;
     }
+    // ASCII letters just before `i` (up to LETTER_RUN).
+    let mut letters = bytes.get(i.saturating_sub(LETTER_RUN)..i).map_or(0, |b| {
+        b.iter()
+            .rev()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count()
+    });
     while i < text.len() {
         if after_space_ok(i) && !f(i) {
             return;
         }
+        if let Some(&b) = bytes.get(i)
+            && b.is_ascii_alphabetic()
+        {
+            if letters >= LETTER_RUN && i >= from && !f(i) {
+                return;
+            }
+            letters = (letters + 1).min(LETTER_RUN);
+            i += 1;
+            continue;
+        }
+        letters = 0;
         if !thai_word_char_at(bytes, i) {
             i += text
                 .get(i..)

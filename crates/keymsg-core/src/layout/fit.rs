@@ -7,6 +7,7 @@ use super::width::{Measure, graphemes};
 use super::window::{Prepared, Source};
 use super::wrap::{WrapOptions, wrap, wrap_within};
 use super::{LayoutError, prepare};
+use crate::text::spans::{SpanKind, protected_spans};
 use crate::vocab::{Text, TextKind};
 
 /// A text laid out for a profile.
@@ -21,6 +22,11 @@ pub struct Fitted {
     pub variant: TextKind,
     /// Whether anything (body or title) had to be cut.
     pub truncated: bool,
+    /// Whether the cut dropped every phone number, URL and e-mail address
+    /// the text had: what is left no longer tells the reader where to check
+    /// or report. Always false when nothing was cut
+    /// or the text has no contact at all.
+    pub truncated_core: bool,
 }
 
 /// Lay out `text` for `profile`.
@@ -67,11 +73,11 @@ pub fn fit(text: &Text, profile: &Profile) -> Result<Fitted, LayoutError> {
                     Some(m) => wrap_within(body, &opts, m)?,
                 };
                 if let Some(lines) = lines {
-                    return Ok(fitted(lines, None, kind, false));
+                    return Ok(fitted(lines, None, kind, false, &[]));
                 }
             }
             let lines = wrap(last_body, &opts.max_lines(max_lines))?;
-            Ok(fitted(lines, None, last_kind, true))
+            Ok(fitted(lines, None, last_kind, true, &[last_body]))
         }
         ProfileKind::Popup {
             title_graphemes,
@@ -88,7 +94,14 @@ pub fn fit(text: &Text, profile: &Profile) -> Result<Fitted, LayoutError> {
             };
             let fits = |s: &str| graphemes(s) <= body_graphemes;
             let (kind, body, cut) = first_fit(&variants, fits, body_graphemes, ellipsis)?;
-            Ok(fitted(paragraphs(&body), title, kind, cut || title_cut))
+            let sources = [source(&variants, kind), text.title.as_deref().unwrap_or("")];
+            Ok(fitted(
+                paragraphs(&body),
+                title,
+                kind,
+                cut || title_cut,
+                &sources,
+            ))
         }
         ProfileKind::Push { max_bytes } => {
             let title = text
@@ -99,12 +112,24 @@ pub fn fit(text: &Text, profile: &Profile) -> Result<Fitted, LayoutError> {
                 .map(|t| t.into_owned());
             let fits = |s: &str| push_payload_bytes(title.as_deref(), s) <= max_bytes;
             let (kind, body, cut) = first_fit(&variants, fits, max_bytes, ellipsis)?;
-            Ok(fitted(paragraphs(&body), title, kind, cut))
+            Ok(fitted(
+                paragraphs(&body),
+                title,
+                kind,
+                cut,
+                &[source(&variants, kind)],
+            ))
         }
         ProfileKind::Sms { segments } => {
             let fits = |s: &str| Measure::of(s).sms_segments <= segments;
             let (kind, body, cut) = first_fit(&variants, fits, segments, ellipsis)?;
-            Ok(fitted(paragraphs(&body), None, kind, cut))
+            Ok(fitted(
+                paragraphs(&body),
+                None,
+                kind,
+                cut,
+                &[source(&variants, kind)],
+            ))
         }
     }
 }
@@ -122,13 +147,61 @@ pub(crate) fn fit_or_cut(
     cut_lazy(&mut src, ellipsis, false, &fits)
 }
 
-fn fitted(lines: Vec<String>, title: Option<String>, variant: TextKind, truncated: bool) -> Fitted {
+/// A fitted result; `sources` are the uncut texts it was made from (only
+/// read when something was cut).
+fn fitted(
+    lines: Vec<String>,
+    title: Option<String>,
+    variant: TextKind,
+    truncated: bool,
+    sources: &[&str],
+) -> Fitted {
+    let truncated_core = truncated && {
+        let kept: Vec<&str> = lines
+            .iter()
+            .map(String::as_str)
+            .chain(title.as_deref())
+            .collect();
+        lost_contacts(sources, &kept)
+    };
     Fitted {
         lines,
         title,
         variant,
         truncated,
+        truncated_core,
     }
+}
+
+/// The body of variant `kind` (empty if absent, which cannot
+/// happen for a kind `first_fit` returned).
+fn source<'t>(variants: &[(TextKind, &'t str)], kind: TextKind) -> &'t str {
+    variants
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("", |&(_, b)| b)
+}
+
+/// The phone numbers, URLs and e-mail addresses in `text`: what a key
+/// message points the reader to (amounts are protected from breaking too,
+/// but are not a way to get help).
+fn contacts(text: &str) -> Vec<&str> {
+    protected_spans(text)
+        .into_iter()
+        .filter(|s| matches!(s.kind, SpanKind::Phone | SpanKind::Url | SpanKind::Email))
+        .filter_map(|s| text.get(s.range))
+        .collect()
+}
+
+/// Whether the `sources` had at least one contact and none of them is
+/// whole in the `kept` text. Layout never splits a contact across lines or
+/// cuts one in half, so looking for whole contacts line by line is exact.
+fn lost_contacts(sources: &[&str], kept: &[&str]) -> bool {
+    let wanted: Vec<&str> = sources.iter().flat_map(|s| contacts(s)).collect();
+    !wanted.is_empty()
+        && !kept
+            .iter()
+            .any(|l| contacts(l).iter().any(|c| wanted.contains(c)))
 }
 
 /// The first variant that fits whole, else the last one truncated.
@@ -250,5 +323,26 @@ mod tests {
             push_payload_bytes(Some("t"), "\""),
             r#"{"title":"t","body":"\""}"#.len()
         );
+    }
+
+    #[test]
+    fn a_cut_that_drops_every_contact_is_truncated_core() {
+        let t = text(LONG, Some(SHORT), None);
+        // 12 columns × 1 line keeps "อย่าเชื่อ…": the hotline is gone.
+        let f = fit(&t, &Profile::columns("tiny", 12, Some(1)).unwrap()).unwrap();
+        assert!(f.truncated && f.truncated_core, "{:?}", f.lines);
+        // Cut, but the hotline comes first and stays: the point is kept.
+        let early = text("โทร 1441 ทันทีหากถูกหลอกให้โอนเงินหรือกดลิงก์ที่ไม่รู้จัก", None, None);
+        let f = fit(&early, &Profile::columns("tiny", 12, Some(1)).unwrap()).unwrap();
+        assert!(f.truncated, "{:?}", f.lines);
+        assert!(f.lines.concat().contains("1441"), "{:?}", f.lines);
+        assert!(!f.truncated_core);
+        // Whole text: never truncated_core.
+        let f = fit(&t, &Profile::builtin("receipt-58mm").unwrap()).unwrap();
+        assert!(!f.truncated && !f.truncated_core);
+        // A text without any contact can be cut but has no core to lose.
+        let plain = text("อย่าเชื่อ อย่ารีบ อย่าโอน ตรวจสอบก่อนทุกครั้ง", None, None);
+        let f = fit(&plain, &Profile::columns("tiny", 12, Some(1)).unwrap()).unwrap();
+        assert!(f.truncated && !f.truncated_core);
     }
 }

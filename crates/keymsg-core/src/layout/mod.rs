@@ -12,6 +12,13 @@
 //! All entry points that return text normalise their input to NFC (never NFKC,
 //! which would decompose ำ SARA AM).
 //!
+//! Cost: [`width()`] and [`wrap()`] take time linear in the text. [`truncate()`],
+//! and [`wrap()`] with `max_lines` (so [`fit()`] with a line or size budget),
+//! read only a prefix a little longer than their result, so their cost depends
+//! on the width, not on the length of the text. [`wrap()`] and
+//! [`truncate_with`] refuse text over [`DEFAULT_MAX_INPUT_BYTES`] (1 MiB,
+//! configurable per call) with [`LayoutError::InputTooLarge`].
+//!
 //! ```
 //! use keymsg_core::layout::{self, WrapOptions};
 //!
@@ -40,7 +47,7 @@ mod linear_tests;
 pub use breaks::{break_opportunities, is_break_opportunity};
 pub use encode::{Encoding, decode, encode};
 pub use fit::{Fitted, fit};
-pub use profile::{Profile, ProfileKind};
+pub use profile::{MIN_FOOTER_WIDTH, Profile, ProfileKind};
 pub use tcc::tcc_boundaries;
 pub use truncate::{TruncateOptions, truncate, truncate_with};
 pub use width::{Measure, width};
@@ -61,6 +68,34 @@ pub enum LayoutError {
     /// The width or budget given cannot hold anything.
     #[error("width {0} is too small to lay out any text")]
     WidthTooSmall(usize),
+    /// A footer (or other key message laid out in columns) narrower than
+    /// [`MIN_FOOTER_WIDTH`]: so narrow that a message would be cut to a few
+    /// syllables without its hotline or link.
+    #[error(
+        "width {width} is below the minimum of {minimum} columns for a key message \
+         (narrower, it would be cut before its hotline or link): use {minimum} or more"
+    )]
+    FooterTooNarrow {
+        /// The width asked for.
+        width: usize,
+        /// [`MIN_FOOTER_WIDTH`].
+        minimum: usize,
+    },
+    /// The message had to be cut so far that every phone number, URL and
+    /// e-mail address was dropped ([`Fitted::truncated_core`]): what is left
+    /// no longer tells the reader where to check or report. Refused unless
+    /// lossy output is allowed; even then it is not counted.
+    #[error(
+        "message `{message_id}` does not fit profile `{profile}` without losing every \
+         hotline and link: use a wider profile or more lines (or allow lossy output, \
+         which prints it but never counts it)"
+    )]
+    TruncatedCore {
+        /// The message.
+        message_id: String,
+        /// The profile it was laid out for.
+        profile: String,
+    },
     /// The ellipsis alone is wider than the width it must fit in.
     #[error("ellipsis {ellipsis:?} ({ellipsis_width} columns) does not fit in width {width}")]
     EllipsisTooWide {

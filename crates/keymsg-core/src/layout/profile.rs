@@ -83,6 +83,13 @@ const BUILTIN_NAMES: &[&str] = &[
     "billboard",
 ];
 
+/// Narrowest column width (display columns) the engine lays a key message
+/// out in. Every message of the embedded catalog fits 16 columns × 6 lines
+/// whole; below that a footer is refused ([`super::LayoutError::FooterTooNarrow`])
+/// rather than printed as a few syllables without its hotline. Plain text
+/// functions (`wrap`, `truncate`) take any width from 1.
+pub const MIN_FOOTER_WIDTH: usize = 16;
+
 impl Profile {
     /// A validated profile.
     ///

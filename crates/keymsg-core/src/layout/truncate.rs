@@ -126,7 +126,7 @@ pub(crate) fn cut_lazy(
     if !fits(ellipsis) {
         return Ok(None);
     }
-    let unfit = src.text().len();
+    let unfit = short_unfit_prefix(src.text(), &fits);
     loop {
         // Any cut at or after `need` keeps all of `text[..unfit]`, which does
         // not fit: the answer lies before `need`, so a window whose breaks
@@ -145,6 +145,23 @@ pub(crate) fn cut_lazy(
         }
         src.grow()?;
     }
+}
+
+/// The length of a prefix of `text` (which does not fit) that does not fit
+/// either, at most about twice the shortest: more may have been read than the
+/// cut needs (a paragraph whose first lines were wrapped).
+fn short_unfit_prefix(text: &str, fits: impl Fn(&str) -> bool) -> usize {
+    let mut len = 64;
+    while len < text.len() {
+        let end = (len..text.len())
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(text.len());
+        if !text.get(..end).is_some_and(&fits) {
+            return end;
+        }
+        len = end * 2;
+    }
+    text.len()
 }
 
 /// The end of the first character at or after `from` that is not a break

@@ -204,6 +204,9 @@ pub(crate) fn line_text(text: &str, line: &LineRange) -> String {
     s.to_owned()
 }
 
+/// Bytes of a paragraph read before [`lines_upto`] wraps a window of it.
+const MIN_WINDOW: usize = 2048;
+
 /// The first `limit` (at least 1) lines of `src`, and whether more follow,
 /// reading only as much as that takes.
 ///
@@ -252,7 +255,10 @@ fn lines_upto(
             start = end + 1;
             continue;
         }
-        if let Some(w) = last_safe_end(rest, WINDOW_MARGIN + 1)
+        // A short text is read whole rather than wrapped in ever longer
+        // windows (catalog texts are a few hundred bytes).
+        if rest.len() >= MIN_WINDOW
+            && let Some(w) = last_safe_end(rest, WINDOW_MARGIN + 1)
             && let Some(window) = rest.get(..w)
         {
             let exact_before = w - WINDOW_MARGIN;

@@ -43,6 +43,7 @@ mod amend;
 mod check;
 mod csv;
 mod deadline;
+mod form_options;
 mod json;
 mod markdown;
 mod model;
@@ -50,15 +51,18 @@ mod notes;
 mod rollup;
 mod thai;
 mod xlsx;
+mod xlsx_measure;
 
 pub use amend::{Amendment, ChannelDeltas, RowDelta};
 pub use check::MAX_REPORT_BYTES;
 pub use deadline::{Level, deadline, next_deadline};
+pub use form_options::FormOptions;
 pub use model::{
     BreakdownEntry, DroppedDuplicate, MANUAL_KIND, Report, Row, SCHEMA_VERSION, Signature, Totals,
     UnitInfo,
 };
 pub use rollup::{merge, merge_at};
+pub(crate) use thai::ALL_AGENCIES;
 pub use thai::{Digits, month_heading};
 
 use crate::bangkok::YearMonth;

@@ -8,7 +8,7 @@ use time::{Date, OffsetDateTime};
 use super::deadline::Level;
 use crate::bangkok::YearMonth;
 use crate::catalog::Catalog;
-use crate::store::{CountRow, ManualEntry};
+use crate::store::{CountRow, ManualEntry, free_text};
 use crate::{Channel, Surface};
 
 /// The JSON schema version written by [`Report::to_json`](super::Report::to_json).
@@ -264,6 +264,8 @@ impl Report {
     ///
     /// - One row per catalog message, in catalog order; `content` is the
     ///   message's long text in `lang`, falling back to Thai.
+    /// - Then one row per free-text content recorded by hand
+    ///   ([`ManualEntry::free_text`], sorted by content; `content` = the text).
     /// - Then one row per message id that has counts or entries but is no
     ///   longer in the catalog (sorted by id; `content` = the id,
     ///   [`Row::not_in_catalog`] set) — counts are never dropped.
@@ -325,6 +327,7 @@ impl Report {
             .enumerate()
             .map(|(i, m)| (m.id.as_str(), i))
             .collect();
+        // Free-text rows (`text:` ids) and retired ids, each sorted by id.
         let mut retired: BTreeMap<&str, Row> = BTreeMap::new();
         let mut breakdown: HashMap<(&str, Option<Surface>, &str), u64> = HashMap::new();
 
@@ -358,7 +361,10 @@ impl Report {
                 *e = e.saturating_add(m.count);
             }
         }
-        rows.extend(retired.into_values());
+        let (free, gone): (Vec<Row>, Vec<Row>) =
+            retired.into_values().partition(|r| !r.not_in_catalog);
+        rows.extend(free);
+        rows.extend(gone);
 
         let mut breakdown: Vec<BreakdownEntry> = breakdown
             .into_iter()
@@ -398,6 +404,14 @@ impl Report {
         self
     }
 
+    /// The compact form agencies file: rows whose six counts are all zero
+    /// are left out (the totals do not change; rows are numbered as printed).
+    #[must_use]
+    pub fn without_zero_rows(mut self) -> Self {
+        self.rows.retain(|r| r.counts().iter().any(|&n| n > 0));
+        self
+    }
+
     /// Recompute `totals` from `rows` (after editing rows by hand).
     pub fn recompute_totals(&mut self) {
         self.totals = Totals::of(&self.rows);
@@ -414,10 +428,13 @@ fn add<'a>(
 ) {
     let row = match index.get(id).and_then(|&i| rows.get_mut(i)) {
         Some(row) => row,
-        None => retired.entry(id).or_insert_with(|| {
-            let mut r = Row::new(id, id);
-            r.not_in_catalog = true;
-            r
+        None => retired.entry(id).or_insert_with(|| match free_text(id) {
+            Some(content) => Row::new(id, content),
+            None => {
+                let mut r = Row::new(id, id);
+                r.not_in_catalog = true;
+                r
+            }
         }),
     };
     let cell = row.get_mut(channel);

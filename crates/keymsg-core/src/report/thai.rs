@@ -21,6 +21,8 @@ pub(crate) const HEADING_NO: &str = "ลำดับ";
 pub(crate) const HEADING_CONTENT: &str = "เนื้อหา/รายละเอียดในการเผยแพร่";
 /// Label of the agency line.
 pub(crate) const LABEL_AGENCY: &str = "หน่วยงาน";
+/// The agency line of a form that covers every agency in a store.
+pub(crate) const ALL_AGENCIES: &str = "ทุกหน่วยงาน";
 /// Label of the month line.
 pub(crate) const LABEL_MONTH: &str = "ประจำเดือน";
 /// Label of the totals row.

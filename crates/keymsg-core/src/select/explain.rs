@@ -203,6 +203,59 @@ impl fmt::Display for Explanation {
     }
 }
 
+impl Explanation {
+    /// The explanation as one JSON object, the same in every front end
+    /// (`keymsg explain --json`, `keymsg_engine_explain`, Python
+    /// `Engine.explain`): `surface`, `lang`, `at` (RFC 3339), `policy` (the
+    /// configured one), `tier` (or null), `candidates` (every message in
+    /// catalog order: `message_id`, `priority`, `weight`, `eligible`,
+    /// `reason`, `winning_tier` for a lower tier, `sticky_draw` for sticky),
+    /// `chosen` (`message_id`, `policy` that decided, `token`; or null) and
+    /// `rule` (how the policy decided, in words).
+    pub fn to_json(&self) -> String {
+        use serde_json::{Value, json};
+        let at = crate::bangkok::local(self.at)
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        let candidates: Vec<Value> = self
+            .candidates
+            .iter()
+            .map(|c| {
+                json!({
+                    "message_id": c.message_id,
+                    "priority": c.priority,
+                    "weight": c.weight,
+                    "eligible": c.verdict == Verdict::Eligible,
+                    "reason": c.verdict.reason(),
+                    "winning_tier": match c.verdict {
+                        Verdict::LowerTier { winning } => Some(winning),
+                        _ => None,
+                    },
+                    "sticky_draw": c.sticky_draw,
+                })
+            })
+            .collect();
+        let chosen = self.chosen.as_ref().map(|s| {
+            json!({
+                "message_id": s.message_id,
+                "policy": s.policy.to_string(),
+                "token": s.token.as_str(),
+            })
+        });
+        json!({
+            "surface": self.surface.as_str(),
+            "lang": self.lang,
+            "at": at,
+            "policy": self.configured.to_string(),
+            "tier": self.tier,
+            "candidates": candidates,
+            "chosen": chosen,
+            "rule": self.rule,
+        })
+        .to_string()
+    }
+}
+
 /// Convenience so callers can `?` an explanation that chose nothing.
 impl Explanation {
     /// The selection, or [`SelectError::NothingEligible`].

@@ -130,7 +130,10 @@ impl Selector {
             ranks: ranks.into(),
             cache,
             policies,
-            counters: Default::default(),
+            // Each selector starts its round-robin counters at a random
+            // position: processes started together (a worker pool, one CLI
+            // call per receipt) must not all show the same message first.
+            counters: std::array::from_fn(|_| AtomicU64::new(rand::rng().random())),
             rngs: Default::default(),
         };
         for s in Surface::ALL {

@@ -206,6 +206,12 @@ impl Store {
         dispatch!(self, s => s.manual_entries(month, agency))
     }
 
+    /// Agencies that have counts or manual entries — in `month`, or in any
+    /// month for `None` — sorted, each once.
+    pub fn agencies(&self, month: Option<YearMonth>) -> Result<Vec<String>, StoreError> {
+        dispatch!(self, s => s.agencies(month))
+    }
+
     /// Months that have counts or manual entries, oldest first.
     pub fn months(&self) -> Result<Vec<YearMonth>, StoreError> {
         dispatch!(self, s => s.months())

@@ -206,6 +206,24 @@ impl MemoryStore {
             .collect())
     }
 
+    pub(crate) fn agencies(&self, month: Option<YearMonth>) -> Result<Vec<String>, StoreError> {
+        let st = self.state()?;
+        let all: BTreeSet<String> = st
+            .cells
+            .values()
+            .flatten()
+            .filter(|c| month.is_none_or(|m| m == c.month))
+            .map(|c| c.agency.clone())
+            .chain(
+                st.manual
+                    .keys()
+                    .filter(|(m, ..)| month.is_none_or(|x| x == *m))
+                    .map(|(_, a, ..)| a.clone()),
+            )
+            .collect();
+        Ok(all.into_iter().collect())
+    }
+
     pub(crate) fn months(&self) -> Result<Vec<YearMonth>, StoreError> {
         let st = self.state()?;
         let all: BTreeSet<YearMonth> = st

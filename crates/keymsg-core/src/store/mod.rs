@@ -395,6 +395,20 @@ pub struct CountRow {
     pub count: u64,
 }
 
+/// Start of the `message_id` of a free-text [`ManualEntry`]: the rest of the
+/// id is the content itself. Catalog ids never contain `:`, so a free-text
+/// row can never be mistaken for a message.
+pub const FREE_TEXT_PREFIX: &str = "text:";
+
+/// Longest free-text content, in characters (a radio spot's title and
+/// subject, not a script).
+pub const MAX_FREE_TEXT_CHARS: usize = 500;
+
+/// The content of a free-text row's id (`text:<content>`), else `None`.
+pub fn free_text(message_id: &str) -> Option<&str> {
+    message_id.strip_prefix(FREE_TEXT_PREFIX)
+}
+
 /// A count entered by hand for one of the form's channels (usually not
 /// `Documents`, which keymsg counts itself).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -409,4 +423,73 @@ pub struct ManualEntry {
     pub message_id: String,
     /// The count.
     pub count: u64,
+}
+
+/// Why free-text content was refused ([`ManualEntry::free_text`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BadContent(String);
+
+impl BadContent {
+    /// What is wrong with the content.
+    pub fn reason(&self) -> &str {
+        &self.0
+    }
+}
+
+impl ManualEntry {
+    /// A hand count for content that is not in the catalog — a community
+    /// radio spot, a meeting — shown as its own row of the form with
+    /// `content` as its text. The content is normalised (NFC, white space
+    /// collapsed, trimmed), so recording the same content again in a month
+    /// corrects the same row instead of adding one.
+    ///
+    /// # Errors
+    /// [`BadContent`] for empty content, more than [`MAX_FREE_TEXT_CHARS`]
+    /// characters, or a control or bidi character (the crate's [`Error`]
+    /// reports it as an invalid `content` argument).
+    ///
+    /// [`Error`]: crate::Error
+    pub fn free_text(
+        agency: impl Into<String>,
+        month: YearMonth,
+        channel: Channel,
+        content: &str,
+        count: u64,
+    ) -> Result<ManualEntry, BadContent> {
+        use unicode_normalization::UnicodeNormalization;
+        let bad = BadContent;
+        let text: String = content.nfc().collect();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.is_empty() {
+            return Err(bad("is empty".to_owned()));
+        }
+        let chars = text.chars().count();
+        if chars > MAX_FREE_TEXT_CHARS {
+            return Err(bad(format!(
+                "has {chars} characters, over the limit of {MAX_FREE_TEXT_CHARS}"
+            )));
+        }
+        if let Some((i, c)) = text.chars().enumerate().find(|(_, c)| {
+            c.is_control()
+                || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        }) {
+            return Err(bad(format!(
+                "has the control character U+{:04X} at char offset {i}",
+                u32::from(c)
+            )));
+        }
+        Ok(ManualEntry {
+            agency: agency.into(),
+            month,
+            channel,
+            message_id: format!("{FREE_TEXT_PREFIX}{text}"),
+            count,
+        })
+    }
+
+    /// The content of a free-text entry ([`ManualEntry::free_text`]).
+    pub fn content(&self) -> Option<&str> {
+        free_text(&self.message_id)
+    }
 }

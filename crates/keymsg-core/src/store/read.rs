@@ -112,6 +112,27 @@ pub(crate) fn months(c: &Connection, label: &str) -> Result<Vec<String>, StoreEr
     Ok(v)
 }
 
+/// Agencies with counts or manual entries in one file, optionally of one month.
+pub(crate) fn agencies(
+    c: &Connection,
+    label: &str,
+    month: Option<YearMonth>,
+) -> Result<Vec<String>, StoreError> {
+    let err = |e| map_err(label, e);
+    let mut st = c
+        .prepare_cached(
+            "SELECT DISTINCT agency FROM counts WHERE ?1 IS NULL OR month = ?1 \
+             UNION SELECT DISTINCT agency FROM manual WHERE ?1 IS NULL OR month = ?1",
+        )
+        .map_err(err)?;
+    let v = st
+        .query_map([month.map(|m| m.to_string())], |r| r.get(0))
+        .map_err(err)?
+        .collect::<Result<Vec<String>, _>>()
+        .map_err(err)?;
+    Ok(v)
+}
+
 /// The newest report mark of one file for (month, agency): (time, mark id).
 pub(crate) fn last_mark(
     c: &Connection,

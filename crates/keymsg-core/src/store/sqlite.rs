@@ -401,12 +401,22 @@ impl SqliteStore {
             .collect())
     }
 
+    /// The SQLite side of [`super::Store::agencies`].
+    pub(crate) fn agencies(&self, month: Option<YearMonth>) -> Result<Vec<String>, StoreError> {
+        let mut all = std::collections::BTreeSet::new();
+        self.each_file(|c, l| {
+            all.extend(read::agencies(c, l, month)?);
+            Ok(())
+        })?;
+        Ok(all.into_iter().collect())
+    }
+
     /// The SQLite side of [`super::Store::months`].
     pub(crate) fn months(&self) -> Result<Vec<YearMonth>, StoreError> {
         let mut all = std::collections::BTreeSet::new();
         self.each_file(|c, l| {
             for m in read::months(c, l)? {
-                let ym = m.parse::<YearMonth>().map_err(|_| StoreError::Corrupt {
+                let ym = YearMonth::parse_any_year(&m).map_err(|_| StoreError::Corrupt {
                     path: l.to_owned(),
                     detail: format!("bad month `{m}` in the file"),
                 })?;

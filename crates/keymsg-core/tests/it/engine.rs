@@ -188,3 +188,153 @@ fn a_user_keeps_the_same_popup_within_a_month_and_gets_another_next_month() {
         "cycle shows each user a new message each month"
     );
 }
+
+#[test]
+fn a_footer_too_narrow_for_a_key_message_is_refused() {
+    use keymsg_core::layout::{LayoutError, MIN_FOOTER_WIDTH};
+    let engine = Engine::builder().in_memory_store().build().unwrap();
+    for w in [1, 8, MIN_FOOTER_WIDTH - 1] {
+        let err = engine
+            .footer(&FooterRequest::new().key("A-1").width(w))
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Layout(LayoutError::FooterTooNarrow { width, minimum })
+                if width == w && minimum == MIN_FOOTER_WIDTH),
+            "{err}"
+        );
+        assert!(err.to_string().contains("use 16 or more"), "{err}");
+    }
+    // At the minimum, every message of the embedded catalog fits whole.
+    for i in 0..200 {
+        let r = engine
+            .footer(
+                &FooterRequest::new()
+                    .key(format!("K-{i}"))
+                    .width(MIN_FOOTER_WIDTH),
+            )
+            .unwrap();
+        assert!(!r.fit.truncated && r.counted, "{:?}", r.lines);
+    }
+    let month: YearMonth = "2026-03".parse().unwrap();
+    assert!(engine.report(month).is_ok());
+}
+
+#[test]
+fn a_layout_that_lost_its_hotline_is_refused_or_printed_uncounted() {
+    use keymsg_core::layout::{LayoutError, Profile};
+    // 16 columns but a single line: most messages must be cut before their hotline.
+    let one_line = Profile::columns("one-line", 16, Some(1)).unwrap();
+    let at = datetime!(2026-03-10 09:00 +07:00);
+    let build = |lossy: bool| {
+        Engine::builder()
+            .in_memory_store()
+            .profile(one_line.clone())
+            .allow_lossy(lossy)
+            .build()
+            .unwrap()
+    };
+    let strict = build(false);
+    let lossy = build(true);
+    let mut refused = 0;
+    for i in 0..50 {
+        let req = FooterRequest::new()
+            .key(format!("INV-{i}"))
+            .profile_name("one-line")
+            .at(at);
+        let r = lossy.footer(&req).unwrap();
+        match strict.footer(&req) {
+            Err(Error::Layout(LayoutError::TruncatedCore {
+                message_id,
+                profile,
+            })) => {
+                refused += 1;
+                assert_eq!(profile, "one-line");
+                assert_eq!(r.message_id, message_id);
+                assert!(r.fit.truncated && r.fit.truncated_core);
+                assert!(!r.counted, "a message without its hotline is never counted");
+                assert_eq!(r.count_error, None);
+            }
+            Ok(kept) => {
+                // Kept a hotline or link: counted as usual, in both engines.
+                assert!(!kept.fit.truncated_core && kept.counted);
+                assert_eq!(kept.lines, r.lines);
+                assert!(r.counted);
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert!(refused > 0);
+    let month: YearMonth = "2026-03".parse().unwrap();
+    // The lossy engine counted only the footers that kept their point.
+    let counted: u64 = lossy
+        .store()
+        .unwrap()
+        .month_counts(month, None)
+        .unwrap()
+        .iter()
+        .map(|r| r.count)
+        .sum();
+    assert_eq!(counted, 50 - refused);
+}
+
+#[test]
+fn record_checks_the_message_id_and_months_are_ce() {
+    let engine = Engine::builder().in_memory_store().build().unwrap();
+    let march: YearMonth = "2026-03".parse().unwrap();
+    let err = engine
+        .record(march, Channel::Online, "nope", 1)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidArgument {
+                name: "message_id",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    engine
+        .record(march, Channel::Online, "aoc-1441", 1)
+        .unwrap();
+    let be = "2569-03".parse::<YearMonth>().unwrap_err().to_string();
+    assert!(
+        be.contains("Buddhist Era") && be.contains("2026-03"),
+        "{be}"
+    );
+}
+
+#[test]
+fn reprints_count_with_count_reprints_and_explain_matches_footer() {
+    use keymsg_core::Surface;
+    for count in [false, true] {
+        let engine = Engine::builder()
+            .in_memory_store()
+            .count_reprints(count)
+            .build()
+            .unwrap();
+        let first = engine.footer(&FooterRequest::new().key("INV-1")).unwrap();
+        let again = engine.replay(&first.token, &FooterRequest::new()).unwrap();
+        assert!(first.counted);
+        assert_eq!(again.counted, count);
+    }
+    let engine = Engine::builder().build().unwrap();
+    let at = datetime!(2026-03-10 09:00 +07:00);
+    for surface in Surface::ALL {
+        let req = FooterRequest {
+            key: Some("user-7".into()),
+            surface: Some(surface),
+            at: Some(at),
+            ..FooterRequest::new()
+        };
+        let ex = engine.explain(&req);
+        let json: serde_json::Value = serde_json::from_str(&ex.to_json()).unwrap();
+        assert_eq!(json["surface"], surface.as_str());
+        // The key is a subject key off paper: explain and footer agree.
+        assert_eq!(
+            json["chosen"]["message_id"],
+            engine.footer(&req).unwrap().message_id.as_str(),
+            "{surface}"
+        );
+    }
+}

@@ -28,7 +28,7 @@ fn assert_bad_instant(e: &Error) {
         matches!(e, Error::InvalidArgument { name: "at", .. }),
         "{e:?}"
     );
-    assert!(e.to_string().contains("years 1 to 9998"), "{e}");
+    assert!(e.to_string().contains("years 1 to 2399"), "{e}");
 }
 
 #[test]
@@ -75,7 +75,7 @@ fn the_first_and_last_supported_instants_count() {
     let engine = Engine::builder().in_memory_store().build().unwrap();
     for (at, month) in [
         (datetime!(0001-01-01 00:00 +7), "0001-01"),
-        (datetime!(9998-12-31 23:59:59.999999999 +7), "9998-12"),
+        (datetime!(2399-12-31 23:59:59.999999999 +7), "2399-12"),
     ] {
         let r = engine.footer(&FooterRequest::new().at(at)).unwrap();
         assert!(r.counted);
@@ -265,7 +265,7 @@ mod reports {
                     v["generated_at"] = json!("9999-12-31T23:59:59Z");
                     v
                 },
-                "years 1 to 9998",
+                "years 1 to 2399",
             ),
         ];
         for (v, why) in cases {

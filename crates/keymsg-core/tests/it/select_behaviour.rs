@@ -228,9 +228,22 @@ fn round_robin_counter_rotates_without_sequence() {
         .with_policy(Some(Surface::Popup), Policy::RoundRobin);
     let req = Request::new(Surface::Popup).at(datetime!(2026-03-10 12:00 +7));
     let ids: Vec<usize> = (0..4).map(|_| sel.pick(&req).unwrap().index).collect();
-    // Eligible on popup: always (0) and popup-only (3), in catalog order.
-    assert_eq!(ids, [0, 3, 0, 3]);
+    // Eligible on popup: always (0) and popup-only (3), in catalog order;
+    // the counter starts at a random position, then alternates.
+    assert!(ids == [0, 3, 0, 3] || ids == [3, 0, 3, 0], "{ids:?}");
     assert_eq!(sel.pick(&req.clone().sequence(1)).unwrap().index, 3);
+}
+
+#[test]
+fn round_robin_counters_start_at_a_random_position_in_each_selector() {
+    let catalog = keymsg_core::Catalog::embedded().unwrap();
+    let req = Request::new(Surface::Receipt).at(datetime!(2026-03-10 12:00 +7));
+    // A new selector is what a new process has: 20 of them showing the same
+    // first message would mean every process starts alike.
+    let first: std::collections::HashSet<usize> = (0..20)
+        .map(|_| Selector::new(&catalog).unwrap().pick(&req).unwrap().index)
+        .collect();
+    assert!(first.len() > 1, "{first:?}");
 }
 
 #[test]

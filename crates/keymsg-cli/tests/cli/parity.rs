@@ -1,0 +1,172 @@
+//! Every capability in tests/parity.toml is reachable from the CLI, and
+//! docs/PARITY.md shows the list as it is.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::{keymsg, run};
+
+#[derive(Debug, Deserialize)]
+struct List {
+    capability: Vec<Capability>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Capability {
+    id: String,
+    what: String,
+    rust: Vec<String>,
+    #[serde(default)]
+    cli: Vec<String>,
+    #[serde(default)]
+    c: Vec<String>,
+    #[serde(default)]
+    python: Vec<String>,
+    #[serde(default)]
+    gaps: Vec<String>,
+    why: Option<String>,
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn capabilities() -> Vec<Capability> {
+    let text = std::fs::read_to_string(root().join("tests/parity.toml")).unwrap();
+    toml::from_str::<List>(&text).unwrap().capability
+}
+
+/// Whether `help` lists `flag` as a whole word (`--key` is not `--key-file`).
+fn has_flag(help: &str, flag: &str) -> bool {
+    help.match_indices(flag).any(|(i, _)| {
+        let before = help[..i].chars().next_back();
+        let after = help[i + flag.len()..].chars().next();
+        before.is_none_or(|c| c == ' ' || c == ',' || c == '\n')
+            && after.is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '_'))
+    })
+}
+
+#[test]
+fn every_capability_is_reachable_from_the_cli() {
+    let tmp = tempfile::tempdir().unwrap();
+    let caps = capabilities();
+    assert!(caps.len() >= 20, "{} capabilities", caps.len());
+    let mut ids = std::collections::HashSet::new();
+    for cap in &caps {
+        assert!(ids.insert(cap.id.as_str()), "{} listed twice", cap.id);
+        assert!(!cap.rust.is_empty(), "{}: no Rust name", cap.id);
+        for front in &cap.gaps {
+            assert!(
+                ["cli", "c", "python"].contains(&front.as_str()),
+                "{}: gap {front}",
+                cap.id
+            );
+            assert!(cap.why.is_some(), "{}: a gap says why", cap.id);
+        }
+        let gap = cap.gaps.iter().any(|g| g == "cli");
+        assert_eq!(
+            cap.cli.is_empty(),
+            gap,
+            "{}: list CLI names or put `cli` in gaps (not both)",
+            cap.id
+        );
+        for entry in &cap.cli {
+            let words: Vec<&str> = entry.split_whitespace().collect();
+            let split = words
+                .iter()
+                .position(|w| w.starts_with('-'))
+                .unwrap_or(words.len());
+            let (command, flags) = words.split_at(split);
+            let mut args = command.to_vec();
+            args.push("--help");
+            let out = run(tmp.path(), &args, "");
+            assert!(
+                out.status.success(),
+                "{}: `keymsg {}` fails",
+                cap.id,
+                args.join(" ")
+            );
+            let help = String::from_utf8(out.stdout).unwrap();
+            for flag in flags {
+                assert!(
+                    has_flag(&help, flag),
+                    "{}: `keymsg {}` does not list {flag}",
+                    cap.id,
+                    args.join(" ")
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_walker_notices_a_missing_flag() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = keymsg(tmp.path())
+        .args(["footer", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(has_flag(&help, "--key") && has_flag(&help, "--surface"));
+    assert!(!has_flag(&help, "--ke") && !has_flag(&help, "--no-such-flag"));
+}
+
+/// The table of docs/PARITY.md between its markers, rendered from the list.
+fn table(caps: &[Capability]) -> String {
+    let cell = |names: &[String], front: &str, cap: &Capability| {
+        if cap.gaps.iter().any(|g| g == front) {
+            "— ¹".to_owned()
+        } else {
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join("<br>")
+        }
+    };
+    let mut s = String::from("| capability | Rust | CLI | C | Python |\n|---|---|---|---|---|\n");
+    for cap in caps {
+        s.push_str(&format!(
+            "| **{}**: {} | {} | {} | {} | {} |\n",
+            cap.id,
+            cap.what,
+            cell(&cap.rust, "rust", cap),
+            cell(&cap.cli, "cli", cap),
+            cell(&cap.c, "c", cap),
+            cell(&cap.python, "python", cap),
+        ));
+    }
+    s.push_str("\n¹ Not offered there, on purpose:\n\n");
+    for cap in caps.iter().filter(|c| !c.gaps.is_empty()) {
+        s.push_str(&format!(
+            "- **{}** ({}): {}\n",
+            cap.id,
+            cap.gaps.join(", "),
+            cap.why.as_deref().unwrap_or("")
+        ));
+    }
+    s
+}
+
+const BEGIN: &str = "<!-- BEGIN generated from tests/parity.toml -->\n";
+const END: &str = "<!-- END generated -->\n";
+
+#[test]
+fn docs_parity_table_is_current() {
+    let path = root().join("docs/PARITY.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let (head, rest) = doc.split_once(BEGIN).expect("begin marker");
+    let (_, tail) = rest.split_once(END).expect("end marker");
+    let want = format!("{head}{BEGIN}{}{END}{tail}", table(&capabilities()));
+    if std::env::var_os("KEYMSG_BLESS").is_some() {
+        std::fs::write(&path, want).unwrap();
+        return;
+    }
+    assert!(
+        doc == want,
+        "docs/PARITY.md is stale: regenerate its table with\n\n    \
+         KEYMSG_BLESS=1 cargo test -p keymsg-cli parity\n"
+    );
+}
