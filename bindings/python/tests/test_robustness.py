@@ -13,10 +13,12 @@ UTC = datetime.timezone.utc
 BANGKOK = datetime.timezone(datetime.timedelta(hours=7))
 AT = datetime.datetime(2026, 3, 10, 9, 0, tzinfo=BANGKOK)
 
+# Just outside the supported range on either side. (datetime.min in UTC is
+# 0001-01-01 07:00 in Bangkok, inside the range: it counts, as the Rust test
+# of the first supported instant shows.)
 EXTREME = [
     "9999-12-31T23:59:59Z",
     datetime.datetime.max.replace(tzinfo=UTC),
-    datetime.datetime.min.replace(tzinfo=UTC),
     "0000-12-31T16:59:59Z",
 ]
 
