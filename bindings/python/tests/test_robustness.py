@@ -16,7 +16,7 @@ AT = datetime.datetime(2026, 3, 10, 9, 0, tzinfo=BANGKOK)
 # Just outside the supported range on either side. (datetime.min in UTC is
 # 0001-01-01 07:00 in Bangkok, inside the range: it counts, as the Rust test
 # of the first supported instant shows.)
-EXTREME = [
+EXTREME: "list[datetime.datetime | str]" = [
     "9999-12-31T23:59:59Z",
     datetime.datetime.max.replace(tzinfo=UTC),
     "0000-12-31T16:59:59Z",
@@ -25,7 +25,7 @@ EXTREME = [
 
 @pytest.mark.parametrize("at", EXTREME)
 def test_extreme_instants_are_refused_and_counting_goes_on(
-    tmp_path: pathlib.Path, at: object
+    tmp_path: pathlib.Path, at: "datetime.datetime | str"
 ) -> None:
     engine = keymsg.Engine(store=str(tmp_path / "s"), agency="PEA")
     with pytest.raises(keymsg.InvalidArgumentError, match="years 1 to 9998"):
