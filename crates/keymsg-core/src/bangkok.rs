@@ -27,20 +27,32 @@ pub(crate) fn local(instant: OffsetDateTime) -> OffsetDateTime {
     instant.checked_to_offset(OFFSET).unwrap_or(instant)
 }
 
-/// `instant` if keymsg can reckon with it: its Bangkok year is in [`YEARS`].
-/// Otherwise the reason, for an invalid-argument error. Every entry point that
-/// takes an instant from a caller (`at` of a footer, pop-up or insertion)
-/// calls this first, so no later step meets a date it cannot compute.
+/// Years (Common Era, in Bangkok) an instant given by a caller may have: the
+/// years whose months can be reported (a month string's year is below
+/// [`FIRST_BE_YEAR`]), so nothing is counted in a month no report can name.
+/// A later year is most likely a Buddhist Era year typed as Common Era.
+pub(crate) const INSTANT_YEARS: std::ops::RangeInclusive<i32> = 1..=FIRST_BE_YEAR - 1;
+
+/// `instant` if keymsg can reckon with it: its Bangkok year is in
+/// [`INSTANT_YEARS`]. Otherwise the reason, for an invalid-argument error.
+/// Every entry point that takes an instant from a caller (`at` of a footer,
+/// pop-up or insertion, a report's `generated_at`) calls this first, so no
+/// later step meets a date it cannot compute or a month it cannot report.
 pub(crate) fn check(instant: OffsetDateTime) -> Result<OffsetDateTime, String> {
     match instant.checked_to_offset(OFFSET) {
-        Some(l) if YEARS.contains(&l.year()) => Ok(instant),
-        _ => Err(format!(
-            "instant {} is outside the supported range: years {} to {} in Asia/Bangkok",
+        Some(l) if INSTANT_YEARS.contains(&l.year()) => Ok(instant),
+        l => Err(format!(
+            "instant {} is outside the supported range: years {} to {} in Asia/Bangkok{}",
             instant
                 .format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_else(|_| instant.to_string()),
-            YEARS.start(),
-            YEARS.end()
+            INSTANT_YEARS.start(),
+            INSTANT_YEARS.end(),
+            if l.is_some_and(|l| (FIRST_BE_YEAR..FIRST_BE_YEAR + 1000).contains(&l.year())) {
+                " (is the year a Buddhist Era year? subtract 543)"
+            } else {
+                ""
+            }
         )),
     }
 }
@@ -242,10 +254,15 @@ mod tests {
     #[test]
     fn every_instant_is_reckoned_or_refused() {
         use time::{Duration, PrimitiveDateTime};
-        let last = datetime!(9998-12-31 23:59:59.999999999 +7);
+        let last = datetime!(2399-12-31 23:59:59.999999999 +7);
         assert!(check(last).is_ok());
-        assert_eq!(YearMonth::of(last).to_string(), "9998-12");
+        assert_eq!(YearMonth::of(last).to_string(), "2399-12");
         let (_, end) = YearMonth::of(last).bounds();
+        assert_eq!(end, datetime!(2400-01-01 00:00 +7));
+        let be = check(datetime!(2569-03-10 10:00 +7)).unwrap_err();
+        assert!(be.contains("Buddhist Era"), "{be}");
+        // The last month keymsg can compute still has an end.
+        let (_, end) = YearMonth::new(9998, 12).unwrap().bounds();
         assert_eq!(end, datetime!(9999-01-01 00:00 +7));
         for bad in [
             datetime!(9999-12-31 23:59:59 UTC),
@@ -256,7 +273,7 @@ mod tests {
             PrimitiveDateTime::MIN.assume_offset(UtcOffset::from_hms(25, 59, 59).unwrap()),
         ] {
             let e = check(bad).unwrap_err();
-            assert!(e.contains("years 1 to 9998"), "{e}");
+            assert!(e.contains("years 1 to 2399"), "{e}");
             // Never a panic, even unchecked.
             let _ = YearMonth::of(bad);
         }

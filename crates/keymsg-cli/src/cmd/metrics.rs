@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use keymsg_core::store::{Store, StoreOptions};
+use keymsg_core::store::Store;
 
 use super::common::stdout_bytes;
 use crate::config::Config;
@@ -36,6 +36,7 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
             path.display()
         )));
     }
-    let store = Store::open(&path, StoreOptions::default())?;
+    // Read-only: a scrape writes nothing and claims no writer file.
+    let store = Store::open_read_only(&path)?;
     stdout_bytes(store.prometheus_text()?.as_bytes())
 }

@@ -23,15 +23,16 @@ fn the_last_instant_of_time_is_refused_not_a_panic() {
         "9999-12-31T23:59:59Z",
         "9999-01-01T00:00:00+07:00",
         "0000-12-31T16:59:59Z",
+        "2569-03-10T10:00:00+07:00", // a Buddhist Era year typed as CE
     ] {
         let line = fails(
             dir,
             &["footer", "--key", "A", "--at", at, "--store", "s"],
             2,
         );
-        assert!(line.contains("years 1 to 9998"), "{line}");
+        assert!(line.contains("years 1 to 2399"), "{line}");
         let line = fails(dir, &["popup", "--key", "u", "--at", at, "--store", "s"], 2);
-        assert!(line.contains("years 1 to 9998"), "{line}");
+        assert!(line.contains("years 1 to 2399"), "{line}");
     }
     ok(
         dir,

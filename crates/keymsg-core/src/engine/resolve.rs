@@ -90,6 +90,7 @@ impl Report {
         options: &FormOptions,
     ) -> Result<Report> {
         if let Some(a) = agency {
+            // The agency heads every report format: plain text only.
             crate::vocab::clean::check_text(a).map_err(|u| crate::Error::InvalidArgument {
                 name: "agency",
                 reason: u.to_string(),

@@ -72,7 +72,7 @@ mod tests {
         let mut late = ins();
         late.at = datetime!(9999-12-31 23:59:59 UTC);
         let e = check_insertion(&late).unwrap_err().to_string();
-        assert!(e.contains("`at`") && e.contains("years 1 to 9998"), "{e}");
+        assert!(e.contains("`at`") && e.contains("years 1 to 2399"), "{e}");
         let forged = Insertion::new(ins().at, "PEA\u{1b}]0;x\u{7}", Surface::Receipt, "m");
         let e = check_insertion(&forged).unwrap_err().to_string();
         assert!(e.contains("U+001B") && !e.contains('\u{1b}'), "{e}");

@@ -470,10 +470,11 @@ impl ManualEntry {
                 "has {chars} characters, over the limit of {MAX_FREE_TEXT_CHARS}"
             )));
         }
-        if let Some((i, c)) = text.chars().enumerate().find(|(_, c)| {
-            c.is_control()
-                || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-        }) {
+        if let Some((i, c)) = text
+            .chars()
+            .enumerate()
+            .find(|&(_, c)| crate::vocab::clean::is_unsafe_char(c))
+        {
             return Err(bad(format!(
                 "has the control character U+{:04X} at char offset {i}",
                 u32::from(c)

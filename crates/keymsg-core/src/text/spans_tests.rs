@@ -23,6 +23,24 @@ fn found(text: &str) -> Vec<(SpanKind, &str)> {
 use SpanKind::{Amount, Email, Phone, Url};
 
 #[test]
+fn invisible_characters_never_split_a_span() {
+    for t in [
+        "โทร 1\u{200B}441 ok",
+        "โทร 14\u{2060}41",
+        "โทร\u{200B}1\u{FEFF}4\u{200D}41\u{200B}ทันที",
+    ] {
+        let spans = protected_spans(t);
+        assert_eq!(spans.len(), 1, "{t:?}");
+        let s = &spans[0];
+        let covered = &t[s.range.clone()];
+        assert_eq!(span_digits(covered), "1441", "{t:?}");
+        assert!(
+            covered.starts_with('1') && covered.ends_with('1'),
+            "{covered:?}"
+        );
+    }
+}
+#[test]
 fn thai_short_codes_with_and_without_spaces() {
     assert_eq!(found("โทร 1441 ตลอด 24 ชม."), [(Phone, "1441")]);
     assert_eq!(found("โทร1441ทันที"), [(Phone, "1441")]);
@@ -206,24 +224,5 @@ proptest::proptest! {
             proptest::prop_assert!(t.is_char_boundary(s.range.end));
             last = s.range.end;
         }
-    }
-}
-
-#[test]
-fn invisible_characters_never_split_a_span() {
-    for t in [
-        "โทร 1\u{200B}441 ok",
-        "โทร 14\u{2060}41",
-        "โทร\u{200B}1\u{FEFF}4\u{200D}41\u{200B}ทันที",
-    ] {
-        let spans = protected_spans(t);
-        assert_eq!(spans.len(), 1, "{t:?}");
-        let s = &spans[0];
-        let covered = &t[s.range.clone()];
-        assert_eq!(span_digits(covered), "1441", "{t:?}");
-        assert!(
-            covered.starts_with('1') && covered.ends_with('1'),
-            "{covered:?}"
-        );
     }
 }
