@@ -63,6 +63,10 @@ pub struct Config {
     /// Extra layout profiles.
     #[serde(default)]
     pub profile_def: Vec<Profile>,
+    /// Pop-up caps per subject (`[caps]`), shared through the store.
+    pub caps: Option<keymsg_server::CapsConfig>,
+    /// The HTTP service (`[serve]`, `[[serve.token]]`).
+    pub serve: Option<keymsg_server::ServeConfig>,
 }
 
 impl Config {
@@ -96,6 +100,9 @@ impl Config {
             if p.is_relative() {
                 *p = base.join(&*p);
             }
+        }
+        if let Some(serve) = &mut config.serve {
+            serve.resolve_paths(base);
         }
         Ok(config)
     }

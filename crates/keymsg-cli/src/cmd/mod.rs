@@ -15,6 +15,7 @@ mod progress;
 mod record;
 mod replay;
 mod report;
+mod serve;
 mod store;
 mod text;
 
@@ -95,6 +96,8 @@ enum Command {
     Man(man::Args),
     /// Verify a store (nothing lost), or accept a loss it found.
     Store(store::Args),
+    /// Serve footers, pop-ups, impressions and reports over HTTP/JSON.
+    Serve(serve::Args),
 }
 
 /// Run the parsed command line.
@@ -120,5 +123,6 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Report(a) => report::run(a, &config()?),
         Command::Preview(a) => preview::run(a, &config()?),
         Command::Store(a) => store::run(a, &config()?),
+        Command::Serve(a) => serve::run(a, &config()?),
     }
 }

@@ -12,7 +12,7 @@ use crate::vocab::clean::check_text;
 pub const MAX_COUNT: u64 = 1_000_000_000;
 
 /// `Ok` when an insertion can be counted as given.
-pub(crate) fn check_insertion(ins: &Insertion) -> Result<(), StoreError> {
+pub fn check_insertion(ins: &Insertion) -> Result<(), StoreError> {
     crate::bangkok::check(ins.at).map_err(|detail| StoreError::Invalid {
         field: "at",
         detail,

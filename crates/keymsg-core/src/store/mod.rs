@@ -11,6 +11,7 @@
 //! <dir>/w-0.mark          what writer 0 acknowledged (32 bytes), to detect loss
 //! <dir>/w-1.sqlite ...
 //! <dir>/LOSSES.log        losses accepted with `Store::repair_accepting_loss`
+//! <dir>/caps.sqlite       pop-up cap ledger shared by all processes (see [`CapLedger`])
 //! ```
 //!
 //! - **No lock convoys**: a process claims a free slot by locking `w-<n>.lock`
@@ -70,6 +71,7 @@
 //! # Ok::<(), keymsg_core::store::StoreError>(())
 //! ```
 
+mod caps;
 mod checkpoint;
 mod files;
 mod handle;
@@ -89,9 +91,11 @@ use serde::{Deserialize, Serialize};
 use crate::bangkok::YearMonth;
 use crate::{Channel, Surface};
 
+pub use caps::{CAPS_FILE, CapClaim, CapLedger, MemoryCapLedger, SqliteCapLedger};
 pub use handle::Store;
 pub use insertion::Insertion;
-pub use limits::MAX_COUNT;
+pub use limits::{MAX_COUNT, check_insertion};
+pub use prometheus::write_family as prometheus_family;
 pub use verify::FileCheck;
 
 /// Errors from the insertion store.

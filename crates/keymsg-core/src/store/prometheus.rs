@@ -59,6 +59,32 @@ pub(crate) fn render(
     out
 }
 
+/// Append one metric family in the same text format: `# HELP`, `# TYPE`
+/// (`counter` or `gauge`) and one sample per label set, label values
+/// escaped. For front ends exposing their own figures beside the store's
+/// (the HTTP service's reloads, for one).
+pub fn write_family(
+    out: &mut String,
+    name: &str,
+    help: &str,
+    kind: &str,
+    samples: &[(&[(&str, &str)], f64)],
+) {
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} {kind}");
+    for (labels, value) in samples {
+        let labels: Vec<String> = labels
+            .iter()
+            .map(|(k, v)| format!("{k}=\"{}\"", escape(v)))
+            .collect();
+        if labels.is_empty() {
+            let _ = writeln!(out, "{name} {value}");
+        } else {
+            let _ = writeln!(out, "{name}{{{}}} {value}", labels.join(","));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +94,21 @@ mod tests {
         assert_eq!(escape(r#"a\b"c"#), r#"a\\b\"c"#);
         assert_eq!(escape("x\ny"), "x\\ny");
         assert_eq!(escape("การไฟฟ้า"), "การไฟฟ้า");
+    }
+
+    #[test]
+    fn a_family_is_written_with_escaped_labels() {
+        let mut out = String::new();
+        write_family(
+            &mut out,
+            "x_total",
+            "X.",
+            "counter",
+            &[(&[("a", "q\"")], 2.0), (&[], 1.5)],
+        );
+        assert_eq!(
+            out,
+            "# HELP x_total X.\n# TYPE x_total counter\nx_total{a=\"q\\\"\"} 2\nx_total 1.5\n"
+        );
     }
 }

@@ -1,0 +1,350 @@
+//! # keymsg-server
+//!
+//! `keymsg serve`: the keymsg engine over HTTP/JSON, for back ends in any
+//! language. Endpoints (see `openapi.json` beside this crate's manifest):
+//!
+//! - `GET /v1/footer`: select, lay out and count a receipt or invoice footer;
+//! - `GET /v1/popup`: select a pop-up, `204` when a frequency cap says not now
+//!   (caps are claimed in the store, so replicas sharing it never exceed them);
+//! - `POST /v1/impressions`: count pop-ups the app displayed (idempotent);
+//! - `GET /v1/report`: the monthly form (JSON, CSV, XLSX, Markdown);
+//! - `GET /metrics`, `/healthz`, `/readyz`, `/openapi.json`;
+//! - `POST /v1/admin/reload`: reload the catalog (also on SIGHUP).
+//!
+//! The engine is the core's, unchanged; this crate adds the transport,
+//! authentication, limits and the shutdown that keeps every acknowledged
+//! count.
+
+mod auth;
+mod config;
+mod error;
+mod handlers;
+mod metrics;
+mod net;
+mod params;
+mod reload;
+mod state;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use keymsg_core::store::{CapLedger, SqliteCapLedger};
+
+pub use config::{CapsConfig, Scope, ServeConfig, TokenConfig};
+pub use handlers::{MAX_IMPRESSIONS, OPENAPI};
+pub use state::{CatalogLoader, EngineSettings};
+
+use crate::error::ApiError;
+use crate::state::{AppState, Engines};
+
+/// Every route: (method, path). `/openapi.json` documents exactly these
+/// (a test holds them together).
+pub const ROUTES: &[(&str, &str)] = &[
+    ("get", "/v1/footer"),
+    ("get", "/v1/popup"),
+    ("post", "/v1/impressions"),
+    ("get", "/v1/report"),
+    ("post", "/v1/admin/reload"),
+    ("get", "/metrics"),
+    ("get", "/healthz"),
+    ("get", "/readyz"),
+    ("get", "/openapi.json"),
+];
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Everything `keymsg serve` needs, resolved from flags and `keymsg.toml`.
+pub struct Settings {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// How engines are built (store, agency, policy, profiles).
+    pub engine: EngineSettings,
+    /// Loads the catalog, at start and on each reload.
+    pub loader: CatalogLoader,
+    /// Pop-up caps.
+    pub caps: CapsConfig,
+    /// The `[serve]` section.
+    pub serve: ServeConfig,
+    /// Log format.
+    pub log_format: LogFormat,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("listen", &self.listen)
+            .field("engine", &self.engine)
+            .field("caps", &self.caps)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// A setting is wrong (the message names it).
+    #[error("{0}")]
+    Config(String),
+    /// The catalog or the store could not be loaded at start.
+    #[error("{0}")]
+    Start(String),
+    /// The address cannot be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Install the `tracing` subscriber (level from `KEYMSG_LOG` or `RUST_LOG`,
+/// default `info`). Call once; later calls do nothing.
+pub fn init_logging(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("KEYMSG_LOG")
+        .or_else(|_| EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+/// Build the shared state: load the catalog, open the store and the cap
+/// ledger, parse the tokens.
+fn state(settings: &Settings) -> Result<AppState, ServeError> {
+    let tokens = AppState::token_table(&settings.serve.token).map_err(ServeError::Config)?;
+    if tokens.is_empty() && !settings.listen.ip().is_loopback() {
+        return Err(ServeError::Config(format!(
+            "refusing to listen on {} without authentication: list bearer tokens in [[serve.token]] of keymsg.toml, or listen on 127.0.0.1",
+            settings.listen
+        )));
+    }
+    let catalog = (settings.loader)().map_err(ServeError::Start)?;
+    let engines = Engines::build(catalog, &settings.engine).map_err(ServeError::Start)?;
+    let ledger: Option<Arc<dyn CapLedger>> = match (&settings.engine.store, settings.caps.any()) {
+        (Some(dir), true) => Some(Arc::new(
+            SqliteCapLedger::open(dir, Duration::from_secs(5))
+                .map_err(|e| ServeError::Start(e.to_string()))?,
+        )),
+        (None, true) => Some(Arc::new(keymsg_core::store::MemoryCapLedger::new())),
+        (_, false) => None,
+    };
+    Ok(AppState {
+        engines: RwLock::new(Arc::new(engines)),
+        loader: Arc::clone(&settings.loader),
+        settings: settings.engine.clone(),
+        caps: settings.caps.to_caps(),
+        ledger,
+        tokens,
+        max_body_bytes: settings.serve.max_body_bytes.unwrap_or(1 << 20),
+        reload: Mutex::new(state::ReloadStatus::default()),
+        reload_lock: tokio::sync::Mutex::new(()),
+        reloads_ok: AtomicU64::new(0),
+        reloads_failed: AtomicU64::new(0),
+        capped: AtomicU64::new(0),
+        shutting_down: AtomicBool::new(false),
+    })
+}
+
+/// The router over a state (also used by the ceiling benchmark's twin).
+fn router(st: Arc<AppState>, request_timeout: Duration) -> Router {
+    Router::new()
+        .route("/v1/footer", get(handlers::footer))
+        .route("/v1/popup", get(handlers::popup))
+        .route("/v1/impressions", post(handlers::impressions))
+        .route("/v1/report", get(handlers::report))
+        .route("/v1/admin/reload", post(handlers::reload))
+        .route("/metrics", get(handlers::metrics))
+        .route("/healthz", get(handlers::healthz))
+        .route("/readyz", get(handlers::readyz))
+        .route("/openapi.json", get(handlers::openapi))
+        .fallback(handlers::not_found)
+        .method_not_allowed_fallback(handlers::method_not_allowed)
+        .layer(middleware::from_fn_with_state(Arc::clone(&st), auth::check))
+        .layer(middleware::from_fn(move |req, next| {
+            deadline(request_timeout, req, next)
+        }))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
+        .with_state(st)
+}
+
+/// A request that takes longer than the deadline (a client trickling its
+/// body) is answered 408 and its connection's worker freed.
+async fn deadline(limit: Duration, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let res = match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            format!("the request took longer than {} ms", limit.as_millis()),
+        )
+        .into_response(),
+    };
+    tracing::debug!(%method, path, status = res.status().as_u16(), micros = started.elapsed().as_micros() as u64, "request");
+    res
+}
+
+fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "internal error (logged)",
+    )
+    .into_response()
+}
+
+/// Run the service until SIGTERM or SIGINT; SIGHUP reloads the catalog.
+/// On shutdown: stop accepting, finish requests in flight, make every
+/// acknowledged count durable, then return.
+pub fn run(settings: Settings) -> Result<(), ServeError> {
+    init_logging(settings.log_format);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("keymsg-serve")
+        .build()
+        .map_err(|e| ServeError::Start(format!("cannot start the runtime: {e}")))?;
+    let result = rt.block_on(run_async(settings));
+    // Blocking tasks still committing finish before the runtime is gone.
+    rt.shutdown_timeout(Duration::from_secs(30));
+    result
+}
+
+async fn run_async(settings: Settings) -> Result<(), ServeError> {
+    let st = Arc::new(state(&settings)?);
+    let tls = match (&settings.serve.tls_cert, &settings.serve.tls_key) {
+        (Some(c), Some(k)) => Some(net::tls_acceptor(c, k).map_err(ServeError::Config)?),
+        (None, None) => None,
+        _ => {
+            return Err(ServeError::Config(
+                "[serve] needs both tls_cert and tls_key for HTTPS".into(),
+            ));
+        }
+    };
+    let ms = |v: Option<u64>, d: u64| Duration::from_millis(v.unwrap_or(d).max(1));
+    let limits = net::NetLimits {
+        header_timeout: ms(settings.serve.header_timeout_ms, 10_000),
+        max_header_bytes: settings.serve.max_header_bytes.unwrap_or(16 * 1024),
+        shutdown_timeout: ms(settings.serve.shutdown_timeout_ms, 10_000),
+    };
+    let app = router(
+        Arc::clone(&st),
+        ms(settings.serve.request_timeout_ms, 30_000),
+    );
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: settings.listen,
+            source,
+        })?;
+    let local = listener.local_addr().unwrap_or(settings.listen);
+    tracing::info!(
+        addr = %local,
+        tls = tls.is_some(),
+        auth = !st.tokens.is_empty(),
+        store = ?settings.engine.store,
+        catalog_version = st.engines().select.catalog().version(),
+        "keymsg serve listening"
+    );
+    let st_sig = Arc::clone(&st);
+    let shutdown = async move {
+        signals(&st_sig).await;
+        st_sig.shutting_down.store(true, Ordering::Relaxed);
+    };
+    let drained = net::serve(listener, app, tls, limits, shutdown).await;
+    // Counts are committed before each answer; this barrier makes sure of
+    // it for anything still finishing.
+    let engines = st.engines();
+    if let Some(e) = &engines.count
+        && let Err(err) = e.flush()
+    {
+        tracing::error!(error = %err, "flushing the store at shutdown failed");
+    }
+    tracing::info!(drained, "keymsg serve stopped");
+    Ok(())
+}
+
+/// Wait for SIGTERM or SIGINT; reload the catalog on each SIGHUP meanwhile.
+async fn signals(st: &Arc<AppState>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::hangup()),
+        ) else {
+            tracing::error!("cannot install signal handlers; stop with SIGKILL only");
+            std::future::pending::<()>().await;
+            return;
+        };
+        loop {
+            tokio::select! {
+                _ = term.recv() => { tracing::info!("SIGTERM: shutting down"); return; }
+                _ = int.recv() => { tracing::info!("SIGINT: shutting down"); return; }
+                _ = hup.recv() => {
+                    tracing::info!("SIGHUP: reloading the catalog");
+                    let _ = reload::reload(st).await;
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// The selection state a handler needs, for tests in this crate.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn openapi_lists_exactly_the_routes() {
+        let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap();
+        assert_eq!(doc["openapi"].as_str().unwrap().get(..3), Some("3.1"));
+        let paths = doc["paths"].as_object().unwrap();
+        let mut documented = Vec::new();
+        for (path, item) in paths {
+            for method in item.as_object().unwrap().keys() {
+                if ["get", "post", "put", "delete", "patch"].contains(&method.as_str()) {
+                    documented.push((method.clone(), path.clone()));
+                }
+            }
+        }
+        documented.sort();
+        let mut routes: Vec<(String, String)> = ROUTES
+            .iter()
+            .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+            .collect();
+        routes.sort();
+        assert_eq!(documented, routes);
+    }
+}
