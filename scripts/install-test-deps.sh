@@ -6,7 +6,8 @@
 # form is read back), binutils (the
 # installed C library is inspected and its archive slimmed), PHP (its FFI loads
 # the installed library), groff (the man page is rendered), script (a bill run
-# on a terminal), rustfmt and clippy. Only what is missing is installed.
+# on a terminal), curl, Node.js, a JDK and openssl (the HTTP service's clients),
+# rustfmt and clippy. Only what is missing is installed.
 #
 # As root it installs with apt-get; as another user it prints the packages
 # and the command to run, and exits 3.
@@ -30,6 +31,13 @@ fc-list 2>/dev/null | grep -qi carlito || need+=(fonts-crosextra-carlito)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 command -v chromium >/dev/null || need+=(chromium)
 fc-list :lang=th 2>/dev/null | grep -qi loma || need+=(fonts-tlwg-loma-ttf fontconfig)
+# keymsg serve's tests: curl, Node.js and Java (the example clients, Java
+# run from source, which needs the JDK), openssl (a test certificate).
+command -v curl >/dev/null || need+=(curl)
+command -v node >/dev/null || need+=(nodejs)
+command -v javac >/dev/null || need+=(default-jdk-headless)
+command -v openssl >/dev/null || need+=(openssl)
+command -v sha256sum >/dev/null || need+=(coreutils)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -34,7 +34,7 @@ step "cargo package (the publishable crates build from their packages alone)"
 # version and temporary-registry path, and reuses that copy on the next run:
 # the CLI and FFI packages would then be verified against an old core.
 rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/keymsg-core-[0-9]*
-cargo package -p keymsg-core -p keymsg-cli -p keymsg-ffi --allow-dirty --quiet
+cargo package -p keymsg-core -p keymsg-server -p keymsg-cli -p keymsg-ffi --allow-dirty --quiet
 
 step "cargo doc (warnings denied)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet

@@ -257,6 +257,7 @@ async fn run_async(settings: Settings) -> Result<(), ServeError> {
         Arc::clone(&st),
         ms(settings.serve.request_timeout_ms, 30_000),
     );
+    let sigs = Signals::install()?;
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .map_err(|source| ServeError::Bind {
@@ -274,7 +275,7 @@ async fn run_async(settings: Settings) -> Result<(), ServeError> {
     );
     let st_sig = Arc::clone(&st);
     let shutdown = async move {
-        signals(&st_sig).await;
+        sigs.wait(&st_sig).await;
         st_sig.shutting_down.store(true, Ordering::Relaxed);
     };
     let drained = net::serve(listener, app, tls, limits, shutdown).await;
@@ -290,38 +291,59 @@ async fn run_async(settings: Settings) -> Result<(), ServeError> {
     Ok(())
 }
 
-/// Wait for SIGTERM or SIGINT; reload the catalog on each SIGHUP meanwhile.
-async fn signals(st: &Arc<AppState>) {
+/// The signals the service handles, installed before it accepts anything
+/// (a SIGHUP arriving earlier would otherwise kill the process).
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::hangup()),
-        ) else {
-            tracing::error!("cannot install signal handlers; stop with SIGKILL only");
-            std::future::pending::<()>().await;
-            return;
-        };
-        loop {
-            tokio::select! {
-                _ = term.recv() => { tracing::info!("SIGTERM: shutting down"); return; }
-                _ = int.recv() => { tracing::info!("SIGINT: shutting down"); return; }
-                _ = hup.recv() => {
-                    tracing::info!("SIGHUP: reloading the catalog");
-                    let _ = reload::reload(st).await;
+    streams: (
+        tokio::signal::unix::Signal,
+        tokio::signal::unix::Signal,
+        tokio::signal::unix::Signal,
+    ),
+}
+
+impl Signals {
+    fn install() -> Result<Signals, ServeError> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let err = |e: std::io::Error| ServeError::Start(format!("cannot handle signals: {e}"));
+            Ok(Signals {
+                streams: (
+                    signal(SignalKind::terminate()).map_err(err)?,
+                    signal(SignalKind::interrupt()).map_err(err)?,
+                    signal(SignalKind::hangup()).map_err(err)?,
+                ),
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+
+    /// Wait for SIGTERM or SIGINT; reload the catalog on each SIGHUP meanwhile.
+    async fn wait(mut self, st: &Arc<AppState>) {
+        #[cfg(unix)]
+        {
+            let (term, int, hup) = &mut self.streams;
+            loop {
+                tokio::select! {
+                    _ = term.recv() => { tracing::info!("SIGTERM: shutting down"); return; }
+                    _ = int.recv() => { tracing::info!("SIGINT: shutting down"); return; }
+                    _ = hup.recv() => {
+                        tracing::info!("SIGHUP: reloading the catalog");
+                        let _ = reload::reload(st).await;
+                    }
                 }
             }
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+        #[cfg(not(unix))]
+        {
+            let _ = st;
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
-/// The selection state a handler needs, for tests in this crate.
 #[cfg(test)]
 mod tests {
     use super::*;

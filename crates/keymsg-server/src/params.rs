@@ -19,7 +19,7 @@ pub(crate) struct Params(HashMap<String, String>);
 impl Params {
     pub(crate) fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<Params, ApiError> {
         let mut map = HashMap::new();
-        for (k, v) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+        for (k, v) in decode(raw.unwrap_or(""))? {
             if !allowed.contains(&k.as_ref()) {
                 return Err(ApiError::field(
                     &printable(&k),
@@ -38,7 +38,7 @@ impl Params {
             if v.chars().any(keymsg_core::is_unsafe_char) {
                 return Err(ApiError::field(&k, "contains a control character"));
             }
-            if map.insert(k.to_string(), v.into_owned()).is_some() {
+            if map.insert(k.clone(), v).is_some() {
                 return Err(ApiError::field(&k, "given more than once"));
             }
         }
@@ -85,6 +85,33 @@ impl Params {
             })
             .transpose()
     }
+}
+
+/// `application/x-www-form-urlencoded` pairs, refusing invalid UTF-8 (a
+/// key silently turned into U+FFFD would be another key).
+fn decode(raw: &str) -> Result<Vec<(String, String)>, ApiError> {
+    let one = |part: &str, what: &str| -> Result<String, ApiError> {
+        let spaced = part.replace('+', " ");
+        percent_encoding::percent_decode_str(&spaced)
+            .decode_utf8()
+            .map(|c| c.into_owned())
+            .map_err(|_| {
+                ApiError::field(
+                    &printable(&String::from_utf8_lossy(
+                        &percent_encoding::percent_decode_str(what).collect::<Vec<u8>>(),
+                    )),
+                    "is not valid UTF-8 once percent-decoded",
+                )
+            })
+    };
+    let mut out = Vec::new();
+    for pair in raw.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = one(k, k)?;
+        let value = one(v, k)?;
+        out.push((key, value));
+    }
+    Ok(out)
 }
 
 /// An RFC 3339 instant.
