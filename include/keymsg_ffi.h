@@ -431,6 +431,13 @@ enum keymsg_key_kind
 typedef uint32_t keymsg_key_kind;
 
 /**
+ * A ledger of pop-up impressions shared by every process using the same
+ * store directory (opaque). Thread-safe: one ledger may be shared by any
+ * number of threads; only `keymsg_cap_ledger_free` must not race.
+ */
+typedef struct keymsg_cap_ledger keymsg_cap_ledger;
+
+/**
  * A validated catalog of key messages (opaque).
  *
  * Created by `keymsg_catalog_default`, `keymsg_catalog_from_file` or
@@ -759,6 +766,53 @@ typedef struct keymsg_select_request {
    */
   size_t at_len;
 } keymsg_select_request;
+
+/**
+ * Per-subject pop-up caps. Zero-initialise it and set the limits you need
+ * with their `has_` flag; a limit without its flag is not applied.
+ */
+typedef struct keymsg_caps {
+  /**
+   * Whether `per_day` applies.
+   */
+  bool has_per_day;
+  /**
+   * At most this many pop-ups per subject per Bangkok calendar day.
+   */
+  uint32_t per_day;
+  /**
+   * Whether `per_week` applies.
+   */
+  bool has_per_week;
+  /**
+   * At most this many per Bangkok week (Monday to Sunday).
+   */
+  uint32_t per_week;
+  /**
+   * Whether `min_gap_seconds` applies.
+   */
+  bool has_min_gap;
+  /**
+   * At least this many seconds between two pop-ups for a subject.
+   */
+  uint32_t min_gap_seconds;
+} keymsg_caps;
+
+/**
+ * What `keymsg_cap_ledger_claim` decided.
+ */
+typedef struct keymsg_cap_claim {
+  /**
+   * True: show the pop-up (the impression is noted). False: a cap holds
+   * the subject back; show nothing.
+   */
+  bool granted;
+  /**
+   * When not granted: the earliest instant (Unix seconds) the subject
+   * may see a pop-up again. 0 when granted.
+   */
+  int64_t retry_at_unix;
+} keymsg_cap_claim;
 
 /**
  * The catalog embedded in the library (at least 24 Thai/English messages).
@@ -1696,3 +1750,62 @@ void keymsg_string_free(struct keymsg_string *s);
  * Static storage: valid forever, never freed, NUL-terminated. Thread-safe.
  */
 struct keymsg_str keymsg_version(void);
+
+/**
+ * Open the cap ledger of the store directory at `path` (UTF-8; the store
+ * must exist: open an engine on it first). Every process opening the same
+ * store shares it, so together they never exceed the caps.
+ *
+ * On success writes the ledger to `*ledger_out` (free with
+ * `keymsg_cap_ledger_free`). Errors: `KEYMSG_NULL_PARAMETER`,
+ * `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`, `KEYMSG_STORE_*`
+ * (`KEYMSG_STORE_NOT_A_STORE` when the directory is not a store).
+ *
+ * # Safety
+ * `path` is NULL or points to `path_len` bytes; `ledger_out` is NULL or
+ * valid for writing one pointer.
+ */
+keymsg_status keymsg_cap_ledger_open(const char *path,
+                                     size_t path_len,
+                                     struct keymsg_cap_ledger **ledger_out);
+
+/**
+ * An in-process ledger (tests; nothing shared or kept).
+ * Errors: `KEYMSG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `ledger_out` is NULL or valid for writing one pointer.
+ */
+keymsg_status keymsg_cap_ledger_in_memory(struct keymsg_cap_ledger **ledger_out);
+
+/**
+ * Free a ledger. NULL is a no-op.
+ *
+ * # Safety
+ * `ledger` is NULL or a ledger from keymsg, not yet freed, used by no other thread.
+ */
+void keymsg_cap_ledger_free(struct keymsg_cap_ledger *ledger);
+
+/**
+ * Claim a pop-up for `subject` at `at` (RFC 3339; NULL: now) under `caps`
+ * (NULL: no caps): checked and noted in one transaction, so concurrent
+ * claims from any thread or process never together exceed the caps. Call
+ * it when you are about to show a pop-up; show it only when granted.
+ *
+ * On success writes the decision to `*claim_out`. Errors:
+ * `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`,
+ * `KEYMSG_INVALID_ARGUMENT` (empty subject, bad instant), `KEYMSG_STORE_*`
+ * (nothing noted). Thread-safe.
+ *
+ * # Safety
+ * `ledger` and `caps` are NULL or live; `subject` points to `subject_len`
+ * bytes; `at` is NULL or points to `at_len` bytes; `claim_out` is NULL or
+ * valid for writing one `keymsg_cap_claim`.
+ */
+keymsg_status keymsg_cap_ledger_claim(const struct keymsg_cap_ledger *ledger,
+                                      const char *subject,
+                                      size_t subject_len,
+                                      const struct keymsg_caps *caps,
+                                      const char *at,
+                                      size_t at_len,
+                                      struct keymsg_cap_claim *claim_out);

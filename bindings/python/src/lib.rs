@@ -5,6 +5,7 @@
 //! Built with maturin into the `keymsg._keymsg` extension module; the
 //! `keymsg` package re-exports everything from it.
 
+mod caps;
 mod catalog;
 mod convert;
 mod engine;
@@ -40,6 +41,8 @@ fn _keymsg(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<report::PyReportRow>()?;
     m.add_class::<report::PyTotals>()?;
     m.add_class::<select::PySelection>()?;
+    m.add_class::<caps::PyCapLedger>()?;
+    m.add_class::<caps::PyCapClaim>()?;
     m.add_function(wrap_pyfunction!(layout::width, m)?)?;
     m.add_function(wrap_pyfunction!(layout::wrap, m)?)?;
     m.add_function(wrap_pyfunction!(layout::truncate, m)?)?;

@@ -698,3 +698,48 @@ fn https_with_a_configured_certificate() {
     ));
     server.stop();
 }
+
+#[test]
+fn the_cli_and_the_server_share_one_cap_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let popup = |at: &str| {
+        Command::new(env!("CARGO_BIN_EXE_keymsg"))
+            .current_dir(dir.path())
+            .env_remove("KEYMSG_CONFIG")
+            .args(["popup", "--store", "st", "--key", "user-7", "--json"])
+            .args(["--at", at, "--cap-per-day", "2"])
+            .output()
+            .unwrap()
+    };
+    let first = popup("2026-03-15T10:00:00+07:00");
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    assert_eq!(v["counted"], true);
+    // The server, on the same store with the same cap, grants the second...
+    std::fs::write(dir.path().join("keymsg.toml"), "[caps]\nper_day = 2\n").unwrap();
+    let server = Server::start(dir.path(), &["--config", "keymsg.toml", "--store", "st"]);
+    let path = "/v1/popup?subject=user-7&at=2026-03-15T11:00:00%2B07:00";
+    assert_eq!(get_json(server.addr, path, &[]).0, 200);
+    assert_eq!(get_json(server.addr, path, &[]).0, 204);
+    // ... and the CLI now sees the cap reached: nothing shown or counted.
+    let third = popup("2026-03-15T12:00:00+07:00");
+    assert!(third.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&third.stdout).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"capped": true, "retry_at": "2026-03-16T00:00:00+07:00"})
+    );
+    assert!(String::from_utf8_lossy(&third.stderr).contains("not now"));
+    // Caps need a subject.
+    let out = Command::new(env!("CARGO_BIN_EXE_keymsg"))
+        .current_dir(dir.path())
+        .args(["popup", "--store", "st", "--cap-per-day", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    server.stop();
+}

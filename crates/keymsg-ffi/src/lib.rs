@@ -54,7 +54,10 @@ pub mod select;
 pub mod status;
 pub mod string;
 pub mod version;
+// Appended last: the header lists the cap ledger after the existing API.
+pub mod caps;
 
+pub use caps::{keymsg_cap_claim, keymsg_cap_ledger, keymsg_caps};
 pub use catalog::keymsg_catalog;
 pub use encoded::keymsg_encoding;
 pub use engine::keymsg_engine;

@@ -217,7 +217,7 @@ fn surface_field(n: u32) -> Result<Option<Surface>, FfiError> {
 }
 
 /// The `at` field: an RFC 3339 instant.
-fn parse_at(at: Option<&str>) -> Result<Option<time::OffsetDateTime>, FfiError> {
+pub(crate) fn parse_at(at: Option<&str>) -> Result<Option<time::OffsetDateTime>, FfiError> {
     at.map(|s| {
         time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).map_err(
             |e| FfiError::InvalidArgument {

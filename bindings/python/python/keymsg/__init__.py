@@ -16,6 +16,8 @@ True
 """
 
 from keymsg._keymsg import (
+    CapClaim,
+    CapLedger,
     Catalog,
     CatalogError,
     Engine,
@@ -42,6 +44,8 @@ from keymsg._keymsg import (
 )
 
 __all__ = [
+    "CapClaim",
+    "CapLedger",
     "Catalog",
     "CatalogError",
     "Engine",

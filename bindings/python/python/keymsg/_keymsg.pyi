@@ -545,5 +545,38 @@ class Selection:
     def token(self) -> str:
         """The selection token to store with the document for an exact reprint."""
 
+@final
+class CapClaim:
+    """The decision of ``CapLedger.claim`` (immutable; true when granted)."""
+
+    @property
+    def granted(self) -> bool:
+        """True: show the pop-up (the impression is noted); False: not now."""
+
+    @property
+    def retry_at(self) -> Optional[datetime.datetime]:
+        """When not granted: the earliest time (UTC) the subject may see one again."""
+
+    def __bool__(self) -> bool: ...
+
+@final
+class CapLedger:
+    """Pop-up frequency caps per subject, shared by every process using one
+    store directory: ``claim`` checks and notes in one transaction."""
+
+    def __init__(self, store: Union[str, PathLike[str]]) -> None:
+        """``store``: a store directory (opened by an ``Engine`` first) or ``":memory:"``."""
+
+    def claim(
+        self,
+        subject: str,
+        *,
+        per_day: Optional[int] = None,
+        per_week: Optional[int] = None,
+        min_gap_seconds: Optional[int] = None,
+        at: Optional[Union[datetime.datetime, str]] = None,
+    ) -> CapClaim:
+        """Claim a pop-up for ``subject`` at ``at`` (default now); show it only when granted."""
+
 def _test_panic() -> None:
     """Test hook: panics inside Rust; raises ``KeymsgError``, never ``PanicException``."""
