@@ -25,6 +25,8 @@ __all__ = [
     "ReportRow",
     "Totals",
     "Selection",
+    "CapLedger",
+    "CapClaim",
     "width",
     "wrap",
     "truncate",
@@ -564,7 +566,7 @@ class CapLedger:
     """Pop-up frequency caps per subject, shared by every process using one
     store directory: ``claim`` checks and notes in one transaction."""
 
-    def __init__(self, store: Union[str, PathLike[str]]) -> None:
+    def __new__(cls, store: Union[str, PathLike[str]]) -> CapLedger:
         """``store``: a store directory (opened by an ``Engine`` first) or ``":memory:"``."""
 
     def claim(
