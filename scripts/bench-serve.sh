@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 secs="${1:-8}"
 target="${CARGO_TARGET_DIR:-target}"
 command -v wrk >/dev/null || { echo "bench-serve: needs wrk (apt-get install wrk)" >&2; exit 3; }
-cargo build --release --locked -q -p keymsg-cli -p keymsg-server --example ceiling
+cargo build --release --locked -q -p keymsg-cli
+cargo build --release --locked -q -p keymsg-server --example ceiling
 bin="$target/release/keymsg"
 ceiling="$target/release/examples/ceiling"
 work="$(mktemp -d)"

@@ -12,7 +12,10 @@ use axum::routing::any;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let addr: SocketAddr = args.next().ok_or("usage: ceiling ADDR NAME=BYTES...")?.parse()?;
+    let addr: SocketAddr = args
+        .next()
+        .ok_or("usage: ceiling ADDR NAME=BYTES...")?
+        .parse()?;
     let mut app = Router::new();
     for spec in args {
         let (name, bytes) = spec.split_once('=').ok_or("NAME=BYTES")?;

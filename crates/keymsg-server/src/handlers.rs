@@ -151,28 +151,48 @@ pub(crate) fn footer_request(raw: Option<&str>) -> Result<(FooterRequest, bool),
 /// `GET /v1/footer`: select, lay out and (unless `count=false`, or the
 /// service has no store) count a footer.
 pub(crate) async fn footer(State(st): Shared, RawQuery(q): RawQuery) -> Response {
-    let (req, count) = match footer_request(q.as_deref()) {
-        Ok(v) => v,
-        Err(e) => return e.into_response(),
-    };
-    let engines = st.engines();
-    if !count || engines.count.is_none() {
-        return match engines.select.footer(&req) {
-            Ok(r) => json_response(StatusCode::OK, &footer_out(&r)),
-            Err(e) => ApiError::from(e).into_response(),
-        };
-    }
-    let res = blocking(move || {
-        let engine = engines.count.as_ref().ok_or_else(|| {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "no store")
-        })?;
-        engine.footer(&req).map_err(ApiError::from)
-    })
-    .await;
-    match res {
-        Ok(r) => json_response(StatusCode::OK, &footer_out(&r)),
+    match footer_inner(&st, q.as_deref()).await {
+        Ok(r) => r,
         Err(e) => e.into_response(),
     }
+}
+
+async fn footer_inner(st: &Arc<AppState>, q: Option<&str>) -> Result<Response, ApiError> {
+    let (mut req, count) = footer_request(q)?;
+    let engines = st.engines();
+    if !count || engines.count.is_none() {
+        let r = engines.select.footer(&req)?;
+        return Ok(json_response(StatusCode::OK, &footer_out(&r)));
+    }
+    // Counted means delivered: everything that can fail (selection, layout,
+    // the insertion's own checks) comes before the count, and after it only
+    // the answer is written. The count is made as the engine makes it, in
+    // the counting thread's shared commit.
+    let at = req.at.unwrap_or_else(time::OffsetDateTime::now_utc);
+    req.at = Some(at);
+    let mut r = engines.select.footer(&req)?;
+    if r.fit.truncated_core {
+        // Only returned when lossy output is allowed, and then never counted.
+        return Ok(json_response(StatusCode::OK, &footer_out(&r)));
+    }
+    let mut ins = Insertion::new(
+        at,
+        engines.select.agency(),
+        req.surface.unwrap_or(Surface::Receipt),
+        r.message_id.clone(),
+    );
+    ins.catalog_version = engines.select.catalog().version();
+    ins.kind = req.kind.take().unwrap_or_default();
+    ins.idempotency_key = req.idempotency_key.take();
+    keymsg_core::store::check_insertion(&ins).map_err(|e| store_error(&e))?;
+    match st.counter.count(Arc::clone(&engines), vec![ins]).await {
+        Ok(c) => r.counted = c.first() == Some(&keymsg_core::store::Counted::New),
+        // Fail open, as the engine does by default: the text is returned
+        // with `counted: false` and the reason; a retry with the same
+        // idempotency key counts once.
+        Err(e) => r.count_error = Some(e.message),
+    }
+    Ok(json_response(StatusCode::OK, &footer_out(&r)))
 }
 
 const POPUP_PARAMS: &[&str] = &["subject", "lang", "surface", "profile", "at"];

@@ -17,6 +17,7 @@
 
 mod auth;
 mod config;
+mod counter;
 mod error;
 mod handlers;
 mod metrics;
@@ -166,38 +167,47 @@ fn state(settings: &Settings) -> Result<AppState, ServeError> {
         reloads_failed: AtomicU64::new(0),
         capped: AtomicU64::new(0),
         shutting_down: AtomicBool::new(false),
+        counter: counter::Counter::start().map_err(ServeError::Start)?,
     })
 }
 
-/// The router over a state (also used by the ceiling benchmark's twin).
+/// The router over a state.
 fn router(st: Arc<AppState>, request_timeout: Duration) -> Router {
-    Router::new()
+    // Only requests with a body can be slow after their head (which
+    // hyper's header timeout bounds): they get the request deadline.
+    let deadline = move |req, next| deadline(request_timeout, req, next);
+    let mut app = Router::new()
         .route("/v1/footer", get(handlers::footer))
         .route("/v1/popup", get(handlers::popup))
-        .route("/v1/impressions", post(handlers::impressions))
+        .route(
+            "/v1/impressions",
+            post(handlers::impressions).layer(middleware::from_fn(deadline)),
+        )
         .route("/v1/report", get(handlers::report))
-        .route("/v1/admin/reload", post(handlers::reload))
+        .route(
+            "/v1/admin/reload",
+            post(handlers::reload).layer(middleware::from_fn(deadline)),
+        )
         .route("/metrics", get(handlers::metrics))
         .route("/healthz", get(handlers::healthz))
         .route("/readyz", get(handlers::readyz))
         .route("/openapi.json", get(handlers::openapi))
         .fallback(handlers::not_found)
         .method_not_allowed_fallback(handlers::method_not_allowed)
-        .layer(middleware::from_fn_with_state(Arc::clone(&st), auth::check))
-        .layer(middleware::from_fn(move |req, next| {
-            deadline(request_timeout, req, next)
-        }))
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
+        .layer(middleware::from_fn_with_state(Arc::clone(&st), auth::check));
+    // One log line per request only when asked (KEYMSG_LOG=debug): the
+    // hot path does not pay for it otherwise.
+    if tracing::enabled!(tracing::Level::DEBUG) {
+        app = app.layer(middleware::from_fn(log_request));
+    }
+    app.layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
         .with_state(st)
 }
 
 /// A request that takes longer than the deadline (a client trickling its
-/// body) is answered 408 and its connection's worker freed.
+/// body) is answered 408 and its task freed.
 async fn deadline(limit: Duration, req: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = req.method().clone();
-    let path = req.uri().path().to_owned();
-    let res = match tokio::time::timeout(limit, next.run(req)).await {
+    match tokio::time::timeout(limit, next.run(req)).await {
         Ok(res) => res,
         Err(_) => ApiError::new(
             StatusCode::REQUEST_TIMEOUT,
@@ -205,8 +215,15 @@ async fn deadline(limit: Duration, req: Request, next: Next) -> Response {
             format!("the request took longer than {} ms", limit.as_millis()),
         )
         .into_response(),
-    };
-    tracing::debug!(%method, path, status = res.status().as_u16(), micros = started.elapsed().as_micros() as u64, "request");
+    }
+}
+
+async fn log_request(req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let res = next.run(req).await;
+    tracing::debug!(%method, path, status = res.status().as_u16(), micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX), "request");
     res
 }
 
@@ -279,8 +296,10 @@ async fn run_async(settings: Settings) -> Result<(), ServeError> {
         st_sig.shutting_down.store(true, Ordering::Relaxed);
     };
     let drained = net::serve(listener, app, tls, limits, shutdown).await;
-    // Counts are committed before each answer; this barrier makes sure of
-    // it for anything still finishing.
+    // Counts are committed before each answer; closing the counter waits
+    // for a commit still running (its request timed out or was dropped),
+    // and the flush is the store's own barrier.
+    st.counter.close();
     let engines = st.engines();
     if let Some(e) = &engines.count
         && let Err(err) = e.flush()

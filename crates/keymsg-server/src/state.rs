@@ -95,6 +95,7 @@ pub(crate) struct AppState {
     pub(crate) reloads_failed: AtomicU64,
     pub(crate) capped: AtomicU64,
     pub(crate) shutting_down: AtomicBool,
+    pub(crate) counter: crate::counter::Counter,
 }
 
 impl std::fmt::Debug for AppState {
