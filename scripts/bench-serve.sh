@@ -62,6 +62,7 @@ C="http://127.0.0.1:$port_c"
 # One wrk run: prints "requests/s p99_ms".
 run() { # url [lua]
   local out
+  echo "== $1 ${2:-}" >>"$work/wrk.log"
   if [ -n "${2:-}" ]; then
     out=$(wrk -t2 -c64 -d"${secs}s" --latency -s "$2" "$1")
   else
@@ -77,20 +78,34 @@ run() { # url [lua]
 # POST body for the ceiling's impressions route: the same request bodies.
 sed "s|/v1/impressions|/i|" "$work/imp.lua" >"$work/imp-ceiling.lua"
 
-printf 'body sizes: footer %s B, popup %s B, impressions answer %s B; %s s per run, wrk -t2 -c64\n' "$fsize" "$psize" "$isize" "$secs"
+rounds="${KEYMSG_BENCH_ROUNDS:-3}"
+printf 'body sizes: footer %s B, popup %s B, impressions answer %s B; wrk -t2 -c64, %s s per run;\n' "$fsize" "$psize" "$isize" "$secs"
+printf 'each case alternates keymsg and its ceiling %s times; medians shown (per-run figures in the log)\n' "$rounds"
 printf '%-44s %12s %9s %12s %9s %7s\n' case "keymsg r/s" "p99 ms" "ceiling r/s" "p99 ms" ratio
-report() { # label ours ceiling
+median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+# case label, our url, ceiling url, [our lua, ceiling lua]
+compare() {
+  local label="$1" ours="$2" ceil="$3" lo="${4:-}" lc="${5:-}" i a b
+  local ra=() la=() rb=() lb=()
+  for i in $(seq "$rounds"); do
+    read -r a b <<<"$(run "$ours" "$lo")"; ra+=("$a"); la+=("$b")
+    read -r a b <<<"$(run "$ceil" "$lc")"; rb+=("$a"); lb+=("$b")
+    echo "  $label round $i: keymsg ${ra[-1]} r/s p99 ${la[-1]} ms; ceiling ${rb[-1]} r/s p99 ${lb[-1]} ms" >>"$work/rounds.log"
+  done
   local r1 l1 r2 l2
-  read -r r1 l1 <<<"$2"; read -r r2 l2 <<<"$3"
-  printf '%-44s %12.0f %9.2f %12.0f %9.2f %7.2f\n' "$1" "$r1" "$l1" "$r2" "$l2" "$(echo "$r1 / $r2" | bc -l)"
+  r1=$(printf '%s\n' "${ra[@]}" | median); l1=$(printf '%s\n' "${la[@]}" | median)
+  r2=$(printf '%s\n' "${rb[@]}" | median); l2=$(printf '%s\n' "${lb[@]}" | median)
+  printf '%-44s %12.0f %9.2f %12.0f %9.2f %7.2f\n' "$label" "$r1" "$l1" "$r2" "$l2" "$(echo "$r1 / $r2" | bc -l)"
+  last_rps="$r1"
 }
-c_f=$(run "$C/f"); report "GET /v1/footer count=false" "$(run "$S$F_NOCOUNT")" "$c_f"
-c_p=$(run "$C/p"); report "GET /v1/popup" "$(run "$S$P")" "$c_p"
-report "GET /v1/footer counted (SQLite, durable)" "$(run "$S$F_COUNT")" "$c_f"
-ours=$(run "$S" "$work/imp.lua"); ceil=$(run "$C" "$work/imp-ceiling.lua")
-report "POST /v1/impressions, 100 items" "$ours" "$ceil"
-read -r irps _ <<<"$ours"
-printf 'impressions counted per second: %.0f (100 x %.0f requests/s)\n' "$(echo "$irps * 100" | bc -l)" "$irps"
+compare "GET /v1/footer count=false" "$S$F_NOCOUNT" "$C/f"
+compare "GET /v1/popup" "$S$P" "$C/p"
+compare "GET /v1/footer counted (SQLite, durable)" "$S$F_COUNT" "$C/f"
+compare "POST /v1/impressions, 100 items" "$S" "$C" "$work/imp.lua" "$work/imp-ceiling.lua"
+printf 'impressions counted per second: %.0f (100 x %.0f requests/s)\n' "$(echo "$last_rps * 100" | bc -l)" "$last_rps"
+cat "$work/rounds.log"
+counted=$(curl -sf "$S/metrics" | awk '/^keymsg_insertions_total/ {s += $2} END {print s}')
+echo "insertions in the store after the run: $counted"
 
 # Memory with 1,000 open keep-alive connections (each has made one request).
 python3 - "$port_s" "$serve_pid" <<'PY'
