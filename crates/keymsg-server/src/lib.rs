@@ -36,7 +36,7 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use keymsg_core::store::{CapLedger, SqliteCapLedger};
 
 pub use config::{CapsConfig, Scope, ServeConfig, TokenConfig};
@@ -171,27 +171,37 @@ fn state(settings: &Settings) -> Result<AppState, ServeError> {
     })
 }
 
+/// The routes, (method, path, handler): the router is built from this
+/// table, and a test holds it, [`ROUTES`] and `openapi.json` together.
+fn table() -> Vec<(&'static str, &'static str, MethodRouter<Arc<AppState>>)> {
+    vec![
+        ("get", "/v1/footer", get(handlers::footer)),
+        ("get", "/v1/popup", get(handlers::popup)),
+        ("post", "/v1/impressions", post(handlers::impressions)),
+        ("get", "/v1/report", get(handlers::report)),
+        ("post", "/v1/admin/reload", post(handlers::reload)),
+        ("get", "/metrics", get(handlers::metrics)),
+        ("get", "/healthz", get(handlers::healthz)),
+        ("get", "/readyz", get(handlers::readyz)),
+        ("get", "/openapi.json", get(handlers::openapi)),
+    ]
+}
+
 /// The router over a state.
 fn router(st: Arc<AppState>, request_timeout: Duration) -> Router {
     // Only requests with a body can be slow after their head (which
     // hyper's header timeout bounds): they get the request deadline.
     let deadline = move |req, next| deadline(request_timeout, req, next);
-    let mut app = Router::new()
-        .route("/v1/footer", get(handlers::footer))
-        .route("/v1/popup", get(handlers::popup))
-        .route(
-            "/v1/impressions",
-            post(handlers::impressions).layer(middleware::from_fn(deadline)),
-        )
-        .route("/v1/report", get(handlers::report))
-        .route(
-            "/v1/admin/reload",
-            post(handlers::reload).layer(middleware::from_fn(deadline)),
-        )
-        .route("/metrics", get(handlers::metrics))
-        .route("/healthz", get(handlers::healthz))
-        .route("/readyz", get(handlers::readyz))
-        .route("/openapi.json", get(handlers::openapi))
+    let mut app = Router::new();
+    for (method, path, route) in table() {
+        let route = if method == "post" {
+            route.layer(middleware::from_fn(deadline))
+        } else {
+            route
+        };
+        app = app.route(path, route);
+    }
+    let mut app = app
         .fallback(handlers::not_found)
         .method_not_allowed_fallback(handlers::method_not_allowed);
     // Without tokens the service listens on loopback only and checks nothing.
@@ -390,5 +400,12 @@ mod tests {
             .collect();
         routes.sort();
         assert_eq!(documented, routes);
+        // The router is built from `table()`: the same routes.
+        let mut routed: Vec<(String, String)> = table()
+            .into_iter()
+            .map(|(m, p, _)| (m.to_owned(), p.to_owned()))
+            .collect();
+        routed.sort();
+        assert_eq!(routed, routes);
     }
 }
