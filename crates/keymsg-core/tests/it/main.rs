@@ -7,6 +7,7 @@
 //! its own binary as child processes and kills them).
 
 mod report_common;
+mod unprivileged;
 
 mod catalog_default;
 mod catalog_load;
