@@ -16,6 +16,7 @@ mod engine;
 mod engine_delivered;
 mod layout_edges;
 mod layout_golden_catalog;
+mod layout_golden_rules;
 mod layout_props;
 mod layout_thai;
 mod layout_wordeval;
