@@ -237,8 +237,8 @@ fn core_to_pyerr(py: Python<'_>, e: Error) -> PyErr {
             let err = StoreLostError::new_err(msg);
             let value = err.value(py);
             if let Err(set) = value
-                .setattr("path", keymsg_core::escape_controls(path).into_owned())
-                .and_then(|()| value.setattr("missing", *missing))
+                .setattr("path", keymsg_core::escape_controls(&path).into_owned())
+                .and_then(|()| value.setattr("missing", missing))
             {
                 return set;
             }
