@@ -240,16 +240,17 @@ fn preview_renders_in_headless_chromium() {
     };
     // Without a Thai font every Thai letter renders as a box ("tofu"): the
     // page "renders" but shows nothing a person could check.
-    if let Ok(fc) = Command::new("fc-list")
+    // fc-list comes with fontconfig, which Chromium needs: a missing one is
+    // a broken setup, not a reason to skip the font check.
+    let fc = Command::new("fc-list")
         .args([":lang=th", "family"])
         .output()
-    {
-        assert!(
-            !String::from_utf8_lossy(&fc.stdout).trim().is_empty(),
-            "no Thai font installed: Thai would render as boxes; install the Debian package \
-             `fonts-tlwg-loma-ttf` (the Thai font of the receipt strip) or set KEYMSG_SKIP_CHROMIUM=1"
-        );
-    }
+        .unwrap_or_else(|e| panic!("fc-list (fontconfig) could not run: {e}"));
+    assert!(
+        !String::from_utf8_lossy(&fc.stdout).trim().is_empty(),
+        "no Thai font installed: Thai would render as boxes; install the Debian package \
+         `fonts-tlwg-loma-ttf` (the Thai font of the receipt strip) or set KEYMSG_SKIP_CHROMIUM=1"
+    );
     std::fs::write(
         dir.join("blank.html"),
         "<!DOCTYPE html><html><body></body></html>",
