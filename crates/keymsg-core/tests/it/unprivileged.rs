@@ -5,6 +5,9 @@
 //! `KEYMSG_SKIP_UNPRIVILEGED=1` lets a machine without `setpriv` skip such a
 //! test with a message; without it, a test that cannot run fails.
 
+// Test helpers outside #[test] functions may panic too.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 use std::path::Path;
 use std::process::Command;
 
