@@ -3,7 +3,8 @@
 # then format, lints (clippy also holds the code to the declared rust-version),
 # the public API snapshot, Rust tests, packaging, docs, C tests (plain,
 # ASan/UBSan, valgrind, the library as installed), the PHP example, Python (the wheel users get,
-# installed without Rust: pytest, stubtest), and a minute of fuzzing per fuzz
+# installed without Rust: pytest, stubtest), a month counted end to end by the
+# CLI, C and Python into one store, and a minute of fuzzing per fuzz
 # target (KEYMSG_FUZZ_SECONDS=N for N seconds, 0 to opt out).
 # Usage: ./scripts/test-all.sh        (from the repository root)
 set -euo pipefail
@@ -47,6 +48,9 @@ step "PHP example (FFI)"
 
 step "Python tests"
 ./scripts/test-python.sh
+
+step "end to end: a month counted by the CLI, C and Python into one store (scripts/test-e2e.sh)"
+./scripts/test-e2e.sh
 
 # Fuzzing: every target for a minute, two at a time on two cores. Built
 # without AddressSanitizer and with 16 codegen units (scripts/fuzz.sh says
