@@ -228,6 +228,12 @@ fn a_store_on_read_only_media_is_reported() {
         // A reader (the report) reads every count, and verifies it.
         let store = Store::open_read_only(&dir).unwrap();
         assert_eq!(total(&store), 14);
+        let catalog = keymsg_core::Catalog::embedded().unwrap();
+        let march = "2026-03".parse().unwrap();
+        let report =
+            keymsg_core::report::Report::from_store(&store, &catalog, march, None).unwrap();
+        assert_eq!(report.agency, "PEA");
+        assert_eq!(report.totals.documents, 14);
         drop(store);
         let checks = Store::verify(&dir).unwrap();
         assert!(checks.iter().all(|c| c.is_ok()), "{checks:?}");
