@@ -234,6 +234,14 @@ enum keymsg_status
    */
   KEYMSG_STORE_POISONED = 409,
   /**
+   * Store: a writer file holds fewer counts than it acknowledged (deleted,
+   * emptied, replaced by an older copy, or its WAL damaged). Nothing was
+   * written; restore the file, or accept the loss with
+   * `keymsg store repair --accept-loss`. The message names the file and
+   * the number of counts missing.
+   */
+  KEYMSG_STORE_LOST = 410,
+  /**
    * Store: another store error (newer core).
    */
   KEYMSG_STORE_OTHER = 499,

@@ -76,6 +76,7 @@ static const uint32_t ALL_CODES[] = {
     KEYMSG_STORE_READ_ONLY,
     KEYMSG_STORE_BAD_WRITER_ID,
     KEYMSG_STORE_POISONED,
+    KEYMSG_STORE_LOST,
     KEYMSG_STORE_OTHER,
     KEYMSG_REPORT_IO,
     KEYMSG_REPORT_JSON,
@@ -161,6 +162,7 @@ static void test_status_numbers_are_frozen(void) {
   CHECK(KEYMSG_STORE_READ_ONLY == 407);
   CHECK(KEYMSG_STORE_BAD_WRITER_ID == 408);
   CHECK(KEYMSG_STORE_POISONED == 409);
+  CHECK(KEYMSG_STORE_LOST == 410);
   CHECK(KEYMSG_STORE_OTHER == 499);
   CHECK(KEYMSG_REPORT_IO == 500);
   CHECK(KEYMSG_REPORT_JSON == 501);
@@ -809,6 +811,52 @@ static void test_engine_options_errors(void) {
   keymsg_engine_options_free(o);
 }
 
+/* A writer file deleted after it acknowledged counts: the store is refused,
+ * with its own status and a message naming the file and the counts missing,
+ * and the file is not recreated. */
+static void test_engine_refuses_a_store_that_lost_counts(void) {
+  char store[512], file[600];
+  keymsg_engine *e;
+  keymsg_engine_options *o = NULL;
+  keymsg_footer_request req;
+  const char *ext[] = {"", "-wal", "-shm"};
+  int i;
+  snprintf(store, sizeof store, "%s/lost-store", scratch);
+  e = engine_with(store, "PEA");
+  memset(&req, 0, sizeof req);
+  req.at = "2026-03-10T10:00:00+07:00";
+  req.at_len = strlen(req.at);
+  for (i = 0; i < 4; i++) {
+    char key[32];
+    keymsg_result *r = NULL;
+    snprintf(key, sizeof key, "LOST-%d", i);
+    req.key = key;
+    req.key_len = strlen(key);
+    CHECK_STATUS(keymsg_engine_footer(e, &req, &r), KEYMSG_OK);
+    CHECK(keymsg_result_counted(r));
+    keymsg_result_free(r);
+  }
+  keymsg_engine_free(e);
+  for (i = 0; i < 3; i++) {
+    snprintf(file, sizeof file, "%s/w-0.sqlite%s", store, ext[i]);
+    remove(file);
+  }
+  CHECK_STATUS(keymsg_engine_options_new(&o), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_options_set_store_path(o, store, strlen(store)), KEYMSG_OK);
+  e = (keymsg_engine *)SENTINEL;
+  CHECK_STATUS(keymsg_engine_new(o, &e), KEYMSG_STORE_LOST);
+  CHECK(last_error_contains("w-0.sqlite"));
+  CHECK(last_error_contains("lost 4 acknowledged counts"));
+  CHECK(e == (keymsg_engine *)SENTINEL);
+  keymsg_engine_options_free(o);
+  snprintf(file, sizeof file, "%s/w-0.sqlite", store);
+  {
+    FILE *f = fopen(file, "rb");
+    CHECK(f == NULL); /* not recreated */
+    if (f != NULL) fclose(f);
+  }
+}
+
 static void test_engine_request_errors(void) {
   keymsg_engine *e = engine_with(NULL, NULL);
   keymsg_footer_request req;
@@ -1362,6 +1410,7 @@ int main(int argc, char **argv) {
   RUN(test_engine_surfaces_explain_reprints_and_checks);
   RUN(test_metrics_encode_and_signed_report);
   RUN(test_engine_options_errors);
+  RUN(test_engine_refuses_a_store_that_lost_counts);
   RUN(test_engine_request_errors);
   RUN(test_engine_record_and_report);
   RUN(test_engine_refuses_extreme_instants_and_keeps_counting);

@@ -207,7 +207,13 @@ static void test_selection_vectors(void) {
     }
   }
   printf("  %d selections, %d key hashes, %d tokens checked\n", selections, hashes, tokens);
-  CHECK(selections > 0 && hashes > 0 && tokens > 0);
+  /* Every vector of tests/vectors/selection.json ran: 55 selections, 8 keys
+   * with a document and a subject hash each, 8 tokens. A converter or parser
+   * that dropped lines would otherwise pass on what was left. Update these
+   * with the vectors. */
+  CHECK(selections == 55);
+  CHECK(hashes == 16);
+  CHECK(tokens == 8);
 }
 
 int main(int argc, char **argv) {

@@ -10,6 +10,7 @@
 //!     │   └── InputTooLargeError (also an InvalidArgumentError)
 //!     ├── SelectionError
 //!     ├── StoreError
+//!     │   └── StoreLostError  (.path: str, .missing: int)
 //!     ├── ReportError
 //!     └── InvalidArgumentError (also a ValueError)
 //! ```
@@ -58,6 +59,12 @@ pyo3::create_exception!(
     StoreError,
     KeymsgError,
     "The insertion store failed (I/O, corruption, disk full, ...)."
+);
+pyo3::create_exception!(
+    keymsg,
+    StoreLostError,
+    StoreError,
+    "A store file holds fewer counts than it acknowledged (deleted, emptied, replaced by an older copy, or its WAL damaged); `.path` names the file and `.missing` the number of counts missing. Nothing was written: restore the file, or accept the loss with `keymsg store repair --accept-loss`."
 );
 pyo3::create_exception!(
     keymsg,
@@ -137,6 +144,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("LayoutError", py.get_type::<LayoutError>())?;
     m.add("SelectionError", py.get_type::<SelectionError>())?;
     m.add("StoreError", py.get_type::<StoreError>())?;
+    m.add("StoreLostError", py.get_type::<StoreLostError>())?;
     m.add("ReportError", py.get_type::<ReportError>())?;
     m.add("InvalidArgumentError", invalid_argument_type(py)?)?;
     m.add("InputTooLargeError", input_too_large_type(py)?)?;
@@ -225,6 +233,17 @@ fn core_to_pyerr(py: Python<'_>, e: Error) -> PyErr {
         },
         Error::Layout(_) => LayoutError::new_err(msg),
         Error::Select(_) => SelectionError::new_err(msg),
+        Error::Store(keymsg_core::store::StoreError::Lost { path, missing, .. }) => {
+            let err = StoreLostError::new_err(msg);
+            let value = err.value(py);
+            if let Err(set) = value
+                .setattr("path", keymsg_core::escape_controls(&path).into_owned())
+                .and_then(|()| value.setattr("missing", missing))
+            {
+                return set;
+            }
+            err
+        }
         Error::Store(_) => StoreError::new_err(msg),
         Error::Report(_) => ReportError::new_err(msg),
         Error::InvalidArgument { .. } => new_invalid_argument(py, msg),

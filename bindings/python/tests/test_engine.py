@@ -246,6 +246,28 @@ def test_store_errors(tmp_path: pathlib.Path) -> None:
     assert (foreign / "precious.doc").read_text() == "do not touch"
 
 
+def test_a_store_that_lost_counts_raises_store_lost_error(tmp_path: pathlib.Path) -> None:
+    store = tmp_path / "counts"
+    engine = keymsg.Engine(store=store, agency="PEA")
+    for n in range(6):
+        assert engine.footer(key=f"INV-{n}", at=AT).counted
+    engine.flush()
+    del engine
+    # The writer file that acknowledged the 6 counts disappears.
+    for f in store.glob("w-0.sqlite*"):
+        f.unlink()
+    for opening in (
+        lambda: keymsg.Engine(store=store, agency="PEA"),
+        lambda: keymsg.report(store, "2026-03", agency="PEA"),
+    ):
+        with pytest.raises(keymsg.StoreLostError, match="lost 6 acknowledged counts") as e:
+            opening()
+        assert isinstance(e.value, keymsg.StoreError)
+        assert e.value.missing == 6
+        assert e.value.path.endswith("w-0.sqlite")
+    assert not (store / "w-0.sqlite").exists(), "the lost file is not recreated"
+
+
 @pytest.mark.parametrize("width", [1, 8, 15])
 def test_footer_narrower_than_16_columns_is_refused(engine: keymsg.Engine, width: int) -> None:
     with pytest.raises(keymsg.LayoutError, match="minimum of 16 columns"):

@@ -64,18 +64,98 @@ def test_json_round_trip(filled: keymsg.Engine) -> None:
     assert {"message_id", "content", *CHANNELS} <= set(data["rows"][0])
 
 
-def test_csv_markdown_xlsx(filled: keymsg.Engine, tmp_path: pathlib.Path) -> None:
+# What the fixture recorded, column by column (documents: 7 footers + 1 pop-up),
+# and the form's heading for May 2026: Buddhist Era 2569, in Thai digits.
+TOTALS = (12, 3, 2, 5, 40, 8)
+HEADER = ["Online", "On Air", "On Ground", "Digital Billboard", "Community",
+          "Documents and Application"]
+AGENCY_LINE = "หน่วยงาน เทศบาลนครเชียงใหม่"
+MONTH_LINE = "ประจำเดือน พฤษภาคม ๒๕๖๙"
+THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+
+
+def counts(row: keymsg.ReportRow) -> tuple[int, ...]:
+    return tuple(getattr(row, ch) for ch in CHANNELS)
+
+
+def xlsx_cells(data: bytes) -> list[list[object]]:
+    """The first sheet's rows as values (shared strings resolved, numbers as
+    int; a formula cell as ("=" + formula, cached value)), read with the
+    standard library only."""
+    import io
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    z = zipfile.ZipFile(io.BytesIO(data))
+    shared = ["".join(t.text or "" for t in si.iter(f"{{{ns['m']}}}t"))
+              for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns)]
+    rows: list[list[object]] = []
+    for row in ET.fromstring(z.read("xl/worksheets/sheet1.xml")).iter(f"{{{ns['m']}}}row"):
+        values: list[object] = []
+        for c in row.findall("m:c", ns):
+            v, f = c.find("m:v", ns), c.find("m:f", ns)
+            if v is None:
+                continue
+            value: object = shared[int(v.text or "")] if c.get("t") == "s" else int(v.text or "")
+            values.append(("=" + (f.text or ""), value) if f is not None else value)
+        rows.append(values)
+    return rows
+
+
+def test_csv(filled: keymsg.Engine) -> None:
+    import csv
+
     report = filled.report("2026-05")
-    csv = report.to_csv()
-    assert csv.startswith("\ufeff"), "BOM so Excel shows Thai"
-    assert "aoc-1441" in csv or report.rows[0].content[:10] in csv
-    md = report.to_markdown()
-    assert "เทศบาลนครเชียงใหม่" in md
+    text = report.to_csv()
+    assert text.startswith("\ufeff"), "BOM so Excel shows Thai"
+    lines = list(csv.reader(text[1:].splitlines()))
+    assert lines[1] == ["หน่วยงาน", "เทศบาลนครเชียงใหม่"]
+    assert lines[2] == ["ประจำเดือน", "พฤษภาคม ๒๕๖๙"]
+    head = lines.index(["ลำดับ", "เนื้อหา/รายละเอียดในการเผยแพร่", *HEADER])
+    body = lines[head + 1: head + 1 + len(report.rows)]
+    assert len(report.rows) == 33, "every catalog message is a row of the form"
+    for n, (line, row) in enumerate(zip(body, report.rows), start=1):
+        assert line == [str(n), row.content, *map(str, counts(row))]
+    assert lines[head + 1 + len(report.rows)] == ["", "รวม", *map(str, TOTALS)]
+
+
+def test_markdown(filled: keymsg.Engine) -> None:
+    report = filled.report("2026-05")
+    lines = report.to_markdown().splitlines()
+    assert AGENCY_LINE in [line.rstrip() for line in lines]
+    assert MONTH_LINE in lines
+    total = "| | **รวม** | " + " | ".join(f"**{str(n).translate(THAI_DIGITS)}**" for n in TOTALS) + " |"
+    assert total in lines
+    first = report.rows[0]
+    assert f"| ๑ | {first.content} | " + " | ".join(
+        str(n).translate(THAI_DIGITS) for n in counts(first)) + " |" in lines
+
+
+def test_xlsx(filled: keymsg.Engine, tmp_path: pathlib.Path) -> None:
+    report = filled.report("2026-05")
     path = tmp_path / "form.xlsx"
     report.save_xlsx(path)
     data = path.read_bytes()
-    assert data[:2] == b"PK", "an XLSX is a zip file"
-    assert report.to_xlsx_bytes()[:2] == b"PK"
+    assert data == report.to_xlsx_bytes(), "the file holds the same workbook"
+    rows = xlsx_cells(data)
+    assert rows[1] == [AGENCY_LINE]
+    assert rows[2] == [MONTH_LINE]
+    head = next(i for i, r in enumerate(rows) if r[:1] == ["ลำดับ"])
+    # Header cells wrap at spaces: "On\nAir".
+    assert [str(c).replace("\n", " ") for c in rows[head][2:]] == HEADER
+    first, last = head + 2, head + 1 + len(report.rows)  # 1-based sheet rows
+    for n, row in enumerate(report.rows, start=1):
+        # The content cell is the text with line breaks at Thai word
+        # boundaries (spreadsheets cannot find them) or in place of a space.
+        number, content, *values = rows[head + n]
+        assert (number, "".join(str(content).split()), values) == (
+            n, "".join(row.content.split()), list(counts(row)))
+    totals = rows[head + 1 + len(report.rows)]
+    assert totals[0] == "รวม"
+    # Totals are SUM formulas over the rows, with the right cached values.
+    assert totals[1:] == [(f"=SUM({col}{first}:{col}{last})", n)
+                          for col, n in zip("CDEFGH", TOTALS)]
 
 
 def test_module_report_from_engine_and_path(filled: keymsg.Engine, tmp_path: pathlib.Path) -> None:

@@ -371,14 +371,19 @@ fn eight_processes_same_keys_count_exactly_once() {
 #[test]
 fn concurrent_first_openers_never_fail() {
     const PROCS: usize = 16;
-    // Rounds and the time budget can be raised for a longer soak.
+    // The default run is 100 rounds (about 18 s on 2 cores): the race this
+    // guards against failed about 1 round in 80, so 100 rounds catch it
+    // about 70 % of the time and every CI run adds to that. KEYMSG_LONG_TESTS=1
+    // runs the full soak (1,000 rounds, up to 400 s); KEYMSG_OPEN_ROUNDS and
+    // KEYMSG_OPEN_SECONDS set either bound directly.
+    let long = std::env::var_os("KEYMSG_LONG_TESTS").is_some_and(|v| v == "1");
     let rounds: usize = std::env::var("KEYMSG_OPEN_ROUNDS")
         .map(|s| s.parse().unwrap())
-        .unwrap_or(1_000);
+        .unwrap_or(if long { 1_000 } else { 100 });
     let budget = Duration::from_secs(
         std::env::var("KEYMSG_OPEN_SECONDS")
             .map(|s| s.parse().unwrap())
-            .unwrap_or(60),
+            .unwrap_or(if long { 400 } else { 60 }),
     );
     let dir = tempfile::tempdir().unwrap();
     let mut children: Vec<_> = (0..PROCS)
@@ -426,5 +431,5 @@ fn concurrent_first_openers_never_fail() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
     // A budget that allows only a handful of rounds proves little.
-    assert!(done >= rounds.min(100), "only {done} rounds");
+    assert!(done >= rounds.min(50), "only {done} rounds");
 }

@@ -134,6 +134,7 @@ pub(crate) fn core_status(e: &Error) -> keymsg_status {
             StoreError::ReadOnly { .. } => KEYMSG_STORE_READ_ONLY,
             StoreError::BadWriterId(_) => KEYMSG_STORE_BAD_WRITER_ID,
             StoreError::Poisoned { .. } => KEYMSG_STORE_POISONED,
+            StoreError::Lost { .. } => KEYMSG_STORE_LOST,
             _ => KEYMSG_STORE_OTHER,
         },
         Error::Report(e) => match e {
@@ -269,6 +270,14 @@ mod tests {
         assert_eq!(
             status_of(StoreError::Poisoned { path: "p".into() }),
             KEYMSG_STORE_POISONED
+        );
+        assert_eq!(
+            status_of(StoreError::Lost {
+                path: "w-0.sqlite".into(),
+                missing: 3,
+                detail: "deleted".into()
+            }),
+            KEYMSG_STORE_LOST
         );
         assert_eq!(status_of(ReportError::NoReports), KEYMSG_REPORT_NO_REPORTS);
         assert_eq!(

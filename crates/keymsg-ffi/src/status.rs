@@ -140,6 +140,12 @@ pub enum keymsg_status {
     /// Store: another thread panicked while holding the store's lock; the
     /// store refuses further work in this process.
     KEYMSG_STORE_POISONED = 409,
+    /// Store: a writer file holds fewer counts than it acknowledged (deleted,
+    /// emptied, replaced by an older copy, or its WAL damaged). Nothing was
+    /// written; restore the file, or accept the loss with
+    /// `keymsg store repair --accept-loss`. The message names the file and
+    /// the number of counts missing.
+    KEYMSG_STORE_LOST = 410,
     /// Store: another store error (newer core).
     KEYMSG_STORE_OTHER = 499,
 
@@ -251,6 +257,7 @@ status_table! {
     KEYMSG_STORE_READ_ONLY => c"insertion store is read-only",
     KEYMSG_STORE_BAD_WRITER_ID => c"invalid store writer id",
     KEYMSG_STORE_POISONED => c"insertion store poisoned by an earlier panic",
+    KEYMSG_STORE_LOST => c"insertion store lost acknowledged counts",
     KEYMSG_STORE_OTHER => c"insertion store error",
     KEYMSG_REPORT_IO => c"report file could not be read or written",
     KEYMSG_REPORT_JSON => c"malformed report JSON",

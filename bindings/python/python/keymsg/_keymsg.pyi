@@ -14,6 +14,7 @@ __all__ = [
     "LayoutError",
     "SelectionError",
     "StoreError",
+    "StoreLostError",
     "ReportError",
     "InvalidArgumentError",
     "InputTooLargeError",
@@ -59,6 +60,12 @@ class SelectionError(KeymsgError):
 
 class StoreError(KeymsgError):
     """The insertion store failed (I/O, corruption, disk full, ...)."""
+
+class StoreLostError(StoreError):
+    """A store file holds fewer counts than it acknowledged (deleted, emptied, replaced by an older copy, or its WAL damaged); `.path` names the file and `.missing` the number of counts missing. Nothing was written: restore the file, or accept the loss with `keymsg store repair --accept-loss`."""
+
+    path: str
+    missing: int
 
 class ReportError(KeymsgError):
     """A report could not be built, read, merged or written."""

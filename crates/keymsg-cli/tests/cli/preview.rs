@@ -51,6 +51,150 @@ fn screenshot(browser: &Path, dir: &Path, html: &Path, name: &str) -> Vec<u8> {
     std::fs::read(&png).unwrap_or_else(|e| panic!("no screenshot {}: {e}", png.display()))
 }
 
+/// A decoded screenshot: 8-bit RGB(A) rows.
+struct Image {
+    width: usize,
+    height: usize,
+    /// Bytes per pixel (3 or 4).
+    bpp: usize,
+    rows: Vec<Vec<u8>>,
+}
+
+impl Image {
+    /// Decode the 8-bit RGB or RGBA, non-interlaced PNG Chromium writes.
+    fn decode(png: &[u8]) -> Image {
+        use std::io::Read;
+        let (width, height) = png_size(png);
+        let (depth, color, interlace) = (png[24], png[25], png[28]);
+        assert_eq!((depth, interlace), (8, 0), "unexpected PNG format");
+        let bpp = match color {
+            2 => 3,
+            6 => 4,
+            other => panic!("PNG colour type {other}"),
+        };
+        let mut idat = Vec::new();
+        let mut at = 8;
+        while at + 8 <= png.len() {
+            let len = u32::from_be_bytes(png[at..at + 4].try_into().unwrap()) as usize;
+            if &png[at + 4..at + 8] == b"IDAT" {
+                idat.extend_from_slice(&png[at + 8..at + 8 + len]);
+            }
+            at += 12 + len;
+        }
+        let mut raw = Vec::new();
+        flate2::read::ZlibDecoder::new(&idat[..])
+            .read_to_end(&mut raw)
+            .unwrap();
+        let (w, h) = (width as usize, height as usize);
+        let stride = w * bpp;
+        assert_eq!(raw.len(), h * (stride + 1), "PNG data size");
+        let mut rows: Vec<Vec<u8>> = Vec::with_capacity(h);
+        for y in 0..h {
+            let filter = raw[y * (stride + 1)];
+            let mut line = raw[y * (stride + 1) + 1..(y + 1) * (stride + 1)].to_vec();
+            let zero = vec![0u8; stride];
+            let prev = rows.last().unwrap_or(&zero);
+            for x in 0..stride {
+                let a = if x >= bpp { line[x - bpp] } else { 0 };
+                let b = prev[x];
+                let c = if x >= bpp { prev[x - bpp] } else { 0 };
+                let add = match filter {
+                    0 => 0,
+                    1 => a,
+                    2 => b,
+                    3 => ((u16::from(a) + u16::from(b)) / 2) as u8,
+                    4 => {
+                        let p = i16::from(a) + i16::from(b) - i16::from(c);
+                        let (pa, pb, pc) = (
+                            (p - i16::from(a)).abs(),
+                            (p - i16::from(b)).abs(),
+                            (p - i16::from(c)).abs(),
+                        );
+                        if pa <= pb && pa <= pc {
+                            a
+                        } else if pb <= pc {
+                            b
+                        } else {
+                            c
+                        }
+                    }
+                    f => panic!("PNG filter {f}"),
+                };
+                line[x] = line[x].wrapping_add(add);
+            }
+            rows.push(line);
+        }
+        Image {
+            width: w,
+            height: h,
+            bpp,
+            rows,
+        }
+    }
+
+    fn rgb(&self, x: usize, y: usize) -> [u8; 3] {
+        let p = &self.rows[y][x * self.bpp..];
+        [p[0], p[1], p[2]]
+    }
+
+    /// Text ink: a pixel darker than mid-grey (the dashed rules are lighter).
+    fn ink(&self, x: usize, y: usize) -> bool {
+        let [r, g, b] = self.rgb(x, y).map(u32::from);
+        (299 * r + 587 * g + 114 * b) / 1000 < 128
+    }
+}
+
+/// The receipt strips fully inside the screenshot, top to bottom, each as the
+/// number of text lines drawn on it: white cards on the grey page, found down
+/// the column just inside their left edge, and in each, the bands of rows
+/// with ink (gaps of up to 3 px, e.g. above a tone mark, stay in the line).
+fn drawn_receipt_lines(img: &Image) -> Vec<usize> {
+    const WHITE: [u8; 3] = [255, 255, 255];
+    // The strips' left edge: the first column with 100 white pixels in a
+    // row (white text on a badge is never that tall).
+    let left = (0..img.width / 2)
+        .find(|&x| {
+            let mut run = 0;
+            (0..img.height).any(|y| {
+                run = if img.rgb(x, y) == WHITE { run + 1 } else { 0 };
+                run >= 100
+            })
+        })
+        .expect("no white receipt strip in the screenshot");
+    let probe = left + 2;
+    let mut cards = Vec::new();
+    let mut y = 0;
+    while y < img.height {
+        if img.rgb(probe, y) != WHITE {
+            y += 1;
+            continue;
+        }
+        let top = y;
+        while y < img.height && img.rgb(probe, y) == WHITE {
+            y += 1;
+        }
+        if y == img.height {
+            break; // cut off at the bottom of the screenshot
+        }
+        let right = (probe..img.width)
+            .take_while(|&x| img.rgb(x, top + 1) == WHITE)
+            .last()
+            .unwrap();
+        let mut bands = 0;
+        let mut last_ink: Option<usize> = None;
+        for row in top..y {
+            if (probe..=right).any(|x| img.ink(x, row)) {
+                if last_ink.is_none_or(|l| row - l > 4) {
+                    bands += 1;
+                }
+                last_ink = Some(row);
+            }
+        }
+        cards.push(bands);
+    }
+    cards
+}
+
 /// Width and height from the PNG's IHDR chunk.
 fn png_size(png: &[u8]) -> (u32, u32) {
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
@@ -96,16 +240,17 @@ fn preview_renders_in_headless_chromium() {
     };
     // Without a Thai font every Thai letter renders as a box ("tofu"): the
     // page "renders" but shows nothing a person could check.
-    if let Ok(fc) = Command::new("fc-list")
+    // fc-list comes with fontconfig, which Chromium needs: a missing one is
+    // a broken setup, not a reason to skip the font check.
+    let fc = Command::new("fc-list")
         .args([":lang=th", "family"])
         .output()
-    {
-        assert!(
-            !String::from_utf8_lossy(&fc.stdout).trim().is_empty(),
-            "no Thai font installed: Thai would render as boxes; install the Debian package \
-             `fonts-tlwg-loma-ttf` (the Thai font of the receipt strip) or set KEYMSG_SKIP_CHROMIUM=1"
-        );
-    }
+        .unwrap_or_else(|e| panic!("fc-list (fontconfig) could not run: {e}"));
+    assert!(
+        !String::from_utf8_lossy(&fc.stdout).trim().is_empty(),
+        "no Thai font installed: Thai would render as boxes; install the Debian package \
+         `fonts-tlwg-loma-ttf` (the Thai font of the receipt strip) or set KEYMSG_SKIP_CHROMIUM=1"
+    );
     std::fs::write(
         dir.join("blank.html"),
         "<!DOCTYPE html><html><body></body></html>",
@@ -120,6 +265,18 @@ fn preview_renders_in_headless_chromium() {
             &format!("{page}.png"),
         );
         assert_eq!(png_size(&png), (800, 2000), "{page}");
+        if page == "receipt" {
+            // Each strip shows exactly the lines the engine laid out for its
+            // message, in page order: the HTML's lines, drawn.
+            let drawn = drawn_receipt_lines(&Image::decode(&png));
+            let laid_out: Vec<usize> = receipt
+                .split("<div class=\"item\">")
+                .skip(1)
+                .map(|item| item.matches("<div class=\"line").count())
+                .collect();
+            assert!(drawn.len() >= 5, "only {} strips visible", drawn.len());
+            assert_eq!(drawn, laid_out[..drawn.len()], "lines drawn per strip");
+        }
         // A blank page compresses to almost nothing; a page of Thai text does not.
         assert!(
             png.len() > 10 * blank.len().max(1000),

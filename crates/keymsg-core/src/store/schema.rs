@@ -153,6 +153,13 @@ pub(crate) fn open_file(path: &Path, mode: Mode, busy: Duration) -> Result<Conne
         {
             open_read_only(path).map_err(err)?
         }
+        // SQLite opens a file it may not write read-only without an error,
+        // and a WAL-mode file opened so fails its first read where no `-shm`
+        // can be created: read such a file the read-only-media way.
+        Ok(c) if mode == Mode::Reader && c.is_readonly(rusqlite::MAIN_DB).map_err(err)? => {
+            drop(c);
+            open_read_only(path).map_err(err)?
+        }
         r => r.map_err(err)?,
     };
     if mode == Mode::Reader {
@@ -207,7 +214,12 @@ pub(crate) fn open_file(path: &Path, mode: Mode, busy: Duration) -> Result<Conne
 /// everything, so it is opened as immutable (no locks, no `-shm`).
 fn open_read_only(path: &Path) -> rusqlite::Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let first = Connection::open_with_flags(path, flags);
+    // Opening succeeds lazily: a first read shows whether the WAL index
+    // (`-shm`) can be used.
+    let first = Connection::open_with_flags(path, flags).and_then(|c| {
+        c.query_row("PRAGMA schema_version", [], |_| Ok(()))
+            .map(|()| c)
+    });
     let mut wal = path.as_os_str().to_owned();
     wal.push("-wal");
     if first.is_ok() || Path::new(&wal).exists() {

@@ -3,7 +3,9 @@
 //! (48) and the pop-up (title + body). One readable file per message under
 //! `tests/golden/catalog/`, reviewed by a Thai reader; regenerate with
 //! `UPDATE_GOLDEN=1 cargo test -p keymsg-core --test layout_golden_catalog`
-//! and review the diff before committing.
+//! and review the diff before committing. Where a line must never break is
+//! checked apart from the goldens, against `tests/golden/forbidden-breaks.txt`
+//! (`layout_golden_rules.rs`), which re-blessing does not touch.
 //!
 //! Independently of the golden text, every line is checked against the Thai
 //! rules: nothing wider than the profile, no line starting with a following

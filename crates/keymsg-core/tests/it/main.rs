@@ -7,6 +7,7 @@
 //! its own binary as child processes and kills them).
 
 mod report_common;
+mod unprivileged;
 
 mod catalog_default;
 mod catalog_load;
@@ -15,6 +16,7 @@ mod engine;
 mod engine_delivered;
 mod layout_edges;
 mod layout_golden_catalog;
+mod layout_golden_rules;
 mod layout_props;
 mod layout_thai;
 mod layout_wordeval;

@@ -206,19 +206,17 @@ fn an_unwritable_path_fails_at_open() {
 
 #[test]
 fn a_read_only_store_file_fails_at_open() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = make_store(dir.path());
-    // A store file the process may not write (permissions; root ignores them).
-    let mut perm = std::fs::metadata(&file).unwrap().permissions();
-    perm.set_readonly(true);
-    std::fs::set_permissions(&file, perm).unwrap();
-    let probe = std::fs::OpenOptions::new().write(true).open(&file);
-    if probe.is_ok() {
-        eprintln!("running as root: permissions are not enforced, skipping");
-        return;
-    }
-    let e = Store::open(dir.path(), StoreOptions::default()).unwrap_err();
-    assert!(matches!(e, StoreError::ReadOnly { .. }), "{e:?}");
+    // Root ignores file permissions: as root this runs again as `nobody`.
+    crate::unprivileged::run("store_faults::a_read_only_store_file_fails_at_open", || {
+        let dir = tempfile::tempdir().unwrap();
+        let file = make_store(dir.path());
+        let mut perm = std::fs::metadata(&file).unwrap().permissions();
+        perm.set_readonly(true);
+        std::fs::set_permissions(&file, perm).unwrap();
+        let e = Store::open(dir.path(), StoreOptions::default()).unwrap_err();
+        assert!(matches!(e, StoreError::ReadOnly { .. }), "{e:?}");
+        assert!(e.to_string().contains("w-0.sqlite"), "{e}");
+    });
 }
 
 #[test]

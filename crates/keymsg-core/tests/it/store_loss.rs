@@ -187,3 +187,57 @@ fn an_intact_store_verifies_with_every_count() {
     assert!(checks.iter().all(|c| c.is_ok()), "{checks:?}");
     assert_eq!(checks.iter().filter_map(|c| c.found).sum::<u64>(), 14);
 }
+
+/// Make `dir` and every file in it read-only (`read_only`) or writable again,
+/// the way read-only media are: nothing can be written or created there.
+fn set_read_only(dir: &Path, read_only: bool) {
+    use std::os::unix::fs::PermissionsExt;
+    let (file, d) = if read_only {
+        (0o444, 0o555)
+    } else {
+        (0o644, 0o755)
+    };
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(file)).unwrap();
+    }
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(d)).unwrap();
+}
+
+#[test]
+fn a_store_on_read_only_media_is_reported() {
+    // Root ignores permissions: as root this runs again as `nobody`.
+    crate::unprivileged::run("store_loss::a_store_on_read_only_media_is_reported", || {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("s");
+        count(&dir, 0, 12);
+        count(&dir, 5, 9); // 5 retries, 2 new
+        set_read_only(&dir, true);
+        let all = |d: &Path| {
+            let mut v: Vec<_> = std::fs::read_dir(d)
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            v.sort();
+            v
+        };
+        let before = all(&dir);
+        // A writer cannot open it, and says why.
+        let e = Store::open(&dir, StoreOptions::default()).unwrap_err();
+        assert!(matches!(e, StoreError::ReadOnly { .. }), "{e:?}");
+        // A reader (the report) reads every count, and verifies it.
+        let store = Store::open_read_only(&dir).unwrap();
+        assert_eq!(total(&store), 14);
+        let catalog = keymsg_core::Catalog::embedded().unwrap();
+        let march = "2026-03".parse().unwrap();
+        let report =
+            keymsg_core::report::Report::from_store(&store, &catalog, march, None).unwrap();
+        assert_eq!(report.agency, "PEA");
+        assert_eq!(report.totals.documents, 14);
+        drop(store);
+        let checks = Store::verify(&dir).unwrap();
+        assert!(checks.iter().all(|c| c.is_ok()), "{checks:?}");
+        assert_eq!(all(&dir), before, "nothing was created");
+        set_read_only(&dir, false);
+    });
+}
