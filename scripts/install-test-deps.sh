@@ -6,7 +6,9 @@
 # form is read back), binutils (the
 # installed C library is inspected and its archive slimmed), PHP (its FFI loads
 # the installed library), groff (the man page is rendered), script (a bill run
-# on a terminal), rustfmt and clippy. Only what is missing is installed.
+# on a terminal), PostgreSQL (the fleet-store tests start a throwaway cluster
+# with initdb and pg_ctl; set KEYMSG_SKIP_POSTGRES=1 to skip them on purpose),
+# rustfmt and clippy. Only what is missing is installed.
 #
 # As root it installs with apt-get; as another user it prints the packages
 # and the command to run, and exits 3.
@@ -30,6 +32,10 @@ fc-list 2>/dev/null | grep -qi carlito || need+=(fonts-crosextra-carlito)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 command -v chromium >/dev/null || need+=(chromium)
 fc-list :lang=th 2>/dev/null | grep -qi loma || need+=(fonts-tlwg-loma-ttf fontconfig)
+if [ "${KEYMSG_SKIP_POSTGRES:-}" != 1 ]; then
+  { ls /usr/lib/postgresql/*/bin/initdb || command -v initdb; } >/dev/null 2>&1 \
+    || need+=(postgresql)
+fi
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

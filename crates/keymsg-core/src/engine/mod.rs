@@ -50,6 +50,7 @@ pub struct EngineBuilder {
     catalog: Option<Catalog>,
     store: StoreChoice,
     store_options: StoreOptions,
+    journal: Option<PathBuf>,
     agency: Option<String>,
     policy: Option<String>,
     fail_closed: bool,
@@ -72,10 +73,21 @@ impl EngineBuilder {
         self
     }
 
-    /// Count into the SQLite store at `path` (created if missing). Default: no
-    /// store, nothing counted (`counted` is false on every result).
+    /// Count into the SQLite store at `path` (created if missing), or into
+    /// a PostgreSQL fleet store when `path` is a `postgres://` or
+    /// `postgresql://` URL (see [`Store::open_postgres`]; the host's journal
+    /// is [`EngineBuilder::journal_path`], else `$KEYMSG_JOURNAL`). Default:
+    /// no store, nothing counted (`counted` is false on every result).
     pub fn store_path(mut self, path: impl Into<PathBuf>) -> Self {
         self.store = StoreChoice::Path(path.into());
+        self
+    }
+
+    /// The host's journal directory for a PostgreSQL store: insertions are
+    /// acknowledged there and shipped in the background. Default:
+    /// `$KEYMSG_JOURNAL`. Ignored for other stores.
+    pub fn journal_path(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.journal = Some(dir.into());
         self
     }
 
@@ -168,7 +180,7 @@ impl EngineBuilder {
         let store = match self.store {
             StoreChoice::None => None,
             StoreChoice::Memory => Some(Store::in_memory_with(self.store_options.count_reprints)),
-            StoreChoice::Path(p) => Some(Store::open(p, self.store_options)?),
+            StoreChoice::Path(p) => Some(open_store(p, self.journal, self.store_options)?),
         };
         for p in &self.profiles {
             p.validate()?;
@@ -195,6 +207,25 @@ impl EngineBuilder {
             cache: LayoutCache::new(self.profiles),
         })
     }
+}
+
+/// Environment variable naming the journal directory of a PostgreSQL store.
+pub(crate) const JOURNAL_ENV: &str = "KEYMSG_JOURNAL";
+
+/// A store directory, or a fleet store URL with its journal.
+fn open_store(path: PathBuf, journal: Option<PathBuf>, opts: StoreOptions) -> Result<Store> {
+    let Some(url) = path.to_str().filter(|s| crate::store::is_fleet_url(s)) else {
+        return Ok(Store::open(path, opts)?);
+    };
+    let journal = journal
+        .or_else(|| std::env::var_os(JOURNAL_ENV).filter(|v| !v.is_empty()).map(PathBuf::from))
+        .ok_or_else(|| Error::InvalidArgument {
+            name: "journal",
+            reason: format!(
+                "a PostgreSQL store needs the host's journal directory: give journal_path                  (--journal DIR, `journal` in keymsg.toml) or set ${JOURNAL_ENV}"
+            ),
+        })?;
+    Ok(Store::open_postgres(url, journal, opts)?)
 }
 
 /// Selects, lays out and counts key messages. `Send + Sync`: share one engine

@@ -72,11 +72,14 @@
 
 mod checkpoint;
 mod files;
+mod gcounter;
 mod handle;
 mod insertion;
+mod journal;
 mod keylock;
 mod limits;
 mod memory;
+mod postgres;
 mod prometheus;
 mod read;
 mod schema;
@@ -89,6 +92,14 @@ use serde::{Deserialize, Serialize};
 use crate::bangkok::YearMonth;
 use crate::{Channel, Surface};
 
+pub(crate) use gcounter::merge_writers;
+
+/// Whether a store location is a PostgreSQL fleet store URL
+/// (`postgres://…` or `postgresql://…`) rather than a directory.
+pub fn is_fleet_url(location: &str) -> bool {
+    postgres::is_url(location)
+}
+pub use gcounter::{ManualRecord, WriterCounts};
 pub use handle::Store;
 pub use insertion::Insertion;
 pub use limits::MAX_COUNT;
@@ -209,6 +220,25 @@ pub enum StoreError {
         /// What is wrong with it.
         detail: String,
     },
+    /// The store cannot do this (e.g. an in-memory store cannot import).
+    #[error("store `{store}` cannot {what}")]
+    Unsupported {
+        /// The store.
+        store: String,
+        /// What was asked.
+        what: String,
+    },
+    /// The fleet store (PostgreSQL) failed: not reachable, refused the
+    /// login, or an SQL error. `store` is the URL without its password;
+    /// `detail` says what happened and what to do. Counts already
+    /// acknowledged are safe in the host's journal and are shipped later.
+    #[error("fleet store `{store}`: {detail}")]
+    Fleet {
+        /// The store URL (password removed).
+        store: String,
+        /// What failed and what to do.
+        detail: String,
+    },
     /// Another thread panicked while holding the store's lock. Kept for
     /// callers that match on it: the store now recovers its locks (an
     /// unfinished transaction is rolled back) and keeps counting.
@@ -301,6 +331,14 @@ impl StoreError {
                 detail: detail.clone(),
             },
             E::Poisoned { path } => E::Poisoned { path: path.clone() },
+            E::Unsupported { store, what } => E::Unsupported {
+                store: store.clone(),
+                what: what.clone(),
+            },
+            E::Fleet { store, detail } => E::Fleet {
+                store: store.clone(),
+                detail: detail.clone(),
+            },
         }
     }
 }

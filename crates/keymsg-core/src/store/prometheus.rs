@@ -59,6 +59,15 @@ pub(crate) fn render(
     out
 }
 
+/// Append gauges given as (name, help, value).
+pub(crate) fn gauges(out: &mut String, gauges: &[(&str, &str, f64)]) {
+    for (name, help, v) in gauges {
+        let _ = writeln!(out, "# HELP {name} {help}");
+        let _ = writeln!(out, "# TYPE {name} gauge");
+        let _ = writeln!(out, "{name} {v}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

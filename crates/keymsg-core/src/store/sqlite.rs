@@ -16,7 +16,7 @@ use super::keylock::KeyLock;
 use super::read::{self, RowKey};
 use super::schema::{self, Mode, map_err};
 use super::writer::{Group, Writer, now_nanos};
-use super::{CountRow, Counted, Insertion, ManualEntry, StoreError, StoreOptions};
+use super::{CountRow, Counted, Insertion, ManualEntry, StoreError, StoreOptions, WriterCounts};
 use crate::bangkok::YearMonth;
 
 /// Counts a report showed, by row key.
@@ -39,6 +39,9 @@ pub(crate) struct SqliteStore {
     dir: PathBuf,
     own: PathBuf,
     busy: Duration,
+    /// The directory's host id and our file's writer id (see `gcounter`).
+    host: String,
+    writer_id: String,
     /// Holds our writer slot for the life of the store.
     _slot_lock: Option<Mutex<Connection>>,
 }
@@ -157,6 +160,16 @@ impl SqliteStore {
         path: impl AsRef<Path>,
         opts: StoreOptions,
     ) -> Result<SqliteStore, StoreError> {
+        Self::open_with(path, opts, false)
+    }
+
+    /// [`SqliteStore::open`]; with `journal`, every stored insertion is also
+    /// appended to the writer file's journal, in the same transaction.
+    pub(crate) fn open_with(
+        path: impl AsRef<Path>,
+        opts: StoreOptions,
+        journal: bool,
+    ) -> Result<SqliteStore, StoreError> {
         let dir = path.as_ref().to_path_buf();
         prepare_dir(&dir)?;
         let (own, lock) = match &opts.writer_id {
@@ -176,6 +189,10 @@ impl SqliteStore {
         // Prove we can write (an existing file on a read-only mount opens fine).
         conn.execute_batch("BEGIN IMMEDIATE; UPDATE schema_version SET version = version; COMMIT;")
             .map_err(|e| map_err(&label, e))?;
+        let host = super::files::host_id(&dir)?;
+        conn.execute("UPDATE writer SET host = ?1 WHERE host = ''", [&host])
+            .map_err(|e| map_err(&label, e))?;
+        let (host, writer_id, _) = read::writer_identity(&conn, &label)?;
         apply_max_bytes(&conn, &label, opts.max_file_bytes)?;
         let mut writer = Writer::new(
             conn,
@@ -187,6 +204,7 @@ impl SqliteStore {
             opts.busy_timeout,
         );
         writer.mark = Some(super::verify::Mark::open(&own, holds)?);
+        writer.set_journal(journal);
         // Validate the other files now (and keep them open for key checks).
         writer.refresh_others()?;
         let group = Group::new(writer);
@@ -202,6 +220,8 @@ impl SqliteStore {
             dir,
             own,
             busy: opts.busy_timeout,
+            host,
+            writer_id,
             _slot_lock: lock,
         })
     }
@@ -221,12 +241,18 @@ impl SqliteStore {
             });
         }
         super::verify::require_intact(&dir, busy)?;
+        // The directory's host id if it has one (never created here): it
+        // names files migrated before their writer reopened them.
+        let host =
+            super::files::read_host_id(&dir.join(super::files::HOST_ID_FILE))?.unwrap_or_default();
         Ok(SqliteStore {
             _checkpointer: None,
             group: None,
             own: PathBuf::new(),
             dir,
             busy,
+            host,
+            writer_id: String::new(),
             _slot_lock: None,
         })
     }
@@ -311,6 +337,33 @@ impl SqliteStore {
             tx.execute("DELETE FROM keys WHERE key = ?1", [k])
                 .map_err(err)?;
         }
+        // A counter went down: exports made from now on supersede older ones.
+        tx.execute("UPDATE writer SET epoch = epoch + 1", [])
+            .map_err(err)?;
+        // A journaled insertion is withdrawn by a journal row of its own, so
+        // a fleet store that has received the insertion takes it back.
+        tx.execute(
+            "INSERT INTO journal (op, ref_seq, at, acked_at, month, agency, message_id, surface, \
+             kind, catalog_version, key, reprint, counted) \
+             SELECT 1, seq, at, ?9, month, agency, message_id, surface, kind, catalog_version, \
+             key, reprint, counted FROM journal \
+             WHERE op = 0 AND month = ?1 AND agency = ?2 AND message_id = ?3 AND surface = ?4 \
+             AND kind = ?5 AND catalog_version = ?6 AND key IS ?7 AND reprint = ?8 \
+             AND seq NOT IN (SELECT ref_seq FROM journal WHERE op = 1) \
+             ORDER BY seq DESC LIMIT 1",
+            params![
+                ins.month().to_string(),
+                ins.agency,
+                ins.message_id,
+                ins.surface.as_str(),
+                ins.kind,
+                i64::try_from(ins.catalog_version).unwrap_or(i64::MAX),
+                ins.idempotency_key,
+                ins.reprint,
+                now_nanos()
+            ],
+        )
+        .map_err(err)?;
         tx.commit().map_err(err)
     }
 
@@ -527,6 +580,76 @@ impl SqliteStore {
         Ok(super::prometheus::render(&totals, files))
     }
 
+    /// This store's writer identity: (host id, writer id).
+    pub(crate) fn identity(&self) -> (&str, &str) {
+        (&self.host, &self.writer_id)
+    }
+
+    /// The SQLite side of [`super::Store::writer_counts`]: one entry per
+    /// writer file with counts or manual entries in `month`.
+    pub(crate) fn writer_counts(
+        &self,
+        month: YearMonth,
+        agency: Option<&str>,
+    ) -> Result<Vec<WriterCounts>, StoreError> {
+        let mut out = Vec::new();
+        self.each_file(|c, l| {
+            let (host, writer, epoch) = read::writer_identity(c, l)?;
+            let mut m = BTreeMap::new();
+            read::month_rows(c, l, month, agency, &mut m)?;
+            let counts = read::to_rows(m);
+            let manual = read::manual_records(c, l, month, agency)?;
+            if !counts.is_empty() || !manual.is_empty() {
+                out.push(WriterCounts {
+                    // Migrated by a reader before its writer reopened it:
+                    // the file belongs to this directory's host.
+                    host: if host.is_empty() {
+                        self.host.clone()
+                    } else {
+                        host
+                    },
+                    writer,
+                    epoch,
+                    counts,
+                    manual,
+                });
+            }
+            Ok(())
+        })?;
+        out.sort_by(|a, b| (&a.host, &a.writer).cmp(&(&b.host, &b.writer)));
+        Ok(out)
+    }
+
+    /// The SQLite side of [`super::Store::import`]: each foreign writer goes
+    /// to a writer file of its own (`w-x<writer>.sqlite`), merged by the
+    /// G-counter rule, so importing a file again changes nothing. Returns
+    /// the number of counters and manual entries that changed.
+    pub(crate) fn import(
+        &self,
+        month: YearMonth,
+        writers: &[WriterCounts],
+    ) -> Result<u64, StoreError> {
+        // Writers of this directory: their live files are already here.
+        let mut local = std::collections::BTreeSet::new();
+        self.each_file(|c, l| {
+            let (_, w, _) = read::writer_identity(c, l)?;
+            local.insert(w);
+            Ok(())
+        })?;
+        let mut changed = 0;
+        for w in writers {
+            if !super::files::valid_id(&w.writer) || !super::files::valid_id(&w.host) {
+                return Err(StoreError::BadWriterId(format!("{}/{}", w.host, w.writer)));
+            }
+            let file = self.dir.join(format!("w-x{}.sqlite", w.writer));
+            if local.contains(&w.writer) && !file.exists() {
+                continue;
+            }
+            changed += import_writer(&file, self.busy, month, w)?;
+        }
+        Ok(changed)
+    }
+
     /// The SQLite side of [`super::Store::integrity_check`].
     pub(crate) fn integrity_check(&self) -> Result<(), StoreError> {
         self.each_file(|c, l| {
@@ -544,6 +667,87 @@ impl SqliteStore {
             }
         })
     }
+}
+
+/// Merge one foreign writer's counters for `month` into its own file.
+fn import_writer(
+    file: &Path,
+    busy: Duration,
+    month: YearMonth,
+    w: &WriterCounts,
+) -> Result<u64, StoreError> {
+    let label = file.display().to_string();
+    let err = |e| map_err(&label, e);
+    let fresh = !file.exists();
+    let mut conn = schema::open_file(file, Mode::Writer(super::Durability::Process), busy)?;
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(err)?;
+    let (host, id, epoch) = read::writer_identity(&tx, &label)?;
+    let epoch_in = i64::try_from(w.epoch).unwrap_or(i64::MAX);
+    let m = month.to_string();
+    let mut changed = 0u64;
+    if fresh || id != w.writer || host != w.host {
+        tx.execute(
+            "UPDATE writer SET host = ?1, id = ?2, epoch = ?3",
+            params![w.host, w.writer, epoch_in],
+        )
+        .map_err(err)?;
+    } else if w.epoch < epoch {
+        // An older copy than what this file holds: nothing to take from it.
+        return Ok(0);
+    } else if w.epoch > epoch {
+        // The writer withdrew counts since: its new copy replaces the month.
+        changed += tx
+            .execute("DELETE FROM counts WHERE month = ?1", [&m])
+            .map_err(err)? as u64;
+        tx.execute("UPDATE writer SET epoch = ?1", [epoch_in])
+            .map_err(err)?;
+    }
+    {
+        let mut up = tx
+            .prepare(
+                "INSERT INTO counts (month, agency, message_id, surface, kind, catalog_version, \
+                 counted, reprints) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, 0) \
+                 ON CONFLICT DO UPDATE SET counted = excluded.counted \
+                 WHERE excluded.counted > counts.counted",
+            )
+            .map_err(err)?;
+        for c in &w.counts {
+            changed += up
+                .execute(params![
+                    m,
+                    c.agency,
+                    c.message_id,
+                    c.surface.as_str(),
+                    c.kind,
+                    i64::try_from(c.count).unwrap_or(i64::MAX)
+                ])
+                .map_err(err)? as u64;
+        }
+        let mut man = tx
+            .prepare(
+                "INSERT INTO manual (agency, month, channel, message_id, count, recorded_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET \
+                 count = excluded.count, recorded_at = excluded.recorded_at \
+                 WHERE excluded.recorded_at > manual.recorded_at",
+            )
+            .map_err(err)?;
+        for r in &w.manual {
+            changed += man
+                .execute(params![
+                    r.agency,
+                    m,
+                    r.channel.as_str(),
+                    r.message_id,
+                    i64::try_from(r.count).unwrap_or(i64::MAX),
+                    r.recorded_at_ns
+                ])
+                .map_err(err)? as u64;
+        }
+    }
+    tx.commit().map_err(err)?;
+    Ok(changed)
 }
 
 #[cfg(test)]

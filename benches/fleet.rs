@@ -1,0 +1,356 @@
+//! Fleet store on PostgreSQL: acknowledged insertions/s of 8 writer
+//! processes with their shippers running, shipper lag, a single shipper
+//! against plain `COPY` of the same rows, and the fleet report over many
+//! raw rows. Starts a throwaway PostgreSQL cluster (keymsg-pgtest).
+//!
+//! ```sh
+//! cargo bench -p keymsg-benches --bench fleet
+//! ```
+//!
+//! Knobs: `KEYMSG_BENCH_PROCS` (8), `KEYMSG_BENCH_THREADS` per process (4),
+//! `KEYMSG_BENCH_PER_THREAD` insertions (10,000), `KEYMSG_BENCH_BATCH`
+//! insertions per `count_batch` call (1: one `count` per insertion),
+//! `KEYMSG_BENCH_SHIP_ROWS`
+//! for the shipper-vs-COPY table (200,000), `KEYMSG_BENCH_RAW_ROWS` raw rows
+//! for the report (10,000,000). 0 skips a part.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use keymsg_core::store::{Insertion, Store, StoreOptions};
+use keymsg_core::{Surface, YearMonth};
+use keymsg_pgtest::PgServer;
+use time::macros::datetime;
+
+const CHILD: &str = "KEYMSG_BENCH_FLEET_CHILD";
+const MESSAGES: [&str; 4] = ["aoc-1441", "police-191", "no-links", "otp"];
+
+fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn insertion(prefix: &str, n: u64) -> Insertion {
+    Insertion::new(
+        datetime!(2026-03-10 09:00 +07:00),
+        "PEA Chiang Mai",
+        Surface::Receipt,
+        MESSAGES[(n % 4) as usize],
+    )
+    .with_kind("electricity-bill")
+    .with_key(format!("{prefix}-{n:010}"))
+}
+
+/// A writer process: wait for `go`, count from `threads` threads, print
+/// "acked start_ns end_ns" (Unix ns), then drop the store (bounded wait).
+fn child(spec: &str) {
+    let mut p = spec.split('|');
+    let (url, journal, go, id) = (
+        p.next().unwrap(),
+        p.next().unwrap(),
+        PathBuf::from(p.next().unwrap()),
+        p.next().unwrap().to_owned(),
+    );
+    let threads = env("KEYMSG_BENCH_THREADS", 4);
+    let per = env("KEYMSG_BENCH_PER_THREAD", 10_000);
+    let batch = env("KEYMSG_BENCH_BATCH", 1).max(1);
+    let store = Arc::new(Store::open_postgres(url, journal, StoreOptions::default()).unwrap());
+    while !go.exists() {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let start = now_ns();
+    let hs: Vec<_> = (0..threads)
+        .map(|t| {
+            let store = Arc::clone(&store);
+            let prefix = format!("{id}-{t}");
+            std::thread::spawn(move || {
+                if batch == 1 {
+                    for n in 0..per {
+                        store.count(&insertion(&prefix, n)).unwrap();
+                    }
+                    return;
+                }
+                // A bill run acknowledging `batch` receipts per transaction.
+                let all: Vec<Insertion> = (0..per).map(|n| insertion(&prefix, n)).collect();
+                for chunk in all.chunks(batch as usize) {
+                    store.count_batch(chunk).unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in hs {
+        h.join().unwrap();
+    }
+    let end = now_ns();
+    println!("{} {start} {end}", threads * per);
+    drop(store);
+}
+
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn now_ns() -> i128 {
+    time::OffsetDateTime::now_utc().unix_timestamp_nanos()
+}
+
+fn psql(pg: &PgServer, db: &str, sql: &str) -> String {
+    pg.psql(db, sql)
+}
+
+fn main() {
+    if let Ok(spec) = std::env::var(CHILD) {
+        return child(&spec);
+    }
+    // `cargo bench` passes `--bench`; `cargo test --benches` runs nothing here.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let Some(pg) = PgServer::start() else { return };
+    let url = pg.create_db("bench");
+    let dir = tempfile::tempdir().unwrap();
+    println!("load average at start: {}", load());
+    if env("KEYMSG_BENCH_PROCS", 8) > 0 {
+        // First journaling alone (the shippers point where nothing listens),
+        // then with the shippers running against PostgreSQL.
+        writers(
+            &pg,
+            "postgres://nobody@127.0.0.1:1/none",
+            &dir.path().join("alone"),
+        );
+        writers(&pg, &url, dir.path());
+    }
+    if env("KEYMSG_BENCH_SHIP_ROWS", 200_000) > 0 {
+        ship_vs_copy(&pg, dir.path());
+    }
+    report(&pg);
+    println!("load average at end: {}", load());
+}
+
+/// 8 writer processes with their shippers; throughput and shipper lag.
+fn writers(pg: &PgServer, url: &str, dir: &Path) {
+    let procs = env("KEYMSG_BENCH_PROCS", 8);
+    let shipping = !url.contains("nobody@");
+    std::fs::create_dir_all(dir).unwrap();
+    let go = dir.join("go");
+    let children: Vec<_> = (0..procs)
+        .map(|i| {
+            Command::new(std::env::current_exe().unwrap())
+                .env(
+                    CHILD,
+                    format!(
+                        "{url}|{}|{}|p{i}",
+                        dir.join(format!("journal-{i}")).display(),
+                        go.display()
+                    ),
+                )
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    std::fs::write(&go, "").unwrap();
+    let mut acked = 0u64;
+    let (mut first, mut last) = (i128::MAX, i128::MIN);
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let v: Vec<i128> = text
+            .split_whitespace()
+            .map(|x| x.parse().unwrap())
+            .collect();
+        acked += v[0] as u64;
+        first = first.min(v[1]);
+        last = last.max(v[2]);
+    }
+    let secs = (last - first) as f64 / 1e9;
+    if !shipping {
+        println!("## fleet/writers, journal only (no shipping)");
+        println!(
+            "{procs} processes x {} threads, batches of {}: {acked} acknowledged in {secs:.2} s = {:.0} insertions/s",
+            env("KEYMSG_BENCH_THREADS", 4),
+            env("KEYMSG_BENCH_BATCH", 1),
+            acked as f64 / secs
+        );
+        return;
+    }
+    // What the background shippers left (the drop wait is 200 ms).
+    let mut left = 0;
+    for i in 0..procs {
+        let s = Store::open_postgres(
+            url,
+            dir.join(format!("journal-{i}")),
+            StoreOptions::default(),
+        )
+        .unwrap();
+        left += s.ship().unwrap();
+    }
+    let lag = psql(
+        pg,
+        "bench",
+        "SELECT string_agg(round(p::numeric / 1e6, 1)::text, ' / ') FROM unnest(( \
+         SELECT percentile_disc(ARRAY[0.5, 0.99, 1.0]) WITHIN GROUP (ORDER BY shipped_at - acked_at) \
+         FROM keymsg_raw)) AS p",
+    );
+    let total = psql(pg, "bench", "SELECT sum(counted) FROM keymsg_counters");
+    println!("## fleet/writers");
+    println!(
+        "{procs} processes x {} threads, batches of {}: {acked} acknowledged in {secs:.2} s = {:.0} insertions/s",
+        env("KEYMSG_BENCH_THREADS", 4),
+        env("KEYMSG_BENCH_BATCH", 1),
+        acked as f64 / secs
+    );
+    println!("shipper lag (acknowledged -> committed in PostgreSQL) p50 / p99 / max: {lag} ms");
+    println!("rows left for the final `ship`: {left}; fleet counters total: {total}");
+}
+
+/// One shipper on a full journal, against `COPY` of the same rows.
+fn ship_vs_copy(pg: &PgServer, dir: &Path) {
+    let rows = env("KEYMSG_BENCH_SHIP_ROWS", 200_000);
+    let url = pg.create_db("ship");
+    let journal = dir.join("journal-ship");
+    {
+        // Journal only: its own shipper points where nothing listens.
+        let s = Store::open_postgres(
+            "postgres://nobody@127.0.0.1:1/none",
+            &journal,
+            StoreOptions::default(),
+        )
+        .unwrap();
+        let batch: Vec<Insertion> = (0..rows).map(|n| insertion("ship", n)).collect();
+        for chunk in batch.chunks(10_000) {
+            s.count_batch(chunk).unwrap();
+        }
+    }
+    let s = Store::open_postgres(&url, &journal, StoreOptions::default()).unwrap();
+    let t = Instant::now();
+    let shipped = s.ship().unwrap();
+    let ship_s = t.elapsed().as_secs_f64();
+    // The same rows, as plain COPY into a plain table of the same columns.
+    let csv = dir.join("rows.csv");
+    std::fs::write(&csv, "").unwrap();
+    let ok = Command::new("chmod")
+        .arg("666")
+        .arg(&csv)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    psql(pg, "ship", "CREATE TABLE plain (LIKE keymsg_raw)");
+    psql(
+        pg,
+        "ship",
+        &format!(
+            "COPY (SELECT * FROM keymsg_raw) TO '{}' WITH (FORMAT csv)",
+            csv.display()
+        ),
+    );
+    let t = Instant::now();
+    psql(
+        pg,
+        "ship",
+        &format!("COPY plain FROM '{}' WITH (FORMAT csv)", csv.display()),
+    );
+    let copy_s = t.elapsed().as_secs_f64();
+    println!("## fleet/ship-vs-copy ({shipped} rows)");
+    println!(
+        "keymsg ship (5,000-row transactions: keys, raw rows, counters, mark): {ship_s:.2} s = {:.0} rows/s",
+        shipped as f64 / ship_s
+    );
+    println!(
+        "plain COPY of the same rows into an unindexed table: {copy_s:.2} s = {:.0} rows/s; ratio ship/COPY = {:.2}",
+        shipped as f64 / copy_s,
+        copy_s / ship_s
+    );
+}
+
+/// The fleet report over many raw rows: reads the counter table.
+fn report(pg: &PgServer) {
+    let raw = env("KEYMSG_BENCH_RAW_ROWS", 10_000_000);
+    if raw == 0 {
+        return;
+    }
+    let url = pg.create_db("report");
+    let j = tempfile::tempdir().unwrap();
+    let s = Store::open_postgres(&url, j.path(), StoreOptions::default()).unwrap();
+    s.count(&insertion("init", 0)).unwrap();
+    s.ship().unwrap(); // creates the schema and the 2026-03 partition
+    // 12 months x 50 agencies x 200 writers, generated server-side, then the
+    // counters derived from them as ingest would.
+    let t = Instant::now();
+    for m in 1..=12 {
+        psql(
+            pg,
+            "report",
+            &format!(
+                "CREATE TABLE IF NOT EXISTS keymsg_raw_2026_{m:02} PARTITION OF keymsg_raw FOR VALUES IN ('2026-{m:02}')"
+            ),
+        );
+    }
+    psql(
+        pg,
+        "report",
+        &format!(
+            "INSERT INTO keymsg_raw (month, writer_id, seq, op, at, acked_at, shipped_at, agency, \
+             message_id, surface, kind, catalog_version, reprint, counted) \
+             SELECT '2026-' || lpad((1 + i % 12)::text, 2, '0'), 1000 + i % 200, i, 0, \
+             0, 0, 0, 'agency-' || ((i / 12) % 50), (ARRAY['aoc-1441','police-191','no-links','otp'])[1 + i % 4], \
+             'receipt', 'electricity-bill', 1, false, true FROM generate_series(1, {raw}) AS i; \
+             INSERT INTO keymsg_counters (month, agency, message_id, channel, surface, kind, host, writer, counted) \
+             SELECT month, agency, message_id, 'documents', surface, kind, 'h' || writer_id, \
+             'w' || writer_id, count(*) FROM keymsg_raw WHERE writer_id >= 1000 \
+             GROUP BY 1, 2, 3, 4, 5, 6, 7, 8; ANALYZE"
+        ),
+    );
+    let build = t.elapsed().as_secs_f64();
+    let month: YearMonth = "2026-03".parse().unwrap();
+    let mut times = Vec::new();
+    let mut n = 0;
+    for _ in 0..21 {
+        let t = Instant::now();
+        let rows = s.month_counts(month, Some("agency-7")).unwrap();
+        times.push(t.elapsed());
+        n = rows.iter().map(|r| r.count).sum();
+    }
+    times.sort();
+    let t = Instant::now();
+    let direct = psql(
+        pg,
+        "report",
+        "SELECT count(*) FROM keymsg_raw WHERE month = '2026-03' AND agency = 'agency-7' AND counted",
+    );
+    let scan = t.elapsed();
+    let size = psql(
+        pg,
+        "report",
+        "SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) FROM pg_class c \
+         JOIN pg_inherits i ON i.inhrelid = c.oid WHERE i.inhparent = 'keymsg_raw'::regclass",
+    );
+    println!("## fleet/report ({raw} raw rows, {size}, built in {build:.0} s)");
+    println!(
+        "month_counts(2026-03, agency-7) from the counter table: {n} insertions, median {:.2} ms, max {:.2} ms (21 runs)",
+        times[10].as_secs_f64() * 1e3,
+        times[20].as_secs_f64() * 1e3
+    );
+    println!(
+        "for comparison, COUNT(*) over the raw rows (psql, includes its start): {direct} in {:.0} ms",
+        scan.as_secs_f64() * 1e3
+    );
+}

@@ -1,0 +1,469 @@
+//! Shipping journal rows to the fleet store, exactly once.
+//!
+//! One batch of one writer is one transaction: the writer's high-water mark
+//! is locked (`FOR UPDATE`), rows at or below it are dropped (another
+//! shipper, or an earlier attempt that committed, already has them), the
+//! idempotency keys are claimed fleet-wide, the raw rows are inserted
+//! (`ON CONFLICT DO NOTHING`), the counters of the rows actually inserted are
+//! added, and the mark moves to the batch's last sequence number. A shipper
+//! killed anywhere before `COMMIT` leaves nothing behind; after it, the rows
+//! are never taken again.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use postgres::Client;
+
+use super::conn::{Conn, Url};
+use crate::bangkok::YearMonth;
+use crate::store::StoreError;
+use crate::store::journal::{JournalFile, JournalRow, ShippedMarks};
+
+/// Rows per transaction.
+pub(crate) const BATCH: usize = 5000;
+
+/// Counter increments of one batch: (month, agency, message, surface, kind) → (counted, reprints).
+type Increments = BTreeMap<(String, String, String, String, String), (i64, i64)>;
+
+/// Ships the writer files of one journal directory.
+#[derive(Debug)]
+pub(crate) struct Shipper {
+    url: Url,
+    dir: PathBuf,
+    dir_host: String,
+    busy: Duration,
+    client: Option<Conn>,
+    marks: Option<ShippedMarks>,
+    files: HashMap<PathBuf, JournalFile>,
+    /// Months whose raw-row partition is known to exist.
+    partitions: HashSet<String>,
+}
+
+/// What one call shipped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Shipped {
+    /// Journal rows newly stored in the fleet store.
+    pub(crate) rows: u64,
+    /// Largest delay between acknowledgement and commit in the fleet store (ns).
+    pub(crate) max_lag_ns: i64,
+}
+
+impl Shipper {
+    pub(crate) fn new(url: Url, dir: &Path, dir_host: String, busy: Duration) -> Shipper {
+        Shipper {
+            url,
+            dir: dir.to_path_buf(),
+            dir_host,
+            busy,
+            client: None,
+            marks: None,
+            files: HashMap::new(),
+            partitions: HashSet::new(),
+        }
+    }
+
+    /// Ship everything pending in every writer file of the journal.
+    pub(crate) fn ship_all(&mut self) -> Result<Shipped, StoreError> {
+        let mut total = Shipped::default();
+        for path in crate::store::files::writer_files(&self.dir)? {
+            let s = self.ship_file(&path)?;
+            total.rows += s.rows;
+            total.max_lag_ns = total.max_lag_ns.max(s.max_lag_ns);
+        }
+        Ok(total)
+    }
+
+    /// Ship everything pending in one writer file.
+    pub(crate) fn ship_file(&mut self, path: &Path) -> Result<Shipped, StoreError> {
+        if !self.files.contains_key(path) {
+            match JournalFile::open(path, &self.dir_host, self.busy)? {
+                Some(f) => {
+                    self.files.insert(path.to_path_buf(), f);
+                }
+                None => return Ok(Shipped::default()),
+            }
+        }
+        let mut total = Shipped::default();
+        loop {
+            let r = self.ship_batch(path);
+            if r.is_err() {
+                // Reconnect next time: the connection may be broken.
+                self.client = None;
+            }
+            let s = r?;
+            total.rows += s.rows;
+            total.max_lag_ns = total.max_lag_ns.max(s.max_lag_ns);
+            if s.rows == 0 {
+                return Ok(total);
+            }
+        }
+    }
+
+    fn client(&mut self) -> Result<&mut Client, StoreError> {
+        match &mut self.client {
+            Some(c) => Ok(c),
+            slot => Ok(&mut slot.insert(self.url.connect()?).0),
+        }
+    }
+
+    /// Ship the next batch of one file; `rows == 0` when nothing was left.
+    fn ship_batch(&mut self, path: &Path) -> Result<Shipped, StoreError> {
+        let url = self.url.clone();
+        let err = |doing: &str| {
+            let url = url.clone();
+            let doing = doing.to_owned();
+            move |e: postgres::Error| url.error(&doing, &e)
+        };
+        let (host, writer) = match self.files.get(path) {
+            Some(f) => (f.host.clone(), f.writer.clone()),
+            None => return Ok(Shipped::default()),
+        };
+        let hwm: i64 = self
+            .client()?
+            .query_opt(
+                "SELECT shipped_seq FROM keymsg_writers WHERE host = $1 AND writer = $2",
+                &[&host, &writer],
+            )
+            .map_err(err("reading the high-water mark"))?
+            .map_or(0, |r| r.get(0));
+        let rows = match self.files.get(path) {
+            Some(f) => f.rows_after(hwm, BATCH)?,
+            None => Vec::new(),
+        };
+        let Some(last) = rows.last().map(|r| r.seq) else {
+            self.remember(&host, &writer, hwm)?;
+            return Ok(Shipped::default());
+        };
+        let months: Vec<String> = rows
+            .iter()
+            .map(|r| r.month.clone())
+            .filter(|m| !self.partitions.contains(m))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        for m in months {
+            self.ensure_partition(&m)?;
+        }
+        let client = self.client()?;
+        let shipped = ingest(client, &url, &host, &writer, &rows, hwm)?;
+        self.remember(&host, &writer, last)?;
+        Ok(shipped)
+    }
+
+    /// Remember locally how far a writer is shipped (for monitoring only).
+    fn remember(&mut self, host: &str, writer: &str, seq: i64) -> Result<(), StoreError> {
+        if self.marks.is_none() {
+            self.marks = Some(ShippedMarks::open(&self.dir, self.busy)?);
+        }
+        match &self.marks {
+            Some(m) => m.set(host, writer, seq),
+            None => Ok(()),
+        }
+    }
+
+    /// Create the raw-row partition of `month` if missing.
+    fn ensure_partition(&mut self, month: &str) -> Result<(), StoreError> {
+        // The month becomes part of a table name: only `YYYY-MM` is accepted.
+        let ym: YearMonth = month.parse().map_err(|_| StoreError::Corrupt {
+            path: self.dir.display().to_string(),
+            detail: format!("bad month `{month}` in the journal"),
+        })?;
+        let name = format!("keymsg_raw_{}_{:02}", ym.year(), ym.month());
+        let sql = format!(
+            "CREATE TABLE IF NOT EXISTS {name} PARTITION OF keymsg_raw FOR VALUES IN ('{ym}')"
+        );
+        let url = self.url.clone();
+        let client = self.client()?;
+        if let Err(e) = client.batch_execute(&sql) {
+            // Two shippers creating the same partition at once: the loser
+            // fails; the partition exists either way.
+            let exists = client
+                .query_one("SELECT to_regclass($1) IS NOT NULL", &[&name])
+                .map(|r| r.get::<_, bool>(0))
+                .unwrap_or(false);
+            if !exists {
+                return Err(url.error("creating a monthly partition", &e));
+            }
+        }
+        self.partitions.insert(month.to_owned());
+        Ok(())
+    }
+}
+
+/// One batch in one transaction (see the module docs): `rows` are the
+/// journal rows after mark `read_after`, in order.
+fn ingest(
+    client: &mut Client,
+    url: &Url,
+    host: &str,
+    writer: &str,
+    rows: &[JournalRow],
+    read_after: i64,
+) -> Result<Shipped, StoreError> {
+    let Some(last) = rows.last().map(|r| r.seq) else {
+        return Ok(Shipped::default());
+    };
+    let err = |e: postgres::Error| url.error("shipping journal rows", &e);
+    let mut tx = client.transaction().map_err(err)?;
+    tx.execute(
+        "INSERT INTO keymsg_writers (host, writer) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        &[&host, &writer],
+    )
+    .map_err(err)?;
+    // The schema is checked again in every batch: a newer keymsg may have
+    // migrated it since this connection was made.
+    let row = tx
+        .query_one(
+            "SELECT shipped_seq, (SELECT max(version) FROM keymsg_schema), id \
+             FROM keymsg_writers WHERE host = $1 AND writer = $2 FOR UPDATE",
+            &[&host, &writer],
+        )
+        .map_err(err)?;
+    let (hwm, version, wid): (i64, Option<i64>, i32) = (row.get(0), row.get(1), row.get(2));
+    if let Some(v) = version.filter(|v| *v > super::conn::SCHEMA_VERSION) {
+        return Err(StoreError::NewerSchema {
+            path: url.shown.clone(),
+            found: v,
+            supported: super::conn::SCHEMA_VERSION,
+        });
+    }
+    if hwm < read_after {
+        // The mark moved back since it was read (the database restored from
+        // a backup?): rows after it were not read. Nothing is written; the
+        // next attempt reads from the mark as it is now.
+        return Err(StoreError::Fleet {
+            store: url.shown.clone(),
+            detail: format!(
+                "the shipped mark of writer {host}/{writer} moved back from {read_after} to {hwm}; \
+                 shipping again from {hwm}"
+            ),
+        });
+    }
+    let rows: Vec<&JournalRow> = rows.iter().filter(|r| r.seq > hwm).collect();
+    if rows.is_empty() {
+        tx.commit().map_err(err)?;
+        return Ok(Shipped::default());
+    }
+
+    // Claim idempotency keys fleet-wide; a key already claimed by another
+    // writer (the same invoice retried on another host) does not count again.
+    let mut k_keys = Vec::new();
+    let mut k_months = Vec::new();
+    let mut k_seqs = Vec::new();
+    for r in rows.iter().filter(|r| r.op == 0) {
+        if let Some(k) = &r.key {
+            k_keys.push(k.clone());
+            k_months.push(r.month.clone());
+            k_seqs.push(r.seq);
+        }
+    }
+    let mut claimed: HashSet<String> = HashSet::new();
+    if !k_keys.is_empty() {
+        for row in tx
+            .query(
+                "INSERT INTO keymsg_keys (idem_key, month, writer_id, seq) \
+                 SELECT k, m, $1, s FROM unnest($2::text[], $3::text[], $4::bigint[]) AS t(k, m, s) \
+                 ON CONFLICT DO NOTHING RETURNING idem_key",
+                &[&wid, &k_keys, &k_months, &k_seqs],
+            )
+            .map_err(err)?
+        {
+            claimed.insert(row.get(0));
+        }
+    }
+    let now = crate::store::writer::now_nanos();
+    let mut c = Columns::default();
+    for r in &rows {
+        // Only the first row of a key in this batch holds the claim.
+        let key_ok = r.op != 0 || r.key.as_ref().is_none_or(|k| claimed.remove(k));
+        c.push(r, r.op == 0 && r.counted && key_ok);
+    }
+    let inserted: HashSet<i64> = tx
+        .query(
+            "INSERT INTO keymsg_raw (month, writer_id, seq, op, ref_seq, at, acked_at, \
+             shipped_at, agency, message_id, surface, kind, catalog_version, idem_key, reprint, \
+             counted) \
+             SELECT m, $1, s, op, rs, at, ak, $2, ag, mi, su, ki, cv, k, rp, c \
+             FROM unnest($3::text[], $4::bigint[], $5::int2[], $6::bigint[], $7::bigint[], \
+             $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[], \
+             $14::text[], $15::bool[], $16::bool[]) \
+             AS t(m, s, op, rs, at, ak, ag, mi, su, ki, cv, k, rp, c) \
+             ON CONFLICT DO NOTHING RETURNING seq",
+            &[
+                &wid, &now, &c.month, &c.seq, &c.op, &c.ref_seq, &c.at, &c.acked, &c.agency,
+                &c.message, &c.surface, &c.kind, &c.version, &c.key, &c.reprint, &c.counted,
+            ],
+        )
+        .map_err(err)?
+        .into_iter()
+        .map(|r| r.get(0))
+        .collect();
+
+    let mut inc: Increments = BTreeMap::new();
+    let mut withdrawals = Vec::new();
+    let mut max_lag_ns = 0;
+    for (i, r) in rows.iter().enumerate() {
+        if !inserted.contains(&r.seq) {
+            continue;
+        }
+        max_lag_ns = max_lag_ns.max(now.saturating_sub(r.acked_ns));
+        if r.op != 0 {
+            withdrawals.push(*r);
+            continue;
+        }
+        let counted = c.counted.get(i).copied().unwrap_or(false);
+        let e = inc
+            .entry((
+                r.month.clone(),
+                r.agency.clone(),
+                r.message_id.clone(),
+                r.surface.clone(),
+                r.kind.clone(),
+            ))
+            .or_default();
+        e.0 += i64::from(counted);
+        e.1 += i64::from(r.reprint);
+    }
+    add_counters(&mut tx, host, writer, &inc).map_err(err)?;
+    let mut epoch_bump = 0i64;
+    for w in withdrawals {
+        epoch_bump += i64::from(withdraw(&mut tx, host, writer, wid, w).map_err(err)?);
+    }
+    tx.execute(
+        "UPDATE keymsg_writers SET shipped_seq = $3, shipped_at = $4, epoch = epoch + $5 \
+         WHERE host = $1 AND writer = $2",
+        &[&host, &writer, &last, &now, &epoch_bump],
+    )
+    .map_err(err)?;
+    tx.commit().map_err(err)?;
+    Ok(Shipped {
+        rows: u64::try_from(inserted.len()).unwrap_or(u64::MAX),
+        max_lag_ns,
+    })
+}
+
+/// Journal rows as one array per column (for `unnest`).
+#[derive(Default)]
+struct Columns {
+    month: Vec<String>,
+    seq: Vec<i64>,
+    op: Vec<i16>,
+    ref_seq: Vec<Option<i64>>,
+    at: Vec<i64>,
+    acked: Vec<i64>,
+    agency: Vec<String>,
+    message: Vec<String>,
+    surface: Vec<String>,
+    kind: Vec<String>,
+    version: Vec<i64>,
+    key: Vec<Option<String>>,
+    reprint: Vec<bool>,
+    counted: Vec<bool>,
+}
+
+impl Columns {
+    fn push(&mut self, r: &JournalRow, counted: bool) {
+        self.month.push(r.month.clone());
+        self.seq.push(r.seq);
+        self.op.push(r.op);
+        self.ref_seq.push(r.ref_seq);
+        self.at.push(r.at_ns);
+        self.acked.push(r.acked_ns);
+        self.agency.push(r.agency.clone());
+        self.message.push(r.message_id.clone());
+        self.surface.push(r.surface.clone());
+        self.kind.push(r.kind.clone());
+        self.version.push(r.catalog_version);
+        self.key.push(r.key.clone());
+        self.reprint.push(r.reprint);
+        self.counted.push(counted);
+    }
+}
+
+/// Add a batch's increments to the writer's counters (one statement).
+fn add_counters(
+    tx: &mut postgres::Transaction<'_>,
+    host: &str,
+    writer: &str,
+    inc: &Increments,
+) -> Result<(), postgres::Error> {
+    if inc.is_empty() {
+        return Ok(());
+    }
+    let mut cols: [Vec<String>; 5] = Default::default();
+    let mut counted = Vec::with_capacity(inc.len());
+    let mut reprints = Vec::with_capacity(inc.len());
+    for ((m, a, id, s, k), (c, r)) in inc {
+        for (col, v) in cols.iter_mut().zip([m, a, id, s, k]) {
+            col.push(v.clone());
+        }
+        counted.push(*c);
+        reprints.push(*r);
+    }
+    let [m, a, id, s, k] = &cols;
+    tx.execute(
+        "INSERT INTO keymsg_counters (month, agency, message_id, channel, surface, kind, host, \
+         writer, counted, reprints) \
+         SELECT m, a, id, 'documents', s, k, $1, $2, c, r \
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], \
+         $9::bigint[]) AS t(m, a, id, s, k, c, r) \
+         ON CONFLICT (month, agency, message_id, channel, surface, kind, host, writer) \
+         DO UPDATE SET counted = keymsg_counters.counted + excluded.counted, \
+         reprints = keymsg_counters.reprints + excluded.reprints",
+        &[&host, &writer, m, a, id, s, k, &counted, &reprints],
+    )
+    .map(|_| ())
+}
+
+/// Take back a withdrawn insertion: its counter, and its key so a retry
+/// counts again. Returns whether anything was taken back.
+fn withdraw(
+    tx: &mut postgres::Transaction<'_>,
+    host: &str,
+    writer: &str,
+    wid: i32,
+    w: &JournalRow,
+) -> Result<bool, postgres::Error> {
+    let Some(target) = w.ref_seq else {
+        return Ok(false);
+    };
+    let Some(row) = tx.query_opt(
+        "UPDATE keymsg_raw SET withdrawn = true WHERE month = $1 AND writer_id = $2 \
+         AND seq = $3 AND op = 0 AND NOT withdrawn \
+         RETURNING counted, reprint, agency, message_id, surface, kind, idem_key",
+        &[&w.month, &wid, &target],
+    )?
+    else {
+        return Ok(false);
+    };
+    let counted: bool = row.get(0);
+    let reprint: bool = row.get(1);
+    let (agency, message, surface, kind): (String, String, String, String) =
+        (row.get(2), row.get(3), row.get(4), row.get(5));
+    let key: Option<String> = row.get(6);
+    tx.execute(
+        "UPDATE keymsg_counters SET counted = counted - $9, reprints = reprints - $10 \
+         WHERE month = $1 AND agency = $2 AND message_id = $3 AND channel = 'documents' \
+         AND surface = $4 AND kind = $5 AND host = $6 AND writer = $7 AND $8",
+        &[
+            &w.month,
+            &agency,
+            &message,
+            &surface,
+            &kind,
+            &host,
+            &writer,
+            &true,
+            &i64::from(counted),
+            &i64::from(reprint),
+        ],
+    )?;
+    if let Some(k) = key {
+        tx.execute(
+            "DELETE FROM keymsg_keys WHERE idem_key = $1 AND writer_id = $2 AND seq = $3",
+            &[&k, &wid, &target],
+        )?;
+    }
+    Ok(true)
+}
