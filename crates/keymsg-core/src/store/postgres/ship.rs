@@ -4,8 +4,9 @@
 //! is locked (`FOR UPDATE`), rows at or below it are dropped (another
 //! shipper, or an earlier attempt that committed, already has them), the
 //! idempotency keys are claimed fleet-wide, the raw rows are inserted
-//! (`ON CONFLICT DO NOTHING`), the counters of the rows actually inserted are
-//! added, and the mark moves to the batch's last sequence number. A shipper
+//! (`COPY`; should a row be there already, the batch is redone with
+//! `INSERT … ON CONFLICT DO NOTHING`), the counters of the rows actually
+//! inserted are added, and the mark moves to the batch's last sequence number. A shipper
 //! killed anywhere before `COMMIT` leaves nothing behind; after it, the rows
 //! are never taken again.
 
@@ -14,6 +15,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use postgres::Client;
+use postgres::binary_copy::BinaryCopyInWriter;
+use postgres::error::SqlState;
+use postgres::types::Type;
 
 use super::conn::{Conn, Url};
 use crate::bangkok::YearMonth;
@@ -201,8 +205,47 @@ fn ingest(
     rows: &[JournalRow],
     read_after: i64,
 ) -> Result<Shipped, StoreError> {
+    match ingest_with(client, url, host, writer, rows, read_after, RawInsert::Copy)? {
+        Some(s) => Ok(s),
+        // The transaction was rolled back: nothing of the batch is stored.
+        None => ingest_with(
+            client,
+            url,
+            host,
+            writer,
+            rows,
+            read_after,
+            RawInsert::Upsert,
+        )?
+        .ok_or_else(|| StoreError::Fleet {
+            store: url.shown.clone(),
+            detail: "raw rows conflict even with ON CONFLICT DO NOTHING".into(),
+        }),
+    }
+}
+
+/// How a batch's raw rows are inserted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RawInsert {
+    /// `COPY`: fast; fails on a row already present.
+    Copy,
+    /// `INSERT … ON CONFLICT DO NOTHING`: skips rows already present.
+    Upsert,
+}
+
+/// [`ingest`] with the raw rows inserted by `raw`; `None` when `COPY` met a
+/// row already present (the transaction is rolled back).
+fn ingest_with(
+    client: &mut Client,
+    url: &Url,
+    host: &str,
+    writer: &str,
+    rows: &[JournalRow],
+    read_after: i64,
+    raw: RawInsert,
+) -> Result<Option<Shipped>, StoreError> {
     let Some(last) = rows.last().map(|r| r.seq) else {
-        return Ok(Shipped::default());
+        return Ok(Some(Shipped::default()));
     };
     let err = |e: postgres::Error| url.error("shipping journal rows", &e);
     let mut tx = client.transaction().map_err(err)?;
@@ -243,7 +286,7 @@ fn ingest(
     let rows: Vec<&JournalRow> = rows.iter().filter(|r| r.seq > hwm).collect();
     if rows.is_empty() {
         tx.commit().map_err(err)?;
-        return Ok(Shipped::default());
+        return Ok(Some(Shipped::default()));
     }
 
     // Claim idempotency keys fleet-wide; a key already claimed by another
@@ -279,26 +322,40 @@ fn ingest(
         let key_ok = r.op != 0 || r.key.as_ref().is_none_or(|k| claimed.remove(k));
         c.push(r, r.op == 0 && r.counted && key_ok);
     }
-    let inserted: HashSet<i64> = tx
-        .query(
-            "INSERT INTO keymsg_raw (month, writer_id, seq, op, ref_seq, at, acked_at, \
-             shipped_at, agency, message_id, surface, kind, catalog_version, idem_key, reprint, \
-             counted) \
-             SELECT m, $1, s, op, rs, at, ak, $2, ag, mi, su, ki, cv, k, rp, c \
-             FROM unnest($3::text[], $4::bigint[], $5::int2[], $6::bigint[], $7::bigint[], \
-             $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[], \
-             $14::text[], $15::bool[], $16::bool[]) \
-             AS t(m, s, op, rs, at, ak, ag, mi, su, ki, cv, k, rp, c) \
-             ON CONFLICT DO NOTHING RETURNING seq",
-            &[
-                &wid, &now, &c.month, &c.seq, &c.op, &c.ref_seq, &c.at, &c.acked, &c.agency,
-                &c.message, &c.surface, &c.kind, &c.version, &c.key, &c.reprint, &c.counted,
-            ],
-        )
-        .map_err(err)?
-        .into_iter()
-        .map(|r| r.get(0))
-        .collect();
+    let inserted: HashSet<i64> = match raw {
+        RawInsert::Copy => {
+            // Every row is above the mark locked above, so none can be in
+            // the table yet: COPY (several times faster than INSERT) adds
+            // them all, and a row that is there anyway (a mark and rows out
+            // of step) fails the batch with a unique violation instead of
+            // counting it twice; the caller then ships it with `Upsert`.
+            match copy_raw(&mut tx, wid, now, &c) {
+                Ok(()) => c.seq.iter().copied().collect(),
+                Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => return Ok(None),
+                Err(e) => return Err(err(e)),
+            }
+        }
+        RawInsert::Upsert => tx
+            .query(
+                "INSERT INTO keymsg_raw (month, writer_id, seq, op, ref_seq, at, acked_at, \
+                 shipped_at, agency, message_id, surface, kind, catalog_version, idem_key, reprint, \
+                 counted) \
+                 SELECT m, $1, s, op, rs, at, ak, $2, ag, mi, su, ki, cv, k, rp, c \
+                 FROM unnest($3::text[], $4::bigint[], $5::int2[], $6::bigint[], $7::bigint[], \
+                 $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[], \
+                 $14::text[], $15::bool[], $16::bool[]) \
+                 AS t(m, s, op, rs, at, ak, ag, mi, su, ki, cv, k, rp, c) \
+                 ON CONFLICT DO NOTHING RETURNING seq",
+                &[
+                    &wid, &now, &c.month, &c.seq, &c.op, &c.ref_seq, &c.at, &c.acked, &c.agency,
+                    &c.message, &c.surface, &c.kind, &c.version, &c.key, &c.reprint, &c.counted,
+                ],
+            )
+            .map_err(err)?
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect(),
+    };
 
     let mut inc: Increments = BTreeMap::new();
     let mut withdrawals = Vec::new();
@@ -337,10 +394,67 @@ fn ingest(
     )
     .map_err(err)?;
     tx.commit().map_err(err)?;
-    Ok(Shipped {
+    Ok(Some(Shipped {
         rows: u64::try_from(inserted.len()).unwrap_or(u64::MAX),
         max_lag_ns,
-    })
+    }))
+}
+
+/// `COPY` the batch's raw rows (binary format) into `keymsg_raw`.
+fn copy_raw(
+    tx: &mut postgres::Transaction<'_>,
+    wid: i32,
+    now: i64,
+    c: &Columns,
+) -> Result<(), postgres::Error> {
+    let sink = tx.copy_in(
+        "COPY keymsg_raw (month, writer_id, seq, op, ref_seq, at, acked_at, shipped_at, agency, \
+         message_id, surface, kind, catalog_version, idem_key, reprint, counted) \
+         FROM STDIN (FORMAT binary)",
+    )?;
+    let mut w = BinaryCopyInWriter::new(
+        sink,
+        &[
+            Type::TEXT,
+            Type::INT4,
+            Type::INT8,
+            Type::INT2,
+            Type::INT8,
+            Type::INT8,
+            Type::INT8,
+            Type::INT8,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::INT8,
+            Type::TEXT,
+            Type::BOOL,
+            Type::BOOL,
+        ],
+    );
+    let rows = c
+        .month
+        .iter()
+        .zip(&c.seq)
+        .zip(&c.op)
+        .zip(&c.ref_seq)
+        .zip(&c.at)
+        .zip(&c.acked)
+        .zip(&c.agency)
+        .zip(&c.message)
+        .zip(&c.surface)
+        .zip(&c.kind)
+        .zip(&c.version)
+        .zip(&c.key)
+        .zip(&c.reprint)
+        .zip(&c.counted);
+    for (((((((((((((m, s), op), rs), at), ak), ag), mi), su), ki), cv), k), rp), ct) in rows {
+        w.write(&[
+            m, &wid, s, op, rs, at, ak, &now, ag, mi, su, ki, cv, k, rp, ct,
+        ])?;
+    }
+    w.finish().map(|_| ())
 }
 
 /// Journal rows as one array per column (for `unnest`).
