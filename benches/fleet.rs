@@ -10,9 +10,18 @@
 //! Knobs: `KEYMSG_BENCH_PROCS` (8), `KEYMSG_BENCH_THREADS` per process (4),
 //! `KEYMSG_BENCH_PER_THREAD` insertions (10,000), `KEYMSG_BENCH_BATCH`
 //! insertions per `count_batch` call (1: one `count` per insertion),
+//! `KEYMSG_BENCH_RATE` insertions/s of all writers together (0: as fast as
+//! they go; a rate holds the writers to a steady bill run so that shipper
+//! lag is measured at that rate, not after a burst),
 //! `KEYMSG_BENCH_SHIP_ROWS`
 //! for the shipper-vs-COPY table (200,000), `KEYMSG_BENCH_RAW_ROWS` raw rows
-//! for the report (10,000,000). 0 skips a part.
+//! for the report (10,000,000), `KEYMSG_BENCH_WRITERS` writers and
+//! `KEYMSG_BENCH_AGENCIES` agencies they are spread over (200, 50). 0 skips
+//! a part.
+//!
+//! Shipper lag is each raw row's commit time in PostgreSQL
+//! (`pg_xact_commit_timestamp`, the cluster runs with
+//! `track_commit_timestamp`) minus the time its host acknowledged it.
 
 #![allow(
     clippy::unwrap_used,
@@ -65,6 +74,12 @@ fn child(spec: &str) {
     let threads = env("KEYMSG_BENCH_THREADS", 4);
     let per = env("KEYMSG_BENCH_PER_THREAD", 10_000);
     let batch = env("KEYMSG_BENCH_BATCH", 1).max(1);
+    // Each thread's share of the total rate, as the time between batches.
+    let rate = env("KEYMSG_BENCH_RATE", 0);
+    let every = (rate > 0).then(|| {
+        let per_thread = rate as f64 / (env("KEYMSG_BENCH_PROCS", 8) * threads) as f64;
+        Duration::from_secs_f64(batch as f64 / per_thread)
+    });
     let store = Arc::new(Store::open_postgres(url, journal, StoreOptions::default()).unwrap());
     while !go.exists() {
         std::thread::sleep(Duration::from_millis(1));
@@ -75,15 +90,26 @@ fn child(spec: &str) {
             let store = Arc::clone(&store);
             let prefix = format!("{id}-{t}");
             std::thread::spawn(move || {
+                let t0 = Instant::now();
+                let pace = |i: u64| {
+                    if let Some(every) = every {
+                        let due = t0 + every * i as u32;
+                        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                            std::thread::sleep(wait);
+                        }
+                    }
+                };
                 if batch == 1 {
                     for n in 0..per {
+                        pace(n);
                         store.count(&insertion(&prefix, n)).unwrap();
                     }
                     return;
                 }
                 // A bill run acknowledging `batch` receipts per transaction.
                 let all: Vec<Insertion> = (0..per).map(|n| insertion(&prefix, n)).collect();
-                for chunk in all.chunks(batch as usize) {
+                for (i, chunk) in all.chunks(batch as usize).enumerate() {
+                    pace(i as u64);
                     store.count_batch(chunk).unwrap();
                 }
             })
@@ -202,12 +228,21 @@ fn writers(pg: &PgServer, url: &str, dir: &Path) {
         .unwrap();
         left += s.ship().unwrap();
     }
+    // Commit time in PostgreSQL minus acknowledgement on the host, every
+    // row (also those the final `ship` took).
     let lag = psql(
         pg,
         "bench",
-        "SELECT string_agg(round(p::numeric / 1e6, 1)::text, ' / ') FROM unnest(( \
-         SELECT percentile_disc(ARRAY[0.5, 0.99, 1.0]) WITHIN GROUP (ORDER BY shipped_at - acked_at) \
-         FROM keymsg_raw)) AS p",
+        "SELECT string_agg(round(p::numeric, 1)::text, ' / ') FROM unnest(( \
+         SELECT percentile_disc(ARRAY[0.5, 0.99, 1.0]) WITHIN GROUP (ORDER BY lag) FROM ( \
+         SELECT extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1e3 - acked_at / 1e6 AS lag \
+         FROM keymsg_raw) AS l)) AS p",
+    );
+    let batches = psql(
+        pg,
+        "bench",
+        "SELECT count(DISTINCT xmin::text) || ' transactions, ' || round(count(*)::numeric / \
+         count(DISTINCT xmin::text), 0) || ' rows each on average' FROM keymsg_raw",
     );
     let total = psql(pg, "bench", "SELECT sum(counted) FROM keymsg_counters");
     println!("## fleet/writers");
@@ -218,6 +253,7 @@ fn writers(pg: &PgServer, url: &str, dir: &Path) {
         acked as f64 / secs
     );
     println!("shipper lag (acknowledged -> committed in PostgreSQL) p50 / p99 / max: {lag} ms");
+    println!("shipped in {batches}");
     println!("rows left for the final `ship`: {left}; fleet counters total: {total}");
 }
 
@@ -287,13 +323,17 @@ fn report(pg: &PgServer) {
     if raw == 0 {
         return;
     }
+    let writers = env("KEYMSG_BENCH_WRITERS", 200);
+    let agencies = env("KEYMSG_BENCH_AGENCIES", 50);
     let url = pg.create_db("report");
     let j = tempfile::tempdir().unwrap();
     let s = Store::open_postgres(&url, j.path(), StoreOptions::default()).unwrap();
     s.count(&insertion("init", 0)).unwrap();
     s.ship().unwrap(); // creates the schema and the 2026-03 partition
-    // 12 months x 50 agencies x 200 writers, generated server-side, then the
-    // counters derived from them as ingest would.
+    // 12 months, `agencies` agencies, `writers` writers (each writer prints
+    // for one agency, as a host does), generated server-side in chunks of 10
+    // M rows; then the counters derived from them as ingest would, and the
+    // writers' rows.
     let t = Instant::now();
     for m in 1..=12 {
         psql(
@@ -304,30 +344,49 @@ fn report(pg: &PgServer) {
             ),
         );
     }
+    let chunk = 10_000_000;
+    let mut from = 1;
+    while from <= raw {
+        let to = (from + chunk - 1).min(raw);
+        psql(
+            pg,
+            "report",
+            &format!(
+                "INSERT INTO keymsg_raw (month, writer_id, seq, op, at, acked_at, shipped_at, agency, \
+                 message_id, surface, kind, catalog_version, reprint, counted) \
+                 SELECT '2026-' || lpad((1 + i % 12)::text, 2, '0'), 1000 + (i / 12) % {writers}, i, 0, \
+                 0, 0, 0, 'agency-' || ((i / 12) % {writers}) % {agencies}, \
+                 (ARRAY['aoc-1441','police-191','no-links','otp'])[1 + i % 4], \
+                 'receipt', 'electricity-bill', 1, false, true FROM generate_series({from}, {to}) AS i"
+            ),
+        );
+        from = to + 1;
+    }
     psql(
         pg,
         "report",
-        &format!(
-            "INSERT INTO keymsg_raw (month, writer_id, seq, op, at, acked_at, shipped_at, agency, \
-             message_id, surface, kind, catalog_version, reprint, counted) \
-             SELECT '2026-' || lpad((1 + i % 12)::text, 2, '0'), 1000 + i % 200, i, 0, \
-             0, 0, 0, 'agency-' || ((i / 12) % 50), (ARRAY['aoc-1441','police-191','no-links','otp'])[1 + i % 4], \
-             'receipt', 'electricity-bill', 1, false, true FROM generate_series(1, {raw}) AS i; \
-             INSERT INTO keymsg_counters (month, agency, message_id, channel, surface, kind, host, writer, counted) \
-             SELECT month, agency, message_id, 'documents', surface, kind, 'h' || writer_id, \
-             'w' || writer_id, count(*) FROM keymsg_raw WHERE writer_id >= 1000 \
-             GROUP BY 1, 2, 3, 4, 5, 6, 7, 8; ANALYZE"
-        ),
+        "INSERT INTO keymsg_counters (month, agency, message_id, channel, surface, kind, host, writer, counted) \
+         SELECT month, agency, message_id, 'documents', surface, kind, 'h' || writer_id, \
+         'w' || writer_id, count(*) FROM keymsg_raw WHERE writer_id >= 1000 \
+         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8; \
+         INSERT INTO keymsg_writers (host, writer, shipped_seq) \
+         SELECT DISTINCT host, writer, 1 FROM keymsg_counters WHERE host <> '' ON CONFLICT DO NOTHING; \
+         ANALYZE",
     );
     let build = t.elapsed().as_secs_f64();
     let month: YearMonth = "2026-03".parse().unwrap();
+    let catalog = keymsg_core::Catalog::embedded().unwrap();
     let mut times = Vec::new();
     let mut n = 0;
     for _ in 0..21 {
+        // What `keymsg report --store postgres://… --agency agency-7` does:
+        // the agency check, counters, manual entries and the writers'
+        // counters (for roll-ups).
         let t = Instant::now();
-        let rows = s.month_counts(month, Some("agency-7")).unwrap();
+        let r =
+            keymsg_core::report::Report::from_store(&s, &catalog, month, Some("agency-7")).unwrap();
         times.push(t.elapsed());
-        n = rows.iter().map(|r| r.count).sum();
+        n = r.totals.documents;
     }
     times.sort();
     let t = Instant::now();
@@ -343,10 +402,15 @@ fn report(pg: &PgServer) {
         "SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) FROM pg_class c \
          JOIN pg_inherits i ON i.inhrelid = c.oid WHERE i.inhparent = 'keymsg_raw'::regclass",
     );
-    println!("## fleet/report ({raw} raw rows, {size}, built in {build:.0} s)");
+    let counters = psql(pg, "report", "SELECT count(*) FROM keymsg_counters");
     println!(
-        "month_counts(2026-03, agency-7) from the counter table: {n} insertions, median {:.2} ms, max {:.2} ms (21 runs)",
+        "## fleet/report ({raw} raw rows, {size}, {writers} writers, {agencies} agencies, \
+         {counters} counter rows; built in {build:.0} s)"
+    );
+    println!(
+        "Report::from_store(2026-03, agency-7): {n} documents, median {:.2} ms, p90 {:.2} ms, max {:.2} ms (21 runs)",
         times[10].as_secs_f64() * 1e3,
+        times[18].as_secs_f64() * 1e3,
         times[20].as_secs_f64() * 1e3
     );
     println!(

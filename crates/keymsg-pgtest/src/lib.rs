@@ -248,7 +248,7 @@ impl PgServer {
     pub fn start_again(&mut self) {
         let log = self.root.join("log");
         let opts = format!(
-            "-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c full_page_writes=off \
+            "-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c full_page_writes=off -c track_commit_timestamp=on \
              -c max_connections=200",
             self.port,
             self.root.display()

@@ -531,3 +531,28 @@ fn rows_already_stored_above_a_lowered_mark_are_not_counted_twice() {
         "230"
     );
 }
+
+#[test]
+fn a_fleet_report_checks_the_agency_and_carries_each_writers_counters() {
+    let Some(pg) = shared() else { return };
+    let url = fresh_db(pg);
+    let j = tempfile::tempdir().unwrap();
+    let s = open(&url, j.path());
+    for agency in [PEA, "PWA Lampang", "MEA Bangkok"] {
+        let mut i = ins(None, at());
+        i.agency = agency.into();
+        s.count(&i).unwrap();
+    }
+    s.ship().unwrap();
+    let catalog = keymsg_core::Catalog::embedded().unwrap();
+    let r = keymsg_core::report::Report::from_store(&s, &catalog, march(), Some(PEA)).unwrap();
+    assert_eq!(r.totals.documents, 1);
+    assert_eq!(r.writers.len(), 1, "one writer: this host's journal file");
+    let e = keymsg_core::report::Report::from_store(&s, &catalog, march(), Some("PEA Lampang"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("`MEA Bangkok`, `PEA Chiang Mai`, `PWA Lampang`"),
+        "every agency, in order: {e}"
+    );
+}

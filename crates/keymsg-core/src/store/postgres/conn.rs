@@ -81,6 +81,8 @@ const MIGRATIONS: &[&str] = &[
          reprints bigint NOT NULL DEFAULT 0,
          PRIMARY KEY (month, agency, message_id, channel, surface, kind, host, writer)
      );
+     -- The agencies of all months (a report checks the agency it is asked for).
+     CREATE INDEX keymsg_counters_agency ON keymsg_counters (agency);
      -- Hand-entered counts; the newest recording wins.
      CREATE TABLE keymsg_manual (
          agency text NOT NULL,

@@ -173,12 +173,21 @@ pub(crate) fn months(c: &mut Client, url: &Url) -> Res<Vec<YearMonth>> {
     Ok(v)
 }
 
-/// Agencies with counts or manual entries (in `month`, or ever).
+/// Agencies with counts or manual entries (in `month`, or ever). The
+/// counter table is read with a skip scan (one index probe per agency, over
+/// the primary key for a month, `keymsg_counters_agency` otherwise), so a
+/// report's agency check does not grow with the fleet's writers or months.
 pub(crate) fn agencies(c: &mut Client, url: &Url, month: Option<YearMonth>) -> Res<Vec<String>> {
     let month = month.map(|m| m.to_string());
     let rows = c
         .query(
-            "SELECT DISTINCT agency FROM keymsg_counters WHERE $1::text IS NULL OR month = $1 \
+            "WITH RECURSIVE a(x) AS ( \
+               SELECT min(agency) FROM keymsg_counters WHERE $1::text IS NULL OR month = $1 \
+               UNION ALL \
+               SELECT (SELECT min(agency) FROM keymsg_counters \
+                       WHERE agency > a.x AND ($1::text IS NULL OR month = $1)) \
+               FROM a WHERE a.x IS NOT NULL) \
+             SELECT x FROM a WHERE x IS NOT NULL \
              UNION SELECT DISTINCT agency FROM keymsg_manual WHERE $1::text IS NULL OR month = $1",
             &[&month],
         )
@@ -268,21 +277,22 @@ pub(crate) fn writer_counts(
 ) -> Res<Vec<WriterCounts>> {
     let err = |e: postgres::Error| url.error("reading writers' counters", &e);
     let mut out: BTreeMap<(String, String), WriterCounts> = BTreeMap::new();
-    let epochs: BTreeMap<(String, String), i64> = c
-        .query("SELECT host, writer, epoch FROM keymsg_writers", &[])
-        .map_err(err)?
-        .into_iter()
-        .map(|r| ((r.get(0), r.get(1)), r.get(2)))
-        .collect();
+    // Epochs of the writers that appear, not of the whole fleet.
+    let mut epochs: BTreeMap<(String, String), i64> = BTreeMap::new();
     let rows = c
         .query(
-            "SELECT host, writer, agency, message_id, surface, kind, counted FROM keymsg_counters \
-             WHERE month = $1 AND channel = 'documents' AND counted > 0 \
-             AND ($2::text IS NULL OR agency = $2) \
-             ORDER BY host, writer, agency, message_id, surface, kind",
+            "SELECT c.host, c.writer, c.agency, c.message_id, c.surface, c.kind, c.counted, \
+             coalesce(w.epoch, 0) FROM keymsg_counters c \
+             LEFT JOIN keymsg_writers w ON w.host = c.host AND w.writer = c.writer \
+             WHERE c.month = $1 AND c.channel = 'documents' AND c.counted > 0 \
+             AND ($2::text IS NULL OR c.agency = $2) \
+             ORDER BY c.host, c.writer, c.agency, c.message_id, c.surface, c.kind",
             &[&month.to_string(), &agency],
         )
         .map_err(err)?;
+    for r in &rows {
+        epochs.insert((r.get(0), r.get(1)), r.get(7));
+    }
     let mut groups: BTreeMap<(String, String), Vec<CountRow>> = BTreeMap::new();
     for r in rows {
         groups
@@ -299,6 +309,23 @@ pub(crate) fn writer_counts(
     let mut manual: BTreeMap<(String, String), Vec<ManualRecord>> = BTreeMap::new();
     for (m, host, writer) in manual_rows(c, url, month, agency)? {
         manual.entry((host, writer)).or_default().push(m);
+    }
+    let (hosts, writers): (Vec<&str>, Vec<&str>) = manual
+        .keys()
+        .filter(|k| !epochs.contains_key(*k))
+        .map(|(h, w)| (h.as_str(), w.as_str()))
+        .unzip();
+    if !hosts.is_empty() {
+        for r in c
+            .query(
+                "SELECT w.host, w.writer, w.epoch FROM keymsg_writers w \
+                 JOIN unnest($1::text[], $2::text[]) AS t(h, wr) ON w.host = t.h AND w.writer = t.wr",
+                &[&hosts, &writers],
+            )
+            .map_err(err)?
+        {
+            epochs.insert((r.get(0), r.get(1)), r.get(2));
+        }
     }
     let mut keys: Vec<(String, String)> = groups.keys().cloned().collect();
     keys.extend(manual.keys().cloned());
