@@ -218,11 +218,16 @@ fn open_store(path: PathBuf, journal: Option<PathBuf>, opts: StoreOptions) -> Re
         return Ok(Store::open(path, opts)?);
     };
     let journal = journal
-        .or_else(|| std::env::var_os(JOURNAL_ENV).filter(|v| !v.is_empty()).map(PathBuf::from))
+        .or_else(|| {
+            std::env::var_os(JOURNAL_ENV)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
         .ok_or_else(|| Error::InvalidArgument {
             name: "journal",
             reason: format!(
-                "a PostgreSQL store needs the host's journal directory: give journal_path                  (--journal DIR, `journal` in keymsg.toml) or set ${JOURNAL_ENV}"
+                "a PostgreSQL store needs the host's journal directory: give journal_path \
+                 (--journal DIR, `journal` in keymsg.toml) or set ${JOURNAL_ENV}"
             ),
         })?;
     Ok(Store::open_postgres(url, journal, opts)?)
