@@ -1,8 +1,6 @@
 //! The SQLite backend: a directory, one file per writer process.
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -11,22 +9,24 @@ use rusqlite::{Connection, params};
 use time::OffsetDateTime;
 
 use super::checkpoint::Checkpointer;
-use super::files::{io_err, writer_files};
+use super::files::writer_files;
 use super::keylock::KeyLock;
 use super::read::{self, RowKey};
 use super::schema::{self, Mode, map_err};
 use super::writer::{Group, Writer, now_nanos};
-use super::{CountRow, Counted, Insertion, ManualEntry, StoreError, StoreOptions, WriterCounts};
+use super::{CountRow, Counted, Insertion, ManualEntry, StoreError, StoreOptions};
 use crate::bangkok::YearMonth;
+
+mod dir;
+mod import;
+
+use dir::{apply_max_bytes, claim_slot, prepare_dir, valid_writer_id};
 
 /// Counts a report showed, by row key.
 type Snapshot = BTreeMap<RowKey, u64>;
 
 /// Name of the marker file that makes a directory a keymsg store.
 pub(crate) const MARKER: &str = "KEYMSG_STORE";
-
-/// Largest numbered writer slot tried before giving up.
-const MAX_SLOTS: u32 = 10_000;
 
 /// The SQLite backend of [`super::Store`] (see the module docs).
 #[derive(Debug)]
@@ -44,107 +44,6 @@ pub(crate) struct SqliteStore {
     writer_id: String,
     /// Holds our writer slot for the life of the store.
     _slot_lock: Option<Mutex<Connection>>,
-}
-
-/// Create the directory and marker, or check that an existing one is ours.
-fn prepare_dir(dir: &Path) -> Result<(), StoreError> {
-    let not_store = |detail: &str| StoreError::NotAStore {
-        path: dir.display().to_string(),
-        detail: detail.to_owned(),
-    };
-    match fs::metadata(dir) {
-        Ok(m) if !m.is_dir() => {
-            return Err(not_store(
-                "it is a file; a store is a directory (give a directory path, it is created if missing)",
-            ));
-        }
-        Ok(_) => {
-            if dir.join(MARKER).is_file() {
-                return Ok(());
-            }
-            let non_empty = fs::read_dir(dir)
-                .map_err(|e| io_err(dir, e))?
-                .next()
-                .is_some();
-            // Another process may be creating this store right now. It
-            // writes the marker before any other file, so a marker present
-            // after the listing saw files means the files are the store's.
-            if dir.join(MARKER).is_file() {
-                return Ok(());
-            }
-            if non_empty {
-                return Err(not_store(&format!(
-                    "the directory is not empty and has no {MARKER} marker; keymsg will not write into it"
-                )));
-            }
-        }
-        Err(e) if e.kind() == ErrorKind::NotFound => {
-            fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
-        }
-        Err(e) => return Err(io_err(dir, e)),
-    }
-    let marker = dir.join(MARKER);
-    fs::write(
-        &marker,
-        "keymsg insertion store: one SQLite file per writer process (w-*.sqlite).\n\
-         Do not delete files here: every file holds counts.\n",
-    )
-    .map_err(|e| io_err(&marker, e))
-}
-
-fn valid_writer_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
-/// Claim the first free numbered slot: (its database path, the held lock).
-///
-/// The lock is an SQLite `BEGIN EXCLUSIVE` on `w-<n>.lock` that is never
-/// committed: SQLite's POSIX locks are released by the kernel when the
-/// process dies, and SQLite also makes two connections of one process
-/// conflict, so a slot is held by exactly one live store.
-fn claim_slot(dir: &Path) -> Result<(PathBuf, Connection), StoreError> {
-    for n in 0..MAX_SLOTS {
-        let lock_path = dir.join(format!("w-{n}.lock"));
-        let label = lock_path.display().to_string();
-        let c = Connection::open(&lock_path).map_err(|e| map_err(&label, e))?;
-        // A held slot must fail at once, not after rusqlite's default 5 s wait.
-        c.busy_timeout(Duration::ZERO)
-            .map_err(|e| map_err(&label, e))?;
-        match c.execute_batch("BEGIN EXCLUSIVE") {
-            Ok(()) => return Ok((dir.join(format!("w-{n}.sqlite")), c)),
-            Err(e)
-                if matches!(
-                    e.sqlite_error_code(),
-                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-                ) =>
-            {
-                continue;
-            }
-            Err(e) => return Err(map_err(&label, e)),
-        }
-    }
-    Err(StoreError::Io {
-        path: dir.display().to_string(),
-        source: std::io::Error::other(format!("all {MAX_SLOTS} writer slots are in use")),
-    })
-}
-
-/// Set SQLite's page limit so the file stays under about `bytes`.
-fn apply_max_bytes(c: &Connection, label: &str, bytes: Option<u64>) -> Result<(), StoreError> {
-    let err = |e| map_err(label, e);
-    let page: i64 = c
-        .pragma_query_value(None, "page_size", |r| r.get(0))
-        .map_err(err)?;
-    let pages = match bytes {
-        Some(b) => i64::try_from(b).unwrap_or(i64::MAX) / page.max(1),
-        None => 0xFFFF_FFFE,
-    };
-    c.pragma_update(None, "max_page_count", pages.max(1))
-        .map_err(err)
 }
 
 impl SqliteStore {
@@ -580,76 +479,6 @@ impl SqliteStore {
         Ok(super::prometheus::render(&totals, files))
     }
 
-    /// This store's writer identity: (host id, writer id).
-    pub(crate) fn identity(&self) -> (&str, &str) {
-        (&self.host, &self.writer_id)
-    }
-
-    /// The SQLite side of [`super::Store::writer_counts`]: one entry per
-    /// writer file with counts or manual entries in `month`.
-    pub(crate) fn writer_counts(
-        &self,
-        month: YearMonth,
-        agency: Option<&str>,
-    ) -> Result<Vec<WriterCounts>, StoreError> {
-        let mut out = Vec::new();
-        self.each_file(|c, l| {
-            let (host, writer, epoch) = read::writer_identity(c, l)?;
-            let mut m = BTreeMap::new();
-            read::month_rows(c, l, month, agency, &mut m)?;
-            let counts = read::to_rows(m);
-            let manual = read::manual_records(c, l, month, agency)?;
-            if !counts.is_empty() || !manual.is_empty() {
-                out.push(WriterCounts {
-                    // Migrated by a reader before its writer reopened it:
-                    // the file belongs to this directory's host.
-                    host: if host.is_empty() {
-                        self.host.clone()
-                    } else {
-                        host
-                    },
-                    writer,
-                    epoch,
-                    counts,
-                    manual,
-                });
-            }
-            Ok(())
-        })?;
-        out.sort_by(|a, b| (&a.host, &a.writer).cmp(&(&b.host, &b.writer)));
-        Ok(out)
-    }
-
-    /// The SQLite side of [`super::Store::import`]: each foreign writer goes
-    /// to a writer file of its own (`w-x<writer>.sqlite`), merged by the
-    /// G-counter rule, so importing a file again changes nothing. Returns
-    /// the number of counters and manual entries that changed.
-    pub(crate) fn import(
-        &self,
-        month: YearMonth,
-        writers: &[WriterCounts],
-    ) -> Result<u64, StoreError> {
-        // Writers of this directory: their live files are already here.
-        let mut local = std::collections::BTreeSet::new();
-        self.each_file(|c, l| {
-            let (_, w, _) = read::writer_identity(c, l)?;
-            local.insert(w);
-            Ok(())
-        })?;
-        let mut changed = 0;
-        for w in writers {
-            if !super::files::valid_id(&w.writer) || !super::files::valid_id(&w.host) {
-                return Err(StoreError::BadWriterId(format!("{}/{}", w.host, w.writer)));
-            }
-            let file = self.dir.join(format!("w-x{}.sqlite", w.writer));
-            if local.contains(&w.writer) && !file.exists() {
-                continue;
-            }
-            changed += import_writer(&file, self.busy, month, w)?;
-        }
-        Ok(changed)
-    }
-
     /// The SQLite side of [`super::Store::integrity_check`].
     pub(crate) fn integrity_check(&self) -> Result<(), StoreError> {
         self.each_file(|c, l| {
@@ -669,198 +498,11 @@ impl SqliteStore {
     }
 }
 
-/// Merge one foreign writer's counters for `month` into its own file.
-fn import_writer(
-    file: &Path,
-    busy: Duration,
-    month: YearMonth,
-    w: &WriterCounts,
-) -> Result<u64, StoreError> {
-    let label = file.display().to_string();
-    let err = |e| map_err(&label, e);
-    let fresh = !file.exists();
-    let mut conn = schema::open_file(file, Mode::Writer(super::Durability::Process), busy)?;
-    let tx = conn
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        .map_err(err)?;
-    let (host, id, epoch) = read::writer_identity(&tx, &label)?;
-    let epoch_in = i64::try_from(w.epoch).unwrap_or(i64::MAX);
-    let m = month.to_string();
-    let mut changed = 0u64;
-    if fresh || id != w.writer || host != w.host {
-        tx.execute(
-            "UPDATE writer SET host = ?1, id = ?2, epoch = ?3",
-            params![w.host, w.writer, epoch_in],
-        )
-        .map_err(err)?;
-    } else if w.epoch < epoch {
-        // An older copy than what this file holds: nothing to take from it.
-        return Ok(0);
-    } else if w.epoch > epoch {
-        // The writer withdrew counts since: its new copy replaces the month.
-        changed += tx
-            .execute("DELETE FROM counts WHERE month = ?1", [&m])
-            .map_err(err)? as u64;
-        tx.execute("UPDATE writer SET epoch = ?1", [epoch_in])
-            .map_err(err)?;
-    }
-    {
-        let mut up = tx
-            .prepare(
-                "INSERT INTO counts (month, agency, message_id, surface, kind, catalog_version, \
-                 counted, reprints) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, 0) \
-                 ON CONFLICT DO UPDATE SET counted = excluded.counted \
-                 WHERE excluded.counted > counts.counted",
-            )
-            .map_err(err)?;
-        for c in &w.counts {
-            changed += up
-                .execute(params![
-                    m,
-                    c.agency,
-                    c.message_id,
-                    c.surface.as_str(),
-                    c.kind,
-                    i64::try_from(c.count).unwrap_or(i64::MAX)
-                ])
-                .map_err(err)? as u64;
-        }
-        let mut man = tx
-            .prepare(
-                "INSERT INTO manual (agency, month, channel, message_id, count, recorded_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET \
-                 count = excluded.count, recorded_at = excluded.recorded_at \
-                 WHERE excluded.recorded_at > manual.recorded_at",
-            )
-            .map_err(err)?;
-        for r in &w.manual {
-            changed += man
-                .execute(params![
-                    r.agency,
-                    m,
-                    r.channel.as_str(),
-                    r.message_id,
-                    i64::try_from(r.count).unwrap_or(i64::MAX),
-                    r.recorded_at_ns
-                ])
-                .map_err(err)? as u64;
-        }
-    }
-    tx.commit().map_err(err)?;
-    Ok(changed)
-}
+#[cfg(test)]
+mod tests;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn writer_ids_are_checked() {
-        assert!(valid_writer_id("host-1_a"));
-        for bad in ["", "a/b", "..", "x y", "ไทย"] {
-            assert!(!valid_writer_id(bad), "{bad}");
-        }
-    }
-}
+mod poison_tests;
 
 #[cfg(test)]
-mod poison_tests {
-    use super::*;
-    use crate::Surface;
-    use time::macros::datetime;
-
-    /// A panic while the writer lock is held, in the middle of a transaction,
-    /// must not stop the process from counting: the lock is recovered and
-    /// the open transaction rolled back.
-    #[test]
-    fn a_panic_under_the_writer_lock_does_not_stop_counting() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(dir.path().join("s"), StoreOptions::default()).unwrap();
-        let group = store.group.as_ref().unwrap();
-        let ins = Insertion::new(datetime!(2026-03-01 10:00 +7), "PEA", Surface::Receipt, "m");
-        assert_eq!(store.count(&ins).unwrap(), Counted::New);
-        let poisoned = std::thread::scope(|s| {
-            s.spawn(|| {
-                let mut w = group.writer().unwrap();
-                w.conn().execute_batch("BEGIN IMMEDIATE").unwrap();
-                panic!("simulated bug while committing");
-            })
-            .join()
-        });
-        assert!(poisoned.is_err());
-        for _ in 0..3 {
-            assert_eq!(store.count(&ins).unwrap(), Counted::New);
-        }
-        let rows = store
-            .month_counts("2026-03".parse().unwrap(), None)
-            .unwrap();
-        assert_eq!(rows.iter().map(|r| r.count).sum::<u64>(), 4);
-    }
-}
-
-#[cfg(test)]
-mod loss_tests {
-    use super::*;
-
-    /// The disk image a `kill -9` leaves (the page cache: file, WAL and
-    /// mark as they are now), with one WAL frame then damaged. SQLite
-    /// recovers only the frames before the damage; the loss is found, its
-    /// size is exact, and neither checking nor opening destroys the WAL.
-    #[test]
-    fn damaged_wal_frames_are_detected_and_the_evidence_kept() {
-        use super::super::Durability;
-        use super::super::verify::{Evidence, Mark, check_store};
-        use std::fs;
-        let busy = Duration::from_secs(5);
-        let tmp = tempfile::tempdir().unwrap();
-        let live = tmp.path().join("live");
-        fs::create_dir(&live).unwrap();
-        let db = live.join("w-0.sqlite");
-        let conn = schema::open_file(&db, Mode::Writer(Durability::Process), busy).unwrap();
-        conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
-        let mut mark = Mark::open(&db, Evidence::default()).unwrap();
-        for i in 0..200 {
-            conn.execute(
-                "INSERT INTO counts (month, agency, message_id, surface, kind, catalog_version, \
-                 counted) VALUES ('2026-03', 'PEA', 'aoc-1441', 'receipt', ?1, 1, 1) \
-                 ON CONFLICT DO UPDATE SET counted = counted + 1",
-                [format!("kind-{}", i % 40)],
-            )
-            .unwrap();
-            mark.add_counts(1);
-        }
-        let image = tmp.path().join("image");
-        fs::create_dir(&image).unwrap();
-        fs::write(image.join(MARKER), "").unwrap();
-        for f in ["w-0.sqlite", "w-0.sqlite-wal", "w-0.mark"] {
-            fs::copy(live.join(f), image.join(f)).unwrap();
-        }
-        let wal = image.join("w-0.sqlite-wal");
-        let mut bytes = fs::read(&wal).unwrap();
-        let frame = 24 + 1024;
-        let frames = (bytes.len() - 32) / frame;
-        assert!(frames > 150, "{frames} frames");
-        bytes[32 + (frames / 2) * frame + 24 + 100] ^= 0xFF;
-        fs::write(&wal, &bytes).unwrap();
-
-        let checks = check_store(&image, busy).unwrap();
-        let c = &checks[0];
-        assert_eq!(c.acknowledged, Some(200));
-        let found = c.found.unwrap();
-        assert!(found < 200, "{c:?}");
-        assert_eq!(found + c.missing, 200, "{c:?}");
-        assert!(c.problem.as_deref().unwrap().contains("WAL frames dropped"));
-        assert_eq!(fs::read(&wal).unwrap(), bytes, "checking keeps the WAL");
-
-        let e = SqliteStore::open(&image, StoreOptions::default()).unwrap_err();
-        assert!(
-            matches!(&e, StoreError::Lost { missing, .. } if *missing == c.missing),
-            "{e:?}"
-        );
-        assert_eq!(
-            fs::read(&wal).unwrap(),
-            bytes,
-            "a refused open keeps the WAL"
-        );
-    }
-}
+mod loss_tests;
