@@ -165,3 +165,38 @@ fn imports_twice_change_nothing_and_manual_entries_travel() {
     assert_eq!(central.import(month(), &own).unwrap(), 0);
     assert_eq!(total(&central), 5);
 }
+
+#[test]
+fn an_imported_file_that_is_lost_is_detected_like_any_writer_file() {
+    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let host = open(d1.path());
+    footers(&host, PEA, 3, "x");
+    let export = host.writer_counts(month(), None).unwrap();
+    let central_dir = d2.path().join("central");
+    {
+        let central = open(&central_dir);
+        assert!(central.import(month(), &export).unwrap() > 0);
+    }
+    let imported: Vec<_> = std::fs::read_dir(&central_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let n = p.file_name().unwrap().to_string_lossy();
+            n.starts_with("w-x") && n.ends_with(".sqlite")
+        })
+        .collect();
+    assert_eq!(imported.len(), 1, "{imported:?}");
+    assert!(
+        Store::verify(&central_dir)
+            .unwrap()
+            .iter()
+            .all(|c| c.is_ok())
+    );
+    std::fs::remove_file(&imported[0]).unwrap();
+    let checks = Store::verify(&central_dir).unwrap();
+    let lost: Vec<_> = checks.iter().filter(|c| !c.is_ok()).collect();
+    assert_eq!(lost.len(), 1, "{checks:?}");
+    assert_eq!(lost[0].missing, 3);
+    let e = Store::open(&central_dir, StoreOptions::default()).unwrap_err();
+    assert!(e.to_string().contains("lost 3 acknowledged counts"), "{e}");
+}

@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use rusqlite::params;
 
-use super::super::read;
 use super::super::schema::{self, Mode, map_err};
 use super::super::{StoreError, WriterCounts};
+use super::super::{read, verify};
 use super::SqliteStore;
 use crate::bangkok::YearMonth;
 
@@ -101,6 +101,7 @@ fn import_writer(
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
         .map_err(err)?;
     let (host, id, epoch) = read::writer_identity(&tx, &label)?;
+    let before = verify::evidence_of(&tx, &label)?;
     let epoch_in = i64::try_from(w.epoch).unwrap_or(i64::MAX);
     let m = month.to_string();
     let mut changed = 0u64;
@@ -163,6 +164,12 @@ fn import_writer(
                 .map_err(err)? as u64;
         }
     }
+    // The file gets a mark like any writer file, so that its loss is
+    // detected: lowered before a commit that removes counts (a newer epoch),
+    // raised after one that adds them.
+    let after = verify::evidence_of(&tx, &label)?;
+    verify::set_mark(file, before.min(after))?;
     tx.commit().map_err(err)?;
+    verify::set_mark(file, after)?;
     Ok(changed)
 }
