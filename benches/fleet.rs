@@ -123,6 +123,54 @@ fn child(spec: &str) {
     drop(store);
 }
 
+/// Seconds of CPU of this process's ended children.
+fn children_cpu_s() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    let f: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    // Fields 16 and 17 (cutime, cstime), counted from the state (field 3).
+    (f[13].parse::<f64>().unwrap() + f[14].parse::<f64>().unwrap()) / 100.0
+}
+
+static CHILDREN_BEFORE: std::sync::Mutex<f64> = std::sync::Mutex::new(0.0);
+
+fn children_cpu_before() -> f64 {
+    *CHILDREN_BEFORE.lock().unwrap()
+}
+
+fn set_children_cpu_before(v: f64) {
+    *CHILDREN_BEFORE.lock().unwrap() = v;
+}
+
+/// Seconds of CPU of the cluster: the postmaster, its ended children and
+/// its live ones (clock ticks of 10 ms).
+fn pg_cpu_s(pg: &PgServer) -> f64 {
+    let pid_file = std::fs::read_to_string(pg.root().join("data/postmaster.pid")).unwrap();
+    let master = pid_file.lines().next().unwrap().trim().to_owned();
+    let mut ticks = 0.0;
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+            continue;
+        };
+        let Some(rest) = stat.rsplit(')').next() else {
+            continue;
+        };
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        let pid = e.file_name().to_string_lossy().into_owned();
+        let n = |i: usize| f[i].parse::<f64>().unwrap_or(0.0);
+        if pid == master {
+            ticks += n(11) + n(12) + n(13) + n(14);
+        } else if f.get(1) == Some(&master.as_str()) {
+            ticks += n(11) + n(12);
+        }
+    }
+    ticks / 100.0
+}
+
 fn load() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .unwrap_or_default()
@@ -192,6 +240,7 @@ fn writers(pg: &PgServer, url: &str, dir: &Path) {
         })
         .collect();
     std::thread::sleep(Duration::from_millis(500));
+    let pg_cpu0 = pg_cpu_s(pg);
     std::fs::write(&go, "").unwrap();
     let mut acked = 0u64;
     let (mut first, mut last) = (i128::MAX, i128::MIN);
@@ -207,6 +256,19 @@ fn writers(pg: &PgServer, url: &str, dir: &Path) {
         last = last.max(v[2]);
     }
     let secs = (last - first) as f64 / 1e9;
+    // CPU used: the writer processes (counting and their shippers' client
+    // side; they have ended) and every PostgreSQL process. Other sessions
+    // on the machine do not count here, unlike in wall time.
+    let writers_cpu = children_cpu_s();
+    let pg_cpu = pg_cpu_s(pg) - pg_cpu0;
+    let cpu_line = format!(
+        "CPU: writer processes {writers_cpu:.2} s ({:.1} us per insertion), PostgreSQL {pg_cpu:.2} s \
+         ({:.1} us per insertion); all of it on 2 cores of their own: {:.0} insertions/s",
+        (writers_cpu - children_cpu_before()) * 1e6 / acked as f64,
+        pg_cpu * 1e6 / acked as f64,
+        2.0 * acked as f64 / (writers_cpu - children_cpu_before() + pg_cpu)
+    );
+    set_children_cpu_before(writers_cpu);
     if !shipping {
         println!("## fleet/writers, journal only (no shipping)");
         println!(
@@ -215,6 +277,7 @@ fn writers(pg: &PgServer, url: &str, dir: &Path) {
             env("KEYMSG_BENCH_BATCH", 1),
             acked as f64 / secs
         );
+        println!("{cpu_line}");
         return;
     }
     // What the background shippers left (the drop wait is 200 ms).
@@ -254,6 +317,7 @@ fn writers(pg: &PgServer, url: &str, dir: &Path) {
     );
     println!("shipper lag (acknowledged -> committed in PostgreSQL) p50 / p99 / max: {lag} ms");
     println!("shipped in {batches}");
+    println!("{cpu_line}");
     println!("rows left for the final `ship`: {left}; fleet counters total: {total}");
 }
 

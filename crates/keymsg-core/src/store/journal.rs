@@ -152,6 +152,8 @@ impl ShippedMarks {
         conn.busy_timeout(busy).map_err(err)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
+             -- Monitoring only (see the module docs): no sync per batch.
+             PRAGMA synchronous = NORMAL;
              CREATE TABLE IF NOT EXISTS shipped (
                  host TEXT NOT NULL,
                  writer TEXT NOT NULL,

@@ -22,12 +22,15 @@ const MIGRATION_LOCK: i64 = 0x4B4D_5347_0001;
 /// the message was printed.
 const MIGRATIONS: &[&str] = &[
     // Version 1.
-    "-- One row per writer that ships or was imported: its high-water mark.
+    "-- Text is compared byte by byte (COLLATE \"C\"): keys, ids and names
+     -- are matched exactly, never by a language's sort rules, and the
+     -- indexes on them are several times cheaper to maintain.
+     -- One row per writer that ships or was imported: its high-water mark.
      -- `id` names the writer in the raw rows and keys (4 bytes, not 64).
      CREATE TABLE keymsg_writers (
          id integer GENERATED ALWAYS AS IDENTITY UNIQUE,
-         host text NOT NULL,
-         writer text NOT NULL,
+         host text COLLATE \"C\" NOT NULL,
+         writer text COLLATE \"C\" NOT NULL,
          shipped_seq bigint NOT NULL DEFAULT 0,
          shipped_at bigint,
          epoch bigint NOT NULL DEFAULT 0,
@@ -37,7 +40,7 @@ const MIGRATIONS: &[&str] = &[
      -- Every shipped journal row, for audit and re-derivation. Partitioned
      -- by month: one partition per month, created when its first row arrives.
      CREATE TABLE keymsg_raw (
-         month text NOT NULL,
+         month text COLLATE \"C\" NOT NULL,
          writer_id integer NOT NULL,
          seq bigint NOT NULL,
          op smallint NOT NULL,
@@ -45,12 +48,12 @@ const MIGRATIONS: &[&str] = &[
          at bigint NOT NULL,
          acked_at bigint NOT NULL,
          shipped_at bigint NOT NULL,
-         agency text NOT NULL,
-         message_id text NOT NULL,
-         surface text NOT NULL,
-         kind text NOT NULL,
+         agency text COLLATE \"C\" NOT NULL,
+         message_id text COLLATE \"C\" NOT NULL,
+         surface text COLLATE \"C\" NOT NULL,
+         kind text COLLATE \"C\" NOT NULL,
          catalog_version bigint NOT NULL,
-         idem_key text,
+         idem_key text COLLATE \"C\",
          reprint boolean NOT NULL,
          -- Counted in the fleet: counted on its host and its idempotency
          -- key not already counted by another writer.
@@ -60,23 +63,25 @@ const MIGRATIONS: &[&str] = &[
      ) PARTITION BY LIST (month);
      -- Idempotency keys, unique fleet-wide: a key retried on another host counts once.
      CREATE TABLE keymsg_keys (
-         idem_key text PRIMARY KEY,
-         month text NOT NULL,
+         idem_key text COLLATE \"C\" PRIMARY KEY,
+         month text COLLATE \"C\" NOT NULL,
          writer_id integer NOT NULL,
          seq bigint NOT NULL
      );
      -- Keys expire by month (`keymsg ship`, like the hosts' own stores).
-     CREATE INDEX keymsg_keys_month ON keymsg_keys (month);
+     -- BRIN: keys arrive in month order, and a BRIN index costs next to
+     -- nothing per insertion (a B-tree would be a second index per key).
+     CREATE INDEX keymsg_keys_month ON keymsg_keys USING brin (month);
      -- Counters maintained on ingest, one row per writer: what reports read.
      CREATE TABLE keymsg_counters (
-         month text NOT NULL,
-         agency text NOT NULL,
-         message_id text NOT NULL,
-         channel text NOT NULL,
-         surface text NOT NULL,
-         kind text NOT NULL,
-         host text NOT NULL,
-         writer text NOT NULL,
+         month text COLLATE \"C\" NOT NULL,
+         agency text COLLATE \"C\" NOT NULL,
+         message_id text COLLATE \"C\" NOT NULL,
+         channel text COLLATE \"C\" NOT NULL,
+         surface text COLLATE \"C\" NOT NULL,
+         kind text COLLATE \"C\" NOT NULL,
+         host text COLLATE \"C\" NOT NULL,
+         writer text COLLATE \"C\" NOT NULL,
          counted bigint NOT NULL DEFAULT 0,
          reprints bigint NOT NULL DEFAULT 0,
          PRIMARY KEY (month, agency, message_id, channel, surface, kind, host, writer)
@@ -85,28 +90,28 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX keymsg_counters_agency ON keymsg_counters (agency);
      -- Hand-entered counts; the newest recording wins.
      CREATE TABLE keymsg_manual (
-         agency text NOT NULL,
-         month text NOT NULL,
-         channel text NOT NULL,
-         message_id text NOT NULL,
+         agency text COLLATE \"C\" NOT NULL,
+         month text COLLATE \"C\" NOT NULL,
+         channel text COLLATE \"C\" NOT NULL,
+         message_id text COLLATE \"C\" NOT NULL,
          count bigint NOT NULL,
          recorded_at bigint NOT NULL,
-         host text NOT NULL,
-         writer text NOT NULL,
+         host text COLLATE \"C\" NOT NULL,
+         writer text COLLATE \"C\" NOT NULL,
          PRIMARY KEY (agency, month, channel, message_id)
      );
      CREATE TABLE keymsg_report_marks (
          id bigserial PRIMARY KEY,
-         month text NOT NULL,
-         agency text,
+         month text COLLATE \"C\" NOT NULL,
+         agency text COLLATE \"C\",
          reported_at bigint NOT NULL
      );
      CREATE TABLE keymsg_report_snapshot (
          mark bigint NOT NULL REFERENCES keymsg_report_marks(id),
-         agency text NOT NULL,
-         message_id text NOT NULL,
-         surface text NOT NULL,
-         kind text NOT NULL,
+         agency text COLLATE \"C\" NOT NULL,
+         message_id text COLLATE \"C\" NOT NULL,
+         surface text COLLATE \"C\" NOT NULL,
+         kind text COLLATE \"C\" NOT NULL,
          count bigint NOT NULL,
          PRIMARY KEY (mark, agency, message_id, surface, kind)
      );",

@@ -291,37 +291,26 @@ fn ingest_with(
 
     // Claim idempotency keys fleet-wide; a key already claimed by another
     // writer (the same invoice retried on another host) does not count again.
-    let mut k_keys = Vec::new();
-    let mut k_months = Vec::new();
-    let mut k_seqs = Vec::new();
+    // A claim names the row that made it (writer id, seq).
+    let mut k_keys: Vec<&str> = Vec::new();
+    let mut k_months: Vec<&str> = Vec::new();
+    let mut k_seqs: Vec<i64> = Vec::new();
     for r in rows.iter().filter(|r| r.op == 0) {
         if let Some(k) = &r.key {
-            k_keys.push(k.clone());
-            k_months.push(r.month.clone());
+            k_keys.push(k);
+            k_months.push(&r.month);
             k_seqs.push(r.seq);
         }
     }
-    let mut claimed: HashSet<String> = HashSet::new();
-    if !k_keys.is_empty() {
-        for row in tx
-            .query(
-                "INSERT INTO keymsg_keys (idem_key, month, writer_id, seq) \
-                 SELECT k, m, $1, s FROM unnest($2::text[], $3::text[], $4::bigint[]) AS t(k, m, s) \
-                 ON CONFLICT DO NOTHING RETURNING idem_key",
-                &[&wid, &k_keys, &k_months, &k_seqs],
-            )
-            .map_err(err)?
-        {
-            claimed.insert(row.get(0));
-        }
-    }
+    let claimed = claim_keys(&mut tx, wid, &k_keys, &k_months, &k_seqs).map_err(err)?;
     let now = crate::store::writer::now_nanos();
-    let mut c = Columns::default();
-    for r in &rows {
-        // Only the first row of a key in this batch holds the claim.
-        let key_ok = r.op != 0 || r.key.as_ref().is_none_or(|k| claimed.remove(k));
-        c.push(r, r.op == 0 && r.counted && key_ok);
-    }
+    let counted: Vec<bool> = rows
+        .iter()
+        .map(|r| {
+            let key_ok = r.op != 0 || r.key.is_none() || claimed.holds(r.seq);
+            r.op == 0 && r.counted && key_ok
+        })
+        .collect();
     let inserted: HashSet<i64> = match raw {
         RawInsert::Copy => {
             // Every row is above the mark locked above, so none can be in
@@ -329,14 +318,18 @@ fn ingest_with(
             // them all, and a row that is there anyway (a mark and rows out
             // of step) fails the batch with a unique violation instead of
             // counting it twice; the caller then ships it with `Upsert`.
-            match copy_raw(&mut tx, wid, now, &c) {
-                Ok(()) => c.seq.iter().copied().collect(),
+            match copy_raw(&mut tx, wid, now, &rows, &counted) {
+                Ok(()) => rows.iter().map(|r| r.seq).collect(),
                 Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => return Ok(None),
                 Err(e) => return Err(err(e)),
             }
         }
-        RawInsert::Upsert => tx
-            .query(
+        RawInsert::Upsert => {
+            let mut c = Columns::default();
+            for (r, n) in rows.iter().zip(&counted) {
+                c.push(r, *n);
+            }
+            tx.query(
                 "INSERT INTO keymsg_raw (month, writer_id, seq, op, ref_seq, at, acked_at, \
                  shipped_at, agency, message_id, surface, kind, catalog_version, idem_key, reprint, \
                  counted) \
@@ -354,7 +347,8 @@ fn ingest_with(
             .map_err(err)?
             .into_iter()
             .map(|r| r.get(0))
-            .collect(),
+            .collect()
+        }
     };
 
     let mut inc: Increments = BTreeMap::new();
@@ -369,7 +363,7 @@ fn ingest_with(
             withdrawals.push(*r);
             continue;
         }
-        let counted = c.counted.get(i).copied().unwrap_or(false);
+        let counted = counted.get(i).copied().unwrap_or(false);
         let e = inc
             .entry((
                 r.month.clone(),
@@ -400,12 +394,14 @@ fn ingest_with(
     }))
 }
 
-/// `COPY` the batch's raw rows (binary format) into `keymsg_raw`.
+/// `COPY` the batch's raw rows (binary format) into `keymsg_raw`;
+/// `counted[i]`: row `i` counts in the fleet.
 fn copy_raw(
     tx: &mut postgres::Transaction<'_>,
     wid: i32,
     now: i64,
-    c: &Columns,
+    rows: &[&JournalRow],
+    counted: &[bool],
 ) -> Result<(), postgres::Error> {
     let sink = tx.copy_in(
         "COPY keymsg_raw (month, writer_id, seq, op, ref_seq, at, acked_at, shipped_at, agency, \
@@ -433,28 +429,81 @@ fn copy_raw(
             Type::BOOL,
         ],
     );
-    let rows = c
-        .month
-        .iter()
-        .zip(&c.seq)
-        .zip(&c.op)
-        .zip(&c.ref_seq)
-        .zip(&c.at)
-        .zip(&c.acked)
-        .zip(&c.agency)
-        .zip(&c.message)
-        .zip(&c.surface)
-        .zip(&c.kind)
-        .zip(&c.version)
-        .zip(&c.key)
-        .zip(&c.reprint)
-        .zip(&c.counted);
-    for (((((((((((((m, s), op), rs), at), ak), ag), mi), su), ki), cv), k), rp), ct) in rows {
+    for (r, c) in rows.iter().zip(counted) {
         w.write(&[
-            m, &wid, s, op, rs, at, ak, &now, ag, mi, su, ki, cv, k, rp, ct,
+            &r.month,
+            &wid,
+            &r.seq,
+            &r.op,
+            &r.ref_seq,
+            &r.at_ns,
+            &r.acked_ns,
+            &now,
+            &r.agency,
+            &r.message_id,
+            &r.surface,
+            &r.kind,
+            &r.catalog_version,
+            &r.key,
+            &r.reprint,
+            c,
         ])?;
     }
     w.finish().map(|_| ())
+}
+
+/// The journal rows (by seq) whose idempotency key this batch claimed.
+enum Claims {
+    /// Every keyed row (no key was taken before, none twice in the batch).
+    All,
+    /// Only these.
+    Some(HashSet<i64>),
+}
+
+impl Claims {
+    fn holds(&self, seq: i64) -> bool {
+        match self {
+            Claims::All => true,
+            Claims::Some(s) => s.contains(&seq),
+        }
+    }
+}
+
+/// Claim `keys` (of rows `seqs`, months `months`) for writer `wid`. The
+/// usual batch claims every key, which one count says; otherwise the claims
+/// are read back by row (the first row of a key repeated in the batch holds
+/// its claim).
+fn claim_keys(
+    tx: &mut postgres::Transaction<'_>,
+    wid: i32,
+    keys: &[&str],
+    months: &[&str],
+    seqs: &[i64],
+) -> Result<Claims, postgres::Error> {
+    if keys.is_empty() {
+        return Ok(Claims::All);
+    }
+    let n: i64 = tx
+        .query_one(
+            "WITH ins AS (INSERT INTO keymsg_keys (idem_key, month, writer_id, seq) \
+             SELECT k, m, $1, s FROM unnest($2::text[], $3::text[], $4::bigint[]) AS t(k, m, s) \
+             ON CONFLICT DO NOTHING RETURNING 1) SELECT count(*) FROM ins",
+            &[&wid, &keys, &months, &seqs],
+        )?
+        .get(0);
+    if usize::try_from(n).is_ok_and(|n| n == keys.len()) {
+        return Ok(Claims::All);
+    }
+    let held = tx
+        .query(
+            "SELECT seq FROM keymsg_keys WHERE idem_key = ANY($1) AND writer_id = $2 \
+             AND seq = ANY($3)",
+            &[&keys, &wid, &seqs],
+        )?
+        .into_iter()
+        .map(|r| r.get(0))
+        .collect();
+    Ok(Claims::Some(held))
 }
 
 /// Journal rows as one array per column (for `unnest`).
