@@ -17,6 +17,7 @@
 //! - Reads (reports, months, manual entries, marks) go to PostgreSQL and
 //!   need it up; they read the counter table, never the raw rows.
 
+mod batch;
 mod conn;
 mod read;
 mod ship;
