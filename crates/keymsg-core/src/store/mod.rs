@@ -72,6 +72,7 @@
 
 mod checkpoint;
 mod files;
+pub(crate) use files::valid_id;
 mod gcounter;
 mod handle;
 mod insertion;

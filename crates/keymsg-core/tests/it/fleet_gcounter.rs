@@ -200,3 +200,26 @@ fn an_imported_file_that_is_lost_is_detected_like_any_writer_file() {
     let e = Store::open(&central_dir, StoreOptions::default()).unwrap_err();
     assert!(e.to_string().contains("lost 3 acknowledged counts"), "{e}");
 }
+
+#[test]
+fn forged_writer_counters_are_refused_when_read() {
+    let d = tempfile::tempdir().unwrap();
+    let s = open(d.path());
+    footers(&s, PEA, 2, "x");
+    let good = report(&s, PEA);
+    let mut json: serde_json::Value = serde_json::from_str(&good.to_json()).unwrap();
+    let forge = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut j = json.clone();
+        f(&mut j);
+        Report::from_json(&j.to_string()).unwrap_err().to_string()
+    };
+    let e = forge(&|j| j["writers"][0]["counts"][0]["count"] = 1_000_000_000_000u64.into());
+    assert!(e.contains("largest count"), "{e}");
+    let e = forge(&|j| j["writers"][0]["counts"][0]["message_id"] = "\u{1b}[31mx".into());
+    assert!(!e.contains('\u{1b}'), "{e}");
+    let e = forge(&|j| j["writers"][0]["writer"] = "../x".into());
+    assert!(e.contains("not a writer id"), "{e}");
+    // Untouched, it reads back.
+    json["writers"][0]["epoch"] = 0.into();
+    Report::from_json(&json.to_string()).unwrap();
+}
