@@ -1,13 +1,15 @@
 //! The statements of one shipping transaction: raw rows by `COPY`, key
 //! claims, counters, withdrawals (see `ship` for the transaction itself).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::Type;
 
-use super::ship::Increments;
 use crate::store::journal::JournalRow;
+
+/// Counter increments of one batch: (month, agency, message, surface, kind) → (counted, reprints).
+pub(super) type Increments = BTreeMap<(String, String, String, String, String), (i64, i64)>;
 
 /// `COPY` the batch's raw rows (binary format) into `keymsg_raw`;
 /// `counted[i]`: row `i` counts in the fleet.

@@ -17,7 +17,7 @@ use std::time::Duration;
 use postgres::Client;
 use postgres::error::SqlState;
 
-use super::batch::{add_counters, claim_keys, copy_raw, upsert_raw, withdraw};
+use super::batch::{Increments, add_counters, claim_keys, copy_raw, upsert_raw, withdraw};
 use super::conn::{Conn, Url};
 use crate::bangkok::YearMonth;
 use crate::store::StoreError;
@@ -25,9 +25,6 @@ use crate::store::journal::{JournalFile, JournalRow, ShippedMarks};
 
 /// Rows per transaction.
 pub(crate) const BATCH: usize = 5000;
-
-/// Counter increments of one batch: (month, agency, message, surface, kind) → (counted, reprints).
-pub(super) type Increments = BTreeMap<(String, String, String, String, String), (i64, i64)>;
 
 /// Ships the writer files of one journal directory.
 #[derive(Debug)]
