@@ -113,7 +113,7 @@ impl EngineBuilder {
 
     /// Allow lossy output: a message cut so far that it lost every hotline,
     /// URL and e-mail address (`fit.truncated_core`) is returned instead of
-    /// failing with [`LayoutError::TruncatedCore`].
+    /// failing with [`LayoutError::TruncatedCore`](crate::layout::LayoutError::TruncatedCore).
     /// Such a result is never counted: it no longer carries the message.
     /// Default: refused.
     pub fn allow_lossy(mut self, yes: bool) -> Self {
