@@ -1079,8 +1079,11 @@ keymsg_status keymsg_engine_options_set_catalog(struct keymsg_engine_options *op
 /**
  * Count insertions in the store directory at `path` (UTF-8; created if
  * missing; one SQLite file per writer process, safe for many threads and
- * processes). Without a store nothing is counted. The directory is opened
- * by `keymsg_engine_new`, which reports a bad path.
+ * processes), or in a PostgreSQL fleet store when `path` is a
+ * `postgres://USER@HOST:PORT/DB` URL (insertions are then acknowledged in
+ * the journal directory, see `keymsg_engine_options_set_journal_path`, and
+ * shipped in the background). Without a store nothing is counted. The
+ * store is opened by `keymsg_engine_new`, which reports a bad path.
  * Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
  *
  * # Safety
@@ -1089,6 +1092,19 @@ keymsg_status keymsg_engine_options_set_catalog(struct keymsg_engine_options *op
 keymsg_status keymsg_engine_options_set_store_path(struct keymsg_engine_options *options,
                                                    const char *path,
                                                    size_t path_len);
+
+/**
+ * The host's journal directory for a `postgres://` store (UTF-8; created
+ * if missing): insertions are acknowledged there, so printing never waits
+ * on the network. Default: `$KEYMSG_JOURNAL`. Ignored for other stores.
+ * Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
+ *
+ * # Safety
+ * `options` is NULL or live; `path` is NULL or points to `path_len` bytes.
+ */
+keymsg_status keymsg_engine_options_set_journal_path(struct keymsg_engine_options *options,
+                                                     const char *path,
+                                                     size_t path_len);
 
 /**
  * Count insertions in a private in-memory store (for tests; lost when the

@@ -7,6 +7,8 @@
 # installed C library is inspected and its archive slimmed), PHP (its FFI loads
 # the installed library), groff (the man page is rendered), script (a bill run
 # on a terminal), curl, Node.js, a JDK and openssl (the HTTP service's clients),
+# on a terminal), PostgreSQL (the fleet-store tests start a throwaway cluster
+# with initdb and pg_ctl; set KEYMSG_SKIP_POSTGRES=1 to skip them on purpose),
 # rustfmt and clippy. Only what is missing is installed.
 #
 # As root it installs with apt-get; as another user it prints the packages
@@ -38,6 +40,10 @@ command -v node >/dev/null || need+=(nodejs)
 command -v javac >/dev/null || need+=(default-jdk-headless)
 command -v openssl >/dev/null || need+=(openssl)
 command -v sha256sum >/dev/null || need+=(coreutils)
+if [ "${KEYMSG_SKIP_POSTGRES:-}" != 1 ]; then
+  { ls /usr/lib/postgresql/*/bin/initdb || command -v initdb; } >/dev/null 2>&1 \
+    || need+=(postgresql)
+fi
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

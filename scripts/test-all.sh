@@ -27,6 +27,10 @@ step "keymsg-core public API snapshot"
 
 step "cargo test"
 # Default members: the Python extension is built and tested by maturin below.
+# Includes the fleet-store tests against a real PostgreSQL: each test binary
+# starts a throwaway cluster (keymsg-pgtest: initdb + pg_ctl from
+# /usr/lib/postgresql/*/bin) and stops it; KEYMSG_SKIP_POSTGRES=1 skips them
+# on purpose, and without PostgreSQL they fail rather than pass silently.
 cargo test --locked
 
 step "cargo package (the publishable crates build from their packages alone)"

@@ -942,6 +942,38 @@ static unsigned long long json_total(keymsg_str json, const char *key) {
   return strtoull(q + strlen(needle), NULL, 10);
 }
 
+static void test_engine_postgres_store_acknowledges_in_the_journal(void) {
+  /* Nothing listens on port 1: footers are acknowledged in the journal and
+     shipped later; printing never waits for PostgreSQL. */
+  const char *url = "postgres://keymsg@127.0.0.1:1/fleet";
+  char journal[4096];
+  keymsg_engine_options *o = NULL;
+  keymsg_engine *e = (keymsg_engine *)SENTINEL;
+  keymsg_footer_request req;
+  keymsg_result *r1 = NULL, *r2 = NULL;
+  snprintf(journal, sizeof journal, "%s/fleet-journal", scratch);
+  CHECK_STATUS(keymsg_engine_options_new(&o), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_options_set_store_path(o, url, strlen(url)), KEYMSG_OK);
+  if (getenv("KEYMSG_JOURNAL") == NULL) {
+    /* Without a journal the engine is refused, naming what is missing. */
+    CHECK_STATUS(keymsg_engine_new(o, &e), KEYMSG_INVALID_ARGUMENT);
+    CHECK(e == (keymsg_engine *)SENTINEL);
+  }
+  CHECK_STATUS(keymsg_engine_options_set_journal_path(o, journal, strlen(journal)), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_new(o, &e), KEYMSG_OK);
+  keymsg_engine_options_free(o);
+  memset(&req, 0, sizeof req);
+  req.idempotency_key = "fleet-1";
+  req.idempotency_key_len = strlen(req.idempotency_key);
+  CHECK_STATUS(keymsg_engine_footer(e, &req, &r1), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_footer(e, &req, &r2), KEYMSG_OK);
+  CHECK(keymsg_result_counted(r1));
+  CHECK(!keymsg_result_counted(r2));
+  keymsg_result_free(r1);
+  keymsg_result_free(r2);
+  keymsg_engine_free(e);
+}
+
 static void test_engine_record_and_report(void) {
   char store[4096];
   keymsg_engine *e;
@@ -1404,6 +1436,7 @@ int main(int argc, char **argv) {
   RUN(test_engine_defaults_footer);
   RUN(test_engine_footer_sticky_and_replay);
   RUN(test_engine_footer_english_and_idempotency);
+  RUN(test_engine_postgres_store_acknowledges_in_the_journal);
   RUN(test_engine_popup);
   RUN(test_engine_custom_catalog);
   RUN(test_engine_footer_keeps_its_point);

@@ -106,7 +106,7 @@ pub(crate) fn store(value: &Bound<'_, PyAny>) -> PyResult<StoreArg> {
         Ok(p) => Ok(StoreArg::Path(p)),
         Err(_) => Err(invalid_argument(
             "store",
-            "expected a directory path (str or os.PathLike) or \":memory:\"",
+            "expected a directory path (str or os.PathLike), a postgres:// URL or \":memory:\"",
         )
         .into()),
     }

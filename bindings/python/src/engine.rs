@@ -35,10 +35,11 @@ impl PyEngine {
     #[pyo3(signature = (
         catalog = None, *, store = None, agency = None, policy = None,
         fail_closed = false, durability = "process",
-        key_retention_months = Some(13), allow_lossy = false, count_reprints = false
+        key_retention_months = Some(13), allow_lossy = false, count_reprints = false,
+        journal = None
     ), text_signature = "(catalog=None, *, store=None, agency=None, policy=None, \
         fail_closed=False, durability='process', key_retention_months=13, allow_lossy=False, \
-        count_reprints=False)")]
+        count_reprints=False, journal=None)")]
     // One parameter per keyword argument of the Python constructor.
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -52,6 +53,7 @@ impl PyEngine {
         key_retention_months: Option<i64>,
         allow_lossy: bool,
         count_reprints: bool,
+        journal: Option<std::path::PathBuf>,
     ) -> PyResult<Self> {
         let store = store.map(convert::store).transpose()?;
         let catalog = catalog.map(|c| c.get().inner.clone());
@@ -92,6 +94,9 @@ impl PyEngine {
                 Some(StoreArg::Memory) => b.in_memory_store(),
                 Some(StoreArg::Path(p)) => b.store_path(p),
             };
+            if let Some(j) = journal {
+                b = b.journal_path(j);
+            }
             if let Some(a) = agency {
                 b = b.agency(a);
             }

@@ -270,6 +270,13 @@ pub(crate) fn report_fn(
     };
     guard(py, move || {
         let month = convert::month(month)?;
+        if path.to_str().is_some_and(keymsg_core::store::is_fleet_url) {
+            return Err(invalid_argument(
+                "store",
+                "for a postgres:// store pass an Engine made with store=URL, journal=DIR \
+                 (the report is read from PostgreSQL)",
+            ));
+        }
         if !path.is_dir() {
             return Err(invalid_argument(
                 "store",

@@ -367,3 +367,20 @@ def test_metrics_encode_and_the_signature_block(engine: keymsg.Engine) -> None:
     assert json.loads(via_module.to_json())["signature"] == {"position": "ปลัด", "date": "2026-03-31"}
     with pytest.raises(keymsg.InvalidArgumentError, match="signed_on"):
         engine.report("2026-03", signed_on="31/03/2026")
+def test_a_postgres_store_acknowledges_in_the_journal_while_it_is_down(
+    tmp_path: pathlib.Path,
+) -> None:
+    # Nothing listens on port 1: printing and counting must not wait for it.
+    url = "postgres://keymsg@127.0.0.1:1/fleet"
+    journal = tmp_path / "journal"
+    engine = keymsg.Engine(store=url, journal=journal, agency="PEA Chiang Mai")
+    assert engine.footer(key="INV-1", idempotency_key="INV-1", at=AT).counted
+    # A retry on this host counts once.
+    assert not engine.footer(key="INV-1", idempotency_key="INV-1", at=AT).counted
+    del engine
+    # The journal is an ordinary store directory holding the count.
+    assert keymsg.report(journal, "2026-03", agency="PEA Chiang Mai").totals.documents == 1
+    with pytest.raises(keymsg.InvalidArgumentError, match="journal"):
+        keymsg.Engine(store=url)
+    with pytest.raises(keymsg.InvalidArgumentError, match="Engine"):
+        keymsg.report(url, "2026-03")

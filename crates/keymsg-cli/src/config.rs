@@ -8,7 +8,8 @@
 //!
 //! ```toml
 //! catalog = "catalog.toml"
-//! store = "/var/lib/keymsg/store"
+//! store = "/var/lib/keymsg/store"   # or postgres://keymsg@db.example:5432/keymsg
+//! journal = "/var/lib/keymsg/journal"   # this host's journal, with a postgres:// store
 //! agency = "เทศบาลเมืองตัวอย่าง"
 //! profile = "receipt-80mm"
 //! lang = "th"
@@ -42,8 +43,10 @@ pub const DEFAULT_FILE: &str = "keymsg.toml";
 pub struct Config {
     /// Catalog file (default: the embedded catalog).
     pub catalog: Option<PathBuf>,
-    /// Store directory (counting is off without one).
+    /// Store directory or `postgres://` URL (counting is off without one).
     pub store: Option<PathBuf>,
+    /// The host's journal directory, for a `postgres://` store.
+    pub journal: Option<PathBuf>,
     /// Agency or unit name counts are recorded for.
     pub agency: Option<String>,
     /// Default footer profile.
@@ -93,11 +96,12 @@ impl Config {
         let mut config = Config::parse(&text)
             .map_err(|e| CliError::Invalid(vec![format!("config `{}`: {e}", path.display())]))?;
         let base = path.parent().unwrap_or(Path::new(""));
-        for p in [&mut config.catalog, &mut config.store]
+        for p in [&mut config.catalog, &mut config.store, &mut config.journal]
             .into_iter()
             .flatten()
         {
-            if p.is_relative() {
+            let url = p.to_str().is_some_and(keymsg_core::store::is_fleet_url);
+            if p.is_relative() && !url {
                 *p = base.join(&*p);
             }
         }

@@ -26,6 +26,7 @@ use crate::status::keymsg_status;
 pub struct keymsg_engine_options {
     catalog: Option<Catalog>,
     store: Option<Store>,
+    journal: Option<String>,
     agency: Option<String>,
     policy: Option<String>,
     durability: Option<Durability>,
@@ -55,6 +56,9 @@ pub(crate) fn build_engine(
             Some(Store::Path(p)) => b = b.store_path(p),
             Some(Store::Memory) => b = b.in_memory_store(),
             None => {}
+        }
+        if let Some(j) = &o.journal {
+            b = b.journal_path(j);
         }
         if let Some(a) = &o.agency {
             b = b.agency(a);
@@ -128,8 +132,11 @@ pub unsafe extern "C" fn keymsg_engine_options_set_catalog(
 
 /// Count insertions in the store directory at `path` (UTF-8; created if
 /// missing; one SQLite file per writer process, safe for many threads and
-/// processes). Without a store nothing is counted. The directory is opened
-/// by `keymsg_engine_new`, which reports a bad path.
+/// processes), or in a PostgreSQL fleet store when `path` is a
+/// `postgres://USER@HOST:PORT/DB` URL (insertions are then acknowledged in
+/// the journal directory, see `keymsg_engine_options_set_journal_path`, and
+/// shipped in the background). Without a store nothing is counted. The
+/// store is opened by `keymsg_engine_new`, which reports a bad path.
 /// Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
 ///
 /// # Safety
@@ -143,6 +150,26 @@ pub unsafe extern "C" fn keymsg_engine_options_set_store_path(
     guard(|| {
         let path = arg_str!(path, path_len)?.to_owned();
         arg_mut!(options)?.store = Some(Store::Path(path));
+        Ok(())
+    })
+}
+
+/// The host's journal directory for a `postgres://` store (UTF-8; created
+/// if missing): insertions are acknowledged there, so printing never waits
+/// on the network. Default: `$KEYMSG_JOURNAL`. Ignored for other stores.
+/// Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
+///
+/// # Safety
+/// `options` is NULL or live; `path` is NULL or points to `path_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn keymsg_engine_options_set_journal_path(
+    options: *mut keymsg_engine_options,
+    path: *const c_char,
+    path_len: usize,
+) -> keymsg_status {
+    guard(|| {
+        let path = arg_str!(path, path_len)?.to_owned();
+        arg_mut!(options)?.journal = Some(path);
         Ok(())
     })
 }

@@ -206,6 +206,7 @@ class Engine:
         key_retention_months: Optional[int] = 13,
         allow_lossy: bool = False,
         count_reprints: bool = False,
+        journal: Union[str, PathLike[str], None] = None,
     ) -> Engine:
         """Create an engine.
 
@@ -223,6 +224,10 @@ class Engine:
         (``fit.truncated_core``) instead of raising ``LayoutError``; such a
         result is never counted. ``count_reprints``: count ``replay`` like a
         first print (default: a reprint is stored but not counted).
+        ``store`` may also be a PostgreSQL fleet store,
+        ``"postgres://USER@HOST:PORT/DB"``: insertions are then acknowledged
+        in this host's ``journal`` directory (default ``$KEYMSG_JOURNAL``) and
+        shipped in the background, so printing never waits on the network.
         """
 
     @property

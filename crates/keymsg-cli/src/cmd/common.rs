@@ -19,9 +19,14 @@ pub struct EngineArgs {
     /// Catalog file, .toml or .json (default: config `catalog`, else the embedded catalog).
     #[arg(long, value_name = "PATH")]
     pub catalog: Option<PathBuf>,
-    /// Store directory to count into (default: config `store`; none = not counted).
-    #[arg(long, value_name = "PATH")]
+    /// Store directory, or postgres://USER@HOST:PORT/DB, to count into
+    /// (default: config `store`; none = not counted).
+    #[arg(long, value_name = "PATH|URL")]
     pub store: Option<PathBuf>,
+    /// This host's journal directory, for a postgres:// store (default:
+    /// config `journal`, else $KEYMSG_JOURNAL).
+    #[arg(long, value_name = "DIR")]
+    pub journal: Option<PathBuf>,
     /// Agency or unit the count belongs to (default: config `agency`, else `unknown`).
     #[arg(long, value_name = "NAME")]
     pub agency: Option<String>,
@@ -49,6 +54,67 @@ pub struct CountArgs {
     /// Count reprints like first prints (set by `keymsg replay --count-reprints`).
     #[arg(skip)]
     pub count_reprints: bool,
+}
+
+/// `--store` for commands that read or load counts (report, export, import,
+/// metrics).
+#[derive(Debug, Clone, clap::Args)]
+pub struct StoreArgs {
+    /// Store directory, or postgres://USER@HOST:PORT/DB (default: config `store`).
+    #[arg(long, value_name = "PATH|URL")]
+    pub store: Option<PathBuf>,
+    /// This host's journal directory, for a postgres:// store (default:
+    /// config `journal`, else $KEYMSG_JOURNAL).
+    #[arg(long, value_name = "DIR")]
+    pub journal: Option<PathBuf>,
+}
+
+impl StoreArgs {
+    /// Open the store named by the flag or the config. `read_only`: a
+    /// directory is opened read-only (nothing written, no writer file
+    /// claimed, so a copy on read-only media can be read) and must exist (a
+    /// typo must not read as an empty store). `cmd` names the command in the
+    /// usage error.
+    pub fn open(
+        &self,
+        config: &Config,
+        read_only: bool,
+        cmd: &str,
+    ) -> Result<keymsg_core::store::Store, CliError> {
+        use keymsg_core::store::{Store, StoreOptions};
+        let Some(path) = self.store.clone().or_else(|| config.store.clone()) else {
+            return Err(CliError::Usage(format!(
+                "{cmd} needs --store PATH|URL (or `store` in keymsg.toml)"
+            )));
+        };
+        if let Some(url) = path
+            .to_str()
+            .filter(|s| keymsg_core::store::is_fleet_url(s))
+        {
+            let journal = self
+                .journal
+                .clone()
+                .or_else(|| config.journal.clone())
+                .or_else(|| std::env::var_os("KEYMSG_JOURNAL").map(PathBuf::from))
+                .ok_or_else(|| {
+                    CliError::Usage(format!(
+                        "{cmd} with a postgres:// store needs --journal DIR (this host's journal; \
+                         or `journal` in keymsg.toml, or $KEYMSG_JOURNAL)"
+                    ))
+                })?;
+            return Ok(Store::open_postgres(url, journal, StoreOptions::default())?);
+        }
+        if !read_only {
+            return Ok(Store::open(&path, StoreOptions::default())?);
+        }
+        if !path.exists() {
+            return Err(CliError::Store(format!(
+                "store `{}` does not exist (count into it with `keymsg footer --store`)",
+                path.display()
+            )));
+        }
+        Ok(Store::open_read_only(&path)?)
+    }
 }
 
 /// Load the catalog named by the flag, else the config, else the embedded one.
@@ -80,6 +146,9 @@ pub fn engine(
         }
         if let Some(store) = args.store.as_ref().or(config.store.as_ref()) {
             b = b.store_path(store);
+            if let Some(j) = args.journal.as_ref().or(config.journal.as_ref()) {
+                b = b.journal_path(j);
+            }
         }
     }
     if let Some(agency) = args.agency.as_ref().or(config.agency.as_ref()) {

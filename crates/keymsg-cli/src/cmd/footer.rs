@@ -119,6 +119,24 @@ fn parse_encoding(s: &str) -> Result<Encoding, String> {
     Encoding::from_name(s).ok_or_else(|| format!("unknown encoding `{s}` (utf-8, tis-620, cp874)"))
 }
 
+/// With a fleet store: ship what was counted (bounded wait) and say so on
+/// stderr when shipping failed. The counts are safe in the journal.
+fn warn_unshipped(engine: &Engine) {
+    let Some(store) = engine.store() else { return };
+    let _ = store.flush();
+    if let Some(e) = store.ship_error() {
+        let journal = store
+            .path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        eprintln!(
+            "keymsg: warning: counted in the journal `{journal}` but not shipped yet ({}); \
+             it is shipped by the next keymsg process or `keymsg ship`",
+            e.replace('\n', " ")
+        );
+    }
+}
+
 /// Run `keymsg footer`.
 pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
     let engine = engine(&args.engine, config, Some(&args.count))?;
@@ -151,13 +169,15 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         if args.once_per_key {
             req.idempotency_key = args.key.clone();
         }
-        return match out.deliver(&engine, &req, false) {
+        let res = match out.deliver(&engine, &req, false) {
             Ok(r) => {
                 out.warn_uncounted(&r, None);
                 Ok(())
             }
             Err(f) => Err(f.into_error()),
         };
+        warn_unshipped(&engine);
+        return res;
     };
     let run = BillRun {
         engine: &engine,
@@ -303,6 +323,7 @@ impl BillRun<'_> {
             tally.fail(3);
             crate::exit::say(&CliError::from(e).lines().join("; "));
         }
+        warn_unshipped(self.engine);
         if let Some(s) = &stop {
             crate::exit::say(s);
         } else if let Some(n) = self.max_errors.filter(|&n| tally.failed >= n) {

@@ -11,13 +11,17 @@ use crate::config::Config;
 use crate::exit::CliError;
 
 /// Roll up the JSON reports of several units (municipalities into a district,
-/// districts into a province) for one month. A unit sent twice counts once
-/// (the newest report wins); expected units that sent nothing are listed.
+/// districts into a province) or of several hosts of one unit, for one month.
+/// Reports carry each writer's counters, merged by max per writer, then sum:
+/// hosts of one unit add up, a file sent twice counts once, a unit inside a
+/// district file and also sent directly counts once. Expected units that sent
+/// nothing are listed.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Example:
+Examples:
+  $ keymsg merge host1.json host2.json --agency 'PEA Chiang Mai'      # two hosts of one unit
   $ keymsg merge unit-a.json unit-b.json --agency 'อำเภอเมือง' --expect unit-a,unit-b,unit-c -o district.json
-  merged 2 unit report(s) for 2026-03 into `อำเภอเมือง` (district)
+  merged 2 report(s) of 2 unit(s) for 2026-03 into `อำเภอเมือง` (district)
   missing: unit-c
   due to the province by 2026-04-01
 
@@ -86,7 +90,7 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         }
     };
     write_out(args.output.as_deref(), &bytes)?;
-    let summary = summary(&merged, args.level);
+    let summary = summary(&merged, reports.len(), args.level);
     if to_stdout {
         eprint!("{summary}");
     } else {
@@ -96,9 +100,9 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
 }
 
 /// What a district officer checks after a merge.
-fn summary(merged: &Report, level: Level) -> String {
+fn summary(merged: &Report, files: usize, level: Level) -> String {
     let mut s = format!(
-        "merged {} unit report(s) for {} into `{}` ({level})\n",
+        "merged {files} report(s) of {} unit(s) for {} into `{}` ({level})\n",
         merged.units.len(),
         merged.month,
         merged.agency
@@ -111,6 +115,13 @@ fn summary(merged: &Report, level: Level) -> String {
     }
     for d in &merged.dropped_duplicates {
         s += &format!("older duplicate of `{}` ignored\n", d.agency);
+    }
+    for c in &merged.counted_once {
+        s += &format!(
+            "`{}` arrived in several files ({}): counted once\n",
+            c.agency,
+            c.sources.join(", ")
+        );
     }
     let due = merged
         .deadline

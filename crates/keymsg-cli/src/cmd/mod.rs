@@ -5,6 +5,8 @@ mod check;
 mod common;
 mod completions;
 mod explain;
+mod export;
+mod fleet;
 mod footer;
 mod man;
 mod merge;
@@ -40,7 +42,9 @@ Exit codes:
 Errors go to stderr, one line each, prefixed `keymsg:`.
 
 Config: flags override `keymsg.toml`, found by --config, $KEYMSG_CONFIG or ./keymsg.toml
-(keys: catalog, store, agency, profile, lang, policy, [[profile_def]]).
+(keys: catalog, store, journal, agency, profile, lang, policy, [[profile_def]]).
+A store is a directory (SQLite) or postgres://USER@HOST:PORT/DB (the fleet store; each
+host then acknowledges into its --journal DIR and ships in the background).
 
 Example (a month in four commands):
   keymsg check catalog.toml
@@ -88,6 +92,12 @@ enum Command {
     Metrics(metrics::Args),
     /// Roll up units' JSON reports into one district or province report.
     Merge(merge::Args),
+    /// Write a month of per-writer counters to a file (for hosts without a network).
+    Export(export::ExportArgs),
+    /// Load exports (or JSON unit reports) into a store; loading twice changes nothing.
+    Import(export::ImportArgs),
+    /// Ship a host's journal to the PostgreSQL fleet store (for cron).
+    Ship(fleet::ShipArgs),
     /// Write an HTML page showing every message laid out on a profile.
     Preview(preview::Args),
     /// Print a shell completion script (bash, zsh, fish, ...).
@@ -124,5 +134,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Preview(a) => preview::run(a, &config()?),
         Command::Store(a) => store::run(a, &config()?),
         Command::Serve(a) => serve::run(a, &config()?),
+        Command::Export(a) => export::export(a, &config()?),
+        Command::Import(a) => export::import(a, &config()?),
+        Command::Ship(a) => fleet::ship(a, &config()?),
     }
 }

@@ -28,9 +28,13 @@ The same content recorded again in the month is the same row (white space
 does not matter); the new count replaces the old one.
 Channels (the form's columns): online, on-air, on-ground, billboard, community, documents.")]
 pub struct Args {
-    /// Store directory (default: config `store`).
-    #[arg(long, value_name = "PATH")]
+    /// Store directory or postgres:// URL (default: config `store`).
+    #[arg(long, value_name = "PATH|URL")]
     store: Option<PathBuf>,
+    /// This host's journal directory, for a postgres:// store (default:
+    /// config `journal`, else $KEYMSG_JOURNAL).
+    #[arg(long, value_name = "DIR")]
+    journal: Option<PathBuf>,
     /// Report month, YYYY-MM.
     #[arg(long, value_parser = parse_month, value_name = "YYYY-MM")]
     month: YearMonth,
@@ -81,6 +85,9 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         ));
     };
     let mut b = Engine::builder().catalog(catalog).store_path(store);
+    if let Some(j) = args.journal.or_else(|| config.journal.clone()) {
+        b = b.journal_path(j);
+    }
     if let Some(a) = args.agency.or_else(|| config.agency.clone()) {
         b = b.agency(a);
     }

@@ -5,9 +5,8 @@ use std::path::{Path, PathBuf};
 
 use keymsg_core::YearMonth;
 use keymsg_core::report::{Digits, FormOptions, Report, Signature};
-use keymsg_core::store::Store;
 
-use super::common::{load_catalog, parse_date, parse_month, write_out};
+use super::common::{StoreArgs, load_catalog, parse_date, parse_month, write_out};
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -19,6 +18,8 @@ Examples:
   $ keymsg report --store ./store --agency 'เทศบาลเมืองตัวอย่าง' --month 2026-03 -o 2026-03.xlsx
   $ keymsg report --store ./store --month 2026-03 --format json > 2026-03.json   # for `keymsg merge`
   $ keymsg report --store ./store --month 2026-03 --format md | less
+  $ keymsg report --store postgres://keymsg@db:5432/keymsg --journal /var/lib/keymsg/journal \\
+      --agency 'PEA Chiang Mai' --month 2026-03 -o fleet-2026-03.xlsx   # the whole fleet
 
   # The compact form to file, signed:
   $ keymsg report --store ./store --month 2026-03 --omit-zero-rows \\
@@ -34,9 +35,8 @@ redirected (never to a terminal).
 JSON fields: agency, month, rows[{message_id, content, online, on_air, on_ground,
 billboard, community, documents}], totals, breakdown, signature, generated_at, schema.")]
 pub struct Args {
-    /// Store directory (default: config `store`).
-    #[arg(long, value_name = "PATH")]
-    store: Option<PathBuf>,
+    #[command(flatten)]
+    store: StoreArgs,
     /// Report month, YYYY-MM.
     #[arg(long, value_parser = parse_month, value_name = "YYYY-MM")]
     month: YearMonth,
@@ -72,11 +72,6 @@ pub struct Args {
 /// Run `keymsg report`.
 pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
     let format = format_of(args.format.as_deref(), args.output.as_deref())?;
-    let Some(store_path) = args.store.or_else(|| config.store.clone()) else {
-        return Err(CliError::Usage(
-            "report needs --store PATH (or `store` in keymsg.toml)".into(),
-        ));
-    };
     let to_stdout = args.output.as_deref().is_none_or(|p| p == Path::new("-"));
     if format == "xlsx" && to_stdout && std::io::stdout().is_terminal() {
         return Err(CliError::Usage(
@@ -90,14 +85,14 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
             position: non_empty(args.position.or_else(|| config.position.clone())),
             date: args.signed_on.or(config.signed_on),
         });
-    let report = build(
-        &store_path,
-        args.month,
-        args.agency.or_else(|| config.agency.clone()),
-        config,
-        args.catalog.as_deref(),
-        &options,
-    )?;
+    // Read-only for a store directory: a report writes nothing to the store,
+    // so a copy on read-only media can be reported, and no writer file is
+    // claimed.
+    let store = args.store.open(config, true, "report")?;
+    let catalog = load_catalog(args.catalog.as_deref(), config)?;
+    let agency = args.agency.or_else(|| config.agency.clone());
+    let report =
+        Report::from_store_with(&store, &catalog, args.month, agency.as_deref(), &options)?;
     let digits = if args.digits == "arabic" {
         Digits::Arabic
     } else {
@@ -114,35 +109,6 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         _ => report.to_markdown_with(digits).into_bytes(),
     };
     write_out(args.output.as_deref(), &bytes)
-}
-
-/// The report of `month` from the store at `path` (which must exist: a typo
-/// must not produce an empty report).
-fn build(
-    path: &Path,
-    month: YearMonth,
-    agency: Option<String>,
-    config: &Config,
-    catalog: Option<&Path>,
-    options: &FormOptions,
-) -> Result<Report, CliError> {
-    if !path.exists() {
-        return Err(CliError::Store(format!(
-            "store `{}` does not exist (count into it with `keymsg footer --store`)",
-            path.display()
-        )));
-    }
-    let catalog = load_catalog(catalog, config)?;
-    // Read-only: a report writes nothing to the store, so a copy on
-    // read-only media can be reported, and no writer file is claimed.
-    let store = Store::open_read_only(path)?;
-    Ok(keymsg_core::report::Report::from_store_with(
-        &store,
-        &catalog,
-        month,
-        agency.as_deref(),
-        options,
-    )?)
 }
 
 /// A name given as an empty string is no name.

@@ -13,6 +13,8 @@ mod billrun;
 mod counting;
 mod errors;
 mod extras;
+mod fleet_files;
+mod fleet_pg;
 mod form;
 mod hostile;
 mod month;

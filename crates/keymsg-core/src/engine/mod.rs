@@ -23,179 +23,27 @@
 //! # Ok::<(), keymsg_core::Error>(())
 //! ```
 
+mod builder;
 mod cache;
 mod request;
 mod resolve;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use builder::EngineBuilder;
 pub use request::{Fit, FooterRequest, PopupRequest, Rendered};
 
 use crate::bangkok::YearMonth;
 use crate::catalog::CatalogError;
 use crate::layout::{Encoding, LayoutError, MIN_FOOTER_WIDTH, Profile, ProfileKind};
 use crate::report::{FormOptions, Report};
-use crate::select::{Policy, Request, SelectError, Selector};
-use crate::store::{Counted, Durability, Insertion, ManualEntry, Store, StoreOptions};
+use crate::select::{Request, Selector};
+use crate::store::{Counted, Insertion, ManualEntry, Store};
 use crate::{Catalog, Channel, Error, Result, Surface};
 use cache::{LayoutCache, Slot};
 
 /// Agency name used when none is configured.
 pub(crate) const DEFAULT_AGENCY: &str = "unknown";
-
-/// Builds an [`Engine`]; every setting has a documented default.
-#[derive(Debug, Default)]
-pub struct EngineBuilder {
-    catalog: Option<Catalog>,
-    store: StoreChoice,
-    store_options: StoreOptions,
-    agency: Option<String>,
-    policy: Option<String>,
-    fail_closed: bool,
-    allow_lossy: bool,
-    profiles: Vec<Profile>,
-}
-
-#[derive(Debug, Default)]
-enum StoreChoice {
-    #[default]
-    None,
-    Memory,
-    Path(PathBuf),
-}
-
-impl EngineBuilder {
-    /// Use `catalog` (default: [`Catalog::embedded`]).
-    pub fn catalog(mut self, catalog: Catalog) -> Self {
-        self.catalog = Some(catalog);
-        self
-    }
-
-    /// Count into the SQLite store at `path` (created if missing). Default: no
-    /// store, nothing counted (`counted` is false on every result).
-    pub fn store_path(mut self, path: impl Into<PathBuf>) -> Self {
-        self.store = StoreChoice::Path(path.into());
-        self
-    }
-
-    /// Count into an in-memory store (tests, benchmarks: nothing persists).
-    pub fn in_memory_store(mut self) -> Self {
-        self.store = StoreChoice::Memory;
-        self
-    }
-
-    /// Store options (durability, reprints, ...) for [`EngineBuilder::store_path`].
-    pub fn store_options(mut self, options: StoreOptions) -> Self {
-        self.store_options = options;
-        self
-    }
-
-    /// Shortcut for the store's durability (default [`Durability::Process`]).
-    pub fn durability(mut self, durability: Durability) -> Self {
-        self.store_options.durability = durability;
-        self
-    }
-
-    /// Shortcut for whether reprints ([`Engine::replay`]) are counted
-    /// ([`StoreOptions::count_reprints`]; default `false`: the first print
-    /// was counted, a reprint is stored as a reprint only).
-    pub fn count_reprints(mut self, yes: bool) -> Self {
-        self.store_options.count_reprints = yes;
-        self
-    }
-
-    /// Shortcut for how long the store keeps idempotency keys
-    /// ([`StoreOptions::key_retention_months`]; default 13 months, `None`:
-    /// forever).
-    pub fn key_retention_months(mut self, months: Option<u32>) -> Self {
-        self.store_options.key_retention_months = months;
-        self
-    }
-
-    /// The agency or unit the counts belong to (default `unknown`).
-    pub fn agency(mut self, agency: impl Into<String>) -> Self {
-        self.agency = Some(agency.into());
-        self
-    }
-
-    /// Override the selection policy for every surface (a policy name such as
-    /// `sticky`, `cycle:week`, `round-robin`; see [`Policy`]).
-    pub fn policy(mut self, policy: impl Into<String>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
-
-    /// Fail closed: when counting fails, return the error instead of the text.
-    /// Default (fail open): the text is returned with `counted = false` and
-    /// `count_error` set, so a receipt never fails to print because of the store.
-    pub fn fail_closed(mut self, yes: bool) -> Self {
-        self.fail_closed = yes;
-        self
-    }
-
-    /// Allow lossy output: a message cut so far that it lost every hotline,
-    /// URL and e-mail address (`fit.truncated_core`) is returned instead of
-    /// failing with [`LayoutError::TruncatedCore`].
-    /// Such a result is never counted: it no longer carries the message.
-    /// Default: refused.
-    pub fn allow_lossy(mut self, yes: bool) -> Self {
-        self.allow_lossy = yes;
-        self
-    }
-
-    /// Make a user-defined profile available by its name. A profile that
-    /// names a printer encoding (TIS-620, CP874) makes [`EngineBuilder::build`]
-    /// check that every receipt and invoice text of the catalog can be
-    /// printed in it.
-    pub fn profile(mut self, profile: Profile) -> Self {
-        self.profiles.push(profile);
-        self
-    }
-
-    /// Build the engine: loads the default catalog if none was given, opens the
-    /// store (so an unwritable path fails here, not at the first receipt).
-    pub fn build(self) -> Result<Engine> {
-        let catalog = match self.catalog {
-            Some(c) => c,
-            None => Catalog::embedded()?,
-        };
-        let mut selector = Selector::new(&catalog)?;
-        if let Some(name) = &self.policy {
-            let policy: Policy = name.parse().map_err(SelectError::from)?;
-            selector = selector.with_policy(None, policy);
-        }
-        let store = match self.store {
-            StoreChoice::None => None,
-            StoreChoice::Memory => Some(Store::in_memory_with(self.store_options.count_reprints)),
-            StoreChoice::Path(p) => Some(Store::open(p, self.store_options)?),
-        };
-        for p in &self.profiles {
-            p.validate()?;
-            check_printable(&catalog, p)?;
-        }
-        let agency = self.agency.unwrap_or_else(|| DEFAULT_AGENCY.to_owned());
-        if agency.trim().is_empty() {
-            return Err(Error::InvalidArgument {
-                name: "agency",
-                reason: "must not be empty".into(),
-            });
-        }
-        // The agency reaches every report format: plain text only.
-        crate::vocab::clean::check_text(&agency).map_err(|u| Error::InvalidArgument {
-            name: "agency",
-            reason: u.to_string(),
-        })?;
-        Ok(Engine {
-            selector,
-            store,
-            agency,
-            fail_closed: self.fail_closed,
-            allow_lossy: self.allow_lossy,
-            cache: LayoutCache::new(self.profiles),
-        })
-    }
-}
 
 /// Selects, lays out and counts key messages. `Send + Sync`: share one engine
 /// (e.g. in an `Arc`) between all threads of a process.

@@ -127,6 +127,8 @@ impl Report {
         let manual = store.manual_entries(month, agency)?;
         let mut report = Report::build(catalog, label, month, &counts, &manual, "th")
             .with_signature(options.signature.clone());
+        // The same counts per writer, so roll-ups of several hosts add up.
+        report.writers = store.writer_counts(month, agency)?;
         if options.omit_zero_rows {
             report = report.without_zero_rows();
         }

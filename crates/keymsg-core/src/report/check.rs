@@ -108,6 +108,39 @@ impl Report {
         for d in &self.dropped_duplicates {
             text("dropped_duplicates", &d.agency)?;
         }
+        for w in &self.writers {
+            // Ids are made by keymsg (random letters and digits): anything
+            // else is a forged or damaged file.
+            if !crate::store::valid_id(&w.host) || !crate::store::valid_id(&w.writer) {
+                return Err(invalid(
+                    "writers",
+                    format!(
+                        "`{}/{}` is not a writer id",
+                        crate::escape_controls(&w.host),
+                        crate::escape_controls(&w.writer)
+                    ),
+                ));
+            }
+            for c in &w.counts {
+                let what = format!(
+                    "writer counts of `{}`",
+                    crate::escape_controls(&c.message_id)
+                );
+                text(&what, &c.agency)?;
+                text(&what, &c.message_id)?;
+                text(&what, &c.kind)?;
+                count(&what, c.count)?;
+            }
+            for m in &w.manual {
+                let what = format!(
+                    "writer entries of `{}`",
+                    crate::escape_controls(&m.message_id)
+                );
+                text(&what, &m.agency)?;
+                text(&what, &m.message_id)?;
+                count(&what, m.count)?;
+            }
+        }
         if let Some(a) = &self.amendment {
             for r in &a.rows {
                 text("amendment", &r.message_id)?;

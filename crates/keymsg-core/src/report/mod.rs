@@ -58,8 +58,8 @@ pub use check::MAX_REPORT_BYTES;
 pub use deadline::{Level, deadline, next_deadline};
 pub use form_options::FormOptions;
 pub use model::{
-    BreakdownEntry, DroppedDuplicate, MANUAL_KIND, Report, Row, SCHEMA_VERSION, Signature, Totals,
-    UnitInfo,
+    BreakdownEntry, CountedOnce, DroppedDuplicate, MANUAL_KIND, Report, Row, SCHEMA_VERSION,
+    Signature, Totals, UnitInfo,
 };
 pub use rollup::{merge, merge_at};
 pub(crate) use thai::ALL_AGENCIES;

@@ -8,7 +8,7 @@ use time::{Date, OffsetDateTime};
 use super::deadline::Level;
 use crate::bangkok::YearMonth;
 use crate::catalog::Catalog;
-use crate::store::{CountRow, ManualEntry, free_text};
+use crate::store::{CountRow, ManualEntry, WriterCounts, free_text};
 use crate::{Channel, Surface};
 
 /// The JSON schema version written by [`Report::to_json`](super::Report::to_json).
@@ -70,6 +70,15 @@ pub struct Report {
     /// For roll-ups: reports dropped because the same unit sent a newer one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dropped_duplicates: Vec<DroppedDuplicate>,
+    /// For roll-ups: units that arrived in several reports of different
+    /// agencies (inside a district's roll-up and directly): counted once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub counted_once: Vec<CountedOnce>,
+    /// Each writer's counters behind the Documents column and the manual
+    /// entries (a G-counter): roll-ups merge them by max per writer, then
+    /// sum, so hosts of one unit add up and a copy sent twice counts once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub writers: Vec<WriterCounts>,
     /// Set when this report corrects one already filed for the same month.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amendment: Option<super::Amendment>,
@@ -245,6 +254,18 @@ pub struct UnitInfo {
     pub amended: bool,
 }
 
+/// A unit that a roll-up received more than once, in reports of different
+/// agencies (e.g. inside a district's roll-up and directly); its counts were
+/// taken once.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountedOnce {
+    /// The unit.
+    pub agency: String,
+    /// The agencies of the reports it arrived in.
+    pub sources: Vec<String>,
+}
+
 /// A unit report left out of a roll-up because the same unit sent another one.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -394,6 +415,8 @@ impl Report {
             missing_units: Vec::new(),
             unexpected_units: Vec::new(),
             dropped_duplicates: Vec::new(),
+            counted_once: Vec::new(),
+            writers: Vec::new(),
             amendment: None,
         }
     }

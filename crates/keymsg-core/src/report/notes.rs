@@ -82,6 +82,17 @@ pub(crate) fn notes(report: &Report, digits: Digits) -> Vec<(String, String)> {
             .collect();
         out.push(("รายงานซ้ำที่ไม่นับซ้ำ".to_owned(), dups.join("; ")));
     }
+    if !report.counted_once.is_empty() {
+        let once: Vec<String> = report
+            .counted_once
+            .iter()
+            .map(|c| format!("{} (อยู่ในรายงานของ {})", c.agency, c.sources.join(" และ ")))
+            .collect();
+        out.push((
+            "หน่วยงานที่ได้รับรายงานซ้ำ (นับเพียงครั้งเดียว)".to_owned(),
+            once.join("; "),
+        ));
+    }
     let retired: Vec<&str> = report
         .rows
         .iter()

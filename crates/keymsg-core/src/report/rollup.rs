@@ -26,8 +26,12 @@ use time::OffsetDateTime;
 
 use super::deadline::{Level, deadline};
 use super::model::{SCHEMA_VERSION, sort_breakdown};
-use super::{BreakdownEntry, DroppedDuplicate, Report, ReportError, Row, Signature, UnitInfo};
-use crate::Surface;
+use super::{
+    BreakdownEntry, CountedOnce, DroppedDuplicate, MANUAL_KIND, Report, ReportError, Row,
+    Signature, UnitInfo,
+};
+use crate::store::{CountRow, ManualRecord, WriterCounts, merge_writers};
+use crate::{Channel, Surface};
 
 /// Merge units' reports into the report of `agency` (the district or province)
 /// filed by `level`. See the module docs for the rules.
@@ -93,28 +97,54 @@ pub fn merge_at(
         by_unit.entry(r.agency.as_str()).or_default().push(r);
     }
 
+    // Reports that carry per-writer counters are merged by the G-counter
+    // rule: never dropped, since two hosts of one unit add up and a copy
+    // sent again changes nothing. Older reports without them: the newest
+    // per unit wins, and a unit that is also covered by counters is left to them.
+    let covered: BTreeMap<&str, OffsetDateTime> = covered_units(reports);
     let mut kept: Vec<&Report> = Vec::with_capacity(by_unit.len());
     let mut dropped = Vec::new();
     for copies in by_unit.values() {
-        let Some(newest) = newest(copies) else {
+        let (fleet, legacy): (Vec<&Report>, Vec<&Report>) =
+            copies.iter().partition(|r| !r.writers.is_empty());
+        kept.extend(fleet);
+        let Some(newest) = newest(&legacy) else {
             continue;
         };
-        for c in copies.iter().filter(|c| !std::ptr::eq(**c, newest)) {
+        let superseded = covered.get(newest.agency.as_str()).copied();
+        for c in legacy
+            .iter()
+            .filter(|c| superseded.is_some() || !std::ptr::eq(**c, newest))
+        {
             dropped.push(DroppedDuplicate {
                 agency: c.agency.clone(),
                 generated_at: c.generated_at,
-                kept_generated_at: newest.generated_at,
+                kept_generated_at: superseded.unwrap_or(newest.generated_at),
             });
         }
-        kept.push(newest);
+        if superseded.is_none() {
+            kept.push(newest);
+        }
     }
     dropped.sort();
+
+    // Every kept report as writers' counters: its own, or for an older
+    // report one pseudo-writer per unit (the newest copy was chosen above).
+    let pseudo: Vec<WriterCounts> = kept
+        .iter()
+        .filter(|r| r.writers.is_empty())
+        .map(|r| as_writer(r))
+        .collect();
+    let merged = merge_writers(
+        kept.iter()
+            .flat_map(|r| r.writers.iter())
+            .chain(pseudo.iter()),
+    );
 
     // Rows by message id, in first-appearance order over units in agency order.
     let mut rows: Vec<Row> = Vec::new();
     let mut in_catalog: Vec<bool> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut breakdown: HashMap<(String, Option<Surface>, String), u64> = HashMap::new();
     for unit in &kept {
         for r in &unit.rows {
             let i = match index.get(&r.message_id) {
@@ -131,14 +161,6 @@ pub fn merge_at(
             let (Some(row), Some(has_catalog)) = (rows.get_mut(i), in_catalog.get_mut(i)) else {
                 continue;
             };
-            for c in crate::Channel::ALL {
-                let cell = row.get_mut(c);
-                *cell = super::check::add(
-                    || format!("merged row `{}` `{}`", r.message_id, c.as_str()),
-                    *cell,
-                    r.get(c),
-                )?;
-            }
             if !r.not_in_catalog && !*has_catalog && !r.content.is_empty() {
                 row.content.clone_from(&r.content);
                 *has_catalog = true;
@@ -147,10 +169,43 @@ pub fn merge_at(
             }
             row.not_in_catalog &= r.not_in_catalog;
         }
-        for e in &unit.breakdown {
-            let k = (e.message_id.clone(), e.surface, e.kind.clone());
-            let v = breakdown.entry(k).or_insert(0);
-            *v = super::check::add(|| "merged breakdown".into(), *v, e.count)?;
+    }
+    let mut breakdown: HashMap<(String, Option<Surface>, String), u64> = HashMap::new();
+    let mut cell = |rows: &mut Vec<Row>, id: &str, channel: Channel, n: u64| {
+        let i = match index.get(id) {
+            Some(&i) => i,
+            None => {
+                index.insert(id.to_owned(), rows.len());
+                let mut row = Row::new(id, id);
+                row.not_in_catalog = true;
+                rows.push(row);
+                rows.len() - 1
+            }
+        };
+        if let Some(row) = rows.get_mut(i) {
+            let c = row.get_mut(channel);
+            *c = super::check::add(
+                || format!("merged row `{id}` `{}`", channel.as_str()),
+                *c,
+                n,
+            )?;
+        }
+        Ok::<(), ReportError>(())
+    };
+    for c in merged.sum() {
+        cell(&mut rows, &c.message_id, Channel::Documents, c.count)?;
+        let v = breakdown
+            .entry((c.message_id, Some(c.surface), c.kind))
+            .or_insert(0);
+        *v = super::check::add(|| "merged breakdown".into(), *v, c.count)?;
+    }
+    for (_, channel, id, n) in merged.manual() {
+        cell(&mut rows, id, channel, n)?;
+        if channel == Channel::Documents {
+            let v = breakdown
+                .entry((id.to_owned(), None, MANUAL_KIND.to_owned()))
+                .or_insert(0);
+            *v = super::check::add(|| "merged breakdown".into(), *v, n)?;
         }
     }
     let (mut rows, mut retired): (Vec<Row>, Vec<Row>) =
@@ -187,14 +242,21 @@ pub fn merge_at(
     missing.sort();
     missing.dedup();
 
-    let units = kept
-        .iter()
-        .map(|r| UnitInfo {
-            agency: r.agency.clone(),
-            generated_at: r.generated_at,
-            amended: r.amendment.is_some(),
-        })
-        .collect();
+    // One entry per unit: hosts of one unit send one report each.
+    let mut units: Vec<UnitInfo> = Vec::new();
+    for r in &kept {
+        match units.iter_mut().find(|u| u.agency == r.agency) {
+            Some(u) => {
+                u.generated_at = u.generated_at.max(r.generated_at);
+                u.amended |= r.amendment.is_some();
+            }
+            None => units.push(UnitInfo {
+                agency: r.agency.clone(),
+                generated_at: r.generated_at,
+                amended: r.amendment.is_some(),
+            }),
+        }
+    }
     let totals = super::check::totals(&rows)?;
     Ok(Report {
         schema: SCHEMA_VERSION,
@@ -214,8 +276,101 @@ pub fn merge_at(
         missing_units: missing,
         unexpected_units: unexpected,
         dropped_duplicates: dropped,
+        counted_once: counted_once(&kept),
+        writers: merged.to_writers(),
         amendment: None,
     })
+}
+
+/// Units that reports with per-writer counters cover (the report's own
+/// agency and the units of a roll-up), with the newest `generated_at`.
+fn covered_units(reports: &[Report]) -> BTreeMap<&str, OffsetDateTime> {
+    let mut out: BTreeMap<&str, OffsetDateTime> = BTreeMap::new();
+    for r in reports.iter().filter(|r| !r.writers.is_empty()) {
+        let names = std::iter::once((r.agency.as_str(), r.generated_at))
+            .chain(r.units.iter().map(|u| (u.agency.as_str(), u.generated_at)));
+        for (name, at) in names {
+            let e = out.entry(name).or_insert(at);
+            *e = (*e).max(at);
+        }
+    }
+    out
+}
+
+/// Units that arrived in more than one report of different agencies (e.g.
+/// inside a district's roll-up and directly): their writers were counted once.
+fn counted_once(kept: &[&Report]) -> Vec<CountedOnce> {
+    let mut by_unit: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for r in kept.iter().filter(|r| !r.writers.is_empty()) {
+        by_unit
+            .entry(r.agency.as_str())
+            .or_default()
+            .insert(r.agency.as_str());
+        for u in &r.units {
+            by_unit
+                .entry(u.agency.as_str())
+                .or_default()
+                .insert(r.agency.as_str());
+        }
+    }
+    by_unit
+        .into_iter()
+        .filter(|(_, sources)| sources.len() > 1)
+        .map(|(unit, sources)| CountedOnce {
+            agency: unit.to_owned(),
+            sources: sources.into_iter().map(str::to_owned).collect(),
+        })
+        .collect()
+}
+
+/// An older report without per-writer counters as the counters of one
+/// pseudo-writer per unit: documents from its breakdown, the other columns
+/// as manual recordings made when the report was generated.
+fn as_writer(r: &Report) -> WriterCounts {
+    let mut h = crate::fnv::Fnv1a64::after(b"keymsg report unit\0");
+    h.write(r.agency.as_bytes());
+    let at_ns = i64::try_from(r.generated_at.unix_timestamp_nanos()).unwrap_or(i64::MAX);
+    let mut counts = Vec::new();
+    let mut manual = Vec::new();
+    for e in &r.breakdown {
+        match e.surface {
+            Some(surface) => counts.push(CountRow {
+                agency: r.agency.clone(),
+                message_id: e.message_id.clone(),
+                surface,
+                kind: e.kind.clone(),
+                count: e.count,
+            }),
+            None => manual.push(ManualRecord {
+                agency: r.agency.clone(),
+                channel: Channel::Documents,
+                message_id: e.message_id.clone(),
+                count: e.count,
+                recorded_at_ns: at_ns,
+            }),
+        }
+    }
+    for row in &r.rows {
+        for c in Channel::ALL {
+            if c != Channel::Documents && row.get(c) > 0 {
+                manual.push(ManualRecord {
+                    agency: r.agency.clone(),
+                    channel: c,
+                    message_id: row.message_id.clone(),
+                    count: row.get(c),
+                    recorded_at_ns: at_ns,
+                });
+            }
+        }
+    }
+    WriterCounts {
+        host: "report".to_owned(),
+        writer: format!("unit-{:016x}", h.finish()),
+        // The newest report of a unit replaces older ones.
+        epoch: u64::try_from(r.generated_at.unix_timestamp()).unwrap_or(0),
+        counts,
+        manual,
+    }
 }
 
 /// The newest copy; among equally new ones, the one whose JSON sorts last.

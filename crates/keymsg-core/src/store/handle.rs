@@ -6,8 +6,9 @@ use std::path::Path;
 use time::OffsetDateTime;
 
 use super::memory::MemoryStore;
+use super::postgres::PgStore;
 use super::sqlite::SqliteStore;
-use super::{CountRow, Counted, Insertion, ManualEntry, StoreError, StoreOptions};
+use super::{CountRow, Counted, Insertion, ManualEntry, StoreError, StoreOptions, WriterCounts};
 use crate::bangkok::YearMonth;
 
 /// The insertion store: durable, idempotent counting, merged monthly reads.
@@ -25,6 +26,7 @@ enum Backend {
     // Boxed: the SQLite backend is large and the handle is moved around.
     Sqlite(Box<SqliteStore>),
     Memory(MemoryStore),
+    Postgres(Box<PgStore>),
 }
 
 macro_rules! dispatch {
@@ -32,6 +34,7 @@ macro_rules! dispatch {
         match &$self.backend {
             Backend::Sqlite($s) => $e,
             Backend::Memory($s) => $e,
+            Backend::Postgres($s) => $e,
         }
     };
 }
@@ -94,6 +97,59 @@ impl Store {
         super::verify::accept_loss(dir, StoreOptions::default().busy_timeout)
     }
 
+    /// Open a PostgreSQL fleet store (`postgres://USER[:PASSWORD]@HOST:PORT/DB`
+    /// or `postgresql://…`) with this host's journal in directory `journal`.
+    ///
+    /// Counting never waits on the network: an insertion is acknowledged
+    /// once it is durable in the journal (an ordinary store directory, with
+    /// the same guarantees), and a background thread ships journal rows to
+    /// PostgreSQL exactly once — idempotency keys are unique fleet-wide, so a
+    /// key retried on another host counts once there. When the store is
+    /// dropped it ships what is pending for at most 200 ms; the rest goes
+    /// with the next process or [`Store::ship`]. PostgreSQL is not contacted
+    /// here (a host prints while it is down); reads — reports, months,
+    /// manual entries — need it. keymsg creates and migrates its tables and
+    /// refuses a schema newer than it knows ([`StoreError::NewerSchema`]).
+    pub fn open_postgres(
+        url: &str,
+        journal: impl AsRef<Path>,
+        opts: StoreOptions,
+    ) -> Result<Store, StoreError> {
+        Ok(Store {
+            backend: Backend::Postgres(Box::new(PgStore::open(url, journal.as_ref(), opts)?)),
+        })
+    }
+
+    /// Ship every journal row still pending to the fleet store now, on the
+    /// calling thread (for `keymsg ship` from cron); returns the number of
+    /// rows newly stored. Exactly once, also when another process ships the
+    /// same journal at the same time. Only for a store opened with
+    /// [`Store::open_postgres`] ([`StoreError::Unsupported`] otherwise).
+    pub fn ship(&self) -> Result<u64, StoreError> {
+        match &self.backend {
+            Backend::Postgres(s) => s.ship(),
+            _ => Err(StoreError::Unsupported {
+                store: self.describe(),
+                what: "ship (only a postgres:// store with a journal ships)".into(),
+            }),
+        }
+    }
+
+    /// Why the last attempt of the background shipper failed, if it did
+    /// (e.g. a wrong password): acknowledged counts are safe in the journal
+    /// meanwhile. Always `None` for a store without a fleet store.
+    pub fn ship_error(&self) -> Option<String> {
+        match &self.backend {
+            Backend::Postgres(s) => s.last_ship_error(),
+            _ => None,
+        }
+    }
+
+    fn describe(&self) -> String {
+        self.path()
+            .map_or_else(|| ":memory:".to_owned(), |p| p.display().to_string())
+    }
+
     /// An in-memory store for tests, examples and benchmarks: the same
     /// counting rules, nothing persisted, nothing shared with other stores or
     /// processes. Reprints are not counted (see [`Store::in_memory_with`]).
@@ -108,18 +164,22 @@ impl Store {
         }
     }
 
-    /// The store directory (`None` for an in-memory store).
+    /// The store directory, or the journal directory of a fleet store
+    /// (`None` for an in-memory store).
     pub fn path(&self) -> Option<&Path> {
         match &self.backend {
             Backend::Sqlite(s) => Some(s.path()),
+            Backend::Postgres(s) => Some(s.path()),
             Backend::Memory(_) => None,
         }
     }
 
-    /// This process's writer file (`None` for an in-memory store).
+    /// This process's writer file (of the journal, for a fleet store;
+    /// `None` for an in-memory store).
     pub fn writer_file(&self) -> Option<&Path> {
         match &self.backend {
             Backend::Sqlite(s) => Some(s.writer_file()),
+            Backend::Postgres(s) => Some(s.writer_file()),
             Backend::Memory(_) => None,
         }
     }
@@ -158,9 +218,15 @@ impl Store {
     }
 
     /// Make everything counted so far durable. Every [`Store::count`] and
-    /// [`Store::count_batch`] already commits before it returns, so this is a
-    /// no-op kept for front ends that buffer.
+    /// [`Store::count_batch`] already commits before it returns, so for a
+    /// store directory this is a no-op kept for front ends that buffer. For
+    /// a fleet store it also ships what is pending, waiting at most 150 ms;
+    /// it does not fail when shipping does (the rows wait in the journal,
+    /// see [`Store::ship_error`]).
     pub fn flush(&self) -> Result<(), StoreError> {
+        if let Backend::Postgres(s) = &self.backend {
+            s.flush();
+        }
         Ok(())
     }
 
@@ -170,6 +236,7 @@ impl Store {
     pub fn set_max_file_bytes(&self, bytes: Option<u64>) -> Result<(), StoreError> {
         match &self.backend {
             Backend::Sqlite(s) => s.set_max_file_bytes(bytes),
+            Backend::Postgres(s) => s.journal().set_max_file_bytes(bytes),
             Backend::Memory(_) => Ok(()),
         }
     }
@@ -184,6 +251,36 @@ impl Store {
         agency: Option<&str>,
     ) -> Result<Vec<CountRow>, StoreError> {
         dispatch!(self, s => s.month_counts(month, agency))
+    }
+
+    /// Each writer's counters and manual entries for a Bangkok month: the
+    /// G-counter that unit reports and `keymsg export` carry, so that merging
+    /// copies (max per writer, then sum) never counts anything twice. One
+    /// entry per writer file with something in `month`, sorted by host and
+    /// writer. `agency: None` returns every agency.
+    pub fn writer_counts(
+        &self,
+        month: YearMonth,
+        agency: Option<&str>,
+    ) -> Result<Vec<WriterCounts>, StoreError> {
+        dispatch!(self, s => s.writer_counts(month, agency))
+    }
+
+    /// Load other writers' counters for `month` (from exports or reports of
+    /// other hosts) by the same rule: importing a copy again, or an older
+    /// copy, changes nothing. Returns how many counters or manual entries
+    /// changed. Writers of this store itself are skipped (it holds their
+    /// live counters). An in-memory store cannot import
+    /// ([`StoreError::Unsupported`]).
+    pub fn import(&self, month: YearMonth, writers: &[WriterCounts]) -> Result<u64, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.import(month, writers),
+            Backend::Postgres(s) => s.import(month, writers),
+            Backend::Memory(_) => Err(StoreError::Unsupported {
+                store: ":memory:".into(),
+                what: "import".into(),
+            }),
+        }
     }
 
     /// Record a manual count for one of the form's channels. Recording again
@@ -263,6 +360,7 @@ impl Store {
     pub fn integrity_check(&self) -> Result<(), StoreError> {
         match &self.backend {
             Backend::Sqlite(s) => s.integrity_check(),
+            Backend::Postgres(s) => s.journal().integrity_check(),
             Backend::Memory(_) => Ok(()),
         }
     }

@@ -43,11 +43,15 @@ struct State {
     keys: HashSet<String>,
     manual: BTreeMap<(YearMonth, String, Channel, String), u64>,
     marks: Vec<Mark>,
+    /// Withdrawals so far (the writer's epoch, see `gcounter`).
+    epoch: u64,
 }
 
 #[derive(Debug)]
 pub(crate) struct MemoryStore {
     count_reprints: bool,
+    /// This store's writer id (its host id is `memory`).
+    writer_id: String,
     state: Mutex<State>,
 }
 
@@ -55,6 +59,7 @@ impl MemoryStore {
     pub(crate) fn new(count_reprints: bool) -> Self {
         Self {
             count_reprints,
+            writer_id: super::files::random_id(),
             state: Mutex::new(State::default()),
         }
     }
@@ -150,6 +155,7 @@ impl MemoryStore {
         };
         cell.counted -= c;
         cell.reprints -= r;
+        st.epoch += 1;
         if let Some(k) = &ins.idempotency_key {
             st.keys.remove(k);
         }
@@ -168,6 +174,36 @@ impl MemoryStore {
             }
         }
         m
+    }
+
+    /// The in-memory side of [`super::Store::writer_counts`]: one writer.
+    pub(crate) fn writer_counts(
+        &self,
+        month: YearMonth,
+        agency: Option<&str>,
+    ) -> Result<Vec<super::WriterCounts>, StoreError> {
+        let counts = self.month_counts(month, agency)?;
+        let manual: Vec<super::ManualRecord> = self
+            .manual_entries(month, agency)?
+            .into_iter()
+            .map(|e| super::ManualRecord {
+                agency: e.agency,
+                channel: e.channel,
+                message_id: e.message_id,
+                count: e.count,
+                recorded_at_ns: 0,
+            })
+            .collect();
+        if counts.is_empty() && manual.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(vec![super::WriterCounts {
+            host: "memory".to_owned(),
+            writer: self.writer_id.clone(),
+            epoch: self.state()?.epoch,
+            counts,
+            manual,
+        }])
     }
 
     pub(crate) fn month_counts(

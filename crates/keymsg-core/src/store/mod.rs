@@ -74,11 +74,15 @@
 mod caps;
 mod checkpoint;
 mod files;
+pub(crate) use files::valid_id;
+mod gcounter;
 mod handle;
 mod insertion;
+mod journal;
 mod keylock;
 mod limits;
 mod memory;
+mod postgres;
 mod prometheus;
 mod read;
 mod schema;
@@ -92,6 +96,14 @@ use crate::bangkok::YearMonth;
 use crate::{Channel, Surface};
 
 pub use caps::{CAPS_FILE, CapClaim, CapLedger, MemoryCapLedger, SqliteCapLedger};
+pub(crate) use gcounter::merge_writers;
+
+/// Whether a store location is a PostgreSQL fleet store URL
+/// (`postgres://…` or `postgresql://…`) rather than a directory.
+pub fn is_fleet_url(location: &str) -> bool {
+    postgres::is_url(location)
+}
+pub use gcounter::{ManualRecord, WriterCounts};
 pub use handle::Store;
 pub use insertion::Insertion;
 pub use limits::{MAX_COUNT, check_insertion};
@@ -213,6 +225,25 @@ pub enum StoreError {
         /// What is wrong with it.
         detail: String,
     },
+    /// The store cannot do this (e.g. an in-memory store cannot import).
+    #[error("store `{store}` cannot {what}")]
+    Unsupported {
+        /// The store.
+        store: String,
+        /// What was asked.
+        what: String,
+    },
+    /// The fleet store (PostgreSQL) failed: not reachable, refused the
+    /// login, or an SQL error. `store` is the URL without its password;
+    /// `detail` says what happened and what to do. Counts already
+    /// acknowledged are safe in the host's journal and are shipped later.
+    #[error("fleet store `{store}`: {detail}")]
+    Fleet {
+        /// The store URL (password removed).
+        store: String,
+        /// What failed and what to do.
+        detail: String,
+    },
     /// Another thread panicked while holding the store's lock. Kept for
     /// callers that match on it: the store now recovers its locks (an
     /// unfinished transaction is rolled back) and keeps counting.
@@ -305,6 +336,14 @@ impl StoreError {
                 detail: detail.clone(),
             },
             E::Poisoned { path } => E::Poisoned { path: path.clone() },
+            E::Unsupported { store, what } => E::Unsupported {
+                store: store.clone(),
+                what: what.clone(),
+            },
+            E::Fleet { store, detail } => E::Fleet {
+                store: store.clone(),
+                detail: detail.clone(),
+            },
         }
     }
 }

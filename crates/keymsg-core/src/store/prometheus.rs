@@ -85,6 +85,13 @@ pub fn write_family(
     }
 }
 
+/// Append gauges given as (name, help, value).
+pub(crate) fn gauges(out: &mut String, gauges: &[(&str, &str, f64)]) {
+    for (name, help, v) in gauges {
+        write_family(out, name, help, "gauge", &[(&[], *v)]);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -217,6 +217,41 @@ pub(crate) fn totals(
     Ok(())
 }
 
+/// A file's writer identity: (host, writer id, epoch). `host` is empty in a
+/// file whose writer has not opened it since it was migrated.
+pub(crate) fn writer_identity(
+    c: &Connection,
+    label: &str,
+) -> Result<(String, String, u64), StoreError> {
+    c.prepare_cached("SELECT host, id, epoch FROM writer LIMIT 1")
+        .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?))))
+        .map(|(h, id, e)| (h, id, u64::try_from(e).unwrap_or(0)))
+        .map_err(|e| map_err(label, e))
+}
+
+/// Manual entries of one file for `month`, with their recording time.
+pub(crate) fn manual_records(
+    c: &Connection,
+    label: &str,
+    month: YearMonth,
+    agency: Option<&str>,
+) -> Result<Vec<super::ManualRecord>, StoreError> {
+    let mut into = BTreeMap::new();
+    manual_rows(c, label, month, agency, &mut into)?;
+    Ok(into
+        .into_iter()
+        .map(
+            |((agency, channel, message_id), (at, count))| super::ManualRecord {
+                agency,
+                channel,
+                message_id,
+                count,
+                recorded_at_ns: at,
+            },
+        )
+        .collect())
+}
+
 /// `*total += n` for a count read from a file: a negative count or a sum
 /// that overflows is a damaged file, never a silently wrong total.
 fn add_count(label: &str, total: &mut u64, n: i64) -> Result<(), StoreError> {

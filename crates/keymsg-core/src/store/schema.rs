@@ -31,7 +31,7 @@ const JOURNAL_SIZE_LIMIT: i64 = 128 * 1024 * 1024;
 const PAGE_SIZE: i64 = 1024;
 
 /// The newest schema this build reads and writes.
-pub(crate) const SCHEMA_VERSION: i64 = 1;
+pub(crate) const SCHEMA_VERSION: i64 = 2;
 
 /// Migrations, indexed by the version they produce (index 0 → version 1).
 /// Each runs in the same transaction as the version bump.
@@ -84,6 +84,37 @@ const MIGRATIONS: &[&str] = &[
          count INTEGER NOT NULL,
          PRIMARY KEY (mark, agency, message_id, surface, kind)
      ) WITHOUT ROWID;",
+    // Version 2: fleet counting.
+    "-- Who this file's counts belong to: a random id made with the file, so a
+     -- copy sent twice is recognised by content, never by a name or a date.
+     -- `host` is the store directory's id (filled in at open); `epoch` grows
+     -- when a count is withdrawn, so a later export of this writer supersedes
+     -- an earlier one even where a counter went down.
+     CREATE TABLE writer (
+         host TEXT NOT NULL DEFAULT '',
+         id TEXT NOT NULL,
+         epoch INTEGER NOT NULL DEFAULT 0
+     );
+     INSERT INTO writer (id) VALUES (lower(hex(randomblob(16))));
+     -- Stored insertions in commit order, for shipping to a fleet store (only
+     -- written when the store is a host's journal). AUTOINCREMENT: a sequence
+     -- number is never reused, also after shipped rows are pruned.
+     CREATE TABLE journal (
+         seq INTEGER PRIMARY KEY AUTOINCREMENT,
+         op INTEGER NOT NULL DEFAULT 0,
+         ref_seq INTEGER,
+         at INTEGER NOT NULL,
+         acked_at INTEGER NOT NULL,
+         month TEXT NOT NULL,
+         agency TEXT NOT NULL,
+         message_id TEXT NOT NULL,
+         surface TEXT NOT NULL,
+         kind TEXT NOT NULL,
+         catalog_version INTEGER NOT NULL,
+         key TEXT,
+         reprint INTEGER NOT NULL,
+         counted INTEGER NOT NULL
+     );",
 ];
 
 /// Map an SQLite error on `path` to the most precise [`StoreError`].

@@ -59,6 +59,14 @@ pub(crate) struct Evidence {
 }
 
 impl Evidence {
+    /// The smaller of each part.
+    pub(crate) fn min(self, other: Evidence) -> Evidence {
+        Evidence {
+            counts: self.counts.min(other.counts),
+            manual: self.manual.min(other.manual),
+        }
+    }
+
     fn encode(self) -> [u8; MARK_LEN] {
         let mut b = [0u8; MARK_LEN];
         let (head, rest) = b.split_at_mut(8);
@@ -306,6 +314,12 @@ pub(crate) fn accept_loss(dir: &Path, busy: Duration) -> Result<Vec<FileCheck>, 
         write_mark_file(&mark, now_holds)?;
     }
     Ok(failed)
+}
+
+/// Set the mark of writer file `db` to `ev` (a writer that holds the file's
+/// write lock: imports).
+pub(crate) fn set_mark(db: &Path, ev: Evidence) -> Result<(), StoreError> {
+    write_mark_file(&mark_path(db), ev)
 }
 
 /// Write a whole mark file: to a temporary file first, then renamed over

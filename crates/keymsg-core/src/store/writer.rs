@@ -56,6 +56,9 @@ pub(crate) struct Writer {
     /// later loss can be detected (see `verify`). `None` for a file opened
     /// without one (tests of the writer alone).
     pub(crate) mark: Option<super::verify::Mark>,
+    /// Also append every stored insertion to the `journal` table (a host's
+    /// journal, shipped to a fleet store).
+    journal: bool,
 }
 
 /// A directory time stamp this much older than the scan that read it is
@@ -102,7 +105,13 @@ impl Writer {
             busy,
             scanned_mtime: None,
             mark: None,
+            journal: false,
         }
+    }
+
+    /// Journal every stored insertion from now on (see [`Writer::journal`]).
+    pub(crate) fn set_journal(&mut self, on: bool) {
+        self.journal = on;
     }
 
     /// The connection to our own writer file.
@@ -207,12 +216,13 @@ impl Writer {
         elsewhere: &HashSet<&str>,
     ) -> Result<Vec<Counted>, StoreError> {
         let count_reprints = self.count_reprints;
+        let journal = self.journal;
         let err = |e| map_err(&self.label, e);
         // BEGIN and COMMIT as cached statements: rusqlite's `Transaction`
         // parses them again for every batch.
         let conn = &self.conn;
         run_cached(conn, "BEGIN IMMEDIATE").map_err(err)?;
-        let res = write_batch(conn, items, elsewhere, count_reprints)
+        let res = write_batch(conn, items, elsewhere, count_reprints, journal)
             .and_then(|out| run_cached(conn, "COMMIT").map(|()| out));
         if res.is_err() && !conn.is_autocommit() {
             // All or nothing: also after a failed COMMIT (e.g. disk full).
@@ -233,6 +243,7 @@ fn write_batch(
     items: &[Insertion],
     elsewhere: &HashSet<&str>,
     count_reprints: bool,
+    journal: bool,
 ) -> rusqlite::Result<Vec<Counted>> {
     let now = now_nanos();
     let mut out = Vec::with_capacity(items.len());
@@ -268,6 +279,9 @@ fn write_batch(
             ins.kind.as_str(),
             i64::try_from(ins.catalog_version).unwrap_or(i64::MAX),
         );
+        if journal {
+            journal_row(conn, ins, &key.0, counted, now)?;
+        }
         let g = groups.entry(key).or_default();
         g.0 += i64::from(counted);
         g.1 += i64::from(ins.reprint);
@@ -287,6 +301,36 @@ fn write_batch(
         upsert.execute(params![m, a, id, s, k, v, c, r])?;
     }
     Ok(out)
+}
+
+/// Append one stored insertion to the journal, in the batch's transaction.
+fn journal_row(
+    conn: &Connection,
+    ins: &Insertion,
+    month: &str,
+    counted: bool,
+    now: i64,
+) -> rusqlite::Result<()> {
+    let at = i64::try_from(ins.at.unix_timestamp_nanos()).unwrap_or(i64::MAX);
+    conn.prepare_cached(
+        "INSERT INTO journal (at, month, agency, message_id, surface, kind, \
+         catalog_version, key, reprint, counted, acked_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        at,
+        month,
+        ins.agency,
+        ins.message_id,
+        ins.surface.as_str(),
+        ins.kind,
+        i64::try_from(ins.catalog_version).unwrap_or(i64::MAX),
+        ins.idempotency_key,
+        ins.reprint,
+        counted,
+        now
+    ])
+    .map(|_| ())
 }
 
 /// Nanoseconds since the Unix epoch (0 if the clock is before 1970).

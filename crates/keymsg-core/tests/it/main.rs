@@ -14,6 +14,8 @@ mod catalog_load;
 mod catalog_validate;
 mod engine;
 mod engine_delivered;
+mod fleet_gcounter;
+mod fleet_pg;
 mod layout_edges;
 mod layout_golden_catalog;
 mod layout_golden_rules;

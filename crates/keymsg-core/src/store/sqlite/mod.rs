@@ -1,8 +1,6 @@
 //! The SQLite backend: a directory, one file per writer process.
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -11,7 +9,7 @@ use rusqlite::{Connection, params};
 use time::OffsetDateTime;
 
 use super::checkpoint::Checkpointer;
-use super::files::{io_err, writer_files};
+use super::files::writer_files;
 use super::keylock::KeyLock;
 use super::read::{self, RowKey};
 use super::schema::{self, Mode, map_err};
@@ -19,14 +17,16 @@ use super::writer::{Group, Writer, now_nanos};
 use super::{CountRow, Counted, Insertion, ManualEntry, StoreError, StoreOptions};
 use crate::bangkok::YearMonth;
 
+mod dir;
+mod import;
+
+use dir::{apply_max_bytes, claim_slot, prepare_dir, valid_writer_id};
+
 /// Counts a report showed, by row key.
 type Snapshot = BTreeMap<RowKey, u64>;
 
 /// Name of the marker file that makes a directory a keymsg store.
 pub(crate) const MARKER: &str = "KEYMSG_STORE";
-
-/// Largest numbered writer slot tried before giving up.
-const MAX_SLOTS: u32 = 10_000;
 
 /// The SQLite backend of [`super::Store`] (see the module docs).
 #[derive(Debug)]
@@ -39,109 +39,11 @@ pub(crate) struct SqliteStore {
     dir: PathBuf,
     own: PathBuf,
     busy: Duration,
+    /// The directory's host id and our file's writer id (see `gcounter`).
+    host: String,
+    writer_id: String,
     /// Holds our writer slot for the life of the store.
     _slot_lock: Option<Mutex<Connection>>,
-}
-
-/// Create the directory and marker, or check that an existing one is ours.
-fn prepare_dir(dir: &Path) -> Result<(), StoreError> {
-    let not_store = |detail: &str| StoreError::NotAStore {
-        path: dir.display().to_string(),
-        detail: detail.to_owned(),
-    };
-    match fs::metadata(dir) {
-        Ok(m) if !m.is_dir() => {
-            return Err(not_store(
-                "it is a file; a store is a directory (give a directory path, it is created if missing)",
-            ));
-        }
-        Ok(_) => {
-            if dir.join(MARKER).is_file() {
-                return Ok(());
-            }
-            let non_empty = fs::read_dir(dir)
-                .map_err(|e| io_err(dir, e))?
-                .next()
-                .is_some();
-            // Another process may be creating this store right now. It
-            // writes the marker before any other file, so a marker present
-            // after the listing saw files means the files are the store's.
-            if dir.join(MARKER).is_file() {
-                return Ok(());
-            }
-            if non_empty {
-                return Err(not_store(&format!(
-                    "the directory is not empty and has no {MARKER} marker; keymsg will not write into it"
-                )));
-            }
-        }
-        Err(e) if e.kind() == ErrorKind::NotFound => {
-            fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
-        }
-        Err(e) => return Err(io_err(dir, e)),
-    }
-    let marker = dir.join(MARKER);
-    fs::write(
-        &marker,
-        "keymsg insertion store: one SQLite file per writer process (w-*.sqlite).\n\
-         Do not delete files here: every file holds counts.\n",
-    )
-    .map_err(|e| io_err(&marker, e))
-}
-
-fn valid_writer_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
-/// Claim the first free numbered slot: (its database path, the held lock).
-///
-/// The lock is an SQLite `BEGIN EXCLUSIVE` on `w-<n>.lock` that is never
-/// committed: SQLite's POSIX locks are released by the kernel when the
-/// process dies, and SQLite also makes two connections of one process
-/// conflict, so a slot is held by exactly one live store.
-fn claim_slot(dir: &Path) -> Result<(PathBuf, Connection), StoreError> {
-    for n in 0..MAX_SLOTS {
-        let lock_path = dir.join(format!("w-{n}.lock"));
-        let label = lock_path.display().to_string();
-        let c = Connection::open(&lock_path).map_err(|e| map_err(&label, e))?;
-        // A held slot must fail at once, not after rusqlite's default 5 s wait.
-        c.busy_timeout(Duration::ZERO)
-            .map_err(|e| map_err(&label, e))?;
-        match c.execute_batch("BEGIN EXCLUSIVE") {
-            Ok(()) => return Ok((dir.join(format!("w-{n}.sqlite")), c)),
-            Err(e)
-                if matches!(
-                    e.sqlite_error_code(),
-                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-                ) =>
-            {
-                continue;
-            }
-            Err(e) => return Err(map_err(&label, e)),
-        }
-    }
-    Err(StoreError::Io {
-        path: dir.display().to_string(),
-        source: std::io::Error::other(format!("all {MAX_SLOTS} writer slots are in use")),
-    })
-}
-
-/// Set SQLite's page limit so the file stays under about `bytes`.
-fn apply_max_bytes(c: &Connection, label: &str, bytes: Option<u64>) -> Result<(), StoreError> {
-    let err = |e| map_err(label, e);
-    let page: i64 = c
-        .pragma_query_value(None, "page_size", |r| r.get(0))
-        .map_err(err)?;
-    let pages = match bytes {
-        Some(b) => i64::try_from(b).unwrap_or(i64::MAX) / page.max(1),
-        None => 0xFFFF_FFFE,
-    };
-    c.pragma_update(None, "max_page_count", pages.max(1))
-        .map_err(err)
 }
 
 impl SqliteStore {
@@ -156,6 +58,16 @@ impl SqliteStore {
     pub(crate) fn open(
         path: impl AsRef<Path>,
         opts: StoreOptions,
+    ) -> Result<SqliteStore, StoreError> {
+        Self::open_with(path, opts, false)
+    }
+
+    /// [`SqliteStore::open`]; with `journal`, every stored insertion is also
+    /// appended to the writer file's journal, in the same transaction.
+    pub(crate) fn open_with(
+        path: impl AsRef<Path>,
+        opts: StoreOptions,
+        journal: bool,
     ) -> Result<SqliteStore, StoreError> {
         let dir = path.as_ref().to_path_buf();
         prepare_dir(&dir)?;
@@ -176,6 +88,10 @@ impl SqliteStore {
         // Prove we can write (an existing file on a read-only mount opens fine).
         conn.execute_batch("BEGIN IMMEDIATE; UPDATE schema_version SET version = version; COMMIT;")
             .map_err(|e| map_err(&label, e))?;
+        let host = super::files::host_id(&dir)?;
+        conn.execute("UPDATE writer SET host = ?1 WHERE host = ''", [&host])
+            .map_err(|e| map_err(&label, e))?;
+        let (host, writer_id, _) = read::writer_identity(&conn, &label)?;
         apply_max_bytes(&conn, &label, opts.max_file_bytes)?;
         let mut writer = Writer::new(
             conn,
@@ -187,6 +103,7 @@ impl SqliteStore {
             opts.busy_timeout,
         );
         writer.mark = Some(super::verify::Mark::open(&own, holds)?);
+        writer.set_journal(journal);
         // Validate the other files now (and keep them open for key checks).
         writer.refresh_others()?;
         let group = Group::new(writer);
@@ -202,6 +119,8 @@ impl SqliteStore {
             dir,
             own,
             busy: opts.busy_timeout,
+            host,
+            writer_id,
             _slot_lock: lock,
         })
     }
@@ -221,12 +140,18 @@ impl SqliteStore {
             });
         }
         super::verify::require_intact(&dir, busy)?;
+        // The directory's host id if it has one (never created here): it
+        // names files migrated before their writer reopened them.
+        let host =
+            super::files::read_host_id(&dir.join(super::files::HOST_ID_FILE))?.unwrap_or_default();
         Ok(SqliteStore {
             _checkpointer: None,
             group: None,
             own: PathBuf::new(),
             dir,
             busy,
+            host,
+            writer_id: String::new(),
             _slot_lock: None,
         })
     }
@@ -311,6 +236,33 @@ impl SqliteStore {
             tx.execute("DELETE FROM keys WHERE key = ?1", [k])
                 .map_err(err)?;
         }
+        // A counter went down: exports made from now on supersede older ones.
+        tx.execute("UPDATE writer SET epoch = epoch + 1", [])
+            .map_err(err)?;
+        // A journaled insertion is withdrawn by a journal row of its own, so
+        // a fleet store that has received the insertion takes it back.
+        tx.execute(
+            "INSERT INTO journal (op, ref_seq, at, acked_at, month, agency, message_id, surface, \
+             kind, catalog_version, key, reprint, counted) \
+             SELECT 1, seq, at, ?9, month, agency, message_id, surface, kind, catalog_version, \
+             key, reprint, counted FROM journal \
+             WHERE op = 0 AND month = ?1 AND agency = ?2 AND message_id = ?3 AND surface = ?4 \
+             AND kind = ?5 AND catalog_version = ?6 AND key IS ?7 AND reprint = ?8 \
+             AND seq NOT IN (SELECT ref_seq FROM journal WHERE op = 1) \
+             ORDER BY seq DESC LIMIT 1",
+            params![
+                ins.month().to_string(),
+                ins.agency,
+                ins.message_id,
+                ins.surface.as_str(),
+                ins.kind,
+                i64::try_from(ins.catalog_version).unwrap_or(i64::MAX),
+                ins.idempotency_key,
+                ins.reprint,
+                now_nanos()
+            ],
+        )
+        .map_err(err)?;
         tx.commit().map_err(err)
     }
 
@@ -547,116 +499,10 @@ impl SqliteStore {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn writer_ids_are_checked() {
-        assert!(valid_writer_id("host-1_a"));
-        for bad in ["", "a/b", "..", "x y", "ไทย"] {
-            assert!(!valid_writer_id(bad), "{bad}");
-        }
-    }
-}
+mod tests;
 
 #[cfg(test)]
-mod poison_tests {
-    use super::*;
-    use crate::Surface;
-    use time::macros::datetime;
-
-    /// A panic while the writer lock is held, in the middle of a transaction,
-    /// must not stop the process from counting: the lock is recovered and
-    /// the open transaction rolled back.
-    #[test]
-    fn a_panic_under_the_writer_lock_does_not_stop_counting() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(dir.path().join("s"), StoreOptions::default()).unwrap();
-        let group = store.group.as_ref().unwrap();
-        let ins = Insertion::new(datetime!(2026-03-01 10:00 +7), "PEA", Surface::Receipt, "m");
-        assert_eq!(store.count(&ins).unwrap(), Counted::New);
-        let poisoned = std::thread::scope(|s| {
-            s.spawn(|| {
-                let mut w = group.writer().unwrap();
-                w.conn().execute_batch("BEGIN IMMEDIATE").unwrap();
-                panic!("simulated bug while committing");
-            })
-            .join()
-        });
-        assert!(poisoned.is_err());
-        for _ in 0..3 {
-            assert_eq!(store.count(&ins).unwrap(), Counted::New);
-        }
-        let rows = store
-            .month_counts("2026-03".parse().unwrap(), None)
-            .unwrap();
-        assert_eq!(rows.iter().map(|r| r.count).sum::<u64>(), 4);
-    }
-}
+mod poison_tests;
 
 #[cfg(test)]
-mod loss_tests {
-    use super::*;
-
-    /// The disk image a `kill -9` leaves (the page cache: file, WAL and
-    /// mark as they are now), with one WAL frame then damaged. SQLite
-    /// recovers only the frames before the damage; the loss is found, its
-    /// size is exact, and neither checking nor opening destroys the WAL.
-    #[test]
-    fn damaged_wal_frames_are_detected_and_the_evidence_kept() {
-        use super::super::Durability;
-        use super::super::verify::{Evidence, Mark, check_store};
-        use std::fs;
-        let busy = Duration::from_secs(5);
-        let tmp = tempfile::tempdir().unwrap();
-        let live = tmp.path().join("live");
-        fs::create_dir(&live).unwrap();
-        let db = live.join("w-0.sqlite");
-        let conn = schema::open_file(&db, Mode::Writer(Durability::Process), busy).unwrap();
-        conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
-        let mut mark = Mark::open(&db, Evidence::default()).unwrap();
-        for i in 0..200 {
-            conn.execute(
-                "INSERT INTO counts (month, agency, message_id, surface, kind, catalog_version, \
-                 counted) VALUES ('2026-03', 'PEA', 'aoc-1441', 'receipt', ?1, 1, 1) \
-                 ON CONFLICT DO UPDATE SET counted = counted + 1",
-                [format!("kind-{}", i % 40)],
-            )
-            .unwrap();
-            mark.add_counts(1);
-        }
-        let image = tmp.path().join("image");
-        fs::create_dir(&image).unwrap();
-        fs::write(image.join(MARKER), "").unwrap();
-        for f in ["w-0.sqlite", "w-0.sqlite-wal", "w-0.mark"] {
-            fs::copy(live.join(f), image.join(f)).unwrap();
-        }
-        let wal = image.join("w-0.sqlite-wal");
-        let mut bytes = fs::read(&wal).unwrap();
-        let frame = 24 + 1024;
-        let frames = (bytes.len() - 32) / frame;
-        assert!(frames > 150, "{frames} frames");
-        bytes[32 + (frames / 2) * frame + 24 + 100] ^= 0xFF;
-        fs::write(&wal, &bytes).unwrap();
-
-        let checks = check_store(&image, busy).unwrap();
-        let c = &checks[0];
-        assert_eq!(c.acknowledged, Some(200));
-        let found = c.found.unwrap();
-        assert!(found < 200, "{c:?}");
-        assert_eq!(found + c.missing, 200, "{c:?}");
-        assert!(c.problem.as_deref().unwrap().contains("WAL frames dropped"));
-        assert_eq!(fs::read(&wal).unwrap(), bytes, "checking keeps the WAL");
-
-        let e = SqliteStore::open(&image, StoreOptions::default()).unwrap_err();
-        assert!(
-            matches!(&e, StoreError::Lost { missing, .. } if *missing == c.missing),
-            "{e:?}"
-        );
-        assert_eq!(
-            fs::read(&wal).unwrap(),
-            bytes,
-            "a refused open keeps the WAL"
-        );
-    }
-}
+mod loss_tests;

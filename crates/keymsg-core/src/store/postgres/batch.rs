@@ -1,0 +1,283 @@
+//! The statements of one shipping transaction: raw rows by `COPY`, key
+//! claims, counters, withdrawals (see `ship` for the transaction itself).
+
+use std::collections::{BTreeMap, HashSet};
+
+use postgres::binary_copy::BinaryCopyInWriter;
+use postgres::types::Type;
+
+use crate::store::journal::JournalRow;
+
+/// Counter increments of one batch: (month, agency, message, surface, kind) → (counted, reprints).
+pub(super) type Increments = BTreeMap<(String, String, String, String, String), (i64, i64)>;
+
+/// `COPY` the batch's raw rows (binary format) into `keymsg_raw`;
+/// `counted[i]`: row `i` counts in the fleet.
+pub(super) fn copy_raw(
+    tx: &mut postgres::Transaction<'_>,
+    wid: i32,
+    now: i64,
+    rows: &[&JournalRow],
+    counted: &[bool],
+) -> Result<(), postgres::Error> {
+    let sink = tx.copy_in(
+        "COPY keymsg_raw (month, writer_id, seq, op, ref_seq, at, acked_at, shipped_at, agency, \
+         message_id, surface, kind, catalog_version, idem_key, reprint, counted) \
+         FROM STDIN (FORMAT binary)",
+    )?;
+    let mut w = BinaryCopyInWriter::new(
+        sink,
+        &[
+            Type::TEXT,
+            Type::INT4,
+            Type::INT8,
+            Type::INT2,
+            Type::INT8,
+            Type::INT8,
+            Type::INT8,
+            Type::INT8,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::INT8,
+            Type::TEXT,
+            Type::BOOL,
+            Type::BOOL,
+        ],
+    );
+    for (r, c) in rows.iter().zip(counted) {
+        w.write(&[
+            &r.month,
+            &wid,
+            &r.seq,
+            &r.op,
+            &r.ref_seq,
+            &r.at_ns,
+            &r.acked_ns,
+            &now,
+            &r.agency,
+            &r.message_id,
+            &r.surface,
+            &r.kind,
+            &r.catalog_version,
+            &r.key,
+            &r.reprint,
+            c,
+        ])?;
+    }
+    w.finish().map(|_| ())
+}
+
+/// The journal rows (by seq) whose idempotency key this batch claimed.
+pub(super) enum Claims {
+    /// Every keyed row (no key was taken before, none twice in the batch).
+    All,
+    /// Only these.
+    Some(HashSet<i64>),
+}
+
+impl Claims {
+    pub(super) fn holds(&self, seq: i64) -> bool {
+        match self {
+            Claims::All => true,
+            Claims::Some(s) => s.contains(&seq),
+        }
+    }
+}
+
+/// Claim `keys` (of rows `seqs`, months `months`) for writer `wid`. The
+/// usual batch claims every key, which one count says; otherwise the claims
+/// are read back by row (the first row of a key repeated in the batch holds
+/// its claim).
+pub(super) fn claim_keys(
+    tx: &mut postgres::Transaction<'_>,
+    wid: i32,
+    keys: &[&str],
+    months: &[&str],
+    seqs: &[i64],
+) -> Result<Claims, postgres::Error> {
+    if keys.is_empty() {
+        return Ok(Claims::All);
+    }
+    let n: i64 = tx
+        .query_one(
+            "WITH ins AS (INSERT INTO keymsg_keys (idem_key, month, writer_id, seq) \
+             SELECT k, m, $1, s FROM unnest($2::text[], $3::text[], $4::bigint[]) AS t(k, m, s) \
+             ON CONFLICT DO NOTHING RETURNING 1) SELECT count(*) FROM ins",
+            &[&wid, &keys, &months, &seqs],
+        )?
+        .get(0);
+    if usize::try_from(n).is_ok_and(|n| n == keys.len()) {
+        return Ok(Claims::All);
+    }
+    let held = tx
+        .query(
+            "SELECT seq FROM keymsg_keys WHERE idem_key = ANY($1) AND writer_id = $2 \
+             AND seq = ANY($3)",
+            &[&keys, &wid, &seqs],
+        )?
+        .into_iter()
+        .map(|r| r.get(0))
+        .collect();
+    Ok(Claims::Some(held))
+}
+
+/// Insert the batch's raw rows with `INSERT … ON CONFLICT DO NOTHING`
+/// (rows already there are skipped); returns the seqs inserted.
+pub(super) fn upsert_raw(
+    tx: &mut postgres::Transaction<'_>,
+    wid: i32,
+    now: i64,
+    rows: &[&JournalRow],
+    counted: &[bool],
+) -> Result<HashSet<i64>, postgres::Error> {
+    let mut c = Columns::default();
+    for (r, n) in rows.iter().zip(counted) {
+        c.push(r, *n);
+    }
+    Ok(tx
+        .query(
+            "INSERT INTO keymsg_raw (month, writer_id, seq, op, ref_seq, at, acked_at, \
+             shipped_at, agency, message_id, surface, kind, catalog_version, idem_key, reprint, \
+             counted) \
+             SELECT m, $1, s, op, rs, at, ak, $2, ag, mi, su, ki, cv, k, rp, c \
+             FROM unnest($3::text[], $4::bigint[], $5::int2[], $6::bigint[], $7::bigint[], \
+             $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[], \
+             $14::text[], $15::bool[], $16::bool[]) \
+             AS t(m, s, op, rs, at, ak, ag, mi, su, ki, cv, k, rp, c) \
+             ON CONFLICT DO NOTHING RETURNING seq",
+            &[
+                &wid, &now, &c.month, &c.seq, &c.op, &c.ref_seq, &c.at, &c.acked, &c.agency,
+                &c.message, &c.surface, &c.kind, &c.version, &c.key, &c.reprint, &c.counted,
+            ],
+        )?
+        .into_iter()
+        .map(|r| r.get(0))
+        .collect())
+}
+
+/// Journal rows as one array per column (for `unnest`).
+#[derive(Default)]
+struct Columns {
+    month: Vec<String>,
+    seq: Vec<i64>,
+    op: Vec<i16>,
+    ref_seq: Vec<Option<i64>>,
+    at: Vec<i64>,
+    acked: Vec<i64>,
+    agency: Vec<String>,
+    message: Vec<String>,
+    surface: Vec<String>,
+    kind: Vec<String>,
+    version: Vec<i64>,
+    key: Vec<Option<String>>,
+    reprint: Vec<bool>,
+    counted: Vec<bool>,
+}
+
+impl Columns {
+    fn push(&mut self, r: &JournalRow, counted: bool) {
+        self.month.push(r.month.clone());
+        self.seq.push(r.seq);
+        self.op.push(r.op);
+        self.ref_seq.push(r.ref_seq);
+        self.at.push(r.at_ns);
+        self.acked.push(r.acked_ns);
+        self.agency.push(r.agency.clone());
+        self.message.push(r.message_id.clone());
+        self.surface.push(r.surface.clone());
+        self.kind.push(r.kind.clone());
+        self.version.push(r.catalog_version);
+        self.key.push(r.key.clone());
+        self.reprint.push(r.reprint);
+        self.counted.push(counted);
+    }
+}
+
+/// Add a batch's increments to the writer's counters (one statement).
+pub(super) fn add_counters(
+    tx: &mut postgres::Transaction<'_>,
+    host: &str,
+    writer: &str,
+    inc: &Increments,
+) -> Result<(), postgres::Error> {
+    if inc.is_empty() {
+        return Ok(());
+    }
+    let mut cols: [Vec<String>; 5] = Default::default();
+    let mut counted = Vec::with_capacity(inc.len());
+    let mut reprints = Vec::with_capacity(inc.len());
+    for ((m, a, id, s, k), (c, r)) in inc {
+        for (col, v) in cols.iter_mut().zip([m, a, id, s, k]) {
+            col.push(v.clone());
+        }
+        counted.push(*c);
+        reprints.push(*r);
+    }
+    let [m, a, id, s, k] = &cols;
+    tx.execute(
+        "INSERT INTO keymsg_counters (month, agency, message_id, channel, surface, kind, host, \
+         writer, counted, reprints) \
+         SELECT m, a, id, 'documents', s, k, $1, $2, c, r \
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], \
+         $9::bigint[]) AS t(m, a, id, s, k, c, r) \
+         ON CONFLICT (month, agency, message_id, channel, surface, kind, host, writer) \
+         DO UPDATE SET counted = keymsg_counters.counted + excluded.counted, \
+         reprints = keymsg_counters.reprints + excluded.reprints",
+        &[&host, &writer, m, a, id, s, k, &counted, &reprints],
+    )
+    .map(|_| ())
+}
+
+/// Take back a withdrawn insertion: its counter, and its key so a retry
+/// counts again. Returns whether anything was taken back.
+pub(super) fn withdraw(
+    tx: &mut postgres::Transaction<'_>,
+    host: &str,
+    writer: &str,
+    wid: i32,
+    w: &JournalRow,
+) -> Result<bool, postgres::Error> {
+    let Some(target) = w.ref_seq else {
+        return Ok(false);
+    };
+    let Some(row) = tx.query_opt(
+        "UPDATE keymsg_raw SET withdrawn = true WHERE month = $1 AND writer_id = $2 \
+         AND seq = $3 AND op = 0 AND NOT withdrawn \
+         RETURNING counted, reprint, agency, message_id, surface, kind, idem_key",
+        &[&w.month, &wid, &target],
+    )?
+    else {
+        return Ok(false);
+    };
+    let counted: bool = row.get(0);
+    let reprint: bool = row.get(1);
+    let (agency, message, surface, kind): (String, String, String, String) =
+        (row.get(2), row.get(3), row.get(4), row.get(5));
+    let key: Option<String> = row.get(6);
+    tx.execute(
+        "UPDATE keymsg_counters SET counted = counted - $9, reprints = reprints - $10 \
+         WHERE month = $1 AND agency = $2 AND message_id = $3 AND channel = 'documents' \
+         AND surface = $4 AND kind = $5 AND host = $6 AND writer = $7 AND $8",
+        &[
+            &w.month,
+            &agency,
+            &message,
+            &surface,
+            &kind,
+            &host,
+            &writer,
+            &true,
+            &i64::from(counted),
+            &i64::from(reprint),
+        ],
+    )?;
+    if let Some(k) = key {
+        tx.execute(
+            "DELETE FROM keymsg_keys WHERE idem_key = $1 AND writer_id = $2 AND seq = $3",
+            &[&k, &wid, &target],
+        )?;
+    }
+    Ok(true)
+}

@@ -1,0 +1,367 @@
+//! Shipping journal rows to the fleet store, exactly once.
+//!
+//! One batch of one writer is one transaction: the writer's high-water mark
+//! is locked (`FOR UPDATE`), rows at or below it are dropped (another
+//! shipper, or an earlier attempt that committed, already has them), the
+//! idempotency keys are claimed fleet-wide, the raw rows are inserted
+//! (`COPY`; should a row be there already, the batch is redone with
+//! `INSERT … ON CONFLICT DO NOTHING`), the counters of the rows actually
+//! inserted are added, and the mark moves to the batch's last sequence number. A shipper
+//! killed anywhere before `COMMIT` leaves nothing behind; after it, the rows
+//! are never taken again.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use postgres::Client;
+use postgres::error::SqlState;
+
+use super::batch::{Increments, add_counters, claim_keys, copy_raw, upsert_raw, withdraw};
+use super::conn::{Conn, Url};
+use crate::bangkok::YearMonth;
+use crate::store::StoreError;
+use crate::store::journal::{JournalFile, JournalRow, ShippedMarks};
+
+/// Rows per transaction.
+pub(crate) const BATCH: usize = 5000;
+
+/// Ships the writer files of one journal directory.
+#[derive(Debug)]
+pub(crate) struct Shipper {
+    url: Url,
+    dir: PathBuf,
+    dir_host: String,
+    busy: Duration,
+    client: Option<Conn>,
+    marks: Option<ShippedMarks>,
+    files: HashMap<PathBuf, JournalFile>,
+    /// Months whose raw-row partition is known to exist.
+    partitions: HashSet<String>,
+}
+
+/// What one call shipped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Shipped {
+    /// Journal rows newly stored in the fleet store.
+    pub(crate) rows: u64,
+    /// Largest delay between acknowledgement and commit in the fleet store (ns).
+    pub(crate) max_lag_ns: i64,
+}
+
+impl Shipper {
+    pub(crate) fn new(url: Url, dir: &Path, dir_host: String, busy: Duration) -> Shipper {
+        Shipper {
+            url,
+            dir: dir.to_path_buf(),
+            dir_host,
+            busy,
+            client: None,
+            marks: None,
+            files: HashMap::new(),
+            partitions: HashSet::new(),
+        }
+    }
+
+    /// Ship everything pending in every writer file of the journal.
+    pub(crate) fn ship_all(&mut self) -> Result<Shipped, StoreError> {
+        let mut total = Shipped::default();
+        for path in crate::store::files::writer_files(&self.dir)? {
+            let s = self.ship_file(&path)?;
+            total.rows += s.rows;
+            total.max_lag_ns = total.max_lag_ns.max(s.max_lag_ns);
+        }
+        Ok(total)
+    }
+
+    /// Ship everything pending in one writer file.
+    pub(crate) fn ship_file(&mut self, path: &Path) -> Result<Shipped, StoreError> {
+        if !self.files.contains_key(path) {
+            match JournalFile::open(path, &self.dir_host, self.busy)? {
+                Some(f) => {
+                    self.files.insert(path.to_path_buf(), f);
+                }
+                None => return Ok(Shipped::default()),
+            }
+        }
+        let mut total = Shipped::default();
+        loop {
+            let r = self.ship_batch(path);
+            if r.is_err() {
+                // Reconnect next time: the connection may be broken.
+                self.client = None;
+            }
+            let s = r?;
+            total.rows += s.rows;
+            total.max_lag_ns = total.max_lag_ns.max(s.max_lag_ns);
+            if s.rows == 0 {
+                return Ok(total);
+            }
+        }
+    }
+
+    fn client(&mut self) -> Result<&mut Client, StoreError> {
+        match &mut self.client {
+            Some(c) => Ok(c),
+            slot => Ok(&mut slot.insert(self.url.connect()?).0),
+        }
+    }
+
+    /// Ship the next batch of one file; `rows == 0` when nothing was left.
+    fn ship_batch(&mut self, path: &Path) -> Result<Shipped, StoreError> {
+        let url = self.url.clone();
+        let err = |doing: &str| {
+            let url = url.clone();
+            let doing = doing.to_owned();
+            move |e: postgres::Error| url.error(&doing, &e)
+        };
+        let (host, writer) = match self.files.get(path) {
+            Some(f) => (f.host.clone(), f.writer.clone()),
+            None => return Ok(Shipped::default()),
+        };
+        let hwm: i64 = self
+            .client()?
+            .query_opt(
+                "SELECT shipped_seq FROM keymsg_writers WHERE host = $1 AND writer = $2",
+                &[&host, &writer],
+            )
+            .map_err(err("reading the high-water mark"))?
+            .map_or(0, |r| r.get(0));
+        let rows = match self.files.get(path) {
+            Some(f) => f.rows_after(hwm, BATCH)?,
+            None => Vec::new(),
+        };
+        let Some(last) = rows.last().map(|r| r.seq) else {
+            self.remember(&host, &writer, hwm)?;
+            return Ok(Shipped::default());
+        };
+        let months: Vec<String> = rows
+            .iter()
+            .map(|r| r.month.clone())
+            .filter(|m| !self.partitions.contains(m))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        for m in months {
+            self.ensure_partition(&m)?;
+        }
+        let client = self.client()?;
+        let shipped = ingest(client, &url, &host, &writer, &rows, hwm)?;
+        self.remember(&host, &writer, last)?;
+        Ok(shipped)
+    }
+
+    /// Remember locally how far a writer is shipped (for monitoring only).
+    fn remember(&mut self, host: &str, writer: &str, seq: i64) -> Result<(), StoreError> {
+        if self.marks.is_none() {
+            self.marks = Some(ShippedMarks::open(&self.dir, self.busy)?);
+        }
+        match &self.marks {
+            Some(m) => m.set(host, writer, seq),
+            None => Ok(()),
+        }
+    }
+
+    /// Create the raw-row partition of `month` if missing.
+    fn ensure_partition(&mut self, month: &str) -> Result<(), StoreError> {
+        // The month becomes part of a table name: only `YYYY-MM` is accepted.
+        let ym: YearMonth = month.parse().map_err(|_| StoreError::Corrupt {
+            path: self.dir.display().to_string(),
+            detail: format!("bad month `{month}` in the journal"),
+        })?;
+        let name = format!("keymsg_raw_{}_{:02}", ym.year(), ym.month());
+        let sql = format!(
+            "CREATE TABLE IF NOT EXISTS {name} PARTITION OF keymsg_raw FOR VALUES IN ('{ym}')"
+        );
+        let url = self.url.clone();
+        let client = self.client()?;
+        if let Err(e) = client.batch_execute(&sql) {
+            // Two shippers creating the same partition at once: the loser
+            // fails; the partition exists either way.
+            let exists = client
+                .query_one("SELECT to_regclass($1) IS NOT NULL", &[&name])
+                .map(|r| r.get::<_, bool>(0))
+                .unwrap_or(false);
+            if !exists {
+                return Err(url.error("creating a monthly partition", &e));
+            }
+        }
+        self.partitions.insert(month.to_owned());
+        Ok(())
+    }
+}
+
+/// One batch in one transaction (see the module docs): `rows` are the
+/// journal rows after mark `read_after`, in order.
+fn ingest(
+    client: &mut Client,
+    url: &Url,
+    host: &str,
+    writer: &str,
+    rows: &[JournalRow],
+    read_after: i64,
+) -> Result<Shipped, StoreError> {
+    match ingest_with(client, url, host, writer, rows, read_after, RawInsert::Copy)? {
+        Some(s) => Ok(s),
+        // The transaction was rolled back: nothing of the batch is stored.
+        None => ingest_with(
+            client,
+            url,
+            host,
+            writer,
+            rows,
+            read_after,
+            RawInsert::Upsert,
+        )?
+        .ok_or_else(|| StoreError::Fleet {
+            store: url.shown.clone(),
+            detail: "raw rows conflict even with ON CONFLICT DO NOTHING".into(),
+        }),
+    }
+}
+
+/// How a batch's raw rows are inserted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RawInsert {
+    /// `COPY`: fast; fails on a row already present.
+    Copy,
+    /// `INSERT … ON CONFLICT DO NOTHING`: skips rows already present.
+    Upsert,
+}
+
+/// [`ingest`] with the raw rows inserted by `raw`; `None` when `COPY` met a
+/// row already present (the transaction is rolled back).
+fn ingest_with(
+    client: &mut Client,
+    url: &Url,
+    host: &str,
+    writer: &str,
+    rows: &[JournalRow],
+    read_after: i64,
+    raw: RawInsert,
+) -> Result<Option<Shipped>, StoreError> {
+    let Some(last) = rows.last().map(|r| r.seq) else {
+        return Ok(Some(Shipped::default()));
+    };
+    let err = |e: postgres::Error| url.error("shipping journal rows", &e);
+    let mut tx = client.transaction().map_err(err)?;
+    tx.execute(
+        "INSERT INTO keymsg_writers (host, writer) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        &[&host, &writer],
+    )
+    .map_err(err)?;
+    // The schema is checked again in every batch: a newer keymsg may have
+    // migrated it since this connection was made.
+    let row = tx
+        .query_one(
+            "SELECT shipped_seq, (SELECT max(version) FROM keymsg_schema), id \
+             FROM keymsg_writers WHERE host = $1 AND writer = $2 FOR UPDATE",
+            &[&host, &writer],
+        )
+        .map_err(err)?;
+    let (hwm, version, wid): (i64, Option<i64>, i32) = (row.get(0), row.get(1), row.get(2));
+    if let Some(v) = version.filter(|v| *v > super::conn::SCHEMA_VERSION) {
+        return Err(StoreError::NewerSchema {
+            path: url.shown.clone(),
+            found: v,
+            supported: super::conn::SCHEMA_VERSION,
+        });
+    }
+    if hwm < read_after {
+        // The mark moved back since it was read (the database restored from
+        // a backup?): rows after it were not read. Nothing is written; the
+        // next attempt reads from the mark as it is now.
+        return Err(StoreError::Fleet {
+            store: url.shown.clone(),
+            detail: format!(
+                "the shipped mark of writer {host}/{writer} moved back from {read_after} to {hwm}; \
+                 shipping again from {hwm}"
+            ),
+        });
+    }
+    let rows: Vec<&JournalRow> = rows.iter().filter(|r| r.seq > hwm).collect();
+    if rows.is_empty() {
+        tx.commit().map_err(err)?;
+        return Ok(Some(Shipped::default()));
+    }
+
+    // Claim idempotency keys fleet-wide; a key already claimed by another
+    // writer (the same invoice retried on another host) does not count again.
+    // A claim names the row that made it (writer id, seq).
+    let mut k_keys: Vec<&str> = Vec::new();
+    let mut k_months: Vec<&str> = Vec::new();
+    let mut k_seqs: Vec<i64> = Vec::new();
+    for r in rows.iter().filter(|r| r.op == 0) {
+        if let Some(k) = &r.key {
+            k_keys.push(k);
+            k_months.push(&r.month);
+            k_seqs.push(r.seq);
+        }
+    }
+    let claimed = claim_keys(&mut tx, wid, &k_keys, &k_months, &k_seqs).map_err(err)?;
+    let now = crate::store::writer::now_nanos();
+    let counted: Vec<bool> = rows
+        .iter()
+        .map(|r| {
+            let key_ok = r.op != 0 || r.key.is_none() || claimed.holds(r.seq);
+            r.op == 0 && r.counted && key_ok
+        })
+        .collect();
+    let inserted: HashSet<i64> = match raw {
+        RawInsert::Copy => {
+            // Every row is above the mark locked above, so none can be in
+            // the table yet: COPY (several times faster than INSERT) adds
+            // them all, and a row that is there anyway (a mark and rows out
+            // of step) fails the batch with a unique violation instead of
+            // counting it twice; the caller then ships it with `Upsert`.
+            match copy_raw(&mut tx, wid, now, &rows, &counted) {
+                Ok(()) => rows.iter().map(|r| r.seq).collect(),
+                Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => return Ok(None),
+                Err(e) => return Err(err(e)),
+            }
+        }
+        RawInsert::Upsert => upsert_raw(&mut tx, wid, now, &rows, &counted).map_err(err)?,
+    };
+
+    let mut inc: Increments = BTreeMap::new();
+    let mut withdrawals = Vec::new();
+    let mut max_lag_ns = 0;
+    for (i, r) in rows.iter().enumerate() {
+        if !inserted.contains(&r.seq) {
+            continue;
+        }
+        max_lag_ns = max_lag_ns.max(now.saturating_sub(r.acked_ns));
+        if r.op != 0 {
+            withdrawals.push(*r);
+            continue;
+        }
+        let counted = counted.get(i).copied().unwrap_or(false);
+        let e = inc
+            .entry((
+                r.month.clone(),
+                r.agency.clone(),
+                r.message_id.clone(),
+                r.surface.clone(),
+                r.kind.clone(),
+            ))
+            .or_default();
+        e.0 += i64::from(counted);
+        e.1 += i64::from(r.reprint);
+    }
+    add_counters(&mut tx, host, writer, &inc).map_err(err)?;
+    let mut epoch_bump = 0i64;
+    for w in withdrawals {
+        epoch_bump += i64::from(withdraw(&mut tx, host, writer, wid, w).map_err(err)?);
+    }
+    tx.execute(
+        "UPDATE keymsg_writers SET shipped_seq = $3, shipped_at = $4, epoch = epoch + $5 \
+         WHERE host = $1 AND writer = $2",
+        &[&host, &writer, &last, &now, &epoch_bump],
+    )
+    .map_err(err)?;
+    tx.commit().map_err(err)?;
+    Ok(Some(Shipped {
+        rows: u64::try_from(inserted.len()).unwrap_or(u64::MAX),
+        max_lag_ns,
+    }))
+}

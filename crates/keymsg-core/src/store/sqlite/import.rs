@@ -1,0 +1,175 @@
+//! Per-writer counters of a store directory, and imports of other writers'
+//! counters (G-counter exports) into writer files of their own.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::params;
+
+use super::super::schema::{self, Mode, map_err};
+use super::super::{StoreError, WriterCounts};
+use super::super::{read, verify};
+use super::SqliteStore;
+use crate::bangkok::YearMonth;
+
+impl SqliteStore {
+    /// This store's writer identity: (host id, writer id).
+    pub(crate) fn identity(&self) -> (&str, &str) {
+        (&self.host, &self.writer_id)
+    }
+
+    /// The SQLite side of [`super::super::Store::writer_counts`]: one entry per
+    /// writer file with counts or manual entries in `month`.
+    pub(crate) fn writer_counts(
+        &self,
+        month: YearMonth,
+        agency: Option<&str>,
+    ) -> Result<Vec<WriterCounts>, StoreError> {
+        let mut out = Vec::new();
+        self.each_file(|c, l| {
+            let (host, writer, epoch) = read::writer_identity(c, l)?;
+            let mut m = BTreeMap::new();
+            read::month_rows(c, l, month, agency, &mut m)?;
+            let counts = read::to_rows(m);
+            let manual = read::manual_records(c, l, month, agency)?;
+            if !counts.is_empty() || !manual.is_empty() {
+                out.push(WriterCounts {
+                    // Migrated by a reader before its writer reopened it:
+                    // the file belongs to this directory's host.
+                    host: if host.is_empty() {
+                        self.host.clone()
+                    } else {
+                        host
+                    },
+                    writer,
+                    epoch,
+                    counts,
+                    manual,
+                });
+            }
+            Ok(())
+        })?;
+        out.sort_by(|a, b| (&a.host, &a.writer).cmp(&(&b.host, &b.writer)));
+        Ok(out)
+    }
+
+    /// The SQLite side of [`super::super::Store::import`]: each foreign writer goes
+    /// to a writer file of its own (`w-x<writer>.sqlite`), merged by the
+    /// G-counter rule, so importing a file again changes nothing. Returns
+    /// the number of counters and manual entries that changed.
+    pub(crate) fn import(
+        &self,
+        month: YearMonth,
+        writers: &[WriterCounts],
+    ) -> Result<u64, StoreError> {
+        // Writers of this directory: their live files are already here.
+        let mut local = std::collections::BTreeSet::new();
+        self.each_file(|c, l| {
+            let (_, w, _) = read::writer_identity(c, l)?;
+            local.insert(w);
+            Ok(())
+        })?;
+        let mut changed = 0;
+        for w in writers {
+            if !super::super::files::valid_id(&w.writer) || !super::super::files::valid_id(&w.host)
+            {
+                return Err(StoreError::BadWriterId(format!("{}/{}", w.host, w.writer)));
+            }
+            let file = self.dir.join(format!("w-x{}.sqlite", w.writer));
+            if local.contains(&w.writer) && !file.exists() {
+                continue;
+            }
+            changed += import_writer(&file, self.busy, month, w)?;
+        }
+        Ok(changed)
+    }
+}
+
+/// Merge one foreign writer's counters for `month` into its own file.
+fn import_writer(
+    file: &Path,
+    busy: Duration,
+    month: YearMonth,
+    w: &WriterCounts,
+) -> Result<u64, StoreError> {
+    let label = file.display().to_string();
+    let err = |e| map_err(&label, e);
+    let fresh = !file.exists();
+    let mut conn = schema::open_file(file, Mode::Writer(super::super::Durability::Process), busy)?;
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(err)?;
+    let (host, id, epoch) = read::writer_identity(&tx, &label)?;
+    let before = verify::evidence_of(&tx, &label)?;
+    let epoch_in = i64::try_from(w.epoch).unwrap_or(i64::MAX);
+    let m = month.to_string();
+    let mut changed = 0u64;
+    if fresh || id != w.writer || host != w.host {
+        tx.execute(
+            "UPDATE writer SET host = ?1, id = ?2, epoch = ?3",
+            params![w.host, w.writer, epoch_in],
+        )
+        .map_err(err)?;
+    } else if w.epoch < epoch {
+        // An older copy than what this file holds: nothing to take from it.
+        return Ok(0);
+    } else if w.epoch > epoch {
+        // The writer withdrew counts since: its new copy replaces the month.
+        changed += tx
+            .execute("DELETE FROM counts WHERE month = ?1", [&m])
+            .map_err(err)? as u64;
+        tx.execute("UPDATE writer SET epoch = ?1", [epoch_in])
+            .map_err(err)?;
+    }
+    {
+        let mut up = tx
+            .prepare(
+                "INSERT INTO counts (month, agency, message_id, surface, kind, catalog_version, \
+                 counted, reprints) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, 0) \
+                 ON CONFLICT DO UPDATE SET counted = excluded.counted \
+                 WHERE excluded.counted > counts.counted",
+            )
+            .map_err(err)?;
+        for c in &w.counts {
+            changed += up
+                .execute(params![
+                    m,
+                    c.agency,
+                    c.message_id,
+                    c.surface.as_str(),
+                    c.kind,
+                    i64::try_from(c.count).unwrap_or(i64::MAX)
+                ])
+                .map_err(err)? as u64;
+        }
+        let mut man = tx
+            .prepare(
+                "INSERT INTO manual (agency, month, channel, message_id, count, recorded_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET \
+                 count = excluded.count, recorded_at = excluded.recorded_at \
+                 WHERE excluded.recorded_at > manual.recorded_at",
+            )
+            .map_err(err)?;
+        for r in &w.manual {
+            changed += man
+                .execute(params![
+                    r.agency,
+                    m,
+                    r.channel.as_str(),
+                    r.message_id,
+                    i64::try_from(r.count).unwrap_or(i64::MAX),
+                    r.recorded_at_ns
+                ])
+                .map_err(err)? as u64;
+        }
+    }
+    // The file gets a mark like any writer file, so that its loss is
+    // detected: lowered before a commit that removes counts (a newer epoch),
+    // raised after one that adds them.
+    let after = verify::evidence_of(&tx, &label)?;
+    verify::set_mark(file, before.min(after))?;
+    tx.commit().map_err(err)?;
+    verify::set_mark(file, after)?;
+    Ok(changed)
+}

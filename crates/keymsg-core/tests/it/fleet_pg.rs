@@ -1,0 +1,558 @@
+//! The PostgreSQL fleet store against a real server (a throwaway cluster
+//! started by `keymsg-pgtest`): exactly-once shipping and its faults.
+//! Skipped only when KEYMSG_SKIP_POSTGRES=1.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use keymsg_core::store::{Counted, Insertion, Store, StoreError, StoreOptions};
+use keymsg_core::{Surface, YearMonth};
+use keymsg_pgtest::PgServer;
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+const PEA: &str = "PEA Chiang Mai";
+
+/// One server for the tests that do not stop it; each test has its own database.
+fn shared() -> Option<&'static PgServer> {
+    static S: OnceLock<Option<PgServer>> = OnceLock::new();
+    S.get_or_init(PgServer::start).as_ref()
+}
+
+fn fresh_db(s: &PgServer) -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    s.create_db(&format!(
+        "t{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ))
+}
+
+fn db_of(url: &str) -> &str {
+    url.rsplit('/').next().unwrap()
+}
+
+fn march() -> YearMonth {
+    "2026-03".parse().unwrap()
+}
+
+fn ins(key: Option<String>, at: OffsetDateTime) -> Insertion {
+    let mut i = Insertion::new(at, PEA, Surface::Receipt, "aoc-1441");
+    i.idempotency_key = key;
+    i
+}
+
+fn at() -> OffsetDateTime {
+    datetime!(2026-03-10 03:00 UTC)
+}
+
+fn open(url: &str, journal: &Path) -> Store {
+    Store::open_postgres(url, journal, StoreOptions::default()).unwrap()
+}
+
+fn fleet_total(url: &str, journal: &Path) -> u64 {
+    let s = open(url, journal);
+    s.month_counts(march(), Some(PEA))
+        .unwrap()
+        .iter()
+        .map(|r| r.count)
+        .sum()
+}
+
+/// Count `n` keyed insertions `prefix-0..n`; returns how many were acknowledged.
+fn count_keys(store: &Store, prefix: &str, n: usize) -> u64 {
+    let mut acked = 0;
+    for i in 0..n {
+        if store
+            .count(&ins(Some(format!("{prefix}-{i}")), at()))
+            .unwrap()
+            == Counted::New
+        {
+            acked += 1;
+        }
+    }
+    acked
+}
+
+#[test]
+fn ships_exactly_once_and_reports_from_the_counter_table() {
+    let Some(pg) = shared() else { return };
+    let url = fresh_db(pg);
+    let j = tempfile::tempdir().unwrap();
+    {
+        let s = open(&url, j.path());
+        assert_eq!(count_keys(&s, "k", 300), 300);
+        for _ in 0..20 {
+            s.count(&ins(None, at())).unwrap();
+        }
+        // A retry on the same host: not journaled again.
+        assert_eq!(
+            s.count(&ins(Some("k-7".into()), at())).unwrap(),
+            Counted::Duplicate
+        );
+    }
+    let s = open(&url, j.path());
+    s.ship().unwrap();
+    assert_eq!(s.ship().unwrap(), 0, "nothing left");
+    assert_eq!(fleet_total(&url, j.path()), 320);
+    let db = db_of(&url);
+    assert_eq!(pg.psql(db, "SELECT count(*) FROM keymsg_raw"), "320");
+    assert_eq!(
+        pg.psql(db, "SELECT sum(counted) FROM keymsg_counters"),
+        "320"
+    );
+    // Raw rows sit in the month's partition.
+    assert_eq!(
+        pg.psql(db, "SELECT count(*) FROM keymsg_raw_2026_03"),
+        "320"
+    );
+    let m = s.prometheus_text().unwrap();
+    assert!(m.contains("keymsg_journal_pending_rows 0"), "{m}");
+    assert!(m.contains("keymsg_fleet_store_up 1"), "{m}");
+    assert!(
+        m.contains("keymsg_insertions_total{agency=\"PEA Chiang Mai\""),
+        "{m}"
+    );
+}
+
+#[test]
+fn the_same_key_on_two_hosts_counts_once_in_the_fleet() {
+    let Some(pg) = shared() else { return };
+    let url = fresh_db(pg);
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (ha, hb) = (open(&url, a.path()), open(&url, b.path()));
+    assert_eq!(count_keys(&ha, "INV", 50), 50);
+    // Host B retries 20 of the same invoices (and 10 of its own).
+    assert_eq!(count_keys(&hb, "INV", 20), 20, "each host acknowledges");
+    assert_eq!(count_keys(&hb, "B", 10), 10);
+    ha.ship().unwrap();
+    hb.ship().unwrap();
+    assert_eq!(fleet_total(&url, a.path()), 60);
+}
+
+#[test]
+fn postgres_not_running_at_start_then_up() {
+    let Some(mut pg) = PgServer::start() else {
+        return;
+    };
+    let url = pg.create_db("fleet");
+    pg.stop("fast");
+    let j = tempfile::tempdir().unwrap();
+    let s = open(&url, j.path());
+    let t = Instant::now();
+    assert_eq!(count_keys(&s, "down", 100), 100, "printing never waits");
+    assert!(t.elapsed() < Duration::from_secs(5));
+    let e = s.ship().unwrap_err();
+    let text = e.to_string();
+    assert!(matches!(e, StoreError::Fleet { .. }), "{e:?}");
+    assert!(text.contains("cannot connect"), "{text}");
+    assert!(text.contains("journal"), "{text}");
+    assert!(!text.contains(keymsg_pgtest::PASSWORD), "{text}");
+    let m = s.prometheus_text().unwrap();
+    assert!(m.contains("keymsg_journal_pending_rows 100"), "{m}");
+    assert!(m.contains("keymsg_fleet_store_up 0"), "{m}");
+    pg.start_again();
+    // This call or the store's background shipper (retrying) ships them.
+    assert!(s.ship().unwrap() <= 100);
+    assert_eq!(fleet_total(&url, j.path()), 100);
+}
+
+#[test]
+fn postgres_stopped_in_the_middle_of_a_bill_run_and_started_again() {
+    let Some(mut pg) = PgServer::start() else {
+        return;
+    };
+    let url = pg.create_db("fleet");
+    let j = tempfile::tempdir().unwrap();
+    let s = Arc::new(open(&url, j.path()));
+    let writer = {
+        let s = Arc::clone(&s);
+        std::thread::spawn(move || {
+            let mut acked = 0;
+            for i in 0..3000 {
+                if s.count(&ins(Some(format!("run-{i}")), at())).unwrap() == Counted::New {
+                    acked += 1;
+                }
+                if i % 100 == 0 {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            }
+            acked
+        })
+    };
+    std::thread::sleep(Duration::from_millis(150));
+    pg.stop("immediate"); // like a crash, with batches in flight
+    std::thread::sleep(Duration::from_millis(300));
+    pg.start_again();
+    let acked = writer.join().unwrap();
+    assert_eq!(acked, 3000);
+    s.ship().unwrap();
+    assert_eq!(fleet_total(&url, j.path()), 3000);
+}
+
+#[test]
+fn two_hosts_shipping_the_same_journal_copy_count_it_once() {
+    let Some(pg) = shared() else { return };
+    let url = fresh_db(pg);
+    let a = tempfile::tempdir().unwrap();
+    {
+        // Journaled only: this host's own shipper cannot reach anything.
+        let s = open(UNREACHABLE, a.path());
+        count_keys(&s, "copy", 400);
+        for _ in 0..100 {
+            s.count(&ins(None, at())).unwrap();
+        }
+    }
+    // The journal directory copied to a second host (a restored backup, a
+    // disk image), both shipping at the same time, twice.
+    let b = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(a.path()).unwrap() {
+        let p = e.unwrap().path();
+        // WAL side files come and go while the first host's shipper closes.
+        match std::fs::copy(&p, b.path().join(p.file_name().unwrap())) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => panic!("{}: {e}", p.display()),
+        }
+    }
+    let threads: Vec<_> = [a.path().to_path_buf(), b.path().to_path_buf()]
+        .into_iter()
+        .flat_map(|p| [p.clone(), p])
+        .map(|p| {
+            let url = url.clone();
+            std::thread::spawn(move || open(&url, &p).ship().unwrap())
+        })
+        .collect();
+    let shipped: u64 = threads.into_iter().map(|t| t.join().unwrap()).sum();
+    assert_eq!(shipped, 500, "every row stored once, whoever shipped it");
+    assert_eq!(fleet_total(&url, a.path()), 500);
+}
+
+#[test]
+fn a_host_clock_a_day_off_counts_in_the_month_printed() {
+    let Some(pg) = shared() else { return };
+    let url = fresh_db(pg);
+    let j = tempfile::tempdir().unwrap();
+    let s = open(&url, j.path());
+    // 00:30 on 1 April in Bangkok, from a host whose clock runs a day ahead
+    // of PostgreSQL's: the month is the host's, decided at print time.
+    s.count(&ins(Some("late".into()), datetime!(2026-03-31 17:30 UTC)))
+        .unwrap();
+    s.count(&ins(Some("early".into()), datetime!(2026-03-31 16:59 UTC)))
+        .unwrap();
+    s.ship().unwrap();
+    let april: YearMonth = "2026-04".parse().unwrap();
+    assert_eq!(s.month_counts(april, None).unwrap()[0].count, 1);
+    assert_eq!(s.month_counts(march(), None).unwrap()[0].count, 1);
+    assert_eq!(
+        pg.psql(db_of(&url), "SELECT count(*) FROM keymsg_raw_2026_04"),
+        "1"
+    );
+}
+
+#[test]
+fn a_wrong_password_is_a_clear_error_and_loses_nothing() {
+    let Some(pg) = shared() else { return };
+    let url = fresh_db(pg);
+    let bad = url.replace(keymsg_pgtest::PASSWORD, "not-the-password");
+    let j = tempfile::tempdir().unwrap();
+    let s = open(&bad, j.path());
+    assert_eq!(count_keys(&s, "pw", 10), 10);
+    let e = s.ship().unwrap_err().to_string();
+    assert!(e.contains("login refused"), "{e}");
+    assert!(e.contains("check the user and password"), "{e}");
+    assert!(!e.contains("not-the-password"), "{e}");
+    // The background shipper says so too.
+    let t = Instant::now();
+    while s.ship_error().is_none() && t.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(s.ship_error().unwrap().contains("login refused"));
+    drop(s);
+    // With the right password, the journal ships in full.
+    assert_eq!(open(&url, j.path()).ship().unwrap(), 10);
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_left_alone() {
+    let Some(pg) = shared() else { return };
+    let url = fresh_db(pg);
+    let j = tempfile::tempdir().unwrap();
+    let s = open(&url, j.path());
+    count_keys(&s, "v", 5);
+    s.ship().unwrap();
+    let db = db_of(&url);
+    pg.psql(db, "UPDATE keymsg_schema SET version = 99");
+    count_keys(&s, "w", 5);
+    let s2 = open(&url, tempfile::tempdir().unwrap().path());
+    let e = s2.month_counts(march(), None).unwrap_err();
+    match &e {
+        StoreError::NewerSchema {
+            found, supported, ..
+        } => assert_eq!((*found, *supported), (99, 1)),
+        other => panic!("{other:?}"),
+    }
+    assert!(e.to_string().contains("upgrade keymsg"), "{e}");
+    assert!(s.ship().is_err());
+    assert_eq!(pg.psql(db, "SELECT version FROM keymsg_schema"), "99");
+    assert_eq!(pg.psql(db, "SELECT count(*) FROM keymsg_raw"), "5");
+}
+
+#[test]
+fn a_withdrawn_count_is_taken_back_in_the_fleet() {
+    let Some(pg) = shared() else { return };
+    let url = fresh_db(pg);
+    let j = tempfile::tempdir().unwrap();
+    let s = open(&url, j.path());
+    count_keys(&s, "wd", 3);
+    s.ship().unwrap();
+    // Withdrawn after shipping, and one withdrawn before.
+    s.withdraw(&ins(Some("wd-1".into()), at()), Counted::New)
+        .unwrap();
+    s.count(&ins(Some("wd-9".into()), at())).unwrap();
+    s.withdraw(&ins(Some("wd-9".into()), at()), Counted::New)
+        .unwrap();
+    s.ship().unwrap();
+    assert_eq!(fleet_total(&url, j.path()), 2);
+    // The withdrawn key is free again: a retry counts.
+    s.count(&ins(Some("wd-1".into()), at())).unwrap();
+    s.ship().unwrap();
+    assert_eq!(fleet_total(&url, j.path()), 3);
+    let w = s.writer_counts(march(), None).unwrap();
+    assert_eq!(w.len(), 1);
+    assert!(w[0].epoch >= 2, "{w:?}");
+}
+
+#[test]
+fn exports_from_the_fleet_import_into_another_fleet_store_once() {
+    let Some(pg) = shared() else { return };
+    let (url1, url2) = (fresh_db(pg), fresh_db(pg));
+    let j = tempfile::tempdir().unwrap();
+    let s = open(&url1, j.path());
+    count_keys(&s, "x", 25);
+    s.record(&keymsg_core::store::ManualEntry {
+        agency: PEA.into(),
+        month: march(),
+        channel: keymsg_core::Channel::OnAir,
+        message_id: "aoc-1441".into(),
+        count: 4,
+    })
+    .unwrap();
+    s.ship().unwrap();
+    assert_eq!(s.manual_entries(march(), Some(PEA)).unwrap()[0].count, 4);
+    let export = s.writer_counts(march(), None).unwrap();
+    let j2 = tempfile::tempdir().unwrap();
+    let central = open(&url2, j2.path());
+    assert!(central.import(march(), &export).unwrap() > 0);
+    assert_eq!(central.import(march(), &export).unwrap(), 0);
+    assert_eq!(fleet_total(&url2, j2.path()), 25);
+    assert_eq!(central.manual_entries(march(), None).unwrap()[0].count, 4);
+}
+
+/// A fleet store URL where nothing listens: the store only journals.
+const UNREACHABLE: &str = "postgres://nobody@127.0.0.1:1/none";
+
+/// Environment variable that makes `child_shipper` ship a journal.
+const CHILD: &str = "KEYMSG_TEST_PG_SHIPPER";
+
+/// Child entry point: ship the journal `dir` to `url` (`url|dir`); a no-op
+/// in a normal test run.
+#[test]
+fn child_shipper() {
+    let Ok(spec) = std::env::var(CHILD) else {
+        return;
+    };
+    let (url, dir) = spec.split_once('|').unwrap();
+    let s = Store::open_postgres(url, dir, StoreOptions::default()).unwrap();
+    let _ = s.ship();
+    // Exit without dropping: no bounded wait, no clean-up.
+    std::process::exit(0);
+}
+
+#[test]
+fn the_shipper_killed_mid_batch_never_loses_or_doubles_a_row() {
+    let Some(pg) = shared() else { return };
+    let url = fresh_db(pg);
+    let j = tempfile::tempdir().unwrap();
+    // The parent only journals (its own shipper points at a port where
+    // nothing listens); children ship and are killed at random.
+    let journal = open(UNREACHABLE, j.path());
+    let child = || {
+        Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "fleet_pg::child_shipper",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(CHILD, format!("{url}|{}", j.path().display()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // How long a child takes to start and ship 1,000 rows, unhindered.
+    let mut acked = count_keys(&journal, "warm", 1000);
+    let t = Instant::now();
+    assert!(child().wait().unwrap().success());
+    let full = t.elapsed().as_millis() as u64;
+    let start = Instant::now();
+    let mut rounds = 0;
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    while rounds < 100 {
+        // More rows to ship each round; kill at a random moment of the
+        // child's life (before, during or after its transactions).
+        acked += count_keys(&journal, &format!("r{rounds}"), 1000);
+        let mut c = child();
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        std::thread::sleep(Duration::from_millis(seed % (full + 1)));
+        let _ = c.kill(); // SIGKILL
+        let _ = c.wait();
+        rounds += 1;
+    }
+    let db = db_of(&url);
+    let before = pg.psql(db, "SELECT count(*) FROM keymsg_raw");
+    eprintln!(
+        "shipper kill -9: {rounds} rounds in {:.1} s (a child ships 1,000 rows in {full} ms), \
+         {before} of {acked} rows shipped before the final run",
+        start.elapsed().as_secs_f64()
+    );
+    drop(journal);
+    let s = open(&url, j.path());
+    s.ship().unwrap();
+    assert_eq!(
+        pg.psql(db, "SELECT count(*) FROM keymsg_raw"),
+        acked.to_string()
+    );
+    assert_eq!(
+        pg.psql(db, "SELECT sum(counted) FROM keymsg_counters"),
+        acked.to_string()
+    );
+    assert_eq!(fleet_total(&url, j.path()), acked);
+}
+
+#[test]
+fn keys_older_than_the_retention_expire_when_shipping() {
+    let Some(pg) = shared() else { return };
+    let url = fresh_db(pg);
+    let j = tempfile::tempdir().unwrap();
+    let s = open(&url, j.path());
+    let now = OffsetDateTime::now_utc();
+    s.count(&ins(
+        Some("old".into()),
+        now - time::Duration::days(3 * 365),
+    ))
+    .unwrap();
+    s.count(&ins(Some("new".into()), now)).unwrap();
+    s.ship().unwrap();
+    let db = db_of(&url);
+    assert_eq!(
+        pg.psql(db, "SELECT string_agg(idem_key, ',') FROM keymsg_keys"),
+        "new"
+    );
+    // Counts and raw rows are never expired.
+    assert_eq!(pg.psql(db, "SELECT count(*) FROM keymsg_raw"), "2");
+}
+
+#[test]
+fn a_full_journal_disk_fails_the_count_and_ships_nothing_wrong() {
+    let Some(pg) = shared() else { return };
+    let url = fresh_db(pg);
+    let j = tempfile::tempdir().unwrap();
+    let s = open(&url, j.path());
+    let mut acked = count_keys(&s, "before", 50);
+    // The journal's disk fills up (a size cap behaves as a full disk).
+    let size = std::fs::metadata(s.writer_file().unwrap()).unwrap().len();
+    s.set_max_file_bytes(Some(size)).unwrap();
+    let mut failed = 0;
+    for i in 0..2000 {
+        match s.count(&ins(Some(format!("full-{i}")), at())) {
+            Ok(Counted::New) => acked += 1,
+            Ok(other) => panic!("{other:?}"),
+            Err(StoreError::DiskFull { .. }) => failed += 1,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert!(failed > 0, "the cap was never reached");
+    // Space again: counting and shipping carry on; a retry of a failed key counts.
+    s.set_max_file_bytes(None).unwrap();
+    let retried = count_keys(&s, "full", 2000);
+    assert_eq!(retried, failed, "exactly the failed keys count on retry");
+    acked += retried + count_keys(&s, "after", 50);
+    s.ship().unwrap();
+    s.integrity_check().unwrap();
+    assert_eq!(fleet_total(&url, j.path()), acked);
+}
+
+#[test]
+fn rows_already_stored_above_a_lowered_mark_are_not_counted_twice() {
+    // Raw rows go in with COPY, which fails on a row already stored; the
+    // batch is then shipped again with ON CONFLICT DO NOTHING. A mark set
+    // back by hand (rows above it stored) must take that path and count
+    // only the new rows.
+    let Some(pg) = shared() else { return };
+    let url = fresh_db(pg);
+    let j = tempfile::tempdir().unwrap();
+    {
+        let s = open(UNREACHABLE, j.path());
+        count_keys(&s, "a", 200);
+    }
+    let s = open(&url, j.path());
+    s.ship().unwrap();
+    assert_eq!(fleet_total(&url, j.path()), 200);
+    let db = db_of(&url);
+    pg.psql(db, "UPDATE keymsg_writers SET shipped_seq = 50");
+    drop(s);
+    {
+        let s = open(UNREACHABLE, j.path());
+        count_keys(&s, "b", 30);
+    }
+    // This store's own shipper may ship them first; either way only the 30
+    // new rows are stored.
+    let s = open(&url, j.path());
+    s.ship().unwrap();
+    assert_eq!(fleet_total(&url, j.path()), 230);
+    assert_eq!(pg.psql(db, "SELECT count(*) FROM keymsg_raw"), "230");
+    assert_eq!(
+        pg.psql(db, "SELECT max(shipped_seq) FROM keymsg_writers"),
+        "230"
+    );
+}
+
+#[test]
+fn a_fleet_report_checks_the_agency_and_carries_each_writers_counters() {
+    let Some(pg) = shared() else { return };
+    let url = fresh_db(pg);
+    let j = tempfile::tempdir().unwrap();
+    let s = open(&url, j.path());
+    for agency in [PEA, "PWA Lampang", "MEA Bangkok"] {
+        let mut i = ins(None, at());
+        i.agency = agency.into();
+        s.count(&i).unwrap();
+    }
+    s.ship().unwrap();
+    let catalog = keymsg_core::Catalog::embedded().unwrap();
+    let r = keymsg_core::report::Report::from_store(&s, &catalog, march(), Some(PEA)).unwrap();
+    assert_eq!(r.totals.documents, 1);
+    assert_eq!(r.writers.len(), 1, "one writer: this host's journal file");
+    let e = keymsg_core::report::Report::from_store(&s, &catalog, march(), Some("PEA Lampang"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("`MEA Bangkok`, `PEA Chiang Mai`, `PWA Lampang`"),
+        "every agency, in order: {e}"
+    );
+}
