@@ -32,6 +32,7 @@ mod breaks;
 mod dict;
 mod encode;
 mod fit;
+mod grapheme;
 mod profile;
 mod tcc;
 mod truncate;

@@ -5,11 +5,11 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::breaks::{WINDOW_MARGIN, breaks_with_spans, last_safe_end};
+use super::breaks::breaks_with_spans;
 use super::tcc::tcc_boundaries;
 use super::truncate::{cut_lazy, probe};
 use super::width::{char_width, width};
-use super::window::{Paragraph, Prepared, Source};
+use super::window::{Paragraph, Prepared, Source, WINDOW_MARGIN, last_safe_end};
 use super::{DEFAULT_MAX_INPUT_BYTES, LayoutError, check_input_size, count_work, prepare};
 use crate::text::spans::protected_spans;
 use crate::vocab::thai::is_break_space;
