@@ -34,6 +34,7 @@ mod encode;
 mod fit;
 mod grapheme;
 mod profile;
+mod syllable;
 mod tcc;
 mod truncate;
 mod width;
