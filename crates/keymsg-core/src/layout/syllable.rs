@@ -37,11 +37,20 @@ fn begins_syllable(at: &impl Fn(usize) -> Option<char>, k: usize) -> bool {
         return true;
     }
     match next {
-        // อ as the vowel of this consonant (คอ, ช้อป) unless อ has a vowel of its own.
-        Some('อ') => !voices(at(k + 2)),
-        // ว as the vowel –ว– (ควร, สวน) before a final, or a cluster with a vowel.
-        Some('ว') => at(k + 2).is_some_and(is_consonant) || voices(at(k + 2)),
-        Some(n) if is_consonant(n) => begins_cluster(c, n) && voices(at(k + 2)),
+        Some(n) if is_consonant(n) && begins_cluster(c, n) && voices(at(k + 2)) => true,
+        _ => carries_letter_vowel(at, k),
+    }
+}
+
+/// Whether the consonant at `k` is read with the vowel letter after it: อ
+/// (คอ, ช้อป) unless อ has a vowel of its own or starts อย or อ–อ, or ว as
+/// the vowel –ว– before a final (ควร, สวน). Orthography alone cannot always
+/// tell (ค้าง|อยู่ reads the same letters as คอล), so this is a guess that a
+/// dictionary word may overrule.
+fn carries_letter_vowel(at: &impl Fn(usize) -> Option<char>, k: usize) -> bool {
+    match at(k + 1) {
+        Some('อ') => !voices(at(k + 2)) && !matches!(at(k + 2), Some('ย' | 'อ')),
+        Some('ว') => at(k + 2).is_some_and(is_final_consonant) && !voices(at(k + 3)),
         _ => false,
     }
 }
@@ -66,7 +75,12 @@ fn silent_group_len(at: &impl Fn(usize) -> Option<char>, k: usize) -> usize {
 
 /// One past the last character of the raw syllable (before lone consonants
 /// are joined) that starts at `i`; always more than `i` when `at(i)` exists.
-fn raw_syllable_end(at: &impl Fn(usize) -> Option<char>, i: usize) -> usize {
+fn raw_syllable_end(
+    at: &impl Fn(usize) -> Option<char>,
+    i: usize,
+    alt: &mut Vec<usize>,
+    look_ahead: bool,
+) -> usize {
     let Some(first) = at(i) else { return i };
     if !is_thai_letter_or_sign(first) {
         return i + 1;
@@ -94,7 +108,7 @@ fn raw_syllable_end(at: &impl Fn(usize) -> Option<char>, i: usize) -> usize {
         if takes {
             k += 1;
         }
-    } else if lead.is_some()
+    } else if matches!(lead, Some('เ' | 'แ'))
         && at(k).is_some_and(is_consonant)
         && (voices(at(k + 1))
             || (lead == Some('เ') && at(k + 1) == Some('อ') && !voices(at(k + 2))))
@@ -113,7 +127,8 @@ fn raw_syllable_end(at: &impl Fn(usize) -> Option<char>, i: usize) -> usize {
         }
         return k + silent_group_len(at, k);
     }
-    let mut vowel = lead.is_some();
+    // A vowel sign written (above, below, or า): the syllable's vowel is set.
+    let mut vowel = false;
     let mut last_mark = None;
     while let Some(c) = at(k).filter(|&c| {
         is_above_below_vowel(c)
@@ -148,7 +163,7 @@ fn raw_syllable_end(at: &impl Fn(usize) -> Option<char>, i: usize) -> usize {
     }
     // Letters that complete a vowel.
     match (lead, last_mark, at(k)) {
-        (Some('เ'), Some('ี'), Some('ย')) | (Some('เ'), Some('ื'), Some('อ')) => {
+        (Some('เ'), Some('ี'), Some('ย')) | (_, Some('ื'), Some('อ')) => {
             // เ–ียะ, เ–ือะ
             k += 1;
             if at(k) == Some('ะ') {
@@ -163,10 +178,7 @@ fn raw_syllable_end(at: &impl Fn(usize) -> Option<char>, i: usize) -> usize {
             }
         }
         (Some('เ'), None, Some('อ')) if at(k + 1) == Some('ะ') => return k + 2,
-        (_, None, Some('อ'))
-            if !voices(at(k + 1)) && at(k + 1) != Some('อ')
-                || (last_mark.is_none() && at(k) == Some('อ') && at(k + 1).is_none()) =>
-        {
+        (_, None, Some('อ')) if !vowel && at(k + 1) != Some('อ') && !voices(at(k + 1)) => {
             k += 1;
             if at(k) == Some('ะ') {
                 return k + 1;
@@ -179,7 +191,6 @@ fn raw_syllable_end(at: &impl Fn(usize) -> Option<char>, i: usize) -> usize {
         }
         _ => {}
     }
-    let _ = vowel;
     // ใ and ไ take no final but the silent ย of ไทย.
     let finals_ok = |c: char| match lead {
         Some('ใ' | 'ไ') => c == 'ย',
@@ -187,7 +198,13 @@ fn raw_syllable_end(at: &impl Fn(usize) -> Option<char>, i: usize) -> usize {
     };
     let mut closed = false;
     for _ in 0..2 {
-        let silent = silent_group_len(at, k);
+        let mut silent = silent_group_len(at, k);
+        // A group of two consonants or more starts with this syllable's
+        // final (นทร์ of จันทร์), so it cannot start with อ or come after a
+        // final (องค์ after ว่า, กอล์ฟ after ต้อง begin syllables of their own).
+        if silent >= 3 && (closed || !at(k).is_some_and(is_final_consonant)) {
+            silent = 0;
+        }
         if silent > 0 {
             k += silent;
             // Two consonants or more before ์: the first was the final (จันทร์, องค์).
@@ -198,7 +215,27 @@ fn raw_syllable_end(at: &impl Fn(usize) -> Option<char>, i: usize) -> usize {
             break;
         }
         match at(k) {
-            Some(f) if is_final_consonant(f) && finals_ok(f) && !begins_syllable(at, k) => {
+            Some(f) if is_final_consonant(f) && finals_ok(f) && begins_syllable(at, k) => {
+                if !voices(at(k + 1)) {
+                    // Read with a vowel letter or as a cluster (ถูก|ระงับ
+                    // reads like ถู|กระ): or it is this syllable's final, and
+                    // a word may end after it.
+                    alt.push(k + 1);
+                }
+                break;
+            }
+            Some(f)
+                if is_final_consonant(f)
+                    && finals_ok(f)
+                    && !(look_ahead && (vowel || lead.is_some()) && leaves_lone(at, k + 1)) =>
+            {
+                // Before another consonant, the final may instead be a
+                // consonant read with an inherent vowel that starts the next
+                // syllable (ที่|ธนาคาร, not only ทีม|งาน): a known word may
+                // end before it.
+                if at(k + 1).is_some_and(|c| is_consonant(c) || is_leading_vowel(c)) {
+                    alt.push(k);
+                }
                 k += 1;
                 closed = true;
             }
@@ -208,14 +245,45 @@ fn raw_syllable_end(at: &impl Fn(usize) -> Option<char>, i: usize) -> usize {
     k
 }
 
+/// Whether the raw syllable at `k` would be a lone consonant followed by
+/// another consonant: then the consonant before `k` is better read as the
+/// initial of a syllable with an inherent vowel (ประชา|ชน|ที่, not ชาช|น).
+fn leaves_lone(at: &impl Fn(usize) -> Option<char>, k: usize) -> bool {
+    let mut ignored = Vec::new();
+    at(k).is_some_and(is_consonant)
+        && raw_syllable_end(at, k, &mut ignored, false) == k + 1
+        && at(k + 1).is_some_and(is_consonant)
+}
+
 /// Char indices (into the run `at` reads, of `len` characters) where a
 /// syllable starts, ascending, always with 0 and without `len`.
 pub(crate) fn syllable_starts(at: impl Fn(usize) -> Option<char>, len: usize) -> Vec<usize> {
+    syllable_starts_and_alternatives(at, len).0
+}
+
+/// [`syllable_starts`], and the other places a syllable may start where the
+/// rules alone cannot tell a final consonant from the inherent-vowel
+/// consonant of the next syllable (ธ of ที่ธนาคาร): a dictionary word may
+/// end there; an unknown stretch may not.
+pub(crate) fn syllable_starts_and_alternatives(
+    at: impl Fn(usize) -> Option<char>,
+    len: usize,
+) -> (Vec<usize>, Vec<usize>) {
     let mut raw: Vec<(usize, usize)> = Vec::new();
+    let mut alternatives = Vec::new();
     let mut i = 0;
     while i < len {
-        let end = raw_syllable_end(&at, i).clamp(i + 1, len);
+        let before = alternatives.len();
+        let end = raw_syllable_end(&at, i, &mut alternatives, true).clamp(i + 1, len);
         raw.push((i, end));
+        let mut k = before;
+        while let Some(&a) = alternatives.get(k) {
+            if a > i && a < len {
+                k += 1;
+            } else {
+                alternatives.swap_remove(k);
+            }
+        }
         i = end;
     }
     // A lone consonant joins the syllable after it (before it at the end).
@@ -224,20 +292,39 @@ pub(crate) fn syllable_starts(at: impl Fn(usize) -> Option<char>, len: usize) ->
     let mut pending_lone = false;
     for (idx, r) in raw.iter().enumerate() {
         let is_last = idx + 1 == raw.len();
-        if !pending_lone {
+        if pending_lone {
+            // The lone consonant may instead close the syllable before it
+            // (ประชาชน|เท่า, เกษตรกร|ที่): a word may end after it.
+            alternatives.push(r.0);
+        } else {
             starts.push(r.0);
         }
         pending_lone = lone(r) && !is_last;
         if lone(r) && is_last && starts.len() > 1 && starts.last() == Some(&r.0) {
             starts.pop();
+            alternatives.push(r.0);
         }
     }
-    starts
+    alternatives.retain(|&a| a > 0 && a < len);
+    alternatives.sort_unstable();
+    alternatives.dedup();
+    (starts, alternatives)
 }
 
 /// Byte offsets strictly inside `text` where a Thai syllable ends and the
 /// next begins, inside each run of Thai letters (never at a run's edges).
 pub(crate) fn syllable_boundaries(text: &str) -> Vec<usize> {
+    boundaries(text, false)
+}
+
+/// [`syllable_boundaries`] with the alternative starts (see
+/// [`syllable_starts_and_alternatives`]), ascending: every place a line
+/// may break inside a run of Thai letters without cutting a syllable.
+pub(crate) fn possible_syllable_boundaries(text: &str) -> Vec<usize> {
+    boundaries(text, true)
+}
+
+fn boundaries(text: &str, with_alternatives: bool) -> Vec<usize> {
     let mut out = Vec::new();
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut i = 0;
@@ -256,11 +343,18 @@ pub(crate) fn syllable_boundaries(text: &str) -> Vec<usize> {
         }
         let run = chars.get(i..j).unwrap_or_default();
         let at = |k: usize| run.get(k).map(|&(_, c)| c);
-        for s in syllable_starts(at, run.len()).into_iter().skip(1) {
-            if let Some(&(b, _)) = run.get(s) {
-                out.push(b);
-            }
+        let (starts, alternatives) = syllable_starts_and_alternatives(at, run.len());
+        let mut starts: Vec<usize> = starts.into_iter().skip(1).collect();
+        if with_alternatives {
+            starts.extend(alternatives);
+            starts.sort_unstable();
+            starts.dedup();
         }
+        out.extend(
+            starts
+                .into_iter()
+                .filter_map(|s| run.get(s).map(|&(b, _)| b)),
+        );
         i = j;
     }
     out

@@ -18,6 +18,7 @@
 
 use std::sync::LazyLock;
 
+use super::syllable::syllable_starts_and_alternatives;
 use super::tcc::thai_word_piece_end;
 
 #[cfg(test)]
@@ -244,6 +245,12 @@ pub(crate) struct Segmenter {
     labels: Vec<u8>,
     /// Whether a Thai character cluster starts at char index i (and at `n`).
     cluster_start: Vec<bool>,
+    /// Whether a syllable starts at char index i (and at `n`): unknown
+    /// units and emitted boundaries start only there.
+    syllable_start: Vec<bool>,
+    /// Whether a syllable may start at char index i (see
+    /// `syllable_starts_and_alternatives`): emitted boundaries fall only there.
+    may_start: Vec<bool>,
     /// Best path from i: (unknown chars, units, end of first unit, first unit unknown).
     best: Vec<Best>,
     /// Byte offsets (as pushed to `out`) of the breaks before a dictionary
@@ -261,6 +268,15 @@ struct Best {
 }
 
 impl Best {
+    /// No segmentation from here ends the chunk (a position inside a
+    /// syllable that no known word continues from).
+    const UNREACHABLE: Best = Best {
+        unknown: u32::MAX,
+        units: u32::MAX,
+        next: 0,
+        is_unknown: true,
+    };
+
     fn key(&self) -> (u32, u32) {
         (self.unknown, self.units)
     }
@@ -272,6 +288,8 @@ impl Segmenter {
         Segmenter {
             labels: Vec::with_capacity(chars),
             cluster_start: Vec::with_capacity(chars + 1),
+            syllable_start: Vec::with_capacity(chars + 1),
+            may_start: Vec::with_capacity(chars + 1),
             best: Vec::with_capacity(chars + 1),
             known_starts: Vec::new(),
         }
@@ -333,6 +351,8 @@ impl Segmenter {
         let Segmenter {
             labels,
             cluster_start,
+            syllable_start,
+            may_start,
             best,
             known_starts,
         } = self;
@@ -352,31 +372,67 @@ impl Segmenter {
             }
             i = thai_word_piece_end(at, i).max(i + 1);
         }
-        if let Some(s) = cluster_start.get_mut(n) {
+        syllable_start.clear();
+        syllable_start.resize(n + 1, false);
+        may_start.clear();
+        may_start.resize(n + 1, false);
+        let (starts, alternatives) = syllable_starts_and_alternatives(at, n);
+        for &s in &starts {
+            if let Some(slot) = syllable_start.get_mut(s) {
+                *slot = true;
+            }
+        }
+        for s in starts.into_iter().chain(alternatives) {
+            if let Some(slot) = may_start.get_mut(s) {
+                *slot = true;
+            }
+            // A syllable start is a word-piece start too (a word may end there).
+            if let Some(slot) = cluster_start.get_mut(s) {
+                *slot = true;
+            }
+        }
+        if let Some(s) = may_start.get_mut(n) {
             *s = true;
+        }
+        for flags in [&mut *cluster_start, &mut *syllable_start] {
+            if let Some(s) = flags.get_mut(n) {
+                *s = true;
+            }
         }
         best.clear();
         best.resize(n + 1, Best::default());
-        let mut next_cluster = n;
+        for b in best.iter_mut().take(n) {
+            *b = Best::UNREACHABLE;
+        }
+        let mut next_syllable = n;
         for i in (0..n).rev() {
             if !cluster_start.get(i).copied().unwrap_or(false) {
                 continue;
             }
-            let Some(choice) = best_from(dict, labels, cluster_start, best, i, next_cluster) else {
-                continue;
-            };
-            if let Some(b) = best.get_mut(i) {
+            let at_syllable = syllable_start.get(i).copied().unwrap_or(false);
+            let unknown_to = at_syllable.then_some(next_syllable);
+            if let Some(choice) = best_from(dict, labels, cluster_start, best, i, unknown_to)
+                && let Some(b) = best.get_mut(i)
+            {
                 *b = choice;
             }
-            next_cluster = i;
+            if at_syllable {
+                next_syllable = i;
+            }
         }
-        // Walk the chosen path; a boundary between two unknown units is not one.
+        // Walk the chosen path; a boundary between two unknown units is not
+        // one, nor is one inside a syllable (a known word that ends there
+        // joins the next).
         let mut i = 0usize;
         while i < n {
             let Some(b) = best.get(i).copied() else {
                 break;
             };
-            if lo + i > 0 && !(*prev_unknown && b.is_unknown) {
+            if b.unknown == u32::MAX {
+                break;
+            }
+            let may_break = may_start.get(i).copied().unwrap_or(false);
+            if lo + i > 0 && may_break && !(*prev_unknown && b.is_unknown) {
                 out.push(base + 3 * (lo + i));
                 if !b.is_unknown {
                     known_starts.push(base + 3 * (lo + i));
@@ -413,9 +469,11 @@ pub(crate) fn chunk_end(labels: &[u8], start: usize) -> usize {
         .map_or(labels.len(), |k| from + k)
 }
 
-/// The best first unit from cluster start `i` of a chunk (`next_cluster` is
-/// the next cluster start after `i`, or the chunk's length), given the best
-/// paths from every later cluster start.
+/// The best first unit from word-piece start `i` of a chunk, given the best
+/// paths from every later start: a known word, or (when `i` starts a
+/// syllable, `unknown_to` being the next syllable start) one unknown
+/// syllable, merged with an unknown unit after it. `None` when neither
+/// reaches the end of the chunk.
 #[inline]
 fn best_from(
     dict: &Dictionary<'_>,
@@ -423,25 +481,26 @@ fn best_from(
     cluster_start: &[bool],
     best: &[Best],
     i: usize,
-    next_cluster: usize,
+    unknown_to: Option<usize>,
 ) -> Option<Best> {
-    let after = |j: usize| best.get(j).copied();
-    // The unknown unit: one cluster, merged with an unknown unit after it.
-    let tail = after(next_cluster)?;
-    let len = u32::try_from(next_cluster - i).unwrap_or(u32::MAX);
-    let mut choice = Best {
-        unknown: tail.unknown.saturating_add(len),
-        units: tail.units + u32::from(!tail.is_unknown),
-        next: next_cluster as u32,
-        is_unknown: true,
-    };
+    let after = |j: usize| best.get(j).copied().filter(|b| b.unknown != u32::MAX);
+    let mut choice: Option<Best> = unknown_to.and_then(|next| {
+        let tail = after(next)?;
+        let len = u32::try_from(next - i).unwrap_or(u32::MAX);
+        Some(Best {
+            unknown: tail.unknown.saturating_add(len),
+            units: tail.units + u32::from(!tail.is_unknown),
+            next: next as u32,
+            is_unknown: true,
+        })
+    });
     // Known words from i (two letters or more), shortest first: a tie
     // goes to the longer word.
     let (Some(&a), Some(&b)) = (labels.get(i), labels.get(i + 1)) else {
-        return Some(choice);
+        return choice;
     };
     let Some(mut node) = dict.pair(a, b) else {
-        return Some(choice);
+        return choice;
     };
     for end in i + 2..=labels.len() {
         if end > i + 2 {
@@ -460,12 +519,16 @@ fn best_from(
                 next: end as u32,
                 is_unknown: false,
             };
-            if cand.key() <= choice.key() || (choice.is_unknown && cand.key() == choice.key()) {
-                choice = cand;
+            let better = match choice {
+                None => true,
+                Some(c) => cand.key() <= c.key() || (c.is_unknown && cand.key() == c.key()),
+            };
+            if better {
+                choice = Some(cand);
             }
         }
     }
-    Some(choice)
+    choice
 }
 
 #[cfg(test)]
