@@ -256,6 +256,9 @@ pub(crate) struct Segmenter {
     /// Byte offsets (as pushed to `out`) of the breaks before a dictionary
     /// word, ascending across runs: see [`Segmenter::into_known_word_starts`].
     known_starts: Vec<usize>,
+    /// Longest word, in chars, a segmentation may use, 0 for any (a whole
+    /// entry is left out when looking for its component words).
+    max_word: usize,
 }
 
 /// The best segmentation of a run's suffix.
@@ -292,6 +295,7 @@ impl Segmenter {
             may_start: Vec::with_capacity(chars + 1),
             best: Vec::with_capacity(chars + 1),
             known_starts: Vec::new(),
+            max_word: 0,
         }
     }
 
@@ -355,9 +359,15 @@ impl Segmenter {
             may_start,
             best,
             known_starts,
+            max_word,
         } = self;
         let labels = labels.get(lo..hi).unwrap_or_default();
         let n = labels.len();
+        let word_limit = if *max_word == 0 {
+            usize::MAX
+        } else {
+            *max_word
+        };
         cluster_start.clear();
         cluster_start.resize(n + 1, false);
         let at = |k: usize| {
@@ -411,7 +421,8 @@ impl Segmenter {
             }
             let at_syllable = syllable_start.get(i).copied().unwrap_or(false);
             let unknown_to = at_syllable.then_some(next_syllable);
-            if let Some(choice) = best_from(dict, labels, cluster_start, best, i, unknown_to)
+            if let Some(choice) =
+                best_from(dict, labels, cluster_start, best, i, unknown_to, word_limit)
                 && let Some(b) = best.get_mut(i)
             {
                 *b = choice;
@@ -443,6 +454,19 @@ impl Segmenter {
             i = end;
         }
     }
+}
+
+/// Byte offsets strictly inside `run` (a run of Thai word characters) where
+/// the words it is made of meet, when `run` is taken apart without using an
+/// entry as long as itself: ธนาคารแห่งประเทศไทย gives ธนาคาร|แห่ง|ประเทศ|ไทย.
+/// For cutting a word list entry wider than the line at its component words.
+pub(crate) fn component_breaks(run: &str) -> Vec<usize> {
+    let chars = run.len() / 3;
+    let mut seg = Segmenter::with_capacity(chars);
+    seg.max_word = chars.saturating_sub(1).max(2);
+    let mut out = Vec::new();
+    seg.run_breaks(Dictionary::builtin(), run, 0, &mut out);
+    out
 }
 
 /// Most characters of a run of Thai letters whose word boundaries are chosen
@@ -482,6 +506,7 @@ fn best_from(
     best: &[Best],
     i: usize,
     unknown_to: Option<usize>,
+    max_word: usize,
 ) -> Option<Best> {
     let after = |j: usize| best.get(j).copied().filter(|b| b.unknown != u32::MAX);
     let mut choice: Option<Best> = unknown_to.and_then(|next| {
@@ -502,7 +527,7 @@ fn best_from(
     let Some(mut node) = dict.pair(a, b) else {
         return choice;
     };
-    for end in i + 2..=labels.len() {
+    for end in i + 2..=labels.len().min(i.saturating_add(max_word)) {
         if end > i + 2 {
             let Some(child) = labels.get(end - 1).and_then(|&l| dict.child(node, l)) else {
                 break;
