@@ -35,6 +35,8 @@ mod fit;
 mod grapheme;
 mod profile;
 mod syllable;
+#[cfg(test)]
+mod syllable_props;
 mod tcc;
 mod truncate;
 mod width;
