@@ -6,10 +6,10 @@
 
 use proptest::prelude::*;
 
+use super::prepare;
 use super::syllable::{possible_syllable_boundaries, syllable_boundaries};
 use super::width::width;
 use super::wrap::wrap_ranges;
-use super::prepare;
 
 /// Random Thai syllables, real words (some in the word list, some not),
 /// Latin words, digits and spaces.
@@ -19,27 +19,46 @@ fn piece() -> impl Strategy<Value = String> {
     let above = prop::option::of(prop::sample::select(vec!['ิ', 'ี', 'ึ', 'ื', 'ุ', 'ู', 'ั']));
     let tone = prop::option::of(prop::sample::select(vec!['่', '้', '๊', '๋']));
     let follow = prop::option::of(prop::sample::select(vec!['ะ', 'า', 'ำ']));
-    let final_c = prop::option::of(prop::sample::select(vec!['ก', 'ง', 'น', 'ม', 'ย', 'ว', 'ด', 'บ']));
-    let syllable = (lead, consonant, above, tone, follow, final_c).prop_map(|(l, c, a, t, f, fin)| {
-        let mut s = String::new();
-        s.extend(l);
-        s.push(c);
-        s.extend(a);
-        s.extend(t);
-        if a.is_none() {
-            s.extend(f);
-        }
-        if a == Some('ั') {
-            s.push(fin.unwrap_or('น'));
-        } else {
-            s.extend(fin);
-        }
-        s
-    });
+    let final_c = prop::option::of(prop::sample::select(vec![
+        'ก', 'ง', 'น', 'ม', 'ย', 'ว', 'ด', 'บ',
+    ]));
+    let syllable =
+        (lead, consonant, above, tone, follow, final_c).prop_map(|(l, c, a, t, f, fin)| {
+            let mut s = String::new();
+            s.extend(l);
+            s.push(c);
+            s.extend(a);
+            s.extend(t);
+            if a.is_none() {
+                s.extend(f);
+            }
+            if a == Some('ั') {
+                s.push(fin.unwrap_or('น'));
+            } else {
+                s.extend(fin);
+            }
+            s
+        });
     let word = prop::sample::select(vec![
-        "ธนาคารแห่งประเทศไทย", "กระทรวงมหาดไทย", "ช้อปปี้", "ติ๊กต็อก", "วิดีโอคอล",
-        "ข่มขู่", "คิวอาร์โค้ด", "อำเภอ", "แม่สาย", "ออฟฟิเชียล", "มิจฉาชีพ", "เจ้าหน้าที่",
-        "สายด่วน", "จันทร์", "ศาสตร์", "วอลเล็ต", "แอปสโตร์", "ประชาชน", "ความสามารถ",
+        "ธนาคารแห่งประเทศไทย",
+        "กระทรวงมหาดไทย",
+        "ช้อปปี้",
+        "ติ๊กต็อก",
+        "วิดีโอคอล",
+        "ข่มขู่",
+        "คิวอาร์โค้ด",
+        "อำเภอ",
+        "แม่สาย",
+        "ออฟฟิเชียล",
+        "มิจฉาชีพ",
+        "เจ้าหน้าที่",
+        "สายด่วน",
+        "จันทร์",
+        "ศาสตร์",
+        "วอลเล็ต",
+        "แอปสโตร์",
+        "ประชาชน",
+        "ความสามารถ",
     ]);
     prop_oneof![
         6 => syllable,
