@@ -18,6 +18,7 @@ use icu_segmenter::options::LineBreakOptions;
 
 use super::dict::{Dictionary, Segmenter};
 use super::grapheme::GraphemeBoundaries;
+use super::units::number_unit_ranges;
 use crate::text::spans::{Span, protected_spans};
 use crate::vocab::thai::{SilentGroup, SpaceRun, char_rules, is_consonant, is_thai_letter_or_sign};
 
@@ -344,7 +345,12 @@ fn merge_ascending(a: &[usize], b: impl Iterator<Item = usize>) -> Vec<usize> {
 pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
     super::count_work(text.len());
     let mut out = Vec::new();
-    let (candidates, keep, known_words) = candidates(text);
+    let (candidates, mut keep, known_words) = candidates(text);
+    let units = number_unit_ranges(text, &candidates);
+    if !units.is_empty() {
+        keep.extend(units);
+        keep.sort_by_key(|r| r.start);
+    }
     let mut span_iter = spans.iter().peekable();
     // `keep` is sorted by start: `keep_end` is the furthest end of the ranges
     // that start before the candidate.

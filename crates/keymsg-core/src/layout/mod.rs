@@ -39,6 +39,7 @@ mod syllable;
 mod syllable_props;
 mod tcc;
 mod truncate;
+mod units;
 mod width;
 mod window;
 mod wrap;

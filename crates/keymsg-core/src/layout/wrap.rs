@@ -7,7 +7,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::breaks::breaks_with_spans;
 use super::dict::component_breaks;
-use super::syllable::syllable_boundaries;
+use super::syllable::{possible_syllable_boundaries, syllable_boundaries};
 use super::tcc::tcc_boundaries;
 use super::truncate::{cut_lazy, probe};
 use super::width::{char_width, width};
@@ -459,18 +459,32 @@ fn split_overlong(p: &str, range: Range<usize>, width_limit: usize) -> Vec<Range
             _ => {}
         }
     }
-    words.retain(|b| clusters.binary_search(b).is_ok());
+    if !unit.chars().any(is_thai_letter_or_sign) {
+        // A long URL, host or e-mail address: only after / . - ? (a label
+        // is cut only when it alone is wider than the line).
+        words.extend(
+            unit.char_indices()
+                .filter(|&(_, c)| matches!(c, '/' | '.' | '-' | '?'))
+                .map(|(i, c)| i + c.len_utf8())
+                .filter(|&i| i < unit.len()),
+        );
+    }
+    let syllables_of_run = enclosing_run_syllables(p, range.clone());
+    words.retain(|b| {
+        clusters.binary_search(b).is_ok()
+            && (!is_thai_at(unit, *b) || syllables_of_run.1.binary_search(b).is_ok())
+    });
     let mut cuts: Vec<usize> = Vec::new();
     let too_wide = |a: usize, b: usize| unit.get(a..b).map_or(0, width) > width_limit;
     let mut prev = 0;
     for w in words.into_iter().chain([unit.len()]) {
         if too_wide(prev, w) {
             // Between syllables, then clusters, inside this piece.
-            let piece = unit.get(prev..w).unwrap_or("");
-            let mut syllables: Vec<usize> = syllable_boundaries(piece)
-                .into_iter()
-                .map(|b| prev + b)
-                .filter(|b| clusters.binary_search(b).is_ok())
+            let mut syllables: Vec<usize> = syllables_of_run
+                .0
+                .iter()
+                .copied()
+                .filter(|&b| b > prev && b < w && clusters.binary_search(&b).is_ok())
                 .collect();
             syllables.push(w);
             let mut sp = prev;
@@ -500,6 +514,45 @@ fn split_overlong(p: &str, range: Range<usize>, width_limit: usize) -> Vec<Range
     }
     lines.push(range.start + ls..range.end);
     lines
+}
+
+/// Whether Thai letters stand on both sides of byte `b` of `s`.
+fn is_thai_at(s: &str, b: usize) -> bool {
+    let before = s.get(..b).and_then(|x| x.chars().next_back());
+    let after = s.get(b..).and_then(|x| x.chars().next());
+    before.is_some_and(is_thai_letter_or_sign) && after.is_some_and(is_thai_letter_or_sign)
+}
+
+/// The syllable boundaries inside `p[range]`, relative to its start, found
+/// on the whole run of Thai letters around it (a unit may start or end inside
+/// a run, where syllables read on their own would differ): the ones the rules
+/// find, and every place a syllable may start.
+fn enclosing_run_syllables(p: &str, range: Range<usize>) -> (Vec<usize>, Vec<usize>) {
+    let before = p.get(..range.start).unwrap_or("");
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| is_thai_letter_or_sign(c))
+        .last()
+        .map_or(range.start, |(i, _)| i);
+    let after = p.get(range.end..).unwrap_or("");
+    let end = range.end
+        + after
+            .char_indices()
+            .find(|&(_, c)| !is_thai_letter_or_sign(c))
+            .map_or(after.len(), |(i, _)| i);
+    let run = p.get(start..end).unwrap_or("");
+    let inside = |v: Vec<usize>| -> Vec<usize> {
+        v.into_iter()
+            .map(|b| start + b)
+            .filter(|&b| b > range.start && b < range.end)
+            .map(|b| b - range.start)
+            .collect()
+    };
+    (
+        inside(syllable_boundaries(run)),
+        inside(possible_syllable_boundaries(run)),
+    )
 }
 
 /// Cuts inside `unit[from..to]` (a syllable wider than the line): its Thai
@@ -588,6 +641,18 @@ mod tests {
         for l in w("กระทรวงมหาดไทย", 4) {
             assert!(["กระ", "ทรวง", "มหาด", "ไทย"].contains(&l.as_str()), "{l}");
         }
+    }
+
+    #[test]
+    fn long_hosts_break_after_punctuation_only() {
+        assert_eq!(
+            w("ตรวจข่าวปลอมที่ antifakenewscenter.com", 20),
+            ["ตรวจข่าวปลอมที่", "antifakenewscenter.", "com"]
+        );
+        assert_eq!(
+            w("https://www.thaipoliceonline.go.th/report?id=1", 24),
+            ["https://www.", "thaipoliceonline.go.th/", "report?id=1"]
+        );
     }
 
     #[test]
