@@ -256,7 +256,10 @@ impl KeepWholeFinder {
 ///
 /// Returns the candidates, the keep-whole ranges and the candidates a
 /// dictionary word follows (see [`Segmenter::into_known_word_starts`]).
-fn candidates(text: &str) -> (Vec<usize>, Vec<std::ops::Range<usize>>, Vec<usize>) {
+fn candidates(
+    text: &str,
+    dict: &Dictionary<'_>,
+) -> (Vec<usize>, Vec<std::ops::Range<usize>>, Vec<usize>) {
     if text.is_ascii() {
         return (
             RULES_ONLY.segment_str(text).collect(),
@@ -272,7 +275,6 @@ fn candidates(text: &str) -> (Vec<usize>, Vec<std::ops::Range<usize>>, Vec<usize
     let mut copied = 0; // text[..copied] is represented in `masked`
     let mut out = Vec::with_capacity(text.len() / 8);
     let mut other_complex = false;
-    let dict = Dictionary::builtin();
     let mut seg = Segmenter::with_capacity(text.len() / 3);
     let mut end_run = |start: usize, end: usize, masked: &mut String, out: &mut Vec<usize>| {
         masked.push_str(text.get(copied..start).unwrap_or_default());
@@ -343,9 +345,19 @@ fn merge_ascending(a: &[usize], b: impl Iterator<Item = usize>) -> Vec<usize> {
 /// and the known word starts are swept alongside (testing every candidate
 /// against every range made long paragraphs quadratic).
 pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
+    breaks_with_dictionary(text, spans, Dictionary::builtin())
+}
+
+/// [`breaks_with_spans`] with another word list (to measure how much the
+/// built-in list's coverage of a text matters).
+pub(crate) fn breaks_with_dictionary(
+    text: &str,
+    spans: &[Span],
+    dict: &Dictionary<'_>,
+) -> Vec<usize> {
     super::count_work(text.len());
     let mut out = Vec::new();
-    let (candidates, mut keep, known_words) = candidates(text);
+    let (candidates, mut keep, known_words) = candidates(text, dict);
     let units = number_unit_ranges(text, &candidates);
     if !units.is_empty() {
         keep.extend(units);
