@@ -28,6 +28,7 @@
 //! # Ok::<(), keymsg_core::layout::LayoutError>(())
 //! ```
 
+mod balance;
 mod breaks;
 mod dict;
 mod encode;
@@ -49,6 +50,7 @@ use crate::vocab::clean::is_unsafe_char;
 #[cfg(test)]
 mod linear_tests;
 
+pub use balance::wrap_balanced;
 pub use breaks::{break_opportunities, is_break_opportunity};
 pub use encode::{Encoding, decode, encode};
 pub use fit::{Fitted, fit};
