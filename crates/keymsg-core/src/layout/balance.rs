@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use super::breaks::breaks_with_spans;
 use super::width::char_width;
-use super::wrap::{Align, LineRange, WrapOptions, align_line, line_text, wrap, wrap_ranges};
+use super::wrap::{LineRange, WrapOptions, align_line, line_text, wrap, wrap_ranges};
 use super::{LayoutError, check_input_size, prepare};
 use crate::text::spans::protected_spans;
 use crate::vocab::thai::{is_break_space, is_thai_letter_or_sign};

@@ -256,12 +256,8 @@ fn leaves_lone(at: &impl Fn(usize) -> Option<char>, k: usize) -> bool {
 }
 
 /// Char indices (into the run `at` reads, of `len` characters) where a
-/// syllable starts, ascending, always with 0 and without `len`.
-pub(crate) fn syllable_starts(at: impl Fn(usize) -> Option<char>, len: usize) -> Vec<usize> {
-    syllable_starts_and_alternatives(at, len).0
-}
-
-/// [`syllable_starts`], and the other places a syllable may start where the
+/// syllable starts, ascending, always with 0 and without `len`; and the
+/// other places a syllable may start where the
 /// rules alone cannot tell a final consonant from the inherent-vowel
 /// consonant of the next syllable (ธ of ที่ธนาคาร): a dictionary word may
 /// end there; an unknown stretch may not.

@@ -166,10 +166,10 @@ pub(crate) fn number_unit_ranges(text: &str, candidates: &[usize]) -> Vec<Range<
             k = j + 1;
         } else if j > start + 1 {
             // Spelled-out number words alone still stay together (ยี่สิบ|สี่).
-            if let (Some(&(a, _, _)), Some(&(_, e, _))) = (words.get(start), words.get(j - 1)) {
-                if is_number_words(word(start)) {
-                    out.push(a..e);
-                }
+            if let (Some(&(a, _, _)), Some(&(_, e, _))) = (words.get(start), words.get(j - 1))
+                && is_number_words(word(start))
+            {
+                out.push(a..e);
             }
             k = j;
         } else {
