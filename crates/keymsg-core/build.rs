@@ -1,6 +1,7 @@
-//! Compiles the Thai word list (`data/thai-words.txt`, PyThaiNLP's CC0
-//! `words_th.txt`) into the trie that `layout::dict` reads in place, so the
-//! dictionary costs no start-up time.
+//! Compiles the Thai word lists (`data/thai-words.txt`, PyThaiNLP's CC0
+//! `words_th.txt`; `data/thai-words-domain.txt`; `data/thai-places.txt`) into
+//! the trie that `layout::dict` reads in place, so the dictionary costs no
+//! start-up time.
 
 include!("src/layout/dict/trie_build.rs");
 
@@ -17,16 +18,27 @@ fn main() {
         println!("cargo::rustc-cfg=keymsg_repo_readme");
     }
 
-    let src = "data/thai-words.txt";
-    println!("cargo::rerun-if-changed={src}");
-    println!("cargo::rerun-if-changed=src/layout/dict/trie_build.rs");
-    let words = match std::fs::read_to_string(src) {
-        Ok(w) => w,
-        Err(e) => {
-            println!("cargo::error=cannot read {src}: {e}");
-            return;
+    // PyThaiNLP's general list, the domain vocabulary and the place names.
+    let sources = [
+        "data/thai-words.txt",
+        "data/thai-words-domain.txt",
+        "data/thai-places.txt",
+    ];
+    let mut words = String::new();
+    for src in sources {
+        println!("cargo::rerun-if-changed={src}");
+        match std::fs::read_to_string(src) {
+            Ok(w) => {
+                words.push_str(&w);
+                words.push('\n');
+            }
+            Err(e) => {
+                println!("cargo::error=cannot read {src}: {e}");
+                return;
+            }
         }
-    };
+    }
+    println!("cargo::rerun-if-changed=src/layout/dict/trie_build.rs");
     let trie = build_trie(words.lines());
     let out = std::env::var_os("OUT_DIR").map(std::path::PathBuf::from);
     match out.map(|d| std::fs::write(d.join("thai-words.trie"), &trie)) {

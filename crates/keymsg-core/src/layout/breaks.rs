@@ -15,14 +15,12 @@ use std::sync::LazyLock;
 use icu_segmenter::LineSegmenter;
 use icu_segmenter::LineSegmenterBorrowed;
 use icu_segmenter::options::LineBreakOptions;
-use unicode_segmentation::GraphemeCursor;
 
 use super::dict::{Dictionary, Segmenter};
+use super::grapheme::GraphemeBoundaries;
+use super::units::number_unit_ranges;
 use crate::text::spans::{Span, protected_spans};
-use crate::vocab::thai::{
-    SilentGroup, SpaceRun, char_rules, is_consonant, is_leading_vowel, is_mark, is_thai,
-    is_thai_letter_or_sign,
-};
+use crate::vocab::thai::{SilentGroup, SpaceRun, char_rules, is_consonant, is_thai_letter_or_sign};
 
 /// UAX #14 without complex-script dictionaries (for text whose only
 /// complex script is Thai: its runs are masked, see [`candidates`]).
@@ -44,7 +42,7 @@ const MASK: char = '\u{0800}';
 /// (`is_thai_word_char` of the trie builder: U+0E01..U+0E3A = E0 B8 81..BA, U+0E40..U+0E4E =
 /// E0 B9 80..8E).
 #[inline]
-fn thai_word_char_at(b: &[u8], i: usize) -> bool {
+pub(crate) fn thai_word_char_at(b: &[u8], i: usize) -> bool {
     matches!(
         (b.get(i), b.get(i + 1), b.get(i + 2)),
         (Some(0xE0), Some(0xB8), Some(0x81..=0xBA)) | (Some(0xE0), Some(0xB9), Some(0x80..=0x8E))
@@ -146,7 +144,7 @@ const KEEP_WHOLE_BY_FIRST: [u16; 0x80] = {
 };
 
 /// Most Thai consonants an abbreviation run may have (กฟน., พ.ร.บ., ชม.).
-const MAX_ABBREVIATION_CONSONANTS: usize = 5;
+pub(crate) const MAX_ABBREVIATION_CONSONANTS: usize = 5;
 
 /// Byte ranges of Thai abbreviations: a run of Thai letters and dots that
 /// starts after a non-Thai character, ends with `.` and has at most
@@ -258,7 +256,10 @@ impl KeepWholeFinder {
 ///
 /// Returns the candidates, the keep-whole ranges and the candidates a
 /// dictionary word follows (see [`Segmenter::into_known_word_starts`]).
-fn candidates(text: &str) -> (Vec<usize>, Vec<std::ops::Range<usize>>, Vec<usize>) {
+fn candidates(
+    text: &str,
+    dict: &Dictionary<'_>,
+) -> (Vec<usize>, Vec<std::ops::Range<usize>>, Vec<usize>) {
     if text.is_ascii() {
         return (
             RULES_ONLY.segment_str(text).collect(),
@@ -274,7 +275,6 @@ fn candidates(text: &str) -> (Vec<usize>, Vec<std::ops::Range<usize>>, Vec<usize
     let mut copied = 0; // text[..copied] is represented in `masked`
     let mut out = Vec::with_capacity(text.len() / 8);
     let mut other_complex = false;
-    let dict = Dictionary::builtin();
     let mut seg = Segmenter::with_capacity(text.len() / 3);
     let mut end_run = |start: usize, end: usize, masked: &mut String, out: &mut Vec<usize>| {
         masked.push_str(text.get(copied..start).unwrap_or_default());
@@ -345,9 +345,24 @@ fn merge_ascending(a: &[usize], b: impl Iterator<Item = usize>) -> Vec<usize> {
 /// and the known word starts are swept alongside (testing every candidate
 /// against every range made long paragraphs quadratic).
 pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
+    breaks_with_dictionary(text, spans, Dictionary::builtin())
+}
+
+/// [`breaks_with_spans`] with another word list (to measure how much the
+/// built-in list's coverage of a text matters).
+pub(crate) fn breaks_with_dictionary(
+    text: &str,
+    spans: &[Span],
+    dict: &Dictionary<'_>,
+) -> Vec<usize> {
     super::count_work(text.len());
     let mut out = Vec::new();
-    let (candidates, keep, known_words) = candidates(text);
+    let (candidates, mut keep, known_words) = candidates(text, dict);
+    let units = number_unit_ranges(text, &candidates);
+    if !units.is_empty() {
+        keep.extend(units);
+        keep.sort_by_key(|r| r.start);
+    }
     let mut span_iter = spans.iter().peekable();
     // `keep` is sorted by start: `keep_end` is the furthest end of the ranges
     // that start before the candidate.
@@ -385,545 +400,6 @@ pub(crate) fn breaks_with_spans(text: &str, spans: &[Span]) -> Vec<usize> {
     out
 }
 
-/// Bytes before the end of a window within which the window's breaks may
-/// differ from the whole text's (a keep-whole word or a silent consonant group
-/// cut in two, UAX #14's look-ahead of a few characters): see [`first_safe_end`].
-pub(crate) const WINDOW_MARGIN: usize = 64;
-
-/// The first offset `w`, `from <= w < text.len()`, where `text` may be cut
-/// without changing anything before `w - WINDOW_MARGIN`: for every text that
-/// starts with `text[..w]` and the character at `w`, the break opportunities,
-/// protected spans and Thai character cluster boundaries of its prefix
-/// `text[..w]` below `w - WINDOW_MARGIN` are its own. `None` if there is none
-/// (then the caller reads more text, or all of it).
-///
-/// This is what lets truncation read a bounded prefix. Safe ends are:
-/// - after an ASCII space, before a Latin letter (not `b` or `t`, which may
-///   start `baht` or `THB` after an amount), a Thai consonant (not บ, which
-///   may start บาท) or a leading vowel: no Thai run, word, cluster or span
-///   crosses such a space, the rule for a space before ๆ or ฯ sees a
-///   letter either way, and UAX #14 never looks past a space into the word
-///   after it to decide a break before the space;
-/// - inside a run of Thai letters longer than the dictionary's chunk, at a
-///   chunk boundary (before a leading vowel; see [`super::dict::CHUNK_CHARS`])
-///   once the run has more consonants than an abbreviation may have;
-/// - inside a run of ASCII letters, [`LETTER_RUN`] letters after its start:
-///   UAX #14 never breaks between letters, each letter is its own cluster,
-///   and no span decision looks that far into a word (an e-mail local part
-///   is at most 64 characters, a host label 63; a URL path that runs on is
-///   cut to the same prefix).
-pub(crate) fn first_safe_end(text: &str, from: usize) -> Option<usize> {
-    let mut found = None;
-    safe_ends(text, from, |w| {
-        found = Some(w);
-        false
-    });
-    found
-}
-
-/// The last safe end (see [`first_safe_end`]) at or after `from`.
-pub(crate) fn last_safe_end(text: &str, from: usize) -> Option<usize> {
-    let mut found = None;
-    safe_ends(text, from, |w| {
-        found = Some(w);
-        true
-    });
-    found
-}
-
-/// ASCII letters a safe end inside a word needs before it: more than the
-/// longest e-mail local part, with room to spare (see [`first_safe_end`]).
-const LETTER_RUN: usize = 72;
-
-/// Call `f` with each safe end at or after `from`, ascending, while it
-/// returns true.
-fn safe_ends(text: &str, from: usize, mut f: impl FnMut(usize) -> bool) {
-    let bytes = text.as_bytes();
-    let after_space_ok = |w: usize| {
-        w >= from
-            && w.checked_sub(1).and_then(|b| bytes.get(b)) == Some(&b' ')
-            && text
-                .get(w..)
-                .and_then(|t| t.chars().next())
-                .is_some_and(may_follow_a_safe_space)
-    };
-    // Chunk boundaries count from the start of their run: begin there.
-    let mut i = (from..text.len())
-        .find(|&k| text.is_char_boundary(k))
-        .unwrap_or(text.len());
-    while i >= 3 && thai_word_char_at(bytes, i - 3) {
-        i -= 3;
-    }
-    // ASCII letters just before `i` (up to LETTER_RUN).
-    let mut letters = bytes.get(i.saturating_sub(LETTER_RUN)..i).map_or(0, |b| {
-        b.iter()
-            .rev()
-            .take_while(|c| c.is_ascii_alphabetic())
-            .count()
-    });
-    while i < text.len() {
-        if after_space_ok(i) && !f(i) {
-            return;
-        }
-        if let Some(&b) = bytes.get(i)
-            && b.is_ascii_alphabetic()
-        {
-            if letters >= LETTER_RUN && i >= from && !f(i) {
-                return;
-            }
-            letters = (letters + 1).min(LETTER_RUN);
-            i += 1;
-            continue;
-        }
-        letters = 0;
-        if !thai_word_char_at(bytes, i) {
-            i += text
-                .get(i..)
-                .and_then(|t| t.chars().next())
-                .map_or(1, char::len_utf8);
-            continue;
-        }
-        // A run of Thai letters: its chunk boundaries, as the dictionary
-        // segmenter draws them.
-        let mut chunk = i;
-        let mut j = i;
-        loop {
-            let target = chunk + 3 * super::dict::CHUNK_CHARS;
-            while j < target && thai_word_char_at(bytes, j) {
-                j += 3;
-            }
-            if j < target {
-                break;
-            }
-            while thai_word_char_at(bytes, j) && !leading_vowel_at(bytes, j) {
-                j += 3;
-            }
-            if !thai_word_char_at(bytes, j) {
-                break;
-            }
-            if j >= from && abbreviation_closed(text, j) && !f(j) {
-                return;
-            }
-            chunk = j;
-        }
-        i = j;
-    }
-}
-
-/// Whether a safe end may come right after an ASCII space, before `c` (see
-/// [`first_safe_end`]).
-fn may_follow_a_safe_space(c: char) -> bool {
-    (c.is_ascii_alphabetic() && !matches!(c, 'b' | 'B' | 't' | 'T'))
-        || (is_consonant(c) && c != 'บ')
-        || is_leading_vowel(c)
-}
-
-/// Whether the bytes at `i` encode a leading vowel เ แ โ ใ ไ (E0 B9 80..84).
-fn leading_vowel_at(b: &[u8], i: usize) -> bool {
-    matches!(
-        (b.get(i), b.get(i + 1), b.get(i + 2)),
-        (Some(0xE0), Some(0xB9), Some(0x80..=0x84))
-    )
-}
-
-/// Whether the run of Thai letters and dots that byte `w` is inside already
-/// has more consonants before `w` than an abbreviation may have, so that no
-/// [`abbreviation_ranges`] entry can cover `w`, whatever follows.
-fn abbreviation_closed(text: &str, w: usize) -> bool {
-    let mut consonants = 0;
-    for c in text.get(..w).unwrap_or("").chars().rev() {
-        if !(is_thai_letter_or_sign(c) || c == '.') {
-            return false;
-        }
-        consonants += usize::from(is_consonant(c));
-        if consonants > MAX_ABBREVIATION_CONSONANTS {
-            return true;
-        }
-    }
-    false
-}
-
-/// How far back from a query [`GraphemeBoundaries`] looks for a place to
-/// restart its cursor before it walks forward from where it stopped.
-const GRAPHEME_RESTART_SCAN: usize = 64;
-
-/// Extended grapheme cluster boundaries of a text, asked at ascending offsets
-/// in amortised constant time: most answers come from the two characters
-/// around the offset ([`simple_grapheme_boundary`]); the others from one
-/// cursor that only moves forward. (A fresh `GraphemeCursor` per offset
-/// rescans every regional indicator before it, so a long run of flags cost
-/// quadratic time.)
-#[derive(Debug)]
-pub(crate) struct GraphemeBoundaries<'t> {
-    text: &'t str,
-    /// The forward cursor and the first boundary it found at or after the
-    /// last offset asked (where it now stands).
-    cursor: Option<(GraphemeCursor, usize)>,
-}
-
-impl<'t> GraphemeBoundaries<'t> {
-    pub(crate) fn new(text: &'t str) -> Self {
-        GraphemeBoundaries { text, cursor: None }
-    }
-
-    /// Whether byte `p` is a boundary; `p` must not decrease between calls.
-    pub(crate) fn is_boundary(&mut self, p: usize) -> bool {
-        if p == 0 || p == self.text.len() {
-            return true;
-        }
-        if let Some(b) = simple_grapheme_boundary(self.text, p) {
-            return b;
-        }
-        let stands_at = self.cursor.as_ref().map(|&(_, at)| at);
-        if let Some(at) = stands_at
-            && at >= p
-        {
-            return at == p;
-        }
-        // Restart at a boundary just before `p` that no rule looks back
-        // across (between two simple characters), else walk on from where
-        // the cursor stands (from the start if there is none yet).
-        let floor = stands_at
-            .unwrap_or(0)
-            .max(p.saturating_sub(GRAPHEME_RESTART_SCAN));
-        let restart = (floor..p)
-            .rev()
-            .find(|&q| q == 0 || simple_grapheme_boundary(self.text, q) == Some(true));
-        if let Some(q) = restart.or(stands_at.is_none().then_some(0)) {
-            self.cursor = Some((GraphemeCursor::new(q, self.text.len(), true), q));
-        }
-        let Some((cursor, at)) = self.cursor.as_mut() else {
-            return false;
-        };
-        loop {
-            match cursor.next_boundary(self.text, 0) {
-                Ok(Some(b)) => {
-                    *at = b;
-                    if b >= p {
-                        return b == p;
-                    }
-                }
-                Ok(None) => {
-                    *at = self.text.len();
-                    return p == self.text.len();
-                }
-                Err(_) => return false,
-            }
-        }
-    }
-}
-
-/// The grapheme-boundary answer at byte `p` without the general algorithm,
-/// when both neighbours are printable ASCII or Thai: then only a following
-/// mark (Extend: the Thai vowels above/below, tone marks; SpacingMark: ำ)
-/// joins them (no Prepend, ZWJ, regional indicator or control among them).
-/// `None` for any other pair. A unit test checks it against
-/// `GraphemeCursor` for every such pair.
-fn simple_grapheme_boundary(text: &str, p: usize) -> Option<bool> {
-    let a = text.get(..p)?.chars().next_back()?;
-    let b = text.get(p..)?.chars().next()?;
-    let simple = |c: char| (' '..='~').contains(&c) || is_thai(c);
-    (simple(a) && simple(b)).then(|| !(is_mark(b) || b == '\u{0E33}'))
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::vocab::thai::starts_silent_group;
-
-    /// The text split at every break opportunity.
-    fn pieces(text: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        let mut start = 0;
-        for b in break_opportunities(text).into_iter().chain([text.len()]) {
-            out.push(&text[start..b]);
-            start = b;
-        }
-        out
-    }
-
-    fn assert_no_break_inside(text: &str, word: &str) {
-        let at = text.find(word).unwrap();
-        for b in break_opportunities(text) {
-            assert!(
-                b <= at || b >= at + word.len(),
-                "break at {b} inside {word:?} in {text:?}: {:?}",
-                pieces(text)
-            );
-        }
-    }
-
-    #[test]
-    fn offsets_are_interior_ascending_char_boundaries() {
-        let t = "เจ้าหน้าที่ธนาคารจะไม่โทรขอรหัส OTP จากท่าน";
-        let b = break_opportunities(t);
-        assert!(!b.is_empty());
-        assert!(b.windows(2).all(|w| w[0] < w[1]));
-        assert!(
-            b.iter()
-                .all(|&p| p > 0 && p < t.len() && t.is_char_boundary(p))
-        );
-        assert!(break_opportunities("").is_empty());
-        assert!(break_opportunities("ก").is_empty());
-    }
-
-    #[test]
-    fn words_are_not_split() {
-        for (text, word) in [
-            ("ไม่โอนเงินให้ใคร", "ไม่"),
-            ("ไม่โอนเงินให้ใคร", "โอน"),
-            ("ไปที่ทำงานแต่เช้า", "ทำ"),
-            ("ดื่มน้ำมากๆ", "น้ำ"),
-            ("ร้านปั๊มน้ำมัน", "ปั๊ม"),
-            ("ราคากี่บาท", "กี่"),
-        ] {
-            assert_no_break_inside(text, word);
-        }
-    }
-
-    #[test]
-    fn compounds_split_only_between_their_words() {
-        // เจ้าหน้าที่ = เจ้า + หน้าที่ (+ ที่): a break, if any, falls between
-        // morphemes, never inside a syllable.
-        let t = "กรุณาติดต่อเจ้าหน้าที่ทันที";
-        let at = t.find("เจ้าหน้าที่").unwrap();
-        let ok = [0, "เจ้า".len(), "เจ้าหน้า".len(), "เจ้าหน้าที่".len()].map(|o| at + o);
-        for b in break_opportunities(t) {
-            if b > at && b < at + "เจ้าหน้าที่".len() {
-                assert!(ok.contains(&b), "{:?}", pieces(t));
-            }
-        }
-    }
-
-    #[test]
-    fn never_after_leading_vowel_nor_before_following_vowel_or_mark() {
-        let t = "เจ้าหน้าที่ไม่โอนเงินแทนใครและไม่ขอรหัสโอทีพีเด็ดขาด ที่ทำงานใกล้บ้านโรงเรียน";
-        for p in break_opportunities(t) {
-            let a = t[..p].chars().next_back().unwrap();
-            let b = t[p..].chars().next().unwrap();
-            assert!(!"เแโใไ".contains(a), "break after {a} at {p}");
-            assert!(!"ะาำๅ".contains(b), "break before {b} at {p}");
-            assert!(!unicode_normalization::char::is_combining_mark(b));
-        }
-    }
-
-    #[test]
-    fn known_dictionary_misses_are_kept_whole() {
-        for (text, word) in [
-            ("บัญชีม้ามีความผิดตามกฎหมาย", "กฎหมาย"),
-            ("ติดต่อทางโทรศัพท์", "โทรศัพท์"),
-            ("ระวังแก๊งคอลเซ็นเตอร์", "คอลเซ็นเตอร์"),
-        ] {
-            assert_no_break_inside(text, word);
-        }
-    }
-
-    #[test]
-    fn mai_yamok_stays_with_its_word() {
-        for t in ["เด็กๆ เล่นกัน", "ของต่างๆ นานา", "เด็ก ๆ เล่นกัน", "มากๆๆ จริง"]
-        {
-            for p in break_opportunities(t) {
-                let rest = t[p..].trim_start();
-                assert!(!rest.starts_with('ๆ'), "{t:?} breaks before ๆ at {p}");
-            }
-        }
-        // A break after ๆ (and its space) is still allowed.
-        let t = "เด็กๆ เล่นกัน";
-        assert!(is_break_opportunity(t, "เด็กๆ ".len()));
-    }
-
-    #[test]
-    fn paiyannoi_and_etc() {
-        let t = "ไปกรุงเทพฯ พรุ่งนี้";
-        assert!(!is_break_opportunity(t, "ไปกรุงเทพ".len()));
-        assert_no_break_inside(t, "กรุงเทพฯ");
-        let t = "ผัก ผลไม้ ฯลฯ ราคาถูก";
-        assert_no_break_inside(t, "ฯลฯ");
-        let t = "ผักผลไม้ฯลฯราคาถูก";
-        assert_no_break_inside(t, "ฯลฯ");
-        assert!(!is_break_opportunity(t, "ผักผลไม้".len()));
-    }
-
-    #[test]
-    fn glue_and_hints() {
-        // Without a hint ICU breaks between these Latin words at the space.
-        assert!(is_break_opportunity("call now", 5));
-        assert!(!is_break_opportunity("call\u{00A0}now", 6));
-        assert!(!is_break_opportunity("call\u{00A0}now", 4));
-        let wj = "ธนาคาร\u{2060}กรุงไทย";
-        for p in break_opportunities(wj) {
-            assert!(
-                p < "ธนาคาร".len() || p > "ธนาคาร\u{2060}".len(),
-                "break next to word joiner at {p}"
-            );
-        }
-        let zw = "abc\u{200B}def";
-        assert!(is_break_opportunity(zw, "abc\u{200B}".len()));
-        assert!(!is_break_opportunity("abcdef", 3));
-    }
-
-    #[test]
-    fn thai_abbreviations_stay_whole() {
-        for (text, abbr) in [
-            ("สอบถาม กฟภ. 1129 หรือ กฟน. 1130", "กฟน."),
-            ("สอบถาม กฟภ. 1129 หรือ กฟน. 1130", "กฟภ."),
-            ("ตามพ.ร.บ.คอมพิวเตอร์", "พ.ร.บ."),
-            ("บริการตลอด 24 ชม. ทุกวัน", "ชม."),
-        ] {
-            assert_no_break_inside(text, abbr);
-        }
-        // A long word ending a sentence is not an abbreviation: it still breaks.
-        let t = "โปรดติดตั้งแอปจากร้านค้าแอปทางการเท่านั้น.";
-        assert!(!abbreviation_ranges(t).iter().any(|r| r.end == t.len()));
-    }
-
-    /// The grapheme check of the general algorithm, without the fast path.
-    fn cursor_boundary(text: &str, p: usize) -> bool {
-        let mut cursor = GraphemeCursor::new(p, text.len(), true);
-        cursor.is_boundary(text, 0).unwrap()
-    }
-
-    #[test]
-    fn simple_grapheme_boundary_agrees_with_uax29() {
-        let chars: Vec<char> = (' '..='~').chain('\u{0E00}'..='\u{0E7F}').collect();
-        let mut buf = String::new();
-        for &a in &chars {
-            for &b in &chars {
-                buf.clear();
-                buf.push(a);
-                buf.push(b);
-                let p = a.len_utf8();
-                assert_eq!(
-                    simple_grapheme_boundary(&buf, p),
-                    Some(cursor_boundary(&buf, p)),
-                    "{a:?} {b:?}"
-                );
-            }
-        }
-        // Other pairs take the general path.
-        assert_eq!(simple_grapheme_boundary("🇹🇭", 4), None);
-        assert!(!GraphemeBoundaries::new("🇹🇭").is_boundary(4));
-        assert!(!GraphemeBoundaries::new("e\u{301}").is_boundary(1));
-    }
-
-    #[test]
-    fn grapheme_boundaries_agree_with_uax29_at_every_offset() {
-        let pieces = [
-            "🇹🇭",
-            "🇹",
-            "ก",
-            "่",
-            "a",
-            " ",
-            "👩\u{200D}👩\u{200D}👧",
-            "\u{200D}",
-            "e\u{301}",
-            "\u{1100}\u{1161}\u{11A8}",
-            "क्\u{200D}ष",
-            "\u{0600}1",
-            "😀\u{1F3FB}",
-            "\r\n",
-            "ำ",
-        ];
-        let mut seed = 7u64;
-        for _ in 0..300 {
-            let mut t = String::new();
-            for _ in 0..(seed % 40) {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                t.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-            }
-            // Ask at every char boundary, and at a sparse subset (which leaves
-            // the cursor far behind and makes it restart).
-            for step in [1, 5, 17] {
-                let mut g = GraphemeBoundaries::new(&t);
-                for p in (0..=t.len())
-                    .step_by(step)
-                    .filter(|&p| t.is_char_boundary(p))
-                {
-                    assert_eq!(g.is_boundary(p), cursor_boundary(&t, p), "{t:?} at {p}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn a_long_run_of_flags_breaks_between_pairs() {
-        // One forward walk answers every offset (a fresh cursor per offset
-        // rescanned every flag before it).
-        let flags = "🇹🇭".repeat(2000);
-        let mut g = GraphemeBoundaries::new(&flags);
-        let breaks: Vec<usize> = (0..=flags.len()).filter(|&p| g.is_boundary(p)).collect();
-        assert_eq!(breaks.len(), 2001);
-        assert_eq!(break_opportunities(&flags).len(), 1999);
-    }
-
-    #[test]
-    fn merge_is_a_sorted_union() {
-        assert_eq!(
-            merge_ascending(&[1, 3, 5], [2, 3, 6].into_iter()),
-            [1, 2, 3, 5, 6]
-        );
-        assert_eq!(merge_ascending(&[], [2, 2].into_iter()), [2]);
-        assert_eq!(merge_ascending(&[4, 4], std::iter::empty()), [4]);
-    }
-
-    /// Reference: one `match_indices` pass per word.
-    fn keep_whole_reference(text: &str) -> Vec<std::ops::Range<usize>> {
-        let mut out: Vec<std::ops::Range<usize>> = KEEP_WHOLE
-            .iter()
-            .flat_map(|w| text.match_indices(w).map(|(i, m)| i..i + m.len()))
-            .chain(abbreviation_ranges(text))
-            .collect();
-        out.sort_by_key(|r| (r.start, r.end));
-        out
-    }
-
-    #[test]
-    fn keep_whole_single_pass_finds_every_occurrence() {
-        for w in KEEP_WHOLE {
-            let first = w.chars().next().unwrap();
-            assert!(is_thai(first), "{w} must start with a Thai letter");
-        }
-        let corpus = include_str!("../../../../benches/data/thai-sentences.txt");
-        let mut texts: Vec<String> = corpus.lines().map(str::to_owned).collect();
-        texts.push(KEEP_WHOLE.concat());
-        texts.push(KEEP_WHOLE.join(" x "));
-        texts.push("ตามกฎหมายกฎหมายแชตแชต กฟน. ช่องทางวางสายด่วน".to_owned());
-        for t in &texts {
-            let mut got = keep_whole_ranges(t);
-            got.sort_by_key(|r| (r.start, r.end));
-            assert_eq!(got, keep_whole_reference(t), "{t}");
-        }
-        assert!(keep_whole_ranges(&KEEP_WHOLE.concat()).len() >= KEEP_WHOLE.len());
-    }
-
-    #[test]
-    fn silent_groups_stay_with_their_syllable_but_words_may_start_like_one() {
-        // ทร์, สตร์, ธุ์ are silent and belong to the syllable before them ...
-        for text in ["จันทร์", "ศาสตร์", "วิทยาศาสตร์", "พันธุ์", "ศาสตร์ศิลป์"]
-        {
-            for p in break_opportunities(text) {
-                assert!(
-                    !starts_silent_group(&text[p..]),
-                    "{text}: {}|{}",
-                    &text[..p],
-                    &text[p..]
-                );
-            }
-        }
-        // ... but a dictionary word that looks like one (องค์, กอล์ฟ) starts a syllable.
-        assert_eq!(pieces("ว่าองค์กร"), ["ว่า", "องค์กร"]);
-        assert_eq!(pieces("ต้องกอล์ฟ"), ["ต้อง", "กอล์ฟ"]);
-    }
-
-    #[test]
-    fn hotline_and_report_compounds_stay_whole() {
-        let t = "โทรสายด่วน 1441 หรือแจ้งความออนไลน์ โปรดวางสาย ระงับบัญชีปลายทาง";
-        for w in ["สายด่วน", "แจ้งความ", "วางสาย", "ปลายทาง"]
-        {
-            assert_no_break_inside(t, w);
-        }
-    }
-}
+#[path = "breaks_tests.rs"]
+mod tests;

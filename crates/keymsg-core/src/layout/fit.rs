@@ -1,6 +1,7 @@
 //! Fitting a catalog text into a profile: pick the longest variant that fits,
 //! truncate only as a last resort.
 
+use super::balance::wrap_balanced;
 use super::profile::{Profile, ProfileKind};
 use super::truncate::{cut_lazy, probe};
 use super::width::{Measure, graphemes};
@@ -68,9 +69,14 @@ pub fn fit(text: &Text, profile: &Profile) -> Result<Fitted, LayoutError> {
                 .ellipsis(ellipsis)
                 .max_input_bytes(usize::MAX);
             for &(kind, body) in &variants {
+                // Footers are short: the least ragged layout with as few
+                // lines as greedy filling (never the hotline alone at the end).
                 let lines = match max_lines {
-                    None => Some(wrap(body, &opts)?),
-                    Some(m) => wrap_within(body, &opts, m)?,
+                    None => Some(wrap_balanced(body, &opts)?),
+                    Some(m) => match wrap_within(body, &opts, m)? {
+                        Some(_) => Some(wrap_balanced(body, &opts)?),
+                        None => None,
+                    },
                 };
                 if let Some(lines) = lines {
                     return Ok(fitted(lines, None, kind, false, &[]));

@@ -6,10 +6,11 @@
 
 use proptest::prelude::*;
 
-use super::breaks::{WINDOW_MARGIN, breaks_with_spans};
+use super::breaks::breaks_with_spans;
 use super::fit::fit_or_cut;
 use super::truncate::truncate_by;
 use super::width::graphemes;
+use super::window::WINDOW_MARGIN;
 use super::wrap::{line_text, wrap_ranges, wrap_within};
 use super::*;
 use crate::text::spans::protected_spans;
@@ -223,7 +224,7 @@ proptest! {
         let tcc = tcc_boundaries(&t);
         let mut ends = Vec::new();
         let mut from = 0;
-        while let Some(w) = breaks::first_safe_end(&t, from) {
+        while let Some(w) = window::first_safe_end(&t, from) {
             ends.push(w);
             from = w + 1 + w % 97;
         }

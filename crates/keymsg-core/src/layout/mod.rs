@@ -28,13 +28,19 @@
 //! # Ok::<(), keymsg_core::layout::LayoutError>(())
 //! ```
 
+mod balance;
 mod breaks;
 mod dict;
 mod encode;
 mod fit;
+mod grapheme;
 mod profile;
+mod syllable;
+#[cfg(test)]
+mod syllable_props;
 mod tcc;
 mod truncate;
+mod units;
 mod width;
 mod window;
 mod wrap;
@@ -44,6 +50,7 @@ use crate::vocab::clean::is_unsafe_char;
 #[cfg(test)]
 mod linear_tests;
 
+pub use balance::wrap_balanced;
 pub use breaks::{break_opportunities, is_break_opportunity};
 pub use encode::{Encoding, decode, encode};
 pub use fit::{Fitted, fit};

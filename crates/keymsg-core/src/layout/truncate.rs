@@ -8,10 +8,11 @@
 //! before it ([`first_safe_end`]). The work depends on the width, not on the
 //! length of the text.
 
-use super::breaks::{WINDOW_MARGIN, breaks_with_spans, first_safe_end};
+use super::breaks::breaks_with_spans;
 use super::tcc::tcc_boundaries;
 use super::width::width;
 use super::window::{Prepared, Source};
+use super::window::{WINDOW_MARGIN, first_safe_end};
 use super::{DEFAULT_MAX_INPUT_BYTES, LayoutError, check_input_size, count_work, prepare};
 use crate::text::spans::protected_spans;
 use crate::vocab::thai::is_break_space;

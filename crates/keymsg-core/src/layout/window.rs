@@ -7,7 +7,9 @@ use std::borrow::Cow;
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{IsNormalized, is_nfc_quick};
 
+use super::breaks::{MAX_ABBREVIATION_CONSONANTS, thai_word_char_at};
 use super::{LayoutError, prepare};
+use crate::vocab::thai::{is_consonant, is_leading_vowel, is_thai_letter_or_sign};
 
 /// Raw bytes prepared by the first read; each later read doubles it.
 const FIRST_READ: usize = 64;
@@ -132,6 +134,164 @@ impl Source for Paragraph<'_, '_> {
     fn grow(&mut self) -> Result<(), LayoutError> {
         self.src.grow()
     }
+}
+
+/// Bytes before the end of a window within which the window's breaks may
+/// differ from the whole text's (a keep-whole word or a silent consonant group
+/// cut in two, UAX #14's look-ahead of a few characters): see [`first_safe_end`].
+pub(crate) const WINDOW_MARGIN: usize = 64;
+
+/// The first offset `w`, `from <= w < text.len()`, where `text` may be cut
+/// without changing anything before `w - WINDOW_MARGIN`: for every text that
+/// starts with `text[..w]` and the character at `w`, the break opportunities,
+/// protected spans and Thai character cluster boundaries of its prefix
+/// `text[..w]` below `w - WINDOW_MARGIN` are its own. `None` if there is none
+/// (then the caller reads more text, or all of it).
+///
+/// This is what lets truncation read a bounded prefix. Safe ends are:
+/// - after an ASCII space, before a Latin letter (not `b` or `t`, which may
+///   start `baht` or `THB` after an amount), a Thai consonant (not บ, which
+///   may start บาท) or a leading vowel: no Thai run, word, cluster or span
+///   crosses such a space, the rule for a space before ๆ or ฯ sees a
+///   letter either way, and UAX #14 never looks past a space into the word
+///   after it to decide a break before the space;
+/// - inside a run of Thai letters longer than the dictionary's chunk, at a
+///   chunk boundary (before a leading vowel; see [`super::dict::CHUNK_CHARS`])
+///   once the run has more consonants than an abbreviation may have;
+/// - inside a run of ASCII letters, [`LETTER_RUN`] letters after its start:
+///   UAX #14 never breaks between letters, each letter is its own cluster,
+///   and no span decision looks that far into a word (an e-mail local part
+///   is at most 64 characters, a host label 63; a URL path that runs on is
+///   cut to the same prefix).
+pub(crate) fn first_safe_end(text: &str, from: usize) -> Option<usize> {
+    let mut found = None;
+    safe_ends(text, from, |w| {
+        found = Some(w);
+        false
+    });
+    found
+}
+
+/// The last safe end (see [`first_safe_end`]) at or after `from`.
+pub(crate) fn last_safe_end(text: &str, from: usize) -> Option<usize> {
+    let mut found = None;
+    safe_ends(text, from, |w| {
+        found = Some(w);
+        true
+    });
+    found
+}
+
+/// ASCII letters a safe end inside a word needs before it: more than the
+/// longest e-mail local part, with room to spare (see [`first_safe_end`]).
+const LETTER_RUN: usize = 72;
+
+/// Call `f` with each safe end at or after `from`, ascending, while it
+/// returns true.
+fn safe_ends(text: &str, from: usize, mut f: impl FnMut(usize) -> bool) {
+    let bytes = text.as_bytes();
+    let after_space_ok = |w: usize| {
+        w >= from
+            && w.checked_sub(1).and_then(|b| bytes.get(b)) == Some(&b' ')
+            && text
+                .get(w..)
+                .and_then(|t| t.chars().next())
+                .is_some_and(may_follow_a_safe_space)
+    };
+    // Chunk boundaries count from the start of their run: begin there.
+    let mut i = (from..text.len())
+        .find(|&k| text.is_char_boundary(k))
+        .unwrap_or(text.len());
+    while i >= 3 && thai_word_char_at(bytes, i - 3) {
+        i -= 3;
+    }
+    // ASCII letters just before `i` (up to LETTER_RUN).
+    let mut letters = bytes.get(i.saturating_sub(LETTER_RUN)..i).map_or(0, |b| {
+        b.iter()
+            .rev()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count()
+    });
+    while i < text.len() {
+        if after_space_ok(i) && !f(i) {
+            return;
+        }
+        if let Some(&b) = bytes.get(i)
+            && b.is_ascii_alphabetic()
+        {
+            if letters >= LETTER_RUN && i >= from && !f(i) {
+                return;
+            }
+            letters = (letters + 1).min(LETTER_RUN);
+            i += 1;
+            continue;
+        }
+        letters = 0;
+        if !thai_word_char_at(bytes, i) {
+            i += text
+                .get(i..)
+                .and_then(|t| t.chars().next())
+                .map_or(1, char::len_utf8);
+            continue;
+        }
+        // A run of Thai letters: its chunk boundaries, as the dictionary
+        // segmenter draws them.
+        let mut chunk = i;
+        let mut j = i;
+        loop {
+            let target = chunk + 3 * super::dict::CHUNK_CHARS;
+            while j < target && thai_word_char_at(bytes, j) {
+                j += 3;
+            }
+            if j < target {
+                break;
+            }
+            while thai_word_char_at(bytes, j) && !leading_vowel_at(bytes, j) {
+                j += 3;
+            }
+            if !thai_word_char_at(bytes, j) {
+                break;
+            }
+            if j >= from && abbreviation_closed(text, j) && !f(j) {
+                return;
+            }
+            chunk = j;
+        }
+        i = j;
+    }
+}
+
+/// Whether a safe end may come right after an ASCII space, before `c` (see
+/// [`first_safe_end`]).
+fn may_follow_a_safe_space(c: char) -> bool {
+    (c.is_ascii_alphabetic() && !matches!(c, 'b' | 'B' | 't' | 'T'))
+        || (is_consonant(c) && c != 'บ')
+        || is_leading_vowel(c)
+}
+
+/// Whether the bytes at `i` encode a leading vowel เ แ โ ใ ไ (E0 B9 80..84).
+fn leading_vowel_at(b: &[u8], i: usize) -> bool {
+    matches!(
+        (b.get(i), b.get(i + 1), b.get(i + 2)),
+        (Some(0xE0), Some(0xB9), Some(0x80..=0x84))
+    )
+}
+
+/// Whether the run of Thai letters and dots that byte `w` is inside already
+/// has more consonants before `w` than an abbreviation may have, so that no
+/// [`abbreviation_ranges`] entry can cover `w`, whatever follows.
+fn abbreviation_closed(text: &str, w: usize) -> bool {
+    let mut consonants = 0;
+    for c in text.get(..w).unwrap_or("").chars().rev() {
+        if !(is_thai_letter_or_sign(c) || c == '.') {
+            return false;
+        }
+        consonants += usize::from(is_consonant(c));
+        if consonants > MAX_ABBREVIATION_CONSONANTS {
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]

@@ -46,6 +46,49 @@ pub(crate) fn is_consonant(c: char) -> bool {
     matches!(c, '\u{0E01}'..='\u{0E2E}')
 }
 
+/// Thai vowels written above or below their consonant: ิ ี ึ ื ุ ู and ั
+/// (ั also needs a final consonant or ว after it).
+pub(crate) fn is_above_below_vowel(c: char) -> bool {
+    matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E39}')
+}
+
+/// Consonants that can close a syllable (all but ฉ ผ ฝ ห อ ฮ and the vowel
+/// letters ฤ ฦ; ซ closes loanwords such as เฟซ).
+pub(crate) fn is_final_consonant(c: char) -> bool {
+    is_consonant(c) && !matches!(c, 'ฉ' | 'ผ' | 'ฝ' | 'ห' | 'อ' | 'ฮ' | 'ฤ' | 'ฦ')
+}
+
+/// Whether `a` then `b` can begin one syllable: a true cluster with ร ล ว
+/// (กร ปล คว ...), a false cluster read as one sound (ทร จร ศร สร ซร), a loan
+/// cluster (บร ดร ฟร ฟล), or a leading ห/อ that only sets the tone
+/// (หน หม หย หล ..., อย).
+pub(crate) fn begins_cluster(a: char, b: char) -> bool {
+    match b {
+        'ร' => matches!(
+            a,
+            'ก' | 'ข'
+                | 'ค'
+                | 'ต'
+                | 'ป'
+                | 'พ'
+                | 'ท'
+                | 'จ'
+                | 'ศ'
+                | 'ส'
+                | 'ซ'
+                | 'บ'
+                | 'ด'
+                | 'ฟ'
+                | 'ห'
+        ),
+        'ล' => matches!(a, 'ก' | 'ข' | 'ค' | 'ป' | 'พ' | 'ผ' | 'บ' | 'ฟ' | 'ห'),
+        'ว' => matches!(a, 'ก' | 'ข' | 'ค' | 'ห'),
+        'ง' | 'ญ' | 'น' | 'ม' | 'ณ' => a == 'ห',
+        'ย' => matches!(a, 'ห' | 'อ'),
+        _ => false,
+    }
+}
+
 /// Any character of the Thai block.
 pub(crate) fn is_thai(c: char) -> bool {
     matches!(c, '\u{0E00}'..='\u{0E7F}')

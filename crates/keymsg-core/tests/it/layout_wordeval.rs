@@ -169,12 +169,14 @@ fn word_boundary_quality_vs_raw_icu4x() {
     raw.report("ICU4X");
 
     assert_eq!(ours.violations, 0, "keymsg broke against Thai orthography");
-    // The bar is libthai's level, above ICU4C (0.90) and ICU4X (0.864 here).
+    // Floors just under the measured 0.9861 / 0.9655 (ICU4X 0.864 here), so
+    // a regression fails. The set is mostly words of the list (see the
+    // independent evaluation in `layout_thai_eval.rs` for text that is not).
     assert!(
-        ours.precision() >= 0.92,
-        "word-boundary precision {:.4} is below 0.92 (ICU4X {:.4})",
+        ours.precision() >= 0.98,
+        "word-boundary precision {:.4} is below 0.98 (ICU4X {:.4})",
         ours.precision(),
         raw.precision()
     );
-    assert!(ours.recall() >= 0.93, "recall {:.4}", ours.recall());
+    assert!(ours.recall() >= 0.96, "recall {:.4}", ours.recall());
 }

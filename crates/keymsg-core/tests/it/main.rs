@@ -21,6 +21,7 @@ mod layout_golden_catalog;
 mod layout_golden_rules;
 mod layout_props;
 mod layout_thai;
+mod layout_thai_eval;
 mod layout_wordeval;
 mod report_form_pdf;
 mod report_formats;

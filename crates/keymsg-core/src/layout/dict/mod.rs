@@ -18,6 +18,7 @@
 
 use std::sync::LazyLock;
 
+use super::syllable::syllable_starts_and_alternatives;
 use super::tcc::thai_word_piece_end;
 
 #[cfg(test)]
@@ -244,11 +245,20 @@ pub(crate) struct Segmenter {
     labels: Vec<u8>,
     /// Whether a Thai character cluster starts at char index i (and at `n`).
     cluster_start: Vec<bool>,
+    /// Whether a syllable starts at char index i (and at `n`): unknown
+    /// units and emitted boundaries start only there.
+    syllable_start: Vec<bool>,
+    /// Whether a syllable may start at char index i (see
+    /// `syllable_starts_and_alternatives`): emitted boundaries fall only there.
+    may_start: Vec<bool>,
     /// Best path from i: (unknown chars, units, end of first unit, first unit unknown).
     best: Vec<Best>,
     /// Byte offsets (as pushed to `out`) of the breaks before a dictionary
     /// word, ascending across runs: see [`Segmenter::into_known_word_starts`].
     known_starts: Vec<usize>,
+    /// Longest word, in chars, a segmentation may use, 0 for any (a whole
+    /// entry is left out when looking for its component words).
+    max_word: usize,
 }
 
 /// The best segmentation of a run's suffix.
@@ -261,6 +271,15 @@ struct Best {
 }
 
 impl Best {
+    /// No segmentation from here ends the chunk (a position inside a
+    /// syllable that no known word continues from).
+    const UNREACHABLE: Best = Best {
+        unknown: u32::MAX,
+        units: u32::MAX,
+        next: 0,
+        is_unknown: true,
+    };
+
     fn key(&self) -> (u32, u32) {
         (self.unknown, self.units)
     }
@@ -272,8 +291,11 @@ impl Segmenter {
         Segmenter {
             labels: Vec::with_capacity(chars),
             cluster_start: Vec::with_capacity(chars + 1),
+            syllable_start: Vec::with_capacity(chars + 1),
+            may_start: Vec::with_capacity(chars + 1),
             best: Vec::with_capacity(chars + 1),
             known_starts: Vec::new(),
+            max_word: 0,
         }
     }
 
@@ -333,11 +355,19 @@ impl Segmenter {
         let Segmenter {
             labels,
             cluster_start,
+            syllable_start,
+            may_start,
             best,
             known_starts,
+            max_word,
         } = self;
         let labels = labels.get(lo..hi).unwrap_or_default();
         let n = labels.len();
+        let word_limit = if *max_word == 0 {
+            usize::MAX
+        } else {
+            *max_word
+        };
         cluster_start.clear();
         cluster_start.resize(n + 1, false);
         let at = |k: usize| {
@@ -352,31 +382,68 @@ impl Segmenter {
             }
             i = thai_word_piece_end(at, i).max(i + 1);
         }
-        if let Some(s) = cluster_start.get_mut(n) {
+        syllable_start.clear();
+        syllable_start.resize(n + 1, false);
+        may_start.clear();
+        may_start.resize(n + 1, false);
+        let (starts, alternatives) = syllable_starts_and_alternatives(at, n);
+        for &s in &starts {
+            if let Some(slot) = syllable_start.get_mut(s) {
+                *slot = true;
+            }
+        }
+        for s in starts.into_iter().chain(alternatives) {
+            if let Some(slot) = may_start.get_mut(s) {
+                *slot = true;
+            }
+            // A syllable start is a word-piece start too (a word may end there).
+            if let Some(slot) = cluster_start.get_mut(s) {
+                *slot = true;
+            }
+        }
+        if let Some(s) = may_start.get_mut(n) {
             *s = true;
+        }
+        for flags in [&mut *cluster_start, &mut *syllable_start] {
+            if let Some(s) = flags.get_mut(n) {
+                *s = true;
+            }
         }
         best.clear();
         best.resize(n + 1, Best::default());
-        let mut next_cluster = n;
+        for b in best.iter_mut().take(n) {
+            *b = Best::UNREACHABLE;
+        }
+        let mut next_syllable = n;
         for i in (0..n).rev() {
             if !cluster_start.get(i).copied().unwrap_or(false) {
                 continue;
             }
-            let Some(choice) = best_from(dict, labels, cluster_start, best, i, next_cluster) else {
-                continue;
-            };
-            if let Some(b) = best.get_mut(i) {
+            let at_syllable = syllable_start.get(i).copied().unwrap_or(false);
+            let unknown_to = at_syllable.then_some(next_syllable);
+            if let Some(choice) =
+                best_from(dict, labels, cluster_start, best, i, unknown_to, word_limit)
+                && let Some(b) = best.get_mut(i)
+            {
                 *b = choice;
             }
-            next_cluster = i;
+            if at_syllable {
+                next_syllable = i;
+            }
         }
-        // Walk the chosen path; a boundary between two unknown units is not one.
+        // Walk the chosen path; a boundary between two unknown units is not
+        // one, nor is one inside a syllable (a known word that ends there
+        // joins the next).
         let mut i = 0usize;
         while i < n {
             let Some(b) = best.get(i).copied() else {
                 break;
             };
-            if lo + i > 0 && !(*prev_unknown && b.is_unknown) {
+            if b.unknown == u32::MAX {
+                break;
+            }
+            let may_break = may_start.get(i).copied().unwrap_or(false);
+            if lo + i > 0 && may_break && !(*prev_unknown && b.is_unknown) {
                 out.push(base + 3 * (lo + i));
                 if !b.is_unknown {
                     known_starts.push(base + 3 * (lo + i));
@@ -387,6 +454,19 @@ impl Segmenter {
             i = end;
         }
     }
+}
+
+/// Byte offsets strictly inside `run` (a run of Thai word characters) where
+/// the words it is made of meet, when `run` is taken apart without using an
+/// entry as long as itself: ธนาคารแห่งประเทศไทย gives ธนาคาร|แห่ง|ประเทศ|ไทย.
+/// For cutting a word list entry wider than the line at its component words.
+pub(crate) fn component_breaks(run: &str) -> Vec<usize> {
+    let chars = run.len() / 3;
+    let mut seg = Segmenter::with_capacity(chars);
+    seg.max_word = chars.saturating_sub(1).max(2);
+    let mut out = Vec::new();
+    seg.run_breaks(Dictionary::builtin(), run, 0, &mut out);
+    out
 }
 
 /// Most characters of a run of Thai letters whose word boundaries are chosen
@@ -413,9 +493,11 @@ pub(crate) fn chunk_end(labels: &[u8], start: usize) -> usize {
         .map_or(labels.len(), |k| from + k)
 }
 
-/// The best first unit from cluster start `i` of a chunk (`next_cluster` is
-/// the next cluster start after `i`, or the chunk's length), given the best
-/// paths from every later cluster start.
+/// The best first unit from word-piece start `i` of a chunk, given the best
+/// paths from every later start: a known word, or (when `i` starts a
+/// syllable, `unknown_to` being the next syllable start) one unknown
+/// syllable, merged with an unknown unit after it. `None` when neither
+/// reaches the end of the chunk.
 #[inline]
 fn best_from(
     dict: &Dictionary<'_>,
@@ -423,27 +505,29 @@ fn best_from(
     cluster_start: &[bool],
     best: &[Best],
     i: usize,
-    next_cluster: usize,
+    unknown_to: Option<usize>,
+    max_word: usize,
 ) -> Option<Best> {
-    let after = |j: usize| best.get(j).copied();
-    // The unknown unit: one cluster, merged with an unknown unit after it.
-    let tail = after(next_cluster)?;
-    let len = u32::try_from(next_cluster - i).unwrap_or(u32::MAX);
-    let mut choice = Best {
-        unknown: tail.unknown.saturating_add(len),
-        units: tail.units + u32::from(!tail.is_unknown),
-        next: next_cluster as u32,
-        is_unknown: true,
-    };
+    let after = |j: usize| best.get(j).copied().filter(|b| b.unknown != u32::MAX);
+    let mut choice: Option<Best> = unknown_to.and_then(|next| {
+        let tail = after(next)?;
+        let len = u32::try_from(next - i).unwrap_or(u32::MAX);
+        Some(Best {
+            unknown: tail.unknown.saturating_add(len),
+            units: tail.units + u32::from(!tail.is_unknown),
+            next: next as u32,
+            is_unknown: true,
+        })
+    });
     // Known words from i (two letters or more), shortest first: a tie
     // goes to the longer word.
     let (Some(&a), Some(&b)) = (labels.get(i), labels.get(i + 1)) else {
-        return Some(choice);
+        return choice;
     };
     let Some(mut node) = dict.pair(a, b) else {
-        return Some(choice);
+        return choice;
     };
-    for end in i + 2..=labels.len() {
+    for end in i + 2..=labels.len().min(i.saturating_add(max_word)) {
         if end > i + 2 {
             let Some(child) = labels.get(end - 1).and_then(|&l| dict.child(node, l)) else {
                 break;
@@ -460,149 +544,17 @@ fn best_from(
                 next: end as u32,
                 is_unknown: false,
             };
-            if cand.key() <= choice.key() || (choice.is_unknown && cand.key() == choice.key()) {
-                choice = cand;
+            let better = match choice {
+                None => true,
+                Some(c) => cand.key() <= c.key() || (c.is_unknown && cand.key() == c.key()),
+            };
+            if better {
+                choice = Some(cand);
             }
         }
     }
-    Some(choice)
+    choice
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn words(text: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        Segmenter::default().run_breaks(Dictionary::builtin(), text, 0, &mut out);
-        let mut start = 0;
-        let mut pieces = Vec::new();
-        for b in out.into_iter().chain([text.len()]) {
-            pieces.push(&text[start..b]);
-            start = b;
-        }
-        pieces
-    }
-
-    #[test]
-    fn builtin_dictionary_loads() {
-        let d = Dictionary::builtin();
-        assert!(d.nodes() > 200_000, "{}", d.nodes());
-        for w in ["ความสามารถ", "มิจฉาชีพ", "ธนาคาร", "รู้จัก", "เจ้าหน้าที่"]
-        {
-            assert!(d.contains(w), "{w}");
-        }
-        // Rejected entries: one letter, dots, spaces, partial words.
-        for w in ["ฆ", "กทม.", "ความสามาร", "", "abc"] {
-            assert!(!d.contains(w), "{w}");
-        }
-    }
-
-    #[test]
-    fn segments_running_text_into_words() {
-        assert_eq!(
-            words("อย่าโอนเงินให้คนที่ไม่รู้จัก"),
-            ["อย่า", "โอน", "เงิน", "ให้", "คน", "ที่", "ไม่", "รู้จัก"]
-        );
-        assert_eq!(words("ความสามารถ"), ["ความสามารถ"]);
-        assert_eq!(
-            words("มิจฉาชีพแอบอ้างเป็นเจ้าหน้าที่ธนาคาร"),
-            ["มิจฉาชีพ", "แอบอ้าง", "เป็น", "เจ้าหน้าที่", "ธนาคาร"]
-        );
-    }
-
-    #[test]
-    fn unknown_letters_stay_one_unit() {
-        // A name the dictionary does not know is not chopped into syllables.
-        let bytes = Dictionary::serialise(["คุณ", "โทร", "มา"]);
-        let d = Dictionary::parse(&bytes).unwrap();
-        let text = "คุณฟลิบฟลอบโทรมา";
-        let mut out = Vec::new();
-        Segmenter::default().run_breaks(&d, text, 0, &mut out);
-        let at = |w: &str| text.find(w).unwrap();
-        assert_eq!(out, [at("ฟลิบ"), at("โทร"), at("มา")]);
-    }
-
-    #[test]
-    fn words_end_only_on_cluster_boundaries() {
-        // กา|ร would cut the syllable การ; ด้|วย likewise.
-        for text in ["การเงิน", "ด้วยความ", "เปลี่ยนแปลง", "จันทร์นี้"]
-        {
-            for piece in words(text) {
-                let first = piece.chars().next().unwrap();
-                assert!(
-                    !crate::vocab::thai::cannot_start_line(first),
-                    "{text}: {piece}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn word_label_search_matches_linear_search() {
-        for len in 0..=8 {
-            for start in [0u8, 1, 7, 40, 100] {
-                // Siblings, then unrelated labels (the next nodes' labels).
-                let mut bytes = [0u8; 8];
-                for (k, b) in bytes.iter_mut().enumerate() {
-                    *b = if k < len {
-                        start + 3 * k as u8
-                    } else {
-                        ((k * 37) % 0x80) as u8
-                    };
-                }
-                let word = u64::from_le_bytes(bytes);
-                for label in 0u8..0x80 {
-                    assert_eq!(
-                        find_label_in_word(word, len, label),
-                        bytes[..len].iter().position(|&l| l == label),
-                        "{bytes:?}[..{len}] {label}"
-                    );
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn long_runs_are_segmented_in_chunks_ending_before_a_leading_vowel() {
-        let corpus = include_str!("../../../../../benches/data/thai-sentences.txt");
-        let run: String = corpus
-            .chars()
-            .filter(|&c| thai_label(c).is_some())
-            .collect();
-        let labels: Vec<u8> = run.chars().filter_map(thai_label).collect();
-        assert!(labels.len() > 2 * CHUNK_CHARS);
-        // A run no longer than a chunk is one chunk.
-        assert_eq!(chunk_end(&labels[..CHUNK_CHARS], 0), CHUNK_CHARS);
-        let end = chunk_end(&labels, 0);
-        assert!(end >= CHUNK_CHARS && end < labels.len());
-        assert!(LEADING_VOWEL_LABELS.contains(&labels[end]));
-        assert!(
-            !labels[CHUNK_CHARS..end]
-                .iter()
-                .any(|l| LEADING_VOWEL_LABELS.contains(l))
-        );
-        // The breaks before a chunk's end do not depend on what follows it.
-        let dict = Dictionary::builtin();
-        let mut whole = Vec::new();
-        Segmenter::default().run_breaks(dict, &run, 0, &mut whole);
-        let mut head = Vec::new();
-        Segmenter::default().run_breaks(dict, &run[..3 * end], 0, &mut head);
-        let before: Vec<usize> = whole.iter().copied().filter(|&b| b < 3 * end).collect();
-        assert_eq!(head, before);
-        assert!(whole.contains(&(3 * end)));
-    }
-
-    #[test]
-    fn custom_dictionary_round_trip() {
-        let bytes = Dictionary::serialise(["แมว", "แมวน้ำ", "น้ำ", "ก", "a b"]);
-        let d = Dictionary::parse(&bytes).unwrap();
-        assert!(d.contains("แมว") && d.contains("แมวน้ำ") && d.contains("น้ำ"));
-        assert!(!d.contains("ก") && !d.contains("แม"));
-        assert!(Dictionary::parse(&bytes[..bytes.len() - 1]).is_none());
-        assert!(Dictionary::parse(b"nope").is_none());
-        let mut out = Vec::new();
-        Segmenter::default().run_breaks(&d, "แมวน้ำแมว", 0, &mut out);
-        assert_eq!(out, ["แมวน้ำ".len()]);
-    }
-}
+mod tests;

@@ -1,0 +1,218 @@
+//! Unit tests of the break opportunities.
+
+use super::*;
+use crate::vocab::thai::{is_thai, starts_silent_group};
+
+/// The text split at every break opportunity.
+fn pieces(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for b in break_opportunities(text).into_iter().chain([text.len()]) {
+        out.push(&text[start..b]);
+        start = b;
+    }
+    out
+}
+
+fn assert_no_break_inside(text: &str, word: &str) {
+    let at = text.find(word).unwrap();
+    for b in break_opportunities(text) {
+        assert!(
+            b <= at || b >= at + word.len(),
+            "break at {b} inside {word:?} in {text:?}: {:?}",
+            pieces(text)
+        );
+    }
+}
+
+#[test]
+fn offsets_are_interior_ascending_char_boundaries() {
+    let t = "เจ้าหน้าที่ธนาคารจะไม่โทรขอรหัส OTP จากท่าน";
+    let b = break_opportunities(t);
+    assert!(!b.is_empty());
+    assert!(b.windows(2).all(|w| w[0] < w[1]));
+    assert!(
+        b.iter()
+            .all(|&p| p > 0 && p < t.len() && t.is_char_boundary(p))
+    );
+    assert!(break_opportunities("").is_empty());
+    assert!(break_opportunities("ก").is_empty());
+}
+
+#[test]
+fn words_are_not_split() {
+    for (text, word) in [
+        ("ไม่โอนเงินให้ใคร", "ไม่"),
+        ("ไม่โอนเงินให้ใคร", "โอน"),
+        ("ไปที่ทำงานแต่เช้า", "ทำ"),
+        ("ดื่มน้ำมากๆ", "น้ำ"),
+        ("ร้านปั๊มน้ำมัน", "ปั๊ม"),
+        ("ราคากี่บาท", "กี่"),
+    ] {
+        assert_no_break_inside(text, word);
+    }
+}
+
+#[test]
+fn compounds_split_only_between_their_words() {
+    // เจ้าหน้าที่ = เจ้า + หน้าที่ (+ ที่): a break, if any, falls between
+    // morphemes, never inside a syllable.
+    let t = "กรุณาติดต่อเจ้าหน้าที่ทันที";
+    let at = t.find("เจ้าหน้าที่").unwrap();
+    let ok = [0, "เจ้า".len(), "เจ้าหน้า".len(), "เจ้าหน้าที่".len()].map(|o| at + o);
+    for b in break_opportunities(t) {
+        if b > at && b < at + "เจ้าหน้าที่".len() {
+            assert!(ok.contains(&b), "{:?}", pieces(t));
+        }
+    }
+}
+
+#[test]
+fn never_after_leading_vowel_nor_before_following_vowel_or_mark() {
+    let t = "เจ้าหน้าที่ไม่โอนเงินแทนใครและไม่ขอรหัสโอทีพีเด็ดขาด ที่ทำงานใกล้บ้านโรงเรียน";
+    for p in break_opportunities(t) {
+        let a = t[..p].chars().next_back().unwrap();
+        let b = t[p..].chars().next().unwrap();
+        assert!(!"เแโใไ".contains(a), "break after {a} at {p}");
+        assert!(!"ะาำๅ".contains(b), "break before {b} at {p}");
+        assert!(!unicode_normalization::char::is_combining_mark(b));
+    }
+}
+
+#[test]
+fn known_dictionary_misses_are_kept_whole() {
+    for (text, word) in [
+        ("บัญชีม้ามีความผิดตามกฎหมาย", "กฎหมาย"),
+        ("ติดต่อทางโทรศัพท์", "โทรศัพท์"),
+        ("ระวังแก๊งคอลเซ็นเตอร์", "คอลเซ็นเตอร์"),
+    ] {
+        assert_no_break_inside(text, word);
+    }
+}
+
+#[test]
+fn mai_yamok_stays_with_its_word() {
+    for t in ["เด็กๆ เล่นกัน", "ของต่างๆ นานา", "เด็ก ๆ เล่นกัน", "มากๆๆ จริง"]
+    {
+        for p in break_opportunities(t) {
+            let rest = t[p..].trim_start();
+            assert!(!rest.starts_with('ๆ'), "{t:?} breaks before ๆ at {p}");
+        }
+    }
+    // A break after ๆ (and its space) is still allowed.
+    let t = "เด็กๆ เล่นกัน";
+    assert!(is_break_opportunity(t, "เด็กๆ ".len()));
+}
+
+#[test]
+fn paiyannoi_and_etc() {
+    let t = "ไปกรุงเทพฯ พรุ่งนี้";
+    assert!(!is_break_opportunity(t, "ไปกรุงเทพ".len()));
+    assert_no_break_inside(t, "กรุงเทพฯ");
+    let t = "ผัก ผลไม้ ฯลฯ ราคาถูก";
+    assert_no_break_inside(t, "ฯลฯ");
+    let t = "ผักผลไม้ฯลฯราคาถูก";
+    assert_no_break_inside(t, "ฯลฯ");
+    assert!(!is_break_opportunity(t, "ผักผลไม้".len()));
+}
+
+#[test]
+fn glue_and_hints() {
+    // Without a hint ICU breaks between these Latin words at the space.
+    assert!(is_break_opportunity("call now", 5));
+    assert!(!is_break_opportunity("call\u{00A0}now", 6));
+    assert!(!is_break_opportunity("call\u{00A0}now", 4));
+    let wj = "ธนาคาร\u{2060}กรุงไทย";
+    for p in break_opportunities(wj) {
+        assert!(
+            p < "ธนาคาร".len() || p > "ธนาคาร\u{2060}".len(),
+            "break next to word joiner at {p}"
+        );
+    }
+    let zw = "abc\u{200B}def";
+    assert!(is_break_opportunity(zw, "abc\u{200B}".len()));
+    assert!(!is_break_opportunity("abcdef", 3));
+}
+
+#[test]
+fn thai_abbreviations_stay_whole() {
+    for (text, abbr) in [
+        ("สอบถาม กฟภ. 1129 หรือ กฟน. 1130", "กฟน."),
+        ("สอบถาม กฟภ. 1129 หรือ กฟน. 1130", "กฟภ."),
+        ("ตามพ.ร.บ.คอมพิวเตอร์", "พ.ร.บ."),
+        ("บริการตลอด 24 ชม. ทุกวัน", "ชม."),
+    ] {
+        assert_no_break_inside(text, abbr);
+    }
+    // A long word ending a sentence is not an abbreviation: it still breaks.
+    let t = "โปรดติดตั้งแอปจากร้านค้าแอปทางการเท่านั้น.";
+    assert!(!abbreviation_ranges(t).iter().any(|r| r.end == t.len()));
+}
+
+#[test]
+fn merge_is_a_sorted_union() {
+    assert_eq!(
+        merge_ascending(&[1, 3, 5], [2, 3, 6].into_iter()),
+        [1, 2, 3, 5, 6]
+    );
+    assert_eq!(merge_ascending(&[], [2, 2].into_iter()), [2]);
+    assert_eq!(merge_ascending(&[4, 4], std::iter::empty()), [4]);
+}
+
+/// Reference: one `match_indices` pass per word.
+fn keep_whole_reference(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<std::ops::Range<usize>> = KEEP_WHOLE
+        .iter()
+        .flat_map(|w| text.match_indices(w).map(|(i, m)| i..i + m.len()))
+        .chain(abbreviation_ranges(text))
+        .collect();
+    out.sort_by_key(|r| (r.start, r.end));
+    out
+}
+
+#[test]
+fn keep_whole_single_pass_finds_every_occurrence() {
+    for w in KEEP_WHOLE {
+        let first = w.chars().next().unwrap();
+        assert!(is_thai(first), "{w} must start with a Thai letter");
+    }
+    let corpus = include_str!("../../../../benches/data/thai-sentences.txt");
+    let mut texts: Vec<String> = corpus.lines().map(str::to_owned).collect();
+    texts.push(KEEP_WHOLE.concat());
+    texts.push(KEEP_WHOLE.join(" x "));
+    texts.push("ตามกฎหมายกฎหมายแชตแชต กฟน. ช่องทางวางสายด่วน".to_owned());
+    for t in &texts {
+        let mut got = keep_whole_ranges(t);
+        got.sort_by_key(|r| (r.start, r.end));
+        assert_eq!(got, keep_whole_reference(t), "{t}");
+    }
+    assert!(keep_whole_ranges(&KEEP_WHOLE.concat()).len() >= KEEP_WHOLE.len());
+}
+
+#[test]
+fn silent_groups_stay_with_their_syllable_but_words_may_start_like_one() {
+    // ทร์, สตร์, ธุ์ are silent and belong to the syllable before them ...
+    for text in ["จันทร์", "ศาสตร์", "วิทยาศาสตร์", "พันธุ์", "ศาสตร์ศิลป์"]
+    {
+        for p in break_opportunities(text) {
+            assert!(
+                !starts_silent_group(&text[p..]),
+                "{text}: {}|{}",
+                &text[..p],
+                &text[p..]
+            );
+        }
+    }
+    // ... but a dictionary word that looks like one (องค์, กอล์ฟ) starts a syllable.
+    assert_eq!(pieces("ว่าองค์กร"), ["ว่า", "องค์กร"]);
+    assert_eq!(pieces("ต้องกอล์ฟ"), ["ต้อง", "กอล์ฟ"]);
+}
+
+#[test]
+fn hotline_and_report_compounds_stay_whole() {
+    let t = "โทรสายด่วน 1441 หรือแจ้งความออนไลน์ โปรดวางสาย ระงับบัญชีปลายทาง";
+    for w in ["สายด่วน", "แจ้งความ", "วางสาย", "ปลายทาง"]
+    {
+        assert_no_break_inside(t, w);
+    }
+}
