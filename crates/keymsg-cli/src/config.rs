@@ -16,6 +16,12 @@
 //! reporter = "นางสาวสมศรี ใจดี"    # signature block of `keymsg report`
 //! position = "นักวิชาการคอมพิวเตอร์"
 //!
+//! state = "/var/lib/keymsg/trust"  # highest catalog versions, last good catalog
+//!
+//! [trust]                  # catalog signatures (minisign)
+//! keys = ["RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3"]
+//! require_signature = true
+//!
 //! [[profile_def]]          # extra layout profiles, usable by name
 //! name = "kiosk"
 //! kind = "columns"
@@ -63,6 +69,29 @@ pub struct Config {
     /// Extra layout profiles.
     #[serde(default)]
     pub profile_def: Vec<Profile>,
+    /// Trust state directory (highest catalog versions, last good catalog).
+    pub state: Option<PathBuf>,
+    /// Which catalogs are trusted.
+    #[serde(default)]
+    pub trust: TrustConfig,
+    /// The directory of the file, for relative key paths (not a key).
+    #[serde(skip)]
+    pub dir: Option<PathBuf>,
+}
+
+/// `[trust]`: catalog signatures.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustConfig {
+    /// Trusted minisign public keys (`RW...`) or files holding them.
+    #[serde(default)]
+    pub keys: Vec<String>,
+    /// Refuse catalogs without a valid signature by a trusted key.
+    #[serde(default)]
+    pub require_signature: bool,
+    /// Fail instead of serving the last good catalog.
+    #[serde(default)]
+    pub strict: bool,
 }
 
 impl Config {
@@ -89,7 +118,8 @@ impl Config {
         let mut config = Config::parse(&text)
             .map_err(|e| CliError::Invalid(vec![format!("config `{}`: {e}", path.display())]))?;
         let base = path.parent().unwrap_or(Path::new(""));
-        for p in [&mut config.catalog, &mut config.store]
+        config.dir = Some(base.to_path_buf());
+        for p in [&mut config.catalog, &mut config.store, &mut config.state]
             .into_iter()
             .flatten()
         {

@@ -9,6 +9,7 @@ use keymsg_core::{Catalog, Engine};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::trust::TrustArgs;
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -28,6 +29,8 @@ pub struct EngineArgs {
     /// Selection policy override, e.g. sticky, cycle:week, round-robin (default: the catalog's).
     #[arg(long, value_name = "POLICY", value_parser = parse_policy)]
     pub policy: Option<String>,
+    #[command(flatten)]
+    pub trust: TrustArgs,
 }
 
 /// Flags of the commands that render and count (footer, popup, replay).
@@ -51,12 +54,15 @@ pub struct CountArgs {
     pub count_reprints: bool,
 }
 
-/// Load the catalog named by the flag, else the config, else the embedded one.
-pub fn load_catalog(flag: Option<&Path>, config: &Config) -> Result<Catalog, CliError> {
-    match flag.or(config.catalog.as_deref()) {
-        Some(p) => Ok(Catalog::from_path(p)?),
-        None => Ok(Catalog::embedded()?),
-    }
+/// Load the catalog named by the flag, else the config, else the embedded
+/// one, with the trust flags applied (signature, expiry, rollback, last good).
+pub fn load_catalog(
+    flag: Option<&Path>,
+    trust: &TrustArgs,
+    config: &Config,
+    store: Option<&Path>,
+) -> Result<Catalog, CliError> {
+    super::trust::load(trust, flag, config, store)
 }
 
 /// Build an engine from flags and config. `count` `None`: never open a
@@ -66,7 +72,13 @@ pub fn engine(
     config: &Config,
     count: Option<&CountArgs>,
 ) -> Result<Engine, CliError> {
-    let catalog = load_catalog(args.catalog.as_deref(), config)?;
+    let store = args.store.as_ref().or(config.store.as_ref());
+    let catalog = load_catalog(
+        args.catalog.as_deref(),
+        &args.trust,
+        config,
+        store.map(PathBuf::as_path),
+    )?;
     let mut b = Engine::builder().catalog(catalog);
     if let Some(c) = count {
         b = b

@@ -15,8 +15,10 @@ mod progress;
 mod record;
 mod replay;
 mod report;
+mod sign;
 mod store;
 mod text;
+mod trust;
 
 pub(crate) use common::parse_date;
 
@@ -95,6 +97,8 @@ enum Command {
     Man(man::Args),
     /// Verify a store (nothing lost), or accept a loss it found.
     Store(store::Args),
+    /// Sign a catalog with a minisign secret key (detached CATALOG.minisig).
+    Sign(sign::Args),
 }
 
 /// Run the parsed command line.
@@ -106,7 +110,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Wrap(a) => text::wrap(a),
         Command::Truncate(a) => text::truncate(a),
         Command::Width(a) => text::width(a),
-        Command::Check(a) => check::run(a),
+        Command::Check(a) => check::run(a, &config()?),
+        Command::Sign(a) => sign::run(a),
         Command::Catalog(a) => catalog::run(a),
         Command::Completions(a) => completions::run(&a),
         Command::Man(a) => man::run(&a),

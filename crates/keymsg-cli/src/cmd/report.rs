@@ -64,6 +64,8 @@ pub struct Args {
     /// Catalog for the content column (default: config `catalog`, else embedded).
     #[arg(long, value_name = "PATH")]
     catalog: Option<PathBuf>,
+    #[command(flatten)]
+    trust: super::trust::TrustArgs,
     /// Digits in CSV and Markdown: thai (๐-๙, as on the paper form) or arabic.
     #[arg(long, value_parser = ["thai", "arabic"], default_value = "thai")]
     digits: String,
@@ -96,6 +98,7 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         args.agency.or_else(|| config.agency.clone()),
         config,
         args.catalog.as_deref(),
+        &args.trust,
         &options,
     )?;
     let digits = if args.digits == "arabic" {
@@ -124,6 +127,7 @@ fn build(
     agency: Option<String>,
     config: &Config,
     catalog: Option<&Path>,
+    trust: &super::trust::TrustArgs,
     options: &FormOptions,
 ) -> Result<Report, CliError> {
     if !path.exists() {
@@ -132,7 +136,7 @@ fn build(
             path.display()
         )));
     }
-    let catalog = load_catalog(catalog, config)?;
+    let catalog = load_catalog(catalog, trust, config, Some(path))?;
     // Read-only: a report writes nothing to the store, so a copy on
     // read-only media can be reported, and no writer file is claimed.
     let store = Store::open_read_only(path)?;

@@ -51,13 +51,7 @@ impl Catalog {
         let format = Format::from_path(path).ok_or_else(|| CatalogError::UnknownFormat {
             source_name: name.clone(),
         })?;
-        let io = |error| CatalogError::Io {
-            source_name: name.clone(),
-            error,
-        };
-        let size = std::fs::metadata(path).map_err(io)?.len();
-        check_size(&name, size)?;
-        let bytes = std::fs::read(path).map_err(io)?;
+        let bytes = read_limited(path, &name)?;
         Catalog::from_bytes(&bytes, format, &name)
     }
 
@@ -107,6 +101,17 @@ impl Catalog {
             }
         }
     }
+}
+
+/// Read a catalog file, refusing one over [`MAX_CATALOG_BYTES`] before reading it.
+pub(crate) fn read_limited(path: &Path, name: &str) -> Result<Vec<u8>, CatalogError> {
+    let io = |error| CatalogError::Io {
+        source_name: name.to_owned(),
+        error,
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    check_size(name, size)?;
+    std::fs::read(path).map_err(io)
 }
 
 fn check_size(source_name: &str, size: u64) -> Result<(), CatalogError> {

@@ -13,10 +13,15 @@ mod error;
 mod load;
 mod model;
 mod raw;
+mod trust;
 mod validate;
 
 pub use crate::vocab::{Text, TextKind};
 pub use error::{CatalogError, Problem, ProblemKind};
 pub use load::{Format, MAX_CATALOG_BYTES};
 pub use model::{Catalog, CatalogMeta, Message, Window};
+pub use trust::{
+    Layer, LayerTrust, LoadOptions, STATE_IN_STORE, SignatureInfo, SignatureStatus, TrustStatus,
+    TrustedKey, default_state_dir, rfc3339_bangkok, sibling_signature, sign, verify,
+};
 pub use validate::{MAX_WEIGHT, SCHEMA_VERSION};

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 use super::raw::RawCatalog;
+use super::trust::TrustStatus;
 use crate::Surface;
 use crate::vocab::Text;
 
@@ -22,6 +23,8 @@ pub(crate) struct Inner {
     pub(crate) by_id: HashMap<String, usize>,
     /// The file as written (for `keymsg catalog` and re-serialisation).
     pub(crate) raw: RawCatalog,
+    /// How it was loaded (signatures, versions, fallback).
+    pub(crate) trust: TrustStatus,
 }
 
 /// Catalog-wide metadata.
@@ -122,6 +125,33 @@ impl Catalog {
     /// The file as written, for re-serialisation.
     pub(crate) fn raw(&self) -> &RawCatalog {
         &self.inner.raw
+    }
+
+    /// How the catalog was loaded by [`Catalog::load`]: each layer's
+    /// signature, version and expiry, and whether a refused file was
+    /// replaced by the last good catalog ([`TrustStatus::fallback`]).
+    pub fn trust(&self) -> &TrustStatus {
+        &self.inner.trust
+    }
+
+    /// The same catalog with `trust` as its load status.
+    pub(crate) fn with_trust(self, trust: TrustStatus) -> Catalog {
+        let inner = match Arc::try_unwrap(self.inner) {
+            Ok(mut inner) => {
+                inner.trust = trust;
+                inner
+            }
+            Err(shared) => Inner {
+                meta: shared.meta.clone(),
+                messages: shared.messages.clone(),
+                by_id: shared.by_id.clone(),
+                raw: shared.raw.clone(),
+                trust,
+            },
+        };
+        Catalog {
+            inner: Arc::new(inner),
+        }
     }
 
     /// Whether the catalog has expired at `instant`.

@@ -232,6 +232,7 @@ pub(crate) fn validate(raw: RawCatalog, source_name: &str) -> Result<Catalog, Ca
             messages,
             by_id,
             raw,
+            trust: Default::default(),
         }),
     })
 }

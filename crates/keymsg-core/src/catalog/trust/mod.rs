@@ -1,0 +1,368 @@
+//! Trusted loading: signatures, expiry, rollback protection and the last
+//! good catalog.
+//!
+//! [`Catalog::load`] reads a catalog file the way a billing server should:
+//!
+//! 1. the detached signature (`FILE.minisig`, or [`LoadOptions::signature`])
+//!    is verified with the trusted keys; without one the file is refused
+//!    when [`LoadOptions::require_signature`] is set;
+//! 2. the file is parsed and validated;
+//! 3. an expired catalog (`expires` passed) is refused;
+//! 4. with a state directory, a version lower than the highest accepted
+//!    from the same issuer is refused, and so is the same version with
+//!    different bytes; an accepted file is recorded and copied there.
+//!
+//! When a file is refused and the state directory holds a last good copy,
+//! that copy is served instead (unless [`LoadOptions::strict`]), and
+//! [`Catalog::trust`] says so, with the error that refused the new file.
+
+mod sig;
+mod state;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+
+pub use sig::{SignatureInfo, TrustedKey, sign, verify};
+pub(crate) use state::StateDir;
+
+use super::error::CatalogError;
+use super::load::Format;
+use super::model::Catalog;
+
+/// Name of the state directory kept inside a store directory by default.
+pub const STATE_IN_STORE: &str = "catalog-trust";
+
+/// The file that marks a store directory (the store's own marker; a test
+/// opens a store and checks that this finds it).
+const STORE_MARKER: &str = "KEYMSG_STORE";
+
+/// The default state directory for a store directory: `STORE/catalog-trust`,
+/// once the store exists (a directory that is not yet a store is left
+/// alone: the store refuses to be created in a non-empty directory).
+pub fn default_state_dir(store: &Path) -> Option<PathBuf> {
+    store
+        .join(STORE_MARKER)
+        .is_file()
+        .then(|| store.join(STATE_IN_STORE))
+}
+
+/// How [`Catalog::load`] finds and checks a catalog.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// The catalog file (`None`: the embedded default, which is compiled in
+    /// and needs no signature).
+    pub catalog: Option<PathBuf>,
+    /// Its detached signature (default: the catalog path + `.minisig`).
+    pub signature: Option<PathBuf>,
+    /// Trusted public keys; several at once during a key rotation.
+    pub trusted_keys: Vec<TrustedKey>,
+    /// Refuse a file without a signature by a trusted key.
+    pub require_signature: bool,
+    /// Where the highest versions and the last good catalog are kept
+    /// (`None`: no rollback protection, no last good catalog).
+    pub state: Option<PathBuf>,
+    /// Refuse instead of serving the last good catalog.
+    pub strict: bool,
+    /// The instant expiry is judged at (default: now).
+    pub now: Option<OffsetDateTime>,
+    /// Check against the state directory without recording anything in it
+    /// (`keymsg check`): the file is judged as a load would judge it.
+    pub check_only: bool,
+}
+
+/// Which layer of a catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layer {
+    /// The official base catalog.
+    Base,
+    /// An agency's overlay on the base.
+    Overlay,
+}
+
+impl Layer {
+    /// `base` or `overlay`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layer::Base => "base",
+            Layer::Overlay => "overlay",
+        }
+    }
+}
+
+/// How one layer's signature was judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignatureStatus {
+    /// The embedded default catalog: compiled into the library.
+    Embedded,
+    /// Verified by a trusted key.
+    Verified(SignatureInfo),
+    /// No signature file (accepted: no signature was required).
+    Unsigned,
+    /// A signature file exists but no trusted key was configured to check it.
+    NotChecked,
+}
+
+/// What was loaded for one layer.
+#[derive(Debug, Clone)]
+pub struct LayerTrust {
+    /// Base or overlay.
+    pub layer: Layer,
+    /// The file named (or `<embedded default catalog>`).
+    pub source: String,
+    /// The version served.
+    pub version: u64,
+    /// The issuer served.
+    pub issuer: Option<String>,
+    /// When the catalog served expires.
+    pub expires: Option<OffsetDateTime>,
+    /// Its signature.
+    pub signature: SignatureStatus,
+    /// Whether versions are tracked (a state directory is in use).
+    pub rollback_protected: bool,
+    /// When the named file was refused and the last good copy is served
+    /// instead: why the file was refused.
+    pub refused: Option<Arc<CatalogError>>,
+}
+
+/// How a catalog was loaded: one entry per layer. Empty for a catalog
+/// made by [`Catalog::from_path`] and friends (nothing was checked).
+#[derive(Debug, Clone, Default)]
+pub struct TrustStatus {
+    /// The layers, base first.
+    pub layers: Vec<LayerTrust>,
+}
+
+impl TrustStatus {
+    /// The first refusal: a layer served from its last good copy.
+    pub fn fallback(&self) -> Option<(&LayerTrust, &CatalogError)> {
+        self.layers
+            .iter()
+            .find_map(|l| l.refused.as_deref().map(|e| (l, e)))
+    }
+}
+
+const EMBEDDED: &str = "<embedded default catalog>";
+
+impl Catalog {
+    /// Load a catalog with signatures, expiry and rollback checked, falling
+    /// back to the last good catalog when the file is refused (see the
+    /// module documentation). [`Catalog::trust`] tells how it went.
+    pub fn load(options: &LoadOptions) -> Result<Catalog, CatalogError> {
+        let now = options.now.unwrap_or_else(OffsetDateTime::now_utc);
+        let state = options.state.as_ref().map(StateDir::new);
+        match &options.catalog {
+            None => {
+                let c = Catalog::embedded()?;
+                let trust = LayerTrust {
+                    layer: Layer::Base,
+                    source: EMBEDDED.to_owned(),
+                    version: c.version(),
+                    issuer: c.meta().issuer.clone(),
+                    expires: c.meta().expires,
+                    signature: SignatureStatus::Embedded,
+                    rollback_protected: false,
+                    refused: None,
+                };
+                Ok(c.with_trust(TrustStatus {
+                    layers: vec![trust],
+                }))
+            }
+            Some(path) => {
+                let (c, trust) = load_layer(
+                    Layer::Base,
+                    path,
+                    options.signature.as_deref(),
+                    options,
+                    state.as_ref(),
+                    now,
+                )?;
+                Ok(c.with_trust(TrustStatus {
+                    layers: vec![trust],
+                }))
+            }
+        }
+    }
+}
+
+/// Load one layer's file, or its last good copy when the file is refused.
+pub(crate) fn load_layer(
+    layer: Layer,
+    path: &Path,
+    signature: Option<&Path>,
+    options: &LoadOptions,
+    state: Option<&StateDir>,
+    now: OffsetDateTime,
+) -> Result<(Catalog, LayerTrust), CatalogError> {
+    let source = path.display().to_string();
+    let error = match load_checked(layer, path, signature, options, state, now) {
+        Ok(ok) => return Ok(ok),
+        Err(e) => e,
+    };
+    // A broken state directory is not a reason to serve an old catalog.
+    if options.strict || matches!(error, CatalogError::State { .. }) {
+        return Err(error);
+    }
+    let Some(state) = state else {
+        return Err(error);
+    };
+    let Some(good) = state.last_good(layer.as_str())? else {
+        return Err(error);
+    };
+    let label = format!(
+        "last good copy of {} ({})",
+        good.source,
+        good.path.display()
+    );
+    let checked = (|| {
+        let sig = check_signature(
+            &good.bytes,
+            good.signature.as_deref(),
+            &good.path.with_extension("minisig"),
+            options,
+            &label,
+        )?;
+        let c = Catalog::from_bytes(&good.bytes, good.format, &label)?;
+        check_expiry(&c, now, &label)?;
+        Ok::<_, CatalogError>((c, sig))
+    })();
+    match checked {
+        Ok((c, sig)) => {
+            let trust = layer_trust(layer, &source, &c, sig, true, Some(Arc::new(error)));
+            Ok((c, trust))
+        }
+        // The copy cannot stand in either: report why the file was refused.
+        Err(_) => Err(error),
+    }
+}
+
+fn load_checked(
+    layer: Layer,
+    path: &Path,
+    signature: Option<&Path>,
+    options: &LoadOptions,
+    state: Option<&StateDir>,
+    now: OffsetDateTime,
+) -> Result<(Catalog, LayerTrust), CatalogError> {
+    let source = path.display().to_string();
+    let format = Format::from_path(path).ok_or_else(|| CatalogError::UnknownFormat {
+        source_name: source.clone(),
+    })?;
+    let bytes = super::load::read_limited(path, &source)?;
+    let sig_path = signature.map_or_else(|| sibling_signature(path), Path::to_path_buf);
+    let sig_text = match std::fs::read_to_string(&sig_path) {
+        Ok(s) => Some(s),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && signature.is_none() => None,
+        Err(e) => {
+            return Err(CatalogError::SignatureInvalid {
+                source_name: source.clone(),
+                reason: format!("cannot read signature {}: {e}", sig_path.display()),
+            });
+        }
+    };
+    let sig = check_signature(&bytes, sig_text.as_deref(), &sig_path, options, &source)?;
+    let c = Catalog::from_bytes(&bytes, format, &source)?;
+    check_expiry(&c, now, &source)?;
+    if let Some(state) = state {
+        let issuer = issuer_key(&c);
+        state.check(&issuer, c.version(), &bytes, &source)?;
+        if options.check_only {
+            let trust = layer_trust(layer, &source, &c, sig, true, None);
+            return Ok((c, trust));
+        }
+        let kept_sig = match sig {
+            SignatureStatus::Verified(_) | SignatureStatus::NotChecked => sig_text.as_deref(),
+            _ => None,
+        };
+        state.accept(
+            layer.as_str(),
+            &issuer,
+            c.version(),
+            (&bytes, format, &source),
+            kept_sig,
+        )?;
+    }
+    let trust = layer_trust(layer, &source, &c, sig, state.is_some(), None);
+    Ok((c, trust))
+}
+
+fn layer_trust(
+    layer: Layer,
+    source: &str,
+    c: &Catalog,
+    signature: SignatureStatus,
+    rollback_protected: bool,
+    refused: Option<Arc<CatalogError>>,
+) -> LayerTrust {
+    LayerTrust {
+        layer,
+        source: source.to_owned(),
+        version: c.version(),
+        issuer: c.meta().issuer.clone(),
+        expires: c.meta().expires,
+        signature,
+        rollback_protected,
+        refused,
+    }
+}
+
+/// `catalog.toml` → `catalog.toml.minisig`, as `minisign -S` writes it.
+pub fn sibling_signature(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".minisig");
+    PathBuf::from(s)
+}
+
+/// Versions are tracked per issuer; a file without one is its own issuer.
+fn issuer_key(c: &Catalog) -> String {
+    c.meta()
+        .issuer
+        .clone()
+        .unwrap_or_else(|| "(no issuer)".to_owned())
+}
+
+fn check_signature(
+    bytes: &[u8],
+    sig_text: Option<&str>,
+    sig_path: &Path,
+    options: &LoadOptions,
+    source: &str,
+) -> Result<SignatureStatus, CatalogError> {
+    match sig_text {
+        Some(s) if !options.trusted_keys.is_empty() => Ok(SignatureStatus::Verified(verify(
+            bytes,
+            s,
+            &options.trusted_keys,
+            source,
+        )?)),
+        Some(_) if options.require_signature => Err(CatalogError::BadKey {
+            what: "trusted keys".to_owned(),
+            reason: "a signature is required but no trusted key is configured (--trusted-key or `[trust] keys`)".to_owned(),
+        }),
+        Some(_) => Ok(SignatureStatus::NotChecked),
+        None if options.require_signature => Err(CatalogError::SignatureMissing {
+            source_name: source.to_owned(),
+            signature: sig_path.display().to_string(),
+        }),
+        None => Ok(SignatureStatus::Unsigned),
+    }
+}
+
+fn check_expiry(c: &Catalog, now: OffsetDateTime, source: &str) -> Result<(), CatalogError> {
+    match c.meta().expires {
+        Some(e) if now >= e => Err(CatalogError::Expired {
+            source_name: source.to_owned(),
+            version: c.version(),
+            expires: rfc3339_bangkok(e),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// An instant as RFC 3339 in Bangkok time (`2025-12-31T00:00:00+07:00`).
+pub fn rfc3339_bangkok(t: OffsetDateTime) -> String {
+    crate::bangkok::local(t)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}
