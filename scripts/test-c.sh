@@ -57,7 +57,7 @@ ln -s "$libdir/libkeymsg.so" "$work/lib/$soname"
 
 cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -pthread -I"$root/include" -I"$root/tests/c")
 ldlibs=(-L"$work/lib" -Wl,-rpath,"$work/lib" -lkeymsg -lpthread)
-tests=(test_keymsg test_threads test_delivered)
+tests=(test_keymsg test_threads test_delivered test_trust)
 
 # The shared selection vectors, when present, run from C too.
 vectors="$root/tests/vectors/selection.json"

@@ -116,7 +116,8 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
             "ok": problems.is_empty(),
             "version": catalog.version(),
             "messages": catalog.messages().len(),
-            "layers": catalog.trust().layers.iter().map(layer_json).collect::<Vec<_>>(),
+            "layers": serde_json::from_str::<serde_json::Value>(&catalog.trust().to_json())
+                .unwrap_or_default(),
             "serving_last_good": catalog.trust().fallback().is_some(),
             "problems": problems,
         }))?;
@@ -200,29 +201,6 @@ fn layer_text(l: &LayerTrust, name_layer: bool) -> String {
             "off (no state directory)"
         }
     )
-}
-
-fn layer_json(l: &LayerTrust) -> serde_json::Value {
-    let signature = match &l.signature {
-        SignatureStatus::Embedded => json!({"status": "embedded"}),
-        SignatureStatus::Verified(s) => json!({
-            "status": "verified",
-            "key_id": s.key_id,
-            "trusted_comment": s.trusted_comment,
-        }),
-        SignatureStatus::Unsigned => json!({"status": "unsigned"}),
-        SignatureStatus::NotChecked => json!({"status": "not-checked"}),
-    };
-    json!({
-        "layer": l.layer.as_str(),
-        "source": l.source,
-        "version": l.version,
-        "issuer": l.issuer,
-        "expires": l.expires.map(keymsg_core::catalog::rfc3339_bangkok),
-        "signature": signature,
-        "rollback_protected": l.rollback_protected,
-        "refused": l.refused.as_ref().map(|e| e.lines()),
-    })
 }
 
 fn surfaces_label(s: &[Surface]) -> String {

@@ -3,8 +3,6 @@
 use std::io::Read;
 use std::path::PathBuf;
 
-use keymsg_core::Catalog;
-use keymsg_core::catalog::{Format, sibling_signature};
 
 use crate::exit::CliError;
 
@@ -40,43 +38,24 @@ pub struct Args {
 
 /// Run `keymsg sign`.
 pub fn run(args: Args) -> Result<(), CliError> {
-    let name = args.catalog.display().to_string();
-    let bytes = std::fs::read(&args.catalog)
-        .map_err(|e| CliError::Io(format!("{name}: cannot read: {e}")))?;
-    let format = Format::from_path(&args.catalog).ok_or_else(|| {
-        CliError::Invalid(vec![format!(
-            "{name}: unknown catalog format (use a .toml or .json file)"
-        )])
-    })?;
-    let catalog = Catalog::from_bytes(&bytes, format, &name)?;
-    let key_name = args.secret_key.display().to_string();
-    let secret = std::fs::read_to_string(&args.secret_key)
-        .map_err(|e| CliError::Io(format!("{key_name}: cannot read: {e}")))?;
     let password = match &args.password_file {
         None => None,
         Some(p) => Some(read_password(p)?),
     };
-    let file_name = args
-        .catalog
-        .file_name()
-        .map_or_else(|| name.clone(), |f| f.to_string_lossy().into_owned());
-    let sig = keymsg_core::catalog::sign(
-        &bytes,
-        &secret,
+    let (out, version) = keymsg_core::catalog::sign_file(
+        &args.catalog,
+        &args.secret_key,
         password.as_deref(),
-        &file_name,
         args.trusted_comment.as_deref(),
-        &key_name,
+        args.output.as_deref(),
     )
-    .map_err(|e| CliError::Invalid(vec![e.to_string()]))?;
-    let out = args
-        .output
-        .unwrap_or_else(|| sibling_signature(&args.catalog));
-    std::fs::write(&out, sig.as_bytes())
-        .map_err(|e| CliError::Io(format!("{}: cannot write: {e}", out.display())))?;
+    .map_err(|e| match e {
+        keymsg_core::catalog::CatalogError::Io { .. } => CliError::Io(e.to_string()),
+        other => CliError::Invalid(other.lines()),
+    })?;
     println!(
-        "signed {name} (version {}): {}",
-        catalog.version(),
+        "signed {} (version {version}): {}",
+        args.catalog.display(),
         out.display()
     );
     Ok(())

@@ -22,6 +22,6 @@ pub use load::{Format, MAX_CATALOG_BYTES};
 pub use model::{Catalog, CatalogMeta, Message, Window};
 pub use trust::{
     Layer, LayerTrust, LoadOptions, STATE_IN_STORE, SignatureInfo, SignatureStatus, TrustStatus,
-    TrustedKey, default_state_dir, rfc3339_bangkok, sibling_signature, sign, verify,
+    TrustedKey, default_state_dir, rfc3339_bangkok, sibling_signature, sign, sign_file, verify,
 };
 pub use validate::{MAX_WEIGHT, SCHEMA_VERSION};

@@ -141,6 +141,75 @@ impl TrustStatus {
             .iter()
             .find_map(|l| l.refused.as_deref().map(|e| (l, e)))
     }
+
+    /// The layers as a JSON array (what `keymsg check --json` prints under
+    /// `layers`): `layer`, `source`, `version`, `issuer`, `expires` (RFC
+    /// 3339, Bangkok), `signature` (`status`: `embedded`, `verified` with
+    /// `key_id` and `trusted_comment`, `unsigned` or `not-checked`),
+    /// `rollback_protected`, and `refused` (null, or the refusal's lines
+    /// when the last good copy serves).
+    pub fn to_json(&self) -> String {
+        let layers: Vec<serde_json::Value> = self.layers.iter().map(layer_json).collect();
+        serde_json::Value::Array(layers).to_string()
+    }
+}
+
+fn layer_json(l: &LayerTrust) -> serde_json::Value {
+    use serde_json::json;
+    let signature = match &l.signature {
+        SignatureStatus::Embedded => json!({"status": "embedded"}),
+        SignatureStatus::Verified(s) => json!({
+            "status": "verified",
+            "key_id": s.key_id,
+            "trusted_comment": s.trusted_comment,
+        }),
+        SignatureStatus::Unsigned => json!({"status": "unsigned"}),
+        SignatureStatus::NotChecked => json!({"status": "not-checked"}),
+    };
+    json!({
+        "layer": l.layer.as_str(),
+        "source": l.source,
+        "version": l.version,
+        "issuer": l.issuer,
+        "expires": l.expires.map(rfc3339_bangkok),
+        "signature": signature,
+        "rollback_protected": l.rollback_protected,
+        "refused": l.refused.as_ref().map(|e| e.lines()),
+    })
+}
+
+/// Validate the catalog file at `catalog` and sign it with the minisign
+/// secret key file `secret_key` (see [`sign`]), writing the signature to
+/// `output` (default: `CATALOG.minisig`). Returns the signature path and the
+/// catalog version. An invalid catalog is never signed.
+pub fn sign_file(
+    catalog: &Path,
+    secret_key: &Path,
+    password: Option<&str>,
+    trusted_comment: Option<&str>,
+    output: Option<&Path>,
+) -> Result<(PathBuf, u64), CatalogError> {
+    let name = catalog.display().to_string();
+    let format = Format::from_path(catalog).ok_or_else(|| CatalogError::UnknownFormat {
+        source_name: name.clone(),
+    })?;
+    let bytes = super::load::read_limited(catalog, &name)?;
+    let c = Catalog::from_bytes(&bytes, format, &name)?;
+    let key_name = secret_key.display().to_string();
+    let secret = std::fs::read_to_string(secret_key).map_err(|e| CatalogError::BadKey {
+        what: key_name.clone(),
+        reason: format!("cannot read: {e}"),
+    })?;
+    let file_name = catalog
+        .file_name()
+        .map_or_else(|| name.clone(), |f| f.to_string_lossy().into_owned());
+    let sig = sign(&bytes, &secret, password, &file_name, trusted_comment, &key_name)?;
+    let out = output.map_or_else(|| sibling_signature(catalog), Path::to_path_buf);
+    std::fs::write(&out, sig.as_bytes()).map_err(|error| CatalogError::Io {
+        source_name: out.display().to_string(),
+        error,
+    })?;
+    Ok((out, c.version()))
 }
 
 const EMBEDDED: &str = "<embedded default catalog>";
