@@ -1135,6 +1135,21 @@ keymsg_status keymsg_load_options_add_trusted_key(struct keymsg_load_options *op
                                                   size_t key_len);
 
 /**
+ * An agency overlay to apply on the catalog (the official base): its own
+ * messages and hotlines, weights, priorities, windows, policies, disabled
+ * base messages; never a change to official text. Checked like the base
+ * (signature `OVERLAY.minisig`, expiry, rollback). Problems name the
+ * overlay file (`KEYMSG_CATALOG_INVALID`).
+ * Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
+ *
+ * # Safety
+ * `options` is NULL or live; `path` is NULL or points to `path_len` bytes.
+ */
+keymsg_status keymsg_load_options_set_overlay(struct keymsg_load_options *options,
+                                              const char *path,
+                                              size_t path_len);
+
+/**
  * Refuse a catalog without a valid signature by a trusted key.
  * Errors: `KEYMSG_NULL_PARAMETER`.
  *

@@ -136,6 +136,33 @@ static void test_tampered_and_unsigned_files_are_refused(void) {
   }
 }
 
+static void test_overlay_adds_a_hotline_and_cannot_replace_official_text(void) {
+  keymsg_load_options *o = NULL;
+  keymsg_catalog *c = NULL, *base = NULL;
+  char ov[1100];
+  path_in(ov, sizeof ov, scratch, "agency.toml");
+  write_file(ov,
+             "version = 1\n[allow]\nphones = [\"053-123-456\"]\n[[messages]]\nid = \"pea-cm\"\n"
+             "topic = \"impersonation\"\n[messages.text.th]\n"
+             "long = \"\xe0\xb9\x82\xe0\xb8\x97\xe0\xb8\xa3 053-123-456\"\n");
+  CHECK_STATUS(keymsg_catalog_default(&base), KEYMSG_OK);
+  CHECK_STATUS(keymsg_load_options_new(&o), KEYMSG_OK);
+  CHECK_STATUS(keymsg_load_options_set_overlay(o, ov, strlen(ov)), KEYMSG_OK);
+  CHECK_STATUS(keymsg_catalog_load(o, &c), KEYMSG_OK);
+  if (c != NULL && base != NULL) {
+    CHECK(keymsg_catalog_message_count(c) == keymsg_catalog_message_count(base) + 1);
+    keymsg_catalog_free(c);
+  }
+  write_file(ov,
+             "version = 1\n[[messages]]\nid = \"aoc-1441\"\ntopic = \"x\"\n[messages.text.th]\n"
+             "long = \"\xe0\xb9\x82\xe0\xb8\x97\xe0\xb8\xa3 1441\"\n");
+  c = NULL;
+  CHECK_STATUS(keymsg_catalog_load(o, &c), KEYMSG_CATALOG_INVALID);
+  CHECK(strstr(keymsg_last_error_message().data, "cannot replace") != NULL);
+  keymsg_load_options_free(o);
+  keymsg_catalog_free(base);
+}
+
 static void test_bad_key_and_null_arguments(void) {
   keymsg_load_options *o = NULL;
   CHECK_STATUS(keymsg_load_options_new(&o), KEYMSG_OK);
@@ -155,6 +182,7 @@ int main(int argc, char **argv) {
   RUN(test_signed_catalog_loads_and_reports_its_signature);
   RUN(test_rollback_serves_the_last_good_catalog_or_fails_when_strict);
   RUN(test_tampered_and_unsigned_files_are_refused);
+  RUN(test_overlay_adds_a_hotline_and_cannot_replace_official_text);
   RUN(test_bad_key_and_null_arguments);
   return harness_finish();
 }

@@ -57,17 +57,20 @@ impl PyCatalog {
     /// the directory for the highest versions and the last good catalog,
     /// which is served when the file is refused unless `strict`.
     #[staticmethod]
-    #[pyo3(signature = (path = None, *, signature = None, trusted_keys = Vec::new(), require_signature = false, state = None, strict = false))]
+    #[allow(clippy::too_many_arguments)] // Python keywords, one per option
+    #[pyo3(signature = (path = None, *, signature = None, trusted_keys = None, require_signature = false, state = None, strict = false, overlay = None))]
     fn load(
         py: Python<'_>,
         path: Option<PathBuf>,
         signature: Option<PathBuf>,
-        trusted_keys: Vec<String>,
+        trusted_keys: Option<Vec<String>>,
         require_signature: bool,
         state: Option<PathBuf>,
         strict: bool,
+        overlay: Option<PathBuf>,
     ) -> PyResult<Self> {
         guard(py, move || {
+            let trusted_keys = trusted_keys.unwrap_or_default();
             let mut keys = Vec::with_capacity(trusted_keys.len());
             for k in &trusted_keys {
                 let p = std::path::Path::new(k.trim());
@@ -85,10 +88,25 @@ impl PyCatalog {
                 require_signature,
                 state,
                 strict,
+                overlay,
                 ..LoadOptions::default()
             };
             Ok(Self {
                 inner: keymsg_core::Catalog::load(&options)?,
+            })
+        })
+    }
+
+    /// This catalog as the official base with the agency overlay file at
+    /// `path` applied (added messages and hotlines, adjusted weights,
+    /// priorities, windows and surfaces, disabled base messages; never a
+    /// change to official text). Problems name the overlay file.
+    fn with_overlay(&self, py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let base = self.inner.clone();
+        guard(py, move || {
+            let overlay = keymsg_core::catalog::Overlay::from_path(&path)?;
+            Ok(Self {
+                inner: base.with_overlay(&overlay)?,
             })
         })
     }

@@ -65,3 +65,34 @@ def test_unsigned_and_tampered_files_raise_trust_error(tmp_path: pathlib.Path) -
         keymsg.Catalog.load(cat, trusted_keys=[str(PUBLIC)], require_signature=True)
     with pytest.raises(keymsg.TrustError, match="not a minisign public key"):
         keymsg.Catalog.load(cat, trusted_keys=["RWnotakey"])
+
+
+OVERLAY = """version = 1
+issuer = "PEA Chiang Mai"
+[allow]
+phones = ["053-123-456"]
+[[messages]]
+id = "pea-cm"
+topic = "impersonation"
+priority = 5
+[messages.text.th]
+long = "การไฟฟ้าไม่โทรขอให้โอนเงิน สงสัยโทร 053-123-456"
+"""
+
+
+def test_overlay_adds_a_hotline_and_cannot_replace_official_text(tmp_path: pathlib.Path) -> None:
+    overlay = tmp_path / "agency.toml"
+    overlay.write_text(OVERLAY, encoding="utf-8")
+    c = keymsg.Catalog.default().with_overlay(overlay)
+    assert "pea-cm" in c
+    assert len(c) == len(keymsg.Catalog.default()) + 1
+    footer = keymsg.Engine(c).footer(key="INV-1", width=48)
+    assert footer.message_id == "pea-cm"
+    assert "053-123-456" in footer.text
+    c = keymsg.Catalog.load(overlay=overlay)
+    assert [layer["layer"] for layer in json.loads(c.trust_json())] == ["base", "overlay"]
+
+    overlay.write_text(OVERLAY.replace('id = "pea-cm"', 'id = "aoc-1441"'), encoding="utf-8")
+    with pytest.raises(keymsg.CatalogError) as info:
+        keymsg.Catalog.default().with_overlay(overlay)
+    assert any("cannot replace" in p and "agency.toml" in p for p in info.value.problems)

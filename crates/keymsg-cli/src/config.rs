@@ -16,6 +16,7 @@
 //! reporter = "นางสาวสมศรี ใจดี"    # signature block of `keymsg report`
 //! position = "นักวิชาการคอมพิวเตอร์"
 //!
+//! overlay = "agency-overlay.toml"   # the agency's messages on the official base
 //! state = "/var/lib/keymsg/trust"  # highest catalog versions, last good catalog
 //!
 //! [trust]                  # catalog signatures (minisign)
@@ -71,6 +72,8 @@ pub struct Config {
     pub profile_def: Vec<Profile>,
     /// Trust state directory (highest catalog versions, last good catalog).
     pub state: Option<PathBuf>,
+    /// Agency overlay applied on the catalog.
+    pub overlay: Option<PathBuf>,
     /// Which catalogs are trusted.
     #[serde(default)]
     pub trust: TrustConfig,
@@ -119,9 +122,14 @@ impl Config {
             .map_err(|e| CliError::Invalid(vec![format!("config `{}`: {e}", path.display())]))?;
         let base = path.parent().unwrap_or(Path::new(""));
         config.dir = Some(base.to_path_buf());
-        for p in [&mut config.catalog, &mut config.store, &mut config.state]
-            .into_iter()
-            .flatten()
+        for p in [
+            &mut config.catalog,
+            &mut config.store,
+            &mut config.state,
+            &mut config.overlay,
+        ]
+        .into_iter()
+        .flatten()
         {
             if p.is_relative() {
                 *p = base.join(&*p);

@@ -10,9 +10,7 @@ use keymsg_core::catalog::{LoadOptions, TrustedKey};
 
 use crate::catalog::keymsg_catalog;
 use crate::error::catalog_status;
-use crate::ffi::{
-    arg_free, arg_mut, arg_opt_ref, arg_opt_str, arg_out, arg_ref, arg_str, boxed,
-};
+use crate::ffi::{arg_free, arg_mut, arg_opt_ref, arg_opt_str, arg_out, arg_ref, arg_str, boxed};
 use crate::panic::{guard, guard_value};
 use crate::status::keymsg_status;
 use crate::string::keymsg_string;
@@ -110,6 +108,28 @@ pub unsafe extern "C" fn keymsg_load_options_add_trusted_key(
         let options = arg_mut!(options)?;
         let key = TrustedKey::parse(key, "trusted key")?;
         options.inner.trusted_keys.push(key);
+        Ok(())
+    })
+}
+
+/// An agency overlay to apply on the catalog (the official base): its own
+/// messages and hotlines, weights, priorities, windows, policies, disabled
+/// base messages; never a change to official text. Checked like the base
+/// (signature `OVERLAY.minisig`, expiry, rollback). Problems name the
+/// overlay file (`KEYMSG_CATALOG_INVALID`).
+/// Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
+///
+/// # Safety
+/// `options` is NULL or live; `path` is NULL or points to `path_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn keymsg_load_options_set_overlay(
+    options: *mut keymsg_load_options,
+    path: *const c_char,
+    path_len: usize,
+) -> keymsg_status {
+    guard(|| {
+        let path = PathBuf::from(arg_str!(path, path_len)?);
+        arg_mut!(options)?.inner.overlay = Some(path);
         Ok(())
     })
 }

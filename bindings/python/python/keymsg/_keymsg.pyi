@@ -12,6 +12,7 @@ __all__ = [
     "__version__",
     "KeymsgError",
     "CatalogError",
+    "TrustError",
     "LayoutError",
     "SelectionError",
     "StoreError",
@@ -32,6 +33,7 @@ __all__ = [
     "encode",
     "report",
     "select",
+    "sign",
     "_test_panic",
 ]
 
@@ -101,10 +103,11 @@ class Catalog:
         path: Optional[Union[str, PathLike[str]]] = None,
         *,
         signature: Optional[Union[str, PathLike[str]]] = None,
-        trusted_keys: Sequence[str] = (),
+        trusted_keys: Optional[Sequence[str]] = None,
         require_signature: bool = False,
         state: Optional[Union[str, PathLike[str]]] = None,
         strict: bool = False,
+        overlay: Optional[Union[str, PathLike[str]]] = None,
     ) -> Catalog:
         """Load a catalog with signatures, expiry and rollback checked.
 
@@ -112,9 +115,16 @@ class Catalog:
         public keys (``RW...``) or files holding them; ``signature`` defaults
         to ``PATH.minisig``. With a ``state`` directory, versions are tracked
         per issuer and a refused file is replaced by the last good catalog
-        (see ``fallback``) unless ``strict``. Raises ``TrustError`` or
-        ``CatalogError``.
+        (see ``fallback``) unless ``strict``. ``overlay`` is an agency overlay
+        applied on this official base, checked the same way. Raises
+        ``TrustError`` or ``CatalogError``.
         """
+
+    def with_overlay(self, path: Union[str, PathLike[str]]) -> Catalog:
+        """This catalog as the official base with the agency overlay file at
+        ``path`` applied: added messages and hotlines, adjusted weights,
+        priorities, windows and surfaces, disabled base messages; never a
+        change to official text. Raises ``CatalogError`` naming the overlay file."""
 
     @property
     def fallback(self) -> Optional[CatalogError]:

@@ -3,7 +3,6 @@
 use std::io::Read;
 use std::path::PathBuf;
 
-
 use crate::exit::CliError;
 
 /// Sign a catalog file with a minisign secret key; the signature verifies

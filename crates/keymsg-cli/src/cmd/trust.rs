@@ -34,6 +34,11 @@ pub struct TrustArgs {
     /// (default: config `[trust] strict`).
     #[arg(long)]
     pub strict: bool,
+    /// Agency overlay on the catalog (the official base): its own messages
+    /// and hotlines, weights, priorities, windows, policies, disabled base
+    /// messages; never a change to official text (default: config `overlay`).
+    #[arg(long, value_name = "PATH")]
+    pub overlay: Option<PathBuf>,
 }
 
 /// A trusted key given as text: the key itself, else a file holding it.
@@ -96,6 +101,7 @@ impl TrustArgs {
             require_signature: self.require_signature || config.trust.require_signature,
             state,
             strict: self.strict || config.trust.strict,
+            overlay: self.overlay.clone().or_else(|| config.overlay.clone()),
             ..LoadOptions::default()
         })
     }

@@ -368,3 +368,58 @@ fn keymsg_toml_trust_section() {
     assert!(out.contains("(v3)"), "{out}");
     assert!(d.join("st/versions.json").is_file());
 }
+
+const OVERLAY: &str = r#"version = 1
+issuer = "PEA Chiang Mai"
+[allow]
+phones = ["053-123-456"]
+[adjust.aoc-1441]
+weight = 0
+[[messages]]
+id = "pea-cm"
+topic = "impersonation"
+priority = 5
+[messages.text.th]
+long = "การไฟฟ้าไม่โทรขอให้โอนเงิน สงสัยโทร 053-123-456"
+"#;
+
+#[test]
+fn overlay_from_flag_and_keymsg_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("agency.toml"), OVERLAY).unwrap();
+    let out = ok(
+        d,
+        &[
+            "footer",
+            "--overlay",
+            "agency.toml",
+            "--key",
+            "A",
+            "--width",
+            "48",
+        ],
+        "",
+    );
+    assert!(out.contains("053-123-456"), "{out}");
+    let out = ok(d, &["check", "--overlay", "agency.toml"], "");
+    assert!(out.contains("overlay agency.toml (version 1)"), "{out}");
+    std::fs::write(d.join("keymsg.toml"), "overlay = \"agency.toml\"\n").unwrap();
+    let out = ok(d, &["popup", "--key", "u1"], "");
+    assert!(out.contains("053-123-456"), "{out}");
+    // Replacing an official message is refused, naming the overlay file.
+    std::fs::write(
+        d.join("agency.toml"),
+        OVERLAY.replace("id = \"pea-cm\"", "id = \"aoc-1441\""),
+    )
+    .unwrap();
+    let out = run(d, &["footer", "--key", "A"], "");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("overlay ")
+            && err.contains("agency.toml: message `aoc-1441`")
+            && err.contains("cannot replace"),
+        "{err}"
+    );
+}

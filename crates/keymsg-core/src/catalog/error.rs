@@ -295,6 +295,10 @@ pub enum ProblemKind {
         /// The encoding's name.
         encoding: &'static str,
     },
+    /// Something an overlay may not do to the base catalog (change an
+    /// official message's text, replace an official message).
+    #[error("{0}")]
+    Overlay(String),
     /// Unknown selection policy or surface key.
     #[error("unknown {what} `{name}`")]
     Unknown {

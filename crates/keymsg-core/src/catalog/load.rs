@@ -131,8 +131,30 @@ pub(crate) fn parse_raw(
     format: Format,
     source_name: &str,
 ) -> Result<RawCatalog, CatalogError> {
+    parse_text::<RawCatalog>(text, format, source_name)
+}
+
+/// Check size and UTF-8, then parse `bytes` as `T`.
+pub(crate) fn parse_with<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    format: Format,
+    source_name: &str,
+) -> Result<T, CatalogError> {
+    check_size(source_name, bytes.len() as u64)?;
+    let text = std::str::from_utf8(bytes).map_err(|e| CatalogError::InvalidUtf8 {
+        source_name: source_name.to_owned(),
+        offset: e.valid_up_to(),
+    })?;
+    parse_text::<T>(text, format, source_name)
+}
+
+fn parse_text<T: serde::de::DeserializeOwned>(
+    text: &str,
+    format: Format,
+    source_name: &str,
+) -> Result<T, CatalogError> {
     match format {
-        Format::Toml => toml::from_str::<RawCatalog>(text).map_err(|e| {
+        Format::Toml => toml::from_str::<T>(text).map_err(|e| {
             let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
             CatalogError::Syntax {
                 source_name: source_name.to_owned(),
@@ -141,14 +163,12 @@ pub(crate) fn parse_raw(
                 message: e.message().to_owned(),
             }
         }),
-        Format::Json => {
-            serde_json::from_str::<RawCatalog>(text).map_err(|e| CatalogError::Syntax {
-                source_name: source_name.to_owned(),
-                line: e.line(),
-                column: e.column(),
-                message: strip_json_position(&e.to_string()),
-            })
-        }
+        Format::Json => serde_json::from_str::<T>(text).map_err(|e| CatalogError::Syntax {
+            source_name: source_name.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            message: strip_json_position(&e.to_string()),
+        }),
     }
 }
 

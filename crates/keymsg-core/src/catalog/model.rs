@@ -127,6 +127,15 @@ impl Catalog {
         &self.inner.raw
     }
 
+    /// This catalog as an official base with an agency `overlay` applied
+    /// (see [`super::Overlay`]): added messages and hotlines, adjusted
+    /// weights, priorities, windows and surfaces, disabled base messages.
+    /// Every problem is reported with the overlay's file name; an overlay
+    /// cannot change a base message's text or the base allow-list.
+    pub fn with_overlay(&self, overlay: &super::Overlay) -> Result<Catalog, super::CatalogError> {
+        super::validate::apply_overlay(self, overlay)
+    }
+
     /// How the catalog was loaded by [`Catalog::load`]: each layer's
     /// signature, version and expiry, and whether a refused file was
     /// replaced by the last good catalog ([`TrustStatus::fallback`]).

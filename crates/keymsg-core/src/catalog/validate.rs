@@ -28,6 +28,7 @@
 
 mod fits;
 mod moment;
+mod overlay;
 mod text;
 
 use std::collections::{BTreeMap, HashMap};
@@ -43,6 +44,14 @@ use crate::text::spans::{is_digit, is_host_syntax, phone_key, span_digits};
 use crate::vocab::Text;
 use moment::{Edge, parse_moment};
 use text::{Allow, check_chars, check_name, check_text};
+
+pub(crate) use overlay::apply as apply_overlay;
+
+/// A catalog `expires` value as an instant, `None` when it does not parse
+/// (validation reports that).
+pub(crate) fn parse_expires(s: &str) -> Option<time::OffsetDateTime> {
+    parse_moment(s, Edge::End, None, "expires", &mut Problems(Vec::new()))
+}
 
 /// Newest catalog schema this library reads. Older schemas keep loading.
 pub const SCHEMA_VERSION: u32 = 1;

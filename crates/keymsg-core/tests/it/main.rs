@@ -10,6 +10,7 @@ mod report_common;
 
 mod catalog_default;
 mod catalog_load;
+mod catalog_overlay;
 mod catalog_trust;
 mod catalog_validate;
 mod engine;

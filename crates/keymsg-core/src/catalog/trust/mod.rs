@@ -30,6 +30,7 @@ pub(crate) use state::StateDir;
 use super::error::CatalogError;
 use super::load::Format;
 use super::model::Catalog;
+use super::overlay::Overlay;
 
 /// Name of the state directory kept inside a store directory by default.
 pub const STATE_IN_STORE: &str = "catalog-trust";
@@ -67,6 +68,9 @@ pub struct LoadOptions {
     pub strict: bool,
     /// The instant expiry is judged at (default: now).
     pub now: Option<OffsetDateTime>,
+    /// An agency overlay applied on the base (checked like the base: its
+    /// signature is `OVERLAY.minisig`).
+    pub overlay: Option<PathBuf>,
     /// Check against the state directory without recording anything in it
     /// (`keymsg check`): the file is judged as a load would judge it.
     pub check_only: bool,
@@ -203,7 +207,14 @@ pub fn sign_file(
     let file_name = catalog
         .file_name()
         .map_or_else(|| name.clone(), |f| f.to_string_lossy().into_owned());
-    let sig = sign(&bytes, &secret, password, &file_name, trusted_comment, &key_name)?;
+    let sig = sign(
+        &bytes,
+        &secret,
+        password,
+        &file_name,
+        trusted_comment,
+        &key_name,
+    )?;
     let out = output.map_or_else(|| sibling_signature(catalog), Path::to_path_buf);
     std::fs::write(&out, sig.as_bytes()).map_err(|error| CatalogError::Io {
         source_name: out.display().to_string(),
@@ -217,11 +228,14 @@ const EMBEDDED: &str = "<embedded default catalog>";
 impl Catalog {
     /// Load a catalog with signatures, expiry and rollback checked, falling
     /// back to the last good catalog when the file is refused (see the
-    /// module documentation). [`Catalog::trust`] tells how it went.
+    /// module documentation), then apply the overlay, if any, checked the
+    /// same way. [`Catalog::trust`] tells how it went.
     pub fn load(options: &LoadOptions) -> Result<Catalog, CatalogError> {
         let now = options.now.unwrap_or_else(OffsetDateTime::now_utc);
         let state = options.state.as_ref().map(StateDir::new);
-        match &options.catalog {
+        // With an overlay, every message names its layer.
+        let layered = options.overlay.is_some();
+        let (base, base_trust) = match &options.catalog {
             None => {
                 let c = Catalog::embedded()?;
                 let trust = LayerTrust {
@@ -234,38 +248,99 @@ impl Catalog {
                     rollback_protected: false,
                     refused: None,
                 };
-                Ok(c.with_trust(TrustStatus {
-                    layers: vec![trust],
-                }))
+                (c, trust)
             }
+            Some(path) => load_layer::<Catalog>(
+                Layer::Base,
+                path,
+                options.signature.as_deref(),
+                layered,
+                options,
+                state.as_ref(),
+                now,
+            )?,
+        };
+        let mut layers = vec![base_trust];
+        let catalog = match &options.overlay {
+            None => base,
             Some(path) => {
-                let (c, trust) = load_layer(
-                    Layer::Base,
+                let (overlay, trust) = load_layer::<Overlay>(
+                    Layer::Overlay,
                     path,
-                    options.signature.as_deref(),
+                    None,
+                    true,
                     options,
                     state.as_ref(),
                     now,
                 )?;
-                Ok(c.with_trust(TrustStatus {
-                    layers: vec![trust],
-                }))
+                layers.push(trust);
+                base.with_overlay(&overlay)?
             }
-        }
+        };
+        Ok(catalog.with_trust(TrustStatus { layers }))
+    }
+}
+
+/// A file one layer is read from: a base catalog or an overlay.
+pub(crate) trait LayerFile: Sized {
+    fn parse(bytes: &[u8], format: Format, label: &str) -> Result<Self, CatalogError>;
+    fn version(&self) -> u64;
+    fn issuer(&self) -> Option<String>;
+    fn expires(&self) -> Option<OffsetDateTime>;
+}
+
+impl LayerFile for Catalog {
+    fn parse(bytes: &[u8], format: Format, label: &str) -> Result<Self, CatalogError> {
+        Catalog::from_bytes(bytes, format, label)
+    }
+    fn version(&self) -> u64 {
+        Catalog::version(self)
+    }
+    fn issuer(&self) -> Option<String> {
+        self.meta().issuer.clone()
+    }
+    fn expires(&self) -> Option<OffsetDateTime> {
+        self.meta().expires
+    }
+}
+
+impl LayerFile for Overlay {
+    fn parse(bytes: &[u8], format: Format, label: &str) -> Result<Self, CatalogError> {
+        Overlay::from_bytes(bytes, format, label)
+    }
+    fn version(&self) -> u64 {
+        self.raw.version
+    }
+    fn issuer(&self) -> Option<String> {
+        self.raw.issuer.clone()
+    }
+    fn expires(&self) -> Option<OffsetDateTime> {
+        // A malformed date is reported when the overlay is applied.
+        self.raw
+            .expires
+            .as_deref()
+            .and_then(super::validate::parse_expires)
     }
 }
 
 /// Load one layer's file, or its last good copy when the file is refused.
-pub(crate) fn load_layer(
+/// `labelled`: errors say `base FILE` / `overlay FILE`.
+pub(crate) fn load_layer<T: LayerFile>(
     layer: Layer,
     path: &Path,
     signature: Option<&Path>,
+    labelled: bool,
     options: &LoadOptions,
     state: Option<&StateDir>,
     now: OffsetDateTime,
-) -> Result<(Catalog, LayerTrust), CatalogError> {
+) -> Result<(T, LayerTrust), CatalogError> {
     let source = path.display().to_string();
-    let error = match load_checked(layer, path, signature, options, state, now) {
+    let label = if labelled {
+        format!("{} {source}", layer.as_str())
+    } else {
+        source.clone()
+    };
+    let error = match load_checked::<T>(layer, path, signature, &label, options, state, now) {
         Ok(ok) => return Ok(ok),
         Err(e) => e,
     };
@@ -279,7 +354,7 @@ pub(crate) fn load_layer(
     let Some(good) = state.last_good(layer.as_str())? else {
         return Err(error);
     };
-    let label = format!(
+    let copy_label = format!(
         "last good copy of {} ({})",
         good.source,
         good.path.display()
@@ -290,10 +365,10 @@ pub(crate) fn load_layer(
             good.signature.as_deref(),
             &good.path.with_extension("minisig"),
             options,
-            &label,
+            &copy_label,
         )?;
-        let c = Catalog::from_bytes(&good.bytes, good.format, &label)?;
-        check_expiry(&c, now, &label)?;
+        let c = T::parse(&good.bytes, good.format, &copy_label)?;
+        check_expiry(&c, now, &copy_label)?;
         Ok::<_, CatalogError>((c, sig))
     })();
     match checked {
@@ -306,36 +381,38 @@ pub(crate) fn load_layer(
     }
 }
 
-fn load_checked(
+#[allow(clippy::too_many_arguments)]
+fn load_checked<T: LayerFile>(
     layer: Layer,
     path: &Path,
     signature: Option<&Path>,
+    label: &str,
     options: &LoadOptions,
     state: Option<&StateDir>,
     now: OffsetDateTime,
-) -> Result<(Catalog, LayerTrust), CatalogError> {
+) -> Result<(T, LayerTrust), CatalogError> {
     let source = path.display().to_string();
     let format = Format::from_path(path).ok_or_else(|| CatalogError::UnknownFormat {
-        source_name: source.clone(),
+        source_name: label.to_owned(),
     })?;
-    let bytes = super::load::read_limited(path, &source)?;
+    let bytes = super::load::read_limited(path, label)?;
     let sig_path = signature.map_or_else(|| sibling_signature(path), Path::to_path_buf);
     let sig_text = match std::fs::read_to_string(&sig_path) {
         Ok(s) => Some(s),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && signature.is_none() => None,
         Err(e) => {
             return Err(CatalogError::SignatureInvalid {
-                source_name: source.clone(),
+                source_name: label.to_owned(),
                 reason: format!("cannot read signature {}: {e}", sig_path.display()),
             });
         }
     };
-    let sig = check_signature(&bytes, sig_text.as_deref(), &sig_path, options, &source)?;
-    let c = Catalog::from_bytes(&bytes, format, &source)?;
-    check_expiry(&c, now, &source)?;
+    let sig = check_signature(&bytes, sig_text.as_deref(), &sig_path, options, label)?;
+    let c = T::parse(&bytes, format, label)?;
+    check_expiry(&c, now, label)?;
     if let Some(state) = state {
-        let issuer = issuer_key(&c);
-        state.check(&issuer, c.version(), &bytes, &source)?;
+        let issuer = issuer_key(layer, &c);
+        state.check(&issuer, c.version(), &bytes, label)?;
         if options.check_only {
             let trust = layer_trust(layer, &source, &c, sig, true, None);
             return Ok((c, trust));
@@ -356,10 +433,10 @@ fn load_checked(
     Ok((c, trust))
 }
 
-fn layer_trust(
+fn layer_trust<T: LayerFile>(
     layer: Layer,
     source: &str,
-    c: &Catalog,
+    c: &T,
     signature: SignatureStatus,
     rollback_protected: bool,
     refused: Option<Arc<CatalogError>>,
@@ -368,8 +445,8 @@ fn layer_trust(
         layer,
         source: source.to_owned(),
         version: c.version(),
-        issuer: c.meta().issuer.clone(),
-        expires: c.meta().expires,
+        issuer: c.issuer(),
+        expires: c.expires(),
         signature,
         rollback_protected,
         refused,
@@ -383,12 +460,11 @@ pub fn sibling_signature(path: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
-/// Versions are tracked per issuer; a file without one is its own issuer.
-fn issuer_key(c: &Catalog) -> String {
-    c.meta()
-        .issuer
-        .clone()
-        .unwrap_or_else(|| "(no issuer)".to_owned())
+/// Versions are tracked per issuer; a file without one is its own issuer
+/// within its layer.
+fn issuer_key<T: LayerFile>(layer: Layer, c: &T) -> String {
+    c.issuer()
+        .unwrap_or_else(|| format!("(no issuer, {})", layer.as_str()))
 }
 
 fn check_signature(
@@ -418,8 +494,12 @@ fn check_signature(
     }
 }
 
-fn check_expiry(c: &Catalog, now: OffsetDateTime, source: &str) -> Result<(), CatalogError> {
-    match c.meta().expires {
+fn check_expiry<T: LayerFile>(
+    c: &T,
+    now: OffsetDateTime,
+    source: &str,
+) -> Result<(), CatalogError> {
+    match c.expires() {
         Some(e) if now >= e => Err(CatalogError::Expired {
             source_name: source.to_owned(),
             version: c.version(),
