@@ -14,6 +14,7 @@ mod load;
 mod model;
 mod overlay;
 mod raw;
+mod status;
 mod trust;
 mod validate;
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 use super::raw::RawCatalog;
-use super::trust::TrustStatus;
+use super::status::TrustStatus;
 use crate::Surface;
 use crate::vocab::Text;
 
@@ -125,42 +125,6 @@ impl Catalog {
     /// The file as written, for re-serialisation.
     pub(crate) fn raw(&self) -> &RawCatalog {
         &self.inner.raw
-    }
-
-    /// This catalog as an official base with an agency `overlay` applied
-    /// (see [`super::Overlay`]): added messages and hotlines, adjusted
-    /// weights, priorities, windows and surfaces, disabled base messages.
-    /// Every problem is reported with the overlay's file name; an overlay
-    /// cannot change a base message's text or the base allow-list.
-    pub fn with_overlay(&self, overlay: &super::Overlay) -> Result<Catalog, super::CatalogError> {
-        super::validate::apply_overlay(self, overlay)
-    }
-
-    /// How the catalog was loaded by [`Catalog::load`]: each layer's
-    /// signature, version and expiry, and whether a refused file was
-    /// replaced by the last good catalog ([`TrustStatus::fallback`]).
-    pub fn trust(&self) -> &TrustStatus {
-        &self.inner.trust
-    }
-
-    /// The same catalog with `trust` as its load status.
-    pub(crate) fn with_trust(self, trust: TrustStatus) -> Catalog {
-        let inner = match Arc::try_unwrap(self.inner) {
-            Ok(mut inner) => {
-                inner.trust = trust;
-                inner
-            }
-            Err(shared) => Inner {
-                meta: shared.meta.clone(),
-                messages: shared.messages.clone(),
-                by_id: shared.by_id.clone(),
-                raw: shared.raw.clone(),
-                trust,
-            },
-        };
-        Catalog {
-            inner: Arc::new(inner),
-        }
     }
 
     /// Whether the catalog has expired at `instant`.

@@ -45,8 +45,6 @@ use crate::vocab::Text;
 use moment::{Edge, parse_moment};
 use text::{Allow, check_chars, check_name, check_text};
 
-pub(crate) use overlay::apply as apply_overlay;
-
 /// A catalog `expires` value as an instant, `None` when it does not parse
 /// (validation reports that).
 pub(crate) fn parse_expires(s: &str) -> Option<time::OffsetDateTime> {

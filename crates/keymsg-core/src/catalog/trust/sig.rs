@@ -6,6 +6,7 @@
 //! or without a password. Both sides interoperate with the `minisign` tool.
 
 use super::super::error::CatalogError;
+use super::super::status::SignatureInfo;
 
 /// A public key trusted to sign catalogs.
 #[derive(Clone)]
@@ -63,16 +64,6 @@ impl TrustedKey {
     pub fn id(&self) -> &str {
         &self.id
     }
-}
-
-/// What a verified signature says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignatureInfo {
-    /// The signing key's id (16 hex digits).
-    pub key_id: String,
-    /// The signed trusted comment (e.g. `timestamp:1767225600\tfile:catalog.toml\thashed`
-    /// as `minisign -S` writes it, tabs shown as `\t`).
-    pub trusted_comment: String,
 }
 
 /// minisign prints a key number as a little-endian 64-bit integer in hex.

@@ -12,6 +12,17 @@ use crate::catalog::model::{Catalog, CatalogMeta, Inner, Message, Window};
 use crate::catalog::overlay::{Overlay, RawAdjust};
 use crate::catalog::raw::{RawAllow, RawCatalog};
 
+impl Catalog {
+    /// This catalog as an official base with an agency `overlay` applied
+    /// (see [`crate::catalog::Overlay`]): added messages and hotlines, adjusted
+    /// weights, priorities, windows and surfaces, disabled base messages.
+    /// Every problem is reported with the overlay's file name; an overlay
+    /// cannot change a base message's text or the base allow-list.
+    pub fn with_overlay(&self, overlay: &Overlay) -> Result<Catalog, CatalogError> {
+        apply(self, overlay)
+    }
+}
+
 /// `base` with `overlay` applied; every problem names the overlay file.
 pub(crate) fn apply(base: &Catalog, overlay: &Overlay) -> Result<Catalog, CatalogError> {
     // Loaded by `Catalog::load`, the name already says which layer it is.
