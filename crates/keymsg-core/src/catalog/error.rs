@@ -272,6 +272,20 @@ pub enum ProblemKind {
     /// A phone number not on the allow-list.
     #[error("phone number `{0}` is not on the catalog's allow-list")]
     PhoneNotAllowed(String),
+    /// Digits that are not an allowed phone number and not an amount, date,
+    /// time, quantity or year (a number hidden from the phone rule by
+    /// separators, other scripts' digits, or extra digits around an allowed
+    /// number).
+    #[error(
+        "number `{0}` is not on the catalog's allow-list (nor an amount, date, time, quantity or year)"
+    )]
+    NumberNotAllowed(String),
+    /// An `@handle` not on `allow.handles`.
+    #[error("account `{0}` is not on the catalog's allow-list (`allow.handles`)")]
+    HandleNotAllowed(String),
+    /// An `allow.handles` entry that is not `@` and a name.
+    #[error("`{0}` is not an account handle (write e.g. `@pea_official`)")]
+    BadHandle(String),
     /// A URL or e-mail host not on the allow-list.
     #[error("host `{0}` is not on the catalog's allow-list")]
     HostNotAllowed(String),

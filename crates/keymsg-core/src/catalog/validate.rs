@@ -292,6 +292,7 @@ fn check_allow(raw: &RawCatalog, p: &mut Problems) -> Allow {
     let mut allow = Allow {
         phones: Vec::new(),
         hosts: Vec::new(),
+        handles: Vec::new(),
     };
     for (k, entry) in raw.allow.phones.iter().enumerate() {
         let field = format!("allow.phones[{k}]");
@@ -314,6 +315,21 @@ fn check_allow(raw: &RawCatalog, p: &mut Problems) -> Allow {
             p.add(None, &field, None, ProblemKind::BadHost(entry.clone()));
         }
         allow.hosts.push(host);
+    }
+    for (k, entry) in raw.allow.handles.iter().enumerate() {
+        let field = format!("allow.handles[{k}]");
+        let visible = check_name(None, &field, entry, p);
+        let handle = visible.trim().to_lowercase();
+        let name = handle.strip_prefix('@').unwrap_or("");
+        let ok = !name.is_empty()
+            && name.len() <= 64
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        if !ok {
+            p.add(None, &field, None, ProblemKind::BadHandle(entry.clone()));
+        }
+        allow.handles.push(handle);
     }
     allow
 }

@@ -8,6 +8,7 @@
 
 mod report_common;
 
+mod catalog_allowlist;
 mod catalog_default;
 mod catalog_load;
 mod catalog_overlay;

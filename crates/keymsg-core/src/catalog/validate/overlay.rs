@@ -45,6 +45,7 @@ pub(crate) fn apply(base: &Catalog, overlay: &Overlay) -> Result<Catalog, Catalo
         allow: RawAllow {
             phones: [o.allow.phones.clone(), base_raw.allow.phones.clone()].concat(),
             hosts: [o.allow.hosts.clone(), base_raw.allow.hosts.clone()].concat(),
+            handles: [o.allow.handles.clone(), base_raw.allow.handles.clone()].concat(),
         },
         policy: o.policy.clone(),
         messages: o.messages.clone(),
@@ -171,6 +172,7 @@ pub(crate) fn apply(base: &Catalog, overlay: &Overlay) -> Result<Catalog, Catalo
         allow: RawAllow {
             phones: union(&base_raw.allow.phones, Some(&o.allow.phones)),
             hosts: union(&base_raw.allow.hosts, Some(&o.allow.hosts)),
+            handles: union(&base_raw.allow.handles, Some(&o.allow.handles)),
         },
         policy: policy.into_iter().collect::<BTreeMap<_, _>>(),
         messages: raw_messages,
