@@ -80,6 +80,17 @@ impl Catalog {
         validate::validate(raw, source_name)
     }
 
+    /// [`Catalog::from_bytes`] without the layout rule, for bytes that
+    /// already passed full validation (see `validate::validate_with`).
+    pub(crate) fn from_bytes_validated_before(
+        bytes: &[u8],
+        format: Format,
+        source_name: &str,
+    ) -> Result<Catalog, CatalogError> {
+        let raw = parse_with::<RawCatalog>(bytes, format, source_name)?;
+        validate::validate_with(raw, source_name, false)
+    }
+
     /// The catalog as a file in `format` (as it was read: the same messages,
     /// fields and allow-lists), which [`Catalog::from_str_as`] reads back to
     /// an equal catalog. How `keymsg catalog` prints the embedded default.

@@ -285,3 +285,18 @@ fn the_default_state_dir_lives_in_an_existing_store() {
         Some(store.join(keymsg_core::catalog::STATE_IN_STORE))
     );
 }
+
+#[test]
+fn the_state_remembers_fully_validated_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let key = new_key();
+    let p = write(dir.path(), "c.toml", &catalog_text(5, None, ""), Some(&key));
+    let first = Catalog::load(&options(&p, &[&key], Some(&state))).unwrap();
+    let versions = std::fs::read_to_string(state.join("versions.json")).unwrap();
+    let hash = versions.split("\"validated\"").nth(1).unwrap();
+    assert!(hash.contains(env!("CARGO_PKG_VERSION")), "{versions}");
+    // The second start takes the fast path and yields the same catalog.
+    let again = Catalog::load(&options(&p, &[&key], Some(&state))).unwrap();
+    assert_eq!(first.messages(), again.messages());
+}

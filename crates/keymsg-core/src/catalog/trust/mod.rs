@@ -208,6 +208,14 @@ impl Catalog {
 /// A file one layer is read from: a base catalog or an overlay.
 pub(crate) trait LayerFile: Sized {
     fn parse(bytes: &[u8], format: Format, label: &str) -> Result<Self, CatalogError>;
+    /// [`LayerFile::parse`] of bytes that passed full validation before.
+    fn parse_validated_before(
+        bytes: &[u8],
+        format: Format,
+        label: &str,
+    ) -> Result<Self, CatalogError> {
+        Self::parse(bytes, format, label)
+    }
     fn version(&self) -> u64;
     fn issuer(&self) -> Option<String>;
     fn expires(&self) -> Option<OffsetDateTime>;
@@ -216,6 +224,13 @@ pub(crate) trait LayerFile: Sized {
 impl LayerFile for Catalog {
     fn parse(bytes: &[u8], format: Format, label: &str) -> Result<Self, CatalogError> {
         Catalog::from_bytes(bytes, format, label)
+    }
+    fn parse_validated_before(
+        bytes: &[u8],
+        format: Format,
+        label: &str,
+    ) -> Result<Self, CatalogError> {
+        Catalog::from_bytes_validated_before(bytes, format, label)
     }
     fn version(&self) -> u64 {
         Catalog::version(self)
@@ -332,7 +347,13 @@ fn load_checked<T: LayerFile>(
         }
     };
     let sig = check_signature(&bytes, sig_text.as_deref(), &sig_path, options, label)?;
-    let c = T::parse(&bytes, format, label)?;
+    // The exact bytes passed full validation on an earlier start: skip the
+    // layout rule (most of the cost; every footer is laid out when served).
+    let c = if state.is_some_and(|s| s.validated_before(&bytes)) {
+        T::parse_validated_before(&bytes, format, label)?
+    } else {
+        T::parse(&bytes, format, label)?
+    };
     check_expiry(&c, now, label)?;
     if let Some(state) = state {
         let issuer = issuer_key(layer, &c);

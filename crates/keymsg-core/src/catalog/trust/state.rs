@@ -28,7 +28,14 @@ const VERSIONS: &str = "versions.json";
 struct Versions {
     #[serde(default)]
     issuers: BTreeMap<String, Seen>,
+    /// SHA-256 of files that passed full validation, with the keymsg version
+    /// that validated them (a newer keymsg validates again).
+    #[serde(default)]
+    validated: BTreeMap<String, String>,
 }
+
+/// Which keymsg validated a file.
+const VALIDATOR: &str = env!("CARGO_PKG_VERSION");
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Seen {
@@ -118,6 +125,15 @@ impl StateDir {
         Ok(())
     }
 
+    /// Whether these exact bytes passed full validation by this keymsg.
+    pub(crate) fn validated_before(&self, bytes: &[u8]) -> bool {
+        self.versions().is_ok_and(|v| {
+            v.validated
+                .get(&sha256_hex(bytes))
+                .is_some_and(|w| w == VALIDATOR)
+        })
+    }
+
     /// Record an accepted file: raise the issuer's version and keep a copy
     /// as the layer's last good catalog.
     pub(crate) fn accept(
@@ -135,12 +151,22 @@ impl StateDir {
         let unchanged = versions
             .issuers
             .get(issuer)
-            .is_some_and(|s| s.version == version && s.sha256 == hash);
+            .is_some_and(|s| s.version == version && s.sha256 == hash)
+            && versions
+                .validated
+                .get(&hash)
+                .is_some_and(|w| w == VALIDATOR);
         let stem = format!("last-good-{layer}");
         let copy = self.dir.join(format!("{stem}.{}", ext(format)));
         if unchanged && std::fs::read(&copy).is_ok_and(|b| b == bytes) {
             return Ok(()); // the usual start: nothing to write
         }
+        versions
+            .validated
+            .retain(|h, _| versions.issuers.values().any(|s| &s.sha256 == h));
+        versions
+            .validated
+            .insert(hash.clone(), VALIDATOR.to_owned());
         versions.issuers.insert(
             issuer.to_owned(),
             Seen {
