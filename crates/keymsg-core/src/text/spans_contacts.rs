@@ -396,8 +396,13 @@ pub(crate) fn classify(text: &str, c: &Contact) -> Option<NotContact> {
     let chars: Vec<char> = text.chars().collect();
     let after: String = chars.get(c.end..).unwrap_or(&[]).iter().take(16).collect();
     let after = after.trim_start_matches([' ', '\u{00A0}']).to_lowercase();
-    let before: String = chars.get(..c.start).unwrap_or(&[]).iter().collect();
-    let before = before.trim_end_matches([' ', '\u{00A0}']);
+    // Only the few characters before matter (`฿`, `วันที่`, `พ.ศ.`).
+    let before: String = chars
+        .get(c.start.saturating_sub(12)..c.start)
+        .unwrap_or(&[])
+        .iter()
+        .collect();
+    let before = before.trim_end_matches([' ', '\u{00A0}']).to_lowercase();
     let run: String = c.text.nfkc().collect();
     // Thai digits read as ASCII for the shape rules below.
     let run: String = run
@@ -435,7 +440,7 @@ pub(crate) fn classify(text: &str, c: &Contact) -> Option<NotContact> {
     // short code's shape (1xxx), so it is a year only after a year word.
     let year_word = ["ปี", "พ.ศ.", "ค.ศ.", "year", "in"]
         .iter()
-        .any(|w| before.to_lowercase().ends_with(w));
+        .any(|w| before.ends_with(w));
     let year = run.len() == 4
         && run.parse::<u32>().is_ok_and(|y| {
             (2000..=2199).contains(&y)
