@@ -86,8 +86,9 @@ pub(crate) fn validate(raw: RawCatalog, source_name: &str) -> Result<Catalog, Ca
     validate_with(raw, source_name, true)
 }
 
-/// [`validate`], with the layout rule (every message laid out on every
-/// profile of its surfaces, most of the cost) only when `check_layout`.
+/// [`validate`], with the text rules (characters, allow-list) and the layout
+/// rule (every message laid out on every profile of its surfaces, most of
+/// the cost) only when `check_layout`.
 /// It is skipped only for text already validated in full: the embedded
 /// catalog (a test validates it in full) and a file whose exact bytes passed
 /// before (the trust state records them). Every footer is still laid out
@@ -162,8 +163,12 @@ pub(crate) fn validate_with(
                     ProblemKind::BadLanguage(lang.clone()),
                 );
             }
-            for (name, value) in variants(t) {
-                check_text(id, &format!("{field}.{name}"), value, &allow, &mut p);
+            // Text rules (characters, allow-list) only report problems;
+            // bytes that passed them before need not be scanned again.
+            if check_layout {
+                for (name, value) in variants(t) {
+                    check_text(id, &format!("{field}.{name}"), value, &allow, &mut p);
+                }
             }
             text.insert(lang.clone(), normalise(t));
         }

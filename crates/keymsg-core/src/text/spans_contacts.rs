@@ -91,8 +91,13 @@ fn is_separator(c: char) -> bool {
 /// The ASCII digits a numeric character stands for; `None` when it is not
 /// numeric, `Some("?")` when its value cannot be told.
 pub(crate) fn digit_value(c: char) -> Option<String> {
-    if c.is_ascii_digit() {
-        return Some(c.to_string());
+    if c.is_ascii() {
+        return c.is_ascii_digit().then(|| c.to_string());
+    }
+    // Thai text is most of what is scanned: answer without table look-ups.
+    if ('\u{0E00}'..='\u{0E7F}').contains(&c) {
+        let d = (c as u32).checked_sub(0x0E50).filter(|&d| d < 10)?;
+        return char::from_digit(d, 10).map(|d| d.to_string());
     }
     if !c.is_numeric() {
         return None;
@@ -213,6 +218,16 @@ fn is_dot(c: char) -> bool {
 /// A character of a host label as written (any script; full-width ASCII
 /// letters and digits included, Thai letters for `.ไทย` names).
 fn is_label_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || c == '-';
+    }
+    // Thai letters, vowels and marks (not ฯ, ฿, ๏, ๚, ๛), without table look-ups.
+    if ('\u{0E00}'..='\u{0E7F}').contains(&c) {
+        return !matches!(
+            c,
+            '\u{0E2F}' | '\u{0E3F}' | '\u{0E4F}' | '\u{0E5A}'..='\u{0E7F}'
+        );
+    }
     (c.is_alphanumeric() || c == '-' || c == '－' || is_thai_mark(c)) && !c.is_whitespace()
 }
 
