@@ -362,9 +362,18 @@ fn valid_id(id: &str) -> bool {
 
 fn normalise(t: &RawText) -> Text {
     Text {
-        long: t.long.nfc().collect(),
-        short: t.short.as_ref().map(|s| s.nfc().collect()),
-        title: t.title.as_ref().map(|s| s.nfc().collect()),
+        long: nfc(&t.long),
+        short: t.short.as_deref().map(nfc),
+        title: t.title.as_deref().map(nfc),
+    }
+}
+
+/// NFC, with the quick check first: text already in NFC (the usual case)
+/// is copied, not decomposed and composed again.
+fn nfc(s: &str) -> String {
+    match unicode_normalization::is_nfc_quick(s.chars()) {
+        unicode_normalization::IsNormalized::Yes => s.to_owned(),
+        _ => s.nfc().collect(),
     }
 }
 
