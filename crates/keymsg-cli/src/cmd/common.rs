@@ -138,6 +138,9 @@ pub fn load_catalog(
     config: &Config,
     store: Option<&Path>,
 ) -> Result<Catalog, CliError> {
+    // The trust state defaults to a directory inside a store directory; a
+    // postgres:// store has none on this host.
+    let store = store.filter(|p| !p.to_str().is_some_and(keymsg_core::store::is_fleet_url));
     super::trust::load(trust, flag, config, store)
 }
 

@@ -1,5 +1,7 @@
 //! `keymsg metrics`: the store's counters in the Prometheus text format.
 
+use std::path::PathBuf;
+
 use super::common::{StoreArgs, stdout_bytes};
 use crate::config::Config;
 use crate::exit::CliError;
