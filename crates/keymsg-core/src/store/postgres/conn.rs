@@ -10,7 +10,7 @@ use postgres::{Client, Config, NoTls};
 use crate::store::StoreError;
 
 /// The newest fleet schema this build reads and writes.
-pub(crate) const SCHEMA_VERSION: i64 = 1;
+pub(crate) const SCHEMA_VERSION: i64 = 2;
 
 /// Key of the advisory lock held while the schema is created or migrated.
 const MIGRATION_LOCK: i64 = 0x4B4D_5347_0001;
@@ -114,6 +114,15 @@ const MIGRATIONS: &[&str] = &[
          kind text COLLATE \"C\" NOT NULL,
          count bigint NOT NULL,
          PRIMARY KEY (mark, agency, message_id, surface, kind)
+     );",
+    // Version 2.
+    "-- Pop-up caps shared by every host: per subject (its canonical key),
+     -- the instants (microseconds since the Unix epoch) of its pop-ups a
+     -- cap can still look back to. One row per subject: a claim locks it,
+     -- so concurrent claims for one subject are serialised on any host.
+     CREATE TABLE keymsg_caps (
+         subject text COLLATE \"C\" PRIMARY KEY,
+         seen bigint[] NOT NULL
      );",
 ];
 
