@@ -323,6 +323,19 @@ async fn run_async(settings: Settings) -> Result<(), ServeError> {
     // and the flush is the store's own barrier.
     st.counter.close();
     let engines = st.engines();
+    // Off the async workers: a fleet store's status asks PostgreSQL with a
+    // blocking client.
+    let shipped = tokio::task::spawn_blocking(move || ship_at_shutdown(&engines)).await;
+    if shipped.is_err() {
+        tracing::error!("shipping at shutdown stopped unexpectedly");
+    }
+    tracing::info!(drained, "keymsg serve stopped");
+    Ok(())
+}
+
+/// Make every count durable and, for a fleet store, ship what is pending for
+/// a bounded time, saying what is left in the journal.
+fn ship_at_shutdown(engines: &Engines) {
     if let Some(store) = engines.count.as_ref().and_then(|e| e.store()) {
         // A fleet store: ship what is pending for a bounded time; what is
         // left waits, acknowledged, in the journal.
@@ -341,8 +354,6 @@ async fn run_async(settings: Settings) -> Result<(), ServeError> {
             }
         }
     }
-    tracing::info!(drained, "keymsg serve stopped");
-    Ok(())
 }
 
 /// The signals the service handles, installed before it accepts anything

@@ -194,7 +194,7 @@ impl PgStore {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let client = match &mut *g {
             Some(c) => c,
-            slot => &mut slot.insert(self.url.connect()?).0,
+            slot => &mut **slot.insert(self.url.connect()?),
         };
         let r = f(client, &self.url);
         if r.is_err() {
