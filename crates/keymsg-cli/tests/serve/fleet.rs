@@ -136,7 +136,18 @@ fn serve_with_postgres_down_keeps_counts_in_the_journal_until_shipped() {
         .port();
     let down = format!("postgres://keymsg:secret-pw@127.0.0.1:{closed}/keymsg");
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &["--store", &down, "--journal", "journal-b"]);
+    std::fs::write(dir.path().join("keymsg.toml"), "[caps]\nper_day = 1\n").unwrap();
+    let server = Server::start(
+        dir.path(),
+        &[
+            "--config",
+            "keymsg.toml",
+            "--store",
+            &down,
+            "--journal",
+            "journal-b",
+        ],
+    );
     // Still ready: counts are acknowledged in the journal; the fleet is said down.
     let (status, ready) = get_json(server.addr, "/readyz", &[]);
     assert_eq!(status, 200, "{ready}");
@@ -144,6 +155,11 @@ fn serve_with_postgres_down_keeps_counts_in_the_journal_until_shipped() {
         ready["checks"]["store"]["fleet"]["reachable"], false,
         "{ready}"
     );
+    // A cap cannot be decided without the fleet's ledger: nothing is shown.
+    let (status, err) = get_json(server.addr, "/v1/popup?subject=user-1", &[]);
+    assert_eq!(status, 503, "{err}");
+    assert_eq!(err["error"]["code"], "store_unavailable", "{err}");
+    assert!(!err.to_string().contains("secret-pw"), "{err}");
     let acked = footers(server.addr, "DOWN", 20);
     assert_eq!(acked, 20);
     let text = metrics(server.addr);
