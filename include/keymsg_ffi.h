@@ -474,7 +474,7 @@ typedef uint32_t keymsg_key_kind;
 
 /**
  * A ledger of pop-up impressions shared by every process using the same
- * store directory (opaque). Thread-safe: one ledger may be shared by any
+ * store directory or PostgreSQL fleet store (opaque). Thread-safe: one ledger may be shared by any
  * number of threads; only `keymsg_cap_ledger_free` must not race.
  */
 typedef struct keymsg_cap_ledger keymsg_cap_ledger;
@@ -1992,8 +1992,10 @@ struct keymsg_str keymsg_version(void);
 
 /**
  * Open the cap ledger of the store directory at `path` (UTF-8; the store
- * must exist: open an engine on it first). Every process opening the same
- * store shares it, so together they never exceed the caps.
+ * must exist: open an engine on it first), or of the PostgreSQL fleet
+ * store when `path` is a `postgres://` URL (contacted at the first claim).
+ * Every process opening the same store, on any host for PostgreSQL,
+ * shares it, so together they never exceed the caps.
  *
  * On success writes the ledger to `*ledger_out` (free with
  * `keymsg_cap_ledger_free`). Errors: `KEYMSG_NULL_PARAMETER`,

@@ -78,6 +78,23 @@ static void test_in_memory_ledger(void) {
   keymsg_cap_ledger_free(m);
 }
 
+static void test_a_postgres_url_opens_the_fleet_ledger(void) {
+  /* Only the URL is checked at open; nothing listens on port 1, so the
+   * claim fails (nothing noted) with a store error, never a crash. */
+  keymsg_cap_ledger *pg = NULL;
+  CHECK_STATUS(keymsg_cap_ledger_open(LIT("postgres://keymsg@127.0.0.1:1/fleet"), &pg), KEYMSG_OK);
+  keymsg_caps caps;
+  memset(&caps, 0, sizeof caps);
+  caps.has_per_day = true;
+  caps.per_day = 1;
+  keymsg_cap_claim claim;
+  CHECK_STATUS(keymsg_cap_ledger_claim(pg, LIT("u"), &caps, LIT("2026-03-15T10:00:00+07:00"), &claim), KEYMSG_STORE_OTHER);
+  keymsg_cap_ledger_free(pg);
+  keymsg_cap_ledger *bad = NULL;
+  CHECK_STATUS(keymsg_cap_ledger_open(LIT("postgres://[bad"), &bad), KEYMSG_STORE_OTHER);
+  CHECK(bad == NULL);
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: %s FIXTURES_DIR SCRATCH_DIR\n", argv[0]);
@@ -86,5 +103,6 @@ int main(int argc, char **argv) {
   scratch = argv[2];
   RUN(test_two_ledgers_on_one_store_share_the_caps);
   RUN(test_in_memory_ledger);
+  RUN(test_a_postgres_url_opens_the_fleet_ledger);
   return harness_finish();
 }

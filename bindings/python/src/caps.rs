@@ -1,8 +1,8 @@
 //! `keymsg.CapLedger`: pop-up frequency caps shared by every process using
-//! one store directory.
+//! one store directory or PostgreSQL fleet store.
 
 use keymsg_core::select::Caps;
-use keymsg_core::store::{CapClaim, CapLedger, MemoryCapLedger, SqliteCapLedger};
+use keymsg_core::store::{CapClaim, CapLedger, MemoryCapLedger, open_cap_ledger};
 use pyo3::prelude::*;
 
 use crate::convert::{self, StoreArg};
@@ -47,17 +47,16 @@ pub(crate) struct PyCapLedger {
 
 #[pymethods]
 impl PyCapLedger {
-    /// `store`: a store directory (opened by an `Engine` first) or `":memory:"`.
+    /// `store`: a store directory (opened by an `Engine` first), a
+    /// `postgres://` fleet store URL (shared by every host), or `":memory:"`.
     #[new]
     fn new(py: Python<'_>, store: &Bound<'_, PyAny>) -> PyResult<Self> {
         let arg = convert::store(store)?;
         guard(py, move || {
             let inner: Box<dyn CapLedger> = match arg {
                 StoreArg::Memory => Box::new(MemoryCapLedger::new()),
-                StoreArg::Path(p) => Box::new(
-                    SqliteCapLedger::open(p, std::time::Duration::from_secs(5))
-                        .map_err(keymsg_core::Error::from)?,
-                ),
+                StoreArg::Path(p) => open_cap_ledger(p.as_ref(), std::time::Duration::from_secs(5))
+                    .map_err(keymsg_core::Error::from)?,
             };
             Ok(PyCapLedger { inner })
         })

@@ -52,3 +52,13 @@ def test_bad_arguments() -> None:
 def test_a_directory_that_is_not_a_store(tmp_path: Path) -> None:
     with pytest.raises(keymsg.StoreError, match="not a keymsg store"):
         keymsg.CapLedger(tmp_path)
+
+
+def test_a_postgres_url_opens_the_fleet_ledger() -> None:
+    # Only the URL is checked at open; nothing listens on port 1, so the
+    # claim fails (nothing noted) with a store error.
+    ledger = keymsg.CapLedger("postgres://keymsg@127.0.0.1:1/fleet")
+    with pytest.raises(keymsg.StoreError, match="cannot connect"):
+        ledger.claim("user-1", per_day=1)
+    with pytest.raises(keymsg.StoreError):
+        keymsg.CapLedger("postgres://[bad")

@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 
 use keymsg_core::select::Caps;
-use keymsg_core::store::{CapClaim, CapLedger, MemoryCapLedger, SqliteCapLedger};
+use keymsg_core::store::{CapClaim, CapLedger, MemoryCapLedger, open_cap_ledger};
 
 use crate::ffi::{arg_free, arg_opt_ref, arg_opt_str, arg_out, arg_ref, arg_str, boxed};
 use crate::panic::{guard, guard_value};
@@ -53,7 +53,7 @@ pub struct keymsg_cap_claim {
 }
 
 /// A ledger of pop-up impressions shared by every process using the same
-/// store directory (opaque). Thread-safe: one ledger may be shared by any
+/// store directory or PostgreSQL fleet store (opaque). Thread-safe: one ledger may be shared by any
 /// number of threads; only `keymsg_cap_ledger_free` must not race.
 #[derive(Debug)]
 pub struct keymsg_cap_ledger {
@@ -61,8 +61,10 @@ pub struct keymsg_cap_ledger {
 }
 
 /// Open the cap ledger of the store directory at `path` (UTF-8; the store
-/// must exist: open an engine on it first). Every process opening the same
-/// store shares it, so together they never exceed the caps.
+/// must exist: open an engine on it first), or of the PostgreSQL fleet
+/// store when `path` is a `postgres://` URL (contacted at the first claim).
+/// Every process opening the same store, on any host for PostgreSQL,
+/// shares it, so together they never exceed the caps.
 ///
 /// On success writes the ledger to `*ledger_out` (free with
 /// `keymsg_cap_ledger_free`). Errors: `KEYMSG_NULL_PARAMETER`,
@@ -81,11 +83,12 @@ pub unsafe extern "C" fn keymsg_cap_ledger_open(
     guard(|| {
         let path = arg_str!(path, path_len)?;
         let out = arg_out!(ledger_out)?;
-        let ledger = SqliteCapLedger::open(path, std::time::Duration::from_secs(5))
-            .map_err(keymsg_core::Error::from)?;
-        out.write(boxed(keymsg_cap_ledger {
-            inner: Box::new(ledger),
-        }));
+        let inner = open_cap_ledger(
+            std::path::Path::new(path),
+            std::time::Duration::from_secs(5),
+        )
+        .map_err(keymsg_core::Error::from)?;
+        out.write(boxed(keymsg_cap_ledger { inner }));
         Ok(())
     })
 }

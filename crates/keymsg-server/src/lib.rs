@@ -37,7 +37,7 @@ use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
-use keymsg_core::store::{CapLedger, SqliteCapLedger};
+use keymsg_core::store::{CapLedger, open_cap_ledger};
 
 pub use config::{CapsConfig, Scope, ServeConfig, TokenConfig};
 pub use handlers::{MAX_IMPRESSIONS, OPENAPI};
@@ -59,6 +59,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/readyz"),
     ("get", "/openapi.json"),
 ];
+
+/// Longest a shutdown waits for the journal to ship to a fleet store.
+const SHIP_WAIT: Duration = Duration::from_secs(5);
 
 /// Log line format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -146,8 +149,10 @@ fn state(settings: &Settings) -> Result<AppState, ServeError> {
     let catalog = (settings.loader)().map_err(ServeError::Start)?;
     let engines = Engines::build(catalog, &settings.engine).map_err(ServeError::Start)?;
     let ledger: Option<Arc<dyn CapLedger>> = match (&settings.engine.store, settings.caps.any()) {
-        (Some(dir), true) => Some(Arc::new(
-            SqliteCapLedger::open(dir, Duration::from_secs(5))
+        // A directory's ledger file, or the PostgreSQL fleet store's table
+        // (shared by replicas on every host).
+        (Some(store), true) => Some(Arc::from(
+            open_cap_ledger(store, Duration::from_secs(5))
                 .map_err(|e| ServeError::Start(e.to_string()))?,
         )),
         (None, true) => Some(Arc::new(keymsg_core::store::MemoryCapLedger::new())),
@@ -299,7 +304,11 @@ async fn run_async(settings: Settings) -> Result<(), ServeError> {
         addr = %local,
         tls = tls.is_some(),
         auth = !st.tokens.is_empty(),
-        store = ?settings.engine.store,
+        store = settings
+            .engine
+            .store
+            .as_ref()
+            .map(|s| keymsg_core::store::shown_location(&s.to_string_lossy())),
         catalog_version = st.engines().select.catalog().version(),
         "keymsg serve listening"
     );
@@ -314,13 +323,37 @@ async fn run_async(settings: Settings) -> Result<(), ServeError> {
     // and the flush is the store's own barrier.
     st.counter.close();
     let engines = st.engines();
-    if let Some(e) = &engines.count
-        && let Err(err) = e.flush()
-    {
-        tracing::error!(error = %err, "flushing the store at shutdown failed");
+    // Off the async workers: a fleet store's status asks PostgreSQL with a
+    // blocking client.
+    let shipped = tokio::task::spawn_blocking(move || ship_at_shutdown(&engines)).await;
+    if shipped.is_err() {
+        tracing::error!("shipping at shutdown stopped unexpectedly");
     }
     tracing::info!(drained, "keymsg serve stopped");
     Ok(())
+}
+
+/// Make every count durable and, for a fleet store, ship what is pending for
+/// a bounded time, saying what is left in the journal.
+fn ship_at_shutdown(engines: &Engines) {
+    if let Some(store) = engines.count.as_ref().and_then(|e| e.store()) {
+        // A fleet store: ship what is pending for a bounded time; what is
+        // left waits, acknowledged, in the journal.
+        if let Err(err) = store.flush_within(SHIP_WAIT) {
+            tracing::error!(error = %err, "flushing the store at shutdown failed");
+        }
+        if let Ok(Some(f)) = store.fleet_status() {
+            if f.pending_rows > 0 {
+                tracing::warn!(
+                    pending_rows = f.pending_rows,
+                    error = f.ship_error.as_deref().unwrap_or(""),
+                    "journal rows not shipped at shutdown; they stay in the journal for the next process or `keymsg ship`"
+                );
+            } else {
+                tracing::info!("everything acknowledged is shipped to the fleet store");
+            }
+        }
+    }
 }
 
 /// The signals the service handles, installed before it accepts anything

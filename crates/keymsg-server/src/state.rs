@@ -23,8 +23,11 @@ pub(crate) type TokenTable = HashMap<[u8; 32], (String, Vec<Scope>)>;
 /// How engines are built from a catalog.
 #[derive(Debug, Clone, Default)]
 pub struct EngineSettings {
-    /// Store directory; `None`: nothing is counted.
+    /// Store directory or `postgres://` URL; `None`: nothing is counted.
     pub store: Option<PathBuf>,
+    /// This host's journal directory, for a `postgres://` store (`None`:
+    /// `$KEYMSG_JOURNAL`).
+    pub journal: Option<PathBuf>,
     /// Agency counts are recorded for.
     pub agency: Option<String>,
     /// Selection policy override.
@@ -60,6 +63,9 @@ impl Engines {
             }
             if with_store && let Some(dir) = &s.store {
                 b = b.store_path(dir);
+                if let Some(j) = &s.journal {
+                    b = b.journal_path(j);
+                }
             }
             b.build().map_err(|e| e.to_string())
         };

@@ -635,10 +635,12 @@ class CapClaim:
 @final
 class CapLedger:
     """Pop-up frequency caps per subject, shared by every process using one
-    store directory: ``claim`` checks and notes in one transaction."""
+    store directory, or every host using one PostgreSQL fleet store:
+    ``claim`` checks and notes in one transaction."""
 
     def __new__(cls, store: Union[str, PathLike[str]]) -> CapLedger:
-        """``store``: a store directory (opened by an ``Engine`` first) or ``":memory:"``."""
+        """``store``: a store directory (opened by an ``Engine`` first), a
+        ``postgres://`` fleet store URL (contacted at the first claim) or ``":memory:"``."""
 
     def claim(
         self,

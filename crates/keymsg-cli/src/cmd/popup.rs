@@ -75,7 +75,7 @@ fn caps(args: &Args, config: &Config) -> Option<keymsg_core::select::Caps> {
 
 /// Claim a place under the caps; `Ok(false)` when held back (reported here).
 fn claim(args: &Args, config: &Config, caps: &keymsg_core::select::Caps) -> Result<bool, CliError> {
-    use keymsg_core::store::{CapClaim, CapLedger, SqliteCapLedger};
+    use keymsg_core::store::{CapClaim, open_cap_ledger};
     let subject = args
         .key
         .as_deref()
@@ -86,9 +86,9 @@ fn claim(args: &Args, config: &Config, caps: &keymsg_core::select::Caps) -> Resu
         .as_ref()
         .or(config.store.as_ref())
         .ok_or_else(|| {
-            CliError::Usage("pop-up caps are kept in the store: give --store DIR".into())
+            CliError::Usage("pop-up caps are kept in the store: give --store DIR|URL".into())
         })?;
-    let ledger = SqliteCapLedger::open(store, std::time::Duration::from_secs(5))
+    let ledger = open_cap_ledger(store, std::time::Duration::from_secs(5))
         .map_err(keymsg_core::Error::from)?;
     let at = args.at.unwrap_or_else(OffsetDateTime::now_utc);
     let decision = ledger.claim(subject, at, caps).map_err(|e| match e {

@@ -82,6 +82,11 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         listen,
         engine: keymsg_server::EngineSettings {
             store: args.engine.store.clone().or_else(|| config.store.clone()),
+            journal: args
+                .engine
+                .journal
+                .clone()
+                .or_else(|| config.journal.clone()),
             agency: args.engine.agency.clone().or_else(|| config.agency.clone()),
             policy: args.engine.policy.clone().or_else(|| config.policy.clone()),
             profiles: config.profile_def.clone(),

@@ -192,4 +192,5 @@ fn run_ok(cmd: &mut Command, what: &str) -> String {
 
 mod caps;
 mod endpoints;
+mod fleet;
 mod lifecycle;

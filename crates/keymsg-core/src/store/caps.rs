@@ -7,7 +7,9 @@
 //! [`SqliteCapLedger`] keeps the ledger in `<store dir>/caps.sqlite`, one
 //! file for all processes on the host (unlike counts, a cap is a decision
 //! that needs everyone's impressions, so it cannot be merged on read), and
-//! [`MemoryCapLedger`] is the in-process one. A claim is one
+//! [`MemoryCapLedger`] is the in-process one, and [`PgCapLedger`] keeps it
+//! in a PostgreSQL fleet store for replicas on several hosts.
+//! [`open_cap_ledger`] picks the ledger a store location names. A claim is one
 //! `BEGIN IMMEDIATE … COMMIT`: two processes claiming for the same subject
 //! are serialised by SQLite's write lock, so together they never grant more
 //! than the caps allow.
@@ -31,6 +33,25 @@ use time::{Duration, OffsetDateTime};
 use super::StoreError;
 use super::schema::map_err;
 use crate::select::{CapReason, Caps, ImpressionLog, MemoryLog};
+
+pub use super::postgres::PgCapLedger;
+
+/// The ledger of the store at `location`: a PostgreSQL fleet store's
+/// ([`PgCapLedger`]) for a `postgres://` or `postgresql://` URL, else the
+/// store directory's ([`SqliteCapLedger`]; the store must exist).
+///
+/// # Errors
+/// A bad URL, a directory that is not a store, or the ledger file cannot
+/// be opened. PostgreSQL is contacted at the first claim, not here.
+pub fn open_cap_ledger(
+    location: &Path,
+    busy_timeout: StdDuration,
+) -> Result<Box<dyn CapLedger>, StoreError> {
+    match location.to_str().filter(|s| super::is_fleet_url(s)) {
+        Some(url) => Ok(Box::new(PgCapLedger::open(url)?)),
+        None => Ok(Box::new(SqliteCapLedger::open(location, busy_timeout)?)),
+    }
+}
 
 /// The ledger file's name in the store directory.
 pub const CAPS_FILE: &str = "caps.sqlite";
@@ -69,7 +90,7 @@ pub trait CapLedger: Send + Sync + std::fmt::Debug {
 }
 
 /// The canonical subject key, refused when empty.
-fn subject_key(subject: &str) -> Result<String, StoreError> {
+pub(super) fn subject_key(subject: &str) -> Result<String, StoreError> {
     let key = crate::select::hash::canonical_key(subject);
     if key.is_empty() {
         return Err(StoreError::Invalid {
@@ -80,7 +101,7 @@ fn subject_key(subject: &str) -> Result<String, StoreError> {
     Ok(key)
 }
 
-fn check_at(at: OffsetDateTime) -> Result<OffsetDateTime, StoreError> {
+pub(super) fn check_at(at: OffsetDateTime) -> Result<OffsetDateTime, StoreError> {
     crate::bangkok::check(at).map_err(|detail| StoreError::Invalid {
         field: "at",
         detail,
@@ -89,13 +110,13 @@ fn check_at(at: OffsetDateTime) -> Result<OffsetDateTime, StoreError> {
 
 /// How far back a claim needs to see: a week (eight days covers any Bangkok
 /// week start) or the minimum gap, when longer.
-fn lookback(caps: &Caps) -> Duration {
+pub(super) fn lookback(caps: &Caps) -> Duration {
     let week = Duration::days(8);
     caps.min_gap.map_or(week, |g| g.max(week))
 }
 
 /// The decision for `subject` given its impressions in the lookback window.
-fn decide(
+pub(super) fn decide(
     caps: &Caps,
     subject: &str,
     at: OffsetDateTime,
@@ -117,11 +138,11 @@ fn decide(
 }
 
 /// Microseconds since the Unix epoch (fits i64 for every instant keymsg accepts).
-fn micros(t: OffsetDateTime) -> i64 {
+pub(super) fn micros(t: OffsetDateTime) -> i64 {
     i64::try_from(t.unix_timestamp_nanos() / 1000).unwrap_or(i64::MIN)
 }
 
-fn from_micros(us: i64) -> Option<OffsetDateTime> {
+pub(super) fn from_micros(us: i64) -> Option<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(us) * 1000).ok()
 }
 

@@ -145,6 +145,19 @@ impl Store {
         }
     }
 
+    /// How the fleet store and this host's shipper are doing (for health
+    /// checks and monitoring); `None` for a store without a fleet store.
+    /// Contacts PostgreSQL once; its being down is reported, not an error.
+    ///
+    /// # Errors
+    /// The journal's backlog cannot be read.
+    pub fn fleet_status(&self) -> Result<Option<super::FleetStatus>, StoreError> {
+        match &self.backend {
+            Backend::Postgres(s) => s.fleet_status().map(Some),
+            _ => Ok(None),
+        }
+    }
+
     fn describe(&self) -> String {
         self.path()
             .map_or_else(|| ":memory:".to_owned(), |p| p.display().to_string())
@@ -226,6 +239,17 @@ impl Store {
     pub fn flush(&self) -> Result<(), StoreError> {
         if let Backend::Postgres(s) = &self.backend {
             s.flush();
+        }
+        Ok(())
+    }
+
+    /// [`Store::flush`] with a longer bound: for a fleet store, ship what is
+    /// pending for at most `max` (a service shutting down can afford more
+    /// than a CLI process). Stops early when shipping fails; what is not
+    /// shipped stays in the journal for the next process or `keymsg ship`.
+    pub fn flush_within(&self, max: std::time::Duration) -> Result<(), StoreError> {
+        if let Backend::Postgres(s) = &self.backend {
+            s.flush_within(max);
         }
         Ok(())
     }

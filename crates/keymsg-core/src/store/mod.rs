@@ -95,7 +95,9 @@ use serde::{Deserialize, Serialize};
 use crate::bangkok::YearMonth;
 use crate::{Channel, Surface};
 
-pub use caps::{CAPS_FILE, CapClaim, CapLedger, MemoryCapLedger, SqliteCapLedger};
+pub use caps::{
+    CAPS_FILE, CapClaim, CapLedger, MemoryCapLedger, PgCapLedger, SqliteCapLedger, open_cap_ledger,
+};
 pub(crate) use gcounter::merge_writers;
 
 /// Whether a store location is a PostgreSQL fleet store URL
@@ -103,7 +105,36 @@ pub(crate) use gcounter::merge_writers;
 pub fn is_fleet_url(location: &str) -> bool {
     postgres::is_url(location)
 }
+/// `location` as it may be shown or logged: a PostgreSQL URL with its
+/// password replaced by `***`; a directory unchanged.
+pub fn shown_location(location: &str) -> String {
+    if is_fleet_url(location) {
+        postgres::redact(location)
+    } else {
+        location.to_owned()
+    }
+}
+
 pub use gcounter::{ManualRecord, WriterCounts};
+
+/// How a PostgreSQL fleet store and this host's shipper are doing
+/// ([`Store::fleet_status`]).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct FleetStatus {
+    /// PostgreSQL answered just now.
+    pub reachable: bool,
+    /// Why it did not, when it did not.
+    pub error: Option<String>,
+    /// Journal rows acknowledged on this host and not yet shipped.
+    pub pending_rows: u64,
+    /// Age in seconds of the oldest of them (0 when nothing is pending).
+    pub lag_seconds: f64,
+    /// Why this process's last attempt to ship failed, if it did.
+    pub ship_error: Option<String>,
+    /// Rows this process has shipped.
+    pub shipped_rows: u64,
+}
 pub use handle::Store;
 pub use insertion::Insertion;
 pub use limits::{MAX_COUNT, check_insertion};

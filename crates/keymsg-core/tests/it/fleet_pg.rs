@@ -300,7 +300,7 @@ fn a_newer_schema_is_refused_and_left_alone() {
     match &e {
         StoreError::NewerSchema {
             found, supported, ..
-        } => assert_eq!((*found, *supported), (99, 1)),
+        } => assert_eq!((*found, *supported), (99, 2)),
         other => panic!("{other:?}"),
     }
     assert!(e.to_string().contains("upgrade keymsg"), "{e}");
@@ -555,4 +555,73 @@ fn a_fleet_report_checks_the_agency_and_carries_each_writers_counters() {
         e.contains("`MEA Bangkok`, `PEA Chiang Mai`, `PWA Lampang`"),
         "every agency, in order: {e}"
     );
+}
+
+#[test]
+fn cap_claims_on_two_ledgers_never_exceed_the_cap_and_migrate_a_v1_database() {
+    use keymsg_core::select::Caps;
+    use keymsg_core::store::{CapClaim, CapLedger, PgCapLedger, open_cap_ledger};
+    let Some(pg) = shared() else { return };
+    let url = fresh_db(pg);
+    let db = db_of(&url).to_owned();
+    // A database of the first fleet schema (before caps): migrated on first use.
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(fleet_total(&url, &dir.path().join("j")), 0);
+    pg.psql(
+        &db,
+        "DROP TABLE keymsg_caps; UPDATE keymsg_schema SET version = 1",
+    );
+    let caps = Caps {
+        per_day: Some(5),
+        per_week: None,
+        min_gap: None,
+    };
+    // Two "hosts" (ledgers with their own connections), 4 threads each.
+    let ledgers: Vec<Arc<dyn CapLedger>> = vec![
+        Arc::new(PgCapLedger::open(&url).unwrap()),
+        Arc::from(open_cap_ledger(Path::new(&url), Duration::from_secs(5)).unwrap()),
+    ];
+    let granted = Arc::new(AtomicU32::new(0));
+    let threads: Vec<_> = (0..8)
+        .map(|i| {
+            let l = Arc::clone(&ledgers[i % 2]);
+            let granted = Arc::clone(&granted);
+            std::thread::spawn(move || {
+                for _ in 0..10 {
+                    if l.claim("user-42", at(), &caps).unwrap() == CapClaim::Granted {
+                        granted.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(granted.load(Ordering::Relaxed), 5);
+    assert_eq!(pg.psql(&db, "SELECT version FROM keymsg_schema"), "2");
+    // The canonical key: the same subject however it is spaced or cased.
+    assert!(matches!(
+        ledgers[1].claim(" USER-42 ", at(), &caps).unwrap(),
+        CapClaim::Held { .. }
+    ));
+    assert_eq!(
+        ledgers[0]
+            .claim("user-42", at() + time::Duration::days(1), &caps)
+            .unwrap(),
+        CapClaim::Granted
+    );
+    assert!(ledgers[0].claim("", at(), &caps).is_err());
+    // PostgreSQL unreachable: an error (nothing noted), never a panic.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let down = PgCapLedger::open(&format!("postgres://keymsg@127.0.0.1:{closed}/x")).unwrap();
+    assert!(matches!(
+        down.claim("user-42", at(), &caps),
+        Err(StoreError::Fleet { .. })
+    ));
+    assert!(PgCapLedger::open("postgres://[bad").is_err());
 }

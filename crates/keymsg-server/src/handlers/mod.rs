@@ -130,8 +130,29 @@ pub(crate) async fn readyz(State(st): Shared) -> Response {
     let st2 = Arc::clone(&st);
     let res = blocking(move || {
         let (store_ok, store) = match engines.count.as_ref().and_then(|e| e.store()) {
-            Some(s) => match s.months() {
-                Ok(_) => (true, json!({"ok": true})),
+            // A fleet store: counts are acknowledged in the local journal,
+            // so the service is ready while the journal is; PostgreSQL being
+            // down (reports fail, rows wait) is said, not a reason to take
+            // every replica out of service at once.
+            Some(s) => match s.fleet_status() {
+                Ok(Some(f)) => (
+                    true,
+                    json!({
+                        "ok": true,
+                        "fleet": {
+                            "reachable": f.reachable,
+                            "error": f.error,
+                            "pending_rows": f.pending_rows,
+                            "lag_seconds": f.lag_seconds,
+                            "ship_error": f.ship_error,
+                            "shipped_rows": f.shipped_rows,
+                        },
+                    }),
+                ),
+                Ok(None) => match s.months() {
+                    Ok(_) => (true, json!({"ok": true})),
+                    Err(e) => (false, json!({"ok": false, "error": e.to_string()})),
+                },
                 Err(e) => (false, json!({"ok": false, "error": e.to_string()})),
             },
             None => (true, json!({"ok": true, "configured": false})),

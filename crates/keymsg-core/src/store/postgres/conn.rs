@@ -10,7 +10,7 @@ use postgres::{Client, Config, NoTls};
 use crate::store::StoreError;
 
 /// The newest fleet schema this build reads and writes.
-pub(crate) const SCHEMA_VERSION: i64 = 1;
+pub(crate) const SCHEMA_VERSION: i64 = 2;
 
 /// Key of the advisory lock held while the schema is created or migrated.
 const MIGRATION_LOCK: i64 = 0x4B4D_5347_0001;
@@ -115,10 +115,46 @@ const MIGRATIONS: &[&str] = &[
          count bigint NOT NULL,
          PRIMARY KEY (mark, agency, message_id, surface, kind)
      );",
+    // Version 2.
+    "-- Pop-up caps shared by every host: per subject (its canonical key),
+     -- the instants (microseconds since the Unix epoch) of its pop-ups a
+     -- cap can still look back to. One row per subject: a claim locks it,
+     -- so concurrent claims for one subject are serialised on any host.
+     CREATE TABLE keymsg_caps (
+         subject text COLLATE \"C\" PRIMARY KEY,
+         seen bigint[] NOT NULL
+     );",
 ];
 
-/// A connection (the client type has no `Debug`).
-pub(crate) struct Conn(pub(crate) Client);
+/// A connection (the client type has no `Debug`). `Option` only so that
+/// [`Drop`] can take it; always `Some` until then.
+pub(crate) struct Conn(Option<Client>);
+
+impl Conn {
+    fn new(c: Client) -> Conn {
+        Conn(Some(c))
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        // The blocking client closes by running its own small runtime,
+        // which panics on a thread that drives async tasks (an embedding
+        // service's worker dropping the last handle to a store): close it
+        // on a thread of its own there.
+        if let Some(c) = self.0.take()
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            // Without a thread the closure is dropped unrun: the client is
+            // then leaked (its socket closes with the process), not closed
+            // here.
+            let c = std::mem::ManuallyDrop::new(c);
+            let _ = std::thread::Builder::new()
+                .name("keymsg-pg-close".into())
+                .spawn(move || drop(std::mem::ManuallyDrop::into_inner(c)));
+        }
+    }
+}
 
 impl std::fmt::Debug for Conn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -128,14 +164,16 @@ impl std::fmt::Debug for Conn {
 
 impl std::ops::Deref for Conn {
     type Target = Client;
+    #[allow(clippy::unwrap_used)] // `Some` until dropped.
     fn deref(&self) -> &Client {
-        &self.0
+        self.0.as_ref().unwrap()
     }
 }
 
 impl std::ops::DerefMut for Conn {
+    #[allow(clippy::unwrap_used)] // `Some` until dropped.
     fn deref_mut(&mut self) -> &mut Client {
-        &mut self.0
+        self.0.as_mut().unwrap()
     }
 }
 
@@ -194,7 +232,7 @@ impl Url {
             .connect(NoTls)
             .map_err(|e| self.error("cannot connect", &e))?;
         migrate(&mut c, self)?;
-        Ok(Conn(c))
+        Ok(Conn::new(c))
     }
 
     /// A fleet store error with advice for the usual causes.

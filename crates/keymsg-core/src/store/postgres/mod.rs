@@ -18,6 +18,7 @@
 //!   need it up; they read the counter table, never the raw rows.
 
 mod batch;
+mod caps;
 mod conn;
 mod read;
 mod ship;
@@ -29,8 +30,9 @@ use std::time::{Duration, Instant};
 use postgres::Client;
 use time::OffsetDateTime;
 
-pub(crate) use conn::is_url;
+pub use caps::PgCapLedger;
 use conn::{Conn, Url};
+pub(crate) use conn::{is_url, redact};
 use ship::Shipper;
 
 use super::sqlite::SqliteStore;
@@ -192,7 +194,7 @@ impl PgStore {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let client = match &mut *g {
             Some(c) => c,
-            slot => &mut slot.insert(self.url.connect()?).0,
+            slot => &mut **slot.insert(self.url.connect()?),
         };
         let r = f(client, &self.url);
         if r.is_err() {
@@ -356,6 +358,35 @@ impl PgStore {
     pub(crate) fn last_ship_error(&self) -> Option<String> {
         self.shared.lock().last_error.clone()
     }
+
+    /// The journal's backlog, the shipper's state and whether PostgreSQL
+    /// answers now (one `SELECT 1`).
+    pub(crate) fn fleet_status(&self) -> Result<super::FleetStatus, StoreError> {
+        let (host, _) = self.journal.identity();
+        let backlog = super::journal::backlog(self.path(), host, self.busy)?;
+        let lag_seconds = backlog.oldest_ns.map_or(0.0, |t| {
+            let ns = super::writer::now_nanos().saturating_sub(t).max(0);
+            // Seconds for display; precision loss is irrelevant at this scale.
+            ns as f64 / 1e9
+        });
+        let reachable = self.with_client(|c, u| {
+            c.simple_query("SELECT 1")
+                .map(|_| ())
+                .map_err(|e| u.error("checking the fleet store", &e))
+        });
+        let (ship_error, shipped_rows) = {
+            let st = self.shared.lock();
+            (st.last_error.clone(), st.shipped_rows)
+        };
+        Ok(super::FleetStatus {
+            reachable: reachable.as_ref().is_ok(),
+            error: reachable.err().map(|e| e.to_string()),
+            pending_rows: backlog.rows,
+            lag_seconds,
+            ship_error,
+            shipped_rows,
+        })
+    }
 }
 
 impl PgStore {
@@ -384,7 +415,12 @@ impl PgStore {
     /// Never fails: what is not shipped stays in the journal (see
     /// [`PgStore::last_ship_error`]).
     pub(crate) fn flush(&self) {
-        drop(self.wait_shipped(DROP_WAIT));
+        self.flush_within(DROP_WAIT);
+    }
+
+    /// Ship what this process acknowledged, waiting at most `max`.
+    pub(crate) fn flush_within(&self, max: Duration) {
+        drop(self.wait_shipped(max));
     }
 }
 

@@ -103,7 +103,7 @@ impl Shipper {
     fn client(&mut self) -> Result<&mut Client, StoreError> {
         match &mut self.client {
             Some(c) => Ok(c),
-            slot => Ok(&mut slot.insert(self.url.connect()?).0),
+            slot => Ok(&mut **slot.insert(self.url.connect()?)),
         }
     }
 
