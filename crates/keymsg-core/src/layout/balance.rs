@@ -6,6 +6,7 @@
 use std::ops::Range;
 
 use super::breaks::breaks_with_spans;
+use super::glue::glued_to_next;
 use super::width::char_width;
 use super::wrap::{LineRange, WrapOptions, align_line, line_text, wrap, wrap_ranges};
 use super::{LayoutError, check_input_size, prepare};
@@ -205,77 +206,6 @@ fn ends_with_bound_word(p: &str, end: usize) -> bool {
         && BOUND_WORDS.iter().any(|w| before.ends_with(w))
 }
 
-/// Prepositions and markers that a line never ends with before the word
-/// they govern: "ใน / บัญชี" leaves "in" dangling, and the passive ถูก alone
-/// reads as "cheap" or "right". Matched as a whole unit between break
-/// opportunities, so ช่องทาง or เจ้าหน้าที่ never count as ทาง or ที่.
-const LEANING_WORDS: &[&str] = &[
-    "ใน",
-    "ภายใน",
-    "ทาง",
-    "จาก",
-    "ของ",
-    "ที่",
-    "ตลอด",
-    "ถูก",
-    "อย่า",
-    "กับ",
-    "แก่",
-    "ผ่าน",
-    "บน",
-    "ตาม",
-    "เข้า",
-    "ไป",
-    "สู่",
-    "หน้า",
-];
-
-/// Agencies whose hotline number follows their name ("ตำรวจ 191",
-/// "ธปท. 1213"): on a receipt that lists several, a number cut from its
-/// agency is ambiguous.
-const AGENCY_WORDS: &[&str] = &[
-    "ตำรวจ",
-    "AOC",
-    "กฟภ.",
-    "กฟน.",
-    "กปน.",
-    "กปภ.",
-    "ธปท.",
-    "สคบ.",
-    "ปปง.",
-];
-
-/// Whether a break at `unit_end` (the unit `unit_start..unit_end`, the next
-/// unit starting at `next`) splits a leaning word from the Thai word or the
-/// quantity (a number with a Thai unit after it) it governs, or an agency
-/// from its hotline number. A Latin address after a preposition may still
-/// start a line of its own.
-fn glued_to_next(p: &str, unit_start: usize, unit_end: usize, next: usize) -> bool {
-    let (Some(unit), Some(after)) = (p.get(unit_start..unit_end), p.get(next..)) else {
-        return false;
-    };
-    let unit = unit.trim_start();
-    let Some(first) = after.chars().next() else {
-        return false;
-    };
-    let digits_then_thai = || {
-        let rest = after.trim_start_matches(|c: char| {
-            c.is_ascii_digit() || ('๐'..='๙').contains(&c) || c == ',' || c == '.'
-        });
-        rest.trim_start_matches(is_break_space)
-            .chars()
-            .next()
-            .is_some_and(is_thai_letter_or_sign)
-    };
-    let is_digit = first.is_ascii_digit() || ('๐'..='๙').contains(&first);
-    if LEANING_WORDS.contains(&unit)
-        && (is_thai_letter_or_sign(first) || (is_digit && digits_then_thai()))
-    {
-        return true;
-    }
-    is_digit && AGENCY_WORDS.iter().any(|w| unit.ends_with(w))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,23 +287,14 @@ mod tests {
             if [32, 42, 48].contains(&w) {
                 assert!(!bad(&balanced), "{w}: {balanced:?}");
             }
-            assert_eq!(greedy.len(), balanced.len(), "{w}");
+            // Greedy glue may cost a line; the balanced fit never needs more.
+            assert!(balanced.len() <= greedy.len(), "{w}");
         }
         // Elsewhere, with no more lines than greedy filling, some widths
-        // leave no other split (measured: 4 of 24); greedy makes far more.
+        // leave no other split (measured: 4 of 24); greedy filling, which
+        // only glues a pair that fits on a line, makes no fewer.
         assert!(balanced_splits <= 4, "{balanced_splits}");
-        assert!(
-            greedy_splits >= 2 * balanced_splits.max(1),
-            "{greedy_splits}"
-        );
-    }
-
-    #[test]
-    fn a_latin_address_after_a_preposition_may_start_a_line() {
-        assert!(!glued_to_next("ทาง www.1441.go.th", 0, 9, 10));
-        assert!(glued_to_next("ทาง ไลน์", 0, 9, 10));
-        assert!(glued_to_next("ตลอด 24 ชั่วโมง", 0, 12, 13));
-        assert!(!glued_to_next("ช่องทาง ไลน์", 0, 21, 22));
+        assert!(greedy_splits >= balanced_splits, "{greedy_splits}");
     }
 
     #[test]

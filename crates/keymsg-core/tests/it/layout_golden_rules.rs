@@ -27,15 +27,11 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "จากต่างประเทศ",
     ),
     ("catalog/fake-bank-staff-call", "receipt-80mm-42", "ของท่าน"),
-    ("layout/aoc-1441", "width 32", "ตลอด 24 ชั่วโมง"),
-    ("layout/aoc-1441", "width 42", "ตลอด 24 ชั่วโมง"),
     // A break inside a word or compound ("ค่า / มัดจำ", "การ / โอนเงิน", "ตัด / ไฟ").
     ("layout/utility-link", "width 48", "ตัดไฟ"),
     ("catalog/job-fee-first", "receipt-58mm", "ค่ามัดจำ"),
     ("catalog/loan-fee-first", "receipt-58mm", "ค่าปลดล็อก"),
     // A warning verb split from its marker ("อย่า / โอน", "ถูก / โกง", "ไม่ / ได้").
-    ("layout/aoc-1441", "width 32", "อย่าโอน"),
-    ("layout/utility-link", "width 42", "อย่าให้"),
     ("catalog/investment-group", "receipt-58mm", "ไม่ได้"),
 ];
 
