@@ -91,6 +91,40 @@ enum keymsg_status
    */
   KEYMSG_CATALOG_INVALID = 106,
   /**
+   * Catalog: a signature is required and the file has none.
+   */
+  KEYMSG_CATALOG_SIGNATURE_MISSING = 107,
+  /**
+   * Catalog: the signature does not verify (the file was changed after
+   * signing, the signature is for another file, or it is damaged).
+   */
+  KEYMSG_CATALOG_SIGNATURE_INVALID = 108,
+  /**
+   * Catalog: signed by a key that is not among the trusted keys.
+   */
+  KEYMSG_CATALOG_UNTRUSTED_KEY = 109,
+  /**
+   * Catalog: a public or secret key, or its password, is unusable.
+   */
+  KEYMSG_CATALOG_BAD_KEY = 110,
+  /**
+   * Catalog: a version older than one already accepted from the same
+   * issuer (a replayed old catalog).
+   */
+  KEYMSG_CATALOG_ROLLBACK = 111,
+  /**
+   * Catalog: the same version as one already accepted, with other content.
+   */
+  KEYMSG_CATALOG_VERSION_REUSED = 112,
+  /**
+   * Catalog: the catalog's `expires` instant has passed.
+   */
+  KEYMSG_CATALOG_EXPIRED = 113,
+  /**
+   * Catalog: the trust state directory could not be read or written.
+   */
+  KEYMSG_CATALOG_STATE = 114,
+  /**
    * Catalog: another catalog error (newer core).
    */
   KEYMSG_CATALOG_OTHER = 199,
@@ -494,6 +528,18 @@ typedef struct keymsg_engine_options keymsg_engine_options;
  * number of threads at once. Freeing must not race with reading.
  */
 typedef struct keymsg_lines keymsg_lines;
+
+/**
+ * Settings for `keymsg_catalog_load` (opaque, built with setters).
+ *
+ * Defaults: the embedded catalog; no trusted key; no signature required;
+ * no state directory (no rollback protection, no last good catalog); not
+ * strict.
+ *
+ * Thread safety: use one options object from one thread at a time; it is
+ * only read by `keymsg_catalog_load`, so it may be freed right after.
+ */
+typedef struct keymsg_load_options keymsg_load_options;
 
 /**
  * How `keymsg_engine_report_with` builds the form (opaque, set with
@@ -1112,6 +1158,175 @@ keymsg_status keymsg_engine_options_set_allow_lossy(struct keymsg_engine_options
  */
 keymsg_status keymsg_engine_options_set_count_reprints(struct keymsg_engine_options *options,
                                                        bool count_reprints);
+
+/**
+ * Create load options with every setting at its default; write them to
+ * `*options_out` (free with `keymsg_load_options_free`).
+ * Errors: `KEYMSG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `options_out` is NULL or valid for writing one pointer.
+ */
+keymsg_status keymsg_load_options_new(struct keymsg_load_options **options_out);
+
+/**
+ * Free load options. NULL is a no-op.
+ *
+ * # Safety
+ * `options` is NULL or load options from keymsg, not yet freed.
+ */
+void keymsg_load_options_free(struct keymsg_load_options *options);
+
+/**
+ * The catalog file to load (UTF-8 path; `.toml` or `.json`).
+ * Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
+ *
+ * # Safety
+ * `options` is NULL or live; `path` is NULL or points to `path_len` bytes.
+ */
+keymsg_status keymsg_load_options_set_catalog(struct keymsg_load_options *options,
+                                              const char *path,
+                                              size_t path_len);
+
+/**
+ * The catalog's detached signature (default: the catalog path + `.minisig`).
+ * Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
+ *
+ * # Safety
+ * `options` is NULL or live; `path` is NULL or points to `path_len` bytes.
+ */
+keymsg_status keymsg_load_options_set_signature(struct keymsg_load_options *options,
+                                                const char *path,
+                                                size_t path_len);
+
+/**
+ * Trust a minisign public key: its base64 form (`RW...`) or the content of
+ * a `minisign.pub` file. Call once per key (several during a rotation).
+ * Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`,
+ * `KEYMSG_INTERIOR_NUL`, `KEYMSG_CATALOG_BAD_KEY`.
+ *
+ * # Safety
+ * `options` is NULL or live; `key` is NULL or points to `key_len` bytes.
+ */
+keymsg_status keymsg_load_options_add_trusted_key(struct keymsg_load_options *options,
+                                                  const char *key,
+                                                  size_t key_len);
+
+/**
+ * An agency overlay to apply on the catalog (the official base): its own
+ * messages and hotlines, weights, priorities, windows, policies, disabled
+ * base messages; never a change to official text. Checked like the base
+ * (signature `OVERLAY.minisig`, expiry, rollback). Problems name the
+ * overlay file (`KEYMSG_CATALOG_INVALID`).
+ * Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
+ *
+ * # Safety
+ * `options` is NULL or live; `path` is NULL or points to `path_len` bytes.
+ */
+keymsg_status keymsg_load_options_set_overlay(struct keymsg_load_options *options,
+                                              const char *path,
+                                              size_t path_len);
+
+/**
+ * Refuse a catalog without a valid signature by a trusted key.
+ * Errors: `KEYMSG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `options` is NULL or live.
+ */
+keymsg_status keymsg_load_options_set_require_signature(struct keymsg_load_options *options,
+                                                        bool yes);
+
+/**
+ * The trust state directory (created when needed): highest versions per
+ * issuer and the last good catalog.
+ * Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
+ *
+ * # Safety
+ * `options` is NULL or live; `dir` is NULL or points to `dir_len` bytes.
+ */
+keymsg_status keymsg_load_options_set_state(struct keymsg_load_options *options,
+                                            const char *dir,
+                                            size_t dir_len);
+
+/**
+ * Fail when the catalog is refused instead of serving the last good one.
+ * Errors: `KEYMSG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `options` is NULL or live.
+ */
+keymsg_status keymsg_load_options_set_strict(struct keymsg_load_options *options, bool yes);
+
+/**
+ * Load a catalog with signatures, expiry and rollback checked
+ * (`options` NULL: the embedded catalog). When the named file is refused
+ * and the state directory holds a last good catalog, that one is returned
+ * with `KEYMSG_OK`; `keymsg_catalog_fallback_status` then tells why.
+ *
+ * Errors: the `KEYMSG_CATALOG_*` codes (`KEYMSG_CATALOG_SIGNATURE_MISSING`,
+ * `..._SIGNATURE_INVALID`, `..._UNTRUSTED_KEY`, `..._ROLLBACK`,
+ * `..._VERSION_REUSED`, `..._EXPIRED`, `..._STATE` and those of
+ * `keymsg_catalog_from_file`), `KEYMSG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `options` is NULL or live; `catalog_out` is NULL or valid for writing
+ * one pointer.
+ */
+keymsg_status keymsg_catalog_load(const struct keymsg_load_options *options,
+                                  struct keymsg_catalog **catalog_out);
+
+/**
+ * Why the catalog named in the load options is not the one in service:
+ * `KEYMSG_OK` when it is (or the catalog was not made by
+ * `keymsg_catalog_load`), else the status of the error that refused it
+ * (e.g. `KEYMSG_CATALOG_ROLLBACK`) while the last good catalog serves.
+ * Returns `KEYMSG_NULL_PARAMETER` if `catalog` is NULL. Thread-safe.
+ *
+ * # Safety
+ * `catalog` is NULL or a live catalog.
+ */
+keymsg_status keymsg_catalog_fallback_status(const struct keymsg_catalog *catalog);
+
+/**
+ * How the catalog was loaded, as JSON: an array with one object per layer
+ * (`layer`, `source`, `version`, `issuer`, `expires`, `signature` with
+ * `status`, `key_id`, `trusted_comment`, `rollback_protected`, `refused`),
+ * as `keymsg check --json` prints under `layers`. Writes a new string to
+ * `*json_out`. Errors: `KEYMSG_NULL_PARAMETER`. Thread-safe.
+ *
+ * # Safety
+ * `catalog` is NULL or live; `json_out` is NULL or valid for writing one pointer.
+ */
+keymsg_status keymsg_catalog_trust_json(const struct keymsg_catalog *catalog,
+                                        struct keymsg_string **json_out);
+
+/**
+ * Validate the catalog file at `catalog` and sign it with the minisign
+ * secret key file `secret_key` (as `minisign -G` writes it). `password`
+ * (NULL: none) unlocks a password-protected key; `trusted_comment` (NULL:
+ * timestamp and file name, as minisign writes); `output` (NULL:
+ * `CATALOG.minisig`). The signature verifies with `minisign -V`.
+ *
+ * Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`,
+ * `KEYMSG_INTERIOR_NUL`, `KEYMSG_CATALOG_BAD_KEY` (unreadable key, wrong or
+ * missing password), `KEYMSG_CATALOG_IO`, and the validation codes of
+ * `keymsg_catalog_from_file`. Thread-safe.
+ *
+ * # Safety
+ * Each (pointer, length) pair is NULL or points to that many bytes (the
+ * optional ones may be NULL).
+ */
+keymsg_status keymsg_sign_file(const char *catalog,
+                               size_t catalog_len,
+                               const char *secret_key,
+                               size_t secret_key_len,
+                               const char *password,
+                               size_t password_len,
+                               const char *trusted_comment,
+                               size_t trusted_comment_len,
+                               const char *output,
+                               size_t output_len);
 
 /**
  * Create an engine. `options` may be NULL for all defaults.

@@ -4,7 +4,8 @@
 # Calc (the XLSX form is opened by a real spreadsheet program), Chromium and a
 # Thai font (the HTML preview is rendered), poppler and Carlito (the printed
 # form is read back), binutils (the
-# installed C library is inspected and its archive slimmed), PHP (its FFI loads
+# installed C library is inspected and its archive slimmed), minisign (signed
+# catalogs are checked against the real tool), PHP (its FFI loads
 # the installed library), groff (the man page is rendered), script (a bill run
 # on a terminal), curl, Node.js, a JDK and openssl (the HTTP service's clients),
 # on a terminal), PostgreSQL (the fleet-store tests start a throwaway cluster
@@ -24,6 +25,8 @@ command -v objcopy >/dev/null || need+=(binutils)
 command -v php >/dev/null || need+=(php-cli)
 command -v groff >/dev/null || need+=(groff-base)
 command -v script >/dev/null || need+=(bsdutils)
+# Signed catalogs are tested against the real minisign tool, both directions.
+command -v minisign >/dev/null || need+=(minisign)
 command -v soffice >/dev/null || need+=(libreoffice-calc-nogui)
 # The XLSX form test reads LibreOffice's PDF back with poppler's pdftotext.
 command -v pdftotext >/dev/null || need+=(poppler-utils)

@@ -57,7 +57,7 @@ ln -s "$libdir/libkeymsg.so" "$work/lib/$soname"
 
 cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -pthread -I"$root/include" -I"$root/tests/c")
 ldlibs=(-L"$work/lib" -Wl,-rpath,"$work/lib" -lkeymsg -lpthread)
-tests=(test_keymsg test_threads test_delivered test_caps)
+tests=(test_keymsg test_threads test_delivered test_caps test_trust)
 
 # The shared selection vectors run from C too; they are part of the
 # repository, so a missing file is an error, not a reason to skip.

@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
-use keymsg_core::catalog::Format;
+use keymsg_core::catalog::{Format, LoadOptions, TrustedKey};
 use pyo3::prelude::*;
 
-use crate::error::{guard, guard_attached, invalid_argument};
+use crate::error::{catalog_error_value, guard, guard_attached, invalid_argument};
 
 /// A validated, immutable catalog of key messages (cheap to share).
 #[pyclass(module = "keymsg", name = "Catalog", frozen)]
@@ -51,6 +51,84 @@ impl PyCatalog {
         })
     }
 
+    /// Load a catalog with signatures, expiry and rollback checked (see
+    /// `keymsg check`): `path` None is the embedded catalog; `trusted_keys`
+    /// are minisign public keys (`RW...`) or files holding them; `state` is
+    /// the directory for the highest versions and the last good catalog,
+    /// which is served when the file is refused unless `strict`.
+    #[staticmethod]
+    #[allow(clippy::too_many_arguments)] // Python keywords, one per option
+    #[pyo3(signature = (path = None, *, signature = None, trusted_keys = None, require_signature = false, state = None, strict = false, overlay = None))]
+    fn load(
+        py: Python<'_>,
+        path: Option<PathBuf>,
+        signature: Option<PathBuf>,
+        trusted_keys: Option<Vec<String>>,
+        require_signature: bool,
+        state: Option<PathBuf>,
+        strict: bool,
+        overlay: Option<PathBuf>,
+    ) -> PyResult<Self> {
+        guard(py, move || {
+            let trusted_keys = trusted_keys.unwrap_or_default();
+            let mut keys = Vec::with_capacity(trusted_keys.len());
+            for k in &trusted_keys {
+                let p = std::path::Path::new(k.trim());
+                let key = if !k.trim_start().starts_with("RW") && p.is_file() {
+                    TrustedKey::from_file(p)?
+                } else {
+                    TrustedKey::parse(k, "trusted key")?
+                };
+                keys.push(key);
+            }
+            let options = LoadOptions {
+                catalog: path,
+                signature,
+                trusted_keys: keys,
+                require_signature,
+                state,
+                strict,
+                overlay,
+                ..LoadOptions::default()
+            };
+            Ok(Self {
+                inner: keymsg_core::Catalog::load(&options)?,
+            })
+        })
+    }
+
+    /// This catalog as the official base with the agency overlay file at
+    /// `path` applied (added messages and hotlines, adjusted weights,
+    /// priorities, windows and surfaces, disabled base messages; never a
+    /// change to official text). Problems name the overlay file.
+    fn with_overlay(&self, py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let base = self.inner.clone();
+        guard(py, move || {
+            let overlay = keymsg_core::catalog::Overlay::from_path(&path)?;
+            Ok(Self {
+                inner: base.with_overlay(&overlay)?,
+            })
+        })
+    }
+
+    /// Why the named catalog file is not the one in service: the exception
+    /// (a `CatalogError` or `TrustError`) that refused it while the last
+    /// good catalog serves, else None.
+    #[getter]
+    fn fallback(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        self.inner
+            .trust()
+            .fallback()
+            .map(|(_, e)| catalog_error_value(py, e).into_value(py).into_any())
+    }
+
+    /// How the catalog was loaded, as JSON: one object per layer (`layer`,
+    /// `source`, `version`, `issuer`, `expires`, `signature`,
+    /// `rollback_protected`, `refused`), as `keymsg check --json` prints.
+    fn trust_json(&self) -> String {
+        self.inner.trust().to_json()
+    }
+
     /// Catalog version (monotonic).
     #[getter]
     fn version(&self) -> u64 {
@@ -77,6 +155,32 @@ impl PyCatalog {
             self.inner.messages().len()
         )
     }
+}
+
+/// Validate the catalog file `catalog` and sign it with the minisign secret
+/// key file `secret_key` (as `minisign -G` writes it; `password` for a
+/// protected key). Writes `output` (default `CATALOG.minisig`), which
+/// `minisign -V` accepts, and returns its path.
+#[pyfunction]
+#[pyo3(signature = (catalog, secret_key, *, password = None, trusted_comment = None, output = None))]
+pub(crate) fn sign(
+    py: Python<'_>,
+    catalog: PathBuf,
+    secret_key: PathBuf,
+    password: Option<String>,
+    trusted_comment: Option<String>,
+    output: Option<PathBuf>,
+) -> PyResult<String> {
+    guard(py, move || {
+        let (out, _) = keymsg_core::catalog::sign_file(
+            &catalog,
+            &secret_key,
+            password.as_deref(),
+            trusted_comment.as_deref(),
+            output.as_deref(),
+        )?;
+        Ok(out.to_string_lossy().into_owned())
+    })
 }
 
 impl From<keymsg_core::Catalog> for PyCatalog {

@@ -6,6 +6,7 @@
 //! Exception
 //! └── KeymsgError
 //!     ├── CatalogError        (.problems: list[str], one line per problem)
+//!     │   └── TrustError      (signature, key, rollback, expiry, trust state)
 //!     ├── LayoutError
 //!     │   └── InputTooLargeError (also an InvalidArgumentError)
 //!     ├── SelectionError
@@ -41,6 +42,12 @@ pyo3::create_exception!(
     CatalogError,
     KeymsgError,
     "A catalog could not be read or failed validation; `.problems` lists every problem, one line each."
+);
+pyo3::create_exception!(
+    keymsg,
+    TrustError,
+    CatalogError,
+    "A catalog was refused as untrusted: missing or bad signature, untrusted or unusable key, an older version than one already accepted (rollback), a reused version, an expired catalog, or an unusable trust state directory."
 );
 pyo3::create_exception!(
     keymsg,
@@ -141,6 +148,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("KeymsgError", py.get_type::<KeymsgError>())?;
     m.add("CatalogError", py.get_type::<CatalogError>())?;
+    m.add("TrustError", py.get_type::<TrustError>())?;
     m.add("LayoutError", py.get_type::<LayoutError>())?;
     m.add("SelectionError", py.get_type::<SelectionError>())?;
     m.add("StoreError", py.get_type::<StoreError>())?;
@@ -211,11 +219,50 @@ fn new_invalid_argument(py: Python<'_>, msg: String) -> PyErr {
     }
 }
 
+/// Whether a catalog error is a refusal on trust grounds (`TrustError`).
+fn is_trust_error(c: &CoreCatalogError) -> bool {
+    matches!(
+        c,
+        CoreCatalogError::SignatureMissing { .. }
+            | CoreCatalogError::SignatureInvalid { .. }
+            | CoreCatalogError::UntrustedKey { .. }
+            | CoreCatalogError::BadKey { .. }
+            | CoreCatalogError::Rollback { .. }
+            | CoreCatalogError::VersionReused { .. }
+            | CoreCatalogError::Expired { .. }
+            | CoreCatalogError::State { .. }
+    )
+}
+
+/// The exception a catalog error would raise, as a value (for
+/// `Catalog.fallback`: why the named file was refused).
+pub(crate) fn catalog_error_value(py: Python<'_>, e: &CoreCatalogError) -> PyErr {
+    let msg = keymsg_core::escape_controls(&e.to_string()).into_owned();
+    let err = if is_trust_error(e) {
+        TrustError::new_err(msg)
+    } else {
+        CatalogError::new_err(msg)
+    };
+    let lines: Vec<String> = e
+        .lines()
+        .iter()
+        .map(|l| keymsg_core::escape_controls(l).into_owned())
+        .collect();
+    if let Err(set) = err.value(py).setattr("problems", lines) {
+        return set;
+    }
+    err
+}
+
 fn core_to_pyerr(py: Python<'_>, e: Error) -> PyErr {
     let msg = keymsg_core::escape_controls(&e.to_string()).into_owned();
     match e {
         Error::Catalog(c) => {
-            let err = CatalogError::new_err(msg);
+            let err = if is_trust_error(&c) {
+                TrustError::new_err(msg)
+            } else {
+                CatalogError::new_err(msg)
+            };
             // `.problems`: one line per problem, as `keymsg check` prints them.
             let lines: Vec<String> = c
                 .lines()

@@ -49,6 +49,7 @@ fn _keymsg(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(layout::encode, m)?)?;
     m.add_function(wrap_pyfunction!(report::report_fn, m)?)?;
     m.add_function(wrap_pyfunction!(select::select, m)?)?;
+    m.add_function(wrap_pyfunction!(catalog::sign, m)?)?;
     m.add_function(wrap_pyfunction!(_test_panic, m)?)?;
     Ok(())
 }

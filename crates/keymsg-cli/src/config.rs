@@ -17,6 +17,13 @@
 //! reporter = "นางสาวสมศรี ใจดี"    # signature block of `keymsg report`
 //! position = "นักวิชาการคอมพิวเตอร์"
 //!
+//! overlay = "agency-overlay.toml"   # the agency's messages on the official base
+//! state = "/var/lib/keymsg/trust"  # highest catalog versions, last good catalog
+//!
+//! [trust]                  # catalog signatures (minisign)
+//! keys = ["RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3"]
+//! require_signature = true
+//!
 //! [[profile_def]]          # extra layout profiles, usable by name
 //! name = "kiosk"
 //! kind = "columns"
@@ -70,6 +77,31 @@ pub struct Config {
     pub caps: Option<keymsg_server::CapsConfig>,
     /// The HTTP service (`[serve]`, `[[serve.token]]`).
     pub serve: Option<keymsg_server::ServeConfig>,
+    /// Trust state directory (highest catalog versions, last good catalog).
+    pub state: Option<PathBuf>,
+    /// Agency overlay applied on the catalog.
+    pub overlay: Option<PathBuf>,
+    /// Which catalogs are trusted.
+    #[serde(default)]
+    pub trust: TrustConfig,
+    /// The directory of the file, for relative key paths (not a key).
+    #[serde(skip)]
+    pub dir: Option<PathBuf>,
+}
+
+/// `[trust]`: catalog signatures.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustConfig {
+    /// Trusted minisign public keys (`RW...`) or files holding them.
+    #[serde(default)]
+    pub keys: Vec<String>,
+    /// Refuse catalogs without a valid signature by a trusted key.
+    #[serde(default)]
+    pub require_signature: bool,
+    /// Fail instead of serving the last good catalog.
+    #[serde(default)]
+    pub strict: bool,
 }
 
 impl Config {
@@ -96,9 +128,16 @@ impl Config {
         let mut config = Config::parse(&text)
             .map_err(|e| CliError::Invalid(vec![format!("config `{}`: {e}", path.display())]))?;
         let base = path.parent().unwrap_or(Path::new(""));
-        for p in [&mut config.catalog, &mut config.store, &mut config.journal]
-            .into_iter()
-            .flatten()
+        config.dir = Some(base.to_path_buf());
+        for p in [
+            &mut config.catalog,
+            &mut config.store,
+            &mut config.journal,
+            &mut config.state,
+            &mut config.overlay,
+        ]
+        .into_iter()
+        .flatten()
         {
             let url = p.to_str().is_some_and(keymsg_core::store::is_fleet_url);
             if p.is_relative() && !url {

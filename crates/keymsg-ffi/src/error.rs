@@ -83,21 +83,35 @@ impl FfiError {
     }
 }
 
+/// The status of a catalog error (also used for the refusal a catalog
+/// served from its last good copy carries).
+pub(crate) fn catalog_status(e: &CatalogError) -> keymsg_status {
+    match e {
+        CatalogError::Io { .. } => KEYMSG_CATALOG_IO,
+        CatalogError::TooLarge { .. } => KEYMSG_CATALOG_TOO_LARGE,
+        CatalogError::InvalidUtf8 { .. } => KEYMSG_CATALOG_INVALID_UTF8,
+        CatalogError::UnknownFormat { .. } => KEYMSG_CATALOG_UNKNOWN_FORMAT,
+        CatalogError::Syntax { .. } => KEYMSG_CATALOG_SYNTAX,
+        CatalogError::UnsupportedSchema { .. } => KEYMSG_CATALOG_UNSUPPORTED_SCHEMA,
+        CatalogError::Invalid { .. } => KEYMSG_CATALOG_INVALID,
+        CatalogError::SignatureMissing { .. } => KEYMSG_CATALOG_SIGNATURE_MISSING,
+        CatalogError::SignatureInvalid { .. } => KEYMSG_CATALOG_SIGNATURE_INVALID,
+        CatalogError::UntrustedKey { .. } => KEYMSG_CATALOG_UNTRUSTED_KEY,
+        CatalogError::BadKey { .. } => KEYMSG_CATALOG_BAD_KEY,
+        CatalogError::Rollback { .. } => KEYMSG_CATALOG_ROLLBACK,
+        CatalogError::VersionReused { .. } => KEYMSG_CATALOG_VERSION_REUSED,
+        CatalogError::Expired { .. } => KEYMSG_CATALOG_EXPIRED,
+        CatalogError::State { .. } => KEYMSG_CATALOG_STATE,
+        _ => KEYMSG_CATALOG_OTHER,
+    }
+}
+
 /// The one mapping from core errors to status codes: each area has a block
 /// of codes, each variant its own code, and `*_OTHER` for variants added to
 /// the core after this table.
 pub(crate) fn core_status(e: &Error) -> keymsg_status {
     match e {
-        Error::Catalog(e) => match e {
-            CatalogError::Io { .. } => KEYMSG_CATALOG_IO,
-            CatalogError::TooLarge { .. } => KEYMSG_CATALOG_TOO_LARGE,
-            CatalogError::InvalidUtf8 { .. } => KEYMSG_CATALOG_INVALID_UTF8,
-            CatalogError::UnknownFormat { .. } => KEYMSG_CATALOG_UNKNOWN_FORMAT,
-            CatalogError::Syntax { .. } => KEYMSG_CATALOG_SYNTAX,
-            CatalogError::UnsupportedSchema { .. } => KEYMSG_CATALOG_UNSUPPORTED_SCHEMA,
-            CatalogError::Invalid { .. } => KEYMSG_CATALOG_INVALID,
-            _ => KEYMSG_CATALOG_OTHER,
-        },
+        Error::Catalog(e) => catalog_status(e),
         Error::Layout(e) => match e {
             LayoutError::WidthTooSmall(_) => KEYMSG_LAYOUT_WIDTH_TOO_SMALL,
             LayoutError::EllipsisTooWide { .. } => KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE,

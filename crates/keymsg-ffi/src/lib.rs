@@ -36,6 +36,7 @@
 pub mod catalog;
 pub mod encoded;
 pub mod options;
+pub mod trust;
 
 pub mod engine;
 pub mod request;

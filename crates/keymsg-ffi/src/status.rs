@@ -68,6 +68,24 @@ pub enum keymsg_status {
     /// Catalog: the content failed validation. The message has one line per
     /// problem, each naming the file, message id, field and character offset.
     KEYMSG_CATALOG_INVALID = 106,
+    /// Catalog: a signature is required and the file has none.
+    KEYMSG_CATALOG_SIGNATURE_MISSING = 107,
+    /// Catalog: the signature does not verify (the file was changed after
+    /// signing, the signature is for another file, or it is damaged).
+    KEYMSG_CATALOG_SIGNATURE_INVALID = 108,
+    /// Catalog: signed by a key that is not among the trusted keys.
+    KEYMSG_CATALOG_UNTRUSTED_KEY = 109,
+    /// Catalog: a public or secret key, or its password, is unusable.
+    KEYMSG_CATALOG_BAD_KEY = 110,
+    /// Catalog: a version older than one already accepted from the same
+    /// issuer (a replayed old catalog).
+    KEYMSG_CATALOG_ROLLBACK = 111,
+    /// Catalog: the same version as one already accepted, with other content.
+    KEYMSG_CATALOG_VERSION_REUSED = 112,
+    /// Catalog: the catalog's `expires` instant has passed.
+    KEYMSG_CATALOG_EXPIRED = 113,
+    /// Catalog: the trust state directory could not be read or written.
+    KEYMSG_CATALOG_STATE = 114,
     /// Catalog: another catalog error (newer core).
     KEYMSG_CATALOG_OTHER = 199,
 
@@ -228,6 +246,14 @@ status_table! {
     KEYMSG_CATALOG_SYNTAX => c"catalog syntax error",
     KEYMSG_CATALOG_UNSUPPORTED_SCHEMA => c"catalog schema is newer than this library",
     KEYMSG_CATALOG_INVALID => c"catalog failed validation",
+    KEYMSG_CATALOG_SIGNATURE_MISSING => c"catalog is unsigned and a signature is required",
+    KEYMSG_CATALOG_SIGNATURE_INVALID => c"catalog signature does not verify",
+    KEYMSG_CATALOG_UNTRUSTED_KEY => c"catalog is signed by an untrusted key",
+    KEYMSG_CATALOG_BAD_KEY => c"unusable key or password",
+    KEYMSG_CATALOG_ROLLBACK => c"catalog version is older than one already accepted",
+    KEYMSG_CATALOG_VERSION_REUSED => c"catalog version was already accepted with other content",
+    KEYMSG_CATALOG_EXPIRED => c"catalog has expired",
+    KEYMSG_CATALOG_STATE => c"catalog trust state could not be read or written",
     KEYMSG_CATALOG_OTHER => c"catalog error",
     KEYMSG_LAYOUT_WIDTH_TOO_SMALL => c"width out of range (too small)",
     KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE => c"ellipsis wider than the width",

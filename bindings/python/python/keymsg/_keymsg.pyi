@@ -4,6 +4,7 @@ Checked against the built module by ``python -m mypy.stubtest keymsg``.
 """
 
 import datetime
+from collections.abc import Sequence
 from os import PathLike
 from typing import Any, Optional, Union, final
 
@@ -11,6 +12,7 @@ __all__ = [
     "__version__",
     "KeymsgError",
     "CatalogError",
+    "TrustError",
     "LayoutError",
     "SelectionError",
     "StoreError",
@@ -34,6 +36,7 @@ __all__ = [
     "encode",
     "report",
     "select",
+    "sign",
     "_test_panic",
 ]
 
@@ -51,6 +54,11 @@ class CatalogError(KeymsgError):
     """
 
     problems: list[str]
+
+class TrustError(CatalogError):
+    """A catalog was refused as untrusted: missing or bad signature, untrusted
+    or unusable key, an older version than one already accepted (rollback), a
+    reused version, an expired catalog, or an unusable trust state directory."""
 
 class LayoutError(KeymsgError):
     """Text could not be laid out or encoded for a profile."""
@@ -99,6 +107,44 @@ class Catalog:
         Raises ``CatalogError`` if invalid, ``InvalidArgumentError`` for an unknown format.
         """
 
+    @staticmethod
+    def load(
+        path: Optional[Union[str, PathLike[str]]] = None,
+        *,
+        signature: Optional[Union[str, PathLike[str]]] = None,
+        trusted_keys: Optional[Sequence[str]] = None,
+        require_signature: bool = False,
+        state: Optional[Union[str, PathLike[str]]] = None,
+        strict: bool = False,
+        overlay: Optional[Union[str, PathLike[str]]] = None,
+    ) -> Catalog:
+        """Load a catalog with signatures, expiry and rollback checked.
+
+        ``path`` None is the embedded catalog. ``trusted_keys`` are minisign
+        public keys (``RW...``) or files holding them; ``signature`` defaults
+        to ``PATH.minisig``. With a ``state`` directory, versions are tracked
+        per issuer and a refused file is replaced by the last good catalog
+        (see ``fallback``) unless ``strict``. ``overlay`` is an agency overlay
+        applied on this official base, checked the same way. Raises
+        ``TrustError`` or ``CatalogError``.
+        """
+
+    def with_overlay(self, path: Union[str, PathLike[str]]) -> Catalog:
+        """This catalog as the official base with the agency overlay file at
+        ``path`` applied: added messages and hotlines, adjusted weights,
+        priorities, windows and surfaces, disabled base messages; never a
+        change to official text. Raises ``CatalogError`` naming the overlay file."""
+
+    @property
+    def fallback(self) -> Optional[CatalogError]:
+        """Why the named catalog file is not the one in service: the error that
+        refused it while the last good catalog serves, else None."""
+
+    def trust_json(self) -> str:
+        """How the catalog was loaded, as a JSON array with one object per layer
+        (``layer``, ``source``, ``version``, ``issuer``, ``expires``,
+        ``signature``, ``rollback_protected``, ``refused``)."""
+
     @property
     def version(self) -> int:
         """Catalog version (monotonic)."""
@@ -111,6 +157,19 @@ class Catalog:
 
     def __contains__(self, message_id: str, /) -> bool:
         """Whether the catalog has a message with this id."""
+
+def sign(
+    catalog: Union[str, PathLike[str]],
+    secret_key: Union[str, PathLike[str]],
+    *,
+    password: Optional[str] = None,
+    trusted_comment: Optional[str] = None,
+    output: Optional[Union[str, PathLike[str]]] = None,
+) -> str:
+    """Validate ``catalog`` and sign it with a minisign secret key file (as
+    ``minisign -G`` writes it; ``password`` for a protected key). Writes
+    ``output`` (default ``CATALOG.minisig``), which ``minisign -V`` accepts,
+    and returns its path."""
 
 def width(text: str) -> int:
     """Display columns of ``text``: Thai combining marks 0, SARA AM (ำ) 1,

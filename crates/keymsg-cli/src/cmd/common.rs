@@ -9,6 +9,7 @@ use keymsg_core::{Catalog, Engine};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::trust::TrustArgs;
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -33,6 +34,8 @@ pub struct EngineArgs {
     /// Selection policy override, e.g. sticky, cycle:week, round-robin (default: the catalog's).
     #[arg(long, value_name = "POLICY", value_parser = parse_policy)]
     pub policy: Option<String>,
+    #[command(flatten)]
+    pub trust: TrustArgs,
 }
 
 /// Flags of the commands that render and count (footer, popup, replay).
@@ -70,6 +73,16 @@ pub struct StoreArgs {
 }
 
 impl StoreArgs {
+    /// The store directory named by the flag or the config, when it is a
+    /// directory (not a postgres:// URL): where the catalog trust state lives
+    /// by default.
+    pub fn dir(&self, config: &Config) -> Option<PathBuf> {
+        self.store
+            .clone()
+            .or_else(|| config.store.clone())
+            .filter(|p| !p.to_str().is_some_and(keymsg_core::store::is_fleet_url))
+    }
+
     /// Open the store named by the flag or the config. `read_only`: a
     /// directory is opened read-only (nothing written, no writer file
     /// claimed, so a copy on read-only media can be read) and must exist (a
@@ -117,12 +130,18 @@ impl StoreArgs {
     }
 }
 
-/// Load the catalog named by the flag, else the config, else the embedded one.
-pub fn load_catalog(flag: Option<&Path>, config: &Config) -> Result<Catalog, CliError> {
-    match flag.or(config.catalog.as_deref()) {
-        Some(p) => Ok(Catalog::from_path(p)?),
-        None => Ok(Catalog::embedded()?),
-    }
+/// Load the catalog named by the flag, else the config, else the embedded
+/// one, with the trust flags applied (signature, expiry, rollback, last good).
+pub fn load_catalog(
+    flag: Option<&Path>,
+    trust: &TrustArgs,
+    config: &Config,
+    store: Option<&Path>,
+) -> Result<Catalog, CliError> {
+    // The trust state defaults to a directory inside a store directory; a
+    // postgres:// store has none on this host.
+    let store = store.filter(|p| !p.to_str().is_some_and(keymsg_core::store::is_fleet_url));
+    super::trust::load(trust, flag, config, store)
 }
 
 /// Build an engine from flags and config. `count` `None`: never open a
@@ -132,7 +151,13 @@ pub fn engine(
     config: &Config,
     count: Option<&CountArgs>,
 ) -> Result<Engine, CliError> {
-    let catalog = load_catalog(args.catalog.as_deref(), config)?;
+    let store = args.store.as_ref().or(config.store.as_ref());
+    let catalog = load_catalog(
+        args.catalog.as_deref(),
+        &args.trust,
+        config,
+        store.map(PathBuf::as_path),
+    )?;
     let mut b = Engine::builder().catalog(catalog);
     if let Some(c) = count {
         b = b

@@ -18,8 +18,10 @@ mod record;
 mod replay;
 mod report;
 mod serve;
+mod sign;
 mod store;
 mod text;
+mod trust;
 
 pub(crate) use common::parse_date;
 
@@ -108,6 +110,8 @@ enum Command {
     Store(store::Args),
     /// Serve footers, pop-ups, impressions and reports over HTTP/JSON.
     Serve(serve::Args),
+    /// Sign a catalog with a minisign secret key (detached CATALOG.minisig).
+    Sign(sign::Args),
 }
 
 /// Run the parsed command line.
@@ -119,7 +123,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Wrap(a) => text::wrap(a),
         Command::Truncate(a) => text::truncate(a),
         Command::Width(a) => text::width(a),
-        Command::Check(a) => check::run(a),
+        Command::Check(a) => check::run(a, &config()?),
+        Command::Sign(a) => sign::run(a),
         Command::Catalog(a) => catalog::run(a),
         Command::Completions(a) => completions::run(&a),
         Command::Man(a) => man::run(&a),

@@ -43,6 +43,8 @@ pub struct Args {
     /// Catalog file (default: config `catalog`, else the embedded catalog).
     #[arg(long, value_name = "PATH")]
     catalog: Option<PathBuf>,
+    #[command(flatten)]
+    trust: super::trust::TrustArgs,
     /// Language: th or en (default: config `lang`, else th).
     #[arg(long, value_name = "th|en")]
     lang: Option<String>,
@@ -53,7 +55,12 @@ pub struct Args {
 
 /// Run `keymsg preview`.
 pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
-    let catalog = load_catalog(args.catalog.as_deref(), config)?;
+    let catalog = load_catalog(
+        args.catalog.as_deref(),
+        &args.trust,
+        config,
+        config.store.as_deref(),
+    )?;
     let name = args
         .profile
         .or_else(|| config.profile.clone())

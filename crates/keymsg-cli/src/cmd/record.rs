@@ -61,6 +61,8 @@ pub struct Args {
     /// Catalog the message id is checked against (default: config `catalog`, else embedded).
     #[arg(long, value_name = "PATH")]
     catalog: Option<PathBuf>,
+    #[command(flatten)]
+    trust: super::trust::TrustArgs,
 }
 
 fn parse_channel(s: &str) -> Result<Channel, String> {
@@ -70,7 +72,13 @@ fn parse_channel(s: &str) -> Result<Channel, String> {
 
 /// Run `keymsg record`.
 pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
-    let catalog = load_catalog(args.catalog.as_deref(), config)?;
+    let store = args.store.clone().or_else(|| config.store.clone());
+    let catalog = load_catalog(
+        args.catalog.as_deref(),
+        &args.trust,
+        config,
+        store.as_deref(),
+    )?;
     if let Some(id) = &args.message
         && catalog.get(id).is_none()
     {

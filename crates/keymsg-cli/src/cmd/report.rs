@@ -64,6 +64,8 @@ pub struct Args {
     /// Catalog for the content column (default: config `catalog`, else embedded).
     #[arg(long, value_name = "PATH")]
     catalog: Option<PathBuf>,
+    #[command(flatten)]
+    trust: super::trust::TrustArgs,
     /// Digits in CSV and Markdown: thai (๐-๙, as on the paper form) or arabic.
     #[arg(long, value_parser = ["thai", "arabic"], default_value = "thai")]
     digits: String,
@@ -89,7 +91,8 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
     // so a copy on read-only media can be reported, and no writer file is
     // claimed.
     let store = args.store.open(config, true, "report")?;
-    let catalog = load_catalog(args.catalog.as_deref(), config)?;
+    let dir = args.store.dir(config);
+    let catalog = load_catalog(args.catalog.as_deref(), &args.trust, config, dir.as_deref())?;
     let agency = args.agency.or_else(|| config.agency.clone());
     let report =
         Report::from_store_with(&store, &catalog, args.month, agency.as_deref(), &options)?;

@@ -54,11 +54,24 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         (None, None) => SocketAddr::from(([127, 0, 0, 1], 8080)),
     };
     // Load once now so a bad catalog fails here with the usual exit code.
-    load_catalog(args.engine.catalog.as_deref(), config)?;
+    let store_dir = args.engine.store.clone().or_else(|| config.store.clone());
+    load_catalog(
+        args.engine.catalog.as_deref(),
+        &args.engine.trust,
+        config,
+        store_dir.as_deref(),
+    )?;
     let catalog_flag = args.engine.catalog.clone();
+    let trust = args.engine.trust.clone();
     let config_for_loader = config.clone();
     let loader: keymsg_server::CatalogLoader = Arc::new(move || {
-        load_catalog(catalog_flag.as_deref(), &config_for_loader).map_err(|e| e.lines().join("; "))
+        load_catalog(
+            catalog_flag.as_deref(),
+            &trust,
+            &config_for_loader,
+            store_dir.as_deref(),
+        )
+        .map_err(|e| e.lines().join("; "))
     });
     let durability = if args.durability.as_deref() == Some("power") {
         keymsg_core::store::Durability::Power

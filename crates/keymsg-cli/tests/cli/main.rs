@@ -21,6 +21,7 @@ mod month;
 mod parity;
 mod preview;
 mod text;
+mod trust;
 mod usage;
 
 use std::path::Path;

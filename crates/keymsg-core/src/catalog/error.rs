@@ -72,6 +72,87 @@ pub enum CatalogError {
         /// The serialiser's message.
         message: String,
     },
+    /// A signature is required (`require_signature`) but the file has none.
+    #[error("{source_name}: unsigned: no signature at {signature} and a signature is required")]
+    SignatureMissing {
+        /// File path or label.
+        source_name: String,
+        /// Where the detached signature was looked for.
+        signature: String,
+    },
+    /// The signature does not verify: the file was changed after signing,
+    /// the signature is for another file, or it is damaged.
+    #[error("{source_name}: bad signature: {reason}")]
+    SignatureInvalid {
+        /// File path or label.
+        source_name: String,
+        /// What failed.
+        reason: String,
+    },
+    /// The file is signed by a key that is not among the trusted keys.
+    #[error(
+        "{source_name}: signed by key {key_id}, which is not a trusted key (add its public key with --trusted-key or `[trust] keys`)"
+    )]
+    UntrustedKey {
+        /// File path or label.
+        source_name: String,
+        /// The signing key's id (16 hex digits, as `minisign` prints it).
+        key_id: String,
+    },
+    /// A public or secret key, or its password, is unusable.
+    #[error("{what}: {reason}")]
+    BadKey {
+        /// Which key (a path or `trusted key #2`).
+        what: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A catalog older than one already accepted from the same issuer
+    /// (a replayed old version).
+    #[error(
+        "{source_name}: version {found} of issuer `{issuer}` is older than version {highest} already accepted (rollback refused)"
+    )]
+    Rollback {
+        /// File path or label.
+        source_name: String,
+        /// The issuer the versions belong to.
+        issuer: String,
+        /// The version in the file.
+        found: u64,
+        /// The highest version accepted before.
+        highest: u64,
+    },
+    /// The same version as one already accepted, with different content.
+    #[error(
+        "{source_name}: version {version} of issuer `{issuer}` was already accepted with different content (publish a new version number)"
+    )]
+    VersionReused {
+        /// File path or label.
+        source_name: String,
+        /// The issuer.
+        issuer: String,
+        /// The version both files claim.
+        version: u64,
+    },
+    /// The catalog's `expires` instant has passed.
+    #[error("{source_name}: catalog version {version} expired at {expires}")]
+    Expired {
+        /// File path or label.
+        source_name: String,
+        /// The catalog version.
+        version: u64,
+        /// When it expired (RFC 3339).
+        expires: String,
+    },
+    /// The trust state directory (highest versions, last good catalog)
+    /// could not be read or written.
+    #[error("trust state `{path}`: {reason}")]
+    State {
+        /// The file or directory.
+        path: String,
+        /// What failed.
+        reason: String,
+    },
     /// The file parsed but its content is invalid.
     #[error("{source_name}: {} problem(s):\n{}", problems.len(), ProblemList(problems))]
     Invalid {
@@ -191,6 +272,20 @@ pub enum ProblemKind {
     /// A phone number not on the allow-list.
     #[error("phone number `{0}` is not on the catalog's allow-list")]
     PhoneNotAllowed(String),
+    /// Digits that are not an allowed phone number and not an amount, date,
+    /// time, quantity or year (a number hidden from the phone rule by
+    /// separators, other scripts' digits, or extra digits around an allowed
+    /// number).
+    #[error(
+        "number `{0}` is not on the catalog's allow-list (nor an amount, date, time, quantity or year)"
+    )]
+    NumberNotAllowed(String),
+    /// An `@handle` not on `allow.handles`.
+    #[error("account `{0}` is not on the catalog's allow-list (`allow.handles`)")]
+    HandleNotAllowed(String),
+    /// An `allow.handles` entry that is not `@` and a name.
+    #[error("`{0}` is not an account handle (write e.g. `@pea_official`)")]
+    BadHandle(String),
     /// A URL or e-mail host not on the allow-list.
     #[error("host `{0}` is not on the catalog's allow-list")]
     HostNotAllowed(String),
@@ -214,6 +309,10 @@ pub enum ProblemKind {
         /// The encoding's name.
         encoding: &'static str,
     },
+    /// Something an overlay may not do to the base catalog (change an
+    /// official message's text, replace an official message).
+    #[error("{0}")]
+    Overlay(String),
     /// Unknown selection policy or surface key.
     #[error("unknown {what} `{name}`")]
     Unknown {

@@ -51,13 +51,7 @@ impl Catalog {
         let format = Format::from_path(path).ok_or_else(|| CatalogError::UnknownFormat {
             source_name: name.clone(),
         })?;
-        let io = |error| CatalogError::Io {
-            source_name: name.clone(),
-            error,
-        };
-        let size = std::fs::metadata(path).map_err(io)?.len();
-        check_size(&name, size)?;
-        let bytes = std::fs::read(path).map_err(io)?;
+        let bytes = read_limited(path, &name)?;
         Catalog::from_bytes(&bytes, format, &name)
     }
 
@@ -86,6 +80,17 @@ impl Catalog {
         validate::validate(raw, source_name)
     }
 
+    /// [`Catalog::from_bytes`] without the layout rule, for bytes that
+    /// already passed full validation (see `validate::validate_with`).
+    pub(crate) fn from_bytes_validated_before(
+        bytes: &[u8],
+        format: Format,
+        source_name: &str,
+    ) -> Result<Catalog, CatalogError> {
+        let raw = parse_with::<RawCatalog>(bytes, format, source_name)?;
+        validate::validate_with(raw, source_name, false)
+    }
+
     /// The catalog as a file in `format` (as it was read: the same messages,
     /// fields and allow-lists), which [`Catalog::from_str_as`] reads back to
     /// an equal catalog. How `keymsg catalog` prints the embedded default.
@@ -109,6 +114,17 @@ impl Catalog {
     }
 }
 
+/// Read a catalog file, refusing one over [`MAX_CATALOG_BYTES`] before reading it.
+pub(crate) fn read_limited(path: &Path, name: &str) -> Result<Vec<u8>, CatalogError> {
+    let io = |error| CatalogError::Io {
+        source_name: name.to_owned(),
+        error,
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    check_size(name, size)?;
+    std::fs::read(path).map_err(io)
+}
+
 fn check_size(source_name: &str, size: u64) -> Result<(), CatalogError> {
     if size > MAX_CATALOG_BYTES {
         return Err(CatalogError::TooLarge {
@@ -126,8 +142,30 @@ pub(crate) fn parse_raw(
     format: Format,
     source_name: &str,
 ) -> Result<RawCatalog, CatalogError> {
+    parse_text::<RawCatalog>(text, format, source_name)
+}
+
+/// Check size and UTF-8, then parse `bytes` as `T`.
+pub(crate) fn parse_with<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    format: Format,
+    source_name: &str,
+) -> Result<T, CatalogError> {
+    check_size(source_name, bytes.len() as u64)?;
+    let text = std::str::from_utf8(bytes).map_err(|e| CatalogError::InvalidUtf8 {
+        source_name: source_name.to_owned(),
+        offset: e.valid_up_to(),
+    })?;
+    parse_text::<T>(text, format, source_name)
+}
+
+fn parse_text<T: serde::de::DeserializeOwned>(
+    text: &str,
+    format: Format,
+    source_name: &str,
+) -> Result<T, CatalogError> {
     match format {
-        Format::Toml => toml::from_str::<RawCatalog>(text).map_err(|e| {
+        Format::Toml => toml::from_str::<T>(text).map_err(|e| {
             let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
             CatalogError::Syntax {
                 source_name: source_name.to_owned(),
@@ -136,14 +174,12 @@ pub(crate) fn parse_raw(
                 message: e.message().to_owned(),
             }
         }),
-        Format::Json => {
-            serde_json::from_str::<RawCatalog>(text).map_err(|e| CatalogError::Syntax {
-                source_name: source_name.to_owned(),
-                line: e.line(),
-                column: e.column(),
-                message: strip_json_position(&e.to_string()),
-            })
-        }
+        Format::Json => serde_json::from_str::<T>(text).map_err(|e| CatalogError::Syntax {
+            source_name: source_name.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            message: strip_json_position(&e.to_string()),
+        }),
     }
 }
 

@@ -12,11 +12,19 @@ mod encoding;
 mod error;
 mod load;
 mod model;
+mod overlay;
 mod raw;
+mod status;
+mod trust;
 mod validate;
 
 pub use crate::vocab::{Text, TextKind};
 pub use error::{CatalogError, Problem, ProblemKind};
 pub use load::{Format, MAX_CATALOG_BYTES};
 pub use model::{Catalog, CatalogMeta, Message, Window};
+pub use overlay::Overlay;
+pub use trust::{
+    Layer, LayerTrust, LoadOptions, STATE_IN_STORE, SignatureInfo, SignatureStatus, TrustStatus,
+    TrustedKey, default_state_dir, rfc3339_bangkok, sibling_signature, sign, sign_file, verify,
+};
 pub use validate::{MAX_WEIGHT, SCHEMA_VERSION};

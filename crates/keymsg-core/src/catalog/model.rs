@@ -6,6 +6,7 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 use super::raw::RawCatalog;
+use super::status::TrustStatus;
 use crate::Surface;
 use crate::vocab::Text;
 
@@ -22,6 +23,8 @@ pub(crate) struct Inner {
     pub(crate) by_id: HashMap<String, usize>,
     /// The file as written (for `keymsg catalog` and re-serialisation).
     pub(crate) raw: RawCatalog,
+    /// How it was loaded (signatures, versions, fallback).
+    pub(crate) trust: TrustStatus,
 }
 
 /// Catalog-wide metadata.

@@ -78,6 +78,9 @@ pub(crate) struct RawAllow {
     /// URL hosts text may mention; a host also allows its subdomains.
     #[serde(default)]
     pub hosts: Vec<String>,
+    /// Account handles text may mention (`@pea_official`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub handles: Vec<String>,
 }
 
 /// One message as written.

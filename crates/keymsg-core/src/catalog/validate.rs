@@ -28,6 +28,7 @@
 
 mod fits;
 mod moment;
+mod overlay;
 mod text;
 
 use std::collections::{BTreeMap, HashMap};
@@ -43,6 +44,12 @@ use crate::text::spans::{is_digit, is_host_syntax, phone_key, span_digits};
 use crate::vocab::Text;
 use moment::{Edge, parse_moment};
 use text::{Allow, check_chars, check_name, check_text};
+
+/// A catalog `expires` value as an instant, `None` when it does not parse
+/// (validation reports that).
+pub(crate) fn parse_expires(s: &str) -> Option<time::OffsetDateTime> {
+    parse_moment(s, Edge::End, None, "expires", &mut Problems(Vec::new()))
+}
 
 /// Newest catalog schema this library reads. Older schemas keep loading.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -76,6 +83,21 @@ impl Problems {
 
 /// Validate `raw`, collecting every problem.
 pub(crate) fn validate(raw: RawCatalog, source_name: &str) -> Result<Catalog, CatalogError> {
+    validate_with(raw, source_name, true)
+}
+
+/// [`validate`], with the text rules (characters, allow-list) and the layout
+/// rule (every message laid out on every profile of its surfaces, most of
+/// the cost) only when `check_layout`.
+/// It is skipped only for text already validated in full: the embedded
+/// catalog (a test validates it in full) and a file whose exact bytes passed
+/// before (the trust state records them). Every footer is still laid out
+/// when it is served, so a message that does not fit is never printed cut.
+pub(crate) fn validate_with(
+    raw: RawCatalog,
+    source_name: &str,
+    check_layout: bool,
+) -> Result<Catalog, CatalogError> {
     if raw.schema == 0 || raw.schema > SCHEMA_VERSION {
         return Err(CatalogError::UnsupportedSchema {
             source_name: source_name.to_owned(),
@@ -141,8 +163,12 @@ pub(crate) fn validate(raw: RawCatalog, source_name: &str) -> Result<Catalog, Ca
                     ProblemKind::BadLanguage(lang.clone()),
                 );
             }
-            for (name, value) in variants(t) {
-                check_text(id, &format!("{field}.{name}"), value, &allow, &mut p);
+            // Text rules (characters, allow-list) only report problems;
+            // bytes that passed them before need not be scanned again.
+            if check_layout {
+                for (name, value) in variants(t) {
+                    check_text(id, &format!("{field}.{name}"), value, &allow, &mut p);
+                }
             }
             text.insert(lang.clone(), normalise(t));
         }
@@ -197,7 +223,7 @@ pub(crate) fn validate(raw: RawCatalog, source_name: &str) -> Result<Catalog, Ca
             }
         }
         // Layout is checked only on text that passed the character rules.
-        if p.len() == problems_before {
+        if check_layout && p.len() == problems_before {
             fits::check_fits(id, &text, &surfaces, &mut p);
         }
         messages.push(Message {
@@ -232,6 +258,7 @@ pub(crate) fn validate(raw: RawCatalog, source_name: &str) -> Result<Catalog, Ca
             messages,
             by_id,
             raw,
+            trust: Default::default(),
         }),
     })
 }
@@ -284,6 +311,7 @@ fn check_allow(raw: &RawCatalog, p: &mut Problems) -> Allow {
     let mut allow = Allow {
         phones: Vec::new(),
         hosts: Vec::new(),
+        handles: Vec::new(),
     };
     for (k, entry) in raw.allow.phones.iter().enumerate() {
         let field = format!("allow.phones[{k}]");
@@ -307,6 +335,21 @@ fn check_allow(raw: &RawCatalog, p: &mut Problems) -> Allow {
         }
         allow.hosts.push(host);
     }
+    for (k, entry) in raw.allow.handles.iter().enumerate() {
+        let field = format!("allow.handles[{k}]");
+        let visible = check_name(None, &field, entry, p);
+        let handle = visible.trim().to_lowercase();
+        let name = handle.strip_prefix('@').unwrap_or("");
+        let ok = !name.is_empty()
+            && name.len() <= 64
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        if !ok {
+            p.add(None, &field, None, ProblemKind::BadHandle(entry.clone()));
+        }
+        allow.handles.push(handle);
+    }
     allow
 }
 
@@ -319,9 +362,18 @@ fn valid_id(id: &str) -> bool {
 
 fn normalise(t: &RawText) -> Text {
     Text {
-        long: t.long.nfc().collect(),
-        short: t.short.as_ref().map(|s| s.nfc().collect()),
-        title: t.title.as_ref().map(|s| s.nfc().collect()),
+        long: nfc(&t.long),
+        short: t.short.as_deref().map(nfc),
+        title: t.title.as_deref().map(nfc),
+    }
+}
+
+/// NFC, with the quick check first: text already in NFC (the usual case)
+/// is copied, not decomposed and composed again.
+fn nfc(s: &str) -> String {
+    match unicode_normalization::is_nfc_quick(s.chars()) {
+        unicode_normalization::IsNormalized::Yes => s.to_owned(),
+        _ => s.nfc().collect(),
     }
 }
 

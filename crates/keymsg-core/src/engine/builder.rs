@@ -21,6 +21,7 @@ pub struct EngineBuilder {
     fail_closed: bool,
     allow_lossy: bool,
     profiles: Vec<Profile>,
+    overlay: Option<crate::catalog::Overlay>,
 }
 
 #[derive(Debug, Default)]
@@ -35,6 +36,14 @@ impl EngineBuilder {
     /// Use `catalog` (default: [`Catalog::embedded`]).
     pub fn catalog(mut self, catalog: Catalog) -> Self {
         self.catalog = Some(catalog);
+        self
+    }
+
+    /// Apply an agency overlay on the catalog (the official base): see
+    /// [`Catalog::with_overlay`]. A problem in the overlay fails
+    /// [`EngineBuilder::build`].
+    pub fn overlay(mut self, overlay: crate::catalog::Overlay) -> Self {
+        self.overlay = Some(overlay);
         self
     }
 
@@ -136,6 +145,10 @@ impl EngineBuilder {
         let catalog = match self.catalog {
             Some(c) => c,
             None => Catalog::embedded()?,
+        };
+        let catalog = match &self.overlay {
+            Some(o) => catalog.with_overlay(o)?,
+            None => catalog,
         };
         let mut selector = Selector::new(&catalog)?;
         if let Some(name) = &self.policy {

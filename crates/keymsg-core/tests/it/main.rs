@@ -9,8 +9,11 @@
 mod report_common;
 mod unprivileged;
 
+mod catalog_allowlist;
 mod catalog_default;
 mod catalog_load;
+mod catalog_overlay;
+mod catalog_trust;
 mod catalog_validate;
 mod engine;
 mod engine_delivered;

@@ -10,11 +10,13 @@ use crate::catalog::error::ProblemKind;
 use crate::text::spans::{
     SpanKind, host_allowed, is_default_ignorable, is_digit, phone_key, protected_spans, url_host,
 };
+use crate::text::spans_contacts::{Contact, ContactKind, classify, contacts};
 
 /// The allow-lists, normalised: phone keys ([`phone_key`]) and lower-case hosts.
 pub(super) struct Allow {
     pub(super) phones: Vec<String>,
     pub(super) hosts: Vec<String>,
+    pub(super) handles: Vec<String>,
 }
 
 /// Bidirectional formatting controls (they reorder what the reader sees).
@@ -99,6 +101,7 @@ pub(super) fn check_text(id: &str, field: &str, value: &str, allow: &Allow, p: &
     // but not where removing it joins a span, or between two digits.
     let visible_chars: Vec<char> = visible.chars().collect();
     let mut seen_visible = 0;
+    let mut invisible_at: Vec<usize> = Vec::new();
     for (offset, &c) in chars.iter().enumerate() {
         if !is_default_ignorable(c) {
             seen_visible += 1;
@@ -113,15 +116,34 @@ pub(super) fn check_text(id: &str, field: &str, value: &str, allow: &Allow, p: &
             && visible_chars.get(pos - 1).is_some_and(|&c| is_digit(c))
             && visible_chars.get(pos).is_some_and(|&c| is_digit(c));
         if inside_span || between_digits {
+            invisible_at.push(offset);
             p.add(id, field, Some(offset), ProblemKind::Invisible(c as u32));
         }
     }
 
-    for &(kind, start, _, text) in &spans {
+    // Char ranges (in `value`) already reported, and of URLs and e-mail
+    // addresses (whose host was checked as a whole).
+    let original = |s: usize, e: usize| {
+        let start = kept.get(s).copied().unwrap_or(s);
+        let end = e
+            .checked_sub(1)
+            .and_then(|k| kept.get(k))
+            .map_or(start, |&k| k + 1);
+        (start, end)
+    };
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    let runs = contacts(value);
+    for &(kind, start, end, text) in &spans {
         let offset = kept.get(start).copied();
+        let reported = p.len();
         match kind {
             SpanKind::Phone => {
-                if !allow.phones.contains(&phone_key(text)) {
+                // `180 วัน` has a short code's shape but is a quantity.
+                let (s, e) = original(start, end);
+                let everyday = runs
+                    .iter()
+                    .any(|c| c.start <= s && e <= c.end && classify(value, c).is_some());
+                if !allow.phones.contains(&phone_key(text)) && !everyday {
                     p.add(
                         id,
                         field,
@@ -141,6 +163,64 @@ pub(super) fn check_text(id: &str, field: &str, value: &str, allow: &Allow, p: &
                 ),
             },
             SpanKind::Amount => {}
+        }
+        if p.len() > reported || matches!(kind, SpanKind::Url | SpanKind::Email) {
+            covered.push(original(start, end));
+        }
+    }
+    // A number already reported for the invisible character inside it.
+    covered.extend(invisible_at.iter().map(|&o| (o, o + 1)));
+    check_contacts(id, field, value, runs, allow, &covered, p);
+}
+
+/// Every digit run and host-like token the span scanner did not catch (or
+/// caught only in part): it must be on the allow-list, or a digit run an
+/// explicit rule calls an amount, date, time, quantity or year.
+fn check_contacts(
+    id: Option<&str>,
+    field: &str,
+    value: &str,
+    runs: Vec<Contact>,
+    allow: &Allow,
+    covered: &[(usize, usize)],
+    p: &mut Problems,
+) {
+    for c in runs {
+        if covered.iter().any(|&(s, e)| c.start < e && s < c.end) {
+            continue;
+        }
+        let offset = Some(c.start);
+        match &c.kind {
+            ContactKind::Digits { digits } => {
+                if allow.phones.contains(digits) || classify(value, &c).is_some() {
+                    continue;
+                }
+                p.add(
+                    id,
+                    field,
+                    offset,
+                    ProblemKind::NumberNotAllowed(c.text.clone()),
+                );
+            }
+            ContactKind::Host(host) => {
+                if !host.is_ascii() || !host_allowed(host, &allow.hosts) {
+                    p.add(id, field, offset, ProblemKind::HostNotAllowed(host.clone()));
+                }
+            }
+            // An address, never a host on an allow-list.
+            ContactKind::Ip(ip) => {
+                p.add(id, field, offset, ProblemKind::HostNotAllowed(ip.clone()));
+            }
+            ContactKind::Handle(h) => {
+                if !allow.handles.contains(h) {
+                    p.add(
+                        id,
+                        field,
+                        offset,
+                        ProblemKind::HandleNotAllowed(c.text.clone()),
+                    );
+                }
+            }
         }
     }
 }

@@ -1,0 +1,265 @@
+//! Shutdown, limits, reload and TLS.
+
+use super::*;
+
+#[test]
+fn sigterm_under_load_loses_no_acknowledged_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &["--store", "st", "--agency", "PEA"]);
+    let addr = server.addr;
+    let acknowledged = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut threads = Vec::new();
+    for t in 0..8 {
+        let (ack, stop) = (Arc::clone(&acknowledged), Arc::clone(&stop));
+        threads.push(std::thread::spawn(move || {
+            let mut i = 0;
+            // Bounded: at most 5 s or until the server is gone.
+            let until = Instant::now() + Duration::from_secs(5);
+            while !stop.load(Ordering::Relaxed) && Instant::now() < until {
+                i += 1;
+                let path = format!(
+                    "/v1/footer?key=K-{t}-{i}&idempotency_key=I-{t}-{i}&at=2026-03-15T10:00:00%2B07:00"
+                );
+                match http(addr, "GET", &path, &[], b"") {
+                    Ok((200, _, body)) => {
+                        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                        if v["counted"] == true {
+                            ack.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                    Ok((status, _, body)) => {
+                        // Refused while shutting down is fine: not acknowledged.
+                        assert!(status >= 500, "{status}: {}", String::from_utf8_lossy(&body));
+                    }
+                    Err(_) => break, // the server has stopped accepting
+                }
+            }
+        }));
+    }
+    std::thread::sleep(Duration::from_millis(700));
+    let before = acknowledged.load(Ordering::Relaxed);
+    assert!(before > 20, "too little load before SIGTERM: {before}");
+    let log = server.stop();
+    stop.store(true, Ordering::Relaxed);
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert!(
+        log.iter().any(|l| l.contains("keymsg serve stopped")),
+        "{log:?}"
+    );
+    let ack = acknowledged.load(Ordering::Relaxed);
+    let report = Command::new(env!("CARGO_BIN_EXE_keymsg"))
+        .current_dir(dir.path())
+        .env_remove("KEYMSG_CONFIG")
+        .args([
+            "report", "--store", "st", "--month", "2026-03", "--format", "json", "--agency", "PEA",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        report.status.success(),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    let stored = v["totals"]["documents"].as_u64().unwrap();
+    assert_eq!(stored, ack, "acknowledged {ack}, stored {stored}");
+}
+
+#[test]
+fn slow_clients_limits_and_bind_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("keymsg.toml"),
+        "[serve]\nheader_timeout_ms = 300\nrequest_timeout_ms = 600\nmax_body_bytes = 2000\nmax_header_bytes = 8192\n",
+    )
+    .unwrap();
+    let server = Server::start(dir.path(), &["--config", "keymsg.toml", "--store", "st"]);
+    // A connection that sends nothing is closed after the header timeout.
+    let started = Instant::now();
+    let mut idle = TcpStream::connect(server.addr).unwrap();
+    idle.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut buf = Vec::new();
+    let _ = idle.read_to_end(&mut buf);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "idle connection held {:?}",
+        started.elapsed()
+    );
+    // Half a request head, then silence: closed too.
+    let started = Instant::now();
+    let mut slow = TcpStream::connect(server.addr).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let _ = slow.read_to_end(&mut buf);
+    assert!(started.elapsed() < Duration::from_secs(3));
+    // A body trickled too slowly: 408 with a JSON error.
+    let mut trickle = TcpStream::connect(server.addr).unwrap();
+    trickle
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    trickle
+        .write_all(b"POST /v1/impressions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"imp")
+        .unwrap();
+    let mut out = Vec::new();
+    let _ = trickle.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("\"code\":\"timeout\""), "{text}");
+    // Too large a body, too large a head.
+    let big = vec![b' '; 5000];
+    let (status, _, body) = http(server.addr, "POST", "/v1/impressions", &[], &big).unwrap();
+    assert_eq!(status, 413, "{}", String::from_utf8_lossy(&body));
+    let long = "x".repeat(20_000);
+    let r = http(server.addr, "GET", "/healthz", &[("X-Long", &long)], b"");
+    assert!(matches!(r, Ok((431, _, _)) | Err(_)), "{r:?}");
+    // Still serving after all that.
+    assert_eq!(get_json(server.addr, "/healthz", &[]).0, 200);
+    server.stop();
+
+    // Without tokens, only loopback may be bound.
+    let out = Command::new(env!("CARGO_BIN_EXE_keymsg"))
+        .current_dir(dir.path())
+        .env_remove("KEYMSG_CONFIG")
+        .args(["serve", "--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("without authentication") && err.contains("[[serve.token]]"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bad_catalog_is_refused_on_reload_and_the_old_one_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Command::new(env!("CARGO_BIN_EXE_keymsg"))
+        .args(["catalog", "--format", "toml"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(catalog.stdout).unwrap();
+    std::fs::write(dir.path().join("cat.toml"), &text).unwrap();
+    std::fs::write(
+        dir.path().join("keymsg.toml"),
+        token_config("catalog = \"cat.toml\""),
+    )
+    .unwrap();
+    let server = Server::start(dir.path(), &["--config", "keymsg.toml"]);
+    let auth = format!("Bearer {TOKEN_ALL}");
+    let h = [("Authorization", auth.as_str())];
+    let (_, before) = get_json(server.addr, "/v1/footer?key=INV-9&count=false", &h);
+    // A broken file: SIGHUP refuses it.
+    std::fs::write(
+        dir.path().join("cat.toml"),
+        "version = \"not a number\"\n[[message]]\n",
+    )
+    .unwrap();
+    server.signal("HUP");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, ready) = get_json(server.addr, "/readyz", &[]);
+        if ready["checks"]["catalog"]["last_reload_error"].is_string() {
+            assert_eq!(
+                ready["ready"], true,
+                "the old catalog still serves: {ready}"
+            );
+            break;
+        }
+        assert!(Instant::now() < deadline, "reload not reported: {ready}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (status, after) = get_json(server.addr, "/v1/footer?key=INV-9&count=false", &h);
+    assert_eq!((status, &after["message_id"]), (200, &before["message_id"]));
+    let (_, _, metrics) = http(server.addr, "GET", "/metrics", &h, b"").unwrap();
+    let metrics = String::from_utf8(metrics).unwrap();
+    assert!(
+        metrics.contains("keymsg_server_catalog_reload_ok 0"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("keymsg_server_catalog_reloads_total{outcome=\"refused\"} 1"),
+        "{metrics}"
+    );
+    // The admin endpoint says so too; a select token may not reload.
+    let (status, _, body) = http(server.addr, "POST", "/v1/admin/reload", &h, b"").unwrap();
+    assert_eq!(status, 422, "{}", String::from_utf8_lossy(&body));
+    let sel = format!("Bearer {TOKEN_SELECT}");
+    let (status, _, _) = http(
+        server.addr,
+        "POST",
+        "/v1/admin/reload",
+        &[("Authorization", sel.as_str())],
+        b"",
+    )
+    .unwrap();
+    assert_eq!(status, 403);
+    // The file fixed: reloaded.
+    std::fs::write(dir.path().join("cat.toml"), &text).unwrap();
+    let (status, _, body) = http(server.addr, "POST", "/v1/admin/reload", &h, b"").unwrap();
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let (_, ready) = get_json(server.addr, "/readyz", &[]);
+    assert!(
+        ready["checks"]["catalog"]["last_reload_error"].is_null(),
+        "{ready}"
+    );
+    let log = server.stop();
+    assert!(
+        log.iter().any(|l| l.contains("new catalog refused")),
+        "{log:?}"
+    );
+}
+
+#[test]
+fn https_with_a_configured_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    run_ok(
+        Command::new("openssl").current_dir(dir.path()).args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "cert.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ]),
+        "openssl",
+    );
+    std::fs::write(
+        dir.path().join("keymsg.toml"),
+        "[serve]\ntls_cert = \"cert.pem\"\ntls_key = \"key.pem\"\n",
+    )
+    .unwrap();
+    let server = Server::start(dir.path(), &["--config", "keymsg.toml"]);
+    let out = run_ok(
+        Command::new("curl").current_dir(dir.path()).args([
+            "-sS",
+            "--cacert",
+            "cert.pem",
+            &format!("https://{}/v1/footer?key=INV-tls&count=false", server.addr),
+        ]),
+        "curl over TLS",
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["message_id"].is_string(), "{out}");
+    // Plain HTTP on the TLS port gets no answer.
+    assert!(!matches!(
+        http(server.addr, "GET", "/healthz", &[], b""),
+        Ok((200, _, _))
+    ));
+    server.stop();
+}

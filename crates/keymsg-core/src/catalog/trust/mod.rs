@@ -1,0 +1,455 @@
+//! Trusted loading: signatures, expiry, rollback protection and the last
+//! good catalog.
+//!
+//! [`Catalog::load`] reads a catalog file the way a billing server should:
+//!
+//! 1. the detached signature (`FILE.minisig`, or [`LoadOptions::signature`])
+//!    is verified with the trusted keys; without one the file is refused
+//!    when [`LoadOptions::require_signature`] is set;
+//! 2. the file is parsed and validated;
+//! 3. an expired catalog (`expires` passed) is refused;
+//! 4. with a state directory, a version lower than the highest accepted
+//!    from the same issuer is refused, and so is the same version with
+//!    different bytes; an accepted file is recorded and copied there.
+//!
+//! When a file is refused and the state directory holds a last good copy,
+//! that copy is served instead (unless [`LoadOptions::strict`]), and
+//! [`Catalog::trust`] says so, with the error that refused the new file.
+
+mod sig;
+mod state;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+
+pub use super::status::{
+    Layer, LayerTrust, SignatureInfo, SignatureStatus, TrustStatus, rfc3339_bangkok,
+};
+pub use sig::{TrustedKey, sign, verify};
+pub(crate) use state::StateDir;
+
+use super::error::CatalogError;
+use super::load::Format;
+use super::model::{Catalog, Inner};
+use super::overlay::Overlay;
+
+/// Name of the state directory kept inside a store directory by default.
+pub const STATE_IN_STORE: &str = "catalog-trust";
+
+/// The file that marks a store directory (the store's own marker; a test
+/// opens a store and checks that this finds it).
+const STORE_MARKER: &str = "KEYMSG_STORE";
+
+/// The default state directory for a store directory: `STORE/catalog-trust`,
+/// once the store exists (a directory that is not yet a store is left
+/// alone: the store refuses to be created in a non-empty directory).
+pub fn default_state_dir(store: &Path) -> Option<PathBuf> {
+    store
+        .join(STORE_MARKER)
+        .is_file()
+        .then(|| store.join(STATE_IN_STORE))
+}
+
+/// How [`Catalog::load`] finds and checks a catalog.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// The catalog file (`None`: the embedded default, which is compiled in
+    /// and needs no signature).
+    pub catalog: Option<PathBuf>,
+    /// Its detached signature (default: the catalog path + `.minisig`).
+    pub signature: Option<PathBuf>,
+    /// Trusted public keys; several at once during a key rotation.
+    pub trusted_keys: Vec<TrustedKey>,
+    /// Refuse a file without a signature by a trusted key.
+    pub require_signature: bool,
+    /// Where the highest versions and the last good catalog are kept
+    /// (`None`: no rollback protection, no last good catalog).
+    pub state: Option<PathBuf>,
+    /// Refuse instead of serving the last good catalog.
+    pub strict: bool,
+    /// The instant expiry is judged at (default: now).
+    pub now: Option<OffsetDateTime>,
+    /// An agency overlay applied on the base (checked like the base: its
+    /// signature is `OVERLAY.minisig`).
+    pub overlay: Option<PathBuf>,
+    /// Check against the state directory without recording anything in it
+    /// (`keymsg check`): the file is judged as a load would judge it.
+    pub check_only: bool,
+}
+
+/// Validate the catalog file at `catalog` and sign it with the minisign
+/// secret key file `secret_key` (see [`sign`]), writing the signature to
+/// `output` (default: `CATALOG.minisig`). Returns the signature path and the
+/// catalog version. An invalid catalog is never signed.
+pub fn sign_file(
+    catalog: &Path,
+    secret_key: &Path,
+    password: Option<&str>,
+    trusted_comment: Option<&str>,
+    output: Option<&Path>,
+) -> Result<(PathBuf, u64), CatalogError> {
+    let name = catalog.display().to_string();
+    let format = Format::from_path(catalog).ok_or_else(|| CatalogError::UnknownFormat {
+        source_name: name.clone(),
+    })?;
+    let bytes = super::load::read_limited(catalog, &name)?;
+    let c = Catalog::from_bytes(&bytes, format, &name)?;
+    let key_name = secret_key.display().to_string();
+    let secret = std::fs::read_to_string(secret_key).map_err(|e| CatalogError::BadKey {
+        what: key_name.clone(),
+        reason: format!("cannot read: {e}"),
+    })?;
+    let file_name = catalog
+        .file_name()
+        .map_or_else(|| name.clone(), |f| f.to_string_lossy().into_owned());
+    let sig = sign(
+        &bytes,
+        &secret,
+        password,
+        &file_name,
+        trusted_comment,
+        &key_name,
+    )?;
+    let out = output.map_or_else(|| sibling_signature(catalog), Path::to_path_buf);
+    std::fs::write(&out, sig.as_bytes()).map_err(|error| CatalogError::Io {
+        source_name: out.display().to_string(),
+        error,
+    })?;
+    Ok((out, c.version()))
+}
+
+const EMBEDDED: &str = "<embedded default catalog>";
+
+impl Catalog {
+    /// How the catalog was loaded by [`Catalog::load`]: each layer's
+    /// signature, version and expiry, and whether a refused file was
+    /// replaced by the last good catalog ([`TrustStatus::fallback`]).
+    pub fn trust(&self) -> &TrustStatus {
+        &self.inner.trust
+    }
+
+    /// The same catalog with `trust` as its load status.
+    pub(crate) fn with_trust(self, trust: TrustStatus) -> Catalog {
+        let inner = match Arc::try_unwrap(self.inner) {
+            Ok(mut inner) => {
+                inner.trust = trust;
+                inner
+            }
+            Err(shared) => Inner {
+                meta: shared.meta.clone(),
+                messages: shared.messages.clone(),
+                by_id: shared.by_id.clone(),
+                raw: shared.raw.clone(),
+                trust,
+            },
+        };
+        Catalog {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// Load a catalog with signatures, expiry and rollback checked, falling
+    /// back to the last good catalog when the file is refused (see the
+    /// module documentation), then apply the overlay, if any, checked the
+    /// same way. [`Catalog::trust`] tells how it went.
+    pub fn load(options: &LoadOptions) -> Result<Catalog, CatalogError> {
+        let now = options.now.unwrap_or_else(OffsetDateTime::now_utc);
+        let state = options.state.as_ref().map(StateDir::new);
+        // With an overlay, every message names its layer.
+        let layered = options.overlay.is_some();
+        let (base, base_trust) = match &options.catalog {
+            None => {
+                let c = Catalog::embedded()?;
+                let trust = LayerTrust {
+                    layer: Layer::Base,
+                    source: EMBEDDED.to_owned(),
+                    version: c.version(),
+                    issuer: c.meta().issuer.clone(),
+                    expires: c.meta().expires,
+                    signature: SignatureStatus::Embedded,
+                    rollback_protected: false,
+                    refused: None,
+                };
+                (c, trust)
+            }
+            Some(path) => load_layer::<Catalog>(
+                Layer::Base,
+                path,
+                options.signature.as_deref(),
+                layered,
+                options,
+                state.as_ref(),
+                now,
+            )?,
+        };
+        let mut layers = vec![base_trust];
+        let catalog = match &options.overlay {
+            None => base,
+            Some(path) => {
+                let (overlay, trust) = load_layer::<Overlay>(
+                    Layer::Overlay,
+                    path,
+                    None,
+                    true,
+                    options,
+                    state.as_ref(),
+                    now,
+                )?;
+                layers.push(trust);
+                base.with_overlay(&overlay)?
+            }
+        };
+        Ok(catalog.with_trust(TrustStatus { layers }))
+    }
+}
+
+/// A file one layer is read from: a base catalog or an overlay.
+pub(crate) trait LayerFile: Sized {
+    fn parse(bytes: &[u8], format: Format, label: &str) -> Result<Self, CatalogError>;
+    /// [`LayerFile::parse`] of bytes that passed full validation before.
+    fn parse_validated_before(
+        bytes: &[u8],
+        format: Format,
+        label: &str,
+    ) -> Result<Self, CatalogError> {
+        Self::parse(bytes, format, label)
+    }
+    fn version(&self) -> u64;
+    fn issuer(&self) -> Option<String>;
+    fn expires(&self) -> Option<OffsetDateTime>;
+}
+
+impl LayerFile for Catalog {
+    fn parse(bytes: &[u8], format: Format, label: &str) -> Result<Self, CatalogError> {
+        Catalog::from_bytes(bytes, format, label)
+    }
+    fn parse_validated_before(
+        bytes: &[u8],
+        format: Format,
+        label: &str,
+    ) -> Result<Self, CatalogError> {
+        Catalog::from_bytes_validated_before(bytes, format, label)
+    }
+    fn version(&self) -> u64 {
+        Catalog::version(self)
+    }
+    fn issuer(&self) -> Option<String> {
+        self.meta().issuer.clone()
+    }
+    fn expires(&self) -> Option<OffsetDateTime> {
+        self.meta().expires
+    }
+}
+
+impl LayerFile for Overlay {
+    fn parse(bytes: &[u8], format: Format, label: &str) -> Result<Self, CatalogError> {
+        Overlay::from_bytes(bytes, format, label)
+    }
+    fn version(&self) -> u64 {
+        self.raw.version
+    }
+    fn issuer(&self) -> Option<String> {
+        self.raw.issuer.clone()
+    }
+    fn expires(&self) -> Option<OffsetDateTime> {
+        // A malformed date is reported when the overlay is applied.
+        self.raw
+            .expires
+            .as_deref()
+            .and_then(super::validate::parse_expires)
+    }
+}
+
+/// Load one layer's file, or its last good copy when the file is refused.
+/// `labelled`: errors say `base FILE` / `overlay FILE`.
+pub(crate) fn load_layer<T: LayerFile>(
+    layer: Layer,
+    path: &Path,
+    signature: Option<&Path>,
+    labelled: bool,
+    options: &LoadOptions,
+    state: Option<&StateDir>,
+    now: OffsetDateTime,
+) -> Result<(T, LayerTrust), CatalogError> {
+    let source = path.display().to_string();
+    let label = if labelled {
+        format!("{} {source}", layer.as_str())
+    } else {
+        source.clone()
+    };
+    let error = match load_checked::<T>(layer, path, signature, &label, options, state, now) {
+        Ok(ok) => return Ok(ok),
+        Err(e) => e,
+    };
+    // A broken state directory is not a reason to serve an old catalog.
+    if options.strict || matches!(error, CatalogError::State { .. }) {
+        return Err(error);
+    }
+    let Some(state) = state else {
+        return Err(error);
+    };
+    let Some(good) = state.last_good(layer.as_str())? else {
+        return Err(error);
+    };
+    let copy_label = format!(
+        "last good copy of {} ({})",
+        good.source,
+        good.path.display()
+    );
+    let checked = (|| {
+        let sig = check_signature(
+            &good.bytes,
+            good.signature.as_deref(),
+            &good.path.with_extension("minisig"),
+            options,
+            &copy_label,
+        )?;
+        let c = T::parse(&good.bytes, good.format, &copy_label)?;
+        check_expiry(&c, now, &copy_label)?;
+        Ok::<_, CatalogError>((c, sig))
+    })();
+    match checked {
+        Ok((c, sig)) => {
+            let trust = layer_trust(layer, &source, &c, sig, true, Some(Arc::new(error)));
+            Ok((c, trust))
+        }
+        // The copy cannot stand in either: report why the file was refused.
+        Err(_) => Err(error),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn load_checked<T: LayerFile>(
+    layer: Layer,
+    path: &Path,
+    signature: Option<&Path>,
+    label: &str,
+    options: &LoadOptions,
+    state: Option<&StateDir>,
+    now: OffsetDateTime,
+) -> Result<(T, LayerTrust), CatalogError> {
+    let source = path.display().to_string();
+    let format = Format::from_path(path).ok_or_else(|| CatalogError::UnknownFormat {
+        source_name: label.to_owned(),
+    })?;
+    let bytes = super::load::read_limited(path, label)?;
+    let sig_path = signature.map_or_else(|| sibling_signature(path), Path::to_path_buf);
+    let sig_text = match std::fs::read_to_string(&sig_path) {
+        Ok(s) => Some(s),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && signature.is_none() => None,
+        Err(e) => {
+            return Err(CatalogError::SignatureInvalid {
+                source_name: label.to_owned(),
+                reason: format!("cannot read signature {}: {e}", sig_path.display()),
+            });
+        }
+    };
+    let sig = check_signature(&bytes, sig_text.as_deref(), &sig_path, options, label)?;
+    // The exact bytes passed full validation on an earlier start: skip the
+    // layout rule (most of the cost; every footer is laid out when served).
+    let c = if state.is_some_and(|s| s.validated_before(&bytes)) {
+        T::parse_validated_before(&bytes, format, label)?
+    } else {
+        T::parse(&bytes, format, label)?
+    };
+    check_expiry(&c, now, label)?;
+    if let Some(state) = state {
+        let issuer = issuer_key(layer, &c);
+        state.check(&issuer, c.version(), &bytes, label)?;
+        if options.check_only {
+            let trust = layer_trust(layer, &source, &c, sig, true, None);
+            return Ok((c, trust));
+        }
+        let kept_sig = match sig {
+            SignatureStatus::Verified(_) | SignatureStatus::NotChecked => sig_text.as_deref(),
+            _ => None,
+        };
+        state.accept(
+            layer.as_str(),
+            &issuer,
+            c.version(),
+            (&bytes, format, &source),
+            kept_sig,
+        )?;
+    }
+    let trust = layer_trust(layer, &source, &c, sig, state.is_some(), None);
+    Ok((c, trust))
+}
+
+fn layer_trust<T: LayerFile>(
+    layer: Layer,
+    source: &str,
+    c: &T,
+    signature: SignatureStatus,
+    rollback_protected: bool,
+    refused: Option<Arc<CatalogError>>,
+) -> LayerTrust {
+    LayerTrust {
+        layer,
+        source: source.to_owned(),
+        version: c.version(),
+        issuer: c.issuer(),
+        expires: c.expires(),
+        signature,
+        rollback_protected,
+        refused,
+    }
+}
+
+/// `catalog.toml` → `catalog.toml.minisig`, as `minisign -S` writes it.
+pub fn sibling_signature(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".minisig");
+    PathBuf::from(s)
+}
+
+/// Versions are tracked per issuer; a file without one is its own issuer
+/// within its layer.
+fn issuer_key<T: LayerFile>(layer: Layer, c: &T) -> String {
+    c.issuer()
+        .unwrap_or_else(|| format!("(no issuer, {})", layer.as_str()))
+}
+
+fn check_signature(
+    bytes: &[u8],
+    sig_text: Option<&str>,
+    sig_path: &Path,
+    options: &LoadOptions,
+    source: &str,
+) -> Result<SignatureStatus, CatalogError> {
+    match sig_text {
+        Some(s) if !options.trusted_keys.is_empty() => Ok(SignatureStatus::Verified(verify(
+            bytes,
+            s,
+            &options.trusted_keys,
+            source,
+        )?)),
+        Some(_) if options.require_signature => Err(CatalogError::BadKey {
+            what: "trusted keys".to_owned(),
+            reason: "a signature is required but no trusted key is configured (--trusted-key or `[trust] keys`)".to_owned(),
+        }),
+        Some(_) => Ok(SignatureStatus::NotChecked),
+        None if options.require_signature => Err(CatalogError::SignatureMissing {
+            source_name: source.to_owned(),
+            signature: sig_path.display().to_string(),
+        }),
+        None => Ok(SignatureStatus::Unsigned),
+    }
+}
+
+fn check_expiry<T: LayerFile>(
+    c: &T,
+    now: OffsetDateTime,
+    source: &str,
+) -> Result<(), CatalogError> {
+    match c.expires() {
+        Some(e) if now >= e => Err(CatalogError::Expired {
+            source_name: source.to_owned(),
+            version: c.version(),
+            expires: rfc3339_bangkok(e),
+        }),
+        _ => Ok(()),
+    }
+}

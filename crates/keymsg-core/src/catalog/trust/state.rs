@@ -1,0 +1,250 @@
+//! The trust state directory: the highest catalog version accepted per
+//! issuer (with the hash of its bytes), and a copy of the last good catalog
+//! of each layer, served when a newer file is refused.
+//!
+//! ```text
+//! STATE/versions.json                 {"issuers": {"PEA": {"version": 7, "sha256": "..."}}}
+//! STATE/last-good-base.toml           the accepted file, byte for byte
+//! STATE/last-good-base.toml.minisig   its signature, when it had one
+//! STATE/last-good-base.source         the path it was loaded from
+//! ```
+//!
+//! Files are replaced atomically (written beside, then renamed), so a crash
+//! leaves either the old or the new state, never half of one.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::super::error::CatalogError;
+use super::super::load::Format;
+
+const VERSIONS: &str = "versions.json";
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Versions {
+    #[serde(default)]
+    issuers: BTreeMap<String, Seen>,
+    /// SHA-256 of files that passed full validation, with the keymsg version
+    /// that validated them (a newer keymsg validates again).
+    #[serde(default)]
+    validated: BTreeMap<String, String>,
+}
+
+/// Which keymsg validated a file.
+const VALIDATOR: &str = env!("CARGO_PKG_VERSION");
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Seen {
+    version: u64,
+    sha256: String,
+}
+
+/// The state directory.
+#[derive(Debug, Clone)]
+pub(crate) struct StateDir {
+    dir: PathBuf,
+}
+
+/// A last good copy read back from the state directory.
+pub(crate) struct LastGood {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) signature: Option<String>,
+    pub(crate) format: Format,
+    pub(crate) path: PathBuf,
+    pub(crate) source: String,
+}
+
+fn state_err(path: &Path, reason: impl std::fmt::Display) -> CatalogError {
+    CatalogError::State {
+        path: path.display().to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn ext(format: Format) -> &'static str {
+    match format {
+        Format::Toml => "toml",
+        Format::Json => "json",
+    }
+}
+
+impl StateDir {
+    pub(crate) fn new(dir: impl Into<PathBuf>) -> StateDir {
+        StateDir { dir: dir.into() }
+    }
+
+    fn versions(&self) -> Result<Versions, CatalogError> {
+        let path = self.dir.join(VERSIONS);
+        match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map_err(|e| state_err(&path, format!("damaged ({e}); refusing to guess"))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Versions::default()),
+            Err(e) => Err(state_err(&path, e)),
+        }
+    }
+
+    /// Refuse `version` of `issuer` when it is lower than the highest seen,
+    /// or equal with different bytes.
+    pub(crate) fn check(
+        &self,
+        issuer: &str,
+        version: u64,
+        bytes: &[u8],
+        source_name: &str,
+    ) -> Result<(), CatalogError> {
+        let versions = self.versions()?;
+        let Some(seen) = versions.issuers.get(issuer) else {
+            return Ok(());
+        };
+        if version < seen.version {
+            return Err(CatalogError::Rollback {
+                source_name: source_name.to_owned(),
+                issuer: issuer.to_owned(),
+                found: version,
+                highest: seen.version,
+            });
+        }
+        if version == seen.version && seen.sha256 != sha256_hex(bytes) {
+            return Err(CatalogError::VersionReused {
+                source_name: source_name.to_owned(),
+                issuer: issuer.to_owned(),
+                version,
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether these exact bytes passed full validation by this keymsg.
+    pub(crate) fn validated_before(&self, bytes: &[u8]) -> bool {
+        self.versions().is_ok_and(|v| {
+            v.validated
+                .get(&sha256_hex(bytes))
+                .is_some_and(|w| w == VALIDATOR)
+        })
+    }
+
+    /// Record an accepted file: raise the issuer's version and keep a copy
+    /// as the layer's last good catalog.
+    pub(crate) fn accept(
+        &self,
+        layer: &str,
+        issuer: &str,
+        version: u64,
+        file: (&[u8], Format, &str),
+        signature: Option<&str>,
+    ) -> Result<(), CatalogError> {
+        let (bytes, format, source) = file;
+        std::fs::create_dir_all(&self.dir).map_err(|e| state_err(&self.dir, e))?;
+        let mut versions = self.versions()?;
+        let hash = sha256_hex(bytes);
+        let unchanged = versions
+            .issuers
+            .get(issuer)
+            .is_some_and(|s| s.version == version && s.sha256 == hash)
+            && versions
+                .validated
+                .get(&hash)
+                .is_some_and(|w| w == VALIDATOR);
+        let stem = format!("last-good-{layer}");
+        let copy = self.dir.join(format!("{stem}.{}", ext(format)));
+        if unchanged && std::fs::read(&copy).is_ok_and(|b| b == bytes) {
+            return Ok(()); // the usual start: nothing to write
+        }
+        versions
+            .validated
+            .retain(|h, _| versions.issuers.values().any(|s| &s.sha256 == h));
+        versions
+            .validated
+            .insert(hash.clone(), VALIDATOR.to_owned());
+        versions.issuers.insert(
+            issuer.to_owned(),
+            Seen {
+                version,
+                sha256: hash,
+            },
+        );
+        let json = serde_json::to_vec_pretty(&versions).map_err(|e| state_err(&self.dir, e))?;
+        // The other format's copy would be stale: remove it first.
+        for f in [Format::Toml, Format::Json] {
+            let other = self.dir.join(format!("{stem}.{}", ext(f)));
+            if f != format {
+                remove_if_present(&other)?;
+                remove_if_present(&other.with_extension(format!("{}.minisig", ext(f))))?;
+            }
+        }
+        write_atomic(&copy, bytes)?;
+        let sig_path = self.dir.join(format!("{stem}.{}.minisig", ext(format)));
+        match signature {
+            Some(s) => write_atomic(&sig_path, s.as_bytes())?,
+            None => remove_if_present(&sig_path)?,
+        }
+        write_atomic(&self.dir.join(format!("{stem}.source")), source.as_bytes())?;
+        write_atomic(&self.dir.join(VERSIONS), &json)
+    }
+
+    /// The layer's last good catalog, if one was kept.
+    pub(crate) fn last_good(&self, layer: &str) -> Result<Option<LastGood>, CatalogError> {
+        let stem = format!("last-good-{layer}");
+        for format in [Format::Toml, Format::Json] {
+            let path = self.dir.join(format!("{stem}.{}", ext(format)));
+            let bytes = match std::fs::read(&path) {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(state_err(&path, e)),
+            };
+            let sig_path = self.dir.join(format!("{stem}.{}.minisig", ext(format)));
+            let signature = match std::fs::read_to_string(&sig_path) {
+                Ok(s) => Some(s),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(state_err(&sig_path, e)),
+            };
+            let source = std::fs::read_to_string(self.dir.join(format!("{stem}.source")))
+                .unwrap_or_else(|_| path.display().to_string());
+            return Ok(Some(LastGood {
+                bytes,
+                signature,
+                format,
+                path,
+                source,
+            }));
+        }
+        Ok(None)
+    }
+}
+
+fn remove_if_present(path: &Path) -> Result<(), CatalogError> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(state_err(path, e)),
+    }
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CatalogError> {
+    let tmp = path.with_extension(format!(
+        "{}.tmp{}",
+        path.extension().and_then(|e| e.to_str()).unwrap_or(""),
+        std::process::id()
+    ));
+    let write = || -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    };
+    write().map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        state_err(path, e)
+    })
+}

@@ -1,0 +1,214 @@
+//! The endpoints. Selection without counting runs on the request's task
+//! (microseconds, no I/O); anything that touches the store runs on the
+//! blocking pool so a disk sync never stalls other connections.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use keymsg_core::report::{FormOptions, Report};
+use keymsg_core::store::{CapClaim, Insertion};
+use keymsg_core::{FooterRequest, Surface, YearMonth};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::error::{ApiError, store_error};
+use crate::params::{Params, parse_at, printable};
+use crate::state::AppState;
+
+type Shared = State<Arc<AppState>>;
+
+mod impressions;
+mod report;
+mod select;
+
+pub(crate) use impressions::impressions;
+pub(crate) use report::report;
+pub(crate) use select::{footer, popup};
+
+/// Most impressions in one `POST /v1/impressions`.
+pub const MAX_IMPRESSIONS: usize = 1000;
+
+pub(crate) fn json_response(status: StatusCode, value: &impl Serialize) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(body) => {
+            let mut res = (status, body).into_response();
+            res.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            res
+        }
+        Err(e) => ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("cannot serialise the answer: {e}"),
+        )
+        .into_response(),
+    }
+}
+
+/// Run store work on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("worker failed: {e}"),
+        )
+    })?
+}
+
+fn surface_param(p: &Params, allowed: &[Surface], default: Surface) -> Result<Surface, ApiError> {
+    let Some(s) = p.str("surface") else {
+        return Ok(default);
+    };
+    let names: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
+    match s.parse::<Surface>() {
+        Ok(surface) if allowed.contains(&surface) => Ok(surface),
+        _ => Err(ApiError::field(
+            "surface",
+            format!("`{}` is not one of: {}", printable(s), names.join(", ")),
+        )),
+    }
+}
+
+fn lang_param(p: &Params) -> Result<Option<String>, ApiError> {
+    match p.str("lang") {
+        None => Ok(None),
+        Some(l @ ("th" | "en")) => Ok(Some(l.to_owned())),
+        Some(other) => Err(ApiError::field(
+            "lang",
+            format!(
+                "`{}` is not a language keymsg has: th or en",
+                printable(other)
+            ),
+        )),
+    }
+}
+
+/// `GET /metrics`: the store's counters (the same text as `keymsg metrics`)
+/// and the service's own.
+pub(crate) async fn metrics(State(st): Shared) -> Response {
+    let engines = st.engines();
+    let st2 = Arc::clone(&st);
+    let res = blocking(move || {
+        let mut out = match engines.count.as_ref() {
+            Some(e) => e.metrics().map_err(ApiError::from)?,
+            None => String::new(),
+        };
+        crate::metrics::service(&st2, &engines, &mut out);
+        Ok(out)
+    })
+    .await;
+    match res {
+        Ok(text) => {
+            let mut res = (StatusCode::OK, text).into_response();
+            res.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+            );
+            res
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `GET /healthz`: the process answers.
+pub(crate) async fn healthz() -> Response {
+    json_response(StatusCode::OK, &json!({"status": "ok"}))
+}
+
+/// `GET /readyz`: a catalog is loaded and valid, and the store can be read.
+pub(crate) async fn readyz(State(st): Shared) -> Response {
+    let engines = st.engines();
+    let st2 = Arc::clone(&st);
+    let res = blocking(move || {
+        let (store_ok, store) = match engines.count.as_ref().and_then(|e| e.store()) {
+            Some(s) => match s.months() {
+                Ok(_) => (true, json!({"ok": true})),
+                Err(e) => (false, json!({"ok": false, "error": e.to_string()})),
+            },
+            None => (true, json!({"ok": true, "configured": false})),
+        };
+        let ready = store_ok && !st2.is_shutting_down();
+        let reload = st2.reload_status();
+        let catalog = engines.select.catalog();
+        Ok((
+            ready,
+            json!({
+                "catalog": {
+                    "ok": true,
+                    "version": catalog.version(),
+                    "messages": catalog.messages().len(),
+                    "last_reload_error": reload.last_error,
+                },
+                "store": store,
+                "shutting_down": st2.is_shutting_down(),
+            }),
+        ))
+    })
+    .await;
+    match res {
+        Ok((ready, v)) => {
+            let status = if ready {
+                StatusCode::OK
+            } else {
+                StatusCode::SERVICE_UNAVAILABLE
+            };
+            json_response(status, &json!({"ready": ready, "checks": v}))
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The OpenAPI 3.1 document of this service (kept in the repository).
+pub const OPENAPI: &str = include_str!("../../openapi.json");
+
+/// `GET /openapi.json`.
+pub(crate) async fn openapi() -> Response {
+    let mut res = (StatusCode::OK, OPENAPI).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    res
+}
+
+/// `POST /v1/admin/reload`: load the catalog again; a bad one is refused
+/// and the one in service stays.
+pub(crate) async fn reload(State(st): Shared) -> Response {
+    match crate::reload::reload(&st).await {
+        Ok(version) => json_response(
+            StatusCode::OK,
+            &json!({"reloaded": true, "version": version}),
+        ),
+        Err(message) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "catalog_refused", message)
+            .into_response(),
+    }
+}
+
+/// Unknown path.
+pub(crate) async fn not_found() -> Response {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such endpoint (see /openapi.json)",
+    )
+    .into_response()
+}
+
+/// Known path, wrong method.
+pub(crate) async fn method_not_allowed() -> Response {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this endpoint does not take that method (see /openapi.json)",
+    )
+    .into_response()
+}

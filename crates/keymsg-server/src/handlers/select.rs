@@ -1,0 +1,185 @@
+//! `GET /v1/footer` and `GET /v1/popup`.
+
+use super::*;
+
+/// What `GET /v1/footer` returns: the fields of `keymsg footer --json`.
+#[derive(Serialize)]
+struct FooterOut<'a> {
+    message_id: &'a str,
+    text: &'a str,
+    lines: &'a [String],
+    title: Option<&'a str>,
+    token: &'a str,
+    fit: &'a keymsg_core::Fit,
+    counted: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    count_error: Option<&'a str>,
+}
+
+fn footer_out(r: &keymsg_core::Rendered) -> FooterOut<'_> {
+    FooterOut {
+        message_id: &r.message_id,
+        text: &r.text,
+        lines: &r.lines,
+        title: r.title.as_deref(),
+        token: &r.token,
+        fit: &r.fit,
+        counted: r.counted,
+        count_error: r.count_error.as_deref(),
+    }
+}
+
+const FOOTER_PARAMS: &[&str] = &[
+    "key",
+    "profile",
+    "width",
+    "lang",
+    "surface",
+    "at",
+    "count",
+    "idempotency_key",
+    "kind",
+    "sequence",
+];
+
+/// Parse a footer request; also whether it asks to be counted.
+pub(crate) fn footer_request(raw: Option<&str>) -> Result<(FooterRequest, bool), ApiError> {
+    let p = Params::parse(raw, FOOTER_PARAMS)?;
+    let mut req = FooterRequest::new();
+    req.key = p.string("key");
+    req.profile = p.string("profile");
+    req.width = p.number::<usize>("width")?;
+    if req.width == Some(0) {
+        return Err(ApiError::field("width", "must be 1 or more columns"));
+    }
+    req.lang = lang_param(&p)?;
+    req.surface = Some(surface_param(
+        &p,
+        &[Surface::Receipt, Surface::Invoice],
+        Surface::Receipt,
+    )?);
+    req.at = p.at()?;
+    req.idempotency_key = p.string("idempotency_key");
+    req.kind = p.string("kind");
+    req.sequence = p.number::<u64>("sequence")?;
+    let count = p.bool("count", true)?;
+    Ok((req, count))
+}
+
+/// `GET /v1/footer`: select, lay out and (unless `count=false`, or the
+/// service has no store) count a footer.
+pub(crate) async fn footer(State(st): Shared, RawQuery(q): RawQuery) -> Response {
+    match footer_inner(&st, q.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn footer_inner(st: &Arc<AppState>, q: Option<&str>) -> Result<Response, ApiError> {
+    let (mut req, count) = footer_request(q)?;
+    let engines = st.engines();
+    if !count || engines.count.is_none() {
+        let r = engines.select.footer(&req)?;
+        return Ok(json_response(StatusCode::OK, &footer_out(&r)));
+    }
+    // Counted means delivered: everything that can fail (selection, layout,
+    // the insertion's own checks) comes before the count, and after it only
+    // the answer is written. The count is made as the engine makes it, in
+    // the counting thread's shared commit.
+    let at = req.at.unwrap_or_else(time::OffsetDateTime::now_utc);
+    req.at = Some(at);
+    let mut r = engines.select.footer(&req)?;
+    if r.fit.truncated_core {
+        // Only returned when lossy output is allowed, and then never counted.
+        return Ok(json_response(StatusCode::OK, &footer_out(&r)));
+    }
+    let mut ins = Insertion::new(
+        at,
+        engines.select.agency(),
+        req.surface.unwrap_or(Surface::Receipt),
+        r.message_id.clone(),
+    );
+    ins.catalog_version = engines.select.catalog().version();
+    ins.kind = req.kind.take().unwrap_or_default();
+    ins.idempotency_key = req.idempotency_key.take();
+    keymsg_core::store::check_insertion(&ins).map_err(|e| store_error(&e))?;
+    match st.counter.count(Arc::clone(&engines), vec![ins]).await {
+        Ok(c) => r.counted = c.first() == Some(&keymsg_core::store::Counted::New),
+        // Fail open, as the engine does by default: the text is returned
+        // with `counted: false` and the reason; a retry with the same
+        // idempotency key counts once.
+        Err(e) => r.count_error = Some(e.message),
+    }
+    Ok(json_response(StatusCode::OK, &footer_out(&r)))
+}
+
+const POPUP_PARAMS: &[&str] = &["subject", "lang", "surface", "profile", "at"];
+
+#[derive(Serialize)]
+struct PopupOut<'a> {
+    message_id: &'a str,
+    title: Option<&'a str>,
+    text: &'a str,
+    lines: &'a [String],
+    token: &'a str,
+    fit: &'a keymsg_core::Fit,
+}
+
+/// `GET /v1/popup`: select and lay out a pop-up; 204 when a cap says "not
+/// now". Nothing is counted: `POST /v1/impressions` counts what was shown.
+pub(crate) async fn popup(State(st): Shared, RawQuery(q): RawQuery) -> Response {
+    match popup_inner(&st, q.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn popup_inner(st: &Arc<AppState>, q: Option<&str>) -> Result<Response, ApiError> {
+    let p = Params::parse(q, POPUP_PARAMS)?;
+    let surface = surface_param(
+        &p,
+        &[Surface::Popup, Surface::Push, Surface::Sms],
+        Surface::Popup,
+    )?;
+    let mut req = FooterRequest::new();
+    req.surface = Some(surface);
+    req.key = p.string("subject");
+    req.lang = lang_param(&p)?;
+    req.profile = p.string("profile");
+    req.at = p.at()?;
+    let engines = st.engines();
+    // Select first: a request that cannot be served uses up no cap.
+    let rendered = engines.select.footer(&req)?;
+    if let Some(ledger) = st.ledger.clone() {
+        let subject = p.required("subject")?.to_owned();
+        let at = req.at.unwrap_or_else(time::OffsetDateTime::now_utc);
+        let caps = st.caps;
+        let claim = blocking(move || {
+            ledger
+                .claim(&subject, at, &caps)
+                .map_err(|e| store_error(&e))
+        })
+        .await?;
+        if let CapClaim::Held { retry_at, .. } = claim {
+            st.capped.fetch_add(1, Ordering::Relaxed);
+            let secs = (retry_at - at).whole_seconds().max(1);
+            let mut res = StatusCode::NO_CONTENT.into_response();
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            return Ok(res);
+        }
+    }
+    let r = &rendered;
+    Ok(json_response(
+        StatusCode::OK,
+        &PopupOut {
+            message_id: &r.message_id,
+            title: r.title.as_deref(),
+            text: &r.text,
+            lines: &r.lines,
+            token: &r.token,
+            fit: &r.fit,
+        },
+    ))
+}
