@@ -33,6 +33,7 @@ mod breaks;
 mod dict;
 mod encode;
 mod fit;
+mod glue;
 mod grapheme;
 mod profile;
 mod syllable;

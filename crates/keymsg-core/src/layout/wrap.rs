@@ -378,6 +378,7 @@ fn wrap_paragraph(p: &str, width_limit: usize, emit: &mut impl FnMut(Range<usize
     let mut bounds = breaks_with_spans(p, &spans);
     bounds.push(p.len());
     let slice_width = |r: Range<usize>| p.get(r).map_or(0, width);
+    glue_leaning_words(p, &mut bounds, width_limit);
     // Current line: start, end of content, width up to the last unit's end.
     let mut line: Option<(usize, usize, usize)> = None;
     let mut unit_start = 0;
@@ -433,6 +434,36 @@ fn wrap_paragraph(p: &str, width_limit: usize, emit: &mut impl FnMut(Range<usize
     }
     if let Some((ls, le, _)) = line {
         emit(ls..le, p.len());
+    }
+}
+
+/// Drop the break after a preposition, marker or agency that leans on the
+/// unit after it (see [`super::glue::glued_to_next`]) when the two fit on
+/// one line together, so greedy filling carries them to the next line as
+/// one; when they do not fit, the break stays.
+fn glue_leaning_words(p: &str, bounds: &mut Vec<usize>, width_limit: usize) {
+    let mut start = 0;
+    let mut k = 0;
+    while k + 1 < bounds.len() {
+        let (Some(&end), Some(&next_end)) = (bounds.get(k), bounds.get(k + 1)) else {
+            break;
+        };
+        // Leaning words and agencies are short: skip the check for long units.
+        let content_end = p
+            .get(start..end)
+            .map_or(end, |u| start + u.trim_end_matches(is_break_space).len());
+        if end - start <= 24
+            && super::glue::glued_to_next(p, start, content_end, end)
+            && p.get(start..next_end)
+                .map_or(usize::MAX, |u| width(u.trim_end_matches(is_break_space)))
+                <= width_limit
+        {
+            bounds.remove(k);
+            // The merged unit may lean on the next one in turn (ถูก + ตัด...).
+            continue;
+        }
+        start = end;
+        k += 1;
     }
 }
 
