@@ -35,6 +35,7 @@ mod encode;
 mod fit;
 mod glue;
 mod grapheme;
+mod overlong;
 mod profile;
 mod syllable;
 #[cfg(test)]
