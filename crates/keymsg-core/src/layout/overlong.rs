@@ -3,6 +3,8 @@
 
 use std::ops::Range;
 
+use unicode_segmentation::UnicodeSegmentation;
+
 use super::dict::component_breaks;
 use super::syllable::{possible_syllable_boundaries, syllable_boundaries};
 use super::tcc::tcc_boundaries;
@@ -16,7 +18,11 @@ use crate::vocab::thai::is_thai_letter_or_sign;
 /// still too wide at grapheme boundaries the Thai character rules allow (so
 /// a lone leading vowel never ends a line even at width 1: such a cluster
 /// overflows instead).
-pub(super) fn split_overlong(p: &str, range: Range<usize>, width_limit: usize) -> Vec<Range<usize>> {
+pub(super) fn split_overlong(
+    p: &str,
+    range: Range<usize>,
+    width_limit: usize,
+) -> Vec<Range<usize>> {
     let unit = p.get(range.clone()).unwrap_or("");
     let clusters = tcc_boundaries(unit);
     let mut words: Vec<usize> = Vec::new();

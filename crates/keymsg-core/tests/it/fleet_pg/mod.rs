@@ -360,4 +360,7 @@ fn exports_from_the_fleet_import_into_another_fleet_store_once() {
     assert_eq!(central.manual_entries(march(), None).unwrap()[0].count, 4);
 }
 
+/// A fleet store URL where nothing listens: the store only journals.
+const UNREACHABLE: &str = "postgres://nobody@127.0.0.1:1/none";
+
 mod shipper;

@@ -3,9 +3,6 @@
 
 use super::*;
 
-/// A fleet store URL where nothing listens: the store only journals.
-const UNREACHABLE: &str = "postgres://nobody@127.0.0.1:1/none";
-
 /// Environment variable that makes `child_shipper` ship a journal.
 const CHILD: &str = "KEYMSG_TEST_PG_SHIPPER";
 
