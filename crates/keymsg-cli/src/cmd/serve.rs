@@ -30,7 +30,7 @@ Example:
 pub struct Args {
     #[command(flatten)]
     engine: EngineArgs,
-    /// Address to listen on (default: config [serve] listen, else 127.0.0.1:8080).
+    /// Address to listen on (default: config `[serve] listen`, else 127.0.0.1:8080).
     #[arg(long, value_name = "ADDR")]
     listen: Option<SocketAddr>,
     /// What an acknowledged count survives: process (default) or power.

@@ -72,7 +72,7 @@ pub struct LayerTrust {
 }
 
 /// How a catalog was loaded: one entry per layer. Empty for a catalog
-/// made by [`Catalog::from_path`] and friends (nothing was checked).
+/// made by [`Catalog::from_path`](super::Catalog::from_path) and friends (nothing was checked).
 #[derive(Debug, Clone, Default)]
 pub struct TrustStatus {
     /// The layers, base first.
