@@ -92,6 +92,34 @@ impl Report {
             text(&what, &e.kind)?;
             count(&what, e.count)?;
         }
+        // The breakdown is the documents column split by surface: a merge
+        // counts a unit from it, so it must say what the rows say.
+        let mut per_message: std::collections::HashMap<&str, u64> = Default::default();
+        for e in &self.breakdown {
+            let v = per_message.entry(e.message_id.as_str()).or_insert(0);
+            *v = v
+                .checked_add(e.count)
+                .ok_or_else(|| invalid("breakdown", "the sum overflows"))?;
+        }
+        for r in &self.rows {
+            let listed = per_message.remove(r.message_id.as_str()).unwrap_or(0);
+            if listed != r.get(Channel::Documents) {
+                return Err(invalid(
+                    format!("breakdown of `{}`", crate::escape_controls(&r.message_id)),
+                    format!(
+                        "it adds up to {listed}, the row's documents say {} (the file was \
+                         edited by hand or damaged)",
+                        r.get(Channel::Documents)
+                    ),
+                ));
+            }
+        }
+        if let Some((id, _)) = per_message.into_iter().find(|(_, n)| *n > 0) {
+            return Err(invalid(
+                format!("breakdown of `{}`", crate::escape_controls(id)),
+                "it counts a message the report has no row for",
+            ));
+        }
         for s in [&self.signature.reporter, &self.signature.position]
             .into_iter()
             .flatten()

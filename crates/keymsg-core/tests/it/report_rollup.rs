@@ -227,3 +227,32 @@ proptest! {
         prop_assert_eq!(a.totals, keymsg_core::report::Totals::of(&a.rows));
     }
 }
+
+/// Found by the report fuzz target: a unit report whose breakdown said less
+/// than its documents column merged (from the breakdown) to a smaller total
+/// than the report itself showed. Such a report is refused when read.
+#[test]
+fn a_breakdown_that_disagrees_with_the_rows_is_refused() {
+    let r = unit("PEA Chiang Mai", 3, 0, T0);
+    let good = r.to_json();
+    assert!(Report::from_json(&good).is_ok());
+    let mut v: serde_json::Value = serde_json::from_str(&good).unwrap();
+    let entry = v["breakdown"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|e| e["message_id"] == "m-bank")
+        .unwrap();
+    entry["count"] = serde_json::json!(2);
+    let e = Report::from_json(&v.to_string()).unwrap_err().to_string();
+    assert!(
+        e.contains("breakdown of `m-bank`") && e.contains("adds up to 2"),
+        "{e}"
+    );
+    let mut v: serde_json::Value = serde_json::from_str(&good).unwrap();
+    v["breakdown"].as_array_mut().unwrap().push(
+        serde_json::json!({"message_id": "m-none", "surface": "receipt", "kind": "", "count": 1}),
+    );
+    let e = Report::from_json(&v.to_string()).unwrap_err().to_string();
+    assert!(e.contains("no row"), "{e}");
+}
