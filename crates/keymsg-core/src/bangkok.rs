@@ -116,6 +116,7 @@ impl YearMonth {
     }
 
     /// The Bangkok month an instant falls in.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn of(instant: OffsetDateTime) -> Self {
         let d = local_date(instant);
         Self {
@@ -146,6 +147,7 @@ impl YearMonth {
     }
 
     /// The following month.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn next(self) -> Self {
         match self.month {
             Month::December => Self {
@@ -160,6 +162,7 @@ impl YearMonth {
     }
 
     /// The preceding month.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn prev(self) -> Self {
         match self.month {
             Month::January => Self {
@@ -174,6 +177,7 @@ impl YearMonth {
     }
 
     /// The instants `[start, end)` covered by this month in Bangkok.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn bounds(self) -> (OffsetDateTime, OffsetDateTime) {
         (
             start_of_day(self.first_day()),

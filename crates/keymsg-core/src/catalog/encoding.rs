@@ -28,6 +28,7 @@ impl Catalog {
     /// assert!(catalog.encoding_problems(Encoding::Tis620, &printed).is_empty());
     /// # Ok::<(), keymsg_core::Error>(())
     /// ```
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn encoding_problems(&self, encoding: Encoding, surfaces: &[Surface]) -> Vec<Problem> {
         let mut out = Vec::new();
         if encoding == Encoding::Utf8 {

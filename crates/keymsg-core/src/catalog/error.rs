@@ -179,6 +179,7 @@ impl fmt::Display for ProblemList<'_> {
 
 impl CatalogError {
     /// One line per problem, each prefixed with the file name — what `keymsg check` prints.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn lines(&self) -> Vec<String> {
         match self {
             CatalogError::Invalid {

@@ -22,6 +22,7 @@ pub enum Format {
 
 impl Format {
     /// The format for a path's extension (`.toml` / `.json`, case-insensitive).
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn from_path(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
@@ -56,6 +57,7 @@ impl Catalog {
     }
 
     /// Parse and validate catalog bytes. `source_name` labels errors.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn from_bytes(
         bytes: &[u8],
         format: Format,
@@ -97,6 +99,7 @@ impl Catalog {
     ///
     /// # Errors
     /// [`CatalogError::Serialise`] if the format cannot hold a value.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn to_string_as(&self, format: Format) -> Result<String, CatalogError> {
         let raw = self.raw();
         match format {

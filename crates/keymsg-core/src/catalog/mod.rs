@@ -7,7 +7,7 @@
 //! so `keymsg check` can print them all at once.
 
 mod default;
-pub use default::DEFAULT_CATALOG_TOML;
+unstable_use!(default::DEFAULT_CATALOG_TOML);
 mod encoding;
 mod error;
 mod load;
@@ -20,11 +20,15 @@ mod validate;
 
 pub use crate::vocab::{Text, TextKind};
 pub use error::{CatalogError, Problem, ProblemKind};
-pub use load::{Format, MAX_CATALOG_BYTES};
-pub use model::{Catalog, CatalogMeta, Message, Window};
+pub use load::Format;
+unstable_use!(load::MAX_CATALOG_BYTES);
+pub use model::{Catalog, Message, Window};
+unstable_use!(model::CatalogMeta);
 pub use overlay::Overlay;
 pub use trust::{
-    Layer, LayerTrust, LoadOptions, STATE_IN_STORE, SignatureInfo, SignatureStatus, TrustStatus,
-    TrustedKey, default_state_dir, rfc3339_bangkok, sibling_signature, sign, sign_file, verify,
+    Layer, LayerTrust, LoadOptions, SignatureInfo, SignatureStatus, TrustStatus, TrustedKey,
 };
-pub use validate::{MAX_WEIGHT, SCHEMA_VERSION};
+unstable_use!(trust::{
+    STATE_IN_STORE, default_state_dir, rfc3339_bangkok, sibling_signature, sign, sign_file, verify,
+});
+unstable_use!(validate::{MAX_WEIGHT, SCHEMA_VERSION});

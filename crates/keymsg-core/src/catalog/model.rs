@@ -76,6 +76,7 @@ pub struct Window {
 
 impl Window {
     /// Whether `instant` is inside the window.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn contains(&self, instant: OffsetDateTime) -> bool {
         self.from.is_none_or(|f| instant >= f) && self.until.is_none_or(|u| instant < u)
     }
@@ -88,6 +89,7 @@ impl Message {
     }
 
     /// Whether the message may appear on `surface`.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn allows(&self, surface: Surface) -> bool {
         self.surfaces.contains(&surface)
     }
@@ -95,6 +97,7 @@ impl Message {
 
 impl Catalog {
     /// Catalog metadata.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn meta(&self) -> &CatalogMeta {
         &self.inner.meta
     }
@@ -128,6 +131,7 @@ impl Catalog {
     }
 
     /// Whether the catalog has expired at `instant`.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn is_expired_at(&self, instant: OffsetDateTime) -> bool {
         self.inner.meta.expires.is_some_and(|e| instant >= e)
     }

@@ -107,6 +107,7 @@ impl Overlay {
     }
 
     /// Parse overlay bytes; `source_name` labels errors.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn from_bytes(
         bytes: &[u8],
         format: Format,
@@ -127,16 +128,19 @@ impl Overlay {
     }
 
     /// The overlay's version.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn version(&self) -> u64 {
         self.raw.version
     }
 
     /// The overlay's issuer.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn issuer(&self) -> Option<&str> {
         self.raw.issuer.as_deref()
     }
 
     /// The file or label it was read from.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn source_name(&self) -> &str {
         &self.source_name
     }

@@ -28,6 +28,7 @@ pub enum Layer {
 
 impl Layer {
     /// `base` or `overlay`.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn as_str(self) -> &'static str {
         match self {
             Layer::Base => "base",
@@ -93,6 +94,7 @@ impl TrustStatus {
     /// `key_id` and `trusted_comment`, `unsigned` or `not-checked`),
     /// `rollback_protected`, and `refused` (null, or the refusal's lines
     /// when the last good copy serves).
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn to_json(&self) -> String {
         let layers: Vec<serde_json::Value> = self.layers.iter().map(layer_json).collect();
         serde_json::Value::Array(layers).to_string()

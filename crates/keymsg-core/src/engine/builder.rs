@@ -72,6 +72,7 @@ impl EngineBuilder {
     }
 
     /// Store options (durability, reprints, ...) for [`EngineBuilder::store_path`].
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn store_options(mut self, options: StoreOptions) -> Self {
         self.store_options = options;
         self
@@ -94,6 +95,7 @@ impl EngineBuilder {
     /// Shortcut for how long the store keeps idempotency keys
     /// ([`StoreOptions::key_retention_months`]; default 13 months, `None`:
     /// forever).
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn key_retention_months(mut self, months: Option<u32>) -> Self {
         self.store_options.key_retention_months = months;
         self

@@ -69,16 +69,19 @@ impl Engine {
     }
 
     /// The selector (for `explain` and policies).
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn selector(&self) -> &Selector {
         &self.selector
     }
 
     /// The store, if counting is configured.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn store(&self) -> Option<&Store> {
         self.store.as_ref()
     }
 
     /// The agency counts are recorded for.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn agency(&self) -> &str {
         &self.agency
     }
@@ -286,6 +289,7 @@ impl Engine {
     /// (surface, key, language, instant, sequence), and the rule that chose;
     /// nothing is laid out or counted. Like a selection, it advances a
     /// round-robin counter when no sequence is given.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn explain(&self, req: &FooterRequest) -> crate::select::Explanation {
         let surface = req.surface.unwrap_or(Surface::Receipt);
         let mut select = Request::new(surface).lang(req.lang());

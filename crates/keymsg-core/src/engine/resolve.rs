@@ -19,6 +19,7 @@ impl Profile {
     /// [`Error::InvalidArgument`] (`profile`) for an unknown name, listing
     /// the built-ins; (`width`) for a width on a non-column profile; a layout
     /// error for a width the profile cannot take (0).
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn resolve(name: &str, width: Option<usize>, custom: &[Profile]) -> Result<Profile> {
         let base = custom
             .iter()
@@ -69,6 +70,7 @@ impl Report {
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] (`agency`) as above; store errors.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn from_store(
         store: &Store,
         catalog: &Catalog,
@@ -82,6 +84,7 @@ impl Report {
     ///
     /// # Errors
     /// As [`Report::from_store`].
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn from_store_with(
         store: &Store,
         catalog: &Catalog,

@@ -27,6 +27,7 @@ pub enum Encoding {
 
 impl Encoding {
     /// Every encoding, for listings and exhaustive tests.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub const ALL: [Encoding; 3] = [Encoding::Utf8, Encoding::Tis620, Encoding::Cp874];
 
     /// Canonical name: `utf-8`, `tis-620`, `cp874`.
@@ -85,6 +86,7 @@ impl Encoding {
     }
 
     /// The character for byte `b`, or `None` if unassigned (always `None` for UTF-8).
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn char_for(self, b: u8) -> Option<char> {
         let code = match b {
             0x00..=0x7F => u32::from(b),

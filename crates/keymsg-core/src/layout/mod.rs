@@ -53,14 +53,20 @@ use crate::vocab::clean::is_unsafe_char;
 mod linear_tests;
 
 pub use balance::wrap_balanced;
-pub use breaks::{break_opportunities, is_break_opportunity};
-pub use encode::{Encoding, decode, encode};
-pub use fit::{Fitted, fit};
-pub use profile::{MIN_FOOTER_WIDTH, Profile, ProfileKind};
-pub use tcc::tcc_boundaries;
-pub use truncate::{TruncateOptions, truncate, truncate_with};
-pub use width::{Measure, width};
-pub use wrap::{Align, WrapOptions, frame, wrap};
+pub use encode::Encoding;
+pub use profile::{Profile, ProfileKind};
+pub use truncate::truncate;
+unstable_use!(truncate::{TruncateOptions, truncate_with});
+pub use width::width;
+pub use wrap::{Align, WrapOptions, wrap};
+// The front ends' primitives (see the crate's "Stable and unstable API").
+unstable_use!(breaks::{break_opportunities, is_break_opportunity});
+unstable_use!(encode::{decode, encode});
+unstable_use!(fit::{Fitted, fit});
+unstable_use!(profile::MIN_FOOTER_WIDTH);
+unstable_use!(tcc::tcc_boundaries);
+unstable_use!(width::Measure);
+unstable_use!(wrap::frame);
 
 /// The largest text, in UTF-8 bytes, that one call to [`wrap()`] or
 /// [`truncate_with`] accepts unless told otherwise
@@ -68,6 +74,7 @@ pub use wrap::{Align, WrapOptions, frame, wrap};
 /// 1 MiB, some 350,000 Thai characters — far more than any receipt, pop-up or
 /// document paragraph, and little enough that a caller feeding hostile input
 /// gets an error instead of a worker busy laying out megabytes.
+#[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
 pub const DEFAULT_MAX_INPUT_BYTES: usize = 1 << 20;
 
 /// Errors from layout and encoding.

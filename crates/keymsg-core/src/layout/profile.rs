@@ -153,6 +153,7 @@ impl Profile {
     }
 
     /// Every built-in profile.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn builtins() -> Vec<Profile> {
         BUILTIN_NAMES
             .iter()
@@ -164,6 +165,7 @@ impl Profile {
     ///
     /// # Errors
     /// As [`Profile::new`].
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn columns(
         name: impl Into<String>,
         width: usize,
@@ -185,6 +187,7 @@ impl Profile {
     }
 
     /// The byte encoding text for this profile is printed in (default UTF-8).
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn encoding(&self) -> Encoding {
         self.encoding
     }
@@ -198,6 +201,7 @@ impl Profile {
 
     /// The mark put where text is cut: `…`, or `...` when the profile's
     /// encoding has no `…` (TIS-620), so a truncated footer still prints.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn ellipsis(&self) -> &'static str {
         match self.encoding {
             Encoding::Tis620 => "...",
@@ -206,6 +210,7 @@ impl Profile {
     }
 
     /// The budget.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn kind(&self) -> ProfileKind {
         self.kind
     }
@@ -231,6 +236,7 @@ impl Profile {
     ///
     /// # Errors
     /// [`LayoutError::InvalidProfile`] saying what is wrong.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn validate(&self) -> Result<(), LayoutError> {
         let bad = |reason: String| {
             Err(LayoutError::InvalidProfile {

@@ -35,6 +35,7 @@ channel_columns!(ChannelDeltas, i64);
 
 impl ChannelDeltas {
     /// `now - before`, per column (clamped to the `i64` range).
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn between(before: [u64; 6], now: [u64; 6]) -> Self {
         let mut d = ChannelDeltas::default();
         for ((c, b), n) in Channel::ALL.into_iter().zip(before).zip(now) {
@@ -46,6 +47,7 @@ impl ChannelDeltas {
     }
 
     /// The six changes in form order.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn values(&self) -> [i64; 6] {
         Channel::ALL.map(|c| self.get(c))
     }
@@ -83,6 +85,7 @@ pub struct Amendment {
 
 impl Amendment {
     /// True when no count changed.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty() && self.totals.is_zero()
     }
@@ -93,6 +96,7 @@ impl Report {
     /// `now`. Rows missing on one side count as zero there.
     ///
     /// Errors with [`ReportError::AmendMismatch`] if the agency or month differ.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn amend(previous: &Report, now: &Report) -> Result<Amendment, ReportError> {
         if previous.agency != now.agency || previous.month != now.month {
             return Err(ReportError::AmendMismatch {
@@ -142,6 +146,7 @@ impl Report {
     /// This report marked as correcting `previous`: sets [`Report::amendment`]
     /// to [`Report::amend`]`(previous, self)`, so every output shows
     /// "ฉบับแก้ไข" and the changes.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn amended_from(mut self, previous: &Report) -> Result<Report, ReportError> {
         self.amendment = Some(Report::amend(previous, &self)?);
         Ok(self)

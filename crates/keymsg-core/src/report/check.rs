@@ -68,6 +68,7 @@ impl Report {
     /// Check a report that came from outside (a file, another program):
     /// see the module docs. [`Report::from_json`] calls it on every report
     /// it reads.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn validate(&self) -> Result<(), ReportError> {
         text("agency", &self.agency)?;
         text("lang", &self.lang)?;

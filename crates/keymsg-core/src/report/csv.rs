@@ -33,6 +33,7 @@ impl Report {
     /// row per message, the totals row, the amendment section if any, the
     /// signature block and notes. `digits` applies to dates and headings;
     /// counts are always plain ASCII numbers.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn to_csv_with(&self, digits: Digits) -> String {
         let mut out = String::with_capacity(256 + self.rows.len() * 200);
         out.push_str(BOM);

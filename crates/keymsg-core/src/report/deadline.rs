@@ -45,9 +45,11 @@ pub enum Level {
 
 impl Level {
     /// Every level, bottom up.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub const ALL: [Level; 3] = [Level::Municipality, Level::District, Level::Province];
 
     /// `municipality`, `district` or `province`.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Municipality => "municipality",
@@ -57,6 +59,7 @@ impl Level {
     }
 
     /// Thai name of the level (เทศบาล, อำเภอ, จังหวัด).
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn thai(self) -> &'static str {
         match self {
             Level::Municipality => "เทศบาล",
@@ -75,6 +78,7 @@ impl Level {
     }
 
     /// The level a roll-up of this level's reports is filed by, if any.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn parent(self) -> Option<Level> {
         match self {
             Level::Municipality => Some(Level::District),

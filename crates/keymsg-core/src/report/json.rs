@@ -39,6 +39,7 @@ impl Report {
     }
 
     /// Read a JSON report file.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn load_json(path: impl AsRef<Path>) -> Result<Report, ReportError> {
         use std::io::Read as _;
         let path = path.as_ref();
@@ -57,6 +58,7 @@ impl Report {
     }
 
     /// Write the JSON report to a file.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn save_json(&self, path: impl AsRef<Path>) -> Result<(), ReportError> {
         write_file(path.as_ref(), self.to_json().as_bytes())
     }

@@ -15,6 +15,7 @@ impl Report {
     /// The form as Markdown: title, agency, month, the table with totals,
     /// the amendment (if any), the signature block and notes. `digits` applies
     /// to every number written, counts included.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn to_markdown_with(&self, digits: Digits) -> String {
         let mut out = String::with_capacity(512 + self.rows.len() * 300);
         let _ = writeln!(out, "# {}\n", thai::FORM_TITLE);

@@ -53,17 +53,21 @@ mod thai;
 mod xlsx;
 mod xlsx_measure;
 
+pub use crate::store::WriterCounts;
 pub use amend::{Amendment, ChannelDeltas, RowDelta};
-pub use check::MAX_REPORT_BYTES;
-pub use deadline::{Level, deadline, next_deadline};
+pub use deadline::Level;
 pub use form_options::FormOptions;
 pub use model::{
-    BreakdownEntry, CountedOnce, DroppedDuplicate, MANUAL_KIND, Report, Row, SCHEMA_VERSION,
-    Signature, Totals, UnitInfo,
+    BreakdownEntry, CountedOnce, DroppedDuplicate, Report, Row, Signature, Totals, UnitInfo,
 };
-pub use rollup::{merge, merge_at};
+pub use rollup::merge;
 pub(crate) use thai::ALL_AGENCIES;
-pub use thai::{Digits, month_heading};
+// The front ends' report plumbing (see the crate's "Stable and unstable API").
+unstable_use!(check::MAX_REPORT_BYTES);
+unstable_use!(deadline::{deadline, next_deadline});
+unstable_use!(model::{MANUAL_KIND, SCHEMA_VERSION});
+unstable_use!(rollup::merge_at);
+unstable_use!(thai::{Digits, month_heading});
 
 use crate::bangkok::YearMonth;
 

@@ -117,6 +117,7 @@ macro_rules! channel_columns {
     ($ty:ty, $value:ty) => {
         impl $ty {
             /// The value of one column.
+            #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
             pub fn get(&self, channel: Channel) -> $value {
                 match channel {
                     Channel::Online => self.online,
@@ -129,6 +130,7 @@ macro_rules! channel_columns {
             }
 
             /// Mutable access to one column.
+            #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
             pub fn get_mut(&mut self, channel: Channel) -> &mut $value {
                 match channel {
                     Channel::Online => &mut self.online,
@@ -149,6 +151,7 @@ channel_columns!(Totals, u64);
 
 impl Row {
     /// An all-zero row.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn new(message_id: impl Into<String>, content: impl Into<String>) -> Self {
         Self {
             message_id: message_id.into(),
@@ -164,6 +167,7 @@ impl Row {
     }
 
     /// The six counts in form order ([`Channel::ALL`]).
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn counts(&self) -> [u64; 6] {
         Channel::ALL.map(|c| self.get(c))
     }
@@ -189,6 +193,7 @@ pub struct Totals {
 
 impl Totals {
     /// The sum of each column over `rows` (saturating, never panics).
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn of(rows: &[Row]) -> Self {
         let mut t = Totals::default();
         for row in rows {
@@ -201,6 +206,7 @@ impl Totals {
     }
 
     /// The six totals in form order ([`Channel::ALL`]).
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn counts(&self) -> [u64; 6] {
         Channel::ALL.map(|c| self.get(c))
     }
@@ -301,6 +307,7 @@ impl Report {
     /// carry no month; pass the rows of `month` only, for one agency or, for a
     /// combined report, several). Manual entries for another month are ignored.
     /// Counts add with saturation, so this never panics.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn build(
         catalog: &Catalog,
         agency: &str,
@@ -321,6 +328,7 @@ impl Report {
     }
 
     /// [`Report::build`] with an explicit `generated_at` (for reproducible output).
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn build_at(
         catalog: &Catalog,
         agency: &str,
@@ -422,6 +430,7 @@ impl Report {
     }
 
     /// Set the signature block (builder style).
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn with_signature(mut self, signature: Signature) -> Self {
         self.signature = signature;
         self
@@ -430,12 +439,14 @@ impl Report {
     /// The compact form agencies file: rows whose six counts are all zero
     /// are left out (the totals do not change; rows are numbered as printed).
     #[must_use]
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn without_zero_rows(mut self) -> Self {
         self.rows.retain(|r| r.counts().iter().any(|&n| n > 0));
         self
     }
 
     /// Recompute `totals` from `rows` (after editing rows by hand).
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn recompute_totals(&mut self) {
         self.totals = Totals::of(&self.rows);
     }

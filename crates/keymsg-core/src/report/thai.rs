@@ -68,6 +68,7 @@ pub enum Digits {
 
 impl Digits {
     /// Rewrite the ASCII digits of `text` in these digits.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn apply(self, text: &str) -> String {
         match self {
             Digits::Arabic => text.to_owned(),

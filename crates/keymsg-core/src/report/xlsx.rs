@@ -126,6 +126,7 @@ impl Report {
 
     /// The workbook as bytes; `digits` applies to headings and dates (counts
     /// are numeric cells).
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn to_xlsx_bytes_with(&self, digits: Digits) -> Result<Vec<u8>, ReportError> {
         let mut wb = self.workbook(digits).map_err(ReportError::Xlsx)?;
         wb.save_to_buffer().map_err(ReportError::Xlsx)

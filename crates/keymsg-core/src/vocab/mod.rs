@@ -59,6 +59,7 @@ impl Surface {
     /// The built-in layout profiles a message enabled for this surface must
     /// fit, the default first: every message is checked against each of them
     /// when a catalog is loaded, so none of them ever has to truncate.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn profiles(self) -> &'static [&'static str] {
         match self {
             Surface::Receipt => &["receipt-58mm", "receipt-80mm-42", "receipt-80mm"],
@@ -73,6 +74,7 @@ impl Surface {
     /// The profile a request for this surface is laid out for when it names
     /// none: the narrowest receipt (58 mm, 32 columns), the A4 invoice, or the
     /// surface's own profile.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn default_profile(self) -> &'static str {
         match self {
             Surface::Receipt => "receipt-58mm",
@@ -85,6 +87,7 @@ impl Surface {
     }
 
     /// Whether this surface is a printed document (receipt or invoice).
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn is_document(self) -> bool {
         matches!(self, Surface::Receipt | Surface::Invoice)
     }

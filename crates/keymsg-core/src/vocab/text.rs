@@ -25,6 +25,7 @@ pub enum TextKind {
 
 impl TextKind {
     /// `long`, `short` or `title`.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn as_str(self) -> &'static str {
         match self {
             TextKind::Long => "long",
@@ -45,6 +46,7 @@ impl Text {
     }
 
     /// Body variants, longest first (long, then short).
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn body_variants(&self) -> impl Iterator<Item = (TextKind, &str)> {
         [TextKind::Long, TextKind::Short]
             .into_iter()
