@@ -33,7 +33,10 @@
 #![warn(missing_docs, unreachable_pub)]
 // Without `unstable`, items written `pub` for the front ends are crate-private:
 // neither reachable nor necessarily used inside the crate.
-#![cfg_attr(not(feature = "unstable"), allow(unreachable_pub, dead_code, unused_imports))]
+#![cfg_attr(
+    not(feature = "unstable"),
+    allow(unreachable_pub, dead_code, unused_imports)
+)]
 
 /// `pub use` with the `unstable` feature, `pub(crate) use` without it.
 macro_rules! unstable_use {

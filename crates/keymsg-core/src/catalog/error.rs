@@ -15,7 +15,7 @@ pub enum CatalogError {
         /// Underlying error.
         error: std::io::Error,
     },
-    /// The file is larger than [`super::MAX_CATALOG_BYTES`].
+    /// The file is larger than `MAX_CATALOG_BYTES`.
     #[error("{source_name}: file is {size} bytes, over the limit of {limit} bytes")]
     TooLarge {
         /// File path or label.
@@ -302,7 +302,7 @@ pub enum ProblemKind {
     #[error("{0}")]
     OutOfRange(String),
     /// A character the printer's encoding cannot represent
-    /// ([`super::Catalog::encoding_problems`]).
+    /// (`Catalog::encoding_problems`).
     #[error("character {ch:?} (U+{code:04X}) cannot be encoded in {encoding}", code = u32::from(*ch))]
     Unencodable {
         /// The character.

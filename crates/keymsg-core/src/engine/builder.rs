@@ -49,7 +49,7 @@ impl EngineBuilder {
 
     /// Count into the SQLite store at `path` (created if missing), or into
     /// a PostgreSQL fleet store when `path` is a `postgres://` or
-    /// `postgresql://` URL (see [`Store::open_postgres`]; the host's journal
+    /// `postgresql://` URL (see `Store::open_postgres`; the host's journal
     /// is [`EngineBuilder::journal_path`], else `$KEYMSG_JOURNAL`). Default:
     /// no store, nothing counted (`counted` is false on every result).
     pub fn store_path(mut self, path: impl Into<PathBuf>) -> Self {
@@ -85,7 +85,7 @@ impl EngineBuilder {
     }
 
     /// Shortcut for whether reprints ([`Engine::replay`]) are counted
-    /// ([`StoreOptions::count_reprints`]; default `false`: the first print
+    /// (`StoreOptions::count_reprints`; default `false`: the first print
     /// was counted, a reprint is stored as a reprint only).
     pub fn count_reprints(mut self, yes: bool) -> Self {
         self.store_options.count_reprints = yes;
@@ -108,7 +108,7 @@ impl EngineBuilder {
     }
 
     /// Override the selection policy for every surface (a policy name such as
-    /// `sticky`, `cycle:week`, `round-robin`; see [`Policy`]).
+    /// `sticky`, `cycle:week`, `round-robin`; see `Policy`).
     pub fn policy(mut self, policy: impl Into<String>) -> Self {
         self.policy = Some(policy.into());
         self

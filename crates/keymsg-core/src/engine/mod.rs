@@ -88,7 +88,7 @@ impl Engine {
 
     /// A footer for any surface (receipt by default): select, lay out,
     /// encode, count. The key is the document key on receipts and invoices
-    /// and the subject key on other surfaces (as [`Engine::explain`] takes it).
+    /// and the subject key on other surfaces (as `Engine::explain` takes it).
     pub fn footer(&self, req: &FooterRequest) -> Result<Rendered> {
         let (slot, index, placement) = self.pick_footer(req)?;
         self.render(&slot, index, &placement).map(|(r, _)| r)
@@ -122,7 +122,7 @@ impl Engine {
 
     /// [`Engine::footer`], then `deliver` (e.g. write the bytes to the
     /// printer or stdout). If `deliver` fails, the count just made is
-    /// withdrawn ([`Store::withdraw`]) so that what is counted is exactly
+    /// withdrawn (`Store::withdraw`) so that what is counted is exactly
     /// what was delivered, and the error says whether the withdrawal worked.
     ///
     /// The one window left is a crash between the count and the end of
@@ -346,7 +346,7 @@ impl Engine {
     /// Record a hand count for content that is not in the catalog (a radio
     /// spot, a community meeting): a row of its own on the form, keyed by
     /// the content, so recording the same content again in a month replaces
-    /// its count (see [`ManualEntry::free_text`]).
+    /// its count (see `ManualEntry::free_text`).
     pub fn record_content(
         &self,
         month: YearMonth,
@@ -381,7 +381,7 @@ impl Engine {
 
     /// All-time counters of the store in the Prometheus text format, for
     /// monitoring (the monthly report comes from [`Engine::report`]): see
-    /// [`Store::prometheus_text`]. Needs a store.
+    /// `Store::prometheus_text`. Needs a store.
     pub fn metrics(&self) -> Result<String> {
         Ok(self.require_store()?.prometheus_text()?)
     }

@@ -16,7 +16,7 @@ pub struct FooterRequest {
     /// Document key (receipt or invoice number): the same key always gets the
     /// same message (`sticky`). Without it, selection rotates.
     pub key: Option<String>,
-    /// Layout profile name (default: the surface's, see [`Surface::default_profile`]).
+    /// Layout profile name (default: the surface's, see `Surface::default_profile`).
     pub profile: Option<String>,
     /// Override the profile's width in columns.
     pub width: Option<usize>,

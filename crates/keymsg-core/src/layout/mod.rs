@@ -5,7 +5,7 @@
 //! follow in speech. A generic line breaker gets all three wrong; this module
 //! finds Thai words with a compiled word list, applies ICU4X's Unicode
 //! line-breaking rules to everything else, passes every candidate through a
-//! mandatory Thai filter (see [`break_opportunities`]) and falls back to Thai
+//! mandatory Thai filter (see `break_opportunities`) and falls back to Thai
 //! character clusters, never to raw code points, when a word is wider than
 //! the line.
 //!
@@ -13,10 +13,10 @@
 //! which would decompose ำ SARA AM).
 //!
 //! Cost: [`width()`] and [`wrap()`] take time linear in the text. [`truncate()`],
-//! and [`wrap()`] with `max_lines` (so [`fit()`] with a line or size budget),
+//! and [`wrap()`] with `max_lines` (so `fit()` with a line or size budget),
 //! read only a prefix a little longer than their result, so their cost depends
 //! on the width, not on the length of the text. [`wrap()`] and
-//! [`truncate_with`] refuse text over [`DEFAULT_MAX_INPUT_BYTES`] (1 MiB,
+//! `truncate_with` refuse text over `DEFAULT_MAX_INPUT_BYTES` (1 MiB,
 //! configurable per call) with [`LayoutError::InputTooLarge`].
 //!
 //! ```
@@ -85,7 +85,7 @@ pub enum LayoutError {
     #[error("width {0} is too small to lay out any text")]
     WidthTooSmall(usize),
     /// A footer (or other key message laid out in columns) narrower than
-    /// [`MIN_FOOTER_WIDTH`]: so narrow that a message would be cut to a few
+    /// `MIN_FOOTER_WIDTH`: so narrow that a message would be cut to a few
     /// syllables without its hotline or link.
     #[error(
         "width {width} is below the minimum of {minimum} columns for a key message \
@@ -94,11 +94,11 @@ pub enum LayoutError {
     FooterTooNarrow {
         /// The width asked for.
         width: usize,
-        /// [`MIN_FOOTER_WIDTH`].
+        /// `MIN_FOOTER_WIDTH`.
         minimum: usize,
     },
     /// The message had to be cut so far that every phone number, URL and
-    /// e-mail address was dropped ([`Fitted::truncated_core`]): what is left
+    /// e-mail address was dropped (`Fitted::truncated_core`): what is left
     /// no longer tells the reader where to check or report. Refused unless
     /// lossy output is allowed; even then it is not counted.
     #[error(
@@ -181,7 +181,7 @@ pub enum LayoutError {
         reason: String,
     },
     /// The text is longer than the call's input limit (see
-    /// [`DEFAULT_MAX_INPUT_BYTES`]).
+    /// `DEFAULT_MAX_INPUT_BYTES`).
     #[error(
         "text is {len} bytes, over the limit of {max} bytes for one layout call (raise the limit, or split the text)"
     )]

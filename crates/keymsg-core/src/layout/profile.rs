@@ -64,7 +64,7 @@ pub enum ProfileKind {
         /// Most UTF-8 bytes of the payload.
         max_bytes: usize,
     },
-    /// An SMS, counted in UCS-2 segments (see [`super::Measure`]).
+    /// An SMS, counted in UCS-2 segments (see `Measure`).
     Sms {
         /// Most segments.
         segments: usize,

@@ -55,7 +55,7 @@ impl TruncateOptions {
 }
 
 /// `text` (NFC) if it is at most `width` columns; otherwise the longest prefix
-/// ending at a legal break (see [`super::break_opportunities`]) whose width
+/// ending at a legal break (see `break_opportunities`) whose width
 /// plus the ellipsis' fits, followed by the ellipsis.
 ///
 /// Spaces before the cut are dropped. A protected span (1441, ฿5,000.00, a URL)
@@ -68,8 +68,8 @@ impl TruncateOptions {
 /// Only a prefix of the text is read, a little longer than the result (the
 /// cost depends on `width`, not on the length of `text`), so a control
 /// character in the part that is cut away is dropped with it rather than
-/// reported. The input limit is [`DEFAULT_MAX_INPUT_BYTES`]; see
-/// [`truncate_with`] to change it.
+/// reported. The input limit is `DEFAULT_MAX_INPUT_BYTES`; see
+/// `truncate_with` to change it.
 ///
 /// # Errors
 /// [`LayoutError::EllipsisTooWide`] when the text must be cut but the ellipsis

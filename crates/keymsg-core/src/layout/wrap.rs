@@ -39,7 +39,7 @@ pub struct WrapOptions {
     /// Alignment within `width` (default left).
     pub align: Align,
     /// Longest text accepted, in UTF-8 bytes (default
-    /// [`DEFAULT_MAX_INPUT_BYTES`]); longer text is an error.
+    /// `DEFAULT_MAX_INPUT_BYTES`); longer text is an error.
     pub max_input_bytes: usize,
 }
 
@@ -102,7 +102,7 @@ impl WrapOptions {
 ///
 /// The text is normalised to NFC; `\n` (and `\r\n`) are hard breaks, an empty
 /// paragraph gives an empty line. Lines are filled greedily at
-/// [`super::break_opportunities`]. A unit wider than the line (a long Thai
+/// `break_opportunities`. A unit wider than the line (a long Thai
 /// compound, a long URL) is split at Thai character cluster boundaries, then
 /// at grapheme boundaries — never between code points; only a single cluster
 /// wider than the line (an emoji, or a Thai leading vowel with its consonant

@@ -24,7 +24,7 @@ enum Cell<'a> {
 }
 
 impl Report {
-    /// The form as CSV, headings and dates in Thai digits (see [`Report::to_csv_with`]).
+    /// The form as CSV, headings and dates in Thai digits (see `Report::to_csv_with`).
     pub fn to_csv(&self) -> String {
         self.to_csv_with(Digits::Thai)
     }

@@ -2,11 +2,11 @@
 
 use super::Signature;
 
-/// How a form is built from a store ([`Report::from_store_with`](crate::report::Report::from_store_with)).
+/// How a form is built from a store (`Report::from_store_with`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FormOptions {
-    /// Leave out rows with nothing in any column ([`Report::without_zero_rows`](super::Report::without_zero_rows)).
+    /// Leave out rows with nothing in any column (`Report::without_zero_rows`).
     pub omit_zero_rows: bool,
     /// The signature block: reporter, position, date signed.
     pub signature: Signature,

@@ -5,7 +5,7 @@ use std::path::Path;
 use super::{Report, ReportError, SCHEMA_VERSION};
 
 impl Report {
-    /// Pretty-printed JSON with a `schema` field ([`SCHEMA_VERSION`]).
+    /// Pretty-printed JSON with a `schema` field (`SCHEMA_VERSION`).
     /// [`Report::from_json`] reads it back to an equal report.
     pub fn to_json(&self) -> String {
         // A derived Serialize of strings and numbers into a String cannot fail.
@@ -17,9 +17,9 @@ impl Report {
     /// The `schema` is checked first, so a report from a newer keymsg fails
     /// with [`ReportError::UnsupportedSchema`] rather than a confusing field
     /// error; unknown fields are rejected ([`ReportError::Json`]). A text
-    /// over [`MAX_REPORT_BYTES`](super::MAX_REPORT_BYTES) is refused
+    /// over `MAX_REPORT_BYTES` is refused
     /// ([`ReportError::TooLarge`]) and every report read is checked with
-    /// [`Report::validate`].
+    /// `Report::validate`.
     pub fn from_json(text: &str) -> Result<Report, ReportError> {
         super::check::size(u64::try_from(text.len()).unwrap_or(u64::MAX))?;
         let value: serde_json::Value = serde_json::from_str(text).map_err(ReportError::Json)?;

@@ -7,7 +7,7 @@ use super::notes::{amendment_heading, notes};
 use super::thai::{self, Digits};
 
 impl Report {
-    /// The form as Markdown, with Thai digits (see [`Report::to_markdown_with`]).
+    /// The form as Markdown, with Thai digits (see `Report::to_markdown_with`).
     pub fn to_markdown(&self) -> String {
         self.to_markdown_with(Digits::Thai)
     }

@@ -3,41 +3,29 @@
 //! A [`Report`] is the paper form as data: agency, month, one [`Row`] per key
 //! message with the six channel columns, totals, a breakdown of the Documents
 //! and Application column by surface and kind, and the signature block. It is
-//! built from plain values — the store's aggregated [`CountRow`]s and the
-//! hand-entered [`ManualEntry`]s — so it does not depend on how counts are kept.
+//! built by [`Engine::report`](crate::Engine::report) from the counts in
+//! the engine's store and the manual entries recorded beside them.
 //!
 //! - Formats: [`Report::to_json`] / [`Report::from_json`] (lossless,
 //!   versioned, mergeable), [`Report::to_csv`] (UTF-8 with BOM, RFC 4180,
 //!   formula-injection safe), [`Report::to_markdown`], [`Report::to_xlsx_bytes`]
 //!   / [`Report::save_xlsx`] (laid out like the paper form, TH Sarabun New 16 pt).
-//! - Thai rendering: month names, Buddhist Era years, Thai digits ([`Digits`]),
-//!   the correct form title).
+//! - Thai rendering: month names, Buddhist Era years, Thai digits, the
+//!   correct form title.
 //! - Roll-up: [`merge`] many units' reports into a district or province report,
-//!   counting a unit sent twice once; [`deadline()`] gives the filing dates.
-//! - Late counts: [`Report::amend`] shows what changed since a report was filed.
+//!   counting a unit sent twice once.
 //!
 //! ```
-//! use keymsg_core::{Catalog, Surface};
-//! use keymsg_core::report::Report;
-//! use keymsg_core::store::CountRow;
+//! use keymsg_core::{Engine, FooterRequest, YearMonth};
 //!
-//! let catalog = Catalog::embedded()?;
-//! let counts = [CountRow {
-//!     agency: "เทศบาลเมืองตัวอย่าง".into(),
-//!     message_id: "aoc-1441".into(),
-//!     surface: Surface::Receipt,
-//!     kind: "water-bill".into(),
-//!     count: 1200,
-//! }];
-//! let month = "2026-03".parse()?;
-//! let report = Report::build(&catalog, "เทศบาลเมืองตัวอย่าง", month, &counts, &[], "th");
-//! assert_eq!(report.totals.documents, 1200);
+//! let engine = Engine::builder().in_memory_store().agency("เทศบาลเมืองตัวอย่าง").build()?;
+//! let march = time::macros::datetime!(2026-03-10 09:00 +07:00);
+//! engine.footer(&FooterRequest::new().key("INV-2026-000123").at(march))?;
+//! let report = engine.report(YearMonth::new(2026, 3)?)?;
+//! assert_eq!(report.totals.documents, 1);
 //! assert!(report.to_markdown().contains("ประจำเดือน มีนาคม ๒๕๖๙"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
-//!
-//! [`CountRow`]: crate::store::CountRow
-//! [`ManualEntry`]: crate::store::ManualEntry
 
 mod amend;
 mod check;
@@ -119,7 +107,7 @@ pub enum ReportError {
     },
     /// A report read from outside, or a roll-up of such reports, that keymsg
     /// refuses: a control character in a string, a count above
-    /// [`MAX_COUNT`](crate::store::MAX_COUNT), totals that are not the sums
+    /// `MAX_COUNT`, totals that are not the sums
     /// of the rows, an instant outside the supported years.
     #[error("invalid report: {what}: {detail}")]
     Invalid {
@@ -128,13 +116,13 @@ pub enum ReportError {
         /// What is wrong with it.
         detail: String,
     },
-    /// A report file larger than [`MAX_REPORT_BYTES`]: refused before it is
+    /// A report file larger than `MAX_REPORT_BYTES`: refused before it is
     /// read into memory.
     #[error("report is {bytes} bytes, more than the {limit} bytes a report may have")]
     TooLarge {
         /// Its size.
         bytes: u64,
-        /// [`MAX_REPORT_BYTES`].
+        /// `MAX_REPORT_BYTES`.
         limit: u64,
     },
     /// A report without an agency cannot be keyed in a roll-up.
@@ -143,7 +131,7 @@ pub enum ReportError {
         /// Its month.
         month: YearMonth,
     },
-    /// [`Report::amend`] was given reports of different agencies or months.
+    /// `Report::amend` was given reports of different agencies or months.
     #[error(
         "cannot amend: the earlier report is `{previous_agency}` {previous_month}, \
          the new one `{agency}` {month}"

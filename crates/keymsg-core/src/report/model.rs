@@ -22,13 +22,13 @@ pub const MANUAL_KIND: &str = "manual";
 
 /// The Ministry's monthly form for one agency (or one roll-up level) and month.
 ///
-/// Serialises losslessly to JSON (see [`SCHEMA_VERSION`]); the field names of
+/// Serialises losslessly to JSON (see `SCHEMA_VERSION`); the field names of
 /// `agency`, `month`, `rows` and `totals` are part of the interface contract.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Report {
-    /// JSON schema version; always [`SCHEMA_VERSION`] once read.
+    /// JSON schema version; always `SCHEMA_VERSION` once read.
     pub schema: u32,
     /// The reporting agency or unit (for a roll-up: the district / province).
     pub agency: String,
@@ -218,7 +218,7 @@ impl Totals {
 pub struct BreakdownEntry {
     /// The message id.
     pub message_id: String,
-    /// The surface; `None` for hand-entered counts (kind [`MANUAL_KIND`]).
+    /// The surface; `None` for hand-entered counts (kind `MANUAL_KIND`).
     pub surface: Option<Surface>,
     /// App or document kind (may be empty).
     pub kind: String,

@@ -70,7 +70,7 @@ pub enum SelectError {
         /// The instant evaluated.
         at: OffsetDateTime,
     },
-    /// A policy name that is not one of [`POLICY_NAMES`].
+    /// A policy name that is not one of `POLICY_NAMES`.
     #[error(
         "unknown selection policy `{name}`{} (expected one of: {}, random:<seed>)",
         key.as_deref().map(|k| format!(" for `{k}`")).unwrap_or_default(),

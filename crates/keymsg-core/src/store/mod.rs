@@ -223,7 +223,7 @@ pub enum StoreError {
     /// digits, `-` and `_`, or is empty or longer than 64 bytes.
     #[error("invalid writer id `{0}` (use 1–64 ASCII letters, digits, `-` or `_`)")]
     BadWriterId(String),
-    /// [`Store::withdraw`] found no count of this process matching the
+    /// `Store::withdraw` found no count of this process matching the
     /// insertion (it was never counted here, or was withdrawn already).
     #[error("store `{path}`: no count of message `{message_id}` by this process to withdraw")]
     NothingToWithdraw {
@@ -233,10 +233,10 @@ pub enum StoreError {
         message_id: String,
     },
     /// A writer file holds less than its writer acknowledged (see
-    /// [`Store::verify`]): WAL frames dropped after damage, a power loss, or
+    /// `Store::verify`): WAL frames dropped after damage, a power loss, or
     /// the file deleted, emptied or replaced by an older copy. Nothing was
     /// changed; restore the file, or accept the loss with
-    /// [`Store::repair_accepting_loss`] (`keymsg store repair --accept-loss`).
+    /// `Store::repair_accepting_loss` (`keymsg store repair --accept-loss`).
     #[error("store file `{path}` lost {missing} acknowledged counts: {detail}")]
     Lost {
         /// The writer file.
@@ -247,7 +247,7 @@ pub enum StoreError {
         detail: String,
     },
     /// An insertion or manual entry the store refuses: an instant outside
-    /// the years keymsg reckons with, a count above [`MAX_COUNT`], a name
+    /// the years keymsg reckons with, a count above `MAX_COUNT`, a name
     /// with a control character. Nothing was written.
     #[error("store refuses `{field}`: {detail}")]
     Invalid {
@@ -392,7 +392,7 @@ pub enum Counted {
     Reprint,
 }
 
-/// How much a successful [`Store::count`] survives.
+/// How much a successful `Store::count` survives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Durability {
     /// Survives the process being killed (`kill -9`, a crash, OOM): the commit
