@@ -113,15 +113,37 @@ fn the_walker_notices_a_missing_flag() {
     assert!(!has_flag(&help, "--ke") && !has_flag(&help, "--no-such-flag"));
 }
 
+/// Item paths of one of keymsg-core's API snapshots (`KIND PATH` lines).
+fn api_paths(file: &str) -> Vec<String> {
+    std::fs::read_to_string(root().join("crates/keymsg-core").join(file))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_whitespace().nth(1).map(str::to_owned))
+        .collect()
+}
+
 /// The table of docs/PARITY.md between its markers, rendered from the list.
 fn table(caps: &[Capability]) -> String {
+    // A Rust name only the `unstable` feature makes public gets a mark.
+    let (stable, unstable) = (api_paths("public-api.txt"), api_paths("public-api-unstable.txt"));
+    let ends = |paths: &[String], name: &str| {
+        paths.iter().any(|p| p.ends_with(&format!("::{name}")))
+    };
+    let is_unstable = |name: &str| ends(&unstable, name) && !ends(&stable, name);
     let cell = |names: &[String], front: &str, cap: &Capability| {
         if cap.gaps.iter().any(|g| g == front) {
             "— ¹".to_owned()
         } else {
             names
                 .iter()
-                .map(|n| format!("`{n}`"))
+                .map(|n| {
+                    if front == "rust" && is_unstable(n) {
+                        format!("`{n}` ²")
+                    } else {
+                        format!("`{n}`")
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join("<br>")
         }
@@ -138,6 +160,10 @@ fn table(caps: &[Capability]) -> String {
             cell(&cap.python, "python", cap),
         ));
     }
+    s.push_str(
+        "\n² Rust: public with keymsg-core's `unstable` feature (no semver promise; \
+         the CLI, C, Python and HTTP front ends use it).\n",
+    );
     s.push_str("\n¹ Not offered there, on purpose:\n\n");
     for cap in caps.iter().filter(|c| !c.gaps.is_empty()) {
         s.push_str(&format!(
