@@ -126,10 +126,12 @@ fn api_paths(file: &str) -> Vec<String> {
 /// The table of docs/PARITY.md between its markers, rendered from the list.
 fn table(caps: &[Capability]) -> String {
     // A Rust name only the `unstable` feature makes public gets a mark.
-    let (stable, unstable) = (api_paths("public-api.txt"), api_paths("public-api-unstable.txt"));
-    let ends = |paths: &[String], name: &str| {
-        paths.iter().any(|p| p.ends_with(&format!("::{name}")))
-    };
+    let (stable, unstable) = (
+        api_paths("public-api.txt"),
+        api_paths("public-api-unstable.txt"),
+    );
+    let ends =
+        |paths: &[String], name: &str| paths.iter().any(|p| p.ends_with(&format!("::{name}")));
     let is_unstable = |name: &str| ends(&unstable, name) && !ends(&stable, name);
     let cell = |names: &[String], front: &str, cap: &Capability| {
         if cap.gaps.iter().any(|g| g == front) {

@@ -76,6 +76,37 @@ pub(crate) fn glued_to_next(p: &str, unit_start: usize, unit_end: usize, next: u
     is_digit && AGENCY_WORDS.iter().any(|w| unit.ends_with(w))
 }
 
+/// Drop each break of `bounds` (the ends of the units of `p`, in order)
+/// after a leaning word or agency (see [`glued_to_next`]) when the unit and
+/// the one after it `fit` on one line together, so greedy filling carries
+/// them to the next line as one; when they do not fit, the break stays.
+/// `fit` gets the merged text without its trailing space: the caller's
+/// measure decides (columns on a receipt, points on the printed form).
+pub(crate) fn glue_breaks(p: &str, bounds: &mut Vec<usize>, fit: impl Fn(&str) -> bool) {
+    let mut start = 0;
+    let mut k = 0;
+    while k + 1 < bounds.len() {
+        let (Some(&end), Some(&next_end)) = (bounds.get(k), bounds.get(k + 1)) else {
+            break;
+        };
+        // Leaning words and agencies are short: skip the check for long units.
+        let content_end = p
+            .get(start..end)
+            .map_or(end, |u| start + u.trim_end_matches(is_break_space).len());
+        if end - start <= 24
+            && glued_to_next(p, start, content_end, end)
+            && p.get(start..next_end)
+                .is_some_and(|u| fit(u.trim_end_matches(is_break_space)))
+        {
+            bounds.remove(k);
+            // The merged unit may lean on the next one in turn (ถูก + ตัด...).
+            continue;
+        }
+        start = end;
+        k += 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

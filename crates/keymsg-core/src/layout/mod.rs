@@ -57,6 +57,7 @@ pub use encode::Encoding;
 pub use profile::{Profile, ProfileKind};
 pub use truncate::truncate;
 unstable_use!(truncate::{TruncateOptions, truncate_with});
+pub(crate) use glue::glue_breaks;
 pub use width::width;
 pub use wrap::{Align, WrapOptions, wrap};
 // The front ends' primitives (see the crate's "Stable and unstable API").

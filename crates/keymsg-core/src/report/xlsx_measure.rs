@@ -9,7 +9,7 @@
 //! is the largest of those fonts, so text fits in any of them, with room to
 //! spare in the narrower ones.
 
-use crate::layout::break_opportunities;
+use crate::layout::{break_opportunities, glue_breaks};
 
 /// Advance widths in hundredths of an em of U+0020..=U+007E: for each
 /// character the widest of Loma, Garuda, Laksaman (the Debian font derived
@@ -152,6 +152,8 @@ impl Face {
         for paragraph in text.split('\n') {
             let mut cuts = break_opportunities(paragraph);
             cuts.push(paragraph.len());
+            // "ของ / ท่าน" reads as badly in a cell as on a receipt.
+            glue_breaks(paragraph, &mut cuts, |pair| self.width(pair) <= width);
             let mut line = String::new();
             let mut start = 0usize;
             for end in cuts {
@@ -268,6 +270,32 @@ mod tests {
                 assert!(!l.ends_with("บัญ") && !l.starts_with("ชี"), "{l}");
             }
         }
+    }
+
+    #[test]
+    fn a_cell_never_ends_a_line_with_a_word_that_leans_on_the_next() {
+        let f = Face::regular(16.0);
+        let text = "หากถูกหลอกให้โอนเงิน โปรดโทรแจ้งธนาคารของท่านทันที แล้วโทร 1441 ตลอด 24 ชั่วโมง";
+        let mut carried = 0;
+        // From the width where both pairs fit on a line (a pair wider than
+        // the cell keeps its break).
+        let from = f.width("ของท่าน").max(f.width("ตลอด 24 ชั่วโมง")).ceil() as u32;
+        for width in (from..400).step_by(3) {
+            let lines = f.wrap(text, f64::from(width));
+            for pair in lines.windows(2) {
+                let [line, next] = pair else { continue };
+                assert!(
+                    !(line.ends_with("ของ") && next.starts_with("ท่าน")),
+                    "ของ / ท่าน at {width} pt: {lines:?}"
+                );
+                assert!(
+                    !(line.ends_with("ตลอด") && next.starts_with("24")),
+                    "ตลอด / 24 at {width} pt: {lines:?}"
+                );
+                carried += usize::from(next.starts_with("ของท่าน"));
+            }
+        }
+        assert!(carried > 0, "some width puts the break before ของท่าน");
     }
 
     #[test]
