@@ -6,6 +6,8 @@
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #   scripts/fuzz.sh             60 s for each target (what scripts/test-all.sh runs)
 #   scripts/fuzz.sh 3600 layout one hour on the layout target
+#   scripts/fuzz.sh --build     build the targets only (test-all.sh does it early,
+#                               beside steps that leave a core idle)
 #
 # Environment:
 #   KEYMSG_FUZZ_SANITIZER  address (default) or none. keymsg-core has no unsafe
@@ -30,6 +32,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 
+build_only=false
+if [ "${1:-}" = --build ]; then
+  build_only=true
+  shift
+fi
 secs="${1:-60}"
 shift || true
 targets=("$@")
@@ -56,6 +63,9 @@ flags=(--release --codegen-units 16 --sanitizer "$sanitizer")
 start=$SECONDS
 cargo fuzz build "${flags[@]}"
 printf 'fuzz build (sanitizer %s, opt-level %s): %s s\n' "$sanitizer" "$opt" "$((SECONDS - start))"
+if "$build_only"; then
+  exit 0
+fi
 
 logs="$(mktemp -d)"
 trap 'rm -rf "$logs"' EXIT
