@@ -283,6 +283,9 @@ fn lines_upto(
 
 /// Pad `line` on the left for `align` within `width` columns.
 pub(crate) fn align_line(line: String, width_limit: usize, align: Align) -> String {
+    if align == Align::Left {
+        return line;
+    }
     let free = width_limit.saturating_sub(width(&line));
     let pad = match align {
         Align::Left => 0,

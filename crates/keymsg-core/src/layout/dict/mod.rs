@@ -16,9 +16,10 @@
 //! `data/thai-words.txt`), compiled by `build.rs` into a breadth-first trie
 //! that is read in place, so loading it costs nothing at start-up.
 
+use std::cell::Cell;
 use std::sync::LazyLock;
 
-use super::syllable::syllable_starts_and_alternatives;
+use super::syllable::{SyllableBuffers, syllable_starts_into};
 use super::tcc::thai_word_piece_end;
 
 #[cfg(test)]
@@ -254,11 +255,13 @@ pub(crate) struct Segmenter {
     /// Best path from i: (unknown chars, units, end of first unit, first unit unknown).
     best: Vec<Best>,
     /// Byte offsets (as pushed to `out`) of the breaks before a dictionary
-    /// word, ascending across runs: see [`Segmenter::into_known_word_starts`].
+    /// word, ascending across runs: see [`Segmenter::finish`].
     known_starts: Vec<usize>,
     /// Longest word, in chars, a segmentation may use, 0 for any (a whole
     /// entry is left out when looking for its component words).
     max_word: usize,
+    /// The syllable starts of the chunk being segmented.
+    syllables: SyllableBuffers,
 }
 
 /// The best segmentation of a run's suffix.
@@ -285,7 +288,39 @@ impl Best {
     }
 }
 
+thread_local! {
+    /// The buffers of the last segmenter this thread finished with (see
+    /// [`Segmenter::reused`]): a wrap segments each paragraph, and a service
+    /// each request, with the same buffers instead of allocating eight.
+    static SPARE: Cell<Option<Segmenter>> = const { Cell::new(None) };
+}
+
+/// Longest run, in characters, whose buffers are kept for the next text.
+const SPARE_MAX_CHARS: usize = 1 << 14;
+
 impl Segmenter {
+    /// A segmenter with the buffers the last one this thread used (see
+    /// [`Self::finish`]), or new ones.
+    pub(crate) fn reused() -> Segmenter {
+        let mut seg = SPARE.with(Cell::take).unwrap_or_default();
+        seg.known_starts.clear();
+        seg.max_word = 0;
+        seg
+    }
+
+    /// The breaks found that a dictionary word follows. A word list
+    /// entry always starts a syllable, so the filter's pattern for a silent
+    /// consonant group (สตร์ of ศาสตร์), which cannot tell องค์กร or กอล์ฟ
+    /// from it, need not hold these back. The other buffers are kept for the
+    /// next [`Self::reused`] on this thread (unless a huge run grew them).
+    pub(crate) fn finish(mut self) -> Vec<usize> {
+        let known = std::mem::take(&mut self.known_starts);
+        if self.labels.capacity() <= SPARE_MAX_CHARS {
+            SPARE.with(|spare| spare.set(Some(self)));
+        }
+        known
+    }
+
     /// Buffers for runs of up to `chars` characters without reallocation.
     pub(crate) fn with_capacity(chars: usize) -> Segmenter {
         Segmenter {
@@ -296,15 +331,8 @@ impl Segmenter {
             best: Vec::with_capacity(chars + 1),
             known_starts: Vec::new(),
             max_word: 0,
+            syllables: SyllableBuffers::default(),
         }
-    }
-
-    /// The breaks found so far that a dictionary word follows. A word list
-    /// entry always starts a syllable, so the filter's pattern for a silent
-    /// consonant group (สตร์ of ศาสตร์), which cannot tell องค์กร or กอล์ฟ
-    /// from it, need not hold these back.
-    pub(crate) fn into_known_word_starts(self) -> Vec<usize> {
-        self.known_starts
     }
 
     /// Append to `out` the byte offsets (`base` + offset in `run`) of the word
@@ -360,6 +388,7 @@ impl Segmenter {
             best,
             known_starts,
             max_word,
+            syllables,
         } = self;
         let labels = labels.get(lo..hi).unwrap_or_default();
         let n = labels.len();
@@ -386,13 +415,13 @@ impl Segmenter {
         syllable_start.resize(n + 1, false);
         may_start.clear();
         may_start.resize(n + 1, false);
-        let (starts, alternatives) = syllable_starts_and_alternatives(at, n);
-        for &s in &starts {
+        syllable_starts_into(at, n, syllables);
+        for &s in &syllables.starts {
             if let Some(slot) = syllable_start.get_mut(s) {
                 *slot = true;
             }
         }
-        for s in starts.into_iter().chain(alternatives) {
+        for &s in syllables.starts.iter().chain(&syllables.alternatives) {
             if let Some(slot) = may_start.get_mut(s) {
                 *slot = true;
             }
