@@ -119,6 +119,7 @@ pub(crate) fn validate_with(
         .and_then(|s| parse_moment(s, Edge::End, None, "expires", &mut p));
     check_policy(&raw.policy, &mut p);
     let allow = check_allow(&raw, &mut p);
+    let words = fits::check_words(&raw.layout.words, &mut p);
 
     let mut messages = Vec::with_capacity(raw.messages.len());
     let mut by_id: HashMap<String, usize> = HashMap::new();
@@ -224,7 +225,9 @@ pub(crate) fn validate_with(
         }
         // Layout is checked only on text that passed the character rules.
         if check_layout && p.len() == problems_before {
-            fits::check_fits(id, &text, &surfaces, &mut p);
+            crate::layout::words::with_words(words.as_ref(), || {
+                fits::check_fits(id, &text, &surfaces, &mut p);
+            });
         }
         messages.push(Message {
             id: m.id.clone(),
@@ -259,6 +262,7 @@ pub(crate) fn validate_with(
             by_id,
             raw,
             trust: Default::default(),
+            words,
         }),
     })
 }

@@ -277,6 +277,12 @@ fn candidates(
     let mut out = Vec::with_capacity(text.len() / 3 + 8);
     let mut other_complex = false;
     let mut seg = Segmenter::reused();
+    // Words the caller added: known to the segmentation, never broken inside.
+    let extra = super::words::current();
+    if let Some(words) = &extra {
+        words.ranges_in(text, &mut keep.ranges);
+    }
+    seg.extra = extra;
     let mut end_run = |start: usize, end: usize, masked: &mut String, out: &mut Vec<usize>| {
         masked.push_str(text.get(copied..start).unwrap_or_default());
         masked.push(MASK);

@@ -45,6 +45,7 @@ mod truncate;
 mod units;
 mod width;
 mod window;
+pub(crate) mod words;
 mod wrap;
 
 use crate::vocab::clean::is_unsafe_char;
@@ -191,6 +192,18 @@ pub enum LayoutError {
         profile: String,
         /// What was missing.
         what: &'static str,
+    },
+    /// A word given to keep whole ([`WrapOptions::words`], a catalog's
+    /// `[layout] words`) is not one: empty, not Thai, not NFC, with a space,
+    /// or too long.
+    #[error("layout word {word:?}{}: {reason}", offset.map(|o| format!(" at char {o}")).unwrap_or_default())]
+    InvalidWord {
+        /// The word as given.
+        word: String,
+        /// Char offset of the offending character, when one is.
+        offset: Option<usize>,
+        /// What is wrong.
+        reason: String,
     },
 }
 

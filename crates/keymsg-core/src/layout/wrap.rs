@@ -41,6 +41,8 @@ pub struct WrapOptions {
     /// Longest text accepted, in UTF-8 bytes (default
     /// [`DEFAULT_MAX_INPUT_BYTES`]); longer text is an error.
     pub max_input_bytes: usize,
+    /// Words to keep whole, added to the built-in word list (see [`Self::words`]).
+    pub(crate) words: Vec<String>,
 }
 
 impl Default for WrapOptions {
@@ -59,6 +61,7 @@ impl WrapOptions {
             ellipsis: "…".to_owned(),
             align: Align::Left,
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+            words: Vec::new(),
         }
     }
 
@@ -96,6 +99,26 @@ impl WrapOptions {
         self.max_input_bytes = max_input_bytes;
         self
     }
+
+    /// Add words to keep whole (an agency's name, its programmes, local
+    /// places the built-in list lacks): no break falls inside one, and the
+    /// text around one is segmented as if the list had it. Each is Thai
+    /// letters, vowels and marks in NFC, 2 to 64 characters, no spaces;
+    /// [`wrap()`] reports another with [`LayoutError::InvalidWord`].
+    ///
+    /// ```
+    /// use keymsg_core::layout::{self, WrapOptions};
+    ///
+    /// let opts = WrapOptions::new(14).words(["สายไหมต้องรอด"]);
+    /// let lines = layout::wrap("ติดต่อโครงการสายไหมต้องรอด", &opts)?;
+    /// assert!(lines.iter().any(|l| l.contains("สายไหมต้องรอด")));
+    /// # Ok::<(), keymsg_core::layout::LayoutError>(())
+    /// ```
+    #[must_use]
+    pub fn words<S: Into<String>>(mut self, words: impl IntoIterator<Item = S>) -> Self {
+        self.words.extend(words.into_iter().map(Into::into));
+        self
+    }
 }
 
 /// Wrap `text` into lines of at most `opts.width` display columns.
@@ -126,6 +149,12 @@ pub fn wrap(text: &str, opts: &WrapOptions) -> Result<Vec<String>, LayoutError> 
         return Err(LayoutError::WidthTooSmall(opts.width));
     }
     check_input_size(text, opts.max_input_bytes)?;
+    let words = super::words::from_list(&opts.words)?;
+    super::words::with_words(words.as_ref(), || wrap_with_words(text, opts))
+}
+
+/// [`wrap()`] once the options' words are current.
+fn wrap_with_words(text: &str, opts: &WrapOptions) -> Result<Vec<String>, LayoutError> {
     let out = match opts.max_lines {
         None => {
             let text = prepare(text)?;

@@ -16,12 +16,14 @@
 //! `data/thai-words.txt`), compiled by `build.rs` into a breadth-first trie
 //! that is read in place, so loading it costs nothing at start-up.
 
-use std::cell::Cell;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use super::syllable::{SyllableBuffers, syllable_starts_into};
 use super::tcc::thai_word_piece_end;
+use super::words::LayoutWords;
+use extra::with_extra;
 
+mod extra;
 #[cfg(test)]
 mod heldout;
 
@@ -262,6 +264,8 @@ pub(crate) struct Segmenter {
     max_word: usize,
     /// The syllable starts of the chunk being segmented.
     syllables: SyllableBuffers,
+    /// Words a caller added (see [`super::words`]), read as known words.
+    pub(crate) extra: Option<Arc<LayoutWords>>,
 }
 
 /// The best segmentation of a run's suffix.
@@ -288,39 +292,7 @@ impl Best {
     }
 }
 
-thread_local! {
-    /// The buffers of the last segmenter this thread finished with (see
-    /// [`Segmenter::reused`]): a wrap segments each paragraph, and a service
-    /// each request, with the same buffers instead of allocating eight.
-    static SPARE: Cell<Option<Segmenter>> = const { Cell::new(None) };
-}
-
-/// Longest run, in characters, whose buffers are kept for the next text.
-const SPARE_MAX_CHARS: usize = 1 << 14;
-
 impl Segmenter {
-    /// A segmenter with the buffers the last one this thread used (see
-    /// [`Self::finish`]), or new ones.
-    pub(crate) fn reused() -> Segmenter {
-        let mut seg = SPARE.with(Cell::take).unwrap_or_default();
-        seg.known_starts.clear();
-        seg.max_word = 0;
-        seg
-    }
-
-    /// The breaks found that a dictionary word follows. A word list
-    /// entry always starts a syllable, so the filter's pattern for a silent
-    /// consonant group (สตร์ of ศาสตร์), which cannot tell องค์กร or กอล์ฟ
-    /// from it, need not hold these back. The other buffers are kept for the
-    /// next [`Self::reused`] on this thread (unless a huge run grew them).
-    pub(crate) fn finish(mut self) -> Vec<usize> {
-        let known = std::mem::take(&mut self.known_starts);
-        if self.labels.capacity() <= SPARE_MAX_CHARS {
-            SPARE.with(|spare| spare.set(Some(self)));
-        }
-        known
-    }
-
     /// Buffers for runs of up to `chars` characters without reallocation.
     pub(crate) fn with_capacity(chars: usize) -> Segmenter {
         Segmenter {
@@ -332,6 +304,7 @@ impl Segmenter {
             known_starts: Vec::new(),
             max_word: 0,
             syllables: SyllableBuffers::default(),
+            extra: None,
         }
     }
 
@@ -389,6 +362,7 @@ impl Segmenter {
             known_starts,
             max_word,
             syllables,
+            extra,
         } = self;
         let labels = labels.get(lo..hi).unwrap_or_default();
         let n = labels.len();
@@ -450,9 +424,16 @@ impl Segmenter {
             }
             let at_syllable = syllable_start.get(i).copied().unwrap_or(false);
             let unknown_to = at_syllable.then_some(next_syllable);
-            if let Some(choice) =
-                best_from(dict, labels, cluster_start, best, i, unknown_to, word_limit)
-                && let Some(b) = best.get_mut(i)
+            if let Some(choice) = best_from(
+                dict,
+                extra.as_deref(),
+                labels,
+                cluster_start,
+                best,
+                i,
+                unknown_to,
+                word_limit,
+            ) && let Some(b) = best.get_mut(i)
             {
                 *b = choice;
             }
@@ -528,8 +509,10 @@ pub(crate) fn chunk_end(labels: &[u8], start: usize) -> usize {
 /// syllable, merged with an unknown unit after it. `None` when neither
 /// reaches the end of the chunk.
 #[inline]
+#[allow(clippy::too_many_arguments)]
 fn best_from(
     dict: &Dictionary<'_>,
+    extra: Option<&LayoutWords>,
     labels: &[u8],
     cluster_start: &[bool],
     best: &[Best],
@@ -550,11 +533,12 @@ fn best_from(
     });
     // Known words from i (two letters or more), shortest first: a tie
     // goes to the longer word.
-    let (Some(&a), Some(&b)) = (labels.get(i), labels.get(i + 1)) else {
-        return choice;
+    let first_two = match (labels.get(i), labels.get(i + 1)) {
+        (Some(&a), Some(&b)) => dict.pair(a, b),
+        _ => None,
     };
-    let Some(mut node) = dict.pair(a, b) else {
-        return choice;
+    let Some(mut node) = first_two else {
+        return with_extra(extra, labels, cluster_start, i, max_word, &after, choice);
     };
     for end in i + 2..=labels.len().min(i.saturating_add(max_word)) {
         if end > i + 2 {
@@ -582,7 +566,7 @@ fn best_from(
             }
         }
     }
-    choice
+    with_extra(extra, labels, cluster_start, i, max_word, &after, choice)
 }
 
 #[cfg(test)]
