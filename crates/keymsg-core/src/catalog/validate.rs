@@ -267,6 +267,24 @@ pub(crate) fn validate_with(
     })
 }
 
+/// `words` checked as `[layout] words` (see [`fits::check_words`]), `None`
+/// when there are none.
+pub(crate) fn layout_words(
+    words: &[String],
+    source_name: &str,
+) -> Result<Option<Arc<crate::layout::words::LayoutWords>>, CatalogError> {
+    let mut p = Problems(Vec::new());
+    let words = fits::check_words(words, &mut p);
+    if p.0.is_empty() {
+        Ok(words)
+    } else {
+        Err(CatalogError::Invalid {
+            source_name: source_name.to_owned(),
+            problems: p.0,
+        })
+    }
+}
+
 fn variants(t: &RawText) -> impl Iterator<Item = (&'static str, &str)> {
     [
         ("long", Some(t.long.as_str())),

@@ -196,7 +196,7 @@ pub enum LayoutError {
     /// A word given to keep whole ([`WrapOptions::words`], a catalog's
     /// `[layout] words`) is not one: empty, not Thai, not NFC, with a space,
     /// or too long.
-    #[error("layout word {word:?}{}: {reason}", offset.map(|o| format!(" at char {o}")).unwrap_or_default())]
+    #[error("layout word `{word}`{}: {reason}", offset.map(|o| format!(" at char {o}")).unwrap_or_default())]
     InvalidWord {
         /// The word as given.
         word: String,

@@ -109,6 +109,13 @@ impl LayoutWords {
         Ok(out)
     }
 
+    /// The words of both.
+    pub(crate) fn union(self: &Arc<Self>, other: &Arc<LayoutWords>) -> Arc<LayoutWords> {
+        let mut both = (**self).clone();
+        both.extend(other);
+        Arc::new(both)
+    }
+
     /// Add the words of `other` that are not here yet (both are valid).
     fn extend(&mut self, other: &LayoutWords) {
         for (w, l) in other.words.iter().zip(&other.labels) {
@@ -170,11 +177,7 @@ pub(crate) fn with_words<R>(words: Option<&Arc<LayoutWords>>, f: impl FnOnce() -
         return f();
     };
     let merged = match current() {
-        Some(outer) if outer != *words => {
-            let mut both = (*outer).clone();
-            both.extend(words);
-            Arc::new(both)
-        }
+        Some(outer) if outer != *words => outer.union(words),
         _ => Arc::clone(words),
     };
     let _restore = Restore(CURRENT.with(|c| c.replace(Some(merged))));

@@ -22,7 +22,7 @@ pub(super) fn check_words(words: &[String], p: &mut Problems) -> Option<Arc<Layo
                 None,
                 format!("layout.words[{k}]"),
                 offset,
-                ProblemKind::OutOfRange(format!("layout word {w:?} {reason}")),
+                ProblemKind::OutOfRange(format!("layout word `{w}` {reason}")),
             ),
         }
     }
