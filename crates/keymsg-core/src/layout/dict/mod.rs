@@ -266,6 +266,8 @@ pub(crate) struct Segmenter {
     syllables: SyllableBuffers,
     /// Words a caller added (see [`super::words`]), read as known words.
     pub(crate) extra: Option<Arc<LayoutWords>>,
+    /// The characters of the chunk being segmented.
+    chars: Vec<char>,
 }
 
 /// The best segmentation of a run's suffix.
@@ -305,6 +307,7 @@ impl Segmenter {
             max_word: 0,
             syllables: SyllableBuffers::default(),
             extra: None,
+            chars: Vec::with_capacity(chars),
         }
     }
 
@@ -363,9 +366,19 @@ impl Segmenter {
             max_word,
             syllables,
             extra,
+            chars,
         } = self;
         let labels = labels.get(lo..hi).unwrap_or_default();
         let n = labels.len();
+        // The chunk's characters, read many times by the cluster and
+        // syllable rules.
+        chars.clear();
+        chars.extend(
+            labels
+                .iter()
+                .map(|&l| char::from_u32(0x0E00 + u32::from(l)).unwrap_or('\u{0E00}')),
+        );
+        let chars: &[char] = chars;
         let word_limit = if *max_word == 0 {
             usize::MAX
         } else {
@@ -373,11 +386,7 @@ impl Segmenter {
         };
         cluster_start.clear();
         cluster_start.resize(n + 1, false);
-        let at = |k: usize| {
-            labels
-                .get(k)
-                .and_then(|&l| char::from_u32(0x0E00 + u32::from(l)))
-        };
+        let at = |k: usize| chars.get(k).copied();
         let mut i = 0;
         while i < n {
             if let Some(s) = cluster_start.get_mut(i) {
