@@ -267,6 +267,47 @@ pub(crate) fn validate_with(
     })
 }
 
+impl Catalog {
+    /// The same catalog with `words` kept whole too when its messages are
+    /// laid out, as if its `[layout] words` listed them (an agency's own
+    /// words, from its configuration). Checked like a catalog's.
+    ///
+    /// # Errors
+    /// [`CatalogError::Invalid`] naming `source_name` and
+    /// `layout.words[k]` for a word that is not Thai text in NFC, 2 to 64
+    /// characters, without spaces.
+    pub fn with_layout_words(
+        self,
+        words: &[String],
+        source_name: &str,
+    ) -> Result<Catalog, CatalogError> {
+        let Some(added) = layout_words(words, source_name)? else {
+            return Ok(self);
+        };
+        let words = match self.layout_words() {
+            Some(own) => own.union(&added),
+            None => added,
+        };
+        let inner = match Arc::try_unwrap(self.inner) {
+            Ok(mut inner) => {
+                inner.words = Some(words);
+                inner
+            }
+            Err(shared) => Inner {
+                meta: shared.meta.clone(),
+                messages: shared.messages.clone(),
+                by_id: shared.by_id.clone(),
+                raw: shared.raw.clone(),
+                trust: shared.trust.clone(),
+                words: Some(words),
+            },
+        };
+        Ok(Catalog {
+            inner: Arc::new(inner),
+        })
+    }
+}
+
 /// `words` checked as `[layout] words` (see [`fits::check_words`]), `None`
 /// when there are none.
 pub(crate) fn layout_words(
