@@ -109,9 +109,13 @@ impl WrapOptions {
     /// ```
     /// use keymsg_core::layout::{self, WrapOptions};
     ///
-    /// let opts = WrapOptions::new(14).words(["สายไหมต้องรอด"]);
-    /// let lines = layout::wrap("ติดต่อโครงการสายไหมต้องรอด", &opts)?;
-    /// assert!(lines.iter().any(|l| l.contains("สายไหมต้องรอด")));
+    /// // The list reads the programme's name as คนละ|ครึ่ง|พลัส.
+    /// let text = "โปรดลงทะเบียนผ่านแอปคนละครึ่งพลัสเท่านั้น";
+    /// let plain = layout::wrap(text, &WrapOptions::new(22))?;
+    /// assert_eq!(plain, ["โปรดลงทะเบียนผ่านแอปคนละ", "ครึ่งพลัสเท่านั้น"]);
+    /// let opts = WrapOptions::new(22).words(["คนละครึ่งพลัส"]);
+    /// let lines = layout::wrap(text, &opts)?;
+    /// assert_eq!(lines, ["โปรดลงทะเบียนผ่านแอป", "คนละครึ่งพลัสเท่านั้น"]);
     /// # Ok::<(), keymsg_core::layout::LayoutError>(())
     /// ```
     #[must_use]
