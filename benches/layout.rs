@@ -13,10 +13,10 @@ use icu_segmenter::LineSegmenter;
 use icu_segmenter::options::LineBreakOptions;
 use keymsg_core::layout::{self, WrapOptions};
 
-/// ~600 bytes of Thai (plus a number and a host) as on a receipt footer.
-const PARAGRAPH: &str = "มิจฉาชีพมักแอบอ้างเป็นเจ้าหน้าที่ธนาคาร ตำรวจ หรือหน่วยงานรัฐ โทรมาหลอกให้โอนเงินหรือกดลิงก์ \
-อย่าเชื่อ อย่ารีบ อย่าโอน หากสงสัยโทรสายด่วน 1441 ตลอด 24 ชั่วโมง \
-แจ้งความออนไลน์ได้ที่ thaipoliceonline.go.th";
+/// 527 bytes of Thai (plus a number and a host) as on a receipt footer; the
+/// same file is the paragraph of the ICU4C comparison from C
+/// (`scripts/bench-icu4c.sh`).
+const PARAGRAPH: &str = include_str!("data/thai-paragraph.txt");
 
 fn bench_layout(c: &mut Criterion) {
     let icu = LineSegmenter::new_dictionary(LineBreakOptions::default());

@@ -1776,6 +1776,30 @@ keymsg_status keymsg_wrap(const char *text,
                           struct keymsg_lines **lines_out);
 
 /**
+ * `keymsg_wrap`, keeping whole the words in `words` besides the built-in
+ * word list's: an agency's name, its programmes, local places. `words` is
+ * UTF-8 text with one word per line (`\n`; empty lines are skipped), or
+ * NULL for none; each word is Thai letters, vowels and marks in NFC, 2 to
+ * 64 characters, without spaces. No line break falls inside one, and the
+ * text around one is segmented as if the list had it.
+ *
+ * Results and errors as `keymsg_wrap`; a word that is not one gives
+ * `KEYMSG_INVALID_ARGUMENT` (the message names it). Thread-safe.
+ *
+ * # Safety
+ * As `keymsg_wrap`; `words` is NULL or points to `words_len` readable bytes.
+ */
+keymsg_status keymsg_wrap_with_words(const char *text,
+                                     size_t text_len,
+                                     size_t width,
+                                     size_t max_lines,
+                                     const char *ellipsis,
+                                     size_t ellipsis_len,
+                                     const char *words,
+                                     size_t words_len,
+                                     struct keymsg_lines **lines_out);
+
+/**
  * The longest prefix of `text` ending at a legal break whose width plus the
  * ellipsis fits in `width` columns, with the ellipsis appended if anything
  * was cut. A protected span (phone number, amount, URL) is kept whole or

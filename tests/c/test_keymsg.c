@@ -542,6 +542,56 @@ static void test_wrap_errors(void) {
   keymsg_lines_free(NULL);
 }
 
+/* An agency's word is kept whole: "โปรดลงทะเบียนผ่านแอปคนละครึ่งพลัสเท่านั้น"
+ * ("register only through the คนละครึ่งพลัส app") is cut inside the
+ * programme's name at 22 columns (the built-in list reads คนละ|ครึ่ง|พลัส),
+ * and not once the name is given. */
+static void test_wrap_with_words(void) {
+  static const char text[] =
+      "\xe0\xb9\x82\xe0\xb8\x9b\xe0\xb8\xa3\xe0\xb8\x94\xe0\xb8\xa5\xe0\xb8\x87\xe0\xb8\x97"
+      "\xe0\xb8\xb0\xe0\xb9\x80\xe0\xb8\x9a\xe0\xb8\xb5\xe0\xb8\xa2\xe0\xb8\x99\xe0\xb8\x9c"
+      "\xe0\xb9\x88\xe0\xb8\xb2\xe0\xb8\x99\xe0\xb9\x81\xe0\xb8\xad\xe0\xb8\x9b\xe0\xb8\x84"
+      "\xe0\xb8\x99\xe0\xb8\xa5\xe0\xb8\xb0\xe0\xb8\x84\xe0\xb8\xa3\xe0\xb8\xb6\xe0\xb9\x88"
+      "\xe0\xb8\x87\xe0\xb8\x9e\xe0\xb8\xa5\xe0\xb8\xb1\xe0\xb8\xaa\xe0\xb9\x80\xe0\xb8\x97"
+      "\xe0\xb9\x88\xe0\xb8\xb2\xe0\xb8\x99\xe0\xb8\xb1\xe0\xb9\x89\xe0\xb8\x99";
+  static const char word[] =
+      "\xe0\xb8\x84\xe0\xb8\x99\xe0\xb8\xa5\xe0\xb8\xb0\xe0\xb8\x84\xe0\xb8\xa3\xe0\xb8\xb6"
+      "\xe0\xb9\x88\xe0\xb8\x87\xe0\xb8\x9e\xe0\xb8\xa5\xe0\xb8\xb1\xe0\xb8\xaa";
+  static const char words[] = "\n\xe0\xb8\x84\xe0\xb8\x99\xe0\xb8\xa5\xe0\xb8\xb0\xe0\xb8\x84\xe0\xb8\xa3\xe0\xb8\xb6"
+      "\xe0\xb9\x88\xe0\xb8\x87\xe0\xb8\x9e\xe0\xb8\xa5\xe0\xb8\xb1\xe0\xb8\xaa\r\n"; /* empty lines and CRLF are fine */
+  keymsg_lines *lines = NULL;
+  size_t i, n, whole = 0;
+  CHECK_STATUS(keymsg_wrap(LIT(text), 22, 0, NULL, 0, &lines), KEYMSG_OK);
+  n = keymsg_lines_count(lines);
+  for (i = 0; i < n; i++) whole += str_contains(keymsg_lines_get(lines, i), word);
+  CHECK(whole == 0); /* the example still shows the problem */
+  keymsg_lines_free(lines);
+
+  lines = NULL;
+  CHECK_STATUS(keymsg_wrap_with_words(LIT(text), 22, 0, NULL, 0, LIT(words), &lines), KEYMSG_OK);
+  n = keymsg_lines_count(lines);
+  CHECK(n == 2);
+  for (i = 0; i < n; i++) {
+    keymsg_str line = keymsg_lines_get(lines, i);
+    whole += str_contains(line, word);
+    CHECK(width_of(line) <= 22);
+  }
+  CHECK(whole == 1);
+  keymsg_lines_free(lines);
+
+  /* NULL words: as keymsg_wrap. A word with a space is refused by name. */
+  lines = NULL;
+  CHECK_STATUS(keymsg_wrap_with_words(LIT(text), 22, 0, NULL, 0, NULL, 0, &lines), KEYMSG_OK);
+  keymsg_lines_free(lines);
+  lines = (keymsg_lines *)SENTINEL;
+  CHECK_STATUS(keymsg_wrap_with_words(LIT(text), 22, 0, NULL, 0, LIT("AOC"), &lines),
+               KEYMSG_INVALID_ARGUMENT);
+  CHECK(last_error_contains("AOC"));
+  CHECK_STATUS(keymsg_wrap_with_words(LIT(text), 22, 0, NULL, 0, LIT("\xff"), &lines),
+               KEYMSG_INVALID_UTF8);
+  CHECK(lines == (keymsg_lines *)SENTINEL);
+}
+
 static void test_truncate(void) {
   /* "โทร 1441 ตลอด 24 ชั่วโมง" */
   static const char text[] =
@@ -1431,6 +1481,7 @@ int main(int argc, char **argv) {
   RUN(test_wrap_thai_respects_width_and_break_rules);
   RUN(test_wrap_max_lines_and_ellipsis);
   RUN(test_wrap_errors);
+  RUN(test_wrap_with_words);
   RUN(test_truncate);
   RUN(test_layout_input_limit);
   RUN(test_engine_defaults_footer);

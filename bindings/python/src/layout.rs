@@ -21,8 +21,9 @@ pub(crate) fn width(py: Python<'_>, text: &str) -> PyResult<usize> {
 #[pyfunction]
 #[pyo3(signature = (
     text, width, *, max_lines = None, ellipsis = "…", align = "left",
-    max_input_bytes = DEFAULT_MAX_INPUT_BYTES
+    max_input_bytes = DEFAULT_MAX_INPUT_BYTES, words = None
 ))]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn wrap(
     py: Python<'_>,
     text: &str,
@@ -31,6 +32,7 @@ pub(crate) fn wrap(
     ellipsis: &str,
     align: &str,
     max_input_bytes: i64,
+    words: Option<Vec<String>>,
 ) -> PyResult<Vec<String>> {
     guard(py, || {
         let align = match align {
@@ -48,8 +50,12 @@ pub(crate) fn wrap(
             .max_lines(max_lines.map(|m| size("max_lines", m)).transpose()?)
             .ellipsis(ellipsis)
             .align(align)
-            .max_input_bytes(size("max_input_bytes", max_input_bytes)?);
-        layout::wrap(text, &opts).map_err(|e| Failure::Core(e.into()))
+            .max_input_bytes(size("max_input_bytes", max_input_bytes)?)
+            .words(words.unwrap_or_default());
+        layout::wrap(text, &opts).map_err(|e| match e {
+            e @ layout::LayoutError::InvalidWord { .. } => invalid_argument("words", e),
+            e => Failure::Core(e.into()),
+        })
     })
 }
 

@@ -195,3 +195,23 @@ def test_default_input_limit_is_one_mebibyte() -> None:
     assert keymsg.truncate(fits, 8) == keymsg.truncate(fits[:100], 8)
     with pytest.raises(keymsg.InputTooLargeError, match="1048577 bytes"):
         keymsg.truncate(fits + "a", 8)
+
+
+def test_wrap_keeps_added_words_whole() -> None:
+    # The programme's name is not in the built-in word list (it reads
+    # คนละ|ครึ่ง|พลัส), so at 22 columns it is cut inside; given in
+    # ``words`` it moves to the next line whole.
+    text = "โปรดลงทะเบียนผ่านแอปคนละครึ่งพลัสเท่านั้น"
+    word = "คนละครึ่งพลัส"
+    plain = keymsg.wrap(text, 22)
+    assert not any(word in line for line in plain), plain
+    kept = keymsg.wrap(text, 22, words=[word])
+    assert any(word in line for line in kept), kept
+    assert "".join(kept) == text
+    assert all(columns(line) <= 22 for line in kept)
+
+
+@pytest.mark.parametrize("bad", ["คนละ ครึ่ง", "AOC", "ก"])
+def test_wrap_refuses_a_word_that_is_not_one(bad: str) -> None:
+    with pytest.raises(keymsg.InvalidArgumentError, match="words"):
+        keymsg.wrap("ทดสอบ", 22, words=[bad])

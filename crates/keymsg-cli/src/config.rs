@@ -24,6 +24,9 @@
 //! keys = ["RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3"]
 //! require_signature = true
 //!
+//! [layout]                 # words kept whole: the catalog's messages, `keymsg wrap`
+//! words = ["เทศบาลเมืองตัวอย่าง", "คนละครึ่งพลัส"]
+//!
 //! [[profile_def]]          # extra layout profiles, usable by name
 //! name = "kiosk"
 //! kind = "columns"
@@ -84,9 +87,36 @@ pub struct Config {
     /// Which catalogs are trusted.
     #[serde(default)]
     pub trust: TrustConfig,
+    /// `[layout]`: words kept whole.
+    #[serde(default)]
+    pub layout: LayoutConfig,
     /// The directory of the file, for relative key paths (not a key).
     #[serde(skip)]
     pub dir: Option<PathBuf>,
+    /// The file itself, for errors (not a key).
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
+}
+
+/// `[layout]`.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayoutConfig {
+    /// Words no line break may fall inside, added to the catalog's own
+    /// `[layout] words` and used by `keymsg wrap`: Thai text in NFC, 2 to
+    /// 64 characters, no spaces.
+    #[serde(default)]
+    pub words: Vec<String>,
+}
+
+impl Config {
+    /// Where `[layout] words` came from, for errors.
+    pub fn words_source(&self) -> String {
+        match &self.path {
+            Some(p) => format!("config `{}`", p.display()),
+            None => "config".to_owned(),
+        }
+    }
 }
 
 /// `[trust]`: catalog signatures.
@@ -129,6 +159,7 @@ impl Config {
             .map_err(|e| CliError::Invalid(vec![format!("config `{}`: {e}", path.display())]))?;
         let base = path.parent().unwrap_or(Path::new(""));
         config.dir = Some(base.to_path_buf());
+        config.path = Some(path.to_path_buf());
         for p in [
             &mut config.catalog,
             &mut config.store,

@@ -125,6 +125,7 @@ pub(crate) fn core_status(e: &Error) -> keymsg_status {
             LayoutError::InputTooLarge { .. } => KEYMSG_LAYOUT_INPUT_TOO_LARGE,
             LayoutError::FooterTooNarrow { .. } => KEYMSG_LAYOUT_WIDTH_TOO_SMALL,
             LayoutError::TruncatedCore { .. } => KEYMSG_LAYOUT_TRUNCATED_CORE,
+            LayoutError::InvalidWord { .. } => KEYMSG_INVALID_ARGUMENT,
             _ => KEYMSG_LAYOUT_OTHER,
         },
         Error::Select(e) => match e {

@@ -95,13 +95,57 @@ pub unsafe extern "C" fn keymsg_wrap(
         let text = arg_str!(text, text_len)?;
         let ellipsis = arg_opt_str!(ellipsis, ellipsis_len)?;
         let out = arg_out!(lines_out)?;
-        let options = WrapOptions {
-            width,
-            max_lines: (max_lines > 0).then_some(max_lines),
-            ellipsis: ellipsis.unwrap_or(DEFAULT_ELLIPSIS).to_owned(),
-            max_input_bytes: max_input_bytes(),
-            ..WrapOptions::default()
-        };
+        let options = wrap_options(width, max_lines, ellipsis);
+        let lines = layout::wrap(text, &options).map_err(keymsg_core::Error::from)?;
+        out.write(boxed(keymsg_lines { lines }));
+        Ok(())
+    })
+}
+
+/// The options of `keymsg_wrap`.
+fn wrap_options(width: usize, max_lines: usize, ellipsis: Option<&str>) -> WrapOptions {
+    WrapOptions::new(width)
+        .max_lines((max_lines > 0).then_some(max_lines))
+        .ellipsis(ellipsis.unwrap_or(DEFAULT_ELLIPSIS))
+        .max_input_bytes(max_input_bytes())
+}
+
+/// `keymsg_wrap`, keeping whole the words in `words` besides the built-in
+/// word list's: an agency's name, its programmes, local places. `words` is
+/// UTF-8 text with one word per line (`\n`; empty lines are skipped), or
+/// NULL for none; each word is Thai letters, vowels and marks in NFC, 2 to
+/// 64 characters, without spaces. No line break falls inside one, and the
+/// text around one is segmented as if the list had it.
+///
+/// Results and errors as `keymsg_wrap`; a word that is not one gives
+/// `KEYMSG_INVALID_ARGUMENT` (the message names it). Thread-safe.
+///
+/// # Safety
+/// As `keymsg_wrap`; `words` is NULL or points to `words_len` readable bytes.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn keymsg_wrap_with_words(
+    text: *const c_char,
+    text_len: usize,
+    width: usize,
+    max_lines: usize,
+    ellipsis: *const c_char,
+    ellipsis_len: usize,
+    words: *const c_char,
+    words_len: usize,
+    lines_out: *mut *mut keymsg_lines,
+) -> keymsg_status {
+    guard(|| {
+        let text = arg_str!(text, text_len)?;
+        let ellipsis = arg_opt_str!(ellipsis, ellipsis_len)?;
+        let words = arg_opt_str!(words, words_len)?;
+        let out = arg_out!(lines_out)?;
+        let words = words
+            .unwrap_or_default()
+            .split('\n')
+            .map(|w| w.strip_suffix('\r').unwrap_or(w))
+            .filter(|w| !w.is_empty());
+        let options = wrap_options(width, max_lines, ellipsis).words(words);
         let lines = layout::wrap(text, &options).map_err(keymsg_core::Error::from)?;
         out.write(boxed(keymsg_lines { lines }));
         Ok(())

@@ -183,6 +183,7 @@ def wrap(
     ellipsis: str = "…",
     align: str = "left",
     max_input_bytes: int = 1048576,
+    words: Optional[Sequence[str]] = None,
 ) -> list[str]:
     """Wrap ``text`` into lines of at most ``width`` display columns.
 
@@ -193,11 +194,14 @@ def wrap(
     when text is cut. ``align`` is ``"left"``, ``"center"`` or ``"right"``.
     Text longer than ``max_input_bytes`` UTF-8 bytes is refused; the work
     grows linearly with the text (with ``max_lines``, only what those lines
-    need is read).
+    need is read). ``words`` are kept whole besides the built-in word list's
+    (an agency's name, its programmes, local places): Thai letters, vowels
+    and marks in NFC, 2 to 64 characters, no spaces.
 
     Raises ``LayoutError`` (width 0, ellipsis too wide, control character),
     ``InputTooLargeError`` (text over ``max_input_bytes``) or
-    ``InvalidArgumentError`` (negative numbers, unknown ``align``).
+    ``InvalidArgumentError`` (negative numbers, unknown ``align``, a word
+    that is not one).
     """
 
 def truncate(

@@ -141,7 +141,8 @@ pub fn load_catalog(
     // The trust state defaults to a directory inside a store directory; a
     // postgres:// store has none on this host.
     let store = store.filter(|p| !p.to_str().is_some_and(keymsg_core::store::is_fleet_url));
-    super::trust::load(trust, flag, config, store)
+    let catalog = super::trust::load(trust, flag, config, store)?;
+    Ok(catalog.with_layout_words(&config.layout.words, &config.words_source())?)
 }
 
 /// Build an engine from flags and config. `count` `None`: never open a

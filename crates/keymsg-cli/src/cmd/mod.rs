@@ -120,7 +120,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let path = cli.config;
     let config = || Config::discover(path.as_deref());
     match cli.command {
-        Command::Wrap(a) => text::wrap(a),
+        Command::Wrap(a) => text::wrap(a, &config()?),
         Command::Truncate(a) => text::truncate(a),
         Command::Width(a) => text::width(a),
         Command::Check(a) => check::run(a, &config()?),

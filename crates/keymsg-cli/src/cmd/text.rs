@@ -5,6 +5,7 @@ use keymsg_core::layout::{
 };
 
 use super::common::{parse_width, read_stdin, read_stdin_limited, stdout_bytes};
+use crate::config::Config;
 use crate::exit::CliError;
 
 /// Wrap stdin to a width at Thai-correct break points.
@@ -18,7 +19,10 @@ Example:
   $ echo 'อย่าโอนเงินให้คนที่ไม่รู้จัก หากสงสัยโทร 1441' | keymsg wrap --width 16
   อย่าโอนเงินให้คนที่
   ไม่รู้จัก หากสงสัยโทร
-  1441")]
+  1441
+  $ echo 'โปรดลงทะเบียนผ่านแอปคนละครึ่งพลัสเท่านั้น' | keymsg wrap --width 22 --word คนละครึ่งพลัส
+  โปรดลงทะเบียนผ่านแอป
+  คนละครึ่งพลัสเท่านั้น")]
 pub struct WrapArgs {
     /// Line width in display columns (Thai marks above/below a letter take none).
     #[arg(long, value_parser = parse_width, value_name = "N")]
@@ -35,10 +39,41 @@ pub struct WrapArgs {
     /// Refuse (exit 1) more than this many bytes of UTF-8 text on stdin.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_INPUT_BYTES)]
     max_input_bytes: usize,
+    /// Keep this word whole (an agency or programme name the built-in word
+    /// list lacks); repeatable. Added to the config's `[layout] words`.
+    #[arg(long = "word", value_name = "WORD")]
+    words: Vec<String>,
+    /// Keep the words of FILE whole: one per line, `#` starts a comment.
+    #[arg(long = "words", value_name = "FILE")]
+    words_file: Option<std::path::PathBuf>,
 }
 
 /// Wrap stdin.
-pub fn wrap(args: WrapArgs) -> Result<(), CliError> {
+pub fn wrap(args: WrapArgs, config: &Config) -> Result<(), CliError> {
+    // Each word with where it came from, to name it in an error.
+    let mut words: Vec<(String, String)> = config
+        .layout
+        .words
+        .iter()
+        .enumerate()
+        .map(|(k, w)| {
+            (
+                w.clone(),
+                format!("{}: layout.words[{k}]", config.words_source()),
+            )
+        })
+        .collect();
+    words.extend(args.words.iter().map(|w| (w.clone(), "--word".to_owned())));
+    if let Some(path) = &args.words_file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| CliError::Io(format!("`{}`: cannot read: {e}", path.display())))?;
+        for (n, line) in text.lines().enumerate() {
+            let w = line.split('#').next().unwrap_or("").trim();
+            if !w.is_empty() {
+                words.push((w.to_owned(), format!("`{}` line {}", path.display(), n + 1)));
+            }
+        }
+    }
     let text = read_stdin_limited(args.max_input_bytes)?;
     let align = match args.align.as_str() {
         "center" => Align::Center,
@@ -49,8 +84,24 @@ pub fn wrap(args: WrapArgs) -> Result<(), CliError> {
         .max_lines(args.max_lines)
         .ellipsis(args.ellipsis)
         .align(align)
-        .max_input_bytes(args.max_input_bytes);
-    let lines = layout::wrap(&text, &opts).map_err(stdin_error)?;
+        .max_input_bytes(args.max_input_bytes)
+        .words(words.iter().map(|(w, _)| w.as_str()));
+    let lines = layout::wrap(&text, &opts).map_err(|e| match e {
+        layout::LayoutError::InvalidWord { ref word, .. } => {
+            let from = words
+                .iter()
+                .find(|(w, _)| w == word)
+                .map(|(_, s)| s.as_str());
+            let from = from.unwrap_or("--word");
+            let message = format!("{from}: {e}");
+            if from.starts_with("config") {
+                CliError::Invalid(vec![message])
+            } else {
+                CliError::Usage(message)
+            }
+        }
+        e => stdin_error(e),
+    })?;
     stdout_bytes(joined(&lines).as_bytes())
 }
 

@@ -4,7 +4,7 @@
 //! and may not end with a leading vowel (เ แ โ ใ ไ is written before the
 //! consonant it belongs to).
 
-use super::{columns, is_thai_combining, ok};
+use super::{columns, fails, is_thai_combining, ok};
 
 const SENTENCES: &[&str] = &[
     "มิจฉาชีพมักแอบอ้างเป็นเจ้าหน้าที่ตำรวจ ธนาคาร หรือหน่วยงานรัฐ โทรมาแจ้งว่าท่านมีส่วนเกี่ยวข้องกับคดีฟอกเงิน แล้วให้โอนเงินไปตรวจสอบ อย่าเชื่อ อย่ารีบ อย่าโอน หากสงสัยโทรสายด่วน ๑๔๔๑ ได้ตลอดยี่สิบสี่ชั่วโมง",
@@ -177,4 +177,62 @@ fn footer_encodings_for_old_printers() {
     let lines: Vec<&str> = framed.lines().collect();
     assert_eq!(lines[0], "-".repeat(48));
     assert_eq!(*lines.last().unwrap(), "-".repeat(48));
+}
+
+/// A programme name the built-in word list splits (คนละ|ครึ่ง|พลัส) is cut
+/// inside at 22 columns; given with `--word`, `--words FILE` or the
+/// config's `[layout] words`, it moves to the next line whole.
+#[test]
+fn added_words_are_kept_whole() {
+    const TEXT: &str = "โปรดลงทะเบียนผ่านแอปคนละครึ่งพลัสเท่านั้น\n";
+    const WORD: &str = "คนละครึ่งพลัส";
+    let tmp = tempfile::tempdir().unwrap();
+    let whole = |out: &str| out.lines().any(|l| l.contains(WORD));
+    let plain = ok(tmp.path(), &["wrap", "--width", "22"], TEXT);
+    assert!(
+        !whole(&plain),
+        "the example no longer shows the problem: {plain}"
+    );
+    let flag = ok(tmp.path(), &["wrap", "--width", "22", "--word", WORD], TEXT);
+    assert!(whole(&flag), "{flag}");
+    check_lines(TEXT.trim_end(), &flag.lines().collect::<Vec<_>>(), 22);
+    std::fs::write(
+        tmp.path().join("words.txt"),
+        format!("# programmes\n{WORD}\n"),
+    )
+    .unwrap();
+    let file = ok(
+        tmp.path(),
+        &["wrap", "--width", "22", "--words", "words.txt"],
+        TEXT,
+    );
+    assert_eq!(file, flag);
+    std::fs::write(
+        tmp.path().join("keymsg.toml"),
+        format!("[layout]\nwords = [\"{WORD}\"]\n"),
+    )
+    .unwrap();
+    let config = ok(tmp.path(), &["wrap", "--width", "22"], TEXT);
+    assert_eq!(config, flag);
+}
+
+#[test]
+fn a_bad_added_word_is_a_usage_error_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let err = fails(
+        tmp.path(),
+        &["wrap", "--width", "22", "--word", "คนละ ครึ่ง"],
+        2,
+    );
+    assert!(err.contains("--word") && err.contains("คนละ ครึ่ง"), "{err}");
+    std::fs::write(
+        tmp.path().join("keymsg.toml"),
+        "[layout]\nwords = [\"AOC\"]\n",
+    )
+    .unwrap();
+    let err = fails(tmp.path(), &["footer", "--key", "X"], 1);
+    assert!(
+        err.contains("layout.words[0]") && err.contains("keymsg.toml"),
+        "{err}"
+    );
 }

@@ -171,3 +171,55 @@ fn every_endpoint_over_tcp_from_curl_python_node_and_java() {
     let log = server.stop();
     assert!(log.iter().all(|l| !l.contains("panicked")), "{log:?}");
 }
+
+/// A catalog's `[layout] words` and the config's apply to served footers:
+/// the programme name คนละครึ่งพลัส, which the built-in list splits, comes
+/// back whole on one line at 22 columns.
+#[test]
+fn layout_words_of_the_catalog_and_config_apply_to_served_footers() {
+    const TEXT: &str = "โปรดลงทะเบียนผ่านแอปคนละครึ่งพลัสเท่านั้น";
+    const WORD: &str = "คนละครึ่งพลัส";
+    let catalog = |words: &str| {
+        format!(
+            "version = 1\n[layout]\nwords = {words}\n[[messages]]\nid = \"m\"\n\
+             topic = \"general\"\n[messages.text.th]\nlong = \"{TEXT}\"\n"
+        )
+    };
+    let lines = |dir: &Path, args: &[&str]| {
+        let server = Server::start(dir, args);
+        let (status, v) = get_json(server.addr, "/v1/footer?width=22&count=false", &[]);
+        assert_eq!(status, 200, "{v}");
+        server.stop();
+        v["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plain.toml"), catalog("[]")).unwrap();
+    std::fs::write(
+        dir.path().join("words.toml"),
+        catalog(&format!("[\"{WORD}\"]")),
+    )
+    .unwrap();
+    // Not keymsg.toml: the runs without --config would find it.
+    std::fs::write(
+        dir.path().join("agency.toml"),
+        format!("[layout]\nwords = [\"{WORD}\"]\n"),
+    )
+    .unwrap();
+    let plain = lines(dir.path(), &["--catalog", "plain.toml"]);
+    assert!(!plain.iter().any(|l| l.contains(WORD)), "{plain:?}");
+    let from_catalog = lines(dir.path(), &["--catalog", "words.toml"]);
+    assert!(
+        from_catalog.iter().any(|l| l.contains(WORD)),
+        "{from_catalog:?}"
+    );
+    let from_config = lines(
+        dir.path(),
+        &["--config", "agency.toml", "--catalog", "plain.toml"],
+    );
+    assert_eq!(from_config, from_catalog);
+}

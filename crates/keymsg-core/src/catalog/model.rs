@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use super::raw::RawCatalog;
 use super::status::TrustStatus;
 use crate::Surface;
+use crate::layout::words::LayoutWords;
 use crate::vocab::Text;
 
 /// A validated catalog of key messages. Cheap to clone (shared).
@@ -25,6 +26,8 @@ pub(crate) struct Inner {
     pub(crate) raw: RawCatalog,
     /// How it was loaded (signatures, versions, fallback).
     pub(crate) trust: TrustStatus,
+    /// `[layout] words`, checked: kept whole when its messages are laid out.
+    pub(crate) words: Option<Arc<LayoutWords>>,
 }
 
 /// Catalog-wide metadata.
@@ -123,6 +126,11 @@ impl Catalog {
     /// The position of message `id` in [`Catalog::messages`].
     pub(crate) fn index_of(&self, id: &str) -> Option<usize> {
         self.inner.by_id.get(id).copied()
+    }
+
+    /// The words its messages are laid out with (`[layout] words`).
+    pub(crate) fn layout_words(&self) -> Option<&Arc<LayoutWords>> {
+        self.inner.words.as_ref()
     }
 
     /// The file as written, for re-serialisation.

@@ -14,6 +14,9 @@
 //! default = "sticky"
 //! popup = "cycle"
 //!
+//! [layout]                                     # optional
+//! words = ["การไฟฟ้าส่วนภูมิภาค", "พีอีเอสมาร์ทพลัส"]   # kept whole when wrapped
+//!
 //! [[messages]]
 //! id = "fake-police-call"
 //! topic = "impersonation"
@@ -63,6 +66,9 @@ pub(crate) struct RawCatalog {
     /// Selection policy by surface name, plus `default`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub policy: BTreeMap<String, String>,
+    /// Layout settings: words to keep whole.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub layout: RawLayout,
     /// The messages.
     #[serde(default, alias = "message")]
     pub messages: Vec<RawMessage>,
@@ -81,6 +87,17 @@ pub(crate) struct RawAllow {
     /// Account handles text may mention (`@pea_official`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub handles: Vec<String>,
+}
+
+/// `[layout]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLayout {
+    /// Words no line break may fall inside, added to the built-in word list
+    /// for this catalog's messages (agency names, programmes, local places):
+    /// Thai letters, vowels and marks in NFC, 2 to 64 characters, no spaces.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<String>,
 }
 
 /// One message as written.

@@ -119,6 +119,7 @@ pub(crate) fn validate_with(
         .and_then(|s| parse_moment(s, Edge::End, None, "expires", &mut p));
     check_policy(&raw.policy, &mut p);
     let allow = check_allow(&raw, &mut p);
+    let words = fits::check_words(&raw.layout.words, &mut p);
 
     let mut messages = Vec::with_capacity(raw.messages.len());
     let mut by_id: HashMap<String, usize> = HashMap::new();
@@ -224,7 +225,9 @@ pub(crate) fn validate_with(
         }
         // Layout is checked only on text that passed the character rules.
         if check_layout && p.len() == problems_before {
-            fits::check_fits(id, &text, &surfaces, &mut p);
+            crate::layout::words::with_words(words.as_ref(), || {
+                fits::check_fits(id, &text, &surfaces, &mut p);
+            });
         }
         messages.push(Message {
             id: m.id.clone(),
@@ -259,8 +262,68 @@ pub(crate) fn validate_with(
             by_id,
             raw,
             trust: Default::default(),
+            words,
         }),
     })
+}
+
+impl Catalog {
+    /// The same catalog with `words` kept whole too when its messages are
+    /// laid out, as if its `[layout] words` listed them (an agency's own
+    /// words, from its configuration). Checked like a catalog's.
+    ///
+    /// # Errors
+    /// [`CatalogError::Invalid`] naming `source_name` and
+    /// `layout.words[k]` for a word that is not Thai text in NFC, 2 to 64
+    /// characters, without spaces.
+    pub fn with_layout_words(
+        self,
+        words: &[String],
+        source_name: &str,
+    ) -> Result<Catalog, CatalogError> {
+        let Some(added) = layout_words(words, source_name)? else {
+            return Ok(self);
+        };
+        let words = match self.layout_words() {
+            Some(own) => own.union(&added),
+            None => added,
+        };
+        let inner = match Arc::try_unwrap(self.inner) {
+            Ok(mut inner) => {
+                inner.words = Some(words);
+                inner
+            }
+            Err(shared) => Inner {
+                meta: shared.meta.clone(),
+                messages: shared.messages.clone(),
+                by_id: shared.by_id.clone(),
+                raw: shared.raw.clone(),
+                trust: shared.trust.clone(),
+                words: Some(words),
+            },
+        };
+        Ok(Catalog {
+            inner: Arc::new(inner),
+        })
+    }
+}
+
+/// `words` checked as `[layout] words` (see [`fits::check_words`]), `None`
+/// when there are none.
+pub(crate) fn layout_words(
+    words: &[String],
+    source_name: &str,
+) -> Result<Option<Arc<crate::layout::words::LayoutWords>>, CatalogError> {
+    let mut p = Problems(Vec::new());
+    let words = fits::check_words(words, &mut p);
+    if p.0.is_empty() {
+        Ok(words)
+    } else {
+        Err(CatalogError::Invalid {
+            source_name: source_name.to_owned(),
+            problems: p.0,
+        })
+    }
 }
 
 fn variants(t: &RawText) -> impl Iterator<Item = (&'static str, &str)> {

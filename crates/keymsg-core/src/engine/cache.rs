@@ -132,7 +132,8 @@ impl Slot {
                 name: "lang",
                 reason: format!("message `{}` has no text in `{}`", message.id, self.lang),
             })?;
-        let mut fitted = fit(text, &self.profile)?;
+        let mut fitted =
+            crate::layout::words::with_words(catalog.layout_words(), || fit(text, &self.profile))?;
         if let ProfileKind::Columns { .. } = self.profile.kind() {
             // The lines are final: the zero-width hints that steered the
             // breaks (word joiner, zero-width space) have done their work,

@@ -33,6 +33,12 @@ pub fn wrap_balanced(text: &str, opts: &WrapOptions) -> Result<Vec<String>, Layo
         return Err(LayoutError::WidthTooSmall(opts.width));
     }
     check_input_size(text, opts.max_input_bytes)?;
+    let words = super::words::from_list(&opts.words)?;
+    super::words::with_words(words.as_ref(), || balanced_with_words(text, opts))
+}
+
+/// [`wrap_balanced`] once the options' words are current.
+fn balanced_with_words(text: &str, opts: &WrapOptions) -> Result<Vec<String>, LayoutError> {
     let prepared = prepare(text)?;
     let t: &str = &prepared;
     let mut lines: Vec<LineRange> = Vec::new();

@@ -255,7 +255,7 @@ impl KeepWholeFinder {
 /// bytes.
 ///
 /// Returns the candidates, the keep-whole ranges and the candidates a
-/// dictionary word follows (see [`Segmenter::into_known_word_starts`]).
+/// dictionary word follows (see [`Segmenter::finish`]).
 fn candidates(
     text: &str,
     dict: &Dictionary<'_>,
@@ -273,9 +273,16 @@ fn candidates(
     // (offset in `masked`, offset in `text`) just after each run.
     let mut anchors: Vec<(usize, usize)> = Vec::new();
     let mut copied = 0; // text[..copied] is represented in `masked`
-    let mut out = Vec::with_capacity(text.len() / 8);
+    // At most one candidate per Thai letter (three bytes) or other byte.
+    let mut out = Vec::with_capacity(text.len() / 3 + 8);
     let mut other_complex = false;
-    let mut seg = Segmenter::with_capacity(text.len() / 3);
+    let mut seg = Segmenter::reused();
+    // Words the caller added: known to the segmentation, never broken inside.
+    let extra = super::words::current();
+    if let Some(words) = &extra {
+        words.ranges_in(text, &mut keep.ranges);
+    }
+    seg.extra = extra;
     let mut end_run = |start: usize, end: usize, masked: &mut String, out: &mut Vec<usize>| {
         masked.push_str(text.get(copied..start).unwrap_or_default());
         masked.push(MASK);
@@ -318,12 +325,12 @@ fn candidates(
     });
     // Both lists ascend: merge them (a sort would cost n log n).
     let merged = merge_ascending(&out, icu_breaks);
-    (merged, keep.finish(text), seg.into_known_word_starts())
+    (merged, keep.finish(text), seg.finish())
 }
 
 /// The union of two ascending sequences, ascending, without duplicates.
 fn merge_ascending(a: &[usize], b: impl Iterator<Item = usize>) -> Vec<usize> {
-    let mut out = Vec::with_capacity(a.len() * 2);
+    let mut out = Vec::with_capacity(a.len() * 2 + 16);
     let mut a = a.iter().copied().peekable();
     for y in b {
         while let Some(x) = a.next_if(|&x| x < y) {
@@ -356,8 +363,8 @@ pub(crate) fn breaks_with_dictionary(
     dict: &Dictionary<'_>,
 ) -> Vec<usize> {
     super::count_work(text.len());
-    let mut out = Vec::new();
     let (candidates, mut keep, known_words) = candidates(text, dict);
+    let mut out = Vec::with_capacity(candidates.len());
     let units = number_unit_ranges(text, &candidates);
     if !units.is_empty() {
         keep.extend(units);

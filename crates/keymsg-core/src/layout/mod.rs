@@ -45,6 +45,7 @@ mod truncate;
 mod units;
 mod width;
 mod window;
+pub(crate) mod words;
 mod wrap;
 
 use crate::vocab::clean::is_unsafe_char;
@@ -200,6 +201,18 @@ pub enum LayoutError {
         /// What was missing.
         what: &'static str,
     },
+    /// A word given to keep whole ([`WrapOptions::words`], a catalog's
+    /// `[layout] words`) is not one: empty, not Thai, not NFC, with a space,
+    /// or too long.
+    #[error("layout word `{word}`{}: {reason}", offset.map(|o| format!(" at char {o}")).unwrap_or_default())]
+    InvalidWord {
+        /// The word as given.
+        word: String,
+        /// Char offset of the offending character, when one is.
+        offset: Option<usize>,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 /// [`LayoutError::InputTooLarge`] when `text` is longer than `max` bytes.
@@ -276,14 +289,26 @@ fn thai_ccc(c: char) -> u8 {
 /// Such text is already NFC (no Thai or ASCII code point is NFC_QC No/Maybe)
 /// and has no control to fold, so [`prepare`] returns it unchanged.
 fn is_prepared_ascii_thai(text: &str) -> bool {
+    // A byte scan: printable ASCII and `\n` are one byte, the Thai block
+    // U+0E00..U+0E7F is E0 B8 80..BF or E0 B9 80..BF.
+    let bytes = text.as_bytes();
     let mut last_ccc = 0;
-    for c in text.chars() {
-        let ccc = if (' '..='~').contains(&c) || c == '\n' {
-            0
-        } else if crate::vocab::thai::is_thai(c) {
-            thai_ccc(c)
-        } else {
-            return false;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let ccc = match b {
+            b' '..=b'~' | b'\n' => {
+                i += 1;
+                0
+            }
+            0xE0 => match (bytes.get(i + 1), bytes.get(i + 2)) {
+                (Some(&hi @ (0xB8 | 0xB9)), Some(&lo @ 0x80..=0xBF)) => {
+                    i += 3;
+                    let cp = 0x0E00 | (u32::from(hi & 1) << 6) | u32::from(lo & 0x3F);
+                    thai_ccc(char::from_u32(cp).unwrap_or('\u{0E00}'))
+                }
+                _ => return false,
+            },
+            _ => return false,
         };
         if ccc != 0 && last_ccc > ccc {
             return false;

@@ -265,12 +265,40 @@ pub(crate) fn syllable_starts_and_alternatives(
     at: impl Fn(usize) -> Option<char>,
     len: usize,
 ) -> (Vec<usize>, Vec<usize>) {
-    let mut raw: Vec<(usize, usize)> = Vec::new();
-    let mut alternatives = Vec::new();
+    let mut buffers = SyllableBuffers::default();
+    syllable_starts_into(at, len, &mut buffers);
+    (buffers.starts, buffers.alternatives)
+}
+
+/// The results of [`syllable_starts_into`] and its scratch space, kept by a
+/// caller that segments many runs (one allocation per text, not per run).
+#[derive(Debug, Default)]
+pub(crate) struct SyllableBuffers {
+    raw: Vec<(usize, usize)>,
+    /// Syllable starts, as [`syllable_starts_and_alternatives`] returns them.
+    pub(crate) starts: Vec<usize>,
+    /// Alternative starts, as [`syllable_starts_and_alternatives`] returns them.
+    pub(crate) alternatives: Vec<usize>,
+}
+
+/// [`syllable_starts_and_alternatives`] into reused buffers.
+pub(crate) fn syllable_starts_into(
+    at: impl Fn(usize) -> Option<char>,
+    len: usize,
+    buffers: &mut SyllableBuffers,
+) {
+    let SyllableBuffers {
+        raw,
+        starts,
+        alternatives,
+    } = buffers;
+    raw.clear();
+    starts.clear();
+    alternatives.clear();
     let mut i = 0;
     while i < len {
         let before = alternatives.len();
-        let end = raw_syllable_end(&at, i, &mut alternatives, true).clamp(i + 1, len);
+        let end = raw_syllable_end(&at, i, alternatives, true).clamp(i + 1, len);
         raw.push((i, end));
         let mut k = before;
         while let Some(&a) = alternatives.get(k) {
@@ -284,7 +312,6 @@ pub(crate) fn syllable_starts_and_alternatives(
     }
     // A lone consonant joins the syllable after it (before it at the end).
     let lone = |&(s, e): &(usize, usize)| e == s + 1 && at(s).is_some_and(is_consonant);
-    let mut starts = Vec::with_capacity(raw.len());
     let mut pending_lone = false;
     for (idx, r) in raw.iter().enumerate() {
         let is_last = idx + 1 == raw.len();
@@ -304,7 +331,6 @@ pub(crate) fn syllable_starts_and_alternatives(
     alternatives.retain(|&a| a > 0 && a < len);
     alternatives.sort_unstable();
     alternatives.dedup();
-    (starts, alternatives)
 }
 
 /// Byte offsets strictly inside `text` where a Thai syllable ends and the

@@ -72,12 +72,43 @@ const UNITS: &[&str] = &[
     "ทุ่ม",
 ];
 
+/// Bit `c - U+0E00` is set for each Thai character a number word starts with
+/// (so that most words are rejected without comparing any). Indexing here
+/// runs at compile time: out of bounds is a build error, not a panic.
+#[allow(clippy::indexing_slicing)]
+const NUMBER_WORD_FIRST: u128 = {
+    let mut mask = 0u128;
+    let mut k = 0;
+    while k < NUMBER_WORDS.len() {
+        let b = NUMBER_WORDS[k].as_bytes();
+        // Every number word starts with a Thai letter: E0 B8 xx or E0 B9 xx.
+        let cp = ((b[1] as u32 & 0x3F) << 6) | (b[2] as u32 & 0x3F);
+        mask |= 1 << (cp - 0x0E00);
+        k += 1;
+    }
+    mask
+};
+
+/// Whether a number word may start `s` (see [`NUMBER_WORD_FIRST`]).
+fn may_start_number_word(s: &str) -> bool {
+    match s.as_bytes() {
+        [0xE0, hi @ (0xB8 | 0xB9), lo, ..] => {
+            let offset = (u32::from(hi & 1) << 6) | u32::from(lo & 0x3F);
+            NUMBER_WORD_FIRST >> offset & 1 != 0
+        }
+        _ => false,
+    }
+}
+
 /// Whether `s` is one or more number words (ยี่สิบสี่, ล้าน).
 fn is_number_words(mut s: &str) -> bool {
     if s.is_empty() {
         return false;
     }
     while !s.is_empty() {
+        if !may_start_number_word(s) {
+            return false;
+        }
         let Some(w) = NUMBER_WORDS.iter().find(|w| s.starts_with(**w)) else {
             return false;
         };
@@ -112,35 +143,35 @@ fn is_unit(s: &str) -> bool {
 /// fall inside. `candidates` are the break candidates of `text` (ascending):
 /// the pieces between them are the words the number and unit are made of.
 pub(crate) fn number_unit_ranges(text: &str, candidates: &[usize]) -> Vec<Range<usize>> {
-    let mut cuts = Vec::with_capacity(candidates.len() + 2);
-    cuts.push(0);
-    cuts.extend(
-        candidates
-            .iter()
-            .copied()
-            .filter(|&c| c > 0 && c < text.len()),
-    );
-    cuts.push(text.len());
-    // Words: (start, end without trailing spaces, end with them).
-    let words: Vec<(usize, usize, usize)> = cuts
-        .windows(2)
-        .filter_map(|w| {
-            let (a, b) = (*w.first()?, *w.get(1)?);
-            let piece = text.get(a..b)?;
-            let trimmed = piece.trim_end_matches(is_break_space);
-            Some((a, a + trimmed.len(), b))
-        })
-        .collect();
-    let word = |k: usize| {
-        words
-            .get(k)
-            .and_then(|&(a, e, _)| text.get(a..e))
-            .unwrap_or("")
+    // The candidates strictly inside the text (they ascend: one slice), read
+    // in place: word k runs from cut k to cut k + 1.
+    let lo = candidates.partition_point(|&c| c == 0);
+    let hi = candidates.partition_point(|&c| c < text.len()).max(lo);
+    let inner = candidates.get(lo..hi).unwrap_or_default();
+    let n_words = inner.len() + 1;
+    let cut = |k: usize| match k {
+        0 => 0,
+        k => inner.get(k - 1).copied().unwrap_or(text.len()),
     };
-    let spaced = |k: usize| words.get(k).is_some_and(|&(_, e, b)| b > e);
+    // Word k: (start, end without trailing spaces, end with them).
+    let span = |k: usize| {
+        let (a, b) = (cut(k), cut(k + 1));
+        let trimmed = text
+            .get(a..b)
+            .map_or(0, |p| p.trim_end_matches(is_break_space).len());
+        (a, a + trimmed, b)
+    };
+    let word = |k: usize| {
+        let (a, e, _) = span(k);
+        text.get(a..e).unwrap_or("")
+    };
+    let spaced = |k: usize| {
+        let (_, e, b) = span(k);
+        b > e
+    };
     let mut out = Vec::new();
     let mut k = 0;
-    while k < words.len() {
+    while k < n_words {
         let first = word(k);
         if !(is_digits(first) || is_number_words(first)) {
             k += 1;
@@ -149,27 +180,21 @@ pub(crate) fn number_unit_ranges(text: &str, candidates: &[usize]) -> Vec<Range<
         // The number: digits then number words (2.5 ล้าน), or number words.
         let start = k;
         let mut j = k + 1;
-        while j < words.len()
-            && is_number_words(word(j))
-            && (!spaced(j - 1) || is_digits(word(j - 1)))
+        while j < n_words && is_number_words(word(j)) && (!spaced(j - 1) || is_digits(word(j - 1)))
         {
             j += 1;
         }
         // The unit, right after it or after one space.
-        if j < words.len()
-            && is_unit(word(j))
-            && words.get(j - 1).is_some_and(|&(_, e, b)| b - e <= 1)
-        {
-            if let (Some(&(a, _, _)), Some(&(_, e, _))) = (words.get(start), words.get(j)) {
-                out.push(a..e);
-            }
+        if j < n_words && is_unit(word(j)) && {
+            let (_, e, b) = span(j - 1);
+            b - e <= 1
+        } {
+            out.push(span(start).0..span(j).1);
             k = j + 1;
         } else if j > start + 1 {
             // Spelled-out number words alone still stay together (ยี่สิบ|สี่).
-            if let (Some(&(a, _, _)), Some(&(_, e, _))) = (words.get(start), words.get(j - 1))
-                && is_number_words(word(start))
-            {
-                out.push(a..e);
+            if is_number_words(word(start)) {
+                out.push(span(start).0..span(j - 1).1);
             }
             k = j;
         } else {

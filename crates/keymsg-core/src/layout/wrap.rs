@@ -41,6 +41,8 @@ pub struct WrapOptions {
     /// Longest text accepted, in UTF-8 bytes (default
     /// `DEFAULT_MAX_INPUT_BYTES`); longer text is an error.
     pub max_input_bytes: usize,
+    /// Words to keep whole, added to the built-in word list (see [`Self::words`]).
+    pub(crate) words: Vec<String>,
 }
 
 impl Default for WrapOptions {
@@ -59,6 +61,7 @@ impl WrapOptions {
             ellipsis: "…".to_owned(),
             align: Align::Left,
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+            words: Vec::new(),
         }
     }
 
@@ -96,6 +99,30 @@ impl WrapOptions {
         self.max_input_bytes = max_input_bytes;
         self
     }
+
+    /// Add words to keep whole (an agency's name, its programmes, local
+    /// places the built-in list lacks): no break falls inside one, and the
+    /// text around one is segmented as if the list had it. Each is Thai
+    /// letters, vowels and marks in NFC, 2 to 64 characters, no spaces;
+    /// [`wrap()`] reports another with [`LayoutError::InvalidWord`].
+    ///
+    /// ```
+    /// use keymsg_core::layout::{self, WrapOptions};
+    ///
+    /// // The list reads the programme's name as คนละ|ครึ่ง|พลัส.
+    /// let text = "โปรดลงทะเบียนผ่านแอปคนละครึ่งพลัสเท่านั้น";
+    /// let plain = layout::wrap(text, &WrapOptions::new(22))?;
+    /// assert_eq!(plain, ["โปรดลงทะเบียนผ่านแอปคนละ", "ครึ่งพลัสเท่านั้น"]);
+    /// let opts = WrapOptions::new(22).words(["คนละครึ่งพลัส"]);
+    /// let lines = layout::wrap(text, &opts)?;
+    /// assert_eq!(lines, ["โปรดลงทะเบียนผ่านแอป", "คนละครึ่งพลัสเท่านั้น"]);
+    /// # Ok::<(), keymsg_core::layout::LayoutError>(())
+    /// ```
+    #[must_use]
+    pub fn words<S: Into<String>>(mut self, words: impl IntoIterator<Item = S>) -> Self {
+        self.words.extend(words.into_iter().map(Into::into));
+        self
+    }
 }
 
 /// Wrap `text` into lines of at most `opts.width` display columns.
@@ -126,6 +153,12 @@ pub fn wrap(text: &str, opts: &WrapOptions) -> Result<Vec<String>, LayoutError> 
         return Err(LayoutError::WidthTooSmall(opts.width));
     }
     check_input_size(text, opts.max_input_bytes)?;
+    let words = super::words::from_list(&opts.words)?;
+    super::words::with_words(words.as_ref(), || wrap_with_words(text, opts))
+}
+
+/// [`wrap()`] once the options' words are current.
+fn wrap_with_words(text: &str, opts: &WrapOptions) -> Result<Vec<String>, LayoutError> {
     let out = match opts.max_lines {
         None => {
             let text = prepare(text)?;
@@ -283,6 +316,9 @@ fn lines_upto(
 
 /// Pad `line` on the left for `align` within `width` columns.
 pub(crate) fn align_line(line: String, width_limit: usize, align: Align) -> String {
+    if align == Align::Left {
+        return line;
+    }
     let free = width_limit.saturating_sub(width(&line));
     let pad = match align {
         Align::Left => 0,
@@ -375,7 +411,8 @@ fn wrap_paragraph(p: &str, width_limit: usize, emit: &mut impl FnMut(Range<usize
     let mut bounds = breaks_with_spans(p, &spans);
     bounds.push(p.len());
     let slice_width = |r: Range<usize>| p.get(r).map_or(0, width);
-    glue_leaning_words(p, &mut bounds, width_limit);
+    // A leaning word rides to the next line with the word it governs.
+    super::glue::glue_breaks(p, &mut bounds, |pair| width(pair) <= width_limit);
     // Current line: start, end of content, width up to the last unit's end.
     let mut line: Option<(usize, usize, usize)> = None;
     let mut unit_start = 0;
@@ -431,36 +468,6 @@ fn wrap_paragraph(p: &str, width_limit: usize, emit: &mut impl FnMut(Range<usize
     }
     if let Some((ls, le, _)) = line {
         emit(ls..le, p.len());
-    }
-}
-
-/// Drop the break after a preposition, marker or agency that leans on the
-/// unit after it (see [`super::glue::glued_to_next`]) when the two fit on
-/// one line together, so greedy filling carries them to the next line as
-/// one; when they do not fit, the break stays.
-fn glue_leaning_words(p: &str, bounds: &mut Vec<usize>, width_limit: usize) {
-    let mut start = 0;
-    let mut k = 0;
-    while k + 1 < bounds.len() {
-        let (Some(&end), Some(&next_end)) = (bounds.get(k), bounds.get(k + 1)) else {
-            break;
-        };
-        // Leaning words and agencies are short: skip the check for long units.
-        let content_end = p
-            .get(start..end)
-            .map_or(end, |u| start + u.trim_end_matches(is_break_space).len());
-        if end - start <= 24
-            && super::glue::glued_to_next(p, start, content_end, end)
-            && p.get(start..next_end)
-                .map_or(usize::MAX, |u| width(u.trim_end_matches(is_break_space)))
-                <= width_limit
-        {
-            bounds.remove(k);
-            // The merged unit may lean on the next one in turn (ถูก + ตัด...).
-            continue;
-        }
-        start = end;
-        k += 1;
     }
 }
 

@@ -55,7 +55,7 @@ pub(crate) struct Span {
 /// caller may have put there by mistake or on purpose, and it must not split
 /// the hotline into `1` and `441`.
 pub(crate) fn protected_spans(text: &str) -> Vec<Span> {
-    if !text.chars().any(is_default_ignorable) {
+    if !may_hold_default_ignorable(text) || !text.chars().any(is_default_ignorable) {
         return visible_spans(text);
     }
     // `start_of[b]` / `end_of[b]`: where the visible char that starts / ends
@@ -93,6 +93,20 @@ pub(crate) fn protected_spans(text: &str) -> Vec<Span> {
 }
 
 /// [`protected_spans`] of a text with no invisible characters.
+/// Whether `text` has a byte that starts the UTF-8 of a default-ignorable
+/// code point (see [`is_default_ignorable`]: U+00AD C2, U+034F CD, U+061C
+/// D8, U+115F..U+180F E1, U+200B..U+206F E2, U+3164 E3, U+FE00..U+FFF8 EF,
+/// U+1BCA0 and U+1D173 F0, U+E0000.. F3): false for Thai and ASCII text,
+/// found with a byte scan instead of decoding every character.
+fn may_hold_default_ignorable(text: &str) -> bool {
+    text.bytes().any(|b| {
+        matches!(
+            b,
+            0xC2 | 0xCD | 0xD8 | 0xE1 | 0xE2 | 0xE3 | 0xEF | 0xF0 | 0xF3
+        )
+    })
+}
+
 fn visible_spans(text: &str) -> Vec<Span> {
     let s = Scanner::new(text);
     let mut out = Vec::new();

@@ -212,6 +212,20 @@ fn helpers() {
     assert!(!is_host_syntax("localhost"));
 }
 
+#[test]
+fn the_byte_prefilter_sees_every_default_ignorable() {
+    let mut buf = [0u8; 4];
+    let mut seen = 0;
+    for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+        if is_default_ignorable(c) {
+            seen += 1;
+            assert!(may_hold_default_ignorable(c.encode_utf8(&mut buf)), "{c:?}");
+        }
+    }
+    assert!(seen > 4000, "{seen}");
+    assert!(!may_hold_default_ignorable("โทร 1441 ตลอด 24 ชั่วโมง ฿5,000"));
+}
+
 proptest::proptest! {
     #[test]
     fn spans_are_well_formed_for_any_text(t in "[ -~ก-๛\u{200B}฿]{0,60}") {

@@ -26,6 +26,7 @@ mod layout_props;
 mod layout_thai;
 mod layout_thai_eval;
 mod layout_wordeval;
+mod layout_words;
 mod report_form_pdf;
 mod report_formats;
 mod report_rollup;

@@ -143,6 +143,7 @@ impl Catalog {
                 by_id: shared.by_id.clone(),
                 raw: shared.raw.clone(),
                 trust,
+                words: shared.words.clone(),
             },
         };
         Catalog {

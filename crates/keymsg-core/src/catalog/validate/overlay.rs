@@ -48,6 +48,8 @@ pub(crate) fn apply(base: &Catalog, overlay: &Overlay) -> Result<Catalog, Catalo
             handles: [o.allow.handles.clone(), base_raw.allow.handles.clone()].concat(),
         },
         policy: o.policy.clone(),
+        // The base catalog's layout words apply to the agency's messages too.
+        layout: base_raw.layout.clone(),
         messages: o.messages.clone(),
     };
     let own = match validate(own, &label) {
@@ -175,6 +177,7 @@ pub(crate) fn apply(base: &Catalog, overlay: &Overlay) -> Result<Catalog, Catalo
             handles: union(&base_raw.allow.handles, Some(&o.allow.handles)),
         },
         policy: policy.into_iter().collect::<BTreeMap<_, _>>(),
+        layout: base_raw.layout.clone(),
         messages: raw_messages,
     };
     Ok(Catalog {
@@ -184,6 +187,7 @@ pub(crate) fn apply(base: &Catalog, overlay: &Overlay) -> Result<Catalog, Catalo
             by_id,
             raw,
             trust: base.trust().clone(),
+            words: base.layout_words().cloned(),
         }),
     })
 }

@@ -16,11 +16,14 @@
 //! `data/thai-words.txt`), compiled by `build.rs` into a breadth-first trie
 //! that is read in place, so loading it costs nothing at start-up.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
-use super::syllable::syllable_starts_and_alternatives;
+use super::syllable::{SyllableBuffers, syllable_starts_into};
 use super::tcc::thai_word_piece_end;
+use super::words::LayoutWords;
+use extra::with_extra;
 
+mod extra;
 #[cfg(test)]
 mod heldout;
 
@@ -254,11 +257,17 @@ pub(crate) struct Segmenter {
     /// Best path from i: (unknown chars, units, end of first unit, first unit unknown).
     best: Vec<Best>,
     /// Byte offsets (as pushed to `out`) of the breaks before a dictionary
-    /// word, ascending across runs: see [`Segmenter::into_known_word_starts`].
+    /// word, ascending across runs: see [`Segmenter::finish`].
     known_starts: Vec<usize>,
     /// Longest word, in chars, a segmentation may use, 0 for any (a whole
     /// entry is left out when looking for its component words).
     max_word: usize,
+    /// The syllable starts of the chunk being segmented.
+    syllables: SyllableBuffers,
+    /// Words a caller added (see [`super::words`]), read as known words.
+    pub(crate) extra: Option<Arc<LayoutWords>>,
+    /// The characters of the chunk being segmented.
+    chars: Vec<char>,
 }
 
 /// The best segmentation of a run's suffix.
@@ -296,15 +305,10 @@ impl Segmenter {
             best: Vec::with_capacity(chars + 1),
             known_starts: Vec::new(),
             max_word: 0,
+            syllables: SyllableBuffers::default(),
+            extra: None,
+            chars: Vec::with_capacity(chars),
         }
-    }
-
-    /// The breaks found so far that a dictionary word follows. A word list
-    /// entry always starts a syllable, so the filter's pattern for a silent
-    /// consonant group (สตร์ of ศาสตร์), which cannot tell องค์กร or กอล์ฟ
-    /// from it, need not hold these back.
-    pub(crate) fn into_known_word_starts(self) -> Vec<usize> {
-        self.known_starts
     }
 
     /// Append to `out` the byte offsets (`base` + offset in `run`) of the word
@@ -360,9 +364,21 @@ impl Segmenter {
             best,
             known_starts,
             max_word,
+            syllables,
+            extra,
+            chars,
         } = self;
         let labels = labels.get(lo..hi).unwrap_or_default();
         let n = labels.len();
+        // The chunk's characters, read many times by the cluster and
+        // syllable rules.
+        chars.clear();
+        chars.extend(
+            labels
+                .iter()
+                .map(|&l| char::from_u32(0x0E00 + u32::from(l)).unwrap_or('\u{0E00}')),
+        );
+        let chars: &[char] = chars;
         let word_limit = if *max_word == 0 {
             usize::MAX
         } else {
@@ -370,11 +386,7 @@ impl Segmenter {
         };
         cluster_start.clear();
         cluster_start.resize(n + 1, false);
-        let at = |k: usize| {
-            labels
-                .get(k)
-                .and_then(|&l| char::from_u32(0x0E00 + u32::from(l)))
-        };
+        let at = |k: usize| chars.get(k).copied();
         let mut i = 0;
         while i < n {
             if let Some(s) = cluster_start.get_mut(i) {
@@ -386,13 +398,13 @@ impl Segmenter {
         syllable_start.resize(n + 1, false);
         may_start.clear();
         may_start.resize(n + 1, false);
-        let (starts, alternatives) = syllable_starts_and_alternatives(at, n);
-        for &s in &starts {
+        syllable_starts_into(at, n, syllables);
+        for &s in &syllables.starts {
             if let Some(slot) = syllable_start.get_mut(s) {
                 *slot = true;
             }
         }
-        for s in starts.into_iter().chain(alternatives) {
+        for &s in syllables.starts.iter().chain(&syllables.alternatives) {
             if let Some(slot) = may_start.get_mut(s) {
                 *slot = true;
             }
@@ -421,9 +433,16 @@ impl Segmenter {
             }
             let at_syllable = syllable_start.get(i).copied().unwrap_or(false);
             let unknown_to = at_syllable.then_some(next_syllable);
-            if let Some(choice) =
-                best_from(dict, labels, cluster_start, best, i, unknown_to, word_limit)
-                && let Some(b) = best.get_mut(i)
+            if let Some(choice) = best_from(
+                dict,
+                extra.as_deref(),
+                labels,
+                cluster_start,
+                best,
+                i,
+                unknown_to,
+                word_limit,
+            ) && let Some(b) = best.get_mut(i)
             {
                 *b = choice;
             }
@@ -499,8 +518,10 @@ pub(crate) fn chunk_end(labels: &[u8], start: usize) -> usize {
 /// syllable, merged with an unknown unit after it. `None` when neither
 /// reaches the end of the chunk.
 #[inline]
+#[allow(clippy::too_many_arguments)]
 fn best_from(
     dict: &Dictionary<'_>,
+    extra: Option<&LayoutWords>,
     labels: &[u8],
     cluster_start: &[bool],
     best: &[Best],
@@ -521,11 +542,12 @@ fn best_from(
     });
     // Known words from i (two letters or more), shortest first: a tie
     // goes to the longer word.
-    let (Some(&a), Some(&b)) = (labels.get(i), labels.get(i + 1)) else {
-        return choice;
+    let first_two = match (labels.get(i), labels.get(i + 1)) {
+        (Some(&a), Some(&b)) => dict.pair(a, b),
+        _ => None,
     };
-    let Some(mut node) = dict.pair(a, b) else {
-        return choice;
+    let Some(mut node) = first_two else {
+        return with_extra(extra, labels, cluster_start, i, max_word, &after, choice);
     };
     for end in i + 2..=labels.len().min(i.saturating_add(max_word)) {
         if end > i + 2 {
@@ -553,7 +575,7 @@ fn best_from(
             }
         }
     }
-    choice
+    with_extra(extra, labels, cluster_start, i, max_word, &after, choice)
 }
 
 #[cfg(test)]
