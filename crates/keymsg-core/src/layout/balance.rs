@@ -9,7 +9,7 @@ use super::breaks::breaks_with_spans;
 use super::glue::glued_to_next;
 use super::width::char_width;
 use super::wrap::{LineRange, WrapOptions, align_line, line_text, wrap, wrap_ranges};
-use super::{LayoutError, check_input_size, prepare};
+use super::{LayoutError, prepare};
 use crate::text::spans::protected_spans;
 use crate::vocab::thai::{is_break_space, is_thai_letter_or_sign};
 
@@ -29,12 +29,7 @@ const MAX_BALANCED_BYTES: usize = 4096;
 /// # Errors
 /// As [`wrap()`].
 pub fn wrap_balanced(text: &str, opts: &WrapOptions) -> Result<Vec<String>, LayoutError> {
-    if opts.width == 0 || opts.max_lines == Some(0) {
-        return Err(LayoutError::WidthTooSmall(opts.width));
-    }
-    check_input_size(text, opts.max_input_bytes)?;
-    let words = super::words::from_list(&opts.words)?;
-    super::words::with_words(words.as_ref(), || balanced_with_words(text, opts))
+    super::wrap::checked(text, opts, || balanced_with_words(text, opts))
 }
 
 /// [`wrap_balanced`] once the options' words are current.

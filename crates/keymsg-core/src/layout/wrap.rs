@@ -149,12 +149,22 @@ impl WrapOptions {
 /// [`LayoutError::EllipsisTooWide`], [`LayoutError::ControlCharacter`],
 /// [`LayoutError::InputTooLarge`] for text longer than `opts.max_input_bytes`.
 pub fn wrap(text: &str, opts: &WrapOptions) -> Result<Vec<String>, LayoutError> {
+    checked(text, opts, || wrap_with_words(text, opts))
+}
+
+/// What [`wrap()`] and [`super::wrap_balanced`] check before they start, then
+/// `f` with the options' words current.
+pub(super) fn checked<R>(
+    text: &str,
+    opts: &WrapOptions,
+    f: impl FnOnce() -> Result<R, LayoutError>,
+) -> Result<R, LayoutError> {
     if opts.width == 0 || opts.max_lines == Some(0) {
         return Err(LayoutError::WidthTooSmall(opts.width));
     }
     check_input_size(text, opts.max_input_bytes)?;
     let words = super::words::from_list(&opts.words)?;
-    super::words::with_words(words.as_ref(), || wrap_with_words(text, opts))
+    super::words::with_words(words.as_ref(), f)
 }
 
 /// [`wrap()`] once the options' words are current.
