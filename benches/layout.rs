@@ -18,6 +18,23 @@ use keymsg_core::layout::{self, WrapOptions};
 /// (`scripts/bench-icu4c.sh`).
 const PARAGRAPH: &str = include_str!("data/thai-paragraph.txt");
 
+/// The sentences of the ICU4C comparison's 60 KB document.
+const SENTENCES: &str = include_str!("data/thai-sentences.txt");
+
+/// The 60 KB document of `scripts/bench-icu4c.sh`: the sentences, one per
+/// line, repeated in order until the text reaches 60,000 bytes.
+fn document() -> String {
+    let mut doc = String::new();
+    for line in SENTENCES.lines().cycle() {
+        if doc.len() >= 60_000 {
+            break;
+        }
+        doc.push_str(line);
+        doc.push('\n');
+    }
+    doc
+}
+
 fn bench_layout(c: &mut Criterion) {
     let icu = LineSegmenter::new_dictionary(LineBreakOptions::default());
     let opts = WrapOptions::new(32);
@@ -43,36 +60,49 @@ fn bench_layout(c: &mut Criterion) {
             b.iter(|| layout::truncate(black_box(PARAGRAPH), 32, "…").unwrap())
         });
         group.finish();
+        let doc = document();
+        let mut group = c.benchmark_group("thai-document-60KB");
+        group.bench_function("icu4x-dictionary-segment-only", |b| {
+            b.iter(|| icu.segment_str(black_box(&doc)).count())
+        });
+        group.bench_function("keymsg-wrap-32", |b| {
+            b.iter(|| layout::wrap(black_box(&doc), &opts).unwrap())
+        });
+        group.finish();
     }
 
     // Side-by-side ratio from one run (criterion reports each separately):
-    // 50 interleaved rounds of 200 calls each, keeping each side's fastest
+    // 50 interleaved rounds (200 calls each for the paragraph, 2 for the
+    // 60 KB document), keeping each side's fastest
     // round, so that another process taking the CPU for a moment (this is a
     // 2-core VM) does not land on one side only.
-    let round = |f: &dyn Fn()| {
-        let n = 200;
+    let round = |n: u32, f: &dyn Fn()| {
         let start = Instant::now();
         for _ in 0..n {
             f();
         }
         start.elapsed() / n
     };
-    let (mut raw, mut ours) = (Duration::MAX, Duration::MAX);
-    for _ in 0..50 {
-        raw = raw.min(round(&|| {
-            black_box(icu.segment_str(black_box(PARAGRAPH)).count());
-        }));
-        ours = ours.min(round(&|| {
-            black_box(layout::wrap(black_box(PARAGRAPH), &opts).unwrap());
-        }));
-    }
-    println!(
-        "ratio (fastest of 50 interleaved rounds): keymsg wrap@32 {:.1} µs / raw ICU4X dictionary segmentation {:.1} µs = {:.2}× ({} bytes)",
-        ours.as_secs_f64() * 1e6,
-        raw.as_secs_f64() * 1e6,
-        ours.as_secs_f64() / raw.as_secs_f64(),
-        PARAGRAPH.len()
-    );
+    let side_by_side = |text: &str, calls: u32| {
+        let (mut raw, mut ours) = (Duration::MAX, Duration::MAX);
+        for _ in 0..50 {
+            raw = raw.min(round(calls, &|| {
+                black_box(icu.segment_str(black_box(text)).count());
+            }));
+            ours = ours.min(round(calls, &|| {
+                black_box(layout::wrap(black_box(text), &opts).unwrap());
+            }));
+        }
+        println!(
+            "ratio (fastest of 50 interleaved rounds): keymsg wrap@32 {:.1} µs / raw ICU4X dictionary segmentation {:.1} µs = {:.2}× ({} bytes)",
+            ours.as_secs_f64() * 1e6,
+            raw.as_secs_f64() * 1e6,
+            ours.as_secs_f64() / raw.as_secs_f64(),
+            text.len()
+        );
+    };
+    side_by_side(PARAGRAPH, 200);
+    side_by_side(&document(), 2);
 }
 
 criterion_group!(benches, bench_layout);

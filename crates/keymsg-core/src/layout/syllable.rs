@@ -78,7 +78,7 @@ fn silent_group_len(at: &impl Fn(usize) -> Option<char>, k: usize) -> usize {
 fn raw_syllable_end(
     at: &impl Fn(usize) -> Option<char>,
     i: usize,
-    alt: &mut Vec<usize>,
+    alt: &mut impl Extend<usize>,
     look_ahead: bool,
 ) -> usize {
     let Some(first) = at(i) else { return i };
@@ -220,7 +220,7 @@ fn raw_syllable_end(
                     // Read with a vowel letter or as a cluster (ถูก|ระงับ
                     // reads like ถู|กระ): or it is this syllable's final, and
                     // a word may end after it.
-                    alt.push(k + 1);
+                    alt.extend([k + 1]);
                 }
                 break;
             }
@@ -234,7 +234,7 @@ fn raw_syllable_end(
                 // syllable (ที่|ธนาคาร, not only ทีม|งาน): a known word may
                 // end before it.
                 if at(k + 1).is_some_and(|c| is_consonant(c) || is_leading_vowel(c)) {
-                    alt.push(k);
+                    alt.extend([k]);
                 }
                 k += 1;
                 closed = true;
@@ -249,10 +249,16 @@ fn raw_syllable_end(
 /// another consonant: then the consonant before `k` is better read as the
 /// initial of a syllable with an inherent vowel (ประชา|ชน|ที่, not ชาช|น).
 fn leaves_lone(at: &impl Fn(usize) -> Option<char>, k: usize) -> bool {
-    let mut ignored = Vec::new();
     at(k).is_some_and(is_consonant)
-        && raw_syllable_end(at, k, &mut ignored, false) == k + 1
+        && raw_syllable_end(at, k, &mut Ignored, false) == k + 1
         && at(k + 1).is_some_and(is_consonant)
+}
+
+/// A sink for alternative starts nobody reads (no allocation).
+struct Ignored;
+
+impl Extend<usize> for Ignored {
+    fn extend<T: IntoIterator<Item = usize>>(&mut self, _: T) {}
 }
 
 /// Char indices (into the run `at` reads, of `len` characters) where a

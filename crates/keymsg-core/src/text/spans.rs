@@ -107,7 +107,23 @@ fn may_hold_default_ignorable(text: &str) -> bool {
     })
 }
 
+/// Whether `text` has a character a span may start with (see
+/// `Scanner::span_at`): an ASCII letter or digit, `+`, ฿ (E0 B8 BF) or a
+/// Thai digit (E0 B9 90..99). A byte scan; most Thai sentences have none.
+fn may_hold_span(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| match x {
+        b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'+' => true,
+        0xBF => i >= 2 && b.get(i - 2..i) == Some(&[0xE0, 0xB8]),
+        0x90..=0x99 => i >= 2 && b.get(i - 2..i) == Some(&[0xE0, 0xB9]),
+        _ => false,
+    })
+}
+
 fn visible_spans(text: &str) -> Vec<Span> {
+    if !may_hold_span(text) {
+        return Vec::new();
+    }
     let s = Scanner::new(text);
     let mut out = Vec::new();
     let mut i = 0;

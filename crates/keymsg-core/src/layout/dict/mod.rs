@@ -31,7 +31,7 @@ mod trie {
     #![allow(dead_code)] // `build_trie` and friends are for the build script and tests.
     include!("trie_build.rs");
 }
-use trie::{TRIE_FINAL, TRIE_FORMAT, TRIE_MAGIC};
+use trie::{TRIE_BASE_SHIFT, TRIE_FINAL, TRIE_FORMAT, TRIE_LABEL, TRIE_MAGIC, TRIE_TAIL};
 
 /// The compiled built-in word list.
 static BUILTIN_TRIE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/thai-words.trie"));
@@ -43,21 +43,38 @@ static BUILTIN: LazyLock<Dictionary<'static>> =
 /// Size of the two-letter prefix table: a 7-bit label per letter.
 const PAIRS: usize = 1 << 14;
 
-/// A Thai word list in the compact trie format of `trie_build.rs`, read in
-/// place, plus a direct table for the first two letters (the widest levels
-/// of the trie, where a sibling search would cost most).
+/// A Thai word list as the double-array trie of `trie_build.rs` (one read
+/// per letter followed), plus a direct table for the first two letters.
 #[derive(Debug, Clone)]
 pub(crate) struct Dictionary<'a> {
-    /// `nodes + 1` little-endian u32: children of node i are `first[i]..first[i + 1]`.
-    first: &'a [u8],
-    /// One byte per node: [`TRIE_FINAL`] | (code point − U+0E00) of the edge into it.
-    labels: &'a [u8],
-    /// Node reached by two letters `(a << 7) | b`, or [`ROOT`] if none (64 KiB).
+    /// The slots, little-endian u32 read in place: label, final bit and
+    /// base of the node in each (see `trie_build.rs`).
+    slots: &'a [u8],
+    /// The slot of the node reached by two letters `(a << 7) | b`, or
+    /// [`ROOT`] if none (64 KiB).
     pairs: Box<[u32]>,
 }
 
-/// The root of every trie.
+/// The root of every trie (slot 0).
 const ROOT: u32 = 0;
+
+/// A node of the trie: its slot's value (label, final bit, base).
+#[derive(Debug, Clone, Copy)]
+struct Node(u32);
+
+impl Node {
+    /// Whether a word ends here.
+    #[inline]
+    fn is_final(self) -> bool {
+        self.0 & TRIE_FINAL != 0
+    }
+
+    /// The slot where this node's child along label 0 would be.
+    #[inline]
+    fn base(self) -> usize {
+        (self.0 >> TRIE_BASE_SHIFT) as usize
+    }
+}
 
 impl<'a> Dictionary<'a> {
     /// The built-in dictionary.
@@ -67,9 +84,14 @@ impl<'a> Dictionary<'a> {
 
     /// A dictionary without words (every Thai run is one unknown unit).
     fn empty() -> Dictionary<'static> {
+        // The root, with the base 1, then empty slots.
+        const EMPTY: [u8; 4 * (1 + TRIE_TAIL)] = {
+            let mut slots = [0u8; 4 * (1 + TRIE_TAIL)];
+            slots[1] = 1;
+            slots
+        };
         Dictionary {
-            first: &[1, 0, 0, 0, 1, 0, 0, 0],
-            labels: &[0],
+            slots: &EMPTY,
             pairs: vec![ROOT; PAIRS].into_boxed_slice(),
         }
     }
@@ -78,21 +100,17 @@ impl<'a> Dictionary<'a> {
     pub(crate) fn parse(bytes: &'a [u8]) -> Option<Dictionary<'a>> {
         let magic = bytes.get(..4)?;
         let format = read_u32(bytes, 4)?;
-        let nodes = usize::try_from(read_u32(bytes, 8)?).ok()?;
-        if magic != TRIE_MAGIC || format != TRIE_FORMAT || nodes == 0 {
+        let count = usize::try_from(read_u32(bytes, 8)?).ok()?;
+        if magic != TRIE_MAGIC || format != TRIE_FORMAT || count <= TRIE_TAIL {
             return None;
         }
-        let first_len = (nodes + 1).checked_mul(4)?;
-        let first = bytes.get(12..12 + first_len)?;
-        let labels_at = 12 + first_len;
-        let labels = bytes.get(labels_at..labels_at + nodes)?;
-        if bytes.len() != labels_at + nodes {
+        if bytes.len() != count.checked_mul(4)?.checked_add(12)? {
             return None;
         }
-        // `children` does not read the pair table, so it starts empty.
+        // (A lookup past the end finds nothing: every read is checked.)
+        let slots = bytes.get(12..)?;
         let mut dict = Dictionary {
-            first,
-            labels,
+            slots,
             pairs: Box::default(),
         };
         let mut pairs = vec![ROOT; PAIRS];
@@ -107,14 +125,22 @@ impl<'a> Dictionary<'a> {
         Some(dict)
     }
 
-    /// The children of `node` as (label, node).
-    fn children(&self, node: u32) -> impl Iterator<Item = (u8, u32)> + '_ {
-        let lo = read_u32(self.first, node as usize * 4).unwrap_or(0);
-        let hi = read_u32(self.first, node as usize * 4 + 4).unwrap_or(lo);
-        (lo..hi).filter_map(|n| Some((self.labels.get(n as usize)? & !TRIE_FINAL, n)))
+    /// The node in slot `slot`.
+    #[inline]
+    fn node(&self, slot: u32) -> Node {
+        Node(read_u32(self.slots, slot as usize * 4).unwrap_or(0))
     }
 
-    /// The node reached from the root by the labels `a`, `b`, if any.
+    /// The children of the node in slot `slot` as (label, slot).
+    fn children(&self, slot: u32) -> impl Iterator<Item = (u8, u32)> + '_ {
+        let node = self.node(slot);
+        (1..=TRIE_LABEL as u8).filter_map(move |l| {
+            let child = self.child(node, l)?;
+            Some((l, child.1))
+        })
+    }
+
+    /// The slot of the node reached from the root by the labels `a`, `b`, if any.
     #[inline]
     fn pair(&self, a: u8, b: u8) -> Option<u32> {
         self.pairs
@@ -133,99 +159,37 @@ impl<'a> Dictionary<'a> {
     /// Number of trie nodes.
     #[cfg(test)]
     fn nodes(&self) -> usize {
-        self.labels.len()
+        self.slots
+            .chunks_exact(4)
+            .filter(|s| s.first().is_some_and(|&l| u32::from(l) & TRIE_LABEL != 0))
+            .count()
+            + 1
     }
 
-    /// The child of `node` along Thai code point offset `label`, if any.
+    /// The child of `node` along Thai code point offset `label` (1..=0x7F),
+    /// as (node, slot), if any: one read.
     #[inline]
-    fn child(&self, node: u32, label: u8) -> Option<u32> {
-        let at = node as usize * 4;
-        let range: [u8; 8] = self.first.get(at..at + 8)?.try_into().ok()?;
-        let [a, b, c, d, e, f, g, h] = range;
-        let lo = u32::from_le_bytes([a, b, c, d]);
-        let hi = u32::from_le_bytes([e, f, g, h]);
-        let kids = self.labels.get(lo as usize..hi as usize)?;
-        if let [only] = kids {
-            // Most nodes below the first letters have a single child.
-            return (*only & !TRIE_FINAL == label).then_some(lo);
-        }
-        let found = if kids.len() <= 32 {
-            // Eight labels at a time from `lo` on (bytes past the siblings
-            // belong to other nodes and are masked off).
-            let mut found = None;
-            for k in (0..kids.len()).step_by(8) {
-                let at = lo as usize + k;
-                let Some(word) = self
-                    .labels
-                    .get(at..at + 8)
-                    .and_then(|w| <[u8; 8]>::try_from(w).ok())
-                else {
-                    found = kids
-                        .iter()
-                        .skip(k)
-                        .position(|&l| l & !TRIE_FINAL == label)
-                        .map(|i| i + k);
-                    break;
-                };
-                if let Some(i) = find_label_in_word(u64::from_le_bytes(word), kids.len() - k, label)
-                {
-                    found = Some(k + i);
-                    break;
-                }
-            }
-            found
-        } else {
-            kids.binary_search_by_key(&label, |&l| l & !TRIE_FINAL).ok()
-        };
-        found.map(|i| lo + i as u32)
-    }
-
-    /// Whether a word ends at `node`.
-    #[inline]
-    fn is_final(&self, node: u32) -> bool {
-        node != ROOT
-            && self
-                .labels
-                .get(node as usize)
-                .is_some_and(|&l| l & TRIE_FINAL != 0)
+    fn child(&self, node: Node, label: u8) -> Option<(Node, u32)> {
+        let slot = node.base() + usize::from(label);
+        let value = read_u32(self.slots, slot * 4)?;
+        (value & TRIE_LABEL == u32::from(label) && label != 0).then_some((Node(value), slot as u32))
     }
 
     /// Whether `word` is in the dictionary.
     #[cfg(test)]
     pub(crate) fn contains(&self, word: &str) -> bool {
-        let mut node = ROOT;
+        let mut node = self.node(ROOT);
         for c in word.chars() {
             let Some(label) = thai_label(c) else {
                 return false;
             };
             match self.child(node, label) {
-                Some(n) => node = n,
+                Some((n, _)) => node = n,
                 None => return false,
             }
         }
-        self.is_final(node)
+        node.is_final() && !word.is_empty()
     }
-}
-
-/// Index of `label` among the first `len` (at most 8) label bytes of `word`
-/// (little-endian; the [`TRIE_FINAL`] bits are ignored). With the final bits
-/// cleared, a byte of `x = word ^ broadcast(label)` is zero exactly where
-/// the label matches, and
-/// `!(((x & 0x7F..) + 0x7F..) | x | 0x7F..)` sets the high bit of exactly the
-/// zero bytes (no carry crosses a byte since every byte of `x` is below
-/// 0x80). Branch-free, unlike a search that stops early.
-#[inline]
-fn find_label_in_word(word: u64, len: usize, label: u8) -> Option<usize> {
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    let x = (word & LOW7) ^ (u64::from(label) * 0x0101_0101_0101_0101);
-    let zero = !(((x & LOW7) + LOW7) | x | LOW7);
-    let valid = if len >= 8 {
-        u64::MAX
-    } else {
-        (1u64 << (8 * len)) - 1
-    };
-    let hits = zero & valid;
-    (hits != 0).then(|| (hits.trailing_zeros() / 8) as usize)
 }
 
 /// Little-endian u32 at byte `at`.
@@ -546,17 +510,17 @@ fn best_from(
         (Some(&a), Some(&b)) => dict.pair(a, b),
         _ => None,
     };
-    let Some(mut node) = first_two else {
+    let Some(mut node) = first_two.map(|slot| dict.node(slot)) else {
         return with_extra(extra, labels, cluster_start, i, max_word, &after, choice);
     };
     for end in i + 2..=labels.len().min(i.saturating_add(max_word)) {
         if end > i + 2 {
-            let Some(child) = labels.get(end - 1).and_then(|&l| dict.child(node, l)) else {
+            let Some((child, _)) = labels.get(end - 1).and_then(|&l| dict.child(node, l)) else {
                 break;
             };
             node = child;
         }
-        if dict.is_final(node) && cluster_start.get(end).copied().unwrap_or(false) {
+        if node.is_final() && cluster_start.get(end).copied().unwrap_or(false) {
             let Some(tail) = after(end) else {
                 continue;
             };

@@ -69,31 +69,6 @@ fn words_end_only_on_cluster_boundaries() {
 }
 
 #[test]
-fn word_label_search_matches_linear_search() {
-    for len in 0..=8 {
-        for start in [0u8, 1, 7, 40, 100] {
-            // Siblings, then unrelated labels (the next nodes' labels).
-            let mut bytes = [0u8; 8];
-            for (k, b) in bytes.iter_mut().enumerate() {
-                *b = if k < len {
-                    start + 3 * k as u8
-                } else {
-                    ((k * 37) % 0x80) as u8
-                };
-            }
-            let word = u64::from_le_bytes(bytes);
-            for label in 0u8..0x80 {
-                assert_eq!(
-                    find_label_in_word(word, len, label),
-                    bytes[..len].iter().position(|&l| l == label),
-                    "{bytes:?}[..{len}] {label}"
-                );
-            }
-        }
-    }
-}
-
-#[test]
 fn long_runs_are_segmented_in_chunks_ending_before_a_leading_vowel() {
     let corpus = include_str!("../../../../../benches/data/thai-sentences.txt");
     let run: String = corpus

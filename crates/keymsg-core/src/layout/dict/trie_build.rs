@@ -3,21 +3,32 @@
 // `Dictionary::from_words` (custom word lists, tests). Plain std only, and no
 // inner attributes or `//!` docs, so that `include!` works in both places.
 //
-// Format (little-endian), see `Dictionary` in `layout/dict/mod.rs`:
-//   b"KMTD", format version u32 = 3, node count N u32,
-//   first child index of node 0..=N as N + 1 u32 (children of node i are the
-//   nodes first[i]..first[i + 1]; node 0 is the root; nodes are in
-//   breadth-first order, siblings sorted by label),
-//   N label bytes: bits 0..6 = code point - U+0E00 of the edge into the node,
-//   bit 7 (TRIE_FINAL) = a word ends at the node (kept in the same byte so
-//   that one load answers both "which child" and "is it a word").
+// Format (little-endian), see `Dictionary` in `layout/dict/mod.rs`: a
+// double-array trie, so that following an edge is one 4-byte read.
+//   b"KMTD", format version u32 = 4, slot count S u32, then S u32 slots.
+//   A slot holds a node: bits 0..6 = the label of the edge into it (code
+//   point - U+0E00, 1..=0x4E; 0 = an empty slot), bit 7 (TRIE_FINAL) = a
+//   word ends at it, bits 8..31 = its base. The child of a node along label
+//   l is the slot base + l if that slot's label is l. Every node with
+//   children has a base of its own (no two share one), so a slot that
+//   carries label l was reached from exactly one node; a node without
+//   children has the base of the last 128 slots, which are always empty.
+//   Slot 0 is the root.
 
 /// Magic bytes at the start of a serialised trie.
 pub(crate) const TRIE_MAGIC: &[u8; 4] = b"KMTD";
 /// Version of the serialised format.
-pub(crate) const TRIE_FORMAT: u32 = 3;
-/// Bit of a label byte that marks the end of a word.
-pub(crate) const TRIE_FINAL: u8 = 0x80;
+pub(crate) const TRIE_FORMAT: u32 = 4;
+/// Bit of a slot that marks the end of a word.
+pub(crate) const TRIE_FINAL: u32 = 0x80;
+/// Bits of a slot that hold the label of the edge into its node.
+#[allow(dead_code)] // Read by the dictionary, not by the build script.
+pub(crate) const TRIE_LABEL: u32 = 0x7F;
+/// Shift of a slot's base.
+pub(crate) const TRIE_BASE_SHIFT: u32 = 8;
+/// Empty slots at the end of the array: the base of every node without
+/// children, so that looking up any label from one finds an empty slot.
+pub(crate) const TRIE_TAIL: usize = 128;
 /// Whether `c` may appear inside a dictionary word: Thai letters, vowels and
 /// marks U+0E01..U+0E3A and U+0E40..U+0E4E (ฯ and ๆ included; Thai digits,
 /// ฿ and the other signs are not).
@@ -68,30 +79,86 @@ pub(crate) fn build_trie<'w>(words: impl IntoIterator<Item = &'w str>) -> Vec<u8
             *f = true;
         }
     }
-    // Breadth-first renumbering: each node's children become contiguous.
+    // Place the nodes breadth-first: each node with children gets the
+    // lowest base, unused by any other node, whose slots for its labels are
+    // all free (first fit from the first free slot).
     let n = children.len();
-    let mut order: Vec<(u32, u8)> = Vec::with_capacity(n); // (old node, label)
-    order.push((0, 0));
-    let mut first: Vec<u32> = Vec::with_capacity(n + 1);
-    let mut head = 0;
-    while let Some(&(old, _)) = order.get(head) {
-        first.push(order.len() as u32);
-        if let Some(kids) = children.get(old as usize) {
-            order.extend(kids.iter().map(|&(label, child)| (child, label)));
+    let mut slot_of: Vec<u32> = vec![0; n];
+    let mut base_of: Vec<u32> = vec![0; n];
+    let mut label_of: Vec<u8> = vec![0; n];
+    let mut used: Vec<bool> = vec![true];
+    let mut base_used: Vec<bool> = Vec::new();
+    let mut first_free = 1usize;
+    let mut queue = std::collections::VecDeque::from([0usize]);
+    while let Some(node) = queue.pop_front() {
+        let kids = match children.get(node) {
+            Some(k) if !k.is_empty() => k,
+            _ => continue,
+        };
+        while used.get(first_free).copied().unwrap_or(false) {
+            first_free += 1;
         }
-        head += 1;
+        let lowest = kids.first().map_or(1, |&(l, _)| usize::from(l));
+        let mut base = first_free.saturating_sub(lowest).max(1);
+        loop {
+            let free = !base_used.get(base).copied().unwrap_or(false)
+                && kids
+                    .iter()
+                    .all(|&(l, _)| !used.get(base + usize::from(l)).copied().unwrap_or(false));
+            if free {
+                break;
+            }
+            base += 1;
+        }
+        if base_used.len() <= base {
+            base_used.resize(base + 1, false);
+        }
+        if let Some(b) = base_used.get_mut(base) {
+            *b = true;
+        }
+        if let Some(b) = base_of.get_mut(node) {
+            *b = base as u32;
+        }
+        for &(label, child) in kids {
+            let s = base + usize::from(label);
+            if used.len() <= s {
+                used.resize(s + 1, false);
+            }
+            if let Some(u) = used.get_mut(s) {
+                *u = true;
+            }
+            if let Some(x) = slot_of.get_mut(child as usize) {
+                *x = s as u32;
+            }
+            if let Some(x) = label_of.get_mut(child as usize) {
+                *x = label;
+            }
+            queue.push_back(child as usize);
+        }
     }
-    first.push(order.len() as u32);
-    let mut out = Vec::with_capacity(12 + 5 * n + 4);
+    let tail = used.len() as u32;
+    let mut slots = vec![0u32; used.len() + TRIE_TAIL];
+    for node in 0..n {
+        let has_kids = children.get(node).is_some_and(|k| !k.is_empty());
+        let base = if has_kids {
+            base_of.get(node).copied().unwrap_or(tail)
+        } else {
+            tail
+        };
+        let fin = finals.get(node).copied().unwrap_or(false);
+        let value = (base << TRIE_BASE_SHIFT)
+            | if fin { TRIE_FINAL } else { 0 }
+            | u32::from(label_of.get(node).copied().unwrap_or(0));
+        if let Some(s) = slot_of.get(node).and_then(|&s| slots.get_mut(s as usize)) {
+            *s = value;
+        }
+    }
+    let mut out = Vec::with_capacity(12 + 4 * slots.len());
     out.extend_from_slice(TRIE_MAGIC);
     out.extend_from_slice(&TRIE_FORMAT.to_le_bytes());
-    out.extend_from_slice(&(order.len() as u32).to_le_bytes());
-    for f in &first {
-        out.extend_from_slice(&f.to_le_bytes());
-    }
-    for &(old, label) in &order {
-        let fin = finals.get(old as usize).copied().unwrap_or(false);
-        out.push(label | if fin { TRIE_FINAL } else { 0 });
+    out.extend_from_slice(&(slots.len() as u32).to_le_bytes());
+    for s in &slots {
+        out.extend_from_slice(&s.to_le_bytes());
     }
     out
 }
