@@ -222,8 +222,11 @@ impl KeepWholeFinder {
             return;
         }
         let Some(rest) = text.get(i..) else { return };
+        // The second letter first (one byte, the last of its UTF-8), then the rest.
+        let second = rest.as_bytes().get(5);
         for (k, w) in KEEP_WHOLE.iter().enumerate() {
             if mask & (1 << k) != 0
+                && w.as_bytes().get(5) == second
                 && rest.starts_with(w)
                 && let Some(e) = self.last_end.get_mut(k)
                 && *e <= i

@@ -120,6 +120,13 @@ fn is_number_words(mut s: &str) -> bool {
 /// Whether `s` is written in digits (Arabic or Thai) with `,` and `.`
 /// inside (3,000 / 2.5 / ๑๕), maybe with a leading ฿.
 fn is_digits(s: &str) -> bool {
+    // An ASCII digit, a Thai digit (E0 B9 90..99) or ฿ (E0 B8 BF) first.
+    if !matches!(
+        s.as_bytes(),
+        [b'0'..=b'9', ..] | [0xE0, 0xB9, 0x90..=0x99, ..] | [0xE0, 0xB8, 0xBF, ..]
+    ) {
+        return false;
+    }
     let s = s.strip_prefix('฿').unwrap_or(s);
     s.chars().next().is_some_and(is_digit)
         && s.chars().last().is_some_and(is_digit)

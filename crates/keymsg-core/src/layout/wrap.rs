@@ -412,6 +412,45 @@ pub(crate) fn wrap_ranges(text: &str, width_limit: usize) -> Vec<LineRange> {
     out
 }
 
+/// A unit's content length in bytes (up to the end of its last character
+/// that is not a break space: trailing spaces are dropped at a break), the
+/// content's width and the whole unit's width, in one pass.
+fn unit_widths(unit: &str) -> (usize, usize, usize) {
+    let (mut content_len, mut content_w, mut full_w) = (0, 0, 0);
+    let bytes = unit.as_bytes();
+    let mut i = 0;
+    // Printable ASCII and the Thai block by their bytes (what `char_width`
+    // answers for them); anything else decoded.
+    while let Some(&b) = bytes.get(i) {
+        let (len, w, space) = match b {
+            b' ' => (1, 1, true),
+            0x21..=0x7E => (1, 1, false),
+            0xE0 if matches!(bytes.get(i + 1), Some(0xB8 | 0xB9)) => {
+                let lo = bytes.get(i + 2).copied().unwrap_or(0);
+                let cp = 0x0E00
+                    | (u32::from(bytes.get(i + 1).copied().unwrap_or(0) & 1) << 6)
+                    | u32::from(lo & 0x3F);
+                (
+                    3,
+                    char_width(char::from_u32(cp).unwrap_or('\u{0E00}')),
+                    false,
+                )
+            }
+            _ => {
+                let c = unit.get(i..).and_then(|r| r.chars().next()).unwrap_or(' ');
+                (c.len_utf8(), char_width(c), is_break_space(c))
+            }
+        };
+        full_w += w;
+        i += len;
+        if !space {
+            content_len = i;
+            content_w = full_w;
+        }
+    }
+    (content_len, content_w, full_w)
+}
+
 /// Greedy fill of one paragraph; `emit` receives line ranges in order, each
 /// with the offset the fill had read to when it fixed the line (the end of
 /// the unit that did not fit on it, or `p.len()` for the last line).
@@ -428,16 +467,7 @@ fn wrap_paragraph(p: &str, width_limit: usize, emit: &mut impl FnMut(Range<usize
     let mut unit_start = 0;
     for unit_end in bounds {
         let unit = p.get(unit_start..unit_end).unwrap_or("");
-        // One pass: content ends after the last char that is not a break
-        // space (trailing spaces are dropped at a break).
-        let (mut content_len, mut content_w, mut full_w) = (0, 0, 0);
-        for (i, c) in unit.char_indices() {
-            full_w += char_width(c);
-            if !is_break_space(c) {
-                content_len = i + c.len_utf8();
-                content_w = full_w;
-            }
-        }
+        let (content_len, content_w, full_w) = unit_widths(unit);
         let content_end = unit_start + content_len;
         match line {
             Some((ls, le, lw)) if lw + content_w <= width_limit => {
