@@ -9,7 +9,7 @@ use super::dict::component_breaks;
 use super::syllable::{possible_syllable_boundaries, syllable_boundaries};
 use super::tcc::tcc_boundaries;
 use super::width::width;
-use crate::vocab::thai::is_thai_letter_or_sign;
+use crate::vocab::thai::{char_rules_allow, is_thai_letter_or_sign};
 
 /// Split `p[range]`, which is wider than the line, into lines, cutting it
 /// no finer than it must: at the component words of a word list entry
@@ -58,12 +58,19 @@ pub(super) fn split_overlong(
     let mut prev = 0;
     for w in words.into_iter().chain([unit.len()]) {
         if too_wide(prev, w) {
-            // Between syllables, then clusters, inside this piece.
+            // Between syllables, then clusters, inside this piece. A syllable
+            // edge is a place to cut even where the clusters join across it
+            // (ใป|กือ: a leading vowel's cluster takes a next consonant that
+            // carries a vowel, right for ใกล้ but not here).
             let mut syllables: Vec<usize> = syllables_of_run
                 .0
                 .iter()
                 .copied()
-                .filter(|&b| b > prev && b < w && clusters.binary_search(&b).is_ok())
+                .filter(|&b| {
+                    b > prev
+                        && b < w
+                        && (clusters.binary_search(&b).is_ok() || char_rules_allow(unit, b))
+                })
                 .collect();
             syllables.push(w);
             let mut sp = prev;
@@ -154,12 +161,27 @@ fn cluster_cuts(
                 cluster
                     .grapheme_indices(true)
                     .map(|(i, _)| prev + i)
-                    .filter(|&i| i > prev && crate::vocab::thai::char_rules_allow(unit, i)),
+                    .filter(|&i| i > prev && char_rules_allow(unit, i)),
             );
         }
         if b < to {
             cuts.push(b);
         }
         prev = b;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::layout::{WrapOptions, wrap};
+
+    #[test]
+    fn sara_uee_keeps_its_o_in_a_unit_cut_to_the_line() {
+        // ใป / กือ / กา: ◌ื and the อ that completes it are one syllable,
+        // also after a leading vowel's cluster took the next consonant.
+        let lines = wrap("ใปกือกา", &WrapOptions::new(3)).unwrap();
+        assert!(lines.iter().all(|l| !l.starts_with('อ')), "{lines:?}");
+        assert_eq!(lines.concat(), "ใปกือกา");
+        assert_eq!(wrap("ใปกือ", &WrapOptions::new(3)).unwrap(), ["ใป", "กือ"]);
     }
 }

@@ -133,14 +133,20 @@ fn cluster_end_with(
             absorb_marks(&at, &mut j, &mut marks);
         }
     }
+    let mut completed = false;
     if lead == Some('เ') {
         // เ–ีย, เ–ือ (and their short forms with ะ).
-        let completes =
-            (marks.sara_ii && at(j) == Some('ย')) || (marks.sara_uee && at(j) == Some('อ'));
-        if completes {
+        completed = (marks.sara_ii && at(j) == Some('ย')) || (marks.sara_uee && at(j) == Some('อ'));
+        if completed {
             j += 1;
             absorb_marks(&at, &mut j, &mut marks);
         }
+    }
+    if !completed && marks.sara_uee && at(j) == Some('อ') {
+        // –ือ without เ (มือ, ถือ, and กือ of ใปกือ after a joined second
+        // consonant): อ completes the vowel and is never a cluster alone.
+        j += 1;
+        absorb_marks(&at, &mut j, &mut marks);
     }
     if marks.mai_han_akat && at(j) == Some('ว') {
         // –ัว (ตัว, กลัว)
