@@ -18,9 +18,13 @@ command -v gcc >/dev/null || { echo "bench-icu4c.sh: gcc is not installed" >&2; 
   exit 1
 }
 
-cargo build --release -p keymsg-ffi
+# The profile users install the C library with (scripts/install-c.sh): one
+# codegen unit and thin LTO, so the numbers do not depend on how the
+# compiler happened to split the crate (with the release profile's 16 units,
+# two builds of the same code differed by up to 25 %).
+cargo build --profile dist -p keymsg-ffi
 target_dir="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
-lib="$target_dir/release"
+lib="$target_dir/dist"
 work="$(mktemp -d "${TMPDIR:-/tmp}/keymsg-icu4c.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 

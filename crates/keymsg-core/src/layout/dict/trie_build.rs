@@ -81,35 +81,35 @@ pub(crate) fn build_trie<'w>(words: impl IntoIterator<Item = &'w str>) -> Vec<u8
     }
     // Place the nodes breadth-first: each node with children gets the
     // lowest base, unused by any other node, whose slots for its labels are
-    // all free (first fit from the first free slot).
+    // all free. Candidates are tried only at free slots, found through
+    // `next_free` (a union-find over the slots: a used slot points past
+    // itself), so the dense part of the array is skipped, not scanned.
     let n = children.len();
     let mut slot_of: Vec<u32> = vec![0; n];
     let mut base_of: Vec<u32> = vec![0; n];
     let mut label_of: Vec<u8> = vec![0; n];
     let mut used: Vec<bool> = vec![true];
+    let mut next_free: Vec<usize> = vec![1];
     let mut base_used: Vec<bool> = Vec::new();
-    let mut first_free = 1usize;
     let mut queue = std::collections::VecDeque::from([0usize]);
     while let Some(node) = queue.pop_front() {
         let kids = match children.get(node) {
             Some(k) if !k.is_empty() => k,
             _ => continue,
         };
-        while used.get(first_free).copied().unwrap_or(false) {
-            first_free += 1;
-        }
         let lowest = kids.first().map_or(1, |&(l, _)| usize::from(l));
-        let mut base = first_free.saturating_sub(lowest).max(1);
-        loop {
+        let mut at = find_free(&mut next_free, lowest + 1);
+        let base = loop {
+            let base = at - lowest;
             let free = !base_used.get(base).copied().unwrap_or(false)
                 && kids
                     .iter()
                     .all(|&(l, _)| !used.get(base + usize::from(l)).copied().unwrap_or(false));
             if free {
-                break;
+                break base;
             }
-            base += 1;
-        }
+            at = find_free(&mut next_free, at + 1);
+        };
         if base_used.len() <= base {
             base_used.resize(base + 1, false);
         }
@@ -126,6 +126,13 @@ pub(crate) fn build_trie<'w>(words: impl IntoIterator<Item = &'w str>) -> Vec<u8
             }
             if let Some(u) = used.get_mut(s) {
                 *u = true;
+            }
+            // The slot is taken: its free-slot link now points past it.
+            while next_free.len() <= s + 1 {
+                next_free.push(next_free.len());
+            }
+            if let Some(x) = next_free.get_mut(s) {
+                *x = s + 1;
             }
             if let Some(x) = slot_of.get_mut(child as usize) {
                 *x = s as u32;
@@ -161,4 +168,28 @@ pub(crate) fn build_trie<'w>(words: impl IntoIterator<Item = &'w str>) -> Vec<u8
         out.extend_from_slice(&s.to_le_bytes());
     }
     out
+}
+
+/// The first free slot at or after `i` (see `build_trie`): `next[k] == k`
+/// for a free slot, a later slot for a used one; slots past the end are
+/// free. Paths are shortened as they are walked.
+fn find_free(next: &mut Vec<usize>, i: usize) -> usize {
+    let mut k = i;
+    while let Some(&j) = next.get(k) {
+        if j == k {
+            break;
+        }
+        k = j;
+    }
+    // Point every slot on the path straight at the answer.
+    let mut p = i;
+    while let Some(x) = next.get_mut(p) {
+        if *x == p || *x == k {
+            break;
+        }
+        let following = *x;
+        *x = k;
+        p = following;
+    }
+    k
 }
