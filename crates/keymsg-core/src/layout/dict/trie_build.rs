@@ -173,7 +173,7 @@ pub(crate) fn build_trie<'w>(words: impl IntoIterator<Item = &'w str>) -> Vec<u8
 /// The first free slot at or after `i` (see `build_trie`): `next[k] == k`
 /// for a free slot, a later slot for a used one; slots past the end are
 /// free. Paths are shortened as they are walked.
-fn find_free(next: &mut Vec<usize>, i: usize) -> usize {
+fn find_free(next: &mut [usize], i: usize) -> usize {
     let mut k = i;
     while let Some(&j) = next.get(k) {
         if j == k {
