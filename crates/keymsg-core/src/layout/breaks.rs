@@ -216,7 +216,7 @@ impl KeepWholeFinder {
             return;
         };
         // A Thai letter is E0 B8 xx or E0 B9 xx: index the table by its low bits.
-        let offset = (usize::from(hi & 1) << 6) | usize::from(lo & 0x3F);
+        let offset = usize::from(crate::vocab::thai::thai_offset(hi, lo));
         let mask = KEEP_WHOLE_BY_FIRST.get(offset).copied().unwrap_or(0);
         if mask == 0 {
             return;

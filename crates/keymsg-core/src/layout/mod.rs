@@ -303,8 +303,7 @@ fn is_prepared_ascii_thai(text: &str) -> bool {
             0xE0 => match (bytes.get(i + 1), bytes.get(i + 2)) {
                 (Some(&hi @ (0xB8 | 0xB9)), Some(&lo @ 0x80..=0xBF)) => {
                     i += 3;
-                    let cp = 0x0E00 | (u32::from(hi & 1) << 6) | u32::from(lo & 0x3F);
-                    thai_ccc(char::from_u32(cp).unwrap_or('\u{0E00}'))
+                    thai_ccc(crate::vocab::thai::thai_char(hi, lo))
                 }
                 _ => return false,
             },

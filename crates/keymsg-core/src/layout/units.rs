@@ -93,7 +93,7 @@ const NUMBER_WORD_FIRST: u128 = {
 fn may_start_number_word(s: &str) -> bool {
     match s.as_bytes() {
         [0xE0, hi @ (0xB8 | 0xB9), lo, ..] => {
-            let offset = (u32::from(hi & 1) << 6) | u32::from(lo & 0x3F);
+            let offset = crate::vocab::thai::thai_offset(*hi, *lo);
             NUMBER_WORD_FIRST >> offset & 1 != 0
         }
         _ => false,

@@ -11,7 +11,7 @@ use super::width::{char_width, width};
 use super::window::{Paragraph, Prepared, Source, WINDOW_MARGIN, last_safe_end};
 use super::{DEFAULT_MAX_INPUT_BYTES, LayoutError, check_input_size, count_work, prepare};
 use crate::text::spans::protected_spans;
-use crate::vocab::thai::is_break_space;
+use crate::vocab::thai::{is_break_space, thai_char};
 
 /// Horizontal alignment of wrapped lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -426,15 +426,9 @@ fn unit_widths(unit: &str) -> (usize, usize, usize) {
             b' ' => (1, 1, true),
             0x21..=0x7E => (1, 1, false),
             0xE0 if matches!(bytes.get(i + 1), Some(0xB8 | 0xB9)) => {
-                let lo = bytes.get(i + 2).copied().unwrap_or(0);
-                let cp = 0x0E00
-                    | (u32::from(bytes.get(i + 1).copied().unwrap_or(0) & 1) << 6)
-                    | u32::from(lo & 0x3F);
-                (
-                    3,
-                    char_width(char::from_u32(cp).unwrap_or('\u{0E00}')),
-                    false,
-                )
+                let (hi, lo) = (bytes.get(i + 1), bytes.get(i + 2));
+                let c = thai_char(hi.copied().unwrap_or(0), lo.copied().unwrap_or(0));
+                (3, char_width(c), false)
             }
             _ => {
                 let c = unit.get(i..).and_then(|r| r.chars().next()).unwrap_or(' ');

@@ -4,6 +4,20 @@
 
 use unicode_normalization::char::is_combining_mark;
 
+/// The offset from U+0E00 of the Thai-block character whose UTF-8 is
+/// `E0 hi lo` (`hi` is B8 or B9): what byte scans over Thai text index their
+/// tables with, instead of decoding the character.
+#[inline]
+pub(crate) fn thai_offset(hi: u8, lo: u8) -> u8 {
+    ((hi & 1) << 6) | (lo & 0x3F)
+}
+
+/// The Thai-block character whose UTF-8 is `E0 hi lo` (see [`thai_offset`]).
+#[inline]
+pub(crate) fn thai_char(hi: u8, lo: u8) -> char {
+    char::from_u32(0x0E00 | u32::from(thai_offset(hi, lo))).unwrap_or('\u{0E00}')
+}
+
 /// Leading vowels เ แ โ ใ ไ: written before the consonant they follow in
 /// speech, so a line may never end with one.
 pub(crate) fn is_leading_vowel(c: char) -> bool {

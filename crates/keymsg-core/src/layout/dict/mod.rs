@@ -294,7 +294,7 @@ impl Segmenter {
         self.labels.clear();
         self.labels
             .extend(run.as_bytes().chunks_exact(3).map(|c| match c {
-                [_, hi, lo] => ((hi & 1) << 6) | (lo & 0x3F),
+                [_, hi, lo] => crate::vocab::thai::thai_offset(*hi, *lo),
                 _ => 0,
             }));
         let n = self.labels.len();
