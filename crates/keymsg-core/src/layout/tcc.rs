@@ -13,7 +13,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::vocab::thai::{
     SpaceRun, THANTHAKHAT, char_rules_allow_in, is_consonant, is_following_vowel, is_leading_vowel,
-    is_mark, is_thai,
+    is_mark, is_thai, is_thai_mark,
 };
 
 /// Byte offsets strictly inside `text` where one Thai character cluster (or,
@@ -91,29 +91,29 @@ pub(crate) fn thai_cluster_end(at: impl Fn(usize) -> Option<char>, i: usize) -> 
 /// dictionary may end a word. Joining there is right for a wrapped line
 /// (ใกล้ is one syllable) but wrong between words (อะไร|ที่, ทะเล|ห้อง), and
 /// only the dictionary can tell the two apart.
-pub(crate) fn thai_word_piece_end(at: impl Fn(usize) -> Option<char>, i: usize) -> usize {
+pub(crate) fn thai_word_piece_end<L: Letter>(at: impl Fn(usize) -> Option<L>, i: usize) -> usize {
     cluster_end_with(at, i, false)
 }
 
-fn cluster_end_with(
-    at: impl Fn(usize) -> Option<char>,
+fn cluster_end_with<L: Letter>(
+    at: impl Fn(usize) -> Option<L>,
     i: usize,
     join_second_consonant: bool,
 ) -> usize {
     let Some(first) = at(i) else {
         return i;
     };
-    if !(is_consonant(first) || is_leading_vowel(first)) {
+    if !(first.is_consonant() || first.is_leading_vowel()) {
         return i + 1;
     }
     let mut j = i;
-    let lead = if is_leading_vowel(first) {
+    let lead = if first.is_leading_vowel() {
         j += 1;
         Some(first)
     } else {
         None
     };
-    if !at(j).is_some_and(is_consonant) {
+    if !at(j).is_some_and(L::is_consonant) {
         return j.max(i + 1);
     }
     j += 1;
@@ -122,45 +122,45 @@ fn cluster_end_with(
     if lead.is_some() && marks.none {
         // เปลี่ยน, แกล้ง: a second consonant carrying the vowel belongs here.
         if join_second_consonant
-            && at(j).is_some_and(is_consonant)
-            && at(j + 1).is_some_and(is_mark)
+            && at(j).is_some_and(L::is_consonant)
+            && at(j + 1).is_some_and(L::is_mark)
         {
             j += 1;
             absorb_marks(&at, &mut j, &mut marks);
-        } else if lead == Some('เ') && at(j) == Some('อ') {
+        } else if is(lead, 'เ') && is(at(j), 'อ') {
             // เธอ, เจอ
             j += 1;
             absorb_marks(&at, &mut j, &mut marks);
         }
     }
     let mut completed = false;
-    if lead == Some('เ') {
+    if is(lead, 'เ') {
         // เ–ีย, เ–ือ (and their short forms with ะ).
-        completed = (marks.sara_ii && at(j) == Some('ย')) || (marks.sara_uee && at(j) == Some('อ'));
+        completed = (marks.sara_ii && is(at(j), 'ย')) || (marks.sara_uee && is(at(j), 'อ'));
         if completed {
             j += 1;
             absorb_marks(&at, &mut j, &mut marks);
         }
     }
-    if !completed && marks.sara_uee && at(j) == Some('อ') {
+    if !completed && marks.sara_uee && is(at(j), 'อ') {
         // –ือ without เ (มือ, ถือ, and กือ of ใปกือ after a joined second
         // consonant): อ completes the vowel and is never a cluster alone.
         j += 1;
         absorb_marks(&at, &mut j, &mut marks);
     }
-    if marks.mai_han_akat && at(j) == Some('ว') {
+    if marks.mai_han_akat && is(at(j), 'ว') {
         // –ัว (ตัว, กลัว)
         j += 1;
         absorb_marks(&at, &mut j, &mut marks);
     }
     // A silent group: one or two consonants, maybe ิ/ุ, then ์ (ศาสตร์, พันธุ์).
     for group in 1..=2 {
-        if (0..group).all(|k| at(j + k).is_some_and(is_consonant)) {
+        if (0..group).all(|k| at(j + k).is_some_and(L::is_consonant)) {
             let mut k = j + group;
-            if matches!(at(k), Some('\u{0E34}' | '\u{0E38}')) {
+            if is(at(k), '\u{0E34}') || is(at(k), '\u{0E38}') {
                 k += 1;
             }
-            if at(k) == Some(THANTHAKHAT) {
+            if is(at(k), THANTHAKHAT) {
                 j = k + 1;
                 absorb_marks(&at, &mut j, &mut marks);
                 break;
@@ -192,18 +192,124 @@ impl Default for Marks {
 }
 
 /// Advance `j` over combining marks and following vowels, remembering marks.
-fn absorb_marks(at: &impl Fn(usize) -> Option<char>, j: &mut usize, marks: &mut Marks) {
+fn absorb_marks<L: Letter>(at: &impl Fn(usize) -> Option<L>, j: &mut usize, marks: &mut Marks) {
     while let Some(c) = at(*j) {
-        if is_mark(c) || is_following_vowel(c) {
+        if c.is_mark() || c.is_following_vowel() {
             marks.none = false;
-            marks.sara_ii |= c == '\u{0E35}';
-            marks.sara_uee |= c == '\u{0E37}';
-            marks.mai_han_akat |= c == '\u{0E31}';
+            marks.sara_ii |= c.is('\u{0E35}');
+            marks.sara_uee |= c.is('\u{0E37}');
+            marks.mai_han_akat |= c.is('\u{0E31}');
             *j += 1;
         } else {
             break;
         }
     }
+}
+
+/// Whether `letter` is the Thai character `c`.
+#[inline]
+fn is<L: Letter>(letter: Option<L>, c: char) -> bool {
+    letter.is_some_and(|l| l.is(c))
+}
+
+/// A letter as the cluster rules read it: a `char` of any text, or a Thai
+/// letter given as its offset from U+0E00 (how the dictionary holds a run:
+/// classified by a table, one byte compared, no `char` decoded).
+pub(crate) trait Letter: Copy {
+    fn is_consonant(self) -> bool;
+    fn is_leading_vowel(self) -> bool;
+    /// A combining mark (of any script, for a `char`).
+    fn is_mark(self) -> bool;
+    fn is_following_vowel(self) -> bool;
+    /// Whether this is the character `c` of the Thai block.
+    fn is(self, c: char) -> bool;
+}
+
+impl Letter for char {
+    #[inline]
+    fn is_consonant(self) -> bool {
+        is_consonant(self)
+    }
+    #[inline]
+    fn is_leading_vowel(self) -> bool {
+        is_leading_vowel(self)
+    }
+    #[inline]
+    fn is_mark(self) -> bool {
+        is_mark(self)
+    }
+    #[inline]
+    fn is_following_vowel(self) -> bool {
+        is_following_vowel(self)
+    }
+    #[inline]
+    fn is(self, c: char) -> bool {
+        self == c
+    }
+}
+
+/// Class bits of [`THAI_CLASS`].
+const CONSONANT: u8 = 1;
+const LEADING_VOWEL: u8 = 2;
+const MARK: u8 = 4;
+const FOLLOWING_VOWEL: u8 = 8;
+
+/// The classes of the Thai block by offset from U+0E00, from the `char`
+/// predicates themselves.
+const THAI_CLASS: [u8; 0x80] = {
+    let mut table = [0u8; 0x80];
+    let mut k = 0;
+    while k < 0x80 {
+        let c = match char::from_u32(0x0E00 + k as u32) {
+            Some(c) => c,
+            None => '\0',
+        };
+        let mut class = 0;
+        if is_consonant(c) {
+            class |= CONSONANT;
+        }
+        if is_leading_vowel(c) {
+            class |= LEADING_VOWEL;
+        }
+        if is_thai_mark(c) {
+            class |= MARK;
+        }
+        if is_following_vowel(c) {
+            class |= FOLLOWING_VOWEL;
+        }
+        table[k] = class;
+        k += 1;
+    }
+    table
+};
+
+/// A Thai letter as its offset from U+0E00 (below 0x80).
+impl Letter for u8 {
+    #[inline]
+    fn is_consonant(self) -> bool {
+        thai_class(self) & CONSONANT != 0
+    }
+    #[inline]
+    fn is_leading_vowel(self) -> bool {
+        thai_class(self) & LEADING_VOWEL != 0
+    }
+    #[inline]
+    fn is_mark(self) -> bool {
+        thai_class(self) & MARK != 0
+    }
+    #[inline]
+    fn is_following_vowel(self) -> bool {
+        thai_class(self) & FOLLOWING_VOWEL != 0
+    }
+    #[inline]
+    fn is(self, c: char) -> bool {
+        u32::from(self) + 0x0E00 == u32::from(c)
+    }
+}
+
+#[inline]
+fn thai_class(offset: u8) -> u8 {
+    THAI_CLASS.get(usize::from(offset)).copied().unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -20,12 +20,12 @@ pub(crate) fn thai_char(hi: u8, lo: u8) -> char {
 
 /// Leading vowels เ แ โ ใ ไ: written before the consonant they follow in
 /// speech, so a line may never end with one.
-pub(crate) fn is_leading_vowel(c: char) -> bool {
+pub(crate) const fn is_leading_vowel(c: char) -> bool {
     matches!(c, '\u{0E40}'..='\u{0E44}')
 }
 
 /// Spacing following vowels ะ า ำ ๅ: a line may never start with one.
-pub(crate) fn is_following_vowel(c: char) -> bool {
+pub(crate) const fn is_following_vowel(c: char) -> bool {
     matches!(c, '\u{0E30}' | '\u{0E32}' | '\u{0E33}' | '\u{0E45}')
 }
 
@@ -41,7 +41,7 @@ pub(crate) fn is_mark(c: char) -> bool {
 
 /// The combining marks of the Thai block (general category Mn): vowels above
 /// and below, PHINTHU, MAITAIKHU, tone marks, THANTHAKHAT, NIKHAHIT, YAMAKKAN.
-pub(crate) fn is_thai_mark(c: char) -> bool {
+pub(crate) const fn is_thai_mark(c: char) -> bool {
     matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
 }
 
@@ -56,7 +56,7 @@ pub(crate) fn is_tone_mark(c: char) -> bool {
 }
 
 /// Thai consonant ก–ฮ.
-pub(crate) fn is_consonant(c: char) -> bool {
+pub(crate) const fn is_consonant(c: char) -> bool {
     matches!(c, '\u{0E01}'..='\u{0E2E}')
 }
 

@@ -357,7 +357,8 @@ impl Segmenter {
             if let Some(s) = cluster_start.get_mut(i) {
                 *s = true;
             }
-            i = thai_word_piece_end(at, i).max(i + 1);
+            // The labels are the run's letters as offsets from U+0E00.
+            i = thai_word_piece_end(|k| labels.get(k).copied(), i).max(i + 1);
         }
         syllable_start.clear();
         syllable_start.resize(n + 1, false);
