@@ -23,9 +23,49 @@ use crate::vocab::thai::{
 /// consonant begins a syllable): a vowel or tone mark written on it, a
 /// following vowel, or MAI TAIKHU.
 fn voices(c: Option<char>) -> bool {
-    c.is_some_and(|c| {
-        is_above_below_vowel(c) || is_tone_mark(c) || is_following_vowel(c) || c == MAI_TAIKHU
-    })
+    c.is_some_and(|c| class(c) & VOICES != 0)
+}
+
+/// [`voices`]: a vowel or tone mark on the consonant before, a following
+/// vowel, or MAI TAIKHU.
+const VOICES: u8 = 1;
+/// [`is_final_consonant`].
+const FINAL: u8 = 2;
+
+/// [`VOICES`] and [`FINAL`] of the Thai block by offset from U+0E00, from
+/// the predicates themselves (a syllable tests both on most letters).
+const CLASSES: [u8; 0x80] = {
+    let mut table = [0u8; 0x80];
+    let mut k = 0;
+    while k < 0x80 {
+        let c = match char::from_u32(0x0E00 + k as u32) {
+            Some(c) => c,
+            None => '\0',
+        };
+        if is_above_below_vowel(c) || is_tone_mark(c) || is_following_vowel(c) || c == MAI_TAIKHU {
+            table[k] |= VOICES;
+        }
+        if is_final_consonant(c) {
+            table[k] |= FINAL;
+        }
+        k += 1;
+    }
+    table
+};
+
+/// The classes of `c` (none outside the Thai block).
+#[inline]
+fn class(c: char) -> u8 {
+    CLASSES
+        .get((u32::from(c).wrapping_sub(0x0E00)) as usize)
+        .copied()
+        .unwrap_or(0)
+}
+
+/// [`is_final_consonant`] by the table.
+#[inline]
+fn is_final(c: char) -> bool {
+    class(c) & FINAL != 0
 }
 
 /// Whether the consonant at `k` begins a syllable rather than closing the
@@ -50,7 +90,7 @@ fn begins_syllable(at: &impl Fn(usize) -> Option<char>, k: usize) -> bool {
 fn carries_letter_vowel(at: &impl Fn(usize) -> Option<char>, k: usize) -> bool {
     match at(k + 1) {
         Some('อ') => !voices(at(k + 2)) && !matches!(at(k + 2), Some('ย' | 'อ')),
-        Some('ว') => at(k + 2).is_some_and(is_final_consonant) && !voices(at(k + 3)),
+        Some('ว') => at(k + 2).is_some_and(is_final) && !voices(at(k + 3)),
         _ => false,
     }
 }
@@ -103,7 +143,7 @@ fn raw_syllable_end(
         let takes = voices(after)
             || matches!(after, Some('อ' | 'ว'))
             || (lead.is_some() && after.is_some_and(is_consonant))
-            || (after.is_some_and(is_final_consonant) && !begins_syllable(at, k + 1))
+            || (after.is_some_and(is_final) && !begins_syllable(at, k + 1))
             || (second == 'ย' && initial == 'อ');
         if takes {
             k += 1;
@@ -119,7 +159,7 @@ fn raw_syllable_end(
     } else if at(k) == Some('ร') && at(k + 1) == Some('ร') {
         // ร หัน (รร): the vowel a, with or without a final (กรรม, ธรรมชาติ).
         k += 2;
-        if at(k).is_some_and(is_final_consonant) && !begins_syllable(at, k) {
+        if at(k).is_some_and(is_final) && !begins_syllable(at, k) {
             k += 1;
         }
         if at(k) == Some(THANTHAKHAT) {
@@ -185,7 +225,7 @@ fn raw_syllable_end(
             }
         }
         (None, None, Some('ว'))
-            if !vowel && at(k + 1).is_some_and(is_final_consonant) && !voices(at(k + 2)) =>
+            if !vowel && at(k + 1).is_some_and(is_final) && !voices(at(k + 2)) =>
         {
             k += 1
         }
@@ -202,7 +242,7 @@ fn raw_syllable_end(
         // A group of two consonants or more starts with this syllable's
         // final (นทร์ of จันทร์), so it cannot start with อ or come after a
         // final (องค์ after ว่า, กอล์ฟ after ต้อง begin syllables of their own).
-        if silent >= 3 && (closed || !at(k).is_some_and(is_final_consonant)) {
+        if silent >= 3 && (closed || !at(k).is_some_and(is_final)) {
             silent = 0;
         }
         if silent > 0 {
@@ -215,7 +255,7 @@ fn raw_syllable_end(
             break;
         }
         match at(k) {
-            Some(f) if is_final_consonant(f) && finals_ok(f) && begins_syllable(at, k) => {
+            Some(f) if is_final(f) && finals_ok(f) && begins_syllable(at, k) => {
                 if !voices(at(k + 1)) {
                     // Read with a vowel letter or as a cluster (ถูก|ระงับ
                     // reads like ถู|กระ): or it is this syllable's final, and
@@ -225,7 +265,7 @@ fn raw_syllable_end(
                 break;
             }
             Some(f)
-                if is_final_consonant(f)
+                if is_final(f)
                     && finals_ok(f)
                     && !(look_ahead && (vowel || lead.is_some()) && leaves_lone(at, k + 1)) =>
             {

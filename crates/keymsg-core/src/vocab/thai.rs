@@ -51,7 +51,7 @@ pub(crate) fn cannot_start_line(c: char) -> bool {
 }
 
 /// Tone marks ่ ้ ๊ ๋.
-pub(crate) fn is_tone_mark(c: char) -> bool {
+pub(crate) const fn is_tone_mark(c: char) -> bool {
     matches!(c, '\u{0E48}'..='\u{0E4B}')
 }
 
@@ -62,13 +62,13 @@ pub(crate) const fn is_consonant(c: char) -> bool {
 
 /// Thai vowels written above or below their consonant: ิ ี ึ ื ุ ู and ั
 /// (ั also needs a final consonant or ว after it).
-pub(crate) fn is_above_below_vowel(c: char) -> bool {
+pub(crate) const fn is_above_below_vowel(c: char) -> bool {
     matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E39}')
 }
 
 /// Consonants that can close a syllable (all but ฉ ผ ฝ ห อ ฮ and the vowel
 /// letters ฤ ฦ; ซ closes loanwords such as เฟซ).
-pub(crate) fn is_final_consonant(c: char) -> bool {
+pub(crate) const fn is_final_consonant(c: char) -> bool {
     is_consonant(c) && !matches!(c, 'ฉ' | 'ผ' | 'ฝ' | 'ห' | 'อ' | 'ฮ' | 'ฤ' | 'ฦ')
 }
 
@@ -77,6 +77,42 @@ pub(crate) fn is_final_consonant(c: char) -> bool {
 /// cluster (บร ดร ฟร ฟล), or a leading ห/อ that only sets the tone
 /// (หน หม หย หล ..., อย).
 pub(crate) fn begins_cluster(a: char, b: char) -> bool {
+    let (Some(a), Some(b)) = (thai_offset_of(a), thai_offset_of(b)) else {
+        return false;
+    };
+    BEGINS_CLUSTER.get(b).is_some_and(|&firsts| a < 64 && firsts & (1 << a) != 0)
+}
+
+/// `c`'s offset from U+0E00 if it is in the Thai block.
+#[inline]
+fn thai_offset_of(c: char) -> Option<usize> {
+    let k = u32::from(c).wrapping_sub(0x0E00) as usize;
+    (k < 0x80).then_some(k)
+}
+
+/// For each second letter (offset from U+0E00), the first letters (offsets
+/// below 64: the consonants) with which it begins a syllable, by
+/// [`begins_cluster_rule`].
+const BEGINS_CLUSTER: [u64; 0x80] = {
+    let mut table = [0u64; 0x80];
+    let mut b = 0;
+    while b < 0x80 {
+        let mut a = 0;
+        while a < 64 {
+            if let (Some(ca), Some(cb)) = (char::from_u32(0x0E00 + a), char::from_u32(0x0E00 + b as u32))
+                && begins_cluster_rule(ca, cb)
+            {
+                table[b] |= 1 << a;
+            }
+            a += 1;
+        }
+        b += 1;
+    }
+    table
+};
+
+/// The rule of [`begins_cluster`], letter by letter.
+const fn begins_cluster_rule(a: char, b: char) -> bool {
     match b {
         'ร' => matches!(
             a,
