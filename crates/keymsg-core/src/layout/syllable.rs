@@ -289,9 +289,10 @@ fn raw_syllable_end(
 /// another consonant: then the consonant before `k` is better read as the
 /// initial of a syllable with an inherent vowel (ประชา|ชน|ที่, not ชาช|น).
 fn leaves_lone(at: &impl Fn(usize) -> Option<char>, k: usize) -> bool {
+    // The cheap tests first: the syllable is only read when both are consonants.
     at(k).is_some_and(is_consonant)
-        && raw_syllable_end(at, k, &mut Ignored, false) == k + 1
         && at(k + 1).is_some_and(is_consonant)
+        && raw_syllable_end(at, k, &mut Ignored, false) == k + 1
 }
 
 /// A sink for alternative starts nobody reads (no allocation).
