@@ -121,22 +121,39 @@ const KEEP_WHOLE: &[&str] = &[
     "วางสาย",
 ];
 
-/// First code point of the Thai block: [`KEEP_WHOLE_BY_FIRST`] is indexed from it.
-const KEEP_WHOLE_FIRST_BASE: usize = 0x0E00;
+/// Where the [`KEEP_WHOLE`] words that start with the Thai letters `a`, `b`
+/// (offsets from U+0E00) are in [`KEEP_WHOLE_BY_PAIR`]. Different pairs may
+/// share a slot: a word found there is still compared whole.
+const fn keep_whole_slot(a: u8, b: u8) -> usize {
+    ((a as usize) << 5 ^ b as usize) & (KEEP_WHOLE_SLOTS - 1)
+}
 
-/// For each code point U+0E00..U+0E7F, a bit mask of the [`KEEP_WHOLE`] words
-/// starting with it (every word starts with a Thai letter; a unit test checks).
+/// Whether `b[at..]` starts with a Thai-block letter (E0 B8 xx or E0 B9 xx).
+#[allow(clippy::indexing_slicing)] // Compile time only, and bounds-checked first.
+const fn thai_letter_at(b: &[u8], at: usize) -> bool {
+    b.len() >= at + 3 && b[at] == 0xE0 && (b[at + 1] == 0xB8 || b[at + 1] == 0xB9)
+}
+
+/// Slots of [`KEEP_WHOLE_BY_PAIR`] (a power of two).
+const KEEP_WHOLE_SLOTS: usize = 1 << 12;
+
+/// For each slot of the first two letters, a bit mask of the [`KEEP_WHOLE`]
+/// words starting with them (every word starts with two Thai letters:
+/// `keep_whole_single_pass_finds_every_occurrence` finds each): the check at each Thai letter of a text is one table read
+/// that is almost always 0 (by the first letter alone it was not: ก, ส, ค,
+/// ป start most Thai text and several of the words).
 /// Indexing here runs at compile time: out of bounds is a build error, not a panic.
 #[allow(clippy::indexing_slicing)]
-const KEEP_WHOLE_BY_FIRST: [u16; 0x80] = {
-    let mut table = [0u16; 0x80];
+const KEEP_WHOLE_BY_PAIR: [u16; KEEP_WHOLE_SLOTS] = {
+    let mut table = [0u16; KEEP_WHOLE_SLOTS];
     let mut k = 0;
     while k < KEEP_WHOLE.len() {
         let b = KEEP_WHOLE[k].as_bytes();
         // A Thai letter is E0 B8 xx or E0 B9 xx in UTF-8.
-        if b.len() >= 3 && b[0] == 0xE0 && (b[1] == 0xB8 || b[1] == 0xB9) {
-            let cp = ((b[1] as usize & 0x3F) << 6) | (b[2] as usize & 0x3F);
-            table[cp - KEEP_WHOLE_FIRST_BASE] |= 1 << k;
+        if thai_letter_at(b, 0) && thai_letter_at(b, 3) {
+            let first = ((b[1] & 1) << 6) | (b[2] & 0x3F);
+            let second = ((b[4] & 1) << 6) | (b[5] & 0x3F);
+            table[keep_whole_slot(first, second)] |= 1 << k;
         }
         k += 1;
     }
@@ -211,22 +228,23 @@ impl KeepWholeFinder {
     /// Check the words that start with the Thai letter at byte `i`.
     #[inline]
     fn at(&mut self, text: &str, i: usize) {
+        use crate::vocab::thai::thai_offset;
         let bytes = text.as_bytes();
-        let (Some(&hi), Some(&lo)) = (bytes.get(i + 1), bytes.get(i + 2)) else {
+        // Two letters, E0 B8/B9 xx each: the slot of their offsets (if the
+        // second is not Thai, the words compared below do not match).
+        let (Some(&h1), Some(&l1), Some(&h2), Some(&l2)) =
+            (bytes.get(i + 1), bytes.get(i + 2), bytes.get(i + 4), bytes.get(i + 5))
+        else {
             return;
         };
-        // A Thai letter is E0 B8 xx or E0 B9 xx: index the table by its low bits.
-        let offset = usize::from(crate::vocab::thai::thai_offset(hi, lo));
-        let mask = KEEP_WHOLE_BY_FIRST.get(offset).copied().unwrap_or(0);
+        let slot = keep_whole_slot(thai_offset(h1, l1), thai_offset(h2, l2));
+        let mask = KEEP_WHOLE_BY_PAIR.get(slot).copied().unwrap_or(0);
         if mask == 0 {
             return;
         }
         let Some(rest) = text.get(i..) else { return };
-        // The second letter first (one byte, the last of its UTF-8), then the rest.
-        let second = rest.as_bytes().get(5);
         for (k, w) in KEEP_WHOLE.iter().enumerate() {
             if mask & (1 << k) != 0
-                && w.as_bytes().get(5) == second
                 && rest.starts_with(w)
                 && let Some(e) = self.last_end.get_mut(k)
                 && *e <= i
