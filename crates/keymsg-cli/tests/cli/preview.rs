@@ -346,7 +346,7 @@ fn preview_keeps_layout_words_whole_as_footers_do() {
     let dir = tmp.path();
     let catalog = |words: &str| {
         format!(
-            "version = 1\n[layout]\nwords = {words}\n[[messages]]\nid = \"m\"\n\
+            "schema = 2\nversion = 1\n[layout]\nwords = {words}\n[[messages]]\nid = \"m\"\n\
              topic = \"general\"\n[messages.text.th]\nlong = \"{TEXT}\"\n"
         )
     };
