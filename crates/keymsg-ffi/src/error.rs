@@ -329,6 +329,34 @@ mod tests {
         );
     }
 
+    /// `[layout]` in a schema 1 catalog is a content problem; a file of a
+    /// newer schema is `KEYMSG_CATALOG_UNSUPPORTED_SCHEMA` even when it has
+    /// fields this library does not know.
+    #[test]
+    fn catalog_schema_statuses() {
+        let load = |text: &str| {
+            let err = keymsg_core::Catalog::from_bytes(
+                text.as_bytes(),
+                keymsg_core::catalog::Format::Toml,
+                "c.toml",
+            )
+            .unwrap_err();
+            FfiError::from(err)
+        };
+        let messages =
+            "[[messages]]\nid = \"a\"\ntopic = \"t\"\n[messages.text.th]\nlong = \"x\"\n";
+        let e = load(&format!("version = 1\n[layout]\nwords = []\n{messages}"));
+        assert_eq!(e.status(), KEYMSG_CATALOG_INVALID);
+        assert!(e.message().contains("set `schema = 2`"), "{}", e.message());
+        let e = load(&format!("schema = 3\nversion = 1\n[shiny]\n{messages}"));
+        assert_eq!(e.status(), KEYMSG_CATALOG_UNSUPPORTED_SCHEMA);
+        assert!(
+            e.message().contains("needs a newer keymsg"),
+            "{}",
+            e.message()
+        );
+    }
+
     #[test]
     fn messages_with_nul_stay_c_strings() {
         let status = record(Err(FfiError::InvalidArgument {

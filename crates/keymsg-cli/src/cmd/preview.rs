@@ -1,8 +1,9 @@
 //! `keymsg preview`: an HTML page showing every catalog message laid out on
 //! a profile, so a person can look at the footers before 200,000 bills print.
 //!
-//! The lines are the engine's own layout ([`layout::fit`]), one `<div>` each
-//! with `white-space: pre`; the browser never re-wraps them. (Thai tone marks
+//! The lines are the engine's own layout ([`Catalog::fit`]: the catalog's
+//! and the config's layout words kept whole, as in footers), one `<div>`
+//! each with `white-space: pre`; the browser never re-wraps them. (Thai tone marks
 //! and vowels above/below take no column, so only the computed lines show the
 //! real result.) The receipt strip uses a proportional Thai font (Loma, Debian
 //! `fonts-tlwg-loma-ttf`): the monospace Tlwg Mono would match the printer's
@@ -148,7 +149,7 @@ fn page(catalog: &Catalog, profile: &Profile, lang: &str) -> Result<String, CliE
         surface
     );
     for m in catalog.messages() {
-        item(&mut h, m, profile, lang, surface)?;
+        item(&mut h, catalog, m, profile, lang, surface)?;
     }
     h.push_str("</body></html>\n");
     Ok(h)
@@ -176,6 +177,7 @@ fn describe(profile: &Profile) -> String {
 /// One message: header with badges, then the receipt strip or phone mock.
 fn item(
     h: &mut String,
+    catalog: &Catalog,
     m: &Message,
     profile: &Profile,
     lang: &str,
@@ -184,7 +186,8 @@ fn item(
     let Some(text) = m.text(lang).or_else(|| m.text("th")) else {
         return Ok(());
     };
-    let fitted: Fitted = layout::fit(text, profile)
+    let fitted: Fitted = catalog
+        .fit(text, profile)
         .map_err(|e| CliError::Invalid(vec![format!("message `{}`: {e}", m.id)]))?;
     let width = profile.width();
     let overflow = width.is_some_and(|w| fitted.lines.iter().any(|l| layout::width(l) > w));

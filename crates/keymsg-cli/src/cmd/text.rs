@@ -22,7 +22,14 @@ Example:
   1441
   $ echo 'โปรดลงทะเบียนผ่านแอปคนละครึ่งพลัสเท่านั้น' | keymsg wrap --width 22 --word คนละครึ่งพลัส
   โปรดลงทะเบียนผ่านแอป
-  คนละครึ่งพลัสเท่านั้น")]
+  คนละครึ่งพลัสเท่านั้น
+
+Config: wrap reads keymsg.toml (--config, $KEYMSG_CONFIG or ./keymsg.toml) for its
+[layout] words and uses nothing else from it. Like every command that reads the file,
+it stops on a broken one (exit 1, naming the file, line and column) instead of
+wrapping without the agency's words:
+  keymsg: config `keymsg.toml`: line 3, column 1: unknown field `word`, expected `words`
+truncate and width do not read it.")]
 pub struct WrapArgs {
     /// Line width in display columns (Thai marks above/below a letter take none).
     #[arg(long, value_parser = parse_width, value_name = "N")]

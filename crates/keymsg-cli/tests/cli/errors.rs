@@ -64,6 +64,45 @@ fn bad_catalog_is_1_with_file_message_and_position() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+/// `[layout]` came with catalog schema 2: a file that uses it without
+/// saying `schema = 2` is refused by `check` and by the commands that load
+/// it, one line naming the file and the fix; a file from a newer keymsg is
+/// refused as such, not by the field this keymsg does not know.
+#[test]
+fn layout_without_schema_2_is_1_saying_to_set_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let messages = "[[messages]]\nid = \"m\"\ntopic = \"general\"\n\
+                    [messages.text.th]\nlong = \"โปรดลงทะเบียนผ่านแอปฟ้าใสพารวยเท่านั้น\"\n";
+    let layout = "[layout]\nwords = [\"ฟ้าใสพารวย\"]\n";
+    std::fs::write(
+        dir.join("agency.toml"),
+        format!("version = 1\n{layout}{messages}"),
+    )
+    .unwrap();
+    let want = "keymsg: agency.toml: field `layout`: needs `schema = 2`, and the file is \
+                schema 1 (1 when it has no `schema`): set `schema = 2` at its top \
+                (JSON: `\"schema\": 2`)";
+    assert_eq!(fails(dir, &["check", "agency.toml"], 1), want);
+    assert_eq!(fails(dir, &["footer", "--catalog", "agency.toml"], 1), want);
+    std::fs::write(
+        dir.join("agency.toml"),
+        format!("schema = 2\nversion = 1\n{layout}{messages}"),
+    )
+    .unwrap();
+    ok(dir, &["check", "agency.toml"], "");
+    std::fs::write(
+        dir.join("future.toml"),
+        format!("schema = 3\nversion = 1\n[shiny]\nnew = true\n{messages}"),
+    )
+    .unwrap();
+    assert_eq!(
+        fails(dir, &["check", "future.toml"], 1),
+        "keymsg: future.toml: catalog schema 3 needs a newer keymsg \
+         (this one reads schemas 1 to 2)"
+    );
+}
+
 #[test]
 fn unknown_profile_is_usage_error_2() {
     let tmp = tempfile::tempdir().unwrap();

@@ -321,3 +321,65 @@ fn preview_marks_truncation_and_escapes_html() {
         "{html}"
     );
 }
+
+/// The receipt strip's lines of a preview page, unescaped text only.
+fn strip_lines(html: &str) -> Vec<String> {
+    html.split("<div class=\"line")
+        .skip(1)
+        .filter_map(|rest| {
+            let text = rest.split_once('>')?.1;
+            Some(text.split_once("</div>")?.0.to_owned())
+        })
+        .collect()
+}
+
+/// Preview lays messages out with the catalog's and the config's layout
+/// words, as footers do. ฟ้าใสพารวย is an invented app name of real
+/// syllables that the built-in list lacks (it reads ฟ้า|ใส|พา|รวย): at 22
+/// columns it is cut inside without the word, and moves to the next line
+/// whole with it.
+#[test]
+fn preview_keeps_layout_words_whole_as_footers_do() {
+    const TEXT: &str = "โปรดลงทะเบียนผ่านแอปฟ้าใสพารวยเท่านั้น";
+    const WORD: &str = "ฟ้าใสพารวย";
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let catalog = |words: &str| {
+        format!(
+            "schema = 2\nversion = 1\n[layout]\nwords = {words}\n[[messages]]\nid = \"m\"\n\
+             topic = \"general\"\n[messages.text.th]\nlong = \"{TEXT}\"\n"
+        )
+    };
+    std::fs::write(dir.join("plain.toml"), catalog("[]")).unwrap();
+    std::fs::write(dir.join("words.toml"), catalog(&format!("[\"{WORD}\"]"))).unwrap();
+    // Not keymsg.toml: the runs without --config would find it.
+    std::fs::write(
+        dir.join("agency.toml"),
+        format!("[layout]\nwords = [\"{WORD}\"]\n"),
+    )
+    .unwrap();
+    let preview = |args: &[&str]| {
+        let mut all = vec!["preview", "--width", "22"];
+        all.extend_from_slice(args);
+        strip_lines(&ok(dir, &all, ""))
+    };
+    let plain = preview(&["--catalog", "plain.toml"]);
+    assert!(
+        !plain.is_empty() && !plain.iter().any(|l| l.contains(WORD)),
+        "the example no longer shows the problem: {plain:?}"
+    );
+    let from_catalog = preview(&["--catalog", "words.toml"]);
+    assert!(
+        from_catalog.iter().any(|l| l.contains(WORD)),
+        "{from_catalog:?}"
+    );
+    assert_eq!(from_catalog.concat(), TEXT);
+    let footer = ok(
+        dir,
+        &["footer", "--catalog", "words.toml", "--width", "22"],
+        "",
+    );
+    assert_eq!(from_catalog, footer.lines().collect::<Vec<_>>());
+    let from_config = preview(&["--config", "agency.toml", "--catalog", "plain.toml"]);
+    assert_eq!(from_config, from_catalog);
+}

@@ -236,3 +236,54 @@ fn a_bad_added_word_is_a_usage_error_naming_it() {
         "{err}"
     );
 }
+
+/// `wrap` reads keymsg.toml for `[layout] words` and, like every command
+/// that reads the file, stops on a broken one (exit 1, one line naming the
+/// file, line and column, the same line footer prints) rather than wrapping
+/// without the agency's words. Keys and sections wrap does not use are read
+/// but not acted on: a catalog that does not exist is no error for wrap.
+#[test]
+fn wrap_reads_the_config_like_every_command() {
+    const TEXT: &str = "โปรดลงทะเบียนผ่านแอปคนละครึ่งพลัสเท่านั้น\n";
+    const WORD: &str = "คนละครึ่งพลัส";
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    // `word` for `words`: a typo must not silently drop the words.
+    std::fs::write(
+        dir.join("keymsg.toml"),
+        format!("agency = \"เทศบาลตัวอย่าง\"\n[layout]\nword = [\"{WORD}\"]\n"),
+    )
+    .unwrap();
+    let err = fails(dir, &["wrap", "--width", "22"], 1);
+    assert_eq!(
+        err,
+        "keymsg: config `keymsg.toml`: line 3, column 1: unknown field `word`, expected `words`"
+    );
+    assert_eq!(fails(dir, &["footer", "--key", "X"], 1), err);
+    // The commands that never read the config are not stopped by it.
+    assert_eq!(ok(dir, &["width"], "abc\n"), "3\n");
+
+    std::fs::write(
+        dir.join("keymsg.toml"),
+        format!(
+            "catalog = \"no-such-catalog.toml\"\nstore = \"no/such/store\"\n\
+             profile = \"receipt-80mm\"\n[trust]\nrequire_signature = true\n\
+             [caps]\nper_day = 2\n[serve]\nlisten = \"127.0.0.1:0\"\n\
+             [[profile_def]]\nname = \"kiosk\"\nkind = \"columns\"\nwidth = 40\n\
+             [layout]\nwords = [\"{WORD}\"]\n"
+        ),
+    )
+    .unwrap();
+    let wrapped = ok(dir, &["wrap", "--width", "22"], TEXT);
+    let no_config = tempfile::tempdir().unwrap();
+    let flag = ok(
+        no_config.path(),
+        &["wrap", "--width", "22", "--word", WORD],
+        TEXT,
+    );
+    assert_eq!(wrapped, flag);
+    assert!(wrapped.lines().any(|l| l.contains(WORD)), "{wrapped}");
+    // footer does use the catalog, so it fails on the missing one.
+    let err = fails(dir, &["footer", "--key", "X"], 4);
+    assert!(err.contains("no-such-catalog.toml"), "{err}");
+}

@@ -181,7 +181,7 @@ fn layout_words_of_the_catalog_and_config_apply_to_served_footers() {
     const WORD: &str = "คนละครึ่งพลัส";
     let catalog = |words: &str| {
         format!(
-            "version = 1\n[layout]\nwords = {words}\n[[messages]]\nid = \"m\"\n\
+            "schema = 2\nversion = 1\n[layout]\nwords = {words}\n[[messages]]\nid = \"m\"\n\
              topic = \"general\"\n[messages.text.th]\nlong = \"{TEXT}\"\n"
         )
     };

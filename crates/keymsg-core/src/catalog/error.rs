@@ -51,10 +51,10 @@ pub enum CatalogError {
         /// Parser message.
         message: String,
     },
-    /// The file's schema is newer than this library understands.
-    #[error(
-        "{source_name}: schema {found} is not supported (this keymsg reads schema 1 to {supported})"
-    )]
+    /// The file's schema is newer than this library understands (or 0).
+    /// Read before the rest of the file, so a file from a newer keymsg gets
+    /// this error rather than one about a field this keymsg does not know.
+    #[error("{source_name}: {}", schema_reason(*found, *supported))]
     UnsupportedSchema {
         /// File path or label.
         source_name: String,
@@ -161,6 +161,18 @@ pub enum CatalogError {
         /// Every problem found, in file order.
         problems: Vec<Problem>,
     },
+}
+
+fn schema_reason(found: u32, supported: u32) -> String {
+    if found > supported {
+        format!(
+            "catalog schema {found} needs a newer keymsg (this one reads schemas 1 to {supported})"
+        )
+    } else {
+        format!(
+            "catalog schema {found} does not exist (this keymsg reads schemas 1 to {supported})"
+        )
+    }
 }
 
 struct ProblemList<'a>(&'a [Problem]);
@@ -314,6 +326,19 @@ pub enum ProblemKind {
     /// official message's text, replace an official message).
     #[error("{0}")]
     Overlay(String),
+    /// A field that a newer schema than the file's added (`[layout]` needs
+    /// schema 2): the file must declare it, so that a keymsg reading only
+    /// the older schema can refuse the file as too new.
+    #[error(
+        "needs `schema = {needs}`, and the file is schema {found} (1 when it has no `schema`): \
+         set `schema = {needs}` at its top (JSON: `\"schema\": {needs}`)"
+    )]
+    NeedsSchema {
+        /// The schema the field needs.
+        needs: u32,
+        /// The schema the file declares.
+        found: u32,
+    },
     /// Unknown selection policy or surface key.
     #[error("unknown {what} `{name}`")]
     Unknown {

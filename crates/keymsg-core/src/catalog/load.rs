@@ -162,7 +162,42 @@ pub(crate) fn parse_with<T: serde::de::DeserializeOwned>(
     parse_text::<T>(text, format, source_name)
 }
 
+/// Parse a catalog or overlay file as `T`. When that fails, the file's
+/// `schema` alone is read, and a schema newer than this keymsg's is the
+/// error: a file from a newer keymsg fails on its new fields otherwise,
+/// which does not tell the reader to upgrade. (keymsg before schema 2 read
+/// the schema only after the whole file, so it reports a catalog of schema
+/// 2 by its `layout` field.)
 fn parse_text<T: serde::de::DeserializeOwned>(
+    text: &str,
+    format: Format,
+    source_name: &str,
+) -> Result<T, CatalogError> {
+    parse_strict(text, format, source_name).map_err(|e| match declared_schema(text, format) {
+        Some(found) if found > validate::SCHEMA_VERSION => CatalogError::UnsupportedSchema {
+            source_name: source_name.to_owned(),
+            found,
+            supported: validate::SCHEMA_VERSION,
+        },
+        _ => e,
+    })
+}
+
+/// The `schema` a file declares, read leniently (other fields ignored);
+/// `None` when it has none or does not parse that far.
+fn declared_schema(text: &str, format: Format) -> Option<u32> {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        schema: Option<u32>,
+    }
+    let probe = match format {
+        Format::Toml => toml::from_str::<Probe>(text).ok()?,
+        Format::Json => serde_json::from_str::<Probe>(text).ok()?,
+    };
+    probe.schema
+}
+
+fn parse_strict<T: serde::de::DeserializeOwned>(
     text: &str,
     format: Format,
     source_name: &str,

@@ -9,6 +9,7 @@ use super::raw::RawCatalog;
 use super::status::TrustStatus;
 use crate::Surface;
 use crate::layout::words::LayoutWords;
+use crate::layout::{Fitted, LayoutError, Profile};
 use crate::vocab::Text;
 
 /// A validated catalog of key messages. Cheap to clone (shared).
@@ -131,6 +132,19 @@ impl Catalog {
     /// The words its messages are laid out with (`[layout] words`).
     pub(crate) fn layout_words(&self) -> Option<&Arc<LayoutWords>> {
         self.inner.words.as_ref()
+    }
+
+    /// Lay out `text`, one of this catalog's message texts, for `profile`
+    /// the way footers and pop-ups are: [`fit`](crate::layout::fit) with
+    /// the catalog's layout words (its `[layout] words` and those added by
+    /// [`Catalog::with_layout_words`]) kept whole. `keymsg preview` shows
+    /// these lines.
+    ///
+    /// # Errors
+    /// The errors of [`fit`](crate::layout::fit).
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
+    pub fn fit(&self, text: &Text, profile: &Profile) -> Result<Fitted, LayoutError> {
+        crate::layout::words::with_words(self.layout_words(), || crate::layout::fit(text, profile))
     }
 
     /// The file as written, for re-serialisation.

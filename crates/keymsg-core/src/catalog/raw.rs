@@ -1,7 +1,7 @@
 //! The on-disk shape of a catalog file (TOML or JSON), before validation.
 //!
 //! ```toml
-//! schema = 1
+//! schema = 2                                   # 1 (the default) or 2; [layout] needs 2
 //! version = 7
 //! issuer = "Provincial Electricity Authority"
 //! expires = "2027-12-31"
@@ -14,7 +14,7 @@
 //! default = "sticky"
 //! popup = "cycle"
 //!
-//! [layout]                                     # optional
+//! [layout]                                     # optional; needs schema = 2
 //! words = ["การไฟฟ้าส่วนภูมิภาค", "พีอีเอสมาร์ทพลัส"]   # kept whole when wrapped
 //!
 //! [[messages]]
@@ -30,6 +30,11 @@
 //! short = "..."
 //! title = "..."
 //! ```
+//!
+//! Schemas: 1 is the format above without `[layout]`; 2 adds `[layout]`. A
+//! file declares the schema of the newest thing it uses, so that a keymsg
+//! too old for it can say so ([`super::CatalogError::UnsupportedSchema`])
+//! instead of failing on a field it does not know.
 
 use std::collections::BTreeMap;
 
@@ -66,9 +71,10 @@ pub(crate) struct RawCatalog {
     /// Selection policy by surface name, plus `default`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub policy: BTreeMap<String, String>,
-    /// Layout settings: words to keep whole.
-    #[serde(default, skip_serializing_if = "is_default")]
-    pub layout: RawLayout,
+    /// Layout settings: words to keep whole (schema 2). `Some` when the
+    /// file has the table, even empty: a reader of schema 1 would not know it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<RawLayout>,
     /// The messages.
     #[serde(default, alias = "message")]
     pub messages: Vec<RawMessage>,

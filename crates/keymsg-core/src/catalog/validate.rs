@@ -7,6 +7,7 @@
 //!
 //! Rules, with the [`ProblemKind`] each reports:
 //! - schema newer than [`SCHEMA_VERSION`] or 0: [`CatalogError::UnsupportedSchema`];
+//! - a `[layout]` table in a file of schema 1: `NeedsSchema` (it needs 2);
 //! - empty text variant, topic, issuer, policy value or surface list: `Empty`;
 //! - no Thai text: `Missing`;
 //! - C0/C1 controls, DEL, U+2028/U+2029: `Control`; bidi controls: `Bidi`;
@@ -52,7 +53,13 @@ pub(crate) fn parse_expires(s: &str) -> Option<time::OffsetDateTime> {
 }
 
 /// Newest catalog schema this library reads. Older schemas keep loading.
-pub const SCHEMA_VERSION: u32 = 1;
+///
+/// 1: the first format; 2: adds `[layout]` (words kept whole).
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The schema that added `[layout]`: a file using it must declare at least
+/// this, so that a keymsg reading only schema 1 can refuse it as too new.
+const LAYOUT_SCHEMA: u32 = 2;
 
 /// Largest message weight: weights are summed over a tier, and a weight this
 /// large already drowns every other message.
@@ -119,7 +126,21 @@ pub(crate) fn validate_with(
         .and_then(|s| parse_moment(s, Edge::End, None, "expires", &mut p));
     check_policy(&raw.policy, &mut p);
     let allow = check_allow(&raw, &mut p);
-    let words = fits::check_words(&raw.layout.words, &mut p);
+    if raw.layout.is_some() && raw.schema < LAYOUT_SCHEMA {
+        p.add(
+            None,
+            "layout",
+            None,
+            ProblemKind::NeedsSchema {
+                needs: LAYOUT_SCHEMA,
+                found: raw.schema,
+            },
+        );
+    }
+    let words = fits::check_words(
+        raw.layout.as_ref().map_or(&[][..], |l| l.words.as_slice()),
+        &mut p,
+    );
 
     let mut messages = Vec::with_capacity(raw.messages.len());
     let mut by_id: HashMap<String, usize> = HashMap::new();

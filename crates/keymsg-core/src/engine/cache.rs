@@ -6,7 +6,7 @@
 
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
-use crate::layout::{Encoding, LayoutError, Profile, ProfileKind, encode, fit};
+use crate::layout::{Encoding, LayoutError, Profile, ProfileKind, encode};
 use crate::select::Token;
 use crate::{Catalog, Error, Result};
 
@@ -132,8 +132,7 @@ impl Slot {
                 name: "lang",
                 reason: format!("message `{}` has no text in `{}`", message.id, self.lang),
             })?;
-        let mut fitted =
-            crate::layout::words::with_words(catalog.layout_words(), || fit(text, &self.profile))?;
+        let mut fitted = catalog.fit(text, &self.profile)?;
         if let ProfileKind::Columns { .. } = self.profile.kind() {
             // The lines are final: the zero-width hints that steered the
             // breaks (word joiner, zero-width space) have done their work,

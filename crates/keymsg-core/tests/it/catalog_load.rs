@@ -113,7 +113,107 @@ fn schema_1_file_without_schema_field_loads() {
     let c = Catalog::from_str_as(MINIMAL, Format::Toml, "t").unwrap();
     assert_eq!(c.meta().schema, 1);
     let c = Catalog::from_str_as(&format!("schema = 1\n{MINIMAL}"), Format::Toml, "t").unwrap();
+    assert_eq!(c.meta().schema, 1);
+    // Written back as read: schema 1, no `[layout]` added.
+    let again = c.to_string_as(Format::Toml).unwrap();
+    assert!(again.starts_with("schema = 1\n"), "{again}");
+    assert!(!again.contains("layout"), "{again}");
+    let c = Catalog::from_str_as(&format!("schema = 2\n{MINIMAL}"), Format::Toml, "t").unwrap();
     assert_eq!(c.meta().schema, SCHEMA_VERSION);
+}
+
+/// `[layout]` came with schema 2: a file of schema 1 (declared, or by
+/// default) that has it is refused, naming the file and the fix, in TOML
+/// and JSON and even when the table is empty; with `schema = 2` it loads.
+#[test]
+fn layout_needs_schema_2() {
+    assert_eq!(SCHEMA_VERSION, 2);
+    let layout = "[layout]\nwords = [\"ฟ้าใสพารวย\"]\n";
+    for (text, found) in [
+        (format!("{MINIMAL}{layout}"), 1),
+        (format!("schema = 1\n{MINIMAL}{layout}"), 1),
+        (format!("{MINIMAL}[layout]\n"), 1),
+    ] {
+        let err = Catalog::from_str_as(&text, Format::Toml, "agency.toml").unwrap_err();
+        let lines = err.lines();
+        let ps = problems(err);
+        assert_eq!(ps.len(), 1, "{ps:?}");
+        assert_eq!(ps[0].field, "layout");
+        assert_eq!(ps[0].message_id, None);
+        assert_eq!(ps[0].kind, ProblemKind::NeedsSchema { needs: 2, found });
+        assert_eq!(
+            lines,
+            [
+                "agency.toml: field `layout`: needs `schema = 2`, and the file is schema 1 \
+                 (1 when it has no `schema`): set `schema = 2` at its top (JSON: `\"schema\": 2`)"
+            ]
+        );
+    }
+    let json = r#"{"version": 1, "layout": {"words": []}, "allow": {"phones": ["1441"]},
+        "messages": [{"id": "m", "topic": "general", "text": {"th": {"long": "โทร 1441"}}}]}"#;
+    let ps = problems(Catalog::from_str_as(json, Format::Json, "agency.json").unwrap_err());
+    assert_eq!(ps[0].field, "layout");
+    let json = json.replacen('{', "{\"schema\": 2, ", 1);
+    assert_eq!(
+        Catalog::from_str_as(&json, Format::Json, "agency.json")
+            .unwrap()
+            .meta()
+            .schema,
+        2
+    );
+    let c = Catalog::from_str_as(
+        &format!("schema = 2\n{MINIMAL}{layout}"),
+        Format::Toml,
+        "agency.toml",
+    )
+    .unwrap();
+    assert_eq!(c.meta().schema, 2);
+    // Written back with its schema and words, and read back the same.
+    let again = c.to_string_as(Format::Toml).unwrap();
+    assert!(again.starts_with("schema = 2\n"), "{again}");
+    let back = Catalog::from_str_as(&again, Format::Toml, "again.toml").unwrap();
+    assert_eq!(back.to_string_as(Format::Toml).unwrap(), again);
+}
+
+/// A file of a schema newer than this keymsg's is refused as such, even
+/// when it has fields this keymsg does not know (the schema is read first).
+#[test]
+fn a_future_schema_is_reported_before_its_unknown_fields() {
+    let toml = format!("schema = 3\n{MINIMAL}[shiny]\nnew = true\n");
+    let json = r#"{"shiny": {"new": true}, "schema": 3, "version": 1, "messages": []}"#;
+    for err in [
+        Catalog::from_str_as(&toml, Format::Toml, "future.toml").unwrap_err(),
+        Catalog::from_str_as(json, Format::Json, "future.json").unwrap_err(),
+    ] {
+        assert!(
+            matches!(
+                err,
+                CatalogError::UnsupportedSchema {
+                    found: 3,
+                    supported: 2,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(
+            err.to_string().ends_with(
+                ": catalog schema 3 needs a newer keymsg (this one reads schemas 1 to 2)"
+            ),
+            "{err}"
+        );
+    }
+    // Of this schema, an unknown field is still an error about that field.
+    let err = Catalog::from_str_as(
+        &format!("schema = 2\n{MINIMAL}[shiny]\n"),
+        Format::Toml,
+        "t.toml",
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, CatalogError::Syntax { message, .. } if message.contains("shiny")),
+        "{err}"
+    );
 }
 
 #[test]

@@ -172,3 +172,31 @@ fn load_names_the_layer_and_file() {
         "{e}"
     );
 }
+
+/// An overlay of schema 1 (it has no `[layout]` of its own) applies to a
+/// base of schema 2 with `[layout]`, and the base's words apply to the
+/// overlay's messages too.
+#[test]
+fn a_schema_1_overlay_applies_to_a_base_with_layout_words() {
+    const WORD: &str = "ฟ้าใสพารวย";
+    let base = Catalog::from_str_as(
+        &format!(
+            "schema = 2\nversion = 1\n[layout]\nwords = [\"{WORD}\"]\n[[messages]]\n\
+             id = \"base\"\ntopic = \"general\"\n[messages.text.th]\nlong = \"อย่าโอนเงินให้คนที่ไม่รู้จัก\"\n"
+        ),
+        Format::Toml,
+        "base.toml",
+    )
+    .unwrap();
+    let agency = "version = 1\ndisable = [\"base\"]\n[[messages]]\nid = \"own\"\n\
+                  topic = \"general\"\n[messages.text.th]\n\
+                  long = \"โปรดลงทะเบียนผ่านแอปฟ้าใสพารวยเท่านั้น\"\n";
+    let c = base.with_overlay(&overlay(agency)).unwrap();
+    assert_eq!(c.meta().schema, 2);
+    let engine = Engine::builder().catalog(c).build().unwrap();
+    let lines = engine
+        .footer(&FooterRequest::new().width(22))
+        .unwrap()
+        .lines;
+    assert!(lines.iter().any(|l| l.contains(WORD)), "{lines:?}");
+}

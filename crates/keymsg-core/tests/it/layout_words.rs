@@ -58,6 +58,7 @@ fn a_bad_word_is_an_error_naming_it() {
 fn catalog(words: &str) -> Result<Catalog, CatalogError> {
     let toml = format!(
         r#"
+schema = 2
 version = 1
 [layout]
 words = {words}
@@ -86,7 +87,7 @@ fn catalog_words_apply_to_its_messages() {
     assert!(!cut_inside(&with, WORD), "{with:?}");
     // JSON too.
     let json = format!(
-        r#"{{"version": 1, "layout": {{"words": ["{WORD}"]}}, "messages": [{{"id": "m",
+        r#"{{"schema": 2, "version": 1, "layout": {{"words": ["{WORD}"]}}, "messages": [{{"id": "m",
         "topic": "general", "text": {{"th": {{"long": "{TEXT}"}}}}}}]}}"#
     );
     let c = Catalog::from_str_as(&json, Format::Json, "agency.json").unwrap();

@@ -38,7 +38,9 @@ pub(crate) fn apply(base: &Catalog, overlay: &Overlay) -> Result<Catalog, Catalo
     // The overlay's own messages, checked against its own allow-list plus the
     // official one (an agency message may point to 1441 too).
     let own = RawCatalog {
-        schema: o.schema,
+        // The base's `[layout]` comes with the base's schema (an overlay of
+        // schema 1 may sit on a base of schema 2).
+        schema: o.schema.max(base_raw.schema),
         version: o.version,
         issuer: o.issuer.clone(),
         expires: o.expires.clone(),
