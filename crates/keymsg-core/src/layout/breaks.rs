@@ -232,9 +232,12 @@ impl KeepWholeFinder {
         let bytes = text.as_bytes();
         // Two letters, E0 B8/B9 xx each: the slot of their offsets (if the
         // second is not Thai, the words compared below do not match).
-        let (Some(&h1), Some(&l1), Some(&h2), Some(&l2)) =
-            (bytes.get(i + 1), bytes.get(i + 2), bytes.get(i + 4), bytes.get(i + 5))
-        else {
+        let (Some(&h1), Some(&l1), Some(&h2), Some(&l2)) = (
+            bytes.get(i + 1),
+            bytes.get(i + 2),
+            bytes.get(i + 4),
+            bytes.get(i + 5),
+        ) else {
             return;
         };
         let slot = keep_whole_slot(thai_offset(h1, l1), thai_offset(h2, l2));

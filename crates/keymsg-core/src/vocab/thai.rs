@@ -80,7 +80,9 @@ pub(crate) fn begins_cluster(a: char, b: char) -> bool {
     let (Some(a), Some(b)) = (thai_offset_of(a), thai_offset_of(b)) else {
         return false;
     };
-    BEGINS_CLUSTER.get(b).is_some_and(|&firsts| a < 64 && firsts & (1 << a) != 0)
+    BEGINS_CLUSTER
+        .get(b)
+        .is_some_and(|&firsts| a < 64 && firsts & (1 << a) != 0)
 }
 
 /// `c`'s offset from U+0E00 if it is in the Thai block.
@@ -99,8 +101,10 @@ const BEGINS_CLUSTER: [u64; 0x80] = {
     while b < 0x80 {
         let mut a = 0;
         while a < 64 {
-            if let (Some(ca), Some(cb)) = (char::from_u32(0x0E00 + a), char::from_u32(0x0E00 + b as u32))
-                && begins_cluster_rule(ca, cb)
+            if let (Some(ca), Some(cb)) = (
+                char::from_u32(0x0E00 + a),
+                char::from_u32(0x0E00 + b as u32),
+            ) && begins_cluster_rule(ca, cb)
             {
                 table[b] |= 1 << a;
             }
