@@ -256,6 +256,8 @@ const FOLLOWING_VOWEL: u8 = 8;
 
 /// The classes of the Thai block by offset from U+0E00, from the `char`
 /// predicates themselves.
+// Indexing here runs at compile time: out of bounds is a build error.
+#[allow(clippy::indexing_slicing)]
 const THAI_CLASS: [u8; 0x80] = {
     let mut table = [0u8; 0x80];
     let mut k = 0;

@@ -95,6 +95,8 @@ fn thai_offset_of(c: char) -> Option<usize> {
 /// For each second letter (offset from U+0E00), the first letters (offsets
 /// below 64: the consonants) with which it begins a syllable, by
 /// [`begins_cluster_rule`].
+// Indexing here runs at compile time: out of bounds is a build error.
+#[allow(clippy::indexing_slicing)]
 const BEGINS_CLUSTER: [u64; 0x80] = {
     let mut table = [0u64; 0x80];
     let mut b = 0;
