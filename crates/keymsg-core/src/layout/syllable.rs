@@ -435,6 +435,18 @@ fn boundaries(text: &str, with_alternatives: bool) -> Vec<usize> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn class_table_agrees_with_the_predicates() {
+        for c in ('\u{0E00}'..='\u{0E7F}').chain(['a', '1', ' ', '\u{0301}']) {
+            let voices_by_rule = is_above_below_vowel(c)
+                || is_tone_mark(c)
+                || is_following_vowel(c)
+                || c == MAI_TAIKHU;
+            assert_eq!(voices(Some(c)), voices_by_rule, "{c:?}");
+            assert_eq!(is_final(c), is_final_consonant(c), "{c:?}");
+        }
+    }
+
     fn syllables(text: &str) -> Vec<&str> {
         let mut out = Vec::new();
         let mut start = 0;

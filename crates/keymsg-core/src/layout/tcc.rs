@@ -318,6 +318,53 @@ fn thai_class(offset: u8) -> u8 {
 mod tests {
     use super::*;
 
+    #[test]
+    fn byte_letters_classify_like_chars() {
+        for k in 0u8..0x80 {
+            let c = char::from_u32(0x0E00 + u32::from(k)).unwrap();
+            assert_eq!(Letter::is_consonant(k), is_consonant(c), "{c:?}");
+            assert_eq!(Letter::is_leading_vowel(k), is_leading_vowel(c), "{c:?}");
+            assert_eq!(Letter::is_mark(k), is_mark(c), "{c:?}");
+            assert_eq!(
+                Letter::is_following_vowel(k),
+                is_following_vowel(c),
+                "{c:?}"
+            );
+            for d in '\u{0E00}'..='\u{0E7F}' {
+                assert_eq!(k.is(d), c == d, "{c:?} {d:?}");
+            }
+        }
+    }
+
+    /// Every string of up to four letters from those the rules name: the
+    /// word pieces read from bytes are the ones read from chars.
+    #[test]
+    fn word_pieces_are_the_same_over_bytes_and_chars() {
+        let letters: Vec<char> = "กรอยวเแะาำัิีืุ์่".chars().collect();
+        let mut text = Vec::new();
+        let mut count = 0;
+        for len in 1..=4u32 {
+            for mut code in 0..letters.len().pow(len) {
+                text.clear();
+                for _ in 0..len {
+                    text.push(letters[code % letters.len()]);
+                    code /= letters.len();
+                }
+                let bytes: Vec<u8> = text
+                    .iter()
+                    .map(|&c| (u32::from(c) - 0x0E00) as u8)
+                    .collect();
+                for i in 0..text.len() {
+                    let by_char = thai_word_piece_end(|k| text.get(k).copied(), i);
+                    let by_byte = thai_word_piece_end(|k| bytes.get(k).copied(), i);
+                    assert_eq!(by_char, by_byte, "{text:?} from {i}");
+                    count += 1;
+                }
+            }
+        }
+        assert!(count > 100_000, "{count}");
+    }
+
     fn clusters(text: &str) -> Vec<&str> {
         let mut out = Vec::new();
         let mut start = 0;

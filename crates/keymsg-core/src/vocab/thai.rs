@@ -310,6 +310,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn begins_cluster_table_agrees_with_the_rule() {
+        let letters = ('\u{0E00}'..='\u{0E7F}').chain(['a', 'ร', '\u{0E80}', '\u{0D81}']);
+        for a in letters.clone() {
+            for b in letters.clone() {
+                let thai = |c: char| ('\u{0E00}'..='\u{0E7F}').contains(&c);
+                let want = thai(a) && thai(b) && begins_cluster_rule(a, b);
+                assert_eq!(begins_cluster(a, b), want, "{a:?} {b:?}");
+            }
+        }
+        assert!(begins_cluster('ก', 'ร') && begins_cluster('ห', 'ม') && !begins_cluster('ร', 'ก'));
+    }
+
+    #[test]
     fn classes_cover_the_thai_letters_by_name() {
         for c in ['เ', 'แ', 'โ', 'ใ', 'ไ'] {
             assert!(is_leading_vowel(c), "{c}");
