@@ -24,7 +24,7 @@
 //! keys = ["RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3"]
 //! require_signature = true
 //!
-//! [layout]                 # words kept whole: the catalog's messages, `keymsg wrap`
+//! [layout]     # words kept whole: the catalog's messages, `keymsg wrap` and `truncate`
 //! words = ["เทศบาลเมืองตัวอย่าง", "คนละครึ่งพลัส"]
 //!
 //! [[profile_def]]          # extra layout profiles, usable by name
@@ -103,8 +103,8 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 pub struct LayoutConfig {
     /// Words no line break may fall inside, added to the catalog's own
-    /// `[layout] words` and used by `keymsg wrap`: Thai text in NFC, 2 to
-    /// 64 characters, no spaces.
+    /// `[layout] words` and used by `keymsg wrap` and `keymsg truncate`:
+    /// Thai text in NFC, 2 to 64 characters, no spaces.
     #[serde(default)]
     pub words: Vec<String>,
 }

@@ -121,7 +121,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let config = || Config::discover(path.as_deref());
     match cli.command {
         Command::Wrap(a) => text::wrap(a, &config()?),
-        Command::Truncate(a) => text::truncate(a),
+        Command::Truncate(a) => text::truncate(a, &config()?),
         Command::Width(a) => text::width(a),
         Command::Check(a) => check::run(a, &config()?),
         Command::Sign(a) => sign::run(a),
