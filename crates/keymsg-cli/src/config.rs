@@ -34,10 +34,13 @@
 //! max_lines = 6
 //! ```
 
+use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use keymsg_core::layout::Profile;
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::exit::CliError;
 
@@ -185,7 +188,7 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config, String> {
         toml::from_str(text).map_err(|e| {
             let msg = e.message().replace('\n', " ");
-            match e.span() {
+            match profile_def_error_span(text, &e).or_else(|| e.span()) {
                 Some(span) => {
                     let (line, col) = line_col(text, span.start);
                     format!("line {line}, column {col}: {msg}")
@@ -194,6 +197,61 @@ impl Config {
             }
         })
     }
+}
+
+/// A `[[profile_def]]` entry as written: its keys and values with where
+/// they are in the file.
+type ProfileDefAsWritten = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
+
+/// The config's `profile_def` as written, every other key ignored.
+#[derive(Deserialize)]
+struct ProfileDefsAsWritten {
+    profile_def: Option<Spanned<Vec<Spanned<ProfileDefAsWritten>>>>,
+}
+
+/// Where the `[[profile_def]]` entry that `err` is about is wrong, when toml
+/// could not say: a profile is checked as a whole once its keys are read
+/// (kind, budgets, which keys apply), so toml places such an error at the
+/// whole array (its first `[[profile_def]]` line, often line 1). Then the
+/// entry is the first one that does not make a profile, and the place is
+/// its key that the message names first (`width` in "width must be 1-1000
+/// columns"), else the entry itself (a key it lacks). `None` for any
+/// other error.
+fn profile_def_error_span(text: &str, err: &toml::de::Error) -> Option<Range<usize>> {
+    let defs = toml::from_str::<ProfileDefsAsWritten>(text)
+        .ok()?
+        .profile_def?;
+    if err.span()? != defs.span() {
+        return None;
+    }
+    let entry = defs.into_inner().into_iter().find(|entry| {
+        let table: toml::Table = entry
+            .get_ref()
+            .iter()
+            .map(|(k, v)| (k.get_ref().clone(), v.get_ref().clone()))
+            .collect();
+        toml::Value::Table(table).try_into::<Profile>().is_err()
+    })?;
+    // What is wrong, after `invalid layout profile "NAME": `.
+    let message = err.message();
+    let reason = message.split_once(": ").map_or(message, |(_, r)| r);
+    let named = entry
+        .get_ref()
+        .keys()
+        .filter_map(|k| word_at(reason, k.get_ref()).map(|at| (at, k.span())))
+        .min_by_key(|(at, _)| *at);
+    Some(named.map_or_else(|| entry.span(), |(_, span)| span))
+}
+
+/// Where `word` first stands as a whole word (not inside `max_lines` or
+/// `title_graphemes`) in `text`.
+fn word_at(text: &str, word: &str) -> Option<usize> {
+    let part_of_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices(word).map(|(i, _)| i).find(|&i| {
+        let before = text.get(..i).and_then(|t| t.chars().next_back());
+        let after = text.get(i + word.len()..).and_then(|t| t.chars().next());
+        !before.is_some_and(part_of_word) && !after.is_some_and(part_of_word)
+    })
 }
 
 /// `signed_on = "2026-04-05"` (a TOML string or a TOML date).
@@ -250,6 +308,59 @@ mod tests {
         assert!(e.starts_with("line 2, column 1:"), "{e}");
         assert!(e.contains("stroe"), "{e}");
         assert!(!e.contains('\n'));
+    }
+
+    /// A `[[profile_def]]` that does not make a profile is reported at the
+    /// key at fault (it was reported at the first `[[profile_def]]` line,
+    /// line 1 when the file starts with one).
+    #[test]
+    fn a_bad_profile_def_is_reported_at_its_key() {
+        let err = |text: &str| Config::parse(text).unwrap_err();
+        // The second entry's width.
+        assert_eq!(
+            err(
+                "agency = \"x\"\n\n[[profile_def]]\nname = \"kiosk\"\nkind = \"columns\"\n\
+                 width = 40\n\n[[profile_def]]\nname = \"tiny\"\nkind = \"columns\"\nwidth = 0\n"
+            ),
+            "line 11, column 1: invalid layout profile \"tiny\": width must be 1-1000 columns, got 0"
+        );
+        // A key that does not apply to the kind, in a file that starts with the entry.
+        assert_eq!(
+            err("[[profile_def]]\nname = \"text\"\nkind = \"sms\"\nsegments = 1\nwidth = 3\n"),
+            "line 5, column 1: invalid layout profile \"text\": field `width` does not apply \
+             to kind \"sms\" (allowed: segments)"
+        );
+        // A key it lacks: at `kind`, which needs it.
+        assert_eq!(
+            err("[[profile_def]]\nname = \"k\"\nkind = \"columns\"\n"),
+            "line 3, column 1: invalid layout profile \"k\": kind \"columns\" needs `width`"
+        );
+        // The one of two budgets that is 0; an unknown kind; a bad name.
+        let popup = "[[profile_def]]\nname = \"p\"\nkind = \"popup\"\ntitle_graphemes = 5\n\
+                     body_graphemes = 0\n";
+        assert!(
+            err(popup).starts_with("line 5, column 1: "),
+            "{}",
+            err(popup)
+        );
+        let fax = "[[profile_def]]\nname = \"f\"\nwidth = 3\nkind = \"fax\"\n";
+        assert!(err(fax).starts_with("line 4, column 1: "), "{}", err(fax));
+        let name = "[[profile_def]]\nkind = \"sms\"\nsegments = 1\nname = \"a b\"\n";
+        assert!(err(name).starts_with("line 4, column 1: "), "{}", err(name));
+        // An inline entry: at its key too.
+        assert_eq!(
+            err("profile_def = [{ name = \"k\", kind = \"columns\", width = 0 }]\n"),
+            "line 1, column 48: invalid layout profile \"k\": width must be 1-1000 columns, got 0"
+        );
+        // What toml places itself stays where toml places it: an unknown
+        // key, a value of the wrong type.
+        let typo = err("[[profile_def]]\nname = \"k\"\nkind = \"columns\"\nwidht = 3\n");
+        assert!(
+            typo.starts_with("line 4, column 1: unknown field `widht`"),
+            "{typo}"
+        );
+        let text = err("[[profile_def]]\nname = \"k\"\nkind = \"columns\"\nwidth = \"3\"\n");
+        assert!(text.starts_with("line 4, column 9: "), "{text}");
     }
 
     #[test]
