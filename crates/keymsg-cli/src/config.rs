@@ -16,6 +16,7 @@
 //! policy = "sticky"
 //! reporter = "นางสาวสมศรี ใจดี"    # signature block of `keymsg report`
 //! position = "นักวิชาการคอมพิวเตอร์"
+//! signed_on = 2026-04-05            # usually given per report: --signed-on
 //!
 //! overlay = "agency-overlay.toml"   # the agency's messages on the official base
 //! state = "/var/lib/keymsg/trust"  # highest catalog versions, last good catalog
@@ -27,12 +28,26 @@
 //! [layout]     # words kept whole: the catalog's messages, `keymsg wrap` and `truncate`
 //! words = ["เทศบาลเมืองตัวอย่าง", "คนละครึ่งพลัส"]
 //!
+//! [caps]                   # pop-ups per subject (docs/SERVE.md)
+//! per_day = 2
+//!
+//! [serve]                  # `keymsg serve` (docs/SERVE.md)
+//! listen = "127.0.0.1:8080"
+//!
+//! [[serve.token]]
+//! name = "billing"
+//! sha256 = "…"
+//! scopes = ["select", "count"]
+//!
 //! [[profile_def]]          # extra layout profiles, usable by name
 //! name = "kiosk"
 //! kind = "columns"
 //! width = 40
 //! max_lines = 6
 //! ```
+//!
+//! [`KEYS`] lists every key for `keymsg --help`; a test keeps it equal to
+//! [`Config`]'s fields.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -48,6 +63,29 @@ use crate::exit::CliError;
 pub const ENV_VAR: &str = "KEYMSG_CONFIG";
 /// File looked for in the current directory.
 pub const DEFAULT_FILE: &str = "keymsg.toml";
+
+/// Every key of the file, as `keymsg --help` lists them: the top-level
+/// keys, then the tables with what they hold. The same keys as [`Config`]'s
+/// fields (checked by a test), so the help cannot leave one out.
+pub const KEYS: &[(&str, &str)] = &[
+    ("catalog", ""),
+    ("overlay", ""),
+    ("state", ""),
+    ("store", ""),
+    ("journal", ""),
+    ("agency", ""),
+    ("profile", ""),
+    ("lang", ""),
+    ("policy", ""),
+    ("reporter", ""),
+    ("position", ""),
+    ("signed_on", ""),
+    ("[trust]", "catalog signatures"),
+    ("[layout]", "words kept whole"),
+    ("[caps]", "pop-up caps per subject"),
+    ("[serve]", "keymsg serve, with [[serve.token]]"),
+    ("[[profile_def]]", "extra layout profiles"),
+];
 
 /// The config file's content. Every field is optional; unknown keys are errors
 /// (a typo must not silently fall back to a default).
@@ -280,6 +318,20 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// The keys `Config` accepts, from serde's own list (the one it names when
+/// a key is unknown), for the tests that check [`KEYS`] and the help.
+#[cfg(test)]
+pub(crate) fn accepted_keys() -> Vec<String> {
+    let error = Config::parse("not_a_key = 1\n").err().unwrap_or_default();
+    let list = error
+        .split_once("expected one of ")
+        .map_or("", |(_, list)| list);
+    list.split(", ")
+        .map(|k| k.trim_matches('`').to_owned())
+        .filter(|k| !k.is_empty())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,6 +413,22 @@ mod tests {
         );
         let text = err("[[profile_def]]\nname = \"k\"\nkind = \"columns\"\nwidth = \"3\"\n");
         assert!(text.starts_with("line 4, column 9: "), "{text}");
+    }
+
+    #[test]
+    fn keys_are_the_fields() {
+        let mut documented: Vec<&str> = KEYS
+            .iter()
+            .map(|(k, _)| k.trim_matches(|c| c == '[' || c == ']'))
+            .collect();
+        let mut accepted = accepted_keys();
+        assert!(accepted.len() > 10, "{accepted:?}");
+        documented.sort_unstable();
+        accepted.sort_unstable();
+        assert_eq!(
+            documented, accepted,
+            "config::KEYS (what `keymsg --help` lists) and Config's fields differ"
+        );
     }
 
     #[test]
