@@ -1820,6 +1820,30 @@ keymsg_status keymsg_truncate(const char *text,
                               struct keymsg_string **text_out);
 
 /**
+ * `keymsg_truncate`, keeping whole the words in `words` besides the
+ * built-in word list's, as `keymsg_wrap_with_words` does: the cut never
+ * falls inside one (a name that does not fit is dropped whole). `words` is
+ * UTF-8 text with one word per line (`\n`; empty lines are skipped), or
+ * NULL for none; each word is Thai letters, vowels and marks in NFC, 2 to
+ * 64 characters, without spaces.
+ *
+ * Results and errors as `keymsg_truncate`; a word that is not one gives
+ * `KEYMSG_INVALID_ARGUMENT` (the message names it). Thread-safe.
+ *
+ * # Safety
+ * As `keymsg_truncate`; `words` is NULL or points to `words_len` readable
+ * bytes.
+ */
+keymsg_status keymsg_truncate_with_words(const char *text,
+                                         size_t text_len,
+                                         size_t width,
+                                         const char *ellipsis,
+                                         size_t ellipsis_len,
+                                         const char *words,
+                                         size_t words_len,
+                                         struct keymsg_string **text_out);
+
+/**
  * Encode `text` for a printer that takes raw bytes: UTF-8, TIS-620 or
  * CP874 (`encoding` is a `keymsg_encoding`). The text is NFC-normalised and
  * zero-width break hints are dropped first; nothing is replaced.

@@ -542,38 +542,39 @@ static void test_wrap_errors(void) {
   keymsg_lines_free(NULL);
 }
 
-/* An agency's word is kept whole: "โปรดลงทะเบียนผ่านแอปคนละครึ่งพลัสเท่านั้น"
- * ("register only through the คนละครึ่งพลัส app") is cut inside the
- * programme's name at 22 columns (the built-in list reads คนละ|ครึ่ง|พลัส),
- * and not once the name is given. */
+/* An agency's word: "โปรดลงทะเบียนผ่านแอปคนละครึ่งพลัสเท่านั้น" ("register
+ * only through the คนละครึ่งพลัส app"); the built-in list reads the
+ * programme's name คนละครึ่งพลัส as คนละ|ครึ่ง|พลัส. */
+static const char words_text[] =
+    "\xe0\xb9\x82\xe0\xb8\x9b\xe0\xb8\xa3\xe0\xb8\x94\xe0\xb8\xa5\xe0\xb8\x87\xe0\xb8\x97"
+    "\xe0\xb8\xb0\xe0\xb9\x80\xe0\xb8\x9a\xe0\xb8\xb5\xe0\xb8\xa2\xe0\xb8\x99\xe0\xb8\x9c"
+    "\xe0\xb9\x88\xe0\xb8\xb2\xe0\xb8\x99\xe0\xb9\x81\xe0\xb8\xad\xe0\xb8\x9b\xe0\xb8\x84"
+    "\xe0\xb8\x99\xe0\xb8\xa5\xe0\xb8\xb0\xe0\xb8\x84\xe0\xb8\xa3\xe0\xb8\xb6\xe0\xb9\x88"
+    "\xe0\xb8\x87\xe0\xb8\x9e\xe0\xb8\xa5\xe0\xb8\xb1\xe0\xb8\xaa\xe0\xb9\x80\xe0\xb8\x97"
+    "\xe0\xb9\x88\xe0\xb8\xb2\xe0\xb8\x99\xe0\xb8\xb1\xe0\xb9\x89\xe0\xb8\x99";
+static const char words_word[] =
+    "\xe0\xb8\x84\xe0\xb8\x99\xe0\xb8\xa5\xe0\xb8\xb0\xe0\xb8\x84\xe0\xb8\xa3\xe0\xb8\xb6"
+    "\xe0\xb9\x88\xe0\xb8\x87\xe0\xb8\x9e\xe0\xb8\xa5\xe0\xb8\xb1\xe0\xb8\xaa";
+
+/* The word is cut inside at 22 columns, and not once it is given. */
 static void test_wrap_with_words(void) {
-  static const char text[] =
-      "\xe0\xb9\x82\xe0\xb8\x9b\xe0\xb8\xa3\xe0\xb8\x94\xe0\xb8\xa5\xe0\xb8\x87\xe0\xb8\x97"
-      "\xe0\xb8\xb0\xe0\xb9\x80\xe0\xb8\x9a\xe0\xb8\xb5\xe0\xb8\xa2\xe0\xb8\x99\xe0\xb8\x9c"
-      "\xe0\xb9\x88\xe0\xb8\xb2\xe0\xb8\x99\xe0\xb9\x81\xe0\xb8\xad\xe0\xb8\x9b\xe0\xb8\x84"
-      "\xe0\xb8\x99\xe0\xb8\xa5\xe0\xb8\xb0\xe0\xb8\x84\xe0\xb8\xa3\xe0\xb8\xb6\xe0\xb9\x88"
-      "\xe0\xb8\x87\xe0\xb8\x9e\xe0\xb8\xa5\xe0\xb8\xb1\xe0\xb8\xaa\xe0\xb9\x80\xe0\xb8\x97"
-      "\xe0\xb9\x88\xe0\xb8\xb2\xe0\xb8\x99\xe0\xb8\xb1\xe0\xb9\x89\xe0\xb8\x99";
-  static const char word[] =
-      "\xe0\xb8\x84\xe0\xb8\x99\xe0\xb8\xa5\xe0\xb8\xb0\xe0\xb8\x84\xe0\xb8\xa3\xe0\xb8\xb6"
-      "\xe0\xb9\x88\xe0\xb8\x87\xe0\xb8\x9e\xe0\xb8\xa5\xe0\xb8\xb1\xe0\xb8\xaa";
   static const char words[] = "\n\xe0\xb8\x84\xe0\xb8\x99\xe0\xb8\xa5\xe0\xb8\xb0\xe0\xb8\x84\xe0\xb8\xa3\xe0\xb8\xb6"
       "\xe0\xb9\x88\xe0\xb8\x87\xe0\xb8\x9e\xe0\xb8\xa5\xe0\xb8\xb1\xe0\xb8\xaa\r\n"; /* empty lines and CRLF are fine */
   keymsg_lines *lines = NULL;
   size_t i, n, whole = 0;
-  CHECK_STATUS(keymsg_wrap(LIT(text), 22, 0, NULL, 0, &lines), KEYMSG_OK);
+  CHECK_STATUS(keymsg_wrap(LIT(words_text), 22, 0, NULL, 0, &lines), KEYMSG_OK);
   n = keymsg_lines_count(lines);
-  for (i = 0; i < n; i++) whole += str_contains(keymsg_lines_get(lines, i), word);
+  for (i = 0; i < n; i++) whole += str_contains(keymsg_lines_get(lines, i), words_word);
   CHECK(whole == 0); /* the example still shows the problem */
   keymsg_lines_free(lines);
 
   lines = NULL;
-  CHECK_STATUS(keymsg_wrap_with_words(LIT(text), 22, 0, NULL, 0, LIT(words), &lines), KEYMSG_OK);
+  CHECK_STATUS(keymsg_wrap_with_words(LIT(words_text), 22, 0, NULL, 0, LIT(words), &lines), KEYMSG_OK);
   n = keymsg_lines_count(lines);
   CHECK(n == 2);
   for (i = 0; i < n; i++) {
     keymsg_str line = keymsg_lines_get(lines, i);
-    whole += str_contains(line, word);
+    whole += str_contains(line, words_word);
     CHECK(width_of(line) <= 22);
   }
   CHECK(whole == 1);
@@ -581,15 +582,54 @@ static void test_wrap_with_words(void) {
 
   /* NULL words: as keymsg_wrap. A word with a space is refused by name. */
   lines = NULL;
-  CHECK_STATUS(keymsg_wrap_with_words(LIT(text), 22, 0, NULL, 0, NULL, 0, &lines), KEYMSG_OK);
+  CHECK_STATUS(keymsg_wrap_with_words(LIT(words_text), 22, 0, NULL, 0, NULL, 0, &lines), KEYMSG_OK);
   keymsg_lines_free(lines);
   lines = (keymsg_lines *)SENTINEL;
-  CHECK_STATUS(keymsg_wrap_with_words(LIT(text), 22, 0, NULL, 0, LIT("AOC"), &lines),
+  CHECK_STATUS(keymsg_wrap_with_words(LIT(words_text), 22, 0, NULL, 0, LIT("AOC"), &lines),
                KEYMSG_INVALID_ARGUMENT);
   CHECK(last_error_contains("AOC"));
-  CHECK_STATUS(keymsg_wrap_with_words(LIT(text), 22, 0, NULL, 0, LIT("\xff"), &lines),
+  CHECK_STATUS(keymsg_wrap_with_words(LIT(words_text), 22, 0, NULL, 0, LIT("\xff"), &lines),
                KEYMSG_INVALID_UTF8);
   CHECK(lines == (keymsg_lines *)SENTINEL);
+}
+
+/* Truncation keeps the word whole too: at 26 columns the cut falls inside
+ * it (…คนละครึ่ง…) unless it is given, and then before it. */
+static void test_truncate_with_words(void) {
+  /* Where the name starts: the result with the word is the text up to
+   * there and the ellipsis. */
+  const size_t before = (size_t)(strstr(words_text, words_word) - words_text);
+  keymsg_string *out = NULL;
+  keymsg_str s;
+  CHECK_STATUS(keymsg_truncate(LIT(words_text), 26, NULL, 0, &out), KEYMSG_OK);
+  s = keymsg_string_get(out);
+  CHECK(s.len > before + 3); /* the example still shows the problem */
+  CHECK(!str_contains(s, words_word));
+  keymsg_string_free(out);
+
+  out = NULL;
+  CHECK_STATUS(keymsg_truncate_with_words(LIT(words_text), 26, NULL, 0, LIT(words_word), &out),
+               KEYMSG_OK);
+  s = keymsg_string_get(out);
+  CHECK(s.len == before + 3 && memcmp(s.data, words_text, before) == 0);
+  CHECK(memcmp(s.data + before, "\xe2\x80\xa6", 3) == 0);
+  keymsg_string_free(out);
+
+  /* NULL words: as keymsg_truncate. A bad word is refused by name, and
+   * nothing is written. */
+  out = NULL;
+  CHECK_STATUS(keymsg_truncate_with_words(LIT(words_text), 26, NULL, 0, NULL, 0, &out), KEYMSG_OK);
+  CHECK(keymsg_string_get(out).len > before + 3);
+  keymsg_string_free(out);
+  out = (keymsg_string *)SENTINEL;
+  CHECK_STATUS(keymsg_truncate_with_words(LIT(words_text), 26, NULL, 0, LIT("AOC"), &out),
+               KEYMSG_INVALID_ARGUMENT);
+  CHECK(last_error_contains("AOC"));
+  CHECK_STATUS(keymsg_truncate_with_words(LIT(words_text), 26, NULL, 0, LIT("\xff"), &out),
+               KEYMSG_INVALID_UTF8);
+  CHECK_STATUS(keymsg_truncate_with_words(LIT(words_text), 26, NULL, 0, LIT(words_word), NULL),
+               KEYMSG_NULL_PARAMETER);
+  CHECK(out == (keymsg_string *)SENTINEL);
 }
 
 static void test_truncate(void) {
@@ -1482,6 +1522,7 @@ int main(int argc, char **argv) {
   RUN(test_wrap_max_lines_and_ellipsis);
   RUN(test_wrap_errors);
   RUN(test_wrap_with_words);
+  RUN(test_truncate_with_words);
   RUN(test_truncate);
   RUN(test_layout_input_limit);
   RUN(test_engine_defaults_footer);

@@ -52,29 +52,39 @@ pub(crate) fn wrap(
             .align(align)
             .max_input_bytes(size("max_input_bytes", max_input_bytes)?)
             .words(words.unwrap_or_default());
-        layout::wrap(text, &opts).map_err(|e| match e {
-            e @ layout::LayoutError::InvalidWord { .. } => invalid_argument("words", e),
-            e => Failure::Core(e.into()),
-        })
+        layout::wrap(text, &opts).map_err(layout_error)
     })
+}
+
+/// A layout error of `wrap` or `truncate`: a bad word is a bad `words`
+/// argument.
+fn layout_error(e: layout::LayoutError) -> Failure {
+    match e {
+        e @ layout::LayoutError::InvalidWord { .. } => invalid_argument("words", e),
+        e => Failure::Core(e.into()),
+    }
 }
 
 /// `text` if it fits in `width` columns, else its longest prefix ending at a
 /// legal break, plus `ellipsis`.
 #[pyfunction]
-#[pyo3(signature = (text, width, *, ellipsis = "…", max_input_bytes = DEFAULT_MAX_INPUT_BYTES))]
+#[pyo3(signature = (
+    text, width, *, ellipsis = "…", max_input_bytes = DEFAULT_MAX_INPUT_BYTES, words = None
+))]
 pub(crate) fn truncate(
     py: Python<'_>,
     text: &str,
     width: i64,
     ellipsis: &str,
     max_input_bytes: i64,
+    words: Option<Vec<String>>,
 ) -> PyResult<String> {
     guard(py, || {
         let opts = TruncateOptions::new(size("width", width)?)
             .ellipsis(ellipsis)
-            .max_input_bytes(size("max_input_bytes", max_input_bytes)?);
-        layout::truncate_with(text, &opts).map_err(|e| Failure::Core(e.into()))
+            .max_input_bytes(size("max_input_bytes", max_input_bytes)?)
+            .words(words.unwrap_or_default());
+        layout::truncate_with(text, &opts).map_err(layout_error)
     })
 }
 

@@ -211,7 +211,19 @@ def test_wrap_keeps_added_words_whole() -> None:
     assert all(columns(line) <= 22 for line in kept)
 
 
+def test_truncate_keeps_added_words_whole() -> None:
+    # At 26 columns the cut falls inside the programme's name; given in
+    # ``words`` the name is dropped whole.
+    text = "โปรดลงทะเบียนผ่านแอปคนละครึ่งพลัสเท่านั้น"
+    word = "คนละครึ่งพลัส"
+    assert keymsg.truncate(text, 26) == "โปรดลงทะเบียนผ่านแอปคนละครึ่ง…"
+    assert keymsg.truncate(text, 26, words=[word]) == "โปรดลงทะเบียนผ่านแอป…"
+    assert keymsg.truncate(text, 34, words=[word]) == text
+
+
 @pytest.mark.parametrize("bad", ["คนละ ครึ่ง", "AOC", "ก"])
 def test_wrap_refuses_a_word_that_is_not_one(bad: str) -> None:
     with pytest.raises(keymsg.InvalidArgumentError, match="words"):
         keymsg.wrap("ทดสอบ", 22, words=[bad])
+    with pytest.raises(keymsg.InvalidArgumentError, match="words"):
+        keymsg.truncate("ทดสอบ", 22, words=[bad])

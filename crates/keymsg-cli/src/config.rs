@@ -16,6 +16,7 @@
 //! policy = "sticky"
 //! reporter = "นางสาวสมศรี ใจดี"    # signature block of `keymsg report`
 //! position = "นักวิชาการคอมพิวเตอร์"
+//! signed_on = 2026-04-05            # usually given per report: --signed-on
 //!
 //! overlay = "agency-overlay.toml"   # the agency's messages on the official base
 //! state = "/var/lib/keymsg/trust"  # highest catalog versions, last good catalog
@@ -24,8 +25,19 @@
 //! keys = ["RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3"]
 //! require_signature = true
 //!
-//! [layout]                 # words kept whole: the catalog's messages, `keymsg wrap`
+//! [layout]     # words kept whole: the catalog's messages, `keymsg wrap` and `truncate`
 //! words = ["เทศบาลเมืองตัวอย่าง", "คนละครึ่งพลัส"]
+//!
+//! [caps]                   # pop-ups per subject (docs/SERVE.md)
+//! per_day = 2
+//!
+//! [serve]                  # `keymsg serve` (docs/SERVE.md)
+//! listen = "127.0.0.1:8080"
+//!
+//! [[serve.token]]
+//! name = "billing"
+//! sha256 = "…"
+//! scopes = ["select", "count"]
 //!
 //! [[profile_def]]          # extra layout profiles, usable by name
 //! name = "kiosk"
@@ -33,11 +45,17 @@
 //! width = 40
 //! max_lines = 6
 //! ```
+//!
+//! [`KEYS`] lists every key for `keymsg --help`; a test keeps it equal to
+//! [`Config`]'s fields.
 
+use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use keymsg_core::layout::Profile;
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::exit::CliError;
 
@@ -45,6 +63,29 @@ use crate::exit::CliError;
 pub const ENV_VAR: &str = "KEYMSG_CONFIG";
 /// File looked for in the current directory.
 pub const DEFAULT_FILE: &str = "keymsg.toml";
+
+/// Every key of the file, as `keymsg --help` lists them: the top-level
+/// keys, then the tables with what they hold. The same keys as [`Config`]'s
+/// fields (checked by a test), so the help cannot leave one out.
+pub const KEYS: &[(&str, &str)] = &[
+    ("catalog", ""),
+    ("overlay", ""),
+    ("state", ""),
+    ("store", ""),
+    ("journal", ""),
+    ("agency", ""),
+    ("profile", ""),
+    ("lang", ""),
+    ("policy", ""),
+    ("reporter", ""),
+    ("position", ""),
+    ("signed_on", ""),
+    ("[trust]", "catalog signatures"),
+    ("[layout]", "words kept whole"),
+    ("[caps]", "pop-up caps per subject"),
+    ("[serve]", "keymsg serve, with [[serve.token]]"),
+    ("[[profile_def]]", "extra layout profiles"),
+];
 
 /// The config file's content. Every field is optional; unknown keys are errors
 /// (a typo must not silently fall back to a default).
@@ -103,8 +144,8 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 pub struct LayoutConfig {
     /// Words no line break may fall inside, added to the catalog's own
-    /// `[layout] words` and used by `keymsg wrap`: Thai text in NFC, 2 to
-    /// 64 characters, no spaces.
+    /// `[layout] words` and used by `keymsg wrap` and `keymsg truncate`:
+    /// Thai text in NFC, 2 to 64 characters, no spaces.
     #[serde(default)]
     pub words: Vec<String>,
 }
@@ -185,7 +226,7 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config, String> {
         toml::from_str(text).map_err(|e| {
             let msg = e.message().replace('\n', " ");
-            match e.span() {
+            match profile_def_error_span(text, &e).or_else(|| e.span()) {
                 Some(span) => {
                     let (line, col) = line_col(text, span.start);
                     format!("line {line}, column {col}: {msg}")
@@ -194,6 +235,61 @@ impl Config {
             }
         })
     }
+}
+
+/// A `[[profile_def]]` entry as written: its keys and values with where
+/// they are in the file.
+type ProfileDefAsWritten = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
+
+/// The config's `profile_def` as written, every other key ignored.
+#[derive(Deserialize)]
+struct ProfileDefsAsWritten {
+    profile_def: Option<Spanned<Vec<Spanned<ProfileDefAsWritten>>>>,
+}
+
+/// Where the `[[profile_def]]` entry that `err` is about is wrong, when toml
+/// could not say: a profile is checked as a whole once its keys are read
+/// (kind, budgets, which keys apply), so toml places such an error at the
+/// whole array (its first `[[profile_def]]` line, often line 1). Then the
+/// entry is the first one that does not make a profile, and the place is
+/// its key that the message names first (`width` in "width must be 1-1000
+/// columns"), else the entry itself (a key it lacks). `None` for any
+/// other error.
+fn profile_def_error_span(text: &str, err: &toml::de::Error) -> Option<Range<usize>> {
+    let defs = toml::from_str::<ProfileDefsAsWritten>(text)
+        .ok()?
+        .profile_def?;
+    if err.span()? != defs.span() {
+        return None;
+    }
+    let entry = defs.into_inner().into_iter().find(|entry| {
+        let table: toml::Table = entry
+            .get_ref()
+            .iter()
+            .map(|(k, v)| (k.get_ref().clone(), v.get_ref().clone()))
+            .collect();
+        toml::Value::Table(table).try_into::<Profile>().is_err()
+    })?;
+    // What is wrong, after `invalid layout profile "NAME": `.
+    let message = err.message();
+    let reason = message.split_once(": ").map_or(message, |(_, r)| r);
+    let named = entry
+        .get_ref()
+        .keys()
+        .filter_map(|k| word_at(reason, k.get_ref()).map(|at| (at, k.span())))
+        .min_by_key(|(at, _)| *at);
+    Some(named.map_or_else(|| entry.span(), |(_, span)| span))
+}
+
+/// Where `word` first stands as a whole word (not inside `max_lines` or
+/// `title_graphemes`) in `text`.
+fn word_at(text: &str, word: &str) -> Option<usize> {
+    let part_of_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices(word).map(|(i, _)| i).find(|&i| {
+        let before = text.get(..i).and_then(|t| t.chars().next_back());
+        let after = text.get(i + word.len()..).and_then(|t| t.chars().next());
+        !before.is_some_and(part_of_word) && !after.is_some_and(part_of_word)
+    })
 }
 
 /// `signed_on = "2026-04-05"` (a TOML string or a TOML date).
@@ -220,6 +316,20 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
     (line, col)
+}
+
+/// The keys `Config` accepts, from serde's own list (the one it names when
+/// a key is unknown), for the tests that check [`KEYS`] and the help.
+#[cfg(test)]
+pub(crate) fn accepted_keys() -> Vec<String> {
+    let error = Config::parse("not_a_key = 1\n").err().unwrap_or_default();
+    let list = error
+        .split_once("expected one of ")
+        .map_or("", |(_, list)| list);
+    list.split(", ")
+        .map(|k| k.trim_matches('`').to_owned())
+        .filter(|k| !k.is_empty())
+        .collect()
 }
 
 #[cfg(test)]
@@ -250,6 +360,75 @@ mod tests {
         assert!(e.starts_with("line 2, column 1:"), "{e}");
         assert!(e.contains("stroe"), "{e}");
         assert!(!e.contains('\n'));
+    }
+
+    /// A `[[profile_def]]` that does not make a profile is reported at the
+    /// key at fault (it was reported at the first `[[profile_def]]` line,
+    /// line 1 when the file starts with one).
+    #[test]
+    fn a_bad_profile_def_is_reported_at_its_key() {
+        let err = |text: &str| Config::parse(text).unwrap_err();
+        // The second entry's width.
+        assert_eq!(
+            err(
+                "agency = \"x\"\n\n[[profile_def]]\nname = \"kiosk\"\nkind = \"columns\"\n\
+                 width = 40\n\n[[profile_def]]\nname = \"tiny\"\nkind = \"columns\"\nwidth = 0\n"
+            ),
+            "line 11, column 1: invalid layout profile \"tiny\": width must be 1-1000 columns, got 0"
+        );
+        // A key that does not apply to the kind, in a file that starts with the entry.
+        assert_eq!(
+            err("[[profile_def]]\nname = \"text\"\nkind = \"sms\"\nsegments = 1\nwidth = 3\n"),
+            "line 5, column 1: invalid layout profile \"text\": field `width` does not apply \
+             to kind \"sms\" (allowed: segments)"
+        );
+        // A key it lacks: at `kind`, which needs it.
+        assert_eq!(
+            err("[[profile_def]]\nname = \"k\"\nkind = \"columns\"\n"),
+            "line 3, column 1: invalid layout profile \"k\": kind \"columns\" needs `width`"
+        );
+        // The one of two budgets that is 0; an unknown kind; a bad name.
+        let popup = "[[profile_def]]\nname = \"p\"\nkind = \"popup\"\ntitle_graphemes = 5\n\
+                     body_graphemes = 0\n";
+        assert!(
+            err(popup).starts_with("line 5, column 1: "),
+            "{}",
+            err(popup)
+        );
+        let fax = "[[profile_def]]\nname = \"f\"\nwidth = 3\nkind = \"fax\"\n";
+        assert!(err(fax).starts_with("line 4, column 1: "), "{}", err(fax));
+        let name = "[[profile_def]]\nkind = \"sms\"\nsegments = 1\nname = \"a b\"\n";
+        assert!(err(name).starts_with("line 4, column 1: "), "{}", err(name));
+        // An inline entry: at its key too.
+        assert_eq!(
+            err("profile_def = [{ name = \"k\", kind = \"columns\", width = 0 }]\n"),
+            "line 1, column 48: invalid layout profile \"k\": width must be 1-1000 columns, got 0"
+        );
+        // What toml places itself stays where toml places it: an unknown
+        // key, a value of the wrong type.
+        let typo = err("[[profile_def]]\nname = \"k\"\nkind = \"columns\"\nwidht = 3\n");
+        assert!(
+            typo.starts_with("line 4, column 1: unknown field `widht`"),
+            "{typo}"
+        );
+        let text = err("[[profile_def]]\nname = \"k\"\nkind = \"columns\"\nwidth = \"3\"\n");
+        assert!(text.starts_with("line 4, column 9: "), "{text}");
+    }
+
+    #[test]
+    fn keys_are_the_fields() {
+        let mut documented: Vec<&str> = KEYS
+            .iter()
+            .map(|(k, _)| k.trim_matches(|c| c == '[' || c == ']'))
+            .collect();
+        let mut accepted = accepted_keys();
+        assert!(accepted.len() > 10, "{accepted:?}");
+        documented.sort_unstable();
+        accepted.sort_unstable();
+        assert_eq!(
+            documented, accepted,
+            "config::KEYS (what `keymsg --help` lists) and Config's fields differ"
+        );
     }
 
     #[test]

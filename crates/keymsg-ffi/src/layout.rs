@@ -140,16 +140,21 @@ pub unsafe extern "C" fn keymsg_wrap_with_words(
         let ellipsis = arg_opt_str!(ellipsis, ellipsis_len)?;
         let words = arg_opt_str!(words, words_len)?;
         let out = arg_out!(lines_out)?;
-        let words = words
-            .unwrap_or_default()
-            .split('\n')
-            .map(|w| w.strip_suffix('\r').unwrap_or(w))
-            .filter(|w| !w.is_empty());
-        let options = wrap_options(width, max_lines, ellipsis).words(words);
+        let options = wrap_options(width, max_lines, ellipsis).words(word_lines(words));
         let lines = layout::wrap(text, &options).map_err(keymsg_core::Error::from)?;
         out.write(boxed(keymsg_lines { lines }));
         Ok(())
     })
+}
+
+/// The words of a `words` argument: one per line (`\n` or `\r\n`), empty
+/// lines skipped; none for NULL.
+fn word_lines(words: Option<&str>) -> impl Iterator<Item = &str> {
+    words
+        .unwrap_or_default()
+        .split('\n')
+        .map(|w| w.strip_suffix('\r').unwrap_or(w))
+        .filter(|w| !w.is_empty())
 }
 
 /// The longest prefix of `text` ending at a legal break whose width plus the
@@ -176,10 +181,52 @@ pub unsafe extern "C" fn keymsg_truncate(
         let text = arg_str!(text, text_len)?;
         let ellipsis = arg_opt_str!(ellipsis, ellipsis_len)?;
         let out = arg_out!(text_out)?;
-        let opts = TruncateOptions::new(width)
-            .ellipsis(ellipsis.unwrap_or(DEFAULT_ELLIPSIS))
-            .max_input_bytes(max_input_bytes());
-        let cut = layout::truncate_with(text, &opts).map_err(keymsg_core::Error::from)?;
+        let cut = layout::truncate_with(text, &truncate_options(width, ellipsis))
+            .map_err(keymsg_core::Error::from)?;
+        out.write(keymsg_string::new_raw(cut));
+        Ok(())
+    })
+}
+
+/// The options of `keymsg_truncate`.
+fn truncate_options(width: usize, ellipsis: Option<&str>) -> TruncateOptions {
+    TruncateOptions::new(width)
+        .ellipsis(ellipsis.unwrap_or(DEFAULT_ELLIPSIS))
+        .max_input_bytes(max_input_bytes())
+}
+
+/// `keymsg_truncate`, keeping whole the words in `words` besides the
+/// built-in word list's, as `keymsg_wrap_with_words` does: the cut never
+/// falls inside one (a name that does not fit is dropped whole). `words` is
+/// UTF-8 text with one word per line (`\n`; empty lines are skipped), or
+/// NULL for none; each word is Thai letters, vowels and marks in NFC, 2 to
+/// 64 characters, without spaces.
+///
+/// Results and errors as `keymsg_truncate`; a word that is not one gives
+/// `KEYMSG_INVALID_ARGUMENT` (the message names it). Thread-safe.
+///
+/// # Safety
+/// As `keymsg_truncate`; `words` is NULL or points to `words_len` readable
+/// bytes.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn keymsg_truncate_with_words(
+    text: *const c_char,
+    text_len: usize,
+    width: usize,
+    ellipsis: *const c_char,
+    ellipsis_len: usize,
+    words: *const c_char,
+    words_len: usize,
+    text_out: *mut *mut keymsg_string,
+) -> keymsg_status {
+    guard(|| {
+        let text = arg_str!(text, text_len)?;
+        let ellipsis = arg_opt_str!(ellipsis, ellipsis_len)?;
+        let words = arg_opt_str!(words, words_len)?;
+        let out = arg_out!(text_out)?;
+        let options = truncate_options(width, ellipsis).words(word_lines(words));
+        let cut = layout::truncate_with(text, &options).map_err(keymsg_core::Error::from)?;
         out.write(keymsg_string::new_raw(cut));
         Ok(())
     })

@@ -205,15 +205,23 @@ def wrap(
     """
 
 def truncate(
-    text: str, width: int, *, ellipsis: str = "…", max_input_bytes: int = 1048576
+    text: str,
+    width: int,
+    *,
+    ellipsis: str = "…",
+    max_input_bytes: int = 1048576,
+    words: Optional[Sequence[str]] = None,
 ) -> str:
     """``text`` if it fits in ``width`` columns, else its longest prefix ending
     at a legal break, followed by ``ellipsis``. A protected span (1441, a URL,
-    an amount) is kept whole or dropped whole, never cut to "144…".
+    an amount) is kept whole or dropped whole, never cut to "144…"; so is
+    each of ``words`` (kept whole besides the built-in word list's, as for
+    ``wrap``).
 
     Reads only a prefix a little longer than the result, so the work depends
     on ``width``, not on the length of ``text``. Raises ``InputTooLargeError``
-    for text over ``max_input_bytes`` UTF-8 bytes.
+    for text over ``max_input_bytes`` UTF-8 bytes and
+    ``InvalidArgumentError`` for a word that is not one.
     """
 
 def encode(text: str, encoding: str = "tis-620") -> bytes:

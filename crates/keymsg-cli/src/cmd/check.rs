@@ -7,6 +7,7 @@ use keymsg_core::layout::Encoding;
 use keymsg_core::{Catalog, Surface};
 use serde_json::json;
 
+use super::common::plural;
 use super::trust::TrustArgs;
 use crate::config::Config;
 use crate::exit::CliError;
@@ -149,9 +150,9 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         })
         .unwrap_or_default();
     println!(
-        "{name}: ok — catalog version {}, {} messages{printable}",
+        "{name}: ok — catalog version {}, {}{printable}",
         catalog.version(),
-        catalog.messages().len()
+        plural(catalog.messages().len(), "message", "messages")
     );
     for l in &catalog.trust().layers {
         print!("{}", layer_text(l, catalog.trust().layers.len() > 1));

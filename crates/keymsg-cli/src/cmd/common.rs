@@ -291,6 +291,13 @@ pub fn parse_date(s: &str) -> Result<time::Date, String> {
         .map_err(|_| format!("`{s}` is not a date: use YYYY-MM-DD, e.g. 2026-04-05"))
 }
 
+/// `n` and a noun, singular for exactly one: `1 message`, `0 messages`,
+/// `27 messages`.
+pub fn plural<N: std::fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
+    let noun = if n == N::from(1) { one } else { many };
+    format!("{n} {noun}")
+}
+
 /// Clap parser for a width in columns (at least 1).
 pub fn parse_width(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {

@@ -19,7 +19,8 @@ use keymsg_core::{Engine, FooterRequest, Rendered, Surface, Undelivered};
 use time::OffsetDateTime;
 
 use super::common::{
-    CountArgs, EngineArgs, engine, json_line, parse_at, parse_surface, parse_width, warn_lossy,
+    CountArgs, EngineArgs, engine, json_line, parse_at, parse_surface, parse_width, plural,
+    warn_lossy,
 };
 use super::progress::Progress;
 use crate::config::Config;
@@ -328,12 +329,17 @@ impl BillRun<'_> {
             crate::exit::say(s);
         } else if let Some(n) = self.max_errors.filter(|&n| tally.failed >= n) {
             crate::exit::say(&format!(
-                "{label}: stopped after {n} failed keys (--max-errors {n})"
+                "{label}: stopped after {} (--max-errors {n})",
+                plural(n, "failed key", "failed keys")
             ));
         }
         let summary = format!(
-            "{label}: {} keys, {} printed, {} counted, {} skipped, {} failed",
-            tally.keys, tally.printed, tally.counted, tally.skipped, tally.failed
+            "{label}: {}, {} printed, {} counted, {} skipped, {} failed",
+            plural(tally.keys, "key", "keys"),
+            tally.printed,
+            tally.counted,
+            tally.skipped,
+            tally.failed
         );
         match tally.worst {
             0 => {

@@ -43,8 +43,9 @@ Exit codes:
 
 Errors go to stderr, one line each, prefixed `keymsg:`.
 
-Config: flags override `keymsg.toml`, found by --config, $KEYMSG_CONFIG or ./keymsg.toml
-(keys: catalog, store, journal, agency, profile, lang, policy, [[profile_def]]).
+Config: flags override `keymsg.toml`, found by --config, $KEYMSG_CONFIG or ./keymsg.toml;
+paths in it are relative to the file. Its keys:
+{keys}
 A store is a directory (SQLite) or postgres://USER@HOST:PORT/DB (the fleet store; each
 host then acknowledges into its --journal DIR and ships in the background).
 
@@ -54,9 +55,49 @@ Example (a month in four commands):
   keymsg record --store st --agency PEA --month 2026-03 --channel online --message aoc-1441 --count 12
   keymsg report --store st --agency PEA --month 2026-03 --format xlsx -o report.xlsx";
 
+/// [`TOP_HELP`] with the keys of `keymsg.toml` from [`crate::config::KEYS`]
+/// (so the help lists every key the file takes).
+fn top_help() -> String {
+    let keys: Vec<String> = crate::config::KEYS
+        .iter()
+        .map(|(key, what)| {
+            if what.is_empty() {
+                (*key).to_owned()
+            } else {
+                format!("{key} ({what})")
+            }
+        })
+        .collect();
+    TOP_HELP.replace("{keys}", &fill(&keys, 2, 88))
+}
+
+/// `items` joined with `, ` and ending with `.`, in lines of at most
+/// `width` characters indented by `indent` spaces; an item is never split.
+fn fill(items: &[String], indent: usize, width: usize) -> String {
+    let pad = " ".repeat(indent);
+    let mut out = pad.clone();
+    let mut line_len = indent;
+    for (k, item) in items.iter().enumerate() {
+        let sep = if k + 1 == items.len() { "." } else { "," };
+        let len = item.chars().count() + 1;
+        if line_len > indent && line_len + 1 + len > width {
+            out.push('\n');
+            out.push_str(&pad);
+            line_len = indent;
+        } else if line_len > indent {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(item);
+        out.push_str(sep);
+        line_len += len;
+    }
+    out
+}
+
 /// Anti-online-scam key messages for Thai receipts, bills and app pop-ups.
 #[derive(Debug, Parser)]
-#[command(name = "keymsg", version, about, long_about = None, after_help = TOP_HELP)]
+#[command(name = "keymsg", version, about, long_about = None, after_help = top_help())]
 pub struct Cli {
     /// Config file (default: $KEYMSG_CONFIG, else ./keymsg.toml if present).
     #[arg(long, global = true, value_name = "PATH")]
@@ -121,7 +162,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let config = || Config::discover(path.as_deref());
     match cli.command {
         Command::Wrap(a) => text::wrap(a, &config()?),
-        Command::Truncate(a) => text::truncate(a),
+        Command::Truncate(a) => text::truncate(a, &config()?),
         Command::Width(a) => text::width(a),
         Command::Check(a) => check::run(a, &config()?),
         Command::Sign(a) => sign::run(a),
@@ -142,5 +183,46 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Export(a) => export::export(a, &config()?),
         Command::Import(a) => export::import(a, &config()?),
         Command::Ship(a) => fleet::ship(a, &config()?),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// `keymsg --help` lists every key keymsg.toml accepts (it listed 8 of
+    /// 17: no `[trust]`, `[layout]`, `[caps]`, `[serve]`, ...).
+    #[test]
+    fn top_help_lists_every_config_key() {
+        let help = Cli::command().render_long_help().to_string();
+        let start = help.find("keys:").expect("the help lists the config keys");
+        let listed = help.get(start..).unwrap();
+        // The list ends with its sentence.
+        let end = listed
+            .match_indices('.')
+            .map(|(i, _)| i)
+            .find(|&i| {
+                listed
+                    .get(i + 1..)
+                    .is_none_or(|r| r.starts_with([' ', '\n']))
+            })
+            .unwrap_or(listed.len());
+        let listed = listed.get(..end).unwrap();
+        let part_of_key = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        for key in crate::config::accepted_keys() {
+            let whole = listed.match_indices(key.as_str()).any(|(i, _)| {
+                let before = listed.get(..i).and_then(|t| t.chars().next_back());
+                let after = listed.get(i + key.len()..).and_then(|t| t.chars().next());
+                !before.is_some_and(part_of_key) && !after.is_some_and(part_of_key)
+            });
+            assert!(
+                whole,
+                "`keymsg --help` does not list config key `{key}`:\n{listed}"
+            );
+        }
     }
 }

@@ -18,7 +18,7 @@ use keymsg_core::catalog::{Message, TextKind};
 use keymsg_core::layout::{self, Fitted, Measure, Profile, ProfileKind};
 use keymsg_core::{Catalog, Surface};
 
-use super::common::{load_catalog, parse_width, write_out};
+use super::common::{load_catalog, parse_width, plural, write_out};
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -130,7 +130,7 @@ fn page(catalog: &Catalog, profile: &Profile, lang: &str) -> Result<String, CliE
     );
     let _ = write!(
         h,
-        "<h1>keymsg preview — profile <code>{}</code></h1>\n<div class=\"meta\">{} · catalog version {}{} · {} messages · language <code>{}</code><br>\
+        "<h1>keymsg preview — profile <code>{}</code></h1>\n<div class=\"meta\">{} · catalog version {}{} · {} · language <code>{}</code><br>\
          <span class=\"legend\"><span class=\"badge b-trunc\">truncated</span> text was cut \
          <span class=\"badge b-short\">short variant</span> long text did not fit \
          <span class=\"badge b-over\">overflow</span> line wider than the profile \
@@ -144,7 +144,7 @@ fn page(catalog: &Catalog, profile: &Profile, lang: &str) -> Result<String, CliE
             .as_deref()
             .map(|i| format!(" · {}", esc(i)))
             .unwrap_or_default(),
-        catalog.messages().len(),
+        plural(catalog.messages().len(), "message", "messages"),
         esc(lang),
         surface
     );
@@ -161,7 +161,7 @@ fn describe(profile: &Profile) -> String {
         ProfileKind::Columns {
             width, max_lines, ..
         } => match max_lines {
-            Some(n) => format!("{width} columns, at most {n} lines"),
+            Some(n) => format!("{width} columns, at most {}", plural(n, "line", "lines")),
             None => format!("{width} columns"),
         },
         ProfileKind::Popup {
@@ -169,7 +169,10 @@ fn describe(profile: &Profile) -> String {
             body_graphemes,
         } => format!("pop-up: title ≤ {title_graphemes}, body ≤ {body_graphemes} graphemes"),
         ProfileKind::Push { max_bytes } => format!("push: JSON payload ≤ {max_bytes} bytes"),
-        ProfileKind::Sms { segments } => format!("SMS: {segments} UCS-2 segment(s)"),
+        ProfileKind::Sms { segments } => format!(
+            "SMS: {}",
+            plural(segments, "UCS-2 segment", "UCS-2 segments")
+        ),
         _ => "custom".to_owned(),
     }
 }
@@ -237,11 +240,15 @@ fn receipt(h: &mut String, fitted: &Fitted, w: usize, max_lines: Option<usize>) 
     let _ = writeln!(h, "<div class=\"rule\">{rule}</div></div>");
     let n = fitted.lines.len();
     let over = max_lines.is_some_and(|m| n > m);
+    // "1 line", "2 lines", "1 / 6 lines" (the budget's number names the noun).
+    let count = match max_lines {
+        Some(m) => format!("{n} / {}", plural(m, "line", "lines")),
+        None => plural(n, "line", "lines"),
+    };
     let _ = writeln!(
         h,
-        "<div class=\"count{}\">{n}{} lines</div>",
+        "<div class=\"count{}\">{count}</div>",
         if over { " over" } else { "" },
-        max_lines.map(|m| format!(" / {m}")).unwrap_or_default()
     );
 }
 

@@ -49,7 +49,7 @@ impl Progress {
     pub(super) fn line_done(&self, bytes: usize, keys: u64) {
         self.0.inc(u64::try_from(bytes).unwrap_or(u64::MAX));
         self.0
-            .set_message(format!("{keys} {}", if keys == 1 { "key" } else { "keys" }));
+            .set_message(super::common::plural(keys, "key", "keys"));
     }
 
     /// Run `f` (which writes to stderr) with the bar out of the way.

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use keymsg_core::store::{FileCheck, Store};
 
+use super::common::plural;
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -83,20 +84,23 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
             for c in &checks {
                 match &c.problem {
                     None => {
-                        out += &format!("{}: ok, {} counts\n", name(c), c.found.unwrap_or(0));
+                        let found = plural(c.found.unwrap_or(0), "count", "counts");
+                        out += &format!("{}: ok, {found}\n", name(c));
                     }
                     Some(p) => {
                         bad += 1;
                         lost = lost.saturating_add(c.missing);
-                        out += &format!("{}: LOST {} counts: {p}\n", name(c), c.missing);
+                        let lost = plural(c.missing, "count", "counts");
+                        out += &format!("{}: LOST {lost}: {p}\n", name(c));
                     }
                 }
             }
             super::common::write_out(None, out.as_bytes())?;
             if bad > 0 {
                 return Err(CliError::Store(format!(
-                    "store `{}`: {bad} file(s) lost {lost} acknowledged counts",
-                    path.display()
+                    "store `{}`: {bad} file(s) lost {}",
+                    path.display(),
+                    plural(lost, "acknowledged count", "acknowledged counts")
                 )));
             }
             Ok(())
@@ -114,9 +118,9 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
             let mut out = String::new();
             for c in &accepted {
                 out += &format!(
-                    "{}: accepted the loss of {} counts (recorded in LOSSES.log)\n",
+                    "{}: accepted the loss of {} (recorded in LOSSES.log)\n",
                     name(c),
-                    c.missing
+                    plural(c.missing, "count", "counts")
                 );
             }
             if accepted.is_empty() {

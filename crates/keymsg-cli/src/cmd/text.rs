@@ -29,7 +29,7 @@ Config: wrap reads keymsg.toml (--config, $KEYMSG_CONFIG or ./keymsg.toml) for i
 it stops on a broken one (exit 1, naming the file, line and column) instead of
 wrapping without the agency's words:
   keymsg: config `keymsg.toml`: line 3, column 1: unknown field `word`, expected `words`
-truncate and width do not read it.")]
+truncate reads it the same way; width does not read it.")]
 pub struct WrapArgs {
     /// Line width in display columns (Thai marks above/below a letter take none).
     #[arg(long, value_parser = parse_width, value_name = "N")]
@@ -46,6 +46,14 @@ pub struct WrapArgs {
     /// Refuse (exit 1) more than this many bytes of UTF-8 text on stdin.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_INPUT_BYTES)]
     max_input_bytes: usize,
+    #[command(flatten)]
+    words: WordArgs,
+}
+
+/// Words to keep whole, for `wrap` and `truncate`: added to the config's
+/// `[layout] words`.
+#[derive(Debug, clap::Args)]
+pub struct WordArgs {
     /// Keep this word whole (an agency or programme name the built-in word
     /// list lacks); repeatable. Added to the config's `[layout] words`.
     #[arg(long = "word", value_name = "WORD")]
@@ -55,32 +63,70 @@ pub struct WrapArgs {
     words_file: Option<std::path::PathBuf>,
 }
 
-/// Wrap stdin.
-pub fn wrap(args: WrapArgs, config: &Config) -> Result<(), CliError> {
-    // Each word with where it came from, to name it in an error.
-    let mut words: Vec<(String, String)> = config
-        .layout
-        .words
-        .iter()
-        .enumerate()
-        .map(|(k, w)| {
-            (
-                w.clone(),
-                format!("{}: layout.words[{k}]", config.words_source()),
-            )
-        })
-        .collect();
-    words.extend(args.words.iter().map(|w| (w.clone(), "--word".to_owned())));
-    if let Some(path) = &args.words_file {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| CliError::Io(format!("`{}`: cannot read: {e}", path.display())))?;
-        for (n, line) in text.lines().enumerate() {
-            let w = line.split('#').next().unwrap_or("").trim();
-            if !w.is_empty() {
-                words.push((w.to_owned(), format!("`{}` line {}", path.display(), n + 1)));
+/// A word to keep whole, with where it came from (to name it in an error).
+struct Word {
+    word: String,
+    from: String,
+}
+
+impl WordArgs {
+    /// The config's `[layout] words`, then `--word`, then the `--words` file.
+    fn collect(&self, config: &Config) -> Result<Vec<Word>, CliError> {
+        let mut words: Vec<Word> = config
+            .layout
+            .words
+            .iter()
+            .enumerate()
+            .map(|(k, w)| Word {
+                word: w.clone(),
+                from: format!("{}: layout.words[{k}]", config.words_source()),
+            })
+            .collect();
+        words.extend(self.words.iter().map(|w| Word {
+            word: w.clone(),
+            from: "--word".to_owned(),
+        }));
+        if let Some(path) = &self.words_file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| CliError::Io(format!("`{}`: cannot read: {e}", path.display())))?;
+            for (n, line) in text.lines().enumerate() {
+                let w = line.split('#').next().unwrap_or("").trim();
+                if !w.is_empty() {
+                    words.push(Word {
+                        word: w.to_owned(),
+                        from: format!("`{}` line {}", path.display(), n + 1),
+                    });
+                }
             }
         }
+        Ok(words)
     }
+}
+
+/// A layout error naming where a bad word came from: a bad config is
+/// invalid input (exit 1), a bad flag or words file a usage error (exit 2);
+/// other errors are about stdin.
+fn layout_error(e: layout::LayoutError, words: &[Word]) -> CliError {
+    match e {
+        layout::LayoutError::InvalidWord { ref word, .. } => {
+            let from = words
+                .iter()
+                .find(|w| w.word == *word)
+                .map_or("--word", |w| w.from.as_str());
+            let message = format!("{from}: {e}");
+            if from.starts_with("config") {
+                CliError::Invalid(vec![message])
+            } else {
+                CliError::Usage(message)
+            }
+        }
+        e => stdin_error(e),
+    }
+}
+
+/// Wrap stdin.
+pub fn wrap(args: WrapArgs, config: &Config) -> Result<(), CliError> {
+    let words = args.words.collect(config)?;
     let text = read_stdin_limited(args.max_input_bytes)?;
     let align = match args.align.as_str() {
         "center" => Align::Center,
@@ -92,32 +138,26 @@ pub fn wrap(args: WrapArgs, config: &Config) -> Result<(), CliError> {
         .ellipsis(args.ellipsis)
         .align(align)
         .max_input_bytes(args.max_input_bytes)
-        .words(words.iter().map(|(w, _)| w.as_str()));
-    let lines = layout::wrap(&text, &opts).map_err(|e| match e {
-        layout::LayoutError::InvalidWord { ref word, .. } => {
-            let from = words
-                .iter()
-                .find(|(w, _)| w == word)
-                .map(|(_, s)| s.as_str());
-            let from = from.unwrap_or("--word");
-            let message = format!("{from}: {e}");
-            if from.starts_with("config") {
-                CliError::Invalid(vec![message])
-            } else {
-                CliError::Usage(message)
-            }
-        }
-        e => stdin_error(e),
-    })?;
+        .words(words.iter().map(|w| w.word.as_str()));
+    let lines = layout::wrap(&text, &opts).map_err(|e| layout_error(e, &words))?;
     stdout_bytes(joined(&lines).as_bytes())
 }
 
 /// Cut each stdin line to a width.
+///
+/// The cut falls at a Thai-correct break, never inside a word, a phone
+/// number, an amount or a URL (those are kept whole or dropped whole).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Example:
+Examples:
   $ echo 'ระวังมิจฉาชีพแอบอ้างเป็นเจ้าหน้าที่' | keymsg truncate --width 12
-  ระวังมิจฉาชีพ…")]
+  ระวังมิจฉาชีพ…
+  $ echo 'โปรดลงทะเบียนผ่านแอปคนละครึ่งพลัสเท่านั้น' | keymsg truncate --width 26 --word คนละครึ่งพลัส
+  โปรดลงทะเบียนผ่านแอป…
+
+Config: truncate reads keymsg.toml (--config, $KEYMSG_CONFIG or ./keymsg.toml) for its
+[layout] words, as wrap does, and uses nothing else from it; it stops on a broken file
+(exit 1, naming the file, line and column) instead of cutting inside the agency's words.")]
 pub struct TruncateArgs {
     /// Width in display columns, ellipsis included.
     #[arg(long, value_parser = parse_width, value_name = "N")]
@@ -128,17 +168,21 @@ pub struct TruncateArgs {
     /// Refuse (exit 1) more than this many bytes of UTF-8 text on stdin.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_INPUT_BYTES)]
     max_input_bytes: usize,
+    #[command(flatten)]
+    words: WordArgs,
 }
 
 /// Truncate each stdin line.
-pub fn truncate(args: TruncateArgs) -> Result<(), CliError> {
+pub fn truncate(args: TruncateArgs, config: &Config) -> Result<(), CliError> {
+    let words = args.words.collect(config)?;
     let text = read_stdin_limited(args.max_input_bytes)?;
     let opts = TruncateOptions::new(args.width)
         .ellipsis(args.ellipsis.as_str())
-        .max_input_bytes(args.max_input_bytes);
+        .max_input_bytes(args.max_input_bytes)
+        .words(words.iter().map(|w| w.word.as_str()));
     let mut out = Vec::new();
     for line in text.split('\n') {
-        out.push(layout::truncate_with(line, &opts).map_err(stdin_error)?);
+        out.push(layout::truncate_with(line, &opts).map_err(|e| layout_error(e, &words))?);
     }
     stdout_bytes(joined(&out).as_bytes())
 }

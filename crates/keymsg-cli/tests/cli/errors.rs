@@ -274,6 +274,19 @@ fn bad_config_is_1_naming_file_and_line() {
     assert!(line.contains("stroe"), "{line}");
     // Commands that need no config still work.
     assert_eq!(ok(dir, &["width"], "abc\n"), "3\n");
+    // A profile that is checked as a whole once read is reported at its
+    // key, not at the first `[[profile_def]]` (line 1 here).
+    std::fs::write(
+        dir.join("keymsg.toml"),
+        "[[profile_def]]\nname = \"kiosk\"\nkind = \"columns\"\nwidth = 40\n\n\
+         [[profile_def]]\nname = \"text\"\nkind = \"sms\"\nsegments = 1\nwidth = 3\n",
+    )
+    .unwrap();
+    assert_eq!(
+        fails(dir, &["footer"], 1),
+        "keymsg: config `keymsg.toml`: line 10, column 1: invalid layout profile \"text\": \
+         field `width` does not apply to kind \"sms\" (allowed: segments)"
+    );
 }
 
 fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {

@@ -206,3 +206,65 @@ fn a_bill_run_watched_on_a_terminal_shows_progress_then_only_the_summary() {
     let footers = std::fs::read_to_string(dir.path().join("footers.txt")).unwrap();
     assert!(footers.contains("1441"), "the footers went to the file");
 }
+
+/// Counts of one are singular: `1 message`, `1 key`, `1 count`, `1 line`
+/// (they read `1 messages`, `1 keys`, `1 counts`, `1 lines`).
+#[test]
+fn one_of_a_thing_is_singular() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(
+        dir.join("one.toml"),
+        "version = 3\n[[messages]]\nid = \"m\"\ntopic = \"general\"\n\
+         [messages.text.th]\nlong = \"อย่าโอนเงินให้คนแปลกหน้า\"\n",
+    )
+    .unwrap();
+    let out = ok(dir, &["check", "one.toml"], "");
+    assert!(
+        out.starts_with("one.toml: ok — catalog version 3, 1 message\n"),
+        "{out}"
+    );
+    // Two messages stay plural.
+    let out = ok(dir, &["check"], "");
+    assert!(out.contains(" messages\n"), "{out}");
+
+    std::fs::write(dir.join("keys.txt"), "INV-1\n").unwrap();
+    let out = run(
+        dir,
+        &["footer", "--keys-from", "keys.txt", "--store", "st"],
+        "",
+    );
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "keymsg: keys.txt: 1 key, 1 printed, 1 counted, 0 skipped, 0 failed\n"
+    );
+    let out = ok(dir, &["store", "verify", "--store", "st"], "");
+    assert!(out.contains("w-0.sqlite: ok, 1 count\n"), "{out}");
+
+    // The preview names one message, and a one-line layout `1 line`.
+    std::fs::write(
+        dir.join("kiosk.toml"),
+        "[[profile_def]]\nname = \"tiny\"\nkind = \"columns\"\nwidth = 80\nmax_lines = 1\n",
+    )
+    .unwrap();
+    ok(
+        dir,
+        &[
+            "--config",
+            "kiosk.toml",
+            "preview",
+            "--catalog",
+            "one.toml",
+            "--profile",
+            "tiny",
+            "-o",
+            "p.html",
+        ],
+        "",
+    );
+    let html = std::fs::read_to_string(dir.join("p.html")).unwrap();
+    assert!(html.contains(" · 1 message · "), "{html}");
+    assert!(html.contains("80 columns, at most 1 line · "), "{html}");
+    assert!(html.contains(">1 / 1 line</div>"), "{html}");
+}

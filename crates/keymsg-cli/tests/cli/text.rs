@@ -216,6 +216,59 @@ fn added_words_are_kept_whole() {
     assert_eq!(config, flag);
 }
 
+/// `truncate` takes the same words as `wrap` (`--word`, `--words FILE`, the
+/// config's `[layout] words`): without them it cuts inside the programme
+/// name (…คนละครึ่ง…), with them the name is dropped whole.
+#[test]
+fn truncate_keeps_added_words_whole() {
+    const TEXT: &str = "โปรดลงทะเบียนผ่านแอปคนละครึ่งพลัสเท่านั้น\nสั้น\n";
+    const WORD: &str = "คนละครึ่งพลัส";
+    const CUT: &str = "โปรดลงทะเบียนผ่านแอป…\nสั้น\n";
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let plain = ok(dir, &["truncate", "--width", "26"], TEXT);
+    assert_eq!(
+        plain, "โปรดลงทะเบียนผ่านแอปคนละครึ่ง…\nสั้น\n",
+        "the example no longer shows the problem"
+    );
+    assert_eq!(
+        ok(dir, &["truncate", "--width", "26", "--word", WORD], TEXT),
+        CUT
+    );
+    std::fs::write(dir.join("words.txt"), format!("# programmes\n{WORD}\n")).unwrap();
+    assert_eq!(
+        ok(
+            dir,
+            &["truncate", "--width", "26", "--words", "words.txt"],
+            TEXT
+        ),
+        CUT
+    );
+    std::fs::write(
+        dir.join("keymsg.toml"),
+        format!("[layout]\nwords = [\"{WORD}\"]\n"),
+    )
+    .unwrap();
+    assert_eq!(ok(dir, &["truncate", "--width", "26"], TEXT), CUT);
+    // A bad word: from a flag a usage error, from the config invalid input,
+    // each naming where it came from, as for wrap.
+    let err = fails(dir, &["truncate", "--width", "26", "--word", "คนละ ครึ่ง"], 2);
+    assert!(err.contains("--word") && err.contains("คนละ ครึ่ง"), "{err}");
+    std::fs::write(dir.join("keymsg.toml"), "[layout]\nwords = [\"AOC\"]\n").unwrap();
+    let err = fails(dir, &["truncate", "--width", "26"], 1);
+    assert!(
+        err.contains("layout.words[0]") && err.contains("keymsg.toml"),
+        "{err}"
+    );
+    // A broken config stops it, as it stops wrap.
+    std::fs::write(dir.join("keymsg.toml"), "[layout]\nword = []\n").unwrap();
+    let err = fails(dir, &["truncate", "--width", "26"], 1);
+    assert_eq!(
+        err,
+        "keymsg: config `keymsg.toml`: line 2, column 1: unknown field `word`, expected `words`"
+    );
+}
+
 #[test]
 fn a_bad_added_word_is_a_usage_error_naming_it() {
     let tmp = tempfile::tempdir().unwrap();

@@ -201,9 +201,9 @@ pub enum LayoutError {
         /// What was missing.
         what: &'static str,
     },
-    /// A word given to keep whole ([`WrapOptions::words`], a catalog's
-    /// `[layout] words`) is not one: empty, not Thai, not NFC, with a space,
-    /// or too long.
+    /// A word given to keep whole ([`WrapOptions::words`],
+    /// `TruncateOptions::words`, a catalog's `[layout] words`) is not one:
+    /// empty, not Thai, not NFC, with a space, or too long.
     #[error("layout word `{word}`{}: {reason}", offset.map(|o| format!(" at char {o}")).unwrap_or_default())]
     InvalidWord {
         /// The word as given.

@@ -268,8 +268,12 @@ impl Profile {
                 title_graphemes,
                 body_graphemes,
             } => {
-                if title_graphemes == 0 || body_graphemes == 0 {
-                    return bad("title_graphemes and body_graphemes must be at least 1".to_owned());
+                // One field per message, so that a config can point at it.
+                if title_graphemes == 0 {
+                    return bad("title_graphemes must be at least 1".to_owned());
+                }
+                if body_graphemes == 0 {
+                    return bad("body_graphemes must be at least 1".to_owned());
                 }
             }
             ProfileKind::Push { max_bytes } => {

@@ -27,6 +27,8 @@ pub struct TruncateOptions {
     /// Longest text accepted, in UTF-8 bytes (default
     /// [`DEFAULT_MAX_INPUT_BYTES`]); longer text is an error.
     pub max_input_bytes: usize,
+    /// Words to keep whole, added to the built-in word list (see [`Self::words`]).
+    pub(crate) words: Vec<String>,
 }
 
 impl TruncateOptions {
@@ -36,6 +38,7 @@ impl TruncateOptions {
             width,
             ellipsis: "…".to_owned(),
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+            words: Vec::new(),
         }
     }
 
@@ -50,6 +53,29 @@ impl TruncateOptions {
     #[must_use]
     pub fn max_input_bytes(mut self, max_input_bytes: usize) -> Self {
         self.max_input_bytes = max_input_bytes;
+        self
+    }
+
+    /// Add words to keep whole, as [`super::WrapOptions::words`]: the cut
+    /// never falls inside one (a name that does not fit is dropped whole),
+    /// and the text around one is segmented as if the built-in list had it.
+    /// [`truncate_with`] reports a word that is not one with
+    /// [`LayoutError::InvalidWord`].
+    ///
+    /// ```
+    /// use keymsg_core::layout::{self, TruncateOptions};
+    ///
+    /// // The list reads the programme's name as คนละ|ครึ่ง|พลัส.
+    /// let text = "โปรดลงทะเบียนผ่านแอปคนละครึ่งพลัสเท่านั้น";
+    /// let plain = layout::truncate_with(text, &TruncateOptions::new(26))?;
+    /// assert_eq!(plain, "โปรดลงทะเบียนผ่านแอปคนละครึ่ง…");
+    /// let opts = TruncateOptions::new(26).words(["คนละครึ่งพลัส"]);
+    /// assert_eq!(layout::truncate_with(text, &opts)?, "โปรดลงทะเบียนผ่านแอป…");
+    /// # Ok::<(), keymsg_core::layout::LayoutError>(())
+    /// ```
+    #[must_use]
+    pub fn words<S: Into<String>>(mut self, words: impl IntoIterator<Item = S>) -> Self {
+        self.words.extend(words.into_iter().map(Into::into));
         self
     }
 }
@@ -84,9 +110,16 @@ pub fn truncate(text: &str, width_limit: usize, ellipsis: &str) -> Result<String
 ///
 /// # Errors
 /// As [`truncate()`]; [`LayoutError::InputTooLarge`] when `text` is longer
-/// than `opts.max_input_bytes`.
+/// than `opts.max_input_bytes`; [`LayoutError::InvalidWord`] for a word of
+/// [`TruncateOptions::words`] that is not one.
 pub fn truncate_with(text: &str, opts: &TruncateOptions) -> Result<String, LayoutError> {
     check_input_size(text, opts.max_input_bytes)?;
+    let words = super::words::from_list(&opts.words)?;
+    super::words::with_words(words.as_ref(), || truncate_with_words(text, opts))
+}
+
+/// [`truncate_with`] once the options' words are current.
+fn truncate_with_words(text: &str, opts: &TruncateOptions) -> Result<String, LayoutError> {
     let fits = |s: &str| width(s) <= opts.width;
     let mut src = Prepared::new(text, true);
     probe(&mut src, fits)?;

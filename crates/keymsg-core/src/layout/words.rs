@@ -3,10 +3,11 @@
 //! around one is segmented as if the built-in list had it.
 //!
 //! They come from a catalog's `[layout] words` (for that catalog's
-//! messages) or from [`super::WrapOptions::words`] (for one wrap). The
-//! layout entry points make them current for the calling thread while they
-//! run ([`with_words`]), so the break finder sees them without every
-//! internal function passing them along.
+//! messages) or from [`super::WrapOptions::words`] and
+//! [`super::TruncateOptions::words`] (for one call). The layout entry points
+//! make them current for the calling thread while they run ([`with_words`]),
+//! so the break finder sees them without every internal function passing
+//! them along.
 
 use std::cell::RefCell;
 use std::ops::Range;

@@ -237,7 +237,10 @@ pub enum StoreError {
     /// the file deleted, emptied or replaced by an older copy. Nothing was
     /// changed; restore the file, or accept the loss with
     /// `Store::repair_accepting_loss` (`keymsg store repair --accept-loss`).
-    #[error("store file `{path}` lost {missing} acknowledged counts: {detail}")]
+    #[error(
+        "store file `{path}` lost {}: {detail}",
+        plural(*missing, "acknowledged count", "acknowledged counts")
+    )]
     Lost {
         /// The writer file.
         path: String,
@@ -567,4 +570,9 @@ impl ManualEntry {
     pub fn content(&self) -> Option<&str> {
         free_text(&self.message_id)
     }
+}
+
+/// `n` and a noun, singular for exactly one: "1 count", "0 counts", "3 counts".
+pub(crate) fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

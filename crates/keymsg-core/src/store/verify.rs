@@ -35,9 +35,9 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
-use super::StoreError;
 use super::files::{io_err, writer_files};
 use super::schema::{self, map_err};
+use super::{StoreError, plural};
 use crate::fnv::fnv1a64;
 
 /// First bytes of a mark file.
@@ -198,9 +198,9 @@ fn check_file(db: &Path, busy: Duration) -> Result<FileCheck, StoreError> {
             if let Some(m) = mark.filter(|m| *m != Evidence::default()) {
                 out.missing = m.counts.saturating_add(m.manual);
                 out.problem = Some(format!(
-                    "the file is missing, but its writer acknowledged {} counts and {} manual \
-                     entries",
-                    m.counts, m.manual
+                    "the file is missing, but its writer acknowledged {} and {}",
+                    plural(m.counts, "count", "counts"),
+                    plural(m.manual, "manual entry", "manual entries")
                 ));
             }
             return Ok(out);
@@ -220,11 +220,15 @@ fn check_file(db: &Path, busy: Duration) -> Result<FileCheck, StoreError> {
         let manual = m.manual.saturating_sub(found.manual);
         out.missing = counts.saturating_add(manual);
         out.problem = Some(format!(
-            "the file holds {} of the {} counts and {} of the {} manual entries its writer \
-             acknowledged ({counts} counts and {manual} manual entries missing: WAL frames \
-             dropped after damage, a power loss, or the file emptied or replaced by an \
-             older copy)",
-            found.counts, m.counts, found.manual, m.manual
+            "the file holds {} of the {} and {} of the {} its writer acknowledged ({} and {} \
+             missing: WAL frames dropped after damage, a power loss, or the file emptied or \
+             replaced by an older copy)",
+            found.counts,
+            plural(m.counts, "count", "counts"),
+            found.manual,
+            plural(m.manual, "manual entry", "manual entries"),
+            plural(counts, "count", "counts"),
+            plural(manual, "manual entry", "manual entries"),
         ));
     }
     Ok(out)
@@ -294,8 +298,8 @@ pub(crate) fn accept_loss(dir: &Path, busy: Duration) -> Result<Vec<FileCheck>, 
         let name = c.file.file_name().and_then(|n| n.to_str()).unwrap_or("?");
         writeln!(
             f,
-            "{now} {name}: accepted the loss of {} counts ({})",
-            c.missing,
+            "{now} {name}: accepted the loss of {} ({})",
+            plural(c.missing, "count", "counts"),
             c.problem.as_deref().unwrap_or_default()
         )
         .map_err(|e| io_err(&log, e))?;

@@ -1,6 +1,7 @@
-//! Words an agency adds (`WrapOptions::words`, a catalog's `[layout] words`)
-//! are kept whole: a name the built-in list splits is cut inside without
-//! them, and moves to the next line whole with them.
+//! Words an agency adds (`WrapOptions::words`, `TruncateOptions::words`, a
+//! catalog's `[layout] words`) are kept whole: a name the built-in list
+//! splits is cut inside without them, and moves to the next line whole (or
+//! is dropped whole by truncation) with them.
 
 #![allow(
     clippy::unwrap_used,
@@ -10,7 +11,7 @@
 )]
 
 use keymsg_core::catalog::{Catalog, CatalogError, Format, ProblemKind};
-use keymsg_core::layout::{self, LayoutError, WrapOptions};
+use keymsg_core::layout::{self, LayoutError, TruncateOptions, WrapOptions};
 use keymsg_core::{Engine, FooterRequest};
 
 /// "Register only through the คนละครึ่งพลัส app": the programme's name is
@@ -53,6 +54,46 @@ fn a_bad_word_is_an_error_naming_it() {
             other => panic!("{bad}: {other:?}"),
         }
     }
+}
+
+/// Truncation keeps an added word whole too: the cut falls before it (the
+/// name is dropped whole) rather than inside it.
+#[test]
+fn truncation_keeps_an_added_word_whole() {
+    // 26 columns hold โปรดลงทะเบียนผ่านแอปคนละครึ่ง and the ellipsis.
+    let plain = layout::truncate_with(TEXT, &TruncateOptions::new(26)).unwrap();
+    assert_eq!(
+        plain, "โปรดลงทะเบียนผ่านแอปคนละครึ่ง…",
+        "the example no longer shows the problem"
+    );
+    let opts = TruncateOptions::new(26).words([WORD]);
+    assert_eq!(
+        layout::truncate_with(TEXT, &opts).unwrap(),
+        "โปรดลงทะเบียนผ่านแอป…"
+    );
+    // Where it fits, it is kept, and a long text read in part (the cut is
+    // found in a prefix) cuts the same way.
+    let opts = TruncateOptions::new(34).words([WORD]);
+    assert_eq!(layout::truncate_with(TEXT, &opts).unwrap(), TEXT);
+    let long = format!("{TEXT} {}", "ต่อ".repeat(2000));
+    let opts = TruncateOptions::new(26).words([WORD]);
+    assert_eq!(
+        layout::truncate_with(&long, &opts).unwrap(),
+        "โปรดลงทะเบียนผ่านแอป…"
+    );
+    // A bad word is the same error as for wrap.
+    let bad = TruncateOptions::new(26).words(["คนละ ครึ่ง"]);
+    assert!(
+        matches!(
+            layout::truncate_with(TEXT, &bad),
+            Err(LayoutError::InvalidWord {
+                offset: Some(4),
+                ..
+            })
+        ),
+        "{:?}",
+        layout::truncate_with(TEXT, &bad)
+    );
 }
 
 fn catalog(words: &str) -> Result<Catalog, CatalogError> {

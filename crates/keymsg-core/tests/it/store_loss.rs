@@ -106,6 +106,32 @@ fn a_deleted_writer_file_is_detected_and_not_recreated() {
     assert!(Store::open(&dir, StoreOptions::default()).is_err());
 }
 
+/// One lost count is said in the singular ("1 count", not "1 counts"), in
+/// the error, the check and the loss log.
+#[test]
+fn one_lost_count_is_one_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    count(&dir, 0, 1);
+    for ext in ["sqlite", "sqlite-wal", "sqlite-shm"] {
+        let _ = std::fs::remove_file(dir.join(format!("w-0.{ext}")));
+    }
+    let e = Store::open(&dir, StoreOptions::default()).unwrap_err();
+    assert!(e.to_string().contains("lost 1 acknowledged count:"), "{e}");
+    let checks = Store::verify(&dir).unwrap();
+    let problem = checks[0].problem.as_deref().unwrap();
+    assert_eq!(
+        problem,
+        "the file is missing, but its writer acknowledged 1 count and 0 manual entries"
+    );
+    Store::repair_accepting_loss(&dir).unwrap();
+    let log = std::fs::read_to_string(dir.join("LOSSES.log")).unwrap();
+    assert!(
+        log.contains("w-0.sqlite: accepted the loss of 1 count ("),
+        "{log}"
+    );
+}
+
 #[test]
 fn an_emptied_writer_file_is_detected() {
     let tmp = tempfile::tempdir().unwrap();
@@ -141,7 +167,14 @@ fn manual_entries_rolled_back_are_detected() {
     }
     std::fs::copy(&old, w0(&dir)).unwrap();
     let e = Store::open(&dir, StoreOptions::default()).unwrap_err();
-    assert!(e.to_string().contains("0 of the 1 manual entries"), "{e}");
+    // One of each is singular.
+    assert!(
+        e.to_string().contains(
+            "holds 1 of the 1 count and 0 of the 1 manual entry its writer acknowledged \
+             (0 counts and 1 manual entry missing:"
+        ),
+        "{e}"
+    );
 }
 
 #[test]
