@@ -40,10 +40,7 @@ const CLASSES: [u8; 0x80] = {
     let mut table = [0u8; 0x80];
     let mut k = 0;
     while k < 0x80 {
-        let c = match char::from_u32(0x0E00 + k as u32) {
-            Some(c) => c,
-            None => '\0',
-        };
+        let c = crate::vocab::thai::thai_block_char(k);
         if is_above_below_vowel(c) || is_tone_mark(c) || is_following_vowel(c) || c == MAI_TAIKHU {
             table[k] |= VOICES;
         }

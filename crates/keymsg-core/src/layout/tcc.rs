@@ -262,10 +262,7 @@ const THAI_CLASS: [u8; 0x80] = {
     let mut table = [0u8; 0x80];
     let mut k = 0;
     while k < 0x80 {
-        let c = match char::from_u32(0x0E00 + k as u32) {
-            Some(c) => c,
-            None => '\0',
-        };
+        let c = crate::vocab::thai::thai_block_char(k);
         let mut class = 0;
         if is_consonant(c) {
             class |= CONSONANT;

@@ -12,6 +12,15 @@ pub(crate) fn thai_offset(hi: u8, lo: u8) -> u8 {
     ((hi & 1) << 6) | (lo & 0x3F)
 }
 
+/// The Thai-block character at `offset` (below 0x80) from U+0E00, for the
+/// class tables the layout builds at compile time.
+pub(crate) const fn thai_block_char(offset: usize) -> char {
+    match char::from_u32(0x0E00 + (offset as u32 & 0x7F)) {
+        Some(c) => c,
+        None => '\u{0E00}',
+    }
+}
+
 /// The Thai-block character whose UTF-8 is `E0 hi lo` (see [`thai_offset`]).
 #[inline]
 pub(crate) fn thai_char(hi: u8, lo: u8) -> char {
