@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration as StdDuration;
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
+use rusqlite::{Connection, TransactionBehavior, params};
 use time::{Duration, OffsetDateTime};
 
 use super::StoreError;
@@ -216,19 +216,9 @@ impl SqliteCapLedger {
         }
         let path = dir.join(CAPS_FILE);
         let label = path.display().to_string();
-        let conn = Connection::open_with_flags(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| map_err(&label, e))?;
-        conn.busy_timeout(busy_timeout)
-            .map_err(|e| map_err(&label, e))?;
         // WAL: readers never block the writer; NORMAL: a granted claim
         // survives the process being killed (as counts do by default).
-        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
-            .map_err(|e| map_err(&label, e))?;
+        let conn = super::schema::open_shared_wal(&path, busy_timeout)?;
         conn.execute_batch(SCHEMA).map_err(|e| map_err(&label, e))?;
         Ok(SqliteCapLedger {
             path,

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
 use super::schema::{self, map_err};
@@ -141,20 +141,10 @@ impl ShippedMarks {
     pub(crate) fn open(dir: &Path, busy: Duration) -> Result<ShippedMarks, StoreError> {
         let path: PathBuf = dir.join(SHIPPED_FILE);
         let label = path.display().to_string();
-        let err = |e| map_err(&label, e);
-        let conn = Connection::open_with_flags(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(err)?;
-        conn.busy_timeout(busy).map_err(err)?;
+        // Monitoring only (see the module docs): NORMAL, no sync per batch.
+        let conn = schema::open_shared_wal(&path, busy)?;
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             -- Monitoring only (see the module docs): no sync per batch.
-             PRAGMA synchronous = NORMAL;
-             CREATE TABLE IF NOT EXISTS shipped (
+            "CREATE TABLE IF NOT EXISTS shipped (
                  host TEXT NOT NULL,
                  writer TEXT NOT NULL,
                  seq INTEGER NOT NULL,
@@ -162,7 +152,7 @@ impl ShippedMarks {
                  PRIMARY KEY (host, writer)
              ) WITHOUT ROWID;",
         )
-        .map_err(err)?;
+        .map_err(|e| map_err(&label, e))?;
         Ok(ShippedMarks { conn, label })
     }
 
@@ -214,4 +204,31 @@ pub(crate) fn backlog(dir: &Path, dir_host: &str, busy: Duration) -> Result<Back
         };
     }
     Ok(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The background shipper and an explicit ship (or `fleet status`) may
+    /// create `shipped.sqlite` at the same moment: both opens must succeed.
+    #[test]
+    fn two_opens_racing_on_a_new_directory_both_succeed() {
+        for _ in 0..200 {
+            let dir = tempfile::tempdir().unwrap();
+            let barrier = std::sync::Barrier::new(2);
+            std::thread::scope(|s| {
+                let open = || {
+                    barrier.wait();
+                    ShippedMarks::open(dir.path(), Duration::from_secs(5)).map(|m| {
+                        m.set("h", "w", 1).unwrap();
+                    })
+                };
+                let a = s.spawn(open);
+                let b = s.spawn(open);
+                a.join().unwrap().unwrap();
+                b.join().unwrap().unwrap();
+            });
+        }
+    }
 }

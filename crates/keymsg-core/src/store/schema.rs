@@ -117,6 +117,43 @@ const MIGRATIONS: &[&str] = &[
      );",
 ];
 
+/// Open (or create) a small file that several connections share (the cap
+/// ledger, the journal's shipped marks), in WAL mode with `synchronous`
+/// NORMAL, waiting up to `busy` for the others.
+///
+/// Switching a new file to WAL takes an exclusive lock, and SQLite answers
+/// SQLITE_BUSY at once instead of calling the busy handler when another
+/// connection holds any lock on it (two processes, or a store's background
+/// shipper and an explicit ship, creating the file at the same moment). So
+/// the switch is retried here until `busy` has passed.
+pub(crate) fn open_shared_wal(path: &Path, busy: Duration) -> Result<Connection, StoreError> {
+    let label = path.display().to_string();
+    let err = |e| map_err(&label, e);
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(err)?;
+    conn.busy_timeout(busy).map_err(err)?;
+    let deadline = std::time::Instant::now() + busy;
+    let mut pause = Duration::from_millis(1);
+    loop {
+        match conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;") {
+            Ok(()) => return Ok(conn),
+            Err(e)
+                if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(50));
+            }
+            Err(e) => return Err(err(e)),
+        }
+    }
+}
+
 /// Map an SQLite error on `path` to the most precise [`StoreError`].
 pub(crate) fn map_err(path: &str, e: rusqlite::Error) -> StoreError {
     let path = path.to_owned();
