@@ -261,15 +261,29 @@ fn run(durability: Durability, n: u64, tag: &str) -> Vec<(bool, Result<u64, Stor
     let own = store.writer_file().unwrap().to_path_buf();
     let mark = own.with_extension("mark");
     let marks = HashMap::from([(mark.clone(), std::fs::read(&mark).unwrap())]);
-    // A reader holding a snapshot from before the commits: the background
-    // checkpointer can copy, and so sync, none of them. Without it a loaded
-    // machine sometimes let the checkpointer's 20 ms pass sync all sixty,
-    // and the Process-mode test saw no loss to check.
+    // A reader holding a snapshot from before the commits, taken when the
+    // WAL is fully checkpointed: it then reads the database file alone
+    // (WAL read lock 0), which stops every checkpoint before it syncs
+    // anything, so none of the commits below reaches the simulated disk.
+    // (A reader that found frames not yet copied only stops the copying:
+    // the background checkpointer could still copy those older frames, and
+    // that syncs the whole WAL file, commits after the snapshot included.
+    // On a loaded machine its pass sometimes came after all sixty commits,
+    // and the Process-mode test saw no loss to check.)
     let reader = rusqlite::Connection::open_with_flags(
         &own,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .unwrap();
+    reader
+        .busy_timeout(std::time::Duration::from_secs(10))
+        .unwrap();
+    let (busy, _, _): (i64, i64, i64) = reader
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!(busy, 0, "the WAL is checkpointed before the commits");
     reader.execute_batch("BEGIN").unwrap();
     let _: i64 = reader
         .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
@@ -284,6 +298,20 @@ fn run(durability: Durability, n: u64, tag: &str) -> Vec<(bool, Result<u64, Stor
         .with_key(format!("{tag}-{i}"));
         store.count(&ins).unwrap(); // acknowledged
     }
+    // The background checkpointer running after the commits, made certain:
+    // it must neither copy nor sync any of them (see the reader above).
+    let checkpointer = rusqlite::Connection::open(&own).unwrap();
+    checkpointer
+        .busy_timeout(std::time::Duration::from_secs(10))
+        .unwrap();
+    let copied: i64 = checkpointer
+        .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(2))
+        .unwrap();
+    assert_eq!(
+        copied, 0,
+        "a checkpoint copied frames the reader holds back"
+    );
+    drop(checkpointer);
     let mut out = Vec::new();
     for current_mark in [false, true] {
         let after = tmp.path().join(format!("after-{current_mark}"));
