@@ -1304,9 +1304,10 @@ keymsg_status keymsg_load_options_add_trusted_key(struct keymsg_load_options *op
 /**
  * An agency overlay to apply on the catalog (the official base): its own
  * messages and hotlines, weights, priorities, windows, policies, disabled
- * base messages; never a change to official text. Checked like the base
- * (signature `OVERLAY.minisig`, expiry, rollback). Problems name the
- * overlay file (`KEYMSG_CATALOG_INVALID`).
+ * base messages, layout words kept whole (`[layout] words`, with
+ * `schema = 2` in the overlay); never a change to official text. Checked
+ * like the base (signature `OVERLAY.minisig`, expiry, rollback). Problems
+ * name the overlay file (`KEYMSG_CATALOG_INVALID`).
  * Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
  *
  * # Safety

@@ -99,8 +99,9 @@ impl PyCatalog {
 
     /// This catalog as the official base with the agency overlay file at
     /// `path` applied (added messages and hotlines, adjusted weights,
-    /// priorities, windows and surfaces, disabled base messages; never a
-    /// change to official text). Problems name the overlay file.
+    /// priorities, windows and surfaces, disabled base messages, layout words
+    /// kept whole (`[layout] words`, with `schema = 2` in the overlay); never
+    /// a change to official text). Problems name the overlay file.
     fn with_overlay(&self, py: Python<'_>, path: PathBuf) -> PyResult<Self> {
         let base = self.inner.clone();
         guard(py, move || {

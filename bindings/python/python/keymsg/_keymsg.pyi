@@ -132,8 +132,10 @@ class Catalog:
     def with_overlay(self, path: Union[str, PathLike[str]]) -> Catalog:
         """This catalog as the official base with the agency overlay file at
         ``path`` applied: added messages and hotlines, adjusted weights,
-        priorities, windows and surfaces, disabled base messages; never a
-        change to official text. Raises ``CatalogError`` naming the overlay file."""
+        priorities, windows and surfaces, disabled base messages, layout words
+        kept whole (``[layout] words``, with ``schema = 2`` in the overlay);
+        never a change to official text. Raises ``CatalogError`` naming the
+        overlay file."""
 
     @property
     def fallback(self) -> Optional[CatalogError]:

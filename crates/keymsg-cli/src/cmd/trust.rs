@@ -36,7 +36,8 @@ pub struct TrustArgs {
     pub strict: bool,
     /// Agency overlay on the catalog (the official base): its own messages
     /// and hotlines, weights, priorities, windows, policies, disabled base
-    /// messages; never a change to official text (default: config `overlay`).
+    /// messages, layout words (`[layout] words`, with `schema = 2`); never a
+    /// change to official text (default: config `overlay`).
     #[arg(long, value_name = "PATH")]
     pub overlay: Option<PathBuf>,
 }

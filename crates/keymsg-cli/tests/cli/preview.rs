@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::ok;
+use super::{fails, ok};
 
 fn chromium() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
@@ -382,4 +382,86 @@ fn preview_keeps_layout_words_whole_as_footers_do() {
     assert_eq!(from_catalog, footer.lines().collect::<Vec<_>>());
     let from_config = preview(&["--config", "agency.toml", "--catalog", "plain.toml"]);
     assert_eq!(from_config, from_catalog);
+}
+
+/// An agency overlay's `[layout] words` reach footers and previews laid out
+/// from the layered catalog: its programme, cut at 22 columns without the
+/// word, is kept whole with it. An overlay of schema 1 with `[layout]` is
+/// refused with the base's message, naming the overlay file.
+#[test]
+fn overlay_layout_words_are_kept_whole_in_footer_and_preview() {
+    const TEXT: &str = "โปรดลงทะเบียนผ่านแอปฟ้าใสพารวยเท่านั้น";
+    const WORD: &str = "ฟ้าใสพารวย";
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(
+        dir.join("base.toml"),
+        "version = 1\n[[messages]]\nid = \"official\"\ntopic = \"general\"\n\
+         [messages.text.th]\nlong = \"อย่าโอนเงินให้คนที่ไม่รู้จัก\"\n",
+    )
+    .unwrap();
+    let overlay = |schema: &str, layout: &str| {
+        format!(
+            "{schema}version = 1\ndisable = [\"official\"]\n{layout}[[messages]]\nid = \"own\"\n\
+             topic = \"general\"\n[messages.text.th]\nlong = \"{TEXT}\"\n"
+        )
+    };
+    let layout = format!("[layout]\nwords = [\"{WORD}\"]\n");
+    std::fs::write(dir.join("plain.toml"), overlay("", "")).unwrap();
+    std::fs::write(dir.join("agency.toml"), overlay("schema = 2\n", &layout)).unwrap();
+    let footer = |overlay: &str| {
+        let args = [
+            "footer",
+            "--catalog",
+            "base.toml",
+            "--overlay",
+            overlay,
+            "--width",
+            "22",
+        ];
+        ok(dir, &args, "")
+            .lines()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let plain = footer("plain.toml");
+    assert!(
+        plain.concat() == TEXT && !plain.iter().any(|l| l.contains(WORD)),
+        "the example no longer shows the problem: {plain:?}"
+    );
+    let lines = footer("agency.toml");
+    assert_eq!(lines, ["โปรดลงทะเบียนผ่านแอป", "ฟ้าใสพารวยเท่านั้น"]);
+    let preview = ok(
+        dir,
+        &[
+            "preview",
+            "--catalog",
+            "base.toml",
+            "--overlay",
+            "agency.toml",
+            "--width",
+            "22",
+        ],
+        "",
+    );
+    assert_eq!(strip_lines(&preview), lines);
+
+    std::fs::write(dir.join("schema1.toml"), overlay("", &layout)).unwrap();
+    let err = fails(
+        dir,
+        &[
+            "footer",
+            "--catalog",
+            "base.toml",
+            "--overlay",
+            "schema1.toml",
+        ],
+        1,
+    );
+    assert!(
+        err.contains(
+            "overlay schema1.toml: field `layout`: needs `schema = 2`, and the file is schema 1"
+        ),
+        "{err}"
+    );
 }

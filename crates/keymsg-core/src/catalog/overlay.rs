@@ -7,13 +7,18 @@
 //!   `[allow]` (allowed in the overlay's messages only, never in the base's);
 //! - set `weight`, `priority`, `from`, `until` and `surfaces` of any message
 //!   (`[adjust.ID]`), and the selection `[policy]`;
-//! - hide base messages (`disable = ["id", ...]`).
+//! - hide base messages (`disable = ["id", ...]`);
+//! - add words the line breaker keeps whole (`[layout] words`, its own
+//!   programmes and places; needs `schema = 2` in the overlay), for every
+//!   message, after the base's own.
 //!
-//! It cannot change the text of a base message or the base allow-list: an
-//! overlay message with a base message's id, or `text` in `[adjust.ID]`, is
-//! a problem reported with the overlay's file name.
+//! It cannot change the text of a base message, the base allow-list or the
+//! base's layout words: an overlay message with a base message's id, or
+//! `text` in `[adjust.ID]`, is a problem reported with the overlay's file
+//! name, and its words are only ever added to the base's.
 //!
 //! ```toml
+//! schema = 2
 //! version = 4
 //! issuer = "PEA Chiang Mai"
 //! disable = ["guess-who-calling"]
@@ -21,6 +26,9 @@
 //! [allow]
 //! phones = ["1129"]
 //! hosts = ["pea.co.th"]
+//!
+//! [layout]
+//! words = ["คนละครึ่งพลัส"]
 //!
 //! [adjust.aoc-1441]
 //! weight = 5
@@ -39,7 +47,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::CatalogError;
 use super::load::{Format, parse_with, read_limited};
-use super::raw::{RawAllow, RawMessage};
+use super::raw::{RawAllow, RawLayout, RawMessage};
 use crate::Surface;
 
 /// An overlay file, parsed (its content is checked when it is applied to a
@@ -72,6 +80,9 @@ pub(crate) struct RawOverlay {
     /// Per message id: settings to change.
     #[serde(default)]
     pub adjust: BTreeMap<String, RawAdjust>,
+    /// Words to keep whole, added to the base's (schema 2, as in a base).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<RawLayout>,
     #[serde(default, alias = "message")]
     pub messages: Vec<RawMessage>,
 }

@@ -13,6 +13,7 @@ mod catalog_allowlist;
 mod catalog_default;
 mod catalog_load;
 mod catalog_overlay;
+mod catalog_overlay_words;
 mod catalog_trust;
 mod catalog_validate;
 mod engine;

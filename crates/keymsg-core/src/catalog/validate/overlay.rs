@@ -10,14 +10,18 @@ use crate::Surface;
 use crate::catalog::error::{CatalogError, ProblemKind};
 use crate::catalog::model::{Catalog, CatalogMeta, Inner, Message, Window};
 use crate::catalog::overlay::{Overlay, RawAdjust};
-use crate::catalog::raw::{RawAllow, RawCatalog};
+use crate::catalog::raw::{RawAllow, RawCatalog, RawLayout};
+use crate::layout::words::with_words;
+use crate::vocab::{Text, TextKind};
 
 impl Catalog {
     /// This catalog as an official base with an agency `overlay` applied
     /// (see [`crate::catalog::Overlay`]): added messages and hotlines, adjusted
-    /// weights, priorities, windows and surfaces, disabled base messages.
+    /// weights, priorities, windows and surfaces, disabled base messages,
+    /// added layout words (kept whole in every message, after the base's).
     /// Every problem is reported with the overlay's file name; an overlay
-    /// cannot change a base message's text or the base allow-list.
+    /// cannot change a base message's text, the base allow-list or the
+    /// base's layout words.
     pub fn with_overlay(&self, overlay: &Overlay) -> Result<Catalog, CatalogError> {
         apply(self, overlay)
     }
@@ -38,9 +42,7 @@ pub(crate) fn apply(base: &Catalog, overlay: &Overlay) -> Result<Catalog, Catalo
     // The overlay's own messages, checked against its own allow-list plus the
     // official one (an agency message may point to 1441 too).
     let own = RawCatalog {
-        // The base's `[layout]` comes with the base's schema (an overlay of
-        // schema 1 may sit on a base of schema 2).
-        schema: o.schema.max(base_raw.schema),
+        schema: o.schema,
         version: o.version,
         issuer: o.issuer.clone(),
         expires: o.expires.clone(),
@@ -50,11 +52,15 @@ pub(crate) fn apply(base: &Catalog, overlay: &Overlay) -> Result<Catalog, Catalo
             handles: [o.allow.handles.clone(), base_raw.allow.handles.clone()].concat(),
         },
         policy: o.policy.clone(),
-        // The base catalog's layout words apply to the agency's messages too.
-        layout: base_raw.layout.clone(),
+        // The overlay's own `[layout]`, checked as a base's is: it needs
+        // `schema = 2` in the overlay, and a bad word is a problem at
+        // `layout.words[k]` of the overlay.
+        layout: o.layout.clone(),
         messages: o.messages.clone(),
     };
-    let own = match validate(own, &label) {
+    // Its messages are laid out with the base's words (the base file's and
+    // any added by `Catalog::with_layout_words`) and its own.
+    let own = match with_words(base.layout_words(), || validate(own, &label)) {
         Ok(c) => Some(c),
         Err(CatalogError::Invalid { problems, .. }) => {
             p.0.extend(problems);
@@ -91,24 +97,61 @@ pub(crate) fn apply(base: &Catalog, overlay: &Overlay) -> Result<Catalog, Catalo
         }
     }
 
+    // The words every message is laid out with: the base's, then the
+    // overlay's (an overlay only adds words).
+    let words = match (
+        base.layout_words(),
+        own.as_ref().and_then(Catalog::layout_words),
+    ) {
+        (Some(b), Some(w)) => Some(b.union(w)),
+        (b, w) => b.or(w).cloned(),
+    };
+    // The overlay's words the base did not have: a base message with one
+    // in its text is laid out differently now, and is checked again.
+    let base_words = base_raw
+        .layout
+        .as_ref()
+        .map_or(&[][..], |l| l.words.as_slice());
+    let added: Vec<&str> = o
+        .layout
+        .iter()
+        .flat_map(|l| &l.words)
+        .filter(|w| !base_words.contains(w))
+        .map(String::as_str)
+        .collect();
+
     let mut messages: Vec<Message> = Vec::new();
     let mut raw_messages = Vec::new();
     let own_messages = own.as_ref().map_or(&[][..], |c| c.messages());
     let base_messages = base.messages().iter().zip(&base_raw.messages);
     let overlay_messages = own_messages.iter().zip(&o.messages);
-    for (m, raw) in base_messages
-        .filter(|(m, _)| !o.disable.contains(&m.id))
-        .chain(overlay_messages)
-    {
-        let mut m = m.clone();
-        let mut raw = raw.clone();
-        if let Some(adj) = o.adjust.get(&m.id) {
-            let official = base.get(&m.id).is_some();
-            adjust(&mut m, &mut raw, adj, official, &mut p);
+    with_words(words.as_ref(), || {
+        for (m, raw) in base_messages
+            .filter(|(m, _)| !o.disable.contains(&m.id))
+            .chain(overlay_messages)
+        {
+            let mut m = m.clone();
+            let mut raw = raw.clone();
+            let official = base.get(&m.id);
+            if let Some(adj) = o.adjust.get(&m.id) {
+                adjust(&mut m, &mut raw, adj, official.is_some(), &mut p);
+            }
+            if let Some(official) = official
+                && has_any(&m.text, &added)
+            {
+                // The surfaces `adjust` added are checked already.
+                let kept: Vec<Surface> = m
+                    .surfaces
+                    .iter()
+                    .filter(|s| official.surfaces.contains(s))
+                    .copied()
+                    .collect();
+                fits::check_fits(&m.id, &m.text, &kept, &mut p);
+            }
+            messages.push(m);
+            raw_messages.push(raw);
         }
-        messages.push(m);
-        raw_messages.push(raw);
-    }
+    });
     for id in o.adjust.keys() {
         let known = base.get(id).is_some() || o.messages.iter().any(|m| &m.id == id);
         if !known {
@@ -150,12 +193,27 @@ pub(crate) fn apply(base: &Catalog, overlay: &Overlay) -> Result<Catalog, Catalo
         }
         v
     };
+    // The layered catalog uses what the overlay's schema added, so it is
+    // written back with that schema (`[layout]` needs 2).
+    let schema = match &o.layout {
+        Some(_) => base_raw.schema.max(o.schema),
+        None => base_raw.schema,
+    };
+    let layout = match (&base_raw.layout, &o.layout) {
+        (None, None) => None,
+        (b, w) => Some(RawLayout {
+            words: union(
+                b.as_ref().map_or(&[][..], |l| l.words.as_slice()),
+                w.as_ref().map(|l| &l.words),
+            ),
+        }),
+    };
     let expires = match (bm.expires, own_meta.and_then(|m| m.expires)) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     };
     let meta = CatalogMeta {
-        schema: bm.schema,
+        schema,
         version: bm.version,
         issuer: bm.issuer.clone(),
         expires,
@@ -169,7 +227,7 @@ pub(crate) fn apply(base: &Catalog, overlay: &Overlay) -> Result<Catalog, Catalo
         .map(|(i, m)| (m.id.clone(), i))
         .collect();
     let raw = RawCatalog {
-        schema: base_raw.schema,
+        schema,
         version: base_raw.version,
         issuer: base_raw.issuer.clone(),
         expires: base_raw.expires.clone(),
@@ -179,7 +237,7 @@ pub(crate) fn apply(base: &Catalog, overlay: &Overlay) -> Result<Catalog, Catalo
             handles: union(&base_raw.allow.handles, Some(&o.allow.handles)),
         },
         policy: policy.into_iter().collect::<BTreeMap<_, _>>(),
-        layout: base_raw.layout.clone(),
+        layout,
         messages: raw_messages,
     };
     Ok(Catalog {
@@ -189,9 +247,20 @@ pub(crate) fn apply(base: &Catalog, overlay: &Overlay) -> Result<Catalog, Catalo
             by_id,
             raw,
             trust: base.trust().clone(),
-            words: base.layout_words().cloned(),
+            words,
         }),
     })
+}
+
+/// Whether a variant of `text`, in any language, contains one of `words`.
+fn has_any(text: &BTreeMap<String, Text>, words: &[&str]) -> bool {
+    !words.is_empty()
+        && text.values().any(|t| {
+            [TextKind::Long, TextKind::Short, TextKind::Title]
+                .into_iter()
+                .filter_map(|k| t.get(k))
+                .any(|v| words.iter().any(|w| v.contains(w)))
+        })
 }
 
 /// Apply one `[adjust.ID]`, reporting what it may not do.
