@@ -8,7 +8,7 @@ use keymsg_core::report::Report;
 use keymsg_core::store::WriterCounts;
 use serde::{Deserialize, Serialize};
 
-use super::common::{StoreArgs, parse_month, write_out};
+use super::common::{StoreArgs, parse_month, plural, write_out};
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -53,8 +53,8 @@ pub struct ExportArgs {
 #[command(after_help = "\
 Example:
   $ keymsg import office-7-2026-03.json office-9-2026-03.json --store ./district-store
-  office-7-2026-03.json: 2026-03, 3 writer(s), 4 counter(s) changed
-  office-9-2026-03.json: 2026-03, 1 writer(s), 0 counter(s) changed (already imported)
+  office-7-2026-03.json: 2026-03, 3 writers, 4 counters changed
+  office-9-2026-03.json: 2026-03, 1 writer, 0 counters changed (already imported)
 
 Files: written by `keymsg export`, or `keymsg report --format json`.")]
 pub struct ImportArgs {
@@ -94,9 +94,10 @@ pub fn import(args: ImportArgs, config: &Config) -> Result<(), CliError> {
     for (p, month, writers) in loads {
         let changed = store.import(month, &writers)?;
         println!(
-            "{}: {month}, {} writer(s), {changed} counter(s) changed{}",
+            "{}: {month}, {}, {} changed{}",
             p.display(),
-            writers.len(),
+            plural(writers.len(), "writer", "writers"),
+            plural(changed, "counter", "counters"),
             if changed == 0 {
                 " (already imported)"
             } else {

@@ -2,7 +2,7 @@
 
 use keymsg_core::store::is_fleet_url;
 
-use super::common::StoreArgs;
+use super::common::{StoreArgs, plural};
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -49,6 +49,6 @@ pub fn ship(args: ShipArgs, config: &Config) -> Result<(), CliError> {
     }
     let store = args.store.open(config, false, "ship")?;
     let rows = store.ship()?;
-    println!("shipped {rows} journal row(s)");
+    println!("shipped {}", plural(rows, "journal row", "journal rows"));
     Ok(())
 }

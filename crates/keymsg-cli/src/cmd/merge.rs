@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use keymsg_core::report::{self, Level, Report};
 
-use super::common::write_out;
+use super::common::{plural, write_out};
 use super::report::format_of;
 use crate::config::Config;
 use crate::exit::CliError;
@@ -21,7 +21,7 @@ use crate::exit::CliError;
 Examples:
   $ keymsg merge host1.json host2.json --agency 'PEA Chiang Mai'      # two hosts of one unit
   $ keymsg merge unit-a.json unit-b.json --agency 'อำเภอเมือง' --expect unit-a,unit-b,unit-c -o district.json
-  merged 2 report(s) of 2 unit(s) for 2026-03 into `อำเภอเมือง` (district)
+  merged 2 reports of 2 units for 2026-03 into `อำเภอเมือง` (district)
   missing: unit-c
   due to the province by 2026-04-01
 
@@ -102,8 +102,9 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
 /// What a district officer checks after a merge.
 fn summary(merged: &Report, files: usize, level: Level) -> String {
     let mut s = format!(
-        "merged {files} report(s) of {} unit(s) for {} into `{}` ({level})\n",
-        merged.units.len(),
+        "merged {} of {} for {} into `{}` ({level})\n",
+        plural(files, "report", "reports"),
+        plural(merged.units.len(), "unit", "units"),
         merged.month,
         merged.agency
     );

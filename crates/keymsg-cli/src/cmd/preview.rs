@@ -276,8 +276,10 @@ fn phone(h: &mut String, fitted: &Fitted, profile: &Profile) {
         ),
         ProfileKind::Sms { segments } => {
             format!(
-                "{} UTF-16 units, {}/{segments} segment(s)",
-                mb.utf16_units, mb.sms_segments
+                "{}, {}/{}",
+                plural(mb.utf16_units, "UTF-16 unit", "UTF-16 units"),
+                mb.sms_segments,
+                plural(segments, "segment", "segments")
             )
         }
         ProfileKind::Push { max_bytes } => format!(

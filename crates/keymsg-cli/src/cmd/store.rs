@@ -98,8 +98,9 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
             super::common::write_out(None, out.as_bytes())?;
             if bad > 0 {
                 return Err(CliError::Store(format!(
-                    "store `{}`: {bad} file(s) lost {}",
+                    "store `{}`: {} lost {}",
                     path.display(),
+                    plural(bad, "file", "files"),
                     plural(lost, "acknowledged count", "acknowledged counts")
                 )));
             }

@@ -80,6 +80,19 @@ fn the_readme_two_host_merge_gives_four() {
         "",
     );
     assert_eq!(documents(&again), 4);
+    // The summary goes to stderr when the report goes to stdout.
+    let summary = |files: &[&str]| {
+        let mut args = vec!["merge"];
+        args.extend_from_slice(files);
+        args.extend_from_slice(&["--agency", "PEA Chiang Mai"]);
+        let out = crate::run(dir, &args, "");
+        assert!(out.status.success());
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let one = summary(&["host1.json"]);
+    assert!(one.starts_with("merged 1 report of 1 unit for "), "{one}");
+    let three = summary(&["host1.json", "host2.json", "host2.json"]);
+    assert!(three.starts_with("merged 3 reports of "), "{three}");
 }
 
 #[test]
@@ -102,11 +115,12 @@ fn exports_imported_twice_change_nothing() {
         "",
     );
     let first = ok(dir, &["import", "office.json", "--store", "district"], "");
-    assert!(first.contains("1 writer(s), "), "{first}");
+    assert!(first.contains(", 1 writer, "), "{first}");
+    assert!(first.contains(" counters changed"), "{first}");
     assert!(!first.contains("(already imported)"), "{first}");
     let second = ok(dir, &["import", "office.json", "--store", "district"], "");
     assert!(
-        second.contains("0 counter(s) changed (already imported)"),
+        second.contains(", 1 writer, 0 counters changed (already imported)"),
         "{second}"
     );
     let report = ok(

@@ -170,6 +170,12 @@ fn four_hosts_with_kills_and_a_postgres_restart_count_exactly() {
         .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
         .sum();
     assert_eq!(fleet_counted, total);
+    let again = ok(
+        &dir,
+        &["ship", "--journal", "journal-0", "--store", &url],
+        "",
+    );
+    assert_eq!(again, "shipped 0 journal rows\n");
     // `ship` without a postgres:// store is a usage error.
     let out = crate::run(
         &dir,

@@ -233,6 +233,11 @@ fn a_store_that_lost_counts_says_so_and_is_repaired_only_on_request() {
     let out = run(dir, &["store", "verify", "--store", "s"], "");
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stdout).contains("w-0.sqlite: LOST 3 counts"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(": 1 file lost 3 acknowledged counts"),
+        "{stderr}"
+    );
     let line = fails(dir, &["report", "--store", "s", "--month", "2026-03"], 3);
     assert!(
         line.contains("w-0.sqlite") && line.contains("lost 3 acknowledged counts"),

@@ -465,3 +465,26 @@ fn overlay_layout_words_are_kept_whole_in_footer_and_preview() {
         "{err}"
     );
 }
+
+/// An SMS preview counts in words: one segment, not `segment(s)`.
+#[test]
+fn preview_counts_sms_segments_singular_and_plural() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(
+        dir.join("c.toml"),
+        "version = 1\n[[messages]]\nid = \"m\"\ntopic = \"general\"\n\
+         [messages.text.th]\nlong = \"อย่าโอน\"\n",
+    )
+    .unwrap();
+    let html = ok(
+        dir,
+        &["preview", "--catalog", "c.toml", "--profile", "sms"],
+        "",
+    );
+    assert!(
+        html.contains("<div class=\"count\">7 UTF-16 units, 1/1 segment</div>"),
+        "{html}"
+    );
+    assert!(!html.contains("(s)"), "{html}");
+}

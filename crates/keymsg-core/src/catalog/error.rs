@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::vocab::plural;
+
 /// Why a catalog could not be loaded.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -154,7 +156,11 @@ pub enum CatalogError {
         reason: String,
     },
     /// The file parsed but its content is invalid.
-    #[error("{source_name}: {} problem(s):\n{}", problems.len(), ProblemList(problems))]
+    #[error(
+        "{source_name}: {}:\n{}",
+        plural(problems.len(), "problem", "problems"),
+        ProblemList(problems)
+    )]
     Invalid {
         /// File path or label.
         source_name: String,

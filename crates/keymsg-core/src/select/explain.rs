@@ -8,6 +8,7 @@ use super::eligibility::Verdict;
 use super::selector::{Detail, Outcome};
 use super::{Policy, Request, SelectError, Selection, Selector, hash};
 use crate::Surface;
+use crate::vocab::plural;
 
 /// One catalog message as seen by a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,8 +129,9 @@ fn rule_text(configured: Policy, o: &Outcome) -> String {
     };
     let body = match o.detail {
         Detail::Sticky { key_hash } => format!(
-            "sticky: document key hash {key_hash:016x}; weighted rendezvous over {n} \
-             message(s) of tier {tier}: smallest draw/weight wins"
+            "sticky: document key hash {key_hash:016x}; weighted rendezvous over {} \
+             of tier {tier}: smallest draw/weight wins",
+            plural(n, "message", "messages")
         ),
         Detail::Cycle {
             key_hash,

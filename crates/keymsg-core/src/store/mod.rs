@@ -93,6 +93,7 @@ mod writer;
 use serde::{Deserialize, Serialize};
 
 use crate::bangkok::YearMonth;
+use crate::vocab::plural;
 use crate::{Channel, Surface};
 
 pub use caps::{
@@ -570,9 +571,4 @@ impl ManualEntry {
     pub fn content(&self) -> Option<&str> {
         free_text(&self.message_id)
     }
-}
-
-/// `n` and a noun, singular for exactly one: "1 count", "0 counts", "3 counts".
-pub(crate) fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }

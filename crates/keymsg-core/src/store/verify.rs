@@ -35,10 +35,11 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
+use super::StoreError;
 use super::files::{io_err, writer_files};
 use super::schema::{self, map_err};
-use super::{StoreError, plural};
 use crate::fnv::fnv1a64;
+use crate::vocab::plural;
 
 /// First bytes of a mark file.
 const MAGIC: &[u8; 8] = b"KMSGMARK";

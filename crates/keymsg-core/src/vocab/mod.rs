@@ -211,6 +211,18 @@ impl FromStr for Channel {
     }
 }
 
+/// `n` and a noun, singular for exactly one: "1 count", "0 counts",
+/// "3 problems". Every stage's messages count with it (the CLI has its own
+/// for its output).
+pub(crate) fn plural<N: fmt::Display + PartialEq + From<u8>>(
+    n: N,
+    one: &str,
+    many: &str,
+) -> String {
+    let noun = if n == N::from(1) { one } else { many };
+    format!("{n} {noun}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -136,6 +136,10 @@ fn layout_needs_schema_2() {
     ] {
         let err = Catalog::from_str_as(&text, Format::Toml, "agency.toml").unwrap_err();
         let lines = err.lines();
+        assert!(
+            err.to_string().starts_with("agency.toml: 1 problem:\n"),
+            "{err}"
+        );
         let ps = problems(err);
         assert_eq!(ps.len(), 1, "{ps:?}");
         assert_eq!(ps[0].field, "layout");

@@ -184,12 +184,16 @@ fn an_overlay_with_layout_needs_schema_2() {
 fn a_bad_overlay_word_is_reported_with_the_overlay_file() {
     let bad = ["คนละ ครึ่ง", "ก", WORD, "ABC"];
     let text = agency(TEXT, Some(&bad));
-    let (source, ps) = problems(
-        Catalog::embedded()
-            .unwrap()
-            .with_overlay(&overlay(&text))
-            .unwrap_err(),
+    let err = Catalog::embedded()
+        .unwrap()
+        .with_overlay(&overlay(&text))
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("overlay agency.toml: 3 problems:\n"),
+        "{err}"
     );
+    let (source, ps) = problems(err);
     assert_eq!(source, "overlay agency.toml");
     let fields: Vec<_> = ps.iter().map(|p| (p.field.as_str(), p.offset)).collect();
     assert_eq!(

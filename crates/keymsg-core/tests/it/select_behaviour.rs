@@ -127,6 +127,11 @@ fn explain_lists_every_reason() {
         "{}",
         ex.rule
     );
+    assert!(
+        ex.rule.contains("rendezvous over 1 message of tier 1:"),
+        "{}",
+        ex.rule
+    );
     let text = ex.to_string();
     assert!(
         text.contains("* march") && text.contains("weight 0"),
