@@ -11,6 +11,9 @@
  *                   (what the issue measured: one call, one iterator)
  *   icu4c_reuse     ubrk_setText on an iterator opened once + iterate (the
  *                   cheapest way to use ICU4C; text already in UTF-16)
+ * With KEYMSG_BENCH_ALONE=1 in the environment only keymsg_wrap runs, and
+ * is printed as "keymsg_wrap_alone": the same calls without ICU4C's rules
+ * and dictionary taking turns with keymsg's word list in the caches.
  * ICU4C gets its text in UTF-16, converted before timing; keymsg gets the
  * UTF-8 it takes. ICU4C only finds break opportunities; keymsg_wrap also
  * normalises, measures and fills lines and copies them out. */
@@ -118,6 +121,8 @@ static size_t (*const RUN[3])(const struct text *) = {run_keymsg, run_icu_open, 
 int main(int argc, char **argv) {
   struct text texts[MAX_FILES];
   int n = 0, i, c, round;
+  const char *alone_env = getenv("KEYMSG_BENCH_ALONE");
+  int alone = alone_env != NULL && strcmp(alone_env, "1") == 0;
   long k;
   UErrorCode st = U_ZERO_ERROR;
 
@@ -162,6 +167,7 @@ int main(int argc, char **argv) {
       for (c = 0; c < 3; c++) {
         /* Rotate which case goes first from round to round. */
         int cc = (c + round) % 3;
+        if (alone && cc != 0) continue;
         double t0 = now_ns();
         for (k = 0; k < t->iters; k++) sink += RUN[cc](t);
         t0 = (now_ns() - t0) / (double)t->iters;
@@ -171,6 +177,10 @@ int main(int argc, char **argv) {
   }
   for (i = 0; i < n; i++) {
     struct text *t = &texts[i];
+    if (alone) {
+      printf("%s keymsg_wrap_alone %.0f\n", t->name, t->best[0]);
+      continue;
+    }
     for (c = 0; c < 3; c++) printf("%s %s %.0f\n", t->name, CASES[c], t->best[c]);
     printf("%s bytes %zu\n", t->name, t->len);
     printf("%s icu4c_open/keymsg_wrap %.2f\n", t->name, t->best[1] / t->best[0]);

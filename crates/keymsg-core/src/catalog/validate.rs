@@ -35,8 +35,6 @@ mod text;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use unicode_normalization::UnicodeNormalization;
-
 use super::error::{CatalogError, Problem, ProblemKind};
 use super::model::{Catalog, CatalogMeta, Inner, Message, Window};
 use super::raw::{RawCatalog, RawText};
@@ -452,13 +450,10 @@ fn normalise(t: &RawText) -> Text {
     }
 }
 
-/// NFC, with the quick check first: text already in NFC (the usual case)
-/// is copied, not decomposed and composed again.
+/// NFC (text already in NFC, the usual case, is copied, not decomposed and
+/// composed again).
 fn nfc(s: &str) -> String {
-    match unicode_normalization::is_nfc_quick(s.chars()) {
-        unicode_normalization::IsNormalized::Yes => s.to_owned(),
-        _ => s.nfc().collect(),
-    }
+    crate::text::nfc::nfc(s).into_owned()
 }
 
 /// Language codes: 2 or 3 lower-case ASCII letters (`th`, `en`, `mnw`).

@@ -48,6 +48,7 @@ mod window;
 pub(crate) mod words;
 mod wrap;
 
+use crate::text::nfc::nfc;
 use crate::vocab::clean::is_unsafe_char;
 
 #[cfg(test)]
@@ -253,22 +254,6 @@ pub(crate) mod work {
     /// The work counted on this thread since the last call.
     pub(crate) fn take() -> u64 {
         BYTES.with(|b| b.replace(0))
-    }
-}
-
-/// NFC-normalise `text`, borrowing when it already is (the common case).
-pub(crate) fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
-    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
-    match is_nfc_quick(text.chars()) {
-        IsNormalized::Yes => std::borrow::Cow::Borrowed(text),
-        _ => {
-            let normalised: String = text.nfc().collect();
-            if normalised == text {
-                std::borrow::Cow::Borrowed(text)
-            } else {
-                std::borrow::Cow::Owned(normalised)
-            }
-        }
     }
 }
 

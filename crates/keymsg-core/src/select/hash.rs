@@ -11,7 +11,9 @@
 //!   257-entry table ([`LOG2_TABLE_Q26`]) and linear interpolation;
 //! - [`sticky_draw`] and [`sticky_cmp`]: the exact weighted-rendezvous draw and comparison.
 
-use unicode_normalization::{IsNormalized, UnicodeNormalization};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::text::nfc::is_nfc;
 
 use crate::fnv::Fnv1a64;
 pub use crate::fnv::fnv1a64;
@@ -81,44 +83,12 @@ pub(crate) fn feed_canonical_key(key: &str, mut sink: impl FnMut(&[u8])) -> usiz
     };
     // A string proven normalised is its own NFC (most keys: the composing
     // iterator costs far more than the checks).
-    let normalised = match thai_ascii_nfc(key) {
-        Some(yes) => yes,
-        None => unicode_normalization::is_nfc_quick(key.chars()) == IsNormalized::Yes,
-    };
-    if normalised {
+    if is_nfc(key) {
         key.chars().for_each(&mut feed);
     } else {
         key.nfc().for_each(&mut feed);
     }
     n
-}
-
-/// For a string of ASCII and assigned Thai characters (U+0E01–U+0E3A,
-/// U+0E3F–U+0E5B): whether it is in NFC. `None` for any other character.
-///
-/// Thai letters have no canonical decomposition and take part in no
-/// composition, so such a string is NFC exactly when its combining marks are
-/// in canonical order: a mark never follows one of a higher combining class
-/// without a starter between (classes: U+0E38–U+0E39 103, U+0E3A 9,
-/// U+0E48–U+0E4B 107; all others 0). This is the NFC quick check specialised
-/// to these characters, without its table lookups.
-fn thai_ascii_nfc(s: &str) -> Option<bool> {
-    let mut last = 0u8;
-    for c in s.chars() {
-        let ccc = match c {
-            '\0'..='\u{7F}' => 0,
-            '\u{E38}' | '\u{E39}' => 103,
-            '\u{E3A}' => 9,
-            '\u{E48}'..='\u{E4B}' => 107,
-            '\u{E01}'..='\u{E37}' | '\u{E3F}'..='\u{E47}' | '\u{E4C}'..='\u{E5B}' => 0,
-            _ => return None,
-        };
-        if ccc != 0 && last > ccc {
-            return Some(false);
-        }
-        last = ccc;
-    }
-    Some(true)
 }
 
 /// The canonical form of a key as a string (for docs, tests and explain; the
@@ -255,46 +225,6 @@ mod tests {
             assert_eq!(cycle_key_hash(key), key_hash(CYCLE_DOMAIN, key));
         }
         assert_eq!(sticky_key_hash("INV-2026-000001"), Some(0x917475028e7fd00a));
-    }
-
-    #[test]
-    fn thai_nfc_check_agrees_with_the_library() {
-        use rand::rngs::Xoshiro256PlusPlus;
-        use rand::{RngExt, SeedableRng};
-        // Every assigned Thai character alone and after each combining mark.
-        let thai: Vec<char> = ('\u{E01}'..='\u{E3A}')
-            .chain('\u{E3F}'..='\u{E5B}')
-            .collect();
-        for &a in &thai {
-            for &b in &thai {
-                let s: String = [a, b].iter().collect();
-                assert_eq!(
-                    thai_ascii_nfc(&s),
-                    Some(unicode_normalization::is_nfc(&s)),
-                    "{s:?}"
-                );
-            }
-        }
-        // Random mixes of ASCII, Thai letters and marks.
-        let pool: Vec<char> = thai
-            .iter()
-            .copied()
-            .chain(['a', '1', '-', ' ', '/'])
-            .collect();
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
-        for _ in 0..200_000 {
-            let n = rng.random_range(0..8);
-            let s: String = (0..n)
-                .map(|_| pool[rng.random_range(0..pool.len())])
-                .collect();
-            assert_eq!(
-                thai_ascii_nfc(&s),
-                Some(unicode_normalization::is_nfc(&s)),
-                "{s:?}"
-            );
-        }
-        assert_eq!(thai_ascii_nfc("\u{E3B}"), None); // unassigned
-        assert_eq!(thai_ascii_nfc("caf\u{E9}"), None);
     }
 
     #[test]
