@@ -289,12 +289,22 @@ pub(crate) fn validate_with(
 impl Catalog {
     /// The same catalog with `words` kept whole too when its messages are
     /// laid out, as if its `[layout] words` listed them (an agency's own
-    /// words, from its configuration). Checked like a catalog's.
+    /// words, from its configuration). Checked like a catalog's: the words
+    /// themselves, then every message whose text (a long, short or title
+    /// variant, in any language) has a word the catalog did not have: it is
+    /// laid out again with all the words on every profile of its surfaces,
+    /// as loading does. A message without such a word is laid out as before
+    /// and is not laid out again, so when no message has one, nothing is.
     ///
     /// # Errors
-    /// [`CatalogError::Invalid`] naming `source_name` and
-    /// `layout.words[k]` for a word that is not Thai text in NFC, 2 to 64
-    /// characters, without spaces.
+    /// [`CatalogError::Invalid`] naming `source_name`, with
+    /// - `layout.words[k]` for a word that is not Thai text in NFC, 2 to 64
+    ///   characters, without spaces;
+    /// - the message id, `text.LANG` and [`ProblemKind::DoesNotFit`] (the
+    ///   profile, and the words in the reason) for a message that would be
+    ///   truncated on a profile once the words are kept whole (a long
+    ///   compound that used to break between its parts can push it over a
+    ///   line limit).
     pub fn with_layout_words(
         self,
         words: &[String],
@@ -303,10 +313,36 @@ impl Catalog {
         let Some(added) = layout_words(words, source_name)? else {
             return Ok(self);
         };
-        let words = match self.layout_words() {
+        let own = self.layout_words();
+        // A message with one of the words the catalog did not have in its
+        // text is laid out differently now, and is checked again.
+        let new: Vec<&str> = added
+            .words()
+            .filter(|w| !own.is_some_and(|o| o.contains(w)))
+            .collect();
+        let words = match own {
             Some(own) => own.union(&added),
-            None => added,
+            None => Arc::clone(&added),
         };
+        let changed: Vec<&Message> = self
+            .messages()
+            .iter()
+            .filter(|m| fits::has_any(&m.text, &new))
+            .collect();
+        let mut p = Problems(Vec::new());
+        if !changed.is_empty() {
+            crate::layout::words::with_words(Some(&words), || {
+                for m in changed {
+                    fits::check_fits_added(&m.id, &m.text, &m.surfaces, &new, &mut p);
+                }
+            });
+        }
+        if !p.0.is_empty() {
+            return Err(CatalogError::Invalid {
+                source_name: source_name.to_owned(),
+                problems: p.0,
+            });
+        }
         let inner = match Arc::try_unwrap(self.inner) {
             Ok(mut inner) => {
                 inner.words = Some(words);
@@ -459,4 +495,73 @@ fn nfc(s: &str) -> String {
 /// Language codes: 2 or 3 lower-case ASCII letters (`th`, `en`, `mnw`).
 fn valid_language(code: &str) -> bool {
     (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Format;
+
+    /// A programme name the built-in list splits (คนละ|ครึ่ง|พลัส, ฟ้า|ใส|พา|รวย).
+    const LONG: &str = "คนละครึ่งพลัสฟ้าใสพารวย";
+
+    /// A catalog whose message `board` does not fit the billboard profile
+    /// (nine times the long word), loaded without the layout rule as a
+    /// catalog whose bytes passed before is: a layout of it shows as a
+    /// problem. `own` is its `[layout] words`.
+    fn unchecked(own: &[&str]) -> Catalog {
+        let quoted: Vec<String> = own.iter().map(|w| format!("\"{w}\"")).collect();
+        let text = format!(
+            "schema = 2\nversion = 1\n[layout]\nwords = [{}]\n[[messages]]\nid = \"board\"\n\
+             topic = \"general\"\nsurfaces = [\"billboard\"]\n[messages.text.th]\nlong = \"{}\"\n",
+            quoted.join(", "),
+            format!("{LONG}เงินคืน").repeat(9),
+        );
+        let c =
+            Catalog::from_bytes_validated_before(text.as_bytes(), Format::Toml, "c.toml").unwrap();
+        assert!(
+            Catalog::from_str_as(&text, Format::Toml, "c.toml").is_err(),
+            "the example no longer overflows"
+        );
+        c
+    }
+
+    fn words(w: &[&str]) -> Vec<String> {
+        w.iter().map(|&w| w.to_owned()).collect()
+    }
+
+    /// Only a message with a word the catalog did not have is laid out
+    /// again: one the catalog has, or one in no message, lays out nothing
+    /// (the overflowing message is never seen), a new one in its text does.
+    #[test]
+    fn only_messages_with_a_new_word_are_laid_out_again() {
+        // In no message's text.
+        assert!(
+            unchecked(&[])
+                .with_layout_words(&words(&["เทศบาลเมืองตัวอย่าง"]), "cfg")
+                .is_ok()
+        );
+        // The catalog's own word, in the message's text.
+        let c = unchecked(&[LONG])
+            .with_layout_words(&words(&[LONG]), "cfg")
+            .unwrap();
+        assert_eq!(
+            c.layout_words().unwrap().words().collect::<Vec<_>>(),
+            [LONG]
+        );
+        // A new word in the message's text: laid out, and refused.
+        let err = unchecked(&[])
+            .with_layout_words(&words(&[LONG]), "cfg")
+            .unwrap_err();
+        let CatalogError::Invalid {
+            source_name,
+            problems,
+        } = err
+        else {
+            panic!("{err}");
+        };
+        assert_eq!(source_name, "cfg");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].message_id.as_deref(), Some("board"));
+    }
 }

@@ -133,6 +133,16 @@ impl LayoutWords {
         self.words.is_empty()
     }
 
+    /// The words, in the order given, each once.
+    pub(crate) fn words(&self) -> impl Iterator<Item = &str> {
+        self.words.iter().map(String::as_str)
+    }
+
+    /// Whether `word` is one of them.
+    pub(crate) fn contains(&self, word: &str) -> bool {
+        self.words.iter().any(|w| w == word)
+    }
+
     /// The lengths, in characters, of the words that `labels[i..]` starts with.
     #[inline]
     pub(crate) fn lengths_at<'s>(

@@ -258,7 +258,8 @@ fn an_overlay_word_that_makes_a_base_message_overflow_is_refused() {
         (Some("board"), "text.th")
     );
     assert!(
-        matches!(&ps[0].kind, ProblemKind::DoesNotFit { profile, .. } if profile == "billboard"),
+        matches!(&ps[0].kind, ProblemKind::DoesNotFit { profile, reason }
+            if profile == "billboard" && reason.ends_with(&format!("with the layout word `{LONG}` kept whole"))),
         "{ps:?}"
     );
     let disabled = words.replacen("version = 1\n", "version = 1\ndisable = [\"board\"]\n", 1);

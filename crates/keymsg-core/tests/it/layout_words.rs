@@ -162,3 +162,89 @@ fn bad_catalog_words_are_reported_with_field_and_offset() {
         "{text}"
     );
 }
+
+/// `Catalog::with_layout_words` (an agency's `keymsg.toml`) checks its words
+/// as an overlay's: a message whose text has one the catalog lacked is laid
+/// out again. On a 24 × 4 billboard this message fits only while the long
+/// name may break between its parts; kept whole, it would be cut, and the
+/// config is refused naming it, the message, the profile and the word.
+#[test]
+fn config_words_that_make_a_message_overflow_are_refused() {
+    const LONG: &str = "คนละครึ่งพลัสฟ้าใสพารวย";
+    let board = Catalog::from_str_as(
+        &format!(
+            "version = 1\n[[messages]]\nid = \"board\"\ntopic = \"general\"\n\
+             surfaces = [\"billboard\"]\n[messages.text.th]\n\
+             long = \"ลงทะเบียน{LONG}เงินคืนด่วน{LONG}เงินคืนด่วน{LONG}\"\n"
+        ),
+        Format::Toml,
+        "board.toml",
+    )
+    .unwrap();
+    // With a word in no text, the problem names LONG alone.
+    let words = ["เทศบาลเมืองตัวอย่าง", LONG].map(str::to_owned);
+    let err = board
+        .clone()
+        .with_layout_words(&words, "config `keymsg.toml`")
+        .unwrap_err();
+    assert_eq!(
+        err.lines(),
+        [format!(
+            "config `keymsg.toml`: message `board`: field `text.th`: does not fit profile \
+             `billboard`: even the shortest variant would be truncated with the layout word \
+             `{LONG}` kept whole"
+        )]
+    );
+    let CatalogError::Invalid {
+        source_name,
+        problems,
+    } = err
+    else {
+        panic!("not Invalid");
+    };
+    assert_eq!(source_name, "config `keymsg.toml`");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        matches!(&problems[0].kind, ProblemKind::DoesNotFit { profile, .. } if profile == "billboard"),
+        "{problems:?}"
+    );
+    // It names every added word the text has; without LONG, it fits.
+    let words = ["เงินคืนด่วน", LONG].map(str::to_owned);
+    let err = board.clone().with_layout_words(&words, "cfg").unwrap_err();
+    assert!(
+        err.lines()[0].ends_with(&format!(
+            "with the layout words `เงินคืนด่วน`, `{LONG}` kept whole"
+        )),
+        "{err}"
+    );
+    assert!(board.with_layout_words(&words[..1], "cfg").is_ok());
+}
+
+/// Words that keep every message fitting are added: the embedded catalog
+/// with สายด่วน (hotline) and ธนาคาร (bank), in many of its messages, and a
+/// word in none; a word the catalog already has changes nothing.
+#[test]
+fn config_words_that_fit_are_added() {
+    let embedded = Catalog::embedded().unwrap();
+    let words = ["สายด่วน", "ธนาคาร", WORD].map(str::to_owned);
+    let with = embedded.clone().with_layout_words(&words, "cfg").unwrap();
+    let having = embedded
+        .messages()
+        .iter()
+        .filter(|m| m.text("th").is_some_and(|t| t.long.contains("สายด่วน")))
+        .count();
+    assert!(having >= 5, "{having}");
+    assert_eq!(with.messages(), embedded.messages());
+
+    let own = catalog(&format!("[\"{WORD}\"]")).unwrap();
+    let again = own
+        .clone()
+        .with_layout_words(&[WORD.to_owned()], "cfg")
+        .unwrap();
+    let profile = layout::Profile::columns("test", WIDTH, None).unwrap();
+    let t = own.get("m").unwrap().text("th").unwrap();
+    assert_eq!(
+        again.fit(t, &profile).unwrap(),
+        own.fit(t, &profile).unwrap()
+    );
+}

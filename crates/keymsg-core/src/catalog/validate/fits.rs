@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::Problems;
 use crate::Surface;
-use crate::catalog::{ProblemKind, Text};
+use crate::catalog::{ProblemKind, Text, TextKind};
 use crate::layout::words::{LayoutWords, check_word};
 use crate::layout::{Profile, fit};
 
@@ -39,26 +39,80 @@ pub(super) fn check_fits(
     p: &mut Problems,
 ) {
     for (lang, t) in text {
-        for &surface in surfaces {
-            for &name in surface.profiles() {
-                let Some(profile) = Profile::builtin(name) else {
-                    continue;
-                };
-                let reason = match fit(t, &profile) {
-                    Ok(f) if !f.truncated => continue,
-                    Ok(_) => "even the shortest variant would be truncated".to_owned(),
-                    Err(e) => e.to_string(),
-                };
-                p.add(
-                    Some(id),
-                    format!("text.{lang}"),
-                    None,
-                    ProblemKind::DoesNotFit {
-                        profile: name.to_owned(),
-                        reason,
-                    },
-                );
-            }
+        check_language(id, lang, t, surfaces, "", p);
+    }
+}
+
+/// Whether a variant (long, short or title) of `text`, in any language,
+/// contains one of `words`: only such a message is laid out differently
+/// once `words` are kept whole, so only it needs checking again.
+pub(super) fn has_any(text: &BTreeMap<String, Text>, words: &[&str]) -> bool {
+    text.values().any(|t| words.iter().any(|w| has_word(t, w)))
+}
+
+/// [`check_fits`] again for a message already checked without `added`,
+/// layout words now kept whole too (the caller makes them current): only
+/// the languages whose text has one of them are laid out, the others are
+/// laid out as before. Each problem names the added words its text has.
+pub(super) fn check_fits_added(
+    id: &str,
+    text: &BTreeMap<String, Text>,
+    surfaces: &[Surface],
+    added: &[&str],
+    p: &mut Problems,
+) {
+    for (lang, t) in text {
+        let found = found_in(t, added);
+        let note = match found.as_slice() {
+            [] => continue,
+            [one] => format!(" with the layout word `{one}` kept whole"),
+            many => format!(" with the layout words `{}` kept whole", many.join("`, `")),
+        };
+        check_language(id, lang, t, surfaces, &note, p);
+    }
+}
+
+/// The words of `words` that a variant (long, short or title) of `t` contains.
+fn found_in<'w>(t: &Text, words: &[&'w str]) -> Vec<&'w str> {
+    words.iter().filter(|w| has_word(t, w)).copied().collect()
+}
+
+/// Whether a variant (long, short or title) of `t` contains `word`.
+fn has_word(t: &Text, word: &str) -> bool {
+    [TextKind::Long, TextKind::Short, TextKind::Title]
+        .into_iter()
+        .filter_map(|k| t.get(k))
+        .any(|v| v.contains(word))
+}
+
+/// [`check_fits`] for the text `t` of one language; `note` ends each reason.
+fn check_language(
+    id: &str,
+    lang: &str,
+    t: &Text,
+    surfaces: &[Surface],
+    note: &str,
+    p: &mut Problems,
+) {
+    for &surface in surfaces {
+        for &name in surface.profiles() {
+            let Some(profile) = Profile::builtin(name) else {
+                continue;
+            };
+            let reason = match fit(t, &profile) {
+                Ok(f) if !f.truncated => continue,
+                Ok(_) => format!("even the shortest variant would be truncated{note}"),
+                Err(e) => format!("{e}{note}"),
+            };
+            p.add(
+                Some(id),
+                format!("text.{lang}"),
+                None,
+                ProblemKind::DoesNotFit {
+                    profile: name.to_owned(),
+                    reason,
+                },
+            );
         }
     }
 }

@@ -12,7 +12,6 @@ use crate::catalog::model::{Catalog, CatalogMeta, Inner, Message, Window};
 use crate::catalog::overlay::{Overlay, RawAdjust};
 use crate::catalog::raw::{RawAllow, RawCatalog, RawLayout};
 use crate::layout::words::with_words;
-use crate::vocab::{Text, TextKind};
 
 impl Catalog {
     /// This catalog as an official base with an agency `overlay` applied
@@ -137,7 +136,7 @@ pub(crate) fn apply(base: &Catalog, overlay: &Overlay) -> Result<Catalog, Catalo
                 adjust(&mut m, &mut raw, adj, official.is_some(), &mut p);
             }
             if let Some(official) = official
-                && has_any(&m.text, &added)
+                && fits::has_any(&m.text, &added)
             {
                 // The surfaces `adjust` added are checked already.
                 let kept: Vec<Surface> = m
@@ -146,7 +145,7 @@ pub(crate) fn apply(base: &Catalog, overlay: &Overlay) -> Result<Catalog, Catalo
                     .filter(|s| official.surfaces.contains(s))
                     .copied()
                     .collect();
-                fits::check_fits(&m.id, &m.text, &kept, &mut p);
+                fits::check_fits_added(&m.id, &m.text, &kept, &added, &mut p);
             }
             messages.push(m);
             raw_messages.push(raw);
@@ -250,17 +249,6 @@ pub(crate) fn apply(base: &Catalog, overlay: &Overlay) -> Result<Catalog, Catalo
             words,
         }),
     })
-}
-
-/// Whether a variant of `text`, in any language, contains one of `words`.
-fn has_any(text: &BTreeMap<String, Text>, words: &[&str]) -> bool {
-    !words.is_empty()
-        && text.values().any(|t| {
-            [TextKind::Long, TextKind::Short, TextKind::Title]
-                .into_iter()
-                .filter_map(|k| t.get(k))
-                .any(|v| words.iter().any(|w| v.contains(w)))
-        })
 }
 
 /// Apply one `[adjust.ID]`, reporting what it may not do.
