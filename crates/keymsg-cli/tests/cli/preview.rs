@@ -466,6 +466,110 @@ fn overlay_layout_words_are_kept_whole_in_footer_and_preview() {
     );
 }
 
+/// A `keymsg.toml` word that makes a message overflow a profile stops the
+/// commands that load the catalog at start, `keymsg serve` included, with a
+/// line per profile naming the config, the message, the profile and the
+/// word. No word from the default catalog's texts does that (of their Thai
+/// runs, only phrases of 18 characters or more overflow, and only on the
+/// billboard), so the catalogs here are small: the programme name
+/// คนละครึ่งพลัสฟ้าใสพารวย repeated, fitting while it may break between its
+/// parts. Before, the footer was laid out only when served: on the
+/// billboard cut with `…` (and counted), on a receipt refused then (the cut
+/// lost the hotline).
+#[test]
+fn a_config_word_that_makes_a_message_overflow_stops_at_start() {
+    const LONG: &str = "คนละครึ่งพลัสฟ้าใสพารวย";
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let catalog = |id: &str, surface: &str, long: &str| {
+        format!(
+            "version = 1\n[allow]\nphones = [\"1441\"]\n[[messages]]\nid = \"{id}\"\n\
+             topic = \"general\"\nsurfaces = [\"{surface}\"]\n[messages.text.th]\n\
+             long = \"{long}\"\n"
+        )
+    };
+    let board = format!("ลงทะเบียน{LONG}เงินคืนด่วน{LONG}เงินคืนด่วน{LONG}");
+    let receipt = format!("ลงทะเบียน{}โทร 1441", format!("{LONG}เงินคืนด่วน").repeat(6));
+    std::fs::write(
+        dir.join("board.toml"),
+        catalog("board", "billboard", &board),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("receipt.toml"),
+        catalog("rcpt", "receipt", &receipt),
+    )
+    .unwrap();
+    let board_footer = [
+        "footer",
+        "--catalog",
+        "board.toml",
+        "--surface",
+        "billboard",
+        "--json",
+    ];
+    let out = ok(dir, &board_footer, "");
+    assert!(out.contains("\"truncated\":false"), "{out}");
+    let out = ok(dir, &["footer", "--catalog", "receipt.toml"], "");
+    assert!(out.trim_end().ends_with("1441"), "{out}");
+
+    std::fs::write(
+        dir.join("keymsg.toml"),
+        format!("[layout]\nwords = [\"{LONG}\"]\n"),
+    )
+    .unwrap();
+    let line = |id: &str, profile: &str| {
+        format!(
+            "keymsg: config `keymsg.toml`: message `{id}`: field `text.th`: does not fit \
+             profile `{profile}`: even the shortest variant would be truncated with the layout \
+             word `{LONG}` kept whole"
+        )
+    };
+    assert_eq!(fails(dir, &board_footer, 1), line("board", "billboard"));
+    let preview = [
+        "preview",
+        "--catalog",
+        "board.toml",
+        "--profile",
+        "billboard",
+    ];
+    assert_eq!(fails(dir, &preview, 1), line("board", "billboard"));
+
+    // `keymsg serve` exits at start instead of refusing receipts later.
+    let mut child = super::keymsg(dir)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--catalog",
+            "receipt.toml",
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("keymsg serve started with the overflowing config word");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr.lines().collect::<Vec<_>>(),
+        [
+            line("rcpt", "receipt-58mm"),
+            line("rcpt", "receipt-80mm-42"),
+            line("rcpt", "receipt-80mm"),
+        ],
+    );
+}
+
 /// An SMS preview counts in words: one segment, not `segment(s)`.
 #[test]
 fn preview_counts_sms_segments_singular_and_plural() {
