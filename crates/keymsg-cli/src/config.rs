@@ -145,7 +145,9 @@ pub struct Config {
 pub struct LayoutConfig {
     /// Words no line break may fall inside, added to the catalog's own
     /// `[layout] words` and used by `keymsg wrap` and `keymsg truncate`:
-    /// Thai text in NFC, 2 to 64 characters, no spaces.
+    /// Thai text in NFC, 2 to 64 characters, no spaces. A catalog message
+    /// they would make overflow a profile stops the command at start
+    /// (`Catalog::with_layout_words`).
     #[serde(default)]
     pub words: Vec<String>,
 }
