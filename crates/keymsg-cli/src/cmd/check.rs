@@ -37,7 +37,9 @@ Examples:
 
 Exit 1 with one line per problem (file, message id, field, character offset);
 a missing or unreadable file, a bad or missing required signature, a
-rollback and an expired catalog are such problems too. With a state
+rollback and an expired catalog are such problems too, and so is a message
+that keymsg.toml's `[layout] words` push over a profile (footer and serve
+refuse to start on it). With a state
 directory holding a last good catalog, a refused file is reported together
 with the version that stays in service. Nothing is written to the state
 directory. --json prints one JSON object (also on failure).")]
@@ -96,6 +98,23 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
     if let Some((_, e)) = catalog.trust().fallback() {
         problems.extend(e.lines());
     }
+    // The catalog as this host would serve it: with keymsg.toml's layout
+    // words, a message they push over a profile stops `footer` and `serve`
+    // at start, so it is a problem here too.
+    let catalog = if problems.is_empty() {
+        match catalog
+            .clone()
+            .with_layout_words(&config.layout.words, &config.words_source())
+        {
+            Ok(c) => c,
+            Err(e) => {
+                problems.extend(e.lines());
+                catalog
+            }
+        }
+    } else {
+        catalog
+    };
     let surfaces = if args.surface.is_empty() {
         vec![Surface::Receipt, Surface::Invoice]
     } else {

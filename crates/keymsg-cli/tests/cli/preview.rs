@@ -467,8 +467,8 @@ fn overlay_layout_words_are_kept_whole_in_footer_and_preview() {
 }
 
 /// A `keymsg.toml` word that makes a message overflow a profile stops the
-/// commands that load the catalog at start, `keymsg serve` included, with a
-/// line per profile naming the config, the message, the profile and the
+/// commands that load the catalog at start, `keymsg serve` included, and
+/// `keymsg check` reports it, with a line per profile naming the config, the message, the profile and the
 /// word. No word from the default catalog's texts does that (of their Thai
 /// runs, only phrases of 18 characters or more overflow, and only on the
 /// billboard), so the catalogs here are small: the programme name
@@ -512,6 +512,8 @@ fn a_config_word_that_makes_a_message_overflow_stops_at_start() {
     assert!(out.contains("\"truncated\":false"), "{out}");
     let out = ok(dir, &["footer", "--catalog", "receipt.toml"], "");
     assert!(out.trim_end().ends_with("1441"), "{out}");
+    let out = ok(dir, &["check", "board.toml"], "");
+    assert!(out.starts_with("board.toml: ok"), "{out}");
 
     std::fs::write(
         dir.join("keymsg.toml"),
@@ -534,6 +536,11 @@ fn a_config_word_that_makes_a_message_overflow_stops_at_start() {
         "billboard",
     ];
     assert_eq!(fails(dir, &preview, 1), line("board", "billboard"));
+    // `keymsg check` judges the catalog as footer and serve would load it.
+    assert_eq!(
+        fails(dir, &["check", "board.toml"], 1),
+        line("board", "billboard")
+    );
 
     // `keymsg serve` exits at start instead of refusing receipts later.
     let mut child = super::keymsg(dir)
