@@ -11,11 +11,13 @@
 use keymsg_core::catalog::{Catalog, CatalogError, Format, LoadOptions, Overlay, ProblemKind};
 use keymsg_core::{Engine, FooterRequest};
 
-fn overlay(text: &str) -> Overlay {
+/// An overlay file named `agency.toml` (shared with `catalog_overlay_words`).
+pub(crate) fn overlay(text: &str) -> Overlay {
     Overlay::from_bytes(text.as_bytes(), Format::Toml, "agency.toml").unwrap()
 }
 
-fn problems(e: CatalogError) -> (String, Vec<keymsg_core::catalog::Problem>) {
+/// The source and problems of an `Invalid` error (shared with `catalog_overlay_words`).
+pub(crate) fn problems(e: CatalogError) -> (String, Vec<keymsg_core::catalog::Problem>) {
     match e {
         CatalogError::Invalid {
             source_name,

@@ -9,11 +9,28 @@
     clippy::indexing_slicing
 )]
 
-use keymsg_core::catalog::{
-    Catalog, CatalogError, Format, LoadOptions, Overlay, Problem, ProblemKind,
-};
+use keymsg_core::catalog::{Catalog, Format, LoadOptions, ProblemKind};
 use keymsg_core::layout::Profile;
 use keymsg_core::{Engine, FooterRequest};
+
+/// A programme name the built-in list splits (คนละ|ครึ่ง|พลัส, ฟ้า|ใส|พา|รวย).
+pub(crate) const BOARD_WORD: &str = "คนละครึ่งพลัสฟ้าใสพารวย";
+
+/// A catalog named `source` whose one billboard message (24 × 4) fits only
+/// while [`BOARD_WORD`] may break between its parts: kept whole, it would be
+/// cut (shared with `layout_words`).
+pub(crate) fn board_catalog(source: &str) -> Catalog {
+    Catalog::from_str_as(
+        &format!(
+            "version = 1\n[[messages]]\nid = \"board\"\ntopic = \"general\"\n\
+             surfaces = [\"billboard\"]\n[messages.text.th]\n\
+             long = \"ลงทะเบียน{BOARD_WORD}เงินคืนด่วน{BOARD_WORD}เงินคืนด่วน{BOARD_WORD}\"\n"
+        ),
+        Format::Toml,
+        source,
+    )
+    .unwrap()
+}
 
 /// The agency's programme: the built-in word list reads it as คนละ|ครึ่ง|พลัส.
 const WORD: &str = "คนละครึ่งพลัส";
@@ -21,9 +38,7 @@ const WORD: &str = "คนละครึ่งพลัส";
 const BASE_WORD: &str = "ฟ้าใสพารวย";
 const TEXT: &str = "โปรดลงทะเบียนผ่านแอปคนละครึ่งพลัสเท่านั้น";
 
-fn overlay(text: &str) -> Overlay {
-    Overlay::from_bytes(text.as_bytes(), Format::Toml, "agency.toml").unwrap()
-}
+use super::catalog_overlay::{overlay, problems};
 
 /// `words` as a TOML array.
 fn toml_list(words: &[&str]) -> String {
@@ -67,16 +82,6 @@ fn footer(catalog: Catalog, width: usize) -> Vec<String> {
         .footer(&FooterRequest::new().width(width))
         .unwrap()
         .lines
-}
-
-fn problems(e: CatalogError) -> (String, Vec<Problem>) {
-    match e {
-        CatalogError::Invalid {
-            source_name,
-            problems,
-        } => (source_name, problems),
-        other => panic!("expected Invalid, got {other}"),
-    }
 }
 
 /// Without the word, คนละครึ่งพลัส is cut at some footer widths (22 is
@@ -238,18 +243,8 @@ fn a_bad_overlay_word_is_reported_with_the_overlay_file() {
 /// that message).
 #[test]
 fn an_overlay_word_that_makes_a_base_message_overflow_is_refused() {
-    const LONG: &str = "คนละครึ่งพลัสฟ้าใสพารวย";
-    let base = Catalog::from_str_as(
-        &format!(
-            "version = 1\n[[messages]]\nid = \"board\"\ntopic = \"general\"\n\
-             surfaces = [\"billboard\"]\n[messages.text.th]\n\
-             long = \"ลงทะเบียน{LONG}เงินคืนด่วน{LONG}เงินคืนด่วน{LONG}\"\n"
-        ),
-        Format::Toml,
-        "base.toml",
-    )
-    .unwrap();
-    let words = format!("schema = 2\nversion = 1\n[layout]\nwords = [\"{LONG}\"]\n");
+    let base = board_catalog("base.toml");
+    let words = format!("schema = 2\nversion = 1\n[layout]\nwords = [\"{BOARD_WORD}\"]\n");
     let (source, ps) = problems(base.with_overlay(&overlay(&words)).unwrap_err());
     assert_eq!(source, "overlay agency.toml");
     assert_eq!(ps.len(), 1, "{ps:?}");
@@ -259,7 +254,7 @@ fn an_overlay_word_that_makes_a_base_message_overflow_is_refused() {
     );
     assert!(
         matches!(&ps[0].kind, ProblemKind::DoesNotFit { profile, reason }
-            if profile == "billboard" && reason.ends_with(&format!("with the layout word `{LONG}` kept whole"))),
+            if profile == "billboard" && reason.ends_with(&format!("with the layout word `{BOARD_WORD}` kept whole"))),
         "{ps:?}"
     );
     let disabled = words.replacen("version = 1\n", "version = 1\ndisable = [\"board\"]\n", 1);

@@ -170,17 +170,8 @@ fn bad_catalog_words_are_reported_with_field_and_offset() {
 /// config is refused naming it, the message, the profile and the word.
 #[test]
 fn config_words_that_make_a_message_overflow_are_refused() {
-    const LONG: &str = "คนละครึ่งพลัสฟ้าใสพารวย";
-    let board = Catalog::from_str_as(
-        &format!(
-            "version = 1\n[[messages]]\nid = \"board\"\ntopic = \"general\"\n\
-             surfaces = [\"billboard\"]\n[messages.text.th]\n\
-             long = \"ลงทะเบียน{LONG}เงินคืนด่วน{LONG}เงินคืนด่วน{LONG}\"\n"
-        ),
-        Format::Toml,
-        "board.toml",
-    )
-    .unwrap();
+    const LONG: &str = super::catalog_overlay_words::BOARD_WORD;
+    let board = super::catalog_overlay_words::board_catalog("board.toml");
     // With a word in no text, the problem names LONG alone.
     let words = ["เทศบาลเมืองตัวอย่าง", LONG].map(str::to_owned);
     let err = board
