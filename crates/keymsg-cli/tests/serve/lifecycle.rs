@@ -263,3 +263,60 @@ fn https_with_a_configured_certificate() {
     ));
     server.stop();
 }
+
+/// A reload reads the catalog as a start does, the config's layout words
+/// included: a new file with a message those words push over a receipt is
+/// refused with the same line `keymsg serve` would stop on at start, and
+/// the old catalog keeps serving.
+#[test]
+fn a_reload_that_config_words_push_over_a_profile_is_refused() {
+    const LONG: &str = "คนละครึ่งพลัสฟ้าใสพารวย";
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = |long: &str| {
+        format!(
+            "version = 1\n[allow]\nphones = [\"1441\"]\n[[messages]]\nid = \"rcpt\"\n\
+             topic = \"general\"\nsurfaces = [\"receipt\"]\n[messages.text.th]\n\
+             long = \"{long}\"\n"
+        )
+    };
+    let fits = "ระวังมิจฉาชีพ โทร 1441";
+    std::fs::write(dir.path().join("cat.toml"), catalog(fits)).unwrap();
+    std::fs::write(
+        dir.path().join("keymsg.toml"),
+        token_config(&format!(
+            "catalog = \"cat.toml\"\n[layout]\nwords = [\"{LONG}\"]"
+        )),
+    )
+    .unwrap();
+    let server = Server::start(dir.path(), &["--config", "keymsg.toml"]);
+    let auth = format!("Bearer {TOKEN_ALL}");
+    let h = [("Authorization", auth.as_str())];
+    let footer = "/v1/footer?key=INV-1&count=false&surface=receipt";
+    let (status, before) = get_json(server.addr, footer, &h);
+    assert_eq!(status, 200, "{before}");
+
+    let overflowing = format!("ลงทะเบียน{}โทร 1441", format!("{LONG}เงินคืนด่วน").repeat(6));
+    std::fs::write(dir.path().join("cat.toml"), catalog(&overflowing)).unwrap();
+    let (status, _, body) = http(server.addr, "POST", "/v1/admin/reload", &h, b"").unwrap();
+    let body = String::from_utf8_lossy(&body).into_owned();
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.contains(&format!(
+            "message `rcpt`: field `text.th`: does not fit profile `receipt-58mm`: even the \
+             shortest variant would be truncated with the layout word `{LONG}` kept whole"
+        )),
+        "{body}"
+    );
+    let (_, ready) = get_json(server.addr, "/readyz", &[]);
+    assert_eq!(ready["ready"], true, "{ready}");
+    assert!(
+        ready["checks"]["catalog"]["last_reload_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("does not fit profile")),
+        "{ready}"
+    );
+    let (status, after) = get_json(server.addr, footer, &h);
+    assert_eq!(status, 200, "{after}");
+    assert_eq!(after["lines"], before["lines"], "the old catalog serves");
+    server.stop();
+}
