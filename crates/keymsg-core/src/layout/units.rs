@@ -117,14 +117,26 @@ fn is_number_words(mut s: &str) -> bool {
     true
 }
 
+/// Whether `s` may start with a number, by its first bytes alone: false
+/// when both [`is_digits`] and [`is_number_words`] are false of every
+/// prefix of `s`.
+fn may_start_number(s: &str) -> bool {
+    starts_like_digits(s) || may_start_number_word(s)
+}
+
+/// Whether `s` starts with an ASCII digit, a Thai digit (E0 B9 90..99) or
+/// ฿ (E0 B8 BF): [`is_digits`] is false otherwise.
+fn starts_like_digits(s: &str) -> bool {
+    matches!(
+        s.as_bytes(),
+        [b'0'..=b'9', ..] | [0xE0, 0xB9, 0x90..=0x99, ..] | [0xE0, 0xB8, 0xBF, ..]
+    )
+}
+
 /// Whether `s` is written in digits (Arabic or Thai) with `,` and `.`
 /// inside (3,000 / 2.5 / ๑๕), maybe with a leading ฿.
 fn is_digits(s: &str) -> bool {
-    // An ASCII digit, a Thai digit (E0 B9 90..99) or ฿ (E0 B8 BF) first.
-    if !matches!(
-        s.as_bytes(),
-        [b'0'..=b'9', ..] | [0xE0, 0xB9, 0x90..=0x99, ..] | [0xE0, 0xB8, 0xBF, ..]
-    ) {
+    if !starts_like_digits(s) {
         return false;
     }
     let s = s.strip_prefix('฿').unwrap_or(s);
@@ -179,6 +191,12 @@ pub(crate) fn number_unit_ranges(text: &str, candidates: &[usize]) -> Vec<Range<
     let mut out = Vec::new();
     let mut k = 0;
     while k < n_words {
+        // Most words start with neither a digit nor a number word: tell from
+        // the first bytes, before trimming the word's spaces.
+        if !may_start_number(text.get(cut(k)..).unwrap_or("")) {
+            k += 1;
+            continue;
+        }
         let first = word(k);
         if !(is_digits(first) || is_number_words(first)) {
             k += 1;
