@@ -1,5 +1,7 @@
 //! Layout benchmarks: keymsg `wrap` against raw ICU4X dictionary segmentation
-//! on the same ~600-byte Thai paragraph, plus `width` and `truncate`.
+//! on the same ~600-byte Thai paragraph, plus `width` and `truncate`; and
+//! against ICU4X's `new_auto` line segmenter, which loads "the best
+//! available" data for Thai (an LSTM model).
 //!
 //! Run: `cargo bench -p keymsg-benches --bench layout -- --warm-up-time 1 --measurement-time 3`
 
@@ -37,6 +39,7 @@ fn document() -> String {
 
 fn bench_layout(c: &mut Criterion) {
     let icu = LineSegmenter::new_dictionary(LineBreakOptions::default());
+    let icu_auto = LineSegmenter::new_auto(LineBreakOptions::default());
     let opts = WrapOptions::new(32);
     // Warm the shared segmenter so construction is not measured.
     layout::wrap(PARAGRAPH, &opts).unwrap();
@@ -46,6 +49,9 @@ fn bench_layout(c: &mut Criterion) {
         let mut group = c.benchmark_group("thai-paragraph-600B");
         group.bench_function("icu4x-dictionary-segment-only", |b| {
             b.iter(|| icu.segment_str(black_box(PARAGRAPH)).count())
+        });
+        group.bench_function("icu4x-auto-segment-only", |b| {
+            b.iter(|| icu_auto.segment_str(black_box(PARAGRAPH)).count())
         });
         group.bench_function("keymsg-break-opportunities", |b| {
             b.iter(|| layout::break_opportunities(black_box(PARAGRAPH)))
@@ -103,6 +109,29 @@ fn bench_layout(c: &mut Criterion) {
     };
     side_by_side(PARAGRAPH, 200);
     side_by_side(&document(), 2);
+
+    // ICU4X's `new_auto` (LSTM for Thai) is two orders of magnitude slower
+    // than its dictionary mode: a few rounds say so.
+    let against_default = |text: &str, calls: u32| {
+        let (mut raw, mut ours) = (Duration::MAX, Duration::MAX);
+        for _ in 0..5 {
+            raw = raw.min(round(calls, &|| {
+                black_box(icu_auto.segment_str(black_box(text)).count());
+            }));
+            ours = ours.min(round(calls, &|| {
+                black_box(layout::wrap(black_box(text), &opts).unwrap());
+            }));
+        }
+        println!(
+            "ratio (fastest of 5 interleaved rounds): keymsg wrap@32 {:.1} µs / ICU4X new_auto (LSTM for Thai) segmentation {:.1} µs = {:.3}× ({} bytes)",
+            ours.as_secs_f64() * 1e6,
+            raw.as_secs_f64() * 1e6,
+            ours.as_secs_f64() / raw.as_secs_f64(),
+            text.len()
+        );
+    };
+    against_default(PARAGRAPH, 50);
+    against_default(&document(), 1);
 }
 
 criterion_group!(benches, bench_layout);
