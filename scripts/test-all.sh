@@ -49,6 +49,9 @@ cargo package -p keymsg-core -p keymsg-server -p keymsg-cli -p keymsg-ffi --allo
 
 step "cargo doc (warnings denied)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+# The CLI binary is also named `keymsg`, like keymsg-ffi's library: documented
+# in a run of its own (in one run the two write target/doc/keymsg at once).
+RUSTDOCFLAGS="-D warnings" cargo doc -p keymsg-cli --bin keymsg --no-deps --locked --quiet
 # keymsg-core as docs.rs shows it: the stable API alone (no `unstable`), so a
 # link from it to an unstable item is an error here.
 RUSTDOCFLAGS="-D warnings" cargo doc -p keymsg-core --no-deps --locked --quiet
