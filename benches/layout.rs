@@ -11,8 +11,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use icu_segmenter::LineSegmenter;
 use icu_segmenter::options::LineBreakOptions;
+use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
 use keymsg_core::layout::{self, WrapOptions};
 
 /// 527 bytes of Thai (plus a number and a host) as on a receipt footer; the
@@ -89,9 +89,13 @@ fn bench_layout(c: &mut Criterion) {
         }
         start.elapsed() / n
     };
-    let side_by_side = |text: &str, calls: u32| {
+    let side_by_side = |icu: LineSegmenterBorrowed<'static>,
+                        mode: &str,
+                        text: &str,
+                        calls: u32,
+                        rounds: u32| {
         let (mut raw, mut ours) = (Duration::MAX, Duration::MAX);
-        for _ in 0..50 {
+        for _ in 0..rounds {
             raw = raw.min(round(calls, &|| {
                 black_box(icu.segment_str(black_box(text)).count());
             }));
@@ -99,39 +103,22 @@ fn bench_layout(c: &mut Criterion) {
                 black_box(layout::wrap(black_box(text), &opts).unwrap());
             }));
         }
+        let ratio = ours.as_secs_f64() / raw.as_secs_f64();
+        let digits = if ratio < 0.1 { 3 } else { 2 };
         println!(
-            "ratio (fastest of 50 interleaved rounds): keymsg wrap@32 {:.1} µs / raw ICU4X dictionary segmentation {:.1} µs = {:.2}× ({} bytes)",
+            "ratio (fastest of {rounds} interleaved rounds): keymsg wrap@32 {:.1} µs / {mode} segmentation {:.1} µs = {ratio:.digits$}× ({} bytes)",
             ours.as_secs_f64() * 1e6,
             raw.as_secs_f64() * 1e6,
-            ours.as_secs_f64() / raw.as_secs_f64(),
             text.len()
         );
     };
-    side_by_side(PARAGRAPH, 200);
-    side_by_side(&document(), 2);
-
+    let doc = document();
+    side_by_side(icu, "raw ICU4X dictionary", PARAGRAPH, 200, 50);
+    side_by_side(icu, "raw ICU4X dictionary", &doc, 2, 50);
     // ICU4X's `new_auto` (LSTM for Thai) is two orders of magnitude slower
     // than its dictionary mode: a few rounds say so.
-    let against_default = |text: &str, calls: u32| {
-        let (mut raw, mut ours) = (Duration::MAX, Duration::MAX);
-        for _ in 0..5 {
-            raw = raw.min(round(calls, &|| {
-                black_box(icu_auto.segment_str(black_box(text)).count());
-            }));
-            ours = ours.min(round(calls, &|| {
-                black_box(layout::wrap(black_box(text), &opts).unwrap());
-            }));
-        }
-        println!(
-            "ratio (fastest of 5 interleaved rounds): keymsg wrap@32 {:.1} µs / ICU4X new_auto (LSTM for Thai) segmentation {:.1} µs = {:.3}× ({} bytes)",
-            ours.as_secs_f64() * 1e6,
-            raw.as_secs_f64() * 1e6,
-            ours.as_secs_f64() / raw.as_secs_f64(),
-            text.len()
-        );
-    };
-    against_default(PARAGRAPH, 50);
-    against_default(&document(), 1);
+    side_by_side(icu_auto, "ICU4X new_auto (LSTM for Thai)", PARAGRAPH, 50, 5);
+    side_by_side(icu_auto, "ICU4X new_auto (LSTM for Thai)", &doc, 1, 5);
 }
 
 criterion_group!(benches, bench_layout);
