@@ -117,8 +117,8 @@ fn is_number_words(mut s: &str) -> bool {
     true
 }
 
-/// Whether `s` may start with a number, by its first bytes alone: false
-/// when both [`is_digits`] and [`is_number_words`] are false of every
+/// Whether `s` may start with a number, by its first bytes alone: when
+/// false, neither [`is_digits`] nor [`is_number_words`] holds for any
 /// prefix of `s`.
 fn may_start_number(s: &str) -> bool {
     starts_like_digits(s) || may_start_number_word(s)
