@@ -33,9 +33,7 @@ step "cargo test"
 # on purpose, and without PostgreSQL they fail rather than pass silently.
 # Property tests run one fixed seed here, so a red CI run can be replayed
 # exactly (PROPTEST_RNG_SEED=N to choose another); `cargo test` on a
-# developer's machine draws a new seed every run and explores further. Known
-# open: the syllable property fails in about 1 run in 20 on an overlong unit
-# cut between ื and its อ ("ใปกื" / "อกา" at 3 columns; see CHANGELOG).
+# developer's machine draws a new seed every run and explores further.
 export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261206}"
 cargo test --locked
 
