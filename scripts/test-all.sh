@@ -13,6 +13,21 @@ cd "$(dirname "$0")/.."
 # Each step shows the seconds since the start, to keep an eye on the total.
 step() { printf '\n==> [%ss] %s\n' "$SECONDS" "$*"; }
 
+# A run from a clean checkout writes about 10 GB under target/ and
+# fuzz/target/ (debug, test, dist, sanitizer and fuzz builds). Say so up
+# front: a full disk otherwise shows up minutes later as a linker error.
+target_dir="${CARGO_TARGET_DIR:-target}"
+mkdir -p "$target_dir"
+free_gb=$(( $(df --output=avail -k "$target_dir" | tail -1) / 1024 / 1024 ))
+if [ "$free_gb" -lt 15 ]; then
+  printf 'warning: %s GB free under %s; a run from a clean checkout needs about 10 GB\n' \
+    "$free_gb" "$target_dir" >&2
+fi
+# CI builds each crate once: incremental caches would only take disk space.
+if [ -n "${CI:-}" ]; then
+  export CARGO_INCREMENTAL=0
+fi
+
 step "install what the tests need (scripts/install-test-deps.sh)"
 ./scripts/install-test-deps.sh
 

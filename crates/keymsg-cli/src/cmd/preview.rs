@@ -167,7 +167,11 @@ fn describe(profile: &Profile) -> String {
         ProfileKind::Popup {
             title_graphemes,
             body_graphemes,
-        } => format!("pop-up: title ≤ {title_graphemes}, body ≤ {body_graphemes} graphemes"),
+        } => format!(
+            "pop-up: title ≤ {}, body ≤ {}",
+            plural(title_graphemes, "grapheme", "graphemes"),
+            plural(body_graphemes, "grapheme", "graphemes")
+        ),
         ProfileKind::Push { max_bytes } => format!("push: JSON payload ≤ {max_bytes} bytes"),
         ProfileKind::Sms { segments } => format!(
             "SMS: {}",
@@ -335,5 +339,23 @@ mod tests {
         assert!(html.contains("--------------------------------</div>")); // 32-column rule
         let popup = page(&catalog, &Profile::builtin("popup").unwrap(), "th").unwrap();
         assert!(popup.contains("class=\"phone\""));
+    }
+
+    #[test]
+    fn budgets_read_as_english() {
+        let popup = |title_graphemes, body_graphemes| {
+            let kind = ProfileKind::Popup {
+                title_graphemes,
+                body_graphemes,
+            };
+            describe(&Profile::new("p", kind).unwrap())
+        };
+        assert_eq!(
+            popup(40, 100),
+            "pop-up: title ≤ 40 graphemes, body ≤ 100 graphemes"
+        );
+        assert_eq!(popup(1, 1), "pop-up: title ≤ 1 grapheme, body ≤ 1 grapheme");
+        let billboard = Profile::builtin("billboard").unwrap();
+        assert_eq!(describe(&billboard), "24 columns, at most 4 lines");
     }
 }
