@@ -82,6 +82,9 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
     };
     let mut options = args.trust.options(args.path.as_deref(), &config, None)?;
     options.check_only = true;
+    // The config's layout words are applied below, once the file itself
+    // has been judged (a refusal is reported as such, not as a words problem).
+    options.layout_words.clear();
     let catalog = match Catalog::load(&options) {
         Ok(c) => c,
         Err(e) => {

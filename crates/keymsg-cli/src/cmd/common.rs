@@ -141,8 +141,9 @@ pub fn load_catalog(
     // The trust state defaults to a directory inside a store directory; a
     // postgres:// store has none on this host.
     let store = store.filter(|p| !p.to_str().is_some_and(keymsg_core::store::is_fleet_url));
-    let catalog = super::trust::load(trust, flag, config, store)?;
-    Ok(catalog.with_layout_words(&config.layout.words, &config.words_source())?)
+    // keymsg.toml's `[layout] words` are applied (and their check
+    // remembered in the trust state) by the load itself.
+    super::trust::load(trust, flag, config, store)
 }
 
 /// Build an engine from flags and config. `count` `None`: never open a

@@ -103,6 +103,8 @@ impl TrustArgs {
             state,
             strict: self.strict || config.trust.strict,
             overlay: self.overlay.clone().or_else(|| config.overlay.clone()),
+            layout_words: config.layout.words.clone(),
+            layout_words_source: Some(config.words_source()),
             ..LoadOptions::default()
         })
     }

@@ -515,6 +515,25 @@ fn a_config_word_that_makes_a_message_overflow_stops_at_start() {
     let out = ok(dir, &["check", "board.toml"], "");
     assert!(out.starts_with("board.toml: ok"), "{out}");
 
+    // A words check that passed is remembered in the store's trust state
+    // (the store exists from the second start on), so later starts do not
+    // lay the messages out again; other, overflowing words are still
+    // checked (below).
+    std::fs::write(
+        dir.join("keymsg.toml"),
+        "[layout]\nwords = [\"เงินคืนด่วน\"]\n",
+    )
+    .unwrap();
+    let mut counted = board_footer.to_vec();
+    counted.extend(["--store", "store"]);
+    let first = ok(dir, &counted, "");
+    assert!(first.contains("\"counted\":true"), "{first}");
+    assert_eq!(ok(dir, &counted, ""), first);
+    let memo = dir.join("store/catalog-trust/layout-words-checked");
+    let remembered = std::fs::read_to_string(&memo).unwrap();
+    assert_eq!(ok(dir, &counted, ""), first);
+    assert_eq!(std::fs::read_to_string(&memo).unwrap(), remembered);
+
     std::fs::write(
         dir.join("keymsg.toml"),
         format!("[layout]\nwords = [\"{LONG}\"]\n"),
@@ -528,6 +547,7 @@ fn a_config_word_that_makes_a_message_overflow_stops_at_start() {
         )
     };
     assert_eq!(fails(dir, &board_footer, 1), line("board", "billboard"));
+    assert_eq!(fails(dir, &counted, 1), line("board", "billboard"));
     let preview = [
         "preview",
         "--catalog",

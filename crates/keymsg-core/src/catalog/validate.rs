@@ -39,8 +39,9 @@ use super::error::{CatalogError, Problem, ProblemKind};
 use super::model::{Catalog, CatalogMeta, Inner, Message, Window};
 use super::raw::{RawCatalog, RawText};
 use crate::Surface;
+use crate::layout::words::LayoutWords;
 use crate::text::spans::{is_digit, is_host_syntax, phone_key, span_digits};
-use crate::vocab::Text;
+use crate::vocab::{Text, TextKind};
 use moment::{Edge, parse_moment};
 use text::{Allow, check_chars, check_name, check_text};
 
@@ -310,6 +311,20 @@ impl Catalog {
         words: &[String],
         source_name: &str,
     ) -> Result<Catalog, CatalogError> {
+        self.with_layout_words_remembered(words, source_name, None)
+    }
+
+    /// [`Catalog::with_layout_words`], skipping the layout of the changed
+    /// messages when `memo` says the same words passed on the same messages
+    /// before, and telling it of a check that passes: a command that starts
+    /// once per receipt otherwise pays the layout of every such message on
+    /// every start.
+    pub(crate) fn with_layout_words_remembered(
+        self,
+        words: &[String],
+        source_name: &str,
+        memo: Option<&dyn WordsMemo>,
+    ) -> Result<Catalog, CatalogError> {
         let Some(added) = layout_words(words, source_name)? else {
             return Ok(self);
         };
@@ -330,12 +345,19 @@ impl Catalog {
             .filter(|m| fits::has_any(&m.text, &new))
             .collect();
         let mut p = Problems(Vec::new());
-        if !changed.is_empty() {
+        let memo = memo
+            .filter(|_| !changed.is_empty())
+            .map(|m| (m, words_check_key(&words, &new, &changed)));
+        let known = memo.as_ref().is_some_and(|(m, key)| m.passed_before(key));
+        if !changed.is_empty() && !known {
             crate::layout::words::with_words(Some(&words), || {
                 for m in changed {
                     fits::check_fits_added(&m.id, &m.text, &m.surfaces, &new, &mut p);
                 }
             });
+            if let (Some((m, key)), true) = (&memo, p.0.is_empty()) {
+                m.passed(key);
+            }
         }
         if !p.0.is_empty() {
             return Err(CatalogError::Invalid {
@@ -361,6 +383,46 @@ impl Catalog {
             inner: Arc::new(inner),
         })
     }
+}
+
+/// Where layout-words checks that passed are remembered between starts
+/// (the trust state directory; see `Catalog::load`).
+pub(crate) trait WordsMemo {
+    /// Whether the check `key` (see [`words_check_key`]) passed before.
+    fn passed_before(&self, key: &str) -> bool;
+    /// The check `key` passed.
+    fn passed(&self, key: &str);
+}
+
+/// What a layout-words check depends on, hashed: the keymsg doing it (its
+/// layout rules), all the words, the new ones, and each changed message as
+/// laid out (id, surfaces, every text variant). Each piece is hashed with
+/// its length, so no two different inputs run together into one.
+fn words_check_key(words: &LayoutWords, new: &[&str], changed: &[&Message]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    let mut piece = |bytes: &[u8]| {
+        hash.update((bytes.len() as u64).to_le_bytes());
+        hash.update(bytes);
+    };
+    piece(env!("CARGO_PKG_VERSION").as_bytes());
+    let mut all: Vec<&str> = words.words().collect();
+    all.sort_unstable();
+    for list in [&all[..], new] {
+        piece(&(list.len() as u64).to_le_bytes());
+        list.iter().for_each(|w| piece(w.as_bytes()));
+    }
+    for m in changed {
+        piece(m.id.as_bytes());
+        m.surfaces.iter().for_each(|s| piece(s.as_str().as_bytes()));
+        for (lang, t) in &m.text {
+            piece(lang.as_bytes());
+            for kind in [TextKind::Long, TextKind::Short, TextKind::Title] {
+                piece(t.get(kind).unwrap_or("\0").as_bytes());
+            }
+        }
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `words` checked as `[layout] words` (see [`fits::check_words`]), `None`

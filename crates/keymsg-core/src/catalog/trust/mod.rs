@@ -34,6 +34,7 @@ use super::error::CatalogError;
 use super::load::Format;
 use super::model::{Catalog, Inner};
 use super::overlay::Overlay;
+use super::validate::WordsMemo;
 
 /// Name of the state directory kept inside a store directory by default.
 pub const STATE_IN_STORE: &str = "catalog-trust";
@@ -77,6 +78,15 @@ pub struct LoadOptions {
     /// Check against the state directory without recording anything in it
     /// (`keymsg check`): the file is judged as a load would judge it.
     pub check_only: bool,
+    /// Words kept whole on top of the catalog's own (an agency's
+    /// configuration, such as `keymsg.toml`'s `[layout] words`), checked as
+    /// [`Catalog::with_layout_words`] checks them. With a state directory,
+    /// a check that passed is remembered there, so a later load of the same
+    /// messages with the same words does not lay them out again.
+    pub layout_words: Vec<String>,
+    /// Where [`LoadOptions::layout_words`] come from, naming them in errors
+    /// (default: `layout words`).
+    pub layout_words_source: Option<String>,
 }
 
 /// Validate the catalog file at `catalog` and sign it with the minisign
@@ -202,7 +212,36 @@ impl Catalog {
                 base.with_overlay(&overlay)?
             }
         };
+        let source = options.layout_words_source.as_deref();
+        let memo = state.as_ref().map(|state| StateMemo {
+            state,
+            record: !options.check_only,
+        });
+        let catalog = catalog.with_layout_words_remembered(
+            &options.layout_words,
+            source.unwrap_or("layout words"),
+            memo.as_ref().map(|m| m as &dyn WordsMemo),
+        )?;
         Ok(catalog.with_trust(TrustStatus { layers }))
+    }
+}
+
+/// Layout-words checks remembered in a state directory; `record: false`
+/// (`LoadOptions::check_only`) reads the record but never writes it.
+pub(crate) struct StateMemo<'s> {
+    pub(crate) state: &'s StateDir,
+    pub(crate) record: bool,
+}
+
+impl WordsMemo for StateMemo<'_> {
+    fn passed_before(&self, key: &str) -> bool {
+        self.state.words_checked_before(key)
+    }
+
+    fn passed(&self, key: &str) {
+        if self.record {
+            self.state.remember_words_checked(key);
+        }
     }
 }
 
@@ -454,3 +493,7 @@ fn check_expiry<T: LayerFile>(
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+#[path = "words_memo_tests.rs"]
+mod words_memo_tests;

@@ -7,6 +7,7 @@
 //! STATE/last-good-base.toml           the accepted file, byte for byte
 //! STATE/last-good-base.toml.minisig   its signature, when it had one
 //! STATE/last-good-base.source         the path it was loaded from
+//! STATE/layout-words-checked          the last layout-words check that passed
 //! ```
 //!
 //! Files are replaced atomically (written beside, then renamed), so a crash
@@ -36,6 +37,15 @@ struct Versions {
 
 /// Which keymsg validated a file.
 const VALIDATOR: &str = env!("CARGO_PKG_VERSION");
+
+/// The file holding the last layout-words check that passed (see
+/// [`StateDir::remember_words_checked`]).
+const WORDS_CHECKED: &str = "layout-words-checked";
+
+/// A line of [`WORDS_CHECKED`]: the keymsg that checked, and what.
+fn words_entry(key: &str) -> String {
+    format!("{VALIDATOR} {key}")
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Seen {
@@ -132,6 +142,28 @@ impl StateDir {
                 .get(&sha256_hex(bytes))
                 .is_some_and(|w| w == VALIDATOR)
         })
+    }
+
+    /// Whether layout words passed the layout rule on the messages hashed
+    /// into `key` (see `Catalog::with_layout_words`) on an earlier start of
+    /// this keymsg.
+    pub(crate) fn words_checked_before(&self, key: &str) -> bool {
+        std::fs::read_to_string(self.dir.join(WORDS_CHECKED))
+            .is_ok_and(|s| s.trim_end() == words_entry(key))
+    }
+
+    /// Remember that the check `key` passed. Its own file (never
+    /// `versions.json`, whose rollback records a concurrent start could
+    /// otherwise overwrite with an older copy), holding the latest key
+    /// only. Best effort: a state directory that cannot be written only
+    /// means the check runs again on the next start.
+    pub(crate) fn remember_words_checked(&self, key: &str) {
+        if std::fs::create_dir_all(&self.dir).is_ok() {
+            let _ = write_atomic(
+                &self.dir.join(WORDS_CHECKED),
+                format!("{}\n", words_entry(key)).as_bytes(),
+            );
+        }
     }
 
     /// Record an accepted file: raise the issuer's version and keep a copy
