@@ -163,6 +163,57 @@ static void test_overlay_adds_a_hotline_and_cannot_replace_official_text(void) {
   keymsg_catalog_free(base);
 }
 
+/* คนละครึ่งพลัสฟ้าใสพารวย, a programme name the built-in word list splits. */
+#define LONG_WORD "\xe0\xb8\x84\xe0\xb8\x99\xe0\xb8\xa5\xe0\xb8\xb0\xe0\xb8\x84\xe0\xb8\xa3\xe0\xb8\xb6\xe0\xb9\x88\xe0\xb8\x87\xe0\xb8\x9e\xe0\xb8\xa5\xe0\xb8\xb1\xe0\xb8\xaa\xe0\xb8\x9f\xe0\xb9\x89\xe0\xb8\xb2\xe0\xb9\x83\xe0\xb8\xaa\xe0\xb8\x9e\xe0\xb8\xb2\xe0\xb8\xa3\xe0\xb8\xa7\xe0\xb8\xa2"
+/* เงินคืนด่วน */
+#define SHORT_WORD "\xe0\xb9\x80\xe0\xb8\x87\xe0\xb8\xb4\xe0\xb8\x99\xe0\xb8\x84\xe0\xb8\xb7\xe0\xb8\x99\xe0\xb8\x94\xe0\xb9\x88\xe0\xb8\xa7\xe0\xb8\x99"
+
+static bool file_exists(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (f != NULL) fclose(f);
+  return f != NULL;
+}
+
+/* Layout words given with the load options are checked against the
+ * catalog's messages: a billboard message that fits while the programme
+ * name may break between its parts is refused once the name is kept whole.
+ * A check that passed is remembered in the state directory. */
+static void test_layout_words_are_checked_at_load_and_remembered(void) {
+  keymsg_load_options *o = NULL;
+  keymsg_catalog *c = NULL;
+  char cat[1100], state[1100], memo[2200];
+  path_in(cat, sizeof cat, scratch, "board.toml");
+  path_in(state, sizeof state, scratch, "words-state");
+  path_in(memo, sizeof memo, state, "layout-words-checked");
+  write_file(cat,
+             "version = 1\n[[messages]]\nid = \"board\"\ntopic = \"general\"\n"
+             "surfaces = [\"billboard\"]\n[messages.text.th]\nlong = \""
+             "\xe0\xb8\xa5\xe0\xb8\x87\xe0\xb8\x97\xe0\xb8\xb0\xe0\xb9\x80\xe0\xb8\x9a\xe0\xb8\xb5\xe0\xb8\xa2\xe0\xb8\x99\xe0\xb8\x84\xe0\xb8\x99\xe0\xb8\xa5\xe0\xb8\xb0\xe0\xb8\x84\xe0\xb8\xa3\xe0\xb8\xb6\xe0\xb9\x88\xe0\xb8\x87\xe0\xb8\x9e\xe0\xb8\xa5\xe0\xb8\xb1\xe0\xb8\xaa\xe0\xb8\x9f\xe0\xb9\x89\xe0\xb8\xb2\xe0\xb9\x83\xe0\xb8\xaa\xe0\xb8\x9e\xe0\xb8\xb2\xe0\xb8\xa3\xe0\xb8\xa7\xe0\xb8\xa2\xe0\xb9\x80\xe0\xb8\x87\xe0\xb8\xb4\xe0\xb8\x99\xe0\xb8\x84\xe0\xb8\xb7\xe0\xb8\x99\xe0\xb8\x94\xe0\xb9\x88\xe0\xb8\xa7\xe0\xb8\x99\xe0\xb8\x84\xe0\xb8\x99\xe0\xb8\xa5\xe0\xb8\xb0\xe0\xb8\x84\xe0\xb8\xa3\xe0\xb8\xb6\xe0\xb9\x88\xe0\xb8\x87\xe0\xb8\x9e\xe0\xb8\xa5\xe0\xb8\xb1\xe0\xb8\xaa\xe0\xb8\x9f\xe0\xb9\x89\xe0\xb8\xb2\xe0\xb9\x83\xe0\xb8\xaa\xe0\xb8\x9e\xe0\xb8\xb2\xe0\xb8\xa3\xe0\xb8\xa7\xe0\xb8\xa2\xe0\xb9\x80\xe0\xb8\x87\xe0\xb8\xb4\xe0\xb8\x99\xe0\xb8\x84\xe0\xb8\xb7\xe0\xb8\x99\xe0\xb8\x94\xe0\xb9\x88\xe0\xb8\xa7\xe0\xb8\x99\xe0\xb8\x84\xe0\xb8\x99\xe0\xb8\xa5\xe0\xb8\xb0\xe0\xb8\x84\xe0\xb8\xa3\xe0\xb8\xb6\xe0\xb9\x88\xe0\xb8\x87\xe0\xb8\x9e\xe0\xb8\xa5\xe0\xb8\xb1\xe0\xb8\xaa\xe0\xb8\x9f\xe0\xb9\x89\xe0\xb8\xb2\xe0\xb9\x83\xe0\xb8\xaa\xe0\xb8\x9e\xe0\xb8\xb2\xe0\xb8\xa3\xe0\xb8\xa7\xe0\xb8\xa2\"\n");
+  CHECK_STATUS(keymsg_load_options_new(&o), KEYMSG_OK);
+  CHECK_STATUS(keymsg_load_options_set_catalog(o, cat, strlen(cat)), KEYMSG_OK);
+  CHECK_STATUS(keymsg_load_options_set_state(o, state, strlen(state)), KEYMSG_OK);
+  CHECK_STATUS(keymsg_load_options_add_layout_word(o, LIT(SHORT_WORD)), KEYMSG_OK);
+  CHECK_STATUS(keymsg_catalog_load(o, &c), KEYMSG_OK);
+  keymsg_catalog_free(c);
+  c = NULL;
+  CHECK(file_exists(memo));
+  CHECK_STATUS(keymsg_load_options_add_layout_word(o, LIT(LONG_WORD)), KEYMSG_OK);
+  CHECK_STATUS(keymsg_catalog_load(o, &c), KEYMSG_CATALOG_INVALID);
+  CHECK(c == NULL);
+  CHECK(strstr(keymsg_last_error_message().data, "does not fit profile `billboard`") != NULL);
+  CHECK(strstr(keymsg_last_error_message().data, LONG_WORD) != NULL);
+  keymsg_load_options_free(o);
+
+  o = NULL;
+  CHECK_STATUS(keymsg_load_options_new(&o), KEYMSG_OK);
+  CHECK_STATUS(keymsg_load_options_add_layout_word(o, LIT("AOC")), KEYMSG_OK);
+  CHECK_STATUS(keymsg_catalog_load(o, &c), KEYMSG_CATALOG_INVALID);
+  CHECK(strstr(keymsg_last_error_message().data, "layout.words[0]") != NULL);
+  CHECK_STATUS(keymsg_load_options_add_layout_word(NULL, LIT("AOC")), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_load_options_add_layout_word(o, NULL, 3), KEYMSG_NULL_PARAMETER);
+  keymsg_load_options_free(o);
+}
+
 static void test_bad_key_and_null_arguments(void) {
   keymsg_load_options *o = NULL;
   CHECK_STATUS(keymsg_load_options_new(&o), KEYMSG_OK);
@@ -183,6 +234,7 @@ int main(int argc, char **argv) {
   RUN(test_rollback_serves_the_last_good_catalog_or_fails_when_strict);
   RUN(test_tampered_and_unsigned_files_are_refused);
   RUN(test_overlay_adds_a_hotline_and_cannot_replace_official_text);
+  RUN(test_layout_words_are_checked_at_load_and_remembered);
   RUN(test_bad_key_and_null_arguments);
   return harness_finish();
 }

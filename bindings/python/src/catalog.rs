@@ -56,9 +56,12 @@ impl PyCatalog {
     /// are minisign public keys (`RW...`) or files holding them; `state` is
     /// the directory for the highest versions and the last good catalog,
     /// which is served when the file is refused unless `strict`.
+    /// `layout_words` are kept whole in the catalog's messages on top of its
+    /// own `[layout] words`, checked against every message they change (a
+    /// check that passed is remembered in `state`).
     #[staticmethod]
     #[allow(clippy::too_many_arguments)] // Python keywords, one per option
-    #[pyo3(signature = (path = None, *, signature = None, trusted_keys = None, require_signature = false, state = None, strict = false, overlay = None))]
+    #[pyo3(signature = (path = None, *, signature = None, trusted_keys = None, require_signature = false, state = None, strict = false, overlay = None, layout_words = None))]
     fn load(
         py: Python<'_>,
         path: Option<PathBuf>,
@@ -68,6 +71,7 @@ impl PyCatalog {
         state: Option<PathBuf>,
         strict: bool,
         overlay: Option<PathBuf>,
+        layout_words: Option<Vec<String>>,
     ) -> PyResult<Self> {
         guard(py, move || {
             let trusted_keys = trusted_keys.unwrap_or_default();
@@ -89,6 +93,7 @@ impl PyCatalog {
                 state,
                 strict,
                 overlay,
+                layout_words: layout_words.unwrap_or_default(),
                 ..LoadOptions::default()
             };
             Ok(Self {

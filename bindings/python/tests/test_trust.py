@@ -96,3 +96,31 @@ def test_overlay_adds_a_hotline_and_cannot_replace_official_text(tmp_path: pathl
     with pytest.raises(keymsg.CatalogError) as info:
         keymsg.Catalog.default().with_overlay(overlay)
     assert any("cannot replace" in p and "agency.toml" in p for p in info.value.problems)
+
+
+LONG = "คนละครึ่งพลัสฟ้าใสพารวย"  # a programme name the built-in word list splits
+BOARD = f"ลงทะเบียน{LONG}เงินคืนด่วน{LONG}เงินคืนด่วน{LONG}"
+
+
+def test_layout_words_given_at_load_are_checked_and_remembered(tmp_path: pathlib.Path) -> None:
+    """A billboard message fits while the programme name may break between
+    its parts; kept whole, it overflows and the load is refused. A check that
+    passed is remembered in the state directory."""
+    catalog = tmp_path / "board.toml"
+    catalog.write_text(
+        'version = 1\n[[messages]]\nid = "board"\ntopic = "general"\n'
+        f'surfaces = ["billboard"]\n[messages.text.th]\nlong = "{BOARD}"\n',
+        encoding="utf-8",
+    )
+    state = tmp_path / "state"
+    c = keymsg.Catalog.load(catalog, state=state, layout_words=["เงินคืนด่วน"])
+    assert "board" in c
+    assert (state / "layout-words-checked").is_file()
+    with pytest.raises(keymsg.CatalogError) as info:
+        keymsg.Catalog.load(catalog, state=state, layout_words=["เงินคืนด่วน", LONG])
+    assert any(
+        "does not fit profile `billboard`" in p and LONG in p for p in info.value.problems
+    ), info.value.problems
+    with pytest.raises(keymsg.CatalogError) as info:
+        keymsg.Catalog.load(layout_words=["AOC"])
+    assert any("layout.words[0]" in p for p in info.value.problems), info.value.problems

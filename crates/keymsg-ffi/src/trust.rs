@@ -135,6 +135,33 @@ pub unsafe extern "C" fn keymsg_load_options_set_overlay(
     })
 }
 
+/// A word to keep whole when the catalog's messages are laid out, on top of
+/// the catalog's own `[layout] words` (an agency's configuration, like
+/// `[layout] words` in the CLI's `keymsg.toml`). Repeatable. Checked by
+/// `keymsg_catalog_load` as a catalog's words are: a word that is not Thai
+/// text in NFC, 2 to 64 characters without spaces, and a message the words
+/// push over a profile of its surfaces, are `KEYMSG_CATALOG_INVALID` (the
+/// message names `layout.words[k]`, or the message, the profile and the
+/// word). With a state directory a check that passed is remembered there,
+/// and the next load with the same words and texts does not lay the
+/// messages out again.
+/// Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
+///
+/// # Safety
+/// `options` is NULL or live; `word` is NULL or points to `word_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn keymsg_load_options_add_layout_word(
+    options: *mut keymsg_load_options,
+    word: *const c_char,
+    word_len: usize,
+) -> keymsg_status {
+    guard(|| {
+        let word = arg_str!(word, word_len)?.to_owned();
+        arg_mut!(options)?.inner.layout_words.push(word);
+        Ok(())
+    })
+}
+
 /// Refuse a catalog without a valid signature by a trusted key.
 /// Errors: `KEYMSG_NULL_PARAMETER`.
 ///

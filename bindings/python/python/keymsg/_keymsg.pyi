@@ -117,6 +117,7 @@ class Catalog:
         state: Optional[Union[str, PathLike[str]]] = None,
         strict: bool = False,
         overlay: Optional[Union[str, PathLike[str]]] = None,
+        layout_words: Optional[Sequence[str]] = None,
     ) -> Catalog:
         """Load a catalog with signatures, expiry and rollback checked.
 
@@ -125,8 +126,12 @@ class Catalog:
         to ``PATH.minisig``. With a ``state`` directory, versions are tracked
         per issuer and a refused file is replaced by the last good catalog
         (see ``fallback``) unless ``strict``. ``overlay`` is an agency overlay
-        applied on this official base, checked the same way. Raises
-        ``TrustError`` or ``CatalogError``.
+        applied on this official base, checked the same way.
+        ``layout_words`` are kept whole in the catalog's messages on top of
+        its own ``[layout] words`` (an agency's configuration), checked
+        against every message they change; with a ``state`` directory a
+        check that passed is remembered there and not repeated on the next
+        load. Raises ``TrustError`` or ``CatalogError``.
         """
 
     def with_overlay(self, path: Union[str, PathLike[str]]) -> Catalog:
