@@ -389,16 +389,19 @@ impl Catalog {
 /// (the trust state directory; see `Catalog::load`).
 pub(crate) trait WordsMemo {
     /// Whether the check `key` (see [`words_check_key`]) passed before.
-    fn passed_before(&self, key: &str) -> bool;
+    fn passed_before(&self, key: &WordsKey) -> bool;
     /// The check `key` passed.
-    fn passed(&self, key: &str);
+    fn passed(&self, key: &WordsKey);
 }
+
+/// A layout-words check: the SHA-256 of what it depends on (see [`words_check_key`]).
+pub(crate) type WordsKey = [u8; 32];
 
 /// What a layout-words check depends on, hashed: the keymsg doing it (its
 /// layout rules), all the words, the new ones, and each changed message as
 /// laid out (id, surfaces, every text variant). Each piece is hashed with
 /// its length, so no two different inputs run together into one.
-fn words_check_key(words: &LayoutWords, new: &[&str], changed: &[&Message]) -> String {
+fn words_check_key(words: &LayoutWords, new: &[&str], changed: &[&Message]) -> WordsKey {
     use sha2::{Digest, Sha256};
     let mut hash = Sha256::new();
     let mut piece = |bytes: &[u8]| {
@@ -422,7 +425,7 @@ fn words_check_key(words: &LayoutWords, new: &[&str], changed: &[&Message]) -> S
             }
         }
     }
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hash.finalize().into()
 }
 
 /// `words` checked as `[layout] words` (see [`fits::check_words`]), `None`

@@ -82,8 +82,7 @@ fn voices_with_lead(lead: Option<char>, c: Option<char>) -> bool {
     match lead {
         None => true,
         Some('ใ' | 'ไ') => false,
-        Some('โ') => c == 'ะ',
-        Some('แ') => c == 'ะ',
+        Some('โ' | 'แ') => c == 'ะ',
         Some(_) => matches!(c, '\u{0E34}' | '\u{0E35}' | '\u{0E37}' | 'า' | 'ะ'),
     }
 }

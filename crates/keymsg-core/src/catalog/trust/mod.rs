@@ -34,7 +34,7 @@ use super::error::CatalogError;
 use super::load::Format;
 use super::model::{Catalog, Inner};
 use super::overlay::Overlay;
-use super::validate::WordsMemo;
+use super::validate::{WordsKey, WordsMemo};
 
 /// Name of the state directory kept inside a store directory by default.
 pub const STATE_IN_STORE: &str = "catalog-trust";
@@ -234,11 +234,11 @@ pub(crate) struct StateMemo<'s> {
 }
 
 impl WordsMemo for StateMemo<'_> {
-    fn passed_before(&self, key: &str) -> bool {
+    fn passed_before(&self, key: &WordsKey) -> bool {
         self.state.words_checked_before(key)
     }
 
-    fn passed(&self, key: &str) {
+    fn passed(&self, key: &WordsKey) {
         if self.record {
             self.state.remember_words_checked(key);
         }

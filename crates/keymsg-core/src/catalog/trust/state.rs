@@ -43,8 +43,8 @@ const VALIDATOR: &str = env!("CARGO_PKG_VERSION");
 const WORDS_CHECKED: &str = "layout-words-checked";
 
 /// A line of [`WORDS_CHECKED`]: the keymsg that checked, and what.
-fn words_entry(key: &str) -> String {
-    format!("{VALIDATOR} {key}")
+fn words_entry(key: &[u8]) -> String {
+    format!("{VALIDATOR} {}", hex(key))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -76,10 +76,11 @@ fn state_err(path: &Path, reason: impl std::fmt::Display) -> CatalogError {
 }
 
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn ext(format: Format) -> &'static str {
@@ -147,7 +148,7 @@ impl StateDir {
     /// Whether layout words passed the layout rule on the messages hashed
     /// into `key` (see `Catalog::with_layout_words`) on an earlier start of
     /// this keymsg.
-    pub(crate) fn words_checked_before(&self, key: &str) -> bool {
+    pub(crate) fn words_checked_before(&self, key: &[u8]) -> bool {
         std::fs::read_to_string(self.dir.join(WORDS_CHECKED))
             .is_ok_and(|s| s.trim_end() == words_entry(key))
     }
@@ -157,7 +158,7 @@ impl StateDir {
     /// otherwise overwrite with an older copy), holding the latest key
     /// only. Best effort: a state directory that cannot be written only
     /// means the check runs again on the next start.
-    pub(crate) fn remember_words_checked(&self, key: &str) {
+    pub(crate) fn remember_words_checked(&self, key: &[u8]) {
         if std::fs::create_dir_all(&self.dir).is_ok() {
             let _ = write_atomic(
                 &self.dir.join(WORDS_CHECKED),
