@@ -396,8 +396,11 @@ impl<'a> Scanner<'a> {
         (k, labels)
     }
 
-    fn label_str(&self, r: &Range<usize>) -> String {
-        r.clone().filter_map(|k| self.at(k)).collect()
+    /// The text of a label (its characters are ASCII: one byte each).
+    fn label_str(&self, r: &Range<usize>) -> &'a str {
+        self.text
+            .get(self.byte(r.start)..self.byte(r.end))
+            .unwrap_or_default()
     }
 
     fn valid_labels(&self, labels: &[Range<usize>]) -> bool {
@@ -439,9 +442,10 @@ impl<'a> Scanner<'a> {
         let first = labels.first().map(|r| self.label_str(r))?;
         let tld = labels.last().map(|r| self.label_str(r))?;
         let alpha = tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic());
-        let one_case = tld == tld.to_ascii_lowercase() || tld == tld.to_ascii_uppercase();
+        let one_case = !tld.bytes().any(|b| b.is_ascii_uppercase())
+            || !tld.bytes().any(|b| b.is_ascii_lowercase());
         let www = first.eq_ignore_ascii_case("www");
-        let known = BARE_TLDS.iter().any(|t| t.eq_ignore_ascii_case(&tld));
+        let known = BARE_TLDS.iter().any(|t| t.eq_ignore_ascii_case(tld));
         if !(alpha && one_case && (www || known)) {
             return None;
         }

@@ -48,7 +48,7 @@ impl Segmenter {
 pub(super) fn with_extra(
     extra: Option<&LayoutWords>,
     labels: &[u8],
-    cluster_start: &[bool],
+    starts: &[u8],
     i: usize,
     max_word: usize,
     after: &impl Fn(usize) -> Option<Best>,
@@ -59,7 +59,7 @@ pub(super) fn with_extra(
     };
     for len in extra.lengths_at(labels, i) {
         let end = i + len;
-        if len > max_word || !cluster_start.get(end).copied().unwrap_or(false) {
+        if len > max_word || starts.get(end).is_none_or(|&f| f & super::PIECE == 0) {
             continue;
         }
         if let Some(tail) = after(end) {

@@ -211,14 +211,9 @@ fn thai_label(c: char) -> Option<u8> {
 pub(crate) struct Segmenter {
     /// Trie labels (code point − U+0E00) of the run's characters.
     labels: Vec<u8>,
-    /// Whether a Thai character cluster starts at char index i (and at `n`).
-    cluster_start: Vec<bool>,
-    /// Whether a syllable starts at char index i (and at `n`): unknown
-    /// units and emitted boundaries start only there.
-    syllable_start: Vec<bool>,
-    /// Whether a syllable may start at char index i (see
-    /// `syllable_starts_and_alternatives`): emitted boundaries fall only there.
-    may_start: Vec<bool>,
+    /// What starts at char index i (and at `n`): bits [`PIECE`],
+    /// [`SYLLABLE`], [`MAY_BREAK`].
+    starts: Vec<u8>,
     /// Best path from i: (unknown chars, units, end of first unit, first unit unknown).
     best: Vec<Best>,
     /// Byte offsets (as pushed to `out`) of the breaks before a dictionary
@@ -234,6 +229,15 @@ pub(crate) struct Segmenter {
     /// The characters of the chunk being segmented.
     chars: Vec<char>,
 }
+
+/// A word piece (a Thai character cluster, or a syllable start) starts
+/// here: a word may start and end here.
+pub(super) const PIECE: u8 = 1;
+/// A syllable starts here: unknown units start only here.
+const SYLLABLE: u8 = 2;
+/// A syllable may start here (see `syllable_starts_and_alternatives`):
+/// emitted boundaries fall only here.
+const MAY_BREAK: u8 = 4;
 
 /// The best segmentation of a run's suffix.
 #[derive(Debug, Clone, Copy, Default)]
@@ -264,9 +268,7 @@ impl Segmenter {
     pub(crate) fn with_capacity(chars: usize) -> Segmenter {
         Segmenter {
             labels: Vec::with_capacity(chars),
-            cluster_start: Vec::with_capacity(chars + 1),
-            syllable_start: Vec::with_capacity(chars + 1),
-            may_start: Vec::with_capacity(chars + 1),
+            starts: Vec::with_capacity(chars + 1),
             best: Vec::with_capacity(chars + 1),
             known_starts: Vec::new(),
             max_word: 0,
@@ -323,9 +325,7 @@ impl Segmenter {
     ) {
         let Segmenter {
             labels,
-            cluster_start,
-            syllable_start,
-            may_start,
+            starts,
             best,
             known_starts,
             max_word,
@@ -335,8 +335,7 @@ impl Segmenter {
         } = self;
         let labels = labels.get(lo..hi).unwrap_or_default();
         let n = labels.len();
-        // The chunk's characters, read many times by the cluster and
-        // syllable rules.
+        // The chunk's characters, read many times by the syllable rules.
         chars.clear();
         chars.extend(
             labels
@@ -349,61 +348,48 @@ impl Segmenter {
         } else {
             *max_word
         };
-        cluster_start.clear();
-        cluster_start.resize(n + 1, false);
-        let at = |k: usize| chars.get(k).copied();
+        starts.clear();
+        starts.resize(n + 1, 0);
         let mut i = 0;
         while i < n {
-            if let Some(s) = cluster_start.get_mut(i) {
-                *s = true;
+            if let Some(s) = starts.get_mut(i) {
+                *s = PIECE;
             }
             // The labels are the run's letters as offsets from U+0E00.
             i = thai_word_piece_end(|k| labels.get(k).copied(), i).max(i + 1);
         }
-        syllable_start.clear();
-        syllable_start.resize(n + 1, false);
-        may_start.clear();
-        may_start.resize(n + 1, false);
-        syllable_starts_into(at, n, syllables);
+        syllable_starts_into(|k| chars.get(k).copied(), n, syllables);
+        // A syllable start is a word-piece start too (a word may end there).
         for &s in &syllables.starts {
-            if let Some(slot) = syllable_start.get_mut(s) {
-                *slot = true;
+            if let Some(slot) = starts.get_mut(s) {
+                *slot |= PIECE | SYLLABLE | MAY_BREAK;
             }
         }
-        for &s in syllables.starts.iter().chain(&syllables.alternatives) {
-            if let Some(slot) = may_start.get_mut(s) {
-                *slot = true;
-            }
-            // A syllable start is a word-piece start too (a word may end there).
-            if let Some(slot) = cluster_start.get_mut(s) {
-                *slot = true;
+        for &s in &syllables.alternatives {
+            if let Some(slot) = starts.get_mut(s) {
+                *slot |= PIECE | MAY_BREAK;
             }
         }
-        if let Some(s) = may_start.get_mut(n) {
-            *s = true;
+        if let Some(s) = starts.get_mut(n) {
+            *s = PIECE | SYLLABLE | MAY_BREAK;
         }
-        for flags in [&mut *cluster_start, &mut *syllable_start] {
-            if let Some(s) = flags.get_mut(n) {
-                *s = true;
-            }
-        }
+        let starts: &[u8] = starts;
         best.clear();
-        best.resize(n + 1, Best::default());
-        for b in best.iter_mut().take(n) {
-            *b = Best::UNREACHABLE;
-        }
+        best.resize(n, Best::UNREACHABLE);
+        best.push(Best::default());
         let mut next_syllable = n;
         for i in (0..n).rev() {
-            if !cluster_start.get(i).copied().unwrap_or(false) {
+            let flags = starts.get(i).copied().unwrap_or(0);
+            if flags & PIECE == 0 {
                 continue;
             }
-            let at_syllable = syllable_start.get(i).copied().unwrap_or(false);
+            let at_syllable = flags & SYLLABLE != 0;
             let unknown_to = at_syllable.then_some(next_syllable);
             if let Some(choice) = best_from(
                 dict,
                 extra.as_deref(),
                 labels,
-                cluster_start,
+                starts,
                 best,
                 i,
                 unknown_to,
@@ -427,7 +413,7 @@ impl Segmenter {
             if b.unknown == u32::MAX {
                 break;
             }
-            let may_break = may_start.get(i).copied().unwrap_or(false);
+            let may_break = starts.get(i).is_some_and(|&f| f & MAY_BREAK != 0);
             if lo + i > 0 && may_break && !(*prev_unknown && b.is_unknown) {
                 out.push(base + 3 * (lo + i));
                 if !b.is_unknown {
@@ -489,7 +475,7 @@ fn best_from(
     dict: &Dictionary<'_>,
     extra: Option<&LayoutWords>,
     labels: &[u8],
-    cluster_start: &[bool],
+    starts: &[u8],
     best: &[Best],
     i: usize,
     unknown_to: Option<usize>,
@@ -513,7 +499,7 @@ fn best_from(
         _ => None,
     };
     let Some(mut node) = first_two.map(|slot| dict.node(slot)) else {
-        return with_extra(extra, labels, cluster_start, i, max_word, &after, choice);
+        return with_extra(extra, labels, starts, i, max_word, &after, choice);
     };
     for end in i + 2..=labels.len().min(i.saturating_add(max_word)) {
         if end > i + 2 {
@@ -522,7 +508,7 @@ fn best_from(
             };
             node = child;
         }
-        if node.is_final() && cluster_start.get(end).copied().unwrap_or(false) {
+        if node.is_final() && starts.get(end).is_some_and(|&f| f & PIECE != 0) {
             let Some(tail) = after(end) else {
                 continue;
             };
@@ -541,7 +527,7 @@ fn best_from(
             }
         }
     }
-    with_extra(extra, labels, cluster_start, i, max_word, &after, choice)
+    with_extra(extra, labels, starts, i, max_word, &after, choice)
 }
 
 #[cfg(test)]
