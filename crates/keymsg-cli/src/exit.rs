@@ -42,9 +42,16 @@ impl CliError {
 /// every other control or bidi character is escaped visibly (`\u{1b}`):
 /// messages echo tokens, ids and file names a caller chose, and a terminal
 /// must never take one of them for a command.
+/// A closed stderr (`keymsg check 2>&1 | head -1`) loses the line, never
+/// panics (`eprintln!` would, exit 101 instead of the documented code).
 pub fn say(message: &str) {
+    use std::io::Write as _;
     let folded = message.trim_end().replace(['\r', '\n'], " ");
-    eprintln!("keymsg: {}", keymsg_core::escape_controls(&folded));
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "keymsg: {}",
+        keymsg_core::escape_controls(&folded)
+    );
 }
 
 impl From<Error> for CliError {

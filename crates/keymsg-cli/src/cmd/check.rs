@@ -38,8 +38,9 @@ Examples:
 Exit 1 with one line per problem (file, message id, field, character offset);
 a missing or unreadable file, a bad or missing required signature, a
 rollback and an expired catalog are such problems too, and so is a message
-that keymsg.toml's `[layout] words` push over a profile (footer and serve
-refuse to start on it). With a state
+that keymsg.toml's `[layout] words` push over a profile, or that does not
+fit one of its `[[profile_def]]` profiles (footer and serve refuse to start
+on it). With a state
 directory holding a last good catalog, a refused file is reported together
 with the version that stays in service. Nothing is written to the state
 directory. --json prints one JSON object (also on failure).")]
@@ -132,6 +133,17 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
                 .iter()
                 .map(|p| format!("{name}: {p}")),
         );
+    }
+    // keymsg.toml's `[[profile_def]]` profiles, as `footer` and `serve`
+    // check them at start: every message of their surfaces must fit.
+    if problems.is_empty() && !config.profile_def.is_empty() {
+        let mut engine = keymsg_core::Engine::builder().catalog(catalog.clone());
+        for p in &config.profile_def {
+            engine = engine.profile(p.clone());
+        }
+        if let Err(e) = engine.build() {
+            problems.extend(CliError::from(e).lines());
+        }
     }
     if args.json {
         print_json(&json!({

@@ -1,7 +1,7 @@
 //! Each error class: one line on stderr naming what is wrong, and the exit
 //! code documented in `keymsg --help` (1 invalid input, 2 usage, 3 store, 4 I/O).
 
-use super::{fails, ok, run};
+use super::{columns, fails, ok, run};
 
 #[test]
 fn missing_file_is_io_error_4_naming_the_file() {
@@ -293,4 +293,80 @@ fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::path::PathBuf 
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
     p
+}
+
+/// A `[[profile_def]]` profile some message cannot fit stops `footer` at
+/// start and fails `keymsg check`, one line per message and language,
+/// naming the profile; `--allow-lossy` accepts cut output instead. A
+/// profile every message fits is used as before.
+#[test]
+fn a_config_profile_a_message_cannot_fit_stops_at_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(
+        dir.join("keymsg.toml"),
+        "[[profile_def]]\nname = \"ticker\"\nkind = \"columns\"\nwidth = 40\nmax_lines = 1\n",
+    )
+    .unwrap();
+    for args in [
+        &["footer", "--key", "A", "--profile", "ticker"][..],
+        &["check"],
+    ] {
+        let out = run(dir, args, "");
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert!(lines.len() > 2, "{stderr}");
+        assert!(
+            lines[0].starts_with("keymsg: catalog (version 2) for profile `ticker`: message `"),
+            "{stderr}"
+        );
+        for l in &lines {
+            assert!(
+                l.contains(
+                    "does not fit profile `ticker`: even the shortest variant would be truncated"
+                ),
+                "{l}"
+            );
+        }
+        assert!(
+            stderr.contains("field `text.th`") && stderr.contains("field `text.en`"),
+            "{stderr}"
+        );
+    }
+    // Lossy output accepted: the footer prints, cut to one line.
+    let out = ok(
+        dir,
+        &[
+            "footer",
+            "--key",
+            "A",
+            "--profile",
+            "ticker",
+            "--allow-lossy",
+        ],
+        "",
+    );
+    assert_eq!(out.lines().count(), 1, "{out}");
+    // Wider and taller: every message fits, footer and check agree.
+    std::fs::write(
+        dir.join("keymsg.toml"),
+        "[[profile_def]]\nname = \"kiosk\"\nkind = \"columns\"\nwidth = 40\nmax_lines = 6\n",
+    )
+    .unwrap();
+    let out = ok(dir, &["footer", "--key", "A", "--profile", "kiosk"], "");
+    assert!(out.lines().all(|l| columns(l) <= 40), "{out}");
+    assert!(ok(dir, &["check"], "").contains(": ok — "));
+    // Narrower than any key message may be printed: named at start.
+    std::fs::write(
+        dir.join("keymsg.toml"),
+        "[[profile_def]]\nname = \"slip\"\nkind = \"columns\"\nwidth = 12\n",
+    )
+    .unwrap();
+    assert_eq!(
+        fails(dir, &["footer", "--key", "A"], 1),
+        "keymsg: invalid layout profile \"slip\": width 12 is below the minimum of 16 columns \
+         for a key message"
+    );
 }

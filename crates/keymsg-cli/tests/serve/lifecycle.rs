@@ -320,3 +320,48 @@ fn a_reload_that_config_words_push_over_a_profile_is_refused() {
     assert_eq!(after["lines"], before["lines"], "the old catalog serves");
     server.stop();
 }
+
+/// The config's `[[profile_def]]` profiles are checked against a reloaded
+/// catalog as at start: a new file with a message too long for one of them
+/// is refused, naming the profile, and the old catalog keeps serving.
+#[test]
+fn a_reload_with_a_message_a_config_profile_cannot_fit_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = |long: &str| {
+        format!(
+            "version = 1\n[allow]\nphones = [\"1441\"]\n[[messages]]\nid = \"rcpt\"\n\
+             topic = \"general\"\nsurfaces = [\"receipt\"]\n[messages.text.th]\n\
+             long = \"{long}\"\n"
+        )
+    };
+    std::fs::write(dir.path().join("cat.toml"), catalog("ระวังมิจฉาชีพ โทร 1441")).unwrap();
+    std::fs::write(
+        dir.path().join("keymsg.toml"),
+        token_config(
+            "catalog = \"cat.toml\"\n[[profile_def]]\nname = \"kiosk\"\nkind = \"columns\"\n\
+             width = 40\nmax_lines = 1",
+        ),
+    )
+    .unwrap();
+    let server = Server::start(dir.path(), &["--config", "keymsg.toml"]);
+    let auth = format!("Bearer {TOKEN_ALL}");
+    let h = [("Authorization", auth.as_str())];
+    let footer = "/v1/footer?key=INV-1&count=false&surface=receipt&profile=kiosk";
+    let (status, before) = get_json(server.addr, footer, &h);
+    assert_eq!(status, 200, "{before}");
+
+    // Fits the built-in receipt profiles (6 lines of 32), not one line of 40.
+    let longer = "อย่าโอนเงินให้คนที่ไม่รู้จัก หากสงสัยโทรสายด่วน 1441 ได้ตลอด 24 ชั่วโมง";
+    std::fs::write(dir.path().join("cat.toml"), catalog(longer)).unwrap();
+    let (status, _, body) = http(server.addr, "POST", "/v1/admin/reload", &h, b"").unwrap();
+    let body = String::from_utf8_lossy(&body).into_owned();
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.contains("message `rcpt`: field `text.th`: does not fit profile `kiosk`"),
+        "{body}"
+    );
+    let (status, after) = get_json(server.addr, footer, &h);
+    assert_eq!(status, 200, "{after}");
+    assert_eq!(after["lines"], before["lines"], "the old catalog serves");
+    server.stop();
+}

@@ -13,6 +13,7 @@ mod error;
 mod load;
 mod model;
 mod overlay;
+mod profile_fit;
 mod raw;
 mod status;
 mod trust;

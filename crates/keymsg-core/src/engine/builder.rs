@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::cache::LayoutCache;
-use super::{DEFAULT_AGENCY, Engine, check_printable};
+use super::{DEFAULT_AGENCY, Engine, check_profile};
 use crate::layout::Profile;
 use crate::select::{Policy, SelectError, Selector};
 use crate::store::{Durability, Store, StoreOptions};
@@ -132,10 +132,15 @@ impl EngineBuilder {
         self
     }
 
-    /// Make a user-defined profile available by its name. A profile that
-    /// names a printer encoding (TIS-620, CP874) makes [`EngineBuilder::build`]
-    /// check that every receipt and invoice text of the catalog can be
-    /// printed in it.
+    /// Make a user-defined profile available by its name.
+    /// [`EngineBuilder::build`] checks it against the catalog as loading
+    /// checks the built-in profiles: every message enabled on a surface of
+    /// its kind (a column profile: receipt, invoice, billboard) must fit it
+    /// without truncation, in every language (`Catalog::fit_problems`;
+    /// not with [`EngineBuilder::allow_lossy`], which accepts cut output);
+    /// a profile that names a printer encoding (TIS-620, CP874) must be
+    /// able to print every receipt and invoice text; a column profile may
+    /// not be narrower than `MIN_FOOTER_WIDTH` (16 columns).
     pub fn profile(mut self, profile: Profile) -> Self {
         self.profiles.push(profile);
         self
@@ -164,7 +169,7 @@ impl EngineBuilder {
         };
         for p in &self.profiles {
             p.validate()?;
-            check_printable(&catalog, p)?;
+            check_profile(&catalog, p, self.allow_lossy)?;
         }
         let agency = self.agency.unwrap_or_else(|| DEFAULT_AGENCY.to_owned());
         if agency.trim().is_empty() {

@@ -424,26 +424,48 @@ fn instant(at: Option<time::OffsetDateTime>) -> Result<time::OffsetDateTime> {
         .map_err(|reason| Error::InvalidArgument { name: "at", reason })
 }
 
-/// A profile that names a printer encoding must be able to print every
-/// receipt and invoice text of the catalog: find out when the engine is
-/// built, not at the fifty-fifth invoice of a bill run.
-fn check_printable(catalog: &Catalog, profile: &Profile) -> Result<()> {
-    if profile.encoding() == Encoding::Utf8
-        || !matches!(profile.kind(), ProfileKind::Columns { .. })
+/// A profile the caller defines must serve every message it may be asked
+/// for, found when the engine is built rather than at the fifty-fifth
+/// invoice of a bill run: each message of a surface it serves fits it
+/// without truncation (as the built-in profiles are checked when a catalog
+/// is loaded; unless `lossy`: the caller accepts cut output, printed
+/// uncounted when it lost the hotline), and a profile that names a printer
+/// encoding can print every receipt and invoice text. A column profile
+/// narrower than [`MIN_FOOTER_WIDTH`] could print no footer at all.
+fn check_profile(catalog: &Catalog, profile: &Profile, lossy: bool) -> Result<()> {
+    if let Some(width) = profile.width()
+        && width < MIN_FOOTER_WIDTH
     {
-        return Ok(());
+        return Err(LayoutError::InvalidProfile {
+            name: profile.name().to_owned(),
+            reason: format!(
+                "width {width} is below the minimum of {MIN_FOOTER_WIDTH} columns for a key message"
+            ),
+        }
+        .into());
     }
-    let problems =
-        catalog.encoding_problems(profile.encoding(), &[Surface::Receipt, Surface::Invoice]);
+    let mut problems = if profile.encoding() != Encoding::Utf8
+        && matches!(profile.kind(), ProfileKind::Columns { .. })
+    {
+        catalog.encoding_problems(profile.encoding(), &[Surface::Receipt, Surface::Invoice])
+    } else {
+        Vec::new()
+    };
+    if !lossy {
+        problems.extend(catalog.fit_problems(profile));
+    }
     if problems.is_empty() {
         return Ok(());
     }
+    let encoding = match profile.encoding() {
+        Encoding::Utf8 => String::new(),
+        e => format!(" in {e}"),
+    };
     Err(CatalogError::Invalid {
         source_name: format!(
-            "catalog (version {}) for profile `{}` in {}",
+            "catalog (version {}) for profile `{}`{encoding}",
             catalog.version(),
             profile.name(),
-            profile.encoding()
         ),
         problems,
     }

@@ -225,21 +225,43 @@ fn a_layout_that_lost_its_hotline_is_refused_or_printed_uncounted() {
     // 16 columns but a single line: most messages must be cut before their hotline.
     let one_line = Profile::columns("one-line", 16, Some(1)).unwrap();
     let at = datetime!(2026-03-10 09:00 +07:00);
+    // A strict engine refuses such a profile when it is built, naming
+    // each message that cannot fit it...
+    let err = Engine::builder()
+        .in_memory_store()
+        .profile(one_line.clone())
+        .build()
+        .unwrap_err();
+    let Error::Catalog(keymsg_core::catalog::CatalogError::Invalid { problems, .. }) = &err else {
+        panic!("{err:?}");
+    };
+    assert!(!problems.is_empty());
+    assert!(
+        problems
+            .iter()
+            .all(|p| p.to_string().contains("does not fit profile `one-line`")),
+        "{problems:?}"
+    );
+    assert!(err.to_string().contains("for profile `one-line`"), "{err}");
+    // ...and a footer laid out narrower than its profile at print time is
+    // refused when it lost its hotline, or printed uncounted when lossy
+    // output is allowed (the invoice's 3 lines at 16 columns).
     let build = |lossy: bool| {
         Engine::builder()
             .in_memory_store()
             .profile(one_line.clone())
             .allow_lossy(lossy)
             .build()
-            .unwrap()
     };
-    let strict = build(false);
-    let lossy = build(true);
+    assert!(build(false).is_err());
+    let lossy = build(true).unwrap();
+    let strict = Engine::builder().in_memory_store().build().unwrap();
     let mut refused = 0;
     for i in 0..50 {
         let req = FooterRequest::new()
             .key(format!("INV-{i}"))
-            .profile_name("one-line")
+            .profile_name("invoice-a4")
+            .width(16)
             .at(at);
         let r = lossy.footer(&req).unwrap();
         match strict.footer(&req) {
@@ -248,7 +270,7 @@ fn a_layout_that_lost_its_hotline_is_refused_or_printed_uncounted() {
                 profile,
             })) => {
                 refused += 1;
-                assert_eq!(profile, "one-line");
+                assert_eq!(profile, "invoice-a4.w16");
                 assert_eq!(r.message_id, message_id);
                 assert!(r.fit.truncated && r.fit.truncated_core);
                 assert!(!r.counted, "a message without its hotline is never counted");
@@ -335,6 +357,35 @@ fn reprints_count_with_count_reprints_and_explain_matches_footer() {
             json["chosen"]["message_id"],
             engine.footer(&req).unwrap().message_id.as_str(),
             "{surface}"
+        );
+    }
+}
+
+#[test]
+fn a_defined_profile_that_fits_every_message_builds_and_a_too_narrow_one_does_not() {
+    use keymsg_core::layout::{LayoutError, Profile};
+    // 40 columns, 6 lines: every default receipt, invoice and billboard text fits.
+    let kiosk = Profile::columns("kiosk", 40, Some(6)).unwrap();
+    let engine = Engine::builder().profile(kiosk).build().unwrap();
+    let r = engine
+        .footer(&FooterRequest::new().key("K-1").profile_name("kiosk"))
+        .unwrap();
+    assert!(!r.fit.truncated, "{:?}", r.lines);
+    // Narrower than any footer may be: refused by name, whatever the mode.
+    for lossy in [false, true] {
+        let narrow = Profile::columns("slip", 12, None).unwrap();
+        let err = Engine::builder()
+            .profile(narrow)
+            .allow_lossy(lossy)
+            .build()
+            .unwrap_err();
+        let Error::Layout(LayoutError::InvalidProfile { name, reason }) = &err else {
+            panic!("{err:?}");
+        };
+        assert_eq!(name, "slip");
+        assert!(
+            reason.contains("width 12 is below the minimum of 16"),
+            "{reason}"
         );
     }
 }
