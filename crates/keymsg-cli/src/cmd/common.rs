@@ -138,12 +138,26 @@ pub fn load_catalog(
     config: &Config,
     store: Option<&Path>,
 ) -> Result<Catalog, CliError> {
+    load_catalog_for(flag, trust, config, store, &[])
+}
+
+/// [`load_catalog`] for an engine that serves `profiles` (the config's
+/// `[[profile_def]]`): every message is checked against them by the load,
+/// which remembers the check in the trust state, so the engine does not
+/// lay the messages out again.
+pub fn load_catalog_for(
+    flag: Option<&Path>,
+    trust: &TrustArgs,
+    config: &Config,
+    store: Option<&Path>,
+    profiles: &[keymsg_core::layout::Profile],
+) -> Result<Catalog, CliError> {
     // The trust state defaults to a directory inside a store directory; a
     // postgres:// store has none on this host.
     let store = store.filter(|p| !p.to_str().is_some_and(keymsg_core::store::is_fleet_url));
     // keymsg.toml's `[layout] words` are applied (and their check
     // remembered in the trust state) by the load itself.
-    super::trust::load(trust, flag, config, store)
+    super::trust::load_checking(trust, flag, config, store, profiles)
 }
 
 /// Build an engine from flags and config. `count` `None`: never open a
@@ -154,11 +168,19 @@ pub fn engine(
     count: Option<&CountArgs>,
 ) -> Result<Engine, CliError> {
     let store = args.store.as_ref().or(config.store.as_ref());
-    let catalog = load_catalog(
+    // Lossy output accepts a profile some message cannot fit whole.
+    let lossy = count.is_some_and(|c| c.allow_lossy);
+    let profiles = if lossy {
+        &[][..]
+    } else {
+        &config.profile_def[..]
+    };
+    let catalog = load_catalog_for(
         args.catalog.as_deref(),
         &args.trust,
         config,
         store.map(PathBuf::as_path),
+        profiles,
     )?;
     let mut b = Engine::builder().catalog(catalog);
     if let Some(c) = count {

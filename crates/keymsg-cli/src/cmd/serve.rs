@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use super::common::{EngineArgs, load_catalog};
+use super::common::{EngineArgs, load_catalog_for};
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -55,21 +55,23 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
     };
     // Load once now so a bad catalog fails here with the usual exit code.
     let store_dir = args.engine.store.clone().or_else(|| config.store.clone());
-    load_catalog(
+    load_catalog_for(
         args.engine.catalog.as_deref(),
         &args.engine.trust,
         config,
         store_dir.as_deref(),
+        &config.profile_def,
     )?;
     let catalog_flag = args.engine.catalog.clone();
     let trust = args.engine.trust.clone();
     let config_for_loader = config.clone();
     let loader: keymsg_server::CatalogLoader = Arc::new(move || {
-        load_catalog(
+        load_catalog_for(
             catalog_flag.as_deref(),
             &trust,
             &config_for_loader,
             store_dir.as_deref(),
+            &config_for_loader.profile_def,
         )
         .map_err(|e| e.lines().join("; "))
     });

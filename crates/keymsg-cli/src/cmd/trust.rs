@@ -118,7 +118,21 @@ pub fn load(
     config: &Config,
     store: Option<&Path>,
 ) -> Result<Catalog, CliError> {
-    let options = trust.options(catalog, config, store)?;
+    load_checking(trust, catalog, config, store, &[])
+}
+
+/// [`load`], every message also checked against `profiles` (the config's,
+/// for an engine that serves them): the check is remembered in the trust
+/// state, so the next start with the same catalog skips it.
+pub fn load_checking(
+    trust: &TrustArgs,
+    catalog: Option<&Path>,
+    config: &Config,
+    store: Option<&Path>,
+    profiles: &[keymsg_core::layout::Profile],
+) -> Result<Catalog, CliError> {
+    let mut options = trust.options(catalog, config, store)?;
+    options.profiles = profiles.to_vec();
     let c = Catalog::load(&options)?;
     warn_fallback(&c);
     Ok(c)

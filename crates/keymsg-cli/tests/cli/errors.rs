@@ -349,6 +349,8 @@ fn a_config_profile_a_message_cannot_fit_stops_at_start() {
         "",
     );
     assert_eq!(out.lines().count(), 1, "{out}");
+    // A preview shows how the messages look in it (it serves no footer).
+    ok(dir, &["preview", "--profile", "ticker", "-o", "p.html"], "");
     // Wider and taller: every message fits, footer and check agree.
     std::fs::write(
         dir.join("keymsg.toml"),
@@ -358,6 +360,25 @@ fn a_config_profile_a_message_cannot_fit_stops_at_start() {
     let out = ok(dir, &["footer", "--key", "A", "--profile", "kiosk"], "");
     assert!(out.lines().all(|l| columns(l) <= 40), "{out}");
     assert!(ok(dir, &["check"], "").contains(": ok — "));
+    // With a store, the check is remembered in its trust state (the next
+    // start does not lay every message out again) and the footer is the same.
+    // (The trust state lives in the store directory once it exists: from
+    // the second start.)
+    let args = [
+        "footer",
+        "--key",
+        "A",
+        "--profile",
+        "kiosk",
+        "--store",
+        "st",
+    ];
+    assert_eq!(ok(dir, &args, ""), out);
+    assert_eq!(ok(dir, &args, ""), out);
+    let record = dir.join("st/catalog-trust/profiles-checked");
+    let first = std::fs::read_to_string(&record).unwrap();
+    assert_eq!(ok(dir, &args, ""), out);
+    assert_eq!(std::fs::read_to_string(&record).unwrap(), first);
     // Narrower than any key message may be printed: named at start.
     std::fs::write(
         dir.join("keymsg.toml"),

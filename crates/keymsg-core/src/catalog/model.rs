@@ -29,6 +29,10 @@ pub(crate) struct Inner {
     pub(crate) trust: TrustStatus,
     /// `[layout] words`, checked: kept whole when its messages are laid out.
     pub(crate) words: Option<Arc<LayoutWords>>,
+    /// Profiles a caller defined that every message of their surfaces was
+    /// found to fit, with these messages and words (see
+    /// `Catalog::with_profiles_checked`): an engine need not check them again.
+    pub(crate) fits: Vec<crate::layout::Profile>,
 }
 
 /// Catalog-wide metadata.

@@ -6,10 +6,13 @@
 //!
 //! [`EngineBuilder::profile`]: crate::EngineBuilder::profile
 
-use super::error::{Problem, ProblemKind};
-use super::model::Catalog;
+use std::sync::Arc;
+
+use super::error::{CatalogError, Problem, ProblemKind};
+use super::model::{Catalog, Inner};
+use super::validate::{CheckHasher, CheckMemo};
 use crate::Surface;
-use crate::layout::{Profile, ProfileKind};
+use crate::layout::{MIN_FOOTER_WIDTH, Profile, ProfileKind};
 
 /// Whether two budgets are of the same kind (columns, pop-up, push, SMS).
 fn same_kind(a: ProfileKind, b: ProfileKind) -> bool {
@@ -62,9 +65,12 @@ impl Catalog {
                 continue;
             }
             for (lang, text) in &m.text {
-                let reason = match self.fit(text, profile) {
-                    Ok(f) if !f.truncated => continue,
-                    Ok(_) => "even the shortest variant would be truncated \
+                let whole = crate::layout::words::with_words(self.layout_words(), || {
+                    crate::layout::fits_whole(text, profile)
+                });
+                let reason = match whole {
+                    Ok(true) => continue,
+                    Ok(false) => "even the shortest variant would be truncated \
                               (make the profile wider or allow more lines)"
                         .to_owned(),
                     Err(e) => e.to_string(),
@@ -81,6 +87,91 @@ impl Catalog {
             }
         }
         out
+    }
+
+    /// The same catalog, found to fit `profiles` ([`Catalog::fit_problems`]
+    /// empty for each), or the problems of the first that it does not fit.
+    /// `memo` skips the layouts when the same profiles passed on the same
+    /// messages and words before, and is told of a check that passes. A
+    /// profile that is not valid, or too narrow for any footer, is left to
+    /// the engine, which refuses it by name.
+    pub(crate) fn with_profiles_checked(
+        self,
+        profiles: &[Profile],
+        memo: Option<&dyn CheckMemo>,
+    ) -> Result<Catalog, CatalogError> {
+        let checkable: Vec<&Profile> = profiles
+            .iter()
+            .filter(|p| p.validate().is_ok() && p.width().is_none_or(|w| w >= MIN_FOOTER_WIDTH))
+            .collect();
+        if checkable.is_empty() {
+            return Ok(self);
+        }
+        let key = memo.map(|_| self.profiles_check_key(&checkable));
+        let known = memo
+            .zip(key.as_ref())
+            .is_some_and(|(m, k)| m.passed_before(k));
+        if !known {
+            for p in &checkable {
+                let problems = self.fit_problems(p);
+                if !problems.is_empty() {
+                    return Err(CatalogError::Invalid {
+                        source_name: format!(
+                            "catalog (version {}) for profile `{}`",
+                            self.version(),
+                            p.name()
+                        ),
+                        problems,
+                    });
+                }
+            }
+            if let (Some(m), Some(k)) = (memo, &key) {
+                m.passed(k);
+            }
+        }
+        let fits = checkable.into_iter().cloned();
+        let inner = match Arc::try_unwrap(self.inner) {
+            Ok(mut inner) => {
+                inner.fits.extend(fits);
+                inner
+            }
+            Err(shared) => Inner {
+                meta: shared.meta.clone(),
+                messages: shared.messages.clone(),
+                by_id: shared.by_id.clone(),
+                raw: shared.raw.clone(),
+                trust: shared.trust.clone(),
+                words: shared.words.clone(),
+                fits: shared.fits.iter().cloned().chain(fits).collect(),
+            },
+        };
+        Ok(Catalog {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Whether every message was found to fit `profile` (see
+    /// [`Catalog::with_profiles_checked`]).
+    pub(crate) fn fits_checked(&self, profile: &Profile) -> bool {
+        self.inner.fits.contains(profile)
+    }
+
+    /// What a check of `profiles` depends on: each profile (name, budget,
+    /// encoding), the layout words and every message.
+    fn profiles_check_key(&self, profiles: &[&Profile]) -> super::validate::CheckKey {
+        let mut hash = CheckHasher::new();
+        for p in profiles {
+            hash.piece(p.name().as_bytes());
+            hash.piece(format!("{:?}", p.kind()).as_bytes());
+            hash.piece(p.encoding().name().as_bytes());
+        }
+        let mut words: Vec<&str> = self
+            .layout_words()
+            .map_or_else(Vec::new, |w| w.words().collect());
+        words.sort_unstable();
+        hash.list(&words);
+        self.messages().iter().for_each(|m| hash.message(m));
+        hash.finish()
     }
 }
 

@@ -283,6 +283,7 @@ pub(crate) fn validate_with(
             raw,
             trust: Default::default(),
             words,
+            fits: Vec::new(),
         }),
     })
 }
@@ -323,7 +324,7 @@ impl Catalog {
         self,
         words: &[String],
         source_name: &str,
-        memo: Option<&dyn WordsMemo>,
+        memo: Option<&dyn CheckMemo>,
     ) -> Result<Catalog, CatalogError> {
         let Some(added) = layout_words(words, source_name)? else {
             return Ok(self);
@@ -368,6 +369,8 @@ impl Catalog {
         let inner = match Arc::try_unwrap(self.inner) {
             Ok(mut inner) => {
                 inner.words = Some(words);
+                // Laid out with more words, the messages need checking again.
+                inner.fits.clear();
                 inner
             }
             Err(shared) => Inner {
@@ -377,6 +380,7 @@ impl Catalog {
                 raw: shared.raw.clone(),
                 trust: shared.trust.clone(),
                 words: Some(words),
+                fits: Vec::new(),
             },
         };
         Ok(Catalog {
@@ -385,47 +389,72 @@ impl Catalog {
     }
 }
 
-/// Where layout-words checks that passed are remembered between starts
-/// (the trust state directory; see `Catalog::load`).
-pub(crate) trait WordsMemo {
-    /// Whether the check `key` (see [`words_check_key`]) passed before.
-    fn passed_before(&self, key: &WordsKey) -> bool;
+/// Where checks that passed are remembered between starts (the trust state
+/// directory; see `Catalog::load`): layout words on the messages they
+/// change, defined profiles on every message they serve.
+pub(crate) trait CheckMemo {
+    /// Whether the check `key` (see [`CheckHasher`]) passed before.
+    fn passed_before(&self, key: &CheckKey) -> bool;
     /// The check `key` passed.
-    fn passed(&self, key: &WordsKey);
+    fn passed(&self, key: &CheckKey);
 }
 
-/// A layout-words check: the SHA-256 of what it depends on (see [`words_check_key`]).
-pub(crate) type WordsKey = [u8; 32];
+/// A remembered check: the SHA-256 of what it depends on (see [`CheckHasher`]).
+pub(crate) type CheckKey = [u8; 32];
 
-/// What a layout-words check depends on, hashed: the keymsg doing it (its
-/// layout rules), all the words, the new ones, and each changed message as
-/// laid out (id, surfaces, every text variant). Each piece is hashed with
-/// its length, so no two different inputs run together into one.
-fn words_check_key(words: &LayoutWords, new: &[&str], changed: &[&Message]) -> WordsKey {
-    use sha2::{Digest, Sha256};
-    let mut hash = Sha256::new();
-    let mut piece = |bytes: &[u8]| {
-        hash.update((bytes.len() as u64).to_le_bytes());
-        hash.update(bytes);
-    };
-    piece(env!("CARGO_PKG_VERSION").as_bytes());
-    let mut all: Vec<&str> = words.words().collect();
-    all.sort_unstable();
-    for list in [&all[..], new] {
-        piece(&(list.len() as u64).to_le_bytes());
-        list.iter().for_each(|w| piece(w.as_bytes()));
+/// Hashes what a check depends on into its [`CheckKey`], starting with the
+/// keymsg doing it (its layout rules). Each piece is hashed with its
+/// length, so no two different inputs run together into one.
+pub(crate) struct CheckHasher(sha2::Sha256);
+
+impl CheckHasher {
+    pub(crate) fn new() -> CheckHasher {
+        let mut h = CheckHasher(sha2::Digest::new());
+        h.piece(env!("CARGO_PKG_VERSION").as_bytes());
+        h
     }
-    for m in changed {
-        piece(m.id.as_bytes());
-        m.surfaces.iter().for_each(|s| piece(s.as_str().as_bytes()));
+
+    pub(crate) fn piece(&mut self, bytes: &[u8]) {
+        use sha2::Digest;
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+
+    /// A list of strings, with its length.
+    pub(crate) fn list(&mut self, items: &[&str]) {
+        self.piece(&(items.len() as u64).to_le_bytes());
+        items.iter().for_each(|w| self.piece(w.as_bytes()));
+    }
+
+    /// A message as it is laid out: id, surfaces, every text variant.
+    pub(crate) fn message(&mut self, m: &Message) {
+        self.piece(m.id.as_bytes());
+        m.surfaces
+            .iter()
+            .for_each(|s| self.piece(s.as_str().as_bytes()));
         for (lang, t) in &m.text {
-            piece(lang.as_bytes());
+            self.piece(lang.as_bytes());
             for kind in [TextKind::Long, TextKind::Short, TextKind::Title] {
-                piece(t.get(kind).unwrap_or("\0").as_bytes());
+                self.piece(t.get(kind).unwrap_or("\0").as_bytes());
             }
         }
     }
-    hash.finalize().into()
+
+    pub(crate) fn finish(self) -> CheckKey {
+        sha2::Digest::finalize(self.0).into()
+    }
+}
+
+/// What a layout-words check depends on: all the words, the new ones, and
+/// each changed message.
+fn words_check_key(words: &LayoutWords, new: &[&str], changed: &[&Message]) -> CheckKey {
+    let mut hash = CheckHasher::new();
+    let mut all: Vec<&str> = words.words().collect();
+    all.sort_unstable();
+    hash.list(&all);
+    hash.list(new);
+    changed.iter().for_each(|m| hash.message(m));
+    hash.finish()
 }
 
 /// `words` checked as `[layout] words` (see [`fits::check_words`]), `None`

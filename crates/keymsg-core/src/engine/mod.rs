@@ -451,7 +451,7 @@ fn check_profile(catalog: &Catalog, profile: &Profile, lossy: bool) -> Result<()
     } else {
         Vec::new()
     };
-    if !lossy {
+    if !lossy && !catalog.fits_checked(profile) {
         problems.extend(catalog.fit_problems(profile));
     }
     if problems.is_empty() {

@@ -140,6 +140,33 @@ pub fn fit(text: &Text, profile: &Profile) -> Result<Fitted, LayoutError> {
     }
 }
 
+/// Whether [`fit`] lays `text` out for `profile` without truncation, `Err`
+/// where it fails: its answer, found without making the layout when it is
+/// whole. For a column profile with a line budget that is fit's own test
+/// (some variant wraps within the budget; the balanced layout it then makes
+/// of that variant has as many lines); everything else asks `fit` itself.
+/// For checking a catalog against a profile (`Catalog::fit_problems`).
+pub(crate) fn fits_whole(text: &Text, profile: &Profile) -> Result<bool, LayoutError> {
+    if let ProfileKind::Columns {
+        width,
+        max_lines: Some(limit),
+        align,
+    } = profile.kind()
+        && profile.validate().is_ok()
+    {
+        let opts = WrapOptions::new(width)
+            .align(align)
+            .ellipsis(profile.ellipsis())
+            .max_input_bytes(usize::MAX);
+        for (_, body) in text.body_variants() {
+            if wrap_within(body, &opts, limit)?.is_some() {
+                return Ok(true);
+            }
+        }
+    }
+    fit(text, profile).map(|f| !f.truncated)
+}
+
 /// `raw` prepared, whole if it fits, else truncated with `ellipsis`
 /// (reading only what that takes): the text and whether it was cut, or
 /// `None` when even the ellipsis does not fit.

@@ -59,6 +59,7 @@ pub use encode::Encoding;
 pub use profile::{Profile, ProfileKind};
 pub use truncate::truncate;
 unstable_use!(truncate::{TruncateOptions, truncate_with});
+pub(crate) use fit::fits_whole;
 pub(crate) use glue::glue_breaks;
 pub use width::width;
 pub use wrap::{Align, WrapOptions, wrap};

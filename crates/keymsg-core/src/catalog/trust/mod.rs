@@ -28,13 +28,13 @@ pub use super::status::{
     Layer, LayerTrust, SignatureInfo, SignatureStatus, TrustStatus, rfc3339_bangkok,
 };
 pub use sig::{TrustedKey, sign, verify};
-pub(crate) use state::StateDir;
+pub(crate) use state::{Check, StateDir};
 
 use super::error::CatalogError;
 use super::load::Format;
 use super::model::{Catalog, Inner};
 use super::overlay::Overlay;
-use super::validate::{WordsKey, WordsMemo};
+use super::validate::{CheckKey, CheckMemo};
 
 /// Name of the state directory kept inside a store directory by default.
 pub const STATE_IN_STORE: &str = "catalog-trust";
@@ -87,6 +87,13 @@ pub struct LoadOptions {
     /// Where [`LoadOptions::layout_words`] come from, naming them in errors
     /// (default: `layout words`).
     pub layout_words_source: Option<String>,
+    /// Profiles the caller defined (`keymsg.toml`'s `[[profile_def]]`), that
+    /// every message of their surfaces must fit as the built-in ones must
+    /// (`Catalog::fit_problems`). An engine built with these profiles does
+    /// not check them again; with a state directory, a check that passed is
+    /// remembered there, so a later load of the same catalog with the same
+    /// profiles does not lay its messages out again.
+    pub profiles: Vec<crate::layout::Profile>,
 }
 
 /// Validate the catalog file at `catalog` and sign it with the minisign
@@ -154,6 +161,7 @@ impl Catalog {
                 raw: shared.raw.clone(),
                 trust,
                 words: shared.words.clone(),
+                fits: shared.fits.clone(),
             },
         };
         Catalog {
@@ -213,34 +221,45 @@ impl Catalog {
             }
         };
         let source = options.layout_words_source.as_deref();
-        let memo = state.as_ref().map(|state| StateMemo {
-            state,
-            record: !options.check_only,
-        });
+        let memo = |check| {
+            state.as_ref().map(|state| StateMemo {
+                state,
+                record: !options.check_only,
+                check,
+            })
+        };
+        let words_memo = memo(Check::Words);
         let catalog = catalog.with_layout_words_remembered(
             &options.layout_words,
             source.unwrap_or("layout words"),
-            memo.as_ref().map(|m| m as &dyn WordsMemo),
+            words_memo.as_ref().map(|m| m as &dyn CheckMemo),
+        )?;
+        let profiles_memo = memo(Check::Profiles);
+        let catalog = catalog.with_profiles_checked(
+            &options.profiles,
+            profiles_memo.as_ref().map(|m| m as &dyn CheckMemo),
         )?;
         Ok(catalog.with_trust(TrustStatus { layers }))
     }
 }
 
-/// Layout-words checks remembered in a state directory; `record: false`
-/// (`LoadOptions::check_only`) reads the record but never writes it.
+/// Checks remembered in a state directory (layout words, or defined
+/// profiles: `check`); `record: false` (`LoadOptions::check_only`) reads
+/// the record but never writes it.
 pub(crate) struct StateMemo<'s> {
     pub(crate) state: &'s StateDir,
     pub(crate) record: bool,
+    pub(crate) check: Check,
 }
 
-impl WordsMemo for StateMemo<'_> {
-    fn passed_before(&self, key: &WordsKey) -> bool {
-        self.state.words_checked_before(key)
+impl CheckMemo for StateMemo<'_> {
+    fn passed_before(&self, key: &CheckKey) -> bool {
+        self.state.checked_before(self.check, key)
     }
 
-    fn passed(&self, key: &WordsKey) {
+    fn passed(&self, key: &CheckKey) {
         if self.record {
-            self.state.remember_words_checked(key);
+            self.state.remember_checked(self.check, key);
         }
     }
 }

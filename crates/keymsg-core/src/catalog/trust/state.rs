@@ -8,6 +8,7 @@
 //! STATE/last-good-base.toml.minisig   its signature, when it had one
 //! STATE/last-good-base.source         the path it was loaded from
 //! STATE/layout-words-checked          the last layout-words check that passed
+//! STATE/profiles-checked              the last check of defined profiles that passed
 //! ```
 //!
 //! Files are replaced atomically (written beside, then renamed), so a crash
@@ -39,11 +40,33 @@ struct Versions {
 const VALIDATOR: &str = env!("CARGO_PKG_VERSION");
 
 /// The file holding the last layout-words check that passed (see
-/// [`StateDir::remember_words_checked`]).
+/// [`StateDir::remember_checked`]).
 const WORDS_CHECKED: &str = "layout-words-checked";
 
-/// A line of [`WORDS_CHECKED`]: the keymsg that checked, and what.
-fn words_entry(key: &[u8]) -> String {
+/// The file holding the last check of defined profiles that passed (see
+/// [`StateDir::remember_checked`]).
+const PROFILES_CHECKED: &str = "profiles-checked";
+
+/// A check remembered in the state directory, each in a file of its own.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Check {
+    /// `[layout] words` on the messages they change.
+    Words,
+    /// Profiles a caller defined, on every message they serve.
+    Profiles,
+}
+
+impl Check {
+    fn file(self) -> &'static str {
+        match self {
+            Check::Words => WORDS_CHECKED,
+            Check::Profiles => PROFILES_CHECKED,
+        }
+    }
+}
+
+/// A line of a check's file: the keymsg that checked, and what.
+fn check_entry(key: &[u8]) -> String {
     format!("{VALIDATOR} {}", hex(key))
 }
 
@@ -145,12 +168,13 @@ impl StateDir {
         })
     }
 
-    /// Whether layout words passed the layout rule on the messages hashed
-    /// into `key` (see `Catalog::with_layout_words`) on an earlier start of
+    /// Whether the check `key` (layout words on the messages they change,
+    /// see `Catalog::with_layout_words`; or defined profiles on every
+    /// message, see `Catalog::fit_problems`) passed on an earlier start of
     /// this keymsg.
-    pub(crate) fn words_checked_before(&self, key: &[u8]) -> bool {
-        std::fs::read_to_string(self.dir.join(WORDS_CHECKED))
-            .is_ok_and(|s| s.trim_end() == words_entry(key))
+    pub(crate) fn checked_before(&self, check: Check, key: &[u8]) -> bool {
+        std::fs::read_to_string(self.dir.join(check.file()))
+            .is_ok_and(|s| s.trim_end() == check_entry(key))
     }
 
     /// Remember that the check `key` passed. Its own file (never
@@ -158,11 +182,11 @@ impl StateDir {
     /// otherwise overwrite with an older copy), holding the latest key
     /// only. Best effort: a state directory that cannot be written only
     /// means the check runs again on the next start.
-    pub(crate) fn remember_words_checked(&self, key: &[u8]) {
+    pub(crate) fn remember_checked(&self, check: Check, key: &[u8]) {
         if std::fs::create_dir_all(&self.dir).is_ok() {
             let _ = write_atomic(
-                &self.dir.join(WORDS_CHECKED),
-                format!("{}\n", words_entry(key)).as_bytes(),
+                &self.dir.join(check.file()),
+                format!("{}\n", check_entry(key)).as_bytes(),
             );
         }
     }

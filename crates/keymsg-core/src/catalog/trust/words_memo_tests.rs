@@ -1,7 +1,7 @@
 //! Tests of the layout-words memo (`StateMemo`): a check of config words
 //! that passed is remembered in the state directory.
 
-use super::{StateDir, StateMemo};
+use super::{Check, StateDir, StateMemo};
 use crate::catalog::{Catalog, CatalogError, Format};
 
 /// A programme name the built-in list splits (คนละ|ครึ่ง|พลัส, ฟ้า|ใส|พา|รวย).
@@ -34,6 +34,7 @@ fn a_passed_layout_words_check_is_remembered_in_the_state_directory() {
         let memo = StateMemo {
             state: &state,
             record,
+            check: Check::Words,
         };
         let r = c
             .clone()
@@ -82,4 +83,82 @@ fn a_passed_layout_words_check_is_remembered_in_the_state_directory() {
             Err(CatalogError::Invalid { .. })
         ));
     }
+}
+
+/// A check of defined profiles that passed is remembered in the state
+/// directory beside the words check: the same profiles on the same
+/// messages are not laid out again, and the catalog says it fits them
+/// (the engine does not check them again); another profile, other text
+/// or a check-only load are laid out; a profile a message cannot fit is
+/// refused every time, naming it.
+#[test]
+fn a_passed_profiles_check_is_remembered_in_the_state_directory() {
+    use crate::layout::{Profile, work};
+    let catalog = |long: &str| {
+        let text = format!(
+            "version = 1\n[allow]\nphones = [\"1441\"]\n[[messages]]\nid = \"rcpt\"\n\
+             topic = \"general\"\nsurfaces = [\"receipt\"]\n[messages.text.th]\n\
+             long = \"{long}\"\n"
+        );
+        Catalog::from_str_as(&text, Format::Toml, "c.toml").unwrap()
+    };
+    let short = catalog("อย่าโอนเงินให้คนแปลกหน้า โทร 1441");
+    let dir = tempfile::tempdir().unwrap();
+    let state = StateDir::new(dir.path().join("state"));
+    let kiosk = Profile::columns("kiosk", 40, Some(2)).unwrap();
+    let load = |c: &Catalog, p: &Profile, record: bool| {
+        work::take();
+        let memo = StateMemo {
+            state: &state,
+            record,
+            check: Check::Profiles,
+        };
+        let r = c
+            .clone()
+            .with_profiles_checked(std::slice::from_ref(p), Some(&memo));
+        (r, work::take())
+    };
+    // A check-only load lays out and records nothing.
+    let (r, laid_out) = load(&short, &kiosk, false);
+    assert!(r.unwrap().fits_checked(&kiosk) && laid_out > 0);
+    assert!(!dir.path().join("state").exists());
+    // The first load lays out and remembers; the second does not lay out.
+    assert!(load(&short, &kiosk, true).1 > 0);
+    assert!(dir.path().join("state/profiles-checked").exists());
+    let (r, laid_out) = load(&short, &kiosk, true);
+    assert_eq!(laid_out, 0);
+    let r = r.unwrap();
+    assert!(r.fits_checked(&kiosk));
+    // Only that profile: another of the same name is not taken as checked.
+    let taller = Profile::columns("kiosk", 40, Some(3)).unwrap();
+    assert!(!r.fits_checked(&taller));
+    // The words check's record is another file: not touched.
+    assert!(!dir.path().join("state/layout-words-checked").exists());
+    // Another profile, or other text: laid out again.
+    assert!(load(&short, &taller, true).1 > 0);
+    assert!(load(&catalog("อย่าโอนเงิน โทร 1441"), &taller, true).1 > 0);
+    // A message the profile cannot fit is refused, every time.
+    let long = catalog(
+        "อย่าโอนเงินให้คนที่ไม่รู้จัก หากสงสัยโทรสายด่วน 1441 ได้ตลอด 24 ชั่วโมง \
+         และแจ้งความออนไลน์ได้ทุกวัน",
+    );
+    for _ in 0..2 {
+        let Err(CatalogError::Invalid {
+            source_name,
+            problems,
+        }) = load(&long, &kiosk, true).0
+        else {
+            panic!("a message over two lines of 40 passed");
+        };
+        assert_eq!(source_name, "catalog (version 1) for profile `kiosk`");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].message_id.as_deref(), Some("rcpt"));
+    }
+    // Laid out with more words, a catalog is no longer taken as checked.
+    let (r, _) = load(&short, &kiosk, true);
+    let more = r
+        .unwrap()
+        .with_layout_words(&words(&["คนแปลกหน้า"]), "cfg")
+        .unwrap();
+    assert!(!more.fits_checked(&kiosk));
 }

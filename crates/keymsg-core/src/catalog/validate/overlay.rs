@@ -247,6 +247,7 @@ pub(crate) fn apply(base: &Catalog, overlay: &Overlay) -> Result<Catalog, Catalo
             raw,
             trust: base.trust().clone(),
             words,
+            fits: Vec::new(),
         }),
     })
 }
