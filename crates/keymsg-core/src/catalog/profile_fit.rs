@@ -264,3 +264,35 @@ long = "Do not tap links sent by text message. In doubt, call 1441."
         assert!(catalog().fit_problems(&wide).is_empty());
     }
 }
+
+#[cfg(test)]
+mod fits_whole_tests {
+    use crate::Catalog;
+    use crate::layout::{Profile, fit, fits_whole};
+
+    /// `fits_whole` answers what `fit` would, without the balanced layout:
+    /// every default text on column profiles from 16 to 90 columns and 1
+    /// to 7 lines (and no line budget), where some fit and some do not.
+    #[test]
+    fn fits_whole_agrees_with_fit() {
+        let catalog = Catalog::embedded().unwrap();
+        let (mut whole, mut cut) = (0, 0);
+        for width in [16, 20, 24, 32, 40, 48, 90] {
+            for lines in (1..=7).map(Some).chain([None]) {
+                let p = Profile::columns("p", width, lines).unwrap();
+                for m in catalog.messages() {
+                    for t in m.text.values() {
+                        let expected = !fit(t, &p).unwrap().truncated;
+                        assert_eq!(fits_whole(t, &p).unwrap(), expected, "{} {p:?}", m.id);
+                        if expected {
+                            whole += 1;
+                        } else {
+                            cut += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(whole > 100 && cut > 100, "{whole} whole, {cut} cut");
+    }
+}
