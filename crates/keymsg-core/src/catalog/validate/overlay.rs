@@ -105,18 +105,16 @@ pub(crate) fn apply(base: &Catalog, overlay: &Overlay) -> Result<Catalog, Catalo
         (Some(b), Some(w)) => Some(b.union(w)),
         (b, w) => b.or(w).cloned(),
     };
-    // The overlay's words the base did not have: a base message with one
+    // The overlay's words the base was not laid out with (its file's, and
+    // any added by `Catalog::with_layout_words`): a base message with one
     // in its text is laid out differently now, and is checked again.
-    let base_words = base_raw
-        .layout
-        .as_ref()
-        .map_or(&[][..], |l| l.words.as_slice());
+    let base_words = base.layout_words();
     let added: Vec<&str> = o
         .layout
         .iter()
         .flat_map(|l| &l.words)
-        .filter(|w| !base_words.contains(w))
         .map(String::as_str)
+        .filter(|w| !base_words.is_some_and(|b| b.contains(w)))
         .collect();
 
     let mut messages: Vec<Message> = Vec::new();
@@ -336,5 +334,43 @@ fn adjust(
         fits::check_fits(&id, &m.text, &new, p);
         m.surfaces = surfaces.clone();
         raw.surfaces = Some(surfaces.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::{Catalog, Format, Overlay};
+    use crate::layout::work;
+
+    /// An overlay word the base was already laid out with (added by
+    /// `with_layout_words`) is not new: the base messages that have it are
+    /// not laid out again.
+    #[test]
+    fn a_word_the_base_was_laid_out_with_is_not_checked_again() {
+        const WORD: &str = "คนละครึ่งพลัส";
+        let base = Catalog::from_str_as(
+            &format!(
+                "version = 1\n[[messages]]\nid = \"m\"\ntopic = \"general\"\n\
+                 surfaces = [\"receipt\"]\n[messages.text.th]\n\
+                 long = \"โปรดลงทะเบียนผ่านแอป{WORD}เท่านั้น\"\n"
+            ),
+            Format::Toml,
+            "b.toml",
+        )
+        .unwrap();
+        let overlay = Overlay::from_bytes(
+            format!("schema = 2\nversion = 1\n[layout]\nwords = [\"{WORD}\"]\n").as_bytes(),
+            Format::Toml,
+            "o.toml",
+        )
+        .unwrap();
+        work::take();
+        base.with_overlay(&overlay).unwrap();
+        let new_word = work::take();
+        let with = base.with_layout_words(&[WORD.to_owned()], "cfg").unwrap();
+        work::take();
+        with.with_overlay(&overlay).unwrap();
+        assert_eq!(work::take(), 0, "laid out again ({new_word} bytes the first time)");
+        assert!(new_word > 0);
     }
 }
