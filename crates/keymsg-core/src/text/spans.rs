@@ -147,7 +147,15 @@ fn visible_spans(text: &str) -> Vec<Span> {
     if !may_hold_span(text) {
         return Vec::new();
     }
-    let s = Scanner::new(text);
+    let Some(first) = text.find(can_start_span) else {
+        return Vec::new();
+    };
+    spans_from(text, context_start(text, first))
+}
+
+/// The spans of `text` found by a scanner that starts reading at byte `from`.
+fn spans_from(text: &str, from: usize) -> Vec<Span> {
+    let s = Scanner::new(text, from);
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(c) = s.at(i) {
@@ -172,6 +180,31 @@ fn visible_spans(text: &str) -> Vec<Span> {
     }
     out
 }
+
+/// Whether a span may start with `c` (see `Scanner::span_at`): an ASCII
+/// letter or digit, `+`, ฿ or a Thai digit.
+fn can_start_span(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '+' || c == '\u{0E3F}' || is_digit(c)
+}
+
+/// Where the scanner may start reading so that the spans from byte `first`
+/// on (the first character that can start one) are found as in the whole
+/// text: far enough back for everything the scanner looks at before a
+/// span — the characters just before it, and before a number the word
+/// `ต่อ`/`ext` with the spaces and dots after it and the character before
+/// it. Most Thai text has its hotline or link near the end: the Thai
+/// before it is not decoded.
+fn context_start(text: &str, first: usize) -> usize {
+    let before = text.get(..first).unwrap_or_default();
+    let mut chars = before.char_indices().rev().peekable();
+    while chars.next_if(|&(_, c)| matches!(c, ' ' | '.')).is_some() {}
+    chars.nth(CONTEXT_CHARS - 1).map_or(0, |(i, _)| i)
+}
+
+/// Characters of context [`context_start`] keeps before the spaces and
+/// dots before the first span: a three-letter word, the character before
+/// it, and one more.
+const CONTEXT_CHARS: usize = 5;
 
 /// Top-level domains a bare host (no scheme, no `www.`) may end with. Common
 /// English words (`in`, `is`, `to`, `us`, ...) are left out so that a missing
@@ -218,11 +251,14 @@ struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
-    fn new(text: &'a str) -> Self {
-        let n = text.len();
+    /// A scanner of `text` from byte `from` (a char boundary): char index 0
+    /// is the character there; byte offsets are into the whole text.
+    fn new(text: &'a str, from: usize) -> Self {
+        let rest = text.get(from..).unwrap_or_default();
+        let n = rest.len();
         let (mut bytes, mut chars) = (Vec::with_capacity(n), Vec::with_capacity(n));
-        for (i, c) in text.char_indices() {
-            bytes.push(i);
+        for (i, c) in rest.char_indices() {
+            bytes.push(from + i);
             chars.push(c);
         }
         Scanner { text, chars, bytes }

@@ -240,3 +240,73 @@ proptest::proptest! {
         }
     }
 }
+
+/// Reading from a little before the first character that can start a span
+/// finds what reading the whole text finds: every pair of pieces below
+/// (extensions after spaces and dots, numbers after abbreviations, words
+/// that touch a host, amounts with บาท), and every text of the evaluation
+/// files, scanned both ways.
+#[test]
+fn scanning_from_the_first_possible_start_finds_the_same_spans() {
+    let pieces = [
+        "โทร",
+        "ต่อ",
+        " ต่อ ",
+        "ต่อ. ",
+        " . . ",
+        "ext.",
+        "ติดต่อ",
+        "1441",
+        "02-123-4567",
+        "123",
+        "5,000",
+        " บาท",
+        "บาท",
+        "฿ 20",
+        "+66 2 123 4567",
+        "www.1441.go.th",
+        "a.b",
+        "ชม.",
+        "24",
+        "๑๔๔๑",
+        "info@pea.co.th",
+        "https://x.th/a?b=1.",
+        " ",
+        ".",
+        "ก",
+        "e.g.",
+        "thaipoliceonline.go.th",
+        "x",
+        "(",
+        ")",
+    ];
+    let mut texts: Vec<String> = Vec::new();
+    for a in pieces {
+        for b in pieces {
+            for c in ["", "ที่", " ", "1441", "ต่อ 12"] {
+                texts.push(format!("{c}{a}{b}"));
+                texts.push(format!("{a}{c}{b}"));
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data");
+    for name in [
+        "thai-eval-bills.txt",
+        "thai-eval-scam.txt",
+        "thai-eval-psa.txt",
+    ] {
+        let data = std::fs::read_to_string(root.join(name)).unwrap();
+        texts.extend(data.lines().map(str::to_owned));
+    }
+    let mut with_spans = 0;
+    for t in &texts {
+        let whole = spans_from(t, 0);
+        assert_eq!(visible_spans(t), whole, "{t:?}");
+        with_spans += usize::from(!whole.is_empty());
+    }
+    assert!(
+        with_spans > 1000,
+        "{with_spans} of {} texts have spans",
+        texts.len()
+    );
+}

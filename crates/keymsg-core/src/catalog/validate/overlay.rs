@@ -370,7 +370,11 @@ mod tests {
         let with = base.with_layout_words(&[WORD.to_owned()], "cfg").unwrap();
         work::take();
         with.with_overlay(&overlay).unwrap();
-        assert_eq!(work::take(), 0, "laid out again ({new_word} bytes the first time)");
+        assert_eq!(
+            work::take(),
+            0,
+            "laid out again ({new_word} bytes the first time)"
+        );
         assert!(new_word > 0);
     }
 }
