@@ -197,6 +197,20 @@ fn abbreviation_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+/// Whether a `.` in `text` comes right after a Thai letter or sign (ก to ๎,
+/// E0 B8 81 .. E0 B9 8E): every abbreviation has one (กฟน., พ.ร.บ.), so
+/// without one [`abbreviation_ranges`] finds nothing and need not decode the
+/// text (a host such as `thaipoliceonline.go.th` has dots, not after Thai).
+fn has_thai_dot(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.windows(4).any(|w| {
+        matches!(
+            w,
+            [0xE0, 0xB8, 0x81..=0xBF, b'.'] | [0xE0, 0xB9, 0x80..=0x8E, b'.']
+        )
+    })
+}
+
 /// Byte ranges of [`KEEP_WHOLE`] words in `text`.
 ///
 /// One pass over the text: at each char boundary only the words starting with
@@ -260,7 +274,7 @@ impl KeepWholeFinder {
 
     /// The ranges found, plus the abbreviations, by start.
     fn finish(mut self, text: &str) -> Vec<std::ops::Range<usize>> {
-        if text.contains('.') {
+        if has_thai_dot(text) {
             self.ranges.extend(abbreviation_ranges(text));
         }
         self.ranges.sort_by_key(|r| r.start);

@@ -216,3 +216,43 @@ fn hotline_and_report_compounds_stay_whole() {
         assert_no_break_inside(t, w);
     }
 }
+
+/// The byte check before the abbreviation scan never hides one: a text
+/// without a dot right after a Thai letter has no abbreviation, and the
+/// texts that have one are found by both.
+#[test]
+fn no_dot_after_a_thai_letter_means_no_abbreviation() {
+    let pieces = [
+        "กฟน.",
+        "พ.ร.บ.",
+        "ชม.",
+        " ",
+        ".",
+        "..",
+        "a.",
+        "go.th",
+        "๑.",
+        "ก",
+        "฿.",
+        "ๆ.",
+        "1.5",
+        "e.g. ",
+        "(กปภ.)",
+        "ฯลฯ.",
+        "ก็.",
+    ];
+    let mut found = 0;
+    for a in pieces {
+        for b in pieces {
+            for c in pieces {
+                let t = format!("{a}{b}{c}");
+                let ranges = abbreviation_ranges(&t);
+                if !ranges.is_empty() {
+                    found += 1;
+                    assert!(has_thai_dot(&t), "{t:?}: {ranges:?}");
+                }
+            }
+        }
+    }
+    assert!(found > 1000, "{found}");
+}
