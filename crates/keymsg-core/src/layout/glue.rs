@@ -45,6 +45,21 @@ const AGENCY_WORDS: &[&str] = &[
     "ปปง.",
 ];
 
+/// Bit `n` set when a [`LEANING_WORDS`] entry is `n` bytes long (all are
+/// under 64): most units are not, and are told apart without comparing.
+// Indexing here runs at compile time: out of bounds is a build error.
+#[allow(clippy::indexing_slicing)]
+const LEANING_LENGTHS: u64 = {
+    let mut mask = 0u64;
+    let mut k = 0;
+    while k < LEANING_WORDS.len() {
+        assert!(LEANING_WORDS[k].len() < 64);
+        mask |= 1 << LEANING_WORDS[k].len();
+        k += 1;
+    }
+    mask
+};
+
 /// Whether a break at `unit_end` (the unit `unit_start..unit_end`, the next
 /// unit starting at `next`) splits a leaning word from the Thai word or the
 /// quantity (a number with a Thai unit after it) it governs, or an agency
@@ -68,7 +83,8 @@ pub(crate) fn glued_to_next(p: &str, unit_start: usize, unit_end: usize, next: u
             .is_some_and(is_thai_letter_or_sign)
     };
     let is_digit = first.is_ascii_digit() || ('๐'..='๙').contains(&first);
-    if LEANING_WORDS.contains(&unit)
+    if LEANING_LENGTHS >> unit.len().min(63) & 1 != 0
+        && LEANING_WORDS.contains(&unit)
         && (is_thai_letter_or_sign(first) || (is_digit && digits_then_thai()))
     {
         return true;
