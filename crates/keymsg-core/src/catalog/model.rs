@@ -18,7 +18,7 @@ pub struct Catalog {
     pub(crate) inner: Arc<Inner>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Inner {
     pub(crate) meta: CatalogMeta,
     pub(crate) messages: Vec<Message>,
@@ -104,6 +104,16 @@ impl Message {
 }
 
 impl Catalog {
+    /// The same catalog with `edit` applied to its contents (copied first
+    /// when another handle shares them).
+    pub(crate) fn edited(self, edit: impl FnOnce(&mut Inner)) -> Catalog {
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        edit(&mut inner);
+        Catalog {
+            inner: Arc::new(inner),
+        }
+    }
+
     /// Catalog metadata.
     #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn meta(&self) -> &CatalogMeta {

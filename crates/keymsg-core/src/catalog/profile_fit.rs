@@ -6,10 +6,8 @@
 //!
 //! [`EngineBuilder::profile`]: crate::EngineBuilder::profile
 
-use std::sync::Arc;
-
 use super::error::{CatalogError, Problem, ProblemKind};
-use super::model::{Catalog, Inner};
+use super::model::Catalog;
 use super::validate::{CheckHasher, CheckMemo};
 use crate::Surface;
 use crate::layout::{MIN_FOOTER_WIDTH, Profile, ProfileKind};
@@ -129,25 +127,7 @@ impl Catalog {
                 m.passed(k);
             }
         }
-        let fits = checkable.into_iter().cloned();
-        let inner = match Arc::try_unwrap(self.inner) {
-            Ok(mut inner) => {
-                inner.fits.extend(fits);
-                inner
-            }
-            Err(shared) => Inner {
-                meta: shared.meta.clone(),
-                messages: shared.messages.clone(),
-                by_id: shared.by_id.clone(),
-                raw: shared.raw.clone(),
-                trust: shared.trust.clone(),
-                words: shared.words.clone(),
-                fits: shared.fits.iter().cloned().chain(fits).collect(),
-            },
-        };
-        Ok(Catalog {
-            inner: Arc::new(inner),
-        })
+        Ok(self.edited(|inner| inner.fits.extend(checkable.into_iter().cloned())))
     }
 
     /// Whether every message was found to fit `profile` (see

@@ -366,26 +366,11 @@ impl Catalog {
                 problems: p.0,
             });
         }
-        let inner = match Arc::try_unwrap(self.inner) {
-            Ok(mut inner) => {
-                inner.words = Some(words);
-                // Laid out with more words, the messages need checking again.
-                inner.fits.clear();
-                inner
-            }
-            Err(shared) => Inner {
-                meta: shared.meta.clone(),
-                messages: shared.messages.clone(),
-                by_id: shared.by_id.clone(),
-                raw: shared.raw.clone(),
-                trust: shared.trust.clone(),
-                words: Some(words),
-                fits: Vec::new(),
-            },
-        };
-        Ok(Catalog {
-            inner: Arc::new(inner),
-        })
+        Ok(self.edited(|inner| {
+            inner.words = Some(words);
+            // Laid out with more words, the messages need checking again.
+            inner.fits.clear();
+        }))
     }
 }
 

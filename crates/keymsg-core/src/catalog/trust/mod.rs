@@ -32,7 +32,7 @@ pub(crate) use state::{Check, StateDir};
 
 use super::error::CatalogError;
 use super::load::Format;
-use super::model::{Catalog, Inner};
+use super::model::Catalog;
 use super::overlay::Overlay;
 use super::validate::{CheckKey, CheckMemo};
 
@@ -149,24 +149,7 @@ impl Catalog {
 
     /// The same catalog with `trust` as its load status.
     pub(crate) fn with_trust(self, trust: TrustStatus) -> Catalog {
-        let inner = match Arc::try_unwrap(self.inner) {
-            Ok(mut inner) => {
-                inner.trust = trust;
-                inner
-            }
-            Err(shared) => Inner {
-                meta: shared.meta.clone(),
-                messages: shared.messages.clone(),
-                by_id: shared.by_id.clone(),
-                raw: shared.raw.clone(),
-                trust,
-                words: shared.words.clone(),
-                fits: shared.fits.clone(),
-            },
-        };
-        Catalog {
-            inner: Arc::new(inner),
-        }
+        self.edited(|inner| inner.trust = trust)
     }
 
     /// Load a catalog with signatures, expiry and rollback checked, falling
