@@ -2,7 +2,9 @@
 //! agency defines (`[[profile_def]]`, [`EngineBuilder::profile`]) is checked
 //! when the engine is built, as the built-in ones are when a catalog is
 //! loaded, so a message that cannot be laid out for it stops the start
-//! instead of failing a receipt at print time.
+//! instead of failing a receipt at print time. Given to the load
+//! (`LoadOptions::profiles`), the check is made there and remembered in the
+//! trust state directory, and the engine does not repeat it.
 //!
 //! [`EngineBuilder::profile`]: crate::EngineBuilder::profile
 
