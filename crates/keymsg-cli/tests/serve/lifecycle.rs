@@ -264,6 +264,15 @@ fn https_with_a_configured_certificate() {
     server.stop();
 }
 
+/// A catalog file with one receipt message, `rcpt`, of text `long`.
+fn receipt_catalog(long: &str) -> String {
+    format!(
+        "version = 1\n[allow]\nphones = [\"1441\"]\n[[messages]]\nid = \"rcpt\"\n\
+         topic = \"general\"\nsurfaces = [\"receipt\"]\n[messages.text.th]\n\
+         long = \"{long}\"\n"
+    )
+}
+
 /// A reload reads the catalog as a start does, the config's layout words
 /// included: a new file with a message those words push over a receipt is
 /// refused with the same line `keymsg serve` would stop on at start, and
@@ -272,15 +281,8 @@ fn https_with_a_configured_certificate() {
 fn a_reload_that_config_words_push_over_a_profile_is_refused() {
     const LONG: &str = "คนละครึ่งพลัสฟ้าใสพารวย";
     let dir = tempfile::tempdir().unwrap();
-    let catalog = |long: &str| {
-        format!(
-            "version = 1\n[allow]\nphones = [\"1441\"]\n[[messages]]\nid = \"rcpt\"\n\
-             topic = \"general\"\nsurfaces = [\"receipt\"]\n[messages.text.th]\n\
-             long = \"{long}\"\n"
-        )
-    };
     let fits = "ระวังมิจฉาชีพ โทร 1441";
-    std::fs::write(dir.path().join("cat.toml"), catalog(fits)).unwrap();
+    std::fs::write(dir.path().join("cat.toml"), receipt_catalog(fits)).unwrap();
     std::fs::write(
         dir.path().join("keymsg.toml"),
         token_config(&format!(
@@ -296,7 +298,7 @@ fn a_reload_that_config_words_push_over_a_profile_is_refused() {
     assert_eq!(status, 200, "{before}");
 
     let overflowing = format!("ลงทะเบียน{}โทร 1441", format!("{LONG}เงินคืนด่วน").repeat(6));
-    std::fs::write(dir.path().join("cat.toml"), catalog(&overflowing)).unwrap();
+    std::fs::write(dir.path().join("cat.toml"), receipt_catalog(&overflowing)).unwrap();
     let (status, _, body) = http(server.addr, "POST", "/v1/admin/reload", &h, b"").unwrap();
     let body = String::from_utf8_lossy(&body).into_owned();
     assert_eq!(status, 422, "{body}");
@@ -327,14 +329,11 @@ fn a_reload_that_config_words_push_over_a_profile_is_refused() {
 #[test]
 fn a_reload_with_a_message_a_config_profile_cannot_fit_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let catalog = |long: &str| {
-        format!(
-            "version = 1\n[allow]\nphones = [\"1441\"]\n[[messages]]\nid = \"rcpt\"\n\
-             topic = \"general\"\nsurfaces = [\"receipt\"]\n[messages.text.th]\n\
-             long = \"{long}\"\n"
-        )
-    };
-    std::fs::write(dir.path().join("cat.toml"), catalog("ระวังมิจฉาชีพ โทร 1441")).unwrap();
+    std::fs::write(
+        dir.path().join("cat.toml"),
+        receipt_catalog("ระวังมิจฉาชีพ โทร 1441"),
+    )
+    .unwrap();
     std::fs::write(
         dir.path().join("keymsg.toml"),
         token_config(
@@ -352,7 +351,7 @@ fn a_reload_with_a_message_a_config_profile_cannot_fit_is_refused() {
 
     // Fits the built-in receipt profiles (6 lines of 32), not one line of 40.
     let longer = "อย่าโอนเงินให้คนที่ไม่รู้จัก หากสงสัยโทรสายด่วน 1441 ได้ตลอด 24 ชั่วโมง";
-    std::fs::write(dir.path().join("cat.toml"), catalog(longer)).unwrap();
+    std::fs::write(dir.path().join("cat.toml"), receipt_catalog(longer)).unwrap();
     let (status, _, body) = http(server.addr, "POST", "/v1/admin/reload", &h, b"").unwrap();
     let body = String::from_utf8_lossy(&body).into_owned();
     assert_eq!(status, 422, "{body}");
