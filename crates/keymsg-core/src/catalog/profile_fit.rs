@@ -116,11 +116,7 @@ impl Catalog {
                 let problems = self.fit_problems(p);
                 if !problems.is_empty() {
                     return Err(CatalogError::Invalid {
-                        source_name: format!(
-                            "catalog (version {}) for profile `{}`",
-                            self.version(),
-                            p.name()
-                        ),
+                        source_name: self.source_for(p),
                         problems,
                     });
                 }
@@ -130,6 +126,21 @@ impl Catalog {
             }
         }
         Ok(self.edited(|inner| inner.fits.extend(checkable.into_iter().cloned())))
+    }
+
+    /// How problems of this catalog with `profile` are labelled, such as
+    /// "catalog (version 7) for profile `pos` in tis-620" (the same at load
+    /// and at engine build).
+    pub(crate) fn source_for(&self, profile: &Profile) -> String {
+        let encoding = match profile.encoding() {
+            crate::layout::Encoding::Utf8 => String::new(),
+            e => format!(" in {e}"),
+        };
+        format!(
+            "catalog (version {}) for profile `{}`{encoding}",
+            self.version(),
+            profile.name()
+        )
     }
 
     /// Whether every message was found to fit `profile` (see

@@ -457,16 +457,8 @@ fn check_profile(catalog: &Catalog, profile: &Profile, lossy: bool) -> Result<()
     if problems.is_empty() {
         return Ok(());
     }
-    let encoding = match profile.encoding() {
-        Encoding::Utf8 => String::new(),
-        e => format!(" in {e}"),
-    };
     Err(CatalogError::Invalid {
-        source_name: format!(
-            "catalog (version {}) for profile `{}`{encoding}",
-            catalog.version(),
-            profile.name(),
-        ),
+        source_name: catalog.source_for(profile),
         problems,
     }
     .into())
