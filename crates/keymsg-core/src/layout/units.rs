@@ -72,63 +72,83 @@ const UNITS: &[&str] = &[
     "ทุ่ม",
 ];
 
-/// Bit `c - U+0E00` is set for each Thai character a number word starts with
-/// (so that most words are rejected without comparing any). Indexing here
-/// runs at compile time: out of bounds is a build error, not a panic.
+/// For each Thai character (offset from U+0E00), bit `k` is set when
+/// `NUMBER_WORDS[k]` starts with it: most words are rejected by one table
+/// read, and the rest are compared only with the few number words of their
+/// first letter (สาม, สี่, สอง, สิบ for ส), in the list's order. Indexing
+/// here runs at compile time: out of bounds is a build error, not a panic.
 #[allow(clippy::indexing_slicing)]
-const NUMBER_WORD_FIRST: u128 = {
-    let mut mask = 0u128;
+const NUMBER_WORDS_BY_FIRST: [u32; 0x80] = {
+    assert!(NUMBER_WORDS.len() <= 32);
+    let mut table = [0u32; 0x80];
     let mut k = 0;
     while k < NUMBER_WORDS.len() {
         let b = NUMBER_WORDS[k].as_bytes();
         // Every number word starts with a Thai letter: E0 B8 xx or E0 B9 xx.
-        let cp = ((b[1] as u32 & 0x3F) << 6) | (b[2] as u32 & 0x3F);
-        mask |= 1 << (cp - 0x0E00);
+        table[crate::vocab::thai::thai_offset(b[1], b[2]) as usize] |= 1 << k;
         k += 1;
     }
-    mask
+    table
 };
 
-/// Whether a number word may start `s` (see [`NUMBER_WORD_FIRST`]).
-fn may_start_number_word(s: &str) -> bool {
-    match s.as_bytes() {
+/// The number words the text `s` (as bytes) may start with (see
+/// [`NUMBER_WORDS_BY_FIRST`]).
+fn number_words_starting(s: &[u8]) -> u32 {
+    match s {
         [0xE0, hi @ (0xB8 | 0xB9), lo, ..] => {
             let offset = crate::vocab::thai::thai_offset(*hi, *lo);
-            NUMBER_WORD_FIRST >> offset & 1 != 0
+            NUMBER_WORDS_BY_FIRST
+                .get(usize::from(offset))
+                .copied()
+                .unwrap_or(0)
         }
-        _ => false,
+        _ => 0,
     }
 }
 
+/// The length of the first number word (in the list's order) that the
+/// text `s` (as bytes) starts with.
+fn number_word_at(s: &[u8]) -> Option<usize> {
+    let mut mask = number_words_starting(s);
+    while mask != 0 {
+        let k = mask.trailing_zeros() as usize;
+        mask &= mask - 1;
+        if let Some(w) = NUMBER_WORDS.get(k)
+            && s.starts_with(w.as_bytes())
+        {
+            return Some(w.len());
+        }
+    }
+    None
+}
+
 /// Whether `s` is one or more number words (ยี่สิบสี่, ล้าน).
-fn is_number_words(mut s: &str) -> bool {
+fn is_number_words(s: &str) -> bool {
+    let mut s = s.as_bytes();
     if s.is_empty() {
         return false;
     }
     while !s.is_empty() {
-        if !may_start_number_word(s) {
-            return false;
-        }
-        let Some(w) = NUMBER_WORDS.iter().find(|w| s.starts_with(**w)) else {
+        let Some(len) = number_word_at(s) else {
             return false;
         };
-        s = s.get(w.len()..).unwrap_or("");
+        s = s.get(len..).unwrap_or_default();
     }
     true
 }
 
-/// Whether `s` may start with a number, by its first bytes alone: when
-/// false, neither [`is_digits`] nor [`is_number_words`] holds for any
-/// prefix of `s`.
-fn may_start_number(s: &str) -> bool {
-    starts_like_digits(s) || may_start_number_word(s)
+/// Whether the text `s` (as bytes, from a char boundary) may start with a
+/// number: when false, neither [`is_digits`] nor [`is_number_words`] holds
+/// for any prefix of it.
+fn may_start_number(s: &[u8]) -> bool {
+    starts_like_digits(s) || number_word_at(s).is_some()
 }
 
-/// Whether `s` starts with an ASCII digit, a Thai digit (E0 B9 90..99) or
-/// ฿ (E0 B8 BF): [`is_digits`] is false otherwise.
-fn starts_like_digits(s: &str) -> bool {
+/// Whether the text `s` (as bytes) starts with an ASCII digit, a Thai digit
+/// (E0 B9 90..99) or ฿ (E0 B8 BF): [`is_digits`] is false otherwise.
+fn starts_like_digits(s: &[u8]) -> bool {
     matches!(
-        s.as_bytes(),
+        s,
         [b'0'..=b'9', ..] | [0xE0, 0xB9, 0x90..=0x99, ..] | [0xE0, 0xB8, 0xBF, ..]
     )
 }
@@ -136,7 +156,7 @@ fn starts_like_digits(s: &str) -> bool {
 /// Whether `s` is written in digits (Arabic or Thai) with `,` and `.`
 /// inside (3,000 / 2.5 / ๑๕), maybe with a leading ฿.
 fn is_digits(s: &str) -> bool {
-    if !starts_like_digits(s) {
+    if !starts_like_digits(s.as_bytes()) {
         return false;
     }
     let s = s.strip_prefix('฿').unwrap_or(s);
@@ -149,13 +169,56 @@ fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || ('๐'..='๙').contains(&c)
 }
 
+/// For each Thai character (offset from U+0E00), bit `k` is set when
+/// `UNITS[k]` starts with it (the units not led by a Thai letter, such as
+/// `%`, are compared whole).
+// Indexing here runs at compile time: out of bounds is a build error.
+#[allow(clippy::indexing_slicing)]
+const UNITS_BY_FIRST: [u64; 0x80] = {
+    assert!(UNITS.len() <= 64);
+    let mut table = [0u64; 0x80];
+    let mut k = 0;
+    while k < UNITS.len() {
+        let b = UNITS[k].as_bytes();
+        if b.len() >= 3 && b[0] == 0xE0 && (b[1] == 0xB8 || b[1] == 0xB9) {
+            table[crate::vocab::thai::thai_offset(b[1], b[2]) as usize] |= 1 << k;
+        }
+        k += 1;
+    }
+    table
+};
+
 /// Whether `s` is a unit, maybe after number words (ล้านบาท, แสนคน).
 fn is_unit(s: &str) -> bool {
-    UNITS.contains(&s)
-        || NUMBER_WORDS.iter().any(|w| {
-            s.strip_prefix(w)
-                .is_some_and(|rest| rest.len() < s.len() && is_unit(rest))
-        })
+    let b = s.as_bytes();
+    let units = match b {
+        [0xE0, hi @ (0xB8 | 0xB9), lo, ..] => UNITS_BY_FIRST
+            .get(usize::from(crate::vocab::thai::thai_offset(*hi, *lo)))
+            .copied()
+            .unwrap_or(0),
+        // Only the few units not led by a Thai letter can match.
+        _ => return UNITS.contains(&s),
+    };
+    let mut mask = units;
+    while mask != 0 {
+        let k = mask.trailing_zeros() as usize;
+        mask &= mask - 1;
+        if UNITS.get(k) == Some(&s) {
+            return true;
+        }
+    }
+    let mut words = number_words_starting(b);
+    while words != 0 {
+        let k = words.trailing_zeros() as usize;
+        words &= words - 1;
+        if let Some(rest) = NUMBER_WORDS.get(k).and_then(|w| s.strip_prefix(w))
+            && !rest.is_empty()
+            && is_unit(rest)
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// Byte ranges, each a number and the unit after it, that no line break may
@@ -188,12 +251,13 @@ pub(crate) fn number_unit_ranges(text: &str, candidates: &[usize]) -> Vec<Range<
         let (_, e, b) = span(k);
         b > e
     };
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut k = 0;
     while k < n_words {
         // Most words start with neither a digit nor a number word: tell from
         // the first bytes, before trimming the word's spaces.
-        if !may_start_number(text.get(cut(k)..).unwrap_or("")) {
+        if !may_start_number(bytes.get(cut(k)..).unwrap_or_default()) {
             k += 1;
             continue;
         }

@@ -147,7 +147,7 @@ fn visible_spans(text: &str) -> Vec<Span> {
     if !may_hold_span(text) {
         return Vec::new();
     }
-    let Some(first) = text.find(can_start_span) else {
+    let Some(first) = first_span_start(text) else {
         return Vec::new();
     };
     spans_from(text, context_start(text, first))
@@ -182,9 +182,38 @@ fn spans_from(text: &str, from: usize) -> Vec<Span> {
 }
 
 /// Whether a span may start with `c` (see `Scanner::span_at`): an ASCII
-/// letter or digit, `+`, ฿ or a Thai digit.
+/// letter or digit, `+`, ฿ or a Thai digit. What [`first_span_start`]
+/// finds by bytes (a test holds them together).
+#[cfg(test)]
 fn can_start_span(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '+' || c == '\u{0E3F}' || is_digit(c)
+}
+
+/// The byte offset of the first character of `text` a span may start with
+/// (see `Scanner::span_at`), by its bytes: ASCII letters, digits and `+` are one byte; ฿ is E0 B8 BF
+/// and the Thai digits E0 B9 90..99; no other character can start a span
+/// (and no byte of a multi-byte character is ASCII). The Thai letters before
+/// a hotline are skipped three bytes at a time, not decoded.
+fn first_span_start(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(&x) = b.get(i) {
+        match x {
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'+' => return Some(i),
+            0xE0 => {
+                if matches!(
+                    (b.get(i + 1), b.get(i + 2)),
+                    (Some(0xB8), Some(0xBF)) | (Some(0xB9), Some(0x90..=0x99))
+                ) {
+                    return Some(i);
+                }
+                // E0 always leads a three-byte character.
+                i += 3;
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// Where the scanner may start reading so that the spans from byte `first`
@@ -244,10 +273,21 @@ const MAX_LABEL: usize = 63;
 /// long word depends on text far after it (see `layout::breaks`' safe ends).
 const MAX_LOCAL_PART: usize = 64;
 
+/// What [`Scanner::host`] read: where the labels end, the first and last
+/// (char ranges) and whether they make a valid host name (two labels or
+/// more, each 1 to 63 characters, none starting or ending with `-`).
+struct Host {
+    end: usize,
+    first: Range<usize>,
+    last: Range<usize>,
+    valid: bool,
+}
+
 struct Scanner<'a> {
     text: &'a str,
-    chars: Vec<char>,
-    bytes: Vec<usize>,
+    /// Each character from where the scanner starts, with its byte offset
+    /// in `text` (one vector: one allocation).
+    chars: Vec<(usize, char)>,
 }
 
 impl<'a> Scanner<'a> {
@@ -255,17 +295,12 @@ impl<'a> Scanner<'a> {
     /// is the character there; byte offsets are into the whole text.
     fn new(text: &'a str, from: usize) -> Self {
         let rest = text.get(from..).unwrap_or_default();
-        let n = rest.len();
-        let (mut bytes, mut chars) = (Vec::with_capacity(n), Vec::with_capacity(n));
-        for (i, c) in rest.char_indices() {
-            bytes.push(from + i);
-            chars.push(c);
-        }
-        Scanner { text, chars, bytes }
+        let chars = rest.char_indices().map(|(i, c)| (from + i, c)).collect();
+        Scanner { text, chars }
     }
 
     fn at(&self, i: usize) -> Option<char> {
-        self.chars.get(i).copied()
+        self.chars.get(i).map(|&(_, c)| c)
     }
 
     fn prev(&self, i: usize) -> Option<char> {
@@ -274,7 +309,7 @@ impl<'a> Scanner<'a> {
 
     /// Byte offset of char `i` (the text length past the end).
     fn byte(&self, i: usize) -> usize {
-        self.bytes.get(i).copied().unwrap_or(self.text.len())
+        self.chars.get(i).map_or(self.text.len(), |&(b, _)| b)
     }
 
     fn skip_while(&self, mut i: usize, f: impl Fn(char) -> bool) -> usize {
@@ -409,11 +444,17 @@ impl<'a> Scanner<'a> {
         end
     }
 
-    /// Host labels starting at `i`: (end, label ranges). Stops before a dot
+    /// The host labels starting at `i`, read once (no list is kept: a
+    /// host is tried at every ASCII word of the text). Stops before a dot
     /// that is not followed by a label.
-    fn labels(&self, i: usize) -> (usize, Vec<Range<usize>>) {
-        let mut labels = Vec::new();
-        let mut k = i;
+    fn host(&self, i: usize) -> Host {
+        let mut host = Host {
+            end: i,
+            first: i..i,
+            last: i..i,
+            valid: false,
+        };
+        let (mut k, mut count, mut all_valid) = (i, 0, true);
         loop {
             // A label over 63 characters is invalid however long it is: stop
             // there (so a long word is not rescanned from each place tried).
@@ -421,7 +462,14 @@ impl<'a> Scanner<'a> {
             if end == k {
                 break;
             }
-            labels.push(k..end);
+            let label = self.label_str(&(k..end));
+            all_valid &=
+                label.len() <= MAX_LABEL && !label.starts_with('-') && !label.ends_with('-');
+            if count == 0 {
+                host.first = k..end;
+            }
+            host.last = k..end;
+            count += 1;
             if self.at(end) == Some('.') && self.at(end + 1).is_some_and(is_label_char) {
                 k = end + 1;
             } else {
@@ -429,7 +477,9 @@ impl<'a> Scanner<'a> {
                 break;
             }
         }
-        (k, labels)
+        host.end = k;
+        host.valid = count >= 2 && all_valid;
+        host
     }
 
     /// The text of a label (its characters are ASCII: one byte each).
@@ -437,14 +487,6 @@ impl<'a> Scanner<'a> {
         self.text
             .get(self.byte(r.start)..self.byte(r.end))
             .unwrap_or_default()
-    }
-
-    fn valid_labels(&self, labels: &[Range<usize>]) -> bool {
-        labels.len() >= 2
-            && labels.iter().all(|r| {
-                let l = self.label_str(r);
-                (1..=MAX_LABEL).contains(&l.len()) && !l.starts_with('-') && !l.ends_with('-')
-            })
     }
 
     /// `local@host.tld`.
@@ -460,9 +502,9 @@ impl<'a> Scanner<'a> {
         if at == i || self.at(at) != Some('@') {
             return None;
         }
-        let (end, labels) = self.labels(at + 1);
-        let tld = labels.last().map(|r| self.label_str(r))?;
-        (self.valid_labels(&labels)
+        let host = self.host(at + 1);
+        let (end, tld) = (host.end, self.label_str(&host.last));
+        (host.valid
             && tld.len() >= 2
             && tld.chars().all(|c| c.is_ascii_alphabetic())
             && !self.at(end).is_some_and(|c| c == '@' || c == '_'))
@@ -471,12 +513,13 @@ impl<'a> Scanner<'a> {
 
     /// `www.host.tld` or `host.knowntld`, with an optional port and path.
     fn bare_host(&self, i: usize) -> Option<usize> {
-        let (end, labels) = self.labels(i);
-        if !self.valid_labels(&labels) || self.at(end).is_some_and(|c| c == '@' || c == '_') {
+        let host = self.host(i);
+        let end = host.end;
+        if !host.valid || self.at(end).is_some_and(|c| c == '@' || c == '_') {
             return None;
         }
-        let first = labels.first().map(|r| self.label_str(r))?;
-        let tld = labels.last().map(|r| self.label_str(r))?;
+        let first = self.label_str(&host.first);
+        let tld = self.label_str(&host.last);
         let alpha = tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic());
         let one_case = !tld.bytes().any(|b| b.is_ascii_uppercase())
             || !tld.bytes().any(|b| b.is_ascii_lowercase());

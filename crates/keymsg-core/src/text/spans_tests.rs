@@ -310,3 +310,28 @@ fn scanning_from_the_first_possible_start_finds_the_same_spans() {
         texts.len()
     );
 }
+
+#[test]
+fn first_span_start_agrees_with_the_character_test() {
+    for text in [
+        "",
+        "ก",
+        "abc",
+        "กขค1441",
+        "โทร ๑๔๔๑",
+        "ราคา ฿500",
+        "+66 2",
+        "ṙ ก",
+        "é1",
+        "ก\u{0E4F}x",
+        "ไทย\u{1F600}A",
+        "ก-ข",
+        "—9",
+    ] {
+        assert_eq!(
+            super::first_span_start(text),
+            text.find(super::can_start_span),
+            "{text:?}"
+        );
+    }
+}

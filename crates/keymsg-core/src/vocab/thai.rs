@@ -8,7 +8,7 @@ use unicode_normalization::char::is_combining_mark;
 /// `E0 hi lo` (`hi` is B8 or B9): what byte scans over Thai text index their
 /// tables with, instead of decoding the character.
 #[inline]
-pub(crate) fn thai_offset(hi: u8, lo: u8) -> u8 {
+pub(crate) const fn thai_offset(hi: u8, lo: u8) -> u8 {
     ((hi & 1) << 6) | (lo & 0x3F)
 }
 
