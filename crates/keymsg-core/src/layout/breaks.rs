@@ -221,16 +221,22 @@ fn has_thai_dot(text: &str) -> bool {
 #[cfg(test)]
 fn keep_whole_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut finder = KeepWholeFinder::default();
+    let mut seg = Segmenter::default();
     let bytes = text.as_bytes();
-    for i in 0..bytes.len() {
+    let mut i = 0;
+    while i < bytes.len() {
         if thai_word_char_at(bytes, i) {
-            finder.at(text, i);
+            let start = i;
+            i = seg.read_run(bytes, start);
+            finder.run(text, start, seg.run_labels());
+        } else {
+            i += 1;
         }
     }
     finder.finish(text)
 }
 
-/// Finds [`KEEP_WHOLE`] words as the caller walks the Thai letters of a text
+/// Finds [`KEEP_WHOLE`] words in the runs of Thai letters the caller reads
 /// (so that [`candidates`] needs no separate pass).
 #[derive(Debug, Default)]
 struct KeepWholeFinder {
@@ -240,26 +246,27 @@ struct KeepWholeFinder {
 }
 
 impl KeepWholeFinder {
-    /// Check the words that start with the Thai letter at byte `i`.
+    /// Check the words that start at each letter of a run of Thai word
+    /// characters at byte `start` of `text`, given as its trie `labels`
+    /// (offsets from U+0E00). Every word is made of such characters, two
+    /// or more: one lies inside a run.
     #[inline]
-    fn at(&mut self, text: &str, i: usize) {
-        use crate::vocab::thai::thai_offset;
-        let bytes = text.as_bytes();
-        // Two letters, E0 B8/B9 xx each: the slot of their offsets (if the
-        // second is not Thai, the words compared below do not match).
-        let (Some(&h1), Some(&l1), Some(&h2), Some(&l2)) = (
-            bytes.get(i + 1),
-            bytes.get(i + 2),
-            bytes.get(i + 4),
-            bytes.get(i + 5),
-        ) else {
-            return;
-        };
-        let slot = keep_whole_slot(thai_offset(h1, l1), thai_offset(h2, l2));
-        let mask = KEEP_WHOLE_BY_PAIR.get(slot).copied().unwrap_or(0);
-        if mask == 0 {
-            return;
+    fn run(&mut self, text: &str, start: usize, labels: &[u8]) {
+        for (k, pair) in labels.windows(2).enumerate() {
+            let [a, b] = pair else { continue };
+            let mask = KEEP_WHOLE_BY_PAIR
+                .get(keep_whole_slot(*a, *b))
+                .copied()
+                .unwrap_or(0);
+            if mask != 0 {
+                self.at(text, start + 3 * k, mask);
+            }
         }
+    }
+
+    /// Compare the words of `mask` with the text at byte `i`.
+    #[cold]
+    fn at(&mut self, text: &str, i: usize, mask: u16) {
         let Some(rest) = text.get(i..) else { return };
         for (k, w) in KEEP_WHOLE.iter().enumerate() {
             if mask & (1 << k) != 0
@@ -322,30 +329,21 @@ fn candidates(
         words.ranges_in(text, &mut keep.ranges);
     }
     seg.extra = extra;
-    let mut end_run = |start: usize, end: usize, masked: &mut String, out: &mut Vec<usize>| {
-        masked.push_str(text.get(copied..start).unwrap_or_default());
-        masked.push(MASK);
-        anchors.push((masked.len(), end));
-        copied = end;
-        seg.run_breaks(dict, text.get(start..end).unwrap_or_default(), start, out);
-    };
-    let mut run_start = None;
     let mut i = 0;
     while i < bytes.len() {
         if thai_word_char_at(bytes, i) {
-            run_start.get_or_insert(i);
-            keep.at(text, i);
-            i += 3;
+            let start = i;
+            i = seg.read_run(bytes, start);
+            keep.run(text, start, seg.run_labels());
+            masked.push_str(text.get(copied..start).unwrap_or_default());
+            masked.push(MASK);
+            anchors.push((masked.len(), i));
+            copied = i;
+            seg.label_breaks(dict, start, &mut out);
             continue;
-        }
-        if let Some(start) = run_start.take() {
-            end_run(start, i, &mut masked, &mut out);
         }
         other_complex |= other_complex_script_at(bytes, i);
         i += 1;
-    }
-    if let Some(start) = run_start {
-        end_run(start, text.len(), &mut masked, &mut out);
     }
     masked.push_str(text.get(copied..).unwrap_or_default());
     let icu = if other_complex {

@@ -299,8 +299,46 @@ impl Segmenter {
                 [_, hi, lo] => crate::vocab::thai::thai_offset(*hi, *lo),
                 _ => 0,
             }));
+        if run.len() != 3 * self.labels.len() {
+            return;
+        }
+        self.label_breaks(dict, base, out);
+    }
+
+    /// Read the run of Thai word characters that starts at byte `start` of
+    /// `bytes` into the run's labels (see [`Self::run_labels`]); returns
+    /// where it ends. One pass finds the run and decodes it, for a caller
+    /// that walks a text (then [`Self::label_breaks`]).
+    pub(crate) fn read_run(&mut self, bytes: &[u8], start: usize) -> usize {
+        self.labels.clear();
+        let mut i = start;
+        // A Thai word character: U+0E01..U+0E3A (E0 B8 81..BA) or
+        // U+0E40..U+0E4E (E0 B9 80..8E).
+        while let (Some(0xE0), Some(&hi @ 0xB8), Some(&lo @ 0x81..=0xBA))
+        | (Some(0xE0), Some(&hi @ 0xB9), Some(&lo @ 0x80..=0x8E)) =
+            (bytes.get(i), bytes.get(i + 1), bytes.get(i + 2))
+        {
+            self.labels.push(crate::vocab::thai::thai_offset(hi, lo));
+            i += 3;
+        }
+        i
+    }
+
+    /// The trie labels (code point − U+0E00) of the run read last.
+    pub(crate) fn run_labels(&self) -> &[u8] {
+        &self.labels
+    }
+
+    /// [`Self::run_breaks`] for the run whose labels were read by
+    /// [`Self::read_run`], starting at byte `base`.
+    pub(crate) fn label_breaks(
+        &mut self,
+        dict: &Dictionary<'_>,
+        base: usize,
+        out: &mut Vec<usize>,
+    ) {
         let n = self.labels.len();
-        if n < 2 || run.len() != 3 * n {
+        if n < 2 {
             return;
         }
         let mut prev_unknown = false;
