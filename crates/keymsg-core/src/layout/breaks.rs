@@ -16,7 +16,7 @@ use icu_segmenter::LineSegmenter;
 use icu_segmenter::LineSegmenterBorrowed;
 use icu_segmenter::options::LineBreakOptions;
 
-use super::dict::{Dictionary, Segmenter};
+use super::dict::{Dictionary, Segmenter, TextBuffers};
 use super::grapheme::GraphemeBoundaries;
 use super::units::number_unit_ranges;
 use crate::text::spans::{Span, protected_spans};
@@ -315,14 +315,21 @@ fn candidates(
     }
     let mut keep = KeepWholeFinder::default();
     let bytes = text.as_bytes();
-    let mut masked = String::with_capacity(text.len());
-    // (offset in `masked`, offset in `text`) just after each run.
-    let mut anchors: Vec<(usize, usize)> = Vec::new();
-    let mut copied = 0; // text[..copied] is represented in `masked`
-    // At most one candidate per Thai letter (three bytes) or other byte.
-    let mut out = Vec::with_capacity(text.len() / 3 + 8);
-    let mut other_complex = false;
     let mut seg = Segmenter::reused();
+    // The segmenter's spare buffers (no allocation per paragraph).
+    let TextBuffers {
+        mut masked,
+        mut anchors,
+        breaks: mut out,
+    } = std::mem::take(&mut seg.text_buffers);
+    // `masked`: the text with each Thai run replaced by one letter;
+    // `anchors`: (offset in `masked`, offset in `text`) just after each run;
+    // `out`: the word boundaries inside the runs.
+    masked.clear();
+    anchors.clear();
+    out.clear();
+    let mut copied = 0; // text[..copied] is represented in `masked`
+    let mut other_complex = false;
     // Words the caller added: known to the segmentation, never broken inside.
     let extra = super::words::current();
     if let Some(words) = &extra {
@@ -362,6 +369,11 @@ fn candidates(
     });
     // Both lists ascend: merge them (a sort would cost n log n).
     let merged = merge_ascending(&out, icu_breaks);
+    seg.text_buffers = TextBuffers {
+        masked,
+        anchors,
+        breaks: out,
+    };
     (merged, keep.finish(text), seg.finish())
 }
 

@@ -70,9 +70,13 @@ pub(crate) fn glued_to_next(p: &str, unit_start: usize, unit_end: usize, next: u
         return false;
     };
     let unit = unit.trim_start();
-    let Some(first) = after.chars().next() else {
+    // Most units neither are a leaning word nor come before a number: told
+    // by the unit's length and the next unit's first bytes, before decoding.
+    let leaning = LEANING_LENGTHS >> unit.len().min(63) & 1 != 0 && LEANING_WORDS.contains(&unit);
+    let is_digit = starts_with_digit(after.as_bytes());
+    if !leaning && !is_digit {
         return false;
-    };
+    }
     let digits_then_thai = || {
         let rest = after.trim_start_matches(|c: char| {
             c.is_ascii_digit() || ('๐'..='๙').contains(&c) || c == ',' || c == '.'
@@ -82,14 +86,19 @@ pub(crate) fn glued_to_next(p: &str, unit_start: usize, unit_end: usize, next: u
             .next()
             .is_some_and(is_thai_letter_or_sign)
     };
-    let is_digit = first.is_ascii_digit() || ('๐'..='๙').contains(&first);
-    if LEANING_LENGTHS >> unit.len().min(63) & 1 != 0
-        && LEANING_WORDS.contains(&unit)
-        && (is_thai_letter_or_sign(first) || (is_digit && digits_then_thai()))
+    if leaning
+        && (after.chars().next().is_some_and(is_thai_letter_or_sign)
+            || (is_digit && digits_then_thai()))
     {
         return true;
     }
     is_digit && AGENCY_WORDS.iter().any(|w| unit.ends_with(w))
+}
+
+/// Whether the text `s` (as bytes) starts with an ASCII digit or a Thai
+/// digit ๐..๙ (E0 B9 90..99).
+fn starts_with_digit(s: &[u8]) -> bool {
+    matches!(s, [b'0'..=b'9', ..] | [0xE0, 0xB9, 0x90..=0x99, ..])
 }
 
 /// Drop each break of `bounds` (the ends of the units of `p`, in order)

@@ -35,7 +35,9 @@ impl Segmenter {
     pub(crate) fn finish(mut self) -> Vec<usize> {
         let known = std::mem::take(&mut self.known_starts);
         self.extra = None;
-        if self.labels.capacity() <= SPARE_MAX_CHARS {
+        if self.labels.capacity() <= SPARE_MAX_CHARS
+            && self.text_buffers.masked.capacity() <= 4 * SPARE_MAX_CHARS
+        {
             SPARE.with(|spare| spare.set(Some(self)));
         }
         known

@@ -228,6 +228,19 @@ pub(crate) struct Segmenter {
     pub(crate) extra: Option<Arc<LayoutWords>>,
     /// The characters of the chunk being segmented.
     chars: Vec<char>,
+    /// Buffers of the caller that walks a whole text with this segmenter
+    /// (`breaks::candidates`: its masked copy, the anchors that map it back,
+    /// the word boundaries found), kept with the segmenter's own from text
+    /// to text (see [`Segmenter::reused`]).
+    pub(crate) text_buffers: TextBuffers,
+}
+
+/// See [`Segmenter::text_buffers`]: cleared by their user, not here.
+#[derive(Debug, Default)]
+pub(crate) struct TextBuffers {
+    pub(crate) masked: String,
+    pub(crate) anchors: Vec<(usize, usize)>,
+    pub(crate) breaks: Vec<usize>,
 }
 
 /// A word piece (a Thai character cluster, or a syllable start) starts
@@ -275,6 +288,7 @@ impl Segmenter {
             syllables: SyllableBuffers::default(),
             extra: None,
             chars: Vec::with_capacity(chars),
+            text_buffers: TextBuffers::default(),
         }
     }
 
@@ -370,6 +384,7 @@ impl Segmenter {
             syllables,
             extra,
             chars,
+            text_buffers: _,
         } = self;
         let labels = labels.get(lo..hi).unwrap_or_default();
         let n = labels.len();

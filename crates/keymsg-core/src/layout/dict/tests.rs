@@ -110,3 +110,86 @@ fn custom_dictionary_round_trip() {
     Segmenter::default().run_breaks(&d, "แมวน้ำแมว", 0, &mut out);
     assert_eq!(out, ["แมวน้ำ".len()]);
 }
+
+// TMP-TIMING
+#[test]
+#[ignore]
+fn tmp_run_timing() {
+    use std::hint::black_box;
+    use std::time::{Duration, Instant};
+    let para = include_str!("../../../../../benches/data/thai-paragraph.txt").trim_end();
+    let best = |f: &mut dyn FnMut()| {
+        let mut b = Duration::MAX;
+        for _ in 0..300 {
+            let st = Instant::now();
+            for _ in 0..20 {
+                f();
+            }
+            b = b.min(st.elapsed() / 20);
+        }
+        b.as_secs_f64() * 1e9
+    };
+    let bytes = para.as_bytes();
+    let mut seg = Segmenter::with_capacity(200);
+    let mut runs: Vec<(usize, Vec<u8>)> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if crate::layout::breaks::thai_word_char_at(bytes, i) {
+            let s = i;
+            i = seg.read_run(bytes, s);
+            runs.push((s, seg.run_labels().to_vec()));
+        } else {
+            i += 1;
+        }
+    }
+    let dict = Dictionary::builtin();
+    for _ in 0..2 {
+        let whole = best(&mut || {
+            let mut out = Vec::new();
+            for (s, l) in &runs {
+                seg.labels.clear();
+                seg.labels.extend_from_slice(l);
+                seg.label_breaks(dict, *s, &mut out);
+            }
+            black_box(out);
+        });
+        let mut chars: Vec<char> = Vec::new();
+        let conv = best(&mut || {
+            for (_, l) in &runs {
+                chars.clear();
+                chars.extend(
+                    l.iter()
+                        .map(|&l| char::from_u32(0x0E00 + u32::from(l)).unwrap()),
+                );
+                black_box(&chars);
+            }
+        });
+        let tcc = best(&mut || {
+            for (_, l) in &runs {
+                let mut i = 0;
+                let mut n = 0;
+                while i < l.len() {
+                    n += 1;
+                    i = super::thai_word_piece_end(|k| l.get(k).copied(), i).max(i + 1);
+                }
+                black_box(n);
+            }
+        });
+        let mut buf = super::SyllableBuffers::default();
+        let syl = best(&mut || {
+            for (_, l) in &runs {
+                let c: Vec<char> = l
+                    .iter()
+                    .map(|&l| char::from_u32(0x0E00 + u32::from(l)).unwrap())
+                    .collect();
+                super::syllable_starts_into(|k| c.get(k).copied(), c.len(), &mut buf);
+                black_box(&buf);
+            }
+        });
+        eprintln!(
+            "runs {} chars {} | whole {whole:.0} conv {conv:.0} tcc {tcc:.0} syllables(+conv+alloc) {syl:.0} ns",
+            runs.len(),
+            runs.iter().map(|r| r.1.len()).sum::<usize>()
+        );
+    }
+}
