@@ -115,17 +115,18 @@ pub(crate) fn glue_breaks(p: &str, bounds: &mut Vec<usize>, fit: impl Fn(&str) -
             break;
         };
         // Leaning words and agencies are short: skip the check for long units.
-        let content_end = p
-            .get(start..end)
-            .map_or(end, |u| start + u.trim_end_matches(is_break_space).len());
-        if end - start <= 24
-            && glued_to_next(p, start, content_end, end)
-            && p.get(start..next_end)
-                .is_some_and(|u| fit(u.trim_end_matches(is_break_space)))
-        {
-            bounds.remove(k);
-            // The merged unit may lean on the next one in turn (ถูก + ตัด...).
-            continue;
+        if end - start <= 24 {
+            let content_end = p
+                .get(start..end)
+                .map_or(end, |u| start + u.trim_end_matches(is_break_space).len());
+            if glued_to_next(p, start, content_end, end)
+                && p.get(start..next_end)
+                    .is_some_and(|u| fit(u.trim_end_matches(is_break_space)))
+            {
+                bounds.remove(k);
+                // The merged unit may lean on the next one in turn (ถูก + ตัด...).
+                continue;
+            }
         }
         start = end;
         k += 1;

@@ -261,7 +261,7 @@ pub(crate) mod work {
 /// Canonical combining class of a Thai-block code point (Unicode 16: PHINTHU 9,
 /// SARA U/UU 103, the tone marks 107, everything else 0). A test checks it
 /// against `unicode_normalization` for the whole block.
-fn thai_ccc(c: char) -> u8 {
+const fn thai_ccc(c: char) -> u8 {
     match c {
         '\u{0E3A}' => 9,
         '\u{0E38}' | '\u{0E39}' => 103,
@@ -269,6 +269,19 @@ fn thai_ccc(c: char) -> u8 {
         _ => 0,
     }
 }
+
+/// [`thai_ccc`] of the Thai block by offset from U+0E00.
+// Indexing here runs at compile time: out of bounds is a build error.
+#[allow(clippy::indexing_slicing)]
+const THAI_CCC: [u8; 0x80] = {
+    let mut table = [0u8; 0x80];
+    let mut k = 0;
+    while k < 0x80 {
+        table[k] = thai_ccc(crate::vocab::thai::thai_block_char(k));
+        k += 1;
+    }
+    table
+};
 
 /// One-pass fast path of [`prepare`] for the common receipt text: only
 /// printable ASCII, `\n` and the Thai block, Thai marks in canonical order.
@@ -289,7 +302,8 @@ fn is_prepared_ascii_thai(text: &str) -> bool {
             0xE0 => match (bytes.get(i + 1), bytes.get(i + 2)) {
                 (Some(&hi @ (0xB8 | 0xB9)), Some(&lo @ 0x80..=0xBF)) => {
                     i += 3;
-                    thai_ccc(crate::vocab::thai::thai_char(hi, lo))
+                    let offset = crate::vocab::thai::thai_offset(hi, lo);
+                    THAI_CCC.get(usize::from(offset)).copied().unwrap_or(0)
                 }
                 _ => return false,
             },

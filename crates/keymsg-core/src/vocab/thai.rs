@@ -283,16 +283,12 @@ pub(crate) fn char_rules(text: &str, p: usize, silent: SilentGroup, spaces: &mut
             return false;
         }
     }
-    // Inside ฯลฯ (each letter is 3 bytes).
-    for back in [3, 6] {
-        if p.checked_sub(back)
+    // Inside ฯลฯ (each letter is 3 bytes): only ฯ|ลฯ is left to refuse,
+    // since a break before ฯ was decided above.
+    !(b == '\u{0E25}'
+        && p.checked_sub(3)
             .and_then(|s| text.get(s..))
-            .is_some_and(|s| s.starts_with(PAI_YAN_YAI))
-        {
-            return false;
-        }
-    }
-    true
+            .is_some_and(|s| s.starts_with(PAI_YAN_YAI)))
 }
 
 /// Whether `s` starts with one to three consonants, maybe ิ/ุ, then ์
