@@ -120,7 +120,10 @@ unsafe fn checked_str<'a>(
     // SAFETY: `c_char` and `u8` have the same size and alignment; the
     // pointer and length come with `slice`'s contract from our caller.
     let bytes = unsafe { slice(name, ptr.cast::<u8>(), len) }?;
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    // `contains` finds a byte with memchr (a text is searched whole on
+    // every call); the offset is looked for only to report one.
+    if bytes.contains(&0) {
+        let offset = bytes.iter().position(|&b| b == 0).unwrap_or_default();
         return Err(FfiError::InteriorNul { name, offset });
     }
     std::str::from_utf8(bytes).map_err(|e| FfiError::InvalidUtf8 {

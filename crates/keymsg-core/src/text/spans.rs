@@ -273,6 +273,21 @@ const MAX_LABEL: usize = 63;
 /// long word depends on text far after it (see `layout::breaks`' safe ends).
 const MAX_LOCAL_PART: usize = 64;
 
+/// Most digit groups a phone number is read in (`+66 2 123 4567` has four).
+const MAX_DIGIT_GROUPS: usize = 6;
+
+/// The digit groups [`Scanner::groups`] found: the first `len` of `ranges`.
+struct DigitGroups {
+    ranges: [Range<usize>; MAX_DIGIT_GROUPS],
+    len: usize,
+}
+
+impl DigitGroups {
+    fn as_slice(&self) -> &[Range<usize>] {
+        self.ranges.get(..self.len).unwrap_or_default()
+    }
+}
+
 /// What [`Scanner::host`] read: where the labels end, the first and last
 /// (char ranges) and whether they make a valid host name (two labels or
 /// more, each 1 to 63 characters, none starting or ending with `-`).
@@ -295,7 +310,9 @@ impl<'a> Scanner<'a> {
     /// is the character there; byte offsets are into the whole text.
     fn new(text: &'a str, from: usize) -> Self {
         let rest = text.get(from..).unwrap_or_default();
-        let chars = rest.char_indices().map(|(i, c)| (from + i, c)).collect();
+        // Counted first (a fast scan of the bytes): one allocation, no growth.
+        let mut chars = Vec::with_capacity(rest.chars().count());
+        chars.extend(rest.char_indices().map(|(i, c)| (from + i, c)));
         Scanner { text, chars }
     }
 
@@ -538,13 +555,20 @@ impl<'a> Scanner<'a> {
         Some(self.trim_url_end(i, k))
     }
 
-    /// Digit groups separated by one `-` or space: (group ranges).
-    fn groups(&self, i: usize) -> Vec<Range<usize>> {
-        let mut groups = Vec::new();
+    /// Digit groups separated by one `-` or space (at most
+    /// [`MAX_DIGIT_GROUPS`], kept in place: every number is asked).
+    fn groups(&self, i: usize) -> DigitGroups {
+        let mut groups = DigitGroups {
+            ranges: Default::default(),
+            len: 0,
+        };
         let mut k = i;
-        while self.digit(k) && groups.len() < 6 {
+        while self.digit(k) && groups.len < MAX_DIGIT_GROUPS {
             let end = self.skip_while(k, is_digit);
-            groups.push(k..end);
+            if let Some(slot) = groups.ranges.get_mut(groups.len) {
+                *slot = k..end;
+                groups.len += 1;
+            }
             match self.at(end) {
                 Some('-' | ' ') if self.digit(end + 1) => k = end + 1,
                 _ => break,
@@ -557,6 +581,7 @@ impl<'a> Scanner<'a> {
     /// international numbers (8 to 15 digits).
     fn intl_phone(&self, i: usize) -> Option<usize> {
         let groups = self.groups(i + 1);
+        let groups = groups.as_slice();
         let thai = self.at(i + 1) == Some('6') && self.at(i + 2) == Some('6');
         let fits = |n: usize| {
             if thai {
@@ -567,7 +592,7 @@ impl<'a> Scanner<'a> {
         };
         let mut total = 0;
         let mut best = None;
-        for g in &groups {
+        for g in groups {
             total += g.len();
             if fits(total) {
                 best = Some(g.end);
@@ -641,13 +666,14 @@ impl<'a> Scanner<'a> {
             return Some((SpanKind::Amount, end));
         }
         let groups = self.groups(i);
+        let groups = groups.as_slice();
         let first = groups.first()?;
         let lead = self.at(first.start).map(ascii_digit);
         if lead == Some('0') {
             // National number: 9 digits (landline 02-123-4567) or 10 (mobile).
             let mut total = 0;
             let mut best = None;
-            for g in &groups {
+            for g in groups {
                 total += g.len();
                 if total == 9 || total == 10 {
                     best = Some(g.end);

@@ -257,7 +257,11 @@ pub(crate) fn char_rules(text: &str, p: usize, silent: SilentGroup, spaces: &mut
     }
     // MAI HAN-AKAT ั and MAI TAIKHU ็ always take a final consonant in the
     // same syllable (ก็ is the one word ending in ็).
-    let vowel_before = before.chars().rev().find(|&c| !is_tone_mark(c));
+    let vowel_before = if is_tone_mark(a) {
+        before.chars().rev().find(|&c| !is_tone_mark(c))
+    } else {
+        Some(a)
+    };
     if vowel_before == Some(MAI_HAN_AKAT)
         || (vowel_before == Some(MAI_TAIKHU) && !before.ends_with("ก็"))
     {
@@ -265,7 +269,7 @@ pub(crate) fn char_rules(text: &str, p: usize, silent: SilentGroup, spaces: &mut
     }
     // A silent consonant group (ทร์ in จันทร์, ธุ์ in พันธุ์) belongs to the
     // syllable before it.
-    if silent == SilentGroup::ByPattern && starts_silent_group(after) {
+    if silent == SilentGroup::ByPattern && is_consonant(b) && starts_silent_group(after) {
         return false;
     }
     if b == PAIYANNOI {
