@@ -20,9 +20,17 @@ pub(crate) fn char_width(c: char) -> usize {
     // (a test checks this against `unicode-width` for both ranges).
     match c {
         ' '..='~' => 1,
-        '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}' => 0,
-        '\u{0E00}'..='\u{0E7F}' => 1,
+        '\u{0E00}'..='\u{0E7F}' => thai_block_width(c),
         _ => c.width().unwrap_or(0),
+    }
+}
+
+/// [`char_width`] of a character of the Thai block: the combining vowels
+/// and marks are zero columns, everything else one.
+pub(crate) const fn thai_block_width(c: char) -> usize {
+    match c {
+        '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}' => 0,
+        _ => 1,
     }
 }
 

@@ -11,7 +11,7 @@ use super::width::{char_width, width};
 use super::window::{Paragraph, Prepared, Source, WINDOW_MARGIN, last_safe_end};
 use super::{DEFAULT_MAX_INPUT_BYTES, LayoutError, check_input_size, count_work, prepare};
 use crate::text::spans::protected_spans;
-use crate::vocab::thai::{is_break_space, thai_char};
+use crate::vocab::thai::{is_break_space, thai_offset};
 
 /// Horizontal alignment of wrapped lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -412,6 +412,20 @@ pub(crate) fn wrap_ranges(text: &str, width_limit: usize) -> Vec<LineRange> {
     out
 }
 
+/// Bit `k` set when U+0E00 + `k` is zero columns wide by [`char_width`]
+/// (the Thai combining vowels and marks); the rest of the block is one.
+const THAI_ZERO_WIDTH: u128 = {
+    let mut mask = 0u128;
+    let mut k = 0;
+    while k < 0x80 {
+        if super::width::thai_block_width(crate::vocab::thai::thai_block_char(k)) == 0 {
+            mask |= 1 << k;
+        }
+        k += 1;
+    }
+    mask
+};
+
 /// A unit's content length in bytes (up to the end of its last character
 /// that is not a break space: trailing spaces are dropped at a break), the
 /// content's width and the whole unit's width, in one pass.
@@ -427,8 +441,8 @@ fn unit_widths(unit: &str) -> (usize, usize, usize) {
             0x21..=0x7E => (1, 1, false),
             0xE0 if matches!(bytes.get(i + 1), Some(0xB8 | 0xB9)) => {
                 let (hi, lo) = (bytes.get(i + 1), bytes.get(i + 2));
-                let c = thai_char(hi.copied().unwrap_or(0), lo.copied().unwrap_or(0));
-                (3, char_width(c), false)
+                let offset = thai_offset(hi.copied().unwrap_or(0), lo.copied().unwrap_or(0));
+                (3, usize::from(THAI_ZERO_WIDTH >> offset & 1 == 0), false)
             }
             _ => {
                 let c = unit.get(i..).and_then(|r| r.chars().next()).unwrap_or(' ');
