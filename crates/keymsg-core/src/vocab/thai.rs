@@ -21,12 +21,6 @@ pub(crate) const fn thai_block_char(offset: usize) -> char {
     }
 }
 
-/// The Thai-block character whose UTF-8 is `E0 hi lo` (see [`thai_offset`]).
-#[inline]
-pub(crate) fn thai_char(hi: u8, lo: u8) -> char {
-    char::from_u32(0x0E00 | u32::from(thai_offset(hi, lo))).unwrap_or('\u{0E00}')
-}
-
 /// Leading vowels เ แ โ ใ ไ: written before the consonant they follow in
 /// speech, so a line may never end with one.
 pub(crate) const fn is_leading_vowel(c: char) -> bool {
