@@ -95,6 +95,35 @@ pub(crate) fn glued_to_next(p: &str, unit_start: usize, unit_end: usize, next: u
     is_digit && AGENCY_WORDS.iter().any(|w| unit.ends_with(w))
 }
 
+/// Bit `k` set when a [`LEANING_WORDS`] entry starts with U+0E00 + `k`.
+// Indexing here runs at compile time: out of bounds is a build error.
+#[allow(clippy::indexing_slicing)]
+const LEANING_FIRST: u128 = {
+    let mut mask = 0u128;
+    let mut k = 0;
+    while k < LEANING_WORDS.len() {
+        let b = LEANING_WORDS[k].as_bytes();
+        // Every leaning word starts with a Thai letter: E0 B8 xx or E0 B9 xx.
+        mask |= 1 << crate::vocab::thai::thai_offset(b[1], b[2]);
+        k += 1;
+    }
+    mask
+};
+
+/// Whether the unit whose text starts with `s` (as bytes) may be a leaning
+/// word once its leading spaces are trimmed: it starts with a Thai letter
+/// one of them starts with, or with something other than a Thai letter or
+/// a printable ASCII character (a space: decided on the trimmed text).
+fn may_start_leaning_word(s: &[u8]) -> bool {
+    match s {
+        [0xE0, hi @ (0xB8 | 0xB9), lo, ..] => {
+            LEANING_FIRST >> crate::vocab::thai::thai_offset(*hi, *lo) & 1 != 0
+        }
+        [b'!'..=b'~', ..] | [] => false,
+        _ => true,
+    }
+}
+
 /// Whether the text `s` (as bytes) starts with an ASCII digit or a Thai
 /// digit ๐..๙ (E0 B9 90..99).
 fn starts_with_digit(s: &[u8]) -> bool {
@@ -114,8 +143,13 @@ pub(crate) fn glue_breaks(p: &str, bounds: &mut Vec<usize>, fit: impl Fn(&str) -
         let (Some(&end), Some(&next_end)) = (bounds.get(k), bounds.get(k + 1)) else {
             break;
         };
-        // Leaning words and agencies are short: skip the check for long units.
-        if end - start <= 24 {
+        // Leaning words and agencies are short: skip the check for long
+        // units, and for the units that neither may be a leaning word nor
+        // come before a number (told from their first bytes, not decoded).
+        if end - start <= 24
+            && (may_start_leaning_word(p.as_bytes().get(start..).unwrap_or_default())
+                || starts_with_digit(p.as_bytes().get(end..).unwrap_or_default()))
+        {
             let content_end = p
                 .get(start..end)
                 .map_or(end, |u| start + u.trim_end_matches(is_break_space).len());
