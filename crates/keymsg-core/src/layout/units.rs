@@ -73,27 +73,36 @@ const UNITS: &[&str] = &[
 ];
 
 /// For each Thai character (offset from U+0E00), bit `k` is set when
-/// `NUMBER_WORDS[k]` starts with it: most words are rejected by one table
-/// read, and the rest are compared only with the few number words of their
-/// first letter (สาม, สี่, สอง, สิบ for ส), in the list's order. Indexing
-/// here runs at compile time: out of bounds is a build error, not a panic.
+/// `words[k]` starts with it (a word not led by a Thai letter, such as `%`,
+/// has no bit: it is compared whole). Most words of a text are rejected by
+/// one read of such a table, and the rest are compared only with the few
+/// words of their first letter (สาม, สี่, สอง, สิบ for ส), in the list's order.
+// Indexing here runs at compile time: out of bounds is a build error.
 #[allow(clippy::indexing_slicing)]
-const NUMBER_WORDS_BY_FIRST: [u32; 0x80] = {
-    assert!(NUMBER_WORDS.len() <= 32);
-    let mut table = [0u32; 0x80];
+const fn by_first_letter(words: &[&str]) -> [u64; 0x80] {
+    assert!(words.len() <= 64);
+    let mut table = [0u64; 0x80];
     let mut k = 0;
-    while k < NUMBER_WORDS.len() {
-        let b = NUMBER_WORDS[k].as_bytes();
-        // Every number word starts with a Thai letter: E0 B8 xx or E0 B9 xx.
-        table[crate::vocab::thai::thai_offset(b[1], b[2]) as usize] |= 1 << k;
+    while k < words.len() {
+        let b = words[k].as_bytes();
+        // A Thai letter is E0 B8 xx or E0 B9 xx.
+        if b.len() >= 3 && b[0] == 0xE0 && (b[1] == 0xB8 || b[1] == 0xB9) {
+            table[crate::vocab::thai::thai_offset(b[1], b[2]) as usize] |= 1 << k;
+        }
         k += 1;
     }
     table
-};
+}
+
+/// [`by_first_letter`] of [`NUMBER_WORDS`] (all led by a Thai letter).
+const NUMBER_WORDS_BY_FIRST: [u64; 0x80] = by_first_letter(NUMBER_WORDS);
+
+/// [`by_first_letter`] of [`UNITS`].
+const UNITS_BY_FIRST: [u64; 0x80] = by_first_letter(UNITS);
 
 /// The number words the text `s` (as bytes) may start with (see
 /// [`NUMBER_WORDS_BY_FIRST`]).
-fn number_words_starting(s: &[u8]) -> u32 {
+fn number_words_starting(s: &[u8]) -> u64 {
     match s {
         [0xE0, hi @ (0xB8 | 0xB9), lo, ..] => {
             let offset = crate::vocab::thai::thai_offset(*hi, *lo);
@@ -168,25 +177,6 @@ fn is_digits(s: &str) -> bool {
 fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || ('๐'..='๙').contains(&c)
 }
-
-/// For each Thai character (offset from U+0E00), bit `k` is set when
-/// `UNITS[k]` starts with it (the units not led by a Thai letter, such as
-/// `%`, are compared whole).
-// Indexing here runs at compile time: out of bounds is a build error.
-#[allow(clippy::indexing_slicing)]
-const UNITS_BY_FIRST: [u64; 0x80] = {
-    assert!(UNITS.len() <= 64);
-    let mut table = [0u64; 0x80];
-    let mut k = 0;
-    while k < UNITS.len() {
-        let b = UNITS[k].as_bytes();
-        if b.len() >= 3 && b[0] == 0xE0 && (b[1] == 0xB8 || b[1] == 0xB9) {
-            table[crate::vocab::thai::thai_offset(b[1], b[2]) as usize] |= 1 << k;
-        }
-        k += 1;
-    }
-    table
-};
 
 /// Whether `s` is a unit, maybe after number words (ล้านบาท, แสนคน).
 fn is_unit(s: &str) -> bool {
