@@ -38,15 +38,11 @@ static WITH_DICTIONARIES: LazyLock<LineSegmenterBorrowed<'static>> =
 /// fast path).
 const MASK: char = '\u{0800}';
 
-/// Whether the bytes at `i` encode a Thai word character
-/// (`is_thai_word_char` of the trie builder: U+0E01..U+0E3A = E0 B8 81..BA, U+0E40..U+0E4E =
-/// E0 B9 80..8E).
+/// Whether the bytes at `i` encode a Thai word character (see
+/// [`thai_word_label_at`](super::dict::thai_word_label_at)).
 #[inline]
 pub(crate) fn thai_word_char_at(b: &[u8], i: usize) -> bool {
-    matches!(
-        (b.get(i), b.get(i + 1), b.get(i + 2)),
-        (Some(0xE0), Some(0xB8), Some(0x81..=0xBA)) | (Some(0xE0), Some(0xB9), Some(0x80..=0x8E))
-    )
+    super::dict::thai_word_label_at(b, i).is_some()
 }
 
 /// Whether the character starting at byte `i` belongs to a script (other than

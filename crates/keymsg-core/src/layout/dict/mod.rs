@@ -193,6 +193,21 @@ impl<'a> Dictionary<'a> {
     }
 }
 
+/// The trie label (code point − U+0E00) of the Thai word character
+/// (`is_thai_word_char` of the trie builder) whose UTF-8 starts at byte `i`
+/// of `b`, if one does: U+0E01..U+0E3A are E0 B8 81..BA, U+0E40..U+0E4E are
+/// E0 B9 80..8E.
+#[inline]
+pub(crate) fn thai_word_label_at(b: &[u8], i: usize) -> Option<u8> {
+    match (b.get(i), b.get(i + 1), b.get(i + 2)) {
+        (Some(0xE0), Some(&hi @ 0xB8), Some(&lo @ 0x81..=0xBA))
+        | (Some(0xE0), Some(&hi @ 0xB9), Some(&lo @ 0x80..=0x8E)) => {
+            Some(crate::vocab::thai::thai_offset(hi, lo))
+        }
+        _ => None,
+    }
+}
+
 /// Little-endian u32 at byte `at`.
 #[inline]
 fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
@@ -306,14 +321,7 @@ impl Segmenter {
         base: usize,
         out: &mut Vec<usize>,
     ) {
-        // Every Thai word character is three bytes in UTF-8 (E0 B8 xx or E0 B9 xx).
-        self.labels.clear();
-        self.labels
-            .extend(run.as_bytes().chunks_exact(3).map(|c| match c {
-                [_, hi, lo] => crate::vocab::thai::thai_offset(*hi, *lo),
-                _ => 0,
-            }));
-        if run.len() != 3 * self.labels.len() {
+        if self.read_run(run.as_bytes(), 0) != run.len() {
             return;
         }
         self.label_breaks(dict, base, out);
@@ -326,13 +334,8 @@ impl Segmenter {
     pub(crate) fn read_run(&mut self, bytes: &[u8], start: usize) -> usize {
         self.labels.clear();
         let mut i = start;
-        // A Thai word character: U+0E01..U+0E3A (E0 B8 81..BA) or
-        // U+0E40..U+0E4E (E0 B9 80..8E).
-        while let (Some(0xE0), Some(&hi @ 0xB8), Some(&lo @ 0x81..=0xBA))
-        | (Some(0xE0), Some(&hi @ 0xB9), Some(&lo @ 0x80..=0x8E)) =
-            (bytes.get(i), bytes.get(i + 1), bytes.get(i + 2))
-        {
-            self.labels.push(crate::vocab::thai::thai_offset(hi, lo));
+        while let Some(label) = thai_word_label_at(bytes, i) {
+            self.labels.push(label);
             i += 3;
         }
         i
