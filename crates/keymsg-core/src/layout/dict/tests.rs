@@ -15,6 +15,30 @@ fn words(text: &str) -> Vec<&str> {
 }
 
 #[test]
+fn the_byte_decoder_agrees_with_the_word_character_test() {
+    // Every character whose UTF-8 starts with E0 (the Thai block and its
+    // neighbours), alone and with text after it.
+    for c in ('\u{0800}'..='\u{0FFF}').chain(['a', '\u{10000}']) {
+        let expected = trie::is_thai_word_char(c).then(|| (u32::from(c) - 0x0E00) as u8);
+        let mut buf = [0u8; 4];
+        let alone = c.encode_utf8(&mut buf).as_bytes();
+        assert_eq!(thai_word_label_at(alone, 0), expected, "{c:?}");
+        let text = format!("x{c}ก");
+        assert_eq!(
+            thai_word_label_at(text.as_bytes(), 1),
+            expected,
+            "{c:?} in text"
+        );
+        // Cut short, it is not one.
+        assert_eq!(
+            thai_word_label_at(&alone[..alone.len() - 1], 0),
+            None,
+            "{c:?} cut"
+        );
+    }
+}
+
+#[test]
 fn builtin_dictionary_loads() {
     let d = Dictionary::builtin();
     assert!(d.nodes() > 200_000, "{}", d.nodes());
