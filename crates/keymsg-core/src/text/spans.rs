@@ -190,30 +190,51 @@ fn can_start_span(c: char) -> bool {
 }
 
 /// The byte offset of the first character of `text` a span may start with
-/// (see `Scanner::span_at`), by its bytes: ASCII letters, digits and `+` are one byte; ฿ is E0 B8 BF
-/// and the Thai digits E0 B9 90..99; no other character can start a span
-/// (and no byte of a multi-byte character is ASCII). The Thai letters before
-/// a hotline are skipped three bytes at a time, not decoded.
+/// (see `Scanner::span_at`), by its bytes: ASCII letters, digits and `+` are
+/// one byte; ฿ is E0 B8 BF and the Thai digits E0 B9 90..99; no other
+/// character can start a span. No byte of a multi-byte character is ASCII
+/// and E0 only ever leads one, so these patterns match only where a
+/// character starts: the text is tested at every byte, [`SCAN_CHUNK`] bytes
+/// at a time without a branch per byte (the Thai before a hotline is not
+/// decoded), and byte by byte in the chunk that holds the first match.
 fn first_span_start(text: &str) -> Option<usize> {
     let b = text.as_bytes();
     let mut i = 0;
-    while let Some(&x) = b.get(i) {
-        match x {
-            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'+' => return Some(i),
-            0xE0 => {
-                if matches!(
-                    (b.get(i + 1), b.get(i + 2)),
-                    (Some(0xB8), Some(0xBF)) | (Some(0xB9), Some(0x90..=0x99))
-                ) {
-                    return Some(i);
-                }
-                // E0 always leads a three-byte character.
-                i += 3;
-            }
-            _ => i += 1,
+    // Each chunk's last positions read two bytes past it.
+    while let (Some(at), Some(next), Some(after)) = (
+        b.get(i..i + SCAN_CHUNK),
+        b.get(i + 1..i + SCAN_CHUNK + 1),
+        b.get(i + 2..i + SCAN_CHUNK + 2),
+    ) {
+        let hit = at
+            .iter()
+            .zip(next)
+            .zip(after)
+            .fold(false, |hit, ((&x, &y), &z)| hit | may_start_span(x, y, z));
+        if hit {
+            break;
         }
+        i += SCAN_CHUNK;
     }
-    None
+    (i..b.len()).find(|&k| {
+        let byte = |j: usize| b.get(j).copied().unwrap_or(0);
+        may_start_span(byte(k), byte(k + 1), byte(k + 2))
+    })
+}
+
+/// Bytes [`first_span_start`] tests together.
+const SCAN_CHUNK: usize = 32;
+
+/// Whether the bytes `x`, `y`, `z` at a character start begin one a span
+/// may start with (see [`first_span_start`]); written without branches so
+/// that a chunk's tests become vector compares.
+#[inline]
+fn may_start_span(x: u8, y: u8, z: u8) -> bool {
+    let digit = x.wrapping_sub(b'0') < 10;
+    let letter = (x | 0x20).wrapping_sub(b'a') < 26;
+    let baht = (x == 0xE0) & (y == 0xB8) & (z == 0xBF);
+    let thai_digit = (x == 0xE0) & (y == 0xB9) & (z.wrapping_sub(0x90) < 10);
+    digit | letter | (x == b'+') | baht | thai_digit
 }
 
 /// Where the scanner may start reading so that the spans from byte `first`

@@ -327,11 +327,23 @@ fn first_span_start_agrees_with_the_character_test() {
         "ไทย\u{1F600}A",
         "ก-ข",
         "—9",
+        "ก\u{0E3F}",
+        "ก\u{0E59}",
+        "\u{0E40}\u{0E50}",
+        "ก\u{0E3E}\u{0E5A}ข",
     ] {
-        assert_eq!(
-            super::first_span_start(text),
-            text.find(super::can_start_span),
-            "{text:?}"
-        );
+        // After Thai, Latin and other text of every length up to three
+        // chunks, so that the character falls at every offset of a chunk
+        // and across its end.
+        for filler in ["ก", "\u{0E48}", "ñ", "\u{0E7F}", " ", "\u{1F600}"] {
+            for n in 0..100 {
+                let text = format!("{}{text}", filler.repeat(n));
+                assert_eq!(
+                    super::first_span_start(&text),
+                    text.find(super::can_start_span),
+                    "{text:?}"
+                );
+            }
+        }
     }
 }
