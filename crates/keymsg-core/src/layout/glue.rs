@@ -3,7 +3,7 @@
 //! its hotline number. Both the least-raggedness fit (as a penalty) and
 //! greedy filling (as glue, where the pair fits on a line) respect them.
 
-use crate::vocab::thai::{is_break_space, is_thai_letter_or_sign};
+use crate::vocab::thai::{is_break_space, is_thai_letter_or_sign, leading_thai_offset};
 
 /// Prepositions and markers that a line never ends with before the word
 /// they govern: "ใน / บัญชี" leaves "in" dangling, and the passive ถูก alone
@@ -102,9 +102,10 @@ const LEANING_FIRST: u128 = {
     let mut mask = 0u128;
     let mut k = 0;
     while k < LEANING_WORDS.len() {
-        let b = LEANING_WORDS[k].as_bytes();
-        // Every leaning word starts with a Thai letter: E0 B8 xx or E0 B9 xx.
-        mask |= 1 << crate::vocab::thai::thai_offset(b[1], b[2]);
+        // Every leaning word starts with a Thai letter.
+        if let Some(offset) = leading_thai_offset(LEANING_WORDS[k].as_bytes()) {
+            mask |= 1 << offset;
+        }
         k += 1;
     }
     mask
@@ -115,12 +116,9 @@ const LEANING_FIRST: u128 = {
 /// one of them starts with, or with something other than a Thai letter or
 /// a printable ASCII character (a space: decided on the trimmed text).
 fn may_start_leaning_word(s: &[u8]) -> bool {
-    match s {
-        [0xE0, hi @ (0xB8 | 0xB9), lo, ..] => {
-            LEANING_FIRST >> crate::vocab::thai::thai_offset(*hi, *lo) & 1 != 0
-        }
-        [b'!'..=b'~', ..] | [] => false,
-        _ => true,
+    match leading_thai_offset(s) {
+        Some(offset) => LEANING_FIRST >> offset & 1 != 0,
+        None => !matches!(s, [b'!'..=b'~', ..] | []),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::vocab::thai::is_break_space;
+use crate::vocab::thai::{is_break_space, leading_thai_offset};
 
 /// Thai number words, longest first where one starts another.
 const NUMBER_WORDS: &[&str] = &[
@@ -84,10 +84,8 @@ const fn by_first_letter(words: &[&str]) -> [u64; 0x80] {
     let mut table = [0u64; 0x80];
     let mut k = 0;
     while k < words.len() {
-        let b = words[k].as_bytes();
-        // A Thai letter is E0 B8 xx or E0 B9 xx.
-        if b.len() >= 3 && b[0] == 0xE0 && (b[1] == 0xB8 || b[1] == 0xB9) {
-            table[crate::vocab::thai::thai_offset(b[1], b[2]) as usize] |= 1 << k;
+        if let Some(offset) = leading_thai_offset(words[k].as_bytes()) {
+            table[offset as usize] |= 1 << k;
         }
         k += 1;
     }
@@ -103,16 +101,9 @@ const UNITS_BY_FIRST: [u64; 0x80] = by_first_letter(UNITS);
 /// The number words the text `s` (as bytes) may start with (see
 /// [`NUMBER_WORDS_BY_FIRST`]).
 fn number_words_starting(s: &[u8]) -> u64 {
-    match s {
-        [0xE0, hi @ (0xB8 | 0xB9), lo, ..] => {
-            let offset = crate::vocab::thai::thai_offset(*hi, *lo);
-            NUMBER_WORDS_BY_FIRST
-                .get(usize::from(offset))
-                .copied()
-                .unwrap_or(0)
-        }
-        _ => 0,
-    }
+    leading_thai_offset(s)
+        .and_then(|offset| NUMBER_WORDS_BY_FIRST.get(usize::from(offset)).copied())
+        .unwrap_or(0)
 }
 
 /// The length of the first number word (in the list's order) that the
@@ -181,14 +172,14 @@ fn is_digit(c: char) -> bool {
 /// Whether `s` is a unit, maybe after number words (ล้านบาท, แสนคน).
 fn is_unit(s: &str) -> bool {
     let b = s.as_bytes();
-    let units = match b {
-        [0xE0, hi @ (0xB8 | 0xB9), lo, ..] => UNITS_BY_FIRST
-            .get(usize::from(crate::vocab::thai::thai_offset(*hi, *lo)))
-            .copied()
-            .unwrap_or(0),
+    let Some(offset) = leading_thai_offset(b) else {
         // Only the few units not led by a Thai letter can match.
-        _ => return UNITS.contains(&s),
+        return UNITS.contains(&s);
     };
+    let units = UNITS_BY_FIRST
+        .get(usize::from(offset))
+        .copied()
+        .unwrap_or(0);
     let mut mask = units;
     while mask != 0 {
         let k = mask.trailing_zeros() as usize;

@@ -12,6 +12,17 @@ pub(crate) const fn thai_offset(hi: u8, lo: u8) -> u8 {
     ((hi & 1) << 6) | (lo & 0x3F)
 }
 
+/// The [`thai_offset`] of the character the bytes `s` start with, if it is
+/// in the Thai block (E0 B8 xx or E0 B9 xx): the first-letter tables of
+/// word lists are built and read with it.
+#[inline]
+pub(crate) const fn leading_thai_offset(s: &[u8]) -> Option<u8> {
+    match s {
+        [0xE0, hi @ (0xB8 | 0xB9), lo, ..] => Some(thai_offset(*hi, *lo)),
+        _ => None,
+    }
+}
+
 /// The Thai-block character at `offset` (below 0x80) from U+0E00, for the
 /// class tables the layout builds at compile time.
 pub(crate) const fn thai_block_char(offset: usize) -> char {
