@@ -20,7 +20,9 @@ use super::dict::{Dictionary, Segmenter, TextBuffers};
 use super::grapheme::GraphemeBoundaries;
 use super::units::number_unit_ranges;
 use crate::text::spans::{Span, protected_spans};
-use crate::vocab::thai::{SilentGroup, SpaceRun, char_rules, is_consonant, is_thai_letter_or_sign};
+use crate::vocab::thai::{
+    SilentGroup, SpaceRun, char_rules, char_rules_in_run, is_consonant, is_thai_letter_or_sign,
+};
 
 /// UAX #14 without complex-script dictionaries (for text whose only
 /// complex script is Thai: its runs are masked, see [`candidates`]).
@@ -295,19 +297,13 @@ impl KeepWholeFinder {
 /// like the text at the edges of every run; ICU4X neither searches its own
 /// Thai dictionary nor reports a missing one, and it reads a fifth of the
 /// bytes.
-///
-/// Returns the candidates, the keep-whole ranges and the candidates a
-/// dictionary word follows (see [`Segmenter::finish`]).
-fn candidates(
-    text: &str,
-    dict: &Dictionary<'_>,
-) -> (Vec<usize>, Vec<std::ops::Range<usize>>, Vec<usize>) {
+fn candidates(text: &str, dict: &Dictionary<'_>) -> Candidates {
     if text.is_ascii() {
-        return (
-            RULES_ONLY.segment_str(text).collect(),
-            Vec::new(),
-            Vec::new(),
-        );
+        return Candidates {
+            breaks: RULES_ONLY.segment_str(text).collect(),
+            keep: Vec::new(),
+            in_run: Vec::new(),
+        };
     }
     let mut keep = KeepWholeFinder::default();
     let bytes = text.as_bytes();
@@ -332,6 +328,7 @@ fn candidates(
         words.ranges_in(text, &mut keep.ranges);
     }
     seg.extra = extra;
+    let mut in_run = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         if thai_word_char_at(bytes, i) {
@@ -342,7 +339,23 @@ fn candidates(
             masked.push(MASK);
             anchors.push((masked.len(), i));
             copied = i;
+            let (first, first_known) = (out.len(), seg.known_starts().len());
             seg.label_breaks(dict, start, &mut out);
+            let mut known = seg
+                .known_starts()
+                .get(first_known..)
+                .unwrap_or_default()
+                .iter();
+            let mut known = known.by_ref().peekable();
+            let labels = seg.run_labels();
+            in_run.extend(out.get(first..).unwrap_or_default().iter().map(|&p| {
+                let silent = if known.next_if_eq(&&p).is_some() {
+                    SilentGroup::Known
+                } else {
+                    SilentGroup::ByPattern
+                };
+                (p, char_rules_in_run(labels, (p - start) / 3, silent))
+            }));
             continue;
         }
         other_complex |= other_complex_script_at(bytes, i);
@@ -370,7 +383,26 @@ fn candidates(
         anchors,
         breaks: out,
     };
-    (merged, keep.finish(text), seg.finish())
+    seg.finish();
+    Candidates {
+        breaks: merged,
+        keep: keep.finish(text),
+        in_run,
+    }
+}
+
+/// What [`candidates`] finds.
+struct Candidates {
+    /// The candidate breaks, ascending.
+    breaks: Vec<usize>,
+    /// The keep-whole ranges, by start.
+    keep: Vec<std::ops::Range<usize>>,
+    /// For each candidate inside a run of Thai letters (the dictionary's),
+    /// ascending, whether the Thai filter's character rules accept it:
+    /// decided from the run's letters while they are at hand
+    /// ([`char_rules_in_run`]), with [`SilentGroup::Known`] where a
+    /// dictionary word follows (see [`Segmenter::known_starts`]).
+    in_run: Vec<(usize, bool)>,
 }
 
 /// The union of two ascending sequences, ascending, without duplicates.
@@ -408,7 +440,11 @@ pub(crate) fn breaks_with_dictionary(
     dict: &Dictionary<'_>,
 ) -> Vec<usize> {
     super::count_work(text.len());
-    let (candidates, mut keep, known_words) = candidates(text, dict);
+    let Candidates {
+        breaks: candidates,
+        mut keep,
+        in_run,
+    } = candidates(text, dict);
     let mut out = Vec::with_capacity(candidates.len());
     let units = number_unit_ranges(text, &candidates);
     if !units.is_empty() {
@@ -420,7 +456,7 @@ pub(crate) fn breaks_with_dictionary(
     // that start before the candidate.
     let mut keep_iter = keep.iter().peekable();
     let mut keep_end = 0;
-    let mut known = known_words.iter().copied().peekable();
+    let mut in_run = in_run.into_iter().peekable();
     let mut graphemes = GraphemeBoundaries::new(text);
     let mut spaces = SpaceRun::default();
     for p in candidates {
@@ -437,15 +473,15 @@ pub(crate) fn breaks_with_dictionary(
         if p < keep_end {
             continue;
         }
-        while known.next_if(|&k| k < p).is_some() {}
-        // Cheap character rules first; the grapheme check is the costliest.
-        let silent = if known.peek() == Some(&p) {
-            SilentGroup::Known
-        } else {
-            SilentGroup::ByPattern
+        while in_run.next_if(|&(q, _)| q < p).is_some() {}
+        let allowed = match in_run.peek() {
+            Some(&(q, allowed)) if q == p => allowed,
+            // Cheap character rules first; the grapheme check is the costliest.
+            _ => {
+                char_rules(text, p, SilentGroup::ByPattern, &mut spaces) && graphemes.is_boundary(p)
+            }
         };
-        let rules = char_rules(text, p, silent, &mut spaces);
-        if rules && graphemes.is_boundary(p) {
+        if allowed {
             out.push(p);
         }
     }

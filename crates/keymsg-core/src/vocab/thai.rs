@@ -251,7 +251,49 @@ pub(crate) fn char_rules(text: &str, p: usize, silent: SilentGroup, spaces: &mut
     let (Some(before), Some(after)) = (text.get(..p), text.get(p..)) else {
         return false;
     };
-    let (Some(a), Some(b)) = (before.chars().next_back(), after.chars().next()) else {
+    rules_between(before.chars().rev(), after.chars(), silent, || {
+        spaces.rest_after(text, p).chars()
+    })
+}
+
+/// [`char_rules`] at the boundary before the `k`-th character of a run of
+/// Thai word characters (ก to ฺ, เ to ๎) given as offsets from U+0E00, for
+/// `0 < k < labels.len()`: the run's characters are read from the offsets,
+/// not decoded from the text. What lies outside the run (a space, Latin, a
+/// digit) is never one of the characters the rules look for past the
+/// neighbours, so the run alone decides. It also answers the grapheme check
+/// of the filter: between two Thai characters only a mark or ำ joins them,
+/// and neither may start a line.
+pub(crate) fn char_rules_in_run(labels: &[u8], k: usize, silent: SilentGroup) -> bool {
+    let (Some(before), Some(after)) = (labels.get(..k), labels.get(k..)) else {
+        return false;
+    };
+    let char_of = |&l: &u8| thai_block_char(usize::from(l));
+    // Both neighbours are Thai letters: the rule for spaces is never reached.
+    rules_between(
+        before.iter().rev().map(char_of),
+        after.iter().map(char_of),
+        silent,
+        std::iter::empty,
+    )
+}
+
+/// The character rules, given the characters before the boundary (nearest
+/// first), those after it, and what follows the run of break spaces that
+/// starts at the boundary (asked only when one does).
+#[inline]
+fn rules_between<B, A, S>(
+    before: B,
+    after: A,
+    silent: SilentGroup,
+    after_spaces: impl FnOnce() -> S,
+) -> bool
+where
+    B: Iterator<Item = char> + Clone,
+    A: Iterator<Item = char> + Clone,
+    S: Iterator<Item = char> + Clone,
+{
+    let (Some(a), Some(b)) = (before.clone().next(), after.clone().next()) else {
         return false;
     };
     if is_leading_vowel(a) || cannot_start_line(b) || is_glue(a) || is_glue(b) {
@@ -262,48 +304,47 @@ pub(crate) fn char_rules(text: &str, p: usize, silent: SilentGroup, spaces: &mut
     }
     // MAI HAN-AKAT ั and MAI TAIKHU ็ always take a final consonant in the
     // same syllable (ก็ is the one word ending in ็).
-    let vowel_before = if is_tone_mark(a) {
-        before.chars().rev().find(|&c| !is_tone_mark(c))
-    } else {
-        Some(a)
-    };
+    let vowel_before = before.clone().find(|&c| !is_tone_mark(c));
     if vowel_before == Some(MAI_HAN_AKAT)
-        || (vowel_before == Some(MAI_TAIKHU) && !before.ends_with("ก็"))
+        || (vowel_before == Some(MAI_TAIKHU) && !starts_with(before.clone(), "\u{0E47}\u{0E01}"))
     {
         return false;
     }
     // A silent consonant group (ทร์ in จันทร์, ธุ์ in พันธุ์) belongs to the
     // syllable before it.
-    if silent == SilentGroup::ByPattern && is_consonant(b) && starts_silent_group(after) {
+    if silent == SilentGroup::ByPattern && is_consonant(b) && starts_silent_group(after.clone()) {
         return false;
     }
     if b == PAIYANNOI {
         // Only ฯลฯ after a space may start a line; a word-final ฯ stays put.
-        return after.starts_with(PAI_YAN_YAI) && is_break_space(a);
+        return starts_with(after, PAI_YAN_YAI) && is_break_space(a);
     }
     if is_break_space(b) {
         // เด็ก ๆ / กรุงเทพ ฯ: the mark still belongs to the word before.
-        let rest = spaces.rest_after(text, p);
-        let next = rest.chars().next();
+        let rest = after_spaces();
+        let next = rest.clone().next();
         if next == Some(MAI_YAMOK) {
             return false;
         }
-        if next == Some(PAIYANNOI) && !rest.starts_with(PAI_YAN_YAI) {
+        if next == Some(PAIYANNOI) && !starts_with(rest, PAI_YAN_YAI) {
             return false;
         }
     }
-    // Inside ฯลฯ (each letter is 3 bytes): only ฯ|ลฯ is left to refuse,
-    // since a break before ฯ was decided above.
-    !(b == '\u{0E25}'
-        && p.checked_sub(3)
-            .and_then(|s| text.get(s..))
-            .is_some_and(|s| s.starts_with(PAI_YAN_YAI)))
+    // Inside ฯลฯ: only ฯ|ลฯ is left to refuse, since a break before ฯ was
+    // decided above.
+    !(b == '\u{0E25}' && a == PAIYANNOI && after.clone().nth(1) == Some(PAIYANNOI))
+}
+
+/// Whether the characters of `chars` start with those of `prefix`.
+#[inline]
+fn starts_with(mut chars: impl Iterator<Item = char>, prefix: &str) -> bool {
+    prefix.chars().all(|p| chars.next() == Some(p))
 }
 
 /// Whether `s` starts with one to three consonants, maybe ิ/ุ, then ์
 /// (ร์, ทร์, สตร์: the last may be the final of the syllable before).
-pub(crate) fn starts_silent_group(s: &str) -> bool {
-    let mut chars = s.chars();
+pub(crate) fn starts_silent_group(s: impl Iterator<Item = char> + Clone) -> bool {
+    let mut chars = s;
     for _ in 0..3 {
         match chars.next() {
             Some(c) if is_consonant(c) => {}
@@ -365,6 +406,71 @@ mod tests {
         }
     }
 
+    /// `char_rules_in_run` agrees with `char_rules` and the grapheme check
+    /// at every boundary inside a run of Thai word characters, whatever
+    /// surrounds the run: random runs rich in marks, ั ็ ก็, silent groups,
+    /// ฯลฯ and ๆ, both with and without a known word after the boundary.
+    #[test]
+    fn rules_in_run_agree_with_the_rules_on_text() {
+        use unicode_segmentation::GraphemeCursor;
+        let letters: Vec<char> = ('\u{0E01}'..='\u{0E3A}')
+            .chain('\u{0E40}'..='\u{0E4E}')
+            .collect();
+        let favoured: Vec<char> = "กรทนสตั็่้์ิุาำะเแฯลๆ".chars().collect();
+        let pieces = ["ก็", "ทร์", "สตร์", "ธุ์", "ฯลฯ", "ั", "็"];
+        let context = [
+            "",
+            " ",
+            "a",
+            "1",
+            "๑",
+            "฿",
+            "๏",
+            ".",
+            "\u{200B}",
+            " ๆ",
+            " ฯลฯ",
+            "\u{2060}",
+        ];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut checked = 0;
+        for _ in 0..20_000 {
+            let mut run = String::new();
+            for _ in 0..1 + next(8) {
+                match next(4) {
+                    0 => run.push(letters[next(letters.len())]),
+                    1 => run.push_str(pieces[next(pieces.len())]),
+                    _ => run.push(favoured[next(favoured.len())]),
+                }
+            }
+            let (pre, post) = (context[next(context.len())], context[next(context.len())]);
+            let text = format!("{pre}{run}{post}");
+            let labels: Vec<u8> = run.chars().map(|c| (u32::from(c) - 0x0E00) as u8).collect();
+            for k in 1..labels.len() {
+                let p = pre.len() + 3 * k;
+                for silent in [SilentGroup::ByPattern, SilentGroup::Known] {
+                    let grapheme = GraphemeCursor::new(p, text.len(), true)
+                        .is_boundary(&text, 0)
+                        .unwrap();
+                    let want = char_rules(&text, p, silent, &mut SpaceRun::default()) && grapheme;
+                    assert_eq!(
+                        char_rules_in_run(&labels, k, silent),
+                        want,
+                        "{text:?} at {p} ({silent:?})"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100_000, "{checked}");
+    }
+
     #[test]
     fn char_rules_by_example() {
         assert!(!char_rules_allow("เก", 3));
@@ -383,9 +489,9 @@ mod tests {
         assert!(!char_rules_allow("จันทร์", 9));
         assert!(!char_rules_allow("พันธุ์", 9));
         assert!(!char_rules_allow("ศาสตร์", 9));
-        assert!(starts_silent_group("ตร์"));
-        assert!(!starts_silent_group("ตรง"));
-        assert!(starts_silent_group("สตร์"));
+        assert!(starts_silent_group("ตร์".chars()));
+        assert!(!starts_silent_group("ตรง".chars()));
+        assert!(starts_silent_group("สตร์".chars()));
         assert!(!char_rules_allow("กข", 0));
         assert!(!char_rules_allow("กข", 1));
     }

@@ -27,20 +27,23 @@ impl Segmenter {
         seg
     }
 
-    /// The breaks found that a dictionary word follows. A word list
-    /// entry always starts a syllable, so the filter's pattern for a silent
-    /// consonant group (สตร์ of ศาสตร์), which cannot tell องค์กร or กอล์ฟ
-    /// from it, need not hold these back. The other buffers are kept for the
-    /// next [`Self::reused`] on this thread (unless a huge run grew them).
-    pub(crate) fn finish(mut self) -> Vec<usize> {
-        let known = std::mem::take(&mut self.known_starts);
+    /// The breaks found since [`Self::reused`] that a dictionary word
+    /// follows, ascending. A word list entry always starts a syllable, so the
+    /// filter's pattern for a silent consonant group (สตร์ of ศาสตร์), which
+    /// cannot tell องค์กร or กอล์ฟ from it, need not hold these back.
+    pub(crate) fn known_starts(&self) -> &[usize] {
+        &self.known_starts
+    }
+
+    /// Keep the buffers for the next [`Self::reused`] on this thread
+    /// (unless a huge run grew them).
+    pub(crate) fn finish(mut self) {
         self.extra = None;
         if self.labels.capacity() <= SPARE_MAX_CHARS
             && self.text_buffers.masked.capacity() <= 4 * SPARE_MAX_CHARS
         {
             SPARE.with(|spare| spare.set(Some(self)));
         }
-        known
     }
 }
 
