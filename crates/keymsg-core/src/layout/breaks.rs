@@ -222,7 +222,12 @@ fn keep_whole_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut seg = Segmenter::default();
     let bytes = text.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            // Neither Thai nor another complex script.
+            i += 1;
+            continue;
+        }
         if thai_word_char_at(bytes, i) {
             let start = i;
             i = seg.read_run(bytes, start);
@@ -266,8 +271,11 @@ impl KeepWholeFinder {
     #[cold]
     fn at(&mut self, text: &str, i: usize, mask: u16) {
         let Some(rest) = text.get(i..) else { return };
-        for (k, w) in KEEP_WHOLE.iter().enumerate() {
-            if mask & (1 << k) != 0
+        let mut mask = mask;
+        while mask != 0 {
+            let k = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            if let Some(w) = KEEP_WHOLE.get(k)
                 && rest.starts_with(w)
                 && let Some(e) = self.last_end.get_mut(k)
                 && *e <= i
@@ -330,7 +338,12 @@ fn candidates(text: &str, dict: &Dictionary<'_>) -> Candidates {
     seg.extra = extra;
     let mut in_run = Vec::new();
     let mut i = 0;
-    while i < bytes.len() {
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            // Neither Thai nor another complex script.
+            i += 1;
+            continue;
+        }
         if thai_word_char_at(bytes, i) {
             let start = i;
             i = seg.read_run(bytes, start);

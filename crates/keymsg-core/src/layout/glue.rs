@@ -45,21 +45,6 @@ const AGENCY_WORDS: &[&str] = &[
     "ปปง.",
 ];
 
-/// Bit `n` set when a [`LEANING_WORDS`] entry is `n` bytes long (all are
-/// under 64): most units are not, and are told apart without comparing.
-// Indexing here runs at compile time: out of bounds is a build error.
-#[allow(clippy::indexing_slicing)]
-const LEANING_LENGTHS: u64 = {
-    let mut mask = 0u64;
-    let mut k = 0;
-    while k < LEANING_WORDS.len() {
-        assert!(LEANING_WORDS[k].len() < 64);
-        mask |= 1 << LEANING_WORDS[k].len();
-        k += 1;
-    }
-    mask
-};
-
 /// Whether a break at `unit_end` (the unit `unit_start..unit_end`, the next
 /// unit starting at `next`) splits a leaning word from the Thai word or the
 /// quantity (a number with a Thai unit after it) it governs, or an agency
@@ -72,7 +57,7 @@ pub(crate) fn glued_to_next(p: &str, unit_start: usize, unit_end: usize, next: u
     let unit = unit.trim_start();
     // Most units neither are a leaning word nor come before a number: told
     // by the unit's length and the next unit's first bytes, before decoding.
-    let leaning = LEANING_LENGTHS >> unit.len().min(63) & 1 != 0 && LEANING_WORDS.contains(&unit);
+    let leaning = is_leaning_word(unit);
     let is_digit = starts_with_digit(after.as_bytes());
     if !leaning && !is_digit {
         return false;
@@ -95,21 +80,47 @@ pub(crate) fn glued_to_next(p: &str, unit_start: usize, unit_end: usize, next: u
     is_digit && AGENCY_WORDS.iter().any(|w| unit.ends_with(w))
 }
 
-/// Bit `k` set when a [`LEANING_WORDS`] entry starts with U+0E00 + `k`.
+/// For each Thai letter U+0E00 + `k`, a bit mask of the [`LEANING_WORDS`]
+/// that start with it (every one starts with a Thai letter: a build error
+/// otherwise), so that a unit is compared with a few words, not all.
 // Indexing here runs at compile time: out of bounds is a build error.
 #[allow(clippy::indexing_slicing)]
-const LEANING_FIRST: u128 = {
-    let mut mask = 0u128;
+const LEANING_BY_FIRST: [u32; 0x80] = {
+    let mut table = [0u32; 0x80];
+    assert!(LEANING_WORDS.len() <= 32);
     let mut k = 0;
     while k < LEANING_WORDS.len() {
-        // Every leaning word starts with a Thai letter.
-        if let Some(offset) = leading_thai_offset(LEANING_WORDS[k].as_bytes()) {
-            mask |= 1 << offset;
+        match leading_thai_offset(LEANING_WORDS[k].as_bytes()) {
+            Some(offset) => table[offset as usize] |= 1 << k,
+            None => panic!("a leaning word starts with a Thai letter"),
         }
         k += 1;
     }
-    mask
+    table
 };
+
+/// The [`LEANING_WORDS`] that start with the Thai letter the bytes `s`
+/// start with (none when they do not start with one).
+#[inline]
+fn leaning_words_starting(s: &[u8]) -> u32 {
+    leading_thai_offset(s)
+        .and_then(|offset| LEANING_BY_FIRST.get(usize::from(offset)))
+        .copied()
+        .unwrap_or(0)
+}
+
+/// Whether `unit` is one of the [`LEANING_WORDS`].
+fn is_leaning_word(unit: &str) -> bool {
+    let mut words = leaning_words_starting(unit.as_bytes());
+    while words != 0 {
+        let k = words.trailing_zeros() as usize;
+        if LEANING_WORDS.get(k) == Some(&unit) {
+            return true;
+        }
+        words &= words - 1;
+    }
+    false
+}
 
 /// Whether the unit whose text starts with `s` (as bytes) may be a leaning
 /// word once its leading spaces are trimmed: it starts with a Thai letter
@@ -117,7 +128,7 @@ const LEANING_FIRST: u128 = {
 /// a printable ASCII character (a space: decided on the trimmed text).
 fn may_start_leaning_word(s: &[u8]) -> bool {
     match leading_thai_offset(s) {
-        Some(offset) => LEANING_FIRST >> offset & 1 != 0,
+        Some(_) => leaning_words_starting(s) != 0,
         None => !matches!(s, [b'!'..=b'~', ..] | []),
     }
 }

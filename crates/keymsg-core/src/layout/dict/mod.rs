@@ -199,9 +199,8 @@ impl<'a> Dictionary<'a> {
 /// E0 B9 80..8E.
 #[inline]
 pub(crate) fn thai_word_label_at(b: &[u8], i: usize) -> Option<u8> {
-    match (b.get(i), b.get(i + 1), b.get(i + 2)) {
-        (Some(0xE0), Some(&hi @ 0xB8), Some(&lo @ 0x81..=0xBA))
-        | (Some(0xE0), Some(&hi @ 0xB9), Some(&lo @ 0x80..=0x8E)) => {
+    match b.get(i..i + 3) {
+        Some(&[0xE0, hi @ 0xB8, lo @ 0x81..=0xBA]) | Some(&[0xE0, hi @ 0xB9, lo @ 0x80..=0x8E]) => {
             Some(crate::vocab::thai::thai_offset(hi, lo))
         }
         _ => None,
