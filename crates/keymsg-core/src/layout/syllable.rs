@@ -153,7 +153,17 @@ fn raw_syllable_end(
     i: usize,
     alt: &mut impl Extend<usize>,
     look_ahead: bool,
+    has_thanthakhat: bool,
 ) -> usize {
+    // No silent group without ์: most runs have none, and this is tested
+    // at every syllable's end.
+    let silent_group_len = |k: usize| {
+        if has_thanthakhat {
+            silent_group_len(at, k)
+        } else {
+            0
+        }
+    };
     let Some(first) = at(i) else { return i };
     if !is_thai_letter_or_sign(first) {
         return i + 1;
@@ -199,7 +209,7 @@ fn raw_syllable_end(
         if at(k) == Some(THANTHAKHAT) {
             k += 1;
         }
-        return k + silent_group_len(at, k);
+        return k + silent_group_len(k);
     }
     // A vowel sign written (above, below, or า): the syllable's vowel is set.
     let mut vowel = false;
@@ -228,7 +238,7 @@ fn raw_syllable_end(
             if lead == Some('เ') {
                 // เ–า, เ–าะ: no final, but a silent group (เสาร์, เคราะห์).
                 k += usize::from(at(k) == Some('ะ'));
-                return k + silent_group_len(at, k);
+                return k + silent_group_len(k);
             }
             vowel = true;
         }
@@ -272,7 +282,7 @@ fn raw_syllable_end(
     };
     let mut closed = false;
     for _ in 0..2 {
-        let mut silent = silent_group_len(at, k);
+        let mut silent = silent_group_len(k);
         // A group of two consonants or more starts with this syllable's
         // final (นทร์ of จันทร์), so it cannot start with อ or come after a
         // final (องค์ after ว่า, กอล์ฟ after ต้อง begin syllables of their own).
@@ -301,7 +311,9 @@ fn raw_syllable_end(
             Some(f)
                 if is_final(f)
                     && finals_ok(f)
-                    && !(look_ahead && (vowel || lead.is_some()) && leaves_lone(at, k + 1)) =>
+                    && !(look_ahead
+                        && (vowel || lead.is_some())
+                        && leaves_lone(at, k + 1, has_thanthakhat)) =>
             {
                 // Before another consonant, the final may instead be a
                 // consonant read with an inherent vowel that starts the next
@@ -322,11 +334,11 @@ fn raw_syllable_end(
 /// Whether the raw syllable at `k` would be a lone consonant followed by
 /// another consonant: then the consonant before `k` is better read as the
 /// initial of a syllable with an inherent vowel (ประชา|ชน|ที่, not ชาช|น).
-fn leaves_lone(at: &impl Fn(usize) -> Option<char>, k: usize) -> bool {
+fn leaves_lone(at: &impl Fn(usize) -> Option<char>, k: usize, has_thanthakhat: bool) -> bool {
     // The cheap tests first: the syllable is only read when both are consonants.
     at(k).is_some_and(is_consonant)
         && at(k + 1).is_some_and(is_consonant)
-        && raw_syllable_end(at, k, &mut Ignored, false) == k + 1
+        && raw_syllable_end(at, k, &mut Ignored, false, has_thanthakhat) == k + 1
 }
 
 /// A sink for alternative starts nobody reads (no allocation).
@@ -376,10 +388,11 @@ pub(crate) fn syllable_starts_into(
     raw.clear();
     starts.clear();
     alternatives.clear();
+    let has_thanthakhat = (0..len).any(|k| at(k) == Some(THANTHAKHAT));
     let mut i = 0;
     while i < len {
         let before = alternatives.len();
-        let end = raw_syllable_end(&at, i, alternatives, true).clamp(i + 1, len);
+        let end = raw_syllable_end(&at, i, alternatives, true, has_thanthakhat).clamp(i + 1, len);
         raw.push((i, end));
         let mut k = before;
         while let Some(&a) = alternatives.get(k) {

@@ -50,7 +50,7 @@ const PAIRS: usize = 1 << 14;
 pub(crate) struct Dictionary<'a> {
     /// The slots, little-endian u32 read in place: label, final bit and
     /// base of the node in each (see `trie_build.rs`).
-    slots: &'a [u8],
+    slots: &'a [[u8; 4]],
     /// The slot of the node reached by two letters `(a << 7) | b`, or
     /// [`ROOT`] if none (64 KiB).
     pairs: Box<[u32]>,
@@ -92,7 +92,7 @@ impl<'a> Dictionary<'a> {
             slots
         };
         Dictionary {
-            slots: &EMPTY,
+            slots: EMPTY.as_chunks().0,
             pairs: vec![ROOT; PAIRS].into_boxed_slice(),
         }
     }
@@ -109,7 +109,7 @@ impl<'a> Dictionary<'a> {
             return None;
         }
         // (A lookup past the end finds nothing: every read is checked.)
-        let slots = bytes.get(12..)?;
+        let slots = bytes.get(12..)?.as_chunks().0;
         let mut dict = Dictionary {
             slots,
             pairs: Box::default(),
@@ -126,10 +126,16 @@ impl<'a> Dictionary<'a> {
         Some(dict)
     }
 
+    /// The value of slot `slot`, if there is one (one bounds check).
+    #[inline]
+    fn slot(&self, slot: usize) -> Option<u32> {
+        self.slots.get(slot).map(|&b| u32::from_le_bytes(b))
+    }
+
     /// The node in slot `slot`.
     #[inline]
     fn node(&self, slot: u32) -> Node {
-        Node(read_u32(self.slots, slot as usize * 4).unwrap_or(0))
+        Node(self.slot(slot as usize).unwrap_or(0))
     }
 
     /// The children of the node in slot `slot` as (label, slot).
@@ -161,7 +167,7 @@ impl<'a> Dictionary<'a> {
     #[cfg(test)]
     fn nodes(&self) -> usize {
         self.slots
-            .chunks_exact(4)
+            .iter()
             .filter(|s| s.first().is_some_and(|&l| u32::from(l) & TRIE_LABEL != 0))
             .count()
             + 1
@@ -172,7 +178,7 @@ impl<'a> Dictionary<'a> {
     #[inline]
     fn child(&self, node: Node, label: u8) -> Option<(Node, u32)> {
         let slot = node.base() + usize::from(label);
-        let value = read_u32(self.slots, slot * 4)?;
+        let value = self.slot(slot)?;
         (value & TRIE_LABEL == u32::from(label) && label != 0).then_some((Node(value), slot as u32))
     }
 
@@ -556,7 +562,8 @@ fn best_from(
     let Some(mut node) = first_two.map(|slot| dict.node(slot)) else {
         return with_extra(extra, labels, starts, i, max_word, &after, choice);
     };
-    for end in i + 2..=labels.len().min(i.saturating_add(max_word)) {
+    // (An exclusive range: an inclusive one costs a check per step.)
+    for end in i + 2..labels.len().min(i.saturating_add(max_word)) + 1 {
         if end > i + 2 {
             let Some((child, _)) = labels.get(end - 1).and_then(|&l| dict.child(node, l)) else {
                 break;
