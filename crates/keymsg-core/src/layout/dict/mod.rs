@@ -248,6 +248,8 @@ pub(crate) struct Segmenter {
     pub(crate) extra: Option<Arc<LayoutWords>>,
     /// The characters of the chunk being segmented.
     chars: Vec<char>,
+    /// The chunk's word-piece starts (see [`PIECE`]), ascending.
+    pieces: Vec<u32>,
     /// Buffers of the caller that walks a whole text with this segmenter
     /// (`breaks::candidates`: its masked copy, the anchors that map it back,
     /// the word boundaries found), kept with the segmenter's own from text
@@ -308,6 +310,7 @@ impl Segmenter {
             syllables: SyllableBuffers::default(),
             extra: None,
             chars: Vec::with_capacity(chars),
+            pieces: Vec::with_capacity(chars),
             text_buffers: TextBuffers::default(),
         }
     }
@@ -392,6 +395,7 @@ impl Segmenter {
             syllables,
             extra,
             chars,
+            pieces,
             text_buffers: _,
         } = self;
         let labels = labels.get(lo..hi).unwrap_or_default();
@@ -438,12 +442,22 @@ impl Segmenter {
         best.clear();
         best.resize(n, Best::UNREACHABLE);
         best.push(Best::default());
-        let mut next_syllable = n;
-        for i in (0..n).rev() {
-            let flags = starts.get(i).copied().unwrap_or(0);
-            if flags & PIECE == 0 {
-                continue;
+        // The word-piece starts, listed without a branch per character
+        // (where one starts is for the text to say: a test per character
+        // was mispredicted in varied text).
+        pieces.clear();
+        pieces.resize(n, 0);
+        let mut count = 0;
+        for (i, &flags) in starts.iter().take(n).enumerate() {
+            if let Some(slot) = pieces.get_mut(count) {
+                *slot = i as u32;
             }
+            count += usize::from(flags & PIECE != 0);
+        }
+        let mut next_syllable = n;
+        for &i in pieces.get(..count).unwrap_or_default().iter().rev() {
+            let i = i as usize;
+            let flags = starts.get(i).copied().unwrap_or(0);
             let at_syllable = flags & SYLLABLE != 0;
             let unknown_to = at_syllable.then_some(next_syllable);
             if let Some(choice) = best_from(

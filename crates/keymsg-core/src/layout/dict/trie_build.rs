@@ -79,7 +79,8 @@ pub(crate) fn build_trie<'w>(words: impl IntoIterator<Item = &'w str>) -> Vec<u8
             *f = true;
         }
     }
-    // Place the nodes breadth-first: each node with children gets the
+    // Place the nodes depth-first (a word's nodes are placed one after
+    // another, so a lookup walking it reads nearby slots): each node with children gets the
     // lowest base, unused by any other node, whose slots for its labels are
     // all free. Candidates are tried only at free slots, found through
     // `next_free` (a union-find over the slots: a used slot points past
@@ -91,8 +92,8 @@ pub(crate) fn build_trie<'w>(words: impl IntoIterator<Item = &'w str>) -> Vec<u8
     let mut used: Vec<bool> = vec![true];
     let mut next_free: Vec<usize> = vec![1];
     let mut base_used: Vec<bool> = Vec::new();
-    let mut queue = std::collections::VecDeque::from([0usize]);
-    while let Some(node) = queue.pop_front() {
+    let mut stack = vec![0usize];
+    while let Some(node) = stack.pop() {
         let kids = match children.get(node) {
             Some(k) if !k.is_empty() => k,
             _ => continue,
@@ -140,8 +141,9 @@ pub(crate) fn build_trie<'w>(words: impl IntoIterator<Item = &'w str>) -> Vec<u8
             if let Some(x) = label_of.get_mut(child as usize) {
                 *x = label;
             }
-            queue.push_back(child as usize);
         }
+        // The first child is placed next.
+        stack.extend(kids.iter().rev().map(|&(_, child)| child as usize));
     }
     let tail = used.len() as u32;
     let mut slots = vec![0u32; used.len() + TRIE_TAIL];
