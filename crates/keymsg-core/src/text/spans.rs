@@ -453,30 +453,41 @@ impl<'a> Scanner<'a> {
 
     /// Drop trailing sentence punctuation and an unbalanced closing bracket.
     fn trim_url_end(&self, start: usize, mut end: usize) -> usize {
-        // Brackets in `start..end`, counted once and updated as the end
-        // moves back (counting again for each trailing bracket was quadratic).
-        let count = |o: char| (start..end).filter(|&k| self.at(k) == Some(o)).count();
-        let mut brackets = [count('('), count(')'), count('['), count(']')];
+        // Brackets in `start..end`, counted once when a closing one ends
+        // the URL (most URLs end in neither) and updated as the end moves
+        // back (counting again for each trailing bracket was quadratic).
+        let mut brackets: Option<[usize; 4]> = None;
         while end > start {
             let Some(last) = self.at(end - 1) else { break };
-            // The counts without the last character.
-            let mut before = brackets;
-            if let Some(k) = ['(', ')', '[', ']'].iter().position(|&b| b == last)
-                && let Some(n) = before.get_mut(k)
-            {
-                *n -= 1;
-            }
-            let [open_paren, close_paren, open_square, close_square] = before;
             let trim = match last {
                 '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' => true,
-                ')' => open_paren < close_paren + 1,
-                ']' => open_square < close_square + 1,
+                ')' | ']' => {
+                    let counts = brackets.get_or_insert_with(|| {
+                        let count =
+                            |o: char| (start..end).filter(|&k| self.at(k) == Some(o)).count();
+                        [count('('), count(')'), count('['), count(']')]
+                    });
+                    // Unbalanced: more closing than opening, this one included.
+                    let [open_paren, close_paren, open_square, close_square] = counts;
+                    let trim = if last == ')' {
+                        *open_paren < *close_paren
+                    } else {
+                        *open_square < *close_square
+                    };
+                    if trim {
+                        if last == ')' {
+                            *close_paren -= 1;
+                        } else {
+                            *close_square -= 1;
+                        }
+                    }
+                    trim
+                }
                 _ => false,
             };
             if !trim {
                 break;
             }
-            brackets = before;
             end -= 1;
         }
         end

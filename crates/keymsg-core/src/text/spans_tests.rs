@@ -347,3 +347,48 @@ fn first_span_start_agrees_with_the_character_test() {
         }
     }
 }
+
+/// `trim_url_end` drops trailing punctuation and each closing bracket that
+/// has no opening one in the URL, as read by the rule itself (count the
+/// brackets of what is left at every step) on random endings.
+#[test]
+fn url_ends_are_trimmed_by_the_rule() {
+    let reference = |s: &[char]| {
+        let mut end = s.len();
+        while let Some(&last) = end.checked_sub(1).and_then(|k| s.get(k)) {
+            let count = |o: char| s[..end].iter().filter(|&&c| c == o).count();
+            let trim = match last {
+                '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' => true,
+                ')' => count('(') < count(')'),
+                ']' => count('[') < count(']'),
+                _ => false,
+            };
+            if !trim {
+                break;
+            }
+            end -= 1;
+        }
+        end
+    };
+    let alphabet: Vec<char> = "a/()[].,;:!?'\"".chars().collect();
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    for _ in 0..20_000 {
+        let mut text = String::from("https://x.co/");
+        for _ in 0..next(10) {
+            text.push(alphabet[next(alphabet.len())]);
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let scanner = Scanner::new(&text, 0);
+        assert_eq!(
+            scanner.trim_url_end(0, chars.len()),
+            reference(&chars),
+            "{text:?}"
+        );
+    }
+}
