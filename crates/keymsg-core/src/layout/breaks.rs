@@ -336,7 +336,8 @@ fn candidates(text: &str, dict: &Dictionary<'_>) -> Candidates {
         words.ranges_in(text, &mut keep.ranges);
     }
     seg.extra = extra;
-    let mut in_run = Vec::new();
+    // About one boundary per two Thai letters (six bytes) at most.
+    let mut in_run = Vec::with_capacity(bytes.len() / 6);
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b.is_ascii() {
@@ -352,14 +353,9 @@ fn candidates(text: &str, dict: &Dictionary<'_>) -> Candidates {
             masked.push(MASK);
             anchors.push((masked.len(), i));
             copied = i;
-            let (first, first_known) = (out.len(), seg.known_starts().len());
+            let first = out.len();
             seg.label_breaks(dict, start, &mut out);
-            let mut known = seg
-                .known_starts()
-                .get(first_known..)
-                .unwrap_or_default()
-                .iter();
-            let mut known = known.by_ref().peekable();
+            let mut known = seg.known_starts().iter().peekable();
             let labels = seg.run_labels();
             in_run.extend(out.get(first..).unwrap_or_default().iter().map(|&p| {
                 let silent = if known.next_if_eq(&&p).is_some() {

@@ -21,14 +21,13 @@ impl Segmenter {
     /// [`Self::finish`]), or new ones.
     pub(crate) fn reused() -> Segmenter {
         let mut seg = SPARE.with(Cell::take).unwrap_or_default();
-        seg.known_starts.clear();
         seg.max_word = 0;
         seg.extra = None;
         seg
     }
 
-    /// The breaks found since [`Self::reused`] that a dictionary word
-    /// follows, ascending. A word list entry always starts a syllable, so the
+    /// The breaks the last [`Self::label_breaks`] found that a dictionary
+    /// word follows, ascending. A word list entry always starts a syllable, so the
     /// filter's pattern for a silent consonant group (สตร์ of ศาสตร์), which
     /// cannot tell องค์กร or กอล์ฟ from it, need not hold these back.
     pub(crate) fn known_starts(&self) -> &[usize] {

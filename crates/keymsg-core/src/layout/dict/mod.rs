@@ -236,8 +236,9 @@ pub(crate) struct Segmenter {
     starts: Vec<u8>,
     /// Best path from i: (unknown chars, units, end of first unit, first unit unknown).
     best: Vec<Best>,
-    /// Byte offsets (as pushed to `out`) of the breaks before a dictionary
-    /// word, ascending across runs: see [`Segmenter::finish`].
+    /// Byte offsets (as pushed to `out`) of the breaks the last
+    /// [`Self::label_breaks`] found before a dictionary word, ascending: see
+    /// [`Self::known_starts`].
     known_starts: Vec<usize>,
     /// Longest word, in chars, a segmentation may use, 0 for any (a whole
     /// entry is left out when looking for its component words).
@@ -362,6 +363,7 @@ impl Segmenter {
         base: usize,
         out: &mut Vec<usize>,
     ) {
+        self.known_starts.clear();
         let n = self.labels.len();
         if n < 2 {
             return;
