@@ -66,6 +66,8 @@ mod select;
 pub mod store;
 #[cfg(not(feature = "unstable"))]
 mod store;
+#[cfg(test)]
+mod test_rng;
 mod text;
 mod vocab;
 

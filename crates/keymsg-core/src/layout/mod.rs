@@ -457,13 +457,7 @@ mod prepare_tests {
             '\t', '\u{7f}', '\u{0E80}', '\u{0800}', 'é', '🙂', '\u{0E38}', '\u{0E3A}', '\u{0E48}',
             '\r',
         ];
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng::below(0x9E37_79B9_7F4A_7C15);
         let (mut prepared, mut not) = (0, 0);
         for _ in 0..50_000 {
             let len = next(110);

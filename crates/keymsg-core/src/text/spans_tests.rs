@@ -371,13 +371,7 @@ fn url_ends_are_trimmed_by_the_rule() {
         end
     };
     let alphabet: Vec<char> = "a/()[].,;:!?'\"".chars().collect();
-    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-    let mut next = move |n: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n as u64) as usize
-    };
+    let mut next = crate::test_rng::below(0x2545_F491_4F6C_DD1D);
     for _ in 0..20_000 {
         let mut text = String::from("https://x.co/");
         for _ in 0..next(10) {

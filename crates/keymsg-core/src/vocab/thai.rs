@@ -432,13 +432,7 @@ mod tests {
             " ฯลฯ",
             "\u{2060}",
         ];
-        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng::below(0x2545_F491_4F6C_DD1D);
         let mut checked = 0;
         for _ in 0..20_000 {
             let mut run = String::new();
