@@ -304,6 +304,7 @@ where
     }
     // MAI HAN-AKAT ั and MAI TAIKHU ็ always take a final consonant in the
     // same syllable (ก็ is the one word ending in ็).
+    // (`before` reads backwards: ก็ is ็ then ก.)
     let vowel_before = before.clone().find(|&c| !is_tone_mark(c));
     if vowel_before == Some(MAI_HAN_AKAT)
         || (vowel_before == Some(MAI_TAIKHU) && !starts_with(before.clone(), "\u{0E47}\u{0E01}"))
