@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 /// The stack, bottom first. A module may import modules of a lower level and
 /// of its own level only when listed as a leaf (leaves import nothing).
 const STACK: &[&[&str]] = &[
+    // The unit tests' seeded random source (compiled for tests only).
+    &["test_rng"],
     &["vocab", "fnv", "bangkok"],
     &["text"],
     &["layout"],
