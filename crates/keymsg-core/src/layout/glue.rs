@@ -3,7 +3,9 @@
 //! its hotline number. Both the least-raggedness fit (as a penalty) and
 //! greedy filling (as glue, where the pair fits on a line) respect them.
 
-use crate::vocab::thai::{is_break_space, is_thai_letter_or_sign, leading_thai_offset};
+use crate::vocab::thai::{
+    ByFirstLetter, is_break_space, is_thai_letter_or_sign, leading_thai_offset,
+};
 
 /// Prepositions and markers that a line never ends with before the word
 /// they govern: "ใน / บัญชี" leaves "in" dangling, and the passive ถูก alone
@@ -80,46 +82,17 @@ pub(crate) fn glued_to_next(p: &str, unit_start: usize, unit_end: usize, next: u
     is_digit && AGENCY_WORDS.iter().any(|w| unit.ends_with(w))
 }
 
-/// For each Thai letter U+0E00 + `k`, a bit mask of the [`LEANING_WORDS`]
-/// that start with it (every one starts with a Thai letter: a build error
-/// otherwise), so that a unit is compared with a few words, not all.
-// Indexing here runs at compile time: out of bounds is a build error.
-#[allow(clippy::indexing_slicing)]
-const LEANING_BY_FIRST: [u32; 0x80] = {
-    let mut table = [0u32; 0x80];
-    assert!(LEANING_WORDS.len() <= 32);
-    let mut k = 0;
-    while k < LEANING_WORDS.len() {
-        match leading_thai_offset(LEANING_WORDS[k].as_bytes()) {
-            Some(offset) => table[offset as usize] |= 1 << k,
-            None => panic!("a leaning word starts with a Thai letter"),
-        }
-        k += 1;
-    }
-    table
-};
-
-/// The [`LEANING_WORDS`] that start with the Thai letter the bytes `s`
-/// start with (none when they do not start with one).
-#[inline]
-fn leaning_words_starting(s: &[u8]) -> u32 {
-    leading_thai_offset(s)
-        .and_then(|offset| LEANING_BY_FIRST.get(usize::from(offset)))
-        .copied()
-        .unwrap_or(0)
-}
+/// [`LEANING_WORDS`] by first letter, so that a unit is compared with a
+/// few words, not all (every one is led by a Thai letter: a build error
+/// otherwise).
+const LEANING_BY_FIRST: ByFirstLetter = ByFirstLetter::new(LEANING_WORDS);
+const _: () = assert!(LEANING_BY_FIRST.all_thai_led());
 
 /// Whether `unit` is one of the [`LEANING_WORDS`].
 fn is_leaning_word(unit: &str) -> bool {
-    let mut words = leaning_words_starting(unit.as_bytes());
-    while words != 0 {
-        let k = words.trailing_zeros() as usize;
-        if LEANING_WORDS.get(k) == Some(&unit) {
-            return true;
-        }
-        words &= words - 1;
-    }
-    false
+    LEANING_BY_FIRST
+        .led_like(unit.as_bytes())
+        .any(|w| w == unit)
 }
 
 /// Whether the unit whose text starts with `s` (as bytes) may be a leaning
@@ -128,7 +101,7 @@ fn is_leaning_word(unit: &str) -> bool {
 /// a printable ASCII character (a space: decided on the trimmed text).
 fn may_start_leaning_word(s: &[u8]) -> bool {
     match leading_thai_offset(s) {
-        Some(_) => leaning_words_starting(s) != 0,
+        Some(_) => LEANING_BY_FIRST.any_starting(s),
         None => !matches!(s, [b'!'..=b'~', ..] | []),
     }
 }

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::vocab::thai::{is_break_space, leading_thai_offset};
+use crate::vocab::thai::{ByFirstLetter, is_break_space, leading_thai_offset};
 
 /// Thai number words, longest first where one starts another.
 const NUMBER_WORDS: &[&str] = &[
@@ -72,54 +72,20 @@ const UNITS: &[&str] = &[
     "ทุ่ม",
 ];
 
-/// For each Thai character (offset from U+0E00), bit `k` is set when
-/// `words[k]` starts with it (a word not led by a Thai letter, such as `%`,
-/// has no bit: it is compared whole). Most words of a text are rejected by
-/// one read of such a table, and the rest are compared only with the few
-/// words of their first letter (สาม, สี่, สอง, สิบ for ส), in the list's order.
-// Indexing here runs at compile time: out of bounds is a build error.
-#[allow(clippy::indexing_slicing)]
-const fn by_first_letter(words: &[&str]) -> [u64; 0x80] {
-    assert!(words.len() <= 64);
-    let mut table = [0u64; 0x80];
-    let mut k = 0;
-    while k < words.len() {
-        if let Some(offset) = leading_thai_offset(words[k].as_bytes()) {
-            table[offset as usize] |= 1 << k;
-        }
-        k += 1;
-    }
-    table
-}
+/// [`NUMBER_WORDS`] by first letter (all led by a Thai letter).
+const NUMBER_WORDS_BY_FIRST: ByFirstLetter = ByFirstLetter::new(NUMBER_WORDS);
+const _: () = assert!(NUMBER_WORDS_BY_FIRST.all_thai_led());
 
-/// [`by_first_letter`] of [`NUMBER_WORDS`] (all led by a Thai letter).
-const NUMBER_WORDS_BY_FIRST: [u64; 0x80] = by_first_letter(NUMBER_WORDS);
-
-/// [`by_first_letter`] of [`UNITS`].
-const UNITS_BY_FIRST: [u64; 0x80] = by_first_letter(UNITS);
-
-/// The number words the text `s` (as bytes) may start with (see
-/// [`NUMBER_WORDS_BY_FIRST`]).
-fn number_words_starting(s: &[u8]) -> u64 {
-    leading_thai_offset(s)
-        .and_then(|offset| NUMBER_WORDS_BY_FIRST.get(usize::from(offset)).copied())
-        .unwrap_or(0)
-}
+/// [`UNITS`] by first letter (`%` and the like are compared whole).
+const UNITS_BY_FIRST: ByFirstLetter = ByFirstLetter::new(UNITS);
 
 /// The length of the first number word (in the list's order) that the
 /// text `s` (as bytes) starts with.
 fn number_word_at(s: &[u8]) -> Option<usize> {
-    let mut mask = number_words_starting(s);
-    while mask != 0 {
-        let k = mask.trailing_zeros() as usize;
-        mask &= mask - 1;
-        if let Some(w) = NUMBER_WORDS.get(k)
-            && s.starts_with(w.as_bytes())
-        {
-            return Some(w.len());
-        }
-    }
-    None
+    NUMBER_WORDS_BY_FIRST
+        .led_like(s)
+        .find(|w| s.starts_with(w.as_bytes()))
+        .map(str::len)
 }
 
 /// Whether `s` is one or more number words (ยี่สิบสี่, ล้าน).
@@ -172,34 +138,15 @@ fn is_digit(c: char) -> bool {
 /// Whether `s` is a unit, maybe after number words (ล้านบาท, แสนคน).
 fn is_unit(s: &str) -> bool {
     let b = s.as_bytes();
-    let Some(offset) = leading_thai_offset(b) else {
+    if leading_thai_offset(b).is_none() {
         // Only the few units not led by a Thai letter can match.
         return UNITS.contains(&s);
-    };
-    let units = UNITS_BY_FIRST
-        .get(usize::from(offset))
-        .copied()
-        .unwrap_or(0);
-    let mut mask = units;
-    while mask != 0 {
-        let k = mask.trailing_zeros() as usize;
-        mask &= mask - 1;
-        if UNITS.get(k) == Some(&s) {
-            return true;
-        }
     }
-    let mut words = number_words_starting(b);
-    while words != 0 {
-        let k = words.trailing_zeros() as usize;
-        words &= words - 1;
-        if let Some(rest) = NUMBER_WORDS.get(k).and_then(|w| s.strip_prefix(w))
-            && !rest.is_empty()
-            && is_unit(rest)
-        {
-            return true;
-        }
-    }
-    false
+    UNITS_BY_FIRST.led_like(b).any(|u| u == s)
+        || NUMBER_WORDS_BY_FIRST.led_like(b).any(|w| {
+            s.strip_prefix(w)
+                .is_some_and(|rest| !rest.is_empty() && is_unit(rest))
+        })
 }
 
 /// Byte ranges, each a number and the unit after it, that no line break may

@@ -23,6 +23,83 @@ pub(crate) const fn leading_thai_offset(s: &[u8]) -> Option<u8> {
     }
 }
 
+/// A short word list indexed by first letter: for each Thai character
+/// (offset from U+0E00), bit `k` is set when word `k` starts with it (a word
+/// not led by a Thai letter, such as `%`, has no bit: its caller compares
+/// it whole). Most words of a text are rejected by one read of the table,
+/// and the rest are compared only with the few words of their first letter
+/// (สาม, สี่, สอง, สิบ for ส), in the list's order.
+#[derive(Debug)]
+pub(crate) struct ByFirstLetter {
+    words: &'static [&'static str],
+    table: [u64; 0x80],
+}
+
+impl ByFirstLetter {
+    /// The index of `words` (at most 64), built at compile time.
+    // Indexing here runs at compile time: out of bounds is a build error.
+    #[allow(clippy::indexing_slicing)]
+    pub(crate) const fn new(words: &'static [&'static str]) -> ByFirstLetter {
+        assert!(words.len() <= 64);
+        let mut table = [0u64; 0x80];
+        let mut k = 0;
+        while k < words.len() {
+            if let Some(offset) = leading_thai_offset(words[k].as_bytes()) {
+                table[offset as usize] |= 1 << k;
+            }
+            k += 1;
+        }
+        ByFirstLetter { words, table }
+    }
+
+    /// Whether every word is led by a Thai letter (so that none needs
+    /// comparing whole).
+    // Indexing here runs at compile time (its callers are const asserts).
+    #[allow(clippy::indexing_slicing)]
+    pub(crate) const fn all_thai_led(&self) -> bool {
+        let mut k = 0;
+        while k < self.words.len() {
+            if leading_thai_offset(self.words[k].as_bytes()).is_none() {
+                return false;
+            }
+            k += 1;
+        }
+        true
+    }
+
+    /// Whether some word starts with the Thai letter the bytes `s` start with.
+    #[inline]
+    pub(crate) fn any_starting(&self, s: &[u8]) -> bool {
+        self.mask(s) != 0
+    }
+
+    /// The words led by the Thai letter the bytes `s` start with, in the
+    /// list's order (none when `s` does not start with a Thai letter).
+    #[inline]
+    pub(crate) fn led_like(&self, s: &[u8]) -> impl Iterator<Item = &'static str> + use<> {
+        let mut mask = self.mask(s);
+        let words = self.words;
+        std::iter::from_fn(move || {
+            while mask != 0 {
+                let k = mask.trailing_zeros() as usize;
+                mask &= mask - 1;
+                if let Some(&w) = words.get(k) {
+                    return Some(w);
+                }
+            }
+            None
+        })
+    }
+
+    #[inline]
+    fn mask(&self, s: &[u8]) -> u64 {
+        leading_thai_offset(s)
+            .and_then(|offset| self.table.get(usize::from(offset)))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
 /// The Thai-block character at `offset` (below 0x80) from U+0E00, for the
 /// class tables the layout builds at compile time.
 pub(crate) const fn thai_block_char(offset: usize) -> char {
