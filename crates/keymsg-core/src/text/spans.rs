@@ -467,19 +467,16 @@ impl<'a> Scanner<'a> {
                             |o: char| (start..end).filter(|&k| self.at(k) == Some(o)).count();
                         [count('('), count(')'), count('['), count(']')]
                     });
-                    // Unbalanced: more closing than opening, this one included.
                     let [open_paren, close_paren, open_square, close_square] = counts;
-                    let trim = if last == ')' {
-                        *open_paren < *close_paren
+                    let (open, close) = if last == ')' {
+                        (open_paren, close_paren)
                     } else {
-                        *open_square < *close_square
+                        (open_square, close_square)
                     };
+                    // Unbalanced: more closing than opening, this one included.
+                    let trim = *open < *close;
                     if trim {
-                        if last == ')' {
-                            *close_paren -= 1;
-                        } else {
-                            *close_square -= 1;
-                        }
+                        *close -= 1;
                     }
                     trim
                 }
