@@ -359,7 +359,8 @@ pub(crate) fn syllable_starts_and_alternatives(
     len: usize,
 ) -> (Vec<usize>, Vec<usize>) {
     let mut buffers = SyllableBuffers::default();
-    syllable_starts_into(at, len, &mut buffers);
+    let has_thanthakhat = (0..len).any(|k| at(k) == Some(THANTHAKHAT));
+    syllable_starts_into(at, len, has_thanthakhat, &mut buffers);
     (buffers.starts, buffers.alternatives)
 }
 
@@ -374,10 +375,13 @@ pub(crate) struct SyllableBuffers {
     pub(crate) alternatives: Vec<usize>,
 }
 
-/// [`syllable_starts_and_alternatives`] into reused buffers.
+/// [`syllable_starts_and_alternatives`] into reused buffers;
+/// `has_thanthakhat` says whether the run has a ์ (when it does not, no
+/// silent group is looked for).
 pub(crate) fn syllable_starts_into(
     at: impl Fn(usize) -> Option<char>,
     len: usize,
+    has_thanthakhat: bool,
     buffers: &mut SyllableBuffers,
 ) {
     let SyllableBuffers {
@@ -388,7 +392,6 @@ pub(crate) fn syllable_starts_into(
     raw.clear();
     starts.clear();
     alternatives.clear();
-    let has_thanthakhat = (0..len).any(|k| at(k) == Some(THANTHAKHAT));
     let mut i = 0;
     while i < len {
         let before = alternatives.len();

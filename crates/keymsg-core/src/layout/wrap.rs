@@ -392,8 +392,10 @@ pub(crate) struct LineRange {
 pub(crate) fn wrap_ranges(text: &str, width_limit: usize) -> Vec<LineRange> {
     let mut out = Vec::new();
     let mut start = 0;
-    for paragraph in text.split('\n') {
-        let end = start + paragraph.len();
+    // `memchr`'s vector search; `str::split` reads a word at a time.
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
+    for end in ends {
+        let paragraph = text.get(start..end).unwrap_or_default();
         let before = out.len();
         wrap_paragraph(paragraph, width_limit, &mut |r: Range<usize>, _| {
             out.push(LineRange {

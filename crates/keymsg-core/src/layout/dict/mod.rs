@@ -417,15 +417,18 @@ impl Segmenter {
         };
         starts.clear();
         starts.resize(n + 1, 0);
+        // Most runs have no ์: then neither the clusters nor the syllables
+        // test for a silent group.
+        let has_thanthakhat = labels.contains(&THANTHAKHAT_LABEL);
         let mut i = 0;
         while i < n {
             if let Some(s) = starts.get_mut(i) {
                 *s = PIECE;
             }
             // The labels are the run's letters as offsets from U+0E00.
-            i = thai_word_piece_end(|k| labels.get(k).copied(), i).max(i + 1);
+            i = thai_word_piece_end(|k| labels.get(k).copied(), i, has_thanthakhat).max(i + 1);
         }
-        syllable_starts_into(|k| chars.get(k).copied(), n, syllables);
+        syllable_starts_into(|k| chars.get(k).copied(), n, has_thanthakhat, syllables);
         // A syllable start is a word-piece start too (a word may end there).
         for &s in &syllables.starts {
             if let Some(slot) = starts.get_mut(s) {
@@ -526,6 +529,9 @@ pub(crate) fn component_breaks(run: &str) -> Vec<usize> {
 /// a bounded prefix of an unbroken run, and a hostile input cannot make one
 /// boundary depend on megabytes of text after it.
 pub(crate) const CHUNK_CHARS: usize = 1024;
+
+/// The trie label of ์ (U+0E4C).
+const THANTHAKHAT_LABEL: u8 = 0x4C;
 
 /// Trie labels of the leading vowels เ แ โ ใ ไ (U+0E40..U+0E44).
 const LEADING_VOWEL_LABELS: std::ops::RangeInclusive<u8> = 0x40..=0x44;
