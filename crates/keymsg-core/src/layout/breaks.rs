@@ -34,11 +34,12 @@ static RULES_ONLY: LineSegmenterBorrowed<'static> =
 static WITH_DICTIONARIES: LazyLock<LineSegmenterBorrowed<'static>> =
     LazyLock::new(|| LineSegmenter::new_dictionary(LineBreakOptions::default()));
 
-/// U+0800 SAMARITAN LETTER ALAF: a letter of line-break class AL, 3 bytes
-/// in UTF-8 like every Thai letter, that stands in for each Thai letter when
-/// ICU4X sees the text (below U+1000, so ICU4X's property lookup takes its
-/// fast path).
-const MASK: char = '\u{0800}';
+/// What stands in for each run of Thai letters when ICU4X sees the text:
+/// a letter of line-break class AL, as the run is once its words are found
+/// (see [`candidates`]). ASCII, so that a text whose other characters are
+/// ASCII is handed to ICU4X as Latin-1 (its faster iterator: no UTF-8
+/// decoding, a direct property table).
+const MASK: char = 'A';
 
 /// Whether the bytes at `i` encode a Thai word character (see
 /// [`thai_word_label_at`](super::dict::thai_word_label_at)).
@@ -308,7 +309,7 @@ impl KeepWholeFinder {
 fn candidates(text: &str, dict: &Dictionary<'_>) -> Candidates {
     if text.is_ascii() {
         return Candidates {
-            breaks: RULES_ONLY.segment_str(text).collect(),
+            breaks: RULES_ONLY.segment_latin1(text.as_bytes()).collect(),
             keep: Vec::new(),
             in_run: Vec::new(),
         };
@@ -330,6 +331,8 @@ fn candidates(text: &str, dict: &Dictionary<'_>) -> Candidates {
     out.clear();
     let mut copied = 0; // text[..copied] is represented in `masked`
     let mut other_complex = false;
+    // Whether `masked` has a character beyond ASCII.
+    let mut beyond_ascii = false;
     // Words the caller added: known to the segmentation, never broken inside.
     let extra = super::words::current();
     if let Some(words) = &extra {
@@ -368,6 +371,7 @@ fn candidates(text: &str, dict: &Dictionary<'_>) -> Candidates {
             continue;
         }
         other_complex |= other_complex_script_at(bytes, i);
+        beyond_ascii = true;
         i += 1;
     }
     masked.push_str(text.get(copied..).unwrap_or_default());
@@ -376,17 +380,15 @@ fn candidates(text: &str, dict: &Dictionary<'_>) -> Candidates {
     } else {
         RULES_ONLY
     };
-    // Map each break back: after the k-th run, offsets shift by that run's delta.
-    let mut anchor = anchors.iter().peekable();
-    let mut shift = (0usize, 0usize);
-    let icu_breaks = icu.segment_str(&masked).map(|m| {
-        while let Some(&a) = anchor.next_if(|&&(am, _)| am <= m) {
-            shift = a;
-        }
-        shift.1 + (m - shift.0)
-    });
     // Both lists ascend: merge them (a sort would cost n log n).
-    let merged = merge_ascending(&out, icu_breaks);
+    let merged = if beyond_ascii {
+        merge_ascending(&out, in_text(&anchors, icu.segment_str(&masked)))
+    } else {
+        merge_ascending(
+            &out,
+            in_text(&anchors, icu.segment_latin1(masked.as_bytes())),
+        )
+    };
     seg.text_buffers = TextBuffers {
         masked,
         anchors,
@@ -398,6 +400,23 @@ fn candidates(text: &str, dict: &Dictionary<'_>) -> Candidates {
         keep: keep.finish(text),
         in_run,
     }
+}
+
+/// The offsets in the text of `breaks`, offsets in the masked copy whose
+/// `anchors` are as [`candidates`] builds them: after the k-th run, offsets
+/// shift by that run's delta.
+fn in_text(
+    anchors: &[(usize, usize)],
+    breaks: impl Iterator<Item = usize>,
+) -> impl Iterator<Item = usize> {
+    let mut anchor = anchors.iter().peekable();
+    let mut shift = (0usize, 0usize);
+    breaks.map(move |m| {
+        while let Some(&a) = anchor.next_if(|&&(am, _)| am <= m) {
+            shift = a;
+        }
+        shift.1 + (m - shift.0)
+    })
 }
 
 /// What [`candidates`] finds.

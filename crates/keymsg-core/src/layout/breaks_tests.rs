@@ -256,3 +256,42 @@ fn no_dot_after_a_thai_letter_means_no_abbreviation() {
     }
     assert!(found > 1000, "{found}");
 }
+
+/// The mask is ASCII so that ICU4X may read the masked copy as Latin-1:
+/// its breaks must be those of the UTF-8 reading with any other letter of
+/// class AL in the mask's place (U+0800, 3 bytes, was the mask before),
+/// on random texts of ASCII and masks.
+#[test]
+fn the_ascii_mask_breaks_like_any_letter_and_latin1_like_utf8() {
+    let alphabet: Vec<char> = " \t-/.,:;!?()[]{}'\"%$+=#&@_0123456789abcXYZ"
+        .chars()
+        .chain([MASK; 8])
+        .collect();
+    let mut below = crate::test_rng::below(0x9E37_79B9_7F4A_7C15);
+    let mut checked = 0;
+    for _ in 0..20_000 {
+        let len = 1 + below(24);
+        let masked: String = (0..len)
+            .map(|_| alphabet.get(below(alphabet.len())).copied().unwrap_or(' '))
+            .collect();
+        let latin1: Vec<usize> = RULES_ONLY.segment_latin1(masked.as_bytes()).collect();
+        let utf8: Vec<usize> = RULES_ONLY.segment_str(&masked).collect();
+        assert_eq!(latin1, utf8, "{masked:?}");
+        // The same text with U+0800 for each mask, offsets mapped back.
+        let other = masked.replace(MASK, "\u{0800}");
+        let mut offsets = Vec::new(); // byte offset in `other` of each char of `masked`
+        let mut at = 0;
+        for c in masked.chars() {
+            offsets.push(at);
+            at += if c == MASK { 3 } else { c.len_utf8() };
+        }
+        offsets.push(at);
+        let mapped: Vec<usize> = RULES_ONLY
+            .segment_str(&other)
+            .map(|b| offsets.iter().position(|&o| o == b).unwrap())
+            .collect();
+        assert_eq!(latin1, mapped, "{masked:?}");
+        checked += latin1.len();
+    }
+    assert!(checked > 50_000, "{checked}");
+}

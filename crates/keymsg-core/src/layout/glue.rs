@@ -56,7 +56,12 @@ pub(crate) fn glued_to_next(p: &str, unit_start: usize, unit_end: usize, next: u
     let (Some(unit), Some(after)) = (p.get(unit_start..unit_end), p.get(next..)) else {
         return false;
     };
-    let unit = unit.trim_start();
+    // (`trim_start` decodes the first character: not needed when it is a
+    // Thai letter, E0 .., or printable ASCII, never whitespace.)
+    let unit = match unit.as_bytes().first() {
+        Some(0x21..=0x7E | 0xE0) => unit,
+        _ => unit.trim_start(),
+    };
     // Most units neither are a leaning word nor come before a number: told
     // by the unit's length and the next unit's first bytes, before decoding.
     let leaning = is_leaning_word(unit);
