@@ -414,18 +414,18 @@ pub(crate) fn wrap_ranges(text: &str, width_limit: usize) -> Vec<LineRange> {
     out
 }
 
-/// Bit `k` set when U+0E00 + `k` is zero columns wide by [`char_width`]
-/// (the Thai combining vowels and marks); the rest of the block is one.
-const THAI_ZERO_WIDTH: u128 = {
-    let mut mask = 0u128;
+/// The width by [`char_width`] of U+0E00 + `k`: 0 for the Thai combining
+/// vowels and marks, 1 for the rest of the block.
+// Indexing here runs at compile time: out of bounds is a build error.
+#[allow(clippy::indexing_slicing)]
+const THAI_WIDTH: [u8; 0x80] = {
+    let mut table = [0u8; 0x80];
     let mut k = 0;
     while k < 0x80 {
-        if super::width::thai_block_width(crate::vocab::thai::thai_block_char(k)) == 0 {
-            mask |= 1 << k;
-        }
+        table[k] = super::width::thai_block_width(crate::vocab::thai::thai_block_char(k)) as u8;
         k += 1;
     }
-    mask
+    table
 };
 
 /// A unit's content length in bytes (up to the end of its last character
@@ -441,10 +441,9 @@ fn unit_widths(unit: &str) -> (usize, usize, usize) {
         let (len, w, space) = match b {
             b' ' => (1, 1, true),
             0x21..=0x7E => (1, 1, false),
-            0xE0 if matches!(bytes.get(i + 1), Some(0xB8 | 0xB9)) => {
-                let (hi, lo) = (bytes.get(i + 1), bytes.get(i + 2));
-                let offset = thai_offset(hi.copied().unwrap_or(0), lo.copied().unwrap_or(0));
-                (3, usize::from(THAI_ZERO_WIDTH >> offset & 1 == 0), false)
+            0xE0 if let Some(&[hi @ (0xB8 | 0xB9), lo]) = bytes.get(i + 1..i + 3) => {
+                let width = THAI_WIDTH.get(usize::from(thai_offset(hi, lo))).copied();
+                (3, usize::from(width.unwrap_or(1)), false)
             }
             _ => {
                 let c = unit.get(i..).and_then(|r| r.chars().next()).unwrap_or(' ');

@@ -110,17 +110,21 @@ fn may_hold_default_ignorable(text: &str) -> bool {
     })
 }
 
-/// Whether `text` has a character a span may start with (see
-/// `Scanner::span_at`): an ASCII letter or digit, `+`, ฿ (E0 B8 BF) or a
-/// Thai digit (E0 B9 90..99). A byte scan; most Thai sentences have none.
+/// Where [`first_span_start`] need start looking: `None` when `text` has no
+/// character a span may start with (see `Scanner::span_at`: an ASCII letter
+/// or digit, `+`, ฿ (E0 B8 BF) or a Thai digit (E0 B9 90..99)). A byte
+/// scan; most Thai sentences have none.
 ///
 /// It tests each byte with the one before it, 32 pairs at a time with no
 /// exit inside a block, which the compiler turns into vector instructions
 /// (ด ต ท น, the commonest Thai letters, end in the bytes of the Thai digits,
-/// so a byte-by-byte scan mispredicted its way through Thai text). A `true`
+/// so a byte-by-byte scan mispredicted its way through Thai text). A hit
 /// only means "maybe": `B9 90` is also inside other characters (ṙ is E1 B9
-/// 99), and the scanner then looks and finds nothing.
-fn may_hold_span(text: &str) -> bool {
+/// 99). Every character a span may start with is found from the block
+/// that holds its last byte's test on: a character at byte k hits at
+/// k (ASCII) or k + 2 (฿, Thai digits), so none starts before the block's
+/// first tested byte less two.
+fn span_search_start(text: &str) -> Option<usize> {
     let b = text.as_bytes();
     let starts = |prev: u8, x: u8| {
         x.is_ascii_alphanumeric()
@@ -129,24 +133,23 @@ fn may_hold_span(text: &str) -> bool {
             || ((0x90..=0x99).contains(&x) && prev == 0xB9)
     };
     if b.first().is_some_and(|&x| starts(0, x)) {
-        return true;
+        return Some(0);
     }
     // Byte k + 1 with byte k before it.
     let (before, bytes) = (b.get(..b.len().saturating_sub(1)), b.get(1..));
     let (Some(before), Some(bytes)) = (before, bytes) else {
-        return false;
+        return None;
     };
-    before.chunks(32).zip(bytes.chunks(32)).any(|(p, x)| {
+    let block = before.chunks(32).zip(bytes.chunks(32)).position(|(p, x)| {
         p.iter()
             .zip(x)
             .fold(false, |any, (&p, &x)| any | starts(p, x))
-    })
+    })?;
+    // The block's first tested byte is 1 + 32 * block.
+    Some((1 + 32 * block).saturating_sub(2))
 }
 
 fn visible_spans(text: &str) -> Vec<Span> {
-    if !may_hold_span(text) {
-        return Vec::new();
-    }
     let Some(first) = first_span_start(text) else {
         return Vec::new();
     };
@@ -196,10 +199,12 @@ fn can_start_span(c: char) -> bool {
 /// and E0 only ever leads one, so these patterns match only where a
 /// character starts: the text is tested at every byte, [`SCAN_CHUNK`] bytes
 /// at a time without a branch per byte (the Thai before a hotline is not
-/// decoded), and byte by byte in the chunk that holds the first match.
+/// decoded), and byte by byte in the chunk that holds the first match;
+/// after a cheaper scan ([`span_search_start`]) has skipped the text that
+/// has none.
 fn first_span_start(text: &str) -> Option<usize> {
     let b = text.as_bytes();
-    let mut i = 0;
+    let mut i = span_search_start(text)?;
     // Each chunk's last positions read two bytes past it.
     while let (Some(at), Some(next), Some(after)) = (
         b.get(i..i + SCAN_CHUNK),
