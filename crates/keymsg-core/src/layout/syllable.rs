@@ -31,6 +31,8 @@ fn voices(c: Option<char>) -> bool {
 const VOICES: u8 = 1;
 /// [`is_final_consonant`].
 const FINAL: u8 = 2;
+/// A sign written above or below its consonant (see [`is_written_on`]).
+const WRITTEN_ON: u8 = 4;
 
 /// [`VOICES`] and [`FINAL`] of the Thai block by offset from U+0E00, from
 /// the predicates themselves (a syllable tests both on most letters).
@@ -46,6 +48,15 @@ const CLASSES: [u8; 0x80] = {
         }
         if is_final_consonant(c) {
             table[k] |= FINAL;
+        }
+        if is_above_below_vowel(c)
+            || is_tone_mark(c)
+            || matches!(
+                c,
+                MAI_TAIKHU | THANTHAKHAT | '\u{0E3A}' | '\u{0E4D}' | '\u{0E4E}'
+            )
+        {
+            table[k] |= WRITTEN_ON;
         }
         k += 1;
     }
@@ -65,6 +76,14 @@ fn class(c: char) -> u8 {
 #[inline]
 fn is_final(c: char) -> bool {
     class(c) & FINAL != 0
+}
+
+/// Whether `c` is written on the consonant before it and never starts or
+/// ends a syllable: the vowels above and below, the tone marks, MAI TAIKHU,
+/// THANTHAKHAT, PHINTHU, NIKHAHIT and YAMAKKAN (one test of the table).
+#[inline]
+fn is_written_on(c: char) -> bool {
+    class(c) & WRITTEN_ON != 0
 }
 
 /// Whether `c` (the character after a consonant) gives it a vowel that can
@@ -214,13 +233,7 @@ fn raw_syllable_end(
     // A vowel sign written (above, below, or า): the syllable's vowel is set.
     let mut vowel = false;
     let mut last_mark = None;
-    while let Some(c) = at(k).filter(|&c| {
-        is_above_below_vowel(c)
-            || is_tone_mark(c)
-            || c == MAI_TAIKHU
-            || c == THANTHAKHAT
-            || matches!(c, '\u{0E3A}' | '\u{0E4D}' | '\u{0E4E}')
-    }) {
+    while let Some(c) = at(k).filter(|&c| is_written_on(c)) {
         if is_above_below_vowel(c) {
             vowel = true;
             last_mark = Some(c);
@@ -419,8 +432,9 @@ pub(crate) fn syllable_starts_into(
         } else {
             starts.push(r.0);
         }
-        pending_lone = lone(r) && !is_last;
-        if lone(r) && is_last && starts.len() > 1 && starts.last() == Some(&r.0) {
+        let is_lone = lone(r);
+        pending_lone = is_lone && !is_last;
+        if is_lone && is_last && starts.len() > 1 && starts.last() == Some(&r.0) {
             starts.pop();
             alternatives.push(r.0);
         }
@@ -492,6 +506,13 @@ mod tests {
                 || c == MAI_TAIKHU;
             assert_eq!(voices(Some(c)), voices_by_rule, "{c:?}");
             assert_eq!(is_final(c), is_final_consonant(c), "{c:?}");
+            let written_on = is_above_below_vowel(c)
+                || is_tone_mark(c)
+                || matches!(
+                    c,
+                    MAI_TAIKHU | THANTHAKHAT | '\u{0E3A}' | '\u{0E4D}' | '\u{0E4E}'
+                );
+            assert_eq!(is_written_on(c), written_on, "{c:?}");
         }
     }
 

@@ -22,6 +22,7 @@ use std::sync::{Arc, LazyLock};
 use super::syllable::{SyllableBuffers, syllable_starts_into};
 use super::tcc::thai_word_piece_end;
 use super::words::LayoutWords;
+use crate::vocab::thai::thai_block_char;
 use extra::with_extra;
 
 mod extra;
@@ -247,8 +248,6 @@ pub(crate) struct Segmenter {
     syllables: SyllableBuffers,
     /// Words a caller added (see [`super::words`]), read as known words.
     pub(crate) extra: Option<Arc<LayoutWords>>,
-    /// The characters of the chunk being segmented.
-    chars: Vec<char>,
     /// The chunk's word-piece starts (see [`PIECE`]), ascending.
     pieces: Vec<u32>,
     /// Buffers of the caller that walks a whole text with this segmenter
@@ -310,7 +309,6 @@ impl Segmenter {
             max_word: 0,
             syllables: SyllableBuffers::default(),
             extra: None,
-            chars: Vec::with_capacity(chars),
             pieces: Vec::with_capacity(chars),
             text_buffers: TextBuffers::default(),
         }
@@ -396,20 +394,11 @@ impl Segmenter {
             max_word,
             syllables,
             extra,
-            chars,
             pieces,
             text_buffers: _,
         } = self;
         let labels = labels.get(lo..hi).unwrap_or_default();
         let n = labels.len();
-        // The chunk's characters, read many times by the syllable rules.
-        chars.clear();
-        chars.extend(
-            labels
-                .iter()
-                .map(|&l| char::from_u32(0x0E00 + u32::from(l)).unwrap_or('\u{0E00}')),
-        );
-        let chars: &[char] = chars;
         let word_limit = if *max_word == 0 {
             usize::MAX
         } else {
@@ -428,7 +417,9 @@ impl Segmenter {
             // The labels are the run's letters as offsets from U+0E00.
             i = thai_word_piece_end(|k| labels.get(k).copied(), i, has_thanthakhat).max(i + 1);
         }
-        syllable_starts_into(|k| chars.get(k).copied(), n, has_thanthakhat, syllables);
+        // The syllable rules read characters: each label is one's offset.
+        let char_at = |k: usize| labels.get(k).map(|&l| thai_block_char(usize::from(l)));
+        syllable_starts_into(char_at, n, has_thanthakhat, syllables);
         // A syllable start is a word-piece start too (a word may end there).
         for &s in &syllables.starts {
             if let Some(slot) = starts.get_mut(s) {
