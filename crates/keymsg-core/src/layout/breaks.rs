@@ -473,7 +473,8 @@ pub(crate) fn breaks_with_dictionary(
         mut keep,
         in_run,
     } = candidates(text, dict);
-    let mut out = Vec::with_capacity(candidates.len());
+    // (One more for the end of the text, which the line filling adds.)
+    let mut out = Vec::with_capacity(candidates.len() + 1);
     let units = number_unit_ranges(text, &candidates);
     if !units.is_empty() {
         keep.extend(units);

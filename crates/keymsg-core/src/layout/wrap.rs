@@ -390,7 +390,9 @@ pub(crate) struct LineRange {
 
 /// Wrap prepared text (NFC, no controls but `\n`) into line ranges.
 pub(crate) fn wrap_ranges(text: &str, width_limit: usize) -> Vec<LineRange> {
-    let mut out = Vec::new();
+    // About the number of lines (a line holds `width_limit` columns of one
+    // byte, or fewer of Thai's three): no growing on the way.
+    let mut out = Vec::with_capacity(text.len() / width_limit.max(1) + 1);
     let mut start = 0;
     // `memchr`'s vector search; `str::split` reads a word at a time.
     let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);

@@ -206,8 +206,15 @@ impl<'a> Dictionary<'a> {
 /// E0 B9 80..8E.
 #[inline]
 pub(crate) fn thai_word_label_at(b: &[u8], i: usize) -> Option<u8> {
-    match b.get(i..i + 3) {
-        Some(&[0xE0, hi @ 0xB8, lo @ 0x81..=0xBA]) | Some(&[0xE0, hi @ 0xB9, lo @ 0x80..=0x8E]) => {
+    b.get(i..i + 3).and_then(thai_word_label)
+}
+
+/// The trie label of the Thai word character encoded by the three bytes
+/// `c`, if they encode one (see [`thai_word_label_at`]).
+#[inline]
+fn thai_word_label(c: &[u8]) -> Option<u8> {
+    match *c {
+        [0xE0, hi @ 0xB8, lo @ 0x81..=0xBA] | [0xE0, hi @ 0xB9, lo @ 0x80..=0x8E] => {
             Some(crate::vocab::thai::thai_offset(hi, lo))
         }
         _ => None,
@@ -340,12 +347,11 @@ impl Segmenter {
     /// that walks a text (then [`Self::label_breaks`]).
     pub(crate) fn read_run(&mut self, bytes: &[u8], start: usize) -> usize {
         self.labels.clear();
-        let mut i = start;
-        while let Some(label) = thai_word_label_at(bytes, i) {
-            self.labels.push(label);
-            i += 3;
-        }
-        i
+        // Three bytes at a time with no bounds check per character.
+        let rest = bytes.get(start..).unwrap_or_default();
+        let letters = rest.chunks_exact(3).map_while(thai_word_label);
+        self.labels.extend(letters);
+        start + 3 * self.labels.len()
     }
 
     /// The trie labels (code point − U+0E00) of the run read last.
