@@ -106,9 +106,23 @@ fn is_leaning_word(unit: &str) -> bool {
 /// a printable ASCII character (a space: decided on the trimmed text).
 fn may_start_leaning_word(s: &[u8]) -> bool {
     match leading_thai_offset(s) {
-        Some(_) => LEANING_BY_FIRST.any_starting(s),
+        // Its first two letters (every leaning word has two or more):
+        // many words share the first letter with one (หรือ, หลอก with หน้า).
+        Some(_) => {
+            let second = second_letter(s);
+            LEANING_BY_FIRST
+                .led_like(s)
+                .any(|w| second_letter(w.as_bytes()) == second)
+        }
         None => !matches!(s, [b'!'..=b'~', ..] | []),
     }
+}
+
+/// The bytes of the second character of `s` when the first is a Thai
+/// letter (three bytes each).
+#[inline]
+fn second_letter(s: &[u8]) -> Option<[u8; 3]> {
+    s.get(3..6)?.try_into().ok()
 }
 
 /// Whether the text `s` (as bytes) starts with an ASCII digit or a Thai

@@ -67,12 +67,6 @@ impl ByFirstLetter {
         true
     }
 
-    /// Whether some word starts with the Thai letter the bytes `s` start with.
-    #[inline]
-    pub(crate) fn any_starting(&self, s: &[u8]) -> bool {
-        self.mask(s) != 0
-    }
-
     /// The words led by the Thai letter the bytes `s` start with, in the
     /// list's order (none when `s` does not start with a Thai letter).
     #[inline]
