@@ -319,6 +319,35 @@ pub(crate) enum SilentGroup {
 }
 
 pub(crate) fn char_rules(text: &str, p: usize, silent: SilentGroup, spaces: &mut SpaceRun) -> bool {
+    after_ascii_space(text, p, silent)
+        .unwrap_or_else(|| decoded_char_rules(text, p, silent, spaces))
+}
+
+/// [`char_rules`] at the commonest break outside a run of Thai letters:
+/// after an ASCII space, before a Thai consonant, a leading vowel or an
+/// ASCII letter or digit (`None` elsewhere). With a space before it, no
+/// rule looks further back; a line may start with any of these letters;
+/// so only the silent group's rule can refuse it.
+#[inline]
+fn after_ascii_space(text: &str, p: usize, silent: SilentGroup) -> Option<bool> {
+    let b = text.as_bytes();
+    if b.get(p.checked_sub(1)?) != Some(&b' ') {
+        return None;
+    }
+    match b.get(p..)? {
+        [x, ..] if x.is_ascii_alphanumeric() => Some(true),
+        // เ แ โ ใ ไ
+        [0xE0, 0xB9, 0x80..=0x84, ..] => Some(true),
+        // ก to ฮ
+        [0xE0, 0xB8, 0x81..=0xAE, ..] => {
+            Some(silent != SilentGroup::ByPattern || !starts_silent_group(text.get(p..)?.chars()))
+        }
+        _ => None,
+    }
+}
+
+/// [`char_rules`] by decoding the characters around `p`.
+fn decoded_char_rules(text: &str, p: usize, silent: SilentGroup, spaces: &mut SpaceRun) -> bool {
     let (Some(before), Some(after)) = (text.get(..p), text.get(p..)) else {
         return false;
     };
@@ -535,6 +564,64 @@ mod tests {
             }
         }
         assert!(checked > 100_000, "{checked}");
+    }
+
+    /// The shortcut after an ASCII space agrees with the rules read from
+    /// the decoded characters at every offset of random texts.
+    #[test]
+    fn the_shortcut_after_a_space_agrees_with_the_rules() {
+        let pieces = [
+            " ",
+            " ",
+            " ",
+            "  ",
+            "ก",
+            "ร",
+            "ท",
+            "ร์",
+            "ทร์",
+            "ตรี์",
+            "นธุ์",
+            "เ",
+            "ไ",
+            "า",
+            "ั",
+            "่",
+            "ๆ",
+            "ฯ",
+            "ฯลฯ",
+            "a",
+            "Z",
+            "7",
+            ".",
+            "-",
+            "\u{00A0}",
+            "\u{2060}",
+            "\u{3000}",
+            "๑",
+            "฿",
+            "ำ",
+        ];
+        let mut next = crate::test_rng::below(0x1234_5678_9ABC_DEF1);
+        let (mut checked, mut shortcut) = (0, 0);
+        for _ in 0..20_000 {
+            let text: String = (0..1 + next(10))
+                .map(|_| pieces[next(pieces.len())])
+                .collect();
+            for p in (1..text.len()).filter(|&p| text.is_char_boundary(p)) {
+                for silent in [SilentGroup::ByPattern, SilentGroup::Known] {
+                    let want = decoded_char_rules(&text, p, silent, &mut SpaceRun::default());
+                    let got = char_rules(&text, p, silent, &mut SpaceRun::default());
+                    assert_eq!(got, want, "{text:?} at {p} ({silent:?})");
+                    checked += 1;
+                    shortcut += usize::from(after_ascii_space(&text, p, silent).is_some());
+                }
+            }
+        }
+        assert!(
+            checked > 200_000 && shortcut > 8_000,
+            "{checked} {shortcut}"
+        );
     }
 
     #[test]
