@@ -56,8 +56,9 @@ pub(crate) fn glued_to_next(p: &str, unit_start: usize, unit_end: usize, next: u
     let (Some(unit), Some(after)) = (p.get(unit_start..unit_end), p.get(next..)) else {
         return false;
     };
-    // (`trim_start` decodes the first character: not needed when it is a
-    // Thai letter, E0 .., or printable ASCII, never whitespace.)
+    // (`trim_start` decodes the first character: not needed when it is
+    // printable ASCII or led by E0, U+0800..U+0FFF with the Thai block,
+    // where no character is whitespace.)
     let unit = match unit.as_bytes().first() {
         Some(0x21..=0x7E | 0xE0) => unit,
         _ => unit.trim_start(),

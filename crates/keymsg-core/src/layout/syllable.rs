@@ -34,8 +34,9 @@ const FINAL: u8 = 2;
 /// A sign written above or below its consonant (see [`is_written_on`]).
 const WRITTEN_ON: u8 = 4;
 
-/// [`VOICES`] and [`FINAL`] of the Thai block by offset from U+0E00, from
-/// the predicates themselves (a syllable tests both on most letters).
+/// [`VOICES`], [`FINAL`] and [`WRITTEN_ON`] of the Thai block by offset
+/// from U+0E00, from the predicates themselves (a syllable tests them on
+/// most letters).
 // Indexing here runs at compile time: out of bounds is a build error.
 #[allow(clippy::indexing_slicing)]
 const CLASSES: [u8; 0x80] = {
@@ -78,9 +79,10 @@ fn is_final(c: char) -> bool {
     class(c) & FINAL != 0
 }
 
-/// Whether `c` is written on the consonant before it and never starts or
-/// ends a syllable: the vowels above and below, the tone marks, MAI TAIKHU,
-/// THANTHAKHAT, PHINTHU, NIKHAHIT and YAMAKKAN (one test of the table).
+/// Whether `c` is a sign written on the consonant before it, read in that
+/// consonant's syllable: the vowels above and below, the tone marks, MAI
+/// TAIKHU, THANTHAKHAT, PHINTHU, NIKHAHIT and YAMAKKAN (one test of the
+/// table).
 #[inline]
 fn is_written_on(c: char) -> bool {
     class(c) & WRITTEN_ON != 0

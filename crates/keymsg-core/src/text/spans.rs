@@ -120,10 +120,9 @@ fn may_hold_default_ignorable(text: &str) -> bool {
 /// (ด ต ท น, the commonest Thai letters, end in the bytes of the Thai digits,
 /// so a byte-by-byte scan mispredicted its way through Thai text). A hit
 /// only means "maybe": `B9 90` is also inside other characters (ṙ is E1 B9
-/// 99). Every character a span may start with is found from the block
-/// that holds its last byte's test on: a character at byte k hits at
-/// k (ASCII) or k + 2 (฿, Thai digits), so none starts before the block's
-/// first tested byte less two.
+/// 99). A character a span may start with at byte k makes the test hit at
+/// k (ASCII) or k + 2 (฿, Thai digits): none starts before the first block
+/// that hits, less two bytes, where the exact scan starts.
 fn span_search_start(text: &str) -> Option<usize> {
     let b = text.as_bytes();
     let starts = |prev: u8, x: u8| {
