@@ -93,6 +93,7 @@ pub(crate) fn glued_to_next(p: &str, unit_start: usize, unit_end: usize, next: u
 /// otherwise).
 const LEANING_BY_FIRST: ByFirstLetter = ByFirstLetter::new(LEANING_WORDS);
 const _: () = assert!(LEANING_BY_FIRST.all_thai_led());
+const _: () = assert!(LEANING_BY_FIRST.all_two_letters());
 
 /// Whether `unit` is one of the [`LEANING_WORDS`].
 fn is_leaning_word(unit: &str) -> bool {
@@ -109,21 +110,11 @@ fn may_start_leaning_word(s: &[u8]) -> bool {
     match leading_thai_offset(s) {
         // Its first two letters (every leaning word has two or more):
         // many words share the first letter with one (หรือ, หลอก with หน้า).
-        Some(_) => {
-            let second = second_letter(s);
-            LEANING_BY_FIRST
-                .led_like(s)
-                .any(|w| second_letter(w.as_bytes()) == second)
-        }
+        // By its first two letters: many words share only the first with
+        // one (หรือ, หลอก with หน้า).
+        Some(_) => LEANING_BY_FIRST.led_like_two(s).next().is_some(),
         None => !matches!(s, [b'!'..=b'~', ..] | []),
     }
-}
-
-/// The bytes of the second character of `s` when the first is a Thai
-/// letter (three bytes each).
-#[inline]
-fn second_letter(s: &[u8]) -> Option<[u8; 3]> {
-    s.get(3..6)?.try_into().ok()
 }
 
 /// Whether the text `s` (as bytes) starts with an ASCII digit or a Thai

@@ -75,17 +75,7 @@ const UNITS: &[&str] = &[
 /// [`NUMBER_WORDS`] by first letter (all led by a Thai letter).
 const NUMBER_WORDS_BY_FIRST: ByFirstLetter = ByFirstLetter::new(NUMBER_WORDS);
 const _: () = assert!(NUMBER_WORDS_BY_FIRST.all_thai_led());
-// `number_word_at` compares the first six bytes of each: a build error
-// if a word has fewer.
-// Indexing here runs at compile time: out of bounds is a build error.
-#[allow(clippy::indexing_slicing)]
-const _: () = {
-    let mut k = 0;
-    while k < NUMBER_WORDS.len() {
-        assert!(NUMBER_WORDS[k].len() >= 6);
-        k += 1;
-    }
-};
+const _: () = assert!(NUMBER_WORDS_BY_FIRST.all_two_letters());
 
 /// [`UNITS`] by first letter (`%` and the like are compared whole).
 const UNITS_BY_FIRST: ByFirstLetter = ByFirstLetter::new(UNITS);
@@ -93,16 +83,10 @@ const UNITS_BY_FIRST: ByFirstLetter = ByFirstLetter::new(UNITS);
 /// The length of the first number word (in the list's order) that the
 /// text `s` (as bytes) starts with.
 fn number_word_at(s: &[u8]) -> Option<usize> {
-    // Every number word is two Thai letters or more: the first two are
-    // compared in a register (most words that share the first letter
-    // differ there), the rest by `memcmp`.
-    let head: &[u8; 6] = s.first_chunk()?;
+    // The rest of a word past its first two letters compared by `memcmp`.
     NUMBER_WORDS_BY_FIRST
-        .led_like(s)
-        .find(|w| {
-            let w = w.as_bytes();
-            w.first_chunk() == Some(head) && (w.len() == 6 || s.starts_with(w))
-        })
+        .led_like_two(s)
+        .find(|w| w.len() == 6 || s.starts_with(w.as_bytes()))
         .map(str::len)
 }
 

@@ -67,6 +67,21 @@ impl ByFirstLetter {
         true
     }
 
+    /// Whether every word is six bytes or more (with [`Self::all_thai_led`]:
+    /// two Thai letters or more), as [`Self::led_like_two`] needs.
+    // Indexing here runs at compile time (its callers are const asserts).
+    #[allow(clippy::indexing_slicing)]
+    pub(crate) const fn all_two_letters(&self) -> bool {
+        let mut k = 0;
+        while k < self.words.len() {
+            if self.words[k].len() < 6 {
+                return false;
+            }
+            k += 1;
+        }
+        true
+    }
+
     /// The words led by the Thai letter the bytes `s` start with, in the
     /// list's order (none when `s` does not start with a Thai letter).
     #[inline]
@@ -83,6 +98,17 @@ impl ByFirstLetter {
             }
             None
         })
+    }
+
+    /// The words whose first six bytes (two Thai letters) are those the
+    /// bytes `s` start with, compared in a register (many words share only
+    /// the first letter), in the list's order. A word shorter than six
+    /// bytes is never among them: callers assert [`Self::all_two_letters`].
+    #[inline]
+    pub(crate) fn led_like_two(&self, s: &[u8]) -> impl Iterator<Item = &'static str> + use<> {
+        let head: Option<[u8; 6]> = s.first_chunk().copied();
+        self.led_like(s)
+            .filter(move |w| head.is_some() && w.as_bytes().first_chunk().copied() == head)
     }
 
     #[inline]
