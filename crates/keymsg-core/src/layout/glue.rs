@@ -103,15 +103,12 @@ fn is_leaning_word(unit: &str) -> bool {
 }
 
 /// Whether the unit whose text starts with `s` (as bytes) may be a leaning
-/// word once its leading spaces are trimmed: it starts with a Thai letter
-/// one of them starts with, or with something other than a Thai letter or
-/// a printable ASCII character (a space: decided on the trimmed text).
+/// word once its leading spaces are trimmed: it starts with the first two
+/// letters of one (many words share only the first with one: หรือ, หลอก
+/// with หน้า), or with something other than a Thai letter or a printable
+/// ASCII character (a space: decided on the trimmed text).
 fn may_start_leaning_word(s: &[u8]) -> bool {
     match leading_thai_offset(s) {
-        // Its first two letters (every leaning word has two or more):
-        // many words share the first letter with one (หรือ, หลอก with หน้า).
-        // By its first two letters: many words share only the first with
-        // one (หรือ, หลอก with หน้า).
         Some(_) => LEANING_BY_FIRST.led_like_two(s).next().is_some(),
         None => !matches!(s, [b'!'..=b'~', ..] | []),
     }
