@@ -244,6 +244,10 @@ pub(crate) struct Segmenter {
     starts: Vec<u8>,
     /// Best path from i: (unknown chars, units, end of first unit, first unit unknown).
     best: Vec<Best>,
+    /// The key of a path that starts with a known word ending at i: one
+    /// more unit than `best[i]`, or `u64::MAX` where no word may end (not
+    /// a piece start, or no path on from there).
+    word_end_keys: Vec<u64>,
     /// Byte offsets (as pushed to `out`) of the breaks the last
     /// [`Self::label_breaks`] found before a dictionary word, ascending: see
     /// [`Self::known_starts`].
@@ -300,8 +304,20 @@ impl Best {
         is_unknown: true,
     };
 
-    fn key(&self) -> (u32, u32) {
-        (self.unknown, self.units)
+    /// (unknown chars, units), lexicographic, as one number: fewer is better.
+    fn key(&self) -> u64 {
+        (u64::from(self.unknown) << 32) | u64::from(self.units)
+    }
+
+    /// The key of a path that is a known word ending here and then this
+    /// one (one more unit), or `u64::MAX` if this one does not reach the
+    /// end of the chunk.
+    fn word_end_key(&self) -> u64 {
+        if self.unknown == u32::MAX {
+            u64::MAX
+        } else {
+            self.key() + 1
+        }
     }
 }
 
@@ -312,6 +328,7 @@ impl Segmenter {
             labels: Vec::with_capacity(chars),
             starts: Vec::with_capacity(chars + 1),
             best: Vec::with_capacity(chars + 1),
+            word_end_keys: Vec::with_capacity(chars + 1),
             known_starts: Vec::new(),
             max_word: 0,
             syllables: SyllableBuffers::default(),
@@ -396,6 +413,7 @@ impl Segmenter {
             labels,
             starts,
             best,
+            word_end_keys,
             known_starts,
             max_word,
             syllables,
@@ -444,6 +462,9 @@ impl Segmenter {
         best.clear();
         best.resize(n, Best::UNREACHABLE);
         best.push(Best::default());
+        word_end_keys.clear();
+        word_end_keys.resize(n, u64::MAX);
+        word_end_keys.push(Best::default().word_end_key());
         // The word-piece starts, listed without a branch per character
         // (where one starts is for the text to say: a test per character
         // was mispredicted in varied text).
@@ -468,12 +489,16 @@ impl Segmenter {
                 labels,
                 starts,
                 best,
+                word_end_keys,
                 i,
                 unknown_to,
                 word_limit,
             ) && let Some(b) = best.get_mut(i)
             {
                 *b = choice;
+                if let Some(k) = word_end_keys.get_mut(i) {
+                    *k = choice.word_end_key();
+                }
             }
             if at_syllable {
                 next_syllable = i;
@@ -557,12 +582,13 @@ fn best_from(
     labels: &[u8],
     starts: &[u8],
     best: &[Best],
+    word_end_keys: &[u64],
     i: usize,
     unknown_to: Option<usize>,
     max_word: usize,
 ) -> Option<Best> {
     let after = |j: usize| best.get(j).copied().filter(|b| b.unknown != u32::MAX);
-    let mut choice: Option<Best> = unknown_to.and_then(|next| {
+    let choice: Option<Best> = unknown_to.and_then(|next| {
         let tail = after(next)?;
         let len = u32::try_from(next - i).unwrap_or(u32::MAX);
         Some(Best {
@@ -581,6 +607,9 @@ fn best_from(
     let Some(mut node) = first_two.map(|slot| dict.node(slot)) else {
         return with_extra(extra, labels, starts, i, max_word, &after, choice);
     };
+    // The choice so far (the unknown unit, or none yet), field by field.
+    let first = choice.unwrap_or(Best::UNREACHABLE);
+    let (mut key, mut next, mut is_unknown) = (first.key(), first.next, first.is_unknown);
     // (An exclusive range: an inclusive one costs a check per step.)
     for end in i + 2..labels.len().min(i.saturating_add(max_word)) + 1 {
         if end > i + 2 {
@@ -589,25 +618,21 @@ fn best_from(
             };
             node = child;
         }
-        if node.is_final() && starts.get(end).is_some_and(|&f| f & PIECE != 0) {
-            let Some(tail) = after(end) else {
-                continue;
-            };
-            let cand = Best {
-                unknown: tail.unknown,
-                units: tail.units + 1,
-                next: end as u32,
-                is_unknown: false,
-            };
-            let better = match choice {
-                None => true,
-                Some(c) => cand.key() <= c.key() || (c.is_unknown && cand.key() == c.key()),
-            };
-            if better {
-                choice = Some(cand);
-            }
-        }
+        // A word that ends at a piece start with a path after it; the later
+        // (longer) word wins a tie. Kept without a branch: where words end
+        // is for the text to say, and a test was mispredicted in varied text.
+        let cand_key = word_end_keys.get(end).copied().unwrap_or(u64::MAX);
+        let better = node.is_final() & (cand_key <= key);
+        key = std::hint::select_unpredictable(better, cand_key, key);
+        next = std::hint::select_unpredictable(better, end as u32, next);
+        is_unknown &= !better;
     }
+    let choice = (key >> 32 != u64::from(u32::MAX)).then_some(Best {
+        unknown: (key >> 32) as u32,
+        units: key as u32,
+        next,
+        is_unknown,
+    });
     with_extra(extra, labels, starts, i, max_word, &after, choice)
 }
 
