@@ -320,6 +320,210 @@ fn thai_class(offset: u8) -> u8 {
     THAI_CLASS.get(usize::from(offset)).copied().unwrap_or(0)
 }
 
+/// Mark with `flag` the word-piece starts of a run of Thai letters (trie
+/// labels: offsets from U+0E00) in `starts`: where
+/// [`thai_word_piece_end`] without the silent-group test, walked from 0,
+/// starts each piece; 0 elsewhere.
+///
+/// One table step per letter: the rules' tests, branch by branch, were
+/// mispredicted in varied text. Each letter's class and the state of the
+/// piece read so far give the next state and whether a new piece starts
+/// at that letter. A state is the piece's progress in those rules: after a
+/// leading vowel, or inside with what the rules remember (เ or not, which
+/// marks were taken, and which of the vowel-completing steps may still
+/// take a letter). `starts` is as long as `labels` or longer.
+pub(crate) fn mark_word_piece_starts(labels: &[u8], starts: &mut [u8], flag: u8) {
+    let mut state = piece_table::START;
+    for (&label, slot) in labels.iter().zip(starts.iter_mut()) {
+        let class = piece_table::CLASS
+            .get(usize::from(label))
+            .copied()
+            .unwrap_or(piece_table::OTHER);
+        let step = piece_table::STEPS
+            .get(usize::from(state))
+            .and_then(|row| row.get(usize::from(class)))
+            .copied()
+            .unwrap_or(piece_table::NEW_PIECE);
+        *slot = if step & piece_table::NEW_PIECE != 0 {
+            flag
+        } else {
+            0
+        };
+        state = (step & 0xFF) as u8;
+    }
+}
+
+/// The table of [`mark_word_piece_starts`]: the rules of
+/// [`cluster_end_with`] (without joining a second consonant, without silent
+/// groups) restated as steps between states, tabulated at compile time. A
+/// test holds the two to the same pieces on every string of up to five
+/// letters the rules name and on random longer ones.
+mod piece_table {
+    use super::{CONSONANT, FOLLOWING_VOWEL, LEADING_VOWEL, MARK, THAI_CLASS};
+
+    // Letter classes.
+    /// None of the classes below: a piece of its own.
+    pub(super) const OTHER: u8 = 0;
+    const CONSONANT_OTHER: u8 = 1;
+    const O_ANG: u8 = 2;
+    const YO_YAK: u8 = 3;
+    const WO_WAEN: u8 = 4;
+    const SARA_E: u8 = 5;
+    const OTHER_LEADING_VOWEL: u8 = 6;
+    const SARA_II: u8 = 7;
+    const SARA_UEE: u8 = 8;
+    const MAI_HAN_AKAT: u8 = 9;
+    /// Any other mark or following vowel.
+    const TAKEN_MARK: u8 = 10;
+    const CLASSES: usize = 11;
+
+    /// The class of each trie label.
+    // Indexing here runs at compile time: out of bounds is a build error.
+    #[allow(clippy::indexing_slicing)]
+    pub(super) const CLASS: [u8; 0x80] = {
+        let mut table = [OTHER; 0x80];
+        let mut k = 0;
+        while k < 0x80 {
+            let bits = THAI_CLASS[k];
+            table[k] = match k {
+                0x2D => O_ANG,
+                0x22 => YO_YAK,
+                0x27 => WO_WAEN,
+                0x40 => SARA_E,
+                0x35 => SARA_II,
+                0x37 => SARA_UEE,
+                0x31 => MAI_HAN_AKAT,
+                _ if bits & CONSONANT != 0 => CONSONANT_OTHER,
+                _ if bits & LEADING_VOWEL != 0 => OTHER_LEADING_VOWEL,
+                _ if bits & (MARK | FOLLOWING_VOWEL) != 0 => TAKEN_MARK,
+                _ => OTHER,
+            };
+            k += 1;
+        }
+        table
+    };
+
+    // States.
+    /// Before a piece (the next letter starts one).
+    pub(super) const START: u8 = 0;
+    /// After เ, after another leading vowel.
+    const AFTER_SARA_E: u8 = 1;
+    const AFTER_OTHER_LEADING: u8 = 2;
+    /// Inside a piece: `INSIDE + (lead * 16 + marks) * 5 + step`, where
+    /// `lead` is 1 after เ, `marks` the bits below and `step` the first of
+    /// the rules' letter-taking steps that may still take a letter.
+    const INSIDE: usize = 3;
+    const NO_MARK: usize = 1;
+    const HAS_SARA_II: usize = 2;
+    const HAS_SARA_UEE: usize = 4;
+    const HAS_MAI_HAN_AKAT: usize = 8;
+    /// The steps, in the rules' order: อ after เ with no mark (เธอ); ย or อ
+    /// completing เ–ีย, เ–ือ; อ completing –ือ; ว completing –ัว; none left.
+    const STEP_E_O: usize = 0;
+    const STEP_COMPLETE_E: usize = 1;
+    const STEP_COMPLETE_UEE: usize = 2;
+    const STEP_COMPLETE_HAN: usize = 3;
+    const STEP_NONE: usize = 4;
+    /// States inside a piece per lead: 16 sets of marks × 5 steps.
+    const PER_LEAD: usize = 16 * 5;
+    const STATES: usize = INSIDE + 2 * PER_LEAD;
+    // A state is stored in a step's low byte.
+    const _: () = assert!(STATES <= 0x100);
+
+    /// A step's bit: a new piece starts at this letter (the state is in
+    /// the low byte).
+    pub(super) const NEW_PIECE: u16 = 0x100;
+
+    const fn inside(after_e: bool, marks: usize, step: usize) -> u16 {
+        let lead = if after_e { PER_LEAD } else { 0 };
+        (INSIDE + lead + marks * 5 + step) as u16
+    }
+
+    const fn is_consonant_class(class: u8) -> bool {
+        matches!(class, CONSONANT_OTHER | O_ANG | YO_YAK | WO_WAEN)
+    }
+
+    /// The state after a piece's first letter (the caller adds [`NEW_PIECE`]).
+    const fn begin(class: u8) -> u16 {
+        match class {
+            _ if is_consonant_class(class) => inside(false, NO_MARK, STEP_E_O),
+            SARA_E => AFTER_SARA_E as u16,
+            OTHER_LEADING_VOWEL => AFTER_OTHER_LEADING as u16,
+            // One letter: the next starts a piece.
+            _ => START as u16,
+        }
+    }
+
+    /// The step from `state` on a letter of `class`.
+    const fn step(state: usize, class: u8) -> u16 {
+        if state == START as usize {
+            return begin(class) | NEW_PIECE;
+        }
+        if state == AFTER_SARA_E as usize || state == AFTER_OTHER_LEADING as usize {
+            if is_consonant_class(class) {
+                return inside(state == AFTER_SARA_E as usize, NO_MARK, STEP_E_O);
+            }
+            // The leading vowel alone is a piece.
+            return begin(class) | NEW_PIECE;
+        }
+        let k = state - INSIDE;
+        let (after_e, marks, from) = (k >= PER_LEAD, (k % PER_LEAD) / 5, k % 5);
+        // Marks and following vowels are taken after every letter taken.
+        let taken = match class {
+            SARA_II => HAS_SARA_II,
+            SARA_UEE => HAS_SARA_UEE,
+            MAI_HAN_AKAT => HAS_MAI_HAN_AKAT,
+            TAKEN_MARK => 0,
+            _ => usize::MAX,
+        };
+        if taken != usize::MAX {
+            return inside(after_e, (marks & !NO_MARK) | taken, from);
+        }
+        // The first step from `from` on that takes this letter.
+        let mut s = from;
+        while s < STEP_NONE {
+            let takes = match s {
+                STEP_E_O => after_e && marks & NO_MARK != 0 && class == O_ANG,
+                STEP_COMPLETE_E => {
+                    after_e
+                        && ((marks & HAS_SARA_II != 0 && class == YO_YAK)
+                            || (marks & HAS_SARA_UEE != 0 && class == O_ANG))
+                }
+                STEP_COMPLETE_UEE => marks & HAS_SARA_UEE != 0 && class == O_ANG,
+                _ => marks & HAS_MAI_HAN_AKAT != 0 && class == WO_WAEN,
+            };
+            if takes {
+                // A completed เ–ีย or เ–ือ skips –ือ's step.
+                let next = match s {
+                    STEP_E_O => STEP_COMPLETE_E,
+                    STEP_COMPLETE_E | STEP_COMPLETE_UEE => STEP_COMPLETE_HAN,
+                    _ => STEP_NONE,
+                };
+                return inside(after_e, marks, next);
+            }
+            s += 1;
+        }
+        begin(class) | NEW_PIECE
+    }
+
+    /// [`step`] for every state and class.
+    // Indexing here runs at compile time: out of bounds is a build error.
+    #[allow(clippy::indexing_slicing)]
+    pub(super) const STEPS: [[u16; CLASSES]; STATES] = {
+        let mut table = [[0u16; CLASSES]; STATES];
+        let mut state = 0;
+        while state < STATES {
+            let mut class = 0;
+            while class < CLASSES {
+                table[state][class] = step(state, class as u8);
+                class += 1;
+            }
+            state += 1;
+        }
+        table
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,6 +577,47 @@ mod tests {
             }
         }
         assert!(count > 100_000, "{count}");
+    }
+
+    /// The table gives the pieces the rules give (without the silent-group
+    /// test) on every string of up to five letters from those the rules
+    /// name (ฯ for the rest, ์ included), and on 300,000 random strings of
+    /// 6 to 16 of them.
+    #[test]
+    fn word_piece_table_agrees_with_the_rules() {
+        let letters: Vec<u8> = "กรอยวเแะาำัิีืุ์่ฯ"
+            .chars()
+            .map(|c| (u32::from(c) - 0x0E00) as u8)
+            .collect();
+        let agree = |run: &[u8]| {
+            let mut by_table = vec![9; run.len()];
+            mark_word_piece_starts(run, &mut by_table, 1);
+            let mut by_rules = vec![0; run.len()];
+            let mut i = 0;
+            while i < run.len() {
+                by_rules[i] = 1;
+                i = thai_word_piece_end(|k| run.get(k).copied(), i, false).max(i + 1);
+            }
+            assert_eq!(by_table, by_rules, "{run:x?}");
+        };
+        let mut run = Vec::new();
+        for len in 1..=5u32 {
+            for mut code in 0..letters.len().pow(len) {
+                run.clear();
+                for _ in 0..len {
+                    run.push(letters[code % letters.len()]);
+                    code /= letters.len();
+                }
+                agree(&run);
+            }
+        }
+        let mut below = crate::test_rng::below(0x2545_F491_4F6C_DD1D);
+        for _ in 0..300_000 {
+            let len = 6 + below(11);
+            run.clear();
+            run.extend((0..len).map(|_| letters[below(letters.len())]));
+            agree(&run);
+        }
     }
 
     fn clusters(text: &str) -> Vec<&str> {

@@ -20,7 +20,7 @@
 use std::sync::{Arc, LazyLock};
 
 use super::syllable::{SyllableBuffers, syllable_starts_into};
-use super::tcc::thai_word_piece_end;
+use super::tcc::{mark_word_piece_starts, thai_word_piece_end};
 use super::words::LayoutWords;
 use crate::vocab::thai::thai_block_char;
 use extra::with_extra;
@@ -430,16 +430,21 @@ impl Segmenter {
         };
         starts.clear();
         starts.resize(n + 1, 0);
-        // Most runs have no ์: then neither the clusters nor the syllables
-        // test for a silent group.
+        // Most runs have no ์: then the syllables do not test for a silent
+        // group, and the word pieces come from a table (one step per
+        // letter). A silent group needs the rules' look-ahead.
         let has_thanthakhat = labels.contains(&THANTHAKHAT_LABEL);
-        let mut i = 0;
-        while i < n {
-            if let Some(s) = starts.get_mut(i) {
-                *s = PIECE;
+        if has_thanthakhat {
+            let mut i = 0;
+            while i < n {
+                if let Some(s) = starts.get_mut(i) {
+                    *s = PIECE;
+                }
+                // The labels are the run's letters as offsets from U+0E00.
+                i = thai_word_piece_end(|k| labels.get(k).copied(), i, true).max(i + 1);
             }
-            // The labels are the run's letters as offsets from U+0E00.
-            i = thai_word_piece_end(|k| labels.get(k).copied(), i, has_thanthakhat).max(i + 1);
+        } else {
+            mark_word_piece_starts(labels, starts, PIECE);
         }
         // The syllable rules read characters: each label is one's offset.
         let char_at = |k: usize| labels.get(k).map(|&l| thai_block_char(usize::from(l)));
