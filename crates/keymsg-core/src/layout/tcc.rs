@@ -82,7 +82,7 @@ fn cluster_end(
 /// characters `at` yields (`i` itself if there is no character there). The
 /// cluster is one character unless it starts with a consonant or a leading vowel.
 pub(crate) fn thai_cluster_end(at: impl Fn(usize) -> Option<char>, i: usize) -> usize {
-    cluster_end_with(at, i, true, true)
+    cluster_end_with(at, i, true)
 }
 
 /// Like [`thai_cluster_end`] but without joining a second consonant that
@@ -92,22 +92,15 @@ pub(crate) fn thai_cluster_end(at: impl Fn(usize) -> Option<char>, i: usize) -> 
 /// (ใกล้ is one syllable) but wrong between words (อะไร|ที่, ทะเล|ห้อง), and
 /// only the dictionary can tell the two apart.
 ///
-/// `has_thanthakhat` is false only when the text has no ์: then no silent
-/// group can end a cluster, and its test (on every cluster, and hard to
-/// predict) is skipped.
-pub(crate) fn thai_word_piece_end<L: Letter>(
-    at: impl Fn(usize) -> Option<L>,
-    i: usize,
-    has_thanthakhat: bool,
-) -> usize {
-    cluster_end_with(at, i, false, has_thanthakhat)
+/// A run without ์ is read faster by [`mark_word_piece_starts`].
+pub(crate) fn thai_word_piece_end<L: Letter>(at: impl Fn(usize) -> Option<L>, i: usize) -> usize {
+    cluster_end_with(at, i, false)
 }
 
 fn cluster_end_with<L: Letter>(
     at: impl Fn(usize) -> Option<L>,
     i: usize,
     join_second_consonant: bool,
-    has_thanthakhat: bool,
 ) -> usize {
     let Some(first) = at(i) else {
         return i;
@@ -163,7 +156,7 @@ fn cluster_end_with<L: Letter>(
         absorb_marks(&at, &mut j, &mut marks);
     }
     // A silent group: one or two consonants, maybe ิ/ุ, then ์ (ศาสตร์, พันธุ์).
-    for group in (1..=2).filter(|_| has_thanthakhat) {
+    for group in 1..=2 {
         if (0..group).all(|k| at(j + k).is_some_and(L::is_consonant)) {
             let mut k = j + group;
             if is(at(k), '\u{0E34}') || is(at(k), '\u{0E38}') {
@@ -320,10 +313,10 @@ fn thai_class(offset: u8) -> u8 {
     THAI_CLASS.get(usize::from(offset)).copied().unwrap_or(0)
 }
 
-/// Mark with `flag` the word-piece starts of a run of Thai letters (trie
-/// labels: offsets from U+0E00) in `starts`: where
-/// [`thai_word_piece_end`] without the silent-group test, walked from 0,
-/// starts each piece; 0 elsewhere.
+/// Mark with `flag` the word-piece starts of a run of Thai letters without
+/// ์ (trie labels: offsets from U+0E00) in `starts`: where
+/// [`thai_word_piece_end`], walked from 0, starts each piece; 0 elsewhere.
+/// (No silent group, which needs ์, is looked for.)
 ///
 /// One table step per letter: the rules' tests, branch by branch, were
 /// mispredicted in varied text. Each letter's class and the state of the
@@ -356,10 +349,11 @@ pub(crate) fn mark_word_piece_starts(labels: &[u8], starts: &mut [u8], flag: u8)
 /// The table of [`mark_word_piece_starts`]: the rules of
 /// [`cluster_end_with`] (without joining a second consonant, without silent
 /// groups) restated as steps between states, tabulated at compile time. A
-/// test holds the two to the same pieces on every string of up to five
-/// letters the rules name and on random longer ones.
+/// test holds the two to the same pieces on every string without ์ of up
+/// to five letters the rules name and on random longer ones.
 mod piece_table {
     use super::{CONSONANT, FOLLOWING_VOWEL, LEADING_VOWEL, MARK, THAI_CLASS};
+    use crate::vocab::thai::thai_block_char;
 
     // Letter classes.
     /// None of the classes below: a piece of its own.
@@ -385,14 +379,14 @@ mod piece_table {
         let mut k = 0;
         while k < 0x80 {
             let bits = THAI_CLASS[k];
-            table[k] = match k {
-                0x2D => O_ANG,
-                0x22 => YO_YAK,
-                0x27 => WO_WAEN,
-                0x40 => SARA_E,
-                0x35 => SARA_II,
-                0x37 => SARA_UEE,
-                0x31 => MAI_HAN_AKAT,
+            table[k] = match thai_block_char(k) {
+                'อ' => O_ANG,
+                'ย' => YO_YAK,
+                'ว' => WO_WAEN,
+                'เ' => SARA_E,
+                '\u{0E35}' => SARA_II,
+                '\u{0E37}' => SARA_UEE,
+                '\u{0E31}' => MAI_HAN_AKAT,
                 _ if bits & CONSONANT != 0 => CONSONANT_OTHER,
                 _ if bits & LEADING_VOWEL != 0 => OTHER_LEADING_VOWEL,
                 _ if bits & (MARK | FOLLOWING_VOWEL) != 0 => TAKEN_MARK,
@@ -564,14 +558,10 @@ mod tests {
                     .iter()
                     .map(|&c| (u32::from(c) - 0x0E00) as u8)
                     .collect();
-                let has_thanthakhat = text.contains(&THANTHAKHAT);
                 for i in 0..text.len() {
-                    let by_char = thai_word_piece_end(|k| text.get(k).copied(), i, true);
-                    let by_byte = thai_word_piece_end(|k| bytes.get(k).copied(), i, true);
+                    let by_char = thai_word_piece_end(|k| text.get(k).copied(), i);
+                    let by_byte = thai_word_piece_end(|k| bytes.get(k).copied(), i);
                     assert_eq!(by_char, by_byte, "{text:?} from {i}");
-                    // Without ์ the silent-group test may be skipped.
-                    let gated = thai_word_piece_end(|k| bytes.get(k).copied(), i, has_thanthakhat);
-                    assert_eq!(gated, by_byte, "{text:?} from {i}");
                     count += 1;
                 }
             }
@@ -579,13 +569,13 @@ mod tests {
         assert!(count > 100_000, "{count}");
     }
 
-    /// The table gives the pieces the rules give (without the silent-group
-    /// test) on every string of up to five letters from those the rules
-    /// name (ฯ for the rest, ์ included), and on 300,000 random strings of
-    /// 6 to 16 of them.
+    /// The table gives the pieces the rules give on every string of up to
+    /// five letters from those the rules name but ์ (ฯ for the rest), and
+    /// on 300,000 random strings of 6 to 16 of them: without ์ the rules'
+    /// silent-group test never takes a letter, and the table has none.
     #[test]
     fn word_piece_table_agrees_with_the_rules() {
-        let letters: Vec<u8> = "กรอยวเแะาำัิีืุ์่ฯ"
+        let letters: Vec<u8> = "กรอยวเแะาำัิีืุ่ฯ"
             .chars()
             .map(|c| (u32::from(c) - 0x0E00) as u8)
             .collect();
@@ -596,7 +586,7 @@ mod tests {
             let mut i = 0;
             while i < run.len() {
                 by_rules[i] = 1;
-                i = thai_word_piece_end(|k| run.get(k).copied(), i, false).max(i + 1);
+                i = thai_word_piece_end(|k| run.get(k).copied(), i).max(i + 1);
             }
             assert_eq!(by_table, by_rules, "{run:x?}");
         };

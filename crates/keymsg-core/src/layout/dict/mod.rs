@@ -441,7 +441,7 @@ impl Segmenter {
                     *s = PIECE;
                 }
                 // The labels are the run's letters as offsets from U+0E00.
-                i = thai_word_piece_end(|k| labels.get(k).copied(), i, true).max(i + 1);
+                i = thai_word_piece_end(|k| labels.get(k).copied(), i).max(i + 1);
             }
         } else {
             mark_word_piece_starts(labels, starts, PIECE);
