@@ -7,6 +7,9 @@
 #   document   benches/data/thai-sentences.txt, its lines repeated in order
 #              until the text reaches 60 000 bytes (about 60 KB, one
 #              sentence per line)
+# ICU4C is timed three ways besides an iterator opened per call: one
+# iterator reused on UTF-16 converted before timing (its cheapest use), on
+# UTF-8 converted in each call, and on the UTF-8 read in place (UText).
 # The program runs KEYMSG_BENCH_RUNS times (default 3) and the best of all
 # runs is kept per case; each time it also runs with KEYMSG_BENCH_ALONE=1,
 # timing keymsg_wrap without ICU4C between its rounds ("wrap alone").
@@ -56,13 +59,21 @@ awk '$2 == "bytes" { bytes[$1] = $3; next }
      !(($1 SUBSEP $2) in m) || $3 < m[$1, $2] { m[$1, $2] = $3 }
      END {
        split("paragraph document", texts, " ")
-       printf "%-10s %8s %14s %14s %14s %12s %12s %14s\n", "text", "bytes", "keymsg_wrap", "icu4c_open", "icu4c_reuse", "open/wrap", "reuse/wrap", "wrap alone"
+       n = split("keymsg_wrap icu4c_open icu4c_reuse icu4c_reuse_convert icu4c_reuse_utf8", cases, " ")
+       printf "%-10s %8s", "text", "bytes"
+       for (c = 1; c <= n; c++) printf " %20s", cases[c]
+       printf " %14s\n", "wrap alone"
        for (t = 1; t <= 2; t++) {
          x = texts[t]
-         printf "%-10s %8d %11.0f ns %11.0f ns %11.0f ns %11.2fx %11.2fx %11.0f ns\n", x, bytes[x],
-           m[x, "keymsg_wrap"], m[x, "icu4c_open"], m[x, "icu4c_reuse"],
-           m[x, "icu4c_open"] / m[x, "keymsg_wrap"], m[x, "icu4c_reuse"] / m[x, "keymsg_wrap"],
-           m[x, "keymsg_wrap_alone"]
+         printf "%-10s %8d", x, bytes[x]
+         for (c = 1; c <= n; c++) printf " %17.0f ns", m[x, cases[c]]
+         printf " %11.0f ns\n", m[x, "keymsg_wrap_alone"]
+         printf "%-10s %8s %20s", "", "", "ICU4C / keymsg_wrap"
+         for (c = 2; c <= n; c++) printf " %19.2fx", m[x, cases[c]] / m[x, "keymsg_wrap"]
+         printf "\n"
        }
-       print "(wrap alone: keymsg_wrap in a run of its own, without ICU4C taking turns in the caches)"
+       print "(icu4c_open: an iterator opened per call; icu4c_reuse: one iterator reset, text in UTF-16 before timing;"
+       print " icu4c_reuse_convert: the same with the UTF-8 converted to UTF-16 in each call;"
+       print " icu4c_reuse_utf8: the same iterator reading the UTF-8 through utext_openUTF8;"
+       print " wrap alone: keymsg_wrap in a run of its own, without ICU4C taking turns in the caches)"
      }' "$work/all.txt"

@@ -11,11 +11,18 @@
  *                   (what the issue measured: one call, one iterator)
  *   icu4c_reuse     ubrk_setText on an iterator opened once + iterate (the
  *                   cheapest way to use ICU4C; text already in UTF-16)
+ *   icu4c_reuse_convert
+ *                   u_strFromUTF8 into a buffer allocated once, then as
+ *                   icu4c_reuse: what a program holding UTF-8 text (as
+ *                   keymsg_wrap takes it) pays to use ICU4C's UTF-16 API
+ *   icu4c_reuse_utf8
+ *                   utext_openUTF8 (reused) + ubrk_setUText on the iterator
+ *                   opened once + iterate: ICU4C reading the UTF-8 in place
  * With KEYMSG_BENCH_ALONE=1 in the environment only keymsg_wrap runs, and
  * is printed as "keymsg_wrap_alone": the same calls without ICU4C's rules
  * and dictionary taking turns with keymsg's word list in the caches.
- * ICU4C gets its text in UTF-16, converted before timing; keymsg gets the
- * UTF-8 it takes. ICU4C only finds break opportunities; keymsg_wrap also
+ * icu4c_open and icu4c_reuse get the text in UTF-16, converted before
+ * timing; keymsg gets the UTF-8 it takes. ICU4C only finds break opportunities; keymsg_wrap also
  * normalises, measures and fills lines and copies them out. */
 #define _POSIX_C_SOURCE 200809L
 
@@ -26,10 +33,12 @@
 
 #include <unicode/ubrk.h>
 #include <unicode/ustring.h>
+#include <unicode/utext.h>
 
 #include "keymsg.h"
 
 #define ROUNDS 30
+#define CASE_COUNT 5
 #define MAX_FILES 4
 
 static double now_ns(void) {
@@ -68,7 +77,7 @@ struct text {
   UChar *utf16;
   int32_t len16;
   long iters;
-  double best[3];
+  double best[CASE_COUNT];
 };
 
 static size_t run_keymsg(const struct text *t) {
@@ -115,8 +124,39 @@ static size_t run_icu_reuse(const struct text *t) {
   return iterate(reused);
 }
 
-static const char *CASES[3] = {"keymsg_wrap", "icu4c_open", "icu4c_reuse"};
-static size_t (*const RUN[3])(const struct text *) = {run_keymsg, run_icu_open, run_icu_reuse};
+/* UTF-16 of the longest text, for icu4c_reuse_convert (allocated once). */
+static UChar *convert_buf;
+static int32_t convert_cap;
+
+static size_t run_icu_reuse_convert(const struct text *t) {
+  UErrorCode st = U_ZERO_ERROR;
+  int32_t len16 = 0;
+  u_strFromUTF8(convert_buf, convert_cap, &len16, t->utf8, (int32_t)t->len, &st);
+  ubrk_setText(reused, convert_buf, len16, &st);
+  if (U_FAILURE(st)) {
+    fprintf(stderr, "u_strFromUTF8 + ubrk_setText: %s\n", u_errorName(st));
+    exit(1);
+  }
+  return iterate(reused);
+}
+
+static UText *utf8_text;
+
+static size_t run_icu_reuse_utf8(const struct text *t) {
+  UErrorCode st = U_ZERO_ERROR;
+  utf8_text = utext_openUTF8(utf8_text, t->utf8, (int64_t)t->len, &st);
+  ubrk_setUText(reused, utf8_text, &st);
+  if (U_FAILURE(st)) {
+    fprintf(stderr, "utext_openUTF8 + ubrk_setUText: %s\n", u_errorName(st));
+    exit(1);
+  }
+  return iterate(reused);
+}
+
+static const char *CASES[CASE_COUNT] = {"keymsg_wrap", "icu4c_open", "icu4c_reuse",
+                                        "icu4c_reuse_convert", "icu4c_reuse_utf8"};
+static size_t (*const RUN[CASE_COUNT])(const struct text *) = {
+    run_keymsg, run_icu_open, run_icu_reuse, run_icu_reuse_convert, run_icu_reuse_utf8};
 
 int main(int argc, char **argv) {
   struct text texts[MAX_FILES];
@@ -149,7 +189,13 @@ int main(int argc, char **argv) {
     }
     /* About 2 ms of work per round and case. */
     t->iters = t->len < 4096 ? 200 : 2;
-    for (c = 0; c < 3; c++) t->best[c] = 1e300;
+    for (c = 0; c < CASE_COUNT; c++) t->best[c] = 1e300;
+    if (t->len16 + 1 > convert_cap) convert_cap = t->len16 + 1;
+  }
+  convert_buf = malloc(sizeof(UChar) * (size_t)convert_cap);
+  if (!convert_buf) {
+    fprintf(stderr, "out of memory\n");
+    return 1;
   }
   st = U_ZERO_ERROR;
   reused = ubrk_open(UBRK_LINE, "th", NULL, 0, &st);
@@ -158,15 +204,26 @@ int main(int argc, char **argv) {
     return 1;
   }
   /* Warm up both libraries (keymsg's word list, ICU's rules and dictionary). */
-  for (i = 0; i < n; i++)
-    for (c = 0; c < 3; c++) sink += RUN[c](&texts[i]);
+  for (i = 0; i < n; i++) {
+    /* Every way of using ICU4C finds the same breaks (by count). */
+    size_t breaks = RUN[1](&texts[i]);
+    for (c = 0; c < CASE_COUNT; c++) {
+      size_t got = RUN[c](&texts[i]);
+      if (c > 0 && got != breaks) {
+        fprintf(stderr, "%s: %s finds %zu breaks, %s %zu\n", texts[i].name, CASES[c], got,
+                CASES[1], breaks);
+        return 1;
+      }
+      sink += got;
+    }
+  }
 
   for (round = 0; round < ROUNDS; round++) {
     for (i = 0; i < n; i++) {
       struct text *t = &texts[i];
-      for (c = 0; c < 3; c++) {
+      for (c = 0; c < CASE_COUNT; c++) {
         /* Rotate which case goes first from round to round. */
-        int cc = (c + round) % 3;
+        int cc = (c + round) % CASE_COUNT;
         if (alone && cc != 0) continue;
         double t0 = now_ns();
         for (k = 0; k < t->iters; k++) sink += RUN[cc](t);
@@ -181,12 +238,14 @@ int main(int argc, char **argv) {
       printf("%s keymsg_wrap_alone %.0f\n", t->name, t->best[0]);
       continue;
     }
-    for (c = 0; c < 3; c++) printf("%s %s %.0f\n", t->name, CASES[c], t->best[c]);
+    for (c = 0; c < CASE_COUNT; c++) printf("%s %s %.0f\n", t->name, CASES[c], t->best[c]);
     printf("%s bytes %zu\n", t->name, t->len);
-    printf("%s icu4c_open/keymsg_wrap %.2f\n", t->name, t->best[1] / t->best[0]);
-    printf("%s icu4c_reuse/keymsg_wrap %.2f\n", t->name, t->best[2] / t->best[0]);
+    for (c = 1; c < CASE_COUNT; c++)
+      printf("%s %s/keymsg_wrap %.2f\n", t->name, CASES[c], t->best[c] / t->best[0]);
   }
   ubrk_close(reused);
+  utext_close(utf8_text);
+  free(convert_buf);
   for (i = 0; i < n; i++) {
     free(texts[i].utf8);
     free(texts[i].utf16);
