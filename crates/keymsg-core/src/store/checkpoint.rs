@@ -116,9 +116,11 @@ fn prune(
     stop: &Receiver<()>,
 ) -> rusqlite::Result<()> {
     let oldest = oldest.to_string();
-    // Every key's month also has a counter row (same transaction), and the
-    // counters' primary key starts with the month: a store with no month
-    // old enough is done without reading a single key.
+    // Every key was stored with a counter row (same transaction) of its
+    // month or an earlier one (a key expires by the later of its insertion's
+    // month and the month it was counted in), and the counters' primary key
+    // starts with the month: a store with no month old enough is done
+    // without reading a single key.
     let first: Option<String> =
         conn.query_row("SELECT min(month) FROM counts", [], |r| r.get(0))?;
     if first.is_none_or(|m| m >= oldest) {

@@ -136,6 +136,20 @@ impl MemoryStore {
             Counted::Reprint => (0, 1),
         };
         let mut st = self.state()?;
+        let nothing = || StoreError::NothingToWithdraw {
+            path: ":memory:".to_owned(),
+            message_id: ins.message_id.clone(),
+        };
+        // A keyed insertion was counted here only if its key is held: else
+        // it was withdrawn already, and a counter lowered now would belong
+        // to another receipt.
+        if ins
+            .idempotency_key
+            .as_ref()
+            .is_some_and(|k| !st.keys.contains(k))
+        {
+            return Err(nothing());
+        }
         let month = ins.month();
         let cell = st.cells.get_mut(&ins.message_id).and_then(|cells| {
             cells.iter_mut().find(|x| {
@@ -148,10 +162,7 @@ impl MemoryStore {
             })
         });
         let Some(cell) = cell else {
-            return Err(StoreError::NothingToWithdraw {
-                path: ":memory:".to_owned(),
-                message_id: ins.message_id.clone(),
-            });
+            return Err(nothing());
         };
         cell.counted -= c;
         cell.reprints -= r;

@@ -432,8 +432,11 @@ pub struct StoreOptions {
     /// fails with [`StoreError::DiskFull`] (as on a full disk). `None`: no cap.
     pub max_file_bytes: Option<u64>,
     /// How long idempotency keys are kept: the key of an insertion that
-    /// counts in month M is kept until month M + N (Bangkok time) has ended,
-    /// then deleted by a background thread (at open and every 6 hours). The
+    /// counts in month M, counted in month C, is kept until month
+    /// max(M, C) + N (Bangkok time) has ended, then deleted by a background
+    /// thread (at open and every 6 hours). An insertion dated long ago (a
+    /// till's wrong clock, a late upload) keeps its key as long as one
+    /// counted the day it is counted. The
     /// insertion's count is never touched; only a retry of it arriving after
     /// that would count again. Keys are most of a store's size (10 million
     /// keyed insertions ≈ 425 MB). `None`: keep every key forever.

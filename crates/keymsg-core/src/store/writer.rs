@@ -119,6 +119,12 @@ impl Writer {
         &mut self.conn
     }
 
+    /// Our connection and our mark, borrowed together (a withdrawal lowers
+    /// the mark inside its transaction).
+    pub(crate) fn conn_and_mark(&mut self) -> (&mut Connection, Option<&mut super::verify::Mark>) {
+        (&mut self.conn, self.mark.as_mut())
+    }
+
     /// Open read connections to writer files that appeared since last time.
     ///
     /// Listing the directory costs several system calls, so it is skipped
@@ -254,6 +260,12 @@ fn write_batch(
     let mut add_key = conn.prepare_cached(
         "INSERT INTO keys (key, month, counted_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
     )?;
+    // A key expires by the later of its insertion's month and this one (see
+    // `StoreOptions::key_retention_months`): an insertion dated long ago (a
+    // till's wrong clock, a late upload) keeps its key as long as one
+    // counted today, so a retry a moment later is still a duplicate.
+    let this_month = crate::bangkok::YearMonth::of(crate::bangkok::now());
+    let this_month_text = this_month.to_string();
     for ins in items {
         let ym = ins.month();
         let m = match &month {
@@ -264,8 +276,13 @@ fn write_batch(
                 text
             }
         };
+        let key_month = if ym >= this_month {
+            &m
+        } else {
+            &this_month_text
+        };
         if let Some(k) = ins.idempotency_key.as_deref()
-            && (elsewhere.contains(k) || add_key.execute(params![k, m, now])? == 0)
+            && (elsewhere.contains(k) || add_key.execute(params![k, key_month, now])? == 0)
         {
             out.push(Counted::Duplicate);
             continue;

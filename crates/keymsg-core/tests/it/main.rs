@@ -41,3 +41,4 @@ mod select_vectors;
 mod store_basic;
 mod store_faults;
 mod store_loss;
+mod store_withdraw;

@@ -312,6 +312,19 @@ fn expired_idempotency_keys_are_pruned_but_counts_stay() {
         let s = Store::open(dir.path(), opts(None)).unwrap();
         assert_eq!(s.count(&old).unwrap(), Counted::New);
         assert_eq!(s.count(&recent).unwrap(), Counted::New);
+        // A key expires by the later of its insertion's month and the month
+        // it was counted in (today): make OLD-1 look counted back then, as
+        // a key counted 130 days ago is.
+        let c = rusqlite::Connection::open(s.writer_file().unwrap()).unwrap();
+        let old_month = YearMonth::of(old_at).to_string();
+        assert_eq!(
+            c.execute(
+                "UPDATE keys SET month = ?1 WHERE key = 'OLD-1'",
+                [&old_month]
+            )
+            .unwrap(),
+            1
+        );
     }
     let key_present = |file: &std::path::Path, key: &str| -> bool {
         let c =
@@ -323,7 +336,7 @@ fn expired_idempotency_keys_are_pruned_but_counts_stay() {
         .unwrap()
             == 1
     };
-    // Keep keys for 2 months after the month they count in: the old key
+    // Keep keys for 2 months after the month they were counted in: the old key
     // expires (pruned in the background right after open), today's stays.
     let s = Store::open(dir.path(), opts(Some(2))).unwrap();
     let file = s.writer_file().unwrap().to_owned();

@@ -69,28 +69,19 @@ pub(super) fn copy_raw(
     w.finish().map(|_| ())
 }
 
-/// The journal rows (by seq) whose idempotency key this batch claimed.
-pub(super) enum Claims {
+/// The journal rows (by seq) whose idempotency key a claim took.
+enum Claims {
     /// Every keyed row (no key was taken before, none twice in the batch).
     All,
     /// Only these.
     Some(HashSet<i64>),
 }
 
-impl Claims {
-    pub(super) fn holds(&self, seq: i64) -> bool {
-        match self {
-            Claims::All => true,
-            Claims::Some(s) => s.contains(&seq),
-        }
-    }
-}
-
 /// Claim `keys` (of rows `seqs`, months `months`) for writer `wid`. The
 /// usual batch claims every key, which one count says; otherwise the claims
 /// are read back by row (the first row of a key repeated in the batch holds
 /// its claim).
-pub(super) fn claim_keys(
+fn claim_keys(
     tx: &mut postgres::Transaction<'_>,
     wid: i32,
     keys: &[&str],
@@ -121,6 +112,60 @@ pub(super) fn claim_keys(
         .map(|r| r.get(0))
         .collect();
     Ok(Claims::Some(held))
+}
+
+/// Claim the keys of the batch's keyed insertions for writer `wid` in
+/// journal order: a withdrawal in the batch lets go of its insertion's
+/// claim before the insertions after it claim theirs, so that a receipt
+/// withdrawn (a printer jam) and counted again when reprinted counts once,
+/// whether or not the three rows ship together. `key_month` is the month a
+/// claim expires by (see `ship`). Returns the seqs of the keyed insertions
+/// whose key another row holds (the same invoice counted on another host,
+/// or by an earlier row): they do not count.
+pub(super) fn claim_keys_in_order(
+    tx: &mut postgres::Transaction<'_>,
+    wid: i32,
+    rows: &[&JournalRow],
+    key_month: impl Fn(&str) -> String,
+) -> Result<HashSet<i64>, postgres::Error> {
+    let mut refused = HashSet::new();
+    let mut keys: Vec<&str> = Vec::new();
+    let mut months: Vec<String> = Vec::new();
+    let mut seqs: Vec<i64> = Vec::new();
+    let mut claim = |tx: &mut postgres::Transaction<'_>,
+                     keys: &mut Vec<&str>,
+                     months: &mut Vec<String>,
+                     seqs: &mut Vec<i64>|
+     -> Result<(), postgres::Error> {
+        let month_refs: Vec<&str> = months.iter().map(String::as_str).collect();
+        if let Claims::Some(held) = claim_keys(tx, wid, keys, &month_refs, seqs)? {
+            refused.extend(seqs.iter().filter(|s| !held.contains(s)));
+        }
+        keys.clear();
+        months.clear();
+        seqs.clear();
+        Ok(())
+    };
+    for r in rows {
+        match (r.op, &r.key, r.ref_seq) {
+            (0, Some(k), _) => {
+                keys.push(k);
+                months.push(key_month(&r.month));
+                seqs.push(r.seq);
+            }
+            // A withdrawal row carries its insertion's key.
+            (_, Some(k), Some(target)) if r.op != 0 => {
+                claim(tx, &mut keys, &mut months, &mut seqs)?;
+                tx.execute(
+                    "DELETE FROM keymsg_keys WHERE idem_key = $1 AND writer_id = $2 AND seq = $3",
+                    &[k, &wid, &target],
+                )?;
+            }
+            _ => {}
+        }
+    }
+    claim(tx, &mut keys, &mut months, &mut seqs)?;
+    Ok(refused)
 }
 
 /// Insert the batch's raw rows with `INSERT … ON CONFLICT DO NOTHING`

@@ -17,7 +17,7 @@ use std::time::Duration;
 use postgres::Client;
 use postgres::error::SqlState;
 
-use super::batch::{Increments, add_counters, claim_keys, copy_raw, upsert_raw, withdraw};
+use super::batch::{Increments, add_counters, claim_keys_in_order, copy_raw, upsert_raw, withdraw};
 use super::conn::{Conn, Url};
 use crate::bangkok::YearMonth;
 use crate::store::StoreError;
@@ -287,25 +287,23 @@ fn ingest_with(
 
     // Claim idempotency keys fleet-wide; a key already claimed by another
     // writer (the same invoice retried on another host) does not count again.
-    // A claim names the row that made it (writer id, seq).
-    let mut k_keys: Vec<&str> = Vec::new();
-    let mut k_months: Vec<&str> = Vec::new();
-    let mut k_seqs: Vec<i64> = Vec::new();
-    for r in rows.iter().filter(|r| r.op == 0) {
-        if let Some(k) = &r.key {
-            k_keys.push(k);
-            k_months.push(&r.month);
-            k_seqs.push(r.seq);
+    // A claim names the row that made it (writer id, seq), and expires by
+    // the later of its insertion's month and the month it is claimed in (an
+    // insertion dated long ago, by a till's wrong clock or a late upload,
+    // keeps its key as long as one counted today).
+    let claim_month = YearMonth::of(crate::bangkok::now()).to_string();
+    let key_month = |m: &str| {
+        if *m >= *claim_month {
+            m.to_owned()
+        } else {
+            claim_month.clone()
         }
-    }
-    let claimed = claim_keys(&mut tx, wid, &k_keys, &k_months, &k_seqs).map_err(err)?;
+    };
+    let refused = claim_keys_in_order(&mut tx, wid, &rows, key_month).map_err(err)?;
     let now = crate::store::writer::now_nanos();
     let counted: Vec<bool> = rows
         .iter()
-        .map(|r| {
-            let key_ok = r.op != 0 || r.key.is_none() || claimed.holds(r.seq);
-            r.op == 0 && r.counted && key_ok
-        })
+        .map(|r| r.op == 0 && r.counted && !refused.contains(&r.seq))
         .collect();
     let inserted: HashSet<i64> = match raw {
         RawInsert::Copy => {

@@ -198,14 +198,12 @@ impl SqliteStore {
         let mut w = self.group()?.writer()?;
         let label = w.label.clone();
         let err = |e| map_err(&label, e);
-        // Lower the mark before the commit that removes the count: should
-        // the process die between the two, the mark is below the file (no
-        // false alarm), never above it.
-        if let Some(mark) = &mut w.mark {
-            mark.remove_counts(u64::try_from(c + r).unwrap_or(0));
-        }
-        let tx = w
-            .conn()
+        let nothing = || StoreError::NothingToWithdraw {
+            path: label.clone(),
+            message_id: ins.message_id.clone(),
+        };
+        let (conn, mark) = w.conn_and_mark();
+        let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(err)?;
         let changed = tx
@@ -227,14 +225,18 @@ impl SqliteStore {
             .map_err(err)?;
         if changed != 1 {
             // Dropping the transaction rolls it back.
-            return Err(StoreError::NothingToWithdraw {
-                path: label.clone(),
-                message_id: ins.message_id.clone(),
-            });
+            return Err(nothing());
         }
-        if let Some(k) = &ins.idempotency_key {
-            tx.execute("DELETE FROM keys WHERE key = ?1", [k])
-                .map_err(err)?;
+        // A keyed insertion was counted here only if its key is in this
+        // file: otherwise it was withdrawn already, or counted by another
+        // process, and the counter lowered above belongs to another receipt.
+        if let Some(k) = &ins.idempotency_key
+            && tx
+                .execute("DELETE FROM keys WHERE key = ?1", [k])
+                .map_err(err)?
+                != 1
+        {
+            return Err(nothing());
         }
         // A counter went down: exports made from now on supersede older ones.
         tx.execute("UPDATE writer SET epoch = epoch + 1", [])
@@ -263,7 +265,20 @@ impl SqliteStore {
             ],
         )
         .map_err(err)?;
-        tx.commit().map_err(err)
+        // Lower the mark before the commit that removes the count: should
+        // the process die between the two, the mark is below the file (no
+        // false alarm), never above it. A commit that fails puts it back.
+        let removed = u64::try_from(c + r).unwrap_or(0);
+        let mut mark = mark;
+        if let Some(m) = mark.as_deref_mut() {
+            m.remove_counts(removed);
+        }
+        tx.commit().map_err(|e| {
+            if let Some(m) = mark {
+                m.add_counts(removed);
+            }
+            err(e)
+        })
     }
 
     /// The SQLite side of [`super::Store::set_max_file_bytes`].

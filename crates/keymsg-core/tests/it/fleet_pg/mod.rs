@@ -334,6 +334,44 @@ fn a_withdrawn_count_is_taken_back_in_the_fleet() {
     assert!(w[0].epoch >= 2, "{w:?}");
 }
 
+/// A printer jam withdraws a receipt's count and the reprint counts it
+/// again: the fleet holds one count whether the three journal rows ship in
+/// one batch (PostgreSQL was down meanwhile) or the first shipped before.
+#[test]
+fn a_receipt_withdrawn_and_counted_again_counts_once_in_the_fleet() {
+    let Some(pg) = shared() else { return };
+    for first_shipped_alone in [false, true] {
+        let url = fresh_db(pg);
+        let j = tempfile::tempdir().unwrap();
+        let k = ins(Some("jam-1".into()), at());
+        {
+            let s = open(UNREACHABLE, j.path());
+            assert_eq!(s.count(&k).unwrap(), Counted::New);
+        }
+        if first_shipped_alone {
+            open(&url, j.path()).ship().unwrap();
+            assert_eq!(fleet_total(&url, j.path()), 1);
+        }
+        {
+            let s = open(UNREACHABLE, j.path());
+            s.withdraw(&k, Counted::New).unwrap();
+            assert_eq!(s.count(&k).unwrap(), Counted::New);
+        }
+        open(&url, j.path()).ship().unwrap();
+        assert_eq!(
+            fleet_total(&url, j.path()),
+            1,
+            "one delivered receipt (first shipped alone: {first_shipped_alone})"
+        );
+        // The reprint holds the key: a retry on another host does not count.
+        let other = tempfile::tempdir().unwrap();
+        let s2 = open(&url, other.path());
+        assert_eq!(s2.count(&k).unwrap(), Counted::New);
+        s2.ship().unwrap();
+        assert_eq!(fleet_total(&url, j.path()), 1);
+    }
+}
+
 #[test]
 fn exports_from_the_fleet_import_into_another_fleet_store_once() {
     let Some(pg) = shared() else { return };

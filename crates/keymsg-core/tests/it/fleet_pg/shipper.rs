@@ -99,12 +99,22 @@ fn keys_older_than_the_retention_expire_when_shipping() {
     s.count(&ins(Some("new".into()), now)).unwrap();
     s.ship().unwrap();
     let db = db_of(&url);
-    assert_eq!(
-        pg.psql(db, "SELECT string_agg(idem_key, ',') FROM keymsg_keys"),
-        "new"
+    // A claim expires by the later of its insertion's month and the month it
+    // is claimed in: the insertion dated three years back, claimed today,
+    // keeps its key as long as today's.
+    let keys = "SELECT string_agg(idem_key, ',' ORDER BY idem_key) FROM keymsg_keys";
+    assert_eq!(pg.psql(db, keys), "new,old");
+    // Claimed three years ago, it expires at the next shipment.
+    let old_month = YearMonth::of(now - time::Duration::days(3 * 365)).to_string();
+    pg.psql(
+        db,
+        &format!("UPDATE keymsg_keys SET month = '{old_month}' WHERE idem_key = 'old'"),
     );
+    s.count(&ins(Some("newer".into()), now)).unwrap();
+    s.ship().unwrap();
+    assert_eq!(pg.psql(db, keys), "new,newer");
     // Counts and raw rows are never expired.
-    assert_eq!(pg.psql(db, "SELECT count(*) FROM keymsg_raw"), "2");
+    assert_eq!(pg.psql(db, "SELECT count(*) FROM keymsg_raw"), "3");
 }
 
 #[test]
