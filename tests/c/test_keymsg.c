@@ -816,6 +816,21 @@ static void test_engine_footer_english_and_idempotency(void) {
   CHECK(!keymsg_result_counted(r2));
   keymsg_result_free(r1);
   keymsg_result_free(r2);
+  /* A kind or key the store cannot keep is the caller's error: no footer,
+     rather than one printed uncounted. */
+  {
+    keymsg_result *bad = NULL;
+    req.kind = "bill\x1b";
+    req.kind_len = strlen(req.kind);
+    CHECK_STATUS(keymsg_engine_footer(e, &req, &bad), KEYMSG_INVALID_ARGUMENT);
+    CHECK(bad == NULL);
+    req.kind = "water-bill";
+    req.kind_len = strlen(req.kind);
+    req.idempotency_key = "";
+    req.idempotency_key_len = 0;
+    CHECK_STATUS(keymsg_engine_footer(e, &req, &bad), KEYMSG_INVALID_ARGUMENT);
+    CHECK(bad == NULL);
+  }
   keymsg_engine_free(e);
 }
 

@@ -116,6 +116,26 @@ def test_idempotency_key_counts_once(engine: keymsg.Engine) -> None:
     assert engine.report("2026-03").totals.documents == 1
 
 
+@pytest.mark.parametrize(
+    ("kind", "idempotency_key"),
+    [("bill\x1b", None), ("k" * 100_000, None), (None, "R-1\u202e"), (None, "")],
+)
+def test_a_bad_kind_or_key_is_an_invalid_argument(
+    engine: keymsg.Engine, kind: str | None, idempotency_key: str | None
+) -> None:
+    # Refused before anything is counted: never a footer printed uncounted.
+    with pytest.raises(keymsg.InvalidArgumentError):
+        engine.footer(key="A", kind=kind, idempotency_key=idempotency_key, at=AT)
+    with pytest.raises(ValueError):
+        engine.popup(key="u", kind=kind, idempotency_key=idempotency_key, at=AT)
+    assert engine.report(AT.strftime("%Y-%m")).totals.documents == 0
+
+
+def test_a_count_above_the_forms_limit_is_an_invalid_argument(engine: keymsg.Engine) -> None:
+    with pytest.raises(keymsg.InvalidArgumentError):
+        engine.record("2026-03", "online", "aoc-1441", 2_000_000_000)
+
+
 def test_month_is_taken_in_bangkok(engine: keymsg.Engine) -> None:
     # 2026-01-31T17:00Z is 2026-02-01 00:00 in Bangkok: February.
     engine.footer(key="A", at=datetime.datetime(2026, 1, 31, 17, 0, tzinfo=UTC))

@@ -40,7 +40,7 @@ def test_extreme_instants_are_refused_and_counting_goes_on(
 def test_counts_above_the_maximum_are_refused() -> None:
     engine = keymsg.Engine(store=":memory:", agency="PEA")
     engine.record("2026-03", "online", "aoc-1441", 1_000_000_000)
-    with pytest.raises(keymsg.StoreError, match="1000000001"):
+    with pytest.raises(keymsg.InvalidArgumentError, match="1000000001"):
         engine.record("2026-03", "online", "aoc-1441", 1_000_000_001)
     assert engine.report("2026-03").totals.online == 1_000_000_000
 

@@ -242,6 +242,14 @@ impl Engine {
         index: usize,
         placement: &Placement<'_>,
     ) -> Result<(Rendered, Option<(Insertion, Counted)>)> {
+        // The caller's kind and key are checked as the store would, before
+        // anything is laid out or counted: bad input is the caller's error
+        // (never a footer printed uncounted as if the store had failed).
+        crate::store::check_placement(
+            placement.kind.unwrap_or_default(),
+            placement.idempotency_key,
+        )
+        .map_err(invalid_is_the_callers)?;
         if let Some(width) = slot.profile.width()
             && width < MIN_FOOTER_WIDTH
         {
@@ -333,13 +341,15 @@ impl Engine {
             });
         }
         let store = self.require_store()?;
-        store.record(&ManualEntry {
-            agency: self.agency.clone(),
-            month,
-            channel,
-            message_id: message_id.to_owned(),
-            count,
-        })?;
+        store
+            .record(&ManualEntry {
+                agency: self.agency.clone(),
+                month,
+                channel,
+                message_id: message_id.to_owned(),
+                count,
+            })
+            .map_err(invalid_is_the_callers)?;
         Ok(())
     }
 
@@ -356,7 +366,7 @@ impl Engine {
     ) -> Result<()> {
         let store = self.require_store()?;
         let entry = ManualEntry::free_text(self.agency.clone(), month, channel, content, count)?;
-        store.record(&entry)?;
+        store.record(&entry).map_err(invalid_is_the_callers)?;
         Ok(())
     }
 
@@ -498,5 +508,18 @@ impl<'a> Placement<'a> {
             idempotency_key: req.idempotency_key.as_deref(),
             reprint,
         }
+    }
+}
+
+/// A value the store refuses ([`crate::store::StoreError::Invalid`]: a count above the
+/// form's limit, a control character in a kind) is the caller's error, an
+/// invalid argument; any other store error stays one.
+fn invalid_is_the_callers(e: crate::store::StoreError) -> Error {
+    match e {
+        crate::store::StoreError::Invalid { field, detail } => Error::InvalidArgument {
+            name: field,
+            reason: detail,
+        },
+        other => other.into(),
     }
 }

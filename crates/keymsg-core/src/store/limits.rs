@@ -11,6 +11,12 @@ use crate::vocab::clean::check_text;
 /// clamped: a number nobody can have counted must not be signed.
 pub const MAX_COUNT: u64 = 1_000_000_000;
 
+/// The most characters an insertion's agency, kind, message id or
+/// idempotency key may have: names and invoice numbers, not documents (each
+/// is a cell of the monthly form or a key the store keeps for months; an
+/// XLSX cell holds at most 32,767).
+pub const MAX_NAME_CHARS: usize = 256;
+
 /// `Ok` when an insertion can be counted as given.
 pub fn check_insertion(ins: &Insertion) -> Result<(), StoreError> {
     crate::bangkok::check(ins.at).map_err(|detail| StoreError::Invalid {
@@ -18,9 +24,23 @@ pub fn check_insertion(ins: &Insertion) -> Result<(), StoreError> {
         detail,
     })?;
     plain("agency", &ins.agency)?;
-    plain("kind", &ins.kind)?;
     plain("message_id", &ins.message_id)?;
-    if let Some(k) = &ins.idempotency_key {
+    check_placement(&ins.kind, ins.idempotency_key.as_deref())
+}
+
+/// `Ok` when an insertion's kind and idempotency key (what a caller gives
+/// with each footer or pop-up) can be counted: plain text of at most
+/// [`MAX_NAME_CHARS`], and a key that is not empty (an empty key would make
+/// every later insertion given one a duplicate).
+pub(crate) fn check_placement(kind: &str, key: Option<&str>) -> Result<(), StoreError> {
+    plain("kind", kind)?;
+    if let Some(k) = key {
+        if k.is_empty() {
+            return Err(StoreError::Invalid {
+                field: "idempotency_key",
+                detail: "is empty (give no key for an insertion without one)".to_owned(),
+            });
+        }
         plain("idempotency_key", k)?;
     }
     Ok(())
@@ -48,7 +68,18 @@ fn plain(field: &'static str, value: &str) -> Result<(), StoreError> {
     check_text(value).map_err(|u| StoreError::Invalid {
         field,
         detail: u.to_string(),
-    })
+    })?;
+    // Bytes first: a short text needs no count of its characters.
+    if value.len() > MAX_NAME_CHARS {
+        let chars = value.chars().count();
+        if chars > MAX_NAME_CHARS {
+            return Err(StoreError::Invalid {
+                field,
+                detail: format!("has {chars} characters, over the limit of {MAX_NAME_CHARS}"),
+            });
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -78,6 +109,21 @@ mod tests {
         assert!(e.contains("U+001B") && !e.contains('\u{1b}'), "{e}");
         assert!(check_insertion(&ins().with_key("R-1\u{202e}")).is_err());
         assert!(check_insertion(&ins().with_kind("bill\n")).is_err());
+        // Names and keys are short; an empty key is refused, not stored.
+        let long = "ก".repeat(MAX_NAME_CHARS + 1);
+        let e = check_insertion(&ins().with_kind(long.as_str()))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`kind`") && e.contains("257 characters"), "{e}");
+        assert!(check_insertion(&ins().with_kind("ก".repeat(MAX_NAME_CHARS).as_str())).is_ok());
+        assert!(check_insertion(&ins().with_key(long.as_str())).is_err());
+        let e = check_insertion(&ins().with_key(""))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`idempotency_key`") && e.contains("empty"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -138,7 +138,8 @@ pub struct FleetStatus {
 }
 pub use handle::Store;
 pub use insertion::Insertion;
-pub use limits::{MAX_COUNT, check_insertion};
+pub(crate) use limits::check_placement;
+pub use limits::{MAX_COUNT, MAX_NAME_CHARS, check_insertion};
 pub use prometheus::write_family as prometheus_family;
 pub use verify::FileCheck;
 

@@ -116,6 +116,59 @@ fn idempotency_key_counts_once() {
     assert_eq!(report.totals.documents, 1);
 }
 
+/// A kind or key the store cannot keep is the caller's error, refused
+/// before anything is laid out or counted: never a footer handed over
+/// uncounted as if the store had failed (the engine fails open by default).
+#[test]
+fn a_bad_kind_or_key_is_an_invalid_argument_not_an_uncounted_footer() {
+    let engine = Engine::builder()
+        .in_memory_store()
+        .agency("MWA")
+        .build()
+        .unwrap();
+    let at = datetime!(2026-03-10 03:00 UTC);
+    let bad: [(&str, Option<String>, Option<String>); 4] = [
+        ("kind", Some("bill\u{1b}".into()), None),
+        ("kind", Some("k".repeat(100_000)), None),
+        ("idempotency_key", None, Some("R-1\u{202e}".into())),
+        ("idempotency_key", None, Some(String::new())),
+    ];
+    for (field, kind, key) in bad {
+        let mut req = FooterRequest::new().key("BILL-1").at(at);
+        req.kind = kind.clone();
+        req.idempotency_key = key.clone();
+        let err = engine.footer(&req).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidArgument { name, .. } if name == field),
+            "{field}: {err}"
+        );
+        let mut popup = PopupRequest::new().key("user-1");
+        popup.at = Some(at);
+        popup.kind = kind;
+        popup.idempotency_key = key;
+        assert!(
+            matches!(engine.popup(&popup), Err(Error::InvalidArgument { name, .. }) if name == field)
+        );
+    }
+    assert_eq!(
+        engine.report(YearMonth::of(at)).unwrap().totals.documents,
+        0
+    );
+    // A count above the form's limit is the caller's error too.
+    let err = engine
+        .record(
+            YearMonth::of(at),
+            Channel::Online,
+            "aoc-1441",
+            2_000_000_000,
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidArgument { name: "count", .. }),
+        "{err}"
+    );
+}
+
 #[test]
 fn threads_share_one_engine_and_every_count_lands() {
     let dir = tempfile::tempdir().unwrap();
