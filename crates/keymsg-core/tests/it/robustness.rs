@@ -118,8 +118,9 @@ fn counts_above_the_maximum_are_refused_not_clamped() {
         let e = engine
             .record(month, Channel::Online, "aoc-1441", bad)
             .unwrap_err();
+        // The caller's error, not the store's.
         assert!(
-            matches!(e, Error::Store(StoreError::Invalid { field: "count", .. })),
+            matches!(e, Error::InvalidArgument { name: "count", .. }),
             "{e:?}"
         );
         assert!(e.to_string().contains(&bad.to_string()), "{e}");
