@@ -12,7 +12,10 @@
 //! directory and the writer file, never a name or a date. A count withdrawn
 //! because it was not delivered makes a counter go *down*; the writer's
 //! `epoch` then grows, and a copy with a higher epoch replaces the writer's
-//! older copies instead of being max-merged with them.
+//! older copies instead of being max-merged with them, agency by agency: a
+//! copy covers the agencies it has counters of (an export lists a counter
+//! withdrawn to zero too), so a copy filtered to one agency neither replaces
+//! nor is ignored for another agency of the same writer.
 
 use std::collections::BTreeMap;
 
@@ -73,36 +76,44 @@ type ManualCell = (i64, u64, String, String);
 /// Writers merged by the G-counter rule, plus the newest manual recordings.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Merged {
-    /// `(host, writer)` → state.
-    pub(crate) writers: BTreeMap<(String, String), Entry>,
+    /// `(host, writer, agency)` → state (epochs are per agency: see the
+    /// module docs).
+    pub(crate) writers: BTreeMap<(String, String, String), Entry>,
     /// (agency, channel, message) → (recorded at, count, host, writer).
     manual: BTreeMap<(String, Channel, String), ManualCell>,
 }
 
 impl Merged {
-    /// Join one writer's copy: a higher epoch replaces, an equal epoch takes
-    /// the max per counter, a lower epoch is ignored.
+    /// Join one writer's copy, agency by agency: for each agency it has
+    /// counters of, a higher epoch replaces, an equal epoch takes the max
+    /// per counter, a lower epoch is ignored.
     pub(crate) fn join(&mut self, w: &WriterCounts) {
-        let e = self
-            .writers
-            .entry((w.host.clone(), w.writer.clone()))
-            .or_default();
-        if w.epoch > e.epoch {
-            *e = Entry {
-                epoch: w.epoch,
-                cells: BTreeMap::new(),
-            };
+        let mut by_agency: BTreeMap<&str, Vec<&CountRow>> = BTreeMap::new();
+        for c in &w.counts {
+            by_agency.entry(c.agency.as_str()).or_default().push(c);
         }
-        if w.epoch == e.epoch {
-            for c in &w.counts {
-                let k = (
-                    c.agency.clone(),
-                    c.message_id.clone(),
-                    c.surface,
-                    c.kind.clone(),
-                );
-                let v = e.cells.entry(k).or_default();
-                *v = (*v).max(c.count);
+        for (agency, counts) in by_agency {
+            let e = self
+                .writers
+                .entry((w.host.clone(), w.writer.clone(), agency.to_owned()))
+                .or_default();
+            if w.epoch > e.epoch {
+                *e = Entry {
+                    epoch: w.epoch,
+                    cells: BTreeMap::new(),
+                };
+            }
+            if w.epoch == e.epoch {
+                for c in counts {
+                    let k = (
+                        c.agency.clone(),
+                        c.message_id.clone(),
+                        c.surface,
+                        c.kind.clone(),
+                    );
+                    let v = e.cells.entry(k).or_default();
+                    *v = (*v).max(c.count);
+                }
             }
         }
         for m in &w.manual {
@@ -148,36 +159,46 @@ impl Merged {
             .map(|((a, c, m), (_, n, _, _))| (a.as_str(), *c, m.as_str(), *n))
     }
 
-    /// The merged state back as one [`WriterCounts`] per writer (sorted by
-    /// host and writer), with the manual recordings each writer won.
+    /// The merged state back as [`WriterCounts`]: one per writer and epoch
+    /// (a writer's agencies may stand at different epochs), sorted by host,
+    /// writer and epoch, with the manual recordings each writer won. Counters
+    /// at zero are kept: they say which agencies a copy covers.
     pub(crate) fn to_writers(&self) -> Vec<WriterCounts> {
-        let mut out: BTreeMap<(&str, &str), WriterCounts> = BTreeMap::new();
-        for ((host, writer), e) in &self.writers {
-            out.insert(
-                (host, writer),
-                WriterCounts {
+        let mut out: BTreeMap<(&str, &str, u64), WriterCounts> = BTreeMap::new();
+        for ((host, writer, _), e) in &self.writers {
+            let w = out
+                .entry((host, writer, e.epoch))
+                .or_insert_with(|| WriterCounts {
                     host: host.clone(),
                     writer: writer.clone(),
                     epoch: e.epoch,
-                    counts: e
-                        .cells
-                        .iter()
-                        .filter(|(_, n)| **n > 0)
-                        .map(|((agency, message_id, surface, kind), count)| CountRow {
-                            agency: agency.clone(),
-                            message_id: message_id.clone(),
-                            surface: *surface,
-                            kind: kind.clone(),
-                            count: *count,
-                        })
-                        .collect(),
+                    counts: Vec::new(),
                     manual: Vec::new(),
-                },
+                });
+            w.counts.extend(
+                e.cells
+                    .iter()
+                    .map(|((agency, message_id, surface, kind), count)| CountRow {
+                        agency: agency.clone(),
+                        message_id: message_id.clone(),
+                        surface: *surface,
+                        kind: kind.clone(),
+                        count: *count,
+                    }),
             );
         }
         for ((agency, channel, message_id), (at, count, host, writer)) in &self.manual {
+            // With the writer's copy of the lowest epoch (manual entries
+            // merge by recording time, not by epoch).
+            let first = out
+                .range(
+                    (host.as_str(), writer.as_str(), 0)
+                        ..=(host.as_str(), writer.as_str(), u64::MAX),
+                )
+                .next()
+                .map(|(k, _)| *k);
             let w = out
-                .entry((host.as_str(), writer.as_str()))
+                .entry(first.unwrap_or((host.as_str(), writer.as_str(), 0)))
                 .or_insert_with(|| WriterCounts {
                     host: host.clone(),
                     writer: writer.clone(),
@@ -249,6 +270,37 @@ mod tests {
         let after = w("a", 1, 4);
         assert_eq!(total(&merge_writers([&before, &after])), 4);
         assert_eq!(total(&merge_writers([&after, &before])), 4);
+    }
+
+    fn for_agency(agency: &str, epoch: u64, n: u64) -> WriterCounts {
+        let mut c = w("a", epoch, n);
+        for r in &mut c.counts {
+            r.agency = agency.into();
+        }
+        c
+    }
+
+    /// One store counting for two agencies, exported per agency with a
+    /// withdrawal between the two exports: each copy covers its own agency.
+    #[test]
+    fn epochs_are_per_agency() {
+        let mwa = for_agency("MWA", 0, 5);
+        let pea = for_agency("PEA", 1, 4);
+        assert_eq!(total(&merge_writers([&mwa, &pea])), 9);
+        assert_eq!(total(&merge_writers([&pea, &mwa])), 9);
+        // A stale PEA copy (before the withdrawal) changes nothing.
+        let pea_before = for_agency("PEA", 0, 5);
+        assert_eq!(total(&merge_writers([&mwa, &pea, &pea_before])), 9);
+        assert_eq!(total(&merge_writers([&pea_before, &pea, &mwa])), 9);
+        // A counter withdrawn to zero is listed, and replaces the older copy.
+        let pea_zero = for_agency("PEA", 2, 0);
+        assert_eq!(total(&merge_writers([&pea_before, &mwa, &pea_zero])), 5);
+        assert_eq!(total(&merge_writers([&pea_zero, &pea_before, &mwa])), 5);
+        // The merged state keeps both epochs and round-trips.
+        let m = merge_writers([&mwa, &pea]);
+        let back = m.to_writers();
+        assert_eq!(back.len(), 2, "{back:?}");
+        assert_eq!(total(&merge_writers(back.iter())), 9);
     }
 
     #[test]

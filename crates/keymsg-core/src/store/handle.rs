@@ -280,8 +280,11 @@ impl Store {
     /// Each writer's counters and manual entries for a Bangkok month: the
     /// G-counter that unit reports and `keymsg export` carry, so that merging
     /// copies (max per writer, then sum) never counts anything twice. One
-    /// entry per writer file with something in `month`, sorted by host and
-    /// writer. `agency: None` returns every agency.
+    /// entry per writer file with something in `month` (per writer and epoch
+    /// for an imported writer, whose agencies may stand at different epochs),
+    /// sorted by host, writer and epoch; counters withdrawn to zero are
+    /// listed, so that a copy says which agencies it covers. `agency: None`
+    /// returns every agency.
     pub fn writer_counts(
         &self,
         month: YearMonth,

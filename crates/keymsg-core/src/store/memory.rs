@@ -193,7 +193,8 @@ impl MemoryStore {
         month: YearMonth,
         agency: Option<&str>,
     ) -> Result<Vec<super::WriterCounts>, StoreError> {
-        let counts = self.month_counts(month, agency)?;
+        // Counters withdrawn to zero too (see `read::to_rows_with_zeros`).
+        let counts = super::read::to_rows_with_zeros(Self::merged(&*self.state()?, month, agency));
         let manual: Vec<super::ManualRecord> = self
             .manual_entries(month, agency)?
             .into_iter()

@@ -56,8 +56,17 @@ pub(crate) fn month_rows(
 
 /// Turn merged sums into rows, dropping zero counts (e.g. only uncounted reprints).
 pub(crate) fn to_rows(m: BTreeMap<RowKey, u64>) -> Vec<CountRow> {
+    to_rows_with_zeros(m)
+        .into_iter()
+        .filter(|r| r.count > 0)
+        .collect()
+}
+
+/// [`to_rows`] keeping counters at zero (withdrawn to nothing): an export
+/// lists them, so that a copy says which agencies it covers (see
+/// `gcounter`).
+pub(crate) fn to_rows_with_zeros(m: BTreeMap<RowKey, u64>) -> Vec<CountRow> {
     m.into_iter()
-        .filter(|(_, n)| *n > 0)
         .map(|((agency, message_id, surface, kind), count)| CountRow {
             agency,
             message_id,
@@ -227,6 +236,42 @@ pub(crate) fn writer_identity(
         .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?))))
         .map(|(h, id, e)| (h, id, u64::try_from(e).unwrap_or(0)))
         .map_err(|e| map_err(label, e))
+}
+
+/// The epochs an imported writer's copies had, by agency, for `month` (see
+/// `sqlite::import`): empty for a file never imported into since epochs were
+/// kept per agency.
+pub(crate) fn import_epochs(
+    c: &Connection,
+    label: &str,
+    month: YearMonth,
+) -> Result<BTreeMap<String, u64>, StoreError> {
+    let err = |e| map_err(label, e);
+    let exists: bool = c
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'import_epochs'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .map_err(err)?
+        > 0;
+    if !exists {
+        return Ok(BTreeMap::new());
+    }
+    let mut st = c
+        .prepare_cached("SELECT agency, epoch FROM import_epochs WHERE month = ?1")
+        .map_err(err)?;
+    let rows = st
+        .query_map([month.to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })
+        .map_err(err)?;
+    let mut out = BTreeMap::new();
+    for r in rows {
+        let (agency, epoch) = r.map_err(err)?;
+        out.insert(agency, u64::try_from(epoch).unwrap_or(0));
+    }
+    Ok(out)
 }
 
 /// Manual entries of one file for `month`, with their recording time.

@@ -223,3 +223,119 @@ fn forged_writer_counters_are_refused_when_read() {
     json["writers"][0]["epoch"] = 0.into();
     Report::from_json(&json.to_string()).unwrap();
 }
+
+fn receipt_in(month: u8, agency: &str, key: &str) -> Insertion {
+    let at = time::OffsetDateTime::new_in_offset(
+        time::Date::from_calendar_date(2026, time::Month::try_from(month).unwrap(), 10).unwrap(),
+        time::Time::from_hms(10, 0, 0).unwrap(),
+        time::UtcOffset::from_hms(7, 0, 0).unwrap(),
+    );
+    Insertion::new(at, agency, Surface::Receipt, "aoc-1441").with_key(key)
+}
+
+fn total_of(s: &Store, month: &str) -> u64 {
+    s.month_counts(month.parse().unwrap(), None)
+        .unwrap()
+        .iter()
+        .map(|r| r.count)
+        .sum()
+}
+
+/// A writer's epoch grows with a withdrawal in any month: a month's export
+/// taken before a withdrawal in a later month still counts when it arrives
+/// after the later month's export (the files of a district arrive in any
+/// order).
+#[test]
+fn an_earlier_months_export_imported_after_a_later_one_counts() {
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = open(da.path());
+    for i in 0..5 {
+        a.count(&receipt_in(3, PEA, &format!("M-{i}"))).unwrap();
+    }
+    let march = a.writer_counts("2026-03".parse().unwrap(), None).unwrap();
+    for i in 0..4 {
+        a.count(&receipt_in(4, PEA, &format!("A-{i}"))).unwrap();
+    }
+    a.withdraw(&receipt_in(4, PEA, "A-3"), Counted::New)
+        .unwrap();
+    let april = a.writer_counts("2026-04".parse().unwrap(), None).unwrap();
+    assert!(april[0].epoch > march[0].epoch);
+    let b = open(db.path());
+    b.import("2026-04".parse().unwrap(), &april).unwrap();
+    assert!(b.import("2026-03".parse().unwrap(), &march).unwrap() > 0);
+    assert_eq!(total_of(&b, "2026-03"), 5);
+    assert_eq!(total_of(&b, "2026-04"), 3);
+    // Again, in any order: nothing changes.
+    assert_eq!(b.import("2026-04".parse().unwrap(), &april).unwrap(), 0);
+    assert_eq!(b.import("2026-03".parse().unwrap(), &march).unwrap(), 0);
+    assert_eq!(total_of(&b, "2026-03"), 5);
+}
+
+/// One store counting for two agencies, exported per agency with a
+/// withdrawal between the exports: importing both keeps both, in either
+/// order, and so does a roll-up of the two reports.
+#[test]
+fn exports_of_two_agencies_of_one_store_both_count() {
+    let da = tempfile::tempdir().unwrap();
+    let a = open(da.path());
+    let m: YearMonth = "2026-03".parse().unwrap();
+    for i in 0..5 {
+        a.count(&receipt_in(3, "MWA", &format!("W-{i}"))).unwrap();
+        a.count(&receipt_in(3, PEA, &format!("P-{i}"))).unwrap();
+    }
+    let mwa = a.writer_counts(m, Some("MWA")).unwrap();
+    let mwa_report = report(&a, "MWA");
+    a.withdraw(&receipt_in(3, PEA, "P-4"), Counted::New)
+        .unwrap();
+    let pea = a.writer_counts(m, Some(PEA)).unwrap();
+    let pea_report = report(&a, PEA);
+    for order in [[&mwa, &pea], [&pea, &mwa]] {
+        let db = tempfile::tempdir().unwrap();
+        let b = open(db.path());
+        for w in order {
+            b.import(m, w).unwrap();
+        }
+        assert_eq!(total_of(&b, "2026-03"), 9);
+        // And the district's export of them, imported into a province store.
+        let dp = tempfile::tempdir().unwrap();
+        let p = open(dp.path());
+        p.import(m, &b.writer_counts(m, None).unwrap()).unwrap();
+        assert_eq!(total_of(&p, "2026-03"), 9);
+    }
+    for order in [
+        [mwa_report.clone(), pea_report.clone()],
+        [pea_report, mwa_report],
+    ] {
+        let r = merge(&order, "District", Level::District, None).unwrap();
+        assert_eq!(r.totals.documents, 9);
+    }
+}
+
+/// A counter withdrawn to nothing is listed at zero in the export, and
+/// replaces the count an earlier import holds.
+#[test]
+fn a_counter_withdrawn_to_zero_replaces_the_imported_one() {
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = open(da.path());
+    let m: YearMonth = "2026-03".parse().unwrap();
+    a.count(&receipt_in(3, "MWA", "W-0")).unwrap();
+    a.count(&receipt_in(3, PEA, "P-0")).unwrap();
+    let before = a.writer_counts(m, None).unwrap();
+    a.withdraw(&receipt_in(3, PEA, "P-0"), Counted::New)
+        .unwrap();
+    let after = a.writer_counts(m, None).unwrap();
+    assert!(
+        after[0]
+            .counts
+            .iter()
+            .any(|c| c.agency == PEA && c.count == 0),
+        "{after:?}"
+    );
+    let b = open(db.path());
+    b.import(m, &before).unwrap();
+    assert_eq!(total_of(&b, "2026-03"), 2);
+    b.import(m, &after).unwrap();
+    assert_eq!(total_of(&b, "2026-03"), 1);
+    b.import(m, &before).unwrap();
+    assert_eq!(total_of(&b, "2026-03"), 1);
+}

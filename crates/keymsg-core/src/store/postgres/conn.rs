@@ -10,7 +10,7 @@ use postgres::{Client, Config, NoTls};
 use crate::store::StoreError;
 
 /// The newest fleet schema this build reads and writes.
-pub(crate) const SCHEMA_VERSION: i64 = 2;
+pub(crate) const SCHEMA_VERSION: i64 = 3;
 
 /// Key of the advisory lock held while the schema is created or migrated.
 const MIGRATION_LOCK: i64 = 0x4B4D_5347_0001;
@@ -123,6 +123,18 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE keymsg_caps (
          subject text COLLATE \"C\" PRIMARY KEY,
          seen bigint[] NOT NULL
+     );",
+    // Version 3.
+    "-- The epoch of the copy each (month, agency) of an imported writer was
+     -- last taken from: a writer's epoch grows with every withdrawal, in any
+     -- month or agency, so copies are compared within what they cover.
+     CREATE TABLE keymsg_import_epochs (
+         host text COLLATE \"C\" NOT NULL,
+         writer text COLLATE \"C\" NOT NULL,
+         month text COLLATE \"C\" NOT NULL,
+         agency text COLLATE \"C\" NOT NULL,
+         epoch bigint NOT NULL,
+         PRIMARY KEY (host, writer, month, agency)
      );",
 ];
 

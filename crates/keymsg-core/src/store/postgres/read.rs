@@ -268,7 +268,9 @@ pub(crate) fn last_mark(
     Ok(Some((at, snap)))
 }
 
-/// Each writer's counters for a month (the G-counter of the fleet store).
+/// Each writer's counters for a month (the G-counter of the fleet store):
+/// one copy per writer and epoch (an imported writer's agencies may stand
+/// at different epochs), counters withdrawn to zero included.
 pub(crate) fn writer_counts(
     c: &mut Client,
     url: &Url,
@@ -276,45 +278,57 @@ pub(crate) fn writer_counts(
     agency: Option<&str>,
 ) -> Res<Vec<WriterCounts>> {
     let err = |e: postgres::Error| url.error("reading writers' counters", &e);
-    let mut out: BTreeMap<(String, String), WriterCounts> = BTreeMap::new();
-    // Epochs of the writers that appear, not of the whole fleet.
-    let mut epochs: BTreeMap<(String, String), i64> = BTreeMap::new();
+    let m = month.to_string();
     let rows = c
         .query(
             "SELECT c.host, c.writer, c.agency, c.message_id, c.surface, c.kind, c.counted, \
-             coalesce(w.epoch, 0) FROM keymsg_counters c \
+             coalesce(e.epoch, w.epoch, 0) FROM keymsg_counters c \
              LEFT JOIN keymsg_writers w ON w.host = c.host AND w.writer = c.writer \
-             WHERE c.month = $1 AND c.channel = 'documents' AND c.counted > 0 \
+             LEFT JOIN keymsg_import_epochs e ON e.host = c.host AND e.writer = c.writer \
+             AND e.month = c.month AND e.agency = c.agency \
+             WHERE c.month = $1 AND c.channel = 'documents' \
              AND ($2::text IS NULL OR c.agency = $2) \
              ORDER BY c.host, c.writer, c.agency, c.message_id, c.surface, c.kind",
-            &[&month.to_string(), &agency],
+            &[&m, &agency],
         )
         .map_err(err)?;
-    for r in &rows {
-        epochs.insert((r.get(0), r.get(1)), r.get(7));
-    }
-    let mut groups: BTreeMap<(String, String), Vec<CountRow>> = BTreeMap::new();
+    // (host, writer, epoch) → the writer's counters at that epoch.
+    let mut out: BTreeMap<(String, String, i64), WriterCounts> = BTreeMap::new();
     for r in rows {
-        groups
-            .entry((r.get(0), r.get(1)))
-            .or_default()
-            .push(CountRow {
-                agency: r.get(2),
-                message_id: r.get(3),
-                surface: surface(url, r.get(4))?,
-                kind: r.get(5),
-                count: count(r.get(6)),
-            });
+        let (host, writer, epoch): (String, String, i64) = (r.get(0), r.get(1), r.get(7));
+        let row = CountRow {
+            agency: r.get(2),
+            message_id: r.get(3),
+            surface: surface(url, r.get(4))?,
+            kind: r.get(5),
+            count: count(r.get(6)),
+        };
+        out.entry((host.clone(), writer.clone(), epoch))
+            .or_insert_with(|| WriterCounts {
+                host,
+                writer,
+                epoch: u64::try_from(epoch).unwrap_or(0),
+                counts: Vec::new(),
+                manual: Vec::new(),
+            })
+            .counts
+            .push(row);
     }
     let mut manual: BTreeMap<(String, String), Vec<ManualRecord>> = BTreeMap::new();
     for (m, host, writer) in manual_rows(c, url, month, agency)? {
         manual.entry((host, writer)).or_default().push(m);
     }
+    // Manual entries merge by recording time: with one copy of the writer,
+    // a copy of its own (at the writer's epoch) when it has no counters.
     let (hosts, writers): (Vec<&str>, Vec<&str>) = manual
         .keys()
-        .filter(|k| !epochs.contains_key(*k))
+        .filter(|(h, w)| {
+            !out.range((h.clone(), w.clone(), i64::MIN)..=(h.clone(), w.clone(), i64::MAX))
+                .any(|_| true)
+        })
         .map(|(h, w)| (h.as_str(), w.as_str()))
         .unzip();
+    let mut own_epochs: BTreeMap<(String, String), i64> = BTreeMap::new();
     if !hosts.is_empty() {
         for r in c
             .query(
@@ -324,25 +338,36 @@ pub(crate) fn writer_counts(
             )
             .map_err(err)?
         {
-            epochs.insert((r.get(0), r.get(1)), r.get(2));
+            own_epochs.insert((r.get(0), r.get(1)), r.get(2));
         }
     }
-    let mut keys: Vec<(String, String)> = groups.keys().cloned().collect();
-    keys.extend(manual.keys().cloned());
-    keys.sort();
-    keys.dedup();
-    for k in keys {
-        let epoch = epochs.get(&k).copied().unwrap_or(0);
-        out.insert(
-            k.clone(),
-            WriterCounts {
-                host: k.0.clone(),
-                writer: k.1.clone(),
-                epoch: u64::try_from(epoch).unwrap_or(0),
-                counts: groups.remove(&k).unwrap_or_default(),
-                manual: manual.remove(&k).unwrap_or_default(),
-            },
-        );
+    for ((host, writer), records) in manual {
+        let first = out
+            .range(
+                (host.clone(), writer.clone(), i64::MIN)..=(host.clone(), writer.clone(), i64::MAX),
+            )
+            .next()
+            .map(|(k, _)| k.clone());
+        let key = first.unwrap_or_else(|| {
+            let epoch = own_epochs
+                .get(&(host.clone(), writer.clone()))
+                .copied()
+                .unwrap_or(0);
+            (host.clone(), writer.clone(), epoch)
+        });
+        out.entry(key)
+            .or_insert_with(|| WriterCounts {
+                epoch: 0,
+                host: host.clone(),
+                writer: writer.clone(),
+                counts: Vec::new(),
+                manual: Vec::new(),
+            })
+            .manual = records;
+    }
+    // A copy created for manual entries alone carries the writer's epoch.
+    for ((_, _, e), w) in &mut out {
+        w.epoch = u64::try_from(*e).unwrap_or(0);
     }
     Ok(out.into_values().collect())
 }
@@ -375,24 +400,72 @@ pub(crate) fn import(
             .map_err(err)?;
         let (shipped, epoch, imported): (i64, i64, bool) = (row.get(0), row.get(1), row.get(2));
         let epoch_in = i64::try_from(w.epoch).unwrap_or(i64::MAX);
-        if shipped > 0 || !imported || epoch_in < epoch {
+        if shipped > 0 || !imported {
             tx.commit().map_err(err)?;
             continue;
         }
         if epoch_in > epoch {
-            changed += tx
-                .execute(
-                    "DELETE FROM keymsg_counters WHERE month = $1 AND host = $2 AND writer = $3",
-                    &[&m, &w.host, &w.writer],
-                )
-                .map_err(err)?;
             tx.execute(
                 "UPDATE keymsg_writers SET epoch = $3 WHERE host = $1 AND writer = $2",
                 &[&w.host, &w.writer, &epoch_in],
             )
             .map_err(err)?;
         }
-        for r in &w.counts {
+        // Copies are compared within what they cover: the month, and each
+        // agency they list (a writer's epoch grows with a withdrawal in any
+        // of them). Counters imported before epochs were kept per agency
+        // came from a copy of at most the writer's epoch then.
+        let mut agencies: Vec<&str> = w.counts.iter().map(|c| c.agency.as_str()).collect();
+        agencies.sort_unstable();
+        agencies.dedup();
+        let mut taken: Vec<&str> = Vec::with_capacity(agencies.len());
+        for agency in agencies {
+            let recorded: Option<i64> = tx
+                .query_opt(
+                    "SELECT epoch FROM keymsg_import_epochs \
+                     WHERE host = $1 AND writer = $2 AND month = $3 AND agency = $4",
+                    &[&w.host, &w.writer, &m, &agency],
+                )
+                .map_err(err)?
+                .map(|r| r.get(0));
+            let held = tx
+                .query_opt(
+                    "SELECT 1 FROM keymsg_counters WHERE month = $1 AND agency = $2 \
+                     AND host = $3 AND writer = $4 LIMIT 1",
+                    &[&m, &agency, &w.host, &w.writer],
+                )
+                .map_err(err)?
+                .is_some();
+            match recorded.or(held.then_some(epoch)) {
+                // An older copy than what the store holds: nothing to take.
+                Some(s) if epoch_in < s => continue,
+                Some(s) if epoch_in == s => {}
+                // The writer withdrew counts since: its new copy replaces
+                // the agency's counters of the month.
+                _ => {
+                    changed += tx
+                        .execute(
+                            "DELETE FROM keymsg_counters WHERE month = $1 AND agency = $2 \
+                             AND host = $3 AND writer = $4",
+                            &[&m, &agency, &w.host, &w.writer],
+                        )
+                        .map_err(err)?;
+                    tx.execute(
+                        "INSERT INTO keymsg_import_epochs (host, writer, month, agency, epoch) \
+                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (host, writer, month, agency) \
+                         DO UPDATE SET epoch = excluded.epoch",
+                        &[&w.host, &w.writer, &m, &agency, &epoch_in],
+                    )
+                    .map_err(err)?;
+                }
+            }
+            taken.push(agency);
+        }
+        for r in w
+            .counts
+            .iter()
+            .filter(|r| taken.contains(&r.agency.as_str()))
+        {
             changed += tx
                 .execute(
                     "INSERT INTO keymsg_counters (month, agency, message_id, channel, surface, kind, \

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use super::super::schema::{self, Mode, map_err};
 use super::super::{StoreError, WriterCounts};
@@ -29,28 +29,40 @@ impl SqliteStore {
         let mut out = Vec::new();
         self.each_file(|c, l| {
             let (host, writer, epoch) = read::writer_identity(c, l)?;
+            // Migrated by a reader before its writer reopened it: the file
+            // belongs to this directory's host.
+            let host = if host.is_empty() {
+                self.host.clone()
+            } else {
+                host
+            };
             let mut m = BTreeMap::new();
             read::month_rows(c, l, month, agency, &mut m)?;
-            let counts = read::to_rows(m);
-            let manual = read::manual_records(c, l, month, agency)?;
-            if !counts.is_empty() || !manual.is_empty() {
+            // An imported writer's agencies may stand at different epochs:
+            // one copy per epoch, each with the agencies at it.
+            let epochs = read::import_epochs(c, l, month)?;
+            let mut by_epoch: BTreeMap<u64, Vec<crate::store::CountRow>> = BTreeMap::new();
+            for r in read::to_rows_with_zeros(m) {
+                let e = epochs.get(&r.agency).copied().unwrap_or(epoch);
+                by_epoch.entry(e).or_default().push(r);
+            }
+            let mut manual = read::manual_records(c, l, month, agency)?;
+            if by_epoch.is_empty() && !manual.is_empty() {
+                by_epoch.insert(epoch, Vec::new());
+            }
+            for (e, counts) in by_epoch {
                 out.push(WriterCounts {
-                    // Migrated by a reader before its writer reopened it:
-                    // the file belongs to this directory's host.
-                    host: if host.is_empty() {
-                        self.host.clone()
-                    } else {
-                        host
-                    },
-                    writer,
-                    epoch,
+                    host: host.clone(),
+                    writer: writer.clone(),
+                    epoch: e,
                     counts,
-                    manual,
+                    // Manual entries merge by recording time: with one copy.
+                    manual: std::mem::take(&mut manual),
                 });
             }
             Ok(())
         })?;
-        out.sort_by(|a, b| (&a.host, &a.writer).cmp(&(&b.host, &b.writer)));
+        out.sort_by(|a, b| (&a.host, &a.writer, a.epoch).cmp(&(&b.host, &b.writer, b.epoch)));
         Ok(out)
     }
 
@@ -105,22 +117,79 @@ fn import_writer(
     let epoch_in = i64::try_from(w.epoch).unwrap_or(i64::MAX);
     let m = month.to_string();
     let mut changed = 0u64;
-    if fresh || id != w.writer || host != w.host {
+    // The epoch of the copy each (month, agency) was last taken from: a
+    // writer's epoch grows with every withdrawal, in any month or agency,
+    // so copies are compared within what they cover (one month, and the
+    // agencies they list), not across it.
+    tx.execute_batch(
+        "CREATE TABLE IF NOT EXISTS import_epochs (
+             month TEXT NOT NULL,
+             agency TEXT NOT NULL,
+             epoch INTEGER NOT NULL,
+             PRIMARY KEY (month, agency)
+         ) WITHOUT ROWID",
+    )
+    .map_err(err)?;
+    let legacy_epoch = if fresh || id != w.writer || host != w.host {
         tx.execute(
             "UPDATE writer SET host = ?1, id = ?2, epoch = ?3",
             params![w.host, w.writer, epoch_in],
         )
         .map_err(err)?;
-    } else if w.epoch < epoch {
-        // An older copy than what this file holds: nothing to take from it.
-        return Ok(0);
-    } else if w.epoch > epoch {
-        // The writer withdrew counts since: its new copy replaces the month.
-        changed += tx
-            .execute("DELETE FROM counts WHERE month = ?1", [&m])
-            .map_err(err)? as u64;
-        tx.execute("UPDATE writer SET epoch = ?1", [epoch_in])
+        None
+    } else {
+        if w.epoch > epoch {
+            tx.execute("UPDATE writer SET epoch = ?1", [epoch_in])
+                .map_err(err)?;
+        }
+        // Counters imported before epochs were kept per agency came from a
+        // copy of at most the file's epoch then.
+        Some(i64::try_from(epoch).unwrap_or(i64::MAX))
+    };
+    let mut agencies: Vec<&str> = w.counts.iter().map(|c| c.agency.as_str()).collect();
+    agencies.sort_unstable();
+    agencies.dedup();
+    let mut taken: Vec<&str> = Vec::with_capacity(agencies.len());
+    for agency in agencies {
+        let recorded: Option<i64> = tx
+            .query_row(
+                "SELECT epoch FROM import_epochs WHERE month = ?1 AND agency = ?2",
+                params![m, agency],
+                |r| r.get(0),
+            )
+            .optional()
             .map_err(err)?;
+        let held: bool = tx
+            .query_row(
+                "SELECT count(*) FROM counts WHERE month = ?1 AND agency = ?2",
+                params![m, agency],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(err)?
+            > 0;
+        let stored = recorded.or(if held { legacy_epoch } else { None });
+        match stored {
+            // An older copy than what this file holds: nothing to take from it.
+            Some(s) if epoch_in < s => continue,
+            Some(s) if epoch_in == s => {}
+            // The writer withdrew counts since: its new copy replaces the
+            // agency's counters of the month.
+            _ => {
+                changed += tx
+                    .execute(
+                        "DELETE FROM counts WHERE month = ?1 AND agency = ?2",
+                        params![m, agency],
+                    )
+                    .map_err(err)? as u64;
+                tx.execute(
+                    "INSERT INTO import_epochs (month, agency, epoch) VALUES (?1, ?2, ?3) \
+                     ON CONFLICT DO UPDATE SET epoch = excluded.epoch",
+                    params![m, agency, epoch_in],
+                )
+                .map_err(err)?;
+            }
+        }
+        taken.push(agency);
     }
     {
         let mut up = tx
@@ -131,7 +200,11 @@ fn import_writer(
                  WHERE excluded.counted > counts.counted",
             )
             .map_err(err)?;
-        for c in &w.counts {
+        for c in w
+            .counts
+            .iter()
+            .filter(|c| taken.contains(&c.agency.as_str()))
+        {
             changed += up
                 .execute(params![
                     m,

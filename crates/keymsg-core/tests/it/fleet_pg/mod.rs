@@ -300,7 +300,7 @@ fn a_newer_schema_is_refused_and_left_alone() {
     match &e {
         StoreError::NewerSchema {
             found, supported, ..
-        } => assert_eq!((*found, *supported), (99, 2)),
+        } => assert_eq!((*found, *supported), (99, 3)),
         other => panic!("{other:?}"),
     }
     assert!(e.to_string().contains("upgrade keymsg"), "{e}");
@@ -370,6 +370,71 @@ fn a_receipt_withdrawn_and_counted_again_counts_once_in_the_fleet() {
         s2.ship().unwrap();
         assert_eq!(fleet_total(&url, j.path()), 1);
     }
+}
+
+/// Imports into the fleet store compare copies within what they cover: an
+/// earlier month's export arriving after a later one counts, and so do two
+/// agencies' exports of one store with a withdrawal between them.
+#[test]
+fn imports_compare_copies_by_month_and_agency() {
+    let Some(pg) = shared() else { return };
+    let url = fresh_db(pg);
+    let j = tempfile::tempdir().unwrap();
+    let fleet = open(&url, j.path());
+    let d = tempfile::tempdir().unwrap();
+    let host = Store::open(d.path(), StoreOptions::default()).unwrap();
+    let april_at = datetime!(2026-04-10 03:00 UTC);
+    for i in 0..5 {
+        host.count(&ins(Some(format!("m-{i}")), at())).unwrap();
+        let mut mwa = ins(Some(format!("w-{i}")), at());
+        mwa.agency = "MWA".into();
+        host.count(&mwa).unwrap();
+    }
+    let mwa_march = host.writer_counts(march(), Some("MWA")).unwrap();
+    for i in 0..4 {
+        host.count(&ins(Some(format!("a-{i}")), april_at)).unwrap();
+    }
+    host.withdraw(&ins(Some("a-3".into()), april_at), Counted::New)
+        .unwrap();
+    let april: YearMonth = "2026-04".parse().unwrap();
+    let pea_april = host.writer_counts(april, Some(PEA)).unwrap();
+    let pea_march = host.writer_counts(march(), Some(PEA)).unwrap();
+    fleet.import(april, &pea_april).unwrap();
+    fleet.import(march(), &pea_march).unwrap();
+    fleet.import(march(), &mwa_march).unwrap();
+    let total = |m: YearMonth, a: &str| -> u64 {
+        fleet
+            .month_counts(m, Some(a))
+            .unwrap()
+            .iter()
+            .map(|r| r.count)
+            .sum()
+    };
+    assert_eq!(total(april, PEA), 3);
+    assert_eq!(total(march(), PEA), 5);
+    assert_eq!(total(march(), "MWA"), 5);
+    // Sent again: nothing changes.
+    for (m, w) in [
+        (april, &pea_april),
+        (march(), &pea_march),
+        (march(), &mwa_march),
+    ] {
+        assert_eq!(fleet.import(m, w).unwrap(), 0);
+    }
+    // The fleet's own export carries the writer at each epoch it holds.
+    let back = fleet.writer_counts(march(), None).unwrap();
+    let d2 = tempfile::tempdir().unwrap();
+    let other = Store::open(d2.path(), StoreOptions::default()).unwrap();
+    other.import(march(), &back).unwrap();
+    assert_eq!(
+        other
+            .month_counts(march(), None)
+            .unwrap()
+            .iter()
+            .map(|r| r.count)
+            .sum::<u64>(),
+        10
+    );
 }
 
 #[test]
