@@ -69,13 +69,13 @@ impl PyCapLedger {
         &self,
         py: Python<'_>,
         subject: &str,
-        per_day: Option<i64>,
-        per_week: Option<i64>,
-        min_gap_seconds: Option<i64>,
+        per_day: Option<i128>,
+        per_week: Option<i128>,
+        min_gap_seconds: Option<i128>,
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyCapClaim> {
         let at = at.map(convert::instant).transpose()?;
-        let limit = |name: &str, v: Option<i64>| -> Result<Option<u32>, Failure> {
+        let limit = |name: &str, v: Option<i128>| -> Result<Option<u32>, Failure> {
             v.map(|n| {
                 u32::try_from(n).map_err(|_| invalid_argument(name, "must be 0 to 4294967295"))
             })

@@ -12,13 +12,19 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::error::{Failure, invalid_argument};
 
-/// A count or size given as a Python int: must not be negative.
-pub(crate) fn non_negative(name: &str, value: i64) -> Result<u64, Failure> {
-    u64::try_from(value).map_err(|_| invalid_argument(name, format!("must be >= 0, got {value}")))
+/// A count or size given as a Python int: must not be negative. Ints are
+/// taken as `i128` so that any value a caller can mean (a sequence up to
+/// 2^64 − 1, as C and HTTP take it) arrives here, and one out of range is an
+/// `InvalidArgumentError` naming the parameter, not pyo3's `OverflowError`.
+pub(crate) fn non_negative(name: &str, value: i128) -> Result<u64, Failure> {
+    if value < 0 {
+        return Err(invalid_argument(name, format!("must be >= 0, got {value}")));
+    }
+    u64::try_from(value).map_err(|_| invalid_argument(name, format!("{value} is too large")))
 }
 
 /// Like [`non_negative`], as `usize` (widths, line counts).
-pub(crate) fn size(name: &str, value: i64) -> Result<usize, Failure> {
+pub(crate) fn size(name: &str, value: i128) -> Result<usize, Failure> {
     let v = non_negative(name, value)?;
     usize::try_from(v).map_err(|_| invalid_argument(name, format!("{value} is too large")))
 }

@@ -50,7 +50,7 @@ impl PyEngine {
         policy: Option<String>,
         fail_closed: bool,
         durability: &str,
-        key_retention_months: Option<i64>,
+        key_retention_months: Option<i128>,
         allow_lossy: bool,
         count_reprints: bool,
         journal: Option<std::path::PathBuf>,
@@ -137,14 +137,14 @@ impl PyEngine {
         py: Python<'_>,
         key: Option<&str>,
         profile: Option<&str>,
-        width: Option<i64>,
+        width: Option<i128>,
         lang: &str,
         at: Option<&Bound<'_, PyAny>>,
         kind: Option<&str>,
         idempotency_key: Option<&str>,
         encoding: Option<&str>,
         surface: &str,
-        sequence: Option<i64>,
+        sequence: Option<i128>,
     ) -> PyResult<PyRendered> {
         let at = at.map(convert::instant).transpose()?;
         guard(py, || {
@@ -169,7 +169,7 @@ impl PyEngine {
         surface: &str,
         lang: &str,
         at: Option<&Bound<'py, PyAny>>,
-        sequence: Option<i64>,
+        sequence: Option<i128>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let at = at.map(convert::instant).transpose()?;
         let json = guard(py, || {
@@ -224,7 +224,7 @@ impl PyEngine {
         py: Python<'_>,
         token: &str,
         profile: Option<&str>,
-        width: Option<i64>,
+        width: Option<i128>,
         lang: &str,
         at: Option<&Bound<'_, PyAny>>,
         kind: Option<&str>,
@@ -250,7 +250,7 @@ impl PyEngine {
         month: &str,
         channel: &str,
         message_id: &str,
-        count: i64,
+        count: i128,
     ) -> PyResult<()> {
         guard(py, || {
             let month = convert::month(month)?;
@@ -269,7 +269,7 @@ impl PyEngine {
         month: &str,
         channel: &str,
         content: &str,
-        count: i64,
+        count: i128,
     ) -> PyResult<()> {
         guard(py, || {
             let month = convert::month(month)?;
@@ -336,7 +336,7 @@ fn output_encoding(name: Option<&str>) -> Result<Option<Encoding>, Failure> {
 #[allow(clippy::too_many_arguments)]
 fn footer_request(
     profile: Option<&str>,
-    width: Option<i64>,
+    width: Option<i128>,
     lang: &str,
     at: Option<time::OffsetDateTime>,
     kind: Option<&str>,

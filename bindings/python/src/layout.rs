@@ -8,7 +8,7 @@ use crate::convert::size;
 use crate::error::{Failure, guard, invalid_argument};
 
 /// `max_input_bytes`' default: the core's 1 MiB (checked at compile time).
-const DEFAULT_MAX_INPUT_BYTES: i64 = 1 << 20;
+const DEFAULT_MAX_INPUT_BYTES: i128 = 1 << 20;
 const _: () = assert!(DEFAULT_MAX_INPUT_BYTES as usize == layout::DEFAULT_MAX_INPUT_BYTES);
 
 /// Display columns of `text` (Thai marks 0, SARA AM 1, wide characters 2).
@@ -27,11 +27,11 @@ pub(crate) fn width(py: Python<'_>, text: &str) -> PyResult<usize> {
 pub(crate) fn wrap(
     py: Python<'_>,
     text: &str,
-    width: i64,
-    max_lines: Option<i64>,
+    width: i128,
+    max_lines: Option<i128>,
     ellipsis: &str,
     align: &str,
-    max_input_bytes: i64,
+    max_input_bytes: i128,
     words: Option<Vec<String>>,
 ) -> PyResult<Vec<String>> {
     guard(py, || {
@@ -74,9 +74,9 @@ fn layout_error(e: layout::LayoutError) -> Failure {
 pub(crate) fn truncate(
     py: Python<'_>,
     text: &str,
-    width: i64,
+    width: i128,
     ellipsis: &str,
-    max_input_bytes: i64,
+    max_input_bytes: i128,
     words: Option<Vec<String>>,
 ) -> PyResult<String> {
     guard(py, || {

@@ -59,7 +59,7 @@ pub(crate) fn select(
     lang: &str,
     document_key: Option<&str>,
     subject_key: Option<&str>,
-    sequence: Option<i64>,
+    sequence: Option<i128>,
     at: Option<&Bound<'_, PyAny>>,
     policy: Option<&str>,
 ) -> PyResult<PySelection> {

@@ -45,6 +45,26 @@ def test_counts_above_the_maximum_are_refused() -> None:
     assert engine.report("2026-03").totals.online == 1_000_000_000
 
 
+def test_ints_out_of_range_are_invalid_arguments_and_sequences_take_u64() -> None:
+    # Any width a size_t holds works, as from C.
+    assert keymsg.wrap("โทร 1441", 2**64 - 1) == ["โทร 1441"]
+    # Beyond, never pyo3's OverflowError: an InvalidArgumentError.
+    with pytest.raises(keymsg.InvalidArgumentError, match="width"):
+        keymsg.wrap("โทร 1441", 2**64)
+    with pytest.raises(keymsg.InvalidArgumentError, match="max_lines"):
+        keymsg.wrap("โทร 1441", 20, max_lines=2**70)
+    with pytest.raises(keymsg.InvalidArgumentError, match="width"):
+        keymsg.truncate("โทร 1441", -(2**70))
+    engine = keymsg.Engine(store=":memory:", agency="PEA")
+    # A round-robin sequence is a u64, as in C and over HTTP.
+    for n in [2**63, 2**64 - 1]:
+        assert engine.footer(key="D-1", sequence=n, at=AT).lines
+    with pytest.raises(keymsg.InvalidArgumentError, match="sequence"):
+        engine.footer(key="D-1", sequence=2**64, at=AT)
+    with pytest.raises(keymsg.InvalidArgumentError, match="width"):
+        engine.footer(key="D-1", width=2**70, at=AT)
+
+
 def test_control_characters_are_refused_or_escaped() -> None:
     with pytest.raises(keymsg.InvalidArgumentError, match="U\\+001B"):
         keymsg.Engine(store=":memory:", agency="PEA\x1b]0;pwned\x07")
