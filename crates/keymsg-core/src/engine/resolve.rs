@@ -17,8 +17,8 @@ impl Profile {
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] (`profile`) for an unknown name, listing
-    /// the built-ins; (`width`) for a width on a non-column profile; a layout
-    /// error for a width the profile cannot take (0).
+    /// the built-ins; (`width`) for a width on a non-column profile or
+    /// outside 1-1000 columns.
     #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn resolve(name: &str, width: Option<usize>, custom: &[Profile]) -> Result<Profile> {
         let base = custom
@@ -35,6 +35,15 @@ impl Profile {
             })?;
         match (width, base.kind()) {
             (None, _) => Ok(base),
+            // The caller's width, named as such (not as a bad profile).
+            (Some(width), ProfileKind::Columns { .. })
+                if !crate::layout::COLUMN_WIDTHS.contains(&width) =>
+            {
+                Err(Error::InvalidArgument {
+                    name: "width",
+                    reason: format!("must be 1-1000 columns, got {width}"),
+                })
+            }
             (
                 Some(width),
                 ProfileKind::Columns {

@@ -61,6 +61,7 @@ pub use truncate::truncate;
 unstable_use!(truncate::{TruncateOptions, truncate_with});
 pub(crate) use fit::fits_whole;
 pub(crate) use glue::glue_breaks;
+pub(crate) use profile::COLUMN_WIDTHS;
 pub use width::width;
 pub use wrap::{Align, WrapOptions, wrap};
 // The front ends' primitives (see the crate's "Stable and unstable API").

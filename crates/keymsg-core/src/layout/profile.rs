@@ -90,6 +90,9 @@ const BUILTIN_NAMES: &[&str] = &[
 /// functions (`wrap`, `truncate`) take any width from 1.
 pub const MIN_FOOTER_WIDTH: usize = 16;
 
+/// The widths a column profile may have.
+pub(crate) const COLUMN_WIDTHS: std::ops::RangeInclusive<usize> = 1..=1000;
+
 impl Profile {
     /// A validated profile.
     ///
@@ -257,7 +260,7 @@ impl Profile {
             ProfileKind::Columns {
                 width, max_lines, ..
             } => {
-                if !(1..=1000).contains(&width) {
+                if !COLUMN_WIDTHS.contains(&width) {
                     return bad(format!("width must be 1-1000 columns, got {width}"));
                 }
                 if max_lines == Some(0) {

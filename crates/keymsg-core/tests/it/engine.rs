@@ -116,6 +116,22 @@ fn idempotency_key_counts_once() {
     assert_eq!(report.totals.documents, 1);
 }
 
+/// A width override outside 1-1000 columns is a bad `width`, not a bad
+/// profile (the profile named is fine).
+#[test]
+fn a_width_out_of_range_is_a_bad_width() {
+    let engine = Engine::builder().build().unwrap();
+    for width in [0, 1001, usize::MAX] {
+        let err = engine
+            .footer(&FooterRequest::new().key("A-1").width(width))
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidArgument { name: "width", reason } if reason.contains(&width.to_string())),
+            "{width}: {err:?}"
+        );
+    }
+}
+
 /// A kind or key the store cannot keep is the caller's error, refused
 /// before anything is laid out or counted: never a footer handed over
 /// uncounted as if the store had failed (the engine fails open by default).
