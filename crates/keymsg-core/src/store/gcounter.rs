@@ -83,37 +83,70 @@ pub(crate) struct Merged {
     manual: BTreeMap<(String, Channel, String), ManualCell>,
 }
 
+impl WriterCounts {
+    /// The agencies this copy covers (it lists counters of them), sorted.
+    pub(crate) fn agencies(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self.counts.iter().map(|c| c.agency.as_str()).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// What a merge or an import does with one agency's counters of a writer's
+/// copy, by the copy's epoch and that of the copy held for the agency (the
+/// rule of the module docs, for every store and `report::merge`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Take {
+    /// An older copy than the one held: nothing to take from it.
+    Nothing,
+    /// A copy of the same epoch: the max per counter.
+    Max,
+    /// A newer copy (the writer withdrew counts since), or the first one:
+    /// it replaces the agency's counters.
+    Replace,
+}
+
+impl Take {
+    pub(crate) fn of(copy: u64, held: Option<u64>) -> Take {
+        match held {
+            Some(h) if copy < h => Take::Nothing,
+            Some(h) if copy == h => Take::Max,
+            _ => Take::Replace,
+        }
+    }
+}
+
 impl Merged {
-    /// Join one writer's copy, agency by agency: for each agency it has
-    /// counters of, a higher epoch replaces, an equal epoch takes the max
-    /// per counter, a lower epoch is ignored.
+    /// Join one writer's copy, agency by agency (see [`Take`]).
     pub(crate) fn join(&mut self, w: &WriterCounts) {
         let mut by_agency: BTreeMap<&str, Vec<&CountRow>> = BTreeMap::new();
         for c in &w.counts {
             by_agency.entry(c.agency.as_str()).or_default().push(c);
         }
         for (agency, counts) in by_agency {
-            let e = self
-                .writers
-                .entry((w.host.clone(), w.writer.clone(), agency.to_owned()))
-                .or_default();
-            if w.epoch > e.epoch {
-                *e = Entry {
-                    epoch: w.epoch,
-                    cells: BTreeMap::new(),
-                };
-            }
-            if w.epoch == e.epoch {
-                for c in counts {
-                    let k = (
-                        c.agency.clone(),
-                        c.message_id.clone(),
-                        c.surface,
-                        c.kind.clone(),
-                    );
-                    let v = e.cells.entry(k).or_default();
-                    *v = (*v).max(c.count);
+            let key = (w.host.clone(), w.writer.clone(), agency.to_owned());
+            let held = self.writers.get(&key).map(|e| e.epoch);
+            let e = self.writers.entry(key).or_default();
+            match Take::of(w.epoch, held) {
+                Take::Nothing => continue,
+                Take::Max => {}
+                Take::Replace => {
+                    *e = Entry {
+                        epoch: w.epoch,
+                        cells: BTreeMap::new(),
+                    };
                 }
+            }
+            for c in counts {
+                let k = (
+                    c.agency.clone(),
+                    c.message_id.clone(),
+                    c.surface,
+                    c.kind.clone(),
+                );
+                let v = e.cells.entry(k).or_default();
+                *v = (*v).max(c.count);
             }
         }
         for m in &w.manual {
@@ -301,6 +334,14 @@ mod tests {
         let back = m.to_writers();
         assert_eq!(back.len(), 2, "{back:?}");
         assert_eq!(total(&merge_writers(back.iter())), 9);
+    }
+
+    #[test]
+    fn take_by_epoch() {
+        assert_eq!(Take::of(0, None), Take::Replace);
+        assert_eq!(Take::of(3, Some(2)), Take::Replace);
+        assert_eq!(Take::of(2, Some(2)), Take::Max);
+        assert_eq!(Take::of(1, Some(2)), Take::Nothing);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 
 use super::conn::Url;
 use crate::bangkok::YearMonth;
+use crate::store::gcounter::Take;
 use crate::store::read::{RowKey, to_rows};
 use crate::store::{CountRow, ManualEntry, ManualRecord, StoreError, WriterCounts};
 use crate::{Channel, Surface};
@@ -415,9 +416,7 @@ pub(crate) fn import(
         // agency they list (a writer's epoch grows with a withdrawal in any
         // of them). Counters imported before epochs were kept per agency
         // came from a copy of at most the writer's epoch then.
-        let mut agencies: Vec<&str> = w.counts.iter().map(|c| c.agency.as_str()).collect();
-        agencies.sort_unstable();
-        agencies.dedup();
+        let agencies = w.agencies();
         let mut taken: Vec<&str> = Vec::with_capacity(agencies.len());
         for agency in agencies {
             let recorded: Option<i64> = tx
@@ -436,13 +435,11 @@ pub(crate) fn import(
                 )
                 .map_err(err)?
                 .is_some();
-            match recorded.or(held.then_some(epoch)) {
-                // An older copy than what the store holds: nothing to take.
-                Some(s) if epoch_in < s => continue,
-                Some(s) if epoch_in == s => {}
-                // The writer withdrew counts since: its new copy replaces
-                // the agency's counters of the month.
-                _ => {
+            let stored = recorded.or(held.then_some(epoch));
+            match Take::of(w.epoch, stored.map(|e| u64::try_from(e).unwrap_or(0))) {
+                Take::Nothing => continue,
+                Take::Max => {}
+                Take::Replace => {
                     changed += tx
                         .execute(
                             "DELETE FROM keymsg_counters WHERE month = $1 AND agency = $2 \

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use rusqlite::{OptionalExtension, params};
 
+use super::super::gcounter::Take;
 use super::super::schema::{self, Mode, map_err};
 use super::super::{StoreError, WriterCounts};
 use super::super::{read, verify};
@@ -146,9 +147,7 @@ fn import_writer(
         // copy of at most the file's epoch then.
         Some(i64::try_from(epoch).unwrap_or(i64::MAX))
     };
-    let mut agencies: Vec<&str> = w.counts.iter().map(|c| c.agency.as_str()).collect();
-    agencies.sort_unstable();
-    agencies.dedup();
+    let agencies = w.agencies();
     let mut taken: Vec<&str> = Vec::with_capacity(agencies.len());
     for agency in agencies {
         let recorded: Option<i64> = tx
@@ -168,13 +167,10 @@ fn import_writer(
             .map_err(err)?
             > 0;
         let stored = recorded.or(if held { legacy_epoch } else { None });
-        match stored {
-            // An older copy than what this file holds: nothing to take from it.
-            Some(s) if epoch_in < s => continue,
-            Some(s) if epoch_in == s => {}
-            // The writer withdrew counts since: its new copy replaces the
-            // agency's counters of the month.
-            _ => {
+        match Take::of(w.epoch, stored.map(|e| u64::try_from(e).unwrap_or(0))) {
+            Take::Nothing => continue,
+            Take::Max => {}
+            Take::Replace => {
                 changed += tx
                     .execute(
                         "DELETE FROM counts WHERE month = ?1 AND agency = ?2",
