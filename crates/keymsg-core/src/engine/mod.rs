@@ -89,6 +89,13 @@ impl Engine {
     /// A footer for any surface (receipt by default): select, lay out,
     /// encode, count. The key is the document key on receipts and invoices
     /// and the subject key on other surfaces (as `Engine::explain` takes it).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a `kind` or `idempotency_key` the store
+    /// cannot keep (see [`FooterRequest`]) or a `width` outside 1-1000
+    /// columns, found before anything is laid out or counted; selection and
+    /// layout errors; a store error only with `fail_closed` (otherwise the
+    /// footer is returned uncounted, with `count_error` set).
     pub fn footer(&self, req: &FooterRequest) -> Result<Rendered> {
         let (slot, index, placement) = self.pick_footer(req)?;
         self.render(&slot, index, &placement).map(|(r, _)| r)

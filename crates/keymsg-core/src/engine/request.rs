@@ -26,9 +26,11 @@ pub struct FooterRequest {
     pub at: Option<OffsetDateTime>,
     /// Surface (default receipt).
     pub surface: Option<Surface>,
-    /// Document or app kind recorded with the count (e.g. `electricity-bill`).
+    /// Document or app kind recorded with the count (e.g. `electricity-bill`):
+    /// plain text (no control or bidi characters) of at most 256 characters.
     pub kind: Option<String>,
-    /// Idempotency key: a retry with the same key counts once.
+    /// Idempotency key: a retry with the same key counts once. Not empty,
+    /// plain text of at most 256 characters (an invoice number, a UUID).
     pub idempotency_key: Option<String>,
     /// Caller's sequence number (for the `round-robin` policy).
     pub sequence: Option<u64>,
@@ -103,9 +105,10 @@ pub struct PopupRequest {
     pub profile: Option<String>,
     /// The instant (default now).
     pub at: Option<OffsetDateTime>,
-    /// App name recorded with the count (e.g. `PEA Smart Plus`).
+    /// App name recorded with the count (e.g. `PEA Smart Plus`), as
+    /// [`FooterRequest::kind`].
     pub kind: Option<String>,
-    /// Idempotency key.
+    /// Idempotency key, as [`FooterRequest::idempotency_key`].
     pub idempotency_key: Option<String>,
 }
 
