@@ -122,23 +122,22 @@ fn claim_keys(
 /// claim expires by (see `ship`). Returns the seqs of the keyed insertions
 /// whose key another row holds (the same invoice counted on another host,
 /// or by an earlier row): they do not count.
-pub(super) fn claim_keys_in_order(
+pub(super) fn claim_keys_in_order<'a>(
     tx: &mut postgres::Transaction<'_>,
     wid: i32,
-    rows: &[&JournalRow],
-    key_month: impl Fn(&str) -> String,
+    rows: &[&'a JournalRow],
+    key_month: impl Fn(&'a str) -> &'a str,
 ) -> Result<HashSet<i64>, postgres::Error> {
     let mut refused = HashSet::new();
     let mut keys: Vec<&str> = Vec::new();
-    let mut months: Vec<String> = Vec::new();
+    let mut months: Vec<&str> = Vec::new();
     let mut seqs: Vec<i64> = Vec::new();
     let mut claim = |tx: &mut postgres::Transaction<'_>,
                      keys: &mut Vec<&str>,
-                     months: &mut Vec<String>,
+                     months: &mut Vec<&str>,
                      seqs: &mut Vec<i64>|
      -> Result<(), postgres::Error> {
-        let month_refs: Vec<&str> = months.iter().map(String::as_str).collect();
-        if let Claims::Some(held) = claim_keys(tx, wid, keys, &month_refs, seqs)? {
+        if let Claims::Some(held) = claim_keys(tx, wid, keys, months, seqs)? {
             refused.extend(seqs.iter().filter(|s| !held.contains(s)));
         }
         keys.clear();

@@ -292,14 +292,8 @@ fn ingest_with(
     // insertion dated long ago, by a till's wrong clock or a late upload,
     // keeps its key as long as one counted today).
     let claim_month = YearMonth::of(crate::bangkok::now()).to_string();
-    let key_month = |m: &str| {
-        if *m >= *claim_month {
-            m.to_owned()
-        } else {
-            claim_month.clone()
-        }
-    };
-    let refused = claim_keys_in_order(&mut tx, wid, &rows, key_month).map_err(err)?;
+    let later = |m| std::cmp::max(m, claim_month.as_str());
+    let refused = claim_keys_in_order(&mut tx, wid, &rows, later).map_err(err)?;
     let now = crate::store::writer::now_nanos();
     let counted: Vec<bool> = rows
         .iter()
