@@ -26,7 +26,7 @@ public class KeymsgClient {
 
         String subject = "java-user-42";
         HttpResponse<String> popup = http.send(
-            request(base + "/v1/popup?subject=" + URLEncoder.encode(subject, StandardCharsets.UTF_8), token).GET().build(),
+            request(base + "/v1/popup?key=" + URLEncoder.encode(subject, StandardCharsets.UTF_8), token).GET().build(),
             HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (popup.statusCode() == 204) {
             System.out.println("no pop-up now; retry after " + popup.headers().firstValue("retry-after").orElse("?") + " s");
@@ -34,7 +34,7 @@ public class KeymsgClient {
             String tok = field(popup.body(), "token");
             System.out.println(field(popup.body(), "title"));
             // ... the app displayed it; count it, idempotently.
-            String body = "{\"impressions\":[{\"token\":\"" + tok + "\",\"subject\":\"" + subject
+            String body = "{\"impressions\":[{\"token\":\"" + tok + "\",\"key\":\"" + subject
                 + "\",\"surface\":\"popup\",\"idempotency_key\":\"" + subject + "-" + System.nanoTime() + "\"}]}";
             HttpResponse<String> counted = http.send(
                 request(base + "/v1/impressions", token)

@@ -21,7 +21,7 @@ async function call(path, init = {}) {
 }
 
 const subject = "node-user-42";
-const res = await call(`/v1/popup?subject=${encodeURIComponent(subject)}&lang=th`);
+const res = await call(`/v1/popup?key=${encodeURIComponent(subject)}&lang=th`);
 if (res.status === 204) {
   console.log(`no pop-up for ${subject} now; retry after ${res.headers.get("retry-after")} s`);
 } else {
@@ -31,7 +31,7 @@ if (res.status === 204) {
   const body = {
     impressions: [{
       token: popup.token,
-      subject,
+      key: subject,
       surface: "popup",
       idempotency_key: `${subject}-${popup.message_id}-${Date.now()}`,
       kind: "node-example",

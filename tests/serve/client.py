@@ -60,13 +60,13 @@ check(status == 400 and json.loads(body)["error"]["field"] == "at", "bad at")
 # http.client: a pop-up, then its impression counted once across a retry.
 u = urllib.parse.urlsplit(base)
 conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
-conn.request("GET", "/v1/popup?subject=py-user-1&lang=en", headers=headers)
+conn.request("GET", "/v1/popup?key=py-user-1&lang=en", headers=headers)
 r = conn.getresponse()
 popup = json.loads(r.read())
 check(r.status == 200, f"popup status {r.status}")
 check(popup.get("title"), "popup has a title")
 payload = json.dumps({"impressions": [
-    {"token": popup["token"], "subject": "py-user-1", "surface": "popup",
+    {"token": popup["token"], "key": "py-user-1", "surface": "popup",
      "idempotency_key": "py-imp-1", "at": "2026-03-15T09:30:00+07:00"},
     {"token": "not-a-token", "idempotency_key": "py-imp-2"},
 ]})

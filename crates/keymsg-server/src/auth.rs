@@ -17,7 +17,7 @@ use crate::state::AppState;
 /// The scopes a request needs: by path, and `count` also for a counted footer.
 fn needed(path: &str, query: Option<&str>) -> Vec<Scope> {
     match path {
-        "/v1/footer" => {
+        "/v1/footer" | "/v1/replay" => {
             let uncounted = query.is_some_and(|q| {
                 form_urlencoded::parse(q.as_bytes())
                     .any(|(k, v)| k == "count" && (v == "false" || v == "0"))
@@ -28,8 +28,8 @@ fn needed(path: &str, query: Option<&str>) -> Vec<Scope> {
                 vec![Scope::Select, Scope::Count]
             }
         }
-        "/v1/popup" => vec![Scope::Select],
-        "/v1/impressions" => vec![Scope::Count],
+        "/v1/popup" | "/v1/explain" => vec![Scope::Select],
+        "/v1/impressions" | "/v1/records" => vec![Scope::Count],
         "/v1/report" => vec![Scope::Report],
         "/metrics" => vec![Scope::Metrics],
         "/v1/admin/reload" => vec![Scope::Admin],
@@ -85,4 +85,28 @@ pub(crate) async fn check(State(st): State<Arc<AppState>>, req: Request, next: N
         .into_response();
     }
     next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_but_health_and_the_document_needs_a_scope() {
+        let public = ["/healthz", "/readyz", "/openapi.json"];
+        for (method, path) in crate::ROUTES {
+            assert_eq!(
+                needed(path, None).is_empty(),
+                public.contains(path),
+                "{method} {path}"
+            );
+        }
+        // Counting needs `count`, unless the request says it counts nothing.
+        for path in ["/v1/footer", "/v1/replay"] {
+            assert_eq!(needed(path, None), [Scope::Select, Scope::Count]);
+            assert_eq!(needed(path, Some("token=x&count=false")), [Scope::Select]);
+        }
+        assert_eq!(needed("/v1/records", None), [Scope::Count]);
+        assert_eq!(needed("/v1/explain", None), [Scope::Select]);
+    }
 }

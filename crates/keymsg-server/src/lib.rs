@@ -6,7 +6,10 @@
 //! - `GET /v1/footer`: select, lay out and count a receipt or invoice footer;
 //! - `GET /v1/popup`: select a pop-up, `204` when a frequency cap says not now
 //!   (caps are claimed in the store, so replicas sharing it never exceed them);
+//! - `GET /v1/replay`: reprint the message of a stored selection token;
+//! - `GET /v1/explain`: why each message was or was not eligible;
 //! - `POST /v1/impressions`: count pop-ups the app displayed (idempotent);
+//! - `POST /v1/records`: hand counts for the form's other channels;
 //! - `GET /v1/report`: the monthly form (JSON, CSV, XLSX, Markdown);
 //! - `GET /metrics`, `/healthz`, `/readyz`, `/openapi.json`;
 //! - `POST /v1/admin/reload`: reload the catalog (also on SIGHUP).
@@ -51,7 +54,10 @@ use crate::state::{AppState, Engines};
 pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/footer"),
     ("get", "/v1/popup"),
+    ("get", "/v1/replay"),
+    ("get", "/v1/explain"),
     ("post", "/v1/impressions"),
+    ("post", "/v1/records"),
     ("get", "/v1/report"),
     ("post", "/v1/admin/reload"),
     ("get", "/metrics"),
@@ -182,7 +188,10 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<Arc<AppState>>)> {
     vec![
         ("get", "/v1/footer", get(handlers::footer)),
         ("get", "/v1/popup", get(handlers::popup)),
+        ("get", "/v1/replay", get(handlers::replay)),
+        ("get", "/v1/explain", get(handlers::explain)),
         ("post", "/v1/impressions", post(handlers::impressions)),
+        ("post", "/v1/records", post(handlers::records)),
         ("get", "/v1/report", get(handlers::report)),
         ("post", "/v1/admin/reload", post(handlers::reload)),
         ("get", "/metrics", get(handlers::metrics)),
@@ -440,5 +449,22 @@ mod tests {
             .collect();
         routed.sort();
         assert_eq!(routed, routes);
+    }
+
+    #[test]
+    fn openapi_documents_exactly_the_query_parameters_read() {
+        let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap();
+        for (method, path) in ROUTES {
+            let documented: Vec<&str> = doc["paths"][path][method]["parameters"]
+                .as_array()
+                .map(|ps| ps.iter().map(|p| p["name"].as_str().unwrap()).collect())
+                .unwrap_or_default();
+            let read = handlers::QUERY_PARAMS
+                .iter()
+                .find(|(p, _)| p == path)
+                .map(|(_, names)| names.to_vec())
+                .unwrap_or_default();
+            assert_eq!(documented, read, "{method} {path}");
+        }
     }
 }

@@ -36,6 +36,9 @@ pub struct EngineSettings {
     pub profiles: Vec<Profile>,
     /// What an acknowledged count survives.
     pub durability: Durability,
+    /// Count a reprint (`GET /v1/replay`) like a first print (default: it
+    /// is stored as a reprint, not counted).
+    pub count_reprints: bool,
 }
 
 /// The engines of one catalog: `select` never counts (pop-ups, footers
@@ -51,7 +54,8 @@ impl Engines {
         let builder = |with_store: bool| {
             let mut b = Engine::builder()
                 .catalog(catalog.clone())
-                .durability(s.durability);
+                .durability(s.durability)
+                .count_reprints(s.count_reprints);
             if let Some(a) = &s.agency {
                 b = b.agency(a.as_str());
             }

@@ -11,8 +11,9 @@ use crate::exit::CliError;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Endpoints: GET /v1/footer, GET /v1/popup (204 when a cap says not now),
-POST /v1/impressions, GET /v1/report, POST /v1/admin/reload, GET /metrics,
-/healthz, /readyz, /openapi.json.
+GET /v1/replay, GET /v1/explain, POST /v1/impressions, POST /v1/records,
+GET /v1/report, POST /v1/admin/reload, GET /metrics, /healthz, /readyz,
+/openapi.json.
 
 keymsg.toml: [caps] per_day, per_week, min_gap_seconds (shared through the
 store by every replica); [serve] listen, max_body_bytes, header_timeout_ms,
@@ -36,6 +37,10 @@ pub struct Args {
     /// What an acknowledged count survives: process (default) or power.
     #[arg(long, value_parser = ["process", "power"], value_name = "process|power")]
     durability: Option<String>,
+    /// Count reprints (`GET /v1/replay`) like first prints (default: stored
+    /// as reprints, not counted, since the first print was).
+    #[arg(long)]
+    count_reprints: bool,
     /// Log line format.
     #[arg(long, value_parser = ["text", "json"], default_value = "text", value_name = "text|json")]
     log_format: String,
@@ -93,6 +98,7 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
             policy: args.engine.policy.clone().or_else(|| config.policy.clone()),
             profiles: config.profile_def.clone(),
             durability,
+            count_reprints: args.count_reprints,
         },
         loader,
         caps: config.caps.unwrap_or_default(),

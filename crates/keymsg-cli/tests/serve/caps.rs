@@ -63,12 +63,10 @@ fn caps_hold_across_two_server_processes_on_one_store() {
         &[],
     );
     assert_eq!(status, 200);
-    // Without a subject, caps cannot apply: a 400 naming it.
+    // Without a subject, caps cannot apply: a 400 naming it (`key`, its
+    // name in every front end; `subject` above is the older name).
     let (status, v) = get_json(a.addr, "/v1/popup", &[]);
-    assert_eq!(
-        (status, v["error"]["field"].as_str()),
-        (400, Some("subject"))
-    );
+    assert_eq!((status, v["error"]["field"].as_str()), (400, Some("key")));
     let (_, _, metrics) = http(a.addr, "GET", "/metrics", &[], b"").unwrap();
     assert!(
         String::from_utf8(metrics)

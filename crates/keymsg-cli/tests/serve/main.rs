@@ -194,3 +194,4 @@ mod caps;
 mod endpoints;
 mod fleet;
 mod lifecycle;
+mod parity;

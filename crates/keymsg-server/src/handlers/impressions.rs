@@ -12,6 +12,8 @@ struct ImpressionsIn {
 #[serde(deny_unknown_fields)]
 struct ImpressionIn {
     token: String,
+    /// The app user; `key` as the other front ends name it.
+    #[serde(alias = "key")]
     subject: Option<String>,
     surface: Option<String>,
     idempotency_key: String,
@@ -49,7 +51,7 @@ pub(crate) async fn read_body(body: Body, limit: usize) -> Result<axum::body::By
     })
 }
 
-fn json_error(field_prefix: &str, e: &serde_json::Error) -> ApiError {
+pub(super) fn json_error(field_prefix: &str, e: &serde_json::Error) -> ApiError {
     // serde_json names the field in its message (unknown field `x`,
     // missing field `token`, invalid type ... for key `at`).
     let msg = e.to_string();

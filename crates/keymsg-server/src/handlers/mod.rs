@@ -11,7 +11,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use keymsg_core::report::{FormOptions, Report};
 use keymsg_core::store::{CapClaim, Insertion};
-use keymsg_core::{FooterRequest, Surface, YearMonth};
+use keymsg_core::{Channel, FooterRequest, Surface, YearMonth};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -21,13 +21,30 @@ use crate::state::AppState;
 
 type Shared = State<Arc<AppState>>;
 
+mod explain;
 mod impressions;
+mod record;
+mod replay;
 mod report;
 mod select;
 
+pub(crate) use explain::explain;
 pub(crate) use impressions::impressions;
+pub(crate) use record::records;
+pub(crate) use replay::replay;
 pub(crate) use report::report;
 pub(crate) use select::{footer, popup};
+
+/// The query parameters each GET endpoint reads (any other is refused); a
+/// test holds them to `openapi.json`.
+#[cfg(test)]
+pub(crate) const QUERY_PARAMS: &[(&str, &[&str])] = &[
+    ("/v1/footer", select::FOOTER_PARAMS),
+    ("/v1/popup", select::POPUP_PARAMS),
+    ("/v1/replay", replay::REPLAY_PARAMS),
+    ("/v1/explain", explain::EXPLAIN_PARAMS),
+    ("/v1/report", report::REPORT_PARAMS),
+];
 
 /// Most impressions in one `POST /v1/impressions`.
 pub const MAX_IMPRESSIONS: usize = 1000;
@@ -75,6 +92,22 @@ fn surface_param(p: &Params, allowed: &[Surface], default: Surface) -> Result<Su
             "surface",
             format!("`{}` is not one of: {}", printable(s), names.join(", ")),
         )),
+    }
+}
+
+/// `encoding`: the printer's byte encoding (default: the profile's). With
+/// UTF-8 the JSON `text` is what to print; otherwise `encoded` carries the
+/// bytes.
+fn encoding_param(p: &Params) -> Result<Option<keymsg_core::layout::Encoding>, ApiError> {
+    match p.str("encoding") {
+        None => Ok(None),
+        Some(name) => match keymsg_core::layout::Encoding::from_name(name) {
+            Some(e) => Ok(Some(e)),
+            None => Err(ApiError::field(
+                "encoding",
+                format!("`{}` is not one of: utf-8, tis-620, cp874", printable(name)),
+            )),
+        },
     }
 }
 

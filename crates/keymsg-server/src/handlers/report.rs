@@ -2,7 +2,7 @@
 
 use super::*;
 
-const REPORT_PARAMS: &[&str] = &["month", "agency", "format"];
+pub(super) const REPORT_PARAMS: &[&str] = &["month", "agency", "format"];
 
 /// `GET /v1/report`: the month's form, as JSON, CSV, XLSX or Markdown.
 pub(crate) async fn report(State(st): Shared, RawQuery(q): RawQuery) -> Response {

@@ -4,7 +4,7 @@ use super::*;
 
 /// What `GET /v1/footer` returns: the fields of `keymsg footer --json`.
 #[derive(Serialize)]
-struct FooterOut<'a> {
+pub(super) struct FooterOut<'a> {
     message_id: &'a str,
     text: &'a str,
     lines: &'a [String],
@@ -14,9 +14,14 @@ struct FooterOut<'a> {
     counted: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     count_error: Option<&'a str>,
+    /// `text` in the printer encoding asked for (`encoding=tis-620` or
+    /// `cp874`), base64: the bytes `keymsg footer --encoding` writes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encoded: Option<String>,
 }
 
-fn footer_out(r: &keymsg_core::Rendered) -> FooterOut<'_> {
+pub(super) fn footer_out(r: &keymsg_core::Rendered) -> FooterOut<'_> {
+    use base64::Engine as _;
     FooterOut {
         message_id: &r.message_id,
         text: &r.text,
@@ -26,10 +31,14 @@ fn footer_out(r: &keymsg_core::Rendered) -> FooterOut<'_> {
         fit: &r.fit,
         counted: r.counted,
         count_error: r.count_error.as_deref(),
+        encoded: r
+            .encoded
+            .as_deref()
+            .map(|b| base64::engine::general_purpose::STANDARD.encode(b)),
     }
 }
 
-const FOOTER_PARAMS: &[&str] = &[
+pub(super) const FOOTER_PARAMS: &[&str] = &[
     "key",
     "profile",
     "width",
@@ -40,7 +49,13 @@ const FOOTER_PARAMS: &[&str] = &[
     "idempotency_key",
     "kind",
     "sequence",
+    "encoding",
 ];
+
+/// The surfaces a footer is printed or shown on (pop-up surfaces go
+/// through `/v1/popup` and `/v1/impressions`).
+pub(super) const FOOTER_SURFACES: &[Surface] =
+    &[Surface::Receipt, Surface::Invoice, Surface::Billboard];
 
 /// Parse a footer request; also whether it asks to be counted.
 pub(crate) fn footer_request(raw: Option<&str>) -> Result<(FooterRequest, bool), ApiError> {
@@ -53,11 +68,8 @@ pub(crate) fn footer_request(raw: Option<&str>) -> Result<(FooterRequest, bool),
         return Err(ApiError::field("width", "must be 1 or more columns"));
     }
     req.lang = lang_param(&p)?;
-    req.surface = Some(surface_param(
-        &p,
-        &[Surface::Receipt, Surface::Invoice],
-        Surface::Receipt,
-    )?);
+    req.surface = Some(surface_param(&p, FOOTER_SURFACES, Surface::Receipt)?);
+    req.encoding = encoding_param(&p)?;
     req.at = p.at()?;
     req.idempotency_key = p.string("idempotency_key");
     req.kind = p.string("kind");
@@ -113,7 +125,20 @@ async fn footer_inner(st: &Arc<AppState>, q: Option<&str>) -> Result<Response, A
     Ok(json_response(StatusCode::OK, &footer_out(&r)))
 }
 
-const POPUP_PARAMS: &[&str] = &["subject", "lang", "surface", "profile", "at"];
+pub(super) const POPUP_PARAMS: &[&str] = &["key", "subject", "lang", "surface", "profile", "at"];
+
+/// The pop-up's subject (the app user, as the caps count them): `key`, as
+/// CLI, C and Python name it, or `subject`, the name it had first (still read).
+fn subject_param(p: &Params) -> Result<(&'static str, Option<String>), ApiError> {
+    match (p.string("key"), p.string("subject")) {
+        (Some(_), Some(_)) => Err(ApiError::field(
+            "key",
+            "give `key` or its older name `subject`, not both",
+        )),
+        (None, Some(s)) => Ok(("subject", Some(s))),
+        (k, None) => Ok(("key", k)),
+    }
+}
 
 #[derive(Serialize)]
 struct PopupOut<'a> {
@@ -143,7 +168,8 @@ async fn popup_inner(st: &Arc<AppState>, q: Option<&str>) -> Result<Response, Ap
     )?;
     let mut req = FooterRequest::new();
     req.surface = Some(surface);
-    req.key = p.string("subject");
+    let (subject_name, subject) = subject_param(&p)?;
+    req.key = subject;
     req.lang = lang_param(&p)?;
     req.profile = p.string("profile");
     req.at = p.at()?;
@@ -151,7 +177,7 @@ async fn popup_inner(st: &Arc<AppState>, q: Option<&str>) -> Result<Response, Ap
     // Select first: a request that cannot be served uses up no cap.
     let rendered = engines.select.footer(&req)?;
     if let Some(ledger) = st.ledger.clone() {
-        let subject = p.required("subject")?.to_owned();
+        let subject = p.required(subject_name)?.to_owned();
         let at = req.at.unwrap_or_else(time::OffsetDateTime::now_utc);
         let caps = st.caps;
         let claim = blocking(move || {

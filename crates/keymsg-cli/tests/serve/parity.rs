@@ -1,0 +1,338 @@
+//! The service offers what the CLI does, under the same names, with the
+//! same results: reprint by token, explain, hand counts, printer
+//! encodings, the billboard surface, and the pop-up subject as `key`.
+
+use super::*;
+
+const AT: &str = "2026-03-05T10:00:00%2B07:00";
+const AT_RFC: &str = "2026-03-05T10:00:00+07:00";
+
+/// `keymsg ARGS` in `dir` (no config file): its stdout as bytes.
+fn cli(dir: &Path, args: &[&str]) -> Vec<u8> {
+    let out = Command::new(env!("CARGO_BIN_EXE_keymsg"))
+        .current_dir(dir)
+        .env_remove("KEYMSG_CONFIG")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "keymsg {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+fn post_json(addr: SocketAddr, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+    let (status, _, bytes) = http(
+        addr,
+        "POST",
+        path,
+        &[("Content-Type", "application/json")],
+        body.to_string().as_bytes(),
+    )
+    .unwrap();
+    (status, serde_json::from_slice(&bytes).unwrap())
+}
+
+/// One cell of the service's March 2026 form: a message's count in a column.
+fn report_cell(addr: SocketAddr, message: &str, column: &str) -> u64 {
+    let (status, report) = get_json(addr, "/v1/report?month=2026-03&agency=PEA", &[]);
+    assert_eq!(status, 200, "{report}");
+    report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["message_id"] == message)
+        .map_or(0, |r| r[column].as_u64().unwrap())
+}
+
+fn base64_decode(dir: &Path, text: &str) -> Vec<u8> {
+    let path = dir.join("encoded.b64");
+    std::fs::write(&path, text).unwrap();
+    let out = Command::new("base64")
+        .arg("-d")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    out.stdout
+}
+
+#[test]
+fn reprints_by_token_as_the_cli_does_and_counts_them_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &["--store", "st", "--agency", "PEA"]);
+    let (status, first) = get_json(
+        server.addr,
+        &format!("/v1/footer?key=INV-R-1&at={AT}&profile=receipt-80mm"),
+        &[],
+    );
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(first["counted"], true);
+    let token = first["token"].as_str().unwrap();
+    let message = first["message_id"].as_str().unwrap();
+
+    // Another width, the same message; stored as a reprint, not counted.
+    let (status, again) = get_json(
+        server.addr,
+        &format!("/v1/replay?token={token}&width=32&at={AT}"),
+        &[],
+    );
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(again["message_id"], message);
+    assert_eq!(again["counted"], false);
+    assert!(again["lines"].as_array().unwrap().len() > first["lines"].as_array().unwrap().len());
+    // The CLI's reprint of the same token at the same width is the same text.
+    let cli_json: serde_json::Value = serde_json::from_slice(&cli(
+        dir.path(),
+        &["replay", token, "--width", "32", "--json"],
+    ))
+    .unwrap();
+    assert_eq!(cli_json["text"], again["text"]);
+    assert_eq!(cli_json["lines"], again["lines"]);
+    assert_eq!(report_cell(server.addr, message, "documents"), 1);
+
+    // A bad token names the field.
+    let (status, err) = get_json(server.addr, "/v1/replay?token=k1.nope", &[]);
+    assert_eq!(status, 400, "{err}");
+    assert_eq!(err["error"]["field"], "token");
+    let (status, err) = get_json(server.addr, "/v1/replay", &[]);
+    assert_eq!(status, 400, "{err}");
+    assert_eq!(err["error"]["field"], "token");
+    drop(server);
+
+    // A service that counts reprints counts it, once per idempotency key.
+    let counting = Server::start(
+        dir.path(),
+        &["--store", "st", "--agency", "PEA", "--count-reprints"],
+    );
+    for _ in 0..2 {
+        let (status, r) = get_json(
+            counting.addr,
+            &format!("/v1/replay?token={token}&at={AT}&idempotency_key=INV-R-1%23reprint-1"),
+            &[],
+        );
+        assert_eq!(status, 200, "{r}");
+    }
+    assert_eq!(report_cell(counting.addr, message, "documents"), 2);
+    // count=false stores nothing.
+    let (status, r) = get_json(
+        counting.addr,
+        &format!("/v1/replay?token={token}&at={AT}&count=false"),
+        &[],
+    );
+    assert_eq!((status, &r["counted"]), (200, &serde_json::json!(false)));
+    assert_eq!(report_cell(counting.addr, message, "documents"), 2);
+}
+
+#[test]
+fn explain_encodings_billboards_and_the_popup_key_match_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &["--store", "st", "--agency", "PEA"]);
+
+    // Explain: the JSON of `keymsg explain --json`, field for field.
+    for (query, args) in [
+        (
+            format!("key=INV-E-1&at={AT}"),
+            vec!["--key", "INV-E-1", "--at", AT_RFC],
+        ),
+        (
+            format!("key=user-9&surface=popup&lang=en&at={AT}"),
+            vec![
+                "--key",
+                "user-9",
+                "--surface",
+                "popup",
+                "--lang",
+                "en",
+                "--at",
+                AT_RFC,
+            ],
+        ),
+    ] {
+        let (status, served) = get_json(server.addr, &format!("/v1/explain?{query}"), &[]);
+        assert_eq!(status, 200, "{served}");
+        let mut cli_args = vec!["explain", "--json"];
+        cli_args.extend(args);
+        let printed: serde_json::Value =
+            serde_json::from_slice(&cli(dir.path(), &cli_args)).unwrap();
+        assert_eq!(served, printed, "{query}");
+        assert!(served["chosen"]["message_id"].is_string());
+    }
+    let (status, err) = get_json(server.addr, "/v1/explain?surface=radio", &[]);
+    assert_eq!(
+        (status, err["error"]["field"].as_str()),
+        (400, Some("surface"))
+    );
+
+    // A TIS-620 footer: the bytes the CLI writes to the printer.
+    let (status, footer) = get_json(
+        server.addr,
+        &format!("/v1/footer?key=INV-E-2&at={AT}&encoding=tis-620&count=false"),
+        &[],
+    );
+    assert_eq!(status, 200, "{footer}");
+    let encoded = base64_decode(dir.path(), footer["encoded"].as_str().unwrap());
+    let printed = cli(
+        dir.path(),
+        &[
+            "footer",
+            "--key",
+            "INV-E-2",
+            "--at",
+            AT_RFC,
+            "--encoding",
+            "tis-620",
+        ],
+    );
+    // The CLI ends the footer with a line feed for the printer.
+    assert_eq!([encoded.as_slice(), b"\n"].concat(), printed);
+    assert!(encoded.iter().any(|&b| b >= 0xA1), "Thai in TIS-620");
+    let (status, plain) = get_json(
+        server.addr,
+        &format!("/v1/footer?key=INV-E-2&at={AT}&encoding=utf-8&count=false"),
+        &[],
+    );
+    assert_eq!(status, 200);
+    assert!(plain.get("encoded").is_none(), "{plain}");
+    let (status, err) = get_json(server.addr, "/v1/footer?encoding=ebcdic", &[]);
+    assert_eq!(
+        (status, err["error"]["field"].as_str()),
+        (400, Some("encoding"))
+    );
+
+    // A billboard footer: counted (under the form's Documents column, as
+    // every counted insertion is), its surface in the breakdown.
+    let (status, board) = get_json(
+        server.addr,
+        &format!("/v1/footer?key=SIGN-1&surface=billboard&at={AT}"),
+        &[],
+    );
+    assert_eq!(status, 200, "{board}");
+    assert_eq!(board["counted"], true);
+    let cli_board: serde_json::Value = serde_json::from_slice(&cli(
+        dir.path(),
+        &[
+            "footer",
+            "--key",
+            "SIGN-1",
+            "--surface",
+            "billboard",
+            "--at",
+            AT_RFC,
+            "--json",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(cli_board["text"], board["text"]);
+    let message = board["message_id"].as_str().unwrap();
+    assert_eq!(report_cell(server.addr, message, "documents"), 1);
+    let (_, report) = get_json(server.addr, "/v1/report?month=2026-03&agency=PEA", &[]);
+    assert_eq!(
+        report["breakdown"],
+        serde_json::json!([{"message_id": message, "surface": "billboard", "kind": "", "count": 1}])
+    );
+
+    // The pop-up subject is `key`, as everywhere else; `subject` still works.
+    let (s1, by_key) = get_json(server.addr, &format!("/v1/popup?key=user-9&at={AT}"), &[]);
+    let (s2, by_subject) = get_json(
+        server.addr,
+        &format!("/v1/popup?subject=user-9&at={AT}"),
+        &[],
+    );
+    assert_eq!((s1, s2), (200, 200), "{by_key} {by_subject}");
+    assert_eq!(by_key["message_id"], by_subject["message_id"]);
+    let (status, err) = get_json(server.addr, "/v1/popup?key=a&subject=a", &[]);
+    assert_eq!((status, err["error"]["field"].as_str()), (400, Some("key")));
+    let (status, r) = post_json(
+        server.addr,
+        "/v1/impressions",
+        &serde_json::json!({"impressions": [{
+            "token": by_key["token"], "key": "user-9", "idempotency_key": "imp-1", "at": AT_RFC,
+        }]}),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["counted"], 1, "{r}");
+}
+
+#[test]
+fn hand_counts_are_recorded_replaced_and_refused_with_the_field_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &["--store", "st", "--agency", "PEA"]);
+    let record = |body: serde_json::Value| post_json(server.addr, "/v1/records", &body);
+
+    let (status, r) = record(serde_json::json!({
+        "month": "2026-03", "channel": "on-air", "message": "aoc-1441", "count": 3,
+    }));
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["agency"], "PEA");
+    assert_eq!(report_cell(server.addr, "aoc-1441", "on_air"), 3);
+    // Again: replaced, not added (a retry changes nothing).
+    for _ in 0..2 {
+        let (status, _) = record(serde_json::json!({
+            "month": "2026-03", "channel": "on-air", "message": "aoc-1441", "count": 5,
+        }));
+        assert_eq!(status, 200);
+    }
+    assert_eq!(report_cell(server.addr, "aoc-1441", "on_air"), 5);
+    // Content of the agency's own gets a row of its own, as from the CLI.
+    let (status, r) = record(serde_json::json!({
+        "month": "2026-03", "channel": "community", "content": "ประชุมหมู่บ้าน เรื่องแก๊งคอลเซ็นเตอร์", "count": 2,
+    }));
+    assert_eq!(status, 200, "{r}");
+    let (_, report) = get_json(server.addr, "/v1/report?month=2026-03&agency=PEA", &[]);
+    let own = report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["content"] == "ประชุมหมู่บ้าน เรื่องแก๊งคอลเซ็นเตอร์")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(own["community"], 2);
+    // What the CLI reads from the same store agrees.
+    let md = String::from_utf8(cli(
+        dir.path(),
+        &[
+            "report", "--store", "st", "--agency", "PEA", "--month", "2026-03", "--format", "json",
+        ],
+    ))
+    .unwrap();
+    let from_cli: serde_json::Value = serde_json::from_str(&md).unwrap();
+    assert_eq!(from_cli["rows"], report["rows"]);
+
+    for (body, field) in [
+        (
+            serde_json::json!({"month": "2026-03", "channel": "radio", "message": "aoc-1441", "count": 1}),
+            "channel",
+        ),
+        (
+            serde_json::json!({"month": "2026-13", "channel": "on-air", "message": "aoc-1441", "count": 1}),
+            "month",
+        ),
+        (
+            serde_json::json!({"month": "2026-03", "channel": "on-air", "message": "no-such", "count": 1}),
+            "message",
+        ),
+        (
+            serde_json::json!({"month": "2026-03", "channel": "on-air", "message": "aoc-1441", "content": "x", "count": 1}),
+            "message",
+        ),
+        (
+            serde_json::json!({"month": "2026-03", "channel": "on-air", "count": 1}),
+            "message",
+        ),
+        (
+            serde_json::json!({"month": "2026-03", "channel": "on-air", "message": "aoc-1441", "count": -1}),
+            "count",
+        ),
+        (
+            serde_json::json!({"month": "2026-03", "channel": "on-air", "message": "aoc-1441", "count": 1, "agency": "X"}),
+            "agency",
+        ),
+    ] {
+        let (status, err) = record(body.clone());
+        assert_eq!(status, 400, "{body}: {err}");
+        assert_eq!(err["error"]["field"], field, "{body}: {err}");
+    }
+    assert_eq!(report_cell(server.addr, "aoc-1441", "on_air"), 5);
+}

@@ -1,0 +1,58 @@
+//! `GET /v1/replay`: reprint the message of a stored selection token.
+
+use super::select::{FOOTER_SURFACES, footer_out};
+use super::*;
+
+pub(super) const REPLAY_PARAMS: &[&str] = &[
+    "token",
+    "profile",
+    "width",
+    "lang",
+    "surface",
+    "at",
+    "count",
+    "idempotency_key",
+    "kind",
+    "encoding",
+];
+
+/// `GET /v1/replay`: the exact message a document got, from the `token`
+/// its footer returned, laid out anew (another profile or width may be
+/// asked for). Stored as a reprint: counted only when the service counts
+/// reprints (`keymsg serve --count-reprints`), never with `count=false`.
+pub(crate) async fn replay(State(st): Shared, RawQuery(q): RawQuery) -> Response {
+    match replay_inner(&st, q.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn replay_inner(st: &Arc<AppState>, q: Option<&str>) -> Result<Response, ApiError> {
+    let p = Params::parse(q, REPLAY_PARAMS)?;
+    let token = p.required("token")?.to_owned();
+    let mut req = FooterRequest::new();
+    req.profile = p.string("profile");
+    req.width = p.number::<usize>("width")?;
+    req.lang = lang_param(&p)?;
+    req.surface = Some(surface_param(&p, FOOTER_SURFACES, Surface::Receipt)?);
+    req.at = p.at()?;
+    req.idempotency_key = p.string("idempotency_key");
+    req.kind = p.string("kind");
+    req.encoding = encoding_param(&p)?;
+    let count = p.bool("count", true)?;
+    let engines = st.engines();
+    if !count || engines.count.is_none() {
+        let r = engines.select.replay(&token, &req)?;
+        return Ok(json_response(StatusCode::OK, &footer_out(&r)));
+    }
+    // The engine stores the reprint (and counts it, if reprints count) in
+    // the store's shared commit: on the blocking pool.
+    let r = blocking(move || {
+        let engine = engines.count.as_ref().ok_or_else(|| {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "no store")
+        })?;
+        engine.replay(&token, &req).map_err(ApiError::from)
+    })
+    .await?;
+    Ok(json_response(StatusCode::OK, &footer_out(&r)))
+}
