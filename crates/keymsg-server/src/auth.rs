@@ -28,7 +28,9 @@ fn needed(path: &str, query: Option<&str>) -> Vec<Scope> {
                 vec![Scope::Select, Scope::Count]
             }
         }
-        "/v1/popup" | "/v1/explain" => vec![Scope::Select],
+        "/v1/popup" | "/v1/explain" | "/v1/width" | "/v1/wrap" | "/v1/truncate" => {
+            vec![Scope::Select]
+        }
         "/v1/impressions" | "/v1/records" => vec![Scope::Count],
         "/v1/report" => vec![Scope::Report],
         "/metrics" => vec![Scope::Metrics],

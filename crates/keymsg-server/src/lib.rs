@@ -10,6 +10,7 @@
 //! - `GET /v1/explain`: why each message was or was not eligible;
 //! - `POST /v1/impressions`: count pop-ups the app displayed (idempotent);
 //! - `POST /v1/records`: hand counts for the form's other channels;
+//! - `POST /v1/width`, `/v1/wrap`, `/v1/truncate`: Thai-aware layout of any text;
 //! - `GET /v1/report`: the monthly form (JSON, CSV, XLSX, Markdown);
 //! - `GET /metrics`, `/healthz`, `/readyz`, `/openapi.json`;
 //! - `POST /v1/admin/reload`: reload the catalog (also on SIGHUP).
@@ -58,6 +59,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/explain"),
     ("post", "/v1/impressions"),
     ("post", "/v1/records"),
+    ("post", "/v1/width"),
+    ("post", "/v1/wrap"),
+    ("post", "/v1/truncate"),
     ("get", "/v1/report"),
     ("post", "/v1/admin/reload"),
     ("get", "/metrics"),
@@ -192,6 +196,9 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<Arc<AppState>>)> {
         ("get", "/v1/explain", get(handlers::explain)),
         ("post", "/v1/impressions", post(handlers::impressions)),
         ("post", "/v1/records", post(handlers::records)),
+        ("post", "/v1/width", post(handlers::width)),
+        ("post", "/v1/wrap", post(handlers::wrap)),
+        ("post", "/v1/truncate", post(handlers::truncate)),
         ("get", "/v1/report", get(handlers::report)),
         ("post", "/v1/admin/reload", post(handlers::reload)),
         ("get", "/metrics", get(handlers::metrics)),
@@ -465,6 +472,25 @@ mod tests {
                 .map(|(_, names)| names.to_vec())
                 .unwrap_or_default();
             assert_eq!(documented, read, "{method} {path}");
+        }
+        for (path, fields) in handlers::BODY_FIELDS {
+            let mut schema =
+                &doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"];
+            if let Some(name) = schema["$ref"].as_str() {
+                let name = name.trim_start_matches("#/components/schemas/");
+                schema = &doc["components"]["schemas"][name];
+            }
+            assert_eq!(schema["additionalProperties"], false, "{path}");
+            let mut documented: Vec<&str> = schema["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            let mut read = fields.to_vec();
+            documented.sort_unstable();
+            read.sort_unstable();
+            assert_eq!(documented, read, "POST {path}");
         }
     }
 }

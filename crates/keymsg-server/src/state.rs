@@ -39,6 +39,15 @@ pub struct EngineSettings {
     /// Count a reprint (`GET /v1/replay`) like a first print (default: it
     /// is stored as a reprint, not counted).
     pub count_reprints: bool,
+    /// Months the store keeps idempotency keys (`None`: the default, 13;
+    /// `Some(0)`: forever).
+    pub key_retention_months: Option<u32>,
+    /// Refuse a footer that cannot be counted (503) instead of returning it
+    /// uncounted with the reason (the default: fail open).
+    pub fail_closed: bool,
+    /// Return a message cut before every hotline and link
+    /// (`fit.truncated_core`), uncounted, instead of refusing it.
+    pub allow_lossy: bool,
 }
 
 /// The engines of one catalog: `select` never counts (pop-ups, footers
@@ -55,7 +64,12 @@ impl Engines {
             let mut b = Engine::builder()
                 .catalog(catalog.clone())
                 .durability(s.durability)
-                .count_reprints(s.count_reprints);
+                .count_reprints(s.count_reprints)
+                .fail_closed(s.fail_closed)
+                .allow_lossy(s.allow_lossy);
+            if let Some(m) = s.key_retention_months {
+                b = b.key_retention_months((m > 0).then_some(m));
+            }
             if let Some(a) = &s.agency {
                 b = b.agency(a.as_str());
             }

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use super::common::{EngineArgs, load_catalog_for};
+use super::common::{CountArgs, EngineArgs, load_catalog_for};
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -31,12 +31,15 @@ Example:
 pub struct Args {
     #[command(flatten)]
     engine: EngineArgs,
+    #[command(flatten)]
+    count: CountArgs,
     /// Address to listen on (default: config `[serve] listen`, else 127.0.0.1:8080).
     #[arg(long, value_name = "ADDR")]
     listen: Option<SocketAddr>,
-    /// What an acknowledged count survives: process (default) or power.
-    #[arg(long, value_parser = ["process", "power"], value_name = "process|power")]
-    durability: Option<String>,
+    /// Answer 503 when a footer cannot be counted (the store failed),
+    /// instead of returning it with `counted: false` and `count_error`.
+    #[arg(long)]
+    fail_closed: bool,
     /// Count reprints (`GET /v1/replay`) like first prints (default: stored
     /// as reprints, not counted, since the first print was).
     #[arg(long)]
@@ -59,13 +62,20 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         (None, None) => SocketAddr::from(([127, 0, 0, 1], 8080)),
     };
     // Load once now so a bad catalog fails here with the usual exit code.
+    // Lossy output accepts a profile some message cannot fit whole (as
+    // `keymsg footer --allow-lossy` does).
+    let checked_profiles = if args.count.allow_lossy {
+        Vec::new()
+    } else {
+        config.profile_def.clone()
+    };
     let store_dir = args.engine.store.clone().or_else(|| config.store.clone());
     load_catalog_for(
         args.engine.catalog.as_deref(),
         &args.engine.trust,
         config,
         store_dir.as_deref(),
-        &config.profile_def,
+        &checked_profiles,
     )?;
     let catalog_flag = args.engine.catalog.clone();
     let trust = args.engine.trust.clone();
@@ -76,11 +86,11 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
             &trust,
             &config_for_loader,
             store_dir.as_deref(),
-            &config_for_loader.profile_def,
+            &checked_profiles,
         )
         .map_err(|e| e.lines().join("; "))
     });
-    let durability = if args.durability.as_deref() == Some("power") {
+    let durability = if args.count.durability.as_deref() == Some("power") {
         keymsg_core::store::Durability::Power
     } else {
         keymsg_core::store::Durability::Process
@@ -99,6 +109,9 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
             profiles: config.profile_def.clone(),
             durability,
             count_reprints: args.count_reprints,
+            key_retention_months: args.count.key_retention_months,
+            fail_closed: args.fail_closed,
+            allow_lossy: args.count.allow_lossy,
         },
         loader,
         caps: config.caps.unwrap_or_default(),

@@ -336,3 +336,261 @@ fn hand_counts_are_recorded_replaced_and_refused_with_the_field_named() {
     }
     assert_eq!(report_cell(server.addr, "aoc-1441", "on_air"), 5);
 }
+
+#[test]
+fn fail_closed_refuses_a_footer_the_store_cannot_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let open = Server::start(dir.path(), &["--store", "st"]);
+    let closed = Server::start(dir.path(), &["--store", "st", "--fail-closed"]);
+    // Another process holds the store's key lock past the store's busy
+    // timeout (5 s): a keyed count cannot be made.
+    let lock = std::fs::File::open(dir.path().join("st/keys.lock")).unwrap();
+    lock.lock().unwrap();
+    let path = format!("/v1/footer?key=INV-F-1&idempotency_key=INV-F-1&at={AT}");
+    let (a, b) = (open.addr, closed.addr);
+    let p2 = path.clone();
+    let from_closed = std::thread::spawn(move || get_json(b, &p2, &[]));
+    let (status, footer) = get_json(a, &path, &[]);
+    let (closed_status, refused) = from_closed.join().unwrap();
+    lock.unlock().unwrap();
+    // Fail open (the default): the text, uncounted, with the reason.
+    assert_eq!(status, 200, "{footer}");
+    assert_eq!(footer["counted"], false);
+    assert!(
+        footer["count_error"].as_str().unwrap().contains("lock"),
+        "{footer}"
+    );
+    // Fail closed: an error, no text to print uncounted.
+    assert_eq!(closed_status, 503, "{refused}");
+    assert!(refused.get("text").is_none());
+    // Once the lock is free, the retry counts once.
+    for (addr, counted) in [(b, true), (a, false)] {
+        let (status, r) = get_json(addr, &path, &[]);
+        assert_eq!(
+            (status, &r["counted"]),
+            (200, &serde_json::json!(counted)),
+            "{r}"
+        );
+    }
+}
+
+#[test]
+fn layout_report_options_version_and_trust_match_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &["--store", "st", "--agency", "PEA"]);
+    let stdin_cli = |args: &[&str], input: &str| -> String {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_keymsg"))
+            .current_dir(dir.path())
+            .env_remove("KEYMSG_CONFIG")
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = "โปรดลงทะเบียนผ่านแอปคนละครึ่งพลัสเท่านั้น อย่าโอนเงินให้คนที่ไม่รู้จัก หากสงสัยโทร 1441";
+
+    // Wrap and truncate: the CLI's lines, the agency's word kept whole.
+    let (status, wrapped) = post_json(
+        server.addr,
+        "/v1/wrap",
+        &serde_json::json!({"text": text, "width": 22, "words": ["คนละครึ่งพลัส"]}),
+    );
+    assert_eq!(status, 200, "{wrapped}");
+    let lines: Vec<String> = stdin_cli(&["wrap", "--width", "22", "--word", "คนละครึ่งพลัส"], text)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(wrapped["lines"], serde_json::json!(lines));
+    assert!(lines.iter().any(|l| l.contains("คนละครึ่งพลัส")), "{lines:?}");
+    let (status, two) = post_json(
+        server.addr,
+        "/v1/wrap",
+        &serde_json::json!({"text": text, "width": 16, "max_lines": 2, "ellipsis": "...", "align": "right"}),
+    );
+    assert_eq!(status, 200, "{two}");
+    let printed = stdin_cli(
+        &[
+            "wrap",
+            "--width",
+            "16",
+            "--max-lines",
+            "2",
+            "--ellipsis",
+            "...",
+            "--align",
+            "right",
+        ],
+        text,
+    );
+    assert_eq!(
+        two["lines"],
+        serde_json::json!(printed.lines().collect::<Vec<_>>())
+    );
+    let (status, cut) = post_json(
+        server.addr,
+        "/v1/truncate",
+        &serde_json::json!({"text": text, "width": 26, "words": ["คนละครึ่งพลัส"]}),
+    );
+    assert_eq!(status, 200, "{cut}");
+    let printed = stdin_cli(&["truncate", "--width", "26", "--word", "คนละครึ่งพลัส"], text);
+    assert_eq!(cut["text"], printed.trim_end_matches('\n'));
+    let (status, measured) =
+        post_json(server.addr, "/v1/width", &serde_json::json!({"text": text}));
+    assert_eq!(status, 200);
+    let printed: serde_json::Value =
+        serde_json::from_str(&stdin_cli(&["width", "--measure", "--json"], text)).unwrap();
+    assert_eq!(measured, printed);
+    for (path, body, field) in [
+        ("/v1/wrap", serde_json::json!({"text": text}), "width"),
+        (
+            "/v1/wrap",
+            serde_json::json!({"text": text, "width": 0}),
+            "width",
+        ),
+        (
+            "/v1/wrap",
+            serde_json::json!({"text": text, "width": "22"}),
+            "width",
+        ),
+        (
+            "/v1/wrap",
+            serde_json::json!({"text": text, "width": 22, "align": "justify"}),
+            "align",
+        ),
+        (
+            "/v1/wrap",
+            serde_json::json!({"text": text, "width": 22, "words": ["a b"]}),
+            "words",
+        ),
+        (
+            "/v1/wrap",
+            serde_json::json!({"text": "a\u{7}b", "width": 22}),
+            "text",
+        ),
+        (
+            "/v1/truncate",
+            serde_json::json!({"text": text, "width": 3, "ellipsis": "....."}),
+            "ellipsis",
+        ),
+        ("/v1/truncate", serde_json::json!({"width": 3}), "text"),
+        (
+            "/v1/width",
+            serde_json::json!({"text": text, "font": "x"}),
+            "font",
+        ),
+    ] {
+        let (status, err) = post_json(server.addr, path, &body);
+        assert_eq!(status, 400, "{path} {body}: {err}");
+        assert_eq!(err["error"]["field"], field, "{path} {body}: {err}");
+    }
+
+    // The report's signature block, digits and compact form: the CLI's CSV.
+    get_json(server.addr, &format!("/v1/footer?key=INV-S-1&at={AT}"), &[]);
+    let (status, _, csv) = http(
+        server.addr,
+        "GET",
+        "/v1/report?month=2026-03&agency=PEA&format=csv&omit_zero_rows=true&reporter=%E0%B8%AA%E0%B8%A1%E0%B8%A8%E0%B8%A3%E0%B8%B5&position=IT&signed_on=2026-04-05&digits=arabic",
+        &[],
+        b"",
+    )
+    .unwrap();
+    assert_eq!(status, 200);
+    let printed = cli(
+        dir.path(),
+        &[
+            "report",
+            "--store",
+            "st",
+            "--agency",
+            "PEA",
+            "--month",
+            "2026-03",
+            "--format",
+            "csv",
+            "--omit-zero-rows",
+            "--reporter",
+            "สมศรี",
+            "--position",
+            "IT",
+            "--signed-on",
+            "2026-04-05",
+            "--digits",
+            "arabic",
+        ],
+    );
+    assert_eq!(
+        String::from_utf8(csv).unwrap(),
+        String::from_utf8(printed).unwrap()
+    );
+    let (status, err) = get_json(
+        server.addr,
+        "/v1/report?month=2026-03&signed_on=5/4/2026",
+        &[],
+    );
+    assert_eq!(
+        (status, err["error"]["field"].as_str()),
+        (400, Some("signed_on"))
+    );
+
+    // Which keymsg answers, and how its catalog was loaded.
+    let (_, health) = get_json(server.addr, "/healthz", &[]);
+    let version = String::from_utf8(cli(dir.path(), &["--version"])).unwrap();
+    assert_eq!(
+        format!("keymsg {}\n", health["version"].as_str().unwrap()),
+        version
+    );
+    let (_, ready) = get_json(server.addr, "/readyz", &[]);
+    let check: serde_json::Value =
+        serde_json::from_slice(&cli(dir.path(), &["check", "--json"])).unwrap();
+    assert_eq!(ready["checks"]["catalog"]["layers"], check["layers"]);
+}
+
+#[test]
+fn allow_lossy_returns_a_cut_footer_uncounted_instead_of_refusing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let strict = Server::start(dir.path(), &["--store", "a"]);
+    let lossy = Server::start(dir.path(), &["--store", "b", "--allow-lossy"]);
+    let (mut kept, mut cut) = (0, 0);
+    for i in 0..20 {
+        let path = format!("/v1/footer?key=K-{i}&profile=billboard&width=16&at={AT}");
+        let (status, refused) = get_json(strict.addr, &path, &[]);
+        let (lossy_status, r) = get_json(lossy.addr, &path, &[]);
+        assert_eq!(lossy_status, 200, "{r}");
+        match status {
+            200 => {
+                kept += 1;
+                assert_eq!(
+                    (&r["counted"], &r["fit"]["truncated_core"]),
+                    (&serde_json::json!(true), &serde_json::json!(false))
+                );
+            }
+            422 => {
+                cut += 1;
+                assert!(
+                    refused["error"]["message"]
+                        .as_str()
+                        .unwrap()
+                        .contains("hotline"),
+                    "{refused}"
+                );
+                assert_eq!(r["fit"]["truncated_core"], true, "{r}");
+                assert_eq!(r["counted"], false, "{r}");
+            }
+            other => panic!("{other}: {refused}"),
+        }
+    }
+    assert!(kept > 0 && cut > 0, "{kept} kept, {cut} cut");
+    // Only the footers that kept their hotline were counted.
+    let (_, report) = get_json(lossy.addr, "/v1/report?month=2026-03", &[]);
+    assert_eq!(report["totals"]["documents"], kept);
+}

@@ -51,7 +51,7 @@ pub(crate) async fn read_body(body: Body, limit: usize) -> Result<axum::body::By
     })
 }
 
-pub(super) fn json_error(field_prefix: &str, e: &serde_json::Error) -> ApiError {
+fn json_error(field_prefix: &str, e: &serde_json::Error) -> ApiError {
     // serde_json names the field in its message (unknown field `x`,
     // missing field `token`, invalid type ... for key `at`).
     let msg = e.to_string();

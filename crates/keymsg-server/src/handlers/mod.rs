@@ -21,12 +21,14 @@ use crate::state::AppState;
 
 type Shared = State<Arc<AppState>>;
 
+mod body;
 mod explain;
 mod impressions;
 mod record;
 mod replay;
 mod report;
 mod select;
+mod text;
 
 pub(crate) use explain::explain;
 pub(crate) use impressions::impressions;
@@ -34,6 +36,7 @@ pub(crate) use record::records;
 pub(crate) use replay::replay;
 pub(crate) use report::report;
 pub(crate) use select::{footer, popup};
+pub(crate) use text::{truncate, width, wrap};
 
 /// The query parameters each GET endpoint reads (any other is refused); a
 /// test holds them to `openapi.json`.
@@ -44,6 +47,16 @@ pub(crate) const QUERY_PARAMS: &[(&str, &[&str])] = &[
     ("/v1/replay", replay::REPLAY_PARAMS),
     ("/v1/explain", explain::EXPLAIN_PARAMS),
     ("/v1/report", report::REPORT_PARAMS),
+];
+
+/// The JSON fields each POST endpoint that reads them field by field
+/// accepts (any other is refused); a test holds them to `openapi.json`.
+#[cfg(test)]
+pub(crate) const BODY_FIELDS: &[(&str, &[&str])] = &[
+    ("/v1/records", record::RECORD_FIELDS),
+    ("/v1/width", text::WIDTH_FIELDS),
+    ("/v1/wrap", text::WRAP_FIELDS),
+    ("/v1/truncate", text::TRUNCATE_FIELDS),
 ];
 
 /// Most impressions in one `POST /v1/impressions`.
@@ -152,9 +165,14 @@ pub(crate) async fn metrics(State(st): Shared) -> Response {
     }
 }
 
-/// `GET /healthz`: the process answers.
+/// `GET /healthz`: the process answers, and which keymsg it is (the
+/// library version, as `keymsg --version`, `keymsg_version()` and
+/// `keymsg.__version__` say).
 pub(crate) async fn healthz() -> Response {
-    json_response(StatusCode::OK, &json!({"status": "ok"}))
+    json_response(
+        StatusCode::OK,
+        &json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}),
+    )
 }
 
 /// `GET /readyz`: a catalog is loaded and valid, and the store can be read.
@@ -193,6 +211,11 @@ pub(crate) async fn readyz(State(st): Shared) -> Response {
         let ready = store_ok && !st2.is_shutting_down();
         let reload = st2.reload_status();
         let catalog = engines.select.catalog();
+        // How each layer of the catalog was loaded (signature, version,
+        // expiry, whether the last good copy serves): `keymsg check
+        // --json`'s `layers`.
+        let layers: serde_json::Value =
+            serde_json::from_str(&catalog.trust().to_json()).unwrap_or_default();
         Ok((
             ready,
             json!({
@@ -201,6 +224,7 @@ pub(crate) async fn readyz(State(st): Shared) -> Response {
                     "version": catalog.version(),
                     "messages": catalog.messages().len(),
                     "last_reload_error": reload.last_error,
+                    "layers": layers,
                 },
                 "store": store,
                 "shutting_down": st2.is_shutting_down(),

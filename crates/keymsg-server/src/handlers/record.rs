@@ -1,14 +1,13 @@
 //! `POST /v1/records`: hand counts for the form's other channels.
 
-use super::impressions::{json_error, read_body};
+use super::body::JsonBody;
+use super::impressions::read_body;
 use super::*;
 
 /// The fields of one hand count (those of `keymsg record`).
-const RECORD_FIELDS: &[&str] = &["month", "channel", "message", "content", "count"];
+pub(super) const RECORD_FIELDS: &[&str] = &["month", "channel", "message", "content", "count"];
 
-/// One hand count, read field by field so that every refusal names its
-/// field (serde's own messages do not name a field whose value has the
-/// wrong type).
+/// One hand count.
 struct RecordIn {
     month: YearMonth,
     channel: Channel,
@@ -19,52 +18,29 @@ struct RecordIn {
 
 impl RecordIn {
     fn parse(bytes: &[u8]) -> Result<RecordIn, ApiError> {
-        let body: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_slice(bytes).map_err(|e| json_error("", &e))?;
-        if let Some(unknown) = body.keys().find(|k| !RECORD_FIELDS.contains(&k.as_str())) {
-            return Err(ApiError::field(
-                &printable(unknown),
-                format!(
-                    "unknown field (expected one of: {})",
-                    RECORD_FIELDS.join(", ")
-                ),
-            ));
-        }
-        let text = |name: &str| -> Result<Option<String>, ApiError> {
-            match body.get(name) {
-                None | Some(serde_json::Value::Null) => Ok(None),
-                Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
-                Some(_) => Err(ApiError::field(name, "must be a string")),
-            }
-        };
-        let required = |name: &str| text(name)?.ok_or_else(|| ApiError::field(name, "is required"));
-        let month = required("month")?
+        let body = JsonBody::parse(bytes, RECORD_FIELDS)?;
+        let month = body
+            .required_str("month")?
             .parse()
             .map_err(|e: keymsg_core::BadMonth| ApiError::field("month", e.to_string()))?;
-        let channel_name = required("channel")?;
+        let channel_name = body.required_str("channel")?;
         let channel = channel_name.parse().map_err(|_| {
             let names: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
             ApiError::field(
                 "channel",
                 format!(
                     "`{}` is not one of: {}",
-                    printable(&channel_name),
+                    printable(channel_name),
                     names.join(", ")
                 ),
             )
         })?;
-        let count = match body.get("count") {
-            None => return Err(ApiError::field("count", "is required")),
-            Some(v) => v
-                .as_u64()
-                .ok_or_else(|| ApiError::field("count", "must be a whole number, 0 or more"))?,
-        };
         Ok(RecordIn {
             month,
             channel,
-            message: text("message")?,
-            content: text("content")?,
-            count,
+            message: body.str("message")?.map(str::to_owned),
+            content: body.str("content")?.map(str::to_owned),
+            count: body.required_u64("count")?,
         })
     }
 }

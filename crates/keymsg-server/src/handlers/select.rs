@@ -117,6 +117,9 @@ async fn footer_inner(st: &Arc<AppState>, q: Option<&str>) -> Result<Response, A
     keymsg_core::store::check_insertion(&ins).map_err(|e| store_error(&e))?;
     match st.counter.count(Arc::clone(&engines), vec![ins]).await {
         Ok(c) => r.counted = c.first() == Some(&keymsg_core::store::Counted::New),
+        // Fail closed when asked (`keymsg serve --fail-closed`): the
+        // error, no text to print uncounted.
+        Err(e) if st.settings.fail_closed => return Err(e),
         // Fail open, as the engine does by default: the text is returned
         // with `counted: false` and the reason; a retry with the same
         // idempotency key counts once.

@@ -1,0 +1,108 @@
+//! `POST /v1/width`, `/v1/wrap`, `/v1/truncate`: Thai-aware layout of any
+//! text, as `keymsg width --measure`, `keymsg wrap` and `keymsg truncate`
+//! do on stdin. Nothing is selected or counted.
+
+use keymsg_core::layout::{self, Align, LayoutError, Measure, TruncateOptions, WrapOptions};
+
+use super::body::JsonBody;
+use super::impressions::read_body;
+use super::*;
+
+pub(super) const WIDTH_FIELDS: &[&str] = &["text"];
+pub(super) const WRAP_FIELDS: &[&str] =
+    &["text", "width", "max_lines", "ellipsis", "align", "words"];
+pub(super) const TRUNCATE_FIELDS: &[&str] = &["text", "width", "ellipsis", "words"];
+
+/// Width of a line in columns (0 is refused by the layout itself).
+fn width_field(body: &JsonBody) -> Result<usize, ApiError> {
+    let w = body.required_u64("width")?;
+    Ok(usize::try_from(w).unwrap_or(usize::MAX))
+}
+
+/// A layout refusal, naming the field of the request it is about.
+fn refused(e: LayoutError) -> ApiError {
+    let field = match &e {
+        LayoutError::InvalidWord { .. } => "words",
+        LayoutError::WidthTooSmall(_) => "width",
+        LayoutError::EllipsisTooWide { .. } => "ellipsis",
+        _ => "text",
+    };
+    ApiError::field(field, e.to_string())
+}
+
+/// `POST /v1/width`: every budget the text can be measured in.
+pub(crate) async fn width(State(st): Shared, body: Body) -> Response {
+    answer(width_inner(&st, body).await)
+}
+
+async fn width_inner(st: &AppState, body: Body) -> Result<serde_json::Value, ApiError> {
+    let bytes = read_body(body, st.max_body_bytes).await?;
+    let body = JsonBody::parse(&bytes, WIDTH_FIELDS)?;
+    let m = Measure::of(body.required_str("text")?);
+    Ok(json!({
+        "columns": m.columns,
+        "graphemes": m.graphemes,
+        "utf16_units": m.utf16_units,
+        "utf8_bytes": m.utf8_bytes,
+        "sms_segments": m.sms_segments,
+    }))
+}
+
+/// `POST /v1/wrap`: the text in lines of at most `width` columns, broken
+/// where a Thai reader would break it; the request's `words` are kept
+/// whole.
+pub(crate) async fn wrap(State(st): Shared, body: Body) -> Response {
+    answer(wrap_inner(&st, body).await)
+}
+
+async fn wrap_inner(st: &AppState, body: Body) -> Result<serde_json::Value, ApiError> {
+    let bytes = read_body(body, st.max_body_bytes).await?;
+    let body = JsonBody::parse(&bytes, WRAP_FIELDS)?;
+    let align = match body.str("align")?.unwrap_or("left") {
+        "left" => Align::Left,
+        "center" => Align::Center,
+        "right" => Align::Right,
+        other => {
+            return Err(ApiError::field(
+                "align",
+                format!("`{}` is not one of: left, center, right", printable(other)),
+            ));
+        }
+    };
+    let max_lines = body
+        .u64("max_lines")?
+        .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+    let mut opts = WrapOptions::new(width_field(&body)?)
+        .max_lines(max_lines)
+        .align(align)
+        .words(body.strings("words")?);
+    if let Some(e) = body.str("ellipsis")? {
+        opts = opts.ellipsis(e);
+    }
+    let lines = layout::wrap(body.required_str("text")?, &opts).map_err(refused)?;
+    Ok(json!({ "lines": lines }))
+}
+
+/// `POST /v1/truncate`: the text cut to one line of at most `width`
+/// columns, at a boundary a Thai reader accepts, with the ellipsis.
+pub(crate) async fn truncate(State(st): Shared, body: Body) -> Response {
+    answer(truncate_inner(&st, body).await)
+}
+
+async fn truncate_inner(st: &AppState, body: Body) -> Result<serde_json::Value, ApiError> {
+    let bytes = read_body(body, st.max_body_bytes).await?;
+    let body = JsonBody::parse(&bytes, TRUNCATE_FIELDS)?;
+    let mut opts = TruncateOptions::new(width_field(&body)?).words(body.strings("words")?);
+    if let Some(e) = body.str("ellipsis")? {
+        opts = opts.ellipsis(e);
+    }
+    let text = layout::truncate_with(body.required_str("text")?, &opts).map_err(refused)?;
+    Ok(json!({ "text": text }))
+}
+
+fn answer(result: Result<serde_json::Value, ApiError>) -> Response {
+    match result {
+        Ok(v) => json_response(StatusCode::OK, &v),
+        Err(e) => e.into_response(),
+    }
+}
