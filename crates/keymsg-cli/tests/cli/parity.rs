@@ -25,6 +25,8 @@ struct Capability {
     #[serde(default)]
     python: Vec<String>,
     #[serde(default)]
+    http: Vec<String>,
+    #[serde(default)]
     gaps: Vec<String>,
     why: Option<String>,
 }
@@ -59,7 +61,7 @@ fn every_capability_is_reachable_from_the_cli() {
         assert!(!cap.rust.is_empty(), "{}: no Rust name", cap.id);
         for front in &cap.gaps {
             assert!(
-                ["cli", "c", "python"].contains(&front.as_str()),
+                ["cli", "c", "python", "http"].contains(&front.as_str()),
                 "{}: gap {front}",
                 cap.id
             );
@@ -98,6 +100,152 @@ fn every_capability_is_reachable_from_the_cli() {
                 );
             }
         }
+    }
+}
+
+/// Every field name a schema of openapi.json holds, nested objects and
+/// array items included, `$ref`s followed.
+fn schema_fields(doc: &serde_json::Value, schema: &serde_json::Value, out: &mut Vec<String>) {
+    if let Some(name) = schema["$ref"].as_str() {
+        let name = name.trim_start_matches("#/components/schemas/");
+        return schema_fields(doc, &doc["components"]["schemas"][name], out);
+    }
+    if let Some(props) = schema["properties"].as_object() {
+        for (name, sub) in props {
+            out.push(name.clone());
+            schema_fields(doc, sub, out);
+        }
+    }
+    schema_fields_of_items(doc, schema, out);
+}
+
+fn schema_fields_of_items(
+    doc: &serde_json::Value,
+    schema: &serde_json::Value,
+    out: &mut Vec<String>,
+) {
+    if schema["items"].is_object() {
+        schema_fields(doc, &schema["items"], out);
+    }
+}
+
+/// The names an operation of openapi.json takes or answers: its query
+/// parameters, its JSON body's fields and its 200 answer's fields.
+fn operation_names(doc: &serde_json::Value, method: &str, path: &str) -> Option<Vec<String>> {
+    let op = &doc["paths"][path][method.to_ascii_lowercase()];
+    if !op.is_object() {
+        return None;
+    }
+    let mut names: Vec<String> = op["parameters"]
+        .as_array()
+        .map(|ps| {
+            ps.iter()
+                .filter_map(|p| p["name"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    schema_fields(
+        doc,
+        &op["requestBody"]["content"]["application/json"]["schema"],
+        &mut names,
+    );
+    schema_fields(
+        doc,
+        &op["responses"]["200"]["content"]["application/json"]["schema"],
+        &mut names,
+    );
+    Some(names)
+}
+
+/// Why an `http` entry of tests/parity.toml does not hold, if it does not.
+fn http_problem(
+    doc: &serde_json::Value,
+    help: &dyn Fn(&str) -> String,
+    entry: &str,
+) -> Option<String> {
+    let words: Vec<&str> = entry.split_whitespace().collect();
+    let (names, missing): (Vec<String>, &[&str]) = match words.as_slice() {
+        ["serve", flags @ ..] => {
+            let text = help("serve");
+            let absent: Vec<&str> = flags
+                .iter()
+                .copied()
+                .filter(|f| !has_flag(&text, f))
+                .collect();
+            return (!absent.is_empty()).then(|| format!("`keymsg serve --help` lacks {absent:?}"));
+        }
+        ["schema", name, fields @ ..] => {
+            let schema = &doc["components"]["schemas"][*name];
+            if !schema.is_object() {
+                return Some(format!("openapi.json has no schema {name}"));
+            }
+            let mut names = Vec::new();
+            schema_fields(doc, schema, &mut names);
+            (names, fields)
+        }
+        [method @ ("GET" | "POST"), path, fields @ ..] => {
+            let Some(names) = operation_names(doc, method, path) else {
+                return Some(format!("openapi.json has no {method} {path}"));
+            };
+            (names, fields)
+        }
+        _ => return Some("not METHOD /path, serve --flag or schema NAME".into()),
+    };
+    let absent: Vec<&&str> = missing
+        .iter()
+        .filter(|n| !names.iter().any(|m| m == **n))
+        .collect();
+    (!absent.is_empty()).then(|| format!("no field {absent:?}"))
+}
+
+#[test]
+fn every_capability_is_reachable_over_http() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc: serde_json::Value = serde_json::from_str(keymsg_server::OPENAPI).unwrap();
+    let help = |command: &str| {
+        let out = run(tmp.path(), &[command, "--help"], "");
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let mut problems = Vec::new();
+    for cap in capabilities() {
+        let gap = cap.gaps.iter().any(|g| g == "http");
+        assert_eq!(
+            cap.http.is_empty(),
+            gap,
+            "{}: list HTTP names or put `http` in gaps (not both)",
+            cap.id
+        );
+        for entry in &cap.http {
+            if let Some(p) = http_problem(&doc, &help, entry) {
+                problems.push(format!("{}: `{entry}`: {p}", cap.id));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn the_http_walker_notices_what_is_missing() {
+    let doc: serde_json::Value = serde_json::from_str(keymsg_server::OPENAPI).unwrap();
+    let help = |_: &str| "  --store <PATH>  store\n".to_owned();
+    for good in [
+        "GET /v1/footer key encoding encoded",
+        "POST /v1/impressions key idempotency_key counted",
+        "schema Error code field",
+        "serve --store",
+    ] {
+        assert_eq!(http_problem(&doc, &help, good), None, "{good}");
+    }
+    for bad in [
+        "GET /v1/footer no_such_field",
+        "POST /v1/footer",
+        "GET /v1/nowhere",
+        "schema Nothing",
+        "serve --stor",
+        "footer --key",
+    ] {
+        assert!(http_problem(&doc, &help, bad).is_some(), "{bad}");
     }
 }
 
@@ -150,16 +298,19 @@ fn table(caps: &[Capability]) -> String {
                 .join("<br>")
         }
     };
-    let mut s = String::from("| capability | Rust | CLI | C | Python |\n|---|---|---|---|---|\n");
+    let mut s = String::from(
+        "| capability | Rust | CLI | C | Python | HTTP |\n|---|---|---|---|---|---|\n",
+    );
     for cap in caps {
         s.push_str(&format!(
-            "| **{}**: {} | {} | {} | {} | {} |\n",
+            "| **{}**: {} | {} | {} | {} | {} | {} |\n",
             cap.id,
             cap.what,
             cell(&cap.rust, "rust", cap),
             cell(&cap.cli, "cli", cap),
             cell(&cap.c, "c", cap),
             cell(&cap.python, "python", cap),
+            cell(&cap.http, "http", cap),
         ));
     }
     s.push_str(
