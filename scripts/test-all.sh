@@ -54,10 +54,12 @@ cargo test --locked
 
 step "cargo package (the publishable crates build from their packages alone)"
 # --allow-dirty: a developer's uncommitted edits are packaged as they are.
-# Cargo unpacks the packaged keymsg-core into its registry cache once per
-# version and temporary-registry path, and reuses that copy on the next run:
-# the CLI and FFI packages would then be verified against an old core.
-rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/keymsg-core-[0-9]*
+# Cargo unpacks the packaged keymsg-core and keymsg-server into its registry
+# cache once per version and temporary-registry path, and reuses those copies
+# on the next run: the CLI and FFI packages would then be verified against an
+# old core or service.
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/keymsg-core-[0-9]* \
+  "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/keymsg-server-[0-9]*
 cargo package -p keymsg-core -p keymsg-server -p keymsg-cli -p keymsg-ffi --allow-dirty --quiet
 
 step "cargo doc (warnings denied)"
