@@ -543,8 +543,8 @@ typedef struct keymsg_load_options keymsg_load_options;
 
 /**
  * How `keymsg_engine_report_with` builds the form (opaque, set with
- * setters). Defaults: every row, an empty signature block (dotted lines to
- * sign by hand).
+ * setters). Defaults: the engine's agency, every row, an empty signature
+ * block (dotted lines to sign by hand).
  *
  * Thread safety: not synchronised; use from one thread at a time. Only
  * read during `keymsg_engine_report_with`, so it may be freed right after.
@@ -1695,6 +1695,32 @@ keymsg_status keymsg_report_options_set_omit_zero_rows(struct keymsg_report_opti
                                                        bool omit);
 
 /**
+ * Report another agency or unit that counts into the engine's store
+ * (UTF-8), instead of the engine's own: what `keymsg report --agency` and
+ * Python's `keymsg.report(agency=)` do. Errors: `KEYMSG_NULL_PARAMETER`,
+ * `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT`
+ * (empty; the options are then unchanged). A control character is refused
+ * by `keymsg_engine_report_with`.
+ *
+ * # Safety
+ * `options` is NULL or live; `agency` is NULL or points to `agency_len` bytes.
+ */
+keymsg_status keymsg_report_options_set_agency(struct keymsg_report_options *options,
+                                               const char *agency,
+                                               size_t agency_len);
+
+/**
+ * Report every agency in the engine's store together (the form is headed
+ * with the agency's name, or ทุกหน่วยงาน for several): what `keymsg report`
+ * without `--agency` and Python's `keymsg.report(agency=None)` do. Errors:
+ * `KEYMSG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `options` is NULL or live report options.
+ */
+keymsg_status keymsg_report_options_set_all_agencies(struct keymsg_report_options *options);
+
+/**
  * The reporter's name in the signature block (UTF-8). Errors:
  * `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`.
  *
@@ -1731,8 +1757,11 @@ keymsg_status keymsg_report_options_set_signed_on(struct keymsg_report_options *
 
 /**
  * `keymsg_engine_report` with options (`NULL`: the defaults): the month's
- * form for the engine's agency in `format` (a `keymsg_report_format`).
- * Results and errors as `keymsg_engine_report`. Thread-safe.
+ * form in `format` (a `keymsg_report_format`) for the engine's agency, or
+ * the agency the options name (`keymsg_report_options_set_agency`,
+ * `keymsg_report_options_set_all_agencies`). Results and errors as
+ * `keymsg_engine_report`; also `KEYMSG_INVALID_ARGUMENT` for an agency
+ * with a control character. Thread-safe.
  *
  * # Safety
  * As `keymsg_engine_report`; `options` is NULL or live report options not

@@ -1,5 +1,5 @@
 /* C tests of counted-means-delivered (encoding before the count), free-text
- * rows and the report options (compact form, signature block).
+ * rows and the report options (compact form, signature block, agency).
  *
  * Usage: test_delivered FIXTURES_DIR SCRATCH_DIR */
 #define _POSIX_C_SOURCE 200809L
@@ -30,6 +30,18 @@ static const char CURLY[] =
     "[messages.text.th]\n"
     "long = \"\xe0\xb8\xaa\xe0\xb8\xb2\xe0\xb8\xa2 \xe2\x80\x9c\xe0\xb8\x97\xe0\xb8\xb2\xe0\xb8\xa2\xe0\xb8\x8b\xe0\xb8\xb4"
     "\xe2\x80\x9d \xe0\xb9\x82\xe0\xb8\x97\xe0\xb8\xa3 1441\"\n";
+
+/* An engine of `agency` counting into the store directory `store`. */
+static keymsg_engine *engine_of(const char *store, const char *agency) {
+  keymsg_engine_options *o = NULL;
+  keymsg_engine *e = NULL;
+  CHECK_STATUS(keymsg_engine_options_new(&o), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_options_set_store_path(o, store, strlen(store)), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_options_set_agency(o, agency, strlen(agency)), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_new(o, &e), KEYMSG_OK);
+  keymsg_engine_options_free(o);
+  return e;
+}
 
 /* An in-memory engine over `catalog` (NULL: the embedded one). */
 static keymsg_engine *engine_with(keymsg_catalog *catalog, const char *store) {
@@ -223,6 +235,66 @@ static void test_free_text_rows_and_report_options(void) {
   keymsg_engine_free(e);
 }
 
+/* The Documents total in a JSON report, or -1. */
+static long long documents_in(keymsg_str s) {
+  const char *p = strstr(s.data, "\"totals\"");
+  if (p != NULL) p = strstr(p, "\"documents\":");
+  return p == NULL ? -1 : strtoll(p + strlen("\"documents\":"), NULL, 10);
+}
+
+/* The form of another agency of the store, and of every agency: as
+ * `keymsg report --agency` and Python's `keymsg.report(agency=)`. */
+static void test_reports_of_another_agency_and_of_all(void) {
+  char store[4096];
+  keymsg_engine *u, *v;
+  keymsg_report_options *o = NULL;
+  keymsg_string *rep = NULL;
+  keymsg_result *r = NULL;
+  const char *keys[] = {"A-1", "B-1", "B-2"};
+  size_t i;
+  snprintf(store, sizeof store, "%s/agencies-store", scratch);
+  u = engine_of(store, "u");
+  v = engine_of(store, "v");
+  for (i = 0; i < 3; i++) {
+    keymsg_footer_request req = receipt(keys[i]);
+    CHECK_STATUS(keymsg_engine_footer(i == 0 ? u : v, &req, &r), KEYMSG_OK);
+    CHECK(keymsg_result_counted(r));
+    keymsg_result_free(r);
+  }
+  CHECK(documents(u) == 1);
+  CHECK_STATUS(keymsg_report_options_new(&o), KEYMSG_OK);
+  CHECK_STATUS(keymsg_report_options_set_agency(o, LIT("v")), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_report_with(u, LIT("2026-03"), KEYMSG_REPORT_FORMAT_JSON, o, &rep),
+               KEYMSG_OK);
+  CHECK(documents_in(keymsg_string_get(rep)) == 2);
+  CHECK(str_contains(keymsg_string_get(rep), "\"agency\": \"v\""));
+  keymsg_string_free(rep);
+  CHECK_STATUS(keymsg_report_options_set_all_agencies(o), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_report_with(u, LIT("2026-03"), KEYMSG_REPORT_FORMAT_JSON, o, &rep),
+               KEYMSG_OK);
+  CHECK(documents_in(keymsg_string_get(rep)) == 3);
+  keymsg_string_free(rep);
+  /* Refused: an empty name (the choice is unchanged), a control character. */
+  CHECK_STATUS(keymsg_report_options_set_agency(o, LIT("  ")), KEYMSG_INVALID_ARGUMENT);
+  CHECK(last_error_contains("agency"));
+  CHECK_STATUS(keymsg_engine_report_with(u, LIT("2026-03"), KEYMSG_REPORT_FORMAT_JSON, o, &rep),
+               KEYMSG_OK);
+  CHECK(documents_in(keymsg_string_get(rep)) == 3);
+  keymsg_string_free(rep);
+  rep = SENTINEL;
+  CHECK_STATUS(keymsg_report_options_set_agency(o, LIT("v\x07")), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_report_with(u, LIT("2026-03"), KEYMSG_REPORT_FORMAT_JSON, o, &rep),
+               KEYMSG_INVALID_ARGUMENT);
+  CHECK(last_error_contains("agency"));
+  CHECK(rep == SENTINEL);
+  CHECK_STATUS(keymsg_report_options_set_agency(NULL, LIT("v")), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_report_options_set_agency(o, NULL, 0), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_report_options_set_all_agencies(NULL), KEYMSG_NULL_PARAMETER);
+  keymsg_report_options_free(o);
+  keymsg_engine_free(v);
+  keymsg_engine_free(u);
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: %s FIXTURES_DIR SCRATCH_DIR\n", argv[0]);
@@ -232,5 +304,6 @@ int main(int argc, char **argv) {
   RUN(test_a_footer_that_fails_after_selection_is_never_counted);
   RUN(test_the_default_catalog_prints_in_tis_620);
   RUN(test_free_text_rows_and_report_options);
+  RUN(test_reports_of_another_agency_and_of_all);
   return harness_finish();
 }

@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use keymsg_core::report::FormOptions;
+use keymsg_core::report::{FormOptions, Report};
 
 use crate::engine::keymsg_engine;
 use crate::enums::{enum_arg, keymsg_channel};
@@ -51,14 +51,27 @@ pub unsafe extern "C" fn keymsg_engine_record_content(
 }
 
 /// How `keymsg_engine_report_with` builds the form (opaque, set with
-/// setters). Defaults: every row, an empty signature block (dotted lines to
-/// sign by hand).
+/// setters). Defaults: the engine's agency, every row, an empty signature
+/// block (dotted lines to sign by hand).
 ///
 /// Thread safety: not synchronised; use from one thread at a time. Only
 /// read during `keymsg_engine_report_with`, so it may be freed right after.
 #[derive(Debug, Default)]
 pub struct keymsg_report_options {
     inner: FormOptions,
+    agency: AgencyChoice,
+}
+
+/// Whose counts the form adds up.
+#[derive(Debug, Default)]
+enum AgencyChoice {
+    /// The engine's agency.
+    #[default]
+    Engine,
+    /// Another agency or unit counting into the same store.
+    Named(String),
+    /// Every agency in the store (headed ทุกหน่วยงาน when there are several).
+    All,
 }
 
 /// Create report options with every setting at its default. On success
@@ -100,6 +113,52 @@ pub unsafe extern "C" fn keymsg_report_options_set_omit_zero_rows(
     guard(|| {
         let o = &mut arg_mut!(options)?.inner;
         o.omit_zero_rows = omit;
+        Ok(())
+    })
+}
+
+/// Report another agency or unit that counts into the engine's store
+/// (UTF-8), instead of the engine's own: what `keymsg report --agency` and
+/// Python's `keymsg.report(agency=)` do. Errors: `KEYMSG_NULL_PARAMETER`,
+/// `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT`
+/// (empty; the options are then unchanged). A control character is refused
+/// by `keymsg_engine_report_with`.
+///
+/// # Safety
+/// `options` is NULL or live; `agency` is NULL or points to `agency_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn keymsg_report_options_set_agency(
+    options: *mut keymsg_report_options,
+    agency: *const c_char,
+    agency_len: usize,
+) -> keymsg_status {
+    guard(|| {
+        let agency = arg_str!(agency, agency_len)?;
+        let o = arg_mut!(options)?;
+        let Some(agency) = named(agency) else {
+            return Err(FfiError::InvalidArgument {
+                name: "agency",
+                reason: "is empty".into(),
+            });
+        };
+        o.agency = AgencyChoice::Named(agency);
+        Ok(())
+    })
+}
+
+/// Report every agency in the engine's store together (the form is headed
+/// with the agency's name, or ทุกหน่วยงาน for several): what `keymsg report`
+/// without `--agency` and Python's `keymsg.report(agency=None)` do. Errors:
+/// `KEYMSG_NULL_PARAMETER`.
+///
+/// # Safety
+/// `options` is NULL or live report options.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn keymsg_report_options_set_all_agencies(
+    options: *mut keymsg_report_options,
+) -> keymsg_status {
+    guard(|| {
+        arg_mut!(options)?.agency = AgencyChoice::All;
         Ok(())
     })
 }
@@ -174,8 +233,11 @@ pub unsafe extern "C" fn keymsg_report_options_set_signed_on(
 }
 
 /// `keymsg_engine_report` with options (`NULL`: the defaults): the month's
-/// form for the engine's agency in `format` (a `keymsg_report_format`).
-/// Results and errors as `keymsg_engine_report`. Thread-safe.
+/// form in `format` (a `keymsg_report_format`) for the engine's agency, or
+/// the agency the options name (`keymsg_report_options_set_agency`,
+/// `keymsg_report_options_set_all_agencies`). Results and errors as
+/// `keymsg_engine_report`; also `KEYMSG_INVALID_ARGUMENT` for an agency
+/// with a control character. Thread-safe.
 ///
 /// # Safety
 /// As `keymsg_engine_report`; `options` is NULL or live report options not
@@ -194,10 +256,35 @@ pub unsafe extern "C" fn keymsg_engine_report_with(
         let month = arg_str!(month, month_len)?;
         let out = arg_out!(report_out)?;
         let month = month_arg(month)?;
-        let defaults = FormOptions::default();
-        let options = arg_opt_ref!(options).map_or(&defaults, |o| &o.inner);
-        let report = engine.inner.report_with(month, options)?;
+        let defaults = keymsg_report_options::default();
+        let options = arg_opt_ref!(options).unwrap_or(&defaults);
+        let report = match &options.agency {
+            AgencyChoice::Engine => engine.inner.report_with(month, &options.inner)?,
+            AgencyChoice::Named(a) => other_agency(engine, month, Some(a), &options.inner)?,
+            AgencyChoice::All => other_agency(engine, month, None, &options.inner)?,
+        };
         out.write(keymsg_string::new_raw(report_bytes(&report, format)?));
         Ok(())
     })
+}
+
+/// The form of `agency` (`None`: every agency) from the engine's store.
+fn other_agency(
+    engine: &keymsg_engine,
+    month: keymsg_core::YearMonth,
+    agency: Option<&str>,
+    options: &FormOptions,
+) -> Result<Report, FfiError> {
+    let store = engine.inner.store().ok_or(FfiError::InvalidArgument {
+        name: "store",
+        reason: "this engine has no store; set one with keymsg_engine_options_set_store_path"
+            .into(),
+    })?;
+    Ok(Report::from_store_with(
+        store,
+        engine.inner.catalog(),
+        month,
+        agency,
+        options,
+    )?)
 }
