@@ -3,6 +3,10 @@
 //! The per-receipt path looks a slot up by comparing a handful of short
 //! strings (there are few languages × profiles in use), then indexes the
 //! message's prepared result: no segmentation, no hashing, no allocation.
+//! At most [`MAX_SLOTS`] are kept: callers that ask for ever new widths or
+//! encodings (an HTTP client can name any of thousands) get a layout made
+//! for their request alone, so the cache neither grows without bound nor
+//! makes the look-up long.
 
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
@@ -37,6 +41,10 @@ pub(crate) struct Slot {
     pub(crate) profile: Profile,
     messages: Vec<OnceLock<Arc<Prepared>>>,
 }
+
+/// Most (language, profile, width, encoding) slots kept. Billing systems
+/// use a few; past this, a slot serves its request and is dropped.
+pub(crate) const MAX_SLOTS: usize = 64;
 
 #[derive(Debug)]
 pub(crate) struct LayoutCache {
@@ -91,8 +99,18 @@ impl LayoutCache {
                 .map(|_| OnceLock::new())
                 .collect(),
         });
-        slots.push(Arc::clone(&slot));
+        if slots.len() < MAX_SLOTS {
+            slots.push(Arc::clone(&slot));
+        }
         Ok(slot)
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.slots
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 }
 
@@ -179,5 +197,49 @@ impl Slot {
                 .to_owned(),
             lines: fitted.lines,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_are_kept_up_to_the_bound_and_served_past_it() {
+        let catalog = Catalog::embedded().unwrap();
+        let cache = LayoutCache::new(Vec::new());
+        let first = cache
+            .slot(&catalog, "th", "receipt-58mm", None, None)
+            .unwrap();
+        let again = cache
+            .slot(&catalog, "th", "receipt-58mm", None, None)
+            .unwrap();
+        assert!(Arc::ptr_eq(&first, &again));
+        for width in 20..20 + 2 * MAX_SLOTS {
+            let slot = cache
+                .slot(&catalog, "th", "receipt-58mm", Some(width), None)
+                .unwrap();
+            let p = slot.prepared(&catalog, 0).unwrap();
+            assert!(p.lines.iter().all(|l| crate::layout::width(l) <= width));
+        }
+        assert_eq!(cache.len(), MAX_SLOTS);
+        // The slots kept are still found; one past the bound is made anew.
+        let kept = cache
+            .slot(&catalog, "th", "receipt-58mm", None, None)
+            .unwrap();
+        assert!(Arc::ptr_eq(&first, &kept));
+        let past = Some(20 + MAX_SLOTS + 1);
+        let a = cache
+            .slot(&catalog, "th", "receipt-58mm", past, None)
+            .unwrap();
+        let b = cache
+            .slot(&catalog, "th", "receipt-58mm", past, None)
+            .unwrap();
+        assert!(!Arc::ptr_eq(&a, &b));
+        assert_eq!(
+            a.prepared(&catalog, 3).unwrap().text,
+            b.prepared(&catalog, 3).unwrap().text
+        );
+        assert_eq!(cache.len(), MAX_SLOTS);
     }
 }
