@@ -58,6 +58,14 @@ enum keymsg_status
    */
   KEYMSG_INVALID_ARGUMENT = 5,
   /**
+   * The caller's `deliver` callback reported that the footer or pop-up
+   * could not be handed over (the printer write failed, ...); its count
+   * was withdrawn, so a retry counts again. (When the withdrawal itself
+   * fails, the store's status is returned instead, and the message says
+   * one undelivered footer stays counted.)
+   */
+  KEYMSG_UNDELIVERED = 6,
+  /**
    * An error of a kind this C layer does not know yet (newer core).
    */
   KEYMSG_ERROR_OTHER = 99,
@@ -737,6 +745,14 @@ typedef struct keymsg_popup_request {
    */
   size_t idempotency_key_len;
 } keymsg_popup_request;
+
+/**
+ * The caller's hand-over of a footer or pop-up: print `result` (or send
+ * it) and return 0 when it was delivered whole, anything else when it was
+ * not. `result` is valid only during the call: read it, do not free it or
+ * keep it. `user_data` is what the caller passed along.
+ */
+typedef int32_t (*keymsg_deliver_fn)(void *user_data, const struct keymsg_result *result);
 
 /**
  * The signature block of a report (`keymsg_engine_report_signed`).
@@ -1442,6 +1458,48 @@ keymsg_status keymsg_engine_replay(const struct keymsg_engine *engine,
  * `engine` is NULL or a live engine.
  */
 keymsg_status keymsg_engine_flush(const struct keymsg_engine *engine);
+
+/**
+ * `keymsg_engine_footer`, then `deliver(user_data, result)`: the footer is
+ * counted, handed to `deliver`, and if `deliver` returns non-zero its count
+ * is withdrawn (the counter goes back down and the idempotency key is
+ * forgotten, so a retry counts again). What is counted is what was
+ * delivered; the one window left is a crash between the count and the end
+ * of `deliver`.
+ *
+ * On success (`deliver` returned 0) writes the result to `*result_out`
+ * (free with `keymsg_result_free`). Errors: those of `keymsg_engine_footer`
+ * (nothing counted, `deliver` not called); `KEYMSG_UNDELIVERED` when
+ * `deliver` failed (the count was withdrawn, or nothing had been counted:
+ * the message says which); a `KEYMSG_STORE_*` status when `deliver`
+ * failed and withdrawing the count failed too (the message says so: the
+ * store then counts one footer that was not delivered). Nothing is
+ * written to `*result_out` on error. Thread-safe (`deliver` runs on the
+ * calling thread).
+ *
+ * # Safety
+ * As `keymsg_engine_footer`; `deliver` is NULL or a function that may be
+ * called once with `user_data`.
+ */
+keymsg_status keymsg_engine_footer_delivered(const struct keymsg_engine *engine,
+                                             const struct keymsg_footer_request *request,
+                                             keymsg_deliver_fn deliver,
+                                             void *user_data,
+                                             struct keymsg_result **result_out);
+
+/**
+ * `keymsg_engine_popup`, then `deliver`, as `keymsg_engine_footer_delivered`
+ * does for a footer: a pop-up whose hand-over fails is not counted.
+ * Results and errors as `keymsg_engine_footer_delivered`. Thread-safe.
+ *
+ * # Safety
+ * As `keymsg_engine_footer_delivered`.
+ */
+keymsg_status keymsg_engine_popup_delivered(const struct keymsg_engine *engine,
+                                            const struct keymsg_popup_request *request,
+                                            keymsg_deliver_fn deliver,
+                                            void *user_data,
+                                            struct keymsg_result **result_out);
 
 /**
  * Record a count entered by hand for one column of the monthly form

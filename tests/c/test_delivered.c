@@ -235,6 +235,90 @@ static void test_free_text_rows_and_report_options(void) {
   keymsg_engine_free(e);
 }
 
+/* What a `deliver` callback saw, and what it answers. */
+struct hand_over {
+  int calls;
+  int32_t answer;
+  char text[2048];
+};
+
+static int32_t deliver(void *user_data, const keymsg_result *r) {
+  struct hand_over *h = user_data;
+  keymsg_str text = keymsg_result_text(r);
+  h->calls++;
+  if (text.len < sizeof h->text) {
+    memcpy(h->text, text.data, text.len);
+    h->text[text.len] = '\0';
+  }
+  return h->answer;
+}
+
+/* A hand-over that fails takes its count back; a retry then counts once. */
+static void test_a_failed_hand_over_withdraws_its_count(void) {
+  char store[4096];
+  keymsg_engine *e;
+  keymsg_result *r = SENTINEL;
+  keymsg_footer_request req = receipt("INV-D-1");
+  keymsg_popup_request pop;
+  struct hand_over h;
+  memset(&h, 0, sizeof h);
+  req.idempotency_key = "INV-D-1";
+  req.idempotency_key_len = strlen("INV-D-1");
+  snprintf(store, sizeof store, "%s/hand-over-store", scratch);
+  e = engine_with(NULL, store);
+
+  h.answer = 5; /* the printer is out of paper */
+  CHECK_STATUS(keymsg_engine_footer_delivered(e, &req, deliver, &h, &r), KEYMSG_UNDELIVERED);
+  CHECK(last_error_contains("returned 5") && last_error_contains("withdrawn"));
+  CHECK(h.calls == 1 && strlen(h.text) > 0);
+  CHECK(r == SENTINEL);
+  CHECK(documents(e) == 0);
+
+  h.answer = 0; /* the retry prints */
+  CHECK_STATUS(keymsg_engine_footer_delivered(e, &req, deliver, &h, &r), KEYMSG_OK);
+  CHECK(h.calls == 2);
+  CHECK(keymsg_result_counted(r));
+  CHECK(keymsg_result_text(r).len == strlen(h.text) &&
+        memcmp(keymsg_result_text(r).data, h.text, strlen(h.text)) == 0);
+  keymsg_result_free(r);
+  CHECK(documents(e) == 1);
+
+  /* The same document again, failing: a duplicate counted nothing, so
+   * nothing is withdrawn and the delivered receipt stays counted. */
+  h.answer = -1;
+  r = SENTINEL;
+  CHECK_STATUS(keymsg_engine_footer_delivered(e, &req, deliver, &h, &r), KEYMSG_UNDELIVERED);
+  CHECK(last_error_contains("nothing had been counted"));
+  CHECK(r == SENTINEL);
+  CHECK(documents(e) == 1);
+
+  /* An engine error: `deliver` is not called, nothing is counted. */
+  req.profile = "no-such-profile";
+  req.profile_len = strlen(req.profile);
+  CHECK_STATUS(keymsg_engine_footer_delivered(e, &req, deliver, &h, &r), KEYMSG_INVALID_ARGUMENT);
+  CHECK(h.calls == 3);
+  CHECK_STATUS(keymsg_engine_footer_delivered(e, NULL, NULL, &h, &r), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_footer_delivered(NULL, NULL, deliver, &h, &r), KEYMSG_NULL_PARAMETER);
+  CHECK_STATUS(keymsg_engine_footer_delivered(e, NULL, deliver, &h, NULL), KEYMSG_NULL_PARAMETER);
+  CHECK(h.calls == 3);
+
+  /* A pop-up the app could not show is not counted either. */
+  memset(&pop, 0, sizeof pop);
+  pop.key = "user-7";
+  pop.key_len = strlen("user-7");
+  pop.at = AT;
+  pop.at_len = strlen(AT);
+  h.answer = 1;
+  CHECK_STATUS(keymsg_engine_popup_delivered(e, &pop, deliver, &h, &r), KEYMSG_UNDELIVERED);
+  CHECK(last_error_contains("withdrawn"));
+  h.answer = 0;
+  CHECK_STATUS(keymsg_engine_popup_delivered(e, &pop, deliver, &h, &r), KEYMSG_OK);
+  CHECK(keymsg_result_counted(r));
+  keymsg_result_free(r);
+  CHECK(h.calls == 5);
+  keymsg_engine_free(e);
+}
+
 /* The Documents total in a JSON report, or -1. */
 static long long documents_in(keymsg_str s) {
   const char *p = strstr(s.data, "\"totals\"");
@@ -305,5 +389,6 @@ int main(int argc, char **argv) {
   RUN(test_the_default_catalog_prints_in_tis_620);
   RUN(test_free_text_rows_and_report_options);
   RUN(test_reports_of_another_agency_and_of_all);
+  RUN(test_a_failed_hand_over_withdraws_its_count);
   return harness_finish();
 }

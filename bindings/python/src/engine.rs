@@ -2,7 +2,7 @@
 
 use keymsg_core::layout::Encoding;
 use keymsg_core::store::{DEFAULT_KEY_RETENTION_MONTHS, Durability};
-use keymsg_core::{Engine, FooterRequest, PopupRequest, Rendered};
+use keymsg_core::{Engine, FooterRequest, PopupRequest, Rendered, Undelivered};
 
 // The constructor's default (a literal, so Python shows it) is the store's.
 const _: () = assert!(DEFAULT_KEY_RETENTION_MONTHS == 13);
@@ -125,11 +125,13 @@ impl PyEngine {
     /// on receipts and invoices), lay out, encode for the printer
     /// (`encoding`: `"tis-620"`, `"cp874"`; default UTF-8), count. Everything
     /// that can fail happens before the count: an exception means nothing
-    /// was counted.
+    /// was counted. With `deliver`, the footer is handed to it after the
+    /// count, and if it raises, the count is withdrawn and its exception
+    /// propagates.
     #[pyo3(signature = (
         *, key = None, profile = None, width = None, lang = "th",
         at = None, kind = None, idempotency_key = None, encoding = None, surface = "receipt",
-        sequence = None
+        sequence = None, deliver = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn footer(
@@ -145,6 +147,7 @@ impl PyEngine {
         encoding: Option<&str>,
         surface: &str,
         sequence: Option<i128>,
+        deliver: Option<Py<PyAny>>,
     ) -> PyResult<PyRendered> {
         let at = at.map(convert::instant).transpose()?;
         guard(py, || {
@@ -154,7 +157,14 @@ impl PyEngine {
             req.sequence = sequence
                 .map(|n| convert::non_negative("sequence", n))
                 .transpose()?;
-            Ok(PyRendered(self.inner.footer(&req)?))
+            let rendered = match deliver {
+                None => self.inner.footer(&req)?,
+                Some(d) => self
+                    .inner
+                    .footer_delivered(&req, |r| hand_over(&d, r))
+                    .map_err(undelivered)?,
+            };
+            Ok(PyRendered(rendered))
         })
     }
 
@@ -188,8 +198,13 @@ impl PyEngine {
         py.import("json")?.call_method1("loads", (json,))
     }
 
-    /// A pop-up (title + body) for an app user: select (cycle by `key`), lay out, count.
-    #[pyo3(signature = (*, key = None, lang = "th", at = None, kind = None, idempotency_key = None))]
+    /// A pop-up (title + body) for an app user: select (cycle by `key`), lay
+    /// out, count; with `deliver`, as `footer`.
+    #[pyo3(signature = (
+        *, key = None, lang = "th", at = None, kind = None, idempotency_key = None,
+        deliver = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
     fn popup(
         &self,
         py: Python<'_>,
@@ -198,6 +213,7 @@ impl PyEngine {
         at: Option<&Bound<'_, PyAny>>,
         kind: Option<&str>,
         idempotency_key: Option<&str>,
+        deliver: Option<Py<PyAny>>,
     ) -> PyResult<PyRendered> {
         let at = at.map(convert::instant).transpose()?;
         guard(py, || {
@@ -209,7 +225,14 @@ impl PyEngine {
                 idempotency_key: idempotency_key.map(str::to_owned),
                 ..PopupRequest::new()
             };
-            Ok(PyRendered(self.inner.popup(&req)?))
+            let rendered = match deliver {
+                None => self.inner.popup(&req)?,
+                Some(d) => self
+                    .inner
+                    .popup_delivered(&req, |r| hand_over(&d, r))
+                    .map_err(undelivered)?,
+            };
+            Ok(PyRendered(rendered))
         })
     }
 
@@ -392,6 +415,34 @@ impl PyFit {
 #[pyclass(module = "keymsg", name = "Rendered", frozen, eq)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PyRendered(Rendered);
+
+/// Call the caller's `deliver` with the rendered footer (holding the GIL
+/// for the call only): its exception is the delivery's failure.
+fn hand_over(deliver: &Py<PyAny>, rendered: &Rendered) -> Result<(), PyErr> {
+    Python::attach(|py| {
+        let view = Py::new(py, PyRendered(rendered.clone()))?;
+        deliver.call1(py, (view,)).map(drop)
+    })
+}
+
+/// A failed hand-over: the engine's own error, or the caller's exception
+/// (its count withdrawn), or a `StoreError` caused by it when withdrawing
+/// failed.
+fn undelivered(e: Undelivered<PyErr>) -> Failure {
+    match e {
+        Undelivered::Engine(e) => Failure::Core(e),
+        Undelivered::Delivery {
+            error, withdrawn, ..
+        } => match withdrawn {
+            Ok(_) => Failure::Delivery(error),
+            Err(cause) => Failure::WithdrawFailed {
+                error,
+                cause: Box::new(cause),
+            },
+        },
+        _ => Failure::Argument("the footer was not delivered".into()),
+    }
+}
 
 #[pymethods]
 impl PyRendered {

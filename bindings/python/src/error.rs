@@ -170,6 +170,12 @@ pub(crate) enum Failure {
     Argument(String),
     /// A panic caught at the boundary (a bug in keymsg).
     Panic(String),
+    /// The caller's `deliver` raised; the count was withdrawn (or there was
+    /// none): its exception, unchanged.
+    Delivery(PyErr),
+    /// The caller's `deliver` raised and withdrawing the count failed: a
+    /// `StoreError` whose cause is the caller's exception.
+    WithdrawFailed { error: PyErr, cause: Box<Error> },
 }
 
 impl From<Error> for Failure {
@@ -202,12 +208,28 @@ fn to_pyerr(py: Python<'_>, f: Failure) -> PyErr {
         Failure::Core(e) => Failure::Core(e),
         Failure::Argument(m) => Failure::Argument(keymsg_core::escape_controls(&m).into_owned()),
         Failure::Panic(m) => Failure::Panic(keymsg_core::escape_controls(&m).into_owned()),
+        other => other,
     };
     match f {
         Failure::Core(e) => core_to_pyerr(py, e),
         Failure::Argument(msg) => new_invalid_argument(py, msg),
         Failure::Panic(msg) => {
             KeymsgError::new_err(format!("internal error (a bug in keymsg): {msg}"))
+        }
+        Failure::Delivery(error) => error,
+        Failure::WithdrawFailed { error, cause } => {
+            let withdrawal = cause.to_string();
+            let e = core_to_pyerr(py, *cause);
+            let e = match e.get_type(py).call1((format!(
+                "not delivered, and withdrawing its count failed: {withdrawal}; \
+                 the store counts one footer that was not delivered"
+            ),))
+            {
+                Ok(v) => PyErr::from_value(v),
+                Err(_) => e,
+            };
+            e.set_cause(py, Some(error));
+            e
         }
     }
 }

@@ -99,3 +99,52 @@ def test_free_text_rows_and_the_signed_compact_form(tmp_path: pathlib.Path) -> N
     other = keymsg.Engine(store=store, agency="อบต.ตัวอย่าง")
     other.record("2026-03", "online", "aoc-1441", 1)
     assert keymsg.report(store, "2026-03").agency == "ทุกหน่วยงาน"
+
+
+class PaperOut(Exception):
+    """The printer's own error, as a caller's `deliver` would raise it."""
+
+
+def test_a_failed_hand_over_withdraws_its_count() -> None:
+    engine = keymsg.Engine(store=":memory:", agency="u")
+    seen: list[str] = []
+
+    def jammed(r: keymsg.Rendered) -> None:
+        seen.append(r.text)
+        raise PaperOut("out of paper")
+
+    with pytest.raises(PaperOut, match="out of paper"):
+        engine.footer(key="INV-D-1", idempotency_key="INV-D-1", at=AT, deliver=jammed)
+    assert len(seen) == 1 and seen[0]
+    assert documents(engine) == 0
+    # The retry prints: counted once, and `deliver` saw what is returned.
+    printed = engine.footer(
+        key="INV-D-1", idempotency_key="INV-D-1", at=AT, deliver=lambda r: seen.append(r.text)
+    )
+    assert printed.counted and printed.text == seen[-1]
+    assert documents(engine) == 1
+    # The same document failing again: a duplicate counted nothing, so the
+    # delivered receipt stays counted.
+    with pytest.raises(PaperOut):
+        engine.footer(key="INV-D-1", idempotency_key="INV-D-1", at=AT, deliver=jammed)
+    assert documents(engine) == 1
+    # An engine error: `deliver` is not called, nothing is counted.
+    calls = len(seen)
+    with pytest.raises(keymsg.InvalidArgumentError, match="profile"):
+        engine.footer(key="INV-D-2", profile="no-such-profile", at=AT, deliver=jammed)
+    assert len(seen) == calls and documents(engine) == 1
+    # A pop-up the app could not show is not counted either.
+    with pytest.raises(PaperOut):
+        engine.popup(key="user-7", at=AT, deliver=jammed)
+    shown = engine.popup(key="user-7", at=AT, deliver=lambda r: None)
+    assert shown.counted
+    assert documents(engine) == 2
+
+
+def test_deliver_must_be_callable() -> None:
+    engine = keymsg.Engine(store=":memory:", agency="u")
+    with pytest.raises(TypeError):
+        engine.footer(key="INV-D-3", at=AT, deliver=42)  # type: ignore[arg-type]
+    # The count of a footer whose `deliver` could not even be called was
+    # withdrawn as for any failed hand-over.
+    assert documents(engine) == 0

@@ -30,6 +30,12 @@ pub(crate) enum FfiError {
     InteriorNul { name: &'static str, offset: usize },
     /// An argument outside its documented range.
     InvalidArgument { name: &'static str, reason: String },
+    /// The caller's delivery failed (its callback's non-zero return); the
+    /// count was withdrawn (or there was none).
+    Undelivered { code: i32, withdrawn: bool },
+    /// The caller's delivery failed and withdrawing its count failed too:
+    /// the store's status, with a message saying one footer stays counted.
+    WithdrawFailed { code: i32, cause: Error },
     /// An error from the core.
     Core(Error),
     /// A panic caught by the guard.
@@ -56,6 +62,8 @@ impl FfiError {
             FfiError::InvalidUtf8 { .. } => KEYMSG_INVALID_UTF8,
             FfiError::InteriorNul { .. } => KEYMSG_INTERIOR_NUL,
             FfiError::InvalidArgument { .. } => KEYMSG_INVALID_ARGUMENT,
+            FfiError::Undelivered { .. } => KEYMSG_UNDELIVERED,
+            FfiError::WithdrawFailed { cause, .. } => core_status(cause),
             FfiError::Panic(_) => KEYMSG_PANIC,
             FfiError::Core(e) => core_status(e),
         }
@@ -74,6 +82,18 @@ impl FfiError {
             FfiError::InvalidArgument { name, reason } => {
                 format!("invalid argument `{name}`: {reason}")
             }
+            FfiError::Undelivered { code, withdrawn } => format!(
+                "not delivered: `deliver` returned {code}; {}",
+                if *withdrawn {
+                    "its count was withdrawn, so a retry counts again"
+                } else {
+                    "nothing had been counted (no store, a duplicate key or a failed count)"
+                }
+            ),
+            FfiError::WithdrawFailed { code, cause } => format!(
+                "not delivered: `deliver` returned {code}, and withdrawing its count failed: \
+                 {cause}; the store counts one footer that was not delivered"
+            ),
             FfiError::Panic(msg) => msg.clone(),
             // Catalog errors: one line per problem, each naming the file,
             // message id, field and offset (what `keymsg check` prints).

@@ -40,6 +40,8 @@ pub mod trust;
 
 pub mod engine;
 pub mod request;
+// Appended after the engine calls it extends (footer, popup).
+pub mod delivered;
 
 pub mod report;
 pub mod result;

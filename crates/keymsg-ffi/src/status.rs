@@ -50,6 +50,12 @@ pub enum keymsg_status {
     /// or profile, width 0, malformed month or instant, an engine without a
     /// store asked to record or report, ...). The message names the parameter.
     KEYMSG_INVALID_ARGUMENT = 5,
+    /// The caller's `deliver` callback reported that the footer or pop-up
+    /// could not be handed over (the printer write failed, ...); its count
+    /// was withdrawn, so a retry counts again. (When the withdrawal itself
+    /// fails, the store's status is returned instead, and the message says
+    /// one undelivered footer stays counted.)
+    KEYMSG_UNDELIVERED = 6,
     /// An error of a kind this C layer does not know yet (newer core).
     KEYMSG_ERROR_OTHER = 99,
 
@@ -238,6 +244,7 @@ status_table! {
     KEYMSG_INVALID_UTF8 => c"a text argument is not valid UTF-8",
     KEYMSG_INTERIOR_NUL => c"a text argument contains a NUL byte",
     KEYMSG_INVALID_ARGUMENT => c"an argument is outside its documented range",
+    KEYMSG_UNDELIVERED => c"not delivered: the count was withdrawn",
     KEYMSG_ERROR_OTHER => c"an error this C API version does not classify",
     KEYMSG_CATALOG_IO => c"catalog file could not be read",
     KEYMSG_CATALOG_TOO_LARGE => c"catalog file is too large",

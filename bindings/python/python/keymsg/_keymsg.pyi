@@ -4,7 +4,7 @@ Checked against the built module by ``python -m mypy.stubtest keymsg``.
 """
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from os import PathLike
 from typing import Any, Optional, Union, final
 
@@ -329,6 +329,7 @@ class Engine:
         encoding: Optional[str] = None,
         surface: str = "receipt",
         sequence: Optional[int] = None,
+        deliver: Optional[Callable[[Rendered], object]] = None,
     ) -> Rendered:
         """A footer for a ``surface``: select, lay out, count.
 
@@ -347,6 +348,11 @@ class Engine:
         *before* counting (see ``Rendered.encoded``): a message it cannot hold
         raises ``LayoutError`` and nothing is counted; a cut ends with ``...``
         when the encoding has no ``…``.
+        ``deliver`` (a callable taking the ``Rendered``: print it, send it) is
+        called after the count; if it raises, the count is withdrawn (so a
+        retry counts again) and its exception propagates. If withdrawing
+        fails too, ``StoreError`` is raised with the exception as its cause:
+        the store then counts one footer that was not delivered.
         """
 
     def explain(
@@ -375,10 +381,12 @@ class Engine:
         at: Union[datetime.datetime, str, None] = None,
         kind: Optional[str] = None,
         idempotency_key: Optional[str] = None,
+        deliver: Optional[Callable[[Rendered], object]] = None,
     ) -> Rendered:
         """A pop-up (``title`` + body) for an app user: select, lay out, count.
 
-        ``key`` is the subject (user id); ``kind`` the app name.
+        ``key`` is the subject (user id); ``kind`` the app name. ``deliver``:
+        as for ``footer``, a pop-up the app could not show is not counted.
         """
 
     def replay(
