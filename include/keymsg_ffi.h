@@ -180,6 +180,10 @@ enum keymsg_status
    */
   KEYMSG_LAYOUT_TRUNCATED_CORE = 208,
   /**
+   * Layout: the width is over the limit of 1000 columns (`MAX_WIDTH`).
+   */
+  KEYMSG_LAYOUT_WIDTH_TOO_LARGE = 209,
+  /**
    * Layout: another layout or encoding error (newer core).
    */
   KEYMSG_LAYOUT_OTHER = 299,
@@ -2027,8 +2031,8 @@ keymsg_status keymsg_engine_select(const struct keymsg_engine *engine,
  * sequence; NULL: all defaults) and the rule that chose. The same JSON as
  * `keymsg explain --json` and Python `Engine.explain`: `surface`, `lang`,
  * `at`, `policy`, `tier`, `candidates`, `chosen`, `rule`. Nothing is laid
- * out or counted; like a selection, it advances a round-robin counter when
- * no sequence is given.
+ * out or counted, and no round-robin counter moves: `chosen` is what the
+ * next footer like `request` gets.
  *
  * On success writes a new UTF-8 `keymsg_string` to `*json_out` (free with
  * `keymsg_string_free`). Errors: `KEYMSG_NULL_PARAMETER`,

@@ -64,7 +64,10 @@ impl From<Error> for CliError {
             Error::InvalidArgument { .. } => CliError::Usage(e.to_string()),
             // A width or ellipsis that cannot work is a bad flag value.
             Error::Layout(
-                l @ (L::WidthTooSmall(_) | L::EllipsisTooWide { .. } | L::FooterTooNarrow { .. }),
+                l @ (L::WidthTooSmall(_)
+                | L::WidthTooLarge { .. }
+                | L::EllipsisTooWide { .. }
+                | L::FooterTooNarrow { .. }),
             ) => CliError::Usage(l.to_string()),
             Error::Report(r @ (R::Io { .. } | R::Xlsx(_))) => CliError::Io(r.to_string()),
             other => CliError::Invalid(vec![other.to_string()]),

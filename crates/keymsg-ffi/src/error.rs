@@ -134,6 +134,7 @@ pub(crate) fn core_status(e: &Error) -> keymsg_status {
         Error::Catalog(e) => catalog_status(e),
         Error::Layout(e) => match e {
             LayoutError::WidthTooSmall(_) => KEYMSG_LAYOUT_WIDTH_TOO_SMALL,
+            LayoutError::WidthTooLarge { .. } => KEYMSG_LAYOUT_WIDTH_TOO_LARGE,
             LayoutError::EllipsisTooWide { .. } => KEYMSG_LAYOUT_ELLIPSIS_TOO_WIDE,
             LayoutError::ControlCharacter { .. } => KEYMSG_LAYOUT_CONTROL_CHARACTER,
             LayoutError::Unencodable { .. } | LayoutError::MessageUnencodable { .. } => {

@@ -81,8 +81,8 @@ pub unsafe extern "C" fn keymsg_engine_select(
 /// sequence; NULL: all defaults) and the rule that chose. The same JSON as
 /// `keymsg explain --json` and Python `Engine.explain`: `surface`, `lang`,
 /// `at`, `policy`, `tier`, `candidates`, `chosen`, `rule`. Nothing is laid
-/// out or counted; like a selection, it advances a round-robin counter when
-/// no sequence is given.
+/// out or counted, and no round-robin counter moves: `chosen` is what the
+/// next footer like `request` gets.
 ///
 /// On success writes a new UTF-8 `keymsg_string` to `*json_out` (free with
 /// `keymsg_string_free`). Errors: `KEYMSG_NULL_PARAMETER`,

@@ -120,6 +120,8 @@ pub enum keymsg_status {
     /// profile or more lines, or `keymsg_engine_options_set_allow_lossy` (the
     /// text is then returned but never counted).
     KEYMSG_LAYOUT_TRUNCATED_CORE = 208,
+    /// Layout: the width is over the limit of 1000 columns (`MAX_WIDTH`).
+    KEYMSG_LAYOUT_WIDTH_TOO_LARGE = 209,
     /// Layout: another layout or encoding error (newer core).
     KEYMSG_LAYOUT_OTHER = 299,
 
@@ -271,6 +273,7 @@ status_table! {
     KEYMSG_LAYOUT_MISSING_VARIANT => c"text variant required by the profile is missing",
     KEYMSG_LAYOUT_INPUT_TOO_LARGE => c"text longer than the layout input limit",
     KEYMSG_LAYOUT_TRUNCATED_CORE => c"the message would lose every hotline and link at this width",
+    KEYMSG_LAYOUT_WIDTH_TOO_LARGE => c"width is over the limit of 1000 columns",
     KEYMSG_LAYOUT_OTHER => c"layout error",
     KEYMSG_SELECT_NOTHING_ELIGIBLE => c"no message is eligible for the request",
     KEYMSG_SELECT_UNKNOWN_POLICY => c"unknown selection policy",

@@ -134,7 +134,9 @@ fn select_error(e: &SelectError, message: String) -> ApiError {
 
 fn layout_error(e: &LayoutError, message: String) -> ApiError {
     let field = match e {
-        LayoutError::WidthTooSmall(_) | LayoutError::FooterTooNarrow { .. } => "width",
+        LayoutError::WidthTooSmall(_)
+        | LayoutError::WidthTooLarge { .. }
+        | LayoutError::FooterTooNarrow { .. } => "width",
         _ => "profile",
     };
     ApiError {

@@ -340,3 +340,26 @@ fn wrap_reads_the_config_like_every_command() {
     let err = fails(dir, &["footer", "--key", "X"], 4);
     assert!(err.contains("no-such-catalog.toml"), "{err}");
 }
+
+/// A width over 1000 columns is a bad flag value (exit 2), never a line
+/// padded to it.
+#[test]
+fn widths_over_1000_columns_are_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    for args in [
+        &["wrap", "--width", "1001", "--align", "center"][..],
+        &[
+            "wrap",
+            "--width",
+            "18446744073709551615",
+            "--align",
+            "right",
+        ],
+        &["truncate", "--width", "1001"],
+    ] {
+        let out = crate::run(tmp.path(), args, "โทร 1441\n");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains("over the limit of 1000 columns"), "{err}");
+    }
+}

@@ -594,3 +594,115 @@ fn allow_lossy_returns_a_cut_footer_uncounted_instead_of_refusing_it() {
     let (_, report) = get_json(lossy.addr, "/v1/report?month=2026-03", &[]);
     assert_eq!(report["totals"]["documents"], kept);
 }
+
+#[test]
+fn hostile_layout_requests_are_refused_and_explain_moves_no_rotation() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("keymsg.toml"),
+        "[layout]\nwords = [\"คนละครึ่งพลัส\"]\n",
+    )
+    .unwrap();
+    let server = Server::start(dir.path(), &["--config", "keymsg.toml", "--store", "st"]);
+    // A width no line can have is a 400 naming it, not a padded line
+    // (2^64 - 1 spaces would abort the process).
+    for width in [1001u64, 10_000_000_000_000, u64::MAX] {
+        for (path, body) in [
+            (
+                "/v1/wrap",
+                serde_json::json!({"text": "กขค", "width": width, "align": "center"}),
+            ),
+            (
+                "/v1/truncate",
+                serde_json::json!({"text": "กขค", "width": width}),
+            ),
+        ] {
+            let (status, err) = post_json(server.addr, path, &body);
+            assert_eq!(status, 400, "{path} {width}: {err}");
+            assert_eq!(err["error"]["field"], "width", "{err}");
+        }
+    }
+    let words: Vec<String> = (0..101).map(|i| format!("ก{i}")).collect();
+    let (status, err) = post_json(
+        server.addr,
+        "/v1/wrap",
+        &serde_json::json!({"text": "กขค", "width": 20, "words": words}),
+    );
+    assert_eq!(
+        (status, err["error"]["field"].as_str()),
+        (400, Some("words")),
+        "{err}"
+    );
+    assert_eq!(get_json(server.addr, "/healthz", &[]).0, 200);
+
+    // keymsg.toml's words are kept whole, as `keymsg wrap` keeps them.
+    let text = "โปรดลงทะเบียนผ่านแอปคนละครึ่งพลัสเท่านั้น";
+    let (status, wrapped) = post_json(
+        server.addr,
+        "/v1/wrap",
+        &serde_json::json!({"text": text, "width": 22}),
+    );
+    assert_eq!(status, 200, "{wrapped}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_keymsg"))
+        .current_dir(dir.path())
+        .env_remove("KEYMSG_CONFIG")
+        .args(["wrap", "--width", "22", "--config", "keymsg.toml"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let printed = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    assert_eq!(
+        wrapped["lines"],
+        serde_json::json!(printed.lines().collect::<Vec<_>>())
+    );
+    assert!(printed.contains("คนละครึ่งพลัส"), "{printed}");
+
+    // Explaining foretells the next footer and shifts nothing.
+    for _ in 0..3 {
+        let (_, told) = get_json(server.addr, &format!("/v1/explain?at={AT}"), &[]);
+        let (_, again) = get_json(server.addr, &format!("/v1/explain?at={AT}"), &[]);
+        let (_, footer) = get_json(server.addr, &format!("/v1/footer?count=false&at={AT}"), &[]);
+        assert_eq!(told["chosen"]["message_id"], again["chosen"]["message_id"]);
+        assert_eq!(told["chosen"]["message_id"], footer["message_id"], "{told}");
+    }
+
+    // The signature block is trimmed, as `keymsg report` trims it.
+    get_json(server.addr, &format!("/v1/footer?key=T-1&at={AT}"), &[]);
+    let (_, _, csv) = http(
+        server.addr,
+        "GET",
+        "/v1/report?month=2026-03&format=csv&reporter=%20%20Somsri%20%20&position=%20Officer%20",
+        &[],
+        b"",
+    )
+    .unwrap();
+    let printed = cli(
+        dir.path(),
+        &[
+            "report",
+            "--store",
+            "st",
+            "--month",
+            "2026-03",
+            "--format",
+            "csv",
+            "--reporter",
+            "  Somsri  ",
+            "--position",
+            " Officer ",
+            "--config",
+            "keymsg.toml",
+        ],
+    );
+    assert_eq!(
+        String::from_utf8(csv).unwrap(),
+        String::from_utf8(printed).unwrap()
+    );
+}

@@ -148,6 +148,16 @@ impl Catalog {
         self.inner.words.as_ref()
     }
 
+    /// The words kept whole in its messages (its `[layout] words` and those
+    /// added by [`Catalog::with_layout_words`]), each once: what a service
+    /// laying out its callers' text with the agency's words passes on.
+    #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
+    pub fn layout_word_list(&self) -> Vec<&str> {
+        self.layout_words()
+            .map(|w| w.words().collect())
+            .unwrap_or_default()
+    }
+
     /// Lay out `text`, one of this catalog's message texts, for `profile`
     /// the way footers and pop-ups are: [`fit`](crate::layout::fit) with
     /// the catalog's layout words (its `[layout] words` and those added by

@@ -3,10 +3,12 @@
 //! The per-receipt path looks a slot up by comparing a handful of short
 //! strings (there are few languages × profiles in use), then indexes the
 //! message's prepared result: no segmentation, no hashing, no allocation.
-//! At most [`MAX_SLOTS`] are kept: callers that ask for ever new widths or
-//! encodings (an HTTP client can name any of thousands) get a layout made
-//! for their request alone, so the cache neither grows without bound nor
-//! makes the look-up long.
+//! Slots for a profile's own width are always kept (profiles, languages
+//! and encodings are few); of the slots for a width override, at most
+//! [`MAX_WIDTH_SLOTS`]: callers that ask for ever new widths (an HTTP
+//! client can name any of a thousand) get a layout made for their request
+//! alone, so the cache neither grows without bound nor makes the look-up
+//! long, and such callers cannot crowd out the configured profiles.
 
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
@@ -42,9 +44,9 @@ pub(crate) struct Slot {
     messages: Vec<OnceLock<Arc<Prepared>>>,
 }
 
-/// Most (language, profile, width, encoding) slots kept. Billing systems
-/// use a few; past this, a slot serves its request and is dropped.
-pub(crate) const MAX_SLOTS: usize = 64;
+/// Most slots kept for width overrides. Billing systems use a few; past
+/// this, a slot serves its request and is dropped.
+pub(crate) const MAX_WIDTH_SLOTS: usize = 64;
 
 #[derive(Debug)]
 pub(crate) struct LayoutCache {
@@ -99,7 +101,8 @@ impl LayoutCache {
                 .map(|_| OnceLock::new())
                 .collect(),
         });
-        if slots.len() < MAX_SLOTS {
+        let overrides = slots.iter().filter(|s| s.width.is_some()).count();
+        if width.is_none() || overrides < MAX_WIDTH_SLOTS {
             slots.push(Arc::clone(&slot));
         }
         Ok(slot)
@@ -215,20 +218,20 @@ mod tests {
             .slot(&catalog, "th", "receipt-58mm", None, None)
             .unwrap();
         assert!(Arc::ptr_eq(&first, &again));
-        for width in 20..20 + 2 * MAX_SLOTS {
+        for width in 20..20 + 2 * MAX_WIDTH_SLOTS {
             let slot = cache
                 .slot(&catalog, "th", "receipt-58mm", Some(width), None)
                 .unwrap();
             let p = slot.prepared(&catalog, 0).unwrap();
             assert!(p.lines.iter().all(|l| crate::layout::width(l) <= width));
         }
-        assert_eq!(cache.len(), MAX_SLOTS);
+        assert_eq!(cache.len(), 1 + MAX_WIDTH_SLOTS);
         // The slots kept are still found; one past the bound is made anew.
         let kept = cache
             .slot(&catalog, "th", "receipt-58mm", None, None)
             .unwrap();
         assert!(Arc::ptr_eq(&first, &kept));
-        let past = Some(20 + MAX_SLOTS + 1);
+        let past = Some(20 + MAX_WIDTH_SLOTS + 1);
         let a = cache
             .slot(&catalog, "th", "receipt-58mm", past, None)
             .unwrap();
@@ -240,6 +243,16 @@ mod tests {
             a.prepared(&catalog, 3).unwrap().text,
             b.prepared(&catalog, 3).unwrap().text
         );
-        assert_eq!(cache.len(), MAX_SLOTS);
+        assert_eq!(cache.len(), 1 + MAX_WIDTH_SLOTS);
+        // A profile's own width is still kept after the overrides filled
+        // theirs: width-hungry callers cannot crowd it out.
+        let wide = cache
+            .slot(&catalog, "th", "receipt-80mm", None, None)
+            .unwrap();
+        let wide_again = cache
+            .slot(&catalog, "th", "receipt-80mm", None, None)
+            .unwrap();
+        assert!(Arc::ptr_eq(&wide, &wide_again));
+        assert_eq!(cache.len(), 2 + MAX_WIDTH_SLOTS);
     }
 }

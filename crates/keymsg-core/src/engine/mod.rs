@@ -302,8 +302,8 @@ impl Engine {
 
     /// Why each message was or was not eligible for a footer like `req`
     /// (surface, key, language, instant, sequence), and the rule that chose;
-    /// nothing is laid out or counted. Like a selection, it advances a
-    /// round-robin counter when no sequence is given.
+    /// nothing is laid out or counted, and no round-robin counter moves:
+    /// `chosen` is what the next footer like `req` gets.
     #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn explain(&self, req: &FooterRequest) -> crate::select::Explanation {
         let surface = req.surface.unwrap_or(Surface::Receipt);

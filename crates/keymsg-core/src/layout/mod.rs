@@ -56,7 +56,7 @@ mod linear_tests;
 
 pub use balance::wrap_balanced;
 pub use encode::Encoding;
-pub use profile::{Profile, ProfileKind};
+pub use profile::{MAX_WIDTH, Profile, ProfileKind};
 pub use truncate::truncate;
 unstable_use!(truncate::{TruncateOptions, truncate_with});
 pub(crate) use fit::fits_whole;
@@ -89,6 +89,14 @@ pub enum LayoutError {
     /// The width or budget given cannot hold anything.
     #[error("width {0} is too small to lay out any text")]
     WidthTooSmall(usize),
+    /// A width over [`MAX_WIDTH`] columns.
+    #[error("width {width} is over the limit of {max} columns")]
+    WidthTooLarge {
+        /// The width asked for.
+        width: usize,
+        /// [`MAX_WIDTH`].
+        max: usize,
+    },
     /// A footer (or other key message laid out in columns) narrower than
     /// `MIN_FOOTER_WIDTH`: so narrow that a message would be cut to a few
     /// syllables without its hotline or link.

@@ -90,8 +90,13 @@ const BUILTIN_NAMES: &[&str] = &[
 /// functions (`wrap`, `truncate`) take any width from 1.
 pub const MIN_FOOTER_WIDTH: usize = 16;
 
+/// The widest line keymsg lays out, in columns: wider than any printer or
+/// screen, and small enough that padding a line to it (alignment) stays
+/// cheap. Profiles, width overrides, `wrap` and `truncate` refuse more.
+pub const MAX_WIDTH: usize = 1000;
+
 /// The widths a column profile may have.
-pub(crate) const COLUMN_WIDTHS: std::ops::RangeInclusive<usize> = 1..=1000;
+pub(crate) const COLUMN_WIDTHS: std::ops::RangeInclusive<usize> = 1..=MAX_WIDTH;
 
 impl Profile {
     /// A validated profile.

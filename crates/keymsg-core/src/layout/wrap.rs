@@ -146,6 +146,7 @@ impl WrapOptions {
 ///
 /// # Errors
 /// [`LayoutError::WidthTooSmall`] for width 0 or `max_lines` of 0,
+/// [`LayoutError::WidthTooLarge`] for a width over [`super::MAX_WIDTH`],
 /// [`LayoutError::EllipsisTooWide`], [`LayoutError::ControlCharacter`],
 /// [`LayoutError::InputTooLarge`] for text longer than `opts.max_input_bytes`.
 pub fn wrap(text: &str, opts: &WrapOptions) -> Result<Vec<String>, LayoutError> {
@@ -162,9 +163,22 @@ pub(super) fn checked<R>(
     if opts.width == 0 || opts.max_lines == Some(0) {
         return Err(LayoutError::WidthTooSmall(opts.width));
     }
+    check_width(opts.width)?;
     check_input_size(text, opts.max_input_bytes)?;
     let words = super::words::from_list(&opts.words)?;
     super::words::with_words(words.as_ref(), f)
+}
+
+/// Refuse a width over [`super::MAX_WIDTH`]: an aligned line is padded to
+/// the width, so a width of 2^63 would ask for that many spaces.
+pub(super) fn check_width(width: usize) -> Result<(), LayoutError> {
+    if width > super::MAX_WIDTH {
+        return Err(LayoutError::WidthTooLarge {
+            width,
+            max: super::MAX_WIDTH,
+        });
+    }
+    Ok(())
 }
 
 /// [`wrap()`] once the options' words are current.
@@ -357,7 +371,8 @@ pub(crate) fn align_line(line: String, width_limit: usize, align: Align) -> Stri
 ///
 /// # Errors
 /// [`LayoutError::WidthTooSmall`] when `width` is 0 or narrower than one
-/// `separator`, or the separator has no width (a mark or control).
+/// `separator`, or the separator has no width (a mark or control);
+/// [`LayoutError::WidthTooLarge`] over [`super::MAX_WIDTH`].
 pub fn frame(
     lines: &[String],
     width_limit: usize,
@@ -368,6 +383,7 @@ pub fn frame(
     if width_limit == 0 || sep_width == 0 || sep_width > width_limit || separator.is_control() {
         return Err(LayoutError::WidthTooSmall(width_limit));
     }
+    check_width(width_limit)?;
     let rule: String = std::iter::repeat_n(separator, width_limit / sep_width).collect();
     let mut out = vec![rule.clone()];
     if let Some(header) = header {

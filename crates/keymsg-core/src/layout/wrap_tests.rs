@@ -102,3 +102,29 @@ fn zero_width_is_an_error() {
         LayoutError::WidthTooSmall(0)
     );
 }
+
+/// A width over `MAX_WIDTH` is refused before anything is laid out: an
+/// aligned line is padded to its width, and 2^64 - 1 spaces would abort.
+#[test]
+fn widths_over_the_limit_are_refused_not_padded() {
+    use crate::layout::{MAX_WIDTH, TruncateOptions, truncate::truncate_with};
+    for width in [MAX_WIDTH + 1, 10_000_000_000_000, usize::MAX] {
+        for align in [Align::Left, Align::Center, Align::Right] {
+            let opts = WrapOptions::new(width).align(align);
+            assert_eq!(
+                wrap("กขค", &opts),
+                Err(LayoutError::WidthTooLarge {
+                    width,
+                    max: MAX_WIDTH
+                })
+            );
+        }
+        assert!(matches!(
+            truncate_with("กขค", &TruncateOptions::new(width)),
+            Err(LayoutError::WidthTooLarge { .. })
+        ));
+        assert!(super::frame(&[], width, None, '-').is_err());
+    }
+    let right = wrap("กขค", &WrapOptions::new(MAX_WIDTH).align(Align::Right)).unwrap();
+    assert_eq!(super::width(&right[0]), MAX_WIDTH);
+}

@@ -52,14 +52,16 @@ impl Selector {
     /// Select for `req` and explain: every candidate with the reason it was
     /// accepted or rejected, the winning tier, and the rule that chose.
     ///
-    /// This performs a real selection: like [`Selector::select`] it advances a
-    /// round-robin counter (no `sequence`) or a random generator.
+    /// It shows the choice the next [`Selector::select`] would make, and
+    /// moves nothing: a round-robin counter (no `sequence`) or a seeded
+    /// random generator stays where it is, so explaining never shifts the
+    /// rotation footers follow. (Unseeded random draws cannot be foretold.)
     pub fn explain(&self, req: &Request) -> Explanation {
         let at = req.instant();
         let f = self.filter(req, at);
         let msgs = self.catalog().messages();
         let tier = self.tier(&f).map(|(t, ..)| t);
-        let outcome = self.choose(req, at);
+        let outcome = self.choose_as(req, at, true);
         let sticky_hash = match &outcome {
             Ok(Outcome {
                 detail: Detail::Sticky { key_hash },

@@ -273,6 +273,18 @@ impl Selector {
 
     /// The core of every selection.
     pub(crate) fn choose(&self, req: &Request, at: OffsetDateTime) -> Result<Outcome, SelectError> {
+        self.choose_as(req, at, false)
+    }
+
+    /// [`Selector::choose`]; with `peek`, the choice the next selection
+    /// would make, leaving the round-robin counter and a seeded random
+    /// generator where they are (an explanation must not move them).
+    pub(crate) fn choose_as(
+        &self,
+        req: &Request,
+        at: OffsetDateTime,
+        peek: bool,
+    ) -> Result<Outcome, SelectError> {
         let set = self.candidates(req, at.unix_timestamp_nanos());
         let n = set.len();
         if n == 0 {
@@ -303,9 +315,13 @@ impl Selector {
             let (sequence, from_counter) = match req.sequence {
                 Some(s) => (s, false),
                 None => (
-                    self.counters
-                        .get(slot(req.surface))
-                        .map_or(0, |c| c.fetch_add(1, Ordering::Relaxed)),
+                    self.counters.get(slot(req.surface)).map_or(0, |c| {
+                        if peek {
+                            c.load(Ordering::Relaxed)
+                        } else {
+                            c.fetch_add(1, Ordering::Relaxed)
+                        }
+                    }),
                     true,
                 ),
             };
@@ -366,7 +382,11 @@ impl Selector {
                 let draw = match self.rngs.get(slot(req.surface)).and_then(Option::as_ref) {
                     Some(m) => {
                         let mut g = m.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                        g.random_range(0..total_weight)
+                        if peek {
+                            g.clone().random_range(0..total_weight)
+                        } else {
+                            g.random_range(0..total_weight)
+                        }
                     }
                     None => rand::rng().random_range(0..total_weight),
                 };

@@ -293,3 +293,21 @@ fn popup_caps_per_day_week_and_gap() {
         .unwrap_err();
     assert!(matches!(e, SelectError::MissingKey { .. }), "{e}");
 }
+
+/// An explanation foretells the next selection and moves nothing: explaining
+/// any number of times never shifts the rotation footers follow.
+#[test]
+fn explain_shows_the_next_choice_without_moving_the_rotation() {
+    let engine = keymsg_core::Engine::builder()
+        .policy("round-robin")
+        .build()
+        .unwrap();
+    let req = keymsg_core::FooterRequest::new().at(datetime!(2026-03-10 12:00 +7));
+    for _ in 0..5 {
+        let first = engine.explain(&req);
+        let again = engine.explain(&req);
+        let told = first.chosen.as_ref().unwrap().message_id.clone();
+        assert_eq!(again.chosen.unwrap().message_id, told);
+        assert_eq!(engine.footer(&req).unwrap().message_id, told);
+    }
+}

@@ -77,10 +77,16 @@ async fn records_inner(st: &Arc<AppState>, body: Body) -> Result<Response, ApiEr
         let recorded = match (&message, &content) {
             (Some(id), None) => engine.record(month, channel, id, count),
             (None, Some(text)) => engine.record_content(month, channel, text, count),
-            _ => {
+            (Some(_), Some(_)) => {
                 return Err(ApiError::field(
                     "message",
-                    "give either `message` (a catalog message id) or `content` (free text), not both",
+                    "give `message` (a catalog message id) or `content` (free text), not both",
+                ));
+            }
+            (None, None) => {
+                return Err(ApiError::field(
+                    "message",
+                    "is required: give `message` (a catalog message id) or `content` (free text)",
                 ));
             }
         };

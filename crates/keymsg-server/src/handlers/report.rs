@@ -29,7 +29,12 @@ fn form_options(p: &Params) -> Result<(FormOptions, Digits), ApiError> {
             })
         })
         .transpose()?;
-    let text = |name: &str| p.string(name).filter(|s| !s.trim().is_empty());
+    // Trimmed, as `keymsg report` and the C setters take them.
+    let text = |name: &str| {
+        p.str(name)
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+    };
     let options = FormOptions::new()
         .omit_zero_rows(p.bool("omit_zero_rows", false)?)
         .signature(Signature {

@@ -8,22 +8,52 @@ use super::body::JsonBody;
 use super::impressions::read_body;
 use super::*;
 
+/// Most `words` one request may give: each is looked for in the whole
+/// text, so their number multiplies the work.
+pub(crate) const MAX_WORDS: usize = 100;
+
 pub(super) const WIDTH_FIELDS: &[&str] = &["text"];
 pub(super) const WRAP_FIELDS: &[&str] =
     &["text", "width", "max_lines", "ellipsis", "align", "words"];
 pub(super) const TRUNCATE_FIELDS: &[&str] = &["text", "width", "ellipsis", "words"];
 
-/// Width of a line in columns (0 is refused by the layout itself).
+/// Width of a line in columns (0 and more than `MAX_WIDTH` are refused by
+/// the layout itself, naming `width`).
 fn width_field(body: &JsonBody) -> Result<usize, ApiError> {
     let w = body.required_u64("width")?;
     Ok(usize::try_from(w).unwrap_or(usize::MAX))
+}
+
+/// The words kept whole: the request's (at most [`MAX_WORDS`]) and the
+/// service catalog's `[layout] words`, as `keymsg wrap` adds keymsg.toml's.
+fn words_field(st: &AppState, body: &JsonBody) -> Result<Vec<String>, ApiError> {
+    let asked = body.strings("words")?;
+    if asked.len() > MAX_WORDS {
+        return Err(ApiError::field(
+            "words",
+            format!(
+                "has {} words, over the limit of {MAX_WORDS} per request",
+                asked.len()
+            ),
+        ));
+    }
+    let engines = st.engines();
+    let mut words: Vec<String> = engines
+        .select
+        .catalog()
+        .layout_word_list()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    words.extend(asked.into_iter().map(str::to_owned));
+    Ok(words)
 }
 
 /// A layout refusal, naming the field of the request it is about.
 fn refused(e: LayoutError) -> ApiError {
     let field = match &e {
         LayoutError::InvalidWord { .. } => "words",
-        LayoutError::WidthTooSmall(_) => "width",
+        LayoutError::WidthTooSmall(_) | LayoutError::WidthTooLarge { .. } => "width",
         LayoutError::EllipsisTooWide { .. } => "ellipsis",
         _ => "text",
     };
@@ -49,8 +79,8 @@ async fn width_inner(st: &AppState, body: Body) -> Result<serde_json::Value, Api
 }
 
 /// `POST /v1/wrap`: the text in lines of at most `width` columns, broken
-/// where a Thai reader would break it; the request's `words` are kept
-/// whole.
+/// where a Thai reader would break it; the request's `words` and the
+/// catalog's `[layout] words` are kept whole.
 pub(crate) async fn wrap(State(st): Shared, body: Body) -> Response {
     answer(wrap_inner(&st, body).await)
 }
@@ -75,16 +105,21 @@ async fn wrap_inner(st: &AppState, body: Body) -> Result<serde_json::Value, ApiE
     let mut opts = WrapOptions::new(width_field(&body)?)
         .max_lines(max_lines)
         .align(align)
-        .words(body.strings("words")?);
+        .words(words_field(st, &body)?);
     if let Some(e) = body.str("ellipsis")? {
         opts = opts.ellipsis(e);
     }
-    let lines = layout::wrap(body.required_str("text")?, &opts).map_err(refused)?;
+    let text = body.required_str("text")?.to_owned();
+    // Up to a megabyte of text: on the blocking pool, as store work is.
+    let lines = blocking(move || layout::wrap(&text, &opts).map_err(refused)).await?;
     Ok(json!({ "lines": lines }))
 }
 
 /// `POST /v1/truncate`: the text cut to one line of at most `width`
-/// columns, at a boundary a Thai reader accepts, with the ellipsis.
+/// columns, at a boundary a Thai reader accepts, with the ellipsis. The
+/// text is one line (a line feed reads as a space), as `keymsg.truncate`
+/// and `keymsg_truncate` take it; `keymsg truncate` cuts each line of its
+/// stdin instead.
 pub(crate) async fn truncate(State(st): Shared, body: Body) -> Response {
     answer(truncate_inner(&st, body).await)
 }
@@ -92,12 +127,13 @@ pub(crate) async fn truncate(State(st): Shared, body: Body) -> Response {
 async fn truncate_inner(st: &AppState, body: Body) -> Result<serde_json::Value, ApiError> {
     let bytes = read_body(body, st.max_body_bytes).await?;
     let body = JsonBody::parse(&bytes, TRUNCATE_FIELDS)?;
-    let mut opts = TruncateOptions::new(width_field(&body)?).words(body.strings("words")?);
+    let mut opts = TruncateOptions::new(width_field(&body)?).words(words_field(st, &body)?);
     if let Some(e) = body.str("ellipsis")? {
         opts = opts.ellipsis(e);
     }
-    let text = layout::truncate_with(body.required_str("text")?, &opts).map_err(refused)?;
-    Ok(json!({ "text": text }))
+    let text = body.required_str("text")?.to_owned();
+    let cut = blocking(move || layout::truncate_with(&text, &opts).map_err(refused)).await?;
+    Ok(json!({ "text": cut }))
 }
 
 fn answer(result: Result<serde_json::Value, ApiError>) -> Response {
