@@ -56,13 +56,13 @@ mod linear_tests;
 
 pub use balance::wrap_balanced;
 pub use encode::Encoding;
-pub use profile::{MAX_WIDTH, Profile, ProfileKind};
+pub use profile::{Profile, ProfileKind};
 pub use truncate::truncate;
 unstable_use!(truncate::{TruncateOptions, truncate_with});
 pub(crate) use fit::fits_whole;
 pub(crate) use glue::glue_breaks;
 pub(crate) use profile::COLUMN_WIDTHS;
-pub use width::width;
+pub use width::{MAX_WIDTH, width};
 pub use wrap::{Align, WrapOptions, wrap};
 // The front ends' primitives (see the crate's "Stable and unstable API").
 unstable_use!(breaks::{break_opportunities, is_break_opportunity});

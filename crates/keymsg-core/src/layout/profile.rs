@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use super::LayoutError;
 use super::encode::Encoding;
+use super::width::MAX_WIDTH;
 use super::wrap::Align;
 
 /// A named layout budget. Serde: see the module docs for the file format;
@@ -89,11 +90,6 @@ const BUILTIN_NAMES: &[&str] = &[
 /// rather than printed as a few syllables without its hotline. Plain text
 /// functions (`wrap`, `truncate`) take any width from 1.
 pub const MIN_FOOTER_WIDTH: usize = 16;
-
-/// The widest line keymsg lays out, in columns: wider than any printer or
-/// screen, and small enough that padding a line to it (alignment) stays
-/// cheap. Profiles, width overrides, `wrap` and `truncate` refuse more.
-pub const MAX_WIDTH: usize = 1000;
 
 /// The widths a column profile may have.
 pub(crate) const COLUMN_WIDTHS: std::ops::RangeInclusive<usize> = 1..=MAX_WIDTH;

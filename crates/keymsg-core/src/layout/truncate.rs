@@ -114,7 +114,7 @@ pub fn truncate(text: &str, width_limit: usize, ellipsis: &str) -> Result<String
 /// than `opts.max_input_bytes`; [`LayoutError::InvalidWord`] for a word of
 /// [`TruncateOptions::words`] that is not one.
 pub fn truncate_with(text: &str, opts: &TruncateOptions) -> Result<String, LayoutError> {
-    super::wrap::check_width(opts.width)?;
+    super::width::check_width(opts.width)?;
     check_input_size(text, opts.max_input_bytes)?;
     let words = super::words::from_list(&opts.words)?;
     super::words::with_words(words.as_ref(), || truncate_with_words(text, opts))

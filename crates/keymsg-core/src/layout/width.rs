@@ -3,6 +3,25 @@
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthChar;
 
+use super::LayoutError;
+
+/// The widest line keymsg lays out, in columns: wider than any printer or
+/// screen, and small enough that padding a line to it (alignment) stays
+/// cheap. Profiles, width overrides, `wrap` and `truncate` refuse more.
+pub const MAX_WIDTH: usize = 1000;
+
+/// Refuse a width over [`MAX_WIDTH`]: an aligned line is padded to its
+/// width, so a width of 2^63 would ask for that many spaces.
+pub(crate) fn check_width(width: usize) -> Result<(), LayoutError> {
+    if width > MAX_WIDTH {
+        return Err(LayoutError::WidthTooLarge {
+            width,
+            max: MAX_WIDTH,
+        });
+    }
+    Ok(())
+}
+
 /// Display columns of `text`: the sum of each code point's East Asian width.
 ///
 /// Combining marks (Thai vowels above/below, tone marks) count 0, SARA AM ำ

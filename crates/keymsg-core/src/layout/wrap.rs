@@ -163,22 +163,10 @@ pub(super) fn checked<R>(
     if opts.width == 0 || opts.max_lines == Some(0) {
         return Err(LayoutError::WidthTooSmall(opts.width));
     }
-    check_width(opts.width)?;
+    super::width::check_width(opts.width)?;
     check_input_size(text, opts.max_input_bytes)?;
     let words = super::words::from_list(&opts.words)?;
     super::words::with_words(words.as_ref(), f)
-}
-
-/// Refuse a width over [`super::MAX_WIDTH`]: an aligned line is padded to
-/// the width, so a width of 2^63 would ask for that many spaces.
-pub(super) fn check_width(width: usize) -> Result<(), LayoutError> {
-    if width > super::MAX_WIDTH {
-        return Err(LayoutError::WidthTooLarge {
-            width,
-            max: super::MAX_WIDTH,
-        });
-    }
-    Ok(())
 }
 
 /// [`wrap()`] once the options' words are current.
@@ -383,7 +371,7 @@ pub fn frame(
     if width_limit == 0 || sep_width == 0 || sep_width > width_limit || separator.is_control() {
         return Err(LayoutError::WidthTooSmall(width_limit));
     }
-    check_width(width_limit)?;
+    super::width::check_width(width_limit)?;
     let rule: String = std::iter::repeat_n(separator, width_limit / sep_width).collect();
     let mut out = vec![rule.clone()];
     if let Some(header) = header {
