@@ -196,7 +196,8 @@ enum keymsg_status
    */
   KEYMSG_LAYOUT_TRUNCATED_CORE = 208,
   /**
-   * Layout: the width is over the limit of 1000 columns (`MAX_WIDTH`).
+   * Layout: a width over the limit of 1000 columns (`MAX_WIDTH`) where
+   * lines are padded to it (alignment, frames).
    */
   KEYMSG_LAYOUT_WIDTH_TOO_LARGE = 209,
   /**
@@ -839,7 +840,10 @@ typedef struct keymsg_popup_request {
  * The caller's hand-over of a footer or pop-up: print `result` (or send
  * it) and return 0 when it was delivered whole, anything else when it was
  * not. `result` is valid only during the call: read it, do not free it or
- * keep it. `user_data` is what the caller passed along.
+ * keep it. `user_data` is what the caller passed along. It may call keymsg
+ * again (the same engine included), but must not free the engine, and must
+ * not throw a C++ exception or `longjmp` out: catch, and return non-zero
+ * (an exception unwinding through keymsg aborts the process).
  */
 typedef int32_t (*keymsg_deliver_fn)(void *user_data, const struct keymsg_result *result);
 
@@ -2121,7 +2125,8 @@ keymsg_status keymsg_engine_select(const struct keymsg_engine *engine,
  * `keymsg explain --json` and Python `Engine.explain`: `surface`, `lang`,
  * `at`, `policy`, `tier`, `candidates`, `chosen`, `rule`. Nothing is laid
  * out or counted, and no round-robin counter moves: `chosen` is what the
- * next footer like `request` gets.
+ * next footer like `request` gets (except under an unseeded `random`
+ * policy, whose draws cannot be foretold).
  *
  * On success writes a new UTF-8 `keymsg_string` to `*json_out` (free with
  * `keymsg_string_free`). Errors: `KEYMSG_NULL_PARAMETER`,

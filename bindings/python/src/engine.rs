@@ -150,6 +150,7 @@ impl PyEngine {
         deliver: Option<Py<PyAny>>,
     ) -> PyResult<PyRendered> {
         let at = at.map(convert::instant).transpose()?;
+        check_callable(py, deliver.as_ref())?;
         guard(py, || {
             let mut req = footer_request(profile, width, lang, at, kind, idempotency_key, key)?;
             req.encoding = output_encoding(encoding)?;
@@ -216,6 +217,7 @@ impl PyEngine {
         deliver: Option<Py<PyAny>>,
     ) -> PyResult<PyRendered> {
         let at = at.map(convert::instant).transpose()?;
+        check_callable(py, deliver.as_ref())?;
         guard(py, || {
             let req = PopupRequest {
                 key: key.map(str::to_owned),
@@ -415,6 +417,16 @@ impl PyFit {
 #[pyclass(module = "keymsg", name = "Rendered", frozen, eq)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PyRendered(Rendered);
+
+/// `deliver` must be callable: refused before anything is counted.
+fn check_callable(py: Python<'_>, deliver: Option<&Py<PyAny>>) -> PyResult<()> {
+    match deliver {
+        Some(d) if !d.bind(py).is_callable() => Err(pyo3::exceptions::PyTypeError::new_err(
+            "deliver must be callable (it is given the Rendered to print or send)",
+        )),
+        _ => Ok(()),
+    }
+}
 
 /// Call the caller's `deliver` with the rendered footer (holding the GIL
 /// for the call only): its exception is the delivery's failure.

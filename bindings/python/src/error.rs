@@ -217,17 +217,10 @@ fn to_pyerr(py: Python<'_>, f: Failure) -> PyErr {
             KeymsgError::new_err(format!("internal error (a bug in keymsg): {msg}"))
         }
         Failure::Delivery(error) => error,
+        // The store's own error (escaped, with its attributes), caused by
+        // the delivery's exception.
         Failure::WithdrawFailed { error, cause } => {
-            let withdrawal = cause.to_string();
             let e = core_to_pyerr(py, *cause);
-            let e = match e.get_type(py).call1((format!(
-                "not delivered, and withdrawing its count failed: {withdrawal}; \
-                 the store counts one footer that was not delivered"
-            ),))
-            {
-                Ok(v) => PyErr::from_value(v),
-                Err(_) => e,
-            };
             e.set_cause(py, Some(error));
             e
         }

@@ -145,6 +145,5 @@ def test_deliver_must_be_callable() -> None:
     engine = keymsg.Engine(store=":memory:", agency="u")
     with pytest.raises(TypeError):
         engine.footer(key="INV-D-3", at=AT, deliver=42)  # type: ignore[arg-type]
-    # The count of a footer whose `deliver` could not even be called was
-    # withdrawn as for any failed hand-over.
+    # Refused before anything was counted.
     assert documents(engine) == 0

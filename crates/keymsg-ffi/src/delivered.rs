@@ -17,7 +17,10 @@ use crate::status::keymsg_status;
 /// The caller's hand-over of a footer or pop-up: print `result` (or send
 /// it) and return 0 when it was delivered whole, anything else when it was
 /// not. `result` is valid only during the call: read it, do not free it or
-/// keep it. `user_data` is what the caller passed along.
+/// keep it. `user_data` is what the caller passed along. It may call keymsg
+/// again (the same engine included), but must not free the engine, and must
+/// not throw a C++ exception or `longjmp` out: catch, and return non-zero
+/// (an exception unwinding through keymsg aborts the process).
 pub type keymsg_deliver_fn =
     Option<unsafe extern "C" fn(user_data: *mut c_void, result: *const keymsg_result) -> i32>;
 

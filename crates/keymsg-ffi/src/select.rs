@@ -82,7 +82,8 @@ pub unsafe extern "C" fn keymsg_engine_select(
 /// `keymsg explain --json` and Python `Engine.explain`: `surface`, `lang`,
 /// `at`, `policy`, `tier`, `candidates`, `chosen`, `rule`. Nothing is laid
 /// out or counted, and no round-robin counter moves: `chosen` is what the
-/// next footer like `request` gets.
+/// next footer like `request` gets (except under an unseeded `random`
+/// policy, whose draws cannot be foretold).
 ///
 /// On success writes a new UTF-8 `keymsg_string` to `*json_out` (free with
 /// `keymsg_string_free`). Errors: `KEYMSG_NULL_PARAMETER`,

@@ -120,7 +120,8 @@ pub enum keymsg_status {
     /// profile or more lines, or `keymsg_engine_options_set_allow_lossy` (the
     /// text is then returned but never counted).
     KEYMSG_LAYOUT_TRUNCATED_CORE = 208,
-    /// Layout: the width is over the limit of 1000 columns (`MAX_WIDTH`).
+    /// Layout: a width over the limit of 1000 columns (`MAX_WIDTH`) where
+    /// lines are padded to it (alignment, frames).
     KEYMSG_LAYOUT_WIDTH_TOO_LARGE = 209,
     /// Layout: another layout or encoding error (newer core).
     KEYMSG_LAYOUT_OTHER = 299,

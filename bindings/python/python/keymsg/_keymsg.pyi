@@ -351,8 +351,10 @@ class Engine:
         ``deliver`` (a callable taking the ``Rendered``: print it, send it) is
         called after the count; if it raises, the count is withdrawn (so a
         retry counts again) and its exception propagates. If withdrawing
-        fails too, ``StoreError`` is raised with the exception as its cause:
-        the store then counts one footer that was not delivered.
+        fails too, the store's error (a ``StoreError``) is raised with the
+        exception as its ``__cause__``: the store then counts one footer that
+        was not delivered. ``deliver`` that is not callable is a
+        ``TypeError`` before anything is counted; its return value is ignored.
         """
 
     def explain(

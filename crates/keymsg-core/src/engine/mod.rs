@@ -303,7 +303,8 @@ impl Engine {
     /// Why each message was or was not eligible for a footer like `req`
     /// (surface, key, language, instant, sequence), and the rule that chose;
     /// nothing is laid out or counted, and no round-robin counter moves:
-    /// `chosen` is what the next footer like `req` gets.
+    /// `chosen` is what the next footer like `req` gets (except under an
+    /// unseeded `random` policy, whose draws cannot be foretold).
     #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn explain(&self, req: &FooterRequest) -> crate::select::Explanation {
         let surface = req.surface.unwrap_or(Surface::Receipt);

@@ -89,7 +89,8 @@ pub enum LayoutError {
     /// The width or budget given cannot hold anything.
     #[error("width {0} is too small to lay out any text")]
     WidthTooSmall(usize),
-    /// A width over [`MAX_WIDTH`] columns.
+    /// A width over [`MAX_WIDTH`] columns where lines are padded to it
+    /// (aligned wrap, frames).
     #[error("width {width} is over the limit of {max} columns")]
     WidthTooLarge {
         /// The width asked for.

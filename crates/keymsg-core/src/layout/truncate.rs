@@ -99,8 +99,7 @@ impl TruncateOptions {
 ///
 /// # Errors
 /// [`LayoutError::EllipsisTooWide`] when the text must be cut but the ellipsis
-/// alone is wider than `width`; [`LayoutError::WidthTooLarge`] for a width
-/// over [`super::MAX_WIDTH`]; [`LayoutError::ControlCharacter`] for control
+/// alone is wider than `width`; [`LayoutError::ControlCharacter`] for control
 /// characters other than line feed and tab in the part read;
 /// [`LayoutError::InputTooLarge`].
 pub fn truncate(text: &str, width_limit: usize, ellipsis: &str) -> Result<String, LayoutError> {
@@ -114,7 +113,6 @@ pub fn truncate(text: &str, width_limit: usize, ellipsis: &str) -> Result<String
 /// than `opts.max_input_bytes`; [`LayoutError::InvalidWord`] for a word of
 /// [`TruncateOptions::words`] that is not one.
 pub fn truncate_with(text: &str, opts: &TruncateOptions) -> Result<String, LayoutError> {
-    super::width::check_width(opts.width)?;
     check_input_size(text, opts.max_input_bytes)?;
     let words = super::words::from_list(&opts.words)?;
     super::words::with_words(words.as_ref(), || truncate_with_words(text, opts))

@@ -5,13 +5,14 @@ use unicode_width::UnicodeWidthChar;
 
 use super::LayoutError;
 
-/// The widest line keymsg lays out, in columns: wider than any printer or
-/// screen, and small enough that padding a line to it (alignment) stays
-/// cheap. Profiles, width overrides, `wrap` and `truncate` refuse more.
+/// The widest line keymsg pads or prints, in columns: wider than any printer
+/// or screen, and small enough that padding a line to it stays cheap.
+/// Profiles, width overrides, aligned `wrap` and `frame` refuse more; a
+/// left-aligned `wrap` and `truncate` take any width (nothing is padded).
 pub const MAX_WIDTH: usize = 1000;
 
-/// Refuse a width over [`MAX_WIDTH`]: an aligned line is padded to its
-/// width, so a width of 2^63 would ask for that many spaces.
+/// Refuse a width over [`MAX_WIDTH`] where lines are padded to it: a width
+/// of 2^63 would ask for that many spaces.
 pub(crate) fn check_width(width: usize) -> Result<(), LayoutError> {
     if width > MAX_WIDTH {
         return Err(LayoutError::WidthTooLarge {

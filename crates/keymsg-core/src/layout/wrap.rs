@@ -146,7 +146,8 @@ impl WrapOptions {
 ///
 /// # Errors
 /// [`LayoutError::WidthTooSmall`] for width 0 or `max_lines` of 0,
-/// [`LayoutError::WidthTooLarge`] for a width over [`super::MAX_WIDTH`],
+/// [`LayoutError::WidthTooLarge`] for a width over [`super::MAX_WIDTH`]
+/// with centre or right alignment (lines are padded to the width),
 /// [`LayoutError::EllipsisTooWide`], [`LayoutError::ControlCharacter`],
 /// [`LayoutError::InputTooLarge`] for text longer than `opts.max_input_bytes`.
 pub fn wrap(text: &str, opts: &WrapOptions) -> Result<Vec<String>, LayoutError> {
@@ -163,7 +164,10 @@ pub(super) fn checked<R>(
     if opts.width == 0 || opts.max_lines == Some(0) {
         return Err(LayoutError::WidthTooSmall(opts.width));
     }
-    super::width::check_width(opts.width)?;
+    // Aligned lines are padded to the width: only then does it cost memory.
+    if opts.align != Align::Left {
+        super::width::check_width(opts.width)?;
+    }
     check_input_size(text, opts.max_input_bytes)?;
     let words = super::words::from_list(&opts.words)?;
     super::words::with_words(words.as_ref(), f)
