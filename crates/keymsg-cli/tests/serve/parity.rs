@@ -9,12 +9,27 @@ const AT_RFC: &str = "2026-03-05T10:00:00+07:00";
 
 /// `keymsg ARGS` in `dir` (no config file): its stdout as bytes.
 fn cli(dir: &Path, args: &[&str]) -> Vec<u8> {
-    let out = Command::new(env!("CARGO_BIN_EXE_keymsg"))
+    cli_fed(dir, args, "")
+}
+
+/// [`cli`] with `input` on stdin.
+fn cli_fed(dir: &Path, args: &[&str], input: &str) -> Vec<u8> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_keymsg"))
         .current_dir(dir)
         .env_remove("KEYMSG_CONFIG")
         .args(args)
-        .output()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
     assert!(
         out.status.success(),
         "keymsg {args:?}: {}",
@@ -378,25 +393,8 @@ fn fail_closed_refuses_a_footer_the_store_cannot_count() {
 fn layout_report_options_version_and_trust_match_the_cli() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path(), &["--store", "st", "--agency", "PEA"]);
-    let stdin_cli = |args: &[&str], input: &str| -> String {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_keymsg"))
-            .current_dir(dir.path())
-            .env_remove("KEYMSG_CONFIG")
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{args:?}");
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let stdin_cli =
+        |args: &[&str], input: &str| String::from_utf8(cli_fed(dir.path(), args, input)).unwrap();
     let text = "โปรดลงทะเบียนผ่านแอปคนละครึ่งพลัสเท่านั้น อย่าโอนเงินให้คนที่ไม่รู้จัก หากสงสัยโทร 1441";
 
     // Wrap and truncate: the CLI's lines, the agency's word kept whole.
@@ -636,21 +634,12 @@ fn hostile_layout_requests_are_refused_and_explain_moves_no_rotation() {
         &serde_json::json!({"text": text, "width": 22}),
     );
     assert_eq!(status, 200, "{wrapped}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_keymsg"))
-        .current_dir(dir.path())
-        .env_remove("KEYMSG_CONFIG")
-        .args(["wrap", "--width", "22", "--config", "keymsg.toml"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let printed = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    let printed = String::from_utf8(cli_fed(
+        dir.path(),
+        &["wrap", "--width", "22", "--config", "keymsg.toml"],
+        text,
+    ))
+    .unwrap();
     assert_eq!(
         wrapped["lines"],
         serde_json::json!(printed.lines().collect::<Vec<_>>())
