@@ -132,8 +132,10 @@ impl Engine {
     /// withdrawn (`Store::withdraw`) so that what is counted is exactly
     /// what was delivered, and the error says whether the withdrawal worked.
     ///
-    /// The one window left is a crash between the count and the end of
-    /// `deliver`: then one footer is counted that may not have been printed.
+    /// A `deliver` that panics has its count withdrawn too, then the panic
+    /// goes on. The one window left is a crash between the count and the
+    /// end of `deliver`: then one footer is counted that may not have been
+    /// printed.
     pub fn footer_delivered<E>(
         &self,
         req: &FooterRequest,
@@ -144,28 +146,35 @@ impl Engine {
         self.hand_over(rendered, count, deliver)
     }
 
-    /// Call `deliver`; if it fails, withdraw the count just made.
+    /// Call `deliver`; if it fails, withdraw the count just made. A
+    /// `deliver` that panics delivered nothing either: the count is
+    /// withdrawn, then the panic goes on.
     fn hand_over<E>(
         &self,
         rendered: Rendered,
         count: Option<(Insertion, Counted)>,
         deliver: impl FnOnce(&Rendered) -> std::result::Result<(), E>,
     ) -> std::result::Result<Rendered, Undelivered<E>> {
-        match deliver(&rendered) {
-            Ok(()) => Ok(rendered),
-            Err(error) => {
-                let withdrawn = match (&self.store, count) {
-                    (Some(store), Some((ins, counted))) => store
-                        .withdraw(&ins, counted)
-                        .map(|()| counted != Counted::Duplicate)
-                        .map_err(Error::from),
-                    _ => Ok(false),
-                };
-                Err(Undelivered::Delivery {
-                    rendered: Box::new(rendered),
-                    error,
-                    withdrawn,
-                })
+        let withdraw = |count: Option<(Insertion, Counted)>| match (&self.store, count) {
+            (Some(store), Some((ins, counted))) => store
+                .withdraw(&ins, counted)
+                .map(|()| counted != Counted::Duplicate)
+                .map_err(Error::from),
+            _ => Ok(false),
+        };
+        let delivered =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| deliver(&rendered)));
+        match delivered {
+            Ok(Ok(())) => Ok(rendered),
+            Ok(Err(error)) => Err(Undelivered::Delivery {
+                withdrawn: withdraw(count),
+                rendered: Box::new(rendered),
+                error,
+            }),
+            Err(panic) => {
+                // Nothing to report it to but the panic itself.
+                let _ = withdraw(count);
+                std::panic::resume_unwind(panic)
             }
         }
     }

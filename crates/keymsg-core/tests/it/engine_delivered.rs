@@ -237,3 +237,27 @@ fn withdrawing_what_was_never_counted_is_an_error() {
         assert_eq!(rows.iter().map(|r| r.count).sum::<u64>(), 1);
     }
 }
+
+/// A `deliver` that panics delivered nothing: its count is withdrawn before
+/// the panic goes on, and a retry counts once.
+#[test]
+fn a_panicking_delivery_is_not_counted() {
+    let engine = Engine::builder()
+        .catalog(catalog())
+        .in_memory_store()
+        .build()
+        .unwrap();
+    let keyed = FooterRequest {
+        idempotency_key: Some("P-1".to_owned()),
+        ..receipt("P-1")
+    };
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        engine.footer_delivered(&keyed, |_| -> Result<(), std::io::Error> {
+            panic!("the printer driver crashed")
+        })
+    }));
+    assert!(caught.is_err());
+    assert_eq!(documents(&engine), 0);
+    assert!(engine.footer(&keyed).unwrap().counted);
+    assert_eq!(documents(&engine), 1);
+}
