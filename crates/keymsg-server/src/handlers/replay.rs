@@ -1,6 +1,6 @@
 //! `GET /v1/replay`: reprint the message of a stored selection token.
 
-use super::select::{FOOTER_SURFACES, footer_out};
+use super::select::{footer_fields, footer_out};
 use super::*;
 
 pub(super) const REPLAY_PARAMS: &[&str] = &[
@@ -30,16 +30,8 @@ pub(crate) async fn replay(State(st): Shared, RawQuery(q): RawQuery) -> Response
 async fn replay_inner(st: &Arc<AppState>, q: Option<&str>) -> Result<Response, ApiError> {
     let p = Params::parse(q, REPLAY_PARAMS)?;
     let token = p.required("token")?.to_owned();
-    let mut req = FooterRequest::new();
-    req.profile = p.string("profile");
-    req.width = p.number::<usize>("width")?;
-    req.lang = lang_param(&p)?;
-    req.surface = Some(surface_param(&p, FOOTER_SURFACES, Surface::Receipt)?);
-    req.at = p.at()?;
-    req.idempotency_key = p.string("idempotency_key");
-    req.kind = p.string("kind");
-    req.encoding = encoding_param(&p)?;
-    let count = p.bool("count", true)?;
+    // The footer's fields (no document key or sequence: the token chose).
+    let (req, count) = footer_fields(&p)?;
     let engines = st.engines();
     if !count || engines.count.is_none() {
         let r = engines.select.replay(&token, &req)?;

@@ -59,7 +59,12 @@ pub(super) const FOOTER_SURFACES: &[Surface] =
 
 /// Parse a footer request; also whether it asks to be counted.
 pub(crate) fn footer_request(raw: Option<&str>) -> Result<(FooterRequest, bool), ApiError> {
-    let p = Params::parse(raw, FOOTER_PARAMS)?;
+    footer_fields(&Params::parse(raw, FOOTER_PARAMS)?)
+}
+
+/// The footer fields of parsed parameters, and whether to count; a field
+/// the endpoint does not take (refused by `Params::parse`) reads as unset.
+pub(super) fn footer_fields(p: &Params) -> Result<(FooterRequest, bool), ApiError> {
     let mut req = FooterRequest::new();
     req.key = p.string("key");
     req.profile = p.string("profile");
@@ -67,9 +72,9 @@ pub(crate) fn footer_request(raw: Option<&str>) -> Result<(FooterRequest, bool),
     if req.width == Some(0) {
         return Err(ApiError::field("width", "must be 1 or more columns"));
     }
-    req.lang = lang_param(&p)?;
-    req.surface = Some(surface_param(&p, FOOTER_SURFACES, Surface::Receipt)?);
-    req.encoding = encoding_param(&p)?;
+    req.lang = lang_param(p)?;
+    req.surface = Some(surface_param(p, FOOTER_SURFACES, Surface::Receipt)?);
+    req.encoding = encoding_param(p)?;
     req.at = p.at()?;
     req.idempotency_key = p.string("idempotency_key");
     req.kind = p.string("kind");
