@@ -295,3 +295,45 @@ fn the_ascii_mask_breaks_like_any_letter_and_latin1_like_utf8() {
     }
     assert!(checked > 50_000, "{checked}");
 }
+
+/// `spaces_only_breaks` gives ICU4X's breaks: on every string of up to
+/// seven characters over one letter or digit of each kind the rules tell
+/// apart, and on random longer strings of every character it accepts.
+#[test]
+fn spaces_only_breaks_match_icu4x() {
+    let icu = |s: &str| -> Vec<usize> { RULES_ONLY.segment_latin1(s.as_bytes()).collect() };
+    let alphabet = ['A', '0', ' ', '.', ',', ':', '@'];
+    let n = alphabet.len();
+    for len in 0..=7u32 {
+        for code in 0..n.pow(len) {
+            let mut c = code;
+            let s: String = (0..len)
+                .map(|_| {
+                    let ch = alphabet[c % n];
+                    c /= n;
+                    ch
+                })
+                .collect();
+            assert_eq!(spaces_only_breaks(s.as_bytes()), Some(icu(&s)), "{s:?}");
+        }
+    }
+    let every: Vec<u8> = (0u8..0x80).filter(|&b| spaces_only_class(b)).collect();
+    assert_eq!(every.len(), 26 * 2 + 10 + 7);
+    let mut below = crate::test_rng::below(0x5EED_B4EA);
+    for _ in 0..20_000 {
+        let len = below(60);
+        // Spaces and dots often, so that runs of them occur.
+        let s: String = (0..len)
+            .map(|_| match below(4) {
+                0 => ' ',
+                1 => '.',
+                _ => char::from(every[below(every.len())]),
+            })
+            .collect();
+        assert_eq!(spaces_only_breaks(s.as_bytes()), Some(icu(&s)), "{s:?}");
+    }
+    // Anything else is left to ICU4X.
+    for s in ["a-b", "a\nb", "(a)", "a/b", "1%", "\"x\"", "a\u{7f}"] {
+        assert_eq!(spaces_only_breaks(s.as_bytes()), None, "{s:?}");
+    }
+}
