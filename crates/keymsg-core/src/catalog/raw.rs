@@ -68,8 +68,14 @@ pub(crate) struct RawCatalog {
     /// Allow-lists of official phone numbers and URL hosts.
     #[serde(default, skip_serializing_if = "is_default")]
     pub allow: RawAllow,
-    /// Selection policy by surface name, plus `default`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    /// Selection policy by surface name, plus `default`. (A key given twice
+    /// is an error in JSON too, as TOML makes it: a reader of the file sees
+    /// the first value, serde would keep the last.)
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        with = "serde_with::rust::maps_duplicate_key_is_error"
+    )]
     pub policy: BTreeMap<String, String>,
     /// Layout settings: words to keep whole (schema 2). `Some` when the
     /// file has the table, even empty: a reader of schema 1 would not know it.
@@ -114,7 +120,8 @@ pub(crate) struct RawMessage {
     pub id: String,
     /// Scam type, e.g. `impersonation`, `loan`, `investment`.
     pub topic: String,
-    /// Text by language code (`th` required).
+    /// Text by language code (`th` required; each once).
+    #[serde(with = "serde_with::rust::maps_duplicate_key_is_error")]
     pub text: BTreeMap<String, RawText>,
     /// Surfaces the message may appear on; all when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -271,6 +271,50 @@ fn invalid_utf8_gives_the_byte_offset() {
     }
 }
 
+/// A key given twice in a JSON catalog is an error, as TOML makes it: a
+/// reviewer reading the file sees the first text, serde kept the last (and
+/// the signature covers both), so the printed text was not the one approved.
+#[test]
+fn json_keys_given_twice_are_errors() {
+    let json = |text: &str, policy: &str| {
+        format!(
+            r#"{{"version": 1, "allow": {{"phones": ["1441"]}}, "policy": {{{policy}}},
+  "messages": [{{"id": "m1", "topic": "general",
+    "text": {{{text}}}}}]}}"#
+        )
+    };
+    let th = r#""th": {"long": "โทร 1441", "short": "โทร 1441"}"#;
+    let other = r#""th": {"long": "โทร 1442", "short": "โทร 1442"}"#;
+    // Once each: loads.
+    Catalog::from_str_as(&json(th, r#""default": "sticky""#), Format::Json, "a.json").unwrap();
+    for (text, policy, key) in [
+        (
+            format!("{th},\n {other}"),
+            r#""default": "sticky""#.to_owned(),
+            "th",
+        ),
+        (
+            th.to_owned(),
+            r#""default": "sticky", "default": "random""#.to_owned(),
+            "default",
+        ),
+    ] {
+        match Catalog::from_str_as(&json(&text, &policy), Format::Json, "a.json") {
+            Err(CatalogError::Syntax {
+                source_name,
+                line,
+                message,
+                ..
+            }) => {
+                assert_eq!(source_name, "a.json");
+                assert!(line >= 1);
+                assert!(message.contains("duplicate"), "{key}: {message}");
+            }
+            other => panic!("{key}: {other:?}"),
+        }
+    }
+}
+
 #[test]
 fn syntax_errors_give_line_and_column() {
     let err =
