@@ -492,6 +492,27 @@ fn layout_report_options_version_and_trust_match_the_cli() {
         assert_eq!(err["error"]["field"], field, "{path} {body}: {err}");
     }
 
+    // A field given twice is refused, as a repeated query parameter is
+    // (serde would keep the last width, a proxy's log may show the first).
+    let (status, _, err) = http(
+        server.addr,
+        "POST",
+        "/v1/wrap",
+        &[("Content-Type", "application/json")],
+        br#"{"text": "abc", "width": 30, "width": 1}"#,
+    )
+    .unwrap();
+    let err: serde_json::Value = serde_json::from_slice(&err).unwrap();
+    assert_eq!(status, 400, "{err}");
+    assert_eq!(err["error"]["field"], "body", "{err}");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("duplicate"),
+        "{err}"
+    );
+
     // The report's signature block, digits and compact form: the CLI's CSV.
     get_json(server.addr, &format!("/v1/footer?key=INV-S-1&at={AT}"), &[]);
     let (status, _, csv) = http(

@@ -1,6 +1,10 @@
 //! JSON request bodies read field by field: every refusal names its field
 //! (serde's own messages do not name a field whose value has the wrong
-//! type), and an unknown field is refused, as an unknown query parameter is.
+//! type), and an unknown field is refused, as an unknown query parameter is;
+//! a field given twice is refused, as a repeated query parameter is (serde
+//! would keep the last one, while a log or a proxy may read the first).
+
+use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
@@ -12,8 +16,12 @@ pub(crate) struct JsonBody(Map<String, Value>);
 
 impl JsonBody {
     pub(crate) fn parse(bytes: &[u8], allowed: &[&str]) -> Result<JsonBody, ApiError> {
-        let map: Map<String, Value> = serde_json::from_slice(bytes)
-            .map_err(|e| ApiError::field("body", format!("not a JSON object: {e}")))?;
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let map: BTreeMap<String, Value> =
+            serde_with::rust::maps_duplicate_key_is_error::deserialize(&mut de)
+                .and_then(|map| de.end().map(|()| map))
+                .map_err(|e| ApiError::field("body", format!("not a JSON object: {e}")))?;
+        let map: Map<String, Value> = map.into_iter().collect();
         if let Some(unknown) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
             return Err(ApiError::field(
                 &printable(unknown),
