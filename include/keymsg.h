@@ -1313,8 +1313,9 @@ keymsg_status keymsg_load_options_set_signature(struct keymsg_load_options *opti
                                                 size_t path_len);
 
 /**
- * Trust a minisign public key: its base64 form (`RW...`) or the content of
- * a `minisign.pub` file. Call once per key (several during a rotation).
+ * Trust a minisign public key to sign the catalog (the official base),
+ * never the overlay: its base64 form (`RW...`) or the content of a
+ * `minisign.pub` file. Call once per key (several during a rotation).
  * Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`,
  * `KEYMSG_INTERIOR_NUL`, `KEYMSG_CATALOG_BAD_KEY`.
  *
@@ -1322,6 +1323,20 @@ keymsg_status keymsg_load_options_set_signature(struct keymsg_load_options *opti
  * `options` is NULL or live; `key` is NULL or points to `key_len` bytes.
  */
 keymsg_status keymsg_load_options_add_trusted_key(struct keymsg_load_options *options,
+                                                  const char *key,
+                                                  size_t key_len);
+
+/**
+ * Trust a minisign public key to sign the overlay only (an agency's own
+ * key), never the base catalog: keys added with
+ * `keymsg_load_options_add_trusted_key` sign the base, these the overlay.
+ * Call once per key. Errors: `KEYMSG_NULL_PARAMETER`,
+ * `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`, `KEYMSG_CATALOG_BAD_KEY`.
+ *
+ * # Safety
+ * `options` is NULL or live; `key` is NULL or points to `key_len` bytes.
+ */
+keymsg_status keymsg_load_options_add_overlay_key(struct keymsg_load_options *options,
                                                   const char *key,
                                                   size_t key_len);
 

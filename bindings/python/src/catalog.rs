@@ -53,7 +53,9 @@ impl PyCatalog {
 
     /// Load a catalog with signatures, expiry and rollback checked (see
     /// `keymsg check`): `path` None is the embedded catalog; `trusted_keys`
-    /// are minisign public keys (`RW...`) or files holding them; `state` is
+    /// are minisign public keys (`RW...`) or files holding them, trusted to
+    /// sign the base catalog only; `overlay_keys` the same for the overlay
+    /// only (an agency's own key never signs the base); `state` is
     /// the directory for the highest versions and the last good catalog,
     /// which is served when the file is refused unless `strict`.
     /// `layout_words` are kept whole in the catalog's messages on top of its
@@ -61,12 +63,13 @@ impl PyCatalog {
     /// check that passed is remembered in `state`).
     #[staticmethod]
     #[allow(clippy::too_many_arguments)] // Python keywords, one per option
-    #[pyo3(signature = (path = None, *, signature = None, trusted_keys = None, require_signature = false, state = None, strict = false, overlay = None, layout_words = None))]
+    #[pyo3(signature = (path = None, *, signature = None, trusted_keys = None, overlay_keys = None, require_signature = false, state = None, strict = false, overlay = None, layout_words = None))]
     fn load(
         py: Python<'_>,
         path: Option<PathBuf>,
         signature: Option<PathBuf>,
         trusted_keys: Option<Vec<String>>,
+        overlay_keys: Option<Vec<String>>,
         require_signature: bool,
         state: Option<PathBuf>,
         strict: bool,
@@ -74,21 +77,13 @@ impl PyCatalog {
         layout_words: Option<Vec<String>>,
     ) -> PyResult<Self> {
         guard(py, move || {
-            let trusted_keys = trusted_keys.unwrap_or_default();
-            let mut keys = Vec::with_capacity(trusted_keys.len());
-            for k in &trusted_keys {
-                let p = std::path::Path::new(k.trim());
-                let key = if !k.trim_start().starts_with("RW") && p.is_file() {
-                    TrustedKey::from_file(p)?
-                } else {
-                    TrustedKey::parse(k, "trusted key")?
-                };
-                keys.push(key);
-            }
+            let keys = parse_keys(trusted_keys.unwrap_or_default(), "trusted key")?;
+            let overlay_keys = parse_keys(overlay_keys.unwrap_or_default(), "overlay key")?;
             let options = LoadOptions {
                 catalog: path,
                 signature,
                 trusted_keys: keys,
+                overlay_keys,
                 require_signature,
                 state,
                 strict,
@@ -193,4 +188,22 @@ impl From<keymsg_core::Catalog> for PyCatalog {
     fn from(inner: keymsg_core::Catalog) -> Self {
         Self { inner }
     }
+}
+
+/// Keys given to `Catalog.load`: `RW...`, or a file holding one.
+fn parse_keys(
+    specs: Vec<String>,
+    what: &str,
+) -> Result<Vec<TrustedKey>, keymsg_core::catalog::CatalogError> {
+    specs
+        .iter()
+        .map(|k| {
+            let p = std::path::Path::new(k.trim());
+            if !k.trim_start().starts_with("RW") && p.is_file() {
+                TrustedKey::from_file(p)
+            } else {
+                TrustedKey::parse(k, what)
+            }
+        })
+        .collect()
 }

@@ -22,7 +22,8 @@
 //! state = "/var/lib/keymsg/trust"  # highest catalog versions, last good catalog
 //!
 //! [trust]                  # catalog signatures (minisign)
-//! keys = ["RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3"]
+//! keys = ["RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3"]  # the official catalog's
+//! overlay_keys = ["agency-overlay.pub"]   # the overlay's only, never the catalog's
 //! require_signature = true
 //!
 //! [layout]     # words kept whole: the catalog's messages, `keymsg wrap` and `truncate`
@@ -166,9 +167,13 @@ impl Config {
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrustConfig {
-    /// Trusted minisign public keys (`RW...`) or files holding them.
+    /// Minisign public keys (`RW...`) or files holding them, trusted to
+    /// sign the catalog (the official base), never the overlay.
     #[serde(default)]
     pub keys: Vec<String>,
+    /// Keys trusted to sign the overlay only, never the catalog.
+    #[serde(default)]
+    pub overlay_keys: Vec<String>,
     /// Refuse catalogs without a valid signature by a trusted key.
     #[serde(default)]
     pub require_signature: bool,

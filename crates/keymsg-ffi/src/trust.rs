@@ -90,8 +90,9 @@ pub unsafe extern "C" fn keymsg_load_options_set_signature(
     })
 }
 
-/// Trust a minisign public key: its base64 form (`RW...`) or the content of
-/// a `minisign.pub` file. Call once per key (several during a rotation).
+/// Trust a minisign public key to sign the catalog (the official base),
+/// never the overlay: its base64 form (`RW...`) or the content of a
+/// `minisign.pub` file. Call once per key (several during a rotation).
 /// Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`,
 /// `KEYMSG_INTERIOR_NUL`, `KEYMSG_CATALOG_BAD_KEY`.
 ///
@@ -108,6 +109,29 @@ pub unsafe extern "C" fn keymsg_load_options_add_trusted_key(
         let options = arg_mut!(options)?;
         let key = TrustedKey::parse(key, "trusted key")?;
         options.inner.trusted_keys.push(key);
+        Ok(())
+    })
+}
+
+/// Trust a minisign public key to sign the overlay only (an agency's own
+/// key), never the base catalog: keys added with
+/// `keymsg_load_options_add_trusted_key` sign the base, these the overlay.
+/// Call once per key. Errors: `KEYMSG_NULL_PARAMETER`,
+/// `KEYMSG_INVALID_UTF8`, `KEYMSG_INTERIOR_NUL`, `KEYMSG_CATALOG_BAD_KEY`.
+///
+/// # Safety
+/// `options` is NULL or live; `key` is NULL or points to `key_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn keymsg_load_options_add_overlay_key(
+    options: *mut keymsg_load_options,
+    key: *const c_char,
+    key_len: usize,
+) -> keymsg_status {
+    guard(|| {
+        let key = arg_str!(key, key_len)?;
+        let options = arg_mut!(options)?;
+        let key = TrustedKey::parse(key, "overlay key")?;
+        options.inner.overlay_keys.push(key);
         Ok(())
     })
 }

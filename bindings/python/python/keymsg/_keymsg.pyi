@@ -113,6 +113,7 @@ class Catalog:
         *,
         signature: Optional[Union[str, PathLike[str]]] = None,
         trusted_keys: Optional[Sequence[str]] = None,
+        overlay_keys: Optional[Sequence[str]] = None,
         require_signature: bool = False,
         state: Optional[Union[str, PathLike[str]]] = None,
         strict: bool = False,
@@ -122,7 +123,9 @@ class Catalog:
         """Load a catalog with signatures, expiry and rollback checked.
 
         ``path`` None is the embedded catalog. ``trusted_keys`` are minisign
-        public keys (``RW...``) or files holding them; ``signature`` defaults
+        public keys (``RW...``) or files holding them, trusted to sign the
+        base catalog only; ``overlay_keys`` likewise for the overlay only (an
+        agency's key never signs the base); ``signature`` defaults
         to ``PATH.minisig``. With a ``state`` directory, versions are tracked
         per issuer and a refused file is replaced by the last good catalog
         (see ``fallback``) unless ``strict``. ``overlay`` is an agency overlay

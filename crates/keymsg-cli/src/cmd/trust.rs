@@ -1,6 +1,6 @@
 //! Trust flags shared by every command that loads a catalog, and how they
-//! combine with `keymsg.toml` (`state`, `[trust] keys`, `require_signature`,
-//! `strict`) into the core's [`LoadOptions`].
+//! combine with `keymsg.toml` (`state`, `[trust] keys`, `overlay_keys`,
+//! `require_signature`, `strict`) into the core's [`LoadOptions`].
 
 use std::path::{Path, PathBuf};
 
@@ -13,11 +13,17 @@ use crate::exit::CliError;
 /// Flags that decide which catalog is trusted.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct TrustArgs {
-    /// Trusted minisign public key: `RW...` or a minisign.pub file
-    /// (repeatable; several keys during a key rotation). Adds to config
+    /// Minisign public key trusted to sign the catalog (the official base):
+    /// `RW...` or a minisign.pub file (repeatable; several keys during a key
+    /// rotation). Never trusted for the overlay. Adds to config
     /// `[trust] keys`.
     #[arg(long = "trusted-key", value_name = "KEY|FILE")]
     pub trusted_key: Vec<String>,
+    /// Minisign public key trusted to sign the overlay only (an agency's own
+    /// key; never trusted for the base catalog): `RW...` or a minisign.pub
+    /// file (repeatable). Adds to config `[trust] overlay_keys`.
+    #[arg(long = "overlay-key", value_name = "KEY|FILE")]
+    pub overlay_key: Vec<String>,
     /// Refuse a catalog without a valid signature by a trusted key
     /// (default: config `[trust] require_signature`).
     #[arg(long)]
@@ -78,6 +84,13 @@ impl TrustArgs {
         for k in &self.trusted_key {
             keys.push(parse_key(k, None)?);
         }
+        let mut overlay_keys = Vec::new();
+        for k in &config.trust.overlay_keys {
+            overlay_keys.push(parse_key(k, config.dir.as_deref())?);
+        }
+        for k in &self.overlay_key {
+            overlay_keys.push(parse_key(k, None)?);
+        }
         let state = self
             .state
             .clone()
@@ -99,6 +112,7 @@ impl TrustArgs {
             catalog,
             signature: self.signature.clone(),
             trusted_keys: keys,
+            overlay_keys,
             require_signature: self.require_signature || config.trust.require_signature,
             state,
             strict: self.strict || config.trust.strict,

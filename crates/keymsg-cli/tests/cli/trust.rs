@@ -423,3 +423,72 @@ fn overlay_from_flag_and_keymsg_toml() {
         "{err}"
     );
 }
+
+/// Review 2, T1: `--overlay-key` / `[trust] overlay_keys` trust a key for
+/// the overlay only; `--trusted-key` / `[trust] keys` for the catalog only.
+/// An overlay key signing the catalog is refused by `check` and `footer`.
+#[test]
+fn overlay_keys_sign_only_the_overlay() {
+    if !have_minisign() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    keypair(d, "official", None);
+    keypair(d, "agency", None);
+    // The overlay adjusts the catalog's message `aoc-1441`.
+    let base = catalog(3, "2099-01-01").replace("id = \"aoc\"", "id = \"aoc-1441\"");
+    std::fs::write(d.join("c.toml"), base).unwrap();
+    std::fs::write(d.join("agency.toml"), OVERLAY).unwrap();
+    minisign(d, &["-S", "-s", "official.key", "-m", "c.toml"], "");
+    minisign(d, &["-S", "-s", "agency.key", "-m", "agency.toml"], "");
+    let flags = [
+        "c.toml",
+        "--overlay",
+        "agency.toml",
+        "--trusted-key",
+        "official.pub",
+        "--overlay-key",
+        "agency.pub",
+        "--require-signature",
+        "--json",
+    ];
+    let out = ok(d, &[&["check"][..], &flags].concat(), "");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["layers"][1]["signature"]["status"], "verified", "{out}");
+    // Without `--overlay-key` the agency's signature is not trusted.
+    let out = run(
+        d,
+        &[
+            "check",
+            "c.toml",
+            "--overlay",
+            "agency.toml",
+            "--trusted-key",
+            "official.pub",
+            "--trusted-key",
+            "agency.pub",
+            "--require-signature",
+        ],
+        "",
+    );
+    assert_ne!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("overlay_keys"));
+    // The agency key signs the catalog: refused, from flags and from keymsg.toml.
+    minisign(d, &["-S", "-s", "agency.key", "-m", "c.toml"], "");
+    let out = run(d, &[&["check"][..], &flags].concat(), "");
+    assert_ne!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a trusted key"));
+    std::fs::write(
+        d.join("keymsg.toml"),
+        "catalog = \"c.toml\"\noverlay = \"agency.toml\"\n[trust]\nkeys = [\"official.pub\"]\n\
+         overlay_keys = [\"agency.pub\"]\nrequire_signature = true\n",
+    )
+    .unwrap();
+    let out = run(d, &["footer", "--key", "A"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a trusted key"));
+    minisign(d, &["-S", "-s", "official.key", "-m", "c.toml"], "");
+    let out = ok(d, &["footer", "--key", "A", "--width", "48"], "");
+    assert!(out.contains("053-123-456") || out.contains("(v3)"), "{out}");
+}

@@ -91,9 +91,10 @@ pub enum CatalogError {
         /// What failed.
         reason: String,
     },
-    /// The file is signed by a key that is not among the trusted keys.
+    /// The file is signed by a key that is not among the keys trusted for
+    /// its layer (base: `trusted_keys`; overlay: `overlay_keys`).
     #[error(
-        "{source_name}: signed by key {key_id}, which is not a trusted key (add its public key with --trusted-key or `[trust] keys`)"
+        "{source_name}: signed by key {key_id}, which is not a trusted key for this layer (add its public key with --trusted-key or `[trust] keys` for the base catalog, --overlay-key or `[trust] overlay_keys` for an overlay)"
     )]
     UntrustedKey {
         /// File path or label.

@@ -15,6 +15,7 @@ mod catalog_load;
 mod catalog_overlay;
 mod catalog_overlay_words;
 mod catalog_trust;
+mod catalog_trust_layers;
 mod catalog_validate;
 mod engine;
 mod engine_delivered;

@@ -4,8 +4,10 @@
 //! [`Catalog::load`] reads a catalog file the way a billing server should:
 //!
 //! 1. the detached signature (`FILE.minisig`, or [`LoadOptions::signature`])
-//!    is verified with the trusted keys; without one the file is refused
-//!    when [`LoadOptions::require_signature`] is set;
+//!    is verified with the keys trusted for that layer only
+//!    ([`LoadOptions::trusted_keys`] for the official base,
+//!    [`LoadOptions::overlay_keys`] for the overlay); without one the file
+//!    is refused when [`LoadOptions::require_signature`] is set;
 //! 2. the file is parsed and validated;
 //! 3. an expired catalog (`expires` passed) is refused;
 //! 4. with a state directory, a version lower than the highest accepted
@@ -61,9 +63,15 @@ pub struct LoadOptions {
     pub catalog: Option<PathBuf>,
     /// Its detached signature (default: the catalog path + `.minisig`).
     pub signature: Option<PathBuf>,
-    /// Trusted public keys; several at once during a key rotation.
+    /// Public keys trusted to sign the base (official) catalog; several at
+    /// once during a key rotation. They never sign an overlay.
     pub trusted_keys: Vec<TrustedKey>,
-    /// Refuse a file without a signature by a trusted key.
+    /// Public keys trusted to sign the overlay (an agency's own keys). They
+    /// never sign the base: a key kept on an agency's servers must not be
+    /// able to put text or numbers in the official catalog.
+    pub overlay_keys: Vec<TrustedKey>,
+    /// Refuse a file (base or overlay) without a signature by a key trusted
+    /// for its layer.
     pub require_signature: bool,
     /// Where the highest versions and the last good catalog are kept
     /// (`None`: no rollback protection, no last good catalog).
@@ -345,6 +353,7 @@ pub(crate) fn load_layer<T: LayerFile>(
             &good.bytes,
             good.signature.as_deref(),
             &good.path.with_extension("minisig"),
+            layer,
             options,
             &copy_label,
         )?;
@@ -388,7 +397,14 @@ fn load_checked<T: LayerFile>(
             });
         }
     };
-    let sig = check_signature(&bytes, sig_text.as_deref(), &sig_path, options, label)?;
+    let sig = check_signature(
+        &bytes,
+        sig_text.as_deref(),
+        &sig_path,
+        layer,
+        options,
+        label,
+    )?;
     // The exact bytes passed full validation on an earlier start: skip the
     // layout rule (most of the cost; every footer is laid out when served).
     let c = if state.is_some_and(|s| s.validated_before(&bytes)) {
@@ -454,23 +470,33 @@ fn issuer_key<T: LayerFile>(layer: Layer, c: &T) -> String {
         .unwrap_or_else(|| format!("(no issuer, {})", layer.as_str()))
 }
 
+/// Verify a layer's signature with the keys trusted for that layer only: a
+/// key trusted to sign an agency overlay is not trusted to sign the base.
 fn check_signature(
     bytes: &[u8],
     sig_text: Option<&str>,
     sig_path: &Path,
+    layer: Layer,
     options: &LoadOptions,
     source: &str,
 ) -> Result<SignatureStatus, CatalogError> {
+    let (keys, how) = match layer {
+        Layer::Base => (&options.trusted_keys, "--trusted-key or `[trust] keys`"),
+        Layer::Overlay => (
+            &options.overlay_keys,
+            "--overlay-key or `[trust] overlay_keys`",
+        ),
+    };
     match sig_text {
-        Some(s) if !options.trusted_keys.is_empty() => Ok(SignatureStatus::Verified(verify(
-            bytes,
-            s,
-            &options.trusted_keys,
-            source,
-        )?)),
+        Some(s) if !keys.is_empty() => {
+            Ok(SignatureStatus::Verified(verify(bytes, s, keys, source)?))
+        }
         Some(_) if options.require_signature => Err(CatalogError::BadKey {
-            what: "trusted keys".to_owned(),
-            reason: "a signature is required but no trusted key is configured (--trusted-key or `[trust] keys`)".to_owned(),
+            what: format!("trusted keys for the {}", layer.as_str()),
+            reason: format!(
+                "a signature is required but no key is trusted for the {} ({how})",
+                layer.as_str()
+            ),
         }),
         Some(_) => Ok(SignatureStatus::NotChecked),
         None if options.require_signature => Err(CatalogError::SignatureMissing {

@@ -1,0 +1,188 @@
+//! Trust per layer: the official base and an agency overlay are each
+//! verified with their own keys and protected by their own version record,
+//! whatever issuer a file declares. Found in review 2 (T1, T2, T6, T8); each
+//! test failed on the code before the fix it is named for.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::{Path, PathBuf};
+
+use keymsg_core::catalog::{
+    Catalog, CatalogError, LoadOptions, SignatureStatus, TrustedKey, sibling_signature, sign,
+};
+
+struct Key {
+    public: TrustedKey,
+    secret: String,
+}
+
+fn new_key() -> Key {
+    let kp = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
+    let public = TrustedKey::parse(&kp.pk.to_base64(), "test key").unwrap();
+    let secret = kp.sk.to_box(None).unwrap().into_string();
+    Key { public, secret }
+}
+
+/// A base catalog of one message naming `phone`.
+fn base(version: u64, issuer: Option<&str>, phone: &str) -> String {
+    let issuer = issuer
+        .map(|i| format!("issuer = \"{i}\"\n"))
+        .unwrap_or_default();
+    format!(
+        "version = {version}\n{issuer}[allow]\nphones = [\"{phone}\"]\n\
+         [[messages]]\nid = \"m\"\ntopic = \"general\"\n[messages.text.th]\nlong = \"โทร {phone}\"\n"
+    )
+}
+
+/// An overlay adding one message of its own.
+fn overlay(version: u64, issuer: &str) -> String {
+    format!(
+        "version = {version}\nissuer = \"{issuer}\"\n[allow]\nphones = [\"1129\"]\n\
+         [[messages]]\nid = \"agency-own\"\ntopic = \"t\"\n[messages.text.th]\nlong = \"โทร 1129\"\n"
+    )
+}
+
+/// Write `text` as `name` in `dir`, signed with `key` when given.
+fn write(dir: &Path, name: &str, text: &str, key: Option<&Key>) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    let sig = sibling_signature(&path);
+    match key {
+        Some(k) => {
+            let s = sign(text.as_bytes(), &k.secret, None, name, None, "k").unwrap();
+            std::fs::write(sig, s).unwrap();
+        }
+        None => {
+            let _ = std::fs::remove_file(sig);
+        }
+    }
+    path
+}
+
+/// `base` signed by the official key, `overlay` (if any) by the agency's.
+fn options(
+    base: &Path,
+    official: &Key,
+    overlay: Option<(&Path, &Key)>,
+    state: &Path,
+) -> LoadOptions {
+    LoadOptions {
+        catalog: Some(base.to_owned()),
+        trusted_keys: vec![official.public.clone()],
+        overlay: overlay.map(|(p, _)| p.to_owned()),
+        overlay_keys: overlay.map(|(_, k)| k.public.clone()).into_iter().collect(),
+        require_signature: true,
+        state: Some(state.to_owned()),
+        ..LoadOptions::default()
+    }
+}
+
+fn strict(mut o: LoadOptions) -> LoadOptions {
+    o.strict = true;
+    o
+}
+
+fn first_text(c: &Catalog) -> String {
+    c.messages()[0].text("th").unwrap().long.clone()
+}
+
+fn key_id(status: &SignatureStatus) -> &str {
+    match status {
+        SignatureStatus::Verified(info) => &info.key_id,
+        other => panic!("not verified: {other:?}"),
+    }
+}
+
+/// T1: a key trusted so that an agency can sign its overlay (kept on the
+/// agency's servers) cannot sign the official base, and the official key
+/// does not sign the overlay either: each layer has its own keys, and the
+/// key that signed each layer is reported.
+#[test]
+fn an_overlay_key_cannot_sign_the_base_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let (official, agency) = (new_key(), new_key());
+    let b = write(
+        dir.path(),
+        "base.toml",
+        &base(7, Some("ETDA"), "1441"),
+        Some(&official),
+    );
+    let o = write(
+        dir.path(),
+        "overlay.toml",
+        &overlay(1, "PEA"),
+        Some(&agency),
+    );
+    let opts = options(&b, &official, Some((&o, &agency)), &state);
+    let c = Catalog::load(&opts).unwrap();
+    let layers = &c.trust().layers;
+    assert_eq!(key_id(&layers[0].signature), official.public.id());
+    assert_eq!(key_id(&layers[1].signature), agency.public.id());
+
+    // The agency key (or whoever took it from a billing server) signs a
+    // base with a scam number, under a fresh issuer name.
+    write(
+        dir.path(),
+        "base.toml",
+        &base(8, Some("ETDA "), "0812345678"),
+        Some(&agency),
+    );
+    let e = Catalog::load(&strict(opts.clone())).unwrap_err();
+    assert!(matches!(e, CatalogError::UntrustedKey { .. }), "{e}");
+    assert!(e.to_string().contains("base"), "{e}");
+    // Not strict: the official catalog keeps serving.
+    let c = Catalog::load(&opts).unwrap();
+    assert_eq!(c.version(), 7);
+    assert!(c.trust().fallback().is_some());
+    assert!(!first_text(&c).contains("0812345678"));
+
+    // The official key is not an overlay key.
+    write(
+        dir.path(),
+        "base.toml",
+        &base(7, Some("ETDA"), "1441"),
+        Some(&official),
+    );
+    write(
+        dir.path(),
+        "overlay.toml",
+        &overlay(2, "PEA"),
+        Some(&official),
+    );
+    let e = Catalog::load(&strict(opts)).unwrap_err();
+    assert!(matches!(e, CatalogError::UntrustedKey { .. }), "{e}");
+    assert!(e.to_string().contains("overlay"), "{e}");
+}
+
+/// T1, compatibility: a configuration with only `trusted_keys` still means
+/// "keys for the base"; a signed overlay then needs its own key.
+#[test]
+fn base_keys_alone_trust_the_base_and_a_signed_overlay_needs_an_overlay_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let official = new_key();
+    let b = write(
+        dir.path(),
+        "base.toml",
+        &base(7, Some("ETDA"), "1441"),
+        Some(&official),
+    );
+    let o = write(
+        dir.path(),
+        "overlay.toml",
+        &overlay(1, "PEA"),
+        Some(&official),
+    );
+    let mut opts = options(&b, &official, None, &dir.path().join("state"));
+    Catalog::load(&opts).unwrap();
+    opts.overlay = Some(o);
+    opts.strict = true;
+    let e = Catalog::load(&opts).unwrap_err();
+    assert!(matches!(e, CatalogError::BadKey { .. }), "{e}");
+    assert!(e.to_string().contains("overlay_keys"), "{e}");
+}
