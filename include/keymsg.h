@@ -132,8 +132,8 @@ enum keymsg_status
    */
   KEYMSG_CATALOG_BAD_KEY = 110,
   /**
-   * Catalog: a version older than one already accepted from the same
-   * issuer (a replayed old catalog).
+   * Catalog: a version older than one already accepted for the same
+   * layer, base or overlay (a replayed old catalog).
    */
   KEYMSG_CATALOG_ROLLBACK = 111,
   /**

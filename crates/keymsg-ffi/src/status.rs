@@ -83,8 +83,8 @@ pub enum keymsg_status {
     KEYMSG_CATALOG_UNTRUSTED_KEY = 109,
     /// Catalog: a public or secret key, or its password, is unusable.
     KEYMSG_CATALOG_BAD_KEY = 110,
-    /// Catalog: a version older than one already accepted from the same
-    /// issuer (a replayed old catalog).
+    /// Catalog: a version older than one already accepted for the same
+    /// layer, base or overlay (a replayed old catalog).
     KEYMSG_CATALOG_ROLLBACK = 111,
     /// Catalog: the same version as one already accepted, with other content.
     KEYMSG_CATALOG_VERSION_REUSED = 112,

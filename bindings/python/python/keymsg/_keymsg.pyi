@@ -127,8 +127,9 @@ class Catalog:
         base catalog only; ``overlay_keys`` likewise for the overlay only (an
         agency's key never signs the base); ``signature`` defaults
         to ``PATH.minisig``. With a ``state`` directory, versions are tracked
-        per issuer and a refused file is replaced by the last good catalog
-        (see ``fallback``) unless ``strict``. ``overlay`` is an agency overlay
+        per layer (base, overlay; never per declared issuer) and a refused
+        file is replaced by the last good catalog (see ``fallback``) unless
+        ``strict``. ``overlay`` is an agency overlay
         applied on this official base, checked the same way.
         ``layout_words`` are kept whole in the catalog's messages on top of
         its own ``[layout] words`` (an agency's configuration), checked

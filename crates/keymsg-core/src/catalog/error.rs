@@ -110,15 +110,16 @@ pub enum CatalogError {
         /// What is wrong.
         reason: String,
     },
-    /// A catalog older than one already accepted from the same issuer
-    /// (a replayed old version).
+    /// A catalog older than one already accepted for the same layer (a
+    /// replayed old version), whatever issuer it declares.
     #[error(
-        "{source_name}: version {found} of issuer `{issuer}` is older than version {highest} already accepted (rollback refused)"
+        "{source_name}: version {found} (issuer `{issuer}`) is older than version {highest} already accepted for this layer (rollback refused)"
     )]
     Rollback {
         /// File path or label.
         source_name: String,
-        /// The issuer the versions belong to.
+        /// The issuer the file declares (`(none)`: it declares none). Only
+        /// a name: versions are recorded per layer.
         issuer: String,
         /// The version in the file.
         found: u64,
@@ -127,7 +128,7 @@ pub enum CatalogError {
     },
     /// The same version as one already accepted, with different content.
     #[error(
-        "{source_name}: version {version} of issuer `{issuer}` was already accepted with different content (publish a new version number)"
+        "{source_name}: version {version} (issuer `{issuer}`) was already accepted for this layer with different content (publish a new version number)"
     )]
     VersionReused {
         /// File path or label.

@@ -186,3 +186,139 @@ fn base_keys_alone_trust_the_base_and_a_signed_overlay_needs_an_overlay_key() {
     assert!(matches!(e, CatalogError::BadKey { .. }), "{e}");
     assert!(e.to_string().contains("overlay_keys"), "{e}");
 }
+
+/// T2: rollback protection is per layer, not per the `issuer` a file
+/// declares: an old, validly signed catalog with another issuer spelling,
+/// or none, is still a rollback.
+#[test]
+fn rollback_is_refused_whatever_issuer_the_old_file_declares() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let key = new_key();
+    let p = write(
+        dir.path(),
+        "c.toml",
+        &base(9, Some("ETDA"), "1441"),
+        Some(&key),
+    );
+    let opts = options(&p, &key, None, &state);
+    Catalog::load(&opts).unwrap();
+    for (version, issuer) in [(1, None), (2, Some("ETDA (old name)"))] {
+        write(
+            dir.path(),
+            "c.toml",
+            &base(version, issuer, "1111"),
+            Some(&key),
+        );
+        let e = Catalog::load(&strict(opts.clone())).unwrap_err();
+        assert!(
+            matches!(e, CatalogError::Rollback { found, highest: 9, .. } if found == version),
+            "{e}"
+        );
+        let c = Catalog::load(&opts).unwrap();
+        assert_eq!(c.version(), 9, "the last good catalog serves");
+        assert!(c.trust().fallback().is_some());
+    }
+}
+
+/// T2: an overlay declaring the official issuer with a huge version has its
+/// own record, so the next official catalog is still accepted.
+#[test]
+fn an_overlay_declaring_the_official_issuer_does_not_block_official_updates() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let (official, agency) = (new_key(), new_key());
+    let b = write(
+        dir.path(),
+        "base.toml",
+        &base(7, Some("ETDA"), "1441"),
+        Some(&official),
+    );
+    let o = write(
+        dir.path(),
+        "overlay.toml",
+        &overlay(1000, "ETDA"),
+        Some(&agency),
+    );
+    let opts = strict(options(&b, &official, Some((&o, &agency)), &state));
+    assert_eq!(Catalog::load(&opts).unwrap().version(), 7);
+    write(
+        dir.path(),
+        "base.toml",
+        &base(8, Some("ETDA"), "1441"),
+        Some(&official),
+    );
+    let c = Catalog::load(&opts).unwrap();
+    assert_eq!(c.version(), 8);
+    assert_eq!(c.trust().layers[1].version, 1000);
+    // ...and the overlay's own record still protects the overlay.
+    write(
+        dir.path(),
+        "overlay.toml",
+        &overlay(999, "ETDA"),
+        Some(&agency),
+    );
+    let e = Catalog::load(&opts).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            CatalogError::Rollback {
+                found: 999,
+                highest: 1000,
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
+
+/// T2, upgrade: a `versions.json` written by an older keymsg (records per
+/// declared issuer) still protects the layer it belongs to, found by the
+/// hash of the layer's last good copy, whatever the new file declares.
+#[test]
+fn a_versions_file_of_an_older_keymsg_still_protects() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let key = new_key();
+    let v9 = base(9, Some("ETDA"), "1441");
+    let p = write(dir.path(), "c.toml", &v9, Some(&key));
+    let opts = strict(options(&p, &key, None, &state));
+    Catalog::load(&opts).unwrap();
+    let hash = sha256_hex(v9.as_bytes());
+    std::fs::write(
+        state.join("versions.json"),
+        format!(r#"{{"issuers": {{"ETDA": {{"version": 9, "sha256": "{hash}"}}}}}}"#),
+    )
+    .unwrap();
+    write(
+        dir.path(),
+        "c.toml",
+        &base(1, Some("renamed"), "1111"),
+        Some(&key),
+    );
+    let e = Catalog::load(&opts).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            CatalogError::Rollback {
+                found: 1,
+                highest: 9,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    // A newer file is accepted and recorded for its layer.
+    write(dir.path(), "c.toml", &base(10, None, "1441"), Some(&key));
+    Catalog::load(&opts).unwrap();
+    let versions = std::fs::read_to_string(state.join("versions.json")).unwrap();
+    assert!(versions.contains("\"layers\""), "{versions}");
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

@@ -11,8 +11,9 @@
 //! 2. the file is parsed and validated;
 //! 3. an expired catalog (`expires` passed) is refused;
 //! 4. with a state directory, a version lower than the highest accepted
-//!    from the same issuer is refused, and so is the same version with
-//!    different bytes; an accepted file is recorded and copied there.
+//!    for the same layer (base or overlay, whatever issuer the file
+//!    declares) is refused, and so is the same version with different
+//!    bytes; an accepted file is recorded and copied there.
 //!
 //! When a file is refused and the state directory holds a last good copy,
 //! that copy is served instead (unless [`LoadOptions::strict`]), and
@@ -30,7 +31,7 @@ pub use super::status::{
     Layer, LayerTrust, SignatureInfo, SignatureStatus, TrustStatus, rfc3339_bangkok,
 };
 pub use sig::{TrustedKey, sign, verify};
-pub(crate) use state::{Check, StateDir};
+pub(crate) use state::{Accepted, Check, StateDir};
 
 use super::error::CatalogError;
 use super::load::Format;
@@ -414,23 +415,33 @@ fn load_checked<T: LayerFile>(
     };
     check_expiry(&c, now, label)?;
     if let Some(state) = state {
-        let issuer = issuer_key(layer, &c);
-        state.check(&issuer, c.version(), &bytes, label)?;
+        let issuer = c.issuer();
+        state.check(
+            layer.as_str(),
+            issuer.as_deref(),
+            c.version(),
+            &bytes,
+            label,
+        )?;
         if options.check_only {
             let trust = layer_trust(layer, &source, &c, sig, true, None);
             return Ok((c, trust));
         }
-        let kept_sig = match sig {
-            SignatureStatus::Verified(_) | SignatureStatus::NotChecked => sig_text.as_deref(),
-            _ => None,
+        let (kept_sig, key_id) = match &sig {
+            SignatureStatus::Verified(info) => (sig_text.as_deref(), Some(info.key_id.as_str())),
+            SignatureStatus::NotChecked => (sig_text.as_deref(), None),
+            _ => (None, None),
         };
-        state.accept(
-            layer.as_str(),
-            &issuer,
-            c.version(),
-            (&bytes, format, &source),
-            kept_sig,
-        )?;
+        state.accept(&Accepted {
+            layer: layer.as_str(),
+            issuer: issuer.as_deref(),
+            key_id,
+            version: c.version(),
+            bytes: &bytes,
+            format,
+            source: &source,
+            signature: kept_sig,
+        })?;
     }
     let trust = layer_trust(layer, &source, &c, sig, state.is_some(), None);
     Ok((c, trust))
@@ -461,13 +472,6 @@ pub fn sibling_signature(path: &Path) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(".minisig");
     PathBuf::from(s)
-}
-
-/// Versions are tracked per issuer; a file without one is its own issuer
-/// within its layer.
-fn issuer_key<T: LayerFile>(layer: Layer, c: &T) -> String {
-    c.issuer()
-        .unwrap_or_else(|| format!("(no issuer, {})", layer.as_str()))
 }
 
 /// Verify a layer's signature with the keys trusted for that layer only: a

@@ -1,9 +1,15 @@
 //! The trust state directory: the highest catalog version accepted per
-//! issuer (with the hash of its bytes), and a copy of the last good catalog
+//! layer (with the hash of its bytes), and a copy of the last good catalog
 //! of each layer, served when a newer file is refused.
 //!
+//! Versions are recorded per layer (`base`, `overlay`: the slot the file
+//! was configured in), never per the `issuer` a file declares: a file
+//! names its own issuer, so keying on it let an old catalog with another
+//! (or no) issuer escape rollback protection, and let an overlay declaring
+//! the official issuer with a huge version block every official update.
+//!
 //! ```text
-//! STATE/versions.json                 {"issuers": {"PEA": {"version": 7, "sha256": "..."}}}
+//! STATE/versions.json                 {"layers": {"base": {"version": 7, "sha256": "...", "issuer": "PEA", "key_id": "..."}}}
 //! STATE/last-good-base.toml           the accepted file, byte for byte
 //! STATE/last-good-base.toml.minisig   its signature, when it had one
 //! STATE/last-good-base.source         the path it was loaded from
@@ -28,7 +34,13 @@ const VERSIONS: &str = "versions.json";
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Versions {
+    /// The highest version accepted per layer (`base`, `overlay`).
     #[serde(default)]
+    layers: BTreeMap<String, Seen>,
+    /// Records of an older keymsg, per declared issuer: read only until the
+    /// layer has a record of its own (see [`StateDir::seen`]), and kept so
+    /// that they go on protecting a layer they belong to.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     issuers: BTreeMap<String, Seen>,
     /// SHA-256 of files that passed full validation, with the keymsg version
     /// that validated them (a newer keymsg validates again).
@@ -74,6 +86,34 @@ fn check_entry(key: &[u8]) -> String {
 struct Seen {
     version: u64,
     sha256: String,
+    /// The issuer the accepted file declared (for people; never a key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    issuer: Option<String>,
+    /// The key that signed it, if it was verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key_id: Option<String>,
+}
+
+/// What [`StateDir::accept`] records about an accepted file.
+pub(crate) struct Accepted<'a> {
+    pub(crate) layer: &'a str,
+    /// The issuer the file declares (`None`: it declares none).
+    pub(crate) issuer: Option<&'a str>,
+    /// The key its signature was verified with.
+    pub(crate) key_id: Option<&'a str>,
+    pub(crate) version: u64,
+    pub(crate) bytes: &'a [u8],
+    pub(crate) format: Format,
+    /// Where it was loaded from.
+    pub(crate) source: &'a str,
+    /// Its signature, kept beside the copy.
+    pub(crate) signature: Option<&'a str>,
+}
+
+/// The key an older keymsg recorded a file's version under: its declared
+/// issuer, or one per layer for files without one.
+fn legacy_issuer_key(layer: &str, issuer: Option<&str>) -> String {
+    issuer.map_or_else(|| format!("(no issuer, {layer})"), str::to_owned)
 }
 
 /// The state directory.
@@ -128,23 +168,49 @@ impl StateDir {
         }
     }
 
-    /// Refuse `version` of `issuer` when it is lower than the highest seen,
-    /// or equal with different bytes.
+    /// The record that protects `layer`: its own, else (a state directory
+    /// written by an older keymsg, per declared issuer) the record whose
+    /// hash is that of the layer's last good copy, which is the one the
+    /// layer last wrote; else the record of the issuer the file declares,
+    /// as the older keymsg would have used.
+    fn seen(&self, versions: &Versions, layer: &str, issuer: Option<&str>) -> Option<Seen> {
+        if let Some(seen) = versions.layers.get(layer) {
+            return Some(seen.clone());
+        }
+        if versions.issuers.is_empty() {
+            return None;
+        }
+        let copy = self
+            .last_good(layer)
+            .ok()
+            .flatten()
+            .map(|g| sha256_hex(&g.bytes));
+        copy.and_then(|h| versions.issuers.values().find(|s| s.sha256 == h))
+            .or_else(|| versions.issuers.get(&legacy_issuer_key(layer, issuer)))
+            .cloned()
+    }
+
+    /// Refuse `version` for `layer` when it is lower than the highest
+    /// accepted for that layer, or equal with different bytes. `issuer`
+    /// (what the file declares) only names it in errors and finds a record
+    /// of an older keymsg.
     pub(crate) fn check(
         &self,
-        issuer: &str,
+        layer: &str,
+        issuer: Option<&str>,
         version: u64,
         bytes: &[u8],
         source_name: &str,
     ) -> Result<(), CatalogError> {
         let versions = self.versions()?;
-        let Some(seen) = versions.issuers.get(issuer) else {
+        let Some(seen) = self.seen(&versions, layer, issuer) else {
             return Ok(());
         };
+        let issuer = issuer.unwrap_or("(none)").to_owned();
         if version < seen.version {
             return Err(CatalogError::Rollback {
                 source_name: source_name.to_owned(),
-                issuer: issuer.to_owned(),
+                issuer,
                 found: version,
                 highest: seen.version,
             });
@@ -152,7 +218,7 @@ impl StateDir {
         if version == seen.version && seen.sha256 != sha256_hex(bytes) {
             return Err(CatalogError::VersionReused {
                 source_name: source_name.to_owned(),
-                issuer: issuer.to_owned(),
+                issuer,
                 version,
             });
         }
@@ -191,23 +257,25 @@ impl StateDir {
         }
     }
 
-    /// Record an accepted file: raise the issuer's version and keep a copy
+    /// Record an accepted file: raise the layer's version and keep a copy
     /// as the layer's last good catalog.
-    pub(crate) fn accept(
-        &self,
-        layer: &str,
-        issuer: &str,
-        version: u64,
-        file: (&[u8], Format, &str),
-        signature: Option<&str>,
-    ) -> Result<(), CatalogError> {
-        let (bytes, format, source) = file;
+    pub(crate) fn accept(&self, file: &Accepted<'_>) -> Result<(), CatalogError> {
+        let Accepted {
+            layer,
+            issuer,
+            key_id,
+            version,
+            bytes,
+            format,
+            source,
+            signature,
+        } = *file;
         std::fs::create_dir_all(&self.dir).map_err(|e| state_err(&self.dir, e))?;
         let mut versions = self.versions()?;
         let hash = sha256_hex(bytes);
         let unchanged = versions
-            .issuers
-            .get(issuer)
+            .layers
+            .get(layer)
             .is_some_and(|s| s.version == version && s.sha256 == hash)
             && versions
                 .validated
@@ -218,19 +286,22 @@ impl StateDir {
         if unchanged && std::fs::read(&copy).is_ok_and(|b| b == bytes) {
             return Ok(()); // the usual start: nothing to write
         }
-        versions
-            .validated
-            .retain(|h, _| versions.issuers.values().any(|s| &s.sha256 == h));
-        versions
-            .validated
-            .insert(hash.clone(), VALIDATOR.to_owned());
-        versions.issuers.insert(
-            issuer.to_owned(),
+        versions.layers.insert(
+            layer.to_owned(),
             Seen {
                 version,
-                sha256: hash,
+                sha256: hash.clone(),
+                issuer: issuer.map(str::to_owned),
+                key_id: key_id.map(str::to_owned),
             },
         );
+        let kept = |h: &String| {
+            versions.layers.values().any(|s| &s.sha256 == h)
+                || versions.issuers.values().any(|s| &s.sha256 == h)
+        };
+        let validated = std::mem::take(&mut versions.validated);
+        versions.validated = validated.into_iter().filter(|(h, _)| kept(h)).collect();
+        versions.validated.insert(hash, VALIDATOR.to_owned());
         let json = serde_json::to_vec_pretty(&versions).map_err(|e| state_err(&self.dir, e))?;
         // The other format's copy would be stale: remove it first.
         for f in [Format::Toml, Format::Json] {
