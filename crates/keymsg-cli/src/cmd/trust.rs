@@ -25,7 +25,8 @@ pub struct TrustArgs {
     #[arg(long = "overlay-key", value_name = "KEY|FILE")]
     pub overlay_key: Vec<String>,
     /// Refuse a catalog without a valid signature by a trusted key
-    /// (default: config `[trust] require_signature`).
+    /// (default: config `[trust] require_signature`). A layer with a
+    /// trusted key (`--trusted-key`, `--overlay-key`) must be signed anyway.
     #[arg(long)]
     pub require_signature: bool,
     /// Detached signature of the catalog (default: CATALOG.minisig).

@@ -74,7 +74,8 @@ pub enum CatalogError {
         /// The serialiser's message.
         message: String,
     },
-    /// A signature is required (`require_signature`) but the file has none.
+    /// A signature is required (`require_signature`, or keys are trusted
+    /// for the file's layer) but the file has none.
     #[error("{source_name}: unsigned: no signature at {signature} and a signature is required")]
     SignatureMissing {
         /// File path or label.

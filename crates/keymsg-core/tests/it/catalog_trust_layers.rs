@@ -322,3 +322,49 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// T6: with a key trusted for a layer, a signature is required for it even
+/// when `require_signature` is off: deleting the `.minisig` of a forged
+/// file (refused for its bad signature) does not make it load as unsigned.
+#[test]
+fn a_trusted_key_requires_a_signature_so_stripping_it_does_not_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let (official, agency) = (new_key(), new_key());
+    let b = write(
+        dir.path(),
+        "base.toml",
+        &base(7, Some("ETDA"), "1441"),
+        Some(&official),
+    );
+    let o = write(
+        dir.path(),
+        "overlay.toml",
+        &overlay(1, "PEA"),
+        Some(&agency),
+    );
+    let mut opts = options(&b, &official, Some((&o, &agency)), &state);
+    opts.require_signature = false;
+    Catalog::load(&opts).unwrap();
+    // A forged base with a bad signature is refused; without it, too.
+    std::fs::write(&b, base(8, Some("ETDA"), "0812345678")).unwrap();
+    let e = Catalog::load(&strict(opts.clone())).unwrap_err();
+    assert!(matches!(e, CatalogError::SignatureInvalid { .. }), "{e}");
+    std::fs::remove_file(sibling_signature(&b)).unwrap();
+    let e = Catalog::load(&strict(opts.clone())).unwrap_err();
+    assert!(matches!(e, CatalogError::SignatureMissing { .. }), "{e}");
+    let c = Catalog::load(&opts).unwrap();
+    assert_eq!(c.version(), 7);
+    assert!(!first_text(&c).contains("0812345678"));
+    // The same for the overlay, with its own key.
+    write(
+        dir.path(),
+        "base.toml",
+        &base(7, Some("ETDA"), "1441"),
+        Some(&official),
+    );
+    write(dir.path(), "overlay.toml", &overlay(2, "PEA"), None);
+    let e = Catalog::load(&strict(opts)).unwrap_err();
+    assert!(matches!(e, CatalogError::SignatureMissing { .. }), "{e}");
+    assert!(e.to_string().contains("overlay"), "{e}");
+}

@@ -7,7 +7,8 @@
 //!    is verified with the keys trusted for that layer only
 //!    ([`LoadOptions::trusted_keys`] for the official base,
 //!    [`LoadOptions::overlay_keys`] for the overlay); without one the file
-//!    is refused when [`LoadOptions::require_signature`] is set;
+//!    is refused when [`LoadOptions::require_signature`] is set or keys are
+//!    trusted for its layer;
 //! 2. the file is parsed and validated;
 //! 3. an expired catalog (`expires` passed) is refused;
 //! 4. with a state directory, a version lower than the highest accepted
@@ -72,7 +73,8 @@ pub struct LoadOptions {
     /// able to put text or numbers in the official catalog.
     pub overlay_keys: Vec<TrustedKey>,
     /// Refuse a file (base or overlay) without a signature by a key trusted
-    /// for its layer.
+    /// for its layer. A layer with trusted keys requires a signature
+    /// whether this is set or not (see [`Catalog::load`]).
     pub require_signature: bool,
     /// Where the highest versions and the last good catalog are kept
     /// (`None`: no rollback protection, no last good catalog).
@@ -476,6 +478,10 @@ pub fn sibling_signature(path: &Path) -> PathBuf {
 
 /// Verify a layer's signature with the keys trusted for that layer only: a
 /// key trusted to sign an agency overlay is not trusted to sign the base.
+///
+/// Trusting a key for a layer requires a signature for that layer: else
+/// deleting the `.minisig` would turn a forged file, refused for its bad
+/// signature, into an accepted unsigned one.
 fn check_signature(
     bytes: &[u8],
     sig_text: Option<&str>,
@@ -491,6 +497,7 @@ fn check_signature(
             "--overlay-key or `[trust] overlay_keys`",
         ),
     };
+    let required = options.require_signature || !keys.is_empty();
     match sig_text {
         Some(s) if !keys.is_empty() => {
             Ok(SignatureStatus::Verified(verify(bytes, s, keys, source)?))
@@ -503,7 +510,7 @@ fn check_signature(
             ),
         }),
         Some(_) => Ok(SignatureStatus::NotChecked),
-        None if options.require_signature => Err(CatalogError::SignatureMissing {
+        None if required => Err(CatalogError::SignatureMissing {
             source_name: source.to_owned(),
             signature: sig_path.display().to_string(),
         }),
