@@ -1,7 +1,8 @@
 //! Trust per layer: the official base and an agency overlay are each
 //! verified with their own keys and protected by their own version record,
-//! whatever issuer a file declares. Found in review 2 (T1, T2, T6, T8); each
-//! test failed on the code before the fix it is named for.
+//! whatever issuer a file declares; loads at once share the state directory
+//! safely. Found in review 2 (T1, T2, T6, T7, T8); each test failed on the
+//! code before the fix it is named for.
 
 #![allow(
     clippy::unwrap_used,
@@ -367,4 +368,64 @@ fn a_trusted_key_requires_a_signature_so_stripping_it_does_not_help() {
     let e = Catalog::load(&strict(opts)).unwrap_err();
     assert!(matches!(e, CatalogError::SignatureMissing { .. }), "{e}");
     assert!(e.to_string().contains("overlay"), "{e}");
+}
+
+/// T7: loads recording at the same time (threads here; processes take the
+/// same file lock) neither fail with a state error nor lose a record: the
+/// highest version wins, and the last good copy is that file with its own
+/// signature. The old code shared one temporary name per process and read,
+/// changed and wrote `versions.json` unlocked.
+#[test]
+fn loads_at_once_keep_every_record_and_a_matching_last_good_copy() {
+    for round in 0..10 {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join("state");
+        let key = std::sync::Arc::new(new_key());
+        let threads: Vec<_> = (0..6u64)
+            .map(|t| {
+                let (dir, state, key) = (dir.path().to_owned(), state.clone(), key.clone());
+                std::thread::spawn(move || {
+                    // Different sizes, so that torn files would show.
+                    let issuer = format!("ETDA{}", "x".repeat(t as usize * 50 + round));
+                    let text = base(5 + t, Some(&issuer), "1441");
+                    let p = write(&dir, &format!("c{t}.toml"), &text, Some(&key));
+                    Catalog::load(&options(&p, &key, None, &state))
+                })
+            })
+            .collect();
+        for t in threads {
+            // A lower version arriving after a higher one serves the last
+            // good catalog; nothing fails.
+            let c = t.join().unwrap().unwrap();
+            if let Some((_, e)) = c.trust().fallback() {
+                assert!(
+                    matches!(e, CatalogError::Rollback { .. }),
+                    "round {round}: {e}"
+                );
+            }
+        }
+        let versions: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(state.join("versions.json")).unwrap()).unwrap();
+        assert_eq!(
+            versions["layers"]["base"]["version"], 10,
+            "round {round}: {versions}"
+        );
+        // The copy and its signature are of the same file: it serves.
+        let copy = dir.path().join("copy.toml");
+        std::fs::copy(state.join("last-good-base.toml"), &copy).unwrap();
+        std::fs::copy(
+            state.join("last-good-base.toml.minisig"),
+            sibling_signature(&copy),
+        )
+        .unwrap();
+        let c = Catalog::load(&options(&copy, &key, None, &state)).unwrap();
+        assert_eq!(c.version(), 10);
+        assert!(c.trust().fallback().is_none());
+        let leftovers: Vec<_> = std::fs::read_dir(&state)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
 }

@@ -343,6 +343,10 @@ pub(crate) fn load_layer<T: LayerFile>(
     let Some(state) = state else {
         return Err(error);
     };
+    // Under the lock, so that the copy and its signature are of one file
+    // (best effort: a state directory this process cannot write has no
+    // writer of its own to wait for).
+    let _lock = state.lock().ok();
     let Some(good) = state.last_good(layer.as_str())? else {
         return Err(error);
     };
@@ -417,6 +421,15 @@ fn load_checked<T: LayerFile>(
     };
     check_expiry(&c, now, label)?;
     if let Some(state) = state {
+        // Checked and recorded under one lock: a load recording at the same
+        // time could otherwise overwrite this record with an older one.
+        // `check_only` writes nothing, so it needs none (and works on a
+        // state directory it cannot write).
+        let _lock = if options.check_only {
+            None
+        } else {
+            Some(state.lock()?)
+        };
         let issuer = c.issuer();
         state.check(
             layer.as_str(),

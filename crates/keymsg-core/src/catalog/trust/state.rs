@@ -15,10 +15,17 @@
 //! STATE/last-good-base.source         the path it was loaded from
 //! STATE/layout-words-checked          the last layout-words check that passed
 //! STATE/profiles-checked              the last check of defined profiles that passed
+//! STATE/versions.lock                 locked while a load checks and records
 //! ```
 //!
-//! Files are replaced atomically (written beside, then renamed), so a crash
-//! leaves either the old or the new state, never half of one.
+//! Files are replaced atomically (written to a temporary file of a unique
+//! name beside, then renamed), so a crash leaves either the old or the new
+//! state, never half of one. Checking a file against `versions.json` and
+//! recording it (`versions.json`, the copy and its signature) happen under
+//! one exclusive lock on `STATE/versions.lock`, taken by every load that
+//! records ([`StateDir::lock`]) and by a fallback reading the last good
+//! copy: two loads at once (threads or processes) never lose a record or
+//! read a copy with another copy's signature.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -31,6 +38,16 @@ use super::super::error::CatalogError;
 use super::super::load::Format;
 
 const VERSIONS: &str = "versions.json";
+
+/// The lock file of the state directory (see the module documentation).
+const LOCK: &str = "versions.lock";
+
+/// Holds the state directory's lock; the lock is released when it is
+/// dropped (the file closed), or when the process dies.
+#[derive(Debug)]
+pub(crate) struct StateLock {
+    _file: std::fs::File,
+}
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Versions {
@@ -156,6 +173,22 @@ fn ext(format: Format) -> &'static str {
 impl StateDir {
     pub(crate) fn new(dir: impl Into<PathBuf>) -> StateDir {
         StateDir { dir: dir.into() }
+    }
+
+    /// Take the state directory's exclusive lock, waiting for another load
+    /// (thread or process) to finish recording.
+    pub(crate) fn lock(&self) -> Result<StateLock, CatalogError> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| state_err(&self.dir, e))?;
+        let path = self.dir.join(LOCK);
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| state_err(&path, e))?;
+        file.lock().map_err(|e| state_err(&path, e))?;
+        Ok(StateLock { _file: file })
     }
 
     fn versions(&self) -> Result<Versions, CatalogError> {
@@ -359,20 +392,19 @@ fn remove_if_present(path: &Path) -> Result<(), CatalogError> {
     }
 }
 
+/// Replace `path` with `bytes` at once: written to a temporary file of a
+/// unique name in the same directory (two writers never share one), synced,
+/// then renamed over `path`.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CatalogError> {
-    let tmp = path.with_extension(format!(
-        "{}.tmp{}",
-        path.extension().and_then(|e| e.to_str()).unwrap_or(""),
-        std::process::id()
-    ));
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
     let write = || -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
+        let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
+        tmp.write_all(bytes)?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
     };
-    write().map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        state_err(path, e)
-    })
+    // A failed write leaves nothing behind: the temporary file removes
+    // itself when dropped.
+    write().map_err(|e| state_err(path, e))
 }
