@@ -300,3 +300,55 @@ fn the_state_remembers_fully_validated_bytes() {
     let again = Catalog::load(&options(&p, &[&key], Some(&state))).unwrap();
     assert_eq!(first.messages(), again.messages());
 }
+
+/// Review 2, T12: two trusted keys with the same key id (8 bytes anyone can
+/// choose): a signature by either verifies, whichever is listed first. The
+/// old code tried only the first key with the id.
+#[test]
+fn every_trusted_key_with_the_signatures_key_id_is_tried() {
+    use ct_codecs::{Base64, Decoder, Encoder};
+    let dir = tempfile::tempdir().unwrap();
+    let decode = |k: &minisign::PublicKey| Base64::decode_to_vec(k.to_base64(), None).unwrap();
+    let kp = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
+    let stranger = minisign::KeyPair::generate_unencrypted_keypair()
+        .unwrap()
+        .pk;
+    // The genuine key's algorithm (2 bytes) and key id (8), another
+    // Ed25519 key (32).
+    let mut shadow = decode(&kp.pk);
+    shadow[10..].copy_from_slice(&decode(&stranger)[10..]);
+    let shadow = TrustedKey::parse(&Base64::encode_to_string(&shadow).unwrap(), "shadow").unwrap();
+    let genuine = TrustedKey::parse(&kp.pk.to_base64(), "genuine").unwrap();
+    assert_eq!(shadow.id(), genuine.id());
+    let secret = kp.sk.to_box(None).unwrap().into_string();
+    let text = catalog_text(3, None, "");
+    let p = dir.path().join("c.toml");
+    std::fs::write(&p, &text).unwrap();
+    let sig = sign(text.as_bytes(), &secret, None, "c.toml", None, "k").unwrap();
+    std::fs::write(sibling_signature(&p), sig).unwrap();
+    for keys in [
+        vec![shadow.clone(), genuine.clone()],
+        vec![genuine.clone(), shadow.clone()],
+    ] {
+        let o = LoadOptions {
+            catalog: Some(p.clone()),
+            trusted_keys: keys,
+            require_signature: true,
+            ..LoadOptions::default()
+        };
+        let c = Catalog::load(&o).unwrap();
+        assert!(matches!(
+            c.trust().layers[0].signature,
+            SignatureStatus::Verified(_)
+        ));
+    }
+    // The shadow alone does not verify it.
+    let o = LoadOptions {
+        catalog: Some(p),
+        trusted_keys: vec![shadow],
+        require_signature: true,
+        ..LoadOptions::default()
+    };
+    let e = Catalog::load(&o).unwrap_err();
+    assert!(matches!(e, CatalogError::SignatureInvalid { .. }), "{e}");
+}

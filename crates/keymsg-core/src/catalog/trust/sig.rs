@@ -94,22 +94,36 @@ pub fn verify(
         .map_err(|e| invalid(format!("not a minisign signature ({e})")))?;
     let key_id = signature_key_id(signature)
         .ok_or_else(|| invalid("not a minisign signature (no key id)".to_owned()))?;
-    let Some(key) = keys.iter().find(|k| k.id == key_id) else {
+    // A key id is 8 bytes anyone can choose: two trusted keys may share
+    // one (by accident, or a rogue key made to shadow the real one), so
+    // every key with the signature's id is tried, not only the first.
+    let mut candidates = keys.iter().filter(|k| k.id == key_id).peekable();
+    if candidates.peek().is_none() {
         return Err(CatalogError::UntrustedKey {
             source_name: source_name.to_owned(),
             key_id,
         });
-    };
-    key.key.verify(bytes, &sig, false).map_err(|e| {
-        invalid(match e {
+    }
+    let mut failure = None;
+    for key in candidates {
+        match key.key.verify(bytes, &sig, false) {
+            Ok(()) => {
+                failure = None;
+                break;
+            }
+            Err(e) => failure = Some(e),
+        }
+    }
+    if let Some(e) = failure {
+        return Err(invalid(match e {
             minisign_verify::Error::UnexpectedAlgorithm => {
                 "legacy (not prehashed) signature: sign again with a current minisign or `keymsg sign`".to_owned()
             }
             _ => format!(
                 "the signature by key {key_id} does not match these bytes: the file was changed after signing, or the signature is for another file"
             ),
-        })
-    })?;
+        }));
+    }
     Ok(SignatureInfo {
         key_id,
         trusted_comment: sig.trusted_comment().to_owned(),
