@@ -429,3 +429,32 @@ fn loads_at_once_keep_every_record_and_a_matching_last_good_copy() {
         assert!(leftovers.is_empty(), "{leftovers:?}");
     }
 }
+
+/// T8: the last good copy is served only when it is the file the layer's
+/// record in `versions.json` names: an older, validly signed catalog put in
+/// its place (or a copy whose record is gone) is not served when the
+/// current file is refused.
+#[test]
+fn a_last_good_copy_other_than_the_recorded_file_is_not_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let key = new_key();
+    let old = base(1, Some("ETDA"), "1111");
+    let old_sig = sign(old.as_bytes(), &key.secret, None, "c.toml", None, "k").unwrap();
+    let p = write(
+        dir.path(),
+        "c.toml",
+        &base(9, Some("ETDA"), "1441"),
+        Some(&key),
+    );
+    let opts = options(&p, &key, None, &state);
+    Catalog::load(&opts).unwrap();
+    // The genuine copy serves when the file is refused (its signature gone).
+    std::fs::remove_file(sibling_signature(&p)).unwrap();
+    assert_eq!(Catalog::load(&opts).unwrap().version(), 9);
+    // An older signed catalog in its place does not.
+    std::fs::write(state.join("last-good-base.toml"), &old).unwrap();
+    std::fs::write(state.join("last-good-base.toml.minisig"), &old_sig).unwrap();
+    let e = Catalog::load(&opts).unwrap_err();
+    assert!(matches!(e, CatalogError::SignatureMissing { .. }), "{e}");
+}

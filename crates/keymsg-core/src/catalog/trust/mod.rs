@@ -356,6 +356,12 @@ pub(crate) fn load_layer<T: LayerFile>(
         good.path.display()
     );
     let checked = (|| {
+        if !state.is_recorded(layer.as_str(), &good.bytes)? {
+            return Err(CatalogError::State {
+                path: good.path.display().to_string(),
+                reason: "not the file versions.json records as accepted".to_owned(),
+            });
+        }
         let sig = check_signature(
             &good.bytes,
             good.signature.as_deref(),

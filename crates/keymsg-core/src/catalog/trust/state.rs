@@ -258,6 +258,17 @@ impl StateDir {
         Ok(())
     }
 
+    /// Whether `bytes` (the layer's last good copy) are the file the
+    /// layer's record names. A copy put in the state directory by hand is
+    /// not served, even a validly signed one: it may be an older catalog
+    /// than the record says was accepted.
+    pub(crate) fn is_recorded(&self, layer: &str, bytes: &[u8]) -> Result<bool, CatalogError> {
+        let versions = self.versions()?;
+        Ok(self
+            .seen(&versions, layer, None)
+            .is_some_and(|s| s.sha256 == sha256_hex(bytes)))
+    }
+
     /// Whether these exact bytes passed full validation by this keymsg.
     pub(crate) fn validated_before(&self, bytes: &[u8]) -> bool {
         self.versions().is_ok_and(|v| {
