@@ -364,3 +364,83 @@ fn a_reload_with_a_message_a_config_profile_cannot_fit_is_refused() {
     assert_eq!(after["lines"], before["lines"], "the old catalog serves");
     server.stop();
 }
+
+/// The sum of the `/metrics` footer counters carrying `kind="<kind>"`.
+fn counted_of_kind(addr: SocketAddr, kind: &str) -> u64 {
+    let (status, _, body) = http(addr, "GET", "/metrics", &[], b"").unwrap();
+    assert_eq!(status, 200);
+    let label = format!("kind=\"{kind}\"");
+    String::from_utf8(body)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && l.contains(&label))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .map(|v| v as u64)
+        .sum()
+}
+
+/// Counted means delivered: a client that disconnects while the store is
+/// locked (its footer waits for the commit) gets nothing, so nothing stays
+/// counted — neither the request whose commit was under way when it left
+/// (withdrawn) nor the one still queued behind it (left out of the commit);
+/// the retry without an idempotency key then counts once.
+#[test]
+fn a_footer_whose_client_left_before_the_answer_is_not_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &["--store", "st", "--agency", "PEA"]);
+    let (status, warm) = get_json(server.addr, "/v1/footer?key=WARM&kind=warm", &[]);
+    assert_eq!((status, &warm["counted"]), (200, &serde_json::json!(true)));
+    let writer = std::fs::read_dir(dir.path().join("st"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            let n = p.file_name().unwrap().to_string_lossy().into_owned();
+            n.starts_with("w-") && n.ends_with(".sqlite")
+        })
+        .expect("a writer file");
+    let lock = rusqlite::Connection::open(&writer).unwrap();
+    lock.execute_batch("BEGIN EXCLUSIVE").unwrap();
+
+    let ask = |key: &str| {
+        let mut s = TcpStream::connect(server.addr).unwrap();
+        write!(
+            s,
+            "GET /v1/footer?key={key}&kind=gone HTTP/1.1\r\nHost: test\r\n\r\n"
+        )
+        .unwrap();
+        s
+    };
+    // The first waits in a commit stalled on the lock, the second in the
+    // queue behind it; both clients give up, as `curl --max-time 1` does.
+    let first = ask("GONE-1");
+    std::thread::sleep(Duration::from_millis(300));
+    let second = ask("GONE-2");
+    std::thread::sleep(Duration::from_millis(300));
+    drop(first);
+    drop(second);
+    std::thread::sleep(Duration::from_millis(300));
+    lock.execute_batch("ROLLBACK").unwrap();
+    drop(lock);
+
+    // The stalled commit goes through, then its count is withdrawn.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !server
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|l| l.contains("count withdrawn"))
+    {
+        assert!(Instant::now() < deadline, "no withdrawal logged");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(counted_of_kind(server.addr, "gone"), 0);
+    let log = server.log.lock().unwrap().join("\n");
+    assert!(log.contains("requests gone before their commit"), "{log}");
+
+    // The retry (no idempotency key) is answered and counted, once.
+    let (status, again) = get_json(server.addr, "/v1/footer?key=GONE-1&kind=gone", &[]);
+    assert_eq!((status, &again["counted"]), (200, &serde_json::json!(true)));
+    assert_eq!(counted_of_kind(server.addr, "gone"), 1);
+    assert_eq!(counted_of_kind(server.addr, "warm"), 1);
+}

@@ -1,6 +1,6 @@
 //! `GET /v1/replay`: reprint the message of a stored selection token.
 
-use super::select::{footer_fields, footer_out};
+use super::select::{count_and_answer, footer_fields, footer_out};
 use super::*;
 
 pub(super) const REPLAY_PARAMS: &[&str] = &[
@@ -37,14 +37,23 @@ async fn replay_inner(st: &Arc<AppState>, q: Option<&str>) -> Result<Response, A
         let r = engines.select.replay(&token, &req)?;
         return Ok(json_response(StatusCode::OK, &footer_out(&r)));
     }
-    // The engine stores the reprint (and counts it, if reprints count) in
-    // the store's shared commit: on the blocking pool.
-    let r = blocking(move || {
-        let engine = engines.count.as_ref().ok_or_else(|| {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "no store")
-        })?;
-        engine.replay(&token, &req).map_err(ApiError::from)
-    })
-    .await?;
-    Ok(json_response(StatusCode::OK, &footer_out(&r)))
+    // Stored as a reprint (counted only under `--count-reprints`: the
+    // store decides), in the shared commit, as a footer is: nothing is
+    // counted for a client that is gone before its answer.
+    let mut req = req;
+    let at = req.at.unwrap_or_else(time::OffsetDateTime::now_utc);
+    req.at = Some(at);
+    let r = engines.select.replay(&token, &req)?;
+    let surface = req.surface.unwrap_or(Surface::Receipt);
+    let mut ins = Insertion::new(at, engines.select.agency(), surface, r.message_id.clone());
+    ins.reprint = true;
+    count_and_answer(
+        st,
+        engines,
+        r,
+        ins,
+        req.kind.take(),
+        req.idempotency_key.take(),
+    )
+    .await
 }

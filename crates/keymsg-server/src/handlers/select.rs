@@ -105,32 +105,61 @@ async fn footer_inner(st: &Arc<AppState>, q: Option<&str>) -> Result<Response, A
     // the counting thread's shared commit.
     let at = req.at.unwrap_or_else(time::OffsetDateTime::now_utc);
     req.at = Some(at);
-    let mut r = engines.select.footer(&req)?;
+    let r = engines.select.footer(&req)?;
+    let surface = req.surface.unwrap_or(Surface::Receipt);
+    let ins = Insertion::new(at, engines.select.agency(), surface, r.message_id.clone());
+    count_and_answer(
+        st,
+        engines,
+        r,
+        ins,
+        req.kind.take(),
+        req.idempotency_key.take(),
+    )
+    .await
+}
+
+/// Count the footer `r` (a first print or, with `ins.reprint`, a reprint)
+/// in the shared commit and answer it. Counted means delivered: nothing is
+/// counted if the request is gone before the commit (client disconnected,
+/// deadline), and the count is withdrawn if it goes after the commit but
+/// before the answer is handed to hyper. Once hyper has the answer, the
+/// service cannot know whether the client read it (docs/COUNTING.md).
+pub(super) async fn count_and_answer(
+    st: &Arc<AppState>,
+    engines: Arc<crate::state::Engines>,
+    mut r: keymsg_core::Rendered,
+    mut ins: Insertion,
+    kind: Option<String>,
+    idempotency_key: Option<String>,
+) -> Result<Response, ApiError> {
     if r.fit.truncated_core {
         // Only returned when lossy output is allowed, and then never counted.
         return Ok(json_response(StatusCode::OK, &footer_out(&r)));
     }
-    let mut ins = Insertion::new(
-        at,
-        engines.select.agency(),
-        req.surface.unwrap_or(Surface::Receipt),
-        r.message_id.clone(),
-    );
     ins.catalog_version = engines.select.catalog().version();
-    ins.kind = req.kind.take().unwrap_or_default();
-    ins.idempotency_key = req.idempotency_key.take();
+    ins.kind = kind.unwrap_or_default();
+    ins.idempotency_key = idempotency_key;
     keymsg_core::store::check_insertion(&ins).map_err(|e| store_error(&e))?;
     match st.counter.count(Arc::clone(&engines), vec![ins]).await {
-        Ok(c) => r.counted = c.first() == Some(&keymsg_core::store::Counted::New),
+        Ok(made) => {
+            r.counted = made.counted().first() == Some(&keymsg_core::store::Counted::New);
+            let res = json_response(StatusCode::OK, &footer_out(&r));
+            // No `.await` from here to hyper: the count stands.
+            made.keep();
+            Ok(res)
+        }
         // Fail closed when asked (`keymsg serve --fail-closed`): the
         // error, no text to print uncounted.
-        Err(e) if st.settings.fail_closed => return Err(e),
+        Err(e) if st.settings.fail_closed => Err(e),
         // Fail open, as the engine does by default: the text is returned
         // with `counted: false` and the reason; a retry with the same
         // idempotency key counts once.
-        Err(e) => r.count_error = Some(e.message),
+        Err(e) => {
+            r.count_error = Some(e.message);
+            Ok(json_response(StatusCode::OK, &footer_out(&r)))
+        }
     }
-    Ok(json_response(StatusCode::OK, &footer_out(&r)))
 }
 
 pub(super) const POPUP_PARAMS: &[&str] = &["key", "subject", "lang", "surface", "profile", "at"];
