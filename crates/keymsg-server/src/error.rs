@@ -147,8 +147,14 @@ fn layout_error(e: &LayoutError, message: String) -> ApiError {
     }
 }
 
-fn catalog_error(_e: &CatalogError, message: String) -> ApiError {
-    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "catalog", message)
+fn catalog_error(e: &CatalogError, message: String) -> ApiError {
+    // An expired catalog is the service's to replace (a reload with a
+    // newer one), not the request's: 503, with its own code to alert on.
+    let code = match e {
+        CatalogError::Expired { .. } => "catalog_expired",
+        _ => "catalog",
+    };
+    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, code, message)
 }
 
 /// A store failure is the service's, not the request's: 503, retry later

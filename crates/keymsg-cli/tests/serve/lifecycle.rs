@@ -444,3 +444,63 @@ fn a_footer_whose_client_left_before_the_answer_is_not_counted() {
     assert_eq!(counted_of_kind(server.addr, "gone"), 1);
     assert_eq!(counted_of_kind(server.addr, "warm"), 1);
 }
+
+/// A catalog whose `expires` passes while the service runs stops being
+/// served: footers are 503 `catalog_expired` (nothing counted) and
+/// `/readyz` is not ready, until a reload brings a newer catalog.
+#[test]
+fn a_catalog_that_expires_while_serving_is_no_longer_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let default = run_ok(
+        Command::new(env!("CARGO_BIN_EXE_keymsg"))
+            .env_remove("KEYMSG_CONFIG")
+            .args(["catalog", "--format", "toml"]),
+        "keymsg catalog",
+    );
+    let expires = time::OffsetDateTime::now_utc() + time::Duration::seconds(3);
+    let expires = expires
+        .replace_nanosecond(0)
+        .unwrap()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let mut toml = String::new();
+    for line in default.lines() {
+        toml.push_str(line);
+        toml.push('\n');
+        if line.starts_with("version = ") && !toml.contains("expires = ") {
+            toml.push_str(&format!("expires = \"{expires}\"\n"));
+        }
+    }
+    assert!(toml.contains("expires = "), "{toml}");
+    std::fs::write(dir.path().join("exp.toml"), toml).unwrap();
+    let server = Server::start(
+        dir.path(),
+        &["--catalog", "exp.toml", "--store", "st", "--agency", "PEA"],
+    );
+    let (status, first) = get_json(server.addr, "/v1/footer?key=EXP-1&kind=exp", &[]);
+    assert_eq!((status, &first["counted"]), (200, &serde_json::json!(true)));
+    let (status, _) = get_json(server.addr, "/readyz", &[]);
+    assert_eq!(status, 200);
+
+    std::thread::sleep(Duration::from_millis(3500));
+    let (status, err) = get_json(server.addr, "/v1/footer?key=EXP-2&kind=exp", &[]);
+    assert_eq!(status, 503, "{err}");
+    assert_eq!(err["error"]["code"], "catalog_expired", "{err}");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired"),
+        "{err}"
+    );
+    let token = first["token"].as_str().unwrap();
+    let (status, err) = get_json(server.addr, &format!("/v1/replay?token={token}"), &[]);
+    assert_eq!(
+        (status, &err["error"]["code"]),
+        (503, &serde_json::json!("catalog_expired"))
+    );
+    let (status, ready) = get_json(server.addr, "/readyz", &[]);
+    assert_eq!(status, 503, "{ready}");
+    assert_eq!(ready["checks"]["catalog"]["expired"], true, "{ready}");
+    assert_eq!(counted_of_kind(server.addr, "exp"), 1);
+}

@@ -181,4 +181,37 @@ impl Catalog {
     pub fn is_expired_at(&self, instant: OffsetDateTime) -> bool {
         self.inner.meta.expires.is_some_and(|e| instant >= e)
     }
+
+    /// [`CatalogError::Expired`](super::CatalogError::Expired) when the
+    /// catalog has expired at `instant`. A catalog is checked when it is
+    /// loaded, but a long-lived engine or service outlives its `expires`:
+    /// the engine asks this for every footer, pop-up and reprint (one
+    /// comparison with the instant parsed at load).
+    pub(crate) fn check_not_expired(
+        &self,
+        instant: OffsetDateTime,
+    ) -> Result<(), super::CatalogError> {
+        match self.inner.meta.expires {
+            Some(e) if instant >= e => Err(self.expired_error(e)),
+            _ => Ok(()),
+        }
+    }
+
+    #[cold]
+    fn expired_error(&self, expires: OffsetDateTime) -> super::CatalogError {
+        // The layer whose `expires` it is (an overlay's can be the earlier).
+        let source_name = self
+            .inner
+            .trust
+            .layers
+            .iter()
+            .find(|l| l.expires == Some(expires))
+            .or_else(|| self.inner.trust.layers.first())
+            .map_or_else(|| "catalog".to_owned(), |l| l.source.clone());
+        super::CatalogError::Expired {
+            source_name,
+            version: self.version(),
+            expires: super::status::rfc3339_bangkok(expires),
+        }
+    }
 }

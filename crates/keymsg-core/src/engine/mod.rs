@@ -93,8 +93,10 @@ impl Engine {
     /// # Errors
     /// [`Error::InvalidArgument`] for a `kind` or `idempotency_key` the store
     /// cannot keep (see [`FooterRequest`]) or a `width` outside 1-1000
-    /// columns, found before anything is laid out or counted; selection and
-    /// layout errors; a store error only with `fail_closed` (otherwise the
+    /// columns, found before anything is laid out or counted;
+    /// [`CatalogError::Expired`] once the catalog's `expires` has passed
+    /// (at `at` or now, the later: the engine outlives the check at load);
+    /// selection and layout errors; a store error only with `fail_closed` (otherwise the
     /// footer is returned uncounted, with `count_error` set).
     pub fn footer(&self, req: &FooterRequest) -> Result<Rendered> {
         let (slot, index, placement) = self.pick_footer(req)?;
@@ -112,6 +114,7 @@ impl Engine {
             select = select.sequence(n);
         }
         let at = instant(req.at)?;
+        check_expiry(self.catalog(), at)?;
         let pick = self.selector.pick(&select.at(at))?;
         let slot = self.cache.slot(
             self.catalog(),
@@ -205,6 +208,7 @@ impl Engine {
             select = select.subject_key(k.as_str());
         }
         let at = instant(req.at)?;
+        check_expiry(self.catalog(), at)?;
         let pick = self.selector.pick(&select.at(at))?;
         let slot = self
             .cache
@@ -224,6 +228,7 @@ impl Engine {
     /// counted (`counted` true) only when the store counts reprints
     /// ([`EngineBuilder::count_reprints`]; off by default).
     pub fn replay(&self, token: &str, req: &FooterRequest) -> Result<Rendered> {
+        check_expiry(self.catalog(), instant(req.at)?)?;
         let message = self.selector.replay(token)?;
         let index = self.catalog().index_of(&message.id).ok_or_else(|| {
             crate::select::SelectError::UnknownMessage {
@@ -449,6 +454,14 @@ pub enum Undelivered<E> {
 fn instant(at: Option<time::OffsetDateTime>) -> Result<time::OffsetDateTime> {
     crate::bangkok::check(at.unwrap_or_else(crate::bangkok::now))
         .map_err(|reason| Error::InvalidArgument { name: "at", reason })
+}
+
+/// An expired catalog is not served, whatever instant the request names:
+/// expired at the request's `at` or now, whichever is later (an `at` in
+/// the past must not bring back a catalog whose hotlines may be stale).
+fn check_expiry(catalog: &Catalog, at: time::OffsetDateTime) -> Result<()> {
+    catalog.check_not_expired(at.max(crate::bangkok::now()))?;
+    Ok(())
 }
 
 /// A profile the caller defines must serve every message it may be asked

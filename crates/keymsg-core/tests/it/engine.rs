@@ -458,3 +458,66 @@ fn a_defined_profile_that_fits_every_message_builds_and_a_too_narrow_one_does_no
         );
     }
 }
+
+/// A catalog is checked for `expires` when it is loaded, but an engine
+/// lives longer than that: once `expires` has passed (at the request's
+/// instant or now, the later), no footer, pop-up or reprint is served from
+/// it and nothing is counted.
+#[test]
+fn an_expired_catalog_is_not_served() {
+    use keymsg_core::catalog::{Catalog, CatalogError, Format};
+    let with_expiry = |expires: &str| {
+        let toml = format!(
+            "version = 7\nexpires = \"{expires}\"\n[allow]\nphones = [\"1441\"]\n\
+             [[messages]]\nid = \"m\"\ntopic = \"t\"\n\
+             [messages.text.th]\nlong = \"สงสัยโทร 1441\"\n"
+        );
+        let catalog = Catalog::from_str_as(&toml, Format::Toml, "exp.toml").unwrap();
+        Engine::builder()
+            .catalog(catalog)
+            .in_memory_store()
+            .build()
+            .unwrap()
+    };
+    let expired = |r: Result<keymsg_core::Rendered, Error>| match r {
+        Err(Error::Catalog(CatalogError::Expired { version: 7, .. })) => {}
+        other => panic!("{other:?}"),
+    };
+    // Served before its `expires`, not at or after it.
+    let engine = with_expiry("2030-01-01T00:00:00+07:00");
+    let before = FooterRequest::new()
+        .key("INV-1")
+        .at(datetime!(2029-12-31 23:59:59 +07:00));
+    let first = engine.footer(&before).unwrap();
+    assert!(first.counted);
+    let after = FooterRequest::new()
+        .key("INV-2")
+        .at(datetime!(2030-01-01 00:00 +07:00));
+    expired(engine.footer(&after));
+    expired(engine.replay(&first.token, &after));
+    let mut popup = PopupRequest::new().key("U-1");
+    popup.at = Some(datetime!(2030-02-01 00:00 +07:00));
+    expired(engine.popup(&popup));
+    // Only the footer served before `expires` is counted.
+    let metrics = engine.metrics().unwrap();
+    let counted: Vec<&str> = metrics
+        .lines()
+        .filter(|l| l.starts_with("keymsg_insertions_total{"))
+        .collect();
+    assert!(
+        counted.len() == 1 && counted[0].ends_with("message_id=\"m\"} 1"),
+        "{metrics}"
+    );
+    // Expired now: an instant in the past does not bring it back.
+    let engine = with_expiry("2021-01-01");
+    let past = datetime!(2020-06-01 12:00 +07:00);
+    let err = engine
+        .footer(&FooterRequest::new().key("INV-3").at(past))
+        .unwrap_err();
+    assert!(err.to_string().contains("expired"), "{err}");
+    expired(engine.replay(&first.token, &FooterRequest::new().at(past)));
+    expired(engine.popup(&PopupRequest::new().key("U-2")));
+    // Nothing was counted by the refusals.
+    let metrics = engine.metrics().unwrap();
+    assert!(!metrics.contains("message_id=\"m\""), "{metrics}");
+}

@@ -208,9 +208,12 @@ pub(crate) async fn readyz(State(st): Shared) -> Response {
             },
             None => (true, json!({"ok": true, "configured": false})),
         };
-        let ready = store_ok && !st2.is_shutting_down();
         let reload = st2.reload_status();
         let catalog = engines.select.catalog();
+        // An expired catalog is not served (every footer is a 503): not
+        // ready until a reload brings a newer one.
+        let expired = catalog.is_expired_at(time::OffsetDateTime::now_utc());
+        let ready = store_ok && !expired && !st2.is_shutting_down();
         // How each layer of the catalog was loaded (signature, version,
         // expiry, whether the last good copy serves): `keymsg check
         // --json`'s `layers`.
@@ -220,7 +223,8 @@ pub(crate) async fn readyz(State(st): Shared) -> Response {
             ready,
             json!({
                 "catalog": {
-                    "ok": true,
+                    "ok": !expired,
+                    "expired": expired,
                     "version": catalog.version(),
                     "messages": catalog.messages().len(),
                     "last_reload_error": reload.last_error,
