@@ -467,3 +467,4 @@ fn exports_from_the_fleet_import_into_another_fleet_store_once() {
 const UNREACHABLE: &str = "postgres://nobody@127.0.0.1:1/none";
 
 mod shipper;
+mod review;
