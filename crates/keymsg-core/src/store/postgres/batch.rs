@@ -118,15 +118,16 @@ fn claim_keys(
 /// journal order: a withdrawal in the batch lets go of its insertion's
 /// claim before the insertions after it claim theirs, so that a receipt
 /// withdrawn (a printer jam) and counted again when reprinted counts once,
-/// whether or not the three rows ship together. `key_month` is the month a
-/// claim expires by (see `ship`). Returns the seqs of the keyed insertions
-/// whose key another row holds (the same invoice counted on another host,
-/// or by an earlier row): they do not count.
-pub(super) fn claim_keys_in_order<'a>(
+/// whether or not the three rows ship together. A claim expires by the later
+/// of its insertion's month and `claim_month` (see `ship`). Returns the
+/// seqs of the keyed insertions whose key another row holds (the same
+/// invoice counted on another host, or by an earlier row): they do not
+/// count.
+pub(super) fn claim_keys_in_order(
     tx: &mut postgres::Transaction<'_>,
     wid: i32,
-    rows: &[&'a JournalRow],
-    key_month: impl Fn(&'a str) -> &'a str,
+    rows: &[&JournalRow],
+    claim_month: &str,
 ) -> Result<HashSet<i64>, postgres::Error> {
     let mut refused = HashSet::new();
     let mut keys: Vec<&str> = Vec::new();
@@ -149,22 +150,158 @@ pub(super) fn claim_keys_in_order<'a>(
         match (r.op, &r.key, r.ref_seq) {
             (0, Some(k), _) => {
                 keys.push(k);
-                months.push(key_month(&r.month));
+                months.push(std::cmp::max(r.month.as_str(), claim_month));
                 seqs.push(r.seq);
             }
             // A withdrawal row carries its insertion's key.
             (_, Some(k), Some(target)) if r.op != 0 => {
                 claim(tx, &mut keys, &mut months, &mut seqs)?;
-                tx.execute(
-                    "DELETE FROM keymsg_keys WHERE idem_key = $1 AND writer_id = $2 AND seq = $3",
-                    &[k, &wid, &target],
-                )?;
+                release_key(tx, k, wid, target, claim_month)?;
             }
             _ => {}
         }
     }
     claim(tx, &mut keys, &mut months, &mut seqs)?;
     Ok(refused)
+}
+
+/// Record the batch's insertions that were counted on their host but
+/// refused in the fleet (`refused`, see [`claim_keys_in_order`]), so that
+/// the oldest of them is handed the key if its holder is withdrawn.
+pub(super) fn remember_refused(
+    tx: &mut postgres::Transaction<'_>,
+    wid: i32,
+    rows: &[&JournalRow],
+    refused: &HashSet<i64>,
+    inserted: &HashSet<i64>,
+    claim_month: &str,
+) -> Result<(), postgres::Error> {
+    let (mut month, mut seq, mut key, mut key_month, mut acked) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for r in rows {
+        if let Some(k) = &r.key
+            && r.op == 0
+            && r.counted
+            && refused.contains(&r.seq)
+            && inserted.contains(&r.seq)
+        {
+            month.push(r.month.as_str());
+            seq.push(r.seq);
+            key.push(k.as_str());
+            key_month.push(std::cmp::max(r.month.as_str(), claim_month));
+            acked.push(r.acked_ns);
+        }
+    }
+    if seq.is_empty() {
+        return Ok(());
+    }
+    tx.execute(
+        "INSERT INTO keymsg_refused (month, writer_id, seq, idem_key, key_month, acked_at) \
+         SELECT m, $1, s, k, km, a FROM unnest($2::text[], $3::bigint[], $4::text[], \
+         $5::text[], $6::bigint[]) AS t(m, s, k, km, a) ON CONFLICT DO NOTHING",
+        &[&wid, &month, &seq, &key, &key_month, &acked],
+    )
+    .map(|_| ())
+}
+
+/// Let go of the key `key` held by row (`wid`, `seq`), if it holds it, and
+/// hand it to the oldest row refused for it (see [`hand_over`]).
+fn release_key(
+    tx: &mut postgres::Transaction<'_>,
+    key: &str,
+    wid: i32,
+    seq: i64,
+    claim_month: &str,
+) -> Result<(), postgres::Error> {
+    let released = tx.execute(
+        "DELETE FROM keymsg_keys WHERE idem_key = $1 AND writer_id = $2 AND seq = $3",
+        &[&key, &wid, &seq],
+    )?;
+    if released > 0 {
+        hand_over(tx, key, claim_month)?;
+    }
+    Ok(())
+}
+
+/// A key was let go of (its holder withdrawn: not delivered). The oldest
+/// insertion refused for it that was counted on its host and is not
+/// withdrawn was delivered and is counted nowhere: it takes the key, counts
+/// in the fleet, and its writer's counter goes up by one. Without this, a
+/// receipt retried on another host while the first attempt's withdrawal was
+/// still unshipped would be counted zero times.
+fn hand_over(
+    tx: &mut postgres::Transaction<'_>,
+    key: &str,
+    claim_month: &str,
+) -> Result<(), postgres::Error> {
+    // Locked in the order a withdrawal takes them (refused row, then raw
+    // row), so a withdrawal of a candidate racing with this waits instead
+    // of deadlocking. No LIMIT: a candidate deleted while we waited for its
+    // lock drops out of the result, and the next one is taken.
+    let candidates = tx.query(
+        "SELECT month, writer_id, seq FROM keymsg_refused WHERE idem_key = $1 \
+         ORDER BY acked_at, writer_id, seq FOR UPDATE",
+        &[&key],
+    )?;
+    for c in candidates {
+        let (month, wid, seq): (String, i32, i64) = (c.get(0), c.get(1), c.get(2));
+        tx.execute(
+            "DELETE FROM keymsg_refused WHERE month = $1 AND writer_id = $2 AND seq = $3",
+            &[&month, &wid, &seq],
+        )?;
+        let Some(row) = tx.query_opt(
+            "UPDATE keymsg_raw SET counted = true WHERE month = $1 AND writer_id = $2 \
+             AND seq = $3 AND op = 0 AND NOT withdrawn AND NOT counted \
+             RETURNING agency, message_id, surface, kind",
+            &[&month, &wid, &seq],
+        )?
+        else {
+            continue;
+        };
+        let claimed = tx.execute(
+            "INSERT INTO keymsg_keys (idem_key, month, writer_id, seq) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT DO NOTHING",
+            &[
+                &key,
+                &std::cmp::max(month.as_str(), claim_month),
+                &wid,
+                &seq,
+            ],
+        )?;
+        if claimed == 0 {
+            // Another writer claimed the key meanwhile: that one counts.
+            // Undo, and leave the candidate waiting.
+            tx.execute(
+                "UPDATE keymsg_raw SET counted = false WHERE month = $1 AND writer_id = $2 \
+                 AND seq = $3",
+                &[&month, &wid, &seq],
+            )?;
+            tx.execute(
+                "INSERT INTO keymsg_refused (month, writer_id, seq, idem_key, key_month, \
+                 acked_at) SELECT month, writer_id, seq, idem_key, $4, acked_at FROM keymsg_raw \
+                 WHERE month = $1 AND writer_id = $2 AND seq = $3",
+                &[
+                    &month,
+                    &wid,
+                    &seq,
+                    &std::cmp::max(month.as_str(), claim_month),
+                ],
+            )?;
+            return Ok(());
+        }
+        let w = tx.query_one(
+            "SELECT host, writer FROM keymsg_writers WHERE id = $1",
+            &[&wid],
+        )?;
+        let (host, writer): (String, String) = (w.get(0), w.get(1));
+        let mut inc = Increments::new();
+        inc.insert(
+            (month, row.get(0), row.get(1), row.get(2), row.get(3)),
+            (1, 0),
+        );
+        return add_counters(tx, &host, &writer, &inc);
+    }
+    Ok(())
 }
 
 /// Insert the batch's raw rows with `INSERT … ON CONFLICT DO NOTHING`
@@ -275,17 +412,26 @@ pub(super) fn add_counters(
 }
 
 /// Take back a withdrawn insertion: its counter, and its key so a retry
-/// counts again. Returns whether anything was taken back.
+/// counts again (or, when an insertion of another writer was refused for
+/// that key, so that one counts: see [`hand_over`]). Returns whether
+/// anything was taken back.
 pub(super) fn withdraw(
     tx: &mut postgres::Transaction<'_>,
     host: &str,
     writer: &str,
     wid: i32,
     w: &JournalRow,
+    claim_month: &str,
 ) -> Result<bool, postgres::Error> {
     let Some(target) = w.ref_seq else {
         return Ok(false);
     };
+    // A refused insertion withdrawn is no longer waiting for its key. First,
+    // in the order `hand_over` locks them (refused row, then raw row).
+    tx.execute(
+        "DELETE FROM keymsg_refused WHERE month = $1 AND writer_id = $2 AND seq = $3",
+        &[&w.month, &wid, &target],
+    )?;
     let Some(row) = tx.query_opt(
         "UPDATE keymsg_raw SET withdrawn = true WHERE month = $1 AND writer_id = $2 \
          AND seq = $3 AND op = 0 AND NOT withdrawn \
@@ -318,10 +464,7 @@ pub(super) fn withdraw(
         ],
     )?;
     if let Some(k) = key {
-        tx.execute(
-            "DELETE FROM keymsg_keys WHERE idem_key = $1 AND writer_id = $2 AND seq = $3",
-            &[&k, &wid, &target],
-        )?;
+        release_key(tx, &k, wid, target, claim_month)?;
     }
     Ok(true)
 }

@@ -10,7 +10,7 @@ use postgres::{Client, Config, NoTls};
 use crate::store::StoreError;
 
 /// The newest fleet schema this build reads and writes.
-pub(crate) const SCHEMA_VERSION: i64 = 3;
+pub(crate) const SCHEMA_VERSION: i64 = 4;
 
 /// Key of the advisory lock held while the schema is created or migrated.
 const MIGRATION_LOCK: i64 = 0x4B4D_5347_0001;
@@ -136,6 +136,23 @@ const MIGRATIONS: &[&str] = &[
          epoch bigint NOT NULL,
          PRIMARY KEY (host, writer, month, agency)
      );",
+    // Version 4.
+    "-- Insertions counted on their host but refused in the fleet because
+     -- another row held their idempotency key. When the holder is withdrawn
+     -- (its delivery failed), the key goes to the oldest of them, which then
+     -- counts: the receipt that was delivered is counted. Rows leave the
+     -- table when they are handed a key, are withdrawn, or their key expires
+     -- (`key_month`, as in `keymsg_keys`). Small: a refusal is rare.
+     CREATE TABLE keymsg_refused (
+         month text COLLATE \"C\" NOT NULL,
+         writer_id integer NOT NULL,
+         seq bigint NOT NULL,
+         idem_key text COLLATE \"C\" NOT NULL,
+         key_month text COLLATE \"C\" NOT NULL,
+         acked_at bigint NOT NULL,
+         PRIMARY KEY (month, writer_id, seq)
+     );
+     CREATE INDEX keymsg_refused_key ON keymsg_refused (idem_key);",
 ];
 
 /// A connection (the client type has no `Debug`). `Option` only so that

@@ -291,12 +291,18 @@ impl PgStore {
             .and_then(|m| super::checkpoint::oldest_kept(now, m))
         {
             self.with_client(|c, u| {
-                c.execute(
-                    "DELETE FROM keymsg_keys WHERE month < $1",
-                    &[&oldest.to_string()],
-                )
-                .map(|_| ())
-                .map_err(|e| u.error("expiring idempotency keys", &e))
+                let oldest = oldest.to_string();
+                // Rows refused for an expired key wait for nothing: a retry
+                // of that document counts anew.
+                c.execute("DELETE FROM keymsg_keys WHERE month < $1", &[&oldest])
+                    .and_then(|_| {
+                        c.execute(
+                            "DELETE FROM keymsg_refused WHERE key_month < $1",
+                            &[&oldest],
+                        )
+                    })
+                    .map(|_| ())
+                    .map_err(|e| u.error("expiring idempotency keys", &e))
             })?;
         }
         Ok(rows)

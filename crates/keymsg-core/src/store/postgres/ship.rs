@@ -17,7 +17,9 @@ use std::time::Duration;
 use postgres::Client;
 use postgres::error::SqlState;
 
-use super::batch::{Increments, add_counters, claim_keys_in_order, copy_raw, upsert_raw, withdraw};
+use super::batch::{
+    Increments, add_counters, claim_keys_in_order, copy_raw, remember_refused, upsert_raw, withdraw,
+};
 use super::conn::{Conn, Url};
 use crate::bangkok::YearMonth;
 use crate::store::StoreError;
@@ -292,8 +294,7 @@ fn ingest_with(
     // insertion dated long ago, by a till's wrong clock or a late upload,
     // keeps its key as long as one counted today).
     let claim_month = YearMonth::of(crate::bangkok::now()).to_string();
-    let later = |m| std::cmp::max(m, claim_month.as_str());
-    let refused = claim_keys_in_order(&mut tx, wid, &rows, later).map_err(err)?;
+    let refused = claim_keys_in_order(&mut tx, wid, &rows, &claim_month).map_err(err)?;
     let now = crate::store::writer::now_nanos();
     let counted: Vec<bool> = rows
         .iter()
@@ -314,6 +315,7 @@ fn ingest_with(
         }
         RawInsert::Upsert => upsert_raw(&mut tx, wid, now, &rows, &counted).map_err(err)?,
     };
+    remember_refused(&mut tx, wid, &rows, &refused, &inserted, &claim_month).map_err(err)?;
 
     let mut inc: Increments = BTreeMap::new();
     let mut withdrawals = Vec::new();
@@ -343,7 +345,8 @@ fn ingest_with(
     add_counters(&mut tx, host, writer, &inc).map_err(err)?;
     let mut epoch_bump = 0i64;
     for w in withdrawals {
-        epoch_bump += i64::from(withdraw(&mut tx, host, writer, wid, w).map_err(err)?);
+        epoch_bump +=
+            i64::from(withdraw(&mut tx, host, writer, wid, w, &claim_month).map_err(err)?);
     }
     tx.execute(
         "UPDATE keymsg_writers SET shipped_seq = $3, shipped_at = $4, epoch = epoch + $5 \

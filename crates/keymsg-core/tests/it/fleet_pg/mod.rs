@@ -300,7 +300,7 @@ fn a_newer_schema_is_refused_and_left_alone() {
     match &e {
         StoreError::NewerSchema {
             found, supported, ..
-        } => assert_eq!((*found, *supported), (99, 3)),
+        } => assert_eq!((*found, *supported), (99, 4)),
         other => panic!("{other:?}"),
     }
     assert!(e.to_string().contains("upgrade keymsg"), "{e}");
@@ -466,5 +466,5 @@ fn exports_from_the_fleet_import_into_another_fleet_store_once() {
 /// A fleet store URL where nothing listens: the store only journals.
 const UNREACHABLE: &str = "postgres://nobody@127.0.0.1:1/none";
 
-mod shipper;
 mod review;
+mod shipper;

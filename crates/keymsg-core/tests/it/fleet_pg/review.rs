@@ -1,5 +1,7 @@
-//! Review findings (fleet counting path): each test asserts the EXPECTED
-//! behaviour ("counted means delivered"), so it fails while the bug is there.
+//! Regression tests of a review of the fleet counting path (findings
+//! R1–R6): each test once failed while its bug was there, and asserts the
+//! behaviour "counted means delivered" asks for. The clock tests (R5) need
+//! libfaketime and are skipped without it.
 //! Run: cargo test -p keymsg-core --test it fleet_pg::review -- --nocapture
 
 use super::*;
@@ -30,7 +32,7 @@ fn replace_dir(dir: &Path, with: &Path) {
 /// row (A still holds K). Then A's withdrawal ships and releases K. B's
 /// delivered receipt is counted nowhere.
 #[test]
-fn r1_retry_on_other_host_refused_then_original_withdrawn() {
+fn a_retry_refused_on_another_host_counts_once_the_original_is_withdrawn() {
     let Some(pg) = shared() else { return };
     let url = fresh_db(pg);
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
@@ -54,18 +56,16 @@ fn r1_retry_on_other_host_refused_then_original_withdrawn() {
     // A's withdrawal reaches the fleet store later (cron `keymsg ship`).
     open(&url, a.path()).ship().unwrap();
     let db = db_of(&url);
-    eprintln!(
-        "R1 raw rows (writer, seq, op, counted, withdrawn): {}",
+    // B's row took the key over, in the same transaction as A's withdrawal.
+    assert_eq!(
         pg.psql(
             db,
-            "SELECT string_agg(writer_id||'/'||seq||'/'||op||'/'||counted||'/'||withdrawn, ' ' \
-             ORDER BY writer_id, seq) FROM keymsg_raw"
-        )
+            "SELECT count(*) FROM keymsg_keys k JOIN keymsg_raw r \
+             ON (r.writer_id, r.seq) = (k.writer_id, k.seq) WHERE r.counted AND NOT r.withdrawn"
+        ),
+        "1"
     );
-    eprintln!(
-        "R1 keymsg_keys rows: {}",
-        pg.psql(db, "SELECT count(*) FROM keymsg_keys")
-    );
+    assert_eq!(pg.psql(db, "SELECT count(*) FROM keymsg_refused"), "0");
     assert_eq!(
         fleet_total(&url, a.path()),
         1,
@@ -77,7 +77,7 @@ fn r1_retry_on_other_host_refused_then_original_withdrawn() {
 /// first), A's original (delivered) is refused, then B's delivery fails and
 /// B withdraws. A's delivered receipt counts nowhere.
 #[test]
-fn r1b_holder_withdraws_after_other_hosts_delivered_copy_was_refused() {
+fn a_refused_original_counts_once_the_retry_holding_its_key_is_withdrawn() {
     let Some(pg) = shared() else { return };
     let url = fresh_db(pg);
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
@@ -99,6 +99,31 @@ fn r1b_holder_withdraws_after_other_hosts_delivered_copy_was_refused() {
         1,
         "A's receipt was delivered once and must count once"
     );
+}
+
+/// The other side of R1: a refused row whose own delivery failed too
+/// (withdrawn) is not handed the key when the holder is withdrawn: neither
+/// receipt printed, nothing counts, and no key is left behind.
+#[test]
+fn a_refused_row_withdrawn_itself_is_not_handed_the_key() {
+    let Some(pg) = shared() else { return };
+    let url = fresh_db(pg);
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let k = ins(Some("INV-44".into()), at());
+    let ha = open(&url, a.path());
+    assert_eq!(ha.count(&k).unwrap(), Counted::New);
+    ha.ship().unwrap();
+    let hb = open(&url, b.path());
+    assert_eq!(hb.count(&k).unwrap(), Counted::New);
+    hb.ship().unwrap(); // refused: A holds K
+    hb.withdraw(&k, Counted::New).unwrap();
+    hb.ship().unwrap();
+    ha.withdraw(&k, Counted::New).unwrap();
+    ha.ship().unwrap();
+    assert_eq!(fleet_total(&url, a.path()), 0);
+    let db = db_of(&url);
+    assert_eq!(pg.psql(db, "SELECT count(*) FROM keymsg_keys"), "0");
+    assert_eq!(pg.psql(db, "SELECT count(*) FROM keymsg_refused"), "0");
 }
 
 /// R2. An uncounted reprint on host B (a copy of invoice K, replayed with
@@ -262,17 +287,37 @@ fn r5_a_host_with_a_clock_ahead_expires_everyones_keys() {
         ha.ship().unwrap();
     }
     let db = db_of(&url);
-    eprintln!("R5 keys before: {}", pg.psql(db, "SELECT string_agg(idem_key||'@'||month, ',') FROM keymsg_keys"));
+    eprintln!(
+        "R5 keys before: {}",
+        pg.psql(
+            db,
+            "SELECT string_agg(idem_key||'@'||month, ',') FROM keymsg_keys"
+        )
+    );
     let st = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "fleet_pg::review::r5_child_ship", "--nocapture", "--test-threads=1"])
-        .env("KEYMSG_REVIEW_CHILD_SHIP", format!("{url}|{}", skewed.path().display()))
+        .args([
+            "--exact",
+            "fleet_pg::review::r5_child_ship",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(
+            "KEYMSG_REVIEW_CHILD_SHIP",
+            format!("{url}|{}", skewed.path().display()),
+        )
         .env("LD_PRELOAD", lib)
         .env("FAKETIME", "+500d")
         .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
         .status()
         .unwrap();
     assert!(st.success());
-    eprintln!("R5 keys after the skewed host's ship: {:?}", pg.psql(db, "SELECT string_agg(idem_key||'@'||month, ',') FROM keymsg_keys"));
+    eprintln!(
+        "R5 keys after the skewed host's ship: {:?}",
+        pg.psql(
+            db,
+            "SELECT string_agg(idem_key||'@'||month, ',') FROM keymsg_keys"
+        )
+    );
     {
         // The same invoice retried on a correct host C.
         let hc = open(&url, c.path());
@@ -285,7 +330,10 @@ fn r5_a_host_with_a_clock_ahead_expires_everyones_keys() {
         .iter()
         .map(|r| r.count)
         .sum();
-    assert_eq!(total, 1, "one invoice, retried on another host, counts once");
+    assert_eq!(
+        total, 1,
+        "one invoice, retried on another host, counts once"
+    );
 }
 
 /// R4. Import-then-ship: a host's journal directory exported (it is an
@@ -310,7 +358,11 @@ fn r4_import_then_ship_of_the_same_writer_doubles() {
     assert!(fleet.import(march(), &export).unwrap() > 0);
     assert_eq!(fleet_total(&url, central.path()), 10);
     open(&url, j.path()).ship().unwrap();
-    assert_eq!(fleet_total(&url, central.path()), 10, "the same 10 receipts");
+    assert_eq!(
+        fleet_total(&url, central.path()),
+        10,
+        "the same 10 receipts"
+    );
 }
 
 /// R6. FLEET.md: "Old months can be detached and archived (ALTER TABLE
@@ -330,7 +382,10 @@ fn r6_a_late_row_of_a_detached_month_blocks_the_writer_forever() {
         s.ship().unwrap();
     }
     let db = db_of(&url);
-    pg.psql(db, "ALTER TABLE keymsg_raw DETACH PARTITION keymsg_raw_2026_03");
+    pg.psql(
+        db,
+        "ALTER TABLE keymsg_raw DETACH PARTITION keymsg_raw_2026_03",
+    );
     let now = OffsetDateTime::now_utc();
     {
         let s = open(UNREACHABLE, j.path());
@@ -380,7 +435,10 @@ fn r3c_withdrawal_after_restore_takes_back_another_receipt() {
     let db = db_of(&url);
     eprintln!(
         "R3c withdrawn raw rows: {}",
-        pg.psql(db, "SELECT string_agg(idem_key, ',') FROM keymsg_raw WHERE withdrawn")
+        pg.psql(
+            db,
+            "SELECT string_agg(idem_key, ',') FROM keymsg_raw WHERE withdrawn"
+        )
     );
     assert_eq!(
         fleet_total(&url, j.path()),
@@ -400,7 +458,8 @@ fn r5b_child_count_and_ship() {
     let (url, dir, k) = (it.next().unwrap(), it.next().unwrap(), it.next().unwrap());
     let s = Store::open_postgres(url, dir, StoreOptions::default()).unwrap();
     assert_eq!(
-        s.count(&ins(Some(k.into()), OffsetDateTime::now_utc())).unwrap(),
+        s.count(&ins(Some(k.into()), OffsetDateTime::now_utc()))
+            .unwrap(),
         Counted::New
     );
     s.ship().unwrap();
@@ -428,8 +487,16 @@ fn r5b_a_till_with_a_clock_behind_claims_keys_that_expire_at_once() {
         tempfile::tempdir().unwrap(),
     );
     let st = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "fleet_pg::review::r5b_child_count_and_ship", "--nocapture", "--test-threads=1"])
-        .env("KEYMSG_REVIEW_CHILD_COUNT", format!("{url}|{}|INV-900", till.path().display()))
+        .args([
+            "--exact",
+            "fleet_pg::review::r5b_child_count_and_ship",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(
+            "KEYMSG_REVIEW_CHILD_COUNT",
+            format!("{url}|{}|INV-900", till.path().display()),
+        )
         .env("LD_PRELOAD", lib)
         .env("FAKETIME", "-730d")
         .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
@@ -437,15 +504,30 @@ fn r5b_a_till_with_a_clock_behind_claims_keys_that_expire_at_once() {
         .unwrap();
     assert!(st.success());
     let db = db_of(&url);
-    eprintln!("R5b key after the till shipped: {}", pg.psql(db, "SELECT string_agg(idem_key||'@'||month, ',') FROM keymsg_keys"));
+    eprintln!(
+        "R5b key after the till shipped: {}",
+        pg.psql(
+            db,
+            "SELECT string_agg(idem_key||'@'||month, ',') FROM keymsg_keys"
+        )
+    );
     open(&url, b.path()).ship().unwrap(); // any correct host's cron ship
-    eprintln!("R5b keys after a correct host's ship: {:?}", pg.psql(db, "SELECT string_agg(idem_key, ',') FROM keymsg_keys"));
+    eprintln!(
+        "R5b keys after a correct host's ship: {:?}",
+        pg.psql(db, "SELECT string_agg(idem_key, ',') FROM keymsg_keys")
+    );
     let now = OffsetDateTime::now_utc();
     {
         let hc = open(&url, c.path());
-        assert_eq!(hc.count(&ins(Some("INV-900".into()), now)).unwrap(), Counted::New);
+        assert_eq!(
+            hc.count(&ins(Some("INV-900".into()), now)).unwrap(),
+            Counted::New
+        );
         hc.ship().unwrap();
     }
     let all = pg.psql(db, "SELECT sum(counted) FROM keymsg_counters");
-    assert_eq!(all, "1", "one invoice counts once in the fleet (all months)");
+    assert_eq!(
+        all, "1",
+        "one invoice counts once in the fleet (all months)"
+    );
 }
