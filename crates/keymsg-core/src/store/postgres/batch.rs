@@ -119,10 +119,12 @@ fn claim_keys(
 /// claim before the insertions after it claim theirs, so that a receipt
 /// withdrawn (a printer jam) and counted again when reprinted counts once,
 /// whether or not the three rows ship together. A claim expires by the later
-/// of its insertion's month and `claim_month` (see `ship`). Returns the
-/// seqs of the keyed insertions whose key another row holds (the same
-/// invoice counted on another host, or by an earlier row): they do not
-/// count.
+/// of its insertion's month and `claim_month` (see `ship`). Only rows
+/// counted on their host claim a key: a reprint that is not counted must not
+/// keep the first print of its document, shipped later by another host, from
+/// counting. Returns the seqs of the keyed insertions whose key another row
+/// holds (the same invoice counted on another host, or by an earlier row):
+/// they do not count.
 pub(super) fn claim_keys_in_order(
     tx: &mut postgres::Transaction<'_>,
     wid: i32,
@@ -148,7 +150,7 @@ pub(super) fn claim_keys_in_order(
     };
     for r in rows {
         match (r.op, &r.key, r.ref_seq) {
-            (0, Some(k), _) => {
+            (0, Some(k), _) if r.counted => {
                 keys.push(k);
                 months.push(std::cmp::max(r.month.as_str(), claim_month));
                 seqs.push(r.seq);

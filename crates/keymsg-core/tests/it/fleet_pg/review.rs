@@ -128,9 +128,10 @@ fn a_refused_row_withdrawn_itself_is_not_handed_the_key() {
 
 /// R2. An uncounted reprint on host B (a copy of invoice K, replayed with
 /// the document's key) ships before host A's original: the reprint claims
-/// K fleet-wide and A's first print of K is refused. Nothing counts.
+/// K fleet-wide and A's first print of K was refused: nothing counted. Only
+/// rows counted on their host claim a key now.
 #[test]
-fn r2_uncounted_reprint_on_other_host_claims_the_key() {
+fn an_uncounted_reprint_on_another_host_leaves_the_key_to_the_original() {
     let Some(pg) = shared() else { return };
     let url = fresh_db(pg);
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
