@@ -115,6 +115,46 @@ impl JournalFile {
         Ok(rows)
     }
 
+    /// Whether this journal is the one the fleet store shipped up to `seq`:
+    /// its row `seq` was acknowledged at `acked_ns` (the fleet's record of
+    /// the last row it took). A mark set back by hand is not a divergence:
+    /// the row is then found further on.
+    pub(crate) fn holds(&self, seq: i64, acked_ns: i64) -> Result<bool, StoreError> {
+        let one = |sql: &str| {
+            self.conn
+                .prepare_cached(sql)
+                .and_then(|mut s| s.query_row(params![seq, acked_ns], |r| r.get::<_, bool>(0)))
+                .map_err(|e| map_err(&self.label, e))
+        };
+        // By the primary key; the scan after it runs only when that fails.
+        Ok(
+            one("SELECT EXISTS (SELECT 1 FROM journal WHERE seq = ?1 AND acked_at = ?2)")?
+                || one("SELECT EXISTS (SELECT 1 FROM journal WHERE seq > ?1 AND acked_at = ?2)")?,
+        )
+    }
+
+    /// Where a journal restored from an older copy parts from the rows the
+    /// fleet store has: the row before the first one acknowledged after
+    /// `acked_ns` (when the fleet's last row was acknowledged), or the last
+    /// row when none was. A scan, run only when a divergence was found.
+    pub(crate) fn parted_at(&self, acked_ns: i64) -> Result<i64, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT coalesce((SELECT min(seq) - 1 FROM journal WHERE acked_at > ?1), \
+                 (SELECT max(seq) FROM journal), 0)",
+            )
+            .and_then(|mut s| s.query_row([acked_ns], |r| r.get::<_, i64>(0)))
+            .map_err(|e| map_err(&self.label, e))
+    }
+
+    /// When row `seq` was acknowledged, if the journal holds it.
+    pub(crate) fn acked_at(&self, seq: i64) -> Result<Option<i64>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT acked_at FROM journal WHERE seq = ?1")
+            .and_then(|mut s| s.query_row([seq], |r| r.get::<_, i64>(0)).optional())
+            .map_err(|e| map_err(&self.label, e))
+    }
+
     /// Rows after `after`, and when the oldest of them was acknowledged.
     pub(crate) fn pending(&self, after: i64) -> Result<(u64, Option<i64>), StoreError> {
         self.conn

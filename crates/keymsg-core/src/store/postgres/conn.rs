@@ -10,7 +10,7 @@ use postgres::{Client, Config, NoTls};
 use crate::store::StoreError;
 
 /// The newest fleet schema this build reads and writes.
-pub(crate) const SCHEMA_VERSION: i64 = 4;
+pub(crate) const SCHEMA_VERSION: i64 = 5;
 
 /// Key of the advisory lock held while the schema is created or migrated.
 const MIGRATION_LOCK: i64 = 0x4B4D_5347_0001;
@@ -153,6 +153,14 @@ const MIGRATIONS: &[&str] = &[
          PRIMARY KEY (month, writer_id, seq)
      );
      CREATE INDEX keymsg_refused_key ON keymsg_refused (idem_key);",
+    // Version 5.
+    "-- When the row at `shipped_seq` was acknowledged on its host: a journal
+     -- restored from an older copy has another row there (or none), and is
+     -- then shipped as a branch of its writer (`branch_of`, `branch_base`),
+     -- never over the rows the fleet already has.
+     ALTER TABLE keymsg_writers ADD COLUMN shipped_acked_at bigint;
+     ALTER TABLE keymsg_writers ADD COLUMN branch_of text COLLATE \"C\";
+     ALTER TABLE keymsg_writers ADD COLUMN branch_base bigint;",
 ];
 
 /// A connection (the client type has no `Debug`). `Option` only so that

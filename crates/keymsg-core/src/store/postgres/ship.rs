@@ -28,6 +28,10 @@ use crate::store::journal::{JournalFile, JournalRow, ShippedMarks};
 /// Rows per transaction.
 pub(crate) const BATCH: usize = 5000;
 
+/// The longest writer id (as `sqlite::dir::valid_writer_id`): a branch's
+/// id must still be one, so that its counters can be exported and imported.
+const MAX_WRITER_ID: usize = 64;
+
 /// Ships the writer files of one journal directory.
 #[derive(Debug)]
 pub(crate) struct Shipper {
@@ -40,6 +44,9 @@ pub(crate) struct Shipper {
     files: HashMap<PathBuf, JournalFile>,
     /// Months whose raw-row partition is known to exist.
     partitions: HashSet<String>,
+    /// The branch each journal file was last found to ship as (see
+    /// `identity`): the check starts there, not with the parted writer.
+    branches: HashMap<PathBuf, String>,
 }
 
 /// What one call shipped.
@@ -62,6 +69,7 @@ impl Shipper {
             marks: None,
             files: HashMap::new(),
             partitions: HashSet::new(),
+            branches: HashMap::new(),
         }
     }
 
@@ -112,29 +120,17 @@ impl Shipper {
     /// Ship the next batch of one file; `rows == 0` when nothing was left.
     fn ship_batch(&mut self, path: &Path) -> Result<Shipped, StoreError> {
         let url = self.url.clone();
-        let err = |doing: &str| {
-            let url = url.clone();
-            let doing = doing.to_owned();
-            move |e: postgres::Error| url.error(&doing, &e)
-        };
-        let (host, writer) = match self.files.get(path) {
+        let (host, file_writer) = match self.files.get(path) {
             Some(f) => (f.host.clone(), f.writer.clone()),
             None => return Ok(Shipped::default()),
         };
-        let hwm: i64 = self
-            .client()?
-            .query_opt(
-                "SELECT shipped_seq FROM keymsg_writers WHERE host = $1 AND writer = $2",
-                &[&host, &writer],
-            )
-            .map_err(err("reading the high-water mark"))?
-            .map_or(0, |r| r.get(0));
+        let (writer, hwm) = self.identity(path, &host, &file_writer)?;
         let rows = match self.files.get(path) {
             Some(f) => f.rows_after(hwm, BATCH)?,
             None => Vec::new(),
         };
         let Some(last) = rows.last().map(|r| r.seq) else {
-            self.remember(&host, &writer, hwm)?;
+            self.remember(&host, &file_writer, hwm)?;
             return Ok(Shipped::default());
         };
         let months: Vec<String> = rows
@@ -149,8 +145,124 @@ impl Shipper {
         }
         let client = self.client()?;
         let shipped = ingest(client, &url, &host, &writer, &rows, hwm)?;
-        self.remember(&host, &writer, last)?;
+        self.remember(&host, &file_writer, last)?;
         Ok(shipped)
+    }
+
+    /// The fleet identity the journal file at `path` (writer `writer` of
+    /// `host`) ships as, and that identity's high-water mark.
+    ///
+    /// Usually the file's own writer. But a journal restored from an older
+    /// copy (a backup, a file replaced and repaired with `--accept-loss`)
+    /// acknowledges new rows with sequence numbers the fleet store already
+    /// has from the lost rows: shipped under the writer's mark they would be
+    /// dropped, and their withdrawals would take back other receipts. The
+    /// fleet keeps when the row at its mark was acknowledged; a file without
+    /// that row has parted from what was shipped. Its rows after the point
+    /// where they part (the last row acknowledged before the fleet's last
+    /// row) then ship as a *branch*: a writer of its own (`WRITER-rSEQ`,
+    /// `branch_of` the writer) whose mark starts there. The rows before it
+    /// were shipped already; the lost rows stay counted.
+    fn identity(
+        &mut self,
+        path: &Path,
+        host: &str,
+        writer: &str,
+    ) -> Result<(String, i64), StoreError> {
+        let url = self.url.clone();
+        let err = |e: postgres::Error| url.error("reading the high-water mark", &e);
+        let mut name = match self.branches.get(path) {
+            Some(b) => b.clone(),
+            None => writer.to_owned(),
+        };
+        // A branch of a branch only after another restore: a few at most.
+        for _ in 0..16 {
+            let client = self.client()?;
+            let Some(row) = client
+                .query_opt(
+                    "SELECT shipped_seq, shipped_acked_at FROM keymsg_writers \
+                     WHERE host = $1 AND writer = $2",
+                    &[&host, &name],
+                )
+                .map_err(err)?
+            else {
+                return Ok((name, 0));
+            };
+            let (hwm, acked): (i64, Option<i64>) = (row.get(0), row.get(1));
+            // Nothing to compare with: a writer shipped before the fleet
+            // kept it (schema 5), or nothing shipped yet.
+            let Some(acked) = acked else {
+                return Ok((name, hwm));
+            };
+            let Some(file) = self.files.get(path) else {
+                return Ok((name, hwm));
+            };
+            if file.holds(hwm, acked)? {
+                if name != writer {
+                    self.branches.insert(path.to_path_buf(), name.clone());
+                }
+                return Ok((name, hwm));
+            }
+            // Parted. A branch made for this copy before?
+            let branches = self
+                .client()?
+                .query(
+                    "SELECT writer, shipped_seq, shipped_acked_at FROM keymsg_writers \
+                     WHERE host = $1 AND branch_of = $2 ORDER BY id",
+                    &[&host, &name],
+                )
+                .map_err(err)?;
+            let Some(file) = self.files.get(path) else {
+                return Ok((name, hwm));
+            };
+            let mut found = None;
+            for b in &branches {
+                let (w, seq, at): (String, i64, Option<i64>) = (b.get(0), b.get(1), b.get(2));
+                if at.map_or(Ok(true), |at| file.holds(seq, at))? {
+                    found = Some(w);
+                    break;
+                }
+            }
+            if let Some(w) = found {
+                name = w;
+                continue;
+            }
+            let base = file.parted_at(acked)?;
+            if base >= hwm {
+                // Every row of the file was acknowledged before the fleet's
+                // last one (a clock set back?): which of them are new cannot
+                // be told, so none is shipped.
+                return Err(StoreError::Fleet {
+                    store: url.shown.clone(),
+                    detail: format!(
+                        "journal file {} (writer {host}/{name}) does not hold row {hwm}, the \
+                         last one this store took from it: it was restored from an older \
+                         copy, and its new rows cannot be told from the old ones by when they \
+                         were acknowledged (was the clock set back?). Nothing of it is \
+                         shipped: keep the file, and compare it with this writer's rows in \
+                         keymsg_raw",
+                        file.label
+                    ),
+                });
+            }
+            let suffix = format!("-r{base}");
+            let keep = MAX_WRITER_ID.saturating_sub(suffix.len());
+            let branch = format!("{}{suffix}", name.get(..keep).unwrap_or(&name));
+            let base_acked = file.acked_at(base)?;
+            self.client()?
+                .execute(
+                    "INSERT INTO keymsg_writers (host, writer, shipped_seq, shipped_acked_at, \
+                     branch_of, branch_base) VALUES ($1, $2, $3, $4, $5, $3) \
+                     ON CONFLICT DO NOTHING",
+                    &[&host, &branch, &base, &base_acked, &name],
+                )
+                .map_err(err)?;
+            name = branch;
+        }
+        Err(StoreError::Fleet {
+            store: url.shown.clone(),
+            detail: format!("journal writer {host}/{writer}: too many restored copies to follow"),
+        })
     }
 
     /// Remember locally how far a writer is shipped (for monitoring only).
@@ -242,7 +354,7 @@ fn ingest_with(
     read_after: i64,
     raw: RawInsert,
 ) -> Result<Option<Shipped>, StoreError> {
-    let Some(last) = rows.last().map(|r| r.seq) else {
+    let Some((last, last_acked)) = rows.last().map(|r| (r.seq, r.acked_ns)) else {
         return Ok(Some(Shipped::default()));
     };
     let err = |e: postgres::Error| url.error("shipping journal rows", &e);
@@ -256,12 +368,13 @@ fn ingest_with(
     // migrated it since this connection was made.
     let row = tx
         .query_one(
-            "SELECT shipped_seq, (SELECT max(version) FROM keymsg_schema), id \
-             FROM keymsg_writers WHERE host = $1 AND writer = $2 FOR UPDATE",
+            "SELECT shipped_seq, (SELECT max(version) FROM keymsg_schema), id, \
+             shipped_acked_at FROM keymsg_writers WHERE host = $1 AND writer = $2 FOR UPDATE",
             &[&host, &writer],
         )
         .map_err(err)?;
     let (hwm, version, wid): (i64, Option<i64>, i32) = (row.get(0), row.get(1), row.get(2));
+    let hwm_acked: Option<i64> = row.get(3);
     if let Some(v) = version.filter(|v| *v > super::conn::SCHEMA_VERSION) {
         return Err(StoreError::NewerSchema {
             path: url.shown.clone(),
@@ -278,6 +391,20 @@ fn ingest_with(
             detail: format!(
                 "the shipped mark of writer {host}/{writer} moved back from {read_after} to {hwm}; \
                  shipping again from {hwm}"
+            ),
+        });
+    }
+    if hwm > read_after
+        && let Some(at) = hwm_acked
+        && rows.iter().any(|r| r.seq == hwm && r.acked_ns != at)
+    {
+        // Another copy of this journal shipped meanwhile, with other rows:
+        // nothing is written; the next attempt finds which copy this is.
+        return Err(StoreError::Fleet {
+            store: url.shown.clone(),
+            detail: format!(
+                "writer {host}/{writer} was shipped meanwhile from another copy of its journal; \
+                 shipping again"
             ),
         });
     }
@@ -349,9 +476,9 @@ fn ingest_with(
             i64::from(withdraw(&mut tx, host, writer, wid, w, &claim_month).map_err(err)?);
     }
     tx.execute(
-        "UPDATE keymsg_writers SET shipped_seq = $3, shipped_at = $4, epoch = epoch + $5 \
-         WHERE host = $1 AND writer = $2",
-        &[&host, &writer, &last, &now, &epoch_bump],
+        "UPDATE keymsg_writers SET shipped_seq = $3, shipped_at = $4, epoch = epoch + $5, \
+         shipped_acked_at = $6 WHERE host = $1 AND writer = $2",
+        &[&host, &writer, &last, &now, &epoch_bump, &last_acked],
     )
     .map_err(err)?;
     tx.commit().map_err(err)?;

@@ -300,7 +300,7 @@ fn a_newer_schema_is_refused_and_left_alone() {
     match &e {
         StoreError::NewerSchema {
             found, supported, ..
-        } => assert_eq!((*found, *supported), (99, 4)),
+        } => assert_eq!((*found, *supported), (99, 5)),
         other => panic!("{other:?}"),
     }
     assert!(e.to_string().contains("upgrade keymsg"), "{e}");

@@ -157,10 +157,12 @@ fn an_uncounted_reprint_on_another_host_leaves_the_key_to_the_original() {
 
 /// R3. A host's journal directory restored from a backup (files and marks
 /// together: not detectable locally). New receipts after the restore reuse
-/// sequence numbers at or below the fleet's shipped mark of that writer and
-/// are silently dropped by the shipper.
+/// sequence numbers at or below the fleet's shipped mark of that writer;
+/// they were silently dropped by the shipper. Now the journal is found to
+/// have parted from what the fleet has, and its new rows ship as a branch
+/// of the writer.
 #[test]
-fn r3_journal_restored_from_backup_new_counts_never_ship() {
+fn a_journal_restored_from_a_backup_ships_its_new_rows_as_a_branch() {
     let Some(pg) = shared() else { return };
     let url = fresh_db(pg);
     let j = tempfile::tempdir().unwrap();
@@ -179,13 +181,21 @@ fn r3_journal_restored_from_backup_new_counts_never_ship() {
     assert_eq!(fleet_total(&url, j.path()), 15);
     // Disk replaced, journal restored from last night's backup.
     replace_dir(j.path(), backup.path());
-    let shipped;
     {
         let s = open(&url, j.path());
         assert_eq!(count_keys(&s, "after-restore", 7), 7, "acknowledged");
-        shipped = s.ship().unwrap();
+        s.ship().unwrap();
     }
-    eprintln!("R3 rows shipped after restore: {shipped}");
+    let db = db_of(&url);
+    assert_eq!(
+        pg.psql(
+            db,
+            "SELECT branch_base || ' ' || shipped_seq FROM keymsg_writers \
+             WHERE branch_of IS NOT NULL"
+        ),
+        "10 17",
+        "the branch starts after the last row the backup and the fleet share"
+    );
     assert_eq!(
         fleet_total(&url, j.path()),
         22,
@@ -195,10 +205,11 @@ fn r3_journal_restored_from_backup_new_counts_never_ship() {
 
 /// R3b. The documented recovery path: one journal writer file replaced by
 /// an older copy is refused as Lost; `repair_accepting_loss` accepts the
-/// (already shipped) loss. Every count acknowledged after the repair reuses
-/// shipped sequence numbers and never reaches the fleet.
+/// (already shipped) loss. Every count acknowledged after the repair reused
+/// shipped sequence numbers and never reached the fleet; now they ship as a
+/// branch of the writer.
 #[test]
-fn r3b_repair_accept_loss_on_a_journal_then_new_counts_never_ship() {
+fn a_journal_file_repaired_accepting_loss_ships_its_new_rows() {
     let Some(pg) = shared() else { return };
     let url = fresh_db(pg);
     let j = tempfile::tempdir().unwrap();
@@ -233,13 +244,11 @@ fn r3b_repair_accept_loss_on_a_journal_then_new_counts_never_ship() {
     let e = Store::open_postgres(&url, j.path(), StoreOptions::default()).unwrap_err();
     assert!(matches!(e, StoreError::Lost { .. }), "{e:?}");
     Store::repair_accepting_loss(j.path()).unwrap();
-    let shipped;
     {
         let s = open(&url, j.path());
         assert_eq!(count_keys(&s, "c", 6), 6, "acknowledged after the repair");
-        shipped = s.ship().unwrap();
+        s.ship().unwrap();
     }
-    eprintln!("R3b rows shipped after repair: {shipped}");
     assert_eq!(
         fleet_total(&url, j.path()),
         21,
@@ -405,10 +414,11 @@ fn r6_a_late_row_of_a_detached_month_blocks_the_writer_forever() {
 }
 
 /// R3c. After the restore of R3, a withdrawal with a sequence number above
-/// the fleet's mark ships with a `ref_seq` that, in the fleet store, names
-/// a DIFFERENT (pre-restore, delivered) receipt: that one is taken back.
+/// the fleet's mark shipped with a `ref_seq` that, in the fleet store, named
+/// a DIFFERENT (pre-restore, delivered) receipt, which was taken back. Now
+/// it ships in the branch and takes back its own insertion.
 #[test]
-fn r3c_withdrawal_after_restore_takes_back_another_receipt() {
+fn a_withdrawal_after_a_restore_takes_back_its_own_receipt() {
     let Some(pg) = shared() else { return };
     let url = fresh_db(pg);
     let j = tempfile::tempdir().unwrap();
@@ -434,12 +444,12 @@ fn r3c_withdrawal_after_restore_takes_back_another_receipt() {
         s.ship().unwrap();
     }
     let db = db_of(&url);
-    eprintln!(
-        "R3c withdrawn raw rows: {}",
+    assert_eq!(
         pg.psql(
             db,
             "SELECT string_agg(idem_key, ',') FROM keymsg_raw WHERE withdrawn"
-        )
+        ),
+        "after-restore-0"
     );
     assert_eq!(
         fleet_total(&url, j.path()),

@@ -215,13 +215,14 @@ fn cap_claims_on_two_ledgers_never_exceed_the_cap_and_migrate_a_v1_database() {
     let url = fresh_db(pg);
     let db = db_of(&url).to_owned();
     // A database of the first fleet schema (before caps, per-agency
-    // import epochs, and refused rows): migrated on first use.
+    // import epochs, refused rows and journal branches): migrated on first use.
     let dir = tempfile::tempdir().unwrap();
     assert_eq!(fleet_total(&url, &dir.path().join("j")), 0);
     pg.psql(
         &db,
         "DROP TABLE keymsg_caps; DROP TABLE keymsg_import_epochs; DROP TABLE keymsg_refused; \
-         UPDATE keymsg_schema SET version = 1",
+         ALTER TABLE keymsg_writers DROP COLUMN shipped_acked_at, DROP COLUMN branch_of, \
+         DROP COLUMN branch_base; UPDATE keymsg_schema SET version = 1",
     );
     let caps = Caps {
         per_day: Some(5),
@@ -251,7 +252,7 @@ fn cap_claims_on_two_ledgers_never_exceed_the_cap_and_migrate_a_v1_database() {
         t.join().unwrap();
     }
     assert_eq!(granted.load(Ordering::Relaxed), 5);
-    assert_eq!(pg.psql(&db, "SELECT version FROM keymsg_schema"), "4");
+    assert_eq!(pg.psql(&db, "SELECT version FROM keymsg_schema"), "5");
     // The canonical key: the same subject however it is spaced or cased.
     assert!(matches!(
         ledgers[1].claim(" USER-42 ", at(), &caps).unwrap(),
