@@ -285,26 +285,40 @@ impl PgStore {
         let (host, _) = self.journal.identity();
         let mut s = Shipper::new(self.url.clone(), self.path(), host.to_owned(), self.busy);
         let rows = s.ship_all()?.rows;
-        let now = YearMonth::of(OffsetDateTime::now_utc());
-        if let Some(oldest) = self
-            .key_retention_months
-            .and_then(|m| super::checkpoint::oldest_kept(now, m))
-        {
-            self.with_client(|c, u| {
-                let oldest = oldest.to_string();
-                // Rows refused for an expired key wait for nothing: a retry
-                // of that document counts anew.
-                c.execute("DELETE FROM keymsg_keys WHERE month < $1", &[&oldest])
-                    .and_then(|_| {
-                        c.execute(
-                            "DELETE FROM keymsg_refused WHERE key_month < $1",
-                            &[&oldest],
-                        )
-                    })
-                    .map(|_| ())
-                    .map_err(|e| u.error("expiring idempotency keys", &e))
+        let Some(months) = self.key_retention_months else {
+            return Ok(rows);
+        };
+        self.with_client(|c, u| {
+            // The month by the database's clock, not this host's: a host
+            // whose clock runs a year ahead must not expire every host's
+            // keys of this month.
+            let now: String = c
+                .query_one(
+                    "SELECT to_char(now() AT TIME ZONE 'Asia/Bangkok', 'YYYY-MM')",
+                    &[],
+                )
+                .map_err(|e| u.error("reading the database's clock", &e))?
+                .get(0);
+            let now: YearMonth = now.parse().map_err(|_| StoreError::Fleet {
+                store: u.shown.clone(),
+                detail: format!("the database's clock gives month `{now}`"),
             })?;
-        }
+            let Some(oldest) = super::checkpoint::oldest_kept(now, months) else {
+                return Ok(());
+            };
+            let oldest = oldest.to_string();
+            // Rows refused for an expired key wait for nothing: a retry of
+            // that document counts anew.
+            c.execute("DELETE FROM keymsg_keys WHERE month < $1", &[&oldest])
+                .and_then(|_| {
+                    c.execute(
+                        "DELETE FROM keymsg_refused WHERE key_month < $1",
+                        &[&oldest],
+                    )
+                })
+                .map(|_| ())
+                .map_err(|e| u.error("expiring idempotency keys", &e))
+        })?;
         Ok(rows)
     }
 

@@ -369,12 +369,16 @@ fn ingest_with(
     let row = tx
         .query_one(
             "SELECT shipped_seq, (SELECT max(version) FROM keymsg_schema), id, \
-             shipped_acked_at FROM keymsg_writers WHERE host = $1 AND writer = $2 FOR UPDATE",
+             shipped_acked_at, to_char(now() AT TIME ZONE 'Asia/Bangkok', 'YYYY-MM') \
+             FROM keymsg_writers WHERE host = $1 AND writer = $2 FOR UPDATE",
             &[&host, &writer],
         )
         .map_err(err)?;
     let (hwm, version, wid): (i64, Option<i64>, i32) = (row.get(0), row.get(1), row.get(2));
     let hwm_acked: Option<i64> = row.get(3);
+    // The month claims are made in, by the database's clock: one host's
+    // wrong clock (a till two years behind) must not date the fleet's keys.
+    let claim_month: String = row.get(4);
     if let Some(v) = version.filter(|v| *v > super::conn::SCHEMA_VERSION) {
         return Err(StoreError::NewerSchema {
             path: url.shown.clone(),
@@ -420,7 +424,6 @@ fn ingest_with(
     // the later of its insertion's month and the month it is claimed in (an
     // insertion dated long ago, by a till's wrong clock or a late upload,
     // keeps its key as long as one counted today).
-    let claim_month = YearMonth::of(crate::bangkok::now()).to_string();
     let refused = claim_keys_in_order(&mut tx, wid, &rows, &claim_month).map_err(err)?;
     let now = crate::store::writer::now_nanos();
     let counted: Vec<bool> = rows

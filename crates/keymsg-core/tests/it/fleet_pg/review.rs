@@ -271,12 +271,13 @@ fn r5_child_ship() {
 
 /// R5. One host whose clock runs ~16 months ahead (a handheld whose RTC
 /// reset, exactly the "till's wrong clock" the docs anticipate) runs its
-/// cron `keymsg ship`: key expiry uses that host's clock and deletes every
-/// fleet-wide idempotency key of the current month. A retry of an invoice
-/// on a correct host then counts a second time.
+/// cron `keymsg ship`: key expiry used that host's clock and deleted every
+/// fleet-wide idempotency key of the current month, so a retry of an invoice
+/// on a correct host counted a second time. Expiry now goes by the
+/// database's clock.
 /// Needs libfaketime (`apt-get install faketime`).
 #[test]
-fn r5_a_host_with_a_clock_ahead_expires_everyones_keys() {
+fn a_host_with_its_clock_ahead_does_not_expire_the_fleets_keys() {
     let Some(pg) = shared() else { return };
     let lib = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
     if !Path::new(lib).is_file() {
@@ -478,13 +479,14 @@ fn r5b_child_count_and_ship() {
 }
 
 /// R5b. The mirror of R5: a till whose clock runs two years BEHIND ships
-/// its receipt; the claim month is taken from the till's clock, so the
-/// fleet key is dated two years back and the next correct host's `keymsg
-/// ship` expires it at once. The same invoice retried on a correct host
-/// then counts again (the till's row counts in its own wrong month, the
-/// retry in the real one: 2 in total for one receipt).
+/// its receipt; the claim month was taken from the till's clock, so the
+/// fleet key was dated two years back and the next correct host's `keymsg
+/// ship` expired it at once. The same invoice retried on a correct host
+/// then counted again (the till's row in its own wrong month, the retry in
+/// the real one: 2 in total for one receipt). Claims now take the
+/// database's month.
 #[test]
-fn r5b_a_till_with_a_clock_behind_claims_keys_that_expire_at_once() {
+fn a_till_with_its_clock_behind_claims_keys_in_the_databases_month() {
     let Some(pg) = shared() else { return };
     let lib = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
     if !Path::new(lib).is_file() {
