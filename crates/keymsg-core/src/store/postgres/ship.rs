@@ -289,16 +289,49 @@ impl Shipper {
         );
         let url = self.url.clone();
         let client = self.client()?;
-        if let Err(e) = client.batch_execute(&sql) {
-            // Two shippers creating the same partition at once: the loser
-            // fails; the partition exists either way.
-            let exists = client
-                .query_one("SELECT to_regclass($1) IS NOT NULL", &[&name])
-                .map(|r| r.get::<_, bool>(0))
-                .unwrap_or(false);
-            if !exists {
-                return Err(url.error("creating a monthly partition", &e));
-            }
+        let attached = |c: &mut Client, table: &str| {
+            c.query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass($1) \
+                 AND inhparent = 'keymsg_raw'::regclass)",
+                &[&table],
+            )
+            .map(|r| r.get::<_, bool>(0))
+        };
+        // Two shippers creating the same partition at once: the loser
+        // fails; the partition exists either way.
+        let created = client.batch_execute(&sql);
+        if attached(client, &name).map_err(|e| url.error("checking a monthly partition", &e))? {
+            self.partitions.insert(month.to_owned());
+            return Ok(());
+        }
+        let detached = client
+            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&name])
+            .map(|r| r.get::<_, bool>(0))
+            .map_err(|e| url.error("checking a monthly partition", &e))?;
+        if !detached {
+            return Err(match created {
+                Err(e) => url.error("creating a monthly partition", &e),
+                Ok(()) => StoreError::Fleet {
+                    store: url.shown.clone(),
+                    detail: format!("partition {name} was not created"),
+                },
+            });
+        }
+        // The month's partition was detached (archived, see docs/FLEET.md)
+        // and a late row of that month arrives: it goes to the DEFAULT
+        // partition, made when first needed, rather than failing every
+        // batch of its writer and holding back the rows behind it. Counters
+        // take it as usual. Re-attaching the month means moving its rows
+        // out of `keymsg_raw_default` first (PostgreSQL checks).
+        let default =
+            "CREATE TABLE IF NOT EXISTS keymsg_raw_default PARTITION OF keymsg_raw DEFAULT";
+        if let Err(e) = client.batch_execute(default)
+            && !attached(client, "keymsg_raw_default").unwrap_or(false)
+        {
+            return Err(url.error(
+                &format!("creating the default partition for rows of detached {name}"),
+                &e,
+            ));
         }
         self.partitions.insert(month.to_owned());
         Ok(())
