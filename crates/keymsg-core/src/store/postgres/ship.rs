@@ -402,8 +402,8 @@ fn ingest_with(
     let row = tx
         .query_one(
             "SELECT shipped_seq, (SELECT max(version) FROM keymsg_schema), id, \
-             shipped_acked_at, to_char(now() AT TIME ZONE 'Asia/Bangkok', 'YYYY-MM') \
-             FROM keymsg_writers WHERE host = $1 AND writer = $2 FOR UPDATE",
+             shipped_acked_at, to_char(now() AT TIME ZONE 'Asia/Bangkok', 'YYYY-MM'), \
+             imported FROM keymsg_writers WHERE host = $1 AND writer = $2 FOR UPDATE",
             &[&host, &writer],
         )
         .map_err(err)?;
@@ -417,6 +417,19 @@ fn ingest_with(
             path: url.shown.clone(),
             found: v,
             supported: super::conn::SCHEMA_VERSION,
+        });
+    }
+    if row.get::<_, bool>(5) {
+        // `keymsg import` took this writer's counters from an export of its
+        // store: its rows shipped too would count twice (import, for its
+        // part, skips a writer that ships). Nothing is written.
+        return Err(StoreError::Fleet {
+            store: url.shown.clone(),
+            detail: format!(
+                "writer {host}/{writer} was imported into this store (`keymsg import` of an \
+                 export of its journal): shipping it too would count its rows twice. Keep \
+                 importing its exports, or ship from a new journal directory (new writers)"
+            ),
         });
     }
     if hwm < read_after {

@@ -350,9 +350,10 @@ fn a_host_with_its_clock_ahead_does_not_expire_the_fleets_keys() {
 /// R4. Import-then-ship: a host's journal directory exported (it is an
 /// ordinary store directory) and imported into the fleet store, and the
 /// same journal later ships. `import` skips a writer that ships, but the
-/// shipper does not check for a writer that was imported: counted twice.
+/// shipper did not check for a writer that was imported: counted twice.
+/// Now shipping refuses such a writer, saying why.
 #[test]
-fn r4_import_then_ship_of_the_same_writer_doubles() {
+fn shipping_a_writer_that_was_imported_is_refused() {
     let Some(pg) = shared() else { return };
     let url = fresh_db(pg);
     let j = tempfile::tempdir().unwrap();
@@ -368,12 +369,15 @@ fn r4_import_then_ship_of_the_same_writer_doubles() {
     let fleet = open(&url, central.path());
     assert!(fleet.import(march(), &export).unwrap() > 0);
     assert_eq!(fleet_total(&url, central.path()), 10);
-    open(&url, j.path()).ship().unwrap();
+    let e = open(&url, j.path()).ship().unwrap_err();
+    assert!(matches!(e, StoreError::Fleet { .. }), "{e:?}");
+    assert!(e.to_string().contains("was imported"), "{e}");
     assert_eq!(
         fleet_total(&url, central.path()),
         10,
         "the same 10 receipts"
     );
+    assert_eq!(pg.psql(db_of(&url), "SELECT count(*) FROM keymsg_raw"), "0");
 }
 
 /// R6. FLEET.md: "Old months can be detached and archived (ALTER TABLE
