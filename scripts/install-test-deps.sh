@@ -8,8 +8,8 @@
 # catalogs are checked against the real tool), PHP (its FFI loads
 # the installed library), groff (the man page is rendered), script (a bill run
 # on a terminal), curl, Node.js, a JDK and openssl (the HTTP service's clients),
-# on a terminal), PostgreSQL (the fleet-store tests start a throwaway cluster
-# with initdb and pg_ctl; set KEYMSG_SKIP_POSTGRES=1 to skip them on purpose),
+# libfaketime (a fleet host with a wrong clock), PostgreSQL (the fleet-store
+# tests start a throwaway cluster with initdb and pg_ctl; set KEYMSG_SKIP_POSTGRES=1 to skip them on purpose),
 # rustfmt and clippy. Only what is missing is installed.
 #
 # As root it installs with apt-get; as another user it prints the packages
@@ -43,6 +43,8 @@ command -v node >/dev/null || need+=(nodejs)
 command -v javac >/dev/null || need+=(default-jdk-headless)
 command -v openssl >/dev/null || need+=(openssl)
 command -v sha256sum >/dev/null || need+=(coreutils)
+# The fleet tests run a host process with its clock skewed (libfaketime).
+ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || need+=(faketime)
 if [ "${KEYMSG_SKIP_POSTGRES:-}" != 1 ]; then
   { ls /usr/lib/postgresql/*/bin/initdb || command -v initdb; } >/dev/null 2>&1 \
     || need+=(postgresql)

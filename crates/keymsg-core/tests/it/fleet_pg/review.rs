@@ -279,11 +279,7 @@ fn r5_child_ship() {
 #[test]
 fn a_host_with_its_clock_ahead_does_not_expire_the_fleets_keys() {
     let Some(pg) = shared() else { return };
-    let lib = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
-    if !Path::new(lib).is_file() {
-        eprintln!("R5 skipped: no libfaketime");
-        return;
-    }
+    let Some(lib) = libfaketime() else { return };
     let url = fresh_db(pg);
     let (a, skewed, c) = (
         tempfile::tempdir().unwrap(),
@@ -504,11 +500,7 @@ fn r5b_child_count_and_ship() {
 #[test]
 fn a_till_with_its_clock_behind_claims_keys_in_the_databases_month() {
     let Some(pg) = shared() else { return };
-    let lib = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
-    if !Path::new(lib).is_file() {
-        eprintln!("R5b skipped: no libfaketime");
-        return;
-    }
+    let Some(lib) = libfaketime() else { return };
     let url = fresh_db(pg);
     let (till, b, c) = (
         tempfile::tempdir().unwrap(),
@@ -559,4 +551,20 @@ fn a_till_with_its_clock_behind_claims_keys_in_the_databases_month() {
         all, "1",
         "one invoice counts once in the fleet (all months)"
     );
+}
+
+/// libfaketime, which runs a host process with its clock skewed. Installed
+/// by `scripts/install-test-deps.sh`; skipped without it, except under CI
+/// (`CI` set), where a skip would hide that the test never ran.
+fn libfaketime() -> Option<&'static str> {
+    let lib = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+    if Path::new(lib).is_file() {
+        return Some(lib);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "libfaketime missing ({lib}): apt-get install faketime"
+    );
+    eprintln!("skipped: no libfaketime ({lib})");
+    None
 }
