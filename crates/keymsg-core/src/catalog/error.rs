@@ -270,6 +270,10 @@ pub enum ProblemKind {
     /// e-mail address or amount, or anywhere in an id or other name.
     #[error("invisible character U+{0:04X} inside a number, URL, e-mail address or name")]
     Invisible(u32),
+    /// A combining mark (general category M, or a Thai mark such as U+0E33)
+    /// on a digit: `0̲8̲1̲` reads as a number but splits it for every check.
+    #[error("combining mark U+{0:04X} on a digit (a number must be written with plain digits)")]
+    MarkOnDigit(u32),
     /// U+FFFD REPLACEMENT CHARACTER: the text was damaged by a lossy conversion
     /// before it reached the catalog.
     #[error("replacement character U+FFFD (the text was damaged by a lossy conversion)")]

@@ -408,6 +408,13 @@ pub(crate) fn classify(text: &str, c: &Contact) -> Option<NotContact> {
     if digits.contains('?') {
         return None;
     }
+    // Nine or ten digits starting with 0 is the shape of a Thai phone
+    // number (`02 123 4567`, `081 234 5678`), however it is grouped or
+    // whatever follows it (`0,812,345,678`, `081.2345678 บาท`): always
+    // checked against the allow-list, never excused as an amount or date.
+    if digits.starts_with('0') && (9..=10).contains(&digits.len()) {
+        return None;
+    }
     let chars: Vec<char> = text.chars().collect();
     let after: String = chars.get(c.end..).unwrap_or(&[]).iter().take(16).collect();
     let after = after.trim_start_matches([' ', '\u{00A0}']).to_lowercase();
@@ -468,7 +475,8 @@ pub(crate) fn classify(text: &str, c: &Contact) -> Option<NotContact> {
     (digits.len() <= 2).then_some(NotContact::TooShort)
 }
 
-/// `5,000`, `1,234,567.50`, `99.50`.
+/// `5,000`, `1,234,567.50`, `99.50`; a grouped amount never starts with 0
+/// (`0,812,345` is digits dressed as an amount).
 fn amount_shape(run: &str) -> bool {
     let (int, frac) = match run.split_once('.') {
         Some((i, f)) => (i, Some(f)),
@@ -476,7 +484,9 @@ fn amount_shape(run: &str) -> bool {
     };
     let groups: Vec<&str> = int.split(',').collect();
     let grouped = groups.len() >= 2
-        && groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
+        && groups
+            .first()
+            .is_some_and(|g| (1..=3).contains(&g.len()) && !g.starts_with('0'))
         && groups.iter().skip(1).all(|g| g.len() == 3)
         && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()));
     let plain = groups.len() == 1 && int.chars().all(|c| c.is_ascii_digit()) && !int.is_empty();

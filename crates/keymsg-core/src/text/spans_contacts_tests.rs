@@ -163,3 +163,15 @@ fn amounts_dates_times_quantities_and_years_are_not_contacts() {
     assert_eq!(class("โทร ❶❹❹❶"), None);
     assert_eq!(class("โทร 081,234,5678"), None); // not three-digit groups
 }
+
+#[test]
+fn phone_shaped_runs_are_never_amounts() {
+    // Ten or nine digits from 0 are a phone number, however dressed.
+    assert_eq!(class("โทร 0,812,345,678"), None);
+    assert_eq!(class("081.2345678 บาท"), None);
+    assert_eq!(class("฿02.123.4567"), None);
+    // A grouped amount never starts with 0.
+    assert_eq!(class("0,812,345"), None);
+    assert_eq!(class("1,812,345"), Some(NotContact::Amount));
+    assert_eq!(class("0.50"), Some(NotContact::Amount));
+}

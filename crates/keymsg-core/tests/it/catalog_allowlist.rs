@@ -60,9 +60,92 @@ fn brackets_dots_and_slashes_inside_a_number() {
     assert!(number(refused("โทร 081/234/5678")));
 }
 
+/// Every problem of a text (several tricks can meet in one number).
+fn problems(th: &str) -> Vec<ProblemKind> {
+    match Catalog::from_str_as(&catalog(th), Format::Toml, "t.toml") {
+        Err(CatalogError::Invalid { problems, .. }) => {
+            problems.into_iter().map(|p| p.kind).collect()
+        }
+        Err(e) => panic!("{th:?}: {e}"),
+        Ok(_) => panic!("{th:?} slipped past the allow-list"),
+    }
+}
+
 #[test]
 fn a_thai_tone_mark_between_digits() {
-    assert!(number(refused("โทร 081่2345678")));
+    // The mark on the digit is refused, and the number it hid too.
+    assert_eq!(
+        problems("โทร 081่2345678"),
+        [
+            ProblemKind::MarkOnDigit(0x0E48),
+            ProblemKind::NumberNotAllowed("081่2345678".into())
+        ]
+    );
+}
+
+#[test]
+fn a_combining_mark_on_each_digit() {
+    // Each mark cut the number into one-digit runs that passed as "too
+    // short"; a mark on a digit is now refused wherever it is.
+    for mark in [
+        "\u{0332}",
+        "\u{20E3}",
+        "\u{FE0F}\u{20E3}",
+        "\u{20DD}",
+        "\u{20DE}",
+        "\u{0336}",
+        "\u{0301}",
+        "\u{0E33}",
+    ] {
+        let th: String = "สงสัยโทร "
+            .chars()
+            .chain(
+                "0812345678"
+                    .chars()
+                    .flat_map(|d| std::iter::once(d).chain(mark.chars())),
+            )
+            .collect();
+        let found = problems(&th);
+        assert_eq!(found.len(), 10, "{mark:?}: {found:?}");
+        // An invisible U+FE0F is looked through: the mark is the U+20E3.
+        let first = mark.chars().find(|&c| c != '\u{FE0F}').unwrap() as u32;
+        assert!(
+            found.iter().all(|k| *k == ProblemKind::MarkOnDigit(first)),
+            "{mark:?}: {found:?}"
+        );
+    }
+    // One mark on the official number is refused too: plain digits only.
+    assert_eq!(
+        problems("โทร 1\u{0332}441").first(),
+        Some(&ProblemKind::MarkOnDigit(0x0332))
+    );
+    // The error names the file, the message, the field and the offset.
+    let Err(e) = Catalog::from_str_as(&catalog("โทร 1441 หรือ 0\u{0332}8"), Format::Toml, "t.toml")
+    else {
+        panic!("accepted");
+    };
+    assert_eq!(
+        e.lines(),
+        [
+            "t.toml: message `m`: field `text.th.long` at char 15: combining mark U+0332 \
+          on a digit (a number must be written with plain digits)"
+        ]
+    );
+    // Marks on letters, and Thai text around digits, are everyday text.
+    accepted("โทร 1441 ทันที ที่ 1441 น้ำ 5 ลิตร café");
+}
+
+#[test]
+fn digits_dressed_as_an_amount() {
+    // Grouped like money, but a grouped amount never starts with 0...
+    assert!(number(refused("โทร 0,812,345,678")));
+    assert!(number(refused("โอน 0,812,345")));
+    // ...and nine or ten digits from 0 are a phone number, whatever follows.
+    assert!(number(refused("โทร 081.2345678 บาท")));
+    assert!(number(refused("โทร ฿0812345678")));
+    assert!(number(refused("โทร 02.999.4567 น.")));
+    // Real amounts still pass.
+    accepted("ค่าไฟ 1,234,567.50 บาท หรือ ฿5,000 หรือ 0.50 บาท หรือ 99.50");
 }
 
 #[test]

@@ -10,7 +10,7 @@ use crate::catalog::error::ProblemKind;
 use crate::text::spans::{
     SpanKind, host_allowed, is_default_ignorable, is_digit, phone_key, protected_spans, url_host,
 };
-use crate::text::spans_contacts::{Contact, ContactKind, classify, contacts};
+use crate::text::spans_contacts::{Contact, ContactKind, classify, contacts, digit_value};
 
 /// The allow-lists, normalised: phone keys ([`phone_key`]) and lower-case hosts.
 pub(super) struct Allow {
@@ -73,6 +73,7 @@ pub(super) fn check_text(id: &str, field: &str, value: &str, allow: &Allow, p: &
         return;
     }
     check_chars(id, field, value, p);
+    check_marks_on_digits(id, field, value, p);
 
     // Look for spans in the text as the reader sees it: with every invisible
     // character removed. `kept[k]` is the original char offset of visible char k.
@@ -171,6 +172,38 @@ pub(super) fn check_text(id: &str, field: &str, value: &str, allow: &Allow, p: &
     // A number already reported for the invisible character inside it.
     covered.extend(invisible_at.iter().map(|&o| (o, o + 1)));
     check_contacts(id, field, value, runs, allow, &covered, p);
+}
+
+/// A mark that combines with what comes before it: general category M
+/// (U+0332 ̲, U+20E3 ⃣, U+FE0F, U+0301 ́ ...) and the Thai vowels and marks
+/// written above or below a consonant, SARA AM (U+0E33) included.
+fn is_combining(c: char) -> bool {
+    unicode_normalization::char::is_combining_mark(c)
+        || crate::vocab::thai::is_thai_mark(c)
+        || c == '\u{0E33}'
+}
+
+/// Report a combining mark on a digit (`0̲8̲1̲2̲`, `0️⃣`): the reader sees a
+/// number, but each mark splits it into one-digit runs that no phone rule
+/// would check. No legitimate text puts a mark on a digit, so it is
+/// refused outright, once per digit, at the first mark's offset. An
+/// invisible mark (U+FE0F) is left to the invisible-character check and
+/// looked through (`0️⃣` is reported at its U+20E3).
+fn check_marks_on_digits(id: Option<&str>, field: &str, value: &str, p: &mut Problems) {
+    let mut after_digit = false;
+    for (offset, c) in value.chars().enumerate() {
+        if is_default_ignorable(c) {
+            continue;
+        }
+        if is_combining(c) {
+            if after_digit {
+                p.add(id, field, Some(offset), ProblemKind::MarkOnDigit(c as u32));
+                after_digit = false;
+            }
+        } else {
+            after_digit = digit_value(c).is_some();
+        }
+    }
 }
 
 /// Every digit run and host-like token the span scanner did not catch (or
