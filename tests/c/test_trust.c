@@ -217,6 +217,51 @@ static void test_layout_words_are_checked_at_load_and_remembered(void) {
   keymsg_load_options_free(o);
 }
 
+/* Keys are per layer: keymsg_load_options_add_trusted_key for the base,
+ * keymsg_load_options_add_overlay_key for the overlay (review 2, T1). The
+ * one test key signs both files here; each layer needs it in its own list. */
+static keymsg_status load_layers(bool base_key, bool overlay_key, keymsg_catalog **out) {
+  keymsg_load_options *o = NULL;
+  char cat[1100], ov[1100];
+  const char *pk = public_key();
+  keymsg_status s;
+  path_in(cat, sizeof cat, scratch, "c.toml");
+  path_in(ov, sizeof ov, scratch, "signed-overlay.toml");
+  CHECK_STATUS(keymsg_load_options_new(&o), KEYMSG_OK);
+  CHECK_STATUS(keymsg_load_options_set_catalog(o, cat, strlen(cat)), KEYMSG_OK);
+  CHECK_STATUS(keymsg_load_options_set_overlay(o, ov, strlen(ov)), KEYMSG_OK);
+  if (base_key) CHECK_STATUS(keymsg_load_options_add_trusted_key(o, pk, strlen(pk)), KEYMSG_OK);
+  if (overlay_key) CHECK_STATUS(keymsg_load_options_add_overlay_key(o, pk, strlen(pk)), KEYMSG_OK);
+  CHECK_STATUS(keymsg_load_options_set_require_signature(o, true), KEYMSG_OK);
+  s = keymsg_catalog_load(o, out);
+  keymsg_load_options_free(o);
+  return s;
+}
+
+static void test_base_and_overlay_keys_are_separate(void) {
+  keymsg_catalog *c = NULL;
+  char ov[1100], key[1100];
+  publish(8);
+  path_in(ov, sizeof ov, scratch, "signed-overlay.toml");
+  path_in(key, sizeof key, fixtures, "trust-test.key");
+  /* Shaped as a catalog too: keymsg_sign_file validates what it signs. */
+  write_file(ov, "version = 1\nissuer = \"C agency\"\n[allow]\nphones = [\"1129\"]\n"
+                 "[[messages]]\nid = \"agency-own\"\ntopic = \"general\"\n[messages.text.th]\n"
+                 "long = \"\xe0\xb9\x82\xe0\xb8\x97\xe0\xb8\xa3 1129\"\n");
+  CHECK_STATUS(keymsg_sign_file(ov, strlen(ov), key, strlen(key), NULL, 0, NULL, 0, NULL, 0),
+               KEYMSG_OK);
+  CHECK_STATUS(load_layers(true, true, &c), KEYMSG_OK);
+  keymsg_catalog_free(c);
+  c = NULL;
+  /* A base key alone does not sign the overlay, an overlay key alone not the base. */
+  CHECK_STATUS(load_layers(true, false, &c), KEYMSG_CATALOG_BAD_KEY);
+  CHECK(strstr(keymsg_last_error_message().data, "overlay_keys") != NULL);
+  CHECK_STATUS(load_layers(false, true, &c), KEYMSG_CATALOG_BAD_KEY);
+  CHECK(strstr(keymsg_last_error_message().data, "[trust] keys") != NULL);
+  CHECK(c == NULL);
+  CHECK_STATUS(keymsg_load_options_add_overlay_key(NULL, LIT("RW")), KEYMSG_NULL_PARAMETER);
+}
+
 static void test_bad_key_and_null_arguments(void) {
   keymsg_load_options *o = NULL;
   CHECK_STATUS(keymsg_load_options_new(&o), KEYMSG_OK);
@@ -238,6 +283,7 @@ int main(int argc, char **argv) {
   RUN(test_tampered_and_unsigned_files_are_refused);
   RUN(test_overlay_adds_a_hotline_and_cannot_replace_official_text);
   RUN(test_layout_words_are_checked_at_load_and_remembered);
+  RUN(test_base_and_overlay_keys_are_separate);
   RUN(test_bad_key_and_null_arguments);
   return harness_finish();
 }
