@@ -377,7 +377,9 @@ impl Store {
     /// Prometheus text exposition of all-time counters (for monitoring only):
     /// `keymsg_insertions_total` and `keymsg_reprints_total`, labelled by
     /// `agency`, `surface`, `kind` and `message_id`, plus
-    /// `keymsg_store_writer_files`.
+    /// `keymsg_store_writer_files`. At most 32 distinct `kind` values are
+    /// shown (caller text, so unbounded otherwise): the kinds with the most
+    /// counts keep their label and the rest are summed under `kind="other"`.
     pub fn prometheus_text(&self) -> Result<String, StoreError> {
         dispatch!(self, s => s.prometheus_text())
     }
