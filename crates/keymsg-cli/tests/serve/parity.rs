@@ -480,6 +480,22 @@ fn layout_report_options_version_and_trust_match_the_cli() {
             serde_json::json!({"text": text, "width": 3, "ellipsis": "....."}),
             "ellipsis",
         ),
+        // The field at fault is named, not the text or the width.
+        (
+            "/v1/truncate",
+            serde_json::json!({"text": text, "width": 22, "ellipsis": "\u{1b}[0m"}),
+            "ellipsis",
+        ),
+        (
+            "/v1/wrap",
+            serde_json::json!({"text": text, "width": 22, "ellipsis": "\u{202e}…"}),
+            "ellipsis",
+        ),
+        (
+            "/v1/wrap",
+            serde_json::json!({"text": text, "width": 10, "max_lines": 0}),
+            "max_lines",
+        ),
         ("/v1/truncate", serde_json::json!({"width": 3}), "text"),
         (
             "/v1/width",

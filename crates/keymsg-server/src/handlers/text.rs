@@ -49,6 +49,30 @@ fn words_field(st: &AppState, body: &JsonBody) -> Result<Vec<String>, ApiError> 
     Ok(words)
 }
 
+/// The `ellipsis` field, refused here when it holds a control or bidi
+/// character: the layout would refuse it too, but its error cannot say
+/// whether the character was in `text` or in the ellipsis.
+fn ellipsis_field(body: &JsonBody) -> Result<Option<&str>, ApiError> {
+    let Some(e) = body.str("ellipsis")? else {
+        return Ok(None);
+    };
+    // Line breaks and tabs are folded to spaces by the layout, not refused.
+    let unsafe_char = e
+        .chars()
+        .enumerate()
+        .find(|&(_, c)| !matches!(c, '\n' | '\r' | '\t') && keymsg_core::is_unsafe_char(c));
+    if let Some((offset, c)) = unsafe_char {
+        return Err(ApiError::field(
+            "ellipsis",
+            format!(
+                "control character U+{:04X} at char offset {offset} is not allowed in laid-out text",
+                u32::from(c)
+            ),
+        ));
+    }
+    Ok(Some(e))
+}
+
 /// A layout refusal, naming the field of the request it is about.
 fn refused(e: LayoutError) -> ApiError {
     let field = match &e {
@@ -102,11 +126,15 @@ async fn wrap_inner(st: &AppState, body: Body) -> Result<serde_json::Value, ApiE
     let max_lines = body
         .u64("max_lines")?
         .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+    // The layout refuses 0 lines as a width error; name the field at fault.
+    if max_lines == Some(0) {
+        return Err(ApiError::field("max_lines", "must be 1 or more lines"));
+    }
     let mut opts = WrapOptions::new(width_field(&body)?)
         .max_lines(max_lines)
         .align(align)
         .words(words_field(st, &body)?);
-    if let Some(e) = body.str("ellipsis")? {
+    if let Some(e) = ellipsis_field(&body)? {
         opts = opts.ellipsis(e);
     }
     let text = body.required_str("text")?.to_owned();
@@ -128,7 +156,7 @@ async fn truncate_inner(st: &AppState, body: Body) -> Result<serde_json::Value, 
     let bytes = read_body(body, st.max_body_bytes).await?;
     let body = JsonBody::parse(&bytes, TRUNCATE_FIELDS)?;
     let mut opts = TruncateOptions::new(width_field(&body)?).words(words_field(st, &body)?);
-    if let Some(e) = body.str("ellipsis")? {
+    if let Some(e) = ellipsis_field(&body)? {
         opts = opts.ellipsis(e);
     }
     let text = body.required_str("text")?.to_owned();
