@@ -16,12 +16,13 @@ use keymsg_core::catalog::{
     Catalog, CatalogError, LoadOptions, SignatureStatus, TrustedKey, sibling_signature, sign,
 };
 
-struct Key {
-    public: TrustedKey,
-    secret: String,
+/// A minisign key pair made for a test (also used by `catalog_trust_layers`).
+pub(crate) struct Key {
+    pub(crate) public: TrustedKey,
+    pub(crate) secret: String,
 }
 
-fn new_key() -> Key {
+pub(crate) fn new_key() -> Key {
     let kp = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
     let public = TrustedKey::parse(&kp.pk.to_base64(), "test key").unwrap();
     let secret = kp.sk.to_box(None).unwrap().into_string();
@@ -39,7 +40,9 @@ fn catalog_text(version: u64, expires: Option<&str>, extra: &str) -> String {
 }
 
 /// Write `text` as `name` in `dir`, signed with `key` when given.
-fn write(dir: &Path, name: &str, text: &str, key: Option<&Key>) -> PathBuf {
+/// Write `text` as `dir/name`, signed by `key` (its `.minisig` beside it), or
+/// unsigned (any old signature removed).
+pub(crate) fn write(dir: &Path, name: &str, text: &str, key: Option<&Key>) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     let sig = sibling_signature(&path);

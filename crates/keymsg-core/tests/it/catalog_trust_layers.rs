@@ -11,23 +11,13 @@
     clippy::indexing_slicing
 )]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use keymsg_core::catalog::{
-    Catalog, CatalogError, LoadOptions, SignatureStatus, TrustedKey, sibling_signature, sign,
+    Catalog, CatalogError, LoadOptions, SignatureStatus, sibling_signature, sign,
 };
 
-struct Key {
-    public: TrustedKey,
-    secret: String,
-}
-
-fn new_key() -> Key {
-    let kp = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
-    let public = TrustedKey::parse(&kp.pk.to_base64(), "test key").unwrap();
-    let secret = kp.sk.to_box(None).unwrap().into_string();
-    Key { public, secret }
-}
+use crate::catalog_trust::{Key, new_key, write};
 
 /// A base catalog of one message naming `phone`.
 fn base(version: u64, issuer: Option<&str>, phone: &str) -> String {
@@ -49,22 +39,6 @@ fn overlay(version: u64, issuer: &str) -> String {
 }
 
 /// Write `text` as `name` in `dir`, signed with `key` when given.
-fn write(dir: &Path, name: &str, text: &str, key: Option<&Key>) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    let sig = sibling_signature(&path);
-    match key {
-        Some(k) => {
-            let s = sign(text.as_bytes(), &k.secret, None, name, None, "k").unwrap();
-            std::fs::write(sig, s).unwrap();
-        }
-        None => {
-            let _ = std::fs::remove_file(sig);
-        }
-    }
-    path
-}
-
 /// `base` signed by the official key, `overlay` (if any) by the agency's.
 fn options(
     base: &Path,

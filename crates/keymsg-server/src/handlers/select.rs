@@ -93,21 +93,34 @@ pub(crate) async fn footer(State(st): Shared, RawQuery(q): RawQuery) -> Response
 }
 
 async fn footer_inner(st: &Arc<AppState>, q: Option<&str>) -> Result<Response, ApiError> {
-    let (mut req, count) = footer_request(q)?;
+    let (req, count) = footer_request(q)?;
+    select_and_answer(st, req, count, false, |engine, req| engine.footer(req)).await
+}
+
+/// Render a footer with `render` (a first print, or with `reprint` a
+/// reprint) and answer it, counted unless `count` is off or the service has
+/// no store. Counted means delivered: everything that can fail (selection,
+/// layout, the insertion's own checks) comes before the count, and after it
+/// only the answer is written. The count is made as the engine makes it, in
+/// the counting thread's shared commit (see [`count_and_answer`]).
+pub(super) async fn select_and_answer(
+    st: &Arc<AppState>,
+    mut req: FooterRequest,
+    count: bool,
+    reprint: bool,
+    render: impl Fn(&keymsg_core::Engine, &FooterRequest) -> keymsg_core::Result<keymsg_core::Rendered>,
+) -> Result<Response, ApiError> {
     let engines = st.engines();
     if !count || engines.count.is_none() {
-        let r = engines.select.footer(&req)?;
+        let r = render(&engines.select, &req)?;
         return Ok(json_response(StatusCode::OK, &footer_out(&r)));
     }
-    // Counted means delivered: everything that can fail (selection, layout,
-    // the insertion's own checks) comes before the count, and after it only
-    // the answer is written. The count is made as the engine makes it, in
-    // the counting thread's shared commit.
     let at = req.at.unwrap_or_else(time::OffsetDateTime::now_utc);
     req.at = Some(at);
-    let r = engines.select.footer(&req)?;
+    let r = render(&engines.select, &req)?;
     let surface = req.surface.unwrap_or(Surface::Receipt);
-    let ins = Insertion::new(at, engines.select.agency(), surface, r.message_id.clone());
+    let mut ins = Insertion::new(at, engines.select.agency(), surface, r.message_id.clone());
+    ins.reprint = reprint;
     count_and_answer(
         st,
         engines,
@@ -125,7 +138,7 @@ async fn footer_inner(st: &Arc<AppState>, q: Option<&str>) -> Result<Response, A
 /// deadline), and the count is withdrawn if it goes after the commit but
 /// before the answer is handed to hyper. Once hyper has the answer, the
 /// service cannot know whether the client read it (docs/COUNTING.md).
-pub(super) async fn count_and_answer(
+async fn count_and_answer(
     st: &Arc<AppState>,
     engines: Arc<crate::state::Engines>,
     mut r: keymsg_core::Rendered,
