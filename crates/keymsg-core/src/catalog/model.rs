@@ -183,16 +183,15 @@ impl Catalog {
     }
 
     /// [`CatalogError::Expired`](super::CatalogError::Expired) when the
-    /// catalog has expired at `instant`. A catalog is checked when it is
-    /// loaded, but a long-lived engine or service outlives its `expires`:
-    /// the engine asks this for every footer, pop-up and reprint (one
-    /// comparison with the instant parsed at load).
-    pub(crate) fn check_not_expired(
-        &self,
-        instant: OffsetDateTime,
-    ) -> Result<(), super::CatalogError> {
+    /// catalog has expired at `at` or now, the later (an `at` in the past
+    /// does not bring an expired catalog back). A catalog is checked when it
+    /// is loaded, but a long-lived engine or service outlives its `expires`:
+    /// the engine asks this for every footer, pop-up and reprint. The clock
+    /// is read only for a catalog that expires; then it is one comparison
+    /// with the instant parsed at load.
+    pub(crate) fn check_not_expired(&self, at: OffsetDateTime) -> Result<(), super::CatalogError> {
         match self.inner.meta.expires {
-            Some(e) if instant >= e => Err(self.expired_error(e)),
+            Some(e) if at.max(crate::bangkok::now()) >= e => Err(self.expired_error(e)),
             _ => Ok(()),
         }
     }
