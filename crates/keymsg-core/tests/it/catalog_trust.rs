@@ -355,3 +355,69 @@ fn every_trusted_key_with_the_signatures_key_id_is_tried() {
     let e = Catalog::load(&o).unwrap_err();
     assert!(matches!(e, CatalogError::SignatureInvalid { .. }), "{e}");
 }
+
+/// Review 3: a load waited for the state directory's lock forever, so one
+/// stuck process (stopped, or hung on a dead disk) holding it hung every
+/// later start. The wait is bounded, the error names the lock file, and a
+/// lock let go within the wait is taken.
+#[test]
+fn a_load_waits_for_the_state_lock_a_bounded_time() {
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let key = new_key();
+    let p = write(dir.path(), "c.toml", &catalog_text(5, None, ""), Some(&key));
+    Catalog::load(&options(&p, &[&key], Some(&state))).unwrap();
+    let p = write(dir.path(), "c.toml", &catalog_text(6, None, ""), Some(&key));
+    let lock_path = state.join("versions.lock");
+    let hold = || {
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&lock_path)
+            .unwrap();
+        f.lock().unwrap();
+        f
+    };
+    let load_in_thread = |strict: bool| {
+        let (tx, rx) = mpsc::channel();
+        let mut o = options(&p, &[&key], Some(&state));
+        o.strict = strict;
+        std::thread::spawn(move || {
+            let start = Instant::now();
+            let _ = tx.send((Catalog::load(&o).map(|c| c.version()), start.elapsed()));
+        });
+        rx
+    };
+    // Held throughout: the load gives up, naming the lock file.
+    let held = hold();
+    let (r, took) = load_in_thread(false)
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the load still waits for the lock after a minute");
+    let e = r.unwrap_err();
+    assert!(matches!(e, CatalogError::State { .. }), "{e}");
+    let text = e.to_string();
+    assert!(
+        text.contains(&lock_path.display().to_string()) && text.contains("for over 5 s"),
+        "{text}"
+    );
+    assert!(took >= Duration::from_secs(5), "{took:?}");
+    // Let go within the wait: the load takes the lock and records.
+    let rx = load_in_thread(true);
+    std::thread::sleep(Duration::from_millis(300));
+    drop(held);
+    let (r, _) = rx.recv_timeout(Duration::from_secs(60)).unwrap();
+    assert_eq!(r.unwrap(), 6);
+    // A refused file whose last good copy cannot be read for the lock says
+    // both why the file was refused and what holds the copy.
+    let _held = hold();
+    write(dir.path(), "c.toml", &catalog_text(7, None, ""), None);
+    let (r, _) = load_in_thread(false)
+        .recv_timeout(Duration::from_secs(60))
+        .unwrap();
+    let text = r.unwrap_err().to_string();
+    assert!(
+        text.contains("versions.lock") && text.contains("c.toml.minisig"),
+        "{text}"
+    );
+}

@@ -345,8 +345,20 @@ pub(crate) fn load_layer<T: LayerFile>(
     };
     // Under the lock, so that the copy and its signature are of one file
     // (best effort: a state directory this process cannot write has no
-    // writer of its own to wait for).
-    let _lock = state.lock().ok();
+    // writer of its own to wait for; a lock held too long is an error).
+    let _lock = match state.lock_for_reading() {
+        Ok(lock) => lock,
+        Err(CatalogError::State { path, reason }) => {
+            return Err(CatalogError::State {
+                path,
+                reason: format!(
+                    "{reason}; so the last good copy cannot stand in for {label}, refused: {}",
+                    error.to_string().replace('\n', "; ")
+                ),
+            });
+        }
+        Err(e) => return Err(e),
+    };
     let Some(good) = state.last_good(layer.as_str())? else {
         return Err(error);
     };

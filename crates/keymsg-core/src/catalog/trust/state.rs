@@ -25,11 +25,13 @@
 //! one exclusive lock on `STATE/versions.lock`, taken by every load that
 //! records ([`StateDir::lock`]) and by a fallback reading the last good
 //! copy: two loads at once (threads or processes) never lose a record or
-//! read a copy with another copy's signature.
+//! read a copy with another copy's signature. A load waits for the lock
+//! at most [`LOCK_WAIT`], then fails naming the lock file.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -41,6 +43,39 @@ const VERSIONS: &str = "versions.json";
 
 /// The lock file of the state directory (see the module documentation).
 const LOCK: &str = "versions.lock";
+
+/// How long a load waits for the state directory's lock. A load holds it
+/// for a few file writes (milliseconds), so this is many loads queued at
+/// once, or a holder that is stuck.
+pub(crate) const LOCK_WAIT: Duration = Duration::from_secs(5);
+
+/// How long to sleep between two tries of the lock.
+const LOCK_RETRY: Duration = Duration::from_millis(10);
+
+/// Lock `file` (the lock file at `path`), trying until `wait` has passed.
+fn acquire(file: std::fs::File, path: &Path, wait: Duration) -> Result<StateLock, CatalogError> {
+    let start = Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(StateLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
+                std::thread::sleep(LOCK_RETRY);
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(state_err(
+                    path,
+                    format!(
+                        "locked by another load (thread or process) for over {} s; if no \
+                         load is running, a stuck process holds it (`fuser -v` on this file \
+                         names it)",
+                        wait.as_secs_f32()
+                    ),
+                ));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(state_err(path, e)),
+        }
+    }
+}
 
 /// Holds the state directory's lock; the lock is released when it is
 /// dropped (the file closed), or when the process dies.
@@ -176,19 +211,34 @@ impl StateDir {
     }
 
     /// Take the state directory's exclusive lock, waiting for another load
-    /// (thread or process) to finish recording.
+    /// (thread or process) to finish recording, for at most [`LOCK_WAIT`]:
+    /// then an error naming the lock file (a holder that never lets go, such
+    /// as a stopped process, must not hang every load behind it).
     pub(crate) fn lock(&self) -> Result<StateLock, CatalogError> {
+        acquire(self.open_lock()?, &self.dir.join(LOCK), LOCK_WAIT)
+    }
+
+    /// [`StateDir::lock`] for a load that only reads the state (serving the
+    /// last good copy): `None` when the lock file cannot be opened (a state
+    /// directory this process cannot write has no writer of its own to
+    /// wait for); an error when another holds the lock for too long.
+    pub(crate) fn lock_for_reading(&self) -> Result<Option<StateLock>, CatalogError> {
+        match self.open_lock() {
+            Ok(file) => acquire(file, &self.dir.join(LOCK), LOCK_WAIT).map(Some),
+            Err(_) => Ok(None),
+        }
+    }
+
+    fn open_lock(&self) -> Result<std::fs::File, CatalogError> {
         std::fs::create_dir_all(&self.dir).map_err(|e| state_err(&self.dir, e))?;
         let path = self.dir.join(LOCK);
-        let file = std::fs::OpenOptions::new()
+        std::fs::OpenOptions::new()
             .read(true)
             .write(true)
             .create(true)
             .truncate(false)
             .open(&path)
-            .map_err(|e| state_err(&path, e))?;
-        file.lock().map_err(|e| state_err(&path, e))?;
-        Ok(StateLock { _file: file })
+            .map_err(|e| state_err(&path, e))
     }
 
     fn versions(&self) -> Result<Versions, CatalogError> {
