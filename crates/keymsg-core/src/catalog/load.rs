@@ -197,6 +197,22 @@ fn declared_schema(text: &str, format: Format) -> Option<u32> {
     probe.schema
 }
 
+/// The `version` a catalog or overlay file declares, read leniently
+/// (other fields ignored, nothing validated); `None` when it has none or
+/// does not parse that far.
+pub(crate) fn declared_version(bytes: &[u8], format: Format) -> Option<u64> {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        version: u64,
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let probe = match format {
+        Format::Toml => toml::from_str::<Probe>(text).ok()?,
+        Format::Json => serde_json::from_str::<Probe>(text).ok()?,
+    };
+    Some(probe.version)
+}
+
 fn parse_strict<T: serde::de::DeserializeOwned>(
     text: &str,
     format: Format,

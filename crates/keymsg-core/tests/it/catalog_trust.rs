@@ -421,3 +421,64 @@ fn a_load_waits_for_the_state_lock_a_bounded_time() {
         "{text}"
     );
 }
+
+/// Review 3: deleting `versions.json` reset rollback protection (an older
+/// signed file was then accepted as new). The layer's last good copy,
+/// written only with its record, now stands in for a missing record as a
+/// floor: deleting one file is not enough. The copy is still never served
+/// without its record.
+#[test]
+fn deleting_versions_json_does_not_reset_rollback_protection() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let versions = state.join("versions.json");
+    let key = new_key();
+    let v5 = catalog_text(5, None, "");
+    let load = |text: &str, strict: bool| {
+        let p = write(dir.path(), "c.toml", text, Some(&key));
+        let mut o = options(&p, &[&key], Some(&state));
+        o.strict = strict;
+        Catalog::load(&o)
+    };
+    load(&v5, false).unwrap();
+    std::fs::remove_file(&versions).unwrap();
+    // An older file, validly signed back then: refused, strict or not (the
+    // copy has no record, so it does not serve either).
+    for strict in [true, false] {
+        match load(&catalog_text(4, None, " ด่วน"), strict).unwrap_err() {
+            CatalogError::Rollback { found, highest, .. } => assert_eq!((found, highest), (4, 5)),
+            other => panic!("{other}"),
+        }
+    }
+    // Version 5 with other bytes.
+    let e = load(&catalog_text(5, None, " ทันที"), true).unwrap_err();
+    assert!(matches!(e, CatalogError::VersionReused { .. }), "{e}");
+    assert!(!versions.exists(), "nothing refused is recorded");
+    // The layer's entry removed by hand is the same as the file deleted.
+    std::fs::create_dir_all(&state).unwrap();
+    std::fs::write(&versions, r#"{"layers": {}}"#).unwrap();
+    let e = load(&catalog_text(4, None, ""), true).unwrap_err();
+    assert!(matches!(e, CatalogError::Rollback { .. }), "{e}");
+    // The accepted file itself loads and records again: an older one then
+    // falls back to the last good copy as before.
+    assert_eq!(load(&v5, false).unwrap().version(), 5);
+    let c = load(&catalog_text(4, None, ""), false).unwrap();
+    assert_eq!(c.version(), 5);
+    assert!(c.trust().fallback().is_some());
+    // A copy whose version cannot be read, without a record: refuse to guess.
+    std::fs::remove_file(&versions).unwrap();
+    let copy = state.join("last-good-base.toml");
+    std::fs::write(&copy, "not a catalog").unwrap();
+    let e = load(&catalog_text(6, None, ""), false).unwrap_err();
+    match &e {
+        CatalogError::State { path, reason } => {
+            assert_eq!(path, &copy.display().to_string());
+            assert!(reason.contains("refusing to guess"), "{reason}");
+        }
+        other => panic!("{other}"),
+    }
+    // The limit, as docs/SECURITY.md says: whoever deletes the copy too
+    // (can write the state directory) resets the layer.
+    std::fs::remove_file(&copy).unwrap();
+    assert_eq!(load(&catalog_text(4, None, ""), true).unwrap().version(), 4);
+}

@@ -14,7 +14,9 @@
 //! 4. with a state directory, a version lower than the highest accepted
 //!    for the same layer (base or overlay, whatever issuer the file
 //!    declares) is refused, and so is the same version with different
-//!    bytes; an accepted file is recorded and copied there.
+//!    bytes; an accepted file is recorded and copied there. A layer whose
+//!    record is missing (`versions.json` deleted) takes its last good
+//!    copy's version as the highest accepted.
 //!
 //! When a file is refused and the state directory holds a last good copy,
 //! that copy is served instead (unless [`LoadOptions::strict`]), and

@@ -18,6 +18,10 @@
 //! STATE/versions.lock                 locked while a load checks and records
 //! ```
 //!
+//! A copy is written only with its record, so a layer without a record
+//! whose copy is still there (`versions.json` deleted) takes the copy's
+//! version as its floor (see [`StateDir::check`]).
+//!
 //! Files are replaced atomically (written to a temporary file of a unique
 //! name beside, then renamed), so a crash leaves either the old or the new
 //! state, never half of one. Checking a file against `versions.json` and
@@ -37,7 +41,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::super::error::CatalogError;
-use super::super::load::Format;
+use super::super::load::{Format, declared_version};
 
 const VERSIONS: &str = "versions.json";
 
@@ -286,8 +290,12 @@ impl StateDir {
         source_name: &str,
     ) -> Result<(), CatalogError> {
         let versions = self.versions()?;
-        let Some(seen) = self.seen(&versions, layer, issuer) else {
-            return Ok(());
+        let seen = match self.seen(&versions, layer, issuer) {
+            Some(seen) => seen,
+            None => match self.copy_floor(layer)? {
+                Some(seen) => seen,
+                None => return Ok(()),
+            },
         };
         let issuer = issuer.unwrap_or("(none)").to_owned();
         if version < seen.version {
@@ -306,6 +314,36 @@ impl StateDir {
             });
         }
         Ok(())
+    }
+
+    /// The layer's last good copy standing in for its record when
+    /// `versions.json` has none (deleted, or the layer's entry removed): a
+    /// copy is written only with its record, so its version is the highest
+    /// the layer accepted, and deleting `versions.json` alone no longer
+    /// lets an older file in. Only a floor for [`StateDir::check`]: a copy
+    /// without a record is never served ([`StateDir::is_recorded`]), since
+    /// it may have been put there by hand. A copy whose version cannot be
+    /// read is an error: this state cannot say what the layer accepted.
+    fn copy_floor(&self, layer: &str) -> Result<Option<Seen>, CatalogError> {
+        let Some(good) = self.last_good(layer)? else {
+            return Ok(None);
+        };
+        let version = declared_version(&good.bytes, good.format).ok_or_else(|| {
+            state_err(
+                &good.path,
+                format!(
+                    "{VERSIONS} has no record of the {layer} layer and the version of its last \
+                     good copy cannot be read; refusing to guess (remove the state directory to \
+                     start afresh)"
+                ),
+            )
+        })?;
+        Ok(Some(Seen {
+            version,
+            sha256: sha256_hex(&good.bytes),
+            issuer: None,
+            key_id: None,
+        }))
     }
 
     /// Whether `bytes` (the layer's last good copy) are the file the
