@@ -72,15 +72,31 @@ pub struct StoreArgs {
     pub journal: Option<PathBuf>,
 }
 
+/// The store directory on this host the catalog trust state lives in by
+/// default (its `catalog-trust`, once it is a store: see
+/// [`keymsg_core::catalog::default_state_dir`]): a store directory, or for a
+/// postgres:// store, which has no directory here, this host's journal
+/// (`journal`: flag, else config; else `$KEYMSG_JOURNAL`), a store directory
+/// of its own. So a fleet host keeps its rollback records and last good
+/// catalog as a single host does, and a load never waits on the network.
+pub fn trust_home(store: Option<&Path>, journal: Option<&Path>) -> Option<PathBuf> {
+    let store = store?;
+    if !store.to_str().is_some_and(keymsg_core::store::is_fleet_url) {
+        return Some(store.to_path_buf());
+    }
+    journal
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("KEYMSG_JOURNAL").map(PathBuf::from))
+}
+
 impl StoreArgs {
-    /// The store directory named by the flag or the config, when it is a
-    /// directory (not a postgres:// URL): where the catalog trust state lives
-    /// by default.
-    pub fn dir(&self, config: &Config) -> Option<PathBuf> {
-        self.store
-            .clone()
-            .or_else(|| config.store.clone())
-            .filter(|p| !p.to_str().is_some_and(keymsg_core::store::is_fleet_url))
+    /// Where the catalog trust state lives by default ([`trust_home`] of the
+    /// store and journal named by the flags or the config).
+    pub fn trust_home(&self, config: &Config) -> Option<PathBuf> {
+        trust_home(
+            self.store.as_deref().or(config.store.as_deref()),
+            self.journal.as_deref().or(config.journal.as_deref()),
+        )
     }
 
     /// Open the store named by the flag or the config. `read_only`: a
@@ -132,6 +148,7 @@ impl StoreArgs {
 
 /// Load the catalog named by the flag, else the config, else the embedded
 /// one, with the trust flags applied (signature, expiry, rollback, last good).
+/// `store`: the [`trust_home`], where the trust state lives by default.
 pub fn load_catalog(
     flag: Option<&Path>,
     trust: &TrustArgs,
@@ -152,9 +169,6 @@ pub fn load_catalog_for(
     store: Option<&Path>,
     profiles: &[keymsg_core::layout::Profile],
 ) -> Result<Catalog, CliError> {
-    // The trust state defaults to a directory inside a store directory; a
-    // postgres:// store has none on this host.
-    let store = store.filter(|p| !p.to_str().is_some_and(keymsg_core::store::is_fleet_url));
     // keymsg.toml's `[layout] words` are applied (and their check
     // remembered in the trust state) by the load itself.
     super::trust::load_checking(trust, flag, config, store, profiles)
@@ -167,7 +181,10 @@ pub fn engine(
     config: &Config,
     count: Option<&CountArgs>,
 ) -> Result<Engine, CliError> {
-    let store = args.store.as_ref().or(config.store.as_ref());
+    let home = trust_home(
+        args.store.as_deref().or(config.store.as_deref()),
+        args.journal.as_deref().or(config.journal.as_deref()),
+    );
     // Lossy output accepts a profile some message cannot fit whole.
     let lossy = count.is_some_and(|c| c.allow_lossy);
     let profiles = if lossy {
@@ -179,7 +196,7 @@ pub fn engine(
         args.catalog.as_deref(),
         &args.trust,
         config,
-        store.map(PathBuf::as_path),
+        home.as_deref(),
         profiles,
     )?;
     let mut b = Engine::builder().catalog(catalog);

@@ -37,7 +37,7 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
     // writer file.
     let store = args.store.open(config, true, "metrics")?;
     let mut text = store.prometheus_text()?;
-    let dir = args.store.dir(config);
+    let dir = args.store.trust_home(config);
     let catalog = super::trust::load(&args.trust, args.catalog.as_deref(), config, dir.as_deref())?;
     text.push_str(&catalog_metrics(&catalog));
     stdout_bytes(text.as_bytes())

@@ -18,7 +18,7 @@ use keymsg_core::catalog::{Message, TextKind};
 use keymsg_core::layout::{self, Fitted, Measure, Profile, ProfileKind};
 use keymsg_core::{Catalog, Surface};
 
-use super::common::{load_catalog, parse_width, plural, write_out};
+use super::common::{load_catalog, parse_width, plural, trust_home, write_out};
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -60,7 +60,7 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         args.catalog.as_deref(),
         &args.trust,
         config,
-        config.store.as_deref(),
+        trust_home(config.store.as_deref(), config.journal.as_deref()).as_deref(),
     )?;
     let name = args
         .profile

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use keymsg_core::YearMonth;
 use keymsg_core::{Channel, Engine};
 
-use super::common::{load_catalog, parse_month};
+use super::common::{load_catalog, parse_month, trust_home};
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -72,12 +72,15 @@ fn parse_channel(s: &str) -> Result<Channel, String> {
 
 /// Run `keymsg record`.
 pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
-    let store = args.store.clone().or_else(|| config.store.clone());
+    let home = trust_home(
+        args.store.as_deref().or(config.store.as_deref()),
+        args.journal.as_deref().or(config.journal.as_deref()),
+    );
     let catalog = load_catalog(
         args.catalog.as_deref(),
         &args.trust,
         config,
-        store.as_deref(),
+        home.as_deref(),
     )?;
     if let Some(id) = &args.message
         && catalog.get(id).is_none()

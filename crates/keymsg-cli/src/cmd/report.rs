@@ -91,7 +91,7 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
     // so a copy on read-only media can be reported, and no writer file is
     // claimed.
     let store = args.store.open(config, true, "report")?;
-    let dir = args.store.dir(config);
+    let dir = args.store.trust_home(config);
     let catalog = load_catalog(args.catalog.as_deref(), &args.trust, config, dir.as_deref())?;
     let agency = args.agency.or_else(|| config.agency.clone());
     let report =

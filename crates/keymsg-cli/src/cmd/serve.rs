@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use super::common::{CountArgs, EngineArgs, load_catalog_for};
+use super::common::{CountArgs, EngineArgs, load_catalog_for, trust_home};
 use crate::config::Config;
 use crate::exit::CliError;
 
@@ -69,12 +69,15 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
     } else {
         config.profile_def.clone()
     };
-    let store_dir = args.engine.store.clone().or_else(|| config.store.clone());
+    let trust_dir = trust_home(
+        args.engine.store.as_deref().or(config.store.as_deref()),
+        args.engine.journal.as_deref().or(config.journal.as_deref()),
+    );
     load_catalog_for(
         args.engine.catalog.as_deref(),
         &args.engine.trust,
         config,
-        store_dir.as_deref(),
+        trust_dir.as_deref(),
         &checked_profiles,
     )?;
     let catalog_flag = args.engine.catalog.clone();
@@ -85,7 +88,7 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
             catalog_flag.as_deref(),
             &trust,
             &config_for_loader,
-            store_dir.as_deref(),
+            trust_dir.as_deref(),
             &checked_profiles,
         )
         .map_err(|e| e.lines().join("; "))

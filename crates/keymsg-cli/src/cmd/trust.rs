@@ -34,7 +34,8 @@ pub struct TrustArgs {
     pub signature: Option<PathBuf>,
     /// Trust state directory: highest versions seen and the last good
     /// catalog (default: config `state`, else STORE/catalog-trust once the
-    /// store directory exists; none: no rollback protection).
+    /// store directory exists, or JOURNAL/catalog-trust for a postgres://
+    /// store: this host's journal; none: no rollback protection).
     #[arg(long, value_name = "DIR")]
     pub state: Option<PathBuf>,
     /// Fail when the catalog is refused, instead of serving the last good one
@@ -71,7 +72,8 @@ pub fn parse_key(spec: &str, base: Option<&Path>) -> Result<TrustedKey, CliError
 
 impl TrustArgs {
     /// The core's load options for `catalog` (flag, else config), with the
-    /// state directory defaulting to one inside `store`.
+    /// state directory defaulting to one inside `store` (a store directory
+    /// on this host: `common::trust_home`).
     pub fn options(
         &self,
         catalog: Option<&Path>,
@@ -96,11 +98,7 @@ impl TrustArgs {
             .state
             .clone()
             .or_else(|| config.state.clone())
-            .or_else(|| {
-                store
-                    .filter(|s| !s.to_string_lossy().contains("://"))
-                    .and_then(default_state_dir)
-            });
+            .or_else(|| store.and_then(default_state_dir));
         let catalog = catalog
             .map(Path::to_path_buf)
             .or_else(|| config.catalog.clone());

@@ -492,3 +492,131 @@ fn overlay_keys_sign_only_the_overlay() {
     let out = ok(d, &["footer", "--key", "A", "--width", "48"], "");
     assert!(out.contains("053-123-456") || out.contains("(v3)"), "{out}");
 }
+
+/// Review 3, T13: a postgres:// store had no default trust state, so a
+/// fleet host had no rollback protection unless `state` was configured (a
+/// store directory gets STORE/catalog-trust). The trust state now defaults
+/// to the host's journal, JOURNAL/catalog-trust, found as the store does
+/// (flag, config `journal`, `$KEYMSG_JOURNAL`): kept per host like the
+/// last good copy, so a load never waits on the network.
+#[test]
+fn a_fleet_host_keeps_its_trust_state_in_its_journal() {
+    if !have_minisign() {
+        return;
+    }
+    let Some(pg) = keymsg_pgtest::PgServer::start() else {
+        return;
+    };
+    let url = pg.create_db("trust_home");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    keypair(d, "k", None);
+    let publish = |text: &str| {
+        std::fs::write(d.join("c.toml"), text).unwrap();
+        minisign(d, &["-S", "-s", "k.key", "-m", "c.toml"], "");
+    };
+    let footer = |store: &str, extra: &[&str]| {
+        let mut args = vec![
+            "footer",
+            "--catalog",
+            "c.toml",
+            "--trusted-key",
+            "k.pub",
+            "--key",
+            "INV-1",
+            "--width",
+            "48",
+            "--store",
+            store,
+        ];
+        args.extend(extra);
+        run(d, &args, "")
+    };
+    publish(&catalog(5, "2099-01-01"));
+    // The first start makes the journal; the second records the catalog.
+    for _ in 0..2 {
+        let out = footer(&url, &["--journal", "journal"]);
+        assert!(out.status.success(), "{out:?}");
+    }
+    assert!(d.join("journal/catalog-trust/versions.json").is_file());
+    // An older version, validly signed back then: refused on this host,
+    // also with the fleet store down.
+    publish(&catalog(4, "2099-01-01"));
+    for store in [url.as_str(), "postgres://keymsg@127.0.0.1:1/fleet"] {
+        let out = footer(store, &["--journal", "journal"]);
+        assert!(out.status.success(), "the last good catalog serves");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("(v5)"));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("older than version 5")
+                && err.contains("serving the last good base catalog, version 5"),
+            "{err}"
+        );
+        let out = footer(store, &["--journal", "journal", "--strict"]);
+        assert_eq!(out.status.code(), Some(1), "--strict refuses");
+    }
+    // The journal from keymsg.toml, and from $KEYMSG_JOURNAL.
+    std::fs::write(
+        d.join("keymsg.toml"),
+        format!("store = \"{url}\"\njournal = \"journal\"\n"),
+    )
+    .unwrap();
+    let args = [
+        "footer",
+        "--catalog",
+        "c.toml",
+        "--trusted-key",
+        "k.pub",
+        "--key",
+        "INV-2",
+        "--strict",
+    ];
+    assert_eq!(run(d, &args, "").status.code(), Some(1));
+    std::fs::remove_file(d.join("keymsg.toml")).unwrap();
+    let out = crate::keymsg(d)
+        .env("KEYMSG_JOURNAL", d.join("journal"))
+        .args(args)
+        .args(["--store", &url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    // Commands that read the store (metrics, report) and record find it too.
+    let trust = ["--catalog", "c.toml", "--trusted-key", "k.pub"];
+    let with = |cmd: &[&str]| {
+        let mut a = cmd.to_vec();
+        a.extend(["--store", &url, "--journal", "journal"]);
+        a.extend(trust);
+        run(d, &a, "")
+    };
+    let m = with(&["metrics"]);
+    assert!(m.status.success(), "{m:?}");
+    assert!(
+        String::from_utf8_lossy(&m.stdout)
+            .contains("keymsg_catalog_last_good{layer=\"base\",source=\"c.toml\"} 1"),
+        "{m:?}"
+    );
+    for cmd in [
+        &[
+            "report", "--month", "2026-03", "--format", "json", "--strict",
+        ][..],
+        &[
+            "record",
+            "--month",
+            "2026-03",
+            "--channel",
+            "on-air",
+            "--message",
+            "aoc",
+            "--count",
+            "1",
+            "--strict",
+        ],
+    ] {
+        let out = with(cmd);
+        assert_eq!(out.status.code(), Some(1), "{cmd:?}: {out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("older than version 5"),
+            "{cmd:?}: {out:?}"
+        );
+    }
+}

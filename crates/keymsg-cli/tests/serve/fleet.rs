@@ -278,3 +278,48 @@ fn caps_hold_across_two_server_processes_on_one_postgres() {
         "{rows}"
     );
 }
+
+/// Review 3, T13: on a postgres:// store `keymsg serve` had no default
+/// trust state (no rollback protection unless `state` was configured). It
+/// is the host's journal's `catalog-trust`, as for the CLI commands.
+#[test]
+fn serve_on_postgres_keeps_the_trust_state_in_the_journal() {
+    let Some(pg) = pg() else { return };
+    let url = fresh_db(pg);
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = |version: u64| {
+        format!(
+            "version = {version}\n[allow]\nphones = [\"1441\"]\n[[messages]]\nid = \"aoc\"\n\
+             topic = \"general\"\n[messages.text.th]\nlong = \"โทร 1441 (v{version})\"\n"
+        )
+    };
+    std::fs::write(dir.path().join("c.toml"), catalog(5)).unwrap();
+    let args = [
+        "--catalog",
+        "c.toml",
+        "--store",
+        url.as_str(),
+        "--journal",
+        "journal",
+    ];
+    // The first start makes the journal, the second records version 5.
+    for _ in 0..2 {
+        let mut a = vec!["footer", "--key", "INV-1"];
+        a.extend(args);
+        keymsg(dir.path(), &a);
+    }
+    std::fs::write(dir.path().join("c.toml"), catalog(4)).unwrap();
+    let server = Server::start(dir.path(), &args);
+    let (status, ready) = get_json(server.addr, "/readyz", &[]);
+    assert_eq!(status, 200, "{ready}");
+    let layer = &ready["checks"]["catalog"]["layers"][0];
+    assert_eq!(layer["rollback_protected"], true, "{ready}");
+    assert_eq!(layer["version"], 5, "{ready}");
+    assert!(
+        layer["refused"]
+            .to_string()
+            .contains("older than version 5"),
+        "{ready}"
+    );
+    server.stop();
+}

@@ -51,7 +51,11 @@ const STORE_MARKER: &str = "KEYMSG_STORE";
 
 /// The default state directory for a store directory: `STORE/catalog-trust`,
 /// once the store exists (a directory that is not yet a store is left
-/// alone: the store refuses to be created in a non-empty directory).
+/// alone: the store refuses to be created in a non-empty directory). For a
+/// PostgreSQL fleet store, pass the host's journal directory (a store
+/// directory of its own), as the CLI and `keymsg serve` do: rollback records
+/// and the last good catalog are kept per host, so a load never waits on the
+/// network (see docs/FLEET.md).
 pub fn default_state_dir(store: &Path) -> Option<PathBuf> {
     store
         .join(STORE_MARKER)
