@@ -21,7 +21,8 @@
 //! backstop should this thread fall behind (a slow disk).
 //!
 //! The same thread deletes expired idempotency keys
-//! ([`StoreOptions::key_retention_months`](super::StoreOptions::key_retention_months)):
+//! ([`StoreOptions::key_retention_months`](super::StoreOptions::key_retention_months)),
+//! and the insertions refused for them (see `handover`):
 //! once when the store opens and then every [`PRUNE_INTERVAL`], walking the
 //! keys in chunks of [`PRUNE_CHUNK`] so that commits only ever wait for one
 //! short delete.
@@ -116,6 +117,7 @@ fn prune(
     stop: &Receiver<()>,
 ) -> rusqlite::Result<()> {
     let oldest = oldest.to_string();
+    prune_refused(conn, writer, &oldest, stop)?;
     // Every key was stored with a counter row (same transaction) of its
     // month or an earlier one (a key expires by the later of its insertion's
     // month and the month it was counted in), and the counters' primary key
@@ -173,6 +175,36 @@ fn prune(
             tx.commit()?;
         }
         if seen < PRUNE_CHUNK {
+            return Ok(());
+        }
+    }
+}
+
+/// Delete the refused insertions whose key expired (months before
+/// `oldest`; see `handover`), a chunk at a time under the writer lock.
+fn prune_refused(
+    conn: &Connection,
+    writer: &Weak<Mutex<Writer>>,
+    oldest: &str,
+    stop: &Receiver<()>,
+) -> rusqlite::Result<()> {
+    loop {
+        if stopping(stop) {
+            return Ok(());
+        }
+        let Some(w) = writer.upgrade() else {
+            return Ok(());
+        };
+        let Ok(_no_commits) = w.lock() else {
+            return Ok(());
+        };
+        let gone = conn
+            .prepare_cached(
+                "DELETE FROM refused WHERE id IN \
+                 (SELECT id FROM refused WHERE key_month < ?1 LIMIT ?2)",
+            )?
+            .execute(rusqlite::params![oldest, PRUNE_CHUNK])?;
+        if gone < usize::try_from(PRUNE_CHUNK).unwrap_or(usize::MAX) {
             return Ok(());
         }
     }

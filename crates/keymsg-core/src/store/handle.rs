@@ -23,9 +23,9 @@ pub struct Store {
 
 #[derive(Debug)]
 enum Backend {
-    // Boxed: the SQLite backend is large and the handle is moved around.
+    // Boxed: the backends are large and the handle is moved around.
     Sqlite(Box<SqliteStore>),
-    Memory(MemoryStore),
+    Memory(Box<MemoryStore>),
     Postgres(Box<PgStore>),
 }
 
@@ -173,7 +173,7 @@ impl Store {
     /// An in-memory store that counts reprints when `count_reprints` is set.
     pub fn in_memory_with(count_reprints: bool) -> Store {
         Store {
-            backend: Backend::Memory(MemoryStore::new(count_reprints)),
+            backend: Backend::Memory(Box::new(MemoryStore::new(count_reprints))),
         }
     }
 

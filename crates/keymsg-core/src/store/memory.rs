@@ -26,6 +26,17 @@ struct Cell {
     reprints: u64,
 }
 
+/// An insertion refused as a duplicate of its key.
+#[derive(Debug)]
+struct Refused {
+    ins: Insertion,
+    /// Whether it counts once handed the key (a reprint only when reprints
+    /// are counted).
+    counts: bool,
+    /// Handed the key and the count.
+    handed: bool,
+}
+
 /// A report mark: month, agency scope, when, and the counts it showed.
 #[derive(Debug)]
 struct Mark {
@@ -41,6 +52,10 @@ struct State {
     /// (a message has few cells: months × agencies × surfaces × kinds).
     cells: HashMap<String, Vec<Cell>>,
     keys: HashSet<String>,
+    /// Keyed insertions answered "duplicate", oldest first: handed the key
+    /// and the count when the attempt holding the key is withdrawn (as in
+    /// the SQLite store, see `handover`).
+    refused: Vec<Refused>,
     manual: BTreeMap<(YearMonth, String, Channel, String), u64>,
     marks: Vec<Mark>,
     /// Withdrawals so far (the writer's epoch, see `gcounter`).
@@ -89,37 +104,17 @@ impl MemoryStore {
     fn count_locked(st: &mut State, ins: &Insertion, count_reprints: bool) -> Counted {
         if let Some(k) = &ins.idempotency_key {
             if st.keys.contains(k) {
+                st.refused.push(Refused {
+                    ins: ins.clone(),
+                    counts: !ins.reprint || count_reprints,
+                    handed: false,
+                });
                 return Counted::Duplicate;
             }
             st.keys.insert(k.clone());
         }
-        let month = ins.month();
-        let cells = match st.cells.get_mut(&ins.message_id) {
-            Some(c) => c,
-            None => st.cells.entry(ins.message_id.clone()).or_default(),
-        };
-        let found = cells.iter().position(|c| {
-            c.month == month
-                && c.surface == ins.surface
-                && c.agency == ins.agency
-                && c.kind == ins.kind
-        });
-        let cell = match found.and_then(|i| cells.get_mut(i)) {
-            Some(c) => c,
-            None => {
-                cells.push(Cell {
-                    month,
-                    agency: ins.agency.clone(),
-                    surface: ins.surface,
-                    kind: ins.kind.clone(),
-                    counted: 0,
-                    reprints: 0,
-                });
-                match cells.last_mut() {
-                    Some(c) => c,
-                    None => return Counted::Reprint, // unreachable: just pushed
-                }
-            }
+        let Some(cell) = Self::cell(st, ins) else {
+            return Counted::Reprint; // unreachable: the cell exists
         };
         cell.reprints = cell.reprints.saturating_add(u64::from(ins.reprint));
         if ins.reprint && !count_reprints {
@@ -129,13 +124,90 @@ impl MemoryStore {
         Counted::New
     }
 
+    /// The counters of `ins`'s month, agency, surface and kind (made if new).
+    fn cell<'a>(st: &'a mut State, ins: &Insertion) -> Option<&'a mut Cell> {
+        let month = ins.month();
+        if !st.cells.contains_key(&ins.message_id) {
+            st.cells.insert(ins.message_id.clone(), Vec::new());
+        }
+        let cells = st.cells.get_mut(&ins.message_id)?;
+        let found = cells.iter().position(|c| {
+            c.month == month
+                && c.surface == ins.surface
+                && c.agency == ins.agency
+                && c.kind == ins.kind
+        });
+        match found {
+            Some(i) => cells.get_mut(i),
+            None => {
+                cells.push(Cell {
+                    month,
+                    agency: ins.agency.clone(),
+                    surface: ins.surface,
+                    kind: ins.kind.clone(),
+                    counted: 0,
+                    reprints: 0,
+                });
+                cells.last_mut()
+            }
+        }
+    }
+
+    /// Hand a key nobody holds any more, and its count, to the oldest
+    /// insertion refused for it that is still waiting.
+    fn hand_over(st: &mut State, key: &str) {
+        let Some(i) = st
+            .refused
+            .iter()
+            .position(|r| !r.handed && r.ins.idempotency_key.as_deref() == Some(key))
+        else {
+            return;
+        };
+        let Some(r) = st.refused.get_mut(i) else {
+            return;
+        };
+        r.handed = true;
+        let (ins, counts) = (r.ins.clone(), r.counts);
+        st.keys.insert(key.to_owned());
+        if let Some(cell) = Self::cell(st, &ins) {
+            cell.counted = cell.counted.saturating_add(u64::from(counts));
+            cell.reprints = cell.reprints.saturating_add(u64::from(ins.reprint));
+        }
+    }
+
     pub(crate) fn withdraw(&self, ins: &Insertion, counted: Counted) -> Result<(), StoreError> {
+        let mut st = self.state()?;
+        // The refused row of a withdrawn duplicate that was handed a count.
+        let mut handed = None;
         let (c, r) = match counted {
-            Counted::Duplicate => return Ok(()),
+            Counted::Duplicate => {
+                // The newest attempt like this one still waiting is deleted;
+                // if none waits, the one handed the count gives it back.
+                let like = |x: &Refused, handed: bool| {
+                    x.handed == handed
+                        && x.ins.idempotency_key == ins.idempotency_key
+                        && x.ins.month() == ins.month()
+                        && x.ins.agency == ins.agency
+                        && x.ins.message_id == ins.message_id
+                        && x.ins.surface == ins.surface
+                        && x.ins.kind == ins.kind
+                        && x.ins.catalog_version == ins.catalog_version
+                        && x.ins.reprint == ins.reprint
+                };
+                if let Some(i) = st.refused.iter().rposition(|x| like(x, false)) {
+                    st.refused.remove(i);
+                    return Ok(());
+                }
+                let Some(i) = st.refused.iter().rposition(|x| like(x, true)) else {
+                    return Ok(());
+                };
+                handed = Some(i);
+                let counts = st.refused.get(i).is_some_and(|x| x.counts);
+                (u64::from(counts), u64::from(ins.reprint))
+            }
             Counted::New => (1, u64::from(ins.reprint)),
             Counted::Reprint => (0, 1),
         };
-        let mut st = self.state()?;
         let nothing = || StoreError::NothingToWithdraw {
             path: ":memory:".to_owned(),
             message_id: ins.message_id.clone(),
@@ -167,8 +239,12 @@ impl MemoryStore {
         cell.counted -= c;
         cell.reprints -= r;
         st.epoch += 1;
+        if let Some(i) = handed {
+            st.refused.remove(i);
+        }
         if let Some(k) = &ins.idempotency_key {
             st.keys.remove(k);
+            Self::hand_over(&mut st, k);
         }
         Ok(())
     }

@@ -77,6 +77,7 @@ mod files;
 pub(crate) use files::valid_id;
 mod gcounter;
 mod handle;
+mod handover;
 mod insertion;
 mod journal;
 mod keylock;

@@ -31,7 +31,7 @@ const JOURNAL_SIZE_LIMIT: i64 = 128 * 1024 * 1024;
 const PAGE_SIZE: i64 = 1024;
 
 /// The newest schema this build reads and writes.
-pub(crate) const SCHEMA_VERSION: i64 = 2;
+pub(crate) const SCHEMA_VERSION: i64 = 3;
 
 /// Migrations, indexed by the version they produce (index 0 → version 1).
 /// Each runs in the same transaction as the version bump.
@@ -115,6 +115,30 @@ const MIGRATIONS: &[&str] = &[
          reprint INTEGER NOT NULL,
          counted INTEGER NOT NULL
      );",
+    // Version 3: attempts refused as duplicates, handed the key when the
+    // attempt holding it is withdrawn (see `refused`).
+    "-- One row per keyed insertion answered \"duplicate\" by this writer:
+     -- the whole insertion, so that it can be counted should the attempt
+     -- holding its key be withdrawn. `key_month` is the month of that key
+     -- (the row expires with it); `handed` is 1 once the row was given the
+     -- key and its count (its own withdrawal then takes them back).
+     CREATE TABLE refused (
+         id INTEGER PRIMARY KEY,
+         key TEXT NOT NULL,
+         key_month TEXT NOT NULL,
+         refused_at INTEGER NOT NULL,
+         at INTEGER NOT NULL,
+         month TEXT NOT NULL,
+         agency TEXT NOT NULL,
+         message_id TEXT NOT NULL,
+         surface TEXT NOT NULL,
+         kind TEXT NOT NULL,
+         catalog_version INTEGER NOT NULL,
+         reprint INTEGER NOT NULL,
+         counts INTEGER NOT NULL,
+         handed INTEGER NOT NULL DEFAULT 0
+     );
+     CREATE INDEX refused_key ON refused (key, handed);",
 ];
 
 /// Open (or create) a small file that several connections share (the cap

@@ -8,7 +8,7 @@
 //! `fsync` with [`Durability::Power`](super::Durability::Power)) covers a
 //! whole batch.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
@@ -35,17 +35,17 @@ type GroupKey<'a> = (String, &'a str, &'a str, &'a str, &'a str, i64);
 #[derive(Debug)]
 pub(crate) struct Writer {
     /// Our connection to our own writer file.
-    conn: Connection,
+    pub(super) conn: Connection,
     /// Label for errors (the file path).
     pub(crate) label: String,
     /// Store directory.
     dir: PathBuf,
     /// Our own file, skipped when checking other writers' keys.
-    own: PathBuf,
+    pub(super) own: PathBuf,
     /// Read connections to the other writer files, for cross-file idempotency.
-    others: HashMap<PathBuf, Connection>,
+    pub(super) others: HashMap<PathBuf, Connection>,
     /// Serialises keyed batches across the store's processes.
-    key_lock: Arc<KeyLock>,
+    pub(super) key_lock: Arc<KeyLock>,
     pub(crate) count_reprints: bool,
     busy: Duration,
     /// The directory's modification time at the last full scan of
@@ -58,7 +58,10 @@ pub(crate) struct Writer {
     pub(crate) mark: Option<super::verify::Mark>,
     /// Also append every stored insertion to the `journal` table (a host's
     /// journal, shipped to a fleet store).
-    journal: bool,
+    pub(super) journal: bool,
+    /// Months idempotency keys are kept (`None`: forever); refused
+    /// insertions expire with their key (see `handover`).
+    pub(super) key_retention_months: Option<u32>,
 }
 
 /// A directory time stamp this much older than the scan that read it is
@@ -106,6 +109,7 @@ impl Writer {
             scanned_mtime: None,
             mark: None,
             journal: false,
+            key_retention_months: None,
         }
     }
 
@@ -155,18 +159,18 @@ impl Writer {
         Ok(())
     }
 
-    /// Whether another writer file has already counted `key`.
-    fn seen_elsewhere(&self, key: &str) -> Result<bool, StoreError> {
+    /// The month of `key` if another writer file has already counted it.
+    pub(crate) fn seen_elsewhere(&self, key: &str) -> Result<Option<String>, StoreError> {
         for (path, c) in &self.others {
             let hit = c
-                .prepare_cached("SELECT 1 FROM keys WHERE key = ?1")
-                .and_then(|mut s| s.query_row([key], |_| Ok(())).optional())
+                .prepare_cached("SELECT month FROM keys WHERE key = ?1")
+                .and_then(|mut s| s.query_row([key], |r| r.get(0)).optional())
                 .map_err(|e| map_err(&path.display().to_string(), e))?;
             if hit.is_some() {
-                return Ok(true);
+                return Ok(hit);
             }
         }
-        Ok(false)
+        Ok(None)
     }
 
     /// Count a batch in one transaction: all or nothing.
@@ -182,7 +186,7 @@ impl Writer {
             let _guard = lock.acquire()?;
             self.keyed_batch(items)?
         } else {
-            self.commit_batch(items, &HashSet::new())?
+            self.commit_batch(items, &HashMap::new())?
         };
         if let Some(mark) = &mut self.mark {
             // Each new count adds to `counted`, and to `reprints` too when
@@ -204,22 +208,23 @@ impl Writer {
     /// The part of a keyed batch that runs under the key lock.
     fn keyed_batch(&mut self, items: &[Insertion]) -> Result<Vec<Counted>, StoreError> {
         self.refresh_others()?;
-        let mut elsewhere = HashSet::new();
+        let mut elsewhere = HashMap::new();
         if !self.others.is_empty() {
             for k in items.iter().filter_map(|i| i.idempotency_key.as_deref()) {
-                if self.seen_elsewhere(k)? {
-                    elsewhere.insert(k);
+                if let Some(month) = self.seen_elsewhere(k)? {
+                    elsewhere.insert(k, month);
                 }
             }
         }
         self.commit_batch(items, &elsewhere)
     }
 
-    /// Commit a batch to our own file; keys in `elsewhere` are duplicates.
+    /// Commit a batch to our own file; keys in `elsewhere` (with the month
+    /// of the key there) are duplicates.
     fn commit_batch(
         &self,
         items: &[Insertion],
-        elsewhere: &HashSet<&str>,
+        elsewhere: &HashMap<&str, String>,
     ) -> Result<Vec<Counted>, StoreError> {
         let count_reprints = self.count_reprints;
         let journal = self.journal;
@@ -244,10 +249,15 @@ fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
 }
 
 /// The body of a batch's transaction: keys, then one upsert per counter row.
+///
+/// An insertion refused as a duplicate is stored in `refused`, in the same
+/// transaction as its answer, so that it can be handed the key and the count
+/// should the attempt holding the key be withdrawn (see `refused`). Only a
+/// duplicate pays for that write.
 fn write_batch(
     conn: &Connection,
     items: &[Insertion],
-    elsewhere: &HashSet<&str>,
+    elsewhere: &HashMap<&str, String>,
     count_reprints: bool,
     journal: bool,
 ) -> rusqlite::Result<Vec<Counted>> {
@@ -281,13 +291,22 @@ fn write_batch(
         } else {
             &this_month_text
         };
-        if let Some(k) = ins.idempotency_key.as_deref()
-            && (elsewhere.contains(k) || add_key.execute(params![k, key_month, now])? == 0)
-        {
-            out.push(Counted::Duplicate);
-            continue;
-        }
         let counted = !ins.reprint || count_reprints;
+        if let Some(k) = ins.idempotency_key.as_deref() {
+            let holder = match elsewhere.get(k) {
+                Some(month) => Some(month.clone()),
+                None if add_key.execute(params![k, key_month, now])? == 0 => Some(
+                    conn.prepare_cached("SELECT month FROM keys WHERE key = ?1")?
+                        .query_row([k], |r| r.get(0))?,
+                ),
+                None => None,
+            };
+            if let Some(holder_month) = holder {
+                record_refused(conn, ins, k, &holder_month, &m, counted, now)?;
+                out.push(Counted::Duplicate);
+                continue;
+            }
+        }
         let key = (
             m,
             ins.agency.as_str(),
@@ -320,8 +339,43 @@ fn write_batch(
     Ok(out)
 }
 
+/// Store an insertion refused as a duplicate of `key` (whose month, where
+/// it is held, is `key_month`): `counts` says whether it counts once handed
+/// the key (a reprint counts only when reprints are counted).
+fn record_refused(
+    conn: &Connection,
+    ins: &Insertion,
+    key: &str,
+    key_month: &str,
+    month: &str,
+    counts: bool,
+    now: i64,
+) -> rusqlite::Result<()> {
+    let at = i64::try_from(ins.at.unix_timestamp_nanos()).unwrap_or(i64::MAX);
+    conn.prepare_cached(
+        "INSERT INTO refused (key, key_month, refused_at, at, month, agency, message_id, \
+         surface, kind, catalog_version, reprint, counts) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        key,
+        key_month,
+        now,
+        at,
+        month,
+        ins.agency,
+        ins.message_id,
+        ins.surface.as_str(),
+        ins.kind,
+        i64::try_from(ins.catalog_version).unwrap_or(i64::MAX),
+        ins.reprint,
+        counts
+    ])
+    .map(|_| ())
+}
+
 /// Append one stored insertion to the journal, in the batch's transaction.
-fn journal_row(
+pub(crate) fn journal_row(
     conn: &Connection,
     ins: &Insertion,
     month: &str,

@@ -41,5 +41,6 @@ mod select_stats;
 mod select_vectors;
 mod store_basic;
 mod store_faults;
+mod store_handover;
 mod store_loss;
 mod store_withdraw;

@@ -234,7 +234,7 @@ fn a_newer_schema_is_refused_and_left_untouched() {
         StoreError::NewerSchema {
             found, supported, ..
         } => {
-            assert_eq!((*found, *supported), (99, 2));
+            assert_eq!((*found, *supported), (99, 3));
         }
         other => panic!("{other:?}"),
     }

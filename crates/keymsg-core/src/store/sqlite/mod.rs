@@ -104,8 +104,14 @@ impl SqliteStore {
         );
         writer.mark = Some(super::verify::Mark::open(&own, holds)?);
         writer.set_journal(journal);
+        writer.key_retention_months = opts.key_retention_months;
         // Validate the other files now (and keep them open for key checks).
         writer.refresh_others()?;
+        // A process that died between a withdrawal and its hand-over left a
+        // refused attempt waiting for a key nobody holds: hand it over now.
+        // A failure (another process holding `keys.lock` past the timeout)
+        // leaves it for the next open; it never stops this one.
+        let _ = writer.recover();
         let group = Group::new(writer);
         let checkpointer = Checkpointer::start(
             &own,
@@ -187,98 +193,9 @@ impl SqliteStore {
         self.group()?.writer()?.run_batch(insertions)
     }
 
-    /// The SQLite side of [`super::Store::withdraw`]: one transaction on
-    /// this process's own file, so the counter and the key go together.
+    /// The SQLite side of [`super::Store::withdraw`] (see `handover`).
     pub(crate) fn withdraw(&self, ins: &Insertion, counted: Counted) -> Result<(), StoreError> {
-        let (c, r): (i64, i64) = match counted {
-            Counted::Duplicate => return Ok(()),
-            Counted::New => (1, i64::from(ins.reprint)),
-            Counted::Reprint => (0, 1),
-        };
-        let mut w = self.group()?.writer()?;
-        let label = w.label.clone();
-        let err = |e| map_err(&label, e);
-        let nothing = || StoreError::NothingToWithdraw {
-            path: label.clone(),
-            message_id: ins.message_id.clone(),
-        };
-        let (conn, mark) = w.conn_and_mark();
-        let tx = conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(err)?;
-        let changed = tx
-            .execute(
-                "UPDATE counts SET counted = counted - ?7, reprints = reprints - ?8 \
-                 WHERE month = ?1 AND agency = ?2 AND message_id = ?3 AND surface = ?4 \
-                 AND kind = ?5 AND catalog_version = ?6 AND counted >= ?7 AND reprints >= ?8",
-                params![
-                    ins.month().to_string(),
-                    ins.agency,
-                    ins.message_id,
-                    ins.surface.as_str(),
-                    ins.kind,
-                    i64::try_from(ins.catalog_version).unwrap_or(i64::MAX),
-                    c,
-                    r
-                ],
-            )
-            .map_err(err)?;
-        if changed != 1 {
-            // Dropping the transaction rolls it back.
-            return Err(nothing());
-        }
-        // A keyed insertion was counted here only if its key is in this
-        // file: otherwise it was withdrawn already, or counted by another
-        // process, and the counter lowered above belongs to another receipt.
-        if let Some(k) = &ins.idempotency_key
-            && tx
-                .execute("DELETE FROM keys WHERE key = ?1", [k])
-                .map_err(err)?
-                != 1
-        {
-            return Err(nothing());
-        }
-        // A counter went down: exports made from now on supersede older ones.
-        tx.execute("UPDATE writer SET epoch = epoch + 1", [])
-            .map_err(err)?;
-        // A journaled insertion is withdrawn by a journal row of its own, so
-        // a fleet store that has received the insertion takes it back.
-        tx.execute(
-            "INSERT INTO journal (op, ref_seq, at, acked_at, month, agency, message_id, surface, \
-             kind, catalog_version, key, reprint, counted) \
-             SELECT 1, seq, at, ?9, month, agency, message_id, surface, kind, catalog_version, \
-             key, reprint, counted FROM journal \
-             WHERE op = 0 AND month = ?1 AND agency = ?2 AND message_id = ?3 AND surface = ?4 \
-             AND kind = ?5 AND catalog_version = ?6 AND key IS ?7 AND reprint = ?8 \
-             AND seq NOT IN (SELECT ref_seq FROM journal WHERE op = 1) \
-             ORDER BY seq DESC LIMIT 1",
-            params![
-                ins.month().to_string(),
-                ins.agency,
-                ins.message_id,
-                ins.surface.as_str(),
-                ins.kind,
-                i64::try_from(ins.catalog_version).unwrap_or(i64::MAX),
-                ins.idempotency_key,
-                ins.reprint,
-                now_nanos()
-            ],
-        )
-        .map_err(err)?;
-        // Lower the mark before the commit that removes the count: should
-        // the process die between the two, the mark is below the file (no
-        // false alarm), never above it. A commit that fails puts it back.
-        let removed = u64::try_from(c + r).unwrap_or(0);
-        let mut mark = mark;
-        if let Some(m) = mark.as_deref_mut() {
-            m.remove_counts(removed);
-        }
-        tx.commit().map_err(|e| {
-            if let Some(m) = mark {
-                m.add_counts(removed);
-            }
-            err(e)
-        })
+        self.group()?.writer()?.withdraw(ins, counted)
     }
 
     /// The SQLite side of [`super::Store::set_max_file_bytes`].
