@@ -122,6 +122,16 @@ fn child_writer() {
             let new: u64 = threads.into_iter().map(|t| t.join().unwrap()).sum();
             println!("NEW {new}");
         }
+        // Count key `arg`, say so, and wait (a printer that hangs) for a
+        // line on stdin; then the delivery fails and the count is withdrawn.
+        "jam" => {
+            assert_eq!(store.count(&ins("jam", arg)).unwrap(), Counted::New);
+            println!("COUNTED");
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).unwrap();
+            store.withdraw(&ins("jam", arg), Counted::New).unwrap();
+            println!("WITHDRAWN");
+        }
         other => panic!("unknown child mode {other}"),
     }
 }
@@ -366,6 +376,41 @@ fn eight_processes_same_keys_count_exactly_once() {
             .all(|c| *c == Counted::Duplicate)
     );
     store.integrity_check().unwrap();
+}
+
+/// Attempt A (a child process) counts a receipt and its printer hangs;
+/// retry B (this process, its own writer file) is answered "duplicate" and
+/// prints; then A's printer fails and A withdraws. B's receipt is handed the
+/// key and the count: printed once, counted once, the key still held.
+#[test]
+fn a_retry_in_another_process_counts_when_the_first_attempt_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let store_dir = dir.path().join("store");
+    let mut a = child(&store_dir, "jam", "R-jam")
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(a.stdout.take().unwrap()).lines();
+    let mut expect = |what: &str| loop {
+        let line = lines.next().unwrap().unwrap();
+        if line.contains(what) {
+            break;
+        }
+    };
+    expect("COUNTED");
+    let b = Store::open(&store_dir, StoreOptions::default()).unwrap();
+    assert_eq!(b.count(&ins("jam", "R-jam")).unwrap(), Counted::Duplicate);
+    // B printed. Now A's printer fails.
+    writeln!(a.stdin.as_mut().unwrap()).unwrap();
+    expect("WITHDRAWN");
+    assert!(a.wait().unwrap().success());
+    let rows = b.month_counts("2026-05".parse().unwrap(), None).unwrap();
+    assert_eq!(rows.iter().map(|r| r.count).sum::<u64>(), 1);
+    assert_eq!(b.count(&ins("jam", "R-jam")).unwrap(), Counted::Duplicate);
+    let c = Store::open(&store_dir, StoreOptions::default()).unwrap();
+    assert_eq!(c.count(&ins("jam", "R-jam")).unwrap(), Counted::Duplicate);
+    let rows = c.month_counts("2026-05".parse().unwrap(), None).unwrap();
+    assert_eq!(rows.iter().map(|r| r.count).sum::<u64>(), 1);
 }
 
 #[test]

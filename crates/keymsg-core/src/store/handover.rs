@@ -135,7 +135,7 @@ impl Writer {
     /// One transaction on our own file: lower the counter by `c` counted
     /// and `r` reprints, forget the key, and delete refused row `refused`
     /// (a handed attempt withdrawn), so the counter and the key go together.
-    fn take_back(
+    pub(super) fn take_back(
         &mut self,
         ins: &Insertion,
         c: i64,

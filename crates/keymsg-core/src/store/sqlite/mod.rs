@@ -438,3 +438,6 @@ mod poison_tests;
 
 #[cfg(test)]
 mod loss_tests;
+
+#[cfg(test)]
+mod handover_tests;
