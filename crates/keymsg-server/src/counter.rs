@@ -81,11 +81,13 @@ impl Drop for Made {
         let Some(undo) = self.undo.take() else {
             return;
         };
+        // Duplicates too: the store kept each as a refused attempt, which
+        // would be handed the count should the attempt holding its key be
+        // withdrawn; an answer nobody received must not be.
         let made: Vec<(Insertion, Counted)> = undo
             .items
             .into_iter()
             .zip(self.counted.iter().copied())
-            .filter(|(_, c)| *c != Counted::Duplicate)
             .collect();
         if made.is_empty() {
             return;
@@ -289,6 +291,10 @@ fn withdraw(engines: &Engines, made: Vec<(Insertion, Counted)>) {
     };
     for (ins, counted) in made {
         match store.withdraw(&ins, counted) {
+            Ok(()) if counted == Counted::Duplicate => tracing::info!(
+                message_id = %ins.message_id,
+                "answer not delivered (request gone after its commit); duplicate withdrawn"
+            ),
             Ok(()) => tracing::info!(
                 message_id = %ins.message_id,
                 "answer not delivered (request gone after its commit); count withdrawn"
