@@ -442,8 +442,11 @@ pub enum Undelivered<E> {
         /// What `deliver` returned.
         error: E,
         /// `Ok(true)`: its count was withdrawn; `Ok(false)`: nothing had been
-        /// counted (no store, a duplicate key, a failed count); `Err`: the
-        /// withdrawal failed and the store counts one footer too many.
+        /// counted (no store, a duplicate key, a failed count) — a duplicate
+        /// is withdrawn from the store's refused attempts all the same (and
+        /// so is a count it was handed meanwhile, see `Store::withdraw`);
+        /// `Err`: the withdrawal failed and the store counts one footer too
+        /// many.
         withdrawn: Result<bool>,
     },
 }

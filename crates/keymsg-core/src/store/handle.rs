@@ -220,8 +220,15 @@ impl Store {
     /// result `counted` that [`Store::count`] returned), because what was
     /// counted was then not delivered — a write to the printer or to stdout
     /// failed. Counted means delivered: the counter goes back down and an
-    /// idempotency key is forgotten, so a retry counts again. A
-    /// [`Counted::Duplicate`] counted nothing and withdraws nothing.
+    /// idempotency key is forgotten, so a retry counts again — or, when a
+    /// retry of the same document was answered [`Counted::Duplicate`]
+    /// meanwhile (it printed), handed to the oldest such retry, which then
+    /// counts instead: printed once, counted once.
+    ///
+    /// A [`Counted::Duplicate`] whose own delivery failed is withdrawn too:
+    /// the store keeps every refused attempt until then, and withdrawing it
+    /// makes sure it is never handed a count (or takes back a count it was
+    /// handed in the meantime).
     ///
     /// Only for a count just made by this process (its own writer file): a
     /// count made elsewhere is left alone and reported as

@@ -17,7 +17,8 @@
 //! - **No lock convoys**: a process claims a free slot by locking `w-<n>.lock`
 //!   (the kernel frees the lock when the process dies, so a restarted worker
 //!   reuses the slot and the number of files stays at the peak number of
-//!   concurrent processes). Processes never write each other's files.
+//!   concurrent processes). A process writes another's file only to hand it
+//!   a withdrawn key (below).
 //! - **Group commit**: inside a process, concurrent [`Store::count`] calls are
 //!   batched by a leader/follower protocol into one `BEGIN IMMEDIATE … COMMIT`,
 //!   so many threads share each commit. A call returns only after its batch
@@ -40,6 +41,14 @@
 //!   lock of a dead process). Batches without keys never take the lock.
 //!   Keys expire after [`StoreOptions::key_retention_months`] (13 by default);
 //!   counts never do.
+//! - **Refused attempts are handed a withdrawn key**: a keyed insertion
+//!   answered [`Counted::Duplicate`] is kept (table `refused`, same
+//!   transaction as the answer). When the attempt holding the key withdraws
+//!   ([`Store::withdraw`], its delivery failed), the key and the count go,
+//!   under `keys.lock`, to the oldest refused attempt of that key still
+//!   waiting in any writer file, so a retry that printed while the first
+//!   attempt was failing counts once. Opening a store hands over what a
+//!   crash between the two transactions left behind.
 //! - **Checkpoints off the write path**: a background thread checkpoints the
 //!   WAL; commits only pause while it completes a checkpoint so that the WAL
 //!   can restart, about once per 64 MiB of WAL (a few ms).
