@@ -17,9 +17,12 @@
 //!   withdrawn (and handed on).
 //! - The withdrawal and the hand-over are two transactions in two files
 //!   (the withdrawing writer's, the refused attempt's). The withdrawal
-//!   commits first: a crash between them leaves the key held by no writer
-//!   and the refused row waiting — never two counts. Opening a store hands
-//!   every such key over ([`Writer::recover`]), so the receipt counts once.
+//!   commits first, with a marker of the key (`handover`) that the
+//!   hand-over's end deletes: a crash between them leaves the key held by
+//!   no writer, the refused row waiting and the marker — never two counts.
+//!   Opening a store runs the hand-over of every marker
+//!   ([`Writer::recover`]), so the receipt counts once; an open with no
+//!   marker anywhere reads nothing more.
 //! - A refused row expires with the key it was refused for (`key_month` is
 //!   that key's month, pruned by the same retention), and only rows whose
 //!   key month is still kept are ever handed a key: a key freed because it
@@ -81,10 +84,60 @@ impl Writer {
             },
         }
         // The withdrawal stands whatever happens next: a hand-over that
-        // fails (a file locked past the timeout) is made when the store is
-        // next opened.
-        let _ = self.hand_over(key);
+        // fails (a file locked past the timeout) keeps its marker, and is
+        // made at this writer's next keyed withdrawal or the store's next
+        // open.
+        if self.hand_over(key).is_ok() {
+            let _ = self.clear_marker(None, key);
+        }
+        let _ = self.finish_own_handovers();
         Ok(())
+    }
+
+    /// Run the hand-overs whose markers are still in our own file (one
+    /// failed earlier). Call with the key lock held.
+    fn finish_own_handovers(&mut self) -> Result<(), StoreError> {
+        for key in pending_keys(&self.conn, &self.label)? {
+            if !self.key_held(&key)? {
+                self.hand_over(&key)?;
+            }
+            self.clear_marker(None, &key)?;
+        }
+        Ok(())
+    }
+
+    /// Whether any writer file of the store holds `key`.
+    fn key_held(&self, key: &str) -> Result<bool, StoreError> {
+        let here: Option<i64> = self
+            .conn
+            .query_row("SELECT 1 FROM keys WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(|e| map_err(&self.label, e))?;
+        Ok(here.is_some() || self.seen_elsewhere(key)?.is_some())
+    }
+
+    /// Delete the hand-over marker of `key` in our own file (`None`) or
+    /// another writer's.
+    fn clear_marker(&self, place: Option<&std::path::Path>, key: &str) -> Result<(), StoreError> {
+        const CLEAR: &str = "DELETE FROM handover WHERE key = ?1";
+        match place {
+            None => self
+                .conn
+                .execute(CLEAR, [key])
+                .map(drop)
+                .map_err(|e| map_err(&self.label, e)),
+            Some(path) => {
+                let label = path.display().to_string();
+                let Some(conn) = self.others.get(path) else {
+                    return Ok(());
+                };
+                conn.pragma_update(None, "query_only", false)
+                    .map_err(|e| map_err(&label, e))?;
+                let res = conn.execute(CLEAR, [key]);
+                let _ = conn.pragma_update(None, "query_only", true);
+                res.map(drop).map_err(|e| map_err(&label, e))
+            }
+        }
     }
 
     /// Deal with our own refused row for `ins`: delete it if it is still
@@ -183,6 +236,12 @@ impl Writer {
                 != 1
         {
             return Err(nothing());
+        }
+        if let Some(k) = &ins.idempotency_key {
+            // Until the hand-over has run: a crash before it leaves this
+            // marker for the next open (see `recover`).
+            tx.execute("INSERT OR IGNORE INTO handover (key) VALUES (?1)", [k])
+                .map_err(err)?;
         }
         if let Some(id) = refused {
             tx.execute("DELETE FROM refused WHERE id = ?1", [id])
@@ -290,46 +349,53 @@ impl Writer {
         }
     }
 
-    /// Hand over every key that a refused attempt waits for and no writer
-    /// holds: what a crash between a withdrawal and its hand-over left
-    /// behind. Runs under the key lock; returns the number of keys handed.
+    /// Run the hand-overs that a crash between a withdrawal and its
+    /// hand-over left undone (their markers, in any writer file). A first
+    /// look without the key lock: almost always there is none, and an open
+    /// then neither waits for the lock nor reads any refused row. Returns
+    /// the number of keys handed.
     pub(crate) fn recover(&mut self) -> Result<u64, StoreError> {
+        if pending_keys(&self.conn, &self.label)?.is_empty()
+            && self.others.iter().try_fold(true, |none, (path, conn)| {
+                Ok::<bool, StoreError>(
+                    none && pending_keys(conn, &path.display().to_string())?.is_empty(),
+                )
+            })?
+        {
+            return Ok(0);
+        }
         let lock = Arc::clone(&self.key_lock);
         let _guard = lock.acquire()?;
         self.refresh_others()?;
-        let kept = self.kept_from();
-        let mut keys = std::collections::BTreeSet::new();
-        let mut collect = |conn: &Connection, label: &str| {
-            conn.prepare_cached(
-                "SELECT DISTINCT key FROM refused WHERE handed = 0 AND key_month >= ?1",
-            )
-            .and_then(|mut s| {
-                s.query_map([&kept], |r| r.get::<_, String>(0))?
-                    .collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .map(|ks| keys.extend(ks))
-            .map_err(|e| map_err(label, e))
-        };
-        collect(&self.conn, &self.label)?;
+        let mut pending: Vec<(Place, String)> = pending_keys(&self.conn, &self.label)?
+            .into_iter()
+            .map(|k| (None, k))
+            .collect();
         for (path, conn) in &self.others {
-            collect(conn, &path.display().to_string())?;
+            let keys = pending_keys(conn, &path.display().to_string())?;
+            pending.extend(keys.into_iter().map(|k| (Some(path.clone()), k)));
         }
         let mut handed = 0;
-        for key in keys {
-            let held_here: Option<i64> = self
-                .conn
-                .query_row("SELECT 1 FROM keys WHERE key = ?1", [&key], |r| r.get(0))
-                .optional()
-                .map_err(|e| map_err(&self.label, e))?;
-            if held_here.is_none()
-                && self.seen_elsewhere(&key)?.is_none()
-                && self.hand_over(&key)?
-            {
+        for (place, key) in pending {
+            // A key held again (a later attempt counted it) waits for that
+            // attempt's own withdrawal.
+            if !self.key_held(&key)? && self.hand_over(&key)? {
                 handed += 1;
             }
+            self.clear_marker(place.as_deref(), &key)?;
         }
         Ok(handed)
     }
+}
+
+/// The keys whose hand-over markers are in the file of `conn`.
+fn pending_keys(conn: &Connection, label: &str) -> Result<Vec<String>, StoreError> {
+    conn.prepare_cached("SELECT key FROM handover")
+        .and_then(|mut s| {
+            s.query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .map_err(|e| map_err(label, e))
 }
 
 /// What a withdrawn duplicate had stored.

@@ -138,7 +138,12 @@ const MIGRATIONS: &[&str] = &[
          counts INTEGER NOT NULL,
          handed INTEGER NOT NULL DEFAULT 0
      );
-     CREATE INDEX refused_key ON refused (key, handed);",
+     CREATE INDEX refused_key ON refused (key, handed);
+     -- Keys this writer withdrew whose hand-over is not done yet: written
+     -- with the withdrawal, deleted once the hand-over ran. What a crash
+     -- between the two leaves here is handed over when a store is next
+     -- opened (without this, an open would have to check every refused row).
+     CREATE TABLE handover (key TEXT PRIMARY KEY);",
 ];
 
 /// Open (or create) a small file that several connections share (the cap

@@ -215,10 +215,12 @@ fn a_version_2_store_is_migrated_and_hands_over() {
         s.writer_file().unwrap().to_path_buf()
     };
     {
-        // What version 2 had: everything but `refused`.
+        // What version 2 had: everything but `refused` and `handover`.
         let c = rusqlite::Connection::open(&file).unwrap();
-        c.execute_batch("DROP TABLE refused; UPDATE schema_version SET version = 2;")
-            .unwrap();
+        c.execute_batch(
+            "DROP TABLE refused; DROP TABLE handover; UPDATE schema_version SET version = 2;",
+        )
+        .unwrap();
     }
     let a = Store::open(dir.path(), StoreOptions::default()).unwrap();
     let b = Store::open(dir.path(), StoreOptions::default()).unwrap();
@@ -265,9 +267,22 @@ fn a_refused_attempt_is_never_handed_a_key_that_expired() {
         .unwrap();
     let s = Store::open(dir.path(), StoreOptions::default()).unwrap();
     assert_eq!(total(&s), 1, "the expired key was handed to nobody");
-    // Without retention the same row would be handed (keys kept forever
-    // are never freed by expiry, so a free key means a crash).
     drop(s);
+    // Not even when a withdrawal's hand-over was left undone for it (the
+    // marker a crash leaves), while the refused row's key month has expired.
+    let mark_withdrawn = || {
+        rusqlite::Connection::open(&fa)
+            .unwrap()
+            .execute("INSERT OR IGNORE INTO handover (key) VALUES ('R-9')", [])
+            .unwrap();
+    };
+    mark_withdrawn();
+    let s = Store::open(dir.path(), StoreOptions::default()).unwrap();
+    assert_eq!(total(&s), 1, "an expired refused row is never handed a key");
+    drop(s);
+    // Without retention the same row is handed: the retention rule is what
+    // stopped it.
+    mark_withdrawn();
     let forever = StoreOptions {
         key_retention_months: None,
         ..StoreOptions::default()

@@ -60,3 +60,28 @@ fn a_crash_between_withdrawal_and_hand_over_is_recovered_at_open() -> Result<(),
     assert_eq!(d.count(&receipt())?, Counted::Duplicate);
     Ok(())
 }
+
+/// A hand-over that failed (here: not run after the withdrawal's first
+/// transaction) is run at the writer's next keyed withdrawal, in a process
+/// that goes on without reopening the store (a long-running service).
+#[test]
+fn a_hand_over_left_undone_is_run_at_the_next_keyed_withdrawal() -> Result<(), StoreError> {
+    let dir = tempfile::tempdir().map_err(|e| StoreError::Io {
+        path: "tempdir".into(),
+        source: e,
+    })?;
+    let opts = StoreOptions::default();
+    let a = SqliteStore::open(dir.path(), opts.clone())?;
+    let b = SqliteStore::open(dir.path(), opts)?;
+    assert_eq!(a.count(&receipt())?, Counted::New);
+    assert_eq!(b.count(&receipt())?, Counted::Duplicate);
+    a.group()?.writer()?.take_back(&receipt(), 1, 0, None)?;
+    assert_eq!(total(&a), 0, "the withdrawal's hand-over has not run");
+    // Another receipt of A's, counted then withdrawn (its delivery failed).
+    let other = receipt().with_key("R-other");
+    assert_eq!(a.count(&other)?, Counted::New);
+    a.withdraw(&other, Counted::New)?;
+    assert_eq!(total(&a), 1, "B's print of R-crash was handed the count");
+    assert_eq!(a.count(&receipt())?, Counted::Duplicate, "and the key");
+    Ok(())
+}
