@@ -34,6 +34,7 @@ mod report_formats;
 mod report_rollup;
 mod report_rows;
 mod report_xlsx;
+mod review_report;
 mod robustness;
 mod select_behaviour;
 mod select_fastpath;
