@@ -135,12 +135,16 @@ impl Report {
         label: &str,
         options: &FormOptions,
     ) -> Result<Report> {
-        let counts = store.month_counts(month, agency)?;
-        let manual = store.manual_entries(month, agency)?;
+        // One read of the writers' counters: the form's rows are their sum,
+        // and the report carries them so roll-ups of several hosts add up.
+        // (Rows read apart from the counters disagreed with them while
+        // counting went on: the unit's form then differed from its own
+        // roll-up.)
+        let writers = store.writer_counts(month, agency)?;
+        let (counts, manual) = crate::store::form_inputs(&writers, month);
         let mut report = Report::build(catalog, label, month, &counts, &manual, "th")
             .with_signature(options.signature.clone());
-        // The same counts per writer, so roll-ups of several hosts add up.
-        report.writers = store.writer_counts(month, agency)?;
+        report.writers = writers;
         if options.omit_zero_rows {
             report = report.without_zero_rows();
         }

@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::CountRow;
+use crate::bangkok::YearMonth;
 use crate::{Channel, Surface};
 
 /// One writer's counters for one month: the unit of a G-counter.
@@ -249,6 +250,28 @@ impl Merged {
         }
         out.into_values().collect()
     }
+}
+
+/// The form's counts and manual entries for `month` from writers' copies
+/// (merged by the G-counter rule): what a roll-up of a report carrying
+/// `writers` reads back, so a report built from one read of a store's
+/// writers rolls up to its own numbers even while counting goes on.
+pub(crate) fn form_inputs(
+    writers: &[WriterCounts],
+    month: YearMonth,
+) -> (Vec<CountRow>, Vec<super::ManualEntry>) {
+    let merged = merge_writers(writers);
+    let manual = merged
+        .manual()
+        .map(|(agency, channel, message_id, count)| super::ManualEntry {
+            agency: agency.to_owned(),
+            month,
+            channel,
+            message_id: message_id.to_owned(),
+            count,
+        })
+        .collect();
+    (merged.sum(), manual)
 }
 
 /// Merge writers' copies by the G-counter rule (see the module docs).

@@ -109,7 +109,7 @@ use crate::{Channel, Surface};
 pub use caps::{
     CAPS_FILE, CapClaim, CapLedger, MemoryCapLedger, PgCapLedger, SqliteCapLedger, open_cap_ledger,
 };
-pub(crate) use gcounter::merge_writers;
+pub(crate) use gcounter::{form_inputs, merge_writers};
 
 /// Whether a store location is a PostgreSQL fleet store URL
 /// (`postgres://…` or `postgresql://…`) rather than a directory.
