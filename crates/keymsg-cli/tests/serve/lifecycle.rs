@@ -135,6 +135,76 @@ fn slow_clients_limits_and_bind_rules() {
     );
 }
 
+/// Write `head` and `chunks` on a fresh connection and read the answer
+/// (the server may close before every chunk is written).
+fn raw_exchange(addr: SocketAddr, head: &str, chunks: &[&[u8]]) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    s.write_all(head.as_bytes()).unwrap();
+    for c in chunks {
+        if s.write_all(c).is_err() {
+            break;
+        }
+    }
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn a_body_over_the_limit_is_refused_at_once_with_a_json_413() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("keymsg.toml"),
+        "[serve]\nmax_body_bytes = 2000\nrequest_timeout_ms = 20000\n",
+    )
+    .unwrap();
+    let server = Server::start(dir.path(), &["--config", "keymsg.toml", "--store", "st"]);
+    for path in ["/v1/impressions", "/v1/records", "/v1/wrap"] {
+        // A Content-Length over the limit: refused before the body is sent,
+        // not after the request deadline.
+        let started = Instant::now();
+        let text = raw_exchange(
+            server.addr,
+            &format!("POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n"),
+            &[],
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{path}: answered after {:?}: {text}",
+            started.elapsed()
+        );
+        assert!(text.starts_with("HTTP/1.1 413"), "{path}: {text}");
+        assert!(
+            text.contains("content-type: application/json")
+                && text.contains("{\"error\":{\"code\":\"body_too_large\""),
+            "{path}: {text}"
+        );
+        // A chunked body: refused once it passes the limit, without waiting
+        // for its end (which never comes here).
+        let started = Instant::now();
+        let chunk = format!("400\r\n{}\r\n", " ".repeat(0x400));
+        let text = raw_exchange(
+            server.addr,
+            &format!("POST {path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"),
+            &[chunk.as_bytes(), chunk.as_bytes(), chunk.as_bytes()],
+        );
+        assert!(started.elapsed() < Duration::from_secs(5), "{path}: {text}");
+        assert!(text.starts_with("HTTP/1.1 413"), "{path}: {text}");
+        assert!(
+            text.contains("\"code\":\"body_too_large\""),
+            "{path}: {text}"
+        );
+    }
+    // A body at the limit is read as usual.
+    let body = format!("{{\"text\":\"{}\",\"width\":40}}", "a".repeat(1978));
+    assert_eq!(body.len(), 2000);
+    let (status, _, out) = http(server.addr, "POST", "/v1/wrap", &[], body.as_bytes()).unwrap();
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&out));
+    assert_eq!(get_json(server.addr, "/healthz", &[]).0, 200);
+    server.stop();
+}
+
 #[test]
 fn a_bad_catalog_is_refused_on_reload_and_the_old_one_stays() {
     let dir = tempfile::tempdir().unwrap();

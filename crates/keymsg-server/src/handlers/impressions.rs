@@ -29,18 +29,28 @@ pub(crate) async fn impressions(State(st): Shared, body: Body) -> Response {
     }
 }
 
-/// Read a body of at most `limit` bytes.
+/// Read a body of at most `limit` bytes. A `Content-Length` over the limit
+/// is refused before any of the body is read (waiting for it would hold the
+/// connection until the request deadline and answer 408); a chunked body is
+/// refused as soon as it passes the limit.
 pub(crate) async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes, ApiError> {
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("the request body is over the limit of {limit} bytes"),
+        )
+    };
+    // hyper's size hint is the `Content-Length` when there is one.
+    if axum::body::HttpBody::size_hint(&body).lower() > u64::try_from(limit).unwrap_or(u64::MAX) {
+        return Err(too_large());
+    }
     axum::body::to_bytes(body, limit).await.map_err(|e| {
         // Over the limit, or the client stopped sending.
-        let too_large = std::error::Error::source(&e)
+        let over = std::error::Error::source(&e)
             .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
-        if too_large {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
-                format!("the request body is over the limit of {limit} bytes"),
-            )
+        if over {
+            too_large()
         } else {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
