@@ -637,7 +637,9 @@ typedef struct keymsg_footer_request {
   size_t lang_len;
   /**
    * The instant, RFC 3339 (e.g. `"2026-03-01T09:00:00+07:00"`): chooses by
-   * validity windows and the month counted. NULL: now.
+   * validity windows and the month counted. NULL: now. Years 1 to 2399 in
+   * Asia/Bangkok (a later year is most likely a Buddhist Era year); the
+   * footer and explain calls refuse another with `KEYMSG_INVALID_ARGUMENT`.
    */
   const char *at;
   /**

@@ -1159,6 +1159,7 @@ static void test_engine_refuses_extreme_instants_and_keeps_counting(void) {
   keymsg_footer_request req;
   keymsg_result *r = NULL;
   keymsg_string *rep = NULL;
+  keymsg_string *explained = NULL;
   static const char *const extreme[] = {"9999-12-31T23:59:59Z", "0000-12-31T16:59:59Z"};
   size_t i;
   snprintf(store, sizeof store, "%s/extreme-store", scratch);
@@ -1172,6 +1173,11 @@ static void test_engine_refuses_extreme_instants_and_keeps_counting(void) {
     r = SENTINEL;
     CHECK_STATUS(keymsg_engine_footer(e, &req, &r), KEYMSG_INVALID_ARGUMENT);
     CHECK(r == SENTINEL);
+    CHECK(str_contains(keymsg_last_error_message(), "years 1 to 2399"));
+    /* Explaining refuses what selecting refuses. */
+    explained = (keymsg_string *)SENTINEL;
+    CHECK_STATUS(keymsg_engine_explain(e, &req, &explained), KEYMSG_INVALID_ARGUMENT);
+    CHECK(explained == (keymsg_string *)SENTINEL);
     CHECK(str_contains(keymsg_last_error_message(), "years 1 to 2399"));
     req.at = "2026-03-10T10:00:00+07:00";
     req.at_len = strlen(req.at);

@@ -171,7 +171,7 @@ impl PyEngine {
 
     /// Why each message was or was not eligible for a footer like this one,
     /// and the rule that chose, as a dict (the JSON of `keymsg explain --json`).
-    /// Nothing is laid out or counted.
+    /// Nothing is laid out or counted. `at` is refused as `footer` refuses it.
     #[pyo3(signature = (*, key = None, surface = "receipt", lang = "th", at = None, sequence = None))]
     fn explain<'py>(
         &self,
@@ -194,7 +194,7 @@ impl PyEngine {
                     .transpose()?,
                 ..FooterRequest::new()
             };
-            Ok(self.inner.explain(&req).to_json())
+            Ok(self.inner.explain(&req)?.to_json())
         })?;
         py.import("json")?.call_method1("loads", (json,))
     }

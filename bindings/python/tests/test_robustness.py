@@ -32,6 +32,8 @@ def test_extreme_instants_are_refused_and_counting_goes_on(
         engine.footer(key="D-1", at=at)
     with pytest.raises(keymsg.InvalidArgumentError, match="years 1 to 2399"):
         engine.popup(key="u", at=at)
+    with pytest.raises(keymsg.InvalidArgumentError, match="years 1 to 2399"):
+        engine.explain(key="D-1", at=at)
     assert engine.footer(key="D-1", at=AT).counted
     assert engine.footer(key="D-2", at=AT).counted
     assert engine.report("2026-03").totals.documents == 2

@@ -109,7 +109,9 @@ pub unsafe extern "C" fn keymsg_engine_explain(
             Some(r) => unsafe { r.to_core() }?,
             None => keymsg_core::FooterRequest::new(),
         };
-        out.write(keymsg_string::new_raw(engine.inner.explain(&req).to_json()));
+        out.write(keymsg_string::new_raw(
+            engine.inner.explain(&req)?.to_json(),
+        ));
         Ok(())
     })
 }

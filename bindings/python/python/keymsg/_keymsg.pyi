@@ -376,7 +376,9 @@ class Engine:
         ``policy``, ``tier``, ``candidates`` (``message_id``, ``priority``,
         ``weight``, ``eligible``, ``reason``, ``winning_tier``,
         ``sticky_draw``), ``chosen`` (``message_id``, ``policy``, ``token``,
-        or ``None``) and ``rule``. Nothing is laid out or counted.
+        or ``None``) and ``rule``. Nothing is laid out or counted. ``at``
+        (default now) is in years 1 to 2399 in Asia/Bangkok, as for
+        ``footer``; another raises ``InvalidArgumentError``.
         """
 
     def popup(

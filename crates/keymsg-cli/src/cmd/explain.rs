@@ -30,7 +30,7 @@ pub struct Args {
     /// Language: th or en.
     #[arg(long, value_name = "th|en")]
     lang: Option<String>,
-    /// The moment, RFC 3339 or YYYY-MM-DD (default: now).
+    /// The moment, RFC 3339 or YYYY-MM-DD (default: now); years 1 to 2399 in Asia/Bangkok.
     #[arg(long, value_parser = parse_at, value_name = "RFC3339")]
     at: Option<OffsetDateTime>,
     /// Caller's sequence number (for the round-robin policy).
@@ -53,7 +53,7 @@ pub fn run(args: Args, config: &Config) -> Result<(), CliError> {
         sequence: args.sequence,
         ..FooterRequest::new()
     };
-    let explanation = engine.explain(&req);
+    let explanation = engine.explain(&req)?;
     if args.json {
         return stdout_bytes(format!("{}\n", explanation.to_json()).as_bytes());
     }

@@ -33,6 +33,8 @@ fn the_last_instant_of_time_is_refused_not_a_panic() {
         assert!(line.contains("years 1 to 2399"), "{line}");
         let line = fails(dir, &["popup", "--key", "u", "--at", at, "--store", "s"], 2);
         assert!(line.contains("years 1 to 2399"), "{line}");
+        let line = fails(dir, &["explain", "--key", "A", "--at", at], 2);
+        assert!(line.contains("years 1 to 2399"), "{line}");
     }
     ok(
         dir,

@@ -180,6 +180,23 @@ fn explain_encodings_billboards_and_the_popup_key_match_the_cli() {
         (status, err["error"]["field"].as_str()),
         (400, Some("surface"))
     );
+    // An instant outside the years keymsg reckons with: refused as a
+    // footer's is (and as `keymsg explain --at` is), naming `at`.
+    for at in ["9999-12-31T23:59:59Z", "2569-03-10T10:00:00%2B07:00"] {
+        let (status, err) = get_json(server.addr, &format!("/v1/explain?at={at}"), &[]);
+        assert_eq!(
+            (status, err["error"]["field"].as_str()),
+            (400, Some("at")),
+            "{at}: {err}"
+        );
+        assert!(
+            err["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("years 1 to 2399"),
+            "{err}"
+        );
+    }
 
     // A TIS-620 footer: the bytes the CLI writes to the printer.
     let (status, footer) = get_json(

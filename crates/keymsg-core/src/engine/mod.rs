@@ -319,8 +319,12 @@ impl Engine {
     /// nothing is laid out or counted, and no round-robin counter moves:
     /// `chosen` is what the next footer like `req` gets (except under an
     /// unseeded `random` policy, whose draws cannot be foretold).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] (`at`) for an instant outside the years
+    /// keymsg reckons with, as [`Engine::footer`].
     #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
-    pub fn explain(&self, req: &FooterRequest) -> crate::select::Explanation {
+    pub fn explain(&self, req: &FooterRequest) -> Result<crate::select::Explanation> {
         let surface = req.surface.unwrap_or(Surface::Receipt);
         let mut select = Request::new(surface).lang(req.lang());
         if let Some(k) = &req.key {
@@ -329,8 +333,7 @@ impl Engine {
         if let Some(n) = req.sequence {
             select = select.sequence(n);
         }
-        self.selector
-            .explain(&select.at(req.at.unwrap_or_else(crate::bangkok::now)))
+        Ok(self.selector.explain(&select.at(instant(req.at)?)))
     }
 
     /// Make every acknowledged count durable. Counts are already committed

@@ -418,7 +418,7 @@ fn reprints_count_with_count_reprints_and_explain_matches_footer() {
             at: Some(at),
             ..FooterRequest::new()
         };
-        let ex = engine.explain(&req);
+        let ex = engine.explain(&req).unwrap();
         let json: serde_json::Value = serde_json::from_str(&ex.to_json()).unwrap();
         assert_eq!(json["surface"], surface.as_str());
         // The key is a subject key off paper: explain and footer agree.

@@ -54,6 +54,11 @@ fn extreme_instants_are_refused_and_the_engine_keeps_counting() {
                 })
                 .unwrap_err();
             assert_bad_instant(&e);
+            // Explaining refuses what selecting refuses.
+            let e = engine
+                .explain(&FooterRequest::new().key(format!("D-{i}")).at(at))
+                .unwrap_err();
+            assert_bad_instant(&e);
             // The very next call counts.
             let ok = engine
                 .footer(

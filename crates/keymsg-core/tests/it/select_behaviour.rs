@@ -304,8 +304,8 @@ fn explain_shows_the_next_choice_without_moving_the_rotation() {
         .unwrap();
     let req = keymsg_core::FooterRequest::new().at(datetime!(2026-03-10 12:00 +7));
     for _ in 0..5 {
-        let first = engine.explain(&req);
-        let again = engine.explain(&req);
+        let first = engine.explain(&req).unwrap();
+        let again = engine.explain(&req).unwrap();
         let told = first.chosen.as_ref().unwrap().message_id.clone();
         assert_eq!(again.chosen.unwrap().message_id, told);
         assert_eq!(engine.footer(&req).unwrap().message_id, told);

@@ -24,7 +24,7 @@ fn explain_inner(st: &Arc<AppState>, q: Option<&str>) -> Result<Response, ApiErr
     req.at = p.at()?;
     req.lang = lang_param(&p)?;
     req.sequence = p.number::<u64>("sequence")?;
-    let explanation = st.engines().select.explain(&req);
+    let explanation = st.engines().select.explain(&req)?;
     let mut res = (StatusCode::OK, explanation.to_json()).into_response();
     res.headers_mut().insert(
         header::CONTENT_TYPE,
