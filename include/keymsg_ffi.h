@@ -787,7 +787,9 @@ typedef struct keymsg_report_signature {
    */
   size_t position_len;
   /**
-   * Date signed, `"YYYY-MM-DD"` (Common Era). NULL: none.
+   * Date signed, `"YYYY-MM-DD"` (Common Era), from the first day of the
+   * reported month to two years after its last day (March 2026:
+   * 2026-03-01 to 2028-03-31). NULL: none.
    */
   const char *signed_on;
   /**
@@ -1591,7 +1593,8 @@ keymsg_status keymsg_engine_metrics(const struct keymsg_engine *engine,
  *
  * Errors: those of `keymsg_engine_report`, and `KEYMSG_INVALID_ARGUMENT`
  * for a `signed_on` that is not a `YYYY-MM-DD` date (named
- * `signature.signed_on`). Thread-safe.
+ * `signature.signed_on`) or is outside the month's window (named
+ * `signed_on`). Thread-safe.
  *
  * # Safety
  * As `keymsg_engine_report`; `signature` is NULL or a live struct whose
@@ -1829,7 +1832,9 @@ keymsg_status keymsg_report_options_set_position(struct keymsg_report_options *o
  * The date the form is signed, `"YYYY-MM-DD"` (printed in Thai, Buddhist
  * Era). Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`,
  * `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT` (not a date; the options
- * are then unchanged).
+ * are then unchanged). `keymsg_engine_report_with` refuses a date outside
+ * the reported month's window: from its first day to two years after its
+ * last day (March 2026: 2026-03-01 to 2028-03-31).
  *
  * # Safety
  * `options` is NULL or live; `date` is NULL or points to `date_len` bytes.
@@ -1844,7 +1849,8 @@ keymsg_status keymsg_report_options_set_signed_on(struct keymsg_report_options *
  * the agency the options name (`keymsg_report_options_set_agency`,
  * `keymsg_report_options_set_all_agencies`). Results and errors as
  * `keymsg_engine_report`; also `KEYMSG_INVALID_ARGUMENT` for an agency
- * with a control character. Thread-safe.
+ * with a control character, or a signed-on date outside the month's window
+ * (`keymsg_report_options_set_signed_on`; named `signed_on`). Thread-safe.
  *
  * # Safety
  * As `keymsg_engine_report`; `options` is NULL or live report options not

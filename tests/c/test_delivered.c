@@ -229,6 +229,15 @@ static void test_free_text_rows_and_report_options(void) {
   CHECK_STATUS(keymsg_engine_report_with(e, LIT("March"), 1, o, &rep), KEYMSG_INVALID_ARGUMENT);
   CHECK_STATUS(keymsg_engine_report_with(e, LIT("2026-03"), 1, o, NULL), KEYMSG_NULL_PARAMETER);
   CHECK(rep == SENTINEL);
+  /* A date no one signs the March form on (a Buddhist Era year, the year
+     -9999): a date to the setter, refused by the report, naming signed_on. */
+  CHECK_STATUS(keymsg_report_options_set_signed_on(o, LIT("2569-04-05")), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_report_with(e, LIT("2026-03"), 1, o, &rep), KEYMSG_INVALID_ARGUMENT);
+  CHECK(last_error_contains("signed_on") && last_error_contains("Buddhist Era"));
+  CHECK_STATUS(keymsg_report_options_set_signed_on(o, LIT("-9999-12-31")), KEYMSG_OK);
+  CHECK_STATUS(keymsg_engine_report_with(e, LIT("2026-03"), 1, o, &rep), KEYMSG_INVALID_ARGUMENT);
+  CHECK(last_error_contains("2026-03-01 to 2028-03-31"));
+  CHECK(rep == SENTINEL);
   keymsg_report_options_free(o);
   keymsg_report_options_free(NULL);
   CHECK_STATUS(keymsg_report_options_new(NULL), KEYMSG_NULL_PARAMETER);

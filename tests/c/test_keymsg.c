@@ -1504,6 +1504,15 @@ static void test_metrics_encode_and_signed_report(void) {
   CHECK_STATUS(keymsg_engine_report_signed(e, LIT("2026-03"), KEYMSG_REPORT_FORMAT_JSON, &sig, &s),
                KEYMSG_INVALID_ARGUMENT);
   CHECK(last_error_contains("signature.signed_on"));
+  /* A date, but not one the March form is signed on. */
+  sig.signed_on = "-9999-12-31";
+  sig.signed_on_len = strlen(sig.signed_on);
+  s = (keymsg_string *)SENTINEL;
+  CHECK_STATUS(keymsg_engine_report_signed(e, LIT("2026-03"), KEYMSG_REPORT_FORMAT_JSON, &sig, &s),
+               KEYMSG_INVALID_ARGUMENT);
+  CHECK(s == (keymsg_string *)SENTINEL);
+  CHECK(last_error_contains("signed_on") && last_error_contains("2026-03-01 to 2028-03-31"));
+  s = NULL;
   CHECK_STATUS(keymsg_engine_report_signed(e, LIT("2026-03"), KEYMSG_REPORT_FORMAT_CSV, NULL, &s),
                KEYMSG_OK);
   keymsg_string_free(s);

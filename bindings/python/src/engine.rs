@@ -306,7 +306,8 @@ impl PyEngine {
 
     /// The month's report (`YYYY-MM`) for this engine's agency: the compact
     /// form with `omit_zero_rows`, the signature block from `reporter`,
-    /// `position` and `signed_on` (a `datetime.date` or `"YYYY-MM-DD"`).
+    /// `position` and `signed_on` (a `datetime.date` or `"YYYY-MM-DD"`, from
+    /// the month's first day to two years after its last day).
     #[pyo3(signature = (month, *, omit_zero_rows = false, reporter = None, position = None, signed_on = None))]
     fn report(
         &self,

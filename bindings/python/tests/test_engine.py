@@ -387,6 +387,20 @@ def test_metrics_encode_and_the_signature_block(engine: keymsg.Engine) -> None:
     assert json.loads(via_module.to_json())["signature"] == {"position": "ปลัด", "date": "2026-03-31"}
     with pytest.raises(keymsg.InvalidArgumentError, match="signed_on"):
         engine.report("2026-03", signed_on="31/03/2026")
+    # A date, but not one the March form is signed on: the same rule from
+    # both entry points.
+    not_signed_on: "list[datetime.date | str]" = [
+        "-9999-12-31",
+        datetime.date(2569, 4, 5),
+        datetime.date(2026, 2, 28),
+    ]
+    for bad in not_signed_on:
+        with pytest.raises(keymsg.InvalidArgumentError, match="signed_on.*2026-03-01 to 2028-03-31"):
+            engine.report("2026-03", signed_on=bad)
+        with pytest.raises(keymsg.InvalidArgumentError, match="signed_on.*2026-03-01 to 2028-03-31"):
+            keymsg.report(engine, "2026-03", signed_on=bad)
+
+
 def test_a_postgres_store_acknowledges_in_the_journal_while_it_is_down(
     tmp_path: pathlib.Path,
 ) -> None:

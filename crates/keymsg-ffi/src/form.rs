@@ -209,7 +209,9 @@ pub unsafe extern "C" fn keymsg_report_options_set_position(
 /// The date the form is signed, `"YYYY-MM-DD"` (printed in Thai, Buddhist
 /// Era). Errors: `KEYMSG_NULL_PARAMETER`, `KEYMSG_INVALID_UTF8`,
 /// `KEYMSG_INTERIOR_NUL`, `KEYMSG_INVALID_ARGUMENT` (not a date; the options
-/// are then unchanged).
+/// are then unchanged). `keymsg_engine_report_with` refuses a date outside
+/// the reported month's window: from its first day to two years after its
+/// last day (March 2026: 2026-03-01 to 2028-03-31).
 ///
 /// # Safety
 /// `options` is NULL or live; `date` is NULL or points to `date_len` bytes.
@@ -237,7 +239,8 @@ pub unsafe extern "C" fn keymsg_report_options_set_signed_on(
 /// the agency the options name (`keymsg_report_options_set_agency`,
 /// `keymsg_report_options_set_all_agencies`). Results and errors as
 /// `keymsg_engine_report`; also `KEYMSG_INVALID_ARGUMENT` for an agency
-/// with a control character. Thread-safe.
+/// with a control character, or a signed-on date outside the month's window
+/// (`keymsg_report_options_set_signed_on`; named `signed_on`). Thread-safe.
 ///
 /// # Safety
 /// As `keymsg_engine_report`; `options` is NULL or live report options not

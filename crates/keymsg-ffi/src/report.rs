@@ -5,7 +5,7 @@
 use std::ffi::c_char;
 
 use keymsg_core::YearMonth;
-use keymsg_core::report::{Report, Signature};
+use keymsg_core::report::{FormOptions, Report, Signature};
 
 use crate::engine::keymsg_engine;
 use crate::enums::keymsg_report_format::*;
@@ -143,7 +143,9 @@ pub struct keymsg_report_signature {
     pub position: *const c_char,
     /// Length of `position` in bytes.
     pub position_len: usize,
-    /// Date signed, `"YYYY-MM-DD"` (Common Era). NULL: none.
+    /// Date signed, `"YYYY-MM-DD"` (Common Era), from the first day of the
+    /// reported month to two years after its last day (March 2026:
+    /// 2026-03-01 to 2028-03-31). NULL: none.
     pub signed_on: *const c_char,
     /// Length of `signed_on` in bytes.
     pub signed_on_len: usize,
@@ -154,7 +156,8 @@ pub struct keymsg_report_signature {
 ///
 /// Errors: those of `keymsg_engine_report`, and `KEYMSG_INVALID_ARGUMENT`
 /// for a `signed_on` that is not a `YYYY-MM-DD` date (named
-/// `signature.signed_on`). Thread-safe.
+/// `signature.signed_on`) or is outside the month's window (named
+/// `signed_on`). Thread-safe.
 ///
 /// # Safety
 /// As `keymsg_engine_report`; `signature` is NULL or a live struct whose
@@ -179,7 +182,10 @@ pub unsafe extern "C" fn keymsg_engine_report_signed(
             Some(s) => unsafe { s.to_core() }?,
             None => Signature::default(),
         };
-        let report = engine.inner.report(month)?.with_signature(sig);
+        // `report_with` checks the date signed against the month.
+        let report = engine
+            .inner
+            .report_with(month, &FormOptions::new().signature(sig))?;
         out.write(keymsg_string::new_raw(report_bytes(&report, format)?));
         Ok(())
     })

@@ -264,7 +264,9 @@ def report(
     (default: the Engine's, else the embedded default). ``omit_zero_rows``
     gives the compact form agencies file; ``reporter``, ``position`` and
     ``signed_on`` (a ``datetime.date`` or ``"YYYY-MM-DD"``) fill in the
-    signature block.
+    signature block. ``signed_on`` falls from the month's first day to two
+    years after its last day (March 2026: 2026-03-01 to 2028-03-31); another
+    date raises ``InvalidArgumentError`` naming ``signed_on``.
     """
 
 @final
@@ -440,7 +442,9 @@ class Engine:
     ) -> Report:
         """The month's report for this engine's agency. Needs a store.
         ``omit_zero_rows`` gives the compact form; ``reporter``, ``position``
-        and ``signed_on`` fill in the signature block."""
+        and ``signed_on`` fill in the signature block (``signed_on`` as in
+        ``keymsg.report``: from the month's first day to two years after its
+        last day)."""
 
     def metrics(self) -> str:
         """The store's all-time counters in the Prometheus text format, for

@@ -52,7 +52,8 @@ pub struct Args {
     /// Reporter's position (ตำแหน่ง) (default: config `position`).
     #[arg(long, value_name = "TEXT")]
     position: Option<String>,
-    /// Date signed, YYYY-MM-DD (default: config `signed_on`; else dotted lines to fill by hand).
+    /// Date signed, YYYY-MM-DD (default: config `signed_on`; else dotted lines to fill by hand),
+    /// from the month's first day to two years after its last day.
     #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
     signed_on: Option<time::Date>,
     /// Output format.

@@ -168,4 +168,23 @@ fn free_text_rows_signature_and_agency_heading() {
         2,
     );
     assert!(line.contains("2026-02-30"), "{line}");
+    // A date, but not one the March form is signed on: a Buddhist Era
+    // year, the year -9999, a date before the month.
+    for (date, hint) in [
+        ("2569-04-05", "Buddhist Era"),
+        ("-9999-12-31", "signed_on"),
+        ("2026-02-28", "signed_on"),
+    ] {
+        // `=`: clap would read `-9999-12-31` as a flag.
+        let flag = format!("--signed-on={date}");
+        let line = fails(
+            dir,
+            &["report", "--store", "st", "--month", "2026-03", &flag],
+            2,
+        );
+        assert!(
+            line.contains("2026-03-01 to 2028-03-31") && line.contains(hint),
+            "{line}"
+        );
+    }
 }

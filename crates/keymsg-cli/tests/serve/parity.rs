@@ -593,6 +593,27 @@ fn layout_report_options_version_and_trust_match_the_cli() {
         (status, err["error"]["field"].as_str()),
         (400, Some("signed_on"))
     );
+    // A date, but not one the March form is signed on: the core's rule, as
+    // `keymsg report --signed-on` applies it.
+    for date in ["-9999-12-31", "2569-04-05", "2026-02-28"] {
+        let (status, err) = get_json(
+            server.addr,
+            &format!("/v1/report?month=2026-03&agency=PEA&signed_on={date}"),
+            &[],
+        );
+        assert_eq!(
+            (status, err["error"]["field"].as_str()),
+            (400, Some("signed_on")),
+            "{date}: {err}"
+        );
+        assert!(
+            err["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("2026-03-01 to 2028-03-31"),
+            "{err}"
+        );
+    }
 
     // Which keymsg answers, and how its catalog was loaded.
     let (_, health) = get_json(server.addr, "/healthz", &[]);

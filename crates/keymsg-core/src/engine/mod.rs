@@ -402,6 +402,12 @@ impl Engine {
 
     /// The month's report for this engine's agency, with [`FormOptions`]
     /// (compact form, signature block).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] (`signed_on`) for a date signed outside
+    /// the month's window (see [`Signature::date`](crate::report::Signature::date));
+    /// [`Error::InvalidArgument`] (`store`) for an engine without a store;
+    /// store errors.
     pub fn report_with(&self, month: YearMonth, options: &FormOptions) -> Result<Report> {
         let store = self.require_store()?;
         Report::build_from_store(

@@ -92,7 +92,8 @@ impl Report {
     /// [`Report::from_store`] with [`FormOptions`].
     ///
     /// # Errors
-    /// As [`Report::from_store`].
+    /// As [`Report::from_store`]; [`Error::InvalidArgument`] (`signed_on`)
+    /// for a date signed outside the month's window (see [`Signature::date`](crate::report::Signature::date)).
     #[cfg_attr(not(feature = "unstable"), visibility::make(pub(crate)))]
     pub fn from_store_with(
         store: &Store,
@@ -135,6 +136,12 @@ impl Report {
         label: &str,
         options: &FormOptions,
     ) -> Result<Report> {
+        options
+            .check(month)
+            .map_err(|reason| Error::InvalidArgument {
+                name: "signed_on",
+                reason,
+            })?;
         // One read of the writers' counters: the form's rows are their sum,
         // and the report carries them so roll-ups of several hosts add up.
         // (Rows read apart from the counters disagreed with them while

@@ -237,7 +237,11 @@ pub struct Signature {
     /// Position (ตำแหน่ง).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<String>,
-    /// Date signed (วันที่), ISO `YYYY-MM-DD`.
+    /// Date signed (วันที่), ISO `YYYY-MM-DD`. A form built from a store
+    /// ([`Engine::report_with`](crate::Engine::report_with),
+    /// `Report::from_store_with`) may be signed from the first day of its
+    /// month to two years after its last day (March 2026: 2026-03-01 to
+    /// 2028-03-31); another date is refused as an invalid `signed_on`.
     #[serde(
         default,
         with = "iso_date_opt",
