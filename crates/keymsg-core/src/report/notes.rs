@@ -1,8 +1,6 @@
 //! Notes printed under the form: roll-up status, deadlines, retired messages.
 //! Shared by the CSV, Markdown and XLSX writers so they say the same thing.
 
-use time::format_description::well_known::Rfc3339;
-
 use super::Report;
 use super::deadline::{Level, deadline};
 use super::thai::{self, Digits};
@@ -75,8 +73,8 @@ pub(crate) fn notes(report: &Report, digits: Digits) -> Vec<(String, String)> {
                 format!(
                     "{} (ฉบับ {} ไม่นับ ใช้ฉบับ {})",
                     d.agency,
-                    d.generated_at.format(&Rfc3339).unwrap_or_default(),
-                    d.kept_generated_at.format(&Rfc3339).unwrap_or_default()
+                    thai::date_time(d.generated_at, digits),
+                    thai::date_time(d.kept_generated_at, digits)
                 )
             })
             .collect();

@@ -121,6 +121,23 @@ pub(crate) fn date(date: Date, digits: Digits) -> String {
     )
 }
 
+/// "๕ เมษายน ๒๕๖๙ เวลา ๐๙:๓๐:๑๕ น.": an instant as written on Thai forms,
+/// in Bangkok time (to the second: two copies of one unit's report made the
+/// same day must read apart).
+pub(crate) fn date_time(instant: time::OffsetDateTime, digits: Digits) -> String {
+    let local = crate::bangkok::local(instant);
+    format!(
+        "{} เวลา {} น.",
+        date(local.date(), digits),
+        digits.apply(&format!(
+            "{:02}:{:02}:{:02}",
+            local.hour(),
+            local.minute(),
+            local.second()
+        ))
+    )
+}
+
 /// A count with thousands separators ("12,345"), in the given digits.
 pub(crate) fn number(n: u64, digits: Digits) -> String {
     digits.apply(&group(&n.to_string()))
@@ -179,6 +196,17 @@ pub(crate) fn signature_lines(sig: &super::Signature, digits: Digits) -> [String
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn an_instant_is_written_in_bangkok_time_and_the_buddhist_era() {
+        // 23:30:15.25 UTC on 31 March is 06:30:15 on 1 April in Bangkok.
+        let t = time::macros::datetime!(2026-03-31 23:30:15.25 UTC);
+        assert_eq!(date_time(t, Digits::Thai), "๑ เมษายน ๒๕๖๙ เวลา ๐๖:๓๐:๑๕ น.");
+        assert_eq!(
+            date_time(t, Digits::Arabic),
+            "1 เมษายน 2569 เวลา 06:30:15 น."
+        );
+    }
 
     #[test]
     fn digits() {
