@@ -33,6 +33,9 @@ pub(crate) struct Inner {
     /// found to fit, with these messages and words (see
     /// `Catalog::with_profiles_checked`): an engine need not check them again.
     pub(crate) fits: Vec<crate::layout::Profile>,
+    /// Base messages an overlay disabled: never selected, but their counts
+    /// of the month are still reported under their own text.
+    pub(crate) hidden: Vec<Message>,
 }
 
 /// Catalog-wide metadata.
@@ -128,6 +131,12 @@ impl Catalog {
     /// All messages, in file order.
     pub fn messages(&self) -> &[Message] {
         &self.inner.messages
+    }
+
+    /// A base message the overlay disabled (see [`Inner::hidden`]): for the
+    /// report, which keeps the text of messages counted before.
+    pub(crate) fn hidden(&self, id: &str) -> Option<&Message> {
+        self.inner.hidden.iter().find(|m| m.id == id)
     }
 
     /// The message with `id`.

@@ -284,6 +284,7 @@ pub(crate) fn validate_with(
             trust: Default::default(),
             words,
             fits: Vec::new(),
+            hidden: Vec::new(),
         }),
     })
 }

@@ -296,7 +296,9 @@ impl Report {
     /// - One row per catalog message, in catalog order; `content` is the
     ///   message's long text in `lang`, falling back to Thai.
     /// - Then one row per free-text content recorded by hand
-    ///   ([`ManualEntry::free_text`], sorted by content; `content` = the text).
+    ///   ([`ManualEntry::free_text`], sorted by content; `content` = the text),
+    ///   and per base message the catalog's overlay disabled that has counts
+    ///   or entries (`content` = its text: it was shown before it was hidden).
     /// - Then one row per message id that has counts or entries but is no
     ///   longer in the catalog (sorted by id; `content` = the id,
     ///   [`Row::not_in_catalog`] set) — counts are never dropped.
@@ -364,11 +366,22 @@ impl Report {
         let mut retired: BTreeMap<&str, Row> = BTreeMap::new();
         let mut breakdown: HashMap<(&str, Option<Surface>, &str), u64> = HashMap::new();
 
+        // A row for an id not among the messages: a base message the
+        // overlay disabled keeps its own text; any other id is free text
+        // or retired.
+        let hidden_text = |id: &str| {
+            catalog.hidden(id).map(|m| {
+                m.text(lang)
+                    .or_else(|| m.text("th"))
+                    .map_or_else(|| m.id.clone(), |t| t.long.clone())
+            })
+        };
         for c in counts {
             add(
                 &mut rows,
                 &index,
                 &mut retired,
+                &hidden_text,
                 &c.message_id,
                 Channel::Documents,
                 c.count,
@@ -383,6 +396,7 @@ impl Report {
                 &mut rows,
                 &index,
                 &mut retired,
+                &hidden_text,
                 &m.message_id,
                 m.channel,
                 m.count,
@@ -460,6 +474,7 @@ fn add<'a>(
     rows: &mut [Row],
     index: &HashMap<&str, usize>,
     retired: &mut BTreeMap<&'a str, Row>,
+    hidden_text: &impl Fn(&str) -> Option<String>,
     id: &'a str,
     channel: Channel,
     count: u64,
@@ -468,6 +483,7 @@ fn add<'a>(
         Some(row) => row,
         None => retired.entry(id).or_insert_with(|| match free_text(id) {
             Some(content) => Row::new(id, content),
+            None if let Some(text) = hidden_text(id) => Row::new(id, text),
             None => {
                 let mut r = Row::new(id, id);
                 r.not_in_catalog = true;

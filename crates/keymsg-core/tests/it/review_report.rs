@@ -204,7 +204,6 @@ fn a_report_made_while_counting_rolls_up_to_its_own_numbers() {
 /// catalog", although the base catalog still has its text. The officer
 /// signs a row whose content column shows an identifier, not the message.
 #[test]
-#[ignore = "known defect (review 3, finding 4): a row of a message the overlay disables shows its id, not its text"]
 fn a_message_disabled_by_the_overlay_keeps_its_text_on_the_form() {
     let dir = tempfile::tempdir().unwrap();
     let base = Catalog::embedded().unwrap();

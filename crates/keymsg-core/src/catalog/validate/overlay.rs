@@ -246,6 +246,12 @@ pub(crate) fn apply(base: &Catalog, overlay: &Overlay) -> Result<Catalog, Catalo
             trust: base.trust().clone(),
             words,
             fits: Vec::new(),
+            hidden: base
+                .messages()
+                .iter()
+                .filter(|m| o.disable.contains(&m.id))
+                .cloned()
+                .collect(),
         }),
     })
 }
