@@ -152,6 +152,7 @@ impl Report {
         let mut report = Report::build(catalog, label, month, &counts, &manual, "th")
             .with_signature(options.signature.clone());
         report.writers = writers;
+        report.check_counts()?;
         if options.omit_zero_rows {
             report = report.without_zero_rows();
         }

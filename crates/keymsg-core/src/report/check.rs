@@ -65,6 +65,25 @@ pub(crate) fn totals(rows: &[super::Row]) -> Result<Totals, ReportError> {
 }
 
 impl Report {
+    /// Every cell at most [`MAX_COUNT`]: what a form built from a store must
+    /// hold before it is signed (a count and a manual entry may add up past
+    /// it), so that keymsg never writes a form its own `merge` refuses.
+    pub(crate) fn check_counts(&self) -> Result<(), ReportError> {
+        for r in &self.rows {
+            for c in Channel::ALL {
+                count(
+                    &format!(
+                        "row `{}` `{}`",
+                        crate::escape_controls(&r.message_id),
+                        c.as_str()
+                    ),
+                    r.get(c),
+                )?;
+            }
+        }
+        Ok(())
+    }
+
     /// Check a report that came from outside (a file, another program):
     /// see the module docs. [`Report::from_json`] calls it on every report
     /// it reads.
@@ -77,10 +96,8 @@ impl Report {
             let what = format!("row `{}`", crate::escape_controls(&r.message_id));
             text(&what, &r.message_id)?;
             text(&what, &r.content)?;
-            for c in Channel::ALL {
-                count(&format!("{what} `{}`", c.as_str()), r.get(c))?;
-            }
         }
+        self.check_counts()?;
         if totals(&self.rows)? != self.totals {
             return Err(invalid(
                 "totals",
